@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { resolveAnswers } from '../src/answers/resolve.js';
+import { UsageError } from '../src/errors.js';
+import type { Generator } from '../src/generator.js';
+import { readProvidedAnswers } from '../src/io/answers-input.js';
+import { addToExisting, createFresh, targetState } from '../src/io/project-writer.js';
+import { loadFromSource, openSource } from '../src/io/template-source.js';
+import { MANIFEST_PATH, buildManifest, serializeManifest } from '../src/manifest.js';
+import { planRender } from '../src/template/plan.js';
+import { VERSION } from '../src/version.js';
+
+export interface ProjectOptions {
+  dir?: string;
+  template?: string;
+  answersFile?: string;
+  set?: string[];
+  /** Answers already in hand (plop's prompts); merged under --answers/--set. */
+  answers?: Record<string, unknown>;
+  yes?: boolean;
+  git?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+const DEFAULT_DIR = 'legacy-migration';
+
+/** `create-migration [dir]`: a whole new migration project, or nothing at all. */
+export const projectGenerator: Generator<ProjectOptions> = {
+  name: 'project',
+  description: 'Generate a new Kailash migration project',
+  async run(opts, ctx) {
+    const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
+    const values = { ...(opts.answers ?? {}), ...provided.values };
+    const dirArg = opts.dir ?? (typeof values.project_name === 'string' ? values.project_name : undefined);
+    const target = path.resolve(ctx.cwd, dirArg ?? DEFAULT_DIR);
+    const state = await targetState(target);
+    if (state === 'not-a-dir') throw new UsageError(`[dir]: ${target} exists and is not a folder.`);
+    if (state === 'non-empty' && !opts.force) {
+      throw new UsageError(`[dir]: ${target} is not empty. Pick a new folder, or pass --force to add the project beside what is there (no file is ever replaced).`);
+    }
+    const src = await openSource(opts.template);
+    try {
+      const { template, ref } = await loadFromSource(src);
+      const answers = await resolveAnswers(template.spec, {
+        provided: values,
+        origins: provided.origins,
+        dirName: path.basename(target),
+        useDefaults: opts.yes === true,
+        ask: opts.yes ? undefined : ctx.ask,
+      });
+      const planned = planRender(template, answers);
+      if (planned.some((f) => f.path === MANIFEST_PATH)) {
+        throw new UsageError(`template: it may not contain ${MANIFEST_PATH}; the tool writes that file.`);
+      }
+      const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
+      const files = [...planned, { path: MANIFEST_PATH, data: new TextEncoder().encode(serializeManifest(manifest)) }];
+      const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
+      const details: Record<string, unknown> = { template: ref, answers };
+      if (!opts.dryRun) {
+        const withGit = opts.git !== false;
+        const message = `Generate migration project from ${ref.name} ${ref.version}\n\nMigration-Template: ${ref.name}@${ref.version}`;
+        const finish = async (dir: string) => {
+          if (!withGit) return;
+          const { initialCommit, isRepo } = await import('../src/io/git.js');
+          if (state === 'non-empty' && (await isRepo(dir))) {
+            details.git = 'existing repository: files left uncommitted';
+            return;
+          }
+          if (state !== 'non-empty') {
+            details.commit = await initialCommit(dir, message);
+            return;
+          }
+          try {
+            details.commit = await initialCommit(dir, message, files.map((f) => f.path));
+          } catch (e) {
+            const { rmSync } = await import('node:fs');
+            rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+            throw e;
+          }
+        };
+        if (state === 'non-empty') await addToExisting(target, files, finish);
+        else await createFresh(target, files, finish);
+      }
+      return { dir: target, changes, dryRun: opts.dryRun === true, details };
+    } finally {
+      await src.cleanup?.();
+    }
+  },
+};

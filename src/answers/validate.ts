@@ -1,0 +1,85 @@
+import type { AnswerValue, Question } from '../template/types.js';
+
+const SLUG = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MAX_TEXT = 200;
+const MAX_MULTILINE = 4000;
+// Names that would make the derived Python package unimportable.
+const PY_KEYWORDS = new Set(
+  'false none true and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+export type Checked = { ok: true; value: AnswerValue } | { ok: false; error: string };
+
+const fail = (error: string): Checked => ({ ok: false, error });
+
+function checkText(q: Question, v: string): Checked {
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v)) return fail('must not contain control characters');
+  if (!q.multiline && /[\r\n]/.test(v)) return fail('must be a single line');
+  if (/[\ud800-\udfff]/.test(v.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return fail('is not valid Unicode text');
+  const max = q.max ?? (q.multiline ? MAX_MULTILINE : MAX_TEXT);
+  if (v.length > max) return fail(`is ${v.length} characters long; the limit is ${max}`);
+  if (q.required && v.trim() === '') return fail('must not be empty');
+  return { ok: true, value: v };
+}
+
+function checkDate(v: string): Checked {
+  const m = DATE.exec(v);
+  if (!m) return fail(`"${v}" is not a date in the form YYYY-MM-DD`);
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) {
+    return fail(`"${v}" is not a real calendar date`);
+  }
+  return { ok: true, value: v };
+}
+
+function listOf(v: unknown): string[] | undefined {
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+  if (typeof v === 'string') return v.trim() === '' ? [] : v.split(',').map((s) => s.trim());
+  return undefined;
+}
+
+/**
+ * Validates one answer and brings it to its canonical form (a `--set` string "a,b" becomes a list,
+ * "42" becomes 42). The error text completes a sentence that starts with the key.
+ */
+export function checkAnswer(q: Question, raw: unknown): Checked {
+  const values = q.choices?.map((c) => c.value) ?? [];
+  switch (q.type) {
+    case 'slug': {
+      if (typeof raw !== 'string') return fail('must be a string');
+      if (!SLUG.test(raw)) {
+        return fail(`"${raw}" must be lowercase letters, digits and single hyphens, starting with a letter (like "billing-etl")`);
+      }
+      if (raw.length > 64) return fail('must be at most 64 characters');
+      if (PY_KEYWORDS.has(raw.replace(/-/g, '_'))) return fail(`"${raw}" is a Python keyword and cannot name a package`);
+      return { ok: true, value: raw };
+    }
+    case 'text':
+      return typeof raw === 'string' ? checkText(q, raw) : fail('must be a string');
+    case 'date':
+      return typeof raw === 'string' ? checkDate(raw) : fail('must be a date string YYYY-MM-DD');
+    case 'choice': {
+      const v = typeof raw === 'number' ? String(raw) : raw;
+      if (typeof v !== 'string' || !values.includes(v)) return fail(`"${String(raw)}" is not one of ${values.join(', ')}`);
+      return { ok: true, value: v };
+    }
+    case 'multi': {
+      const list = listOf(raw);
+      if (!list) return fail(`must be a list of ${values.join(', ')}`);
+      const unknown = list.filter((x) => !values.includes(x));
+      if (unknown.length) return fail(`"${unknown.join(', ')}" is not one of ${values.join(', ')}`);
+      const uniq = values.filter((x) => list.includes(x)); // canonical order: the template's
+      if (q.min !== undefined && uniq.length < q.min) return fail(`needs at least ${q.min} of ${values.join(', ')}`);
+      return { ok: true, value: uniq };
+    }
+    case 'number': {
+      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      if (typeof n !== 'number' || !Number.isFinite(n)) return fail(`"${String(raw)}" is not a number`);
+      if (q.integer && !Number.isInteger(n)) return fail(`${n} must be a whole number`);
+      if (q.min !== undefined && n < q.min) return fail(`${n} is below the minimum ${q.min}`);
+      if (q.max !== undefined && n > q.max) return fail(`${n} is above the maximum ${q.max}`);
+      return { ok: true, value: n };
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { main } from './cli.js';
+import { runInterruptCleanups } from './io/cleanup.js';
+
+// Ctrl-C outside a prompt (during writing): undo what was registered, then exit 130.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    runInterruptCleanups();
+    process.stderr.write('\ncreate-migration: cancelled; nothing was left behind.\n');
+    process.exit(signal === 'SIGINT' ? 130 : 128 + (signal === 'SIGTERM' ? 15 : 1));
+  });
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,60 @@
+import { Command, CommanderError } from 'commander';
+import { CliError } from './errors.js';
+import { printJson, say } from './output.js';
+import { VERSION } from './version.js';
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+function program(): Command {
+  const cli = new Command('create-migration')
+    .description('Generate a Kailash SDK migration project, and keep it in step with its template.')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  cli
+    .argument('[dir]', 'folder to create (default: ./legacy-migration, or the project_name answer)')
+    .option('--template <src>', 'template folder, or git repo path/URL with optional #ref (default: built-in)')
+    .option('--answers <file>', 'answers as JSON or YAML')
+    .option('--set <key=value>', 'one answer (repeatable)', collect, [])
+    .option('-y, --yes', 'take defaults for everything not given; never prompt')
+    .option('--no-git', 'do not git init / commit')
+    .option('--force', 'allow a non-empty target folder (never overwrites a file)')
+    .option('--dry-run', 'print every file it would write; write nothing')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir, flags) => {
+      const { generateCommand } = await import('./commands/generate.js');
+      exitCode = await generateCommand(dir, flags);
+    });
+
+  return cli;
+}
+
+let exitCode = 0;
+
+/** The one error boundary: typed errors become their exit codes, everything else exits 3. */
+export async function main(argv: string[]): Promise<number> {
+  exitCode = 0;
+  const json = argv.includes('--json');
+  try {
+    await program().parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (json) printJson({ ok: false, exitCode: 2, error: e.message.replace(/^error: /, '') });
+      return 2; // commander already printed the message
+    }
+    if (e instanceof CliError) {
+      say(`create-migration: ${e.message}`);
+      if (json) printJson({ ok: false, exitCode: e.exitCode, error: e.message });
+      return e.exitCode;
+    }
+    const err = e as Error;
+    say(`create-migration: failed: ${err.message}`);
+    if (process.env.DEBUG) say(err.stack);
+    if (json) printJson({ ok: false, exitCode: 3, error: err.message });
+    return 3;
+  }
+}
+

@@ -1,0 +1,46 @@
+import { promises as fs } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../errors.js';
+import { findForbiddenKey } from '../template/safe-keys.js';
+
+export interface ProvidedAnswers {
+  values: Record<string, unknown>;
+  origins: Record<string, string>;
+}
+
+/** Reads --answers FILE (JSON or YAML) and applies each --set key=value over it. */
+export async function readProvidedAnswers(file: string | undefined, sets: string[]): Promise<ProvidedAnswers> {
+  const values: Record<string, unknown> = {};
+  const origins: Record<string, string> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    let raw: unknown;
+    try {
+      raw = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 50 });
+    } catch (e) {
+      throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (raw === null || raw === undefined) raw = {};
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--answers: ${file} must hold a mapping of question keys to answers.`);
+    const bad = findForbiddenKey(raw);
+    if (bad) throw new UsageError(`--answers: ${file}: key "${bad}" is not allowed.`);
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      values[k] = v;
+      origins[k] = `--answers ${file}`;
+    }
+  }
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set: "${s}" must be key=value.`);
+    const key = s.slice(0, eq).trim();
+    if (findForbiddenKey({ [key]: 1 })) throw new UsageError(`--set: key "${key}" is not allowed.`);
+    values[key] = s.slice(eq + 1);
+    origins[key] = '--set';
+  }
+  return { values, origins };
+}

@@ -1,0 +1,109 @@
+import { existsSync, rmSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { onInterrupt } from './cleanup.js';
+
+export interface OutFile {
+  path: string;
+  data: Uint8Array;
+}
+
+/** Whether a folder is absent or empty: the only targets written without --force. */
+export async function targetState(dir: string): Promise<'missing' | 'empty' | 'non-empty' | 'not-a-dir'> {
+  const st = await fs.lstat(dir).catch(() => undefined);
+  if (!st) return 'missing';
+  if (!st.isDirectory()) return 'not-a-dir';
+  return (await fs.readdir(dir)).length === 0 ? 'empty' : 'non-empty';
+}
+
+async function writeTree(root: string, files: OutFile[], flag: 'wx'): Promise<void> {
+  const dirs = new Set(files.map((f) => path.dirname(path.join(root, f.path))));
+  for (const d of [...dirs].sort()) await fs.mkdir(d, { recursive: true });
+  for (const f of files) await fs.writeFile(path.join(root, f.path), f.data, { flag });
+}
+
+/**
+ * Creates a new project folder whole or not at all: files are written to a hidden sibling
+ * folder, `finish` (git) runs there, and only then is it renamed into place.
+ */
+export async function createFresh(target: string, files: OutFile[], finish: (dir: string) => Promise<void>): Promise<void> {
+  const parent = path.dirname(target);
+  const firstMissing = await firstMissingAncestor(parent);
+  await fs.mkdir(parent, { recursive: true });
+  const stage = await fs.mkdtemp(path.join(parent, `.${path.basename(target)}.create-migration-`));
+  // mkdtemp makes the folder private; a project folder gets the user's usual permissions.
+  await fs.chmod(stage, 0o777 & ~process.umask());
+  const undo = () => {
+    rmSync(stage, { recursive: true, force: true });
+    if (firstMissing && existsSync(firstMissing)) rmSync(firstMissing, { recursive: true, force: true });
+  };
+  const release = onInterrupt(undo);
+  try {
+    await writeTree(stage, files, 'wx');
+    await finish(stage);
+    if ((await targetState(target)) === 'empty') await fs.rmdir(target);
+    await fs.rename(stage, target);
+  } catch (e) {
+    undo();
+    throw e;
+  } finally {
+    release();
+  }
+}
+
+async function firstMissingAncestor(dir: string): Promise<string | undefined> {
+  let missing: string | undefined;
+  for (let d = path.resolve(dir); !existsSync(d); d = path.dirname(d)) missing = d;
+  return missing;
+}
+
+/**
+ * Adds files to an existing folder (--force): refuses up front if any would replace something,
+ * creates each file exclusively, and removes everything it made if any write or `finish` fails
+ * (`finish` cleans up after itself).
+ */
+export async function addToExisting(
+  target: string,
+  files: OutFile[],
+  finish: (dir: string) => Promise<void>,
+): Promise<void> {
+  const clashes: string[] = [];
+  for (const f of files) {
+    const parts = f.path.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const p = path.join(target, ...parts.slice(0, i));
+      const st = await fs.lstat(p).catch(() => undefined);
+      if (st && (i === parts.length || !st.isDirectory())) {
+        clashes.push(parts.slice(0, i).join('/'));
+        break;
+      }
+    }
+  }
+  if (clashes.length) {
+    const shown = [...new Set(clashes)].slice(0, 10).join(', ');
+    throw new UsageError(
+      `${target}: ${clashes.length} generated file(s) would replace existing ones (${shown}${clashes.length > 10 ? ', …' : ''}); nothing was written. Move them aside or pick another folder.`,
+    );
+  }
+  const made: string[] = [];
+  const undo = () => {
+    for (const p of made.reverse()) rmSync(p, { recursive: true, force: true });
+  };
+  const release = onInterrupt(undo);
+  try {
+    for (const f of files) {
+      const full = path.join(target, f.path);
+      const created = await fs.mkdir(path.dirname(full), { recursive: true });
+      if (created) made.push(created);
+      await fs.writeFile(full, f.data, { flag: 'wx' });
+      made.push(full);
+    }
+    await finish(target);
+  } catch (e) {
+    undo();
+    throw e;
+  } finally {
+    release();
+  }
+}

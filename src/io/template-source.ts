@@ -1,0 +1,105 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { BUILTIN_SOURCE, BUILTIN_TEMPLATE_DIR } from '../builtin.js';
+import type { TemplateRef } from '../manifest.js';
+import { parseTemplateSpec } from '../template/spec.js';
+import { semverTags } from '../template/semver.js';
+import type { LoadedTemplate } from '../template/types.js';
+import { cloneBare, isGitDir, listTags, listTree, readBlobs, resolveCommit } from './git.js';
+import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
+
+/**
+ * Where templates come from: the built-in one, a plain folder, or a git repo (path or URL) whose
+ * semver tags are its versions. `src#ref` pins a tag, branch or commit.
+ */
+export interface TemplateSource {
+  kind: 'builtin' | 'dir' | 'git';
+  /** As recorded in the manifest: "builtin", an absolute path, or a URL. */
+  location: string;
+  ref?: string;
+  /** For git: the repo to read (a local repo, or a bare clone of a URL). */
+  repo?: string;
+  cleanup?: () => Promise<void>;
+}
+
+const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\s]+@[^:\s]+:/.test(s);
+
+export async function openSource(spec: string | undefined): Promise<TemplateSource> {
+  if (!spec || spec === BUILTIN_SOURCE) return { kind: 'builtin', location: BUILTIN_SOURCE };
+  const hash = spec.lastIndexOf('#');
+  const base = hash > 0 ? spec.slice(0, hash) : spec;
+  const ref = hash > 0 ? spec.slice(hash + 1) : undefined;
+  if (isUrl(base)) {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'create-migration-tpl-'));
+    const cleanup = () => fs.rm(tmp, { recursive: true, force: true });
+    try {
+      await cloneBare(base, tmp);
+    } catch (e) {
+      await cleanup();
+      throw new UsageError(`--template: cannot clone ${base}: ${(e as Error).message}`);
+    }
+    return { kind: 'git', location: base, ref, repo: tmp, cleanup };
+  }
+  const abs = path.resolve(base);
+  const st = await fs.stat(abs).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`--template: ${base} is not a folder, a git repo or a URL.`);
+  if (await isGitDir(abs)) return { kind: 'git', location: abs, ref, repo: abs };
+  if (ref) throw new UsageError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);
+  return { kind: 'dir', location: abs };
+}
+
+/** The versions a source offers, oldest first (git semver tags; a folder offers only itself). */
+export async function sourceVersions(src: TemplateSource): Promise<string[]> {
+  return src.kind === 'git' ? semverTags(await listTags(src.repo!)) : [];
+}
+
+async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ template: LoadedTemplate; commit: string }> {
+  const repo = src.repo!;
+  const commit = await resolveCommit(repo, ref);
+  if (!commit) throw new UsageError(`--template: ${src.location} has no tag, branch or commit "${ref}".`);
+  const entries = await listTree(repo, commit);
+  const specEntry = entries.find((e) => e.path === 'template.yaml');
+  if (!specEntry) throw new UsageError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
+  const fileEntries = entries.filter((e) => e.path.startsWith('files/'));
+  for (const e of fileEntries) {
+    if (e.mode === '120000') throw new UsageError(`template file ${e.path}: is a symbolic link; templates may not contain links.`);
+    if (e.type !== 'blob') throw new UsageError(`template file ${e.path}: is a ${e.type}, not a file.`);
+  }
+  if (fileEntries.length > TEMPLATE_LIMITS.files) {
+    throw new UsageError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
+  }
+  const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)]);
+  const files = new Map<string, Uint8Array>();
+  let total = 0;
+  for (const e of fileEntries) {
+    const data = blobs.get(e.sha)!;
+    total += data.length;
+    if (data.length > TEMPLATE_LIMITS.fileBytes || total > TEMPLATE_LIMITS.bytes) {
+      throw new UsageError(`template file ${e.path}: the template is over the size limit (${TEMPLATE_LIMITS.fileBytes} bytes a file, ${TEMPLATE_LIMITS.bytes} in all).`);
+    }
+    files.set(e.path.slice('files/'.length), data);
+  }
+  const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
+  return { template: { spec, files }, commit };
+}
+
+/**
+ * Loads the template at a version. For git sources the default is the newest semver tag, else
+ * HEAD; `ref` (from --to or #ref) overrides it.
+ */
+export async function loadFromSource(
+  src: TemplateSource,
+  ref?: string,
+): Promise<{ template: LoadedTemplate; ref: TemplateRef }> {
+  if (src.kind !== 'git') {
+    const template = await loadTemplateDir(src.kind === 'builtin' ? BUILTIN_TEMPLATE_DIR : src.location);
+    const { name, version } = template.spec;
+    return { template, ref: { name, version, source: src.location } };
+  }
+  const wanted = ref ?? src.ref ?? (await sourceVersions(src)).at(-1) ?? 'HEAD';
+  const { template, commit } = await loadGitTemplate(src, wanted);
+  const { name, version } = template.spec;
+  return { template, ref: { name, version, source: src.location, ref: wanted, commit } };
+}

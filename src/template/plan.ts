@@ -1,0 +1,50 @@
+import { isBinary } from '../merge/binary.js';
+import { UsageError } from '../errors.js';
+import { evaluate } from './conditions.js';
+import { matchesAny } from './glob.js';
+import { toOutputPath, unsafePathReason } from './paths.js';
+import { createRenderer } from './render.js';
+import type { Answers, LoadedTemplate } from './types.js';
+
+export interface PlannedFile {
+  /** Where it goes in the project, '/'-separated. */
+  path: string;
+  /** Where it came from under the template's files/. */
+  templatePath: string;
+  data: Uint8Array;
+  binary: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+const encoder = new TextEncoder();
+
+/**
+ * Renders a template with answers into the list of files it makes: pure, deterministic, in
+ * memory. Conditional files are left out, paths are rendered and checked, text is rendered,
+ * binary and verbatim files are copied as they are.
+ */
+export function planRender(tpl: LoadedTemplate, answers: Answers): PlannedFile[] {
+  const { spec } = tpl;
+  const renderer = createRenderer(spec, answers);
+  const out: PlannedFile[] = [];
+  const seen = new Map<string, string>();
+  const paths = [...tpl.files.keys()].sort();
+  for (const templatePath of paths) {
+    const rules = spec.files.conditional.filter((c) => matchesAny(templatePath, [c.path]));
+    if (!rules.every((c) => evaluate(c.when, answers))) continue;
+    const rendered = templatePath.includes('{{') ? renderer.render(templatePath, `path ${templatePath}`) : templatePath;
+    const path = toOutputPath(rendered);
+    const why = unsafePathReason(path);
+    if (why) throw new UsageError(`template file ${templatePath}: its output path "${path}" ${why}.`);
+    if (seen.has(path)) throw new UsageError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`);
+    seen.set(path, templatePath);
+    const raw = tpl.files.get(templatePath)!;
+    const binary = isBinary(raw);
+    const data =
+      binary || matchesAny(templatePath, spec.files.verbatim)
+        ? raw
+        : encoder.encode(renderer.render(utf8.decode(raw), templatePath));
+    out.push({ path, templatePath, data, binary });
+  }
+  return out;
+}

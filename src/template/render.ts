@@ -1,0 +1,80 @@
+import Handlebars from 'handlebars';
+import { UsageError } from '../errors.js';
+import { encode, mdCell, mdInline, pyComment } from './formats.js';
+import type { Answers, AnswerValue, TemplateSpec } from './types.js';
+
+export type RenderContext = Record<string, unknown>;
+
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v]);
+const words = (s: unknown) => String(s ?? '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+
+/**
+ * The helpers every template can use. They are plain functions of their arguments; templates
+ * cannot register helpers of their own, so rendering never runs code that came with a template.
+ */
+function helpers(spec: TemplateSpec): Record<string, (...args: unknown[]) => unknown> {
+  const label = (key: unknown, value: unknown) =>
+    spec.questions.find((q) => q.key === key)?.choices?.find((c) => c.value === value)?.label ?? String(value ?? '');
+  return {
+    py: (v) => encode(v as AnswerValue, 'py'),
+    yaml: (v) => encode(v as AnswerValue, 'yaml'),
+    toml: (v) => encode(v as AnswerValue, 'toml'),
+    json: (v) => encode(v as AnswerValue, 'json'),
+    py_comment: (v) => pyComment(String(v ?? '')),
+    md_cell: (v) => mdCell(String(v ?? '')),
+    md_inline: (v) => mdInline(String(v ?? '')),
+    includes: (list, value) => asList(list).includes(value),
+    eq: (a, b) => a === b,
+    ne: (a, b) => a !== b,
+    // The last argument of a helper is Handlebars' options object: leave it out.
+    and: (...args) => args.slice(0, -1).every(Boolean),
+    or: (...args) => args.slice(0, -1).some(Boolean),
+    not: (v) => !v || (Array.isArray(v) && v.length === 0),
+    empty: (v) => asList(v).length === 0,
+    join: (list, sep) => asList(list).join(typeof sep === 'string' ? sep : ', '),
+    label,
+    labels: (key, list) => asList(list).map((v) => label(key, v)).join(', '),
+    pascal: (s) => words(s).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''),
+    snake: (s) => words(s).map((w) => w.toLowerCase()).join('_'),
+    upper: (s) => String(s ?? '').toUpperCase(),
+    number: (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n ?? '')),
+  };
+}
+
+export interface Renderer {
+  render(source: string, file: string): string;
+  context: RenderContext;
+}
+
+/** Values derived from the answers that templates may use beside the answers themselves. */
+export function buildContext(spec: TemplateSpec, answers: Answers): RenderContext {
+  const ctx: RenderContext = {};
+  for (const q of spec.questions) ctx[q.key] = Object.hasOwn(answers, q.key) ? answers[q.key] : null;
+  const name = typeof answers.project_name === 'string' ? answers.project_name : spec.name;
+  ctx.package_name = name.replace(/-/g, '_');
+  ctx.template = { name: spec.name, version: spec.version };
+  return ctx;
+}
+
+/** A renderer over an isolated Handlebars instance: no HTML escaping, known helpers only, strict lookups. */
+export function createRenderer(spec: TemplateSpec, answers: Answers): Renderer {
+  const hb = Handlebars.create();
+  const hs = helpers(spec);
+  for (const [name, fn] of Object.entries(hs)) hb.registerHelper(name, fn);
+  const knownHelpers = Object.fromEntries(
+    [...Object.keys(hs), 'if', 'unless', 'each', 'with', 'lookup'].map((n) => [n, true]),
+  );
+  const context = buildContext(spec, answers);
+  return {
+    context,
+    render(source, file) {
+      try {
+        const tpl = hb.compile(source, { noEscape: true, strict: true, knownHelpers, knownHelpersOnly: true });
+        return tpl(context, { allowProtoMethodsByDefault: false, allowProtoPropertiesByDefault: false });
+      } catch (e) {
+        const msg = (e as Error).message.split('\n').slice(0, 3).join(' ');
+        throw new UsageError(`template file ${file}: cannot render: ${msg}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/** The shapes a template.yaml describes, after validation. */
+
+export type QuestionType = 'slug' | 'text' | 'multi' | 'choice' | 'number' | 'date';
+
+export type AnswerValue = string | number | string[] | null;
+export type Answers = Record<string, AnswerValue>;
+
+/**
+ * A condition on answers, written as data:
+ * `{ key: value }` (equals, or includes for a multi answer), `{ key: { any: [..] } }`,
+ * `{ key: { not: value } }`, and `{ all: [..] }` / `{ any: [..] }` to combine.
+ */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { [key: string]: ConditionValue };
+export type ConditionValue = string | number | { any: (string | number)[] } | { not: string | number };
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export interface Question {
+  key: string;
+  type: QuestionType;
+  message: string;
+  default?: AnswerValue;
+  /** For multi questions: values added by the first rules whose condition holds. */
+  defaultFrom?: { when: Condition; add: string[] }[];
+  when?: Condition;
+  choices?: Choice[];
+  required: boolean;
+  multiline: boolean;
+  min?: number;
+  max?: number;
+  integer: boolean;
+}
+
+export interface RenameRule {
+  from: string;
+  to: string;
+}
+
+export interface FileRules {
+  conditional: { path: string; when: Condition }[];
+  verbatim: string[];
+  projectOwned: string[];
+  renames: RenameRule[];
+}
+
+export interface TemplateSpec {
+  name: string;
+  version: string;
+  description: string;
+  questions: Question[];
+  files: FileRules;
+}
+
+/** A template as data: its spec and its files/ tree (paths relative to files/, '/'-separated). */
+export interface LoadedTemplate {
+  spec: TemplateSpec;
+  files: Map<string, Uint8Array>;
+}
