@@ -17,10 +17,25 @@ export async function targetState(dir: string): Promise<'missing' | 'empty' | 'n
   return (await fs.readdir(dir)).length === 0 ? 'empty' : 'non-empty';
 }
 
-async function writeTree(root: string, files: OutFile[], flag: 'wx'): Promise<void> {
-  const dirs = new Set(files.map((f) => path.dirname(path.join(root, f.path))));
-  for (const d of [...dirs].sort()) await fs.mkdir(d, { recursive: true });
-  for (const f of files) await fs.writeFile(path.join(root, f.path), f.data, { flag });
+/** Says which file failed and why; the caller has already undone everything. */
+function writeFailed(file: string, e: unknown): Error {
+  const err = e as NodeJS.ErrnoException;
+  return new Error(`cannot write ${file}: ${err.code ?? ''}${err.code ? ' ' : ''}(${err.message}). Everything written was rolled back.`);
+}
+
+async function writeOne(root: string, f: OutFile): Promise<string | undefined> {
+  const full = path.join(root, f.path);
+  let created: string | undefined;
+  try {
+    created = await fs.mkdir(path.dirname(full), { recursive: true });
+    await fs.writeFile(full, f.data, { flag: 'wx' });
+    return created;
+  } catch (e) {
+    // A file that was there before (EEXIST) is not ours to remove; a half-written one is.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(full, { force: true });
+    if (created) rmSync(created, { recursive: true, force: true });
+    throw writeFailed(f.path, e);
+  }
 }
 
 /**
@@ -40,7 +55,7 @@ export async function createFresh(target: string, files: OutFile[], finish: (dir
   };
   const release = onInterrupt(undo);
   try {
-    await writeTree(stage, files, 'wx');
+    for (const f of files) await writeOne(stage, f);
     await finish(stage);
     if ((await targetState(target)) === 'empty') await fs.rmdir(target);
     await fs.rename(stage, target);
@@ -93,11 +108,9 @@ export async function addToExisting(
   const release = onInterrupt(undo);
   try {
     for (const f of files) {
-      const full = path.join(target, f.path);
-      const created = await fs.mkdir(path.dirname(full), { recursive: true });
+      const created = await writeOne(target, f);
       if (created) made.push(created);
-      await fs.writeFile(full, f.data, { flag: 'wx' });
-      made.push(full);
+      made.push(path.join(target, f.path));
     }
     await finish(target);
   } catch (e) {

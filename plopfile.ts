@@ -1,0 +1,49 @@
+/**
+ * Registers create-migration's generators with plop, so `npm run plop` (plop's own CLI and
+ * prompts) runs the very generators the create-migration CLI runs.
+ */
+import { readFileSync } from 'node:fs';
+import type { NodePlopAPI } from 'node-plop';
+import { checkAnswer } from './src/answers/validate.js';
+import { BUILTIN_TEMPLATE_DIR } from './src/builtin.js';
+import { evaluate } from './src/template/conditions.js';
+import { parseTemplateSpec } from './src/template/spec.js';
+import type { Answers, Question } from './src/template/types.js';
+import { projectGenerator } from './generators/project.js';
+
+type InquirerQuestion = Record<string, unknown>;
+
+/** A template question as an inquirer question, with the same validation and conditions. */
+export function toInquirer(q: Question): InquirerQuestion {
+  const choices = q.choices?.map((c) => ({ name: c.label, value: c.value }));
+  const validate = (v: unknown) => {
+    const r = checkAnswer(q, v);
+    return r.ok ? true : `${q.key} ${r.error}`;
+  };
+  return {
+    name: q.key,
+    message: q.message,
+    type: q.type === 'choice' ? 'list' : q.type === 'multi' ? 'checkbox' : 'input',
+    default: q.default ?? undefined,
+    choices,
+    validate,
+    when: (answers: Answers) => evaluate(q.when, answers),
+  };
+}
+
+export default function plopfile(plop: NodePlopAPI): void {
+  const spec = parseTemplateSpec(readFileSync(`${BUILTIN_TEMPLATE_DIR}template.yaml`, 'utf8'));
+  plop.setGenerator(projectGenerator.name, {
+    description: projectGenerator.description,
+    prompts: spec.questions.map(toInquirer) as never,
+    actions: [
+      async (answers) => {
+        const result = await projectGenerator.run(
+          { dir: String(answers?.project_name ?? 'legacy-migration'), answers: answers ?? {}, yes: true },
+          { cwd: plop.getDestBasePath() },
+        );
+        return `${result.changes.length} files in ${result.dir}`;
+      },
+    ],
+  });
+}
