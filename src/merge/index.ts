@@ -1,0 +1,12 @@
+export { isBinary } from './binary.js';
+export { diff, formatHunk, unifiedDiff, type Hunk, type HunkLine, type UnifiedDiffOptions } from './diff.js';
+export { detectEol, hasEol, splitLfLines, splitLines, type Eol } from './lines.js';
+export {
+  merge3,
+  mergeKeepingOurs,
+  rejectFile,
+  type MergeLabels,
+  type MergeOptions,
+  type MergeRegion,
+  type MergeResult,
+} from './merge3.js';

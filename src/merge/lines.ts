@@ -1,0 +1,67 @@
+export type Eol = '\n' | '\r\n' | '\r';
+
+/**
+ * Splits text into lines that keep their terminators (`\n`, `\r\n` or a lone
+ * `\r`), so `splitLines(t).join('') === t` always holds and a missing final
+ * newline survives a merge as an unterminated last line.
+ */
+export function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) {
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+      lines.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) lines.push(text.slice(start));
+  return lines;
+}
+
+/**
+ * Splits on `\n` only, the way git and patch(1) see lines. Patch text has to
+ * use this notion: a hunk line ending in a lone `\r` would run into the next
+ * hunk line for every tool that reads the patch.
+ */
+export function splitLfLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
+    lines.push(text.slice(start, i + 1));
+    start = i + 1;
+  }
+  if (start < text.length) lines.push(text.slice(start));
+  return lines;
+}
+
+/** Whether a line from `splitLines` carries a terminator (only a file's last line may not). */
+export function hasEol(line: string): boolean {
+  const c = line.charCodeAt(line.length - 1);
+  return c === 0x0a || c === 0x0d;
+}
+
+/**
+ * The most frequent line ending in `text`; ties go to `\n`, then `\r\n`.
+ * `fallback` is returned for text without any line break, so callers can
+ * chain several candidate texts.
+ */
+export function detectEol(text: string, fallback: Eol = '\n'): Eol {
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) lf++;
+    else if (c === 0x0d) {
+      if (text.charCodeAt(i + 1) === 0x0a) {
+        crlf++;
+        i++;
+      } else cr++;
+    }
+  }
+  if (lf === 0 && crlf === 0 && cr === 0) return fallback;
+  if (lf >= crlf && lf >= cr) return '\n';
+  return crlf >= cr ? '\r\n' : '\r';
+}

@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diff, merge3, mergeKeepingOurs, rejectFile, splitLines, type MergeRegion, type MergeResult } from '../../src/merge/index.js';
+import { applyPatch } from './apply-patch.js';
+import { mergeCase } from './arbitraries.js';
+
+const labels = { ours: 'ours', base: 'base', theirs: 'theirs' };
+const params = { seed: 42, numRuns: 500 };
+
+/** Rebuilds one input from the regions: every region knows what each side had there. */
+function sideOf(regions: readonly MergeRegion[], side: 'base' | 'ours' | 'theirs'): string {
+  return regions
+    .map((r) => {
+      if (r.kind === 'stable') return r.lines;
+      if (r.kind === 'conflict') return r[side];
+      if (side === 'base') return r.base;
+      // A clean change leaves the other side as it was in base.
+      return r.kind === 'both' || r.kind === side ? r.lines : r.base;
+    })
+    .flat()
+    .join('');
+}
+
+function isSubsequence(needles: readonly string[], haystack: readonly string[]): boolean {
+  let i = 0;
+  for (const line of haystack) if (i < needles.length && line === needles[i]) i++;
+  return i === needles.length;
+}
+
+function reversePatch(patch: string): string {
+  return splitLines(patch)
+    .map((line) => {
+      const header = /^@@ -(\S+) \+(\S+) @@/.exec(line);
+      if (header) return `@@ -${header[2]} +${header[1]} @@\n`;
+      if (line.startsWith('-') && !line.startsWith('--- ')) return `+${line.slice(1)}`;
+      if (line.startsWith('+') && !line.startsWith('+++ ')) return `-${line.slice(1)}`;
+      return line;
+    })
+    .join('');
+}
+
+const mergeOf = ({ base, ours, theirs }: { base: string; ours: string; theirs: string }): MergeResult =>
+  merge3(base, ours, theirs, { labels });
+
+describe('merge3 properties', () => {
+  it('keeps every line the user added or changed, in order', () => {
+    fc.assert(
+      fc.property(mergeCase, (c) => {
+        const baseLines = splitLines(c.base);
+        const oursLines = splitLines(c.ours);
+        const userLines = diff(baseLines, oursLines).flatMap((h) => oursLines.slice(h.bStart, h.bEnd));
+        const visible = mergeOf(c).regions.flatMap((r) => (r.kind === 'conflict' ? r.ours : r.lines));
+        expect(isSubsequence(userLines, visible)).toBe(true);
+      }),
+      params,
+    );
+  });
+
+  it('takes the other side exactly when one side did not change', () => {
+    fc.assert(
+      fc.property(mergeCase, ({ base, ours, theirs }) => {
+        expect(merge3(base, ours, base, { labels })).toMatchObject({ text: ours, clean: true });
+        expect(merge3(base, base, theirs, { labels })).toMatchObject({ text: theirs, clean: true });
+      }),
+      params,
+    );
+  });
+
+  it('returns the common text when both sides agree', () => {
+    fc.assert(
+      fc.property(mergeCase, ({ base, ours }) => {
+        expect(merge3(base, ours, ours, { labels })).toMatchObject({ text: ours, clean: true, conflicts: 0 });
+      }),
+      params,
+    );
+  });
+
+  it('joins the region lines into the text of a clean merge', () => {
+    fc.assert(
+      fc.property(mergeCase, (c) => {
+        const result = mergeOf(c);
+        fc.pre(result.clean);
+        const joined = result.regions.map((r) => (r.kind === 'conflict' ? [] : r.lines).join('')).join('');
+        expect(joined).toBe(result.text);
+        expect(mergeKeepingOurs(result)).toBe(result.text);
+      }),
+      params,
+    );
+  });
+
+  it('does not depend on which side is ours for clean merges', () => {
+    fc.assert(
+      fc.property(mergeCase, (c) => {
+        const result = mergeOf(c);
+        const swapped = merge3(c.base, c.theirs, c.ours, { labels });
+        expect(swapped.conflicts).toBe(result.conflicts);
+        if (result.clean) expect(swapped.text).toBe(result.text);
+      }),
+      params,
+    );
+  });
+
+  it('records enough in the regions to rebuild all three inputs', () => {
+    fc.assert(
+      fc.property(mergeCase, (c) => {
+        const { regions } = mergeOf(c);
+        expect(sideOf(regions, 'base')).toBe(c.base);
+        expect(sideOf(regions, 'ours')).toBe(c.ours);
+        expect(sideOf(regions, 'theirs')).toBe(c.theirs);
+      }),
+      params,
+    );
+  });
+
+  it('writes four markers per conflict, each on a line of its own', () => {
+    fc.assert(
+      fc.property(mergeCase, (c) => {
+        const result = mergeOf(c);
+        const markers = splitLines(result.text).filter((line) => /^(<<<<<<< ours|\|\|\|\|\|\|\| base|=======|>>>>>>> theirs)(\r\n|\r|\n)$/.test(line));
+        expect(markers.length).toBe(4 * result.conflicts);
+        expect(result.text.includes('<<<<<<<')).toBe(!result.clean);
+      }),
+      params,
+    );
+  });
+
+  it('produces a .rej whose hunks turn base into base-with-the-rejected-changes', () => {
+    fc.assert(
+      fc.property(mergeCase, (c) => {
+        const result = mergeOf(c);
+        const rejected = result.regions
+          .flatMap((r) => (r.kind === 'conflict' ? r.theirs : r.kind === 'stable' ? r.lines : r.base))
+          .join('');
+        const rej = rejectFile(result, labels);
+        expect(rej === '').toBe(result.clean);
+        // The new side is numbered against theirs, which also holds the clean
+        // changes, so it is checked by applying the reversed patch to theirs.
+        expect(applyPatch(c.base, rej, { split: splitLines, checkNewStart: false })).toBe(rejected);
+        const restored = result.regions
+          .flatMap((r) => (r.kind === 'conflict' || r.kind === 'ours' ? r.base : r.lines))
+          .join('');
+        expect(applyPatch(c.theirs, reversePatch(rej), { split: splitLines, checkNewStart: false })).toBe(restored);
+      }),
+      params,
+    );
+  });
+});
