@@ -225,7 +225,8 @@ describe('merge3', () => {
     expect(result.text).toBe('a\r\n<<<<<<< ours\r\nX\r\n||||||| base\r\nb\r\n=======\r\nY\r\n>>>>>>> theirs\r\nc\n');
   });
 
-  it('merges a 5,000-line file with a few edits quickly', () => {
+  // Speed is measured by `npm run bench`, never asserted here: these machines are shared and noisy.
+  it('merges a 5,000-line file with edits on both sides', () => {
     const base = Array.from({ length: 5000 }, (_, i) => `line ${i}\n`);
     const ours = [...base];
     ours[10] = 'ours\n';
@@ -233,13 +234,12 @@ describe('merge3', () => {
     const theirs = [...base];
     theirs[4000] = 'theirs\n';
     theirs.splice(100, 2);
-    const run = (): number => {
-      const start = performance.now();
-      expect(merge3(base.join(''), ours.join(''), theirs.join(''), { labels }).clean).toBe(true);
-      return performance.now() - start;
-    };
-    run(); // warm-up: the first call pays for JIT compilation
-    expect(Math.min(run(), run(), run())).toBeLessThan(50);
+    const expected = [...ours];
+    expected[4001] = 'theirs\n';
+    expected.splice(100, 2);
+    const result = merge3(base.join(''), ours.join(''), theirs.join(''), { labels });
+    expect(result.clean).toBe(true);
+    expect(result.text).toBe(expected.join(''));
   });
 });
 
