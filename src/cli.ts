@@ -10,6 +10,8 @@ function program(): Command {
     .description('Generate a Kailash SDK migration project, and keep it in step with its template.')
     .version(VERSION, '-v, --version')
     .exitOverride()
+    // Options belong to the command they follow: `sync --dry-run` is sync's, not generate's.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)');
 
   cli
@@ -25,6 +27,24 @@ function program(): Command {
     .action(async (dir, flags) => {
       const { generateCommand } = await import('./commands/generate.js');
       exitCode = await generateCommand(dir, flags);
+    });
+
+  cli
+    .command('sync')
+    .description("bring projects up to their template's newer version (a three-way merge that keeps every edit)")
+    .argument('[dir...]', 'projects to sync (default: .)')
+    .option('--to <ref>', 'target template version (default: newest semver tag, else HEAD)')
+    .option('--template <src>', 'use another source than the one recorded in the project')
+    .option('--check', 'write nothing; exit 1 if a project is behind')
+    .option('--dry-run', 'write nothing; print the unified diff sync would apply')
+    .option('--conflict <style>', 'inline conflict markers, or rej files beside untouched regions', 'inline')
+    .option('--allow-dirty', 'run even with uncommitted changes')
+    .option('--branch <name>', 'create this branch and commit the sync on it')
+    .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { syncCommand } = await import('./commands/sync.js');
+      exitCode = await syncCommand(dirs, flags);
     });
 
   return cli;

@@ -46,10 +46,10 @@ export async function isRepo(dir: string): Promise<boolean> {
 }
 
 /** Runs git with optional stdin and returns stdout as bytes; for batch plumbing simple-git cannot feed. */
-export async function gitBytes(cwd: string, args: string[], input?: Uint8Array): Promise<Buffer> {
+export async function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -124,4 +124,143 @@ export async function isGitDir(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Git environment that never takes optional locks: --check and --dry-run must not even refresh the index. */
+const READ_ONLY_ENV = { GIT_OPTIONAL_LOCKS: '0' };
+
+export async function gitText(cwd: string, args: string[], input?: Uint8Array): Promise<string> {
+  return (await gitBytes(cwd, args, input, READ_ONLY_ENV)).toString('utf8');
+}
+
+/** Tracked files with uncommitted changes (untracked files are the user's and never touched). */
+export async function dirtyFiles(dir: string): Promise<string[]> {
+  const out = await gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=no']);
+  return out.split('\0').filter(Boolean).map((l) => l.slice(3));
+}
+
+export async function gitTopLevel(dir: string): Promise<string | undefined> {
+  try {
+    return (await gitText(dir, ['rev-parse', '--show-toplevel'])).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function gitDir(dir: string): Promise<string> {
+  return (await gitText(dir, ['rev-parse', '--absolute-git-dir'])).trim();
+}
+
+/** Tips of the pristine branch, local first, then every remote's copy (a fresh clone has only those). */
+export async function pristineTips(dir: string): Promise<string[]> {
+  const out = await gitText(dir, ['for-each-ref', '--format=%(objectname)', `refs/heads/${PRISTINE_BRANCH}`, `refs/remotes/*/${PRISTINE_BRANCH}`]);
+  return [...new Set(out.split('\n').filter(Boolean))];
+}
+
+/** Commits in HEAD's history made by `create-migration` generate: each is a pristine render. */
+export async function generatedCommits(dir: string, limit = 20): Promise<string[]> {
+  try {
+    const out = await gitText(dir, ['log', `-n${limit}`, '--format=%H', `--grep=^${PRISTINE_TRAILER}: `, 'HEAD']);
+    return out.split('\n').filter(Boolean);
+  } catch {
+    return []; // no commits yet
+  }
+}
+
+/** Reads a whole commit's tree into memory with two git processes. */
+export async function readCommitFiles(repo: string, commit: string): Promise<Map<string, Buffer>> {
+  const entries = (await listTree(repo, commit)).filter((e) => e.type === 'blob');
+  const blobs = await readBlobs(repo, entries.map((e) => e.sha));
+  return new Map(entries.map((e) => [e.path, blobs.get(e.sha)!]));
+}
+
+function fastImportPath(p: string): string {
+  return p.startsWith('"') || /[\n\\]/.test(p) ? JSON.stringify(p) : p;
+}
+
+function dataBlock(parts: Buffer[], data: Uint8Array): void {
+  parts.push(Buffer.from(`data ${data.length}\n`), Buffer.from(data), Buffer.from('\n'));
+}
+
+/**
+ * With one `git fast-import` process: commits the pristine render onto the pristine branch (its
+ * parent the branch's current tip), and stores the blobs of conflicted files. Returns the new
+ * commit and each conflict blob's id, in order. Nothing in the work tree or index changes.
+ */
+export async function writePristine(
+  dir: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  message: string,
+  parent: string | undefined,
+  extraBlobs: Uint8Array[],
+): Promise<{ commit: string; blobs: string[] }> {
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'create-migration-marks-'));
+  const marks = path.join(tmp, 'marks');
+  try {
+    const parts: Buffer[] = [];
+    extraBlobs.forEach((b, i) => {
+      parts.push(Buffer.from(`blob\nmark :${i + 1}\n`));
+      dataBlock(parts, b);
+    });
+    const commitMark = extraBlobs.length + 1;
+    const now = Math.floor(Date.now() / 1000);
+    parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
+    dataBlock(parts, Buffer.from(message));
+    if (parent) parts.push(Buffer.from(`from ${parent}\n`));
+    parts.push(Buffer.from('deleteall\n'));
+    for (const [p, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      parts.push(Buffer.from(`M 100644 inline ${fastImportPath(p)}\n`));
+      dataBlock(parts, data);
+    }
+    parts.push(Buffer.from('done\n'));
+    await gitBytes(dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], Buffer.concat(parts));
+    const ids = new Map(
+      (await readFile(marks, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ') as [string, string]),
+    );
+    return { commit: ids.get(`:${commitMark}`)!, blobs: extraBlobs.map((_, i) => ids.get(`:${i + 1}`)!) };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
+export async function recordUnmerged(dir: string, entries: { path: string; base?: string; ours: string; theirs: string }[]): Promise<void> {
+  if (!entries.length) return;
+  const zero = '0'.repeat(40);
+  const lines = entries.flatMap((e) => [
+    `0 ${zero}\t${e.path}`,
+    ...(e.base ? [`100644 ${e.base} 1\t${e.path}`] : []),
+    `100644 ${e.ours} 2\t${e.path}`,
+    `100644 ${e.theirs} 3\t${e.path}`,
+  ]);
+  await gitBytes(dir, ['update-index', '--index-info'], Buffer.from(`${lines.join('\n')}\n`));
+}
+
+export async function createBranch(dir: string, name: string): Promise<void> {
+  await gitBytes(dir, ['checkout', '-q', '-b', name]);
+}
+
+/** Commits the given paths (additions, changes and deletions) with the user's identity. */
+export async function commitPaths(dir: string, paths: string[], message: string): Promise<string> {
+  const g = git(dir);
+  await g.raw(['add', '-A', '--', ...paths]);
+  return commitAll(g, message);
+}
+
+/** Puts the pristine branch back where it was (or removes it) when a sync is rolled back. */
+export async function movePristine(dir: string, tip: string | undefined): Promise<void> {
+  const ref = `refs/heads/${PRISTINE_BRANCH}`;
+  await gitBytes(dir, tip ? ['update-ref', ref, tip] : ['update-ref', '-d', ref]);
+}
+
+/** Returns to the branch the sync started from and deletes the one it made. */
+export async function leaveBranch(dir: string, name: string): Promise<void> {
+  await gitBytes(dir, ['checkout', '-q', '-']);
+  await gitBytes(dir, ['branch', '-q', '-D', name]);
 }

@@ -1,0 +1,232 @@
+import { hashContent } from '../manifest.js';
+import { isBinary } from '../merge/binary.js';
+import { detectEol } from '../merge/lines.js';
+import { merge3, mergeKeepingOurs, rejectFile } from '../merge/merge3.js';
+import { unifiedDiff } from '../merge/diff.js';
+import { matchesAny } from '../template/glob.js';
+import type { RenameRule } from '../template/types.js';
+import { detectRenames } from './renames.js';
+
+export type Files = ReadonlyMap<string, Uint8Array>;
+
+export type FileStatus =
+  | 'added' // new from the template
+  | 'updated' // the user had not changed it: the template's new version
+  | 'merged' // both changed it: merged cleanly
+  | 'conflict' // both changed it and the changes overlap (or no base to merge on)
+  | 'removed' // the template dropped it and the user had not changed it
+  | 'kept' // the user's version stays (user deleted it, or changed what the template dropped)
+  | 'renamed' // the template moved it: the user's edits moved with it
+  | 'skipped' // project-owned
+  | 'unchanged';
+
+export interface FileOutcome {
+  path: string;
+  status: FileStatus;
+  /** For renames: where the file was. */
+  from?: string;
+  /** A short reason a person can act on. */
+  note?: string;
+  /** For conflicts written as .rej: where the rejected hunks are. */
+  rej?: string;
+}
+
+/** Three versions of a conflicted file, for recording in git's index as unmerged. */
+export interface ConflictStages {
+  path: string;
+  base?: Uint8Array;
+  ours: Uint8Array;
+  theirs: Uint8Array;
+}
+
+export interface SyncInputs {
+  /** The pristine render of the version last applied; null when no base could be had. */
+  base: Files | null;
+  /** The render of the target version. */
+  theirs: Files;
+  /** The project's files at every path `pathsToRead` named (absent = not there). */
+  ours: Files;
+  /** The manifest's hashes of the last pristine render (used without a base). */
+  recorded: Readonly<Record<string, string>>;
+  projectOwned: readonly string[];
+  renames: readonly RenameRule[];
+  conflictStyle: 'inline' | 'rej';
+  labels: { ours: string; base: string; theirs: string };
+}
+
+export interface SyncPlan {
+  outcomes: FileOutcome[];
+  writes: { path: string; data: Uint8Array }[];
+  deletes: string[];
+  conflicts: ConflictStages[];
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const text = (b: Uint8Array) => decoder.decode(b);
+
+function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * A team on Windows (or with autocrlf) may hold the template's LF files as CRLF. Rendering the
+ * template's versions in the project's line ending keeps that from looking like an edit of every
+ * line, and keeps the file's line endings as the team has them.
+ */
+function inOurEol(data: Uint8Array | undefined, ours: Uint8Array): Uint8Array | undefined {
+  if (!data || isBinary(data) || isBinary(ours)) return data;
+  const t = text(data);
+  if (detectEol(text(ours)) === '\r\n' && detectEol(t) === '\n') return encoder.encode(t.replace(/\r?\n/g, '\r\n'));
+  return data;
+}
+
+/** Every project path the plan needs to read: the template's paths, before and after, and .rej names. */
+export function pathsToRead(base: Files | null, theirs: Files, recorded: Readonly<Record<string, string>>): string[] {
+  const all = new Set<string>([...(base?.keys() ?? []), ...theirs.keys(), ...Object.keys(recorded)]);
+  for (const p of [...all]) all.add(`${p}.rej`);
+  return [...all].sort();
+}
+
+interface Ctx {
+  inputs: SyncInputs;
+  plan: SyncPlan;
+}
+
+function freeRejPath(ctx: Ctx, path: string): string {
+  const taken = (p: string) => ctx.inputs.ours.has(p) || ctx.plan.writes.some((w) => w.path === p);
+  let p = `${path}.rej`;
+  for (let i = 1; taken(p); i++) p = `${path}.${i}.rej`;
+  return p;
+}
+
+/**
+ * The result for a file both sides changed. Text is merged line by line; binary files never
+ * are: the user's bytes stay and the file is reported.
+ */
+function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: Uint8Array, theirs: Uint8Array): FileOutcome & { data?: Uint8Array } {
+  if ([base, ours, theirs].some((d) => d && isBinary(d))) {
+    ctx.plan.conflicts.push({ path, base, ours, theirs });
+    return { path, status: 'conflict', note: 'binary file changed by you and by the template: yours was kept' };
+  }
+  const { labels, conflictStyle } = ctx.inputs;
+  const result = merge3(base ? text(base) : '', text(ours), text(theirs), { labels });
+  if (result.clean) return { path, status: 'merged', data: encoder.encode(result.text) };
+  ctx.plan.conflicts.push({ path, base, ours, theirs });
+  const n = `${result.conflicts} conflicting hunk${result.conflicts > 1 ? 's' : ''}`;
+  if (conflictStyle === 'inline') {
+    return { path, status: 'conflict', note: `${n} marked inline`, data: encoder.encode(result.text) };
+  }
+  const rej = freeRejPath(ctx, path);
+  const rejText = base
+    ? rejectFile(result, { base: `a/${path} (${labels.base})`, theirs: `b/${path} (${labels.theirs})` })
+    : unifiedDiff('', text(theirs), { oldLabel: '/dev/null', newLabel: `b/${path} (${labels.theirs})` });
+  ctx.plan.writes.push({ path: rej, data: encoder.encode(rejText) });
+  const kept = base ? mergeKeepingOurs(result) : text(ours);
+  return { path, status: 'conflict', note: `${n} in ${rej}`, rej, data: encoder.encode(kept) };
+}
+
+/** The three-way rules of one file that exists in the base render or the target render. */
+function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: Uint8Array | undefined, oursRaw: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
+  if (matchesAny(path, ctx.inputs.projectOwned) && (base || oursRaw)) {
+    return { path, status: 'skipped', note: 'project-owned' };
+  }
+  if (!oursRaw) {
+    if (!theirs) return { path, status: 'unchanged' };
+    if (base) return { path, status: 'kept', note: same(base, theirs) ? 'deleted by you' : 'deleted by you; the template changed it' };
+    return { path, status: 'added', data: theirs };
+  }
+  const ours = oursRaw;
+  const b = inOurEol(base, ours);
+  const t = inOurEol(theirs, ours);
+  if (!t) {
+    if (same(ours, b)) return { path, status: 'removed', remove: true };
+    return { path, status: 'kept', note: 'the template dropped it, but you changed it' };
+  }
+  if (same(ours, t)) return { path, status: 'unchanged' };
+  if (!b) {
+    // The template adds a file where the user already has one.
+    return mergeBoth(ctx, path, undefined, ours, t);
+  }
+  if (same(ours, b)) return { path, status: 'updated', data: t };
+  if (same(b, t)) return { path, status: 'unchanged', note: 'your changes kept' };
+  return mergeBoth(ctx, path, b, ours, t);
+}
+
+/** Without a base, only files still exactly as last rendered (by the manifest's hash) change. */
+function planTwoWay(ctx: Ctx, path: string, theirs: Uint8Array | undefined, ours: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
+  const recorded = ctx.inputs.recorded[path];
+  if (matchesAny(path, ctx.inputs.projectOwned) && (recorded || ours)) return { path, status: 'skipped', note: 'project-owned' };
+  if (!ours) {
+    if (!theirs) return { path, status: 'unchanged' };
+    return recorded ? { path, status: 'kept', note: 'deleted by you' } : { path, status: 'added', data: theirs };
+  }
+  const pristine = recorded !== undefined && hashContent(ours) === recorded;
+  if (!theirs) return pristine ? { path, status: 'removed', remove: true } : { path, status: 'kept', note: 'the template dropped it, but you changed it' };
+  if (same(ours, theirs)) return { path, status: 'unchanged' };
+  if (pristine) return { path, status: 'updated', data: theirs };
+  ctx.plan.conflicts.push({ path, ours, theirs });
+  if (ctx.inputs.conflictStyle === 'rej' && !isBinary(ours) && !isBinary(theirs)) {
+    const rej = freeRejPath(ctx, path);
+    const diff = unifiedDiff(text(ours), text(theirs), { oldLabel: `a/${path} (yours)`, newLabel: `b/${path} (${ctx.inputs.labels.theirs})` });
+    ctx.plan.writes.push({ path: rej, data: encoder.encode(diff) });
+    return { path, status: 'conflict', note: `changed by you and no merge base: the template's version is in ${rej}`, rej };
+  }
+  return { path, status: 'conflict', note: 'changed by you and no merge base: left as yours, review the template change by hand' };
+}
+
+/**
+ * Plans a sync: per file, what the project gets, following DESIGN.md's rules. Pure: the caller
+ * reads the three versions, and writes what the plan says.
+ */
+export function planSync(inputs: SyncInputs): SyncPlan {
+  const plan: SyncPlan = { outcomes: [], writes: [], deletes: [], conflicts: [] };
+  const ctx: Ctx = { inputs, plan };
+  const { base, theirs, ours } = inputs;
+  const record = (o: FileOutcome & { data?: Uint8Array; remove?: boolean }, target = o.path) => {
+    if (o.data && !same(o.data, ours.get(target))) plan.writes.push({ path: target, data: o.data });
+    if (o.remove) plan.deletes.push(o.path);
+    const { data: _d, remove: _r, ...outcome } = o;
+    plan.outcomes.push(outcome);
+  };
+
+  if (!base) {
+    const paths = new Set([...theirs.keys(), ...Object.keys(inputs.recorded)]);
+    for (const p of [...paths].sort()) record(planTwoWay(ctx, p, theirs.get(p), ours.get(p)));
+    return plan;
+  }
+
+  const renames = detectRenames(base, theirs, inputs.renames);
+  const movedFrom = new Set(renames.values());
+  const paths = new Set([...base.keys(), ...theirs.keys()]);
+  for (const p of [...paths].sort()) {
+    if (movedFrom.has(p)) continue; // handled with its new path
+    const from = renames.get(p);
+    if (!from) {
+      record(planFile(ctx, p, base.get(p), theirs.get(p), ours.get(p)));
+      continue;
+    }
+    const oursOld = ours.get(from);
+    if (!oursOld) {
+      record({ path: p, from, status: 'kept', note: `deleted by you (the template moved it from ${from})` });
+      continue;
+    }
+    if (ours.has(p)) {
+      // Both a user file at the new path and the user's old file: merge into the new path, keep the old.
+      record(planFile(ctx, p, undefined, theirs.get(p), ours.get(p)));
+      continue;
+    }
+    const o = planFile(ctx, p, base.get(from), theirs.get(p), oursOld);
+    const data = o.data ?? oursOld;
+    plan.writes.push({ path: p, data });
+    plan.deletes.push(from);
+    plan.outcomes.push({ path: p, from, status: o.status === 'conflict' ? 'conflict' : 'renamed', note: o.note ?? (o.status === 'unchanged' ? undefined : o.status), rej: o.rej });
+  }
+  return plan;
+}
+
+/** Whether the plan changes anything in the project. */
+export function planChangesProject(plan: SyncPlan): boolean {
+  return plan.writes.length > 0 || plan.deletes.length > 0;
+}

@@ -1,0 +1,247 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { resolveAnswers } from '../answers/resolve.js';
+import { UsageError } from '../errors.js';
+import { readProvidedAnswers } from '../io/answers-input.js';
+import { applyChanges, recoverJournal } from '../io/apply.js';
+import {
+  commitPaths,
+  createBranch,
+  leaveBranch,
+  movePristine,
+  dirtyFiles,
+  gitDir,
+  gitTopLevel,
+  pristineTips,
+  recordUnmerged,
+  writePristine,
+} from '../io/git.js';
+import { acquireLock } from '../io/lock.js';
+import { loadFromSource, openSource, type TemplateSource } from '../io/template-source.js';
+import { MANIFEST_PATH, buildManifest, parseManifest, serializeManifest, type Manifest } from '../manifest.js';
+import { unifiedDiff } from '../merge/diff.js';
+import { isBinary } from '../merge/binary.js';
+import { planRender } from '../template/plan.js';
+import { compareVersions } from '../template/semver.js';
+import type { Answers } from '../template/types.js';
+import { VERSION } from '../version.js';
+import { findBase, type BaseKind } from './base.js';
+import { pathsToRead, planSync, type FileOutcome } from './plan.js';
+
+export interface SyncOptions {
+  to?: string;
+  template?: string;
+  check?: boolean;
+  dryRun?: boolean;
+  conflict?: 'inline' | 'rej';
+  allowDirty?: boolean;
+  branch?: string;
+  set?: string[];
+}
+
+export interface ProjectSyncResult {
+  dir: string;
+  from: string;
+  to: string;
+  base: BaseKind | 'not needed';
+  baseDetail?: string;
+  outcomes: FileOutcome[];
+  conflicts: number;
+  /** Whether the project differs from the target (what --check reports). */
+  behind: boolean;
+  written: boolean;
+  diff?: string;
+  recovered?: string[];
+  exitCode: number;
+}
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const encoder = new TextEncoder();
+
+async function readManifest(root: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(root, MANIFEST_PATH), 'utf8');
+  } catch {
+    throw new UsageError(`${root}: has no ${MANIFEST_PATH}, so it was not made by create-migration; link it first with \`create-migration adopt\`.`);
+  }
+  return parseManifest(text, path.join(root, MANIFEST_PATH));
+}
+
+async function readOurs(root: string, paths: string[]): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  await Promise.all(
+    paths.map(async (p) => {
+      const full = path.join(root, p);
+      const st = await fs.lstat(full).catch(() => undefined);
+      if (st?.isFile()) out.set(p, await fs.readFile(full));
+      else if (st?.isSymbolicLink()) throw new UsageError(`${p}: is a symbolic link in the project; sync will not read or write through it.`);
+    }),
+  );
+  return out;
+}
+
+/** The target version: --to, else the newest semver tag, else HEAD; the built-in one is what ships. */
+async function loadTarget(src: TemplateSource, to: string | undefined) {
+  if (src.kind !== 'git' && to) {
+    const loaded = await loadFromSource(src);
+    if (to !== loaded.ref.version && to !== `v${loaded.ref.version}`) {
+      throw new UsageError(`--to: ${src.kind === 'builtin' ? 'the built-in template' : src.location} offers only version ${loaded.ref.version}, not "${to}".`);
+    }
+    return loaded;
+  }
+  return loadFromSource(src, to);
+}
+
+function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unknown> {
+  // Questions the new version dropped are dropped from the answers too.
+  return Object.fromEntries(Object.entries(recorded).filter(([k]) => known.has(k)));
+}
+
+function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: string; data: Uint8Array }[], deletes: string[]): string {
+  const parts: string[] = [];
+  const show = (p: string, before: Uint8Array | undefined, after: Uint8Array | undefined) => {
+    if ((before && isBinary(before)) || (after && isBinary(after))) {
+      parts.push(`Binary file ${p} ${!before ? 'added' : !after ? 'removed' : 'changed'}\n`);
+      return;
+    }
+    parts.push(
+      unifiedDiff(before ? decoder.decode(before) : '', after ? decoder.decode(after) : '', {
+        oldLabel: before ? `a/${p}` : '/dev/null',
+        newLabel: after ? `b/${p}` : '/dev/null',
+      }),
+    );
+  };
+  for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data);
+  for (const d of [...deletes].sort()) show(d, ours.get(d), undefined);
+  return parts.join('');
+}
+
+/**
+ * Syncs one project to a newer template version. Reads everything, plans in memory, and then
+ * either reports (--check, --dry-run: nothing written anywhere, .git included) or applies the
+ * plan atomically, records conflicts in git's index and moves the pristine branch on.
+ */
+export async function syncProject(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
+  const root = path.resolve(dir);
+  const st = await fs.stat(root).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`${dir}: is not a folder.`);
+  const writing = !opts.check && !opts.dryRun;
+  const top = await gitTopLevel(root);
+  const inGit = top !== undefined && path.resolve(top) === (await fs.realpath(root));
+  const stateDir = inGit ? await gitDir(root) : root;
+  const journalFile = path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal');
+
+  let release: (() => void) | undefined;
+  let recovered: string[] | undefined;
+  if (writing) {
+    release = acquireLock(path.join(stateDir, inGit ? 'create-migration.lock' : '.migration-template.lock'), dir);
+    recovered = recoverJournal(root, journalFile);
+  }
+  try {
+    const recorded = await readManifest(root);
+    if (writing && inGit && !opts.allowDirty) {
+      const dirty = await dirtyFiles(root);
+      if (dirty.length) {
+        throw new UsageError(
+          `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
+        );
+      }
+    }
+    const src = await openSource(opts.template ?? recorded.template.source);
+    try {
+      const target = await loadTarget(src, opts.to);
+      const from = recorded.template.version;
+      const to = target.ref.version;
+      if (compareVersions(to, from) < 0) {
+        throw new UsageError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
+      }
+      const spec = target.template.spec;
+      const sets = await readProvidedAnswers(undefined, opts.set ?? []);
+      const answers = await resolveAnswers(spec, {
+        provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...sets.values },
+        origins: sets.origins,
+        dirName: path.basename(root),
+        useDefaults: true,
+      });
+      const result: ProjectSyncResult = { dir: root, from, to, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
+      const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
+      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) return result;
+
+      const theirs = new Map(planRender(target.template, answers).map((f) => [f.path, f.data]));
+      const base = await findBase(root, inGit, recorded, src);
+      const ours = await readOurs(root, pathsToRead(base.files, theirs, recorded.files));
+      const projectOwned = spec.files.projectOwned;
+      const plan = planSync({
+        base: base.files,
+        theirs,
+        ours,
+        recorded: recorded.files,
+        projectOwned,
+        renames: spec.files.renames,
+        conflictStyle: opts.conflict ?? 'inline',
+        labels: { ours: 'yours', base: `template ${from}`, theirs: `template ${to}` },
+      });
+      const manifest = buildManifest(`create-migration@${VERSION}`, target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
+      const manifestData = encoder.encode(serializeManifest(manifest));
+      const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
+      Object.assign(result, {
+        base: base.kind,
+        baseDetail: base.detail,
+        outcomes: plan.outcomes.filter((o) => o.status !== 'unchanged'),
+        conflicts: plan.conflicts.length,
+        behind: true,
+      });
+      if (opts.check) {
+        result.exitCode = 1;
+        return result;
+      }
+      if (opts.dryRun) {
+        ours.set(MANIFEST_PATH, encoder.encode(serializeManifest(recorded)));
+        result.diff = renderDiff(ours, writes, plan.deletes);
+        return result;
+      }
+      if (opts.branch) {
+        if (!inGit) throw new UsageError(`--branch: ${dir} is not a git repository.`);
+        await createBranch(root, opts.branch);
+      }
+      const oldTip = inGit ? (await pristineTips(root))[0] : undefined;
+      await applyChanges({
+        root,
+        journalFile,
+        writes,
+        deletes: plan.deletes,
+        after: async () => {
+          if (!inGit) return;
+          const pristine = new Map(theirs).set(MANIFEST_PATH, manifestData);
+          const stages = plan.conflicts;
+          const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs]);
+          const written = await writePristine(root, pristine, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs);
+          try {
+            await recordUnmerged(
+              root,
+              stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: written.blobs[i * 3 + 2]! })),
+            );
+            if (opts.branch && stages.length === 0) {
+              const touched = [...writes.map((w) => w.path), ...plan.deletes];
+              await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`);
+            }
+          } catch (e) {
+            await movePristine(root, oldTip);
+            throw e;
+          }
+        },
+      }).catch(async (e) => {
+        if (opts.branch) await leaveBranch(root, opts.branch);
+        throw e;
+      });
+      result.written = true;
+      result.exitCode = plan.conflicts.length ? 1 : 0;
+      return result;
+    } finally {
+      await src.cleanup?.();
+    }
+  } finally {
+    release?.();
+  }
+}
