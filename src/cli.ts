@@ -47,6 +47,18 @@ function program(): Command {
       exitCode = await syncCommand(dirs, flags);
     });
 
+  cli
+    .command('status')
+    .description('progress per phase, counted from the checklists')
+    .argument('[dir]', 'the project (default: .)')
+    .option('--write', "update the progress lines in README.md's status table and TASKS.md")
+    .option('--html <file>', 'write a self-contained progress page')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir, flags) => {
+      const { statusCommand } = await import('./commands/status.js');
+      exitCode = await statusCommand(dir, flags);
+    });
+
   return cli;
 }
 

@@ -1,0 +1,96 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
+import { bold, dim, printJson, say } from '../output.js';
+import { isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
+import { statusHtml } from '../status/html.js';
+import { updateReadme, updateTasks } from '../status/write.js';
+
+export interface StatusFlags {
+  json?: boolean;
+  write?: boolean;
+  html?: string;
+}
+
+/** Where checklists live: the four phases, and every other checklist (pre/post-migration, added ones). */
+export const CHECKLIST_DIRS = ['docs/phases', 'docs/checklists'];
+
+async function readChecklists(root: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const dir of CHECKLIST_DIRS) {
+    const names = await fs.readdir(path.join(root, dir)).catch(() => [] as string[]);
+    for (const n of names.filter((x) => x.endsWith('.md')).sort()) {
+      files.set(`${dir}/${n}`, await fs.readFile(path.join(root, dir, n), 'utf8'));
+    }
+  }
+  return files;
+}
+
+const bar = (p: number, width = 20) => '█'.repeat(Math.round((p * width) / 100)).padEnd(width, '░');
+
+function table(status: ProjectStatus): string[] {
+  const w = Math.max(...status.checklists.map((c) => c.title.length), 10);
+  return status.checklists.map((c) => {
+    const p = percent(c.done, c.total);
+    return `  ${c.title.padEnd(w)}  ${bar(p)} ${`${c.done}/${c.total}`.padStart(7)} ${`${p}%`.padStart(4)}  ${stateWord(c)}`;
+  });
+}
+
+async function rewrite(root: string, file: string, edit: (t: string) => string): Promise<boolean> {
+  const full = path.join(root, file);
+  const before = await fs.readFile(full, 'utf8').catch(() => undefined);
+  if (before === undefined) return false;
+  const after = edit(before);
+  if (after === before) return false;
+  const tmp = `${full}.cm-tmp`;
+  await fs.writeFile(tmp, after);
+  await fs.rename(tmp, full);
+  return true;
+}
+
+export async function statusCommand(dir: string | undefined, flags: StatusFlags): Promise<number> {
+  const root = path.resolve(dir ?? '.');
+  const manifestText = await fs.readFile(path.join(root, MANIFEST_PATH), 'utf8').catch(() => undefined);
+  const manifest: Manifest | undefined = manifestText ? parseManifest(manifestText) : undefined;
+  const files = await readChecklists(root);
+  if (!files.size) throw new UsageError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
+  const status = projectStatus(files);
+  const written: string[] = [];
+  if (flags.write) {
+    if (await rewrite(root, 'README.md', (t) => updateReadme(t, status))) written.push('README.md');
+    if (await rewrite(root, 'TASKS.md', (t) => updateTasks(t, status))) written.push('TASKS.md');
+  }
+  const systemName = typeof manifest?.answers.system_name === 'string' ? manifest.answers.system_name : path.basename(root);
+  const template = manifest ? `${manifest.template.name} ${manifest.template.version}` : 'unknown';
+  if (flags.html) {
+    const html = statusHtml(status, { systemName, template, generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') });
+    await fs.writeFile(path.resolve(flags.html), html);
+    written.push(flags.html);
+  }
+  const overall = percent(status.done, status.total);
+  if (flags.json) {
+    printJson({
+      ok: true,
+      command: 'status',
+      dir: root,
+      template,
+      overall: { done: status.done, total: status.total, percent: overall },
+      phasesDone: status.phasesDone,
+      phases: status.phases.length,
+      checklists: status.checklists.map((c) => ({ path: c.path, title: c.title, phase: c.phase, done: c.done, total: c.total, percent: percent(c.done, c.total), complete: isDone(c) })),
+      next: status.current ? { checklist: status.current.path, items: status.current.items.filter((i) => !i.done).slice(0, 5).map((i) => i.text) } : null,
+      written,
+    });
+    return 0;
+  }
+  say(`${bold(systemName)} ${dim(`(template ${template})`)}`);
+  for (const line of table(status)) say(line);
+  say(`  ${bold(`${overall}% complete`)} (${status.done}/${status.total} items), ${status.phasesDone}/${status.phases.length} phases done`);
+  if (status.current) {
+    say(`Next in ${status.current.title}:`);
+    for (const i of status.current.items.filter((x) => !x.done).slice(0, 5)) say(`  - [ ] ${i.text}`);
+  }
+  if (written.length) say(dim(`Updated ${written.join(', ')}.`));
+  return 0;
+}

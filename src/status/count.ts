@@ -1,0 +1,68 @@
+/**
+ * Progress counted from Markdown task lists: `- [ ]` open, `- [x]` done. Pure: takes file
+ * texts, returns numbers.
+ */
+
+export interface Item {
+  text: string;
+  done: boolean;
+}
+
+export interface ChecklistStats {
+  path: string;
+  title: string;
+  /** 1-4 for the phase checklists, undefined for the others (pre-/post-migration, added ones). */
+  phase?: number;
+  done: number;
+  total: number;
+  items: Item[];
+}
+
+export interface ProjectStatus {
+  checklists: ChecklistStats[];
+  phases: ChecklistStats[];
+  done: number;
+  total: number;
+  phasesDone: number;
+  current?: ChecklistStats;
+}
+
+const TASK = /^\s*[-*+]\s+\[([ xX])\]\s+(.*)$/;
+const FENCE = /^\s*(```|~~~)/;
+
+export function parseChecklist(path: string, text: string): ChecklistStats {
+  const items: Item[] = [];
+  let inFence = false;
+  let title = path;
+  for (const line of text.split(/\r?\n/)) {
+    if (FENCE.test(line)) inFence = !inFence;
+    if (inFence) continue;
+    const h = /^#\s+(.+?)\s*$/.exec(line);
+    if (h && title === path) title = h[1]!;
+    const m = TASK.exec(line);
+    if (m) items.push({ done: m[1] !== ' ', text: m[2]!.replace(/\*\*/g, '').trim() });
+  }
+  const phase = /phase-(\d+)/.exec(path)?.[1];
+  return { path, title, phase: phase ? Number(phase) : undefined, done: items.filter((i) => i.done).length, total: items.length, items };
+}
+
+export const percent = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
+export const isDone = (c: ChecklistStats) => c.total > 0 && c.done === c.total;
+export const stateWord = (c: ChecklistStats) => (isDone(c) ? 'Done' : c.done === 0 ? 'Not started' : 'In progress');
+
+/** Phases first, in order, then the other checklists by path. */
+export function projectStatus(files: ReadonlyMap<string, string>): ProjectStatus {
+  const checklists = [...files].map(([p, t]) => parseChecklist(p, t));
+  checklists.sort((a, b) => (a.phase ?? 99) - (b.phase ?? 99) || (a.path < b.path ? -1 : 1));
+  const phases = checklists.filter((c) => c.phase !== undefined);
+  const done = checklists.reduce((n, c) => n + c.done, 0);
+  const total = checklists.reduce((n, c) => n + c.total, 0);
+  return {
+    checklists,
+    phases,
+    done,
+    total,
+    phasesDone: phases.filter(isDone).length,
+    current: phases.find((p) => !isDone(p)),
+  };
+}
