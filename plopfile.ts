@@ -9,7 +9,7 @@ import { BUILTIN_TEMPLATE_DIR } from './src/builtin.js';
 import { evaluate } from './src/template/conditions.js';
 import { parseTemplateSpec } from './src/template/spec.js';
 import type { Answers, Question } from './src/template/types.js';
-import { projectGenerator } from './generators/project.js';
+import { addGenerators, projectGenerator } from './generators/index.js';
 
 type InquirerQuestion = Record<string, unknown>;
 
@@ -46,4 +46,17 @@ export default function plopfile(plop: NodePlopAPI): void {
       },
     ],
   });
+  // `add` generators work inside an existing project: plop's destination folder.
+  for (const [name, { spec, generator }] of Object.entries(addGenerators)) {
+    plop.setGenerator(name, {
+      description: spec.description,
+      prompts: spec.questions.map(toInquirer) as never,
+      actions: [
+        async (answers) => {
+          const result = await generator.run({ project: plop.getDestBasePath(), answers: answers ?? {}, yes: true }, { cwd: plop.getDestBasePath() });
+          return result.changes.map((c) => c.path).join(', ');
+        },
+      ],
+    });
+  }
 }

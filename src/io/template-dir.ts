@@ -7,17 +7,17 @@ import type { LoadedTemplate } from '../template/types.js';
 /** Limits on a template read from disk: anything larger is refused, not half-read. */
 export const TEMPLATE_LIMITS = { files: 5000, bytes: 50 * 1024 * 1024, fileBytes: 5 * 1024 * 1024 };
 
-async function walk(root: string, rel: string, out: Map<string, Uint8Array>, total: { bytes: number }): Promise<void> {
+async function walk(root: string, rel: string, out: Map<string, Uint8Array>, total: { bytes: number }, label = 'files'): Promise<void> {
   const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
   for (const e of entries) {
     const relPath = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isSymbolicLink()) throw new UsageError(`template file files/${relPath}: is a symbolic link; templates may not contain links.`);
+    if (e.isSymbolicLink()) throw new UsageError(`template file ${label}/${relPath}: is a symbolic link; templates may not contain links.`);
     if (e.isDirectory()) {
-      await walk(root, relPath, out, total);
+      await walk(root, relPath, out, total, label);
     } else if (e.isFile()) {
       const data = await fs.readFile(path.join(root, relPath));
       if (data.length > TEMPLATE_LIMITS.fileBytes) {
-        throw new UsageError(`template file files/${relPath}: ${data.length} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file.`);
+        throw new UsageError(`template file ${label}/${relPath}: ${data.length} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file.`);
       }
       total.bytes += data.length;
       if (out.size >= TEMPLATE_LIMITS.files || total.bytes > TEMPLATE_LIMITS.bytes) {
@@ -42,6 +42,10 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   const filesDir = path.join(dir, 'files');
   const st = await fs.lstat(filesDir).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`--template: ${dir} has no files/ folder.`);
-  await walk(filesDir, '', files, { bytes: 0 });
-  return { spec, files };
+  const total = { bytes: 0 };
+  await walk(filesDir, '', files, total);
+  const generators = new Map<string, Uint8Array>();
+  const genDir = path.join(dir, 'generators');
+  if ((await fs.lstat(genDir).catch(() => undefined))?.isDirectory()) await walk(genDir, '', generators, total, 'generators');
+  return { spec, files, generators };
 }

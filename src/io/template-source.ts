@@ -62,7 +62,7 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
   const entries = await listTree(repo, commit);
   const specEntry = entries.find((e) => e.path === 'template.yaml');
   if (!specEntry) throw new UsageError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
-  const fileEntries = entries.filter((e) => e.path.startsWith('files/'));
+  const fileEntries = entries.filter((e) => e.path.startsWith('files/') || e.path.startsWith('generators/'));
   for (const e of fileEntries) {
     if (e.mode === '120000') throw new UsageError(`template file ${e.path}: is a symbolic link; templates may not contain links.`);
     if (e.type !== 'blob') throw new UsageError(`template file ${e.path}: is a ${e.type}, not a file.`);
@@ -72,6 +72,7 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
   }
   const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)]);
   const files = new Map<string, Uint8Array>();
+  const generators = new Map<string, Uint8Array>();
   let total = 0;
   for (const e of fileEntries) {
     const data = blobs.get(e.sha)!;
@@ -79,10 +80,11 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
     if (data.length > TEMPLATE_LIMITS.fileBytes || total > TEMPLATE_LIMITS.bytes) {
       throw new UsageError(`template file ${e.path}: the template is over the size limit (${TEMPLATE_LIMITS.fileBytes} bytes a file, ${TEMPLATE_LIMITS.bytes} in all).`);
     }
-    files.set(e.path.slice('files/'.length), data);
+    if (e.path.startsWith('files/')) files.set(e.path.slice('files/'.length), data);
+    else generators.set(e.path.slice('generators/'.length), data);
   }
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
-  return { template: { spec, files }, commit };
+  return { template: { spec, files, generators }, commit };
 }
 
 /**

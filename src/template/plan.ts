@@ -23,9 +23,9 @@ const encoder = new TextEncoder();
  * memory. Conditional files are left out, paths are rendered and checked, text is rendered,
  * binary and verbatim files are copied as they are.
  */
-export function planRender(tpl: LoadedTemplate, answers: Answers): PlannedFile[] {
+export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<string, unknown> = {}): PlannedFile[] {
   const { spec } = tpl;
-  const renderer = createRenderer(spec, answers);
+  const renderer = createRenderer(spec, answers, extra);
   const out: PlannedFile[] = [];
   const seen = new Map<string, string>();
   const paths = [...tpl.files.keys()].sort();

@@ -46,9 +46,12 @@ export interface Renderer {
   context: RenderContext;
 }
 
-/** Values derived from the answers that templates may use beside the answers themselves. */
-export function buildContext(spec: TemplateSpec, answers: Answers): RenderContext {
-  const ctx: RenderContext = {};
+/**
+ * Values derived from the answers that templates may use beside the answers themselves;
+ * `extra` carries a generator's own answers (`add workflow` adds the workflow's name).
+ */
+export function buildContext(spec: TemplateSpec, answers: Answers, extra: Record<string, unknown> = {}): RenderContext {
+  const ctx: RenderContext = { ...extra };
   for (const q of spec.questions) ctx[q.key] = Object.hasOwn(answers, q.key) ? answers[q.key] : null;
   const name = typeof answers.project_name === 'string' ? answers.project_name : spec.name;
   ctx.package_name = name.replace(/-/g, '_');
@@ -57,14 +60,14 @@ export function buildContext(spec: TemplateSpec, answers: Answers): RenderContex
 }
 
 /** A renderer over an isolated Handlebars instance: no HTML escaping, known helpers only, strict lookups. */
-export function createRenderer(spec: TemplateSpec, answers: Answers): Renderer {
+export function createRenderer(spec: TemplateSpec, answers: Answers, extra: Record<string, unknown> = {}): Renderer {
   const hb = Handlebars.create();
   const hs = helpers(spec);
   for (const [name, fn] of Object.entries(hs)) hb.registerHelper(name, fn);
   const knownHelpers = Object.fromEntries(
     [...Object.keys(hs), 'if', 'unless', 'each', 'with', 'lookup'].map((n) => [n, true]),
   );
-  const context = buildContext(spec, answers);
+  const context = buildContext(spec, answers, extra);
   return {
     context,
     render(source, file) {

@@ -61,4 +61,6 @@ export interface TemplateSpec {
 export interface LoadedTemplate {
   spec: TemplateSpec;
   files: Map<string, Uint8Array>;
+  /** The `add` generators' file trees (paths relative to generators/, first segment = generator). */
+  generators?: Map<string, Uint8Array>;
 }

@@ -1,0 +1,97 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { resolveAnswers } from '../src/answers/resolve.js';
+import { registerRow, type Registration } from '../src/add/register.js';
+import { UsageError } from '../src/errors.js';
+import type { GeneratorContext, GeneratorResult } from '../src/generator.js';
+import { readProvidedAnswers } from '../src/io/answers-input.js';
+import { applyChanges } from '../src/io/apply.js';
+import { loadFromSource, openSource } from '../src/io/template-source.js';
+import { MANIFEST_PATH, parseManifest } from '../src/manifest.js';
+import { planRender } from '../src/template/plan.js';
+import type { Answers, LoadedTemplate, Question, TemplateSpec } from '../src/template/types.js';
+
+export interface AddOptions {
+  /** The project folder (default: the current one). */
+  project?: string;
+  /** Answers given as flags (`add workflow billing --pattern etl` gives name and pattern). */
+  answers?: Record<string, unknown>;
+  answersFile?: string;
+  set?: string[];
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+/** What an `add` generator declares: its questions, its folder in the template, and its registration. */
+export interface AddSpec {
+  name: string;
+  description: string;
+  questions: Question[];
+  /** The folder under the template's generators/ to render, from the answers. */
+  folder(answers: Answers): string;
+  /** Extra render context (names derived from the answers); throws UsageError for bad names. */
+  derive(answers: Answers, project: Answers): Record<string, unknown>;
+  register?(ctx: Record<string, unknown>): Registration;
+}
+
+async function loadProjectTemplate(root: string) {
+  const text = await fs.readFile(path.join(root, MANIFEST_PATH), 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    throw new UsageError(`--project: ${root} has no ${MANIFEST_PATH}; run add inside a project made by create-migration (or adopt it first).`);
+  }
+  const manifest = parseManifest(text);
+  const src = await openSource(manifest.template.source);
+  try {
+    const { template } = await loadFromSource(src, manifest.template.commit ?? manifest.template.ref);
+    return { manifest, template };
+  } finally {
+    await src.cleanup?.();
+  }
+}
+
+function generatorTemplate(t: LoadedTemplate, folder: string): LoadedTemplate {
+  const prefix = `${folder}/`;
+  const files = new Map([...(t.generators ?? [])].filter(([p]) => p.startsWith(prefix)).map(([p, d]) => [p.slice(prefix.length), d]));
+  if (!files.size) throw new UsageError(`template ${t.spec.name}: has no generators/${folder}/ folder for this generator.`);
+  return { spec: t.spec, files };
+}
+
+/**
+ * Runs an `add` generator: renders its files with the project's recorded answers plus its own,
+ * refuses to replace anything, and writes everything (new files and the registration) atomically.
+ */
+export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorContext): Promise<GeneratorResult> {
+  const root = path.resolve(ctx.cwd, opts.project ?? '.');
+  const { manifest, template } = await loadProjectTemplate(root);
+  const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
+  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
+  const answers = await resolveAnswers(genSpec, {
+    provided: { ...(opts.answers ?? {}), ...provided.values },
+    origins: provided.origins,
+    dirName: path.basename(root),
+    useDefaults: opts.yes === true,
+    ask: opts.yes ? undefined : ctx.ask,
+  });
+  const extra = spec.derive(answers, manifest.answers);
+  const planned = planRender(generatorTemplate(template, spec.folder(answers)), manifest.answers, extra);
+  const existing: string[] = [];
+  for (const f of planned) if (await fs.lstat(path.join(root, f.path)).catch(() => undefined)) existing.push(f.path);
+  if (existing.length) {
+    throw new UsageError(`${spec.name}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add never replaces a file. Pick another name.`);
+  }
+  const writes = planned.map((f) => ({ path: f.path, data: f.data }));
+  const changes: GeneratorResult['changes'] = planned.map((f) => ({ type: 'add', path: f.path, bytes: f.data.length }));
+  const packageName = String(manifest.answers.project_name ?? '').replace(/-/g, '_');
+  const reg = spec.register?.({ package_name: packageName, ...extra });
+  if (reg) {
+    const before = await fs.readFile(path.join(root, reg.file), 'utf8').catch(() => '');
+    const after = new TextEncoder().encode(registerRow(before, reg));
+    writes.push({ path: reg.file, data: after });
+    changes.push({ type: before ? 'modify' : 'add', path: reg.file, bytes: after.length });
+  }
+  if (!opts.dryRun) {
+    const stateDir = (await fs.stat(path.join(root, '.git')).catch(() => undefined))?.isDirectory() ? path.join(root, '.git') : root;
+    await applyChanges({ root, journalFile: path.join(stateDir, stateDir === root ? '.migration-template.journal' : 'create-migration-journal.json'), writes, deletes: [] });
+  }
+  return { dir: root, changes, dryRun: opts.dryRun === true, details: { generator: spec.name, answers } };
+}

@@ -1,0 +1,102 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { resolveAnswers } from '../answers/resolve.js';
+import { UsageError } from '../errors.js';
+import { readProvidedAnswers } from '../io/answers-input.js';
+import { applyChanges } from '../io/apply.js';
+import { gitDir, gitTopLevel, pristineTips, writePristine } from '../io/git.js';
+import { loadFromSource, openSource } from '../io/template-source.js';
+import { MANIFEST_PATH, buildManifest, serializeManifest } from '../manifest.js';
+import { bold, dim, printJson, say } from '../output.js';
+import { planRender } from '../template/plan.js';
+import { VERSION } from '../version.js';
+import { canPrompt } from './generate.js';
+
+export interface AdoptFlags {
+  template?: string;
+  answers?: string;
+  set: string[];
+  yes?: boolean;
+  addMissing?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+type Comparison = 'identical' | 'edited' | 'missing';
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Links a repository that was started by hand to the template: renders the template with the
+ * team's answers, compares file by file, and records the render as the sync base. Files that
+ * differ are the team's edits: they are never written, and later syncs merge into them.
+ */
+export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): Promise<number> {
+  const root = path.resolve(dir ?? '.');
+  if (!(await fs.stat(root).catch(() => undefined))?.isDirectory()) throw new UsageError(`[dir]: ${root} is not a folder.`);
+  if (await fs.stat(path.join(root, MANIFEST_PATH)).catch(() => undefined)) {
+    throw new UsageError(`${root}: already has ${MANIFEST_PATH}; it is linked, so use \`create-migration sync\`.`);
+  }
+  const provided = await readProvidedAnswers(flags.answers, flags.set);
+  const src = await openSource(flags.template);
+  try {
+    const { template, ref } = await loadFromSource(src);
+    const answers = await resolveAnswers(template.spec, {
+      provided: provided.values,
+      origins: provided.origins,
+      dirName: path.basename(root),
+      useDefaults: flags.yes === true,
+      ask: canPrompt(flags.yes) ? (await import('../io/prompt.js')).terminalAsker : undefined,
+    });
+    const planned = planRender(template, answers);
+    const comparison: { path: string; state: Comparison }[] = [];
+    for (const f of planned) {
+      const mine = await fs.readFile(path.join(root, f.path)).catch(() => undefined);
+      comparison.push({ path: f.path, state: !mine ? 'missing' : same(mine, f.data) ? 'identical' : 'edited' });
+    }
+    const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
+    const manifestData = new TextEncoder().encode(serializeManifest(manifest));
+    const missing = comparison.filter((c) => c.state === 'missing').map((c) => c.path);
+    const writes = [
+      { path: MANIFEST_PATH, data: manifestData },
+      ...(flags.addMissing ? planned.filter((f) => missing.includes(f.path)).map((f) => ({ path: f.path, data: f.data })) : []),
+    ];
+    const top = await gitTopLevel(root);
+    const inGit = top !== undefined && path.resolve(top) === (await fs.realpath(root));
+    let base = 'none yet: later syncs re-render this version from the template source';
+    if (!flags.dryRun) {
+      const stateDir = inGit ? await gitDir(root) : root;
+      await applyChanges({
+        root,
+        journalFile: path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal'),
+        writes,
+        deletes: [],
+        after: async () => {
+          if (!inGit) return;
+          const pristine = new Map(planned.map((f) => [f.path, f.data] as [string, Uint8Array])).set(MANIFEST_PATH, manifestData);
+          const parent = (await pristineTips(root))[0];
+          const { commit } = await writePristine(root, pristine, `Template ${ref.name} ${ref.version}\n\nPristine render recorded by create-migration adopt.\n`, parent, []);
+          base = `migration-template branch (${commit.slice(0, 7)})`;
+        },
+      });
+    }
+    const counts = (s: Comparison) => comparison.filter((c) => c.state === s).length;
+    if (flags.json) {
+      printJson({ ok: true, command: 'adopt', dir: root, dryRun: flags.dryRun === true, template: ref, files: comparison, added: flags.addMissing ? missing : [], base });
+      return 0;
+    }
+    for (const c of comparison) {
+      if (c.state === 'identical') continue;
+      say(`  ${c.state === 'edited' ? 'edited ' : flags.addMissing && !flags.dryRun ? 'added  ' : 'missing'} ${c.path}`);
+    }
+    say(`${bold(flags.dryRun ? 'Would adopt' : 'Adopted')} ${path.relative(process.cwd(), root) || '.'} to ${ref.name} ${ref.version}: ${counts('identical')} identical, ${counts('edited')} edited (kept as your changes), ${counts('missing')} missing${flags.addMissing ? ' (added)' : ''}.`);
+    if (!flags.dryRun) {
+      say(dim(`  sync base: ${base}`));
+      if (missing.length && !flags.addMissing) say(dim('  Missing template files stay missing; rerun adopt elsewhere or add them with --add-missing.'));
+      say(dim(`  Commit ${MANIFEST_PATH}${flags.addMissing && missing.length ? ' and the added files' : ''}; from then on \`create-migration sync\` works.`));
+    }
+    return 0;
+  } finally {
+    await src.cleanup?.();
+  }
+}
