@@ -16,6 +16,8 @@ export interface AddOptions {
   project?: string;
   /** Answers given as flags (`add workflow billing --pattern etl` gives name and pattern). */
   answers?: Record<string, unknown>;
+  /** Where each of `answers` came from (a flag name), for messages. */
+  origins?: Record<string, string>;
   answersFile?: string;
   set?: string[];
   yes?: boolean;
@@ -67,7 +69,7 @@ export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorCont
   const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
   const answers = await resolveAnswers(genSpec, {
     provided: { ...(opts.answers ?? {}), ...provided.values },
-    origins: provided.origins,
+    origins: { ...(opts.origins ?? {}), ...provided.origins },
     dirName: path.basename(root),
     useDefaults: opts.yes === true,
     ask: opts.yes ? undefined : ctx.ask,

@@ -24,13 +24,14 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
   if (flags.pattern !== undefined) given.pattern = flags.pattern;
   if (flags.source.length) given.sources = flags.source.join(',');
   if (flags.title !== undefined) given.title = flags.title;
+  const origins = { name: '[name]', pattern: '--pattern', sources: '--source', title: '--title' };
   const known = new Set(entry.spec.questions.map((q) => q.key));
   for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title']] as const) {
     if (given[key] !== undefined && !known.has(key)) throw new UsageError(`${flag}: add ${kind} takes no ${flag}.`);
   }
   const ask = canPrompt(flags.yes) ? (await import('../io/prompt.js')).terminalAsker : undefined;
   const result = await entry.generator.run(
-    { project: flags.project, answers: given, answersFile: flags.answers, set: flags.set, yes: flags.yes, dryRun: flags.dryRun },
+    { project: flags.project, answers: given, origins, answersFile: flags.answers, set: flags.set, yes: flags.yes, dryRun: flags.dryRun },
     { cwd: process.cwd(), ask },
   );
   if (flags.json) {

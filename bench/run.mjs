@@ -1,0 +1,228 @@
+// npm run bench: times create-migration against floors measured in the same run, on this
+// machine, and prints ratios (medians of repeated runs, with min-max). Figures go to stdout as
+// a table and to bench-results/bench.json. Nothing here asserts: it measures.
+//
+// BENCH_RUNS=N sets the repetitions (default 7). BENCH_PEERS=0 skips installing peers from npm.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = path.join(ROOT, 'dist/cli.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const env = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.com' };
+delete env.NODE_EXTRA_CA_CERTS; // costs every node start ~40 ms here that users do not pay
+const work = mkdtempSync(path.join(os.tmpdir(), 'cm-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+const run = (cmd, args, cwd = work) => {
+  const r = spawnSync(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r;
+};
+const git = (cwd, ...args) => run('git', args, cwd);
+const node = (...args) => [process.execPath, args];
+
+/** Wall time of fn in ms, repeated; `prepare` runs before each repetition, untimed. */
+function measure(fn, prepare = () => undefined) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const ctx = prepare(i);
+    const t = process.hrtime.bigint();
+    fn(ctx, i);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+}
+
+/** Peak resident memory (MB) of a command and the processes it waits for. */
+function peakMb(cmd, args, cwd = work) {
+  const py = 'import resource,subprocess,sys; subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
+  const r = spawnSync('python3', ['-c', py, cmd, ...args], { cwd, env, encoding: 'utf8' });
+  return Number(r.stdout.trim()) / 1024;
+}
+
+let seq = 0;
+const fresh = (name) => {
+  const d = path.join(work, `${name}-${seq++}`);
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+
+function gitFloor(tree) {
+  // The floor of generating: a node start, and git init/add/commit of the same files.
+  return measure(
+    (d) => {
+      run(process.execPath, ['-e', '']);
+      git(d, 'init', '-q');
+      git(d, 'add', '-A');
+      git(d, 'commit', '-qm', 'x');
+    },
+    () => {
+      const d = fresh('floor');
+      cpSync(tree, d, { recursive: true, filter: (s) => !s.includes(`${path.sep}.git`) });
+      return d;
+    },
+  );
+}
+
+function templateRepo(name, makeV1, makeV2) {
+  const repo = fresh(name);
+  makeV1(repo);
+  git(repo, 'init', '-q');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'v1');
+  git(repo, 'tag', 'v1.0.0');
+  makeV2(repo);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'v2');
+  git(repo, 'tag', 'v1.1.0');
+  return repo;
+}
+
+function bump(repo) {
+  const y = path.join(repo, 'template.yaml');
+  writeFileSync(y, readFileSync(y, 'utf8').replace(/^version: .*$/m, 'version: 1.1.0'));
+}
+
+function projectBehind(repo, edit) {
+  const parent = fresh('proj');
+  run(...node(CLI, 'p', '--template', `${repo}#v1.0.0`, '--yes'), parent);
+  const dir = path.join(parent, 'p');
+  edit(dir);
+  git(dir, 'commit', '-qam', 'team edit');
+  return dir;
+}
+
+const copyOf = (dir) => {
+  const d = fresh('copy');
+  cpSync(dir, d, { recursive: true });
+  return d;
+};
+
+const rows = [];
+const add = (name, m, floor, target, extra = {}) => rows.push({ name, ...m, floor: floor.median, ratio: m.median / floor.median, target, ...extra });
+
+// 0. Floors.
+const nodeStart = measure(() => run(process.execPath, ['-e', '']));
+
+// 1. Generate with git init + commit.
+const sample = fresh('sample');
+run(...node(CLI, 'p', '--yes', '--no-git'), sample);
+const genFloor = gitFloor(path.join(sample, 'p'));
+const fileCount = readdirSync(path.join(sample, 'p'), { recursive: true }).length;
+const gen = measure((d) => run(...node(CLI, 'p', '--yes'), d), () => fresh('gen'));
+add(`generate + git (${fileCount} entries)`, gen, genFloor, '≤ 1.25× (node + git init/add/commit)', { mb: peakMb(process.execPath, [CLI, 'p', '--yes'], fresh('mem')) });
+
+// 2a. Sync of the built-in template, one version behind, with a user edit.
+const builtin = templateRepo(
+  'builtin-tpl',
+  (d) => cpSync(path.join(ROOT, 'templates/kailash-migration'), d, { recursive: true }),
+  (d) => {
+    bump(d);
+    const readme = path.join(d, 'files/README.md');
+    writeFileSync(readme, `${readFileSync(readme, 'utf8')}\n<!-- template 1.1.0 -->\n`);
+    const gi = path.join(d, 'files/dot_gitignore');
+    writeFileSync(gi, `${readFileSync(gi, 'utf8')}\n.ruff_cache/\n`);
+  },
+);
+const builtinProject = projectBehind(builtin, (d) => {
+  const f = path.join(d, 'TASKS.md');
+  writeFileSync(f, `${readFileSync(f, 'utf8')}\n- team note\n`);
+});
+const syncB = measure((d) => run(...node(CLI, 'sync', d)), () => copyOf(builtinProject));
+add('sync built-in template (1 version, user edit)', syncB, nodeStart, '≤ 3× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(builtinProject)]) });
+
+// 2b. Sync of a 500-file template.
+const big = templateRepo(
+  'big-tpl',
+  (d) => {
+    writeFileSync(path.join(d, 'template.yaml'), 'name: big\nversion: 1.0.0\nquestions:\n  - { key: project_name, type: slug, default: "{{dir_name}}" }\n  - { key: title, type: text, default: Big }\n');
+    mkdirSync(path.join(d, 'files/docs'), { recursive: true });
+    for (let i = 0; i < 500; i++) {
+      const lines = Array.from({ length: 30 }, (_, j) => `line ${j} of file ${i}`);
+      writeFileSync(path.join(d, `files/docs/f${String(i).padStart(3, '0')}.md`), `# {{title}} ${i}\n${lines.join('\n')}\n`);
+    }
+  },
+  (d) => {
+    bump(d);
+    for (let i = 0; i < 500; i += 10) {
+      const f = path.join(d, `files/docs/f${String(i).padStart(3, '0')}.md`);
+      writeFileSync(f, readFileSync(f, 'utf8').replace('line 20 ', 'line 20 (v1.1) '));
+    }
+  },
+);
+const bigProject = projectBehind(big, (d) => {
+  for (let i = 0; i < 500; i += 25) {
+    const f = path.join(d, `docs/f${String(i).padStart(3, '0')}.md`);
+    writeFileSync(f, readFileSync(f, 'utf8').replace('line 3 ', 'line 3 (team) '));
+  }
+});
+const syncBig = measure((d) => run(...node(CLI, 'sync', d)), () => copyOf(bigProject));
+add('sync 500-file template (1 version, user edits)', syncBig, nodeStart, '≤ 10× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(bigProject)]) });
+
+// 3. sync --check over 100 projects in one call: current ones (the usual CI case), and behind ones.
+const current = path.join(fresh('current'), 'p');
+run(...node(CLI, current, '--yes'));
+const hundred = (src) => {
+  const parent = fresh('hundred');
+  return Array.from({ length: 100 }, (_, i) => {
+    const d = path.join(parent, `p${i}`);
+    cpSync(src, d, { recursive: true });
+    return d;
+  });
+};
+const currentDirs = hundred(current);
+const check = measure(() => run(...node(CLI, 'sync', '--check', ...currentDirs)));
+const perProject = (m) => ({ median: m.median / 100, min: m.min / 100, max: m.max / 100 });
+add('sync --check ×100 current, per project', perProject(check), { median: 30 }, '≤ 30 ms per project', { mb: peakMb(process.execPath, [CLI, 'sync', '--check', ...currentDirs]), unit: 'vs 30 ms' });
+const behindDirs = hundred(builtinProject);
+const checkBehind = measure(() => run(...node(CLI, 'sync', '--check', ...behindDirs)));
+add('sync --check ×100 behind, per project', perProject(checkBehind), { median: 30 }, '≤ 30 ms per project', { mb: peakMb(process.execPath, [CLI, 'sync', '--check', ...behindDirs]), unit: 'vs 30 ms' });
+
+// 4. Start-up.
+const help = measure(() => run(...node(CLI, '--help')));
+add('--help start-up', help, nodeStart, '≤ 1.5× node start', { mb: peakMb(process.execPath, [CLI, '--help']) });
+
+// 6. What `npx create-migration` downloads.
+const packDir = fresh('pack');
+const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
+const installDir = fresh('install');
+writeFileSync(path.join(installDir, 'package.json'), '{"name":"probe","private":true}');
+execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', path.join(packDir, packed.filename)], { cwd: installDir, env, stdio: 'ignore' });
+const lock = JSON.parse(readFileSync(path.join(installDir, 'package-lock.json'), 'utf8'));
+const installed = Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/')).length;
+
+// Peers, installed from npm and timed in the same run.
+const peers = [];
+if (process.env.BENCH_PEERS !== '0') {
+  const peerDir = fresh('peers');
+  writeFileSync(path.join(peerDir, 'package.json'), '{"name":"peers","private":true}');
+  const ok = spawnSync('npm', ['install', '--no-audit', '--no-fund', 'create-vite@6', 'plop@4'], { cwd: peerDir, env, stdio: 'ignore' }).status === 0;
+  if (ok) {
+    const vite = path.join(peerDir, 'node_modules/create-vite/index.js');
+    const plopBin = path.join(peerDir, 'node_modules/plop/bin/plop.js');
+    peers.push({ name: 'peer: create-vite scaffold (vanilla, no git)', ...measure((d) => run(process.execPath, [vite, 'app', '--template', 'vanilla'], d), () => fresh('vite')) });
+    peers.push({ name: 'peer: plop start-up (--version)', ...measure(() => run(process.execPath, [plopBin, '--version'])) });
+  } else peers.push({ name: 'peers: npm install failed (offline?)', median: NaN, min: NaN, max: NaN });
+}
+
+const f = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+console.log(`\ncreate-migration bench: ${RUNS} runs each, node ${process.version}, ${os.cpus().length} cores\n`);
+console.log(`floors: node start ${f(nodeStart.median)} ms (${f(nodeStart.min)}-${f(nodeStart.max)}); node + git init/add/commit ${f(genFloor.median)} ms\n`);
+console.log('| measure | median ms | min-max ms | floor ms | ratio | target | peak MB |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.name} | ${f(r.median)} | ${f(r.min)}-${f(r.max)} | ${f(r.floor)} | ${r.unit ? `${f(r.median)} ms ${r.unit}` : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${f(r.mb)} |`);
+}
+for (const p of peers) console.log(`| ${p.name} | ${f(p.median)} | ${f(p.min)}-${f(p.max)} | ${f(nodeStart.median)} | ${(p.median / nodeStart.median).toFixed(2)}× | - | - |`);
+console.log(`\nnpx download: tarball ${(packed.size / 1024).toFixed(1)} KB (${packed.entryCount} files, ${(packed.unpackedSize / 1024).toFixed(0)} KB unpacked), installs ${installed} package(s)  [targets: ≤ 1 MB, ≤ 5 packages]`);
+
+mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
+const out = { date: new Date().toISOString(), runs: RUNS, node: process.version, nodeStart, genFloor, rows, peers, pack: { size: packed.size, files: packed.entryCount, unpacked: packed.unpackedSize, installed } };
+writeFileSync(path.join(ROOT, 'bench-results/bench.json'), `${JSON.stringify(out, null, 2)}\n`);
+console.log('JSON: bench-results/bench.json');
+if (!existsSync(CLI)) process.exitCode = 1;

@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, testEnv } from './cli.js';
+
+export function sh(cwd: string, cmd: string, ...args: string[]): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export const gitIn = (cwd: string, ...args: string[]) => sh(cwd, 'git', ...args);
+
+/** Edits a file in place with a function of its text. */
+export function edit(file: string, fn: (text: string) => string): void {
+  writeFileSync(file, fn(readFileSync(file, 'utf8')));
+}
+
+/**
+ * The built-in template as a git repo tagged v1.0.0, and a v1.1.0 made by `change` (which edits
+ * files/ under the repo); as a platform team would keep their copy of it.
+ */
+export function builtinTemplateRepo(dir: string, change: (repo: string) => void): string {
+  cpSync(path.join(ROOT, 'templates/kailash-migration'), dir, { recursive: true });
+  gitIn(dir, 'init', '-q');
+  gitIn(dir, 'add', '-A');
+  gitIn(dir, 'commit', '-qm', 'v1.0.0');
+  gitIn(dir, 'tag', 'v1.0.0');
+  edit(path.join(dir, 'template.yaml'), (t) => t.replace(/^version: .*$/m, 'version: 1.1.0'));
+  change(dir);
+  gitIn(dir, 'add', '-A');
+  gitIn(dir, 'commit', '-qm', 'v1.1.0');
+  gitIn(dir, 'tag', 'v1.1.0');
+  return dir;
+}
