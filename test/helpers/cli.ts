@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, lstatSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, lstatSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,9 @@ export function snapshot(dir: string, withGit = true): Record<string, string> {
       const r = rel ? `${rel}/${name}` : name;
       if (!withGit && r === '.git') continue;
       const st = lstatSync(path.join(dir, r));
-      if (st.isDirectory()) {
+      if (st.isSymbolicLink()) {
+        out[r] = `link:${readlinkSync(path.join(dir, r))}`;
+      } else if (st.isDirectory()) {
         out[`${r}/`] = 'dir';
         walk(r);
       } else {

@@ -7,7 +7,7 @@ import path from 'node:path';
  */
 export function pythonCheck(dir: string, files: string[]): string[] {
   const script = `
-import json, sys, py_compile, tomllib
+import json, sys, tomllib
 try:
     import yaml
 except ImportError:
@@ -18,7 +18,7 @@ for rel in sys.argv[2:]:
     p = root + "/" + rel
     try:
         if rel.endswith(".py"):
-            py_compile.compile(p, doraise=True, cfile="/dev/null")
+            compile(open(p, "rb").read(), p, "exec", dont_inherit=True)
         elif rel.endswith((".yml", ".yaml")):
             if yaml is None:
                 raise RuntimeError("PyYAML missing")
