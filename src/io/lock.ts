@@ -1,15 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { onInterrupt } from './cleanup.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './process-alive.js';
 
 /**
  * One sync at a time per project: a lock file holding the owner's pid. A lock whose process is
@@ -28,7 +20,7 @@ export function acquireLock(file: string, what: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
         throw new UsageError(`${what}: another create-migration (pid ${pid}) is working on it; wait for it to finish (lock: ${file}).`);
       }
       rmSync(file, { force: true }); // stale: its owner is gone

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { onInterrupt } from './cleanup.js';
+import { processAlive } from './process-alive.js';
 
 export interface OutFile {
   path: string;
@@ -46,7 +47,9 @@ export async function createFresh(target: string, files: OutFile[], finish: (dir
   const parent = path.dirname(target);
   const firstMissing = await firstMissingAncestor(parent);
   await fs.mkdir(parent, { recursive: true });
-  const stage = await fs.mkdtemp(path.join(parent, `.${path.basename(target)}.create-migration-`));
+  const prefix = `.${path.basename(target)}.create-migration-`;
+  await removeStaleStages(parent, prefix);
+  const stage = await fs.mkdtemp(path.join(parent, `${prefix}${process.pid}-`));
   // mkdtemp makes the folder private; a project folder gets the user's usual permissions.
   await fs.chmod(stage, 0o777 & ~process.umask());
   const undo = () => {
@@ -64,6 +67,16 @@ export async function createFresh(target: string, files: OutFile[], finish: (dir
     throw e;
   } finally {
     release();
+  }
+}
+
+/** A run killed outright (SIGKILL) leaves its hidden staging folder: remove those whose process is gone. */
+async function removeStaleStages(parent: string, prefix: string): Promise<void> {
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
   }
 }
 
