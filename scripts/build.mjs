@@ -1,14 +1,17 @@
 // Bundles the CLI into dist/ so that `npx create-migration` installs one package with no
 // runtime dependencies. Commands stay in lazily loaded chunks, so `--help` loads only the core.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Build beside dist/ and swap it in, so a CLI running from dist/ (a test, another build) never
+// finds it half-written.
+const out = `dist.build-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 
 await build({
   entryPoints: { cli: 'src/bin.ts', index: 'src/index.ts' },
-  outdir: 'dist',
+  outdir: out,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -22,3 +25,12 @@ await build({
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cmCreateRequire } from 'node:module';\nconst require = __cmCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
+try {
+  renameSync('dist', `dist.old-${process.pid}`);
+} catch {
+  // no dist/ yet
+}
+renameSync(out, 'dist');
+rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });

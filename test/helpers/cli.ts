@@ -48,7 +48,13 @@ export function runCli(args: string[], opts: { cwd: string; env?: Record<string,
 /** A temp folder removed when the test ends. */
 export function tempDir(prefix = 'cm-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    // Made in a beforeAll hook: it lives for the whole file.
+    process.on('exit', remove);
+  }
   return dir;
 }
 
