@@ -85,12 +85,14 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
       ok: exitCode === 0,
       command: 'sync',
       exitCode,
-      projects: outcomes.map((o) => ({ dir: o.dir, exitCode: o.exitCode, error: o.error, ...o.result, diff: undefined })),
+      // With --json, stdout holds this one object: a dry run's diff goes inside it, not after it.
+      projects: outcomes.map((o) => ({ dir: o.dir, exitCode: o.exitCode, error: o.error, ...o.result })),
     });
   }
   for (const o of outcomes) {
+    if (flags.json) continue;
     if (o.result?.diff) process.stdout.write(o.result.diff);
-    if (!flags.json) report(o, flags, targets.length > 1);
+    report(o, flags, targets.length > 1);
   }
   if (targets.length > 1 && !flags.json) {
     const failed = outcomes.filter((o) => o.error).length;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, promises as fs, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { onInterrupt } from './cleanup.js';
 
@@ -17,6 +17,11 @@ interface Journal {
   version: 1;
   /** Original content per path, base64; null when the path did not exist. */
   originals: Record<string, string | null>;
+  /**
+   * Original permission bits per existing path. A restored file is a new file, so without them
+   * a rollback would turn a user's executable script into a plain file (and back into a change).
+   */
+  modes?: Record<string, number>;
   /** Folders this run created, deepest last. */
   createdDirs: string[];
 }
@@ -25,16 +30,23 @@ export class ApplyError extends Error {
   constructor(
     readonly file: string,
     cause: unknown,
+    /** Paths the rollback could not put back (the journal is kept for the next run to retry). */
+    readonly unrestored: string[] = [],
   ) {
     const err = cause as NodeJS.ErrnoException;
-    super(`cannot write ${file}: ${err.code ? `${err.code} ` : ''}(${err.message}). Every file was rolled back.`);
+    const undone = unrestored.length
+      ? `The rollback could not restore ${unrestored.join(', ')}; the next sync retries it from the journal.`
+      : 'Every file was rolled back.';
+    super(`cannot write ${file}: ${err.code ? `${err.code} ` : ''}(${err.message}). ${undone}`);
   }
 }
 
-function atomicWriteSync(full: string, data: Uint8Array): void {
+function atomicWriteSync(full: string, data: Uint8Array, mode?: number): void {
   const tmp = path.join(path.dirname(full), `.${path.basename(full)}.${randomBytes(4).toString('hex')}.cm-tmp`);
   try {
     writeFileSync(tmp, data, { flag: 'wx' });
+    // Set explicitly: the mode given at creation is filtered by the umask.
+    if (mode !== undefined) chmodSync(tmp, mode & 0o7777);
     renameSync(tmp, full);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -52,6 +64,8 @@ async function atomicWrite(full: string, data: Uint8Array, mode?: number): Promi
     } finally {
       await fh.close();
     }
+    // The umask filtered the mode given to open(): the file keeps exactly the bits it had.
+    if (mode !== undefined) await fs.chmod(tmp, mode & 0o7777);
     await fs.rename(tmp, full);
   } catch (e) {
     await fs.rm(tmp, { force: true });
@@ -59,15 +73,37 @@ async function atomicWrite(full: string, data: Uint8Array, mode?: number): Promi
   }
 }
 
-/** Puts every journaled path back as it was; safe to run twice. */
-function restore(root: string, journal: Journal): void {
+/** Removes a file this run created; a path that cannot exist (a parent is a file) is already gone. */
+function removeCreated(full: string): void {
+  try {
+    rmSync(full, { force: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+  }
+}
+
+/**
+ * Puts every journaled path back as it was; safe to run twice. Each path is restored on its
+ * own: one that fails must not stop the others from being put back. Returns the paths that
+ * could not be restored.
+ */
+function restore(root: string, journal: Journal): string[] {
+  const failed: string[] = [];
   for (const [rel, original] of Object.entries(journal.originals)) {
     const full = path.join(root, rel);
-    if (original === null) rmSync(full, { force: true });
-    else {
-      const data = Buffer.from(original, 'base64');
-      const now = existsSync(full) ? readFileSync(full) : undefined;
-      if (!now || !now.equals(data)) atomicWriteSync(full, data);
+    try {
+      if (original === null) removeCreated(full);
+      else {
+        const data = Buffer.from(original, 'base64');
+        const mode = journal.modes?.[rel];
+        const now = existsSync(full) ? readFileSync(full) : undefined;
+        // The folder may have gone with the file (an emptied folder is removed after deletes).
+        if (!now) mkdirSync(path.dirname(full), { recursive: true });
+        if (!now || !now.equals(data)) atomicWriteSync(full, data, mode);
+        else if (mode !== undefined && (statSync(full).mode & 0o7777) !== mode) chmodSync(full, mode);
+      }
+    } catch {
+      failed.push(rel);
     }
   }
   for (const dir of [...journal.createdDirs].reverse()) {
@@ -78,6 +114,7 @@ function restore(root: string, journal: Journal): void {
       // Gone already, or the user has since put files in it: it stays.
     }
   }
+  return failed;
 }
 
 /** If an earlier run was killed part way, put its files back. Returns the paths restored. */
@@ -91,7 +128,11 @@ export function recoverJournal(root: string, journalFile: string): string[] {
     rmSync(journalFile, { force: true });
     return [];
   }
-  restore(root, journal);
+  const failed = restore(root, journal);
+  if (failed.length) {
+    // Keep the journal: it still holds the only copy of these files' original content.
+    throw new Error(`an interrupted sync left ${journalFile}, and ${failed.join(', ')} could not be restored from it; fix what blocks them (permissions, a file in the way) and run again.`);
+  }
   rmSync(journalFile, { force: true });
   return Object.keys(journal.originals);
 }
@@ -107,12 +148,14 @@ export interface ApplyOptions {
 
 export async function applyChanges(opts: ApplyOptions): Promise<void> {
   const { root, journalFile } = opts;
-  const journal: Journal = { version: 1, originals: {}, createdDirs: [] };
+  const journal: Journal = { version: 1, originals: {}, modes: {}, createdDirs: [] };
   for (const rel of [...opts.writes.map((w) => w.path), ...opts.deletes]) {
     const full = path.join(root, rel);
     const st = await fs.lstat(full).catch(() => undefined);
     if (st?.isSymbolicLink()) throw new ApplyError(rel, new Error('is a symbolic link in the project; sync does not write through links'));
-    journal.originals[rel] = st ? (await fs.readFile(full)).toString('base64') : null;
+    // Nothing is written yet: an unreadable path (a folder where a file goes) fails naming it.
+    journal.originals[rel] = st ? (await fs.readFile(full).catch((e) => Promise.reject(new ApplyError(rel, e)))).toString('base64') : null;
+    if (st) journal.modes![rel] = st.mode & 0o7777;
   }
   for (const w of opts.writes) {
     // Folders to create, recorded first so that a rollback can remove them.
@@ -124,9 +167,10 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
   }
   await fs.mkdir(path.dirname(journalFile), { recursive: true });
   await atomicWrite(journalFile, Buffer.from(JSON.stringify(journal)));
+  let unrestored: string[] = [];
   const undo = () => {
-    restore(root, journal);
-    rmSync(journalFile, { force: true });
+    unrestored = restore(root, journal);
+    if (!unrestored.length) rmSync(journalFile, { force: true });
   };
   const release = onInterrupt(undo);
   let current = '';
@@ -145,12 +189,21 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
       current = d;
       await fs.rm(path.join(root, d), { force: true });
     }
+    // A folder whose last file was deleted goes too, as git does on checkout: a rename or a new
+    // package name would otherwise leave empty folders behind (guides/, src/old_name/). rmdir
+    // removes only empty folders; a rollback recreates them with the files they held.
+    for (const d of opts.deletes) {
+      for (let dir = path.posix.dirname(d); dir !== '.'; dir = path.posix.dirname(dir)) {
+        current = dir;
+        if (!(await fs.rmdir(path.join(root, dir)).then(() => true, () => false))) break;
+      }
+    }
     current = '(git)';
     await opts.after?.();
     await fs.rm(journalFile, { force: true });
   } catch (e) {
     undo();
-    throw e instanceof ApplyError ? e : new ApplyError(current, e);
+    throw e instanceof ApplyError ? e : new ApplyError(current, e, unrestored);
   } finally {
     release();
   }

@@ -157,6 +157,30 @@ export async function pristineTips(dir: string): Promise<string[]> {
   return [...new Set(out.split('\n').filter(Boolean))];
 }
 
+/** The local pristine branch's tip, if there is one (a fresh clone has only a remote copy). */
+export async function localPristineTip(dir: string): Promise<string | undefined> {
+  try {
+    return (await gitText(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${PRISTINE_BRANCH}`])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why `name` cannot be made a new branch, or undefined when it can. Reads only. */
+export async function newBranchProblem(dir: string, name: string): Promise<string | undefined> {
+  try {
+    await gitText(dir, ['check-ref-format', '--branch', name]);
+  } catch {
+    return `"${name}" is not a valid branch name`;
+  }
+  try {
+    await gitText(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}`]);
+    return `a branch named "${name}" exists already; give a new name`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Commits in HEAD's history made by `create-migration` generate: each is a pristine render. */
 export async function generatedCommits(dir: string, limit = 20): Promise<string[]> {
   try {

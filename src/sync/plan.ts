@@ -130,6 +130,9 @@ function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: U
 /** The three-way rules of one file that exists in the base render or the target render. */
 function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: Uint8Array | undefined, oursRaw: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
   if (matchesAny(path, ctx.inputs.projectOwned) && (base || oursRaw)) {
+    // Skipped is news only when the template changed the file: otherwise every sync (even an
+    // answers-only one) would list every project-owned file.
+    if (base && theirs && same(base, theirs)) return { path, status: 'unchanged' };
     return { path, status: 'skipped', note: 'project-owned' };
   }
   if (!oursRaw) {
@@ -157,7 +160,10 @@ function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: 
 /** Without a base, only files still exactly as last rendered (by the manifest's hash) change. */
 function planTwoWay(ctx: Ctx, path: string, theirs: Uint8Array | undefined, ours: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
   const recorded = ctx.inputs.recorded[path];
-  if (matchesAny(path, ctx.inputs.projectOwned) && (recorded || ours)) return { path, status: 'skipped', note: 'project-owned' };
+  if (matchesAny(path, ctx.inputs.projectOwned) && (recorded || ours)) {
+    if (recorded && theirs && hashContent(theirs) === recorded) return { path, status: 'unchanged' };
+    return { path, status: 'skipped', note: 'project-owned' };
+  }
   if (!ours) {
     if (!theirs) return { path, status: 'unchanged' };
     return recorded ? { path, status: 'kept', note: 'deleted by you' } : { path, status: 'added', data: theirs };
@@ -197,7 +203,11 @@ export function planSync(inputs: SyncInputs): SyncPlan {
     return plan;
   }
 
-  const renames = detectRenames(base, theirs, inputs.renames);
+  // A project-owned path is the project's, not the template's: a template rename from or to one
+  // must not move (or delete) the project's file, so such paths take no part in rename pairing.
+  const owned = (p: string) => matchesAny(p, inputs.projectOwned);
+  const notOwned = (files: Files) => new Map([...files].filter(([p]) => !owned(p)));
+  const renames = detectRenames(notOwned(base), notOwned(theirs), inputs.renames);
   const movedFrom = new Set(renames.values());
   const paths = new Set([...base.keys(), ...theirs.keys()]);
   for (const p of [...paths].sort()) {

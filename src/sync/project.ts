@@ -12,6 +12,8 @@ import {
   dirtyFiles,
   gitDir,
   gitTopLevel,
+  localPristineTip,
+  newBranchProblem,
   pristineTips,
   recordUnmerged,
   writePristine,
@@ -134,11 +136,10 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
 
   let release: (() => void) | undefined;
   let recovered: string[] | undefined;
-  if (writing) {
-    release = acquireLock(path.join(stateDir, inGit ? 'create-migration.lock' : '.migration-template.lock'), dir);
-    recovered = recoverJournal(root, journalFile);
-  }
+  if (writing) release = acquireLock(path.join(stateDir, inGit ? 'create-migration.lock' : '.migration-template.lock'), dir);
   try {
+    // Inside the try: if the recovery itself fails, the lock must still be released.
+    if (writing) recovered = recoverJournal(root, journalFile);
     const recorded = await readManifest(root);
     if (writing && inGit && !opts.allowDirty) {
       const dirty = await dirtyFiles(root);
@@ -148,7 +149,19 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         );
       }
     }
-    const src = await openSource(opts.template ?? recorded.template.source);
+    if (writing && opts.branch) {
+      // Checked before anything is written: a taken or malformed name is bad input (exit 2).
+      if (!inGit) throw new UsageError(`--branch: ${dir} is not a git repository.`);
+      const problem = await newBranchProblem(root, opts.branch);
+      if (problem) throw new UsageError(`--branch: ${problem}.`);
+    }
+    const src = await openSource(opts.template ?? recorded.template.source).catch((e: unknown) => {
+      // The user gave no --template: say that the source came from the manifest, and the way out.
+      if (opts.template || !(e instanceof UsageError)) throw e;
+      throw new UsageError(
+        `${dir}: the template source recorded in ${MANIFEST_PATH} cannot be opened (${e.message.replace(/^--template: /, '')}). If it moved, give its new place with --template <src>.`,
+      );
+    });
     try {
       const target = await loadTarget(src, opts.to);
       const from = recorded.template.version;
@@ -172,16 +185,28 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       const base = await findBase(root, inGit, recorded, src);
       const ours = await readOurs(root, pathsToRead(base.files, theirs, recorded.files));
       const projectOwned = spec.files.projectOwned;
-      const plan = planSync({
-        base: base.files,
-        theirs,
-        ours,
-        recorded: recorded.files,
-        projectOwned,
-        renames: spec.files.renames,
-        conflictStyle: opts.conflict ?? 'inline',
-        labels: { ours: 'yours', base: `template ${from}`, theirs: `template ${to}` },
-      });
+      const planWith = () =>
+        planSync({
+          base: base.files,
+          theirs,
+          ours,
+          recorded: recorded.files,
+          projectOwned,
+          renames: spec.files.renames,
+          conflictStyle: opts.conflict ?? 'inline',
+          labels: { ours: 'yours', base: `template ${from}`, theirs: `template ${to}` },
+        });
+      let plan = planWith();
+      // The planner picks .rej names that are free among the files it was given; a further
+      // numbered name (x.1.rej) may hold a user file nobody read yet. Read those and plan again,
+      // so that a .rej never overwrites a user's file.
+      for (;;) {
+        const unread = plan.outcomes.flatMap((o) => (o.rej && !ours.has(o.rej) ? [o.rej] : []));
+        const found = await readOurs(root, unread);
+        if (!found.size) break;
+        for (const [p, data] of found) ours.set(p, data);
+        plan = planWith();
+      }
       const manifest = buildManifest(`create-migration@${VERSION}`, target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
       const manifestData = encoder.encode(serializeManifest(manifest));
       const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
@@ -201,11 +226,11 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         result.diff = renderDiff(ours, writes, plan.deletes);
         return result;
       }
-      if (opts.branch) {
-        if (!inGit) throw new UsageError(`--branch: ${dir} is not a git repository.`);
-        await createBranch(root, opts.branch);
-      }
+      if (opts.branch) await createBranch(root, opts.branch);
+      // The new pristine commit's parent may be a remote copy of the branch (a fresh clone), but
+      // a rollback must put the local branch back as it was: absent if it was absent.
       const oldTip = inGit ? (await pristineTips(root))[0] : undefined;
+      const localTip = inGit ? await localPristineTip(root) : undefined;
       await applyChanges({
         root,
         journalFile,
@@ -227,7 +252,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
               await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`);
             }
           } catch (e) {
-            await movePristine(root, oldTip);
+            await movePristine(root, localTip);
             throw e;
           }
         },
