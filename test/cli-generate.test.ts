@@ -69,7 +69,9 @@ describe('create-migration [dir] with --answers --yes', () => {
       expect(readme).toContain(ANSWER_SETS.hostile!.owner);
       expect(manifest.answers.system_name).toBe(hostile);
       const toml = execFileSync('python3', ['-c', 'import tomllib,sys,json; print(json.dumps(tomllib.load(open(sys.argv[1],"rb"))))', path.join(dir, 'pyproject.toml')], { encoding: 'utf8' });
-      expect(JSON.stringify(JSON.parse(toml))).toContain(JSON.stringify(ANSWER_SETS.hostile!.description).slice(1, -1));
+      expect(JSON.parse(toml).project.description).toContain(hostile);
+      // The multi-line description reaches the package metadata through the README, verbatim.
+      expect(readme).toContain(String(ANSWER_SETS.hostile!.description));
     }
     if (set === 'everything') {
       expect(files).toContain('.gitlab-ci.yml');

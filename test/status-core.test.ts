@@ -24,13 +24,15 @@ describe('status counting', () => {
       ['Phase 4: Deployment & Cutover', 0, 1],
       ['Pre-Migration Checklist', 1, 2],
     ]);
-    expect([s.done, s.total, s.phasesDone]).toEqual([4, 9, 1]);
+    expect([s.done, s.total, s.phasesDone]).toEqual([3, 7, 1]); // overall counts the phases
     expect(s.current?.phase).toBe(2);
     expect(s.current?.items.filter((i) => !i.done).map((i) => i.text)).toEqual(['d', 'e']);
   });
 
-  it('reads bold task text as plain text', () => {
+  it('reads bold task text as plain text, and wrapped items whole', () => {
     expect(parseChecklist('x.md', '- [ ] **System Analysis**').items[0]!.text).toBe('System Analysis');
+    const wrapped = parseChecklist('x.md', '- [ ] Give the team test data\n  anonymised for tests\n  - [x] sub item\n\nParagraph\n');
+    expect(wrapped.items.map((i) => i.text)).toEqual(['Give the team test data anonymised for tests', 'sub item']);
   });
 });
 
@@ -66,7 +68,7 @@ describe('status --write', () => {
   it('updates the task file progress lines and nothing else', () => {
     const tasks = '# Tasks\n- Phase 1: kept — 0/0 (0%)\n<!-- progress:begin -->\n- Phase 1: Assessment & Planning — 0/2 (0%)\n- Phase 2: Infrastructure Preparation — 0/3 (0%)\n- Overall — 0/9 (0%), 0/4 phases done\n- a note\n<!-- progress:end -->\n';
     expect(updateTasks(tasks, projectStatus(files))).toBe(
-      '# Tasks\n- Phase 1: kept — 0/0 (0%)\n<!-- progress:begin -->\n- Phase 1: Assessment & Planning — 2/2 (100%)\n- Phase 2: Infrastructure Preparation — 1/3 (33%)\n- Overall — 4/9 (44%), 1/4 phases done\n- a note\n<!-- progress:end -->\n',
+      '# Tasks\n- Phase 1: kept — 0/0 (0%)\n<!-- progress:begin -->\n- Phase 1: Assessment & Planning — 2/2 (100%)\n- Phase 2: Infrastructure Preparation — 1/3 (33%)\n- Overall — 3/7 (42%), 1/4 phases done\n- a note\n<!-- progress:end -->\n',
     );
   });
 

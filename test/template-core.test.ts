@@ -198,3 +198,16 @@ describe('planning', () => {
     expect(() => planRender(t, { name: '.x', kinds: [] })).toThrow(/both write \.x/);
   });
 });
+
+describe('template.yaml strictness and arithmetic', () => {
+  it('refuses an unknown field, as a stray comma in YAML flow style makes one', () => {
+    expect(() => parseTemplateSpec('name: x\nversion: 1.0.0\nquestions:\n  - key: c\n    type: choice\n    choices:\n      - { value: a, label: One, two }\n')).toThrow(
+      /questions\[0\]\.choices\[0\]\.two: is not a known field/,
+    );
+  });
+
+  it('derives sizing figures with mul, div and round', () => {
+    const r = createRenderer(parseTemplateSpec(MINI), { name: 'n', kinds: [] }, { v: 2_500_000 });
+    expect(r.render('{{number (round (div v 24))}} {{number (round (div v 86400) 2)}} {{div v 0}} {{mul "x" 2}}', 't')).toBe('104,167 28.94 0 0');
+  });
+});

@@ -34,6 +34,7 @@ export function parseChecklist(path: string, text: string): ChecklistStats {
   const items: Item[] = [];
   let inFence = false;
   let title = path;
+  let last: 'item' | 'other' = 'other';
   for (const line of text.split(/\r?\n/)) {
     if (FENCE.test(line)) inFence = !inFence;
     if (inFence) continue;
@@ -41,6 +42,11 @@ export function parseChecklist(path: string, text: string): ChecklistStats {
     if (h && title === path) title = h[1]!;
     const m = TASK.exec(line);
     if (m) items.push({ done: m[1] !== ' ', text: m[2]!.replace(/\*\*/g, '').trim() });
+    // A long item wrapped onto indented lines continues its text.
+    else if (items.length && /^\s+\S/.test(line) && !/^\s*([-*+]|\d+\.)\s/.test(line) && last === 'item') {
+      items[items.length - 1]!.text += ` ${line.trim()}`;
+    }
+    last = m || (last === 'item' && /^\s+\S/.test(line)) ? 'item' : 'other';
   }
   const phase = /phase-(\d+)/.exec(path)?.[1];
   return { path, title, phase: phase ? Number(phase) : undefined, done: items.filter((i) => i.done).length, total: items.length, items };
@@ -55,8 +61,11 @@ export function projectStatus(files: ReadonlyMap<string, string>): ProjectStatus
   const checklists = [...files].map(([p, t]) => parseChecklist(p, t));
   checklists.sort((a, b) => (a.phase ?? 99) - (b.phase ?? 99) || (a.path < b.path ? -1 : 1));
   const phases = checklists.filter((c) => c.phase !== undefined);
-  const done = checklists.reduce((n, c) => n + c.done, 0);
-  const total = checklists.reduce((n, c) => n + c.total, 0);
+  // Overall progress is the phases' (the other checklists are gates, shown on their own rows);
+  // a template without phase checklists counts every checklist.
+  const counted = phases.length ? phases : checklists;
+  const done = counted.reduce((n, c) => n + c.done, 0);
+  const total = counted.reduce((n, c) => n + c.total, 0);
   return {
     checklists,
     phases,

@@ -6,6 +6,7 @@ import type { Answers, AnswerValue, TemplateSpec } from './types.js';
 export type RenderContext = Record<string, unknown>;
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v]);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const words = (s: unknown) => String(s ?? '').split(/[^A-Za-z0-9]+/).filter(Boolean);
 
 /**
@@ -37,7 +38,14 @@ function helpers(spec: TemplateSpec): Record<string, (...args: unknown[]) => unk
     pascal: (s) => words(s).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''),
     snake: (s) => words(s).map((w) => w.toLowerCase()).join('_'),
     upper: (s) => String(s ?? '').toUpperCase(),
-    number: (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n ?? '')),
+    number: (n) => (typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(n ?? '')),
+    // Arithmetic for sizing figures (records per hour from a daily volume); non-numbers give 0.
+    mul: (a, b) => num(a) * num(b),
+    div: (a, b) => (num(b) === 0 ? 0 : num(a) / num(b)),
+    round: (a, digits) => {
+      const f = 10 ** (typeof digits === 'number' ? Math.max(0, Math.min(6, digits)) : 0);
+      return Math.round(num(a) * f) / f;
+    },
   };
 }
 

@@ -34,6 +34,12 @@ class SpecReader {
     return v;
   }
 
+  /** Unknown keys are refused: in YAML flow style a stray comma silently makes one. */
+  known(o: Raw, path: string, keys: string[]): void {
+    const extra = Object.keys(o).find((k) => !keys.includes(k));
+    if (extra !== undefined) this.fail(`${path}.${extra}`, `is not a known field (known: ${keys.join(', ')}); quote values that contain commas`);
+  }
+
   num(v: unknown, path: string): number | undefined {
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'must be a number');
@@ -41,10 +47,13 @@ class SpecReader {
   }
 }
 
+const QUESTION_KEYS = ['key', 'type', 'message', 'default', 'default_from', 'when', 'choices', 'required', 'multiline', 'min', 'max', 'integer'];
+
 function readChoices(r: SpecReader, raw: unknown, path: string): Choice[] {
   return r.list(raw, path).map((c, i) => {
     if (typeof c === 'string' || typeof c === 'number') return { value: String(c), label: String(c) };
     const o = r.obj(c, `${path}[${i}]`);
+    r.known(o, `${path}[${i}]`, ['value', 'label']);
     const value = r.str(o.value, `${path}[${i}].value`);
     return { value, label: r.str(o.label, `${path}[${i}].label`, value) };
   });
@@ -52,6 +61,7 @@ function readChoices(r: SpecReader, raw: unknown, path: string): Choice[] {
 
 function readQuestion(r: SpecReader, raw: unknown, path: string): Question {
   const o = r.obj(raw, path);
+  r.known(o, path, QUESTION_KEYS);
   const key = r.str(o.key, `${path}.key`);
   if (!KEY.test(key)) r.fail(`${path}.key`, `"${key}" must be lower_snake_case`);
   const type = r.str(o.type, `${path}.type`) as QuestionType;

@@ -1,0 +1,25 @@
+"""Custom Kailash nodes of this migration.
+
+Importing this package registers every node below with Kailash's NodeRegistry,
+so workflows can add them by type name (``wf.add_node("LegacyAdapterNode", ...)``).
+Add a new node module here when the migration needs logic no built-in node has
+(see "Custom node requirements" in docs/kailash-mapping.md).
+"""
+
+from .legacy_adapter import LegacyAdapterNode
+{{#if (includes data_sources "queue")}}
+from .queue_source import QueueConsumerNode
+{{/if}}
+{{#if (includes data_sources "sftp")}}
+from .sftp_source import SFTPDropReaderNode
+{{/if}}
+
+__all__ = [
+    "LegacyAdapterNode",
+{{#if (includes data_sources "queue")}}
+    "QueueConsumerNode",
+{{/if}}
+{{#if (includes data_sources "sftp")}}
+    "SFTPDropReaderNode",
+{{/if}}
+]

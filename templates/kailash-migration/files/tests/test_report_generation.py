@@ -1,0 +1,60 @@
+"""Tests of the report generation workflow (src/{{package_name}}/workflows/report_generation.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+pytest.importorskip("kailash")
+pytest.importorskip("kaizen", reason="LLMAgentNode comes from kailash-kaizen")
+
+from {{package_name}}.settings import Settings  # noqa: E402
+from {{package_name}}.workflows import report_generation  # noqa: E402
+
+EXTRACT_NODES = {
+{{#each data_sources}}
+    "extract_{{this}}",
+{{/each}}
+}
+STEPS = {"combine", "normalise", "apply_rules", "aggregate", "prompt", "analyse", "compose"}
+
+
+def test_build_workflow_wires_every_step():
+    workflow = report_generation.build_workflow().build()
+    assert EXTRACT_NODES | STEPS | {"publish"} <= set(workflow.nodes)
+
+
+def test_llm_step_uses_the_configured_provider():
+    settings = replace(Settings(), llm_provider="openai", llm_model="gpt-4o-mini")
+    analyse = report_generation.build_workflow(settings).build().nodes["analyse"].config
+    assert analyse["provider"] == "openai" and analyse["model"] == "gpt-4o-mini"
+
+
+def test_report_prints_figures_and_labels_the_analysis():
+    summary = report_generation.aggregate(
+        [
+            {"amount": 10.0, "currency": "EUR", "status": "active", "txn_date": "2024-01-02"},
+            {"amount": 5.5, "currency": "EUR", "status": "closed", "txn_date": "2024-01-01"},
+        ]
+    )
+    assert summary["amount_by_currency"] == {"EUR": 15.5}
+    assert summary["period"] == {"from": "2024-01-01", "to": "2024-01-02"}
+    report = report_generation.compose_report(summary, {"content": "Two records."})
+    assert "| EUR | 15.50 |" in report
+    assert "AI-generated" in report and "Two records." in report
+{{#unless (or (includes data_sources "database") (includes data_sources "rest_api") (includes data_sources "sftp"))}}
+
+
+def test_sample_report_with_the_mock_provider(offline_settings):
+    from pathlib import Path
+
+    from kailash.runtime.local import LocalRuntime
+
+    settings = replace(offline_settings, llm_provider="mock")
+    Path(settings.report_dir).mkdir(parents=True, exist_ok=True)
+    with LocalRuntime() as runtime:
+        results, _ = runtime.execute(report_generation.build_workflow(settings).build())
+    report = Path(results["publish"]["file_path"]).read_text(encoding="utf-8")
+    assert "## Figures" in report and "## Analysis" in report
+{{/unless}}
