@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { UsageError } from '../errors.js';
+import { Interpreter } from './interpret.js';
 import { encode, mdCell, mdInline, pyComment } from './formats.js';
 import type { Answers, AnswerValue, TemplateSpec } from './types.js';
 
@@ -13,7 +14,7 @@ const words = (s: unknown) => String(s ?? '').split(/[^A-Za-z0-9]+/).filter(Bool
  * The helpers every template can use. They are plain functions of their arguments; templates
  * cannot register helpers of their own, so rendering never runs code that came with a template.
  */
-function helpers(spec: TemplateSpec): Record<string, (...args: unknown[]) => unknown> {
+export function helpersFor(spec: TemplateSpec): Record<string, (...args: unknown[]) => unknown> {
   const label = (key: unknown, value: unknown) =>
     spec.questions.find((q) => q.key === key)?.choices?.find((c) => c.value === value)?.label ?? String(value ?? '');
   return {
@@ -33,6 +34,8 @@ function helpers(spec: TemplateSpec): Record<string, (...args: unknown[]) => unk
     not: (v) => !v || (Array.isArray(v) && v.length === 0),
     empty: (v) => asList(v).length === 0,
     join: (list, sep) => asList(list).join(typeof sep === 'string' ? sep : ', '),
+    lookup: (obj, key) =>
+      obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, String(key)) ? (obj as Record<string, unknown>)[String(key)] : undefined,
     label,
     labels: (key, list) => asList(list).map((v) => label(key, v)).join(', '),
     pascal: (s) => words(s).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''),
@@ -67,21 +70,34 @@ export function buildContext(spec: TemplateSpec, answers: Answers, extra: Record
   return ctx;
 }
 
-/** A renderer over an isolated Handlebars instance: no HTML escaping, known helpers only, strict lookups. */
+// Parsing is the costly part of rendering; a sync renders the same template files for many
+// projects (and twice for one), so parsed trees are kept by source text.
+const parsed = new Map<string, hbs.AST.Program>();
+let parser: typeof Handlebars | undefined;
+
+function parse(source: string): hbs.AST.Program {
+  let program = parsed.get(source);
+  if (!program) {
+    parser ??= Handlebars.create();
+    program = parser.parse(source);
+    if (parsed.size > 20_000) parsed.clear();
+    parsed.set(source, program);
+  }
+  return program;
+}
+
+/**
+ * A renderer: templates are parsed by Handlebars (an isolated instance) and evaluated by an
+ * interpreter with no HTML escaping, strict lookups of own properties, and known helpers only.
+ */
 export function createRenderer(spec: TemplateSpec, answers: Answers, extra: Record<string, unknown> = {}): Renderer {
-  const hb = Handlebars.create();
-  const hs = helpers(spec);
-  for (const [name, fn] of Object.entries(hs)) hb.registerHelper(name, fn);
-  const knownHelpers = Object.fromEntries(
-    [...Object.keys(hs), 'if', 'unless', 'each', 'with', 'lookup'].map((n) => [n, true]),
-  );
+  const interpreter = new Interpreter(helpersFor(spec));
   const context = buildContext(spec, answers, extra);
   return {
     context,
     render(source, file) {
       try {
-        const tpl = hb.compile(source, { noEscape: true, strict: true, knownHelpers, knownHelpersOnly: true });
-        return tpl(context, { allowProtoMethodsByDefault: false, allowProtoPropertiesByDefault: false });
+        return interpreter.render(parse(source), context);
       } catch (e) {
         const msg = (e as Error).message.split('\n').slice(0, 3).join(' ');
         throw new UsageError(`template file ${file}: cannot render: ${msg}`);
