@@ -7,3 +7,7 @@ export { buildManifest, parseManifest, MANIFEST_PATH, type Manifest } from './ma
 export { projectGenerator } from '../generators/project.js';
 export type { Answers, LoadedTemplate, TemplateSpec, Question } from './template/types.js';
 export { UsageError, CancelledError, CliError } from './errors.js';
+
+// For the build, which bundles the built-in template as data (see src/io/builtin-bundle.ts).
+export { loadTemplateDir } from './io/template-dir.js';
+export { BUILTIN_TEMPLATE_DIR } from './builtin.js';

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { findForbiddenKey } from '../template/safe-keys.js';
 
@@ -21,7 +20,8 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
     }
     let raw: unknown;
     try {
-      raw = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 50 });
+      // YAML is loaded only for a YAML file: most runs never need it.
+      raw = /\.json$/i.test(file) ? JSON.parse(text) : (await import('yaml')).parse(text, { maxAliasCount: 50 });
     } catch (e) {
       throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${(e as Error).message.split('\n')[0]}`);
     }

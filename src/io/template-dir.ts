@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseTemplateSpec } from '../template/spec.js';
+import { prepareTemplate } from '../template/parse.js';
 import type { LoadedTemplate } from '../template/types.js';
 
 /** Limits on a template read from disk: anything larger is refused, not half-read. */
@@ -37,6 +37,8 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   } catch {
     throw new UsageError(`--template: ${dir} has no template.yaml; a template is a folder with template.yaml and files/.`);
   }
+  // The YAML reader is loaded with the first template.yaml that needs it.
+  const { parseTemplateSpec } = await import('../template/spec.js');
   const spec = parseTemplateSpec(text, specFile);
   const files = new Map<string, Uint8Array>();
   const filesDir = path.join(dir, 'files');
@@ -47,5 +49,5 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   const generators = new Map<string, Uint8Array>();
   const genDir = path.join(dir, 'generators');
   if ((await fs.lstat(genDir).catch(() => undefined))?.isDirectory()) await walk(genDir, '', generators, total, 'generators');
-  return { spec, files, generators };
+  return prepareTemplate({ spec, files, generators });
 }

@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { BUILTIN_SOURCE, BUILTIN_TEMPLATE_DIR } from '../builtin.js';
+import { BUILTIN_SOURCE } from '../builtin.js';
+import { loadBuiltin } from './builtin-bundle.js';
 import type { TemplateRef } from '../manifest.js';
-import { parseTemplateSpec } from '../template/spec.js';
+import { prepareTemplate } from '../template/parse.js';
 import { semverTags } from '../template/semver.js';
 import type { LoadedTemplate } from '../template/types.js';
 import { cloneBare, isGitDir, listTags, listTree, readBlobs, resolveCommit } from './git.js';
@@ -83,8 +84,9 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
     if (e.path.startsWith('files/')) files.set(e.path.slice('files/'.length), data);
     else generators.set(e.path.slice('generators/'.length), data);
   }
+  const { parseTemplateSpec } = await import('../template/spec.js');
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
-  return { template: { spec, files, generators }, commit };
+  return { template: await prepareTemplate({ spec, files, generators }), commit };
 }
 
 /**
@@ -96,7 +98,7 @@ export async function loadFromSource(
   ref?: string,
 ): Promise<{ template: LoadedTemplate; ref: TemplateRef }> {
   if (src.kind !== 'git') {
-    const template = await loadTemplateDir(src.kind === 'builtin' ? BUILTIN_TEMPLATE_DIR : src.location);
+    const template = src.kind === 'builtin' ? await loadBuiltin() : await loadTemplateDir(src.location);
     const { name, version } = template.spec;
     return { template, ref: { name, version, source: src.location } };
   }

@@ -22,6 +22,13 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+// A render checks every file against every rule: compile each glob once.
+const compiled = new Map<string, RegExp>();
+
 export function matchesAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => globToRegExp(g).test(path));
+  return globs.some((g) => {
+    let re = compiled.get(g);
+    if (!re) compiled.set(g, (re = globToRegExp(g)));
+    return re.test(path);
+  });
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { evaluate } from './conditions.js';
 import { matchesAny } from './glob.js';
 import { toOutputPath, unsafePathReason } from './paths.js';
-import { createRenderer } from './render.js';
+import { createRenderer, type Renderer } from './render.js';
 import type { Answers, LoadedTemplate } from './types.js';
 
 export interface PlannedFile {
@@ -17,6 +17,12 @@ export interface PlannedFile {
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
+
+/** Text without a single `{{` renders to itself: it is copied, not parsed. */
+function renderText(renderer: Renderer, raw: Uint8Array, file: string): Uint8Array {
+  const source = utf8.decode(raw);
+  return source.includes('{{') ? encoder.encode(renderer.render(source, file)) : raw;
+}
 
 /**
  * Renders a template with answers into the list of files it makes: pure, deterministic, in
@@ -43,7 +49,7 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     const data =
       binary || matchesAny(templatePath, spec.files.verbatim)
         ? raw
-        : encoder.encode(renderer.render(utf8.decode(raw), templatePath));
+        : renderText(renderer, raw, templatePath);
     out.push({ path, templatePath, data, binary });
   }
   return out;

@@ -1,12 +1,19 @@
-import Handlebars from 'handlebars';
 import { UsageError } from '../errors.js';
 import { Interpreter } from './interpret.js';
+import { parse } from './parse.js';
 import { encode, mdCell, mdInline, pyComment } from './formats.js';
 import type { Answers, AnswerValue, TemplateSpec } from './types.js';
 
 export type RenderContext = Record<string, unknown>;
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === null || v === undefined ? [] : [v]);
+/** 2500000 -> "2,500,000", 28.935 -> "28.94": as en-US formatting, without loading Intl's data. */
+export function groupThousands(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const [int, frac] = (Math.round(Math.abs(n) * 100) / 100).toString().split('.');
+  return `${n < 0 ? '-' : ''}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
+}
+
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const words = (s: unknown) => String(s ?? '').split(/[^A-Za-z0-9]+/).filter(Boolean);
 
@@ -41,7 +48,7 @@ export function helpersFor(spec: TemplateSpec): Record<string, (...args: unknown
     pascal: (s) => words(s).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''),
     snake: (s) => words(s).map((w) => w.toLowerCase()).join('_'),
     upper: (s) => String(s ?? '').toUpperCase(),
-    number: (n) => (typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(n ?? '')),
+    number: (n) => (typeof n === 'number' ? groupThousands(n) : String(n ?? '')),
     // Arithmetic for sizing figures (records per hour from a daily volume); non-numbers give 0.
     mul: (a, b) => num(a) * num(b),
     div: (a, b) => (num(b) === 0 ? 0 : num(a) / num(b)),
@@ -68,22 +75,6 @@ export function buildContext(spec: TemplateSpec, answers: Answers, extra: Record
   ctx.package_name = name.replace(/-/g, '_');
   ctx.template = { name: spec.name, version: spec.version };
   return ctx;
-}
-
-// Parsing is the costly part of rendering; a sync renders the same template files for many
-// projects (and twice for one), so parsed trees are kept by source text.
-const parsed = new Map<string, hbs.AST.Program>();
-let parser: typeof Handlebars | undefined;
-
-function parse(source: string): hbs.AST.Program {
-  let program = parsed.get(source);
-  if (!program) {
-    parser ??= Handlebars.create();
-    program = parser.parse(source);
-    if (parsed.size > 20_000) parsed.clear();
-    parsed.set(source, program);
-  }
-  return program;
 }
 
 /**

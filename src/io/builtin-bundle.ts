@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BUILTIN_TEMPLATE_DIR } from '../builtin.js';
+import { primeParsed } from '../template/parse.js';
+import type { LoadedTemplate, TemplateSpec } from '../template/types.js';
+import { loadTemplateDir } from './template-dir.js';
+
+/**
+ * The built-in template as the build prepared it (dist/builtin.json): the validated spec and
+ * each text file with its parse tree, as data. Loading it skips YAML and Handlebars parsing,
+ * which were most of what generating cost. Without the bundle (running from src/), the
+ * template folder is read as any other template.
+ */
+export interface BuiltinBundle {
+  spec: TemplateSpec;
+  /** [tree, path, text] for text files, [tree, path, null, base64] for binary ones. */
+  files: [('files' | 'generators'), string, string | null, unknown][];
+  /** Parse trees of the path expressions (`src/{{package_name}}/...`). */
+  paths: [string, hbs.AST.Program][];
+}
+
+const BUNDLE = fileURLToPath(new URL('./builtin.json', import.meta.url));
+
+export async function loadBuiltin(): Promise<LoadedTemplate> {
+  if (!existsSync(BUNDLE)) return loadTemplateDir(BUILTIN_TEMPLATE_DIR);
+  const bundle = JSON.parse(readFileSync(BUNDLE, 'utf8')) as BuiltinBundle;
+  const files = new Map<string, Uint8Array>();
+  const generators = new Map<string, Uint8Array>();
+  const encoder = new TextEncoder();
+  for (const [tree, path, text, extra] of bundle.files) {
+    const data = text === null ? Buffer.from(extra as string, 'base64') : encoder.encode(text);
+    if (text !== null && extra) primeParsed(text, extra as hbs.AST.Program);
+    (tree === 'files' ? files : generators).set(path, data);
+  }
+  for (const [source, program] of bundle.paths) primeParsed(source, program);
+  return { spec: bundle.spec, files, generators };
+}

@@ -1,0 +1,4 @@
+// Unit tests render hand-made templates that no loader has prepared: load the parser up front.
+import { loadParser } from '../src/template/parse.js';
+
+await loadParser();
