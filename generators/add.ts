@@ -8,6 +8,7 @@ import { readProvidedAnswers } from '../src/io/answers-input.js';
 import { applyChanges } from '../src/io/apply.js';
 import { loadFromSource, openSource } from '../src/io/template-source.js';
 import { MANIFEST_PATH, parseManifest } from '../src/manifest.js';
+import { prepareTemplate } from '../src/template/parse.js';
 import { planRender } from '../src/template/plan.js';
 import type { Answers, LoadedTemplate, Question, TemplateSpec } from '../src/template/types.js';
 
@@ -51,11 +52,12 @@ async function loadProjectTemplate(root: string) {
   }
 }
 
-function generatorTemplate(t: LoadedTemplate, folder: string): LoadedTemplate {
+async function generatorTemplate(t: LoadedTemplate, folder: string): Promise<LoadedTemplate> {
   const prefix = `${folder}/`;
   const files = new Map([...(t.generators ?? [])].filter(([p]) => p.startsWith(prefix)).map(([p, d]) => [p.slice(prefix.length), d]));
   if (!files.size) throw new UsageError(`template ${t.spec.name}: has no generators/${folder}/ folder for this generator.`);
-  return { spec: t.spec, files };
+  // Its paths lost the folder prefix, so they are new texts to parse.
+  return prepareTemplate({ spec: t.spec, files });
 }
 
 /**
@@ -75,7 +77,7 @@ export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorCont
     ask: opts.yes ? undefined : ctx.ask,
   });
   const extra = spec.derive(answers, manifest.answers);
-  const planned = planRender(generatorTemplate(template, spec.folder(answers)), manifest.answers, extra);
+  const planned = planRender(await generatorTemplate(template, spec.folder(answers)), manifest.answers, extra);
   const existing: string[] = [];
   for (const f of planned) if (await fs.lstat(path.join(root, f.path)).catch(() => undefined)) existing.push(f.path);
   if (existing.length) {

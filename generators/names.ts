@@ -5,6 +5,9 @@ const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
 
+// Names a generated module or its test imports: a workflow named like one would shadow it.
+const TAKEN = new Set(['os', 'sys', 'json', 'logging', 'pathlib', 'subprocess', 'textwrap', 'typing', 'pytest', 'kailash', 'kaizen', 'replace', 'settings', 'sources', 'rules', 'observability', 'nodes', 'workflows']);
+
 /** A Python module name from `billing-sync` or `billing_sync`; the error names the key. */
 export function moduleName(key: string, raw: unknown): string {
   const s = String(raw ?? '').trim().replace(/-/g, '_');
@@ -12,6 +15,7 @@ export function moduleName(key: string, raw: unknown): string {
     throw new UsageError(`${key}: "${String(raw)}" must be lowercase letters, digits, _ or -, starting with a letter (like "billing_sync").`);
   }
   if (PY_KEYWORDS.has(s)) throw new UsageError(`${key}: "${s}" is a Python keyword.`);
+  if (TAKEN.has(s)) throw new UsageError(`${key}: "${s}" would shadow a module the project imports; pick another name.`);
   return s;
 }
 

@@ -14,9 +14,9 @@ export const nodeSpec: AddSpec = {
   register: (x) => ({
     file: 'docs/kailash-mapping.md',
     marker: 'custom-nodes',
-    heading: '## Custom nodes',
-    tableHeader: ['| Node | Module | Test |', '|---|---|---|'],
-    row: `| \`${String(x.node_class)}\` | \`src/${String(x.package_name)}/nodes/${String(x.node_module)}.py\` | \`tests/test_${String(x.node_module)}_node.py\` |`,
+    heading: '## Custom node requirements',
+    tableHeader: ['| Node | File | Why no built-in node fits | Status |', '|---|---|---|---|'],
+    row: `| \`${String(x.node_class)}\` | \`src/${String(x.package_name)}/nodes/${String(x.node_module)}.py\` | _TODO_ | Stub, tested (\`tests/test_${String(x.node_module)}_node.py\`) |`,
   }),
 };
 

@@ -156,11 +156,12 @@ describe('add', () => {
   });
 
   it.each([
-    [['workflow', 'Bad Name', '--pattern', 'etl'], /name: "Bad Name" must be lowercase/],
-    [['workflow', 'class', '--pattern', 'etl'], /name: "class" is a Python keyword/],
+    [['workflow', 'Bad Name', '--pattern', 'etl', '--yes'], /name: "Bad Name" must be lowercase/],
+    [['workflow', 'class', '--pattern', 'etl', '--yes'], /name: "class" is a Python keyword/],
+    [['workflow', 'settings', '--pattern', 'etl', '--yes'], /name: "settings" would shadow a module/],
     [["workflow", "x", "--pattern", "cobol"], /pattern \(--pattern\): "cobol" is not one of etl, api, reporting/],
-    [['workflow', 'x'], /Missing answers for: pattern/],
-    [['node', 'lowercase'], /name: "lowercase" must be a PascalCase class name/],
+    [['workflow', 'x'], /Missing answers for: pattern, sources\. There is no terminal/],
+    [['node', 'lowercase', '--yes'], /name: "lowercase" must be a PascalCase class name/],
     [['widget', 'x'], /<generator>: "widget" is not one of workflow, node, checklist/],
     [['node', 'X', '--pattern', 'etl'], /--pattern: add node takes no --pattern/],
   ])('refuses bad input with exit 2 and writes nothing: %j', async (args, message) => {

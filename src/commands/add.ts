@@ -43,6 +43,6 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
     if (result.dryRun) process.stdout.write(`${c.type} ${c.path} (${c.bytes} bytes)\n`);
     else say(`  ${c.type === 'add' ? 'added   ' : 'modified'} ${c.path}`);
   }
-  say(result.dryRun ? dim(`Dry run: nothing was written to ${rel}.`) : `${bold('Added')} ${kind} to ${rel}.`);
+  say(result.dryRun ? dim(`Dry run: nothing was written (project: ${rel}).`) : `${bold('Added')} ${kind} (project: ${rel}).`);
   return 0;
 }
