@@ -117,22 +117,31 @@ const fileCount = readdirSync(path.join(sample, 'p'), { recursive: true }).lengt
 const gen = measure((d) => run(...node(CLI, 'p', '--yes'), d), () => fresh('gen'));
 add(`generate + git (${fileCount} entries)`, gen, genFloor, '≤ 1.25× (node + git init/add/commit)', { mb: peakMb(process.execPath, [CLI, 'p', '--yes'], fresh('mem')) });
 
-// 2a. Sync of the built-in template, one version behind, with a user edit.
-const builtin = templateRepo(
-  'builtin-tpl',
-  (d) => cpSync(path.join(ROOT, 'templates/kailash-migration'), d, { recursive: true }),
-  (d) => {
-    bump(d);
-    const readme = path.join(d, 'files/README.md');
-    writeFileSync(readme, `${readFileSync(readme, 'utf8')}\n<!-- template 1.1.0 -->\n`);
-    const gi = path.join(d, 'files/dot_gitignore');
-    writeFileSync(gi, `${readFileSync(gi, 'utf8')}\n.ruff_cache/\n`);
-  },
-);
-const builtinProject = projectBehind(builtin, (d) => {
-  const f = path.join(d, 'TASKS.md');
+// 2a. Sync of the built-in template, one version behind, with a user edit: a project made by an
+// older release of this package (its template a little older), synced to the template shipped now.
+const olderBuiltin = fresh('older-builtin');
+cpSync(path.join(ROOT, 'templates/kailash-migration'), olderBuiltin, { recursive: true });
+{
+  const y = path.join(olderBuiltin, 'template.yaml');
+  writeFileSync(y, readFileSync(y, 'utf8').replace(/^version: .*$/m, 'version: 0.9.0'));
+  const readme = path.join(olderBuiltin, 'files/README.md');
+  writeFileSync(readme, readFileSync(readme, 'utf8').replace(/\n## Quick start\n/, '\n'));
+  const gi = path.join(olderBuiltin, 'files/dot_gitignore');
+  writeFileSync(gi, readFileSync(gi, 'utf8').split('\n').slice(0, -3).join('\n'));
+}
+const builtinProject = (() => {
+  const parent = fresh('proj');
+  run(...node(CLI, 'p', '--template', olderBuiltin, '--yes'), parent);
+  const dir = path.join(parent, 'p');
+  const f = path.join(dir, 'TASKS.md');
   writeFileSync(f, `${readFileSync(f, 'utf8')}\n- team note\n`);
-});
+  const m = path.join(dir, '.migration-template.json');
+  const manifest = JSON.parse(readFileSync(m, 'utf8'));
+  manifest.template = { name: manifest.template.name, version: manifest.template.version, source: 'builtin' };
+  writeFileSync(m, `${JSON.stringify(manifest, null, 2)}\n`);
+  git(dir, 'commit', '-qam', 'team edit');
+  return dir;
+})();
 const syncB = measure((d) => run(...node(CLI, 'sync', d)), () => copyOf(builtinProject));
 add('sync built-in template (1 version, user edit)', syncB, nodeStart, '≤ 3× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(builtinProject)]) });
 

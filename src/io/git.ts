@@ -73,6 +73,15 @@ export async function isRepo(dir: string): Promise<boolean> {
   }
 }
 
+/** The git command in an argument list, past `-c key=value` options. */
+function subcommand(args: string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++;
+    else if (!args[i]!.startsWith('-')) return args[i]!;
+  }
+  return args[0] ?? '';
+}
+
 /** Runs git with optional stdin and returns stdout as bytes; for batch plumbing simple-git cannot feed. */
 export async function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
   const { spawn } = await import('node:child_process');
@@ -85,7 +94,7 @@ export async function gitBytes(cwd: string, args: string[], input?: Uint8Array, 
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+      else reject(new Error(`git ${subcommand(args)} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input; its exit code tells
     child.stdin.end(input);
@@ -167,28 +176,28 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
   return out.split('\0').filter(Boolean).map((l) => l.slice(3));
 }
 
-export async function gitTopLevel(dir: string): Promise<string | undefined> {
-  try {
-    return (await gitText(dir, ['rev-parse', '--show-toplevel'])).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-export async function gitDir(dir: string): Promise<string> {
-  return (await gitText(dir, ['rev-parse', '--absolute-git-dir'])).trim();
-}
-
 /** Tips of the pristine branch, local first, then every remote's copy (a fresh clone has only those). */
 export async function pristineTips(dir: string): Promise<string[]> {
-  const out = await gitText(dir, ['for-each-ref', '--format=%(objectname)', `refs/heads/${PRISTINE_BRANCH}`, `refs/remotes/*/${PRISTINE_BRANCH}`]);
-  return [...new Set(out.split('\n').filter(Boolean))];
+  return (await pristineRefs(dir)).tips;
 }
 
-/** The local pristine branch's tip, if there is one (a fresh clone has only a remote copy). */
-export async function localPristineTip(dir: string): Promise<string | undefined> {
+/**
+ * The pristine branch's tips with one git process: every copy (local first, then remotes'),
+ * and the local one on its own, if there is one (a fresh clone has only a remote copy).
+ */
+export async function pristineRefs(dir: string): Promise<{ tips: string[]; local?: string }> {
+  const local = `refs/heads/${PRISTINE_BRANCH}`;
+  const out = await gitText(dir, ['for-each-ref', '--format=%(refname) %(objectname)', local, `refs/remotes/*/${PRISTINE_BRANCH}`]);
+  const refs = out.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]);
+  refs.sort(([a], [b]) => Number(b === local) - Number(a === local));
+  return { tips: [...new Set(refs.map(([, sha]) => sha))], local: refs.find(([name]) => name === local)?.[1] };
+}
+
+/** The work tree's top folder and the absolute .git folder, with one git process. */
+export async function gitLocation(dir: string): Promise<{ top: string; gitDir: string } | undefined> {
   try {
-    return (await gitText(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${PRISTINE_BRANCH}`])).trim() || undefined;
+    const [top, gd] = (await gitText(dir, ['rev-parse', '--show-toplevel', '--absolute-git-dir'])).trim().split('\n');
+    return top && gd ? { top, gitDir: gd } : undefined;
   } catch {
     return undefined;
   }
@@ -219,11 +228,25 @@ export async function generatedCommits(dir: string, limit = 20): Promise<string[
   }
 }
 
-/** Reads a whole commit's tree into memory with two git processes. */
-export async function readCommitFiles(repo: string, commit: string): Promise<Map<string, Buffer>> {
-  const entries = (await listTree(repo, commit)).filter((e) => e.type === 'blob');
-  const blobs = await readBlobs(repo, entries.map((e) => e.sha));
-  return new Map(entries.map((e) => [e.path, blobs.get(e.sha)!]));
+/**
+ * Reads the given paths of a commit with one `git cat-file --batch` process; paths the commit
+ * does not have are left out of the result.
+ */
+export async function readCommitPaths(repo: string, commit: string, paths: string[]): Promise<Map<string, Buffer>> {
+  const result = new Map<string, Buffer>();
+  if (!paths.length) return result;
+  const out = await gitBytes(repo, ['cat-file', '--batch'], Buffer.from(`${paths.map((p) => `${commit}:${p}`).join('\n')}\n`));
+  let pos = 0;
+  for (const p of paths) {
+    const nl = out.indexOf(0x0a, pos);
+    const header = out.subarray(pos, nl).toString();
+    pos = nl + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
+    const size = Number(header.split(' ')[2]);
+    if (header.split(' ')[1] === 'blob') result.set(p, out.subarray(pos, pos + size));
+    pos += size + 1;
+  }
+  return result;
 }
 
 function fastImportPath(p: string): string {
@@ -268,7 +291,8 @@ export async function writePristine(
       dataBlock(parts, data);
     }
     parts.push(Buffer.from('done\n'));
-    await gitBytes(dir, ['fast-import', '--quiet', '--done', `--export-marks=${marks}`], Buffer.concat(parts));
+    // unpackLimit=0 keeps the small pack fast-import writes, instead of a second process unpacking it.
+    await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done', `--export-marks=${marks}`], Buffer.concat(parts));
     const ids = new Map(
       (await readFile(marks, 'utf8'))
         .split('\n')

@@ -1,5 +1,5 @@
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
-import { generatedCommits, pristineTips, readCommitFiles } from '../io/git.js';
+import { generatedCommits, readCommitPaths } from '../io/git.js';
 import { loadFromSource, type TemplateSource } from '../io/template-source.js';
 import { planRender } from '../template/plan.js';
 import { parseVersion } from '../template/semver.js';
@@ -19,16 +19,21 @@ function sameAnswers(a: unknown, b: unknown): boolean {
 
 /** A commit holds the base when its manifest records the same version and answers as the project's. */
 async function fromCommit(root: string, commit: string, recorded: Manifest): Promise<Map<string, Uint8Array> | undefined> {
-  const files = await readCommitFiles(root, commit);
+  // The files the project's manifest lists are, when this commit is the base, the files it has:
+  // read them with the manifest in one go, and only then what else its own manifest lists.
+  const files: Map<string, Uint8Array> = await readCommitPaths(root, commit, [MANIFEST_PATH, ...Object.keys(recorded.files)]);
   const raw = files.get(MANIFEST_PATH);
   if (!raw) return undefined;
   let m: Manifest;
   try {
-    m = parseManifest(raw.toString('utf8'));
+    m = parseManifest(new TextDecoder().decode(raw));
   } catch {
     return undefined;
   }
   if (m.template.version !== recorded.template.version || !sameAnswers(m.answers, recorded.answers)) return undefined;
+  const more = Object.keys(m.files).filter((p) => !files.has(p));
+  for (const [p, d] of await readCommitPaths(root, commit, more)) files.set(p, d);
+  for (const p of [...files.keys()]) if (!Object.hasOwn(m.files, p) && p !== MANIFEST_PATH) files.delete(p);
   files.delete(MANIFEST_PATH);
   return files;
 }
@@ -39,9 +44,9 @@ async function fromCommit(root: string, commit: string, recorded: Manifest): Pro
  * remote branch), the generated first commit in history, a fresh render of the recorded
  * version from the template source, and else none (two-way mode).
  */
-export async function findBase(root: string, inGit: boolean, recorded: Manifest, src: TemplateSource): Promise<Base> {
-  if (inGit) {
-    for (const tip of await pristineTips(root)) {
+export async function findBase(root: string, tips: string[] | undefined, recorded: Manifest, src: TemplateSource): Promise<Base> {
+  if (tips) {
+    for (const tip of tips) {
       const files = await fromCommit(root, tip, recorded);
       if (files) return { kind: 'pristine-branch', files, detail: tip.slice(0, 7) };
     }

@@ -10,11 +10,9 @@ import {
   leaveBranch,
   movePristine,
   dirtyFiles,
-  gitDir,
-  gitTopLevel,
-  localPristineTip,
+  gitLocation,
   newBranchProblem,
-  pristineTips,
+  pristineRefs,
   recordUnmerged,
   writePristine,
 } from '../io/git.js';
@@ -129,9 +127,9 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
   const st = await fs.stat(root).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`${dir}: is not a folder.`);
   const writing = !opts.check && !opts.dryRun;
-  const top = await gitTopLevel(root);
-  const inGit = top !== undefined && path.resolve(top) === (await fs.realpath(root));
-  const stateDir = inGit ? await gitDir(root) : root;
+  const where = await gitLocation(root);
+  const inGit = where !== undefined && path.resolve(where.top) === (await fs.realpath(root));
+  const stateDir = inGit ? where.gitDir : root;
   const journalFile = path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal');
 
   let release: (() => void) | undefined;
@@ -182,7 +180,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) return result;
 
       const theirs = new Map(planRender(target.template, answers).map((f) => [f.path, f.data]));
-      const base = await findBase(root, inGit, recorded, src);
+      const pristine = inGit ? await pristineRefs(root) : undefined;
+      const base = await findBase(root, pristine?.tips, recorded, src);
       const ours = await readOurs(root, pathsToRead(base.files, theirs, recorded.files));
       const projectOwned = spec.files.projectOwned;
       const planWith = () =>
@@ -229,8 +228,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       if (opts.branch) await createBranch(root, opts.branch);
       // The new pristine commit's parent may be a remote copy of the branch (a fresh clone), but
       // a rollback must put the local branch back as it was: absent if it was absent.
-      const oldTip = inGit ? (await pristineTips(root))[0] : undefined;
-      const localTip = inGit ? await localPristineTip(root) : undefined;
+      const oldTip = pristine?.tips[0];
+      const localTip = pristine?.local;
       await applyChanges({
         root,
         journalFile,
