@@ -21,7 +21,15 @@ export interface BuiltinBundle {
 
 const BUNDLE = fileURLToPath(new URL('./builtin.json', import.meta.url));
 
-export async function loadBuiltin(): Promise<LoadedTemplate> {
+let loaded: Promise<LoadedTemplate> | undefined;
+
+/** The built-in template, read once per process (a sync of many projects asks for it for each). */
+export function loadBuiltin(): Promise<LoadedTemplate> {
+  loaded ??= readBuiltin();
+  return loaded;
+}
+
+async function readBuiltin(): Promise<LoadedTemplate> {
   if (!existsSync(BUNDLE)) return loadTemplateDir(BUILTIN_TEMPLATE_DIR);
   const bundle = JSON.parse(readFileSync(BUNDLE, 'utf8')) as BuiltinBundle;
   const files = new Map<string, Uint8Array>();

@@ -56,10 +56,25 @@ export async function sourceVersions(src: TemplateSource): Promise<string[]> {
   return src.kind === 'git' ? semverTags(await listTags(src.repo!)) : [];
 }
 
+// A sync of many projects made from one template reads each of its versions once.
+const byCommit = new Map<string, Promise<LoadedTemplate>>();
+
 async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ template: LoadedTemplate; commit: string }> {
   const repo = src.repo!;
   const commit = await resolveCommit(repo, ref);
   if (!commit) throw new UsageError(`--template: ${src.location} has no tag, branch or commit "${ref}".`);
+  const key = `${src.location}\0${commit}`;
+  let template = byCommit.get(key);
+  if (!template) {
+    template = readGitTemplate(src, ref, commit);
+    byCommit.set(key, template);
+    template.catch(() => byCommit.delete(key));
+  }
+  return { template: await template, commit };
+}
+
+async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
+  const repo = src.repo!;
   const entries = await listTree(repo, commit);
   const specEntry = entries.find((e) => e.path === 'template.yaml');
   if (!specEntry) throw new UsageError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
@@ -86,7 +101,7 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
   }
   const { parseTemplateSpec } = await import('../template/spec.js');
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
-  return { template: await prepareTemplate({ spec, files, generators }), commit };
+  return prepareTemplate({ spec, files, generators });
 }
 
 /**
