@@ -235,6 +235,14 @@ export async function generatedCommits(dir: string, limit = 20): Promise<string[
 export async function readCommitPaths(repo: string, commit: string, paths: string[]): Promise<Map<string, Buffer>> {
   const result = new Map<string, Buffer>();
   if (!paths.length) return result;
+  // `commit:path` makes git walk the tree for every path: for many paths, list the tree once.
+  if (paths.length > 64) {
+    const wanted = new Set(paths);
+    const entries = (await listTree(repo, commit)).filter((e) => e.type === 'blob' && wanted.has(e.path));
+    const blobs = await readBlobs(repo, entries.map((e) => e.sha));
+    for (const e of entries) result.set(e.path, blobs.get(e.sha)!);
+    return result;
+  }
   const out = await gitBytes(repo, ['cat-file', '--batch'], Buffer.from(`${paths.map((p) => `${commit}:${p}`).join('\n')}\n`));
   let pos = 0;
   for (const p of paths) {
@@ -268,6 +276,8 @@ export async function writePristine(
   message: string,
   parent: string | undefined,
   extraBlobs: Uint8Array[],
+  /** The parent's files, when known: then only what changed is written (one blob per change). */
+  parentFiles?: ReadonlyMap<string, Uint8Array>,
 ): Promise<{ commit: string; blobs: string[] }> {
   const { mkdtemp, readFile, rm } = await import('node:fs/promises');
   const os = await import('node:os');
@@ -285,8 +295,12 @@ export async function writePristine(
     parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
     dataBlock(parts, Buffer.from(message));
     if (parent) parts.push(Buffer.from(`from ${parent}\n`));
-    parts.push(Buffer.from('deleteall\n'));
+    const incremental = parent !== undefined && parentFiles !== undefined;
+    if (!incremental) parts.push(Buffer.from('deleteall\n'));
+    else for (const p of parentFiles.keys()) if (!files.has(p)) parts.push(Buffer.from(`D ${fastImportPath(p)}\n`));
     for (const [p, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const before = incremental ? parentFiles.get(p) : undefined;
+      if (before && Buffer.compare(before, data) === 0) continue;
       parts.push(Buffer.from(`M 100644 inline ${fastImportPath(p)}\n`));
       dataBlock(parts, data);
     }

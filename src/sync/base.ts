@@ -11,6 +11,8 @@ export interface Base {
   files: Map<string, Uint8Array> | null;
   /** Where it came from, for the user: a commit, or a template ref. */
   detail: string;
+  /** The commit whose tree it is, when it came from git history. */
+  commit?: string;
 }
 
 function sameAnswers(a: unknown, b: unknown): boolean {
@@ -48,11 +50,11 @@ export async function findBase(root: string, tips: string[] | undefined, recorde
   if (tips) {
     for (const tip of tips) {
       const files = await fromCommit(root, tip, recorded);
-      if (files) return { kind: 'pristine-branch', files, detail: tip.slice(0, 7) };
+      if (files) return { kind: 'pristine-branch', files, detail: tip.slice(0, 7), commit: tip };
     }
     for (const c of await generatedCommits(root)) {
       const files = await fromCommit(root, c, recorded);
-      if (files) return { kind: 'history', files, detail: c.slice(0, 7) };
+      if (files) return { kind: 'history', files, detail: c.slice(0, 7), commit: c };
     }
   }
   const refs = src.kind === 'git' ? [recorded.template.commit, recorded.template.ref, `v${recorded.template.version}`, recorded.template.version] : [undefined];
