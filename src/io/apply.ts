@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { type Stats, chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { onInterrupt } from './cleanup.js';
 
@@ -147,7 +147,13 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
   const journal: Journal = { version: 1, originals: {}, modes: {}, createdDirs: [] };
   for (const rel of [...opts.writes.map((w) => w.path), ...opts.deletes]) {
     const full = path.join(root, rel);
-    const st = lstatSync(full, { throwIfNoEntry: false });
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(full, { throwIfNoEntry: false });
+    } catch (e) {
+      // A file where a folder of this path should be: nothing there yet; the write names it.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw new ApplyError(rel, e);
+    }
     if (st?.isSymbolicLink()) throw new ApplyError(rel, new Error('is a symbolic link in the project; sync does not write through links'));
     // Nothing is written yet: an unreadable path (a folder where a file goes) fails naming it.
     let original: Buffer | undefined;
