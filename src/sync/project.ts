@@ -1,4 +1,4 @@
-import { lstatSync, promises as fs, readFileSync } from 'node:fs';
+import { type Stats, lstatSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../answers/resolve.js';
 import { UsageError } from '../errors.js';
@@ -76,7 +76,12 @@ function readOurs(root: string, paths: string[]): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const p of paths) {
     const full = path.join(root, p);
-    const st = lstatSync(full, { throwIfNoEntry: false });
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(full, { throwIfNoEntry: false });
+    } catch {
+      continue; // a file stands where a folder of this path would be: the path is not there
+    }
     if (st?.isFile()) out.set(p, readFileSync(full));
     else if (st?.isSymbolicLink()) throw new UsageError(`${p}: is a symbolic link in the project; sync will not read or write through it.`);
   }
