@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Stats, chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { type Stats, chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { onInterrupt } from './cleanup.js';
 
@@ -114,7 +114,23 @@ function restore(root: string, journal: Journal): string[] {
 }
 
 /** If an earlier run was killed part way, put its files back. Returns the paths restored. */
+const TEMP = /^\..+\.[0-9a-f]{8}\.cm-tmp$/;
+
+/** Temp files a killed run left between writing one and renaming it into place. */
+function removeStrayTemps(dirs: Iterable<string>): void {
+  for (const dir of new Set(dirs)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names) if (TEMP.test(n)) rmSync(path.join(dir, n), { force: true });
+  }
+}
+
 export function recoverJournal(root: string, journalFile: string): string[] {
+  removeStrayTemps([path.dirname(journalFile)]);
   if (!existsSync(journalFile)) return [];
   let journal: Journal;
   try {
@@ -124,6 +140,7 @@ export function recoverJournal(root: string, journalFile: string): string[] {
     rmSync(journalFile, { force: true });
     return [];
   }
+  removeStrayTemps(Object.keys(journal.originals).map((p) => path.dirname(path.join(root, p))));
   const failed = restore(root, journal);
   if (failed.length) {
     // Keep the journal: it still holds the only copy of these files' original content.
