@@ -76,7 +76,8 @@ function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
  * line, and keeps the file's line endings as the team has them.
  */
 function inOurEol(data: Uint8Array | undefined, ours: Uint8Array): Uint8Array | undefined {
-  if (!data || isBinary(data) || isBinary(ours)) return data;
+  // Cheap test first: most files have no CR at all, and then there is nothing to convert.
+  if (!data || !ours.includes(0x0d) || isBinary(data) || isBinary(ours)) return data;
   const t = text(data);
   if (detectEol(text(ours)) === '\r\n' && detectEol(t) === '\n') return encoder.encode(t.replace(/\r?\n/g, '\r\n'));
   return data;
