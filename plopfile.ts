@@ -27,7 +27,8 @@ export function toInquirer(q: Question): InquirerQuestion {
     default: q.default ?? undefined,
     choices,
     validate,
-    when: (answers: Answers) => evaluate(q.when, answers),
+    // Only conditional questions get a `when`: plop cannot bypass a prompt that has one.
+    ...(q.when ? { when: (answers: Answers) => evaluate(q.when, answers) } : {}),
   };
 }
 
