@@ -34,7 +34,7 @@ await build({
   const hb = Handlebars.create();
   const tpl = await lib.loadTemplateDir(lib.BUILTIN_TEMPLATE_DIR);
   // Locations and whitespace-control flags are spent once parsed: leave them out.
-  const drop = new Set(['loc', 'strip', 'openStrip', 'closeStrip', 'inverseStrip']);
+  const drop = new Set(['loc', 'strip', 'openStrip', 'closeStrip', 'inverseStrip', 'original', 'escaped']);
   const strip = (k, v) => (drop.has(k) ? undefined : v);
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const entries = [];

@@ -37,6 +37,11 @@ function where(node: { loc?: { start: { line: number; column: number } } }): str
   return node.loc ? ` (line ${node.loc.start.line}, column ${node.loc.start.column + 1})` : '';
 }
 
+/** A path as written; bundled trees leave `original` out, so it is rebuilt from the parts. */
+function pathName(p: hbs.AST.PathExpression): string {
+  return p.original ?? `${p.data ? '@' : ''}${'../'.repeat(p.depth)}${p.parts.join('.')}`;
+}
+
 export class Interpreter {
   constructor(private readonly helpers: Readonly<Record<string, Helper>>) {}
 
@@ -71,7 +76,7 @@ export class Interpreter {
   private block(b: hbs.AST.BlockStatement, stack: Frame[]): string {
     const path = b.path as hbs.AST.PathExpression;
     const name = path.type === 'PathExpression' && path.parts.length === 1 && !path.data && path.depth === 0 ? path.parts[0]! : '';
-    if (!BLOCKS.has(name)) throw new RenderError(`"${path.original ?? '?'}" is not a block helper; use if, unless, each or with${where(b)}`);
+    if (!BLOCKS.has(name)) throw new RenderError(`"${pathName(path)}" is not a block helper; use if, unless, each or with${where(b)}`);
     if (b.params.length !== 1) throw new RenderError(`#${name} takes one argument${where(b)}`);
     const value = this.expr(b.params[0]!, stack);
     const top = stack[stack.length - 1]!;
@@ -111,7 +116,7 @@ export class Interpreter {
         const options = { hash: Object.fromEntries((hash?.pairs ?? []).map((h) => [h.key, this.expr(h.value, stack)])), data: stack[stack.length - 1]!.data };
         return this.helpers[p.parts[0]!]!(...args, options);
       }
-      if (params.length || hash?.pairs.length) throw new RenderError(`"${p.original}" is not a known helper${where(node)}`);
+      if (params.length || hash?.pairs.length) throw new RenderError(`"${pathName(p)}" is not a known helper${where(node)}`);
       return this.lookup(p, stack);
     }
     if (params.length) throw new RenderError(`a literal cannot be called as a helper${where(node)}`);
@@ -146,7 +151,7 @@ export class Interpreter {
     const frame = stack[Math.max(0, stack.length - 1 - p.depth)]!;
     let value: unknown = p.data ? frame.data : frame.context;
     for (const part of p.parts) {
-      if (!own(value, part)) throw new RenderError(`"${p.original}" is not defined${where(p)}`);
+      if (!own(value, part)) throw new RenderError(`"${pathName(p)}" is not defined${where(p)}`);
       value = (value as Record<string, unknown>)[part];
     }
     return value;
