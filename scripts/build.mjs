@@ -55,6 +55,13 @@ await build({
   writeFileSync(`${out}/builtin.json`, JSON.stringify({ spec: tpl.spec, files: entries, paths: pathTrees }));
 }
 
+// The top-level help as the argument parser prints it, for bin.ts to answer --help quickly.
+{
+  const { execFileSync } = await import('node:child_process');
+  const help = execFileSync(process.execPath, [`${out}/cli.js`, '--json', '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '80' } });
+  writeFileSync(`${out}/help.txt`, help);
+}
+
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
 try {
   renameSync('dist', `dist.old-${process.pid}`);
