@@ -95,6 +95,16 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     report(o, flags, targets.length > 1);
   }
   if (targets.length > 1 && !flags.json) {
+    // One table for many projects: where each stands, at a glance.
+    const rows = outcomes.map((o) => [
+      path.relative(process.cwd(), o.dir) || '.',
+      o.result ? `${o.result.from} -> ${o.result.to}` : '-',
+      o.error ? `failed (exit ${o.exitCode})` : o.result!.conflicts ? `${o.result!.conflicts} conflict(s)` : o.result!.behind ? (flags.check ? 'behind' : flags.dryRun ? 'would sync' : 'synced') : 'up to date',
+    ]);
+    const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), i ? 7 : 7));
+    say('');
+    say(`${'project'.padEnd(widths[0]!)}  ${'version'.padEnd(widths[1]!)}  result`);
+    for (const r of rows) say(`${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`);
     const failed = outcomes.filter((o) => o.error).length;
     const behind = outcomes.filter((o) => o.result?.behind).length;
     const conflicted = outcomes.filter((o) => o.result?.conflicts).length;
