@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
@@ -24,12 +24,16 @@ function writeFailed(file: string, e: unknown): Error {
   return new Error(`cannot write ${file}: ${err.code ?? ''}${err.code ? ' ' : ''}(${err.message}). Everything written was rolled back.`);
 }
 
-async function writeOne(root: string, f: OutFile): Promise<string | undefined> {
+/**
+ * Writes one new file, never over an existing one. Synchronous on purpose: a project is dozens
+ * of small files, written several times faster in turn than as promises on libuv's workers.
+ */
+function writeOne(root: string, f: OutFile): string | undefined {
   const full = path.join(root, f.path);
   let created: string | undefined;
   try {
-    created = await fs.mkdir(path.dirname(full), { recursive: true });
-    await fs.writeFile(full, f.data, { flag: 'wx' });
+    created = mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, f.data, { flag: 'wx' });
     return created;
   } catch (e) {
     // A file that was there before (EEXIST) is not ours to remove; a half-written one is.
@@ -58,7 +62,7 @@ export async function createFresh(target: string, files: OutFile[], finish: (dir
   };
   const release = onInterrupt(undo);
   try {
-    for (const f of files) await writeOne(stage, f);
+    for (const f of files) writeOne(stage, f);
     await finish(stage);
     if ((await targetState(target)) === 'empty') await fs.rmdir(target);
     await fs.rename(stage, target);
@@ -121,7 +125,7 @@ export async function addToExisting(
   const release = onInterrupt(undo);
   try {
     for (const f of files) {
-      const created = await writeOne(target, f);
+      const created = writeOne(target, f);
       if (created) made.push(created);
       made.push(path.join(target, f.path));
     }
