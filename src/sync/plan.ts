@@ -236,8 +236,3 @@ export function planSync(inputs: SyncInputs): SyncPlan {
   }
   return plan;
 }
-
-/** Whether the plan changes anything in the project. */
-export function planChangesProject(plan: SyncPlan): boolean {
-  return plan.writes.length > 0 || plan.deletes.length > 0;
-}
