@@ -4,57 +4,32 @@
  */
 
 const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const SHORT: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * The escapes Python, YAML and TOML double-quoted strings share: backslash, quote, \n \r \t, and
+ * \uXXXX for every other character in `unsafe` (which differs by format).
+ */
+const escaped = (s: string, unsafe: RegExp) => s.replace(unsafe, (c) => SHORT[c] ?? hex4(c));
 
 /** A Python str literal (double-quoted), valid for any text including newlines and NUL. */
 export function pyString(s: string): string {
-  const body = s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    switch (c) {
-      case '\\': return '\\\\';
-      case '"': return '\\"';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return hex4(c);
-    }
-  });
-  return `"${body}"`;
+  return `"${escaped(s, /[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029]/g)}"`;
 }
 
 /** Text that may stand in a Python `#` comment or docstring line: one line, no closing quotes. */
 export function pyComment(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : hex4(c),
-  );
+  return escaped(s, /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/g).replace(/"""/g, '\\"\\"\\"');
 }
 
 /** A YAML double-quoted scalar. Escapes what YAML parsers refuse even inside quotes. */
 export function yamlString(s: string): string {
-  const body = s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => {
-    switch (c) {
-      case '\\': return '\\\\';
-      case '"': return '\\"';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return hex4(c);
-    }
-  });
-  return `"${body}"`;
+  return `"${escaped(s, /[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g)}"`;
 }
 
 /** A TOML basic string. */
 export function tomlString(s: string): string {
-  const body = s.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
-    switch (c) {
-      case '\\': return '\\\\';
-      case '"': return '\\"';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return hex4(c);
-    }
-  });
-  return `"${body}"`;
+  return `"${escaped(s, /[\\"\u0000-\u001f\u007f]/g)}"`;
 }
 
 /** Text inside a Markdown table cell: verbatim except the two things that end a cell. */
