@@ -3,7 +3,9 @@
 Every value comes from the environment, or from a local ``.env`` file that
 :func:`load_dotenv` reads when a workflow's ``main()`` starts. The same code
 therefore runs on a laptop, in CI and in production, and no secret ever lives
-in this file or in git: ``.env.example`` lists every variable.
+in this file or in git: ``.env.example`` lists the variables of the project's
+sources and patterns (the settings of the others, declared for workflows added
+later, are read the same way).
 
 Importing this module does no IO. ``python -m {{package_name}}.settings``
 prints the settings in effect (secrets masked) and the sizing derived from the
@@ -96,40 +98,30 @@ class Settings:
     output_dir: str = "data/output"
     # Share of records the legacy adapter may reject before a batch is quarantined.
     max_reject_ratio: float = 0.01
-{{#if (includes data_sources "csv")}}
-    csv_input_path: str = "data/sample/legacy_extract.csv"
-{{/if}}
-{{#if (includes data_sources "spreadsheet")}}
-    spreadsheet_export_path: str = "data/sample/spreadsheet_export.csv"
-{{/if}}
-{{#if (includes data_sources "database")}}
+    # Every data source's settings are declared, whichever sources the project was
+    # created with, so a workflow added later can read any of them (sources.py);
+    # sources.DATA_SOURCES are the ones this project reads by default.
+    csv_input_path: str = {{#if (includes data_sources "csv")}}"data/sample/legacy_extract.csv"{{else}}"data/input/legacy_extract.csv"{{/if}}
+    spreadsheet_export_path: str = {{#if (includes data_sources "spreadsheet")}}"data/sample/spreadsheet_export.csv"{{else}}"data/input/spreadsheet_export.csv"{{/if}}
     # SQLAlchemy URL; the driver named after "+" must be installed (see pyproject.toml).
-{{#if (eq database_kind "postgresql")}}
-    database_url: str = "postgresql+psycopg://migration_ro:change-me@localhost:5432/legacy"
-{{/if}}
 {{#if (eq database_kind "mysql")}}
     database_url: str = "mysql+pymysql://migration_ro:change-me@localhost:3306/legacy"
-{{/if}}
-{{#if (eq database_kind "oracle")}}
+{{else if (eq database_kind "oracle")}}
     database_url: str = "oracle+oracledb://migration_ro:change-me@localhost:1521/?service_name=LEGACY"
-{{/if}}
-{{#if (eq database_kind "sqlserver")}}
+{{else if (eq database_kind "sqlserver")}}
     database_url: str = (
         "mssql+pyodbc://migration_ro:change-me@localhost:1433/legacy"
         "?driver=ODBC+Driver+18+for+SQL+Server"
     )
-{{/if}}
-{{#if (eq database_kind "sqlite")}}
+{{else if (eq database_kind "sqlite")}}
     database_url: str = "sqlite:///data/legacy.db"
+{{else}}
+    database_url: str = "postgresql+psycopg://migration_ro:change-me@localhost:5432/legacy"
 {{/if}}
     source_query: str = "SELECT * FROM legacy_records"
-{{/if}}
-{{#if (includes data_sources "rest_api")}}
     source_api_base_url: str = "https://legacy.example.internal/api"
     source_api_resource: str = "records"
     source_api_token: str | None = None
-{{/if}}
-{{#if (includes data_sources "sftp")}}
     sftp_host: str = "sftp.example.internal"
     sftp_port: int = 22
     sftp_username: str = "migration"
@@ -138,32 +130,24 @@ class Settings:
     sftp_known_hosts: str | None = None
     sftp_remote_dir: str = "/outbound"
     sftp_file_pattern: str = "*.csv"
-{{/if}}
-{{#if (includes data_sources "queue")}}
     # file:PATH replays a JSON-lines capture of the legacy queue (local runs and
     # tests); any other URL goes to the broker client in nodes/queue_source.py.
-    queue_url: str = "file:data/sample/queue_capture.jsonl"
+    queue_url: str = {{#if (includes data_sources "queue")}}"file:data/sample/queue_capture.jsonl"{{else}}"file:data/input/queue_capture.jsonl"{{/if}}
     queue_name: str = "legacy-events"
     queue_max_messages: int = default_batch_size()
-{{/if}}
-{{#if (includes patterns "api")}}
+    # Every workflow pattern's settings are declared too, for the same reason.
     target_api_base_url: str = "https://kailash-gateway.example.internal"
     target_api_resource: str = "v1/records"
     target_api_token: str | None = None
-{{/if}}
-{{#if (includes patterns "reporting")}}
-    llm_provider: str = {{py llm_provider}}
-{{#if (eq llm_provider "ollama")}}
-    llm_model: str = "llama3.2"
-{{/if}}
+    llm_provider: str = {{#if llm_provider}}{{py llm_provider}}{{else}}"ollama"{{/if}}
 {{#if (eq llm_provider "openai")}}
     llm_model: str = "gpt-4o-mini"
-{{/if}}
-{{#if (eq llm_provider "anthropic")}}
+{{else if (eq llm_provider "anthropic")}}
     llm_model: str = "claude-haiku-4-5"
+{{else}}
+    llm_model: str = "llama3.2"
 {{/if}}
     report_dir: str = "reports"
-{{/if}}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -2,7 +2,31 @@
 
 The legacy system's data sources are read here and nowhere else, so a change
 to how a source is read (a new query, a different export path, pagination) is
-made once, for every workflow.
+made once, for every workflow. Any of the six sources can be read, not only
+the ones the project was created with (``DATA_SOURCES``): a workflow added
+later passes its own list to :func:`add_extract_nodes`.
+{{#unless (includes data_sources "database")}}
+
+Before a workflow reads the database source: the project was created without
+it, so pyproject.toml lists no database driver. Add SQLAlchemy's driver for
+DATABASE_URL (for example ``kailash[db-postgres]`` and ``psycopg[binary]``).
+{{/unless}}
+{{#unless (or (includes data_sources "rest_api") (includes patterns "api"))}}
+
+Before a workflow reads the rest_api source: the project was created without
+REST nodes, so add ``kailash[http-client]`` and ``aiohttp`` to pyproject.toml
+(kailash.nodes.api imports both).
+{{/unless}}
+{{#unless (includes data_sources "sftp")}}
+
+The project has no SFTP reader node, so ``extract_sftp`` is a placeholder that
+fails the run (see missing_source_node()).
+{{/unless}}
+{{#unless (includes data_sources "queue")}}
+
+The project has no queue consumer node, so ``extract_queue`` is a placeholder
+that fails the run (see missing_source_node()).
+{{/unless}}
 
 Node ids are stable (``extract_<source>`` and ``combine``): tests, docs and
 monitoring refer to them. Importing this module does no IO.
@@ -10,17 +34,20 @@ monitoring refer to them. Importing this module does no IO.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
-{{#if (includes data_sources "rest_api")}}
-import kailash.nodes.api  # noqa: F401  registers RESTClientNode (needs aiohttp, see pyproject.toml)
-{{/if}}
 import kailash.nodes.code  # noqa: F401  registers PythonCodeNode
 import kailash.nodes.data  # noqa: F401  registers CSVReaderNode, SQLDatabaseNode, writers
 from kailash.workflow.builder import WorkflowBuilder
 
 from . import nodes  # noqa: F401  registers the project's custom nodes
 from .settings import Settings
+
+# Every source a workflow can read, and the ones this project was created with
+# (what add_extract_nodes() reads when a workflow names none).
+ALL_SOURCES = ("csv", "database", "rest_api", "sftp", "queue", "spreadsheet")
+DATA_SOURCES = {{py data_sources}}
 
 # Keys under which APIs and queues commonly wrap a list of records.
 ENVELOPE_KEYS = ("data", "items", "results", "records")
@@ -47,17 +74,42 @@ def rows_of(source: str, batch: Any) -> list[dict[str, Any]]:
 
 
 def combine_sources(
-{{#each data_sources}}
-    {{this}}: Any = None,
-{{/each}}
+    sources: list,
+    csv: Any = None,
+    database: Any = None,
+    rest_api: Any = None,
+    sftp: Any = None,
+    queue: Any = None,
+    spreadsheet: Any = None,
 ) -> list[dict[str, Any]]:
-    """All sources' records in one list (runs as the ``combine`` PythonCodeNode)."""
+    """The records of every source in ``sources``, in one list (runs as ``combine``).
+
+    ``sources`` comes from the node's config; each source's batch from its
+    ``extract_<source>`` node.
+    """
     batches = {
-{{#each data_sources}}
-        {{py this}}: {{this}},
-{{/each}}
+        "csv": csv,
+        "database": database,
+        "rest_api": rest_api,
+        "sftp": sftp,
+        "queue": queue,
+        "spreadsheet": spreadsheet,
     }
-    return [row for name, batch in batches.items() for row in rows_of(name, batch)]
+    return [row for name in sources for row in rows_of(name, batches[name])]
+
+
+def missing_source_node(source: str) -> list:
+    """Stands in for the extract of a source the project has no node for, and fails the run.
+
+    Runs as ``extract_<source>`` for sftp or queue when the project was created
+    without that source, so a workflow reading it still builds. Write the node
+    (``create-migration add node SftpDropReader`` or ``add node QueueConsumer``
+    gives a stub), then add it in the source's function below.
+    """
+    raise NotImplementedError(
+        f"extract_{source}: this project has no {source} source node yet; "
+        "see missing_source_node() in sources.py"
+    )
 
 
 def bearer(token: str | None) -> dict[str, str]:
@@ -65,25 +117,24 @@ def bearer(token: str | None) -> dict[str, str]:
     return {"auth_type": "bearer", "auth_token": token} if token else {}
 
 
-def add_extract_nodes(wf: WorkflowBuilder, settings: Settings) -> tuple[str, str]:
-    """Add one extract node per source and the ``combine`` node that joins them.
-
-    Returns ``(node_id, output)``: where the next step connects its ``data`` input.
-    """
-{{#if (includes data_sources "csv")}}
+def _extract_csv(wf: WorkflowBuilder, settings: Settings) -> str:
     # CSVReaderNode reads the whole file into memory (the SDK suggests files up
     # to about 100 MB) and yields every value as text: typing happens later.
     wf.add_node("CSVReaderNode", "extract_csv", {"file_path": settings.csv_input_path})
-{{/if}}
-{{#if (includes data_sources "spreadsheet")}}
+    return "data"
+
+
+def _extract_spreadsheet(wf: WorkflowBuilder, settings: Settings) -> str:
     # Spreadsheets are read from their CSV export: Kailash's file nodes refuse
     # .xlsx (it is not in the SDK's allowed file extensions). If exporting is not
     # possible, write a custom node with openpyxl like nodes/legacy_adapter.py.
     wf.add_node(
         "CSVReaderNode", "extract_spreadsheet", {"file_path": settings.spreadsheet_export_path}
     )
-{{/if}}
-{{#if (includes data_sources "database")}}
+    return "data"
+
+
+def _extract_database(wf: WorkflowBuilder, settings: Settings) -> str:
     # SQLDatabaseNode opens its connection pool lazily, at run time: building the
     # workflow never touches the database. Bind values with :name placeholders
     # and a dict in "parameters", never by formatting them into the query.
@@ -96,8 +147,14 @@ def add_extract_nodes(wf: WorkflowBuilder, settings: Settings) -> tuple[str, str
             "result_format": "dict",
         },
     )
-{{/if}}
-{{#if (includes data_sources "rest_api")}}
+    return "data"
+
+
+def _extract_rest_api(wf: WorkflowBuilder, settings: Settings) -> str:
+    # Imported here, not at the top: it needs aiohttp (see pyproject.toml), and
+    # only the workflows that read this source should depend on it.
+    import kailash.nodes.api  # noqa: F401  registers RESTClientNode
+
     # RESTClientNode retries with backoff on its own; "paginate" follows next
     # links when the legacy API pages its results.
     wf.add_node(
@@ -113,7 +170,10 @@ def add_extract_nodes(wf: WorkflowBuilder, settings: Settings) -> tuple[str, str
             **bearer(settings.source_api_token),
         },
     )
-{{/if}}
+    return "data"
+
+
+def _extract_sftp(wf: WorkflowBuilder, settings: Settings) -> str:
 {{#if (includes data_sources "sftp")}}
     wf.add_node(
         "SFTPDropReaderNode",
@@ -129,7 +189,17 @@ def add_extract_nodes(wf: WorkflowBuilder, settings: Settings) -> tuple[str, str
             "pattern": settings.sftp_file_pattern,
         },
     )
+    return "data"
+{{else}}
+    # Placeholder: the project was created without the SFTP source (see above).
+    wf.add_node(
+        "PythonCodeNode", "extract_sftp", {"function": missing_source_node, "source": "sftp"}
+    )
+    return "result"
 {{/if}}
+
+
+def _extract_queue(wf: WorkflowBuilder, settings: Settings) -> str:
 {{#if (includes data_sources "queue")}}
     wf.add_node(
         "QueueConsumerNode",
@@ -140,10 +210,43 @@ def add_extract_nodes(wf: WorkflowBuilder, settings: Settings) -> tuple[str, str
             "max_messages": settings.queue_max_messages,
         },
     )
+    return "data"
+{{else}}
+    # Placeholder: the project was created without the queue source (see above).
+    wf.add_node(
+        "PythonCodeNode", "extract_queue", {"function": missing_source_node, "source": "queue"}
+    )
+    return "result"
 {{/if}}
 
-    wf.add_node("PythonCodeNode", "combine", {"function": combine_sources})
-{{#each data_sources}}
-    wf.add_connection("extract_{{this}}", "data", "combine", {{py this}})
-{{/each}}
+
+# source -> the function adding its ``extract_<source>`` node, which returns the
+# node's output that carries the records.
+EXTRACTORS: dict[str, Callable[[WorkflowBuilder, Settings], str]] = {
+    "csv": _extract_csv,
+    "database": _extract_database,
+    "rest_api": _extract_rest_api,
+    "sftp": _extract_sftp,
+    "queue": _extract_queue,
+    "spreadsheet": _extract_spreadsheet,
+}
+
+
+def add_extract_nodes(
+    wf: WorkflowBuilder, settings: Settings, sources: Sequence[str] | None = None
+) -> tuple[str, str]:
+    """Add one extract node per source and the ``combine`` node that joins them.
+
+    ``sources`` defaults to the project's ``DATA_SOURCES``; any of ``ALL_SOURCES``
+    may be named. Returns ``(node_id, output)``: where the next step connects
+    its ``data`` input.
+    """
+    chosen = list(DATA_SOURCES if sources is None else sources)
+    unknown = [source for source in chosen if source not in EXTRACTORS]
+    if unknown or not chosen or len(set(chosen)) != len(chosen):
+        raise ValueError(f"sources must be distinct names from {ALL_SOURCES}, got {chosen}")
+    outputs = {source: EXTRACTORS[source](wf, settings) for source in chosen}
+    wf.add_node("PythonCodeNode", "combine", {"function": combine_sources, "sources": chosen})
+    for source, output in outputs.items():
+        wf.add_connection(f"extract_{source}", output, "combine", source)
     return "combine", "result"
