@@ -88,3 +88,10 @@ describe('status --html', () => {
     expect(html).toContain('R&#38;D &#34;Ops&#34; &#60;legacy&#62;');
   });
 });
+
+describe('item text', () => {
+  it('does not take the lines of a sub-list under an item as its text', () => {
+    const c = parseChecklist('x.md', '- [ ] Identify integration points\n  - Every system that sends data\n    Include the people too.\n- [ ] Next item\n  wrapped on\n');
+    expect(c.items.map((i) => i.text)).toEqual(['Identify integration points', 'Next item wrapped on']);
+  });
+});

@@ -34,7 +34,7 @@ export function parseChecklist(path: string, text: string): ChecklistStats {
   const items: Item[] = [];
   let inFence = false;
   let title = path;
-  let last: 'item' | 'other' = 'other';
+  let last = 'other' as 'item' | 'other';
   for (const line of text.split(/\r?\n/)) {
     if (FENCE.test(line)) inFence = !inFence;
     if (inFence) continue;
@@ -42,11 +42,10 @@ export function parseChecklist(path: string, text: string): ChecklistStats {
     if (h && title === path) title = h[1]!;
     const m = TASK.exec(line);
     if (m) items.push({ done: m[1] !== ' ', text: m[2]!.replace(/\*\*/g, '').trim() });
-    // A long item wrapped onto indented lines continues its text.
-    else if (items.length && /^\s+\S/.test(line) && !/^\s*([-*+]|\d+\.)\s/.test(line) && last === 'item') {
-      items[items.length - 1]!.text += ` ${line.trim()}`;
-    }
-    last = m || (last === 'item' && /^\s+\S/.test(line)) ? 'item' : 'other';
+    const continues: boolean = !m && last === 'item' && /^\s+\S/.test(line) && !/^\s*([-*+]|\d+\.)\s/.test(line);
+    // A long item wrapped onto indented lines continues its text; a sub-list or a blank line ends it.
+    if (continues) items[items.length - 1]!.text += ` ${line.trim()}`;
+    last = m || continues ? 'item' : 'other';
   }
   const phase = /phase-(\d+)/.exec(path)?.[1];
   return { path, title, phase: phase ? Number(phase) : undefined, done: items.filter((i) => i.done).length, total: items.length, items };
