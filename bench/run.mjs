@@ -25,18 +25,38 @@ const run = (cmd, args, cwd = work) => {
 const git = (cwd, ...args) => run('git', args, cwd);
 const node = (...args) => [process.execPath, args];
 
-/** Wall time of fn in ms, repeated; `prepare` runs before each repetition, untimed. */
-function measure(fn, prepare = () => undefined) {
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    const ctx = prepare(i);
-    const t = process.hrtime.bigint();
-    fn(ctx, i);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
+const stats = (times) => {
   times.sort((a, b) => a - b);
   return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+};
+
+function timeOnce(fn, prepare, i) {
+  const ctx = prepare(i);
+  const t = process.hrtime.bigint();
+  fn(ctx, i);
+  return Number(process.hrtime.bigint() - t) / 1e6;
 }
+
+/** Wall time of fn in ms, repeated; `prepare` runs before each repetition, untimed. */
+function measure(fn, prepare = () => undefined) {
+  return stats(Array.from({ length: RUNS }, (_, i) => timeOnce(fn, prepare, i)));
+}
+
+/**
+ * A subject and its floor, measured in alternation: on a shared machine whose speed drifts,
+ * each ratio compares runs made side by side rather than minutes apart.
+ */
+function paired(fn, prepare, floorFn, floorPrepare = () => undefined) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < RUNS; i++) {
+    b.push(timeOnce(floorFn, floorPrepare, i));
+    a.push(timeOnce(fn, prepare, i));
+  }
+  return [stats(a), stats(b)];
+}
+
+const nodeFloor = () => run(process.execPath, ['-e', '']);
 
 /** Peak resident memory (MB) of a command and the processes it waits for. */
 function peakMb(cmd, args, cwd = work) {
@@ -52,22 +72,19 @@ const fresh = (name) => {
   return d;
 };
 
-function gitFloor(tree) {
-  // The floor of generating: a node start, and git init/add/commit of the same files.
-  return measure(
-    (d) => {
-      run(process.execPath, ['-e', '']);
-      git(d, 'init', '-q');
-      git(d, 'add', '-A');
-      git(d, 'commit', '-qm', 'x');
-    },
-    () => {
-      const d = fresh('floor');
-      cpSync(tree, d, { recursive: true, filter: (s) => !s.includes(`${path.sep}.git`) });
-      return d;
-    },
-  );
+/** The floor of generating: a node start, and git init/add/commit of the same files. */
+function gitFloorRun(d) {
+  run(process.execPath, ['-e', '']);
+  git(d, 'init', '-q');
+  git(d, 'add', '-A');
+  git(d, 'commit', '-qm', 'x');
 }
+
+const copyTree = (tree) => () => {
+  const d = fresh('floor');
+  cpSync(tree, d, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) });
+  return d;
+};
 
 function templateRepo(name, makeV1, makeV2) {
   const repo = fresh(name);
@@ -107,14 +124,13 @@ const rows = [];
 const add = (name, m, floor, target, extra = {}) => rows.push({ name, ...m, floor: floor.median, ratio: m.median / floor.median, target, ...extra });
 
 // 0. Floors.
-const nodeStart = measure(() => run(process.execPath, ['-e', '']));
+const nodeStart = measure(nodeFloor);
 
 // 1. Generate with git init + commit.
 const sample = fresh('sample');
 run(...node(CLI, 'p', '--yes', '--no-git'), sample);
-const genFloor = gitFloor(path.join(sample, 'p'));
 const fileCount = readdirSync(path.join(sample, 'p'), { recursive: true }).length;
-const gen = measure((d) => run(...node(CLI, 'p', '--yes'), d), () => fresh('gen'));
+const [gen, genFloor] = paired((d) => run(...node(CLI, 'p', '--yes'), d), () => fresh('gen'), gitFloorRun, copyTree(path.join(sample, 'p')));
 add(`generate + git (${fileCount} entries)`, gen, genFloor, '≤ 1.25× (node + git init/add/commit)', { mb: peakMb(process.execPath, [CLI, 'p', '--yes'], fresh('mem')) });
 
 // 2a. Sync of the built-in template, one version behind, with a user edit: a project made by an
@@ -142,8 +158,8 @@ const builtinProject = (() => {
   git(dir, 'commit', '-qam', 'team edit');
   return dir;
 })();
-const syncB = measure((d) => run(...node(CLI, 'sync', d)), () => copyOf(builtinProject));
-add('sync built-in template (1 version, user edit)', syncB, nodeStart, '≤ 3× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(builtinProject)]) });
+const [syncB, syncBFloor] = paired((d) => run(...node(CLI, 'sync', d)), () => copyOf(builtinProject), nodeFloor);
+add('sync built-in template (1 version, user edit)', syncB, syncBFloor, '≤ 3× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(builtinProject)]) });
 
 // 2b. Sync of a 500-file template.
 const big = templateRepo(
@@ -170,8 +186,8 @@ const bigProject = projectBehind(big, (d) => {
     writeFileSync(f, readFileSync(f, 'utf8').replace('line 3 ', 'line 3 (team) '));
   }
 });
-const syncBig = measure((d) => run(...node(CLI, 'sync', d)), () => copyOf(bigProject));
-add('sync 500-file template (1 version, user edits)', syncBig, nodeStart, '≤ 10× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(bigProject)]) });
+const [syncBig, syncBigFloor] = paired((d) => run(...node(CLI, 'sync', d)), () => copyOf(bigProject), nodeFloor);
+add('sync 500-file template (1 version, user edits)', syncBig, syncBigFloor, '≤ 10× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(bigProject)]) });
 
 // 3. sync --check over 100 projects in one call: current ones (the usual CI case), and behind ones.
 const current = path.join(fresh('current'), 'p');
@@ -193,8 +209,8 @@ const checkBehind = measure(() => run(...node(CLI, 'sync', '--check', ...behindD
 add('sync --check ×100 behind, per project', perProject(checkBehind), { median: 30 }, '≤ 30 ms per project', { mb: peakMb(process.execPath, [CLI, 'sync', '--check', ...behindDirs]), unit: 'vs 30 ms' });
 
 // 4. Start-up.
-const help = measure(() => run(...node(CLI, '--help')));
-add('--help start-up', help, nodeStart, '≤ 1.5× node start', { mb: peakMb(process.execPath, [CLI, '--help']) });
+const [help, helpFloor] = paired(() => run(...node(CLI, '--help')), () => undefined, nodeFloor);
+add('--help start-up', help, helpFloor, '≤ 1.5× node start', { mb: peakMb(process.execPath, [CLI, '--help']) });
 
 // 6. What `npx create-migration` downloads.
 const packDir = fresh('pack');
