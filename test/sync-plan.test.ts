@@ -147,7 +147,7 @@ const rows: [string, Input, Expected][] = [
     { base: {}, theirs: { 'new.md': 'template\n' }, ours: { 'new.md': 'mine\n' } },
     {
       status: { 'new.md': 'conflict' },
-      writes: { 'new.md': lines('<<<<<<< yours', 'mine', '||||||| template 1.0.0', '=======', 'template', '>>>>>>> template 2.0.0') },
+      writes: { 'new.md': lines('<<<<<<< yours', 'mine', '||||||| no common version', '=======', 'template', '>>>>>>> template 2.0.0') },
       deletes: [],
       conflicts: ['new.md'],
     },
@@ -253,7 +253,7 @@ const rows: [string, Input, Expected][] = [
     { base: { 'a/x.md': lines('x', 'y') }, theirs: { 'b/x.md': lines('x', 'y') }, ours: { 'a/x.md': lines('x', 'y'), 'b/x.md': 'mine\n' } },
     {
       status: { 'b/x.md': 'conflict' },
-      writes: { 'b/x.md': lines('<<<<<<< yours', 'mine', '||||||| template 1.0.0', '=======', 'x', 'y', '>>>>>>> template 2.0.0') },
+      writes: { 'b/x.md': lines('<<<<<<< yours', 'mine', '||||||| no common version', '=======', 'x', 'y', '>>>>>>> template 2.0.0') },
       deletes: [],
       conflicts: ['b/x.md'],
     },

@@ -206,7 +206,7 @@ describe('one sync from v1.0.0 to v2.0.0 over every rule (inline conflicts)', ()
   });
 
   it('7. the template adds a file where an untracked user file stands: conflict, the user\'s text kept in it', () => {
-    expect(read(dir, 'docs/clash.md')).toBe(lf('<<<<<<< yours', 'my own clash file', '||||||| template 1.0.0', '=======', '# Clash', 'template text', '>>>>>>> template 2.0.0'));
+    expect(read(dir, 'docs/clash.md')).toBe(lf('<<<<<<< yours', 'my own clash file', '||||||| no common version', '=======', '# Clash', 'template text', '>>>>>>> template 2.0.0'));
     expect(porcelain(dir)).toContain('AA docs/clash.md');
   });
 

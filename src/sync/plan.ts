@@ -112,7 +112,8 @@ function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: U
     return { path, status: 'conflict', note: 'binary file changed by you and by the template: yours was kept' };
   }
   const { labels, conflictStyle } = ctx.inputs;
-  const result = merge3(base ? text(base) : '', text(ours), text(theirs), { labels });
+  // Both sides added the file: there is no common version, and the middle marker says so.
+  const result = merge3(base ? text(base) : '', text(ours), text(theirs), { labels: base ? labels : { ...labels, base: 'no common version' } });
   if (result.clean) return { path, status: 'merged', data: encoder.encode(result.text) };
   ctx.plan.conflicts.push({ path, base, ours, theirs });
   const n = `${result.conflicts} conflicting hunk${result.conflicts > 1 ? 's' : ''}`;
