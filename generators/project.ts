@@ -66,10 +66,6 @@ export const projectGenerator: Generator<ProjectOptions> = {
             details.git = 'existing repository: files left uncommitted';
             return;
           }
-          if (state !== 'non-empty') {
-            details.commit = await initialCommit(dir, message);
-            return;
-          }
           try {
             details.commit = await initialCommit(dir, message, files.map((f) => f.path));
           } catch (e) {
@@ -79,7 +75,13 @@ export const projectGenerator: Generator<ProjectOptions> = {
           }
         };
         if (state === 'non-empty') await addToExisting(target, files, finish);
-        else await createFresh(target, files, finish);
+        else if (!withGit) await createFresh(target, files);
+        else {
+          const { createRepository } = await import('../src/io/git.js');
+          await createFresh(target, files, async (dir, all) => {
+            details.commit = await createRepository(dir, all, message);
+          });
+        }
       }
       return { dir: target, changes, dryRun: opts.dryRun === true, details };
     } finally {

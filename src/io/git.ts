@@ -64,6 +64,34 @@ export async function initialCommit(dir: string, message: string, paths?: string
   return sha;
 }
 
+/**
+ * A new repository whose first commit holds `files`, made with four git processes: init, the
+ * identities, one fast-import of every file from memory, and a reset that writes the work tree
+ * and index from that commit. Writing the files ourselves and then `git add` would write them,
+ * read them back and hash them; this writes each once. The pristine branch points at the same
+ * commit: it is exactly what the template rendered, the base of the first sync.
+ */
+export async function createRepository(dir: string, files: { path: string; data: Uint8Array }[], message: string): Promise<string> {
+  await gitBytes(dir, ['init', '-q']);
+  const { readFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const head = /^ref: (refs\/heads\/\S+)/.exec(await readFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
+  const vars = await gitText(dir, ['var', '-l']).catch(() => '');
+  const now = Math.floor(Date.now() / 1000);
+  const fallback = `create-migration <create-migration@localhost> ${now} +0000`;
+  const ident = (name: string) => new RegExp(`^${name}=(.+<.*>.*)$`, 'm').exec(vars)?.[1] ?? fallback;
+  const parts: Buffer[] = [Buffer.from(`commit ${head}\nmark :1\nauthor ${ident('GIT_AUTHOR_IDENT')}\ncommitter ${ident('GIT_COMMITTER_IDENT')}\n`)];
+  dataBlock(parts, Buffer.from(message));
+  for (const f of files) {
+    parts.push(Buffer.from(`M 100644 inline ${fastImportPath(f.path)}\n`));
+    dataBlock(parts, f.data);
+  }
+  parts.push(Buffer.from(`reset refs/heads/${PRISTINE_BRANCH}\nfrom :1\n\ndone\n`));
+  await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts));
+  await gitBytes(dir, ['reset', '-q', '--hard']);
+  return headCommit(dir);
+}
+
 /** Whether dir is inside a git work tree. */
 export async function isRepo(dir: string): Promise<boolean> {
   try {

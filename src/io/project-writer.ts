@@ -44,10 +44,15 @@ function writeOne(root: string, f: OutFile): string | undefined {
 }
 
 /**
- * Creates a new project folder whole or not at all: files are written to a hidden sibling
- * folder, `finish` (git) runs there, and only then is it renamed into place.
+ * Creates a new project folder whole or not at all: files are made in a hidden sibling folder
+ * (by us, or by `make`), and only then is it renamed into place.
  */
-export async function createFresh(target: string, files: OutFile[], finish: (dir: string) => Promise<void>): Promise<void> {
+export async function createFresh(
+  target: string,
+  files: OutFile[],
+  /** Makes the files in the staging folder another way (git writes them from a commit). */
+  make?: (dir: string, files: OutFile[]) => Promise<void>,
+): Promise<void> {
   const parent = path.dirname(target);
   const firstMissing = await firstMissingAncestor(parent);
   await fs.mkdir(parent, { recursive: true });
@@ -62,8 +67,11 @@ export async function createFresh(target: string, files: OutFile[], finish: (dir
   };
   const release = onInterrupt(undo);
   try {
-    for (const f of files) writeOne(stage, f);
-    await finish(stage);
+    if (make) {
+      await make(stage, files).catch((e: Error) => {
+        throw new Error(`cannot create the project: ${e.message.trim()}. Nothing was left behind.`);
+      });
+    } else for (const f of files) writeOne(stage, f);
     if ((await targetState(target)) === 'empty') await fs.rmdir(target);
     await fs.rename(stage, target);
   } catch (e) {
