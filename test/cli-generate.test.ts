@@ -176,3 +176,20 @@ describe('bad input: exit 2, one clear message, nothing written', () => {
     }
   });
 });
+
+describe('git identity', () => {
+  it('commits with the user identity, or a clear fallback when git has none', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const tmp = tempDir();
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' };
+    const r = spawnSync(process.execPath, [CLI, 'p', '--yes'], { cwd: tmp, env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const who = execFileSync('git', ['log', '--format=%an <%ae>'], { cwd: path.join(tmp, 'p'), encoding: 'utf8' }).trim();
+    expect(who).toBe('create-migration <create-migration@localhost>');
+
+    const mine = await runCli(['q', '--yes'], { cwd: tmp });
+    expect(mine.code).toBe(0);
+    expect(execFileSync('git', ['log', '--format=%an <%ae>'], { cwd: path.join(tmp, 'q'), encoding: 'utf8' }).trim()).toBe('Test User <test@example.com>');
+  });
+});

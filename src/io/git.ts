@@ -79,7 +79,11 @@ export async function createRepository(dir: string, files: { path: string; data:
   const vars = await gitText(dir, ['var', '-l']).catch(() => '');
   const now = Math.floor(Date.now() / 1000);
   const fallback = `create-migration <create-migration@localhost> ${now} +0000`;
-  const ident = (name: string) => new RegExp(`^${name}=(.+<.*>.*)$`, 'm').exec(vars)?.[1] ?? fallback;
+  // An address git only guessed (user@host.(none)) is one `git commit` would refuse: use ours.
+  const ident = (name: string) => {
+    const found = new RegExp(`^${name}=(.+<.*>.*)$`, 'm').exec(vars)?.[1];
+    return found && !/\(none\)>/.test(found) ? found : fallback;
+  };
   const parts: Buffer[] = [Buffer.from(`commit ${head}\nmark :1\nauthor ${ident('GIT_AUTHOR_IDENT')}\ncommitter ${ident('GIT_COMMITTER_IDENT')}\n`)];
   dataBlock(parts, Buffer.from(message));
   for (const f of files) {
