@@ -59,10 +59,12 @@ export const projectGenerator: Generator<ProjectOptions> = {
       if (!opts.dryRun) {
         const withGit = opts.git !== false;
         const message = `Generate migration project from ${ref.name} ${ref.version}\n\nMigration-Template: ${ref.name}@${ref.version}`;
-        const finish = async (dir: string) => {
+        // Beside files already in a folder (--force): commit only what was generated, and not
+        // at all inside a repository the user already has.
+        const addToFolder = async (dir: string) => {
           if (!withGit) return;
           const { initialCommit, isRepo } = await import('../src/io/git.js');
-          if (state === 'non-empty' && (await isRepo(dir))) {
+          if (await isRepo(dir)) {
             details.git = 'existing repository: files left uncommitted';
             return;
           }
@@ -74,7 +76,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
             throw e;
           }
         };
-        if (state === 'non-empty') await addToExisting(target, files, finish);
+        if (state === 'non-empty') await addToExisting(target, files, addToFolder);
         else if (!withGit) await createFresh(target, files);
         else {
           const { createRepository } = await import('../src/io/git.js');

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { atomicWriteSync } from '../io/apply.js';
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
 import { bold, dim, printJson, say } from '../output.js';
 import { isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
@@ -39,13 +40,12 @@ function table(status: ProjectStatus): string[] {
 
 async function rewrite(root: string, file: string, edit: (t: string) => string): Promise<boolean> {
   const full = path.join(root, file);
-  const before = await fs.readFile(full, 'utf8').catch(() => undefined);
-  if (before === undefined) return false;
+  const st = await fs.stat(full).catch(() => undefined);
+  if (!st) return false;
+  const before = await fs.readFile(full, 'utf8');
   const after = edit(before);
   if (after === before) return false;
-  const tmp = `${full}.cm-tmp`;
-  await fs.writeFile(tmp, after);
-  await fs.rename(tmp, full);
+  atomicWriteSync(full, Buffer.from(after), st.mode & 0o7777);
   return true;
 }
 

@@ -48,7 +48,7 @@ export class ApplyError extends Error {
  * journal does not already give. Synchronous on purpose: for many small files, in-turn system
  * calls are several times faster than promises queued on libuv's worker threads.
  */
-function atomicWriteSync(full: string, data: Uint8Array, mode?: number, durable = false): void {
+export function atomicWriteSync(full: string, data: Uint8Array, mode?: number, durable = false): void {
   const tmp = path.join(path.dirname(full), `.${path.basename(full)}.${randomBytes(4).toString('hex')}.cm-tmp`);
   try {
     if (durable) {

@@ -41,14 +41,14 @@ async function headCommit(dir: string): Promise<string> {
 }
 
 /**
- * Makes the first commit of a freshly generated project and points the pristine branch at it:
- * the first commit is exactly what the template rendered, so it is the base of the first sync.
- * Plain git processes, as few as the job allows: this is most of what generating costs.
+ * Makes a new repository in a folder that already held files (generate --force): its first
+ * commit holds only the generated paths, exactly as rendered, and the pristine branch points
+ * at it as the base of the first sync. A new folder goes through createRepository instead.
  */
-export async function initialCommit(dir: string, message: string, paths?: string[]): Promise<string> {
+export async function initialCommit(dir: string, message: string, paths: string[]): Promise<string> {
   await gitBytes(dir, ['init', '-q']);
-  // Into a folder that already held files, commit only what was generated.
-  await gitBytes(dir, paths ? ['add', '--', ...paths] : ['add', '-A']);
+  // The folder already held files: commit only what was generated.
+  await gitBytes(dir, ['add', '--', ...paths]);
   const args = ['commit', '-q', '--no-verify', '-m', message];
   await gitBytes(dir, args).catch((e: Error) => {
     if (!NO_IDENTITY.test(e.message)) throw e;
