@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ so that `npx create-migration` installs one package with no
-// runtime dependencies. Commands stay in lazily loaded chunks, so `--help` loads only the core.
+// runtime dependencies.
 import { build } from 'esbuild';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // Build beside dist/ and swap it in, so a CLI running from dist/ (a test, another build) never
@@ -9,27 +9,48 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const out = `dist.build-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 
-await build({
-  entryPoints: { cli: 'src/bin.ts', index: 'src/index.ts' },
-  outdir: out,
+// dist/ is CommonJS (dist/package.json says so): node starts a CommonJS file faster than an ES
+// module, and a CommonJS bundle can be compiled from V8's code cache (see src/launcher.ts).
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'linked',
-  chunkNames: '[name]-[hash]',
   define: { __CM_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies (handlebars) call require(); give the ESM bundle one.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cmCreateRequire } from 'node:module';\nconst require = __cmCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+// In CommonJS, import.meta.url is this file's URL, as the sources expect.
+const metaUrl = { 'import.meta.url': '__cmImportMetaUrl' };
+const metaShim = 'var __cmImportMetaUrl = require("node:url").pathToFileURL(__filename).href;';
+// The prompts (a third of the code) are read only when a terminal asks: a file of their own.
+const promptsApart = {
+  name: 'prompts-apart',
+  setup(b) {
+    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: './prompts.js', external: true }));
+  },
+};
+mkdirSync(out, { recursive: true });
+writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
+await Promise.all([
+  // The command users run: answers --help and --version by itself, else loads main.js.
+  build({ ...common, entryPoints: ['src/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/io/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
+  // The library entry, as an ES module. CommonJS dependencies (handlebars) call require(): give it one.
+  build({
+    ...common,
+    entryPoints: ['src/index.ts'],
+    outfile: `${out}/index.mjs`,
+    format: 'esm',
+    banner: { js: "import { createRequire as __cmCreateRequire } from 'node:module';\nconst require = __cmCreateRequire(import.meta.url);" },
+  }),
+]);
 
 // The built-in template as data: its validated spec and each text file's parse tree (locations
 // dropped), so the CLI neither parses YAML nor Handlebars for it. See src/io/builtin-bundle.ts.
 {
-  const lib = await import(new URL(`../${out}/index.js`, import.meta.url).href);
+  const lib = await import(new URL(`../${out}/index.mjs`, import.meta.url).href);
   const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
   const tpl = await lib.loadTemplateDir(lib.BUILTIN_TEMPLATE_DIR);
@@ -60,6 +81,53 @@ await build({
   const { execFileSync } = await import('node:child_process');
   const help = execFileSync(process.execPath, [`${out}/cli.js`, '--json', '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '80' } });
   writeFileSync(`${out}/help.txt`, help);
+}
+
+// V8's code cache for main.js, so that a start does not parse and compile the CLI again: made by
+// running the commands people run most (generate, sync of a project behind, status, check), each
+// run adding what it compiled to what the previous one cached. See src/launcher.ts.
+{
+  const { execFileSync } = await import('node:child_process');
+  const { cpSync, mkdtempSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'create-migration-cache-'));
+  try {
+    const ident = { GIT_AUTHOR_NAME: 'build', GIT_AUTHOR_EMAIL: 'build@localhost', GIT_COMMITTER_NAME: 'build', GIT_COMMITTER_EMAIL: 'build@localhost' };
+    const env = { ...process.env, ...ident };
+    const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
+    const run = (e) => (cwd, ...args) => execFileSync(process.execPath, [path.resolve(`${out}/cli.js`), ...args], { cwd, env: e, stdio: 'ignore' });
+    // Only runs of the built-in template are recorded: what a template folder needs (the YAML and
+    // Handlebars parsers) would make every start read a bigger cache.
+    const cli = run(recording);
+    const unrecorded = run(env);
+    const gitIn = (cwd, ...args) => execFileSync('git', args, { cwd, env, stdio: 'ignore' });
+    // A project one release behind: made from a copy of the built-in template an edit older.
+    const older = path.join(tmp, 'older');
+    cpSync('templates/kailash-migration', older, { recursive: true });
+    const yaml = path.join(older, 'template.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^version: .*$/m, 'version: 0.0.1'));
+    const readme = path.join(older, 'files/README.md');
+    writeFileSync(readme, readFileSync(readme, 'utf8').replace(/\n## /, '\n## Older\n\n## '));
+    unrecorded(tmp, 'behind', '--yes', '--template', older);
+    const project = path.join(tmp, 'behind');
+    const manifestFile = path.join(project, '.migration-template.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.template = { name: manifest.template.name, version: manifest.template.version, source: 'builtin' };
+    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(project, 'TASKS.md'), `${readFileSync(path.join(project, 'TASKS.md'), 'utf8')}\n- a team note\n`);
+    gitIn(project, 'commit', '-qam', 'team edit');
+    try {
+      cli(tmp, 'sync', '--check', 'behind');
+    } catch {
+      // exit 1: behind, as meant
+    }
+    cli(tmp, 'sync', 'behind');
+    cli(tmp, 'status', 'behind');
+    cli(tmp, 'fresh', '--yes');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { main } from './cli.js';
 import { runInterruptCleanups } from './io/cleanup.js';
-import { VERSION } from './version.js';
+
+// The bundled CLI (dist/main.js), loaded by dist/cli.js (src/launcher.ts) once it knows that more
+// than --help or --version is asked for.
 
 // Ctrl-C outside a prompt (during writing): undo what was registered, then exit 130.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -11,27 +13,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
-/**
- * `create-migration --help` and `--version` answer without loading the argument parser, which
- * costs about as much again as starting node. The help text is what the parser itself printed
- * when the package was built (dist/help.txt); without it, the parser runs as for anything else.
- */
-function answerWithoutParser(args: string[]): boolean {
-  if (args.length !== 1) return false;
-  if (args[0] === '--version' || args[0] === '-v') {
-    process.stdout.write(`${VERSION}\n`);
-    return true;
-  }
-  if (args[0] !== '--help' && args[0] !== '-h') return false;
-  try {
-    process.stdout.write(readFileSync(new URL('./help.txt', import.meta.url)));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-if (!answerWithoutParser(process.argv.slice(2))) {
-  const { main } = await import('./cli.js');
-  process.exitCode = await main(process.argv);
+export async function run(argv: string[]): Promise<void> {
+  process.exitCode = await main(argv);
 }
