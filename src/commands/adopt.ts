@@ -4,7 +4,7 @@ import { resolveAnswers } from '../answers/resolve.js';
 import { UsageError } from '../errors.js';
 import { readProvidedAnswers } from '../io/answers-input.js';
 import { applyChanges } from '../io/apply.js';
-import { gitLocation, pristineTips, writePristine } from '../io/git.js';
+import { pristineTips, repoAt, writePristine } from '../io/git.js';
 import { loadFromSource, openSource } from '../io/template-source.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from '../manifest.js';
 import { bold, dim, printJson, say } from '../output.js';
@@ -61,11 +61,11 @@ export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): 
       { path: MANIFEST_PATH, data: manifestData },
       ...(flags.addMissing ? planned.filter((f) => missing.includes(f.path)).map((f) => ({ path: f.path, data: f.data })) : []),
     ];
-    const where = await gitLocation(root);
-    const inGit = where !== undefined && path.resolve(where.top) === (await fs.realpath(root));
+    const repo = await repoAt(root);
+    const inGit = repo !== undefined;
     let base = 'none yet: later syncs re-render this version from the template source';
     if (!flags.dryRun) {
-      const stateDir = inGit ? where.gitDir : root;
+      const stateDir = repo?.gitDir ?? root;
       await applyChanges({
         root,
         journalFile: path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal'),

@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
+import { readBranchRefs, readRepoAt } from './git-files.js';
 
 /** The branch that holds each pristine render of the template: sync's merge base. */
 export const PRISTINE_BRANCH = 'migration-template';
@@ -27,8 +31,6 @@ async function commitAll(g: SimpleGit, message: string): Promise<string> {
 
 /** The commit HEAD points at, read from the loose refs a fresh repository has (else asked of git). */
 async function headCommit(dir: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const path = await import('node:path');
   try {
     const head = (await readFile(path.join(dir, '.git/HEAD'), 'utf8')).trim();
     const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
@@ -55,8 +57,6 @@ export async function initialCommit(dir: string, message: string, paths: string[
     return gitBytes(dir, [...FALLBACK_IDENTITY, ...args]);
   });
   const sha = await headCommit(dir);
-  const { writeFile } = await import('node:fs/promises');
-  const path = await import('node:path');
   // A loose ref is what `git branch` would write in a new repository.
   await writeFile(path.join(dir, '.git/refs/heads', PRISTINE_BRANCH), `${sha}\n`, { flag: 'wx' }).catch(() =>
     gitBytes(dir, ['branch', PRISTINE_BRANCH, sha]),
@@ -73,8 +73,6 @@ export async function initialCommit(dir: string, message: string, paths: string[
  */
 export async function createRepository(dir: string, files: { path: string; data: Uint8Array }[], message: string): Promise<string> {
   await gitBytes(dir, ['init', '-q']);
-  const { readFile } = await import('node:fs/promises');
-  const path = await import('node:path');
   const head = /^ref: (refs\/heads\/\S+)/.exec(await readFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
   const vars = await gitText(dir, ['var', '-l']).catch(() => '');
   const now = Math.floor(Date.now() / 1000);
@@ -115,8 +113,8 @@ function subcommand(args: string[]): string {
 }
 
 /** Runs git with optional stdin and returns stdout as bytes; for batch plumbing simple-git cannot feed. */
-export async function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
-  const { spawn } = await import('node:child_process');
+export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
+  // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     const out: Buffer[] = [];
@@ -217,10 +215,14 @@ export async function pristineTips(dir: string): Promise<string[]> {
  * The pristine branch's tips with one git process: every copy (local first, then remotes'),
  * and the local one on its own, if there is one (a fresh clone has only a remote copy).
  */
-export async function pristineRefs(dir: string): Promise<{ tips: string[]; local?: string }> {
+export async function pristineRefs(dir: string, gitDir?: string): Promise<{ tips: string[]; local?: string }> {
   const local = `refs/heads/${PRISTINE_BRANCH}`;
-  const out = await gitText(dir, ['for-each-ref', '--format=%(refname) %(objectname)', local, `refs/remotes/*/${PRISTINE_BRANCH}`]);
-  const refs = out.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]);
+  const refs =
+    (gitDir !== undefined ? readBranchRefs(gitDir, PRISTINE_BRANCH) : undefined) ??
+    (await gitText(dir, ['for-each-ref', '--format=%(refname) %(objectname)', local, `refs/remotes/*/${PRISTINE_BRANCH}`]))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ') as [string, string]);
   refs.sort(([a], [b]) => Number(b === local) - Number(a === local));
   return { tips: [...new Set(refs.map(([, sha]) => sha))], local: refs.find(([name]) => name === local)?.[1] };
 }
@@ -233,6 +235,18 @@ export async function gitLocation(dir: string): Promise<{ top: string; gitDir: s
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The repository whose work tree `root` is the top of, if any: a project nested in some other
+ * repository's work tree is not in git as far as its own state goes. Read from the files when
+ * the layout is plain, else asked of git.
+ */
+export async function repoAt(root: string): Promise<{ gitDir: string } | undefined> {
+  const known = readRepoAt(root);
+  if (known !== undefined) return known ?? undefined;
+  const where = await gitLocation(root);
+  return where && path.resolve(where.top) === (await realpath(root)) ? { gitDir: where.gitDir } : undefined;
 }
 
 /** Why `name` cannot be made a new branch, or undefined when it can. Reads only. */
@@ -311,44 +325,34 @@ export async function writePristine(
   /** The parent's files, when known: then only what changed is written (one blob per change). */
   parentFiles?: ReadonlyMap<string, Uint8Array>,
 ): Promise<{ commit: string; blobs: string[] }> {
-  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'create-migration-marks-'));
-  const marks = path.join(tmp, 'marks');
-  try {
-    const parts: Buffer[] = [];
-    extraBlobs.forEach((b, i) => {
-      parts.push(Buffer.from(`blob\nmark :${i + 1}\n`));
-      dataBlock(parts, b);
-    });
-    const commitMark = extraBlobs.length + 1;
-    const now = Math.floor(Date.now() / 1000);
-    parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
-    dataBlock(parts, Buffer.from(message));
-    if (parent) parts.push(Buffer.from(`from ${parent}\n`));
-    const incremental = parent !== undefined && parentFiles !== undefined;
-    if (!incremental) parts.push(Buffer.from('deleteall\n'));
-    else for (const p of parentFiles.keys()) if (!files.has(p)) parts.push(Buffer.from(`D ${fastImportPath(p)}\n`));
-    for (const [p, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const before = incremental ? parentFiles.get(p) : undefined;
-      if (before && Buffer.compare(before, data) === 0) continue;
-      parts.push(Buffer.from(`M 100644 inline ${fastImportPath(p)}\n`));
-      dataBlock(parts, data);
-    }
-    parts.push(Buffer.from('done\n'));
-    // unpackLimit=0 keeps the small pack fast-import writes, instead of a second process unpacking it.
-    await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done', `--export-marks=${marks}`], Buffer.concat(parts));
-    const ids = new Map(
-      (await readFile(marks, 'utf8'))
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split(' ') as [string, string]),
-    );
-    return { commit: ids.get(`:${commitMark}`)!, blobs: extraBlobs.map((_, i) => ids.get(`:${i + 1}`)!) };
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
+  const parts: Buffer[] = [];
+  extraBlobs.forEach((b, i) => {
+    parts.push(Buffer.from(`blob\nmark :${i + 1}\n`));
+    dataBlock(parts, b);
+  });
+  const commitMark = extraBlobs.length + 1;
+  const now = Math.floor(Date.now() / 1000);
+  parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
+  dataBlock(parts, Buffer.from(message));
+  if (parent) parts.push(Buffer.from(`from ${parent}\n`));
+  const incremental = parent !== undefined && parentFiles !== undefined;
+  if (!incremental) parts.push(Buffer.from('deleteall\n'));
+  else for (const p of parentFiles.keys()) if (!files.has(p)) parts.push(Buffer.from(`D ${fastImportPath(p)}\n`));
+  for (const [p, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const before = incremental ? parentFiles.get(p) : undefined;
+    if (before && Buffer.compare(before, data) === 0) continue;
+    parts.push(Buffer.from(`M 100644 inline ${fastImportPath(p)}\n`));
+    dataBlock(parts, data);
   }
+  // fast-import prints each asked-for id on stdout, in order: the commit's, then each blob's.
+  parts.push(Buffer.from(`\nget-mark :${commitMark}\n`));
+  extraBlobs.forEach((_, i) => parts.push(Buffer.from(`get-mark :${i + 1}\n`)));
+  parts.push(Buffer.from('done\n'));
+  // unpackLimit=0 keeps the small pack fast-import writes, instead of a second process unpacking it.
+  const out = await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts));
+  const [commit, ...blobs] = out.toString().split('\n').filter(Boolean);
+  if (!commit || blobs.length !== extraBlobs.length) throw new Error('git fast-import did not report the ids it wrote');
+  return { commit, blobs };
 }
 
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */

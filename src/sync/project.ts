@@ -10,10 +10,10 @@ import {
   leaveBranch,
   movePristine,
   dirtyFiles,
-  gitLocation,
   newBranchProblem,
   pristineRefs,
   recordUnmerged,
+  repoAt,
   writePristine,
 } from '../io/git.js';
 import { acquireLock } from '../io/lock.js';
@@ -124,6 +124,12 @@ function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: strin
   return parts.join('');
 }
 
+/** A promise already under way, awaited later: its failure is held until then, not reported as unhandled. */
+function started<T>(promise: Promise<T>): () => Promise<T> {
+  promise.catch(() => undefined);
+  return () => promise;
+}
+
 /**
  * Syncs one project to a newer template version. Reads everything, plans in memory, and then
  * either reports (--check, --dry-run: nothing written anywhere, .git included) or applies the
@@ -134,9 +140,9 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
   const st = await fs.stat(root).catch(() => undefined);
   if (!st?.isDirectory()) throw new UsageError(`${dir}: is not a folder.`);
   const writing = !opts.check && !opts.dryRun;
-  const where = await gitLocation(root);
-  const inGit = where !== undefined && path.resolve(where.top) === (await fs.realpath(root));
-  const stateDir = inGit ? where.gitDir : root;
+  const repo = await repoAt(root);
+  const inGit = repo !== undefined;
+  const stateDir = repo?.gitDir ?? root;
   const journalFile = path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal');
 
   let release: (() => void) | undefined;
@@ -146,14 +152,16 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
     // Inside the try: if the recovery itself fails, the lock must still be released.
     if (writing) recovered = recoverJournal(root, journalFile);
     const recorded = await readManifest(root);
-    if (writing && inGit && !opts.allowDirty) {
-      const dirty = await dirtyFiles(root);
+    // git status runs while the template loads and renders; its answer is awaited before any use.
+    const dirtyCheck = writing && inGit && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
+    const refuseDirty = async () => {
+      const dirty = (await dirtyCheck?.()) ?? [];
       if (dirty.length) {
         throw new UsageError(
           `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
         );
       }
-    }
+    };
     if (writing && opts.branch) {
       // Checked before anything is written: a taken or malformed name is bad input (exit 2).
       if (!inGit) throw new UsageError(`--branch: ${dir} is not a git repository.`);
@@ -184,11 +192,17 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       });
       const result: ProjectSyncResult = { dir: root, from, to, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
-      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) return result;
+      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
+        await refuseDirty();
+        return result;
+      }
 
+      // The base is read by git while the new version renders.
+      const pristine = inGit ? await pristineRefs(root, repo.gitDir) : undefined;
+      const baseLookup = started(findBase(root, pristine?.tips, recorded, src));
       const theirs = new Map(planRender(target.template, answers).map((f) => [f.path, f.data]));
-      const pristine = inGit ? await pristineRefs(root) : undefined;
-      const base = await findBase(root, pristine?.tips, recorded, src);
+      await refuseDirty();
+      const base = await baseLookup();
       const ours = readOurs(root, pathsToRead(base.files, theirs, recorded.files));
       const projectOwned = spec.files.projectOwned;
       const planWith = () =>
