@@ -11,3 +11,4 @@ export { UsageError, CancelledError, CliError } from './errors.js';
 // For the build, which bundles the built-in template as data (see src/io/builtin-bundle.ts).
 export { loadTemplateDir } from './io/template-dir.js';
 export { BUILTIN_TEMPLATE_DIR } from './builtin.js';
+export { packProgram } from './template/compact.js';

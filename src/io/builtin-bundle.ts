@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_TEMPLATE_DIR } from '../builtin.js';
+import { unpackProgram } from '../template/compact.js';
 import { primeParsed } from '../template/parse.js';
 import type { LoadedTemplate, TemplateSpec } from '../template/types.js';
 import { loadTemplateDir } from './template-dir.js';
@@ -13,10 +14,10 @@ import { loadTemplateDir } from './template-dir.js';
  */
 export interface BuiltinBundle {
   spec: TemplateSpec;
-  /** [tree, path, text] for text files, [tree, path, null, base64] for binary ones. */
+  /** [tree, path, text, packed tree or null] for text files, [tree, path, null, base64] for binary ones. */
   files: [('files' | 'generators'), string, string | null, unknown][];
   /** Parse trees of the path expressions (`src/{{package_name}}/...`). */
-  paths: [string, hbs.AST.Program][];
+  paths: [string, unknown[]][];
 }
 
 const BUNDLE = fileURLToPath(new URL('./builtin.json', import.meta.url));
@@ -37,9 +38,9 @@ async function readBuiltin(): Promise<LoadedTemplate> {
   const encoder = new TextEncoder();
   for (const [tree, path, text, extra] of bundle.files) {
     const data = text === null ? Buffer.from(extra as string, 'base64') : encoder.encode(text);
-    if (text !== null && extra) primeParsed(text, extra as hbs.AST.Program);
+    if (text !== null && extra) primeParsed(text, unpackProgram(extra as unknown[], text));
     (tree === 'files' ? files : generators).set(path, data);
   }
-  for (const [source, program] of bundle.paths) primeParsed(source, program);
+  for (const [source, packed] of bundle.paths) primeParsed(source, unpackProgram(packed, source));
   return { spec: bundle.spec, files, generators };
 }
