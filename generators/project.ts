@@ -3,7 +3,9 @@ import { resolveAnswers } from '../src/answers/resolve.js';
 import { UsageError } from '../src/errors.js';
 import type { Generator } from '../src/generator.js';
 import { readProvidedAnswers } from '../src/io/answers-input.js';
-import { addToExisting, createFresh, targetState } from '../src/io/project-writer.js';
+import { createRepository, initialCommit, initRepository, isRepo } from '../src/io/git.js';
+import { addToExisting, createFresh, openStage, targetState } from '../src/io/project-writer.js';
+import { started } from '../src/started.js';
 import { loadFromSource, openSource } from '../src/io/template-source.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from '../src/manifest.js';
 import { planRender } from '../src/template/plan.js';
@@ -48,44 +50,52 @@ export const projectGenerator: Generator<ProjectOptions> = {
         useDefaults: opts.yes === true,
         ask: opts.yes ? undefined : ctx.ask,
       });
-      const planned = planRender(template, answers);
-      if (planned.some((f) => f.path === MANIFEST_PATH)) {
-        throw new UsageError(`template: it may not contain ${MANIFEST_PATH}; the tool writes that file.`);
-      }
-      const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
-      const files = [...planned, { path: MANIFEST_PATH, data: new TextEncoder().encode(serializeManifest(manifest)) }];
-      const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
-      const details: Record<string, unknown> = { template: ref, answers };
-      if (!opts.dryRun) {
-        const withGit = opts.git !== false;
-        const message = `Generate migration project from ${ref.name} ${ref.version}\n\nMigration-Template: ${ref.name}@${ref.version}`;
-        // Beside files already in a folder (--force): commit only what was generated, and not
-        // at all inside a repository the user already has.
-        const addToFolder = async (dir: string) => {
-          if (!withGit) return;
-          const { initialCommit, isRepo } = await import('../src/io/git.js');
-          if (await isRepo(dir)) {
-            details.git = 'existing repository: files left uncommitted';
-            return;
-          }
-          try {
-            details.commit = await initialCommit(dir, message, files.map((f) => f.path));
-          } catch (e) {
-            const { rmSync } = await import('node:fs');
-            rmSync(path.join(dir, '.git'), { recursive: true, force: true });
-            throw e;
-          }
-        };
-        if (state === 'non-empty') await addToExisting(target, files, addToFolder);
-        else if (!withGit) await createFresh(target, files);
-        else {
-          const { createRepository } = await import('../src/io/git.js');
-          await createFresh(target, files, async (dir, all) => {
-            details.commit = await createRepository(dir, all, message);
-          });
+      const withGit = opts.git !== false;
+      // A new folder with git: its repository is made while the files render.
+      const stage = !opts.dryRun && withGit && state !== 'non-empty' ? await openStage(target) : undefined;
+      const repository = stage ? started(initRepository(stage.dir)) : undefined;
+      try {
+        const planned = planRender(template, answers);
+        if (planned.some((f) => f.path === MANIFEST_PATH)) {
+          throw new UsageError(`template: it may not contain ${MANIFEST_PATH}; the tool writes that file.`);
         }
+        const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
+        const files = [...planned, { path: MANIFEST_PATH, data: new TextEncoder().encode(serializeManifest(manifest)) }];
+        const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
+        const details: Record<string, unknown> = { template: ref, answers };
+        if (!opts.dryRun) {
+          const message = `Generate migration project from ${ref.name} ${ref.version}\n\nMigration-Template: ${ref.name}@${ref.version}`;
+          // Beside files already in a folder (--force): commit only what was generated, and not
+          // at all inside a repository the user already has.
+          const addToFolder = async (dir: string) => {
+            if (!withGit) return;
+            if (await isRepo(dir)) {
+              details.git = 'existing repository: files left uncommitted';
+              return;
+            }
+            try {
+              details.commit = await initialCommit(dir, message, files.map((f) => f.path));
+            } catch (e) {
+              const { rmSync } = await import('node:fs');
+              rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+              throw e;
+            }
+          };
+          if (state === 'non-empty') await addToExisting(target, files, addToFolder);
+          else if (!withGit) await createFresh(target, files);
+          else {
+            await stage!.finish(files, async (dir, all) => {
+              details.commit = await createRepository(dir, all, message, repository!());
+            });
+          }
+        }
+        return { dir: target, changes, dryRun: opts.dryRun === true, details };
+      } catch (e) {
+        // git may still be making the repository: let it finish before the folder is removed.
+        await repository?.().catch(() => undefined);
+        stage?.abort();
+        throw e;
       }
-      return { dir: target, changes, dryRun: opts.dryRun === true, details };
     } finally {
       await src.cleanup?.();
     }

@@ -64,6 +64,23 @@ export async function initialCommit(dir: string, message: string, paths: string[
   return sha;
 }
 
+/** A new, empty repository: its branch, and git's variables (the user's identity among them). */
+export interface NewRepository {
+  head: string;
+  vars: string;
+}
+
+/**
+ * `git init`, then `git var -l` inside the new repository (so that conditional includes of the
+ * user's config apply as they will to every later commit). Generate starts this while it renders.
+ */
+export async function initRepository(dir: string): Promise<NewRepository> {
+  await gitBytes(dir, ['init', '-q']);
+  const head = /^ref: (refs\/heads\/\S+)/.exec(await readFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
+  const vars = await gitText(dir, ['var', '-l']).catch(() => '');
+  return { head, vars };
+}
+
 /**
  * A new repository whose first commit holds `files`, made with four git processes: init, the
  * identities, one fast-import of every file from memory, and a reset that writes the work tree
@@ -71,10 +88,14 @@ export async function initialCommit(dir: string, message: string, paths: string[
  * read them back and hash them; this writes each once. The pristine branch points at the same
  * commit: it is exactly what the template rendered, the base of the first sync.
  */
-export async function createRepository(dir: string, files: { path: string; data: Uint8Array }[], message: string): Promise<string> {
-  await gitBytes(dir, ['init', '-q']);
-  const head = /^ref: (refs\/heads\/\S+)/.exec(await readFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
-  const vars = await gitText(dir, ['var', '-l']).catch(() => '');
+export async function createRepository(
+  dir: string,
+  files: { path: string; data: Uint8Array }[],
+  message: string,
+  /** The repository, when initRepository was started earlier. */
+  repository: Promise<NewRepository> = initRepository(dir),
+): Promise<string> {
+  const { head, vars } = await repository;
   const now = Math.floor(Date.now() / 1000);
   const fallback = `create-migration <create-migration@localhost> ${now} +0000`;
   // An address git only guessed (user@host.(none)) is one `git commit` would refuse: use ours.
@@ -88,10 +109,10 @@ export async function createRepository(dir: string, files: { path: string; data:
     parts.push(Buffer.from(`M 100644 inline ${fastImportPath(f.path)}\n`));
     dataBlock(parts, f.data);
   }
-  parts.push(Buffer.from(`reset refs/heads/${PRISTINE_BRANCH}\nfrom :1\n\ndone\n`));
-  await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts));
+  parts.push(Buffer.from(`reset refs/heads/${PRISTINE_BRANCH}\nfrom :1\n\nget-mark :1\ndone\n`));
+  const commit = (await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts))).toString().trim();
   await gitBytes(dir, ['reset', '-q', '--hard']);
-  return headCommit(dir);
+  return commit;
 }
 
 /** Whether dir is inside a git work tree. */

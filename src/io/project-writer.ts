@@ -43,6 +43,69 @@ function writeOne(root: string, f: OutFile): string | undefined {
   }
 }
 
+/** A hidden folder beside the target, where a new project is made before it is renamed into place. */
+export interface Stage {
+  dir: string;
+  /** Makes the files (by us, or by `make`) and renames the folder into place; on failure, removes it. */
+  finish(files: OutFile[], make?: (dir: string, files: OutFile[]) => Promise<void>): Promise<void>;
+  /** Removes the folder and anything made for it (safe to call more than once). */
+  abort(): void;
+}
+
+/**
+ * Opens the staging folder of a new project. Until `finish` renames it into place, it is
+ * removed on any error and on Ctrl-C, along with the parent folders made for it.
+ */
+export async function openStage(target: string): Promise<Stage> {
+  const parent = path.dirname(target);
+  const firstMissing = await firstMissingAncestor(parent);
+  await fs.mkdir(parent, { recursive: true });
+  const prefix = `.${path.basename(target)}.create-migration-`;
+  await removeStaleStages(parent, prefix);
+  const stage = await fs.mkdtemp(path.join(parent, `${prefix}${process.pid}-`));
+  let placed = false;
+  const abort = () => {
+    // Once renamed into place, the folder is the user's project: nothing to undo any more.
+    if (placed) return;
+    // Retried: on Ctrl-C, a git process may still be adding files while the folder is removed.
+    rmSync(stage, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    if (firstMissing && existsSync(firstMissing)) rmSync(firstMissing, { recursive: true, force: true });
+  };
+  const release = onInterrupt(abort);
+  try {
+    // mkdtemp makes the folder private; a project folder gets the user's usual permissions.
+    await fs.chmod(stage, 0o777 & ~process.umask());
+  } catch (e) {
+    abort();
+    release();
+    throw e;
+  }
+  return {
+    dir: stage,
+    abort() {
+      abort();
+      release();
+    },
+    async finish(files, make) {
+      try {
+        if (make) {
+          await make(stage, files).catch((e: Error) => {
+            throw new Error(`cannot create the project: ${e.message.trim()}. Nothing was left behind.`);
+          });
+        } else for (const f of files) writeOne(stage, f);
+        if ((await targetState(target)) === 'empty') await fs.rmdir(target);
+        await fs.rename(stage, target);
+        placed = true;
+      } catch (e) {
+        abort();
+        throw e;
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
 /**
  * Creates a new project folder whole or not at all: files are made in a hidden sibling folder
  * (by us, or by `make`), and only then is it renamed into place.
@@ -53,33 +116,7 @@ export async function createFresh(
   /** Makes the files in the staging folder another way (git writes them from a commit). */
   make?: (dir: string, files: OutFile[]) => Promise<void>,
 ): Promise<void> {
-  const parent = path.dirname(target);
-  const firstMissing = await firstMissingAncestor(parent);
-  await fs.mkdir(parent, { recursive: true });
-  const prefix = `.${path.basename(target)}.create-migration-`;
-  await removeStaleStages(parent, prefix);
-  const stage = await fs.mkdtemp(path.join(parent, `${prefix}${process.pid}-`));
-  // mkdtemp makes the folder private; a project folder gets the user's usual permissions.
-  await fs.chmod(stage, 0o777 & ~process.umask());
-  const undo = () => {
-    rmSync(stage, { recursive: true, force: true });
-    if (firstMissing && existsSync(firstMissing)) rmSync(firstMissing, { recursive: true, force: true });
-  };
-  const release = onInterrupt(undo);
-  try {
-    if (make) {
-      await make(stage, files).catch((e: Error) => {
-        throw new Error(`cannot create the project: ${e.message.trim()}. Nothing was left behind.`);
-      });
-    } else for (const f of files) writeOne(stage, f);
-    if ((await targetState(target)) === 'empty') await fs.rmdir(target);
-    await fs.rename(stage, target);
-  } catch (e) {
-    undo();
-    throw e;
-  } finally {
-    release();
-  }
+  await (await openStage(target)).finish(files, make);
 }
 
 /** A run killed outright (SIGKILL) leaves its hidden staging folder: remove those whose process is gone. */

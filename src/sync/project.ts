@@ -17,6 +17,7 @@ import {
   writePristine,
 } from '../io/git.js';
 import { acquireLock } from '../io/lock.js';
+import { started } from '../started.js';
 import { loadFromSource, openSource, type TemplateSource } from '../io/template-source.js';
 import { MANIFEST_PATH, buildManifest, parseManifest, serializeManifest, type Manifest } from '../manifest.js';
 import { unifiedDiff } from '../merge/diff.js';
@@ -122,12 +123,6 @@ function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: strin
   for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data);
   for (const d of [...deletes].sort()) show(d, ours.get(d), undefined);
   return parts.join('');
-}
-
-/** A promise already under way, awaited later: its failure is held until then, not reported as unhandled. */
-function started<T>(promise: Promise<T>): () => Promise<T> {
-  promise.catch(() => undefined);
-  return () => promise;
 }
 
 /**
