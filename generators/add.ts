@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { lstatOrNone, readOrNone, statOrNone } from '../src/io/fs-quiet.js';
 import { resolveAnswers } from '../src/answers/resolve.js';
 import { registerRow, type Registration } from '../src/add/register.js';
 import { UsageError } from '../src/errors.js';
@@ -38,7 +38,7 @@ export interface AddSpec {
 }
 
 async function loadProjectTemplate(root: string) {
-  const text = await fs.readFile(path.join(root, MANIFEST_PATH), 'utf8').catch(() => undefined);
+  const text = readOrNone(path.join(root, MANIFEST_PATH), 'utf8');
   if (text === undefined) {
     throw new UsageError(`--project: ${root} has no ${MANIFEST_PATH}; run add inside a project made by create-migration (or adopt it first).`);
   }
@@ -79,7 +79,7 @@ export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorCont
   const extra = spec.derive(answers, manifest.answers);
   const planned = planRender(await generatorTemplate(template, spec.folder(answers)), manifest.answers, extra);
   const existing: string[] = [];
-  for (const f of planned) if (await fs.lstat(path.join(root, f.path)).catch(() => undefined)) existing.push(f.path);
+  for (const f of planned) if (lstatOrNone(path.join(root, f.path))) existing.push(f.path);
   if (existing.length) {
     throw new UsageError(`${spec.name}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add never replaces a file. Pick another name.`);
   }
@@ -88,13 +88,13 @@ export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorCont
   const packageName = String(manifest.answers.project_name ?? '').replace(/-/g, '_');
   const reg = spec.register?.({ package_name: packageName, ...extra });
   if (reg) {
-    const before = await fs.readFile(path.join(root, reg.file), 'utf8').catch(() => '');
+    const before = readOrNone(path.join(root, reg.file), 'utf8') ?? '';
     const after = new TextEncoder().encode(registerRow(before, reg));
     writes.push({ path: reg.file, data: after });
     changes.push({ type: before ? 'modify' : 'add', path: reg.file, bytes: after.length });
   }
   if (!opts.dryRun) {
-    const stateDir = (await fs.stat(path.join(root, '.git')).catch(() => undefined))?.isDirectory() ? path.join(root, '.git') : root;
+    const stateDir = statOrNone(path.join(root, '.git'))?.isDirectory() ? path.join(root, '.git') : root;
     await applyChanges({ root, journalFile: path.join(stateDir, stateDir === root ? '.migration-template.journal' : 'create-migration-journal.json'), writes, deletes: [] });
   }
   return { dir: root, changes, dryRun: opts.dryRun === true, details: { generator: spec.name, answers } };

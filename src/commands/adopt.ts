@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { sameBytes } from '../bytes.js';
 import path from 'node:path';
+import { readOrNone, statOrNone } from '../io/fs-quiet.js';
 import { resolveAnswers } from '../answers/resolve.js';
 import { UsageError } from '../errors.js';
 import { readProvidedAnswers } from '../io/answers-input.js';
@@ -24,7 +25,6 @@ export interface AdoptFlags {
 
 type Comparison = 'identical' | 'edited' | 'missing';
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Links a repository that was started by hand to the template: renders the template with the
@@ -33,8 +33,8 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
  */
 export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): Promise<number> {
   const root = path.resolve(dir ?? '.');
-  if (!(await fs.stat(root).catch(() => undefined))?.isDirectory()) throw new UsageError(`[dir]: ${root} is not a folder.`);
-  if (await fs.stat(path.join(root, MANIFEST_PATH)).catch(() => undefined)) {
+  if (!statOrNone(root)?.isDirectory()) throw new UsageError(`[dir]: ${root} is not a folder.`);
+  if (statOrNone(path.join(root, MANIFEST_PATH))) {
     throw new UsageError(`${root}: already has ${MANIFEST_PATH}; it is linked, so use \`create-migration sync\`.`);
   }
   const provided = await readProvidedAnswers(flags.answers, flags.set);
@@ -51,8 +51,8 @@ export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): 
     const planned = planRender(template, answers);
     const comparison: { path: string; state: Comparison }[] = [];
     for (const f of planned) {
-      const mine = await fs.readFile(path.join(root, f.path)).catch(() => undefined);
-      comparison.push({ path: f.path, state: !mine ? 'missing' : same(mine, f.data) ? 'identical' : 'edited' });
+      const mine = readOrNone(path.join(root, f.path));
+      comparison.push({ path: f.path, state: !mine ? 'missing' : sameBytes(mine, f.data) ? 'identical' : 'edited' });
     }
     const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
     const manifestData = new TextEncoder().encode(serializeManifest(manifest));

@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readOrNone, statOrNone } from '../io/fs-quiet.js';
 import { UsageError } from '../errors.js';
 import { atomicWriteSync } from '../io/apply.js';
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
@@ -20,9 +21,14 @@ export const CHECKLIST_DIRS = ['docs/phases', 'docs/checklists'];
 async function readChecklists(root: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const dir of CHECKLIST_DIRS) {
-    const names = await fs.readdir(path.join(root, dir)).catch(() => [] as string[]);
+    let names: string[] = [];
+    try {
+      names = readdirSync(path.join(root, dir));
+    } catch {
+      // no such folder: no checklists there
+    }
     for (const n of names.filter((x) => x.endsWith('.md')).sort()) {
-      files.set(`${dir}/${n}`, await fs.readFile(path.join(root, dir, n), 'utf8'));
+      files.set(`${dir}/${n}`, readFileSync(path.join(root, dir, n), 'utf8'));
     }
   }
   return files;
@@ -40,9 +46,9 @@ function table(status: ProjectStatus): string[] {
 
 async function rewrite(root: string, file: string, edit: (t: string) => string): Promise<boolean> {
   const full = path.join(root, file);
-  const st = await fs.stat(full).catch(() => undefined);
+  const st = statOrNone(full);
   if (!st) return false;
-  const before = await fs.readFile(full, 'utf8');
+  const before = readFileSync(full, 'utf8');
   const after = edit(before);
   if (after === before) return false;
   atomicWriteSync(full, Buffer.from(after), st.mode & 0o7777);
@@ -51,7 +57,7 @@ async function rewrite(root: string, file: string, edit: (t: string) => string):
 
 export async function statusCommand(dir: string | undefined, flags: StatusFlags): Promise<number> {
   const root = path.resolve(dir ?? '.');
-  const manifestText = await fs.readFile(path.join(root, MANIFEST_PATH), 'utf8').catch(() => undefined);
+  const manifestText = readOrNone(path.join(root, MANIFEST_PATH), 'utf8');
   const manifest: Manifest | undefined = manifestText ? parseManifest(manifestText) : undefined;
   const files = await readChecklists(root);
   if (!files.size) throw new UsageError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
@@ -65,7 +71,7 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   const template = manifest ? `${manifest.template.name} ${manifest.template.version}` : 'unknown';
   if (flags.html) {
     const html = statusHtml(status, { systemName, template, generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') });
-    await fs.writeFile(path.resolve(flags.html), html);
+    writeFileSync(path.resolve(flags.html), html);
     written.push(flags.html);
   }
   const overall = percent(status.done, status.total);

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { findForbiddenKey } from '../template/safe-keys.js';
 
@@ -14,7 +14,7 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
   if (file) {
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (e) {
       throw new UsageError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
     }

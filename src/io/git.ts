@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile, realpath, writeFile } from 'node:fs/promises';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { readBranchRefs, readRepoAt } from './git-files.js';
@@ -32,9 +32,9 @@ async function commitAll(g: SimpleGit, message: string): Promise<string> {
 /** The commit HEAD points at, read from the loose refs a fresh repository has (else asked of git). */
 async function headCommit(dir: string): Promise<string> {
   try {
-    const head = (await readFile(path.join(dir, '.git/HEAD'), 'utf8')).trim();
+    const head = readFileSync(path.join(dir, '.git/HEAD'), 'utf8').trim();
     const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
-    const sha = ref ? (await readFile(path.join(dir, '.git', ref), 'utf8')).trim() : head;
+    const sha = ref ? readFileSync(path.join(dir, '.git', ref), 'utf8').trim() : head;
     if (/^[0-9a-f]{40,64}$/.test(sha)) return sha;
   } catch {
     // packed or reftable refs: ask git
@@ -58,9 +58,11 @@ export async function initialCommit(dir: string, message: string, paths: string[
   });
   const sha = await headCommit(dir);
   // A loose ref is what `git branch` would write in a new repository.
-  await writeFile(path.join(dir, '.git/refs/heads', PRISTINE_BRANCH), `${sha}\n`, { flag: 'wx' }).catch(() =>
-    gitBytes(dir, ['branch', PRISTINE_BRANCH, sha]),
-  );
+  try {
+    writeFileSync(path.join(dir, '.git/refs/heads', PRISTINE_BRANCH), `${sha}\n`, { flag: 'wx' });
+  } catch {
+    await gitBytes(dir, ['branch', PRISTINE_BRANCH, sha]);
+  }
   return sha;
 }
 
@@ -76,7 +78,7 @@ export interface NewRepository {
  */
 export async function initRepository(dir: string): Promise<NewRepository> {
   await gitBytes(dir, ['init', '-q']);
-  const head = /^ref: (refs\/heads\/\S+)/.exec(await readFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
+  const head = /^ref: (refs\/heads\/\S+)/.exec(readFileSync(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
   const vars = await gitText(dir, ['var', '-l']).catch(() => '');
   return { head, vars };
 }
@@ -267,7 +269,7 @@ export async function repoAt(root: string): Promise<{ gitDir: string } | undefin
   const known = readRepoAt(root);
   if (known !== undefined) return known ?? undefined;
   const where = await gitLocation(root);
-  return where && path.resolve(where.top) === (await realpath(root)) ? { gitDir: where.gitDir } : undefined;
+  return where && path.resolve(where.top) === realpathSync(root) ? { gitDir: where.gitDir } : undefined;
 }
 
 /** Why `name` cannot be made a new branch, or undefined when it can. Reads only. */

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { promises as fs } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { onInterrupt } from './cleanup.js';
+import { lstatOrNone } from './fs-quiet.js';
 import { processAlive } from './process-alive.js';
 
 export interface OutFile {
@@ -12,10 +12,10 @@ export interface OutFile {
 
 /** Whether a folder is absent or empty: the only targets written without --force. */
 export async function targetState(dir: string): Promise<'missing' | 'empty' | 'non-empty' | 'not-a-dir'> {
-  const st = await fs.lstat(dir).catch(() => undefined);
+  const st = lstatOrNone(dir);
   if (!st) return 'missing';
   if (!st.isDirectory()) return 'not-a-dir';
-  return (await fs.readdir(dir)).length === 0 ? 'empty' : 'non-empty';
+  return readdirSync(dir).length === 0 ? 'empty' : 'non-empty';
 }
 
 /** Says which file failed and why; the caller has already undone everything. */
@@ -59,10 +59,10 @@ export interface Stage {
 export async function openStage(target: string): Promise<Stage> {
   const parent = path.dirname(target);
   const firstMissing = await firstMissingAncestor(parent);
-  await fs.mkdir(parent, { recursive: true });
+  mkdirSync(parent, { recursive: true });
   const prefix = `.${path.basename(target)}.create-migration-`;
   await removeStaleStages(parent, prefix);
-  const stage = await fs.mkdtemp(path.join(parent, `${prefix}${process.pid}-`));
+  const stage = mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
   let placed = false;
   const abort = () => {
     // Once renamed into place, the folder is the user's project: nothing to undo any more.
@@ -74,7 +74,7 @@ export async function openStage(target: string): Promise<Stage> {
   const release = onInterrupt(abort);
   try {
     // mkdtemp makes the folder private; a project folder gets the user's usual permissions.
-    await fs.chmod(stage, 0o777 & ~process.umask());
+    chmodSync(stage, 0o777 & ~process.umask());
   } catch (e) {
     abort();
     release();
@@ -93,8 +93,8 @@ export async function openStage(target: string): Promise<Stage> {
             throw new Error(`cannot create the project: ${e.message.trim()}. Nothing was left behind.`);
           });
         } else for (const f of files) writeOne(stage, f);
-        if ((await targetState(target)) === 'empty') await fs.rmdir(target);
-        await fs.rename(stage, target);
+        if ((await targetState(target)) === 'empty') rmdirSync(target);
+        renameSync(stage, target);
         placed = true;
       } catch (e) {
         abort();
@@ -121,11 +121,16 @@ export async function createFresh(
 
 /** A run killed outright (SIGKILL) leaves its hidden staging folder: remove those whose process is gone. */
 async function removeStaleStages(parent: string, prefix: string): Promise<void> {
-  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    // no folder, no stale stages
+  }
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(path.join(parent, name), { recursive: true, force: true });
   }
 }
 
@@ -150,7 +155,7 @@ export async function addToExisting(
     const parts = f.path.split('/');
     for (let i = 1; i <= parts.length; i++) {
       const p = path.join(target, ...parts.slice(0, i));
-      const st = await fs.lstat(p).catch(() => undefined);
+      const st = lstatOrNone(p);
       if (st && (i === parts.length || !st.isDirectory())) {
         clashes.push(parts.slice(0, i).join('/'));
         break;

@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { lstatOrNone } from './fs-quiet.js';
 import { UsageError } from '../errors.js';
 import { prepareTemplate } from '../template/parse.js';
 import type { LoadedTemplate } from '../template/types.js';
@@ -8,14 +9,14 @@ import type { LoadedTemplate } from '../template/types.js';
 export const TEMPLATE_LIMITS = { files: 5000, bytes: 50 * 1024 * 1024, fileBytes: 5 * 1024 * 1024 };
 
 async function walk(root: string, rel: string, out: Map<string, Uint8Array>, total: { bytes: number }, label = 'files'): Promise<void> {
-  const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+  const entries = readdirSync(path.join(root, rel), { withFileTypes: true });
   for (const e of entries) {
     const relPath = rel ? `${rel}/${e.name}` : e.name;
     if (e.isSymbolicLink()) throw new UsageError(`template file ${label}/${relPath}: is a symbolic link; templates may not contain links.`);
     if (e.isDirectory()) {
       await walk(root, relPath, out, total, label);
     } else if (e.isFile()) {
-      const data = await fs.readFile(path.join(root, relPath));
+      const data = readFileSync(path.join(root, relPath));
       if (data.length > TEMPLATE_LIMITS.fileBytes) {
         throw new UsageError(`template file ${label}/${relPath}: ${data.length} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file.`);
       }
@@ -33,7 +34,7 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   const specFile = path.join(dir, 'template.yaml');
   let text: string;
   try {
-    text = await fs.readFile(specFile, 'utf8');
+    text = readFileSync(specFile, 'utf8');
   } catch {
     throw new UsageError(`--template: ${dir} has no template.yaml; a template is a folder with template.yaml and files/.`);
   }
@@ -42,12 +43,12 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   const spec = parseTemplateSpec(text, specFile);
   const files = new Map<string, Uint8Array>();
   const filesDir = path.join(dir, 'files');
-  const st = await fs.lstat(filesDir).catch(() => undefined);
+  const st = lstatOrNone(filesDir);
   if (!st?.isDirectory()) throw new UsageError(`--template: ${dir} has no files/ folder.`);
   const total = { bytes: 0 };
   await walk(filesDir, '', files, total);
   const generators = new Map<string, Uint8Array>();
   const genDir = path.join(dir, 'generators');
-  if ((await fs.lstat(genDir).catch(() => undefined))?.isDirectory()) await walk(genDir, '', generators, total, 'generators');
+  if (lstatOrNone(genDir)?.isDirectory()) await walk(genDir, '', generators, total, 'generators');
   return prepareTemplate({ spec, files, generators });
 }

@@ -1,6 +1,7 @@
-import { promises as fs } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { statOrNone } from './fs-quiet.js';
 import { UsageError } from '../errors.js';
 import { BUILTIN_SOURCE } from '../builtin.js';
 import { loadBuiltin } from './builtin-bundle.js';
@@ -33,8 +34,8 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
   const base = hash > 0 ? spec.slice(0, hash) : spec;
   const ref = hash > 0 ? spec.slice(hash + 1) : undefined;
   if (isUrl(base)) {
-    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'create-migration-tpl-'));
-    const cleanup = () => fs.rm(tmp, { recursive: true, force: true });
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'create-migration-tpl-'));
+    const cleanup = async () => rmSync(tmp, { recursive: true, force: true });
     try {
       await cloneBare(base, tmp);
     } catch (e) {
@@ -44,7 +45,7 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
     return { kind: 'git', location: base, ref, repo: tmp, cleanup };
   }
   const abs = path.resolve(base);
-  const st = await fs.stat(abs).catch(() => undefined);
+  const st = statOrNone(abs);
   if (!st?.isDirectory()) throw new UsageError(`--template: ${base} is not a folder, a git repo or a URL.`);
   if (await isGitDir(abs)) return { kind: 'git', location: abs, ref, repo: abs };
   if (ref) throw new UsageError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);

@@ -1,3 +1,4 @@
+import { sameBytes } from '../bytes.js';
 import { hashContent } from '../manifest.js';
 import { isBinary } from '../merge/binary.js';
 import { detectEol } from '../merge/lines.js';
@@ -65,11 +66,6 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const text = (b: Uint8Array) => decoder.decode(b);
 
-function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 /**
  * A team on Windows (or with autocrlf) may hold the template's LF files as CRLF. Rendering the
  * template's versions in the project's line ending keeps that from looking like an edit of every
@@ -134,28 +130,28 @@ function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: 
   if (matchesAny(path, ctx.inputs.projectOwned) && (base || oursRaw)) {
     // Skipped is news only when the template changed the file: otherwise every sync (even an
     // answers-only one) would list every project-owned file.
-    if (base && theirs && same(base, theirs)) return { path, status: 'unchanged' };
+    if (base && theirs && sameBytes(base, theirs)) return { path, status: 'unchanged' };
     return { path, status: 'skipped', note: 'project-owned' };
   }
   if (!oursRaw) {
     if (!theirs) return { path, status: 'unchanged' };
-    if (base) return { path, status: 'kept', note: same(base, theirs) ? 'deleted by you' : 'deleted by you; the template changed it' };
+    if (base) return { path, status: 'kept', note: sameBytes(base, theirs) ? 'deleted by you' : 'deleted by you; the template changed it' };
     return { path, status: 'added', data: theirs };
   }
   const ours = oursRaw;
   const b = inOurEol(base, ours);
   const t = inOurEol(theirs, ours);
   if (!t) {
-    if (same(ours, b)) return { path, status: 'removed', remove: true };
+    if (sameBytes(ours, b)) return { path, status: 'removed', remove: true };
     return { path, status: 'kept', note: 'the template dropped it, but you changed it' };
   }
-  if (same(ours, t)) return { path, status: 'unchanged' };
+  if (sameBytes(ours, t)) return { path, status: 'unchanged' };
   if (!b) {
     // The template adds a file where the user already has one.
     return mergeBoth(ctx, path, undefined, ours, t);
   }
-  if (same(ours, b)) return { path, status: 'updated', data: t };
-  if (same(b, t)) return { path, status: 'unchanged', note: 'your changes kept' };
+  if (sameBytes(ours, b)) return { path, status: 'updated', data: t };
+  if (sameBytes(b, t)) return { path, status: 'unchanged', note: 'your changes kept' };
   return mergeBoth(ctx, path, b, ours, t);
 }
 
@@ -172,7 +168,7 @@ function planTwoWay(ctx: Ctx, path: string, theirs: Uint8Array | undefined, ours
   }
   const pristine = recorded !== undefined && hashContent(ours) === recorded;
   if (!theirs) return pristine ? { path, status: 'removed', remove: true } : { path, status: 'kept', note: 'the template dropped it, but you changed it' };
-  if (same(ours, theirs)) return { path, status: 'unchanged' };
+  if (sameBytes(ours, theirs)) return { path, status: 'unchanged' };
   if (pristine) return { path, status: 'updated', data: theirs };
   ctx.plan.conflicts.push({ path, ours, theirs });
   if (ctx.inputs.conflictStyle === 'rej' && !isBinary(ours) && !isBinary(theirs)) {
@@ -193,7 +189,7 @@ export function planSync(inputs: SyncInputs): SyncPlan {
   const ctx: Ctx = { inputs, plan };
   const { base, theirs, ours } = inputs;
   const record = (o: FileOutcome & { data?: Uint8Array; remove?: boolean }, target = o.path) => {
-    if (o.data && !same(o.data, ours.get(target))) plan.writes.push({ path: target, data: o.data });
+    if (o.data && !sameBytes(o.data, ours.get(target))) plan.writes.push({ path: target, data: o.data });
     if (o.remove) plan.deletes.push(o.path);
     const { data: _d, remove: _r, ...outcome } = o;
     plan.outcomes.push(outcome);

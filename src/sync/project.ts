@@ -1,4 +1,4 @@
-import { type Stats, lstatSync, promises as fs, readFileSync } from 'node:fs';
+import { type Stats, lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../answers/resolve.js';
 import { UsageError } from '../errors.js';
@@ -16,6 +16,7 @@ import {
   repoAt,
   writePristine,
 } from '../io/git.js';
+import { statOrNone } from '../io/fs-quiet.js';
 import { acquireLock } from '../io/lock.js';
 import { started } from '../started.js';
 import { loadFromSource, openSource, type TemplateSource } from '../io/template-source.js';
@@ -62,7 +63,7 @@ const encoder = new TextEncoder();
 async function readManifest(root: string): Promise<Manifest> {
   let text: string;
   try {
-    text = await fs.readFile(path.join(root, MANIFEST_PATH), 'utf8');
+    text = readFileSync(path.join(root, MANIFEST_PATH), 'utf8');
   } catch {
     throw new UsageError(`${root}: has no ${MANIFEST_PATH}, so it was not made by create-migration; link it first with \`create-migration adopt\`.`);
   }
@@ -132,7 +133,7 @@ function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: strin
  */
 export async function syncProject(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
   const root = path.resolve(dir);
-  const st = await fs.stat(root).catch(() => undefined);
+  const st = statOrNone(root);
   if (!st?.isDirectory()) throw new UsageError(`${dir}: is not a folder.`);
   const writing = !opts.check && !opts.dryRun;
   const repo = await repoAt(root);

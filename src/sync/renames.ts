@@ -1,3 +1,4 @@
+import { sameBytes } from '../bytes.js';
 import { isBinary } from '../merge/binary.js';
 import type { RenameRule } from '../template/types.js';
 
@@ -6,10 +7,6 @@ type Files = ReadonlyMap<string, Uint8Array>;
 const decoder = new TextDecoder();
 const MAX_PAIRS = 200 * 200;
 const MIN_SIMILARITY = 0.6;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 const contentLines = (d: Uint8Array) =>
   decoder
