@@ -665,6 +665,32 @@ describe('25. a failure part way rolls every file back', () => {
     expect(read(dir, 'docs/new.md')).toBe(v2['docs/new.md']);
     expect(exists(dir, '.git/create-migration-journal.json')).toBe(false);
   });
+  it('a run killed after the pristine branch moved: the branch goes back with the files, and the rerun merges from the old base', async () => {
+    const dir = project();
+    cleanEdits(dir);
+    commit(dir);
+    const t0 = git(dir, 'rev-parse', 'migration-template').trim();
+    // Run the sync to its end, then leave what a run killed just before removing its journal
+    // leaves: the new files, the moved branch, and the journal of the old files.
+    const first = await sync(dir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(git(dir, 'rev-parse', 'migration-template').trim()).not.toBe(t0);
+    const originals: Record<string, string | null> = {};
+    for (const line of git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean)) {
+      const p = line.slice(3);
+      originals[p] = line.startsWith('??') ? null : execFileSync('git', ['show', `HEAD:${p}`], { cwd: dir }).toString('base64');
+    }
+    expect(Object.keys(originals).length).toBeGreaterThan(1);
+    writeFileSync(path.join(dir, '.git/create-migration-journal.json'), JSON.stringify({ version: 1, originals, createdDirs: [], pristineTip: t0 }));
+    const again = await sync(dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/an interrupted run was rolled back first/);
+    // Synced again from the version the files were rolled back to: the new pristine commit sits on t0.
+    expect(again.stderr).toMatch(/synced 1\.0\.0 -> 2\.0\.0/);
+    expect(git(dir, 'rev-parse', 'migration-template^').trim()).toBe(t0);
+    expect(read(dir, 'README.md')).toBe(v2['README.md']);
+    expect(exists(dir, '.git/create-migration-journal.json')).toBe(false);
+  });
 });
 
 describe('26. a second sync right after a committed sync', () => {

@@ -24,6 +24,20 @@ interface Journal {
   modes?: Record<string, number>;
   /** Folders this run created, deepest last. */
   createdDirs: string[];
+  /**
+   * Where the pristine branch pointed before the run (null: it did not exist), when the run
+   * moves it: a rollback of the files must put it back too, or the next sync would take the
+   * template version the files were rolled back from as their base.
+   */
+  pristineTip?: string | null;
+}
+
+/** What recovering an interrupted run did. */
+export interface Recovery {
+  /** The paths put back. */
+  restored: string[];
+  /** Where the pristine branch must be put back to, when the interrupted run recorded it. */
+  pristineTip?: string | null;
 }
 
 export class ApplyError extends Error {
@@ -129,16 +143,16 @@ function removeStrayTemps(dirs: Iterable<string>): void {
   }
 }
 
-export function recoverJournal(root: string, journalFile: string): string[] {
+export function recoverJournal(root: string, journalFile: string): Recovery {
   removeStrayTemps([path.dirname(journalFile)]);
-  if (!existsSync(journalFile)) return [];
+  if (!existsSync(journalFile)) return { restored: [] };
   let journal: Journal;
   try {
     journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
   } catch {
     // A journal cut off while it was written means no project file had been touched yet.
     rmSync(journalFile, { force: true });
-    return [];
+    return { restored: [] };
   }
   removeStrayTemps(Object.keys(journal.originals).map((p) => path.dirname(path.join(root, p))));
   const failed = restore(root, journal);
@@ -147,7 +161,7 @@ export function recoverJournal(root: string, journalFile: string): string[] {
     throw new Error(`an interrupted sync left ${journalFile}, and ${failed.join(', ')} could not be restored from it; fix what blocks them (permissions, a file in the way) and run again.`);
   }
   rmSync(journalFile, { force: true });
-  return Object.keys(journal.originals);
+  return { restored: Object.keys(journal.originals), pristineTip: journal.pristineTip };
 }
 
 export interface ApplyOptions {
@@ -157,11 +171,13 @@ export interface ApplyOptions {
   deletes: string[];
   /** Runs after the files are in place (git index, pristine branch); a failure rolls back too. */
   after?: () => Promise<void>;
+  /** The pristine branch's tip before the run, when `after` moves it (see Journal). */
+  pristineTip?: string | null;
 }
 
 export async function applyChanges(opts: ApplyOptions): Promise<void> {
   const { root, journalFile } = opts;
-  const journal: Journal = { version: 1, originals: {}, modes: {}, createdDirs: [] };
+  const journal: Journal = { version: 1, originals: {}, modes: {}, createdDirs: [], pristineTip: opts.pristineTip };
   for (const rel of [...opts.writes.map((w) => w.path), ...opts.deletes]) {
     const full = path.join(root, rel);
     let st: Stats | undefined;

@@ -146,7 +146,12 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
   if (writing) release = acquireLock(path.join(stateDir, inGit ? 'create-migration.lock' : '.migration-template.lock'), dir);
   try {
     // Inside the try: if the recovery itself fails, the lock must still be released.
-    if (writing) recovered = recoverJournal(root, journalFile);
+    if (writing) {
+      const recovery = recoverJournal(root, journalFile);
+      // The interrupted run may have moved the pristine branch already: back with the files.
+      if (recovery.pristineTip !== undefined && inGit) await movePristine(root, recovery.pristineTip ?? undefined);
+      recovered = recovery.restored;
+    }
     const recorded = await readManifest(root);
     // git status runs while the template loads and renders; its answer is awaited before any use.
     const dirtyCheck = writing && inGit && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
@@ -252,6 +257,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         journalFile,
         writes,
         deletes: plan.deletes,
+        pristineTip: inGit ? (localTip ?? null) : undefined,
         after: async () => {
           if (!inGit) return;
           const pristine = new Map(theirs).set(MANIFEST_PATH, manifestData);
