@@ -2,7 +2,7 @@
 // machine, and prints ratios (medians of repeated runs, with min-max). Figures go to stdout as
 // a table and to bench-results/bench.json. Nothing here asserts: it measures.
 //
-// BENCH_RUNS=N sets the repetitions (default 7). BENCH_PEERS=0 skips installing peers from npm.
+// BENCH_RUNS=N sets the repetitions (default 11). BENCH_PEERS=0 skips installing peers from npm.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = path.join(ROOT, 'dist/cli.js');
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const env = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.com' };
 delete env.NODE_EXTRA_CA_CERTS; // costs every node start ~40 ms here that users do not pay
 const work = mkdtempSync(path.join(os.tmpdir(), 'cm-bench-'));
@@ -44,7 +44,9 @@ function measure(fn, prepare = () => undefined) {
 
 /**
  * A subject and its floor, measured in alternation: on a shared machine whose speed drifts,
- * each ratio compares runs made side by side rather than minutes apart.
+ * each ratio compares runs made side by side rather than minutes apart. The ratio reported is
+ * the median of those per-pair ratios (with their min-max), which a slow minute moves less
+ * than it moves either median.
  */
 function paired(fn, prepare, floorFn, floorPrepare = () => undefined) {
   const a = [];
@@ -53,7 +55,8 @@ function paired(fn, prepare, floorFn, floorPrepare = () => undefined) {
     b.push(timeOnce(floorFn, floorPrepare, i));
     a.push(timeOnce(fn, prepare, i));
   }
-  return [stats(a), stats(b)];
+  const ratios = stats(a.map((t, i) => t / b[i]));
+  return [{ ...stats([...a]), ratios }, stats([...b])];
 }
 
 const nodeFloor = () => run(process.execPath, ['-e', '']);
@@ -121,7 +124,8 @@ const copyOf = (dir) => {
 };
 
 const rows = [];
-const add = (name, m, floor, target, extra = {}) => rows.push({ name, ...m, floor: floor.median, ratio: m.median / floor.median, target, ...extra });
+const add = (name, m, floor, target, extra = {}) =>
+  rows.push({ name, ...m, floor: floor.median, ratio: m.ratios?.median ?? m.median / floor.median, ratioRange: m.ratios && [m.ratios.min, m.ratios.max], target, ...extra });
 
 // 0. Floors.
 const nodeStart = measure(nodeFloor);
@@ -238,11 +242,13 @@ if (process.env.BENCH_PEERS !== '0') {
 const f = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 console.log(`\ncreate-migration bench: ${RUNS} runs each, node ${process.version}, ${os.cpus().length} cores\n`);
 console.log(`floors: node start ${f(nodeStart.median)} ms (${f(nodeStart.min)}-${f(nodeStart.max)}); node + git init/add/commit ${f(genFloor.median)} ms\n`);
-console.log('| measure | median ms | min-max ms | floor ms | ratio | target | peak MB |');
+console.log('| measure | median ms | min-max ms | floor ms | ratio (min-max) | target | peak MB |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${f(r.median)} | ${f(r.min)}-${f(r.max)} | ${f(r.floor)} | ${r.unit ? `${f(r.median)} ms ${r.unit}` : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${f(r.mb)} |`);
+  const ratio = r.unit ? `${f(r.median)} ms ${r.unit}` : `${r.ratio.toFixed(2)}×${r.ratioRange ? ` (${r.ratioRange.map((x) => x.toFixed(2)).join('-')})` : ''}`;
+  console.log(`| ${r.name} | ${f(r.median)} | ${f(r.min)}-${f(r.max)} | ${f(r.floor)} | ${ratio} | ${r.target} | ${f(r.mb)} |`);
 }
+console.log('\nratio: for subjects measured in alternation with their floor, the median of the per-pair ratios.');
 for (const p of peers) console.log(`| ${p.name} | ${f(p.median)} | ${f(p.min)}-${f(p.max)} | ${f(nodeStart.median)} | ${(p.median / nodeStart.median).toFixed(2)}× | - | - |`);
 console.log(`\nnpx download: tarball ${(packed.size / 1024).toFixed(1)} KB (${packed.entryCount} files, ${(packed.unpackedSize / 1024).toFixed(0)} KB unpacked), installs ${installed} package(s)  [targets: ≤ 1 MB, ≤ 5 packages]`);
 
