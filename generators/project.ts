@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../src/answers/resolve.js';
 import { UsageError } from '../src/errors.js';
@@ -76,7 +77,6 @@ export const projectGenerator: Generator<ProjectOptions> = {
             try {
               details.commit = await initialCommit(dir, message, files.map((f) => f.path));
             } catch (e) {
-              const { rmSync } = await import('node:fs');
               rmSync(path.join(dir, '.git'), { recursive: true, force: true });
               throw e;
             }

@@ -1,5 +1,6 @@
-import { lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { readOrNone } from './fs-quiet.js';
 
 /**
  * Reads what git keeps in plain files (where a repository's .git is, and its refs) without
@@ -10,14 +11,6 @@ import path from 'node:path';
  */
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** The git folder of `root` when root is the top of a work tree; null when it is not one; undefined when unsure. */
 export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): { gitDir: string } | null | undefined {
@@ -30,7 +23,7 @@ export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): 
   if (st.isDirectory()) gitDir = dotGit;
   else if (st.isFile()) {
     // A linked worktree or a submodule: "gitdir: <path>".
-    const m = /^gitdir: (.+?)\r?\n?$/.exec(readText(dotGit) ?? '');
+    const m = /^gitdir: (.+?)\r?\n?$/.exec(readOrNone(dotGit, 'utf8') ?? '');
     if (!m) return undefined;
     gitDir = path.resolve(root, m[1]!);
   } else return undefined;
@@ -38,7 +31,7 @@ export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): 
   if (!dir?.isDirectory() || !lstatSync(path.join(gitDir, 'HEAD'), { throwIfNoEntry: false })?.isFile()) return undefined;
   // git refuses a repository another user owns (safe.directory): let it say so.
   if (typeof process.getuid === 'function' && dir.uid !== process.getuid()) return undefined;
-  const config = readText(path.join(commonDir(gitDir), 'config')) ?? '';
+  const config = readOrNone(path.join(commonDir(gitDir), 'config'), 'utf8') ?? '';
   // A work tree set elsewhere, or a bare repository: git knows better.
   if (/^\s*(worktree|bare\s*=\s*true)/im.test(config)) return undefined;
   return { gitDir: realpathSync(gitDir) };
@@ -46,7 +39,7 @@ export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): 
 
 /** Where refs and objects live: the main repository's folder, for a linked worktree. */
 function commonDir(gitDir: string): string {
-  const common = readText(path.join(gitDir, 'commondir'))?.trim();
+  const common = readOrNone(path.join(gitDir, 'commondir'), 'utf8')?.trim();
   return common ? path.resolve(gitDir, common) : gitDir;
 }
 
@@ -57,11 +50,11 @@ function commonDir(gitDir: string): string {
  */
 export function readBranchRefs(gitDir: string, branch: string): [string, string][] | undefined {
   const common = commonDir(gitDir);
-  const config = readText(path.join(common, 'config')) ?? '';
+  const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
   if (/^\s*refstorage\s*=/im.test(config) || lstatSync(path.join(common, 'reftable'), { throwIfNoEntry: false })) return undefined;
   const found = new Map<string, string>();
   const wanted = (name: string) => name === `refs/heads/${branch}` || new RegExp(`^refs/remotes/[^/]+/${branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(name);
-  for (const line of (readText(path.join(common, 'packed-refs')) ?? '').split('\n')) {
+  for (const line of (readOrNone(path.join(common, 'packed-refs'), 'utf8') ?? '').split('\n')) {
     if (!line || line.startsWith('#') || line.startsWith('^')) continue;
     const space = line.indexOf(' ');
     const name = line.slice(space + 1).trim();
@@ -75,7 +68,7 @@ export function readBranchRefs(gitDir: string, branch: string): [string, string]
     // no remotes
   }
   for (const name of loose) {
-    const text = readText(path.join(common, name));
+    const text = readOrNone(path.join(common, name), 'utf8');
     if (text === undefined) continue;
     found.set(name, text.trim());
   }

@@ -107,16 +107,11 @@ export async function openStage(target: string): Promise<Stage> {
 }
 
 /**
- * Creates a new project folder whole or not at all: files are made in a hidden sibling folder
- * (by us, or by `make`), and only then is it renamed into place.
+ * Creates a new project folder whole or not at all: files are written in a hidden sibling
+ * folder, and only then is it renamed into place.
  */
-export async function createFresh(
-  target: string,
-  files: OutFile[],
-  /** Makes the files in the staging folder another way (git writes them from a commit). */
-  make?: (dir: string, files: OutFile[]) => Promise<void>,
-): Promise<void> {
-  await (await openStage(target)).finish(files, make);
+export async function createFresh(target: string, files: OutFile[]): Promise<void> {
+  await (await openStage(target)).finish(files);
 }
 
 /** A run killed outright (SIGKILL) leaves its hidden staging folder: remove those whose process is gone. */
