@@ -3,7 +3,6 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { readBranchRefs, readRepoAt } from './git-files.js';
-import { buildTrees, canWriteObjects, commitObject, gitObject, ObjectStore, updateBranch } from './git-objects.js';
 
 /** The branch that holds each pristine render of the template: sync's merge base. */
 export const PRISTINE_BRANCH = 'migration-template';
@@ -348,37 +347,15 @@ export async function writePristine(
   extraBlobs: Uint8Array[],
   /** The parent's files, when known: then only what changed is written (one blob per change). */
   parentFiles?: ReadonlyMap<string, Uint8Array>,
-  /** The repository's git folder and the local branch's tip: then the objects may be written without git. */
-  local?: { gitDir: string; tip: string | undefined },
 ): Promise<{ commit: string; blobs: string[] }> {
-  const now = Math.floor(Date.now() / 1000);
-  const ident = `create-migration <create-migration@localhost> ${now} +0000`;
-  if (local && canWriteObjects(local.gitDir)) {
-    const store = new ObjectStore(local.gitDir);
-    try {
-      const blobs = extraBlobs.map((b) => gitObject('blob', b));
-      const fileBlobs = new Map([...files].map(([p, data]) => [p, gitObject('blob', data)]));
-      const { root, trees } = buildTrees(new Map([...fileBlobs].map(([p, o]) => [p, o.id])));
-      const commit = commitObject(root, parent, ident, message);
-      try {
-        for (const o of [...blobs, ...fileBlobs.values(), ...trees, commit]) store.put(o);
-        updateBranch(local.gitDir, PRISTINE_BRANCH, commit.id, local.tip, ident, 'create-migration: pristine render');
-      } catch (e) {
-        store.discard();
-        throw e;
-      }
-      return { commit: commit.id, blobs: blobs.map((b) => b.id) };
-    } finally {
-      store.close();
-    }
-  }
   const parts: Buffer[] = [];
   extraBlobs.forEach((b, i) => {
     parts.push(Buffer.from(`blob\nmark :${i + 1}\n`));
     dataBlock(parts, b);
   });
   const commitMark = extraBlobs.length + 1;
-  parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter ${ident}\n`));
+  const now = Math.floor(Date.now() / 1000);
+  parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
   dataBlock(parts, Buffer.from(message));
   if (parent) parts.push(Buffer.from(`from ${parent}\n`));
   const incremental = parent !== undefined && parentFiles !== undefined;

@@ -265,10 +265,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs]);
           // On top of the base's own commit, only the files that changed need writing.
           const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
-          const written = await writePristine(root, pristine, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles, {
-            gitDir: repo.gitDir,
-            tip: localTip,
-          });
+          const written = await writePristine(root, pristine, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles);
           try {
             await recordUnmerged(
               root,
