@@ -5,7 +5,7 @@ import { resolveAnswers } from '../answers/resolve.js';
 import { UsageError } from '../errors.js';
 import { readProvidedAnswers } from '../io/answers-input.js';
 import { applyChanges } from '../io/apply.js';
-import { pristineTips, repoAt, writePristine } from '../io/git.js';
+import { pristineRefs, repoAt, writePristine } from '../io/git.js';
 import { loadFromSource, openSource } from '../io/template-source.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from '../manifest.js';
 import { bold, dim, printJson, say } from '../output.js';
@@ -66,15 +66,18 @@ export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): 
     let base = 'none yet: later syncs re-render this version from the template source';
     if (!flags.dryRun) {
       const stateDir = repo?.gitDir ?? root;
+      const tips = repo ? await pristineRefs(root, repo.gitDir) : undefined;
       await applyChanges({
         root,
         journalFile: path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal'),
         writes,
         deletes: [],
+        // A run killed after the branch moved is undone by the next sync, the branch with it.
+        pristineTip: tips ? (tips.local ?? null) : undefined,
         after: async () => {
           if (!inGit) return;
           const pristine = new Map(planned.map((f) => [f.path, f.data] as [string, Uint8Array])).set(MANIFEST_PATH, manifestData);
-          const parent = (await pristineTips(root))[0];
+          const parent = tips?.tips[0];
           const { commit } = await writePristine(root, pristine, `Template ${ref.name} ${ref.version}\n\nPristine render recorded by create-migration adopt.\n`, parent, []);
           base = `migration-template branch (${commit.slice(0, 7)})`;
         },

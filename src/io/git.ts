@@ -229,11 +229,6 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
   return out.split('\0').filter(Boolean).map((l) => l.slice(3));
 }
 
-/** Tips of the pristine branch, local first, then every remote's copy (a fresh clone has only those). */
-export async function pristineTips(dir: string): Promise<string[]> {
-  return (await pristineRefs(dir)).tips;
-}
-
 /**
  * The pristine branch's tips with one git process: every copy (local first, then remotes'),
  * and the local one on its own, if there is one (a fresh clone has only a remote copy).
