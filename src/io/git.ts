@@ -230,8 +230,9 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * The pristine branch's tips with one git process: every copy (local first, then remotes'),
- * and the local one on its own, if there is one (a fresh clone has only a remote copy).
+ * The pristine branch's tips: every copy (local first, then remotes'), and the local one on its
+ * own, if there is one (a fresh clone has only a remote copy). Read from the repository's files
+ * when `gitDir` is given and its refs are plain; else with one git process.
  */
 export async function pristineRefs(dir: string, gitDir?: string): Promise<{ tips: string[]; local?: string }> {
   const local = `refs/heads/${PRISTINE_BRANCH}`;
