@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { findForbiddenKey } from '../template/safe-keys.js';
+import { yamlProblem } from '../yaml-message.js';
 
 export interface ProvidedAnswers {
   values: Record<string, unknown>;
@@ -23,7 +24,7 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
       // YAML is loaded only for a YAML file: most runs never need it.
       raw = /\.json$/i.test(file) ? JSON.parse(text) : (await import('yaml')).parse(text, { maxAliasCount: 50 });
     } catch (e) {
-      throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${yamlProblem(e as Error)}`);
     }
     if (raw === null || raw === undefined) raw = {};
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--answers: ${file} must hold a mapping of question keys to answers.`);

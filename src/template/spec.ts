@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { conditionKeys } from './conditions.js';
 import { findForbiddenKey } from './safe-keys.js';
+import { yamlProblem } from '../yaml-message.js';
 import type { AnswerValue, Choice, Condition, FileRules, Question, QuestionType, TemplateSpec } from './types.js';
 
 const TYPES: QuestionType[] = ['slug', 'text', 'multi', 'choice', 'number', 'date'];
@@ -123,7 +124,7 @@ export function parseTemplateSpec(text: string, file = 'template.yaml'): Templat
     // A low alias budget refuses "billion laughs" documents.
     raw = parseYaml(text, { maxAliasCount: 50, prettyErrors: false });
   } catch (e) {
-    throw new UsageError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`${file}: not valid YAML: ${yamlProblem(e as Error)}`);
   }
   const bad = findForbiddenKey(raw);
   if (bad) r.fail(bad, 'this key name is not allowed');
