@@ -6,6 +6,11 @@ import { readBranchRefs, readRepoAt } from './git-files.js';
 
 /** The branch that holds each pristine render of the template: sync's merge base. */
 export const PRISTINE_BRANCH = 'migration-template';
+/**
+ * The branch a new project starts on, whatever init.defaultBranch says: the generated CI runs on
+ * pushes to `main`, so the repository has to have that branch (as create-next-app makes it).
+ */
+export const INITIAL_BRANCH = 'main';
 export const PRISTINE_TRAILER = 'Migration-Template';
 
 /** Used only when the user has no git identity configured, so a commit never fails for it. */
@@ -48,7 +53,7 @@ async function headCommit(dir: string): Promise<string> {
  * at it as the base of the first sync. A new folder goes through createRepository instead.
  */
 export async function initialCommit(dir: string, message: string, paths: string[]): Promise<string> {
-  await gitBytes(dir, ['init', '-q']);
+  await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q']);
   // The folder already held files: commit only what was generated.
   await gitBytes(dir, ['add', '--', ...paths]);
   const args = ['commit', '-q', '--no-verify', '-m', message];
@@ -77,7 +82,7 @@ export interface NewRepository {
  * user's config apply as they will to every later commit). Generate starts this while it renders.
  */
 export async function initRepository(dir: string): Promise<NewRepository> {
-  await gitBytes(dir, ['init', '-q']);
+  await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q']);
   const head = /^ref: (refs\/heads\/\S+)/.exec(readFileSync(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
   const vars = await gitText(dir, ['var', '-l']).catch(() => '');
   return { head, vars };
