@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { runCli, snapshot, tempDir } from './helpers/cli.js';
+import { ROOT, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
 
 // What a new user trips over on a first run (issue 13), each through the built CLI.
 
@@ -56,4 +56,27 @@ describe('the generated CI', () => {
     const ci = parseYaml(readFileSync(path.join(tmp, 'p/.gitlab-ci.yml'), 'utf8'));
     expect(ci['template-drift'].image).toBe('node:lts');
   });
+});
+
+describe('the published package', () => {
+  it('carries an MIT LICENSE and its metadata, and its README shows flags passed after `--`, as npm create needs', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.repository?.url).toMatch(/^git\+https:\/\/.+\.git$/);
+    expect(pkg.keywords).toEqual(expect.arrayContaining(['create', 'migration', 'kailash']));
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const example = /^npm create migration@latest (\S+) -- --yes\b/m.exec(readme);
+    expect(example, 'README shows `npm create migration@latest <dir> -- --yes`').not.toBeNull();
+
+    // npm create runs `npm exec create-migration` with what follows `--`: do exactly that from the
+    // packed tarball, and see the project made without a question.
+    const tmp = tempDir();
+    const npmEnv = testEnv({ npm_config_cache: path.join(tmp, 'cache'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' });
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', env: npmEnv }))[0];
+    expect(packed.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/cli.js']));
+    expect(readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    const r = spawnSync('npm', ['exec', '--yes', `--package=${path.join(tmp, packed.filename)}`, '--', 'create-migration', example![1]!, '--yes', '--no-git'], { cwd: tmp, encoding: 'utf8', env: npmEnv, timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(path.join(tmp, example![1]!, '.migration-template.json'))).toBe(true);
+  }, 180_000);
 });
