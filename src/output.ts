@@ -1,12 +1,40 @@
-/** Human messages go to stderr; stdout carries only --json objects (and dry-run listings/diffs). */
+/** Human messages and progress go to stderr; a command's report (what a user pipes or greps) to stdout. */
 export function say(line = ''): void {
   process.stderr.write(`${line}\n`);
+}
+
+/** One line of a command's report, on stdout. */
+export function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
 }
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-const useColor = () => process.stderr.isTTY && !process.env.NO_COLOR;
-export const bold = (s: string) => (useColor() ? `\x1b[1m${s}\x1b[22m` : s);
-export const dim = (s: string) => (useColor() ? `\x1b[2m${s}\x1b[22m` : s);
+/**
+ * Colour on a terminal, never in a pipe; FORCE_COLOR (any value but 0/false) turns it on anywhere
+ * and wins over NO_COLOR, as it does for node itself; NO_COLOR (any non-empty value) turns it off.
+ */
+export function colorOn(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR) return false;
+  return stream.isTTY === true;
+}
+
+const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] } as const;
+export type Style = keyof typeof SGR;
+export type Painter = Record<Style, (s: string) => string>;
+
+/** The styles for text written to one stream: plain where that stream gets no colour. */
+export function painter(stream: { isTTY?: boolean }): Painter {
+  const on = colorOn(stream);
+  const entries = Object.entries(SGR).map(([k, [a, b]]) => [k, (s: string) => (on ? `\x1b[${a}m${s}\x1b[${b}m` : s)]);
+  return Object.fromEntries(entries) as Painter;
+}
+
+// Styles for messages (stderr), and for reports (stdout).
+export const bold = (s: string) => painter(process.stderr).bold(s);
+export const dim = (s: string) => painter(process.stderr).dim(s);
+export const out = (): Painter => painter(process.stdout);

@@ -80,3 +80,24 @@ describe('the published package', () => {
     expect(existsSync(path.join(tmp, example![1]!, '.migration-template.json'))).toBe(true);
   }, 180_000);
 });
+
+describe("a command's report is its output", () => {
+  it('status, add and sync print their reports on stdout, so a pipe gets them', async () => {
+    const tmp = tempDir();
+    expect((await runCli(['proj', '--yes'], { cwd: tmp })).code).toBe(0);
+    const dir = path.join(tmp, 'proj');
+    const status = await runCli(['status'], { cwd: dir });
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout.split('\n').filter((l) => /Phase/.test(l)).length).toBeGreaterThanOrEqual(4);
+    expect(status.stdout).toMatch(/% complete/);
+    expect(status.stderr).toBe('');
+
+    const add = await runCli(['add', 'workflow', 'nightly_load', '--pattern', 'etl', '--source', 'csv', '--yes'], { cwd: dir });
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/added\s+src\/proj\/workflows\/nightly_load\.py/);
+
+    const check = await runCli(['sync', '--check', '--allow-dirty'], { cwd: dir });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/^\.: up to date$/m);
+  });
+});

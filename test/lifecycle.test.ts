@@ -54,8 +54,8 @@ describe('status', () => {
     expect(s.next.checklist).toBe(`docs/phases/${phases[1]}`);
 
     const human = await runCli(['status', dir], { cwd: dir });
-    expect(human.stderr).toMatch(/1\/4 phases done/);
-    expect(human.stderr).toMatch(new RegExp(`${Math.floor((100 * done) / total)}% complete`));
+    expect(human.stdout).toMatch(/1\/4 phases done/);
+    expect(human.stdout).toMatch(new RegExp(`${Math.floor((100 * done) / total)}% complete`));
   });
 
   it('--write changes only the progress lines of README.md and TASKS.md', async () => {
@@ -213,9 +213,9 @@ describe('adopt', () => {
     expect(cmp.find((c) => c.path === '.gitignore')?.state).toBe('identical');
 
     const r = await runCli(['adopt', '--template', `${template}#v1.0.0`, '--yes'], { cwd: repo });
-    expect(r.stderr).toMatch(/Adopted \. to kailash-migration 1\.0\.0: \d+ identical/);
+    expect(r.stdout).toMatch(/Adopted \. to kailash-migration 1\.0\.0: \d+ identical/);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 edited \(kept as your changes\), 1 missing/);
+    expect(r.stdout).toMatch(/1 edited \(kept as your changes\), 1 missing/);
     expect(readFileSync(path.join(repo, 'README.md'), 'utf8')).toMatch(/^# Our own title/m);
     gitIn(repo, 'add', '.migration-template.json');
     gitIn(repo, 'commit', '-qm', 'adopt');

@@ -304,8 +304,8 @@ describe('5. --conflict rej', () => {
     // The user's own file where the template adds one stays as it is; the template's is in .rej.
     expect(read(dir, 'docs/clash.md')).toBe('my own clash file\n');
     expect(read(dir, 'docs/clash.md.rej')).toBe('--- /dev/null\n+++ b/docs/clash.md (template 2.0.0)\n@@ -0,0 +1,2 @@\n+# Clash\n+template text\n');
-    expect(r.stderr).toMatch(/conflict\s+docs\/conflict\.md\s+\(1 conflicting hunk in docs\/conflict\.md\.rej\)/);
-    expect(r.stderr).toMatch(/2 file\(s\) need you/);
+    expect(r.stdout).toMatch(/conflict\s+docs\/conflict\.md\s+\(1 conflicting hunk in docs\/conflict\.md\.rej\)/);
+    expect(r.stdout).toMatch(/2 file\(s\) need you/);
     expect(porcelain(dir)).toEqual(expect.arrayContaining(['UU docs/conflict.md', 'AA docs/clash.md', '?? docs/conflict.md.rej', '?? docs/clash.md.rej']));
     // Everything else still synced.
     expect(read(dir, 'README.md')).toBe(v2['README.md']);
@@ -361,8 +361,8 @@ describe('19. --check', () => {
     let before = snapshot(dir, true);
     const behind = await sync(dir, '--check');
     expect(behind.code, behind.stderr).toBe(1);
-    expect(behind.stderr).toMatch(/behind \(1\.0\.0 -> 2\.0\.0\)/);
-    expect(behind.stdout).toBe('');
+    expect(behind.stdout).toMatch(/behind \(1\.0\.0 -> 2\.0\.0\)/);
+    expect(behind.stderr).not.toMatch(/behind/); // the report is stdout's
     expect(snapshot(dir, true)).toEqual(before);
 
     expect((await sync(dir)).code).toBe(0);
@@ -453,9 +453,9 @@ describe('22. a fresh clone of the project', () => {
     git(path.dirname(clone), 'clone', '-q', dir, clone);
     const r = await sync(clone);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/base: the migration-template branch \([0-9a-f]{7}\)/);
-    expect(r.stderr).toMatch(/merged\s+CHECKLIST\.md/);
-    expect(r.stderr).toMatch(/renamed\s+handbook\/setup\.md <- guides\/setup\.md/);
+    expect(r.stdout).toMatch(/base: the migration-template branch \([0-9a-f]{7}\)/);
+    expect(r.stdout).toMatch(/merged\s+CHECKLIST\.md/);
+    expect(r.stdout).toMatch(/renamed\s+handbook\/setup\.md <- guides\/setup\.md/);
   });
 });
 
@@ -686,7 +686,7 @@ describe('25. a failure part way rolls every file back', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/an interrupted run was rolled back first/);
     // Synced again from the version the files were rolled back to: the new pristine commit sits on t0.
-    expect(again.stderr).toMatch(/synced 1\.0\.0 -> 2\.0\.0/);
+    expect(again.stdout).toMatch(/synced 1\.0\.0 -> 2\.0\.0/);
     expect(git(dir, 'rev-parse', 'migration-template^').trim()).toBe(t0);
     expect(read(dir, 'README.md')).toBe(v2['README.md']);
     expect(exists(dir, '.git/create-migration-journal.json')).toBe(false);
@@ -700,12 +700,12 @@ describe('26. a second sync right after a committed sync', () => {
     commit(dir);
     const first = await sync(dir);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/Review with `git diff`, then commit/);
+    expect(first.stdout).toMatch(/Review with `git diff`, then commit/);
     commit(dir, 'sync');
     const before = snapshot(dir, true);
     const second = await sync(dir);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/: up to date/);
+    expect(second.stdout).toMatch(/: up to date/);
     expect(snapshot(dir, true)).toEqual(before);
   });
 });
@@ -730,10 +730,10 @@ describe('27. several projects in one call', () => {
     const bBefore = snapshot(b, true);
     const r = await runCli(['sync', 'a', 'b', 'c'], { cwd: root });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/b: .*has no \.migration-template\.json/);
-    expect(r.stderr).toMatch(/^a: synced 1\.0\.0 -> 2\.0\.0/m);
-    expect(r.stderr).toMatch(/^c: synced 1\.0\.0 -> 2\.0\.0/m);
-    expect(r.stderr).toContain('3 projects: 0 up to date, 2 synced, 1 failed.');
+    expect(r.stdout).toMatch(/b: .*has no \.migration-template\.json/);
+    expect(r.stdout).toMatch(/^a: synced 1\.0\.0 -> 2\.0\.0/m);
+    expect(r.stdout).toMatch(/^c: synced 1\.0\.0 -> 2\.0\.0/m);
+    expect(r.stdout).toContain('3 projects: 0 up to date, 2 synced, 1 failed.');
     for (const d of [a, c]) {
       expect(manifest(d).template.version).toBe('2.0.0');
       expect(read(d, 'CHECKLIST.md')).toBe(CHECKLIST_MERGED);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { addGenerators } from '../../generators/index.js';
 import { UsageError } from '../errors.js';
-import { bold, dim, printJson, say } from '../output.js';
+import { bold, dim, print, printJson, say } from '../output.js';
 import { canPrompt } from './generate.js';
 
 export interface AddFlags {
@@ -41,7 +41,7 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
   const rel = path.relative(process.cwd(), result.dir) || '.';
   for (const c of result.changes) {
     if (result.dryRun) process.stdout.write(`${c.type} ${c.path} (${c.bytes} bytes)\n`);
-    else say(`  ${c.type === 'add' ? 'added   ' : 'modified'} ${c.path}`);
+    else print(`  ${c.type === 'add' ? 'added   ' : 'modified'} ${c.path}`);
   }
   say(result.dryRun ? dim(`Dry run: nothing was written (project: ${rel}).`) : `${bold('Added')} ${kind} (project: ${rel}).`);
   return 0;

@@ -8,7 +8,7 @@ import { applyChanges } from '../io/apply.js';
 import { pristineRefs, repoAt, writePristine } from '../io/git.js';
 import { loadFromSource, openSource } from '../io/template-source.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from '../manifest.js';
-import { bold, dim, printJson, say } from '../output.js';
+import { dim, out, print, printJson, say } from '../output.js';
 import { planRender } from '../template/plan.js';
 import { VERSION } from '../version.js';
 import { canPrompt } from './generate.js';
@@ -90,9 +90,9 @@ export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): 
     }
     for (const c of comparison) {
       if (c.state === 'identical') continue;
-      say(`  ${c.state === 'edited' ? 'edited ' : flags.addMissing && !flags.dryRun ? 'added  ' : 'missing'} ${c.path}`);
+      print(`  ${c.state === 'edited' ? 'edited ' : flags.addMissing && !flags.dryRun ? 'added  ' : 'missing'} ${c.path}`);
     }
-    say(`${bold(flags.dryRun ? 'Would adopt' : 'Adopted')} ${path.relative(process.cwd(), root) || '.'} to ${ref.name} ${ref.version}: ${counts('identical')} identical, ${counts('edited')} edited (kept as your changes), ${counts('missing')} missing${flags.addMissing ? ' (added)' : ''}.`);
+    print(`${out().bold(flags.dryRun ? 'Would adopt' : 'Adopted')} ${path.relative(process.cwd(), root) || '.'} to ${ref.name} ${ref.version}: ${counts('identical')} identical, ${counts('edited')} edited (kept as your changes), ${counts('missing')} missing${flags.addMissing ? ' (added)' : ''}.`);
     if (!flags.dryRun) {
       say(dim(`  sync base: ${base}`));
       if (missing.length && !flags.addMissing) say(dim('  Missing template files stay missing; rerun adopt elsewhere or add them with --add-missing.'));

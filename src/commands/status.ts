@@ -4,7 +4,7 @@ import { readOrNone, statOrNone } from '../io/fs-quiet.js';
 import { UsageError } from '../errors.js';
 import { atomicWriteSync } from '../io/apply.js';
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
-import { bold, dim, printJson, say } from '../output.js';
+import { dim, out, print, printJson, say } from '../output.js';
 import { isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
 import { statusHtml } from '../status/html.js';
 import { updateReadme, updateTasks } from '../status/write.js';
@@ -90,12 +90,13 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
     });
     return 0;
   }
-  say(`${bold(systemName)} ${dim(`(template ${template})`)}`);
-  for (const line of table(status)) say(line);
-  say(`  ${bold(`${overall}% complete`)} (${status.done}/${status.total} items), ${status.phasesDone}/${status.phases.length} phases done`);
+  const o = out();
+  print(`${o.bold(systemName)} ${o.dim(`(template ${template})`)}`);
+  for (const line of table(status)) print(line);
+  print(`  ${o.bold(`${overall}% complete`)} (${status.done}/${status.total} items), ${status.phasesDone}/${status.phases.length} phases done`);
   if (status.current) {
-    say(`Next in ${status.current.title}:`);
-    for (const i of status.current.items.filter((x) => !x.done).slice(0, 5)) say(`  - [ ] ${i.text}`);
+    print(`Next in ${status.current.title}:`);
+    for (const i of status.current.items.filter((x) => !x.done).slice(0, 5)) print(`  - [ ] ${i.text}`);
   }
   if (written.length) say(dim(`Updated ${written.join(', ')}.`));
   return 0;

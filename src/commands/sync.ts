@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { CliError, UsageError } from '../errors.js';
-import { bold, dim, printJson, say } from '../output.js';
+import { painter, print, printJson, say } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../sync/project.js';
 
 export interface SyncFlags extends SyncOptions {
@@ -40,25 +40,31 @@ function describe(r: ProjectSyncResult, flags: SyncFlags): string {
   return `synced ${r.from} -> ${r.to}: ${parts}`;
 }
 
+/** The report is stdout's, except in a dry run: there stdout is the diff, kept appliable. */
+const reportLine = (flags: SyncFlags) => (flags.dryRun ? say : print);
+const reportStyle = (flags: SyncFlags) => painter(flags.dryRun ? process.stderr : process.stdout);
+
 function report(o: Outcome, flags: SyncFlags, many: boolean): void {
+  const line = reportLine(flags);
+  const p = reportStyle(flags);
   const name = path.relative(process.cwd(), o.dir) || '.';
   if (o.error) {
-    say(`${bold(name)}: ${o.error}`);
+    line(`${p.bold(name)}: ${o.error}`);
     return;
   }
   const r = o.result!;
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
-  say(`${bold(name)}: ${describe(r, flags)}`);
+  line(`${p.bold(name)}: ${describe(r, flags)}`);
   if (!r.behind) return;
-  say(dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
+  line(p.dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {
     const where = f.from ? `${f.path} <- ${f.from}` : f.path;
-    say(`  ${f.status.padEnd(9)} ${where}${f.note ? dim(`  (${f.note})`) : ''}`);
+    line(`  ${f.status.padEnd(9)} ${where}${f.note ? p.dim(`  (${f.note})`) : ''}`);
   }
   if (r.conflicts && !flags.check && !flags.dryRun) {
-    say(`  ${r.conflicts} file(s) need you: resolve the conflicts (git status lists them), then commit.`);
+    line(`  ${r.conflicts} file(s) need you: resolve the conflicts (git status lists them), then commit.`);
   } else if (r.written && !many && !flags.branch) {
-    say(dim('  Review with `git diff`, then commit.'));
+    line(p.dim('  Review with `git diff`, then commit.'));
   }
 }
 
@@ -95,6 +101,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     report(o, flags, targets.length > 1);
   }
   if (targets.length > 1 && !flags.json) {
+    const line = reportLine(flags);
     // One table for many projects: where each stands, at a glance.
     const rows = outcomes.map((o) => [
       path.relative(process.cwd(), o.dir) || '.',
@@ -102,13 +109,13 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
       o.error ? `failed (exit ${o.exitCode})` : o.result!.conflicts ? `${o.result!.conflicts} conflict(s)` : o.result!.behind ? (flags.check ? 'behind' : flags.dryRun ? 'would sync' : 'synced') : 'up to date',
     ]);
     const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), i ? 7 : 7));
-    say('');
-    say(`${'project'.padEnd(widths[0]!)}  ${'version'.padEnd(widths[1]!)}  result`);
-    for (const r of rows) say(`${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`);
+    line('');
+    line(`${'project'.padEnd(widths[0]!)}  ${'version'.padEnd(widths[1]!)}  result`);
+    for (const r of rows) line(`${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`);
     const failed = outcomes.filter((o) => o.error).length;
     const behind = outcomes.filter((o) => o.result?.behind).length;
     const conflicted = outcomes.filter((o) => o.result?.conflicts).length;
-    say(`${targets.length} projects: ${targets.length - behind - failed} up to date, ${behind} ${flags.check ? 'behind' : flags.dryRun ? 'to sync' : 'synced'}${conflicted ? ` (${conflicted} with conflicts)` : ''}, ${failed} failed.`);
+    line(`${targets.length} projects: ${targets.length - behind - failed} up to date, ${behind} ${flags.check ? 'behind' : flags.dryRun ? 'to sync' : 'synced'}${conflicted ? ` (${conflicted} with conflicts)` : ''}, ${failed} failed.`);
   }
   return exitCode;
 }
