@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import { printJson, say } from './output.js';
+import { firstBareArgument, nearCommand } from './typo.js';
 import { VERSION } from './version.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -99,12 +100,39 @@ function program(): Command {
 
 let exitCode = 0;
 
+/** Commands other parts of the tool add (or will): a folder named like one needs `./name` too. */
+const RESERVED_COMMANDS = ['help', 'fleet', 'template', 'assess'];
+
+/**
+ * A bare word that names a command, or is one edit away from one, is never taken as the folder
+ * of a new project: `create-migration stauts` must not start asking questions. `help [command]`
+ * shows the help it names. Returns the argv to parse.
+ */
+function guardCommandLike(cli: Command, argv: string[]): string[] {
+  const args = argv.slice(2);
+  const valueFlags = new Set(cli.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
+  const word = firstBareArgument(args, valueFlags);
+  const commands = cli.commands.map((c) => c.name());
+  if (word === undefined || commands.includes(word)) return argv;
+  if (word === 'help') {
+    const rest = args.slice(args.indexOf(word) + 1).filter((a) => !a.startsWith('-'));
+    return [...argv.slice(0, 2), ...(rest[0] && commands.includes(rest[0]) ? [rest[0]] : []), '--help'];
+  }
+  const near = nearCommand(word, [...commands, ...RESERVED_COMMANDS.filter((c) => !commands.includes(c))]);
+  if (!near) return argv;
+  const suggestion = near === 'help' ? 'create-migration --help' : `create-migration ${near}`;
+  throw new UsageError(
+    `[dir]: "${word}" ${word.toLowerCase() === near ? 'is the name of' : 'is close to'} the command ${near}: did you mean \`${suggestion}\`? To make a project in a folder of that name, write ./${word}.`,
+  );
+}
+
 /** The one error boundary: typed errors become their exit codes, everything else exits 3. */
 export async function main(argv: string[]): Promise<number> {
   exitCode = 0;
   const json = argv.includes('--json');
   try {
-    await program().parseAsync(argv);
+    const cli = program();
+    await cli.parseAsync(guardCommandLike(cli, argv));
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

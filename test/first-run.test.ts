@@ -101,3 +101,43 @@ describe("a command's report is its output", () => {
     expect(check.stdout).toMatch(/^\.: up to date$/m);
   });
 });
+
+describe('a command typed wrong is not a project', () => {
+  it('`help --yes` shows the help and creates nothing', async () => {
+    const tmp = tempDir();
+    const r = await runCli(['help', '--yes'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: create-migration');
+    expect(snapshot(tmp)).toEqual({});
+    const sub = await runCli(['help', 'sync'], { cwd: tmp });
+    expect(sub.stdout).toContain('Usage: create-migration sync');
+  });
+
+  it.each([
+    ['stauts', 'status'],
+    ['synk', 'sync'],
+    ['sync-', 'sync'],
+    ['adpot', 'adopt'],
+    ['ad', 'add'],
+    ['Status', 'status'],
+    ['fleet', 'fleet'],
+    ['templates', 'template'],
+    ['asess', 'assess'],
+  ])('"%s" exits 2 suggesting %s, and writes nothing', async (word, command) => {
+    const tmp = tempDir();
+    const r = await runCli([word, '--yes'], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`did you mean \`create-migration ${command}\`?`);
+    expect(r.stderr).toContain(`./${word}`);
+    expect(snapshot(tmp)).toEqual({});
+  });
+
+  it('./name makes the project anyway, and a name far from every command needs nothing', async () => {
+    const tmp = tempDir();
+    for (const dir of ['./sync', 'billing']) {
+      const r = await runCli([dir, '--yes', '--no-git'], { cwd: tmp });
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(path.join(tmp, dir, '.migration-template.json'))).toBe(true);
+    }
+  });
+});
