@@ -35,12 +35,17 @@ export const projectGenerator: Generator<ProjectOptions> = {
     const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
     const values = { ...(opts.answers ?? {}), ...provided.values };
     const dirArg = opts.dir ?? (typeof values.project_name === 'string' ? values.project_name : undefined);
-    const target = path.resolve(ctx.cwd, dirArg ?? DEFAULT_DIR);
-    const state = await targetState(target);
-    if (state === 'not-a-dir') throw new UsageError(`[dir]: ${target} exists and is not a folder.`);
-    if (state === 'non-empty' && !opts.force) {
-      throw new UsageError(`[dir]: ${target} is not empty. Pick a new folder, or pass --force to add the project beside what is there (no file is ever replaced).`);
-    }
+    const checkTarget = async (dir: string) => {
+      const found = await targetState(dir);
+      if (found === 'not-a-dir') throw new UsageError(`[dir]: ${dir} exists and is not a folder.`);
+      if (found === 'non-empty' && !opts.force) {
+        throw new UsageError(`[dir]: ${dir} is not empty. Pick a new folder, or pass --force to add the project beside what is there (no file is ever replaced).`);
+      }
+      return found;
+    };
+    let target = path.resolve(ctx.cwd, dirArg ?? DEFAULT_DIR);
+    // With no folder given, the project name answered at the prompt names the folder: checked then.
+    let state = dirArg === undefined ? undefined : await checkTarget(target);
     const src = await openSource(opts.template);
     try {
       const { template, ref } = await loadFromSource(src);
@@ -51,6 +56,10 @@ export const projectGenerator: Generator<ProjectOptions> = {
         useDefaults: opts.yes === true,
         ask: opts.yes ? undefined : ctx.ask,
       });
+      if (state === undefined) {
+        target = path.resolve(ctx.cwd, typeof answers.project_name === 'string' ? answers.project_name : DEFAULT_DIR);
+        state = await checkTarget(target);
+      }
       const withGit = opts.git !== false;
       // A new folder with git: its repository is made while the files render.
       const stage = !opts.dryRun && withGit && state !== 'non-empty' ? await openStage(target) : undefined;

@@ -48,6 +48,22 @@ describe('interactive prompts in a real terminal', () => {
     expect(existsSync(path.join(tmp, 'billing/src/billing/workflows/report_generation.py'))).toBe(true);
   });
 
+  it('with no folder given, the project name typed at the prompt names the folder and the package', () => {
+    const tmp = tempDir();
+    const rest = ['display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider'];
+    const { code, failedAt, transcript } = runInPty(tmp, ['--no-git'], [
+      { expect: 'Project name', send: `orders-sync${KEY.enter}` },
+      ...rest.map((e) => ({ expect: e, send: KEY.enter })),
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    expect(transcript).toContain('Created orders-sync');
+    expect(existsSync(path.join(tmp, 'legacy-migration'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(path.join(tmp, 'orders-sync/.migration-template.json'), 'utf8'));
+    expect(manifest.answers.project_name).toBe('orders-sync');
+    expect(existsSync(path.join(tmp, 'orders-sync/src/orders_sync/__init__.py'))).toBe(true);
+  });
+
   it.each([
     ['a text prompt', 'Project name'],
     ['a list prompt', 'Cutover strategy'],
