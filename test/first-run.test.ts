@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ROOT, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
+import { CLI, ROOT, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
 
 // What a new user trips over on a first run (issue 13), each through the built CLI.
 
@@ -139,5 +139,38 @@ describe('a command typed wrong is not a project', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(existsSync(path.join(tmp, dir, '.migration-template.json'))).toBe(true);
     }
+  });
+});
+
+describe('"Next:" lines can be pasted as they stand', () => {
+  const noRunner = { npm_command: '', npm_execpath: '', npm_config_user_agent: '' };
+  const nextLines = (stderr: string) => stderr.slice(stderr.indexOf('Next:')).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+
+  it("quote the folder, use the project's Python, and say npx when the tool is not on PATH", async () => {
+    const tmp = tempDir();
+    const r = await runCli(["Bad Dir's $HOME", '--yes', '--no-git', '--set', 'python_version=3.12'], { cwd: tmp, env: { ...noRunner, PATH: path.dirname(process.execPath) + ':/usr/bin:/bin' } });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = nextLines(r.stderr);
+    const cd = lines.find((l) => l.startsWith('cd '))!;
+    // The shell, given the line, lands in the folder.
+    const where = execFileSync('sh', ['-c', `${cd} && pwd -P`], { cwd: tmp, encoding: 'utf8' }).trim();
+    expect(where).toBe(path.join(realpathSync(tmp), "Bad Dir's $HOME"));
+    expect(lines.some((l) => l.startsWith('python3.12 -m venv .venv'))).toBe(true);
+    expect(readFileSync(path.join(tmp, "Bad Dir's $HOME/pyproject.toml"), 'utf8')).toMatch(/requires-python = ">=3\.12"/);
+    expect(r.stderr).toContain('`npx create-migration status`');
+  });
+
+  it('name the tool bare only when it is on PATH and was not run through npx or npm create', async () => {
+    const tmp = tempDir();
+    const bin = path.join(tmp, 'bin');
+    mkdirSync(bin);
+    // As npm installs a bin: an executable on PATH.
+    writeFileSync(path.join(bin, 'create-migration'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const PATH = `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`;
+    const installed = await runCli(['a', '--yes', '--no-git'], { cwd: tmp, env: { ...noRunner, PATH } });
+    expect(installed.stderr).toContain('`create-migration status`');
+    expect(installed.stderr).not.toContain('npx');
+    const viaNpx = await runCli(['b', '--yes', '--no-git'], { cwd: tmp, env: { ...noRunner, PATH, npm_command: 'exec', npm_config_user_agent: 'npm/11.0.0 node/v24.0.0 linux x64' } });
+    expect(viaNpx.stderr).toContain('`npx create-migration status`');
   });
 });

@@ -12,6 +12,7 @@ import { dim, out, print, printJson, say } from '../output.js';
 import { planRender } from '../template/plan.js';
 import { VERSION } from '../version.js';
 import { canPrompt } from './generate.js';
+import { selfCommand } from '../invocation.js';
 
 export interface AdoptFlags {
   template?: string;
@@ -96,7 +97,7 @@ export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): 
     if (!flags.dryRun) {
       say(dim(`  sync base: ${base}`));
       if (missing.length && !flags.addMissing) say(dim('  Missing template files stay missing; rerun adopt elsewhere or add them with --add-missing.'));
-      say(dim(`  Commit ${MANIFEST_PATH}${flags.addMissing && missing.length ? ' and the added files' : ''}; from then on \`create-migration sync\` works.`));
+      say(dim(`  Commit ${MANIFEST_PATH}${flags.addMissing && missing.length ? ' and the added files' : ''}; from then on \`${selfCommand()} sync\` works.`));
     }
     return 0;
   } finally {

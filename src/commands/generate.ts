@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { projectGenerator, type ProjectOptions } from '../../generators/project.js';
+import { pythonFor, selfCommand, shellQuote } from '../invocation.js';
 import { bold, dim, printJson, say } from '../output.js';
 
 export interface GenerateFlags {
@@ -44,10 +45,12 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
   }
   const commit = typeof result.details.commit === 'string' ? `, initial commit ${result.details.commit.slice(0, 7)}` : '';
   say(`${bold('Created')} ${rel}: ${result.changes.length} files${commit}.`);
+  const answers = (result.details.answers ?? {}) as Record<string, unknown>;
   say('Next:');
-  say(`  cd ${rel}`);
-  say('  python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"');
+  // Each line pasted as it stands works: quoted path, the Python the project asked for, npx if needed.
+  if (rel !== '.') say(`  cd ${shellQuote(rel)}`);
+  say(`  ${pythonFor(answers.python_version)} -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"`);
   say('  pytest');
-  say(dim('  Start with docs/phases/phase-1-assessment.md; `create-migration status` shows progress.'));
+  say(dim(`  Start with docs/phases/phase-1-assessment.md; \`${selfCommand()} status\` shows progress.`));
   return 0;
 }
