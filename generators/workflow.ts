@@ -2,7 +2,15 @@ import type { Generator, GeneratorResult } from '../src/generator.js';
 import { runAdd, type AddOptions, type AddSpec } from './add.js';
 import { moduleName, question, titleOf } from './names.js';
 
-const SOURCES = ['csv', 'database', 'rest_api', 'sftp', 'queue', 'spreadsheet'];
+// The labels the project's own data_sources question shows.
+const SOURCES = [
+  { value: 'csv', label: 'CSV files' },
+  { value: 'database', label: 'Database' },
+  { value: 'rest_api', label: 'REST APIs' },
+  { value: 'sftp', label: 'SFTP drops' },
+  { value: 'queue', label: 'Message queue' },
+  { value: 'spreadsheet', label: 'Spreadsheets' },
+];
 
 export const workflowSpec: AddSpec = {
   name: 'workflow',
@@ -16,7 +24,7 @@ export const workflowSpec: AddSpec = {
         { value: 'reporting', label: 'Report generation' },
       ],
     }),
-    question('sources', 'multi', 'Data sources it reads', { choices: SOURCES.map((v) => ({ value: v, label: v })), default: ['csv'], min: 1 }),
+    question('sources', 'multi', 'Data sources it reads', { choices: SOURCES, default: ['csv'], min: 1 }),
   ],
   folder: (a) => `workflow/${String(a.pattern)}`,
   derive(a, project) {

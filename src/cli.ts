@@ -6,6 +6,34 @@ import { VERSION } from './version.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
+/** How a user gives one answer on the command line: each command says, for its own flags. */
+interface FlagNaming {
+  /** The answer as the user knows it: the key for --set, the flag or argument otherwise. */
+  label(key: string): string;
+  usage(key: string): string;
+}
+const setFlag: FlagNaming = { label: (k) => k, usage: (k) => `--set ${k}=<value>` };
+const ADD_FLAGS: Record<string, [string, string]> = {
+  name: ['<name>', '<name> (after the generator)'],
+  pattern: ['--pattern', '--pattern <pattern>'],
+  sources: ['--source', '--source <source>'],
+  title: ['--title', '--title <title>'],
+};
+const addFlag: FlagNaming = { label: (k) => ADD_FLAGS[k]?.[0] ?? k, usage: (k) => ADD_FLAGS[k]?.[1] ?? setFlag.usage(k) };
+
+/** Missing answers, named as this command's flags: the core knows keys, not flags. */
+async function namingFlags(naming: FlagNaming, run: () => Promise<number>): Promise<number> {
+  const { MissingAnswersError } = await import('./answers/resolve.js');
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof MissingAnswersError)) throw e;
+    throw new UsageError(
+      `Missing answers for: ${e.keys.map(naming.label).join(', ')}. There is no terminal to ask on, so give them with ${e.keys.map(naming.usage).join(' ')} (or all at once with --answers FILE), or pass --yes to take the defaults.`,
+    );
+  }
+}
+
 function program(): Command {
   const cli = new Command('create-migration')
     .description('Generate a Kailash SDK migration project, and keep it in step with its template.')
@@ -27,7 +55,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dir, flags) => {
       const { generateCommand } = await import('./commands/generate.js');
-      exitCode = await generateCommand(dir, flags);
+      exitCode = await namingFlags(setFlag, () => generateCommand(dir, flags));
     });
 
   cli
@@ -76,7 +104,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (kind, name, flags) => {
       const { addCommand } = await import('./commands/add.js');
-      exitCode = await addCommand(kind, name, flags);
+      exitCode = await namingFlags(addFlag, () => addCommand(kind, name, flags));
     });
 
   cli
@@ -92,7 +120,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dir, flags) => {
       const { adoptCommand } = await import('./commands/adopt.js');
-      exitCode = await adoptCommand(dir, flags);
+      exitCode = await namingFlags(setFlag, () => adoptCommand(dir, flags));
     });
 
   return cli;

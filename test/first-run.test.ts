@@ -174,3 +174,17 @@ describe('"Next:" lines can be pasted as they stand', () => {
     expect(viaNpx.stderr).toContain('`npx create-migration status`');
   });
 });
+
+describe('missing answers without a terminal', () => {
+  it("are named as the command's own flags", async () => {
+    const tmp = tempDir();
+    const gen = await runCli(['p', '--set', 'system_name=Billing'], { cwd: tmp });
+    expect(gen.code).toBe(2);
+    expect(gen.stderr).toMatch(/give them with --set project_name=<value> --set description=<value> /);
+    expect((await runCli(['p', '--yes', '--no-git'], { cwd: tmp })).code).toBe(0);
+    const add = await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl'], { cwd: path.join(tmp, 'p') });
+    expect(add.code).toBe(2);
+    expect(add.stderr).toMatch(/Missing answers for: --source\. .*--source <source>/);
+    expect(add.stderr).not.toMatch(/--set/);
+  });
+});

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshot, tempDir } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, snapshot, tempDir, testEnv } from './helpers/cli.js';
 import { KEY, runInPty } from './helpers/pty.js';
 
 describe('interactive prompts in a real terminal', () => {
@@ -62,6 +63,33 @@ describe('interactive prompts in a real terminal', () => {
     const manifest = JSON.parse(readFileSync(path.join(tmp, 'orders-sync/.migration-template.json'), 'utf8'));
     expect(manifest.answers.project_name).toBe('orders-sync');
     expect(existsSync(path.join(tmp, 'orders-sync/src/orders_sync/__init__.py'))).toBe(true);
+  });
+
+  it('a refused answer is explained with the labels on screen, not internal keys and values', () => {
+    const tmp = tempDir();
+    const { failedAt, transcript } = runInPty(tmp, ['proj'], [
+      ...['Project name', 'display name', 'description', 'accountable'].map((e) => ({ expect: e, send: KEY.enter })),
+      // legacy_stack needs at least one: untick the pre-ticked first item and submit.
+      { expect: 'consist of', send: `${KEY.space}${KEY.enter}` },
+      { expect: 'at least 1', send: KEY.ctrlC },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    const message = transcript.split('\n').find((l) => l.includes('at least 1'))!;
+    expect(message).toContain('Cron jobs and shell scripts');
+    expect(message).not.toMatch(/legacy_stack|cron_shell|point_to_point/);
+  });
+
+  it('add workflow offers its data sources by their labels', () => {
+    const tmp = tempDir();
+    expect(spawnSync(process.execPath, [CLI, 'proj', '--yes', '--no-git'], { cwd: tmp, env: testEnv() }).status).toBe(0);
+    const { failedAt, transcript } = runInPty(path.join(tmp, 'proj'), ['add', 'workflow'], [
+      { expect: 'Workflow name', send: `nightly_load${KEY.enter}` },
+      { expect: 'Pattern', send: KEY.enter },
+      { expect: 'Data sources it reads', send: KEY.ctrlC },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    for (const label of ['CSV files', 'REST APIs', 'SFTP drops']) expect(transcript).toContain(label);
+    expect(transcript).not.toMatch(/\brest_api\b/);
   });
 
   it.each([

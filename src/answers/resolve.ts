@@ -3,6 +3,16 @@ import { evaluate } from '../template/conditions.js';
 import type { Answers, AnswerValue, Question, TemplateSpec } from '../template/types.js';
 import { checkAnswer } from './validate.js';
 
+/**
+ * Answers nobody gave, with no terminal to ask them on. The command layer, which knows its flags,
+ * says how to give them (see cli.ts); this message only names the keys.
+ */
+export class MissingAnswersError extends UsageError {
+  constructor(readonly keys: string[]) {
+    super(`Missing answers for: ${keys.join(', ')}. There is no terminal to ask on.`);
+  }
+}
+
 export type Asker = (question: Question, defaultValue: AnswerValue | undefined) => Promise<AnswerValue>;
 
 export interface ResolveOptions {
@@ -80,10 +90,6 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
     if (!checked.ok) throw new UsageError(`${q.key} (${origin}): ${checked.error}.`);
     answers[q.key] = checked.value;
   }
-  if (missing.length) {
-    throw new UsageError(
-      `Missing answers for: ${missing.join(', ')}. There is no terminal to ask on, so give them with --answers FILE or --set key=value, or pass --yes to take the defaults.`,
-    );
-  }
+  if (missing.length) throw new MissingAnswersError(missing);
   return answers;
 }

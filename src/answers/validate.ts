@@ -43,8 +43,10 @@ function listOf(v: unknown): string[] | undefined {
  * Validates one answer and brings it to its canonical form (a `--set` string "a,b" becomes a list,
  * "42" becomes 42). The error text completes a sentence that starts with the key.
  */
-export function checkAnswer(q: Question, raw: unknown): Checked {
+export function checkAnswer(q: Question, raw: unknown, shown: { labels?: boolean } = {}): Checked {
   const values = q.choices?.map((c) => c.value) ?? [];
+  // On a prompt the person saw the choices' labels, so a message names those; elsewhere, the values typed.
+  const names = (shown.labels ? q.choices?.map((c) => c.label) : values)?.join(', ') ?? '';
   switch (q.type) {
     case 'slug': {
       if (typeof raw !== 'string') return fail('must be a string');
@@ -61,16 +63,16 @@ export function checkAnswer(q: Question, raw: unknown): Checked {
       return typeof raw === 'string' ? checkDate(raw) : fail('must be a date string YYYY-MM-DD');
     case 'choice': {
       const v = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof v !== 'string' || !values.includes(v)) return fail(`"${String(raw)}" is not one of ${values.join(', ')}`);
+      if (typeof v !== 'string' || !values.includes(v)) return fail(`"${String(raw)}" is not one of ${names}`);
       return { ok: true, value: v };
     }
     case 'multi': {
       const list = listOf(raw);
-      if (!list) return fail(`must be a list of ${values.join(', ')}`);
+      if (!list) return fail(`must be a list of ${names}`);
       const unknown = list.filter((x) => !values.includes(x));
-      if (unknown.length) return fail(`"${unknown.join(', ')}" is not one of ${values.join(', ')}`);
+      if (unknown.length) return fail(`"${unknown.join(', ')}" is not one of ${names}`);
       const uniq = values.filter((x) => list.includes(x)); // canonical order: the template's
-      if (q.min !== undefined && uniq.length < q.min) return fail(`needs at least ${q.min} of ${values.join(', ')}`);
+      if (q.min !== undefined && uniq.length < q.min) return fail(`needs at least ${q.min} of ${names}`);
       return { ok: true, value: uniq };
     }
     case 'number': {

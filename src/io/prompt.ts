@@ -7,9 +7,11 @@ import type { AnswerValue, Question } from '../template/types.js';
 // Prompts draw on stderr so that stdout stays clean for --json and for pipes.
 const context = { output: process.stderr };
 
+// The message shows under the question itself: it speaks of the answer and the labels on screen,
+// not of the answer's key.
 const validator = (q: Question) => (v: unknown) => {
-  const r = checkAnswer(q, v);
-  return r.ok ? true : `${q.key} ${r.error}`;
+  const r = checkAnswer(q, v, { labels: true });
+  return r.ok ? true : `This answer ${r.error}.`;
 };
 
 async function askOne(q: Question, def: AnswerValue | undefined): Promise<AnswerValue> {
