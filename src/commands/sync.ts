@@ -30,14 +30,27 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return out;
 }
 
+/**
+ * Where a project goes from and to. A tag that says another version than its template.yaml
+ * (v1.1.0 declaring 1.0.0) is named with both; two equal numbers never stand either side of an arrow.
+ */
+export function versionChange(r: Pick<ProjectSyncResult, 'from' | 'to' | 'fromRef' | 'toRef'>): string {
+  const label = (version: string, ref: string | undefined) =>
+    ref && ref !== version && ref !== `v${version}` && ref !== 'HEAD' ? `${/^v?\d/.test(ref) ? 'tag' : 'ref'} ${ref} declaring ${version}` : version;
+  const from = label(r.from, r.fromRef);
+  const to = label(r.to, r.toRef);
+  if (from !== to) return `${from} -> ${to}`;
+  return r.fromRef !== r.toRef && r.toRef ? `${from}, from ${r.fromRef ?? 'its first source'} to ${r.toRef}` : `${from}, with newer template commits or changed answers`;
+}
+
 function describe(r: ProjectSyncResult, flags: SyncFlags): string {
   if (!r.behind) return 'up to date';
   const counts = new Map<string, number>();
   for (const o of r.outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
   const parts = [...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'manifest only';
-  if (flags.check) return `behind (${r.from} -> ${r.to}): ${parts}`;
-  if (flags.dryRun) return `would sync ${r.from} -> ${r.to}: ${parts}`;
-  return `synced ${r.from} -> ${r.to}: ${parts}`;
+  if (flags.check) return `behind (${versionChange(r)}): ${parts}`;
+  if (flags.dryRun) return `would sync ${versionChange(r)}: ${parts}`;
+  return `synced ${versionChange(r)}: ${parts}`;
 }
 
 /** The report is stdout's, except in a dry run: there stdout is the diff, kept appliable. */
@@ -105,7 +118,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     // One table for many projects: where each stands, at a glance.
     const rows = outcomes.map((o) => [
       path.relative(process.cwd(), o.dir) || '.',
-      o.result ? `${o.result.from} -> ${o.result.to}` : '-',
+      o.result ? (o.result.behind ? versionChange(o.result) : o.result.to) : '-',
       o.error ? `failed (exit ${o.exitCode})` : o.result!.conflicts ? `${o.result!.conflicts} conflict(s)` : o.result!.behind ? (flags.check ? 'behind' : flags.dryRun ? 'would sync' : 'synced') : 'up to date',
     ]);
     const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), i ? 7 : 7));

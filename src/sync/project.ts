@@ -45,6 +45,9 @@ export interface ProjectSyncResult {
   dir: string;
   from: string;
   to: string;
+  /** The git refs (tags) behind those versions, when the source is a repository. */
+  fromRef?: string;
+  toRef?: string;
   base: BaseKind | 'not needed';
   baseDetail?: string;
   outcomes: FileOutcome[];
@@ -191,7 +194,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         dirName: path.basename(root),
         useDefaults: true,
       });
-      const result: ProjectSyncResult = { dir: root, from, to, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
+      const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
         await refuseDirty();
