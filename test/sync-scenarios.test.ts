@@ -930,6 +930,8 @@ describe('30. --json for one project', () => {
           from: '1.0.0',
           to: '2.0.0',
           base: 'pristine-branch',
+          fromRef: 'v1.0.0',
+          toRef: 'v2.0.0',
           baseDetail: git(dir, 'rev-parse', '--short=7', 'migration-template^').trim(),
           outcomes: expect.any(Array),
           conflicts: 0,
