@@ -1,8 +1,9 @@
-import { cpSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from './helpers/cli.js';
-import { edit, gitIn } from './helpers/git.js';
+import { CLI, ROOT, runCli, tempDir, testEnv } from './helpers/cli.js';
+import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 /** A template repository whose v1.1.0 tag forgot to bump template.yaml (it still says 1.0.0). */
 function forgetfulTemplate(dir: string): string {
@@ -30,5 +31,52 @@ describe('sync --check names versions so that a person can tell them apart', () 
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^a: behind \(1\.0\.0 -> tag v1\.1\.0 declaring 1\.0\.0\)/m);
     expect(r.stdout + r.stderr).not.toMatch(/(\d+\.\d+\.\d+) -> \1(?![\d.])/);
+  });
+});
+
+const hasScript = spawnSync('which', ['script']).status === 0;
+
+/** Runs the built CLI on a real terminal (util-linux `script`), returning the raw bytes it drew. */
+function onTerminal(cwd: string, args: string[], env: Record<string, string> = {}): string {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd, env: testEnv({ NO_COLOR: '', ...env }), encoding: 'utf8', timeout: 60_000 });
+  return r.stdout;
+}
+
+describe('colour and order of what sync shows', () => {
+  async function behindProject(): Promise<string> {
+    const tpl = builtinTemplateRepo(tempDir('cm-tpl-'), (repo) => edit(path.join(repo, 'files/docs/kailash-mapping.md'), (t) => `${t}\nTemplate 1.1.0 note on mapping.\n`));
+    const root = tempDir();
+    const g = await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: root });
+    expect(g.code, g.stderr).toBe(0);
+    return path.join(root, 'proj');
+  }
+
+  it.skipIf(!hasScript)('a dry run on a terminal colours its diff, and shows the manifest last', async () => {
+    const dir = await behindProject();
+    const raw = onTerminal(dir, ['sync', '--dry-run']);
+    expect(raw).toMatch(/\x1b\[32m\+Template 1\.1\.0 note on mapping\./);
+    expect(raw).toMatch(/\x1b\[31m-\s*"version": "1\.0\.0"/);
+    const plain = raw.replace(/\x1b\[[0-9;]*m/g, '');
+    const headers = [...plain.matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1]);
+    expect(headers).toContain('docs/kailash-mapping.md');
+    expect(headers.indexOf('.migration-template.json')).toBe(headers.length - 1);
+    expect(headers.at(-1)).toBe('.migration-template.json');
+    expect(onTerminal(dir, ['sync', '--dry-run'], { NO_COLOR: '1' })).not.toMatch(/\x1b\[3[12]m/);
+  });
+
+  it('piped, the same diff has no colour and still applies; FORCE_COLOR colours a pipe too', async () => {
+    const dir = await behindProject();
+    const r = await runCli(['sync', '--dry-run'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('\x1b[');
+    expect(r.stdout.indexOf('+++ b/docs/kailash-mapping.md')).toBeLessThan(r.stdout.indexOf('+++ b/.migration-template.json'));
+    writeFileSync(path.join(dir, '..', 'dry.patch'), r.stdout);
+    expect(spawnSync('git', ['apply', '--check', '../dry.patch'], { cwd: dir }).status).toBe(0);
+
+    const forced = await runCli(['status'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(forced.stdout).toContain('\x1b[1m');
+    const off = await runCli(['status'], { cwd: dir, env: { FORCE_COLOR: '0', NO_COLOR: '' } });
+    expect(off.stdout).not.toContain('\x1b[');
   });
 });

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { CliError, UsageError } from '../errors.js';
+import { showDiff } from '../diff-view.js';
+import { MANIFEST_PATH } from '../manifest.js';
 import { painter, print, printJson, say } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../sync/project.js';
 
@@ -110,7 +112,8 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   }
   for (const o of outcomes) {
     if (flags.json) continue;
-    if (o.result?.diff) process.stdout.write(o.result.diff);
+    // The files people edit first; the manifest's hash lines, bookkeeping, last.
+    if (o.result?.diff) process.stdout.write(showDiff(o.result.diff, [MANIFEST_PATH], painter(process.stdout)));
     report(o, flags, targets.length > 1);
   }
   if (targets.length > 1 && !flags.json) {
