@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli, tempDir, testEnv } from './helpers/cli.js';
@@ -78,5 +78,45 @@ describe('colour and order of what sync shows', () => {
     expect(forced.stdout).toContain('\x1b[1m');
     const off = await runCli(['status'], { cwd: dir, env: { FORCE_COLOR: '0', NO_COLOR: '' } });
     expect(off.stdout).not.toContain('\x1b[');
+  });
+});
+
+describe('sync over many projects', () => {
+  async function fleet(): Promise<string> {
+    const tpl = builtinTemplateRepo(tempDir('cm-tpl-'), (repo) => edit(path.join(repo, 'files/docs/kailash-mapping.md'), (t) => `${t}\nTemplate 1.1.0 note on mapping.\n`));
+    const root = tempDir();
+    for (const name of ['alpha', 'bravo', 'charlie', 'delta']) {
+      const g = await runCli([name, '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: root });
+      expect(g.code, g.stderr).toBe(0);
+    }
+    // charlie's team wrote where the template writes: a conflict. delta is not a project at all.
+    edit(path.join(root, 'charlie/docs/kailash-mapping.md'), (t) => `${t}\nOur own closing note.\n`);
+    gitIn(path.join(root, 'charlie'), 'commit', '-qam', 'our note');
+    rmSync(path.join(root, 'delta/.migration-template.json'));
+    gitIn(path.join(root, 'delta'), 'commit', '-qam', 'unlinked');
+    return root;
+  }
+  const projects = ['alpha', 'bravo', 'charlie', 'delta'];
+
+  it('sums up the ones that need a person first, failures then conflicts, each with why', async () => {
+    const root = await fleet();
+    const r = await runCli(['sync', ...projects], { cwd: root });
+    expect(r.code).toBe(2);
+    const table = r.stdout.slice(r.stdout.lastIndexOf('\nproject '));
+    const rows = table.split('\n').filter((l) => /^(alpha|bravo|charlie|delta)\s/.test(l));
+    expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(['delta', 'charlie', 'alpha', 'bravo']);
+    expect(rows[0]).toMatch(/failed \(exit 2\)\s+.*has no \.migration-template\.json/);
+    expect(rows[1]).toMatch(/1 conflict\(s\)\s+resolve docs\/kailash-mapping\.md/);
+    expect(rows[2]).toMatch(/1\.0\.0 -> 1\.1\.0\s+synced/);
+    // Piped, there is no progress drawn on stderr.
+    expect(r.stderr).not.toMatch(/syncing \[|\d\/4/);
+  });
+
+  it.skipIf(!hasScript)('shows a bar and a count on a terminal while it works', async () => {
+    const root = await fleet();
+    const raw = onTerminal(root, ['sync', '--check', ...projects]);
+    for (let n = 0; n <= 4; n++) expect(raw).toMatch(new RegExp(`checking \\[[#-]+\\] ${n}/4`));
+    // The line is cleared before the report: no bar is left inside it.
+    expect(raw).toMatch(/\r\x1b\[K/);
   });
 });

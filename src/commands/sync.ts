@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import { showDiff } from '../diff-view.js';
+import { startProgress } from '../progress.js';
+import { summaryRows } from '../sync-summary.js';
 import { MANIFEST_PATH } from '../manifest.js';
 import { painter, print, printJson, say } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../sync/project.js';
@@ -90,6 +92,8 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   if (flags.check && flags.dryRun) throw new UsageError('--check and --dry-run: give one of them.');
   const targets = dirs.length ? dirs : ['.'];
   if (flags.branch && targets.length > 1) throw new UsageError('--branch: give one project at a time.');
+  // Many projects take a while: a bar and a count on stderr (on a terminal only).
+  const progress = startProgress(flags.check ? 'checking' : 'syncing', targets.length);
   const outcomes = await mapLimited(targets, 4, async (dir): Promise<Outcome> => {
     try {
       const result = await syncProject(dir, flags);
@@ -98,8 +102,10 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
       if (targets.length === 1) throw e;
       const code = e instanceof CliError ? e.exitCode : 3;
       return { dir: path.resolve(dir), error: (e as Error).message, exitCode: code };
+    } finally {
+      progress.step(dir);
     }
-  });
+  }).finally(() => progress.done());
   const exitCode = Math.max(...outcomes.map((o) => o.exitCode));
   if (flags.json) {
     printJson({
@@ -118,16 +124,22 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   }
   if (targets.length > 1 && !flags.json) {
     const line = reportLine(flags);
-    // One table for many projects: where each stands, at a glance.
-    const rows = outcomes.map((o) => [
-      path.relative(process.cwd(), o.dir) || '.',
-      o.result ? (o.result.behind ? versionChange(o.result) : o.result.to) : '-',
-      o.error ? `failed (exit ${o.exitCode})` : o.result!.conflicts ? `${o.result!.conflicts} conflict(s)` : o.result!.behind ? (flags.check ? 'behind' : flags.dryRun ? 'would sync' : 'synced') : 'up to date',
-    ]);
-    const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), i ? 7 : 7));
+    // One table for many projects: those that need a person first, with why.
+    const rows = summaryRows(
+      outcomes.map((o) => ({
+        name: path.relative(process.cwd(), o.dir) || '.',
+        error: o.error,
+        exitCode: o.exitCode,
+        version: o.result ? (o.result.behind ? versionChange(o.result) : o.result.to) : '-',
+        behind: o.result?.behind === true,
+        conflictPaths: o.result?.conflicts ? o.result.outcomes.filter((f) => f.status === 'conflict').map((f) => f.path) : [],
+      })),
+      flags.check ? 'behind' : flags.dryRun ? 'would sync' : 'synced',
+    );
+    const widths = [Math.max(7, ...rows.map((r) => r.name.length)), Math.max(7, ...rows.map((r) => r.version.length)), Math.max(6, ...rows.map((r) => r.result.length))];
     line('');
-    line(`${'project'.padEnd(widths[0]!)}  ${'version'.padEnd(widths[1]!)}  result`);
-    for (const r of rows) line(`${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`);
+    line(`${'project'.padEnd(widths[0]!)}  ${'version'.padEnd(widths[1]!)}  ${'result'.padEnd(widths[2]!)}  why`.trimEnd());
+    for (const r of rows) line(`${r.name.padEnd(widths[0]!)}  ${r.version.padEnd(widths[1]!)}  ${r.result.padEnd(widths[2]!)}  ${r.why}`.trimEnd());
     const failed = outcomes.filter((o) => o.error).length;
     const behind = outcomes.filter((o) => o.result?.behind).length;
     const conflicted = outcomes.filter((o) => o.result?.conflicts).length;
