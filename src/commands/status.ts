@@ -6,7 +6,16 @@ import { atomicWriteSync } from '../io/apply.js';
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
 import { dim, out, print, printJson, say } from '../output.js';
 import { isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
-import { statusHtml } from '../status/html.js';
+import { daysLeft, statusHtml } from '../status/html.js';
+
+/** Local time as a person reads it, with the offset from UTC and the zone's name: 2026-12-01 10:17 UTC+01:00 (Europe/Paris). */
+export function localStamp(d: Date, zone = Intl.DateTimeFormat().resolvedOptions().timeZone): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const sign = off < 0 ? '-' : '+';
+  const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${stamp} UTC${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}${zone ? ` (${zone})` : ''}`;
+}
 import { updateReadme, updateTasks } from '../status/write.js';
 
 export interface StatusFlags {
@@ -69,9 +78,16 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   }
   const systemName = typeof manifest?.answers.system_name === 'string' ? manifest.answers.system_name : path.basename(root);
   const template = manifest ? `${manifest.template.name} ${manifest.template.version}` : 'unknown';
+  const answers = manifest?.answers ?? {};
+  const owner = typeof answers.owner === 'string' && answers.owner.trim() ? answers.owner : undefined;
+  const targetDate = typeof answers.target_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(answers.target_date) ? answers.target_date : undefined;
+  const now = new Date();
+  const today = localStamp(now).slice(0, 10);
   if (flags.html) {
-    const html = statusHtml(status, { systemName, template, generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') });
-    writeFileSync(path.resolve(flags.html), html);
+    const page = path.resolve(flags.html);
+    const linkBase = path.relative(path.dirname(page), root).split(path.sep).join('/');
+    const html = statusHtml(status, { systemName, template, generatedAt: localStamp(now), owner, targetDate, today, linkBase });
+    writeFileSync(page, html);
     written.push(flags.html);
   }
   const overall = percent(status.done, status.total);
@@ -92,8 +108,16 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   }
   const o = out();
   print(`${o.bold(systemName)} ${o.dim(`(template ${template})`)}`);
+  const left = targetDate ? daysLeft(targetDate, today) : undefined;
+  const plan = [owner ? `owner ${owner}` : '', targetDate ? `cutover by ${targetDate}${left ? ` (${left})` : ''}` : ''].filter(Boolean);
+  if (plan.length) print(`  ${plan.join(' · ')}`);
   for (const line of table(status)) print(line);
-  print(`  ${o.bold(`${overall}% complete`)} (${status.done}/${status.total} items), ${status.phasesDone}/${status.phases.length} phases done`);
+  const gates = status.checklists.filter((c) => !status.phases.includes(c));
+  const scope = status.phases.length ? `items in the ${status.phases.length} phases` : 'items';
+  print(`  ${o.bold(`${overall}% complete`)} (${status.done}/${status.total} ${scope}), ${status.phasesDone}/${status.phases.length} phases done`);
+  if (status.phases.length && gates.length) {
+    print(o.dim(`  Not in that count: ${gates.map((g) => g.title).join(', ')}: ${gates.reduce((n, c) => n + c.done, 0)}/${gates.reduce((n, c) => n + c.total, 0)} items.`));
+  }
   if (status.current) {
     print(`Next in ${status.current.title}:`);
     for (const i of status.current.items.filter((x) => !x.done).slice(0, 5)) print(`  - [ ] ${i.text}`);

@@ -55,10 +55,21 @@ export const percent = (done: number, total: number) => (total === 0 ? 0 : Math.
 export const isDone = (c: ChecklistStats) => c.total > 0 && c.done === c.total;
 export const stateWord = (c: ChecklistStats) => (isDone(c) ? 'Done' : c.done === 0 ? 'Not started' : 'In progress');
 
-/** Phases first, in order, then the other checklists by path. */
+/**
+ * Where a checklist stands in the migration: pre-migration gates before phase 1, the phases in
+ * order, checklists added by the team after them, post-migration last.
+ */
+function stage(c: ChecklistStats): number {
+  const name = c.path.slice(c.path.lastIndexOf('/') + 1);
+  if (/^pre[-_]/i.test(name)) return 0;
+  if (c.phase !== undefined) return c.phase;
+  return /^post[-_]/i.test(name) ? 1000 : 500;
+}
+
+/** In the order the work is done (see stage), then by path. */
 export function projectStatus(files: ReadonlyMap<string, string>): ProjectStatus {
   const checklists = [...files].map(([p, t]) => parseChecklist(p, t));
-  checklists.sort((a, b) => (a.phase ?? 99) - (b.phase ?? 99) || (a.path < b.path ? -1 : 1));
+  checklists.sort((a, b) => stage(a) - stage(b) || (a.path < b.path ? -1 : 1));
   const phases = checklists.filter((c) => c.phase !== undefined);
   // Overall progress is the phases' (the other checklists are gates, shown on their own rows);
   // a template without phase checklists counts every checklist.
