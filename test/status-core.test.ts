@@ -17,12 +17,13 @@ const files = new Map([
 describe('status counting', () => {
   it('counts boxes per checklist, ignoring code fences, and finds the current phase', () => {
     const s = projectStatus(files);
+    // In the order the work is done: the pre-migration gate before phase 1.
     expect(s.checklists.map((c) => [c.title, c.done, c.total])).toEqual([
+      ['Pre-Migration Checklist', 1, 2],
       ['Phase 1: Assessment & Planning', 2, 2],
       ['Phase 2: Infrastructure Preparation', 1, 3],
       ['Phase 3: Implementation & Testing', 0, 1],
       ['Phase 4: Deployment & Cutover', 0, 1],
-      ['Pre-Migration Checklist', 1, 2],
     ]);
     expect([s.done, s.total, s.phasesDone]).toEqual([3, 7, 1]); // overall counts the phases
     expect(s.current?.phase).toBe(2);
