@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../src/answers/resolve.js';
+import { isPastDate, localToday } from '../src/answers/validate.js';
 import { UsageError } from '../src/errors.js';
 import type { Generator } from '../src/generator.js';
 import { readProvidedAnswers } from '../src/io/answers-input.js';
@@ -73,6 +74,10 @@ export const projectGenerator: Generator<ProjectOptions> = {
         const files = [...planned, { path: MANIFEST_PATH, data: new TextEncoder().encode(serializeManifest(manifest)) }];
         const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
         const details: Record<string, unknown> = { template: ref, answers };
+        // A deadline already gone (from --set, a file or a default): taken, and reported.
+        const today = localToday();
+        const pastDates = template.spec.questions.filter((q) => q.type === 'date' && typeof answers[q.key] === 'string' && isPastDate(answers[q.key] as string, today)).map((q) => q.key);
+        if (pastDates.length) details.pastDates = pastDates;
         if (!opts.dryRun) {
           const message = `Generate migration project from ${ref.name} ${ref.version}\n\nMigration-Template: ${ref.name}@${ref.version}`;
           // Beside files already in a folder (--force): commit only what was generated, and not

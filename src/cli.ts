@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from './errors.js';
-import { printJson, say } from './output.js';
+import { printJson, say, tolerateClosedStdout } from './output.js';
 import { firstBareArgument, nearCommand } from './typo.js';
 import { VERSION } from './version.js';
 
@@ -157,6 +157,7 @@ function guardCommandLike(cli: Command, argv: string[]): string[] {
 /** The one error boundary: typed errors become their exit codes, everything else exits 3. */
 export async function main(argv: string[]): Promise<number> {
   exitCode = 0;
+  tolerateClosedStdout();
   const json = argv.includes('--json');
   try {
     const cli = program();

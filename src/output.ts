@@ -3,6 +3,17 @@ export function say(line = ''): void {
   process.stderr.write(`${line}\n`);
 }
 
+/**
+ * A reader that stops early (`status | head -3`) closes the pipe: the rest of the report has
+ * nowhere to go, and the command still finishes what it was doing (a sync mid-write must not die).
+ */
+export function tolerateClosedStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 /** One line of a command's report, on stdout. */
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);

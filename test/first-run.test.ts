@@ -188,3 +188,27 @@ describe('missing answers without a terminal', () => {
     expect(add.stderr).not.toMatch(/--set/);
   });
 });
+
+describe('a cutover date already past, given by flag', () => {
+  it('is taken, with a warning that says how to change it', async () => {
+    const tmp = tempDir();
+    const r = await runCli(['p', '--yes', '--no-git', '--set', 'target_date=2020-01-01'], { cwd: tmp });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Warning: target_date 2020-01-01 is in the past; .*sync --set target_date=YYYY-MM-DD/);
+    const ok = await runCli(['q', '--yes', '--no-git', '--set', 'target_date=2099-01-01'], { cwd: tmp });
+    expect(ok.stderr).not.toMatch(/Warning/);
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('closes the pipe without a crash: status | head -1, status | true', async () => {
+    const tmp = tempDir();
+    expect((await runCli(['p', '--yes', '--no-git'], { cwd: tmp })).code).toBe(0);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" status | head -1`], { cwd: path.join(tmp, 'p'), env: testEnv(), encoding: 'utf8' });
+    expect(r.stdout.trim()).not.toBe('');
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+    // A reader gone before the first line is written.
+    const gone = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" status | true; echo "exit $?"`], { cwd: path.join(tmp, 'p'), env: testEnv(), encoding: 'utf8' });
+    expect(gone.stderr).toBe('');
+  });
+});

@@ -92,6 +92,33 @@ describe('interactive prompts in a real terminal', () => {
     expect(transcript).not.toMatch(/\brest_api\b/);
   });
 
+  it('a pasted burst of Enters answers one question per Enter, none lost', () => {
+    const tmp = tempDir();
+    // 13 questions with these defaults; all the Enters arrive in one read.
+    const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
+      { expect: 'Project name', send: KEY.enter.repeat(13) },
+      { expect: 'Created proj', send: '' },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(tmp, 'proj/.migration-template.json'), 'utf8')).answers.ci).toBe('github');
+  });
+
+  it('a cutover date already past is refused at the prompt and asked again', () => {
+    const tmp = tempDir();
+    const before = ['Project name', 'display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy'];
+    const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
+      ...before.map((e) => ({ expect: e, send: KEY.enter })),
+      { expect: 'Cutover done by', send: `${KEY.backspace.repeat(12)}2020-01-01${KEY.enter}` },
+      { expect: '2020-01-01 is in the past \\(today is \\d{4}-\\d{2}-\\d{2}\\)', send: `${KEY.backspace.repeat(10)}2099-05-01${KEY.enter}` },
+      { expect: 'Python version', send: KEY.enter },
+      { expect: 'CI provider', send: KEY.enter },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(tmp, 'proj/.migration-template.json'), 'utf8')).answers.target_date).toBe('2099-05-01');
+  });
+
   it.each([
     ['a text prompt', 'Project name'],
     ['a list prompt', 'Cutover strategy'],

@@ -33,6 +33,16 @@ function checkDate(v: string): Checked {
   return { ok: true, value: v };
 }
 
+/** Whether an ISO date (already checked) lies before today (also YYYY-MM-DD). */
+export function isPastDate(value: string, today: string): boolean {
+  return value < today;
+}
+
+/** Today's date where the user is, as YYYY-MM-DD. */
+export function localToday(now = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
 function listOf(v: unknown): string[] | undefined {
   if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
   if (typeof v === 'string') return v.trim() === '' ? [] : v.split(',').map((s) => s.trim());

@@ -43,9 +43,12 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     say(dim(`Dry run: ${result.changes.length} files would be written to ${rel}; nothing was written.`));
     return 0;
   }
+  const answers = (result.details.answers ?? {}) as Record<string, unknown>;
+  for (const key of (result.details.pastDates ?? []) as string[]) {
+    say(`Warning: ${key} ${String(answers[key])} is in the past; the plan counts down to it. Change it with \`${selfCommand()} sync --set ${key}=YYYY-MM-DD\`.`);
+  }
   const commit = typeof result.details.commit === 'string' ? `, initial commit ${result.details.commit.slice(0, 7)}` : '';
   say(`${bold('Created')} ${rel}: ${result.changes.length} files${commit}.`);
-  const answers = (result.details.answers ?? {}) as Record<string, unknown>;
   say('Next:');
   // Each line pasted as it stands works: quoted path, the Python the project asked for, npx if needed.
   if (rel !== '.') say(`  cd ${shellQuote(rel)}`);
