@@ -1,4 +1,4 @@
-import { redact } from './redact.js';
+import { redact, redactValue } from './redact.js';
 import type { Schedule } from './types.js';
 
 /** Cron's time fields: parsing, validation and the schedule in words. Pure. */
@@ -120,7 +120,7 @@ export function parseCrontab(file: string, text: string, opts: CronOptions): { s
     const assign = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (assign && !opts.strict) {
       const v = assign[2]!.replace(/^(["'])(.*)\1$/, '$2');
-      env.push({ name: assign[1]!, value: redact(v), line: i + 1 });
+      env.push({ name: assign[1]!, value: redactValue(assign[1]!, v), line: i + 1 });
       if (assign[1] === 'CRON_TZ' || assign[1] === 'TZ') tz = v || undefined;
       continue;
     }

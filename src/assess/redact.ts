@@ -5,7 +5,7 @@
 
 export const REDACTED = 'REDACTED';
 
-const isReference = (v: string) => /^[$%`]|^\{\{|^<|^\*+$/.test(v) || v === '' || v === REDACTED;
+export const isReference = (v: string) => /^[$%`]|^\{\{|^<|^\*+$/.test(v) || v === '' || v === REDACTED;
 
 const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
   // scheme://user:password@host
@@ -19,9 +19,10 @@ const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
   [/((?:^|[\s;|&(])(?:mysql|mysqldump|mysqlimport|mysqladmin)\b[^\n;|]*?\s-p)([^\s'"]+)/g, (m, a, v) => (isReference(v!) ? m : `${a}${REDACTED}`)],
   // Oracle's user/password@db as an argument of its clients, or in a connect string
   [
-    /((?:sqlplus|sqlldr|expdp|impdp|exp|imp|rman|connect)\b[^\n/]*?\s(?:-[sSL]\s+)*['"]?[\w$.{}]+\/)([^\s@'"/]+)(@|\s|['"]|$)/gi,
+    /((?:sqlplus|sqlldr|expdp|impdp|exp|imp|rman)\b[^\n/]*?\s(?:-[sSL]\s+)*['"]?[\w$.{}]+\/)([^\s@'"/]+)(@|\s|['"]|$)/gi,
     (m, a, v, e) => (isReference(v!) ? m : `${a}${REDACTED}${e}`),
   ],
+  [/(\bconn(?:ect)?\s+['"]?[\w$.{}]+\/)([^\s@'"/]+)(@|\s|['"]|$)/gi, (m, a, v, e) => (isReference(v!) ? m : `${a}${REDACTED}${e}`)],
   [/(\.connect\(\s*['"][\w.$]+\/)([^@'"]+)(@)/g, (_m, a, _v, e) => `${a}${REDACTED}${e}`],
   // cx_Oracle/oracledb.connect("user", "password", ...)
   [/((?:cx_Oracle|oracledb)\.connect\(\s*(?:user\s*=\s*)?['"][^'"]*['"]\s*,\s*(?:password\s*=\s*)?)(['"])([^'"]*)\2/g, (_m, a, q) => `${a}${q}${REDACTED}${q}`],
@@ -36,4 +37,9 @@ export function redact(text: string, known: readonly string[] = []): string {
   for (const [re, fn] of RULES) out = out.replace(re, fn as (m: string, ...a: string[]) => string);
   for (const s of known) if (s.length >= 4) out = out.split(s).join(REDACTED);
   return out;
+}
+
+/** A value kept under a name that says it is secret is hidden whole. */
+export function redactValue(name: string, value: string): string {
+  return /pass|pwd|secret|token|api_?key|credential/i.test(name) && !isReference(value.trim()) ? REDACTED : redact(value);
 }

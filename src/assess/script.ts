@@ -1,4 +1,4 @@
-import { redact } from './redact.js';
+import { redact, redactValue } from './redact.js';
 import type { Access, Artifact, ConfigItem, DbKind, FileFacts, RuleCandidate } from './types.js';
 import type { Language } from './language.js';
 
@@ -56,7 +56,8 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   const lines = text.split(/\r?\n/);
   const add = (a: Omit<Access, 'file'>) => facts.accesses.push({ file, ...a, text: redact(a.text.trim()).slice(0, 300) });
   const rule = (r: Omit<RuleCandidate, 'file'>) => facts.rules.push({ file, ...r, text: redact(r.text.trim().replace(/\s+/g, ' ')).slice(0, 300) });
-  const conf = (c: Omit<ConfigItem, 'file'>) => facts.config.push({ file, ...c, value: redact(c.value).slice(0, 200) });
+  const conf = (c: Omit<ConfigItem, 'file'>, checked = false) => facts.config.push({ file, ...c, value: (checked ? c.value : redactValue(c.name, c.value)).slice(0, 200) });
+  const fromEnv = (name: string, def?: string) => (def ? `(from the environment; default ${redactValue(name, def)})` : '(from the environment)');
   const art = (a: Omit<Artifact, 'file'>) => facts.artifacts.push({ file, ...a });
 
   // Variables holding URLs or data-file names, so `requests.get(URL)` and `open(filename, "w")` resolve.
@@ -193,7 +194,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
         const remoteAt = tokens.findIndex((t) => /^(?:[\w.$-]+@)?[\w.${}-]+:(?!\/\/)/.test(t) && !/^-/.test(t));
         const viaSsh = /-e\s*['"]?ssh\b/.test(after);
         if (xfer[1] !== 'rsync' || remoteAt >= 0 || viaSsh) {
-          const host = remoteAt >= 0 ? /^(?:[\w.$-]+@)?([\w.${}-]+):/.exec(tokens[remoteAt]!)?.[1] : /(?:^|\s)(?:[\w.-]+@)?([\w.-]+\.[a-z]{2,}|[\w-]+)(?:\s|$)/.exec(after)?.[1];
+          const host = remoteAt >= 0 ? /^(?:[\w.$-]+@)?([\w.${}-]+):/.exec(tokens[remoteAt]!)?.[1] : (/(?:^|\s)[\w.-]+@([\w.-]+)/.exec(after) ?? /(?:^|\s)([a-z][\w-]*(?:\.[\w-]+)+)(?:\s|$)/i.exec(after))?.[1];
           const positional = tokens.filter((t) => t && !t.startsWith('-') && t !== 'ssh');
           const direction = xfer[1] === 'sftp' || xfer[1] === 'lftp' || xfer[1] === 'ftp' || remoteAt < 0 ? undefined : positional[positional.length - 1] === tokens[remoteAt] ? 'write' : 'read';
           add({ line: n, kind: 'transfer', client: xfer[1] === 'rsync' ? 'rsync over ssh' : xfer[1]!, ...(direction ? { direction } : {}), ...(host && !host.startsWith('$') ? { host } : {}), text: line });
@@ -210,12 +211,12 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       if (secretArg) facts.secretArgs.push(Number(secretArg[2]));
       const assign = /^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
       if (assign) conf({ line: n, kind: 'env', name: assign[1]!, value: assign[2]!.replace(/^(["'])(.*)\1$/, '$2') });
-      for (const m of line.matchAll(/\$\{([A-Z][A-Z0-9_]*):?[?-]([^}]*)\}/g)) conf({ line: n, kind: 'env', name: m[1]!, value: m[2] ? `(from the environment; default ${m[2]})` : '(from the environment)' });
+      for (const m of line.matchAll(/\$\{([A-Z][A-Z0-9_]*):?[?-]([^}]*)\}/g)) conf({ line: n, kind: 'env', name: m[1]!, value: fromEnv(m[1]!, m[2]) }, true);
       const awk = /(?:^|[\s|;&(])((?:g|n|m)?awk)\b((?:\s+-\S+(?:\s+(?!['"])\S+)?)*)\s+(['"])([\s\S]*?)(\3|$)/.exec(line);
       if (awk) rule({ line: n, tool: 'awk', text: `${awk[1]}${awk[2]} ${awk[3]}${awk[4]}${awk[5]}` });
       const sed = /(?:^|[\s|;&(])(sed\b(?:\s+-\S+)*\s+(['"])[\s\S]*?\2)/.exec(line);
       if (sed) rule({ line: n, tool: 'sed', text: sed[1]! });
-      const sort = /(?:^|[\s|;&(])(sort(?:\s+-{1,2}[\w=-]+(?:\s+(?:['"][^'"]*['"]|\d[\w.,]*))?)+)/.exec(line);
+      const sort = /(?:^|[\s|;&(])(sort(?:\s+-{1,2}[^\s|;&>]+(?:\s+(?:['"][^'"]*['"]|\d[\w.,]*))?)+)/.exec(line);
       if (sort) rule({ line: n, tool: 'sort', text: sort[1]! });
       const join = /(?:^|[\s|;&(])(join(?:\s+(?:-[a-z0-9]+(?:\s+\S+)?|[^\s|;&>]+)){2,})/.exec(line);
       if (join && !/^join\s+(the|a|an)\b/.test(join[1]!)) rule({ line: n, tool: 'join', text: join[1]! });
@@ -245,7 +246,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       const callproc = /\.callproc\(\s*['"]([\w.$]+)/.exec(line);
       if (callproc) art({ line: n, kind: 'procedure-call', name: callproc[1]! });
       for (const m of line.matchAll(/os\.(?:environ\.get|getenv)\(\s*['"](\w+)['"](?:\s*,\s*([^)]*))?\)|os\.environ\[\s*['"](\w+)['"]\s*\](?!\s*=[^=])/g)) {
-        conf({ line: n, kind: 'env', name: (m[1] ?? m[3])!, value: m[2] ? `(from the environment; default ${m[2].trim()})` : '(from the environment)' });
+        conf({ line: n, kind: 'env', name: (m[1] ?? m[3])!, value: fromEnv((m[1] ?? m[3])!, m[2]?.trim()) }, true);
       }
     }
 
@@ -260,7 +261,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       }
       if (/\b(Net::SMTP|MIME::Lite|Mail::Sendmail|Email::Sender)\b/.test(line) && /\buse\b/.test(line)) add({ line: n, kind: 'mail', client: /Net::SMTP|MIME::Lite|Mail::Sendmail|Email::Sender/.exec(line)![0], direction: 'write', text: line });
       if (/\buse\s+(Net::SFTP|Net::FTP|Net::SCP)/.test(line)) add({ line: n, kind: 'transfer', client: /Net::\w+/.exec(line)![0], text: line });
-      for (const m of line.matchAll(/\$ENV\{\s*['"]?(\w+)['"]?\s*\}/g)) conf({ line: n, kind: 'env', name: m[1]!, value: '(from the environment)' });
+      for (const m of line.matchAll(/\$ENV\{\s*['"]?(\w+)['"]?\s*\}/g)) conf({ line: n, kind: 'env', name: m[1]!, value: fromEnv(m[1]!) }, true);
     }
 
     // CSV and spreadsheet files named on the line (literally or through a variable).
