@@ -16,7 +16,7 @@ const RULES: [RegExp, (m: string, ...g: string[]) => string][] = [
     (m, a, q, v) => (isReference(v!) ? m : `${a}${q}${REDACTED}`),
   ],
   // mysql -pSECRET (attached; -p alone prompts)
-  [/((?:^|[\s;|&(])(?:mysql|mysqldump|mysqlimport|mysqladmin)\b[^\n;|]*?\s-p)([^\s'"]+)/g, (m, a, v) => (isReference(v!) ? m : `${a}${REDACTED}`)],
+  [/((?:^|[\s;|&(/])(?:mysql|mysqldump|mysqlimport|mysqladmin)\b[^\n;|]*?\s-p)([^\s'"]+)/g, (m, a, v) => (isReference(v!) ? m : `${a}${REDACTED}`)],
   // Oracle's user/password@db as an argument of its clients, or in a connect string
   [
     /((?:sqlplus|sqlldr|expdp|impdp|exp|imp|rman)\b[^\n/]*?\s(?:-[sSL]\s+)*['"]?[\w$.{}]+\/)([^\s@'"/]+)(@|\s|['"]|$)/gi,

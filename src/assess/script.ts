@@ -45,6 +45,14 @@ function odbcKind(driver: string): DbKind | undefined {
   return undefined;
 }
 
+// Marks of one SQL dialect that no other here shares (a file written for that database).
+const DIALECTS: [RegExp, DbKind][] = [
+  [/\$BODY\$|\blanguage\s+'?plpgsql\b|::(?:text|int|integer|bigint|numeric|date|timestamptz?|interval|jsonb?|regclass)\b/i, 'postgresql'],
+  [/\bvarchar2\b|\bdbms_output\b|\bnvl\(|\bfrom\s+dual\b|\bsysdate\b(?!\s*\()|\bpls_integer\b/i, 'oracle'],
+  [/^\s*GO\s*$|@@(?:error|identity|rowcount|trancount)\b|\bgetdate\(\)|\bnvarchar\b|\bset\s+nocount\b/i, 'sqlserver'],
+  [/^\s*delimiter\s+\S|\bengine\s*=\s*innodb\b|\bauto_increment\b/i, 'mysql'],
+];
+
 const hostOf = (url: string) => /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]]+\]|[^/:?#\s'"]+)/i.exec(url)?.[1];
 const URL_RE = /\bhttps?:\/\/[^\s'"<>`)]+/i;
 const DATA_FILE = /([\w$.{}/~%-]*[\w}]\.(csv|tsv|xlsx|xls|ods))(?![\w])/gi;
@@ -72,7 +80,11 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     vars.set(m[1]!, m[2]!.trim().replace(/^(["'])(.*)\1$/, '$2'));
     if (/\.(csv|tsv|xlsx?|ods)\b/i.test(m[2]!)) {
       // 'report_' + day + '.csv' reads as report_{day}.csv
-      const name = m[2]!.replace(/['"]\s*\+\s*(?:str\()?([\w.]+)(?:\([^)]*\))?\)?\s*\+\s*['"]/g, '{$1}').replace(/^\s*\w+\s*\+\s*/, '').replace(/[;'"]/g, '').trim();
+      const name = m[2]!.split('+').map((p) => {
+        const t = p.trim();
+        const q = /^(['"])(.*)\1$/.exec(t);
+        return q ? q[2] : /^[A-Za-z_]\w*$/.test(t) ? `{${t}}` : /^['"]|['"]$/.test(t) ? t.replace(/['";]/g, '') : '{}';
+      }).join('');
       const df = new RegExp(DATA_FILE.source, 'i').exec(name);
       if (df) fileVars.set(m[1]!, df[1]!);
     }
@@ -84,6 +96,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   let inBlock = false; // SQL /* ... */
   let heredoc: { end: RegExp; sql: boolean } | undefined;
   let sqlNear = -100; // last line that held a SQL verb
+  let dialectSeen = false;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     const n = i + 1;
@@ -108,6 +121,13 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     const line = raw;
     if (/\b(select|update|delete|insert|merge)\b/i.test(line)) sqlNear = n;
 
+    if (sqlContext && !dialectSeen) {
+      const d = DIALECTS.find(([re]) => re.test(line));
+      if (d) {
+        dialectSeen = true;
+        add({ line: n, kind: 'database', client: 'SQL dialect', database: d[1], text: line });
+      }
+    }
     if (sqlContext) {
       const proc = /\bcreate\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(procedure|proc|function|package\s+body|package|trigger)\s+([\w."[\]$]+)/i.exec(line);
       if (proc) art({ line: n, kind: 'procedure', name: proc[2]!.replace(/["[\]]/g, '') });
