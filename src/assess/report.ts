@@ -31,7 +31,11 @@ export function textReport(inv: Inventory): string[] {
     out.push(`      runs ${s.command}${s.script ? `\n      script ${s.script}` : ''}`);
   }
   const byFile = new Map<string, Access[]>();
-  for (const a of inv.accesses) byFile.set(a.file, [...(byFile.get(a.file) ?? []), a]);
+  for (const a of inv.accesses) {
+    const list = byFile.get(a.file);
+    if (list) list.push(a);
+    else byFile.set(a.file, [a]);
+  }
   head('Sources and sinks', inv.accesses.length);
   for (const [file, list] of byFile) {
     out.push(`  ${file}`);

@@ -89,14 +89,21 @@ function suffixScore(file: string, token: string): number {
   return k;
 }
 
-/** The scanned file a command runs, if exactly one fits best; with the argument index where its arguments start. */
-export function resolveScript(command: string, files: string[]): { script: string; argsFrom: number; tokens: string[] } | undefined {
-  const tokens = command.split(/[\s;|&()]+/).map((t) => t.replace(/^[<>0-9]*>+|^['"`]+|['"`]+$/g, '').replace(/^@/, '')).filter(Boolean);
+export function indexByName(files: string[]): Map<string, string[]> {
   const byBase = new Map<string, string[]>();
   for (const f of files) {
-    const base = f.split('/').pop()!;
-    byBase.set(base, [...(byBase.get(base) ?? []), f]);
+    const base = f.slice(f.lastIndexOf('/') + 1);
+    const list = byBase.get(base);
+    if (list) list.push(f);
+    else byBase.set(base, [f]);
   }
+  return byBase;
+}
+
+/** The scanned file a command runs, if exactly one fits best; with the argument index where its arguments start. */
+export function resolveScript(command: string, files: string[] | Map<string, string[]>): { script: string; argsFrom: number; tokens: string[] } | undefined {
+  const tokens = command.split(/[\s;|&()]+/).map((t) => t.replace(/^[<>0-9]*>+|^['"`]+|['"`]+$/g, '').replace(/^@/, '')).filter(Boolean);
+  const byBase = files instanceof Map ? files : indexByName(files);
   for (const c of candidates(command)) {
     const base = c.token.split('/').pop()!;
     const found = byBase.get(base) ?? [];
@@ -113,7 +120,7 @@ export function buildInventory(sources: SourceFile[], notes: FileNote[] = []): I
   const per = sources.map((s) => ({ file: s.file, ...scanFile(s.file, s.text) }));
   const all = (k: keyof Omit<FileFacts, 'secretArgs'>) => per.flatMap((p) => p.facts[k] as unknown[]);
   const schedules = [...(all('schedules') as Schedule[]), ...timerSchedules(per.flatMap((p) => p.facts.units))];
-  const files = per.map((p) => p.file);
+  const files = indexByName(per.map((p) => p.file));
   const secretArgsOf = new Map(per.map((p) => [p.file, p.facts.secretArgs]));
   const anySecretArgs = [...new Set(per.flatMap((p) => p.facts.secretArgs))];
   const known = new Set<string>();

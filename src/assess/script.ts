@@ -9,6 +9,15 @@ import type { Language } from './language.js';
 
 const CMD = (names: string) => new RegExp(String.raw`(?:^|[\s;|&(\x60'"\[/])(${names})(?=[\s;|&)'"\]\x60]|$)`);
 
+const CURL = CMD('curl');
+const WGET = CMD('wget');
+const XFER = CMD('sftp|scp|rsync|lftp|ftp|smbclient');
+const MAIL = CMD('mailx|mail|mutt|sendmail|msmtp');
+const QUEUE_CMD = CMD('kafka-console-producer|kafka-console-consumer|kcat|kafkacat|rabbitmqadmin|amqp-publish|amqp-consume');
+
+// A line that names none of these holds no fact: most lines are skipped after this one test.
+const INTERESTING = /psql|pg_|mysql|maria|sql|expdp|impdp|\bexp\b|bcp|curl|wget|ftp|scp|rsync|smbclient|mail|mutt|msmtp|kafka|kcat|rabbit|amqp|where|case|jdbc|:\/\/|driver|dbi:|awk|sed|sort|join|export|\$\{|request|httpx|urllib|session|aiohttp|paramiko|smtp|send|pika|kombu|pymqi|stomp|sqs|callproc|environ|getenv|\$ENV|LWP|HTTP::|Net::|MIME|Email::|\.csv|\.tsv|\.xls|\.ods|spool|load\s+data|create|exec|call|<<|select|update|delete|insert|merge|psycopg|oracle|pyodbc|import|::|dual|nvl|varchar2|sysdate|@@|getdate|nvarchar|nocount|^\s*go\s*$|delimiter|engine|auto_increment|pass|pwd|open\(|to_csv|to_excel|writer|reader|^\s*(?:export\s+|local\s+)?[A-Za-z_]\w*=/i;
+
 const SHELL_DB: [RegExp, DbKind, 'read' | 'write' | undefined][] = [
   [CMD('pg_dump|pg_dumpall'), 'postgresql', 'read'],
   [CMD('pg_restore'), 'postgresql', 'write'],
@@ -90,6 +99,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     }
   }
   const expand = (t: string) => t.replace(/^\$\{?(\w+)\}?$/, (x, v: string) => vars.get(v) ?? x);
+  const fileVarRes = [...fileVars].map(([v, f]) => [new RegExp(`(?:\\(|\\$\\{?|\\s)${v}\\b(?!\\s*=[^=])`), new RegExp(`^\\s*(?:export\\s+)?\\$?${v}\\s*=`), v, f] as const);
   const usesLwp = /\b(LWP::|HTTP::Tiny|HTTP::Request)/.test(text);
   const odbcKinds = new Set<DbKind>();
 
@@ -119,6 +129,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       if (/^\s*--/.test(raw)) continue;
     } else if (isComment(lang, raw)) continue;
     const line = raw;
+    if (!INTERESTING.test(line) && !(fileVarRes.length && fileVarRes.some(([re]) => re.test(line)))) continue;
     if (/\b(select|update|delete|insert|merge)\b/i.test(line)) sqlNear = n;
 
     if (sqlContext && !dialectSeen) {
@@ -193,21 +204,21 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
         if (/<<-?\s*['"]?(\w+)/.test(after)) heredoc = { end: new RegExp(`^\\s*${/<<-?\s*['"]?(\w+)/.exec(after)![1]}\\s*$`), sql: true };
         break;
       }
-      const curl = CMD('curl').exec(line);
+      const curl = CURL.exec(line);
       if (curl) {
         const after = line.slice(curl.index);
         const method = /(?:-X\s*|--request[= ])['"]?([A-Z]+)/.exec(after)?.[1] ?? (/\s-I\b|--head\b/.test(after) ? 'HEAD' : /\s-T\b|--upload-file/.test(after) ? 'PUT' : /\s(?:-d|-F|--data[\w-]*|--form|--json)\b/.test(after) ? 'POST' : 'GET');
         const url = URL_RE.exec(after)?.[0] ?? [...urlVars].find(([k]) => new RegExp(`\\$\\{?${k}\\b`).test(after))?.[1];
         add({ line: n, kind: 'http', client: 'curl', method, ...(url ? { host: hostOf(url) } : {}), direction: method === 'GET' || method === 'HEAD' ? 'read' : 'write', text: line });
       }
-      const wget = CMD('wget').exec(line);
+      const wget = WGET.exec(line);
       if (wget) {
         const after = line.slice(wget.index);
         const method = /--method[= ]([A-Z]+)/.exec(after)?.[1] ?? (/--post-(?:data|file)/.test(after) ? 'POST' : 'GET');
         const url = URL_RE.exec(after)?.[0] ?? [...urlVars].find(([k]) => new RegExp(`\\$\\{?${k}\\b`).test(after))?.[1];
         add({ line: n, kind: 'http', client: 'wget', method, ...(url ? { host: hostOf(url) } : {}), direction: method === 'GET' ? 'read' : 'write', text: line });
       }
-      const xfer = CMD('sftp|scp|rsync|lftp|ftp|smbclient').exec(line);
+      const xfer = XFER.exec(line);
       if (xfer) {
         const after = line.slice(xfer.index + xfer[0].length);
         const tokens = after.trim().split(/\s+/).map(expand);
@@ -220,9 +231,9 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
           add({ line: n, kind: 'transfer', client: xfer[1] === 'rsync' ? 'rsync over ssh' : xfer[1]!, ...(direction ? { direction } : {}), ...(host && !host.startsWith('$') ? { host } : {}), text: line });
         }
       }
-      const mail = CMD('mailx|mail|mutt|sendmail|msmtp').exec(line);
+      const mail = MAIL.exec(line);
       if (mail) add({ line: n, kind: 'mail', client: mail[1]!.split(/\s/)[0]!, direction: 'write', text: line });
-      const queue = CMD('kafka-console-producer|kafka-console-consumer|kcat|kafkacat|rabbitmqadmin|amqp-publish|amqp-consume').exec(line);
+      const queue = QUEUE_CMD.exec(line);
       if (queue) add({ line: n, kind: 'queue', client: queue[1]!, direction: /consume/.test(queue[1]!) ? 'read' : 'write', text: line });
     }
 
@@ -287,12 +298,15 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     // CSV and spreadsheet files named on the line (literally or through a variable).
     const named = new Map<string, string>();
     for (const m of line.matchAll(DATA_FILE)) named.set(m[1]!, m[1]!);
-    for (const [v, f] of fileVars) if (new RegExp(`(?:\\(|\\$\\{?|\\s)${v}\\b(?!\\s*=[^=])`).test(line) && !new RegExp(`^\\s*(?:export\\s+)?\\$?${v}\\s*=`).test(line)) named.set(v, f);
+    for (const [use, assign, v, f] of fileVarRes) if (use.test(line) && !assign.test(line)) named.set(v, f);
     for (const [token, target] of named) {
       if (facts.accesses.some((a) => a.line === n && a.kind === 'file' && a.target === target)) continue;
-      const esc = token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const write = new RegExp(`>>?\\s*['"]?\\S*${esc}|\\bspool\\s+\\S*${esc}|open\\(\\s*[^)]*${esc}[^)]*['"][wa]b?\\+?['"]|to_(?:csv|excel)\\(\\s*['"]?\\S*${esc}|${esc}\\S*\\s*,\\s*['"]w|-o\\s+\\S*${esc}|into\\s+outfile\\s+'\\S*${esc}|\\bto\\s+'\\S*${esc}`, 'i').test(line) || /\bto_(?:csv|excel)\(|csv\.writer\(|\.writerow/.test(line);
-      const read = !write && (new RegExp(`<\\s*['"]?\\S*${esc}|read_(?:csv|excel)\\(|csv\\.(?:Dict)?[rR]eader\\(|open\\(\\s*[^)]*${esc}|\\bcat\\s+\\S*${esc}|-a\\s+\\S*${esc}|uuencode\\s+\\S*${esc}|\\bfrom\\s+'\\S*${esc}|infile\\s+'\\S*${esc}`, 'i').test(line));
+      const at = line.indexOf(token);
+      const before = at < 0 ? line : line.slice(0, at);
+      const after = at < 0 ? '' : line.slice(at + token.length);
+      const inOpen = /open\([^)]*$/.test(before);
+      const write = /(?:>>?|\bspool\s+|-o\s+|\binto\s+outfile\s+'|\bto\s+')\s*['"]?[^\s'"]*$/i.test(before) || (inOpen && /^[^)]*['"][wa]b?\+?['"]/.test(after)) || /\bto_(?:csv|excel)\(|csv\.writer\(|\.writerow/.test(line);
+      const read = !write && (/(?:<|\bcat\s+|-a\s+|\buuencode\s+|\bfrom\s+'|\binfile\s+')\s*['"]?[^\s'"]*$/i.test(before) || inOpen || /read_(?:csv|excel)\(|csv\.(?:Dict)?[rR]eader\(/.test(line));
       const sheet = /\.(xlsx?|ods)$/i.test(target);
       add({ line: n, kind: 'file', client: sheet ? 'spreadsheet' : 'csv', ...(write ? { direction: 'write' as const } : read ? { direction: 'read' as const } : {}), target, text: line });
     }

@@ -63,7 +63,12 @@ export function suggestAnswers(f: Facts): Suggestions {
   if (legacy) out.legacy_stack = legacy;
   if (data) out.data_sources = data;
   const kinds = new Map<DbKind, Access[]>();
-  for (const a of of('database')) if (a.database) kinds.set(a.database, [...(kinds.get(a.database) ?? []), a]);
+  for (const a of of('database')) {
+    if (!a.database) continue;
+    const list = kinds.get(a.database);
+    if (list) list.push(a);
+    else kinds.set(a.database, [a]);
+  }
   if (kinds.size) {
     // The kind seen in most files wins; the others are named in its evidence.
     const ranked = [...kinds].map(([k, list]) => ({ k, list, files: new Set(list.map((a) => a.file)).size })).sort((a, b) => b.files - a.files || b.list.length - a.list.length);
