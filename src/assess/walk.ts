@@ -77,7 +77,8 @@ export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?
         note(display(cwd, dir), `folder not read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
         continue;
       }
-      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const subdirs: string[] = [];
       for (const ent of entries) {
         const full = path.join(dir, ent.name);
         if (ent.isSymbolicLink()) {
@@ -87,7 +88,7 @@ export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?
           continue;
         }
         if (ent.isDirectory()) {
-          if (!SKIP_DIRS.has(ent.name)) stack.push(full);
+          if (!SKIP_DIRS.has(ent.name)) subdirs.push(full);
           continue;
         }
         if (!ent.isFile()) continue;
@@ -126,6 +127,8 @@ export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?
         }
         result.sources.push({ file: shown, text });
       }
+      // Popped in name order: the report lists folders as `ls -R` would.
+      stack.push(...subdirs.reverse());
     }
   }
   return result;
