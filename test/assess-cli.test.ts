@@ -32,14 +32,14 @@ describe('create-migration assess', () => {
     expect(json.code, json.stderr).toBe(0);
     const out = JSON.parse(json.stdout);
     expect(out).toMatchObject({ ok: true, command: 'assess' });
-    expect(out.schedules).toHaveLength(27);
+    expect(out.schedules).toHaveLength(34);
     expect(out.answers).toMatchObject({ database_kind: 'oracle' });
     for (const list of [out.schedules, out.accesses, out.rules, out.config, out.artifacts]) {
       for (const f of list) expect(typeof f.file === 'string' && Number.isInteger(f.line) && f.line > 0, JSON.stringify(f)).toBe(true);
     }
     const text = await runCli(['assess', '.'], { cwd: FIXTURES });
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('Schedules (27)');
+    expect(text.stdout).toContain('Schedules (34)');
     expect(text.stdout).toContain('dhis2/pg_backup.cron:1  0 23 * * *: every day at 23:00');
     expect(text.stdout).toContain('script dhis2/pg_backup.sh');
     expect(text.stdout).toContain('eldie/controles.sh:11  connection (sqlplus) = sqlplus sacar/REDACTED@balanceo');

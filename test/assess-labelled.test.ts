@@ -42,6 +42,14 @@ const SCHEDULES: [string, number, string, string?][] = [
   [MSO, 120, '30 03 * * *'],
   [MSO, 121, '30 01,05,08 * * *'],
   [MSO, 123, '00 01,02,03,04,05,06,07,08,09,10 * * *'],
+  // Held out: labelled before assess was first run on them.
+  ['imladris/crontab', 1, '*/5 * * * *'],
+  ['imladris/crontab', 2, '*/10 * * * *'],
+  ['imladris/crontab', 3, '0 3 * * *'],
+  ['imladris/crontab', 4, '17 3 * * 1,3,5'],
+  ['imladris/crontab', 5, '17 15 * * 1,3,5'],
+  ['imladris/crontab', 6, '37 2 * * 4'],
+  ['imladris/crontab', 7, '43 3 * * 2'],
 ];
 
 // The database each script talks to (none: it talks to no database).
@@ -63,6 +71,8 @@ const DATABASES: [string, string | null][] = [
   ['testdb/my_testDB.py', 'sqlserver'],
   ['media-server/backup.sh', null],
   ['dc-help/Jenkinsfile', null],
+  ['traffic-history/Weather.pl', 'mysql'],
+  ['code-block-perl/07_DBControl.pl', 'mysql'],
 ];
 
 // Other facts a reader lists: [file, kind, what].
@@ -71,6 +81,8 @@ const OTHER: [string, string, string][] = [
   ['onelife/mainBackupPush.sh', 'transfer', 'backup.onehouronelife.com'],
   ['qcn/backupdb.sh', 'transfer', 'qcn-upl'],
   ['withdata/rest_to_postgre.py', 'http', 'GET jsonplaceholder.typicode.com'],
+  ['traffic-history/Weather.pl', 'http', 'POST api.wunderground.com'],
+  ['code-block-perl/07_DBControl.pl', 'sql-where', 'where num in (?,?,?,?)'],
   ['eldie/cumpleanosdeldia.sh', 'mail', 'mailx'],
   ['eldie/controles.sh', 'mail', 'mailx'],
   ['savior/savior_cardno_101419.sh', 'mail', 'mutt'],
@@ -90,7 +102,7 @@ const OTHER: [string, string, string][] = [
 ];
 
 // Passwords published in these files: never in any output.
-const SECRETS = ['pin123', 'r2cs2c2r24', 'Abcd.1234', 'secret1', 'secret2', '-pPWD', '"pass"'];
+const SECRETS = ['Admin2013', 'pin123', 'r2cs2c2r24', 'Abcd.1234', 'secret1', 'secret2', '-pPWD', '"pass"'];
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 

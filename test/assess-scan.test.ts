@@ -276,6 +276,15 @@ describe('the inventory', () => {
     expect(mixed.suggestions.database_kind!.evidence.at(-1)!.why).toBe('also mysql in 1 file');
   });
 
+  it("matches a script by its name alone only within one system's folder, or across the folders given", () => {
+    const cron = '0 1 * * * /opt/bin/run.sh\n';
+    const of = (files: { file: string; text: string; root: string }[]) => buildInventory(files).schedules[0]!.script;
+    expect(of([{ file: 'all/sysA/crontab', text: cron, root: 'all' }, { file: 'all/sysB/run.sh', text: 'true', root: 'all' }])).toBeUndefined();
+    expect(of([{ file: 'all/sysA/crontab', text: cron, root: 'all' }, { file: 'all/sysA/jobs/run.sh', text: 'true', root: 'all' }])).toBe('all/sysA/jobs/run.sh');
+    expect(of([{ file: 'spool/crontabs/etl', text: cron, root: 'spool' }, { file: 'scripts/x/run.sh', text: 'true', root: 'scripts' }])).toBe('scripts/x/run.sh');
+    expect(of([{ file: 'legacy/crontab', text: cron, root: 'legacy' }, { file: 'legacy/x/run.sh', text: 'true', root: 'legacy' }])).toBe('legacy/x/run.sh');
+  });
+
   it('a script name that fits two files equally resolves to neither', () => {
     expect(resolveScript('/x/run.sh', ['a/run.sh', 'b/run.sh'])).toBeUndefined();
     expect(resolveScript('/opt/b/run.sh', ['a/run.sh', 'b/run.sh'])?.script).toBe('b/run.sh');

@@ -11,6 +11,8 @@ import { emptyFacts, type Access, type Artifact, type ConfigItem, type FileFacts
 export interface SourceFile {
   file: string;
   text: string;
+  /** The folder it was found under, as given (display form). */
+  root?: string;
 }
 
 export interface FileNote {
@@ -101,7 +103,10 @@ export function indexByName(files: string[]): Map<string, string[]> {
 }
 
 /** The scanned file a command runs, if exactly one fits best; with the argument index where its arguments start. */
-export function resolveScript(command: string, files: string[] | Map<string, string[]>): { script: string; argsFrom: number; tokens: string[] } | undefined {
+/**
+ * `near` vets a match by file name alone (no folder in common): `run.sh` in another system's folder is not this job's script.
+ */
+export function resolveScript(command: string, files: string[] | Map<string, string[]>, near?: (file: string) => boolean): { script: string; argsFrom: number; tokens: string[] } | undefined {
   const tokens = command.split(/[\s;|&()]+/).map((t) => t.replace(/^[<>0-9]*>+|^['"`]+|['"`]+$/g, '').replace(/^@/, '')).filter(Boolean);
   const byBase = files instanceof Map ? files : indexByName(files);
   for (const c of candidates(command)) {
@@ -110,6 +115,7 @@ export function resolveScript(command: string, files: string[] | Map<string, str
     if (!found.length) continue;
     const scored = found.map((f) => ({ f, s: suffixScore(f, c.token) })).sort((x, y) => y.s - x.s);
     if (scored.length > 1 && scored[0]!.s === scored[1]!.s) continue;
+    if (scored[0]!.s < 2 && near && !near(scored[0]!.f)) continue;
     return { script: scored[0]!.f, argsFrom: c.index + 1, tokens };
   }
   return undefined;
@@ -124,8 +130,17 @@ export function buildInventory(sources: SourceFile[], notes: FileNote[] = []): I
   const secretArgsOf = new Map(per.map((p) => [p.file, p.facts.secretArgs]));
   const anySecretArgs = [...new Set(per.flatMap((p) => p.facts.secretArgs))];
   const known = new Set<string>();
+  const rootOf = new Map(sources.map((x) => [x.file, x.root ?? '']));
+  // Two files are of one system when they were given as different folders, or when one sits at the
+  // top of its folder, or when both are under the same first sub-folder.
+  const top = (f: string) => {
+    const root = rootOf.get(f) ?? '';
+    const rest = root && root !== '.' && f.startsWith(`${root}/`) ? f.slice(root.length + 1) : f;
+    return rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : undefined;
+  };
+  const nearby = (a: string, b: string) => rootOf.get(a) !== rootOf.get(b) || top(a) === undefined || top(a) === top(b);
   for (const s of schedules) {
-    const r = resolveScript(s.command, files);
+    const r = resolveScript(s.command, files, (f) => nearby(s.file, f));
     if (r) s.script = r.script;
     // Positional passwords: `report.sh scott tiger ORCL` where report.sh reads pass="$2".
     const positions = r ? secretArgsOf.get(r.script) ?? [] : anySecretArgs;

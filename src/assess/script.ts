@@ -283,7 +283,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
 
     if (lang === 'perl') {
       if (usesLwp) {
-        const m = /->(get|post|put|delete|head|request)\(\s*([^,)]*)/.exec(line) ?? /\b(get|getstore|head)\(\s*(['"]https?:[^,)]*)/.exec(line);
+        const m = /HTTP::Request->new\(\s*['"]?(GET|POST|PUT|DELETE|PATCH|HEAD)['"]?\s*(?:=>|,)\s*([^,)]*)/.exec(line) ?? /->(get|post|put|delete|head)\(\s*([^,)]*)/.exec(line) ?? /\b(get|getstore|head)\(\s*(['"]https?:[^,)]*)/.exec(line);
         if (m) {
           const url = URL_RE.exec(m[2]!)?.[0] ?? urlVars.get(m[2]!.replace(/^\$/, '').trim());
           const method = m[1] === 'getstore' ? 'GET' : m[1]!.toUpperCase();

@@ -67,6 +67,7 @@ export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?
     if (seen.has(root)) continue;
     seen.add(root);
     const stack = [root];
+    const rootShown = display(cwd, root);
     while (stack.length) {
       const dir = stack.pop()!;
       let entries: Dirent[];
@@ -125,7 +126,7 @@ export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?
           text = latin1.decode(buf);
           note(shown, 'not UTF-8: read as Latin-1');
         }
-        result.sources.push({ file: shown, text });
+        result.sources.push({ file: shown, text, root: rootShown });
       }
       // Popped in name order: the report lists folders as `ls -R` would.
       stack.push(...subdirs.reverse());
