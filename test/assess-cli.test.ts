@@ -56,6 +56,9 @@ describe('create-migration assess', () => {
     const missing = await runCli(['assess', 'nope', '--json'], { cwd: tmp });
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, exitCode: 2, error: '<legacy-dir>: nope does not exist.' });
+    const gen = await runCli(['proj', '--assess', 'crontab', '--yes'], { cwd: tmp });
+    expect(gen.code).toBe(2);
+    expect(gen.stderr).toContain('--assess: crontab is not a folder');
     const bad = await runCli(['assess', '.', '--max-files', 'lots'], { cwd: tmp });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-files');

@@ -44,7 +44,7 @@ function readHead(full: string, size: number): Buffer {
 }
 
 /** Display paths are relative to the working folder, as the user typed them. */
-export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?: (files: number) => void): WalkResult {
+export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?: (files: number) => void, flag = '<legacy-dir>'): WalkResult {
   const result: WalkResult = { sources: [], notes: [], skipped: { binary: 0, large: 0, unreadable: 0, links: 0 }, truncated: false };
   const checked = roots.map((r) => {
     const full = path.resolve(cwd, r);
@@ -53,9 +53,9 @@ export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?
       st = statSync(full);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`<legacy-dir>: ${r} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}.`);
+      throw new UsageError(`${flag}: ${r} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}.`);
     }
-    if (!st.isDirectory()) throw new UsageError(`<legacy-dir>: ${r} is not a folder; give the folder that holds the legacy scripts and configuration.`);
+    if (!st.isDirectory()) throw new UsageError(`${flag}: ${r} is not a folder; give the folder that holds the legacy scripts and configuration.`);
     return realpathSync(full);
   });
   const note = (file: string, text: string) => {

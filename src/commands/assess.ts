@@ -23,9 +23,9 @@ export interface AssessFlags {
 const ASSESSMENT = 'docs/assessment.md';
 
 /** Reads the legacy folders into an inventory (shared with `create-migration --assess`). */
-export function assessFolders(dirs: string[], cwd: string, maxFiles = DEFAULT_LIMITS.maxFiles): Inventory & { truncated: boolean; skipped: Record<string, number> } {
+export function assessFolders(dirs: string[], cwd: string, maxFiles = DEFAULT_LIMITS.maxFiles, flag = '<legacy-dir>'): Inventory & { truncated: boolean; skipped: Record<string, number> } {
   const progress = (n: number) => say(dim(`assess: ${n} files read...`));
-  const w = walk(dirs, cwd, { ...DEFAULT_LIMITS, maxFiles }, progress);
+  const w = walk(dirs, cwd, { ...DEFAULT_LIMITS, maxFiles }, progress, flag);
   const notes = [...w.notes];
   if (w.truncated) notes.unshift({ file: dirs.join(' '), note: `stopped after ${maxFiles} files (--max-files); the rest was not read` });
   return { ...buildInventory(w.sources, notes), truncated: w.truncated, skipped: w.skipped };

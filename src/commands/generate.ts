@@ -33,7 +33,7 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
   };
   if (flags.assess?.length) {
     const { assessFolders } = await import('./assess.js');
-    opts.suggested = assessFolders(flags.assess, process.cwd()).suggestions;
+    opts.suggested = assessFolders(flags.assess, process.cwd(), undefined, '--assess').suggestions;
     for (const [key, s] of Object.entries(opts.suggested)) {
       say(dim(`assess suggests ${key} = ${Array.isArray(s.value) ? s.value.join(', ') : s.value} (${s.evidence[0]?.file}:${s.evidence[0]?.line})`));
     }
