@@ -71,9 +71,9 @@ const isComment = (lang: Language, line: string) => (lang === 'sql' ? /^\s*--/.t
 export function scanScript(file: string, lang: Language, text: string): FileFacts {
   const facts: FileFacts = { schedules: [], accesses: [], rules: [], config: [], artifacts: [], secretArgs: [], units: [] };
   const lines = text.split(/\r?\n/);
-  const add = (a: Omit<Access, 'file'>) => facts.accesses.push({ file, ...a, text: redact(a.text.trim()).slice(0, 300) });
-  const rule = (r: Omit<RuleCandidate, 'file'>) => facts.rules.push({ file, ...r, text: redact(r.text.trim().replace(/\s+/g, ' ')).slice(0, 300) });
-  const conf = (c: Omit<ConfigItem, 'file'>, checked = false) => facts.config.push({ file, ...c, value: (checked ? c.value : redactValue(c.name, c.value)).slice(0, 200) });
+  const add = (a: Omit<Access, 'file'>) => facts.accesses.push({ file, ...a, text: redact(a.text.trim().slice(0, 2000)).slice(0, 300) });
+  const rule = (r: Omit<RuleCandidate, 'file'>) => facts.rules.push({ file, ...r, text: redact(r.text.trim().slice(0, 2000).replace(/\s+/g, ' ')).slice(0, 300) });
+  const conf = (c: Omit<ConfigItem, 'file'>, checked = false) => facts.config.push({ file, ...c, value: (checked ? c.value : redactValue(c.name, c.value.slice(0, 2000))).slice(0, 200) });
   const fromEnv = (name: string, def?: string) => (def ? `(from the environment; default ${redactValue(name, def)})` : '(from the environment)');
   const art = (a: Omit<Artifact, 'file'>) => facts.artifacts.push({ file, ...a });
 
@@ -128,7 +128,8 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       }
       if (/^\s*--/.test(raw)) continue;
     } else if (isComment(lang, raw)) continue;
-    const line = raw;
+    // Facts quote a few hundred characters: a minified or generated line is read in its first 4,000.
+    const line = raw.length > 4000 ? raw.slice(0, 4000) : raw;
     if (!INTERESTING.test(line) && !(fileVarRes.length && fileVarRes.some(([re]) => re.test(line)))) continue;
     if (/\b(select|update|delete|insert|merge)\b/i.test(line)) sqlNear = n;
 
