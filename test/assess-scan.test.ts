@@ -16,6 +16,7 @@ describe('crontab lines', () => {
     ['user crontab', '15 2 * * * /opt/etl/run.sh', false, { expression: '15 2 * * *', cron: '15 2 * * *', command: '/opt/etl/run.sh', words: 'every day at 02:15' }],
     ['system crontab user field', '0 5 * * 1-5 etl /opt/etl/load.sh --full', true, { user: 'etl', command: '/opt/etl/load.sh --full', words: 'at 05:00 on Monday to Friday' }],
     ['root in a user crontab is a user field', '*/10 * * * * root /usr/bin/sync.sh', false, { user: 'root', words: 'every 10 minutes' }],
+    ['a system crontab line without its user field', '0 3 * * * /opt/etl/nightly.sh', true, { kind: 'system-crontab', command: '/opt/etl/nightly.sh' }],
     ['@daily macro', '@daily /opt/x.sh', false, { expression: '@daily', cron: '0 0 * * *', words: 'every day at 00:00 (@daily)' }],
     ['@reboot has no cron form', '@reboot /opt/start.sh', false, { expression: '@reboot', words: 'once, when the system starts (@reboot)' }],
     ['ranges, lists and steps', '0 8-18/2 1,15 * *  /a.sh', false, { cron: '0 8-18/2 1,15 * *' }],
@@ -26,6 +27,7 @@ describe('crontab lines', () => {
     expect(schedules).toHaveLength(1);
     expect(schedules[0]).toMatchObject(want);
     if ((want as { expression?: string }).expression === '@reboot') expect(schedules[0]!.cron).toBeUndefined();
+    if (_name.includes('without its user')) expect(schedules[0]!.user).toBeUndefined();
   });
 
   it.each([

@@ -142,10 +142,10 @@ export function parseCrontab(file: string, text: string, opts: CronOptions): { s
       rest = toks.slice(5);
     }
     let user: string | undefined;
-    if (opts.system || (rest[0] === 'root' && rest.length > 1)) {
-      if (rest.length < 2 || !/^[a-z_][a-z0-9_.-]*\$?$/i.test(rest[0]!)) continue;
-      user = rest.shift();
-    }
+    // A system crontab's sixth field is the user; a path there means the user was left out.
+    const userLike = rest.length > 1 && /^[a-z_][a-z0-9_-]*\$?$/i.test(rest[0]!);
+    if ((opts.system && userLike) || (rest[0] === 'root' && rest.length > 1)) user = rest.shift();
+    else if (opts.system && rest.length < 2 && !/[/.]/.test(rest[0] ?? '')) continue;
     if (!rest.length) continue;
     // In a crontab an unescaped % ends the command (the rest is its stdin).
     const command = rest.join(' ').replace(/(?<!\\)%.*$/, '').replace(/\\%/g, '%').trim();
