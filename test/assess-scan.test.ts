@@ -302,6 +302,7 @@ describe('the inventory', () => {
     expect(out).not.toMatch(/[^\r]\n/);
     expect(out).toContain('[legacy/crontab:1](../legacy/crontab#L1)');
     expect(out).toContain('| RC-001 | `where day = trunc(sysdate);` | sql-where | [legacy/bin/load.sh:6](../legacy/bin/load.sh#L6) |');
+    expect(out).toContain('| legacy/bin/load.sh | oracle via sqlplus | `0 2 * * *` ([legacy/crontab:1](../legacy/crontab#L1)) | [legacy/bin/load.sh:4](../legacy/bin/load.sh#L4) |');
     expect(replaceRegion('no markers', 'x')).toBeUndefined();
   });
 

@@ -93,8 +93,19 @@ export function assessmentRegion(inv: Inventory, link: (file: string, line: numb
   out.push('', '### Data flows found', '');
   const flows = inv.accesses.filter((a) => a.kind === 'database' || a.kind === 'file' || a.kind === 'queue');
   if (flows.length) {
-    out.push('| Script | Reads or writes | Evidence |', '|---|---|---|');
-    for (const a of flows) out.push(`| ${cell(a.file)} | ${cell(accessLabel(a))} | ${ref(a)} |`);
+    // Which schedule runs each script: the trigger column of the flows.
+    const runBy = new Map<string, string[]>();
+    for (const s of inv.schedules) {
+      const key = s.script ?? s.file;
+      const list = runBy.get(key) ?? [];
+      list.push(`${code(s.expression)} (${ref(s)})`);
+      runBy.set(key, list);
+    }
+    out.push('| Script | Reads or writes | Run by | Evidence |', '|---|---|---|---|');
+    for (const a of flows) {
+      const by = runBy.get(a.file) ?? [];
+      out.push(`| ${cell(a.file)} | ${cell(accessLabel(a))} | ${by.length ? by.slice(0, 3).join(', ') + (by.length > 3 ? ` and ${by.length - 3} more` : '') : 'no schedule found'} | ${ref(a)} |`);
+    }
   } else out.push('No database, file or queue access was found.');
   out.push('', '### Integration points found', '');
   const points = inv.accesses.filter((a) => a.kind === 'http' || a.kind === 'transfer' || a.kind === 'mail' || (a.kind === 'database' && a.host));

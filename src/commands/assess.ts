@@ -126,7 +126,7 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
   }
   if (project && assessmentText !== undefined) {
     const docs = path.join(project.root, 'docs');
-    const link = (file: string, line: number) => `${path.relative(docs, path.resolve(cwd, file)).split(path.sep).join('/')}#L${line}`.replace(/ /g, '%20').replace(/[()]/g, (c) => encodeURIComponent(c));
+    const link = (file: string, line: number) => `${path.relative(docs, path.resolve(cwd, file)).split(path.sep).map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}#L${line}`;
     const after = replaceRegion(assessmentText, assessmentRegion(inv, link))!;
     if (after !== assessmentText) {
       const full = path.join(project.root, ASSESSMENT);
