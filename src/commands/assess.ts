@@ -112,7 +112,7 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
       throw new UsageError(`--write: ${path.join(project.root, ASSESSMENT)} cannot be read; the project has no assessment to fill.`);
     }
     if (replaceRegion(assessmentText, '') === undefined) {
-      throw new UsageError(`--write: ${ASSESSMENT} has no ${REGION_START} ... ${REGION_END} region; add those two lines where the inventory should go (\`create-migration sync\` brings them from the template).`);
+      throw new UsageError(`--write: ${ASSESSMENT} has no ${REGION_START} ... ${REGION_END} region; add those two lines where the inventory should go (\`create-migration sync\` to a template version that has them brings them too).`);
     }
   }
 
