@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { legacyTree } from './legacy-tree.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -215,6 +216,22 @@ add('sync --check ×100 behind, per project', perProject(checkBehind), { median:
 // 4. Start-up.
 const [help, helpFloor] = paired(() => run(...node(CLI, '--help')), () => undefined, nodeFloor);
 add('--help start-up', help, helpFloor, '≤ 1.5× node start', { mb: peakMb(process.execPath, [CLI, '--help']) });
+
+// 5. assess reading a legacy tree of 10,000 files (JSON on stdout, not kept).
+{
+  const legacyDir = fresh('legacy10k');
+  legacyTree(legacyDir, 10_000);
+  const once = () => {
+    const r = spawnSync(process.execPath, [CLI, 'assess', legacyDir, '--json'], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`assess failed (${r.status}): ${r.stderr}`);
+  };
+  const times = Array.from({ length: Math.min(RUNS, 5) }, () => {
+    const t = process.hrtime.bigint();
+    once();
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  });
+  add('assess 10,000 legacy files (--json)', stats(times), { median: 5000 }, '≤ 5 s (a few seconds)', { mb: peakMb(process.execPath, [CLI, 'assess', legacyDir, '--json']), unit: 'vs 5000 ms' });
+}
 
 // 6. What `npx create-migration` downloads.
 const packDir = fresh('pack');

@@ -12,6 +12,8 @@ import { loadFromSource, openSource } from '../src/io/template-source.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from '../src/manifest.js';
 import { planRender } from '../src/template/plan.js';
 import { VERSION } from '../src/version.js';
+import { withSuggestedDefaults } from '../src/assess/defaults.js';
+import type { Suggestions } from '../src/assess/suggest.js';
 
 export interface ProjectOptions {
   dir?: string;
@@ -24,6 +26,8 @@ export interface ProjectOptions {
   git?: boolean;
   force?: boolean;
   dryRun?: boolean;
+  /** Defaults found by `assess` in the legacy code (asked still, or taken with --yes). */
+  suggested?: Suggestions;
 }
 
 const DEFAULT_DIR = 'legacy-migration';
@@ -50,7 +54,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
     const src = await openSource(opts.template);
     try {
       const { template, ref } = await loadFromSource(src);
-      const answers = await resolveAnswers(template.spec, {
+      const answers = await resolveAnswers(opts.suggested ? withSuggestedDefaults(template.spec, opts.suggested) : template.spec, {
         provided: values,
         origins: provided.origins,
         dirName: path.basename(target),

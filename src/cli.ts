@@ -53,6 +53,7 @@ function program(): Command {
     .option('--force', 'allow a non-empty target folder (never overwrites a file)')
     .option('--dry-run', 'print every file it would write; write nothing')
     .option('--json', 'print one JSON object on stdout')
+    .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers (repeatable)', collect, [])
     .action(async (dir, flags) => {
       const { generateCommand } = await import('./commands/generate.js');
       exitCode = await namingFlags(setFlag, () => generateCommand(dir, flags));
@@ -121,6 +122,21 @@ function program(): Command {
     .action(async (dir, flags) => {
       const { adoptCommand } = await import('./commands/adopt.js');
       exitCode = await namingFlags(setFlag, () => adoptCommand(dir, flags));
+    });
+
+  cli
+    .command('assess')
+    .description('read legacy schedules, scripts, SQL and configuration; suggest answers and fill the assessment')
+    .argument('<legacy-dir...>', 'folders holding the legacy code and configuration (read only, links never followed)')
+    .option('--answers-out <file>', 'write the suggested answers (JSON, or YAML for .yaml) for --answers')
+    .option('--write', "fill the assess region of the project's docs/assessment.md")
+    .option('--workflows', 'add one workflow per scheduled job to the project, with its legacy schedule')
+    .option('--project <dir>', 'the project for --write and --workflows (default: .)')
+    .option('--max-files <n>', 'stop reading after this many files (default 50000)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { assessCommand } = await import('./commands/assess.js');
+      exitCode = await assessCommand(dirs, flags);
     });
 
   return cli;

@@ -12,6 +12,7 @@ export interface GenerateFlags {
   force?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  assess?: string[];
 }
 
 /** Interactive only when a person is there to answer: never hang waiting on a pipe. */
@@ -31,6 +32,13 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     force: flags.force,
     dryRun: flags.dryRun,
   };
+  if (flags.assess?.length) {
+    const { assessFolders } = await import('./assess.js');
+    opts.suggested = assessFolders(flags.assess, process.cwd(), undefined, '--assess').suggestions;
+    for (const [key, s] of Object.entries(opts.suggested)) {
+      say(dim(`assess suggests ${key} = ${Array.isArray(s.value) ? s.value.join(', ') : s.value} (${s.evidence[0]?.file}:${s.evidence[0]?.line})`));
+    }
+  }
   const result = await projectGenerator.run(opts, { cwd: process.cwd(), ask });
   if (flags.json) {
     printJson({ ok: true, command: 'generate', ...result });

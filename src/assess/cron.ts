@@ -1,0 +1,166 @@
+import { redact, redactValue } from './redact.js';
+import type { Schedule } from './types.js';
+
+/** Cron's time fields: parsing, validation and the schedule in words. Pure. */
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+export const MACROS: Record<string, string | undefined> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+  '@reboot': undefined,
+};
+
+const RANGES: [number, number, string[]?][] = [[0, 59], [0, 23], [1, 31], [1, 12, MONTHS], [0, 7, DAYS]];
+
+function value(tok: string, field: number): number | undefined {
+  const [lo, hi, names] = RANGES[field]!;
+  let n: number;
+  if (/^\d{1,2}$/.test(tok)) n = Number(tok);
+  else if (names && names.includes(tok.toLowerCase())) n = names.indexOf(tok.toLowerCase()) + (field === 3 ? 1 : 0);
+  else return undefined;
+  return n >= lo && n <= hi ? n : undefined;
+}
+
+/** Is `tok` a valid cron field at position `field` (0 minute .. 4 day of week)? Jenkins' H when asked. */
+export function validField(tok: string, field: number, jenkins = false): boolean {
+  return tok.split(',').every((part) => {
+    const [base, step, extra] = part.split('/');
+    if (extra !== undefined || base === undefined || base === '') return false;
+    if (step !== undefined && !/^\d{1,2}$/.test(step)) return false;
+    if (base === '*') return true;
+    if (jenkins && /^H(\(\d+-\d+\))?$/.test(base)) return true;
+    const [a, b, more] = base.split('-');
+    if (more !== undefined || value(a!, field) === undefined) return false;
+    return b === undefined || value(b, field) !== undefined;
+  });
+}
+
+export function validCron(fields: string[], jenkins = false): boolean {
+  return fields.length === 5 && fields.every((f, i) => validField(f, i, jenkins));
+}
+
+const pad = (n: string) => (/^\d$/.test(n) ? `0${n}` : n);
+const dayName = (t: string) => (/^\d+$/.test(t) ? DAY_NAMES[Number(t)] : DAY_NAMES[DAYS.indexOf(t.toLowerCase())]) ?? t;
+const monthName = (t: string) => (/^\d+$/.test(t) ? MONTH_NAMES[Number(t) - 1] : MONTH_NAMES[MONTHS.indexOf(t.toLowerCase())]) ?? t;
+
+function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function named(field: string, name: (t: string) => string): string {
+  return list(field.split(',').map((p) => {
+    const [base, step] = p.split('/');
+    const [a, b] = base!.split('-');
+    const span = b !== undefined ? `${name(a!)} to ${name(b)}` : base === '*' ? 'every one' : name(a!);
+    return step ? `every ${step}${base === '*' ? '' : ` from ${span}`}` : span;
+  }));
+}
+
+const single = (f: string) => /^\d{1,2}$/.test(f);
+
+function timeOfDay(min: string, hour: string): string {
+  if (min.startsWith('H') || hour.startsWith('H')) {
+    const h = hour === '*' ? 'every hour' : hour.startsWith('H') ? 'an hour Jenkins picks (H)' : `hour ${hour}`;
+    return `at a minute Jenkins picks (H) in ${h}`;
+  }
+  if (single(min) && single(hour)) return `at ${pad(hour)}:${pad(min)}`;
+  if (single(min) && /^[\d,]+$/.test(hour)) return `at ${list(hour.split(',').map((h) => `${pad(h)}:${pad(min)}`))}`;
+  if (/^\*\/\d+$/.test(min) && hour === '*') return `every ${min.slice(2)} minutes`;
+  if (min === '*' && hour === '*') return 'every minute';
+  if (single(min) && hour === '*') return min === '0' ? 'every hour, on the hour' : `every hour at minute ${min}`;
+  if (single(min) && /^\*\/\d+$/.test(hour)) return `every ${hour.slice(2)} hours at minute ${min}`;
+  if (single(min) && /^\d+-\d+$/.test(hour)) return `every hour from ${pad(hour.split('-')[0]!)}:${pad(min)} to ${pad(hour.split('-')[1]!)}:${pad(min)}`;
+  const m = min === '*' ? 'every minute' : `at minute ${min}`;
+  return `${m} of hour ${hour === '*' ? 'every hour' : hour}`;
+}
+
+/** "every day at 23:00", "every 15 minutes, Monday to Friday": the five fields in words. */
+export function describeCron(expr: string): string {
+  const f = expr.trim().split(/\s+/);
+  if (f.length !== 5) return expr;
+  const [min, hour, dom, mon, dow] = f as [string, string, string, string, string];
+  const parts = [timeOfDay(min, hour)];
+  const days: string[] = [];
+  if (dom !== '*' && !dom.startsWith('H')) days.push(`on day ${named(dom, (t) => t)} of the month`);
+  if (dow !== '*' && !dow.startsWith('H')) days.push(`on ${named(dow, dayName)}`);
+  if (days.length === 2) parts.push(`${days[0]} or ${days[1]}`); // cron's rule: either matches
+  else if (days.length === 1) parts.push(days[0]!);
+  else if (dom.startsWith('H') || dow.startsWith('H')) parts.push('on a day Jenkins picks (H)');
+  else parts.unshift('every day');
+  if (mon !== '*' && !mon.startsWith('H')) parts.push(`in ${named(mon, monthName)}`);
+  const out = parts.join(' ');
+  return out.replace(/^every day (every|at a minute)/, '$1').replace(/^every day every minute/, 'every minute');
+}
+
+export interface CronOptions {
+  /** /etc/crontab and cron.d: a user field comes before the command. */
+  system: boolean;
+  /** Only lines that read as cron entries are taken (cron lines quoted in other files). */
+  strict?: boolean;
+}
+
+/** Schedules from a crontab's text: entries, macros, CRON_TZ/TZ, and the user field of system crontabs. */
+export function parseCrontab(file: string, text: string, opts: CronOptions): { schedules: Schedule[]; env: { name: string; value: string; line: number }[] } {
+  const schedules: Schedule[] = [];
+  const env: { name: string; value: string; line: number }[] = [];
+  let tz: string | undefined;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line || line.startsWith('#')) continue;
+    const assign = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (assign && !opts.strict) {
+      const v = assign[2]!.replace(/^(["'])(.*)\1$/, '$2');
+      env.push({ name: assign[1]!, value: redactValue(assign[1]!, v), line: i + 1 });
+      if (assign[1] === 'CRON_TZ' || assign[1] === 'TZ') tz = v || undefined;
+      continue;
+    }
+    const toks = line.split(/\s+/);
+    let expression: string;
+    let cron: string | undefined;
+    let rest: string[];
+    if (toks[0]!.startsWith('@')) {
+      const macro = toks[0]!.toLowerCase();
+      if (!(macro in MACROS)) continue;
+      expression = macro;
+      cron = MACROS[macro];
+      rest = toks.slice(1);
+    } else {
+      const fields = toks.slice(0, 5);
+      if (!validCron(fields)) continue;
+      expression = fields.join(' ');
+      cron = expression;
+      rest = toks.slice(5);
+    }
+    let user: string | undefined;
+    // A system crontab's sixth field is the user; a path there means the user was left out.
+    const userLike = rest.length > 1 && /^[a-z_][a-z0-9_-]*\$?$/i.test(rest[0]!);
+    if ((opts.system && userLike) || (rest[0] === 'root' && rest.length > 1)) user = rest.shift();
+    else if (opts.system && rest.length < 2 && !/[/.]/.test(rest[0] ?? '')) continue;
+    if (!rest.length) continue;
+    // In a crontab an unescaped % ends the command (the rest is its stdin).
+    const command = rest.join(' ').replace(/(?<!\\)%.*$/, '').replace(/\\%/g, '%').trim();
+    const words = cron === undefined ? 'once, when the system starts (@reboot)' : `${describeCron(cron)}${expression.startsWith('@') ? ` (${expression})` : ''}`;
+    schedules.push({
+      file,
+      line: i + 1,
+      kind: opts.system ? 'system-crontab' : 'crontab',
+      expression,
+      ...(cron ? { cron } : {}),
+      ...(tz ? { timeZone: tz } : {}),
+      ...(user ? { user } : {}),
+      command: redact(command),
+      words: tz ? `${words} (${tz})` : words,
+    });
+  }
+  return { schedules, env };
+}
