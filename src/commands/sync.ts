@@ -2,9 +2,12 @@ import path from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import { bold, dim, printJson, say } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../sync/project.js';
+import { writeSummary } from './sync-summary.js';
 
 export interface SyncFlags extends SyncOptions {
   json?: boolean;
+  /** Write a Markdown summary of the run here (the update pull request's body). */
+  summary?: string;
 }
 
 const BASE_NAMES: Record<string, string> = {
@@ -50,6 +53,10 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   say(`${bold(name)}: ${describe(r, flags)}`);
   if (!r.behind) return;
+  for (const n of r.notes ?? []) {
+    say(`  ${bold(`Release notes ${n.version}:`)}`);
+    for (const line of n.notes.trimEnd().split('\n')) say(`    ${line}`);
+  }
   say(dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {
     const where = f.from ? `${f.path} <- ${f.from}` : f.path;
@@ -80,6 +87,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     }
   });
   const exitCode = Math.max(...outcomes.map((o) => o.exitCode));
+  if (flags.summary) writeSummary(flags.summary, outcomes, flags);
   if (flags.json) {
     printJson({
       ok: exitCode === 0,
