@@ -95,6 +95,17 @@ function program(): Command {
       exitCode = await adoptCommand(dir, flags);
     });
 
+  const template = cli.command('template').description('tools for template authors');
+  template
+    .command('check')
+    .description('render a covering set of answers; every output must parse, every link resolve, every file and question be used')
+    .argument('[dir]', 'the template folder (default: .)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir, flags) => {
+      const { templateCheckCommand } = await import('./commands/template.js');
+      exitCode = await templateCheckCommand(dir, flags);
+    });
+
   return cli;
 }
 
