@@ -95,6 +95,18 @@ function program(): Command {
       exitCode = await adoptCommand(dir, flags);
     });
 
+  cli
+    .command('fleet')
+    .description('one row per project: template version, behind, conflicts, progress, cutover date')
+    .argument('[dir...]', 'projects (default: . unless --repos is given)')
+    .option('--repos <file>', 'git URLs or paths, one a line (URLs are cloned into a cache and refreshed)')
+    .option('--html <file>', 'write a self-contained page with a sortable table')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { fleetCommand } = await import('./commands/fleet.js');
+      exitCode = await fleetCommand(dirs, flags);
+    });
+
   const template = cli.command('template').description('tools for template authors');
   template
     .command('check')
