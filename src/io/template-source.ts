@@ -9,6 +9,7 @@ import type { TemplateRef } from '../manifest.js';
 import { prepareTemplate } from '../template/parse.js';
 import { semverTags } from '../template/semver.js';
 import type { LoadedTemplate } from '../template/types.js';
+import { readCachedTemplate, writeCachedTemplate } from './template-cache.js';
 import { cloneBare, isGitDir, listTags, listTree, readBlobs, resolveCommit } from './git.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 
@@ -87,6 +88,9 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   if (fileEntries.length > TEMPLATE_LIMITS.files) {
     throw new UsageError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
   }
+  // A template read before at this commit comes parsed from the user's cache (see template-cache.ts).
+  const cached = readCachedTemplate(src.location, commit, specEntry.sha, fileEntries);
+  if (cached) return cached;
   const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)]);
   const files = new Map<string, Uint8Array>();
   const generators = new Map<string, Uint8Array>();
@@ -102,7 +106,9 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   }
   const { parseTemplateSpec } = await import('../template/spec.js');
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
-  return prepareTemplate({ spec, files, generators });
+  const prepared = await prepareTemplate({ spec, files, generators });
+  writeCachedTemplate(src.location, commit, specEntry.sha, prepared);
+  return prepared;
 }
 
 /**
