@@ -87,15 +87,37 @@ export async function readProject(dir: string, label: string, newestOf: (source:
         fromFile ??
         [...new Set((await gitOut(root, ['ls-files', '-u', '-z'])).split('\0').filter(Boolean).map((l) => l.slice(l.indexOf('\t') + 1)))].sort();
       // The pristine branch moves with every sync: its newest commit is the last sync's date.
-      const tips = (repo ? readBranchRefs(repo.gitDir, 'migration-template') : undefined)?.map(([, sha]) => sha);
-      const args = tips?.length ? ['log', '-1', '--format=%cI', ...tips, '--'] : ['log', '-1', '--format=%cI', '--', MANIFEST_PATH];
-      facts.lastSync = (await gitOut(root, args)).trim() || undefined;
+      // Where sync itself last moved the local branch, its reflog line says when (no git needed).
+      const refs = repo ? readBranchRefs(repo.gitDir, 'migration-template') : undefined;
+      const local = refs?.find(([name]) => name === 'refs/heads/migration-template')?.[1];
+      facts.lastSync = repo && local ? reflogDate(repo.gitDir, local) : undefined;
+      if (!facts.lastSync) {
+        const tips = refs?.map(([, sha]) => sha);
+        const args = tips?.length ? ['log', '-1', '--format=%cI', ...tips, '--'] : ['log', '-1', '--format=%cI', '--', MANIFEST_PATH];
+        facts.lastSync = (await gitOut(root, args)).trim() || undefined;
+      }
     }
     await newest;
     return facts;
   } catch (e) {
     return { ...facts, manifest: undefined, error: (e as Error).message.replace(/^[^:]*\.migration-template\.json: /, `${MANIFEST_PATH}: `) };
   }
+}
+
+/**
+ * When the last reflog line of the local pristine branch is sync's own (git fast-import, which
+ * generate and sync write the pristine commit with) and ends at the branch's tip, its time is the
+ * commit's. A fetch or reset moved it otherwise: undefined, and git is asked.
+ */
+function reflogDate(gitDir: string, tip: string): string | undefined {
+  const common = readFileSafe(path.join(gitDir, 'commondir'))?.toString('utf8').trim();
+  const log = readFileSafe(path.join(common ? path.resolve(gitDir, common) : gitDir, 'logs/refs/heads/migration-template'));
+  if (!log) return undefined;
+  const text = log.toString('utf8').trimEnd();
+  const last = text.slice(text.lastIndexOf('\n') + 1);
+  const m = /^[0-9a-f]+ ([0-9a-f]+) .* (\d+) ([+-])(\d\d)(\d\d)\tfast-import$/.exec(last);
+  if (!m || m[1] !== tip) return undefined;
+  return new Date(Number(m[2]) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function readFileSafe(p: string): Buffer | undefined {

@@ -24,7 +24,7 @@ import type { LoadedTemplate, TemplateSpec } from '../template/types.js';
 import { VERSION } from '../version.js';
 
 const FORMAT = 1;
-/** Entries kept: the newest by use; older ones (old commits, old package versions) are removed. */
+/** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 
 interface Entry {
@@ -140,4 +140,21 @@ function prune(dir: string): void {
   if (entries.length <= KEEP) return;
   const aged = entries.map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
   for (const { f } of aged.slice(KEEP)) rmSync(path.join(dir, f), { force: true });
+}
+
+const asked = new Map<string, Promise<unknown>>();
+
+/**
+ * What git says about a template repository (is it one, its tags, what a ref resolves to) is
+ * asked once per process: a sync or fleet over a thousand projects made from one template
+ * would otherwise start the same three git processes for each of them.
+ */
+export function askedOnce<T>(key: string, ask: () => Promise<T>): Promise<T> {
+  let p = asked.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = ask();
+    asked.set(key, p);
+    p.catch(() => asked.delete(key));
+  }
+  return p;
 }
