@@ -192,3 +192,94 @@ describe('the generated CI files', () => {
     expect(spawnSync('bash', ['-n', '-c', script]).status).toBe(0);
   });
 });
+
+/** A `curl` that plays GitLab's merge-request API: records each call, keeps requests in a JSON file. */
+const FAKE_CURL = `#!/usr/bin/env node
+const fs = require('fs');
+const args = process.argv.slice(2);
+const opt = (n) => { const i = args.indexOf(n); return i < 0 ? undefined : args[i + 1]; };
+const state = fs.existsSync(process.env.MR_STATE) ? JSON.parse(fs.readFileSync(process.env.MR_STATE, 'utf8')) : [];
+const method = opt('-X');
+const url = new URL(args[args.length - 1]);
+const headers = args.flatMap((a, i) => (a === '-H' ? [args[i + 1]] : [])).map((h) => (h.startsWith('@') ? fs.readFileSync(h.slice(1), 'utf8').trim() : h));
+const data = opt('--data-binary') && JSON.parse(fs.readFileSync(opt('--data-binary').slice(1), 'utf8'));
+fs.appendFileSync(process.env.MR_LOG, JSON.stringify({ method, path: url.pathname, query: url.search, headers, argv: args, data }) + '\\n');
+if (method === 'GET') {
+  const branch = url.searchParams.get('source_branch');
+  process.stdout.write(JSON.stringify(state.filter((m) => m.source_branch === branch).reverse()));
+} else if (method === 'POST') {
+  state.push({ iid: state.length + 1, state: 'opened', ...data });
+  process.stdout.write('{}');
+} else if (method === 'PUT') {
+  Object.assign(state.find((m) => m.iid === Number(url.pathname.split('/').pop())), data);
+  process.stdout.write('{}');
+}
+fs.writeFileSync(process.env.MR_STATE, JSON.stringify(state));
+`;
+
+describe('the generated template-update job (GitLab)', () => {
+  it('opens one merge request through the API with the project access token, updates it next time', async () => {
+    const tmp = tempDir();
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files', RISK), (t) => t.replace(/^# .*$/m, '# Risk register 1.1')));
+    const bin = path.join(tmp, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'curl'), FAKE_CURL);
+    chmodSync(path.join(bin, 'curl'), 0o755);
+    const r = await runCli(['proj', '--yes', '--set', 'ci=gitlab', '--template', `${tpl}#v1.0.0`], { cwd: tmp });
+    expect(r.code, r.stderr).toBe(0);
+    const dir = path.join(tmp, 'proj');
+    const main = gitIn(dir, 'symbolic-ref', '--short', 'HEAD').trim();
+    // The GitLab server: CI_SERVER_URL/CI_PROJECT_PATH.git is where the job pushes.
+    const server = path.join(tmp, 'server');
+    const remote = path.join(server, 'team/proj.git');
+    mkdirSync(remote, { recursive: true });
+    gitIn(remote, 'init', '-q', '--bare');
+    gitIn(dir, 'push', '-q', remote, main, 'migration-template');
+    gitIn(remote, 'symbolic-ref', 'HEAD', `refs/heads/${main}`);
+    const job = parse(readFileSync(path.join(dir, '.gitlab/template-update.yml'), 'utf8'))['template-update'] as { variables: Record<string, string>; script: string[] };
+    const runJob = () => {
+      const runner = tempDir('cm-runner-');
+      gitIn(runner, 'clone', '-q', remote, 'repo');
+      const cwd = path.join(runner, 'repo');
+      const env = testEnv({
+        ...job.variables,
+        CREATE_MIGRATION: `${process.execPath} ${CLI}`,
+        CI_DEFAULT_BRANCH: main,
+        BASE_BRANCH: main,
+        CI_SERVER_URL: `file://${server}`,
+        CI_SERVER_HOST: 'gitlab.example',
+        CI_PROJECT_PATH: 'team/proj',
+        CI_API_V4_URL: 'https://gitlab.example/api/v4',
+        CI_PROJECT_ID: '42',
+        MIGRATION_UPDATE_TOKEN: SECRET,
+        PATH: `${bin}:${process.env.PATH}`,
+        MR_STATE: path.join(tmp, 'mrs.json'),
+        MR_LOG: path.join(tmp, 'mr.log'),
+        TMPDIR: runner,
+      });
+      let out = '';
+      for (const line of job.script) {
+        const s = spawnSync('bash', ['-eo', 'pipefail', '-c', line], { cwd, env, encoding: 'utf8' });
+        out += s.stdout + s.stderr;
+        expect(s.status, out).toBe(0);
+      }
+      const calls = readFileSync(path.join(tmp, 'mr.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      writeFileSync(path.join(tmp, 'mr.log'), '');
+      return { out, calls };
+    };
+    const first = runJob();
+    const post = first.calls.filter((c) => c.method === 'POST');
+    expect(post).toHaveLength(1);
+    expect(post[0].path).toBe('/api/v4/projects/42/merge_requests');
+    expect(post[0].data).toMatchObject({ source_branch: 'template-update/1.1.0', target_branch: main, title: expect.stringMatching(/^Template update: kailash-migration 1\.0\.0 -> 1\.1\.0$/) });
+    expect(post[0].data.description).toContain('`docs/risk-register.md`');
+    expect(post[0].headers).toContain(`PRIVATE-TOKEN: ${SECRET}`);
+    for (const c of first.calls) expect(c.argv.join(' ')).not.toContain(SECRET); // only ever in a file
+    expect(first.out).not.toContain(SECRET);
+    expect(gitIn(remote, 'show', `refs/heads/template-update/1.1.0:${RISK}`)).toMatch(/^# Risk register 1\.1$/m);
+
+    const second = runJob();
+    expect(second.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    expect(second.calls.filter((c) => c.method === 'PUT').map((c) => c.path)).toEqual(['/api/v4/projects/42/merge_requests/1']);
+  });
+});
