@@ -6,6 +6,7 @@ import { unmergedPaths } from '../src/fleet/git-index.js';
 import { parseReposFile, redactUrl } from '../src/fleet/repos-file.js';
 import { daysUntil } from '../src/fleet/row.js';
 import { runCli, tempDir } from './helpers/cli.js';
+import { runInPty } from './helpers/pty.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 const RISK = 'docs/risk-register.md';
@@ -120,6 +121,14 @@ describe('fleet', () => {
     expect(lines.find((l) => l.startsWith('plain '))).toMatch(/not a create-migration project/);
     expect(r.stdout).toContain('6 projects: 1 current, 1 behind, 2 in conflict, 2 unreadable.');
     expect(r.stderr).not.toMatch(/fleet: \d/); // no progress counter when stderr is not a terminal
+  });
+
+  it('on a terminal, counts the projects on stderr while it works, and clears the count', () => {
+    const r = runInPty(tmp, ['fleet', ...all()], []);
+    expect(r.code).toBe(1);
+    // (the driver's transcript drops the erase-line escape that follows)
+    expect(r.transcript).toMatch(/\rfleet: 1\/6[\s\S]*\rfleet: 6\/6\rproject /);
+    expect(r.transcript).toContain('6 projects: 1 current');
   });
 
   const chromium = ['chromium', 'chromium-browser'].find((c) => spawnSync('which', [c]).status === 0);
