@@ -190,3 +190,18 @@ describe('fleet', () => {
     expect(again.projects[0].progress.phasesDone).toBe(2);
   });
 });
+
+describe('fleet page (pure)', () => {
+  it('escapes every value a repository controls', async () => {
+    const { fleetHtml } = await import('../src/fleet/html.js');
+    const { fleetTable } = await import('../src/fleet/table.js');
+    const row = { project: '<img src=x onerror=alert(1)>', template: '"><script>x()</script>', version: '1.0.0', newest: '1.1.0', behind: true, conflicts: ['a<b>.md'], targetDate: '2027-01-01', error: "it's & <bad>" };
+    const html = fleetHtml([row], { projects: 1, behind: 1, inConflict: 1, errors: 1, current: 0 }, 'now');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script>x()');
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(html).toContain('a&#60;b&#62;.md');
+    // A name with a control character cannot move the terminal's cursor.
+    expect(fleetTable([{ ...row, project: 'p\x1b[2J\rq' }], { projects: 1, behind: 1, inConflict: 1, errors: 1, current: 0 })).toContain('p?[2J?q');
+  });
+});
