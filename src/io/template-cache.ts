@@ -142,19 +142,21 @@ function prune(dir: string): void {
   for (const { f } of aged.slice(KEEP)) rmSync(path.join(dir, f), { force: true });
 }
 
-const asked = new Map<string, Promise<unknown>>();
+const asked = new Map<string, { at: number; answer: Promise<unknown> }>();
+/** Long enough for one command over a thousand projects; short enough for a long-lived program to see a new tag. */
+const ASKED_FOR_MS = 60_000;
 
 /**
  * What git says about a template repository (is it one, its tags, what a ref resolves to) is
- * asked once per process: a sync or fleet over a thousand projects made from one template
+ * asked once per command: a sync or fleet over a thousand projects made from one template
  * would otherwise start the same three git processes for each of them.
  */
 export function askedOnce<T>(key: string, ask: () => Promise<T>): Promise<T> {
-  let p = asked.get(key) as Promise<T> | undefined;
-  if (!p) {
-    p = ask();
-    asked.set(key, p);
-    p.catch(() => asked.delete(key));
-  }
-  return p;
+  const now = Date.now();
+  const known = asked.get(key);
+  if (known && now - known.at < ASKED_FOR_MS) return known.answer as Promise<T>;
+  const answer = ask();
+  asked.set(key, { at: now, answer });
+  answer.catch(() => asked.delete(key));
+  return answer;
 }
