@@ -213,6 +213,57 @@ const behindDirs = hundred(builtinProject);
 const checkBehind = measure(() => run(...node(CLI, 'sync', '--check', ...behindDirs)));
 add('sync --check ×100 behind, per project', perProject(checkBehind), { median: 30 }, '≤ 30 ms per project', { mb: peakMb(process.execPath, [CLI, 'sync', '--check', ...behindDirs]), unit: 'vs 30 ms' });
 
+// 5. The fleet (issue 16): a platform team's template in its own git repository, and N projects
+// one version behind it. `fleet` and `sync --check` over all of them in one call, per project
+// against a 10 ms floor, with peak memory at 100 and at 1,000 (it should stay flat).
+const fleetTpl = templateRepo(
+  'fleet-tpl',
+  (d) => cpSync(path.join(ROOT, 'templates/kailash-migration'), d, { recursive: true }),
+  (d) => {
+    bump(d);
+    const readme = path.join(d, 'files/README.md');
+    writeFileSync(readme, `${readFileSync(readme, 'utf8')}\nNew in 1.1.0.\n`);
+  },
+);
+const fleetProject = projectBehind(fleetTpl, (d) => writeFileSync(path.join(d, 'TASKS.md'), `${readFileSync(path.join(d, 'TASKS.md'), 'utf8')}\n- team note\n`));
+const fleetOf = (n) => {
+  const parent = fresh(`fleet-${n}`);
+  return Array.from({ length: n }, (_, i) => {
+    const d = path.join(parent, `p${i}`);
+    cpSync(fleetProject, d, { recursive: true });
+    return d;
+  });
+};
+for (const n of [100, 1000]) {
+  const projects = fleetOf(n);
+  const per = (m) => ({ median: m.median / n, min: m.min / n, max: m.max / n });
+  // Fewer repetitions at 1,000: each takes seconds.
+  const reps = n > 100 ? Math.max(3, Math.floor(RUNS / 3)) : RUNS;
+  const timeN = (args) => stats(Array.from({ length: reps }, () => timeOnce(() => run(...node(CLI, ...args, ...projects)), () => undefined)));
+  add(`fleet ×${n} behind (template repo), per project`, per(timeN(['fleet', '--json'])), { median: 10 }, '≤ 10 ms per project, ≤ 150 MB', { mb: peakMb(process.execPath, [CLI, 'fleet', '--json', ...projects]), unit: 'vs 10 ms' });
+  add(`sync --check ×${n} behind (template repo), per project`, per(timeN(['sync', '--check'])), { median: 10 }, '≤ 10 ms per project, ≤ 150 MB', { mb: peakMb(process.execPath, [CLI, 'sync', '--check', ...projects]), unit: 'vs 10 ms' });
+  rmSync(path.dirname(projects[0]), { recursive: true, force: true });
+}
+
+// One `sync --check` of a project made from a template repository, beside one of the built-in
+// template (its floor here): the parsed-template cache (src/io/template-cache.ts) is warm after
+// the first run, as it is on a CI runner that keeps its cache, or on a developer's machine.
+const benchCache = fresh('xdg-cache');
+const cacheEnv = { ...env, XDG_CACHE_HOME: benchCache };
+const runCached = (args) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, env: cacheEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+};
+runCached(['sync', '--check', fleetProject]); // fills the cache
+const [gitCheck, builtinCheck] = paired(() => runCached(['sync', '--check', fleetProject]), () => undefined, () => runCached(['sync', '--check', builtinProject]));
+add('sync --check, template repo (warm cache) vs built-in', gitCheck, builtinCheck, '≤ 1.5× the built-in template', { mb: peakMb(process.execPath, [CLI, 'sync', '--check', fleetProject]) });
+const [coldCheck, builtinCheck2] = paired(
+  () => runCached(['sync', '--check', fleetProject]),
+  () => rmSync(path.join(benchCache, 'create-migration'), { recursive: true, force: true }),
+  () => runCached(['sync', '--check', builtinProject]),
+);
+add('sync --check, template repo (cold cache) vs built-in', coldCheck, builtinCheck2, 'no target (the first run)');
+
 // 4. Start-up.
 const [help, helpFloor] = paired(() => run(...node(CLI, '--help')), () => undefined, nodeFloor);
 add('--help start-up', help, helpFloor, '≤ 1.5× node start', { mb: peakMb(process.execPath, [CLI, '--help']) });

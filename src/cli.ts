@@ -71,6 +71,7 @@ function program(): Command {
     .option('--allow-dirty', 'run even with uncommitted changes')
     .option('--branch <name>', 'create this branch and commit the sync on it')
     .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])
+    .option('--summary <file>', 'write a Markdown summary of what sync did (or would do): the update PR body')
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { syncCommand } = await import('./commands/sync.js');
@@ -137,6 +138,29 @@ function program(): Command {
     .action(async (dirs, flags) => {
       const { assessCommand } = await import('./commands/assess.js');
       exitCode = await assessCommand(dirs, flags);
+    });
+
+  cli
+    .command('fleet')
+    .description('one row per project: template version, behind, conflicts, progress, cutover date')
+    .argument('[dir...]', 'projects (default: . unless --repos is given)')
+    .option('--repos <file>', 'git URLs or paths, one a line (URLs are cloned into a cache and refreshed)')
+    .option('--html <file>', 'write a self-contained page with a sortable table')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { fleetCommand } = await import('./commands/fleet.js');
+      exitCode = await fleetCommand(dirs, flags);
+    });
+
+  const template = cli.command('template').description('tools for template authors');
+  template
+    .command('check')
+    .description('render a covering set of answers; every output must parse, every link resolve, every file and question be used')
+    .argument('[dir]', 'the template folder (default: .)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir, flags) => {
+      const { templateCheckCommand } = await import('./commands/template.js');
+      exitCode = await templateCheckCommand(dir, flags);
     });
 
   return cli;

@@ -938,6 +938,9 @@ describe('30. --json for one project', () => {
           behind: true,
           written: true,
           recovered: [],
+          template: 'demo',
+          notes: [],
+          answerChanges: [],
         },
       ],
     });

@@ -6,9 +6,12 @@ import { summaryRows } from '../sync-summary.js';
 import { MANIFEST_PATH } from '../manifest.js';
 import { painter, print, printJson, say } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../sync/project.js';
+import { writeSummary } from './sync-summary.js';
 
 export interface SyncFlags extends SyncOptions {
   json?: boolean;
+  /** Write a Markdown summary of the run here (the update pull request's body). */
+  summary?: string;
 }
 
 const BASE_NAMES: Record<string, string> = {
@@ -73,6 +76,10 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   line(`${p.bold(name)}: ${describe(r, flags)}`);
   if (!r.behind) return;
+  for (const n of r.notes ?? []) {
+    line(`  ${p.bold(`Release notes ${n.version}:`)}`);
+    for (const l of n.notes.trimEnd().split('\n')) line(`    ${l}`);
+  }
   line(p.dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {
     const where = f.from ? `${f.path} <- ${f.from}` : f.path;
@@ -107,6 +114,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     }
   }).finally(() => progress.done());
   const exitCode = Math.max(...outcomes.map((o) => o.exitCode));
+  if (flags.summary) writeSummary(flags.summary, outcomes, flags);
   if (flags.json) {
     printJson({
       ok: exitCode === 0,

@@ -9,6 +9,7 @@ import type { TemplateRef } from '../manifest.js';
 import { prepareTemplate } from '../template/parse.js';
 import { semverTags } from '../template/semver.js';
 import type { LoadedTemplate } from '../template/types.js';
+import { askedOnce, readCachedTemplate, writeCachedTemplate } from './template-cache.js';
 import { cloneBare, isGitDir, listTags, listTree, readBlobs, resolveCommit } from './git.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 
@@ -47,14 +48,14 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
   const abs = path.resolve(base);
   const st = statOrNone(abs);
   if (!st?.isDirectory()) throw new UsageError(`--template: ${base} is not a folder, a git repo or a URL.`);
-  if (await isGitDir(abs)) return { kind: 'git', location: abs, ref, repo: abs };
+  if (await askedOnce(`git-dir\0${abs}`, () => isGitDir(abs))) return { kind: 'git', location: abs, ref, repo: abs };
   if (ref) throw new UsageError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);
   return { kind: 'dir', location: abs };
 }
 
 /** The versions a source offers, oldest first (git semver tags; a folder offers only itself). */
 export async function sourceVersions(src: TemplateSource): Promise<string[]> {
-  return src.kind === 'git' ? semverTags(await listTags(src.repo!)) : [];
+  return src.kind === 'git' ? semverTags(await askedOnce(`tags\0${src.repo}`, () => listTags(src.repo!))) : [];
 }
 
 // A sync of many projects made from one template reads each of its versions once.
@@ -62,7 +63,7 @@ const byCommit = new Map<string, Promise<LoadedTemplate>>();
 
 async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ template: LoadedTemplate; commit: string }> {
   const repo = src.repo!;
-  const commit = await resolveCommit(repo, ref);
+  const commit = await askedOnce(`commit\0${repo}\0${ref}`, () => resolveCommit(repo, ref));
   if (!commit) throw new UsageError(`--template: ${src.location} has no tag, branch or commit "${ref}".`);
   const key = `${src.location}\0${commit}`;
   let template = byCommit.get(key);
@@ -87,6 +88,9 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   if (fileEntries.length > TEMPLATE_LIMITS.files) {
     throw new UsageError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
   }
+  // A template read before at this commit comes parsed from the user's cache (see template-cache.ts).
+  const cached = readCachedTemplate(src.location, commit, specEntry.sha, fileEntries);
+  if (cached) return cached;
   const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)]);
   const files = new Map<string, Uint8Array>();
   const generators = new Map<string, Uint8Array>();
@@ -102,7 +106,9 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   }
   const { parseTemplateSpec } = await import('../template/spec.js');
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
-  return prepareTemplate({ spec, files, generators });
+  const prepared = await prepareTemplate({ spec, files, generators });
+  writeCachedTemplate(src.location, commit, specEntry.sha, prepared);
+  return prepared;
 }
 
 /**

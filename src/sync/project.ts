@@ -29,6 +29,7 @@ import type { Answers } from '../template/types.js';
 import { VERSION } from '../version.js';
 import { findBase, type BaseKind } from './base.js';
 import { pathsToRead, planSync, type FileOutcome } from './plan.js';
+import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from './summary.js';
 
 export interface SyncOptions {
   to?: string;
@@ -58,6 +59,10 @@ export interface ProjectSyncResult {
   diff?: string;
   recovered?: string[];
   exitCode: number;
+  /** The template's name, the release notes of the versions crossed, and answers not taken from the manifest. */
+  template?: string;
+  notes?: ReleaseNote[];
+  answerChanges?: AnswerChange[];
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -195,6 +200,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         useDefaults: true,
       });
       const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
+      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, sets.values) });
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
         await refuseDirty();

@@ -113,6 +113,20 @@ function readFileRules(r: SpecReader, raw: unknown): FileRules {
   };
 }
 
+/** `changelog:` maps versions to Markdown notes; both are checked like every other field. */
+function readChangelog(r: SpecReader, raw: unknown): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const o = r.obj(raw, 'changelog');
+  const out: Record<string, string> = {};
+  for (const [version, notes] of Object.entries(o)) {
+    if (!SEMVER.test(version)) r.fail(`changelog.${version}`, `"${version}" is not a semantic version like 1.2.3 (quote it if YAML read it as a number)`);
+    if (typeof notes !== 'string') r.fail(`changelog.${version}`, 'must be Markdown text');
+    if (notes.length > 20_000) r.fail(`changelog.${version}`, 'is over 20,000 characters');
+    out[version] = notes;
+  }
+  return out;
+}
+
 /**
  * Parses and validates a template.yaml. Every problem is a UsageError naming the file and the
  * field, because a template may come from anywhere and must be refused before anything is written.
@@ -149,5 +163,6 @@ export function parseTemplateSpec(text: string, file = 'template.yaml'): Templat
   for (const [path, cond] of conds) {
     for (const key of conditionKeys(cond)) if (!seen.has(key)) r.fail(path, `refers to "${key}", which is not a question`);
   }
-  return { name, version, description: r.str(o.description, 'description', ''), questions, files };
+  const changelog = readChangelog(r, o.changelog);
+  return { name, version, description: r.str(o.description, 'description', ''), questions, files, ...(changelog ? { changelog } : {}) };
 }

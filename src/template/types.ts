@@ -55,6 +55,8 @@ export interface TemplateSpec {
   description: string;
   questions: Question[];
   files: FileRules;
+  /** Release notes (Markdown) by version, as `changelog:` gives them. */
+  changelog?: Record<string, string>;
 }
 
 /** A template as data: its spec and its files/ tree (paths relative to files/, '/'-separated). */

@@ -1,0 +1,83 @@
+/**
+ * One fleet row, from what was read of a project. Pure: facts in, row out.
+ */
+import { percent, projectStatus } from '../status/count.js';
+import { compareVersions } from '../template/semver.js';
+
+export interface ProjectFacts {
+  /** As given: a path, or a URL from --repos. */
+  project: string;
+  manifest?: { template: { name: string; version: string; source: string; commit?: string }; answers: Record<string, unknown> };
+  /** The template source's newest version (and its commit, for git sources). */
+  newest?: { version: string; commit?: string };
+  newestError?: string;
+  checklists: ReadonlyMap<string, string>;
+  unmerged: readonly string[];
+  markers: readonly string[];
+  lastSync?: string;
+  error?: string;
+}
+
+export interface FleetRow {
+  project: string;
+  template?: string;
+  source?: string;
+  version?: string;
+  newest?: string;
+  behind: boolean;
+  conflicts: string[];
+  progress?: { percent: number; done: number; total: number; phasesDone: number; phases: number };
+  targetDate?: string;
+  daysLeft?: number;
+  lastSync?: string;
+  error?: string;
+}
+
+const DAY = 86_400_000;
+
+/** Whole days from today (UTC) to an ISO date; negative when it has passed. */
+export function daysUntil(date: string, today: Date): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const t = Date.parse(`${date}T00:00:00Z`);
+  if (Number.isNaN(t)) return undefined;
+  const d = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  return Math.round((t - d) / DAY);
+}
+
+export function fleetRow(f: ProjectFacts, today: Date): FleetRow {
+  const conflicts = [...new Set([...f.unmerged, ...f.markers])].sort();
+  if (f.error || !f.manifest) return { project: f.project, behind: false, conflicts, error: f.error ?? 'not a create-migration project' };
+  const m = f.manifest;
+  const status = f.checklists.size ? projectStatus(f.checklists) : undefined;
+  const target = typeof m.answers.target_date === 'string' ? m.answers.target_date : undefined;
+  const newer = f.newest && (compareVersions(f.newest.version, m.template.version) > 0 || (f.newest.version === m.template.version && f.newest.commit !== undefined && m.template.commit !== undefined && f.newest.commit !== m.template.commit));
+  return {
+    project: f.project,
+    template: m.template.name,
+    source: m.template.source,
+    version: m.template.version,
+    newest: f.newest?.version,
+    behind: Boolean(newer),
+    conflicts,
+    progress: status && { percent: percent(status.done, status.total), done: status.done, total: status.total, phasesDone: status.phasesDone, phases: status.phases.length },
+    targetDate: target,
+    daysLeft: target ? daysUntil(target, today) : undefined,
+    lastSync: f.lastSync,
+    error: f.newestError,
+  };
+}
+
+export interface FleetTotals {
+  projects: number;
+  behind: number;
+  inConflict: number;
+  errors: number;
+  current: number;
+}
+
+export function totals(rows: readonly FleetRow[]): FleetTotals {
+  const behind = rows.filter((r) => r.behind).length;
+  const inConflict = rows.filter((r) => r.conflicts.length).length;
+  const errors = rows.filter((r) => r.error).length;
+  return { projects: rows.length, behind, inConflict, errors, current: rows.filter((r) => !r.behind && !r.conflicts.length && !r.error).length };
+}

@@ -1,0 +1,33 @@
+/** The fleet as a text table. Pure. */
+import type { FleetRow, FleetTotals } from './row.js';
+
+const HEAD = ['project', 'template', 'version', 'newest', 'behind', 'conflicts', 'progress', 'phases', 'cutover', 'days', 'last sync', 'error'];
+
+// A hostile name must not move the cursor or forge a line.
+// eslint-disable-next-line no-control-regex
+const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+export function rowCells(r: FleetRow): string[] {
+  return [
+    r.project,
+    r.template ?? '-',
+    r.version ?? '-',
+    r.newest ?? '-',
+    r.error && !r.version ? '-' : r.behind ? 'yes' : 'no',
+    r.conflicts.length ? String(r.conflicts.length) : r.version ? '0' : '-',
+    r.progress ? `${r.progress.percent}%` : '-',
+    r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-',
+    r.targetDate ?? '-',
+    r.daysLeft === undefined ? '-' : String(r.daysLeft),
+    r.lastSync?.slice(0, 10) ?? '-',
+    r.error ?? '',
+  ].map(clean);
+}
+
+export function fleetTable(rows: readonly FleetRow[], t: FleetTotals): string {
+  const cells = [HEAD, ...rows.map(rowCells)];
+  const widths = HEAD.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const lines = cells.map((c) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd());
+  lines.push('', `${t.projects} projects: ${t.current} current, ${t.behind} behind, ${t.inConflict} in conflict, ${t.errors} unreadable.`);
+  return `${lines.join('\n')}\n`;
+}
