@@ -76,9 +76,11 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   line(`${p.bold(name)}: ${describe(r, flags)}`);
   if (!r.behind) return;
+  // Release notes are read by a person, beside the messages: stderr, like them.
+  const notePaint = painter(process.stderr);
   for (const n of r.notes ?? []) {
-    line(`  ${p.bold(`Release notes ${n.version}:`)}`);
-    for (const l of n.notes.trimEnd().split('\n')) line(`    ${l}`);
+    say(`  ${notePaint.bold(`Release notes ${n.version}:`)}`);
+    for (const l of n.notes.trimEnd().split('\n')) say(`    ${l}`);
   }
   line(p.dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {
