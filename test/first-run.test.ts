@@ -120,7 +120,7 @@ describe('a command typed wrong is not a project', () => {
     ['adpot', 'adopt'],
     ['ad', 'add'],
     ['Status', 'status'],
-    ['fleet', 'fleet'],
+    ['flete', 'fleet'],
     ['templates', 'template'],
     ['asess', 'assess'],
   ])('"%s" exits 2 suggesting %s, and writes nothing', async (word, command) => {
