@@ -8,13 +8,17 @@ export type Eol = '\n' | '\r\n' | '\r';
 export function splitLines(text: string): string[] {
   const lines: string[] = [];
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a || c === 0x0d) {
-      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
-      lines.push(text.slice(start, i + 1));
-      start = i + 1;
-    }
+  // Native searches for the next LF and CR are much faster than a loop over every character.
+  let lf = text.indexOf('\n');
+  let cr = text.indexOf('\r');
+  while (lf !== -1 || cr !== -1) {
+    let end: number;
+    if (cr === -1 || (lf !== -1 && lf < cr)) end = lf + 1;
+    else end = text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1;
+    lines.push(text.slice(start, end));
+    start = end;
+    if (lf !== -1 && lf < end) lf = text.indexOf('\n', end);
+    if (cr !== -1 && cr < end) cr = text.indexOf('\r', end);
   }
   if (start < text.length) lines.push(text.slice(start));
   return lines;
@@ -60,6 +64,23 @@ export function detectEol(text: string, fallback: Eol = '\n'): Eol {
         i++;
       } else cr++;
     }
+  }
+  if (lf === 0 && crlf === 0 && cr === 0) return fallback;
+  if (lf >= crlf && lf >= cr) return '\n';
+  return crlf >= cr ? '\r\n' : '\r';
+}
+
+/** `detectEol` on text already cut by `splitLines`, without reading it again character by character. */
+export function detectEolOfLines(lines: readonly string[], fallback: Eol = '\n'): Eol {
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  for (const line of lines) {
+    const c = line.charCodeAt(line.length - 1);
+    if (c === 0x0a) {
+      if (line.charCodeAt(line.length - 2) === 0x0d) crlf++;
+      else lf++;
+    } else if (c === 0x0d) cr++;
   }
   if (lf === 0 && crlf === 0 && cr === 0) return fallback;
   if (lf >= crlf && lf >= cr) return '\n';

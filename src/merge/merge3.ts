@@ -1,5 +1,5 @@
-import { diff, formatHunk, type Hunk, type HunkLine } from './diff.js';
-import { detectEol, hasEol, splitLines, type Eol } from './lines.js';
+import { diffIds, formatHunk, internLines, type Hunk, type HunkLine } from './diff.js';
+import { detectEolOfLines, hasEol, splitLines, type Eol } from './lines.js';
 
 export interface MergeLabels {
   ours: string;
@@ -40,11 +40,13 @@ export function merge3(base: string, ours: string, theirs: string, options: Merg
   const theirsLines = splitLines(theirs);
   // A side equal to base contributes no hunks, and equal sides share one diff;
   // this is what makes the trivial cases cheap (and exact by construction).
-  const oursHunks = base === ours ? [] : diff(baseLines, oursLines);
-  const theirsHunks = base === theirs ? [] : ours === theirs ? oursHunks : diff(baseLines, theirsLines);
+  const { ids, size } = internLines([baseLines, oursLines, theirsLines]);
+  const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
+  const oursHunks = base === ours ? [] : diffIds(baseIds, oursIds, size);
+  const theirsHunks = base === theirs ? [] : ours === theirs ? oursHunks : diffIds(baseIds, theirsIds, size);
   const regions = buildRegions(baseLines, oursLines, theirsLines, oursHunks, theirsHunks);
   const conflicts = regions.filter((r) => r.kind === 'conflict').length;
-  const eol = detectEol(ours, detectEol(theirs, detectEol(base)));
+  const eol = detectEolOfLines(oursLines, detectEolOfLines(theirsLines, detectEolOfLines(baseLines)));
   return {
     text: render(regions, options.labels, eol),
     clean: conflicts === 0,
@@ -94,7 +96,8 @@ function buildRegions(
     const theirsSlice = theirs.slice(chunkStart + theirsDelta, theirsEnd);
     if (ti === tFirst) regions.push({ kind: 'ours', lines: oursSlice, base: baseSlice });
     else if (oi === oFirst) regions.push({ kind: 'theirs', lines: theirsSlice, base: baseSlice });
-    else if (sameLines(oursSlice, theirsSlice)) regions.push({ kind: 'both', lines: oursSlice, base: baseSlice });
+    else if (sameChange(oursHunks, oFirst, oi, theirsHunks, tFirst, ti, ours, theirs))
+      regions.push({ kind: 'both', lines: oursSlice, base: baseSlice });
     else regions.push({ kind: 'conflict', base: baseSlice, ours: oursSlice, theirs: theirsSlice });
     oursDelta = oursEnd - chunkEnd;
     theirsDelta = theirsEnd - chunkEnd;
@@ -110,8 +113,27 @@ function sideEnd(hunks: readonly Hunk[], from: number, to: number, chunkEnd: num
   return last ? last.bEnd + (chunkEnd - last.aEnd) : chunkEnd + delta;
 }
 
-function sameLines(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((line, i) => line === b[i]);
+/**
+ * Like git, a chunk is one change made by both sides only when each side has a
+ * single hunk there, over the same base lines, with the same new lines: equal
+ * text reached through differently cut hunks still conflicts.
+ */
+function sameChange(
+  oursHunks: readonly Hunk[],
+  oFirst: number,
+  oEnd: number,
+  theirsHunks: readonly Hunk[],
+  tFirst: number,
+  tEnd: number,
+  ours: readonly string[],
+  theirs: readonly string[],
+): boolean {
+  if (oEnd - oFirst !== 1 || tEnd - tFirst !== 1) return false;
+  const o = oursHunks[oFirst]!;
+  const t = theirsHunks[tFirst]!;
+  if (o.aStart !== t.aStart || o.aEnd !== t.aEnd || o.bEnd - o.bStart !== t.bEnd - t.bStart) return false;
+  for (let k = 0; k < o.bEnd - o.bStart; k++) if (ours[o.bStart + k] !== theirs[t.bStart + k]) return false;
+  return true;
 }
 
 function render(regions: readonly MergeRegion[], labels: MergeLabels, eol: Eol): string {
