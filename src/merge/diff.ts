@@ -27,23 +27,50 @@ export function diff(a: readonly string[], b: readonly string[]): Hunk[] {
 /**
  * Lines as small integers, equal lines getting equal ids across all `texts`
  * (comparisons become cheap, and a merge interns its three texts only once).
+ * An open-addressing table over typed arrays: a `Map` of a few hundred
+ * thousand lines cost more here than the whole diff.
  */
 export function internLines(texts: ReadonlyArray<readonly string[]>): { ids: Int32Array[]; size: number } {
-  const table = new Map<string, number>();
-  const ids = texts.map((lines) => {
-    const out = new Int32Array(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      let id = table.get(line);
-      if (id === undefined) {
-        id = table.size;
-        table.set(line, id);
+  const total = texts.reduce((n, lines) => n + lines.length, 0);
+  let capacity = 16;
+  while (capacity < total * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const slots = new Int32Array(capacity); // id + 1, 0 for a free slot
+  // Hashes stay int32 throughout: larger numbers would be boxed, one allocation per line.
+  const hashes = new Int32Array(total);
+  const lines: string[] = [];
+  const ids = texts.map((text) => {
+    const out = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i++) {
+      const line = text[i]!;
+      const h = hashLine(line);
+      let slot = h & mask;
+      for (;;) {
+        const entry = slots[slot]!;
+        if (entry === 0) {
+          slots[slot] = lines.length + 1;
+          out[i] = lines.length;
+          hashes[lines.length] = h;
+          lines.push(line);
+          break;
+        }
+        if (hashes[entry - 1] === h && lines[entry - 1] === line) {
+          out[i] = entry - 1;
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
-      out[i] = id;
     }
     return out;
   });
-  return { ids, size: table.size };
+  return { ids, size: lines.length };
+}
+
+// FNV-1a over UTF-16 code units; only its spread matters, collisions are compared away.
+function hashLine(line: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < line.length; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /** `diff` on lines interned by `internLines`; `size` is its number of distinct lines. */
