@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { atomicWriteSync } from '../io/apply.js';
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
 import { bold, dim, printJson, say } from '../output.js';
-import { isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
+import { conflictWarnings, isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
 import { statusHtml } from '../status/html.js';
 import { updateReadme, updateTasks } from '../status/write.js';
 
@@ -62,6 +62,8 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   const files = await readChecklists(root);
   if (!files.size) throw new UsageError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
   const status = projectStatus(files);
+  // On stderr even with --json, which keeps stdout to its one object.
+  for (const w of conflictWarnings(status)) process.stderr.write(`warning: ${w}\n`);
   const written: string[] = [];
   if (flags.write) {
     if (await rewrite(root, 'README.md', (t) => updateReadme(t, status))) written.push('README.md');
