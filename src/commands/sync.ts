@@ -49,6 +49,7 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   const r = o.result!;
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   say(`${bold(name)}: ${describe(r, flags)}`);
+  for (const u of r.unresolved ?? []) say(`  unresolved ${u.path}  (conflict markers at lines ${u.lines}: resolve them, then commit)`);
   if (!r.behind) return;
   say(dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {

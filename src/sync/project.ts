@@ -28,6 +28,7 @@ import { compareVersions } from '../template/semver.js';
 import type { Answers } from '../template/types.js';
 import { VERSION } from '../version.js';
 import { findBase, type BaseKind } from './base.js';
+import { flagUnresolved, type UnresolvedFile } from './markers-check.js';
 import { pathsToRead, planSync, type FileOutcome } from './plan.js';
 
 export interface SyncOptions {
@@ -54,6 +55,8 @@ export interface ProjectSyncResult {
   written: boolean;
   diff?: string;
   recovered?: string[];
+  /** --check: template files that still hold conflict markers (each fails the check). */
+  unresolved?: UnresolvedFile[];
   exitCode: number;
 }
 
@@ -192,6 +195,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         useDefaults: true,
       });
       const result: ProjectSyncResult = { dir: root, from, to, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
+      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files));
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
         await refuseDirty();
