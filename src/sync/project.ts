@@ -28,6 +28,7 @@ import { compareVersions } from '../template/semver.js';
 import type { Answers } from '../template/types.js';
 import { VERSION } from '../version.js';
 import { findBase, type BaseKind } from './base.js';
+import { syncLabels } from './labels.js';
 import { flagUnresolved, type UnresolvedFile } from './markers-check.js';
 import { pathsToRead, planSync, type FileOutcome } from './plan.js';
 
@@ -219,7 +220,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           projectOwned,
           renames: spec.files.renames,
           conflictStyle: opts.conflict ?? 'inline',
-          labels: { ours: 'yours', base: `template ${from}`, theirs: `template ${to}` },
+          labels: syncLabels({ from, to, fromCommit: recorded.template.commit, toCommit: target.ref.commit, answersBefore: recorded.answers, answersAfter: answers }),
         });
       let plan = planWith();
       // The planner picks .rej names that are free among the files it was given; a further
