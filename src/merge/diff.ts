@@ -39,30 +39,43 @@ export function internLines(texts: ReadonlyArray<readonly string[]>): { ids: Int
   // Hashes stay int32 throughout: larger numbers would be boxed, one allocation per line.
   const hashes = new Int32Array(total);
   const lines: string[] = [];
-  const ids = texts.map((text) => {
+  const first = texts[0] ?? [];
+  // Where each id first occurs in the first text (-1: not there).
+  const firstAt: number[] = [];
+  const intern = (line: string, at: number): number => {
+    const h = hashLine(line);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]!;
+      if (entry === 0) {
+        slots[slot] = lines.length + 1;
+        hashes[lines.length] = h;
+        firstAt.push(at);
+        lines.push(line);
+        return lines.length - 1;
+      }
+      if (hashes[entry - 1] === h && lines[entry - 1] === line) return entry - 1;
+    }
+  };
+  const firstIds = new Int32Array(first.length);
+  for (let i = 0; i < first.length; i++) firstIds[i] = intern(first[i]!, i);
+  const ids = [firstIds];
+  for (const text of texts.slice(1)) {
     const out = new Int32Array(text.length);
+    // The other texts are mostly the first one with edits: the line after the last one found in
+    // the first text is usually the next line here too, and comparing it costs less than hashing.
+    let next = 0;
     for (let i = 0; i < text.length; i++) {
       const line = text[i]!;
-      const h = hashLine(line);
-      let slot = h & mask;
-      for (;;) {
-        const entry = slots[slot]!;
-        if (entry === 0) {
-          slots[slot] = lines.length + 1;
-          out[i] = lines.length;
-          hashes[lines.length] = h;
-          lines.push(line);
-          break;
-        }
-        if (hashes[entry - 1] === h && lines[entry - 1] === line) {
-          out[i] = entry - 1;
-          break;
-        }
-        slot = (slot + 1) & mask;
+      if (next < first.length && first[next] === line) {
+        out[i] = firstIds[next++]!;
+        continue;
       }
+      const id = intern(line, -1);
+      out[i] = id;
+      if (firstAt[id]! >= 0) next = firstAt[id]! + 1;
     }
-    return out;
-  });
+    ids.push(out);
+  }
   return { ids, size: lines.length };
 }
 
