@@ -79,6 +79,81 @@ export function internLines(texts: ReadonlyArray<readonly string[]>): { ids: Int
   return { ids, size: lines.length };
 }
 
+/**
+ * `internLines` for lines given as offsets into their texts (see `lineOffsets`), so that no
+ * line string is made: `offsets[k][i]` to `offsets[k][i + 1]` is line `i` of `texts[k]`.
+ */
+export function internRanges(texts: readonly string[], offsets: readonly Int32Array[]): { ids: Int32Array[]; size: number } {
+  const total = offsets.reduce((n, o) => n + o.length - 1, 0);
+  let capacity = 16;
+  while (capacity < total * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const slots = new Int32Array(capacity); // id + 1, 0 for a free slot
+  const hashes = new Int32Array(total);
+  // Each id's first line: which text, and where.
+  const repText = new Int32Array(total);
+  const repStart = new Int32Array(total);
+  const repEnd = new Int32Array(total);
+  const firstAt = new Int32Array(total);
+  let size = 0;
+  const intern = (k: number, s: number, e: number, at: number): number => {
+    const text = texts[k]!;
+    const h = hashRange(text, s, e);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]!;
+      if (entry === 0) {
+        slots[slot] = size + 1;
+        hashes[size] = h;
+        repText[size] = k;
+        repStart[size] = s;
+        repEnd[size] = e;
+        firstAt[size] = at;
+        return size++;
+      }
+      const id = entry - 1;
+      if (hashes[id] === h && sameRange(texts[repText[id]!]!, repStart[id]!, repEnd[id]!, text, s, e)) return id;
+    }
+  };
+  const first = offsets[0]!;
+  const firstText = texts[0]!;
+  const firstCount = first.length - 1;
+  const firstIds = new Int32Array(firstCount);
+  for (let i = 0; i < firstCount; i++) firstIds[i] = intern(0, first[i]!, first[i + 1]!, i);
+  const ids = [firstIds];
+  for (let k = 1; k < texts.length; k++) {
+    const text = texts[k]!;
+    const at = offsets[k]!;
+    const out = new Int32Array(at.length - 1);
+    // As in internLines: try the line after the last one found in the first text before hashing.
+    let next = 0;
+    for (let i = 0; i < out.length; i++) {
+      const s = at[i]!;
+      const e = at[i + 1]!;
+      if (next < firstCount && sameRange(firstText, first[next]!, first[next + 1]!, text, s, e)) {
+        out[i] = firstIds[next++]!;
+        continue;
+      }
+      const id = intern(k, s, e, -1);
+      out[i] = id;
+      if (firstAt[id]! >= 0) next = firstAt[id]! + 1;
+    }
+    ids.push(out);
+  }
+  return { ids, size };
+}
+
+function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function sameRange(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
+  return true;
+}
+
 // FNV-1a over UTF-16 code units; only its spread matters, collisions are compared away.
 function hashLine(line: string): number {
   let h = 0x811c9dc5 | 0;

@@ -70,19 +70,35 @@ export function detectEol(text: string, fallback: Eol = '\n'): Eol {
   return crlf >= cr ? '\r\n' : '\r';
 }
 
-/** `detectEol` on text already cut by `splitLines`, without reading it again character by character. */
-export function detectEolOfLines(lines: readonly string[], fallback: Eol = '\n'): Eol {
-  let lf = 0;
-  let crlf = 0;
-  let cr = 0;
-  for (const line of lines) {
-    const c = line.charCodeAt(line.length - 1);
-    if (c === 0x0a) {
-      if (line.charCodeAt(line.length - 2) === 0x0d) crlf++;
-      else lf++;
-    } else if (c === 0x0d) cr++;
+/**
+ * Where each line of `text` starts, cut as `splitLines` cuts it, followed by `text.length`:
+ * line `i` is `text.slice(at[i], at[i + 1])`. Offsets instead of strings keep big merges
+ * from allocating (and the garbage collector from copying) one object per line.
+ */
+export function lineOffsets(text: string): Int32Array {
+  let at = new Int32Array(16);
+  let n = 0;
+  const push = (offset: number): void => {
+    if (n === at.length) {
+      const grown = new Int32Array(at.length * 2);
+      grown.set(at);
+      at = grown;
+    }
+    at[n++] = offset;
+  };
+  let start = 0;
+  let lf = text.indexOf('\n');
+  let cr = text.indexOf('\r');
+  while (lf !== -1 || cr !== -1) {
+    let end: number;
+    if (cr === -1 || (lf !== -1 && lf < cr)) end = lf + 1;
+    else end = text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1;
+    push(start);
+    start = end;
+    if (lf !== -1 && lf < end) lf = text.indexOf('\n', end);
+    if (cr !== -1 && cr < end) cr = text.indexOf('\r', end);
   }
-  if (lf === 0 && crlf === 0 && cr === 0) return fallback;
-  if (lf >= crlf && lf >= cr) return '\n';
-  return crlf >= cr ? '\r\n' : '\r';
+  if (start < text.length) push(start);
+  push(text.length);
+  return at.subarray(0, n);
 }
