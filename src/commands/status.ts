@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { atomicWriteSync } from '../io/apply.js';
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
 import { dim, out, print, printJson, say } from '../output.js';
-import { isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
+import { conflictWarnings, isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
 import { daysLeft, statusHtml } from '../status/html.js';
 
 /** Local time as a person reads it, with the offset from UTC and the zone's name: 2026-12-01 10:17 UTC+01:00 (Europe/Paris). */
@@ -71,6 +71,8 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   const files = await readChecklists(root);
   if (!files.size) throw new UsageError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
   const status = projectStatus(files);
+  // On stderr even with --json, which keeps stdout to its one object.
+  for (const w of conflictWarnings(status)) process.stderr.write(`warning: ${w}\n`);
   const written: string[] = [];
   if (flags.write) {
     if (await rewrite(root, 'README.md', (t) => updateReadme(t, status))) written.push('README.md');

@@ -75,6 +75,7 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   const r = o.result!;
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   line(`${p.bold(name)}: ${describe(r, flags)}`);
+  for (const u of r.unresolved ?? []) line(`  unresolved ${u.path}  (conflict markers at lines ${u.lines}: resolve them, then commit)`);
   if (!r.behind) return;
   // Release notes are read by a person, beside the messages: stderr, like them.
   const notePaint = painter(process.stderr);

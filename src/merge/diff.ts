@@ -9,40 +9,289 @@ export interface Hunk {
 }
 
 /**
- * Minimal line diff (Myers' O(ND) algorithm, linear-space variant).
+ * Line diff that chooses the same hunks as git's default (Myers) diff, so a
+ * merge built on it conflicts where `git merge-file` does and nowhere else.
+ * Like git it first sets aside lines that cannot match (and repeated lines
+ * drowned among them), bounds the search cost at about the square root of the
+ * input size, and finally slides each hunk as far down as it can go unless
+ * sliding lines it up with a hunk of the other file. Large rewrites therefore
+ * cost about N·√N instead of N², at the price of a diff that is occasionally
+ * longer than the shortest one, exactly when git's is.
  * Hunks are ordered and always separated by at least one unchanged line.
  */
 export function diff(a: readonly string[], b: readonly string[]): Hunk[] {
-  const [ai, bi] = intern(a, b);
-  const removed = new Uint8Array(a.length);
-  const added = new Uint8Array(b.length);
-  markChanges(ai, bi, removed, added);
-  return collectHunks(removed, added);
-}
-
-// Comparing small integers instead of strings keeps the inner snake loops cheap.
-function intern(a: readonly string[], b: readonly string[]): [Int32Array, Int32Array] {
-  const ids = new Map<string, number>();
-  const toIds = (lines: readonly string[]): Int32Array =>
-    Int32Array.from(lines, (line) => {
-      let id = ids.get(line);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(line, id);
-      }
-      return id;
-    });
-  return [toIds(a), toIds(b)];
+  const { ids, size } = internLines([a, b]);
+  return diffIds(ids[0]!, ids[1]!, size);
 }
 
 /**
- * Divide and conquer on the middle snake. An explicit work list instead of
- * recursion keeps deep splits of large, very different files off the call stack.
+ * Lines as small integers, equal lines getting equal ids across all `texts`
+ * (comparisons become cheap, and a merge interns its three texts only once).
+ * An open-addressing table over typed arrays: a `Map` of a few hundred
+ * thousand lines cost more here than the whole diff.
  */
-function markChanges(a: Int32Array, b: Int32Array, removed: Uint8Array, added: Uint8Array): void {
-  const work: Array<[number, number, number, number]> = [[0, a.length, 0, b.length]];
-  for (let range = work.pop(); range !== undefined; range = work.pop()) {
-    let [aLo, aHi, bLo, bHi] = range;
+export function internLines(texts: ReadonlyArray<readonly string[]>): { ids: Int32Array[]; size: number } {
+  const total = texts.reduce((n, lines) => n + lines.length, 0);
+  let capacity = 16;
+  while (capacity < total * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const slots = new Int32Array(capacity); // id + 1, 0 for a free slot
+  // Hashes stay int32 throughout: larger numbers would be boxed, one allocation per line.
+  const hashes = new Int32Array(total);
+  const lines: string[] = [];
+  const first = texts[0] ?? [];
+  // Where each id first occurs in the first text (-1: not there).
+  const firstAt: number[] = [];
+  const intern = (line: string, at: number): number => {
+    const h = hashLine(line);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]!;
+      if (entry === 0) {
+        slots[slot] = lines.length + 1;
+        hashes[lines.length] = h;
+        firstAt.push(at);
+        lines.push(line);
+        return lines.length - 1;
+      }
+      if (hashes[entry - 1] === h && lines[entry - 1] === line) return entry - 1;
+    }
+  };
+  const firstIds = new Int32Array(first.length);
+  for (let i = 0; i < first.length; i++) firstIds[i] = intern(first[i]!, i);
+  const ids = [firstIds];
+  for (const text of texts.slice(1)) {
+    const out = new Int32Array(text.length);
+    // The other texts are mostly the first one with edits: the line after the last one found in
+    // the first text is usually the next line here too, and comparing it costs less than hashing.
+    let next = 0;
+    for (let i = 0; i < text.length; i++) {
+      const line = text[i]!;
+      if (next < first.length && first[next] === line) {
+        out[i] = firstIds[next++]!;
+        continue;
+      }
+      const id = intern(line, -1);
+      out[i] = id;
+      if (firstAt[id]! >= 0) next = firstAt[id]! + 1;
+    }
+    ids.push(out);
+  }
+  return { ids, size: lines.length };
+}
+
+/**
+ * `internLines` for lines given as offsets into their texts (see `lineOffsets`), so that no
+ * line string is made: `offsets[k][i]` to `offsets[k][i + 1]` is line `i` of `texts[k]`.
+ */
+export function internRanges(texts: readonly string[], offsets: readonly Int32Array[]): { ids: Int32Array[]; size: number } {
+  const total = offsets.reduce((n, o) => n + o.length - 1, 0);
+  let capacity = 16;
+  while (capacity < total * 2) capacity *= 2;
+  const mask = capacity - 1;
+  const slots = new Int32Array(capacity); // id + 1, 0 for a free slot
+  const hashes = new Int32Array(total);
+  // Each id's first line: which text, and where.
+  const repText = new Int32Array(total);
+  const repStart = new Int32Array(total);
+  const repEnd = new Int32Array(total);
+  const firstAt = new Int32Array(total);
+  let size = 0;
+  const intern = (k: number, s: number, e: number, at: number): number => {
+    const text = texts[k]!;
+    const h = hashRange(text, s, e);
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot]!;
+      if (entry === 0) {
+        slots[slot] = size + 1;
+        hashes[size] = h;
+        repText[size] = k;
+        repStart[size] = s;
+        repEnd[size] = e;
+        firstAt[size] = at;
+        return size++;
+      }
+      const id = entry - 1;
+      if (hashes[id] === h && sameRange(texts[repText[id]!]!, repStart[id]!, repEnd[id]!, text, s, e)) return id;
+    }
+  };
+  const first = offsets[0]!;
+  const firstText = texts[0]!;
+  const firstCount = first.length - 1;
+  const firstIds = new Int32Array(firstCount);
+  for (let i = 0; i < firstCount; i++) firstIds[i] = intern(0, first[i]!, first[i + 1]!, i);
+  const ids = [firstIds];
+  for (let k = 1; k < texts.length; k++) {
+    const text = texts[k]!;
+    const at = offsets[k]!;
+    const out = new Int32Array(at.length - 1);
+    // As in internLines: try the line after the last one found in the first text before hashing.
+    let next = 0;
+    for (let i = 0; i < out.length; i++) {
+      const s = at[i]!;
+      const e = at[i + 1]!;
+      if (next < firstCount && sameRange(firstText, first[next]!, first[next + 1]!, text, s, e)) {
+        out[i] = firstIds[next++]!;
+        continue;
+      }
+      const id = intern(k, s, e, -1);
+      out[i] = id;
+      if (firstAt[id]! >= 0) next = firstAt[id]! + 1;
+    }
+    ids.push(out);
+  }
+  return { ids, size };
+}
+
+function hashRange(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function sameRange(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
+  return true;
+}
+
+// FNV-1a over UTF-16 code units; only its spread matters, collisions are compared away.
+function hashLine(line: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < line.length; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** `diff` on lines interned by `internLines`; `size` is its number of distinct lines. */
+export function diffIds(ha: Int32Array, hb: Int32Array, size: number): Hunk[] {
+  const countA = new Int32Array(size);
+  const countB = new Int32Array(size);
+  for (let i = 0; i < ha.length; i++) countA[ha[i]!]!++;
+  for (let i = 0; i < hb.length; i++) countB[hb[i]!]!++;
+  // One flag per line, shifted by one so that both ends have a zero sentinel.
+  const changedA = new Uint8Array(ha.length + 2);
+  const changedB = new Uint8Array(hb.length + 2);
+  const [keptA, keptB] = discardUnmatchable(ha, hb, countA, countB, changedA, changedB);
+  compare(keptA, keptB, changedA, changedB);
+  compact(ha, changedA, changedB);
+  compact(hb, changedB, changedA);
+  return collectHunks(changedA, changedB, ha.length, hb.length);
+}
+
+/** Integer approximation of √n by shifts, as git's diff uses it for its limits. */
+function roughSqrt(n: number): number {
+  let r = 1;
+  for (; n > 0; n = Math.floor(n / 4)) r *= 2;
+  return r;
+}
+
+const MAX_EQUAL_LIMIT = 1024;
+const SCAN_WINDOW = 100;
+const KEEP_RUN_FACTOR = 4;
+
+/** The lines (by index, with their ids) left for the search after trimming and discarding. */
+interface Kept {
+  index: Int32Array;
+  id: Int32Array;
+}
+
+/**
+ * Trims the common prefix and suffix, then marks as changed every line with no
+ * equal on the other side, and every line with many equals that sits in a run
+ * mostly made of such lines: they could only produce spurious matches.
+ */
+function discardUnmatchable(
+  ha: Int32Array,
+  hb: Int32Array,
+  countA: Int32Array,
+  countB: Int32Array,
+  changedA: Uint8Array,
+  changedB: Uint8Array,
+): [Kept, Kept] {
+  const lim = Math.min(ha.length, hb.length);
+  let start = 0;
+  while (start < lim && ha[start] === hb[start]) start++;
+  let suffix = 0;
+  while (suffix < lim - start && ha[ha.length - 1 - suffix] === hb[hb.length - 1 - suffix]) suffix++;
+  const side = (h: Int32Array, otherCount: Int32Array, changed: Uint8Array): Kept => {
+    const end = h.length - suffix - 1;
+    const limit = Math.min(roughSqrt(h.length), MAX_EQUAL_LIMIT);
+    // 0: no equal on the other side, 1: some, 2: many.
+    const kind = new Uint8Array(h.length + 1);
+    for (let i = start; i <= end; i++) {
+      const n = otherCount[h[i]!]!;
+      kind[i] = n === 0 ? 0 : n >= limit ? 2 : 1;
+    }
+    const index = new Int32Array(Math.max(0, end - start + 1));
+    const id = new Int32Array(index.length);
+    let kept = 0;
+    for (let i = start; i <= end; i++) {
+      if (kind[i] === 1 || (kind[i] === 2 && !drownedRepeat(kind, i, start, end))) {
+        index[kept] = i;
+        id[kept++] = h[i]!;
+      } else changed[i + 1] = 1;
+    }
+    return { index: index.subarray(0, kept), id: id.subarray(0, kept) };
+  };
+  return [side(ha, countB, changedA), side(hb, countA, changedB)];
+}
+
+/**
+ * Whether the often-repeated line `i` sits between runs of unmatchable or
+ * repeated lines (both non-empty, within a window) in which repeated lines are
+ * fewer than a quarter.
+ */
+function drownedRepeat(kind: Uint8Array, i: number, start: number, end: number): boolean {
+  const lo = Math.max(start, i - SCAN_WINDOW);
+  const hi = Math.min(end, i + SCAN_WINDOW);
+  let unmatched = 0;
+  let repeated = 1;
+  for (let r = i - 1; r >= lo && kind[r] !== 1; r--) {
+    if (kind[r] === 0) unmatched++;
+    else repeated++;
+  }
+  if (unmatched === 0) return false;
+  let unmatchedAfter = 0;
+  repeated++;
+  for (let r = i + 1; r <= hi && kind[r] !== 1; r++) {
+    if (kind[r] === 0) unmatchedAfter++;
+    else repeated++;
+  }
+  if (unmatchedAfter === 0) return false;
+  unmatched += unmatchedAfter;
+  return repeated * KEEP_RUN_FACTOR < repeated + unmatched;
+}
+
+const SNAKE_COUNT = 20;
+const HEURISTIC_MIN_COST = 256;
+const MAX_COST_MIN = 256;
+const HEURISTIC_FACTOR = 4;
+const FAR = 0x3fffffff;
+
+/** Where a box is cut, and whether each half must then be diffed without shortcuts. */
+interface Split {
+  x: number;
+  y: number;
+  minimalLow: boolean;
+  minimalHigh: boolean;
+}
+
+/**
+ * Divide and conquer over the kept lines, marking the unmatched ones. An
+ * explicit work list instead of recursion keeps deep splits off the call stack;
+ * the order boxes are handled in does not change the result.
+ */
+function compare(ka: Kept, kb: Kept, changedA: Uint8Array, changedB: Uint8Array): void {
+  const a = ka.id;
+  const b = kb.id;
+  const diagonals = a.length + b.length + 3;
+  const offset = b.length + 1;
+  const forward = new Int32Array(diagonals);
+  const backward = new Int32Array(diagonals);
+  const maxCost = Math.max(roughSqrt(diagonals), MAX_COST_MIN);
+  const work: Array<[number, number, number, number, boolean]> = [[0, a.length, 0, b.length, false]];
+  for (let box = work.pop(); box !== undefined; box = work.pop()) {
+    let [aLo, aHi, bLo, bHi] = box;
+    const minimal = box[4];
     while (aLo < aHi && bLo < bHi && a[aLo] === b[bLo]) {
       aLo++;
       bLo++;
@@ -51,110 +300,285 @@ function markChanges(a: Int32Array, b: Int32Array, removed: Uint8Array, added: U
       aHi--;
       bHi--;
     }
-    const split = aLo === aHi || bLo === bHi ? undefined : middleSnake(a, aLo, aHi, b, bLo, bHi);
-    if (split === undefined) {
-      removed.fill(1, aLo, aHi);
-      added.fill(1, bLo, bHi);
+    if (aLo === aHi) {
+      for (let j = bLo; j < bHi; j++) changedB[kb.index[j]! + 1] = 1;
+    } else if (bLo === bHi) {
+      for (let i = aLo; i < aHi; i++) changedA[ka.index[i]! + 1] = 1;
     } else {
-      const [x, y] = split;
-      work.push([aLo, x, bLo, y], [x, aHi, y, bHi]);
+      const s = split(a, aLo, aHi, b, bLo, bHi, forward, backward, offset, minimal, maxCost);
+      work.push([aLo, s.x, bLo, s.y, s.minimalLow], [s.x, aHi, s.y, bHi, s.minimalHigh]);
     }
   }
 }
 
 /**
- * Runs the forward and reverse Myers searches until they overlap and returns
- * the absolute point where the forward path ends, which splits the problem
- * into two smaller ones. `undefined` is only returned when the ranges share
- * no line, i.e. everything in them changed.
- * Callers must have trimmed the common prefix and suffix, which guarantees
- * the split point is never a corner of the range.
+ * Myers' middle snake on `a[aLo, aHi)` × `b[bLo, bHi)`, searched from both
+ * corners at once. Unless `minimal`, the search gives up early: once a long
+ * diagonal run was seen and the cost is high it cuts at a promising point
+ * behind such a run, and past `maxCost` it cuts at the furthest point reached.
+ * Arrays are indexed by diagonal `x - y` plus `offset`.
  */
-function middleSnake(
+function split(
   a: Int32Array,
   aLo: number,
   aHi: number,
   b: Int32Array,
   bLo: number,
   bHi: number,
-): [number, number] | undefined {
-  const n = aHi - aLo;
-  const m = bHi - bLo;
-  const maxD = Math.ceil((n + m) / 2);
-  const offset = maxD;
-  const size = 2 * maxD + 2;
-  // v[offset + k]: furthest x reached on diagonal k; the reverse search
-  // measures x from the end of the ranges.
-  const forward = new Int32Array(size).fill(-1);
-  const reverse = new Int32Array(size).fill(-1);
-  forward[offset + 1] = 0;
-  reverse[offset + 1] = 0;
-  const delta = n - m;
-  // With an odd delta the paths can first meet during a forward step, else during a reverse one.
-  const checkOnForward = delta % 2 !== 0;
-  // Diagonals that ran off the edit graph are skipped in later rounds.
-  let fStart = 0;
-  let fEnd = 0;
-  let rStart = 0;
-  let rEnd = 0;
-  for (let d = 0; d < maxD; d++) {
-    for (let k = -d + fStart; k <= d - fEnd; k += 2) {
-      const i = offset + k;
-      let x = k === -d || (k !== d && forward[i - 1]! < forward[i + 1]!) ? forward[i + 1]! : forward[i - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[aLo + x] === b[bLo + y]) {
+  fwd: Int32Array,
+  bwd: Int32Array,
+  offset: number,
+  minimal: boolean,
+  maxCost: number,
+): Split {
+  const dMin = aLo - bHi;
+  const dMax = aHi - bLo;
+  const fMid = aLo - bLo;
+  const bMid = aHi - bHi;
+  const odd = ((fMid - bMid) & 1) !== 0;
+  let fMin = fMid;
+  let fMax = fMid;
+  let bMin = bMid;
+  let bMax = bMid;
+  fwd[fMid + offset] = aLo;
+  bwd[bMid + offset] = aHi;
+  for (let cost = 1; ; cost++) {
+    let longSnake = false;
+    // Widen the range of diagonals by one at each end that is still inside the box.
+    if (fMin > dMin) fwd[--fMin - 1 + offset] = -1;
+    else fMin++;
+    if (fMax < dMax) fwd[++fMax + 1 + offset] = -1;
+    else fMax--;
+    for (let d = fMax; d >= fMin; d -= 2) {
+      const k = d + offset;
+      let x = fwd[k - 1]! >= fwd[k + 1]! ? fwd[k - 1]! + 1 : fwd[k + 1]!;
+      const x0 = x;
+      let y = x - d;
+      while (x < aHi && y < bHi && a[x] === b[y]) {
         x++;
         y++;
       }
-      forward[i] = x;
-      if (x > n) fEnd += 2;
-      else if (y > m) fStart += 2;
-      else if (checkOnForward) {
-        const j = offset + delta - k;
-        if (j >= 0 && j < size && reverse[j] !== -1 && x >= n - reverse[j]!) {
-          return [aLo + x, bLo + y];
-        }
-      }
+      if (x - x0 > SNAKE_COUNT) longSnake = true;
+      fwd[k] = x;
+      if (odd && bMin <= d && d <= bMax && bwd[k]! <= x) return { x, y, minimalLow: true, minimalHigh: true };
     }
-    for (let k = -d + rStart; k <= d - rEnd; k += 2) {
-      const i = offset + k;
-      let x = k === -d || (k !== d && reverse[i - 1]! < reverse[i + 1]!) ? reverse[i + 1]! : reverse[i - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[aHi - x - 1] === b[bHi - y - 1]) {
-        x++;
-        y++;
+    if (bMin > dMin) bwd[--bMin - 1 + offset] = FAR;
+    else bMin++;
+    if (bMax < dMax) bwd[++bMax + 1 + offset] = FAR;
+    else bMax--;
+    for (let d = bMax; d >= bMin; d -= 2) {
+      const k = d + offset;
+      let x = bwd[k - 1]! < bwd[k + 1]! ? bwd[k - 1]! : bwd[k + 1]! - 1;
+      const x0 = x;
+      let y = x - d;
+      while (x > aLo && y > bLo && a[x - 1] === b[y - 1]) {
+        x--;
+        y--;
       }
-      reverse[i] = x;
-      if (x > n) rEnd += 2;
-      else if (y > m) rStart += 2;
-      else if (!checkOnForward) {
-        const j = offset + delta - k;
-        if (j >= 0 && j < size && forward[j] !== -1) {
-          const fx = forward[j]!;
-          if (fx >= n - x) return [aLo + fx, bLo + fx - (j - offset)];
-        }
+      if (x0 - x > SNAKE_COUNT) longSnake = true;
+      bwd[k] = x;
+      if (!odd && fMin <= d && d <= fMax && x <= fwd[k]!) return { x, y, minimalLow: true, minimalHigh: true };
+    }
+    if (minimal) continue;
+    if (longSnake && cost > HEURISTIC_MIN_COST) {
+      const cut = promisingCut(a, aLo, aHi, b, bLo, bHi, fwd, bwd, offset, cost, fMin, fMax, fMid, bMin, bMax, bMid);
+      if (cut) return cut;
+    }
+    if (cost >= maxCost) return furthestCut(aLo, aHi, bLo, bHi, fwd, bwd, offset, fMin, fMax, bMin, bMax);
+  }
+}
+
+/**
+ * A point that got far from its corner without straying far from the middle
+ * diagonal and that ends (forward) or starts (backward) a run of `SNAKE_COUNT`
+ * equal lines; the forward search is preferred.
+ */
+function promisingCut(
+  a: Int32Array,
+  aLo: number,
+  aHi: number,
+  b: Int32Array,
+  bLo: number,
+  bHi: number,
+  fwd: Int32Array,
+  bwd: Int32Array,
+  offset: number,
+  cost: number,
+  fMin: number,
+  fMax: number,
+  fMid: number,
+  bMin: number,
+  bMax: number,
+  bMid: number,
+): Split | undefined {
+  let best = 0;
+  let cut: Split | undefined;
+  for (let d = fMax; d >= fMin; d -= 2) {
+    const x = fwd[d + offset]!;
+    const y = x - d;
+    const v = x - aLo + (y - bLo) - Math.abs(d - fMid);
+    if (v > HEURISTIC_FACTOR * cost && v > best && aLo + SNAKE_COUNT <= x && x < aHi && bLo + SNAKE_COUNT <= y && y < bHi) {
+      let k = 1;
+      while (k < SNAKE_COUNT && a[x - k] === b[y - k]) k++;
+      if (k === SNAKE_COUNT && a[x - k] === b[y - k]) {
+        best = v;
+        cut = { x, y, minimalLow: true, minimalHigh: false };
       }
     }
   }
-  return undefined;
+  if (cut) return cut;
+  for (let d = bMax; d >= bMin; d -= 2) {
+    const x = bwd[d + offset]!;
+    const y = x - d;
+    const v = aHi - x + (bHi - y) - Math.abs(d - bMid);
+    if (v > HEURISTIC_FACTOR * cost && v > best && aLo < x && x <= aHi - SNAKE_COUNT && bLo < y && y <= bHi - SNAKE_COUNT) {
+      let k = 0;
+      while (k < SNAKE_COUNT - 1 && a[x + k] === b[y + k]) k++;
+      if (k === SNAKE_COUNT - 1 && a[x + k] === b[y + k]) {
+        best = v;
+        cut = { x, y, minimalLow: false, minimalHigh: true };
+      }
+    }
+  }
+  return cut;
 }
 
-// Unmarked lines of a and b pair up in order, so walking both at once
+/** The cut at whichever search got furthest (by x + y) from its corner. */
+function furthestCut(
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number,
+  fwd: Int32Array,
+  bwd: Int32Array,
+  offset: number,
+  fMin: number,
+  fMax: number,
+  bMin: number,
+  bMax: number,
+): Split {
+  let fBest = -1;
+  let fX = -1;
+  for (let d = fMax; d >= fMin; d -= 2) {
+    let x = Math.min(fwd[d + offset]!, aHi);
+    let y = x - d;
+    if (bHi < y) {
+      x = bHi + d;
+      y = bHi;
+    }
+    if (fBest < x + y) {
+      fBest = x + y;
+      fX = x;
+    }
+  }
+  let bBest = FAR;
+  let bX = FAR;
+  for (let d = bMax; d >= bMin; d -= 2) {
+    let x = Math.max(aLo, bwd[d + offset]!);
+    let y = x - d;
+    if (y < bLo) {
+      x = bLo + d;
+      y = bLo;
+    }
+    if (x + y < bBest) {
+      bBest = x + y;
+      bX = x;
+    }
+  }
+  if (aHi + bHi - bBest < fBest - (aLo + bLo)) return { x: fX, y: fBest - fX, minimalLow: true, minimalHigh: false };
+  return { x: bX, y: bBest - bX, minimalLow: false, minimalHigh: true };
+}
+
+/**
+ * Slides each group of changed lines of one file up and then down as far as
+ * equal lines allow, joining groups it runs into; a group that can move ends
+ * up at its lowest position, or at the last one where it faces a group of
+ * changed lines in the other file. `changed` and `other` are shifted by one.
+ */
+function compact(h: Int32Array, changed: Uint8Array, other: Uint8Array): void {
+  const n = h.length;
+  const m = other.length - 2;
+  // Groups are [start, end) in line numbers; unchanged lines pair up one to one
+  // between the files, so each group has a partner group (maybe empty) in the other.
+  let gs = 0;
+  let ge = 0;
+  while (changed[ge + 1]) ge++;
+  let os = 0;
+  let oe = 0;
+  while (other[oe + 1]) oe++;
+  const nextOther = (): void => {
+    os = oe + 1;
+    for (oe = os; other[oe + 1]; oe++);
+  };
+  const previousOther = (): void => {
+    oe = os - 1;
+    for (os = oe; other[os]; os--);
+  };
+  const slideDown = (): boolean => {
+    if (ge < n && h[gs] === h[ge]) {
+      changed[gs++ + 1] = 0;
+      changed[ge++ + 1] = 1;
+      while (changed[ge + 1]) ge++;
+      return true;
+    }
+    return false;
+  };
+  const slideUp = (): boolean => {
+    if (gs > 0 && h[gs - 1] === h[ge - 1]) {
+      changed[--gs + 1] = 1;
+      changed[--ge + 1] = 0;
+      while (changed[gs]) gs--;
+      return true;
+    }
+    return false;
+  };
+  for (;;) {
+    if (ge !== gs) {
+      let size: number;
+      let earliestEnd: number;
+      let endFacingOther: number;
+      do {
+        size = ge - gs;
+        endFacingOther = -1;
+        while (slideUp()) previousOther();
+        earliestEnd = ge;
+        if (oe > os) endFacingOther = ge;
+        while (slideDown()) {
+          nextOther();
+          if (oe > os) endFacingOther = ge;
+        }
+      } while (size !== ge - gs);
+      if (ge !== earliestEnd && endFacingOther !== -1) {
+        while (oe === os) {
+          slideUp();
+          previousOther();
+        }
+      }
+    }
+    if (ge === n) break;
+    gs = ge + 1;
+    for (ge = gs; changed[ge + 1]; ge++);
+    if (oe === m) break;
+    nextOther();
+  }
+}
+
+// Unchanged lines of a and b pair up in order, so walking both at once
 // recovers the changed regions between matched lines.
-function collectHunks(removed: Uint8Array, added: Uint8Array): Hunk[] {
+function collectHunks(changedA: Uint8Array, changedB: Uint8Array, n: number, m: number): Hunk[] {
   const hunks: Hunk[] = [];
   let i = 0;
   let j = 0;
-  while (i < removed.length || j < added.length) {
-    if (i < removed.length && j < added.length && !removed[i] && !added[j]) {
+  while (i < n || j < m) {
+    if (i < n && j < m && !changedA[i + 1] && !changedB[j + 1]) {
       i++;
       j++;
       continue;
     }
     const aStart = i;
     const bStart = j;
-    while (i < removed.length && removed[i]) i++;
-    while (j < added.length && added[j]) j++;
+    while (i < n && changedA[i + 1]) i++;
+    while (j < m && changedB[j + 1]) j++;
     hunks.push({ aStart, aEnd: i, bStart, bEnd: j });
   }
   return hunks;

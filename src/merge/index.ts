@@ -10,3 +10,4 @@ export {
   type MergeRegion,
   type MergeResult,
 } from './merge3.js';
+export { conflictBlocks, insideBlock, type MarkerBlock } from './markers.js';

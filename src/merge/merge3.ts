@@ -1,5 +1,5 @@
-import { diff, formatHunk, type Hunk, type HunkLine } from './diff.js';
-import { detectEol, hasEol, splitLines, type Eol } from './lines.js';
+import { diffIds, formatHunk, internRanges, type Hunk, type HunkLine } from './diff.js';
+import { hasEol, lineOffsets, splitLines, type Eol } from './lines.js';
 
 export interface MergeLabels {
   ours: string;
@@ -33,34 +33,50 @@ export interface MergeResult {
  * Changes from both sides that overlap or merely touch the same base
  * position conflict unless they are identical; conflicts are written inline
  * with diff3-style markers in the file's dominant line ending.
+ * Lines are handled as offsets into the three texts until the end, and the
+ * regions are only cut into line strings when someone asks for them: a big
+ * merge then allocates a few arrays instead of an object per line.
  */
 export function merge3(base: string, ours: string, theirs: string, options: MergeOptions): MergeResult {
-  const baseLines = splitLines(base);
-  const oursLines = splitLines(ours);
-  const theirsLines = splitLines(theirs);
+  const texts: Texts = [base, ours, theirs];
+  const at: Offsets = [lineOffsets(base), lineOffsets(ours), lineOffsets(theirs)];
   // A side equal to base contributes no hunks, and equal sides share one diff;
   // this is what makes the trivial cases cheap (and exact by construction).
-  const oursHunks = base === ours ? [] : diff(baseLines, oursLines);
-  const theirsHunks = base === theirs ? [] : ours === theirs ? oursHunks : diff(baseLines, theirsLines);
-  const regions = buildRegions(baseLines, oursLines, theirsLines, oursHunks, theirsHunks);
-  const conflicts = regions.filter((r) => r.kind === 'conflict').length;
-  const eol = detectEol(ours, detectEol(theirs, detectEol(base)));
+  const { ids, size } = internRanges(texts, at);
+  const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
+  const oursHunks = base === ours ? [] : diffIds(baseIds, oursIds, size);
+  const theirsHunks = base === theirs ? [] : ours === theirs ? oursHunks : diffIds(baseIds, theirsIds, size);
+  const spans = buildSpans(baseIds.length, oursIds, theirsIds, oursHunks, theirsHunks);
+  const conflicts = spans.filter((r) => r.kind === 'conflict').length;
+  const eol = eolOf(ours, at[1], eolOf(theirs, at[2], eolOf(base, at[0], '\n')));
+  let regions: MergeRegion[] | undefined;
   return {
-    text: render(regions, options.labels, eol),
+    text: render(spans, texts, at, options.labels, eol),
     clean: conflicts === 0,
     conflicts,
-    regions,
+    get regions() {
+      regions ??= spans.map((r) => toRegion(r, texts, at));
+      return regions;
+    },
   };
 }
 
-function buildRegions(
-  base: string[],
-  ours: string[],
-  theirs: string[],
-  oursHunks: readonly Hunk[],
-  theirsHunks: readonly Hunk[],
-): MergeRegion[] {
-  const regions: MergeRegion[] = [];
+type Texts = [base: string, ours: string, theirs: string];
+type Offsets = [base: Int32Array, ours: Int32Array, theirs: Int32Array];
+
+/** A region as line ranges `[x0, x1)` of base, ours and theirs. */
+interface Span {
+  kind: MergeRegion['kind'];
+  b0: number;
+  b1: number;
+  o0: number;
+  o1: number;
+  t0: number;
+  t1: number;
+}
+
+function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, oursHunks: readonly Hunk[], theirsHunks: readonly Hunk[]): Span[] {
+  const spans: Span[] = [];
   let basePos = 0;
   let oi = 0;
   let ti = 0;
@@ -86,22 +102,56 @@ function buildRegions(
         ti++;
       } else break;
     }
-    if (basePos < chunkStart) regions.push({ kind: 'stable', lines: base.slice(basePos, chunkStart) });
+    if (basePos < chunkStart) {
+      spans.push({ kind: 'stable', b0: basePos, b1: chunkStart, o0: basePos + oursDelta, o1: chunkStart + oursDelta, t0: basePos + theirsDelta, t1: chunkStart + theirsDelta });
+    }
     const oursEnd = sideEnd(oursHunks, oFirst, oi, chunkEnd, oursDelta);
     const theirsEnd = sideEnd(theirsHunks, tFirst, ti, chunkEnd, theirsDelta);
-    const baseSlice = base.slice(chunkStart, chunkEnd);
-    const oursSlice = ours.slice(chunkStart + oursDelta, oursEnd);
-    const theirsSlice = theirs.slice(chunkStart + theirsDelta, theirsEnd);
-    if (ti === tFirst) regions.push({ kind: 'ours', lines: oursSlice, base: baseSlice });
-    else if (oi === oFirst) regions.push({ kind: 'theirs', lines: theirsSlice, base: baseSlice });
-    else if (sameLines(oursSlice, theirsSlice)) regions.push({ kind: 'both', lines: oursSlice, base: baseSlice });
-    else regions.push({ kind: 'conflict', base: baseSlice, ours: oursSlice, theirs: theirsSlice });
+    const kind =
+      ti === tFirst ? 'ours' : oi === oFirst ? 'theirs' : sameChange(oursHunks, oFirst, oi, theirsHunks, tFirst, ti, ours, theirs) ? 'both' : 'conflict';
+    spans.push({ kind, b0: chunkStart, b1: chunkEnd, o0: chunkStart + oursDelta, o1: oursEnd, t0: chunkStart + theirsDelta, t1: theirsEnd });
     oursDelta = oursEnd - chunkEnd;
     theirsDelta = theirsEnd - chunkEnd;
     basePos = chunkEnd;
   }
-  if (basePos < base.length) regions.push({ kind: 'stable', lines: base.slice(basePos) });
-  return regions;
+  if (basePos < baseLength) {
+    spans.push({ kind: 'stable', b0: basePos, b1: baseLength, o0: basePos + oursDelta, o1: baseLength + oursDelta, t0: basePos + theirsDelta, t1: baseLength + theirsDelta });
+  }
+  return spans;
+}
+
+const piece = (texts: Texts, at: Offsets, side: 0 | 1 | 2, from: number, to: number): string => texts[side].slice(at[side][from]!, at[side][to]!);
+
+function toRegion(r: Span, texts: Texts, at: Offsets): MergeRegion {
+  const lines = (side: 0 | 1 | 2, from: number, to: number): string[] => splitLines(piece(texts, at, side, from, to));
+  switch (r.kind) {
+    case 'stable':
+      return { kind: 'stable', lines: lines(0, r.b0, r.b1) };
+    case 'conflict':
+      return { kind: 'conflict', base: lines(0, r.b0, r.b1), ours: lines(1, r.o0, r.o1), theirs: lines(2, r.t0, r.t1) };
+    case 'theirs':
+      return { kind: 'theirs', lines: lines(2, r.t0, r.t1), base: lines(0, r.b0, r.b1) };
+    default:
+      return { kind: r.kind, lines: lines(1, r.o0, r.o1), base: lines(0, r.b0, r.b1) };
+  }
+}
+
+/** `detectEol` from the offsets: the last one or two characters of each line. */
+function eolOf(text: string, at: Int32Array, fallback: Eol): Eol {
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  for (let i = 1; i < at.length; i++) {
+    const end = at[i]!;
+    const c = text.charCodeAt(end - 1);
+    if (c === 0x0a) {
+      if (end - 2 >= at[i - 1]! && text.charCodeAt(end - 2) === 0x0d) crlf++;
+      else lf++;
+    } else if (c === 0x0d) cr++;
+  }
+  if (lf === 0 && crlf === 0 && cr === 0) return fallback;
+  if (lf >= crlf && lf >= cr) return '\n';
+  return crlf >= cr ? '\r\n' : '\r';
 }
 
 /** Where the chunk ending at base line `chunkEnd` ends on one side, given that side's hunks `[from, to)` inside it. */
@@ -110,40 +160,60 @@ function sideEnd(hunks: readonly Hunk[], from: number, to: number, chunkEnd: num
   return last ? last.bEnd + (chunkEnd - last.aEnd) : chunkEnd + delta;
 }
 
-function sameLines(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((line, i) => line === b[i]);
+/**
+ * Like git, a chunk is one change made by both sides only when each side has a
+ * single hunk there, over the same base lines, with the same new lines: equal
+ * text reached through differently cut hunks still conflicts.
+ */
+function sameChange(
+  oursHunks: readonly Hunk[],
+  oFirst: number,
+  oEnd: number,
+  theirsHunks: readonly Hunk[],
+  tFirst: number,
+  tEnd: number,
+  ours: Int32Array,
+  theirs: Int32Array,
+): boolean {
+  if (oEnd - oFirst !== 1 || tEnd - tFirst !== 1) return false;
+  const o = oursHunks[oFirst]!;
+  const t = theirsHunks[tFirst]!;
+  if (o.aStart !== t.aStart || o.aEnd !== t.aEnd || o.bEnd - o.bStart !== t.bEnd - t.bStart) return false;
+  for (let k = 0; k < o.bEnd - o.bStart; k++) if (ours[o.bStart + k] !== theirs[t.bStart + k]) return false;
+  return true;
 }
 
-function render(regions: readonly MergeRegion[], labels: MergeLabels, eol: Eol): string {
-  let out = '';
-  for (const r of regions) {
-    if (r.kind !== 'conflict') {
-      out += r.lines.join('');
-      continue;
+// One join at the end: concatenating region by region costs more than the merge itself on big files.
+function render(spans: readonly Span[], texts: Texts, at: Offsets, labels: MergeLabels, eol: Eol): string {
+  const out: string[] = [];
+  // A side that ends the file without a newline must not glue the next marker onto its last line.
+  const section = (side: 0 | 1 | 2, from: number, to: number): void => {
+    if (from === to) return;
+    out.push(piece(texts, at, side, from, to));
+    const c = texts[side].charCodeAt(at[side][to]! - 1);
+    if (c !== 0x0a && c !== 0x0d) out.push(eol);
+  };
+  for (const r of spans) {
+    if (r.kind === 'stable') out.push(piece(texts, at, 0, r.b0, r.b1));
+    else if (r.kind === 'theirs') out.push(piece(texts, at, 2, r.t0, r.t1));
+    else if (r.kind !== 'conflict') out.push(piece(texts, at, 1, r.o0, r.o1));
+    else {
+      out.push(marker('<<<<<<<', labels.ours, eol));
+      section(1, r.o0, r.o1);
+      out.push(marker('|||||||', labels.base, eol));
+      section(0, r.b0, r.b1);
+      out.push(marker('=======', '', eol));
+      section(2, r.t0, r.t1);
+      out.push(marker('>>>>>>>', labels.theirs, eol));
     }
-    out +=
-      marker('<<<<<<<', labels.ours, eol) +
-      conflictSection(r.ours, eol) +
-      marker('|||||||', labels.base, eol) +
-      conflictSection(r.base, eol) +
-      marker('=======', '', eol) +
-      conflictSection(r.theirs, eol) +
-      marker('>>>>>>>', labels.theirs, eol);
   }
-  return out;
+  return out.join('');
 }
 
 function marker(sigil: string, label: string, eol: Eol): string {
   return (label ? `${sigil} ${label}` : sigil) + eol;
 }
 
-// A side that ends the file without a newline must not glue the next marker
-// onto its last line.
-function conflictSection(lines: readonly string[], eol: Eol): string {
-  const text = lines.join('');
-  const last = lines[lines.length - 1];
-  return last !== undefined && !hasEol(last) ? text + eol : text;
-}
 
 /**
  * The merge with every conflict resolved to our side: for `--conflict rej`,

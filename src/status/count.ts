@@ -2,6 +2,7 @@
  * Progress counted from Markdown task lists: `- [ ]` open, `- [x]` done. Pure: takes file
  * texts, returns numbers.
  */
+import { conflictBlocks, type MarkerBlock } from '../merge/markers.js';
 
 export interface Item {
   text: string;
@@ -16,6 +17,11 @@ export interface ChecklistStats {
   done: number;
   total: number;
   items: Item[];
+  /**
+   * Unresolved conflict-marker blocks (0-based line indexes). Their boxes are not counted:
+   * both sides of a conflict would count twice, and neither is the text the team settled on.
+   */
+  conflicts: MarkerBlock[];
 }
 
 export interface ProjectStatus {
@@ -35,7 +41,15 @@ export function parseChecklist(path: string, text: string): ChecklistStats {
   let inFence = false;
   let title = path;
   let last = 'other' as 'item' | 'other';
-  for (const line of text.split(/\r?\n/)) {
+  const lines = text.split(/\r?\n/);
+  const conflicts = conflictBlocks(lines);
+  let block = 0;
+  for (const [i, line] of lines.entries()) {
+    while (block < conflicts.length && conflicts[block]!.end < i) block++;
+    if (block < conflicts.length && conflicts[block]!.start <= i) {
+      last = 'other';
+      continue;
+    }
     if (FENCE.test(line)) inFence = !inFence;
     if (inFence) continue;
     const h = /^#\s+(.+?)\s*$/.exec(line);
@@ -48,7 +62,7 @@ export function parseChecklist(path: string, text: string): ChecklistStats {
     last = m || continues ? 'item' : 'other';
   }
   const phase = /phase-(\d+)/.exec(path)?.[1];
-  return { path, title, phase: phase ? Number(phase) : undefined, done: items.filter((i) => i.done).length, total: items.length, items };
+  return { path, title, phase: phase ? Number(phase) : undefined, done: items.filter((i) => i.done).length, total: items.length, items, conflicts };
 }
 
 export const percent = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
@@ -84,4 +98,14 @@ export function projectStatus(files: ReadonlyMap<string, string>): ProjectStatus
     phasesDone: phases.filter(isDone).length,
     current: phases.find((p) => !isDone(p)),
   };
+}
+
+/** One warning per checklist that still holds conflict markers, naming the file and the lines. */
+export function conflictWarnings(status: ProjectStatus): string[] {
+  return status.checklists
+    .filter((c) => c.conflicts.length)
+    .map((c) => {
+      const where = c.conflicts.map((b) => `${b.start + 1}-${b.end + 1}`).join(', ');
+      return `${c.path}: unresolved conflict markers (lines ${where}); the boxes inside them are not counted. Resolve them, then commit.`;
+    });
 }

@@ -28,6 +28,8 @@ import { compareVersions } from '../template/semver.js';
 import type { Answers } from '../template/types.js';
 import { VERSION } from '../version.js';
 import { findBase, type BaseKind } from './base.js';
+import { syncLabels } from './labels.js';
+import { flagUnresolved, type UnresolvedFile } from './markers-check.js';
 import { pathsToRead, planSync, type FileOutcome } from './plan.js';
 import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from './summary.js';
 
@@ -58,6 +60,8 @@ export interface ProjectSyncResult {
   written: boolean;
   diff?: string;
   recovered?: string[];
+  /** --check: template files that still hold conflict markers (each fails the check). */
+  unresolved?: UnresolvedFile[];
   exitCode: number;
   /** The template's name, the release notes of the versions crossed, and answers not taken from the manifest. */
   template?: string;
@@ -201,6 +205,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       });
       const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
       Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, sets.values) });
+      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files));
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
         await refuseDirty();
@@ -224,7 +229,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           projectOwned,
           renames: spec.files.renames,
           conflictStyle: opts.conflict ?? 'inline',
-          labels: { ours: 'yours', base: `template ${from}`, theirs: `template ${to}` },
+          labels: syncLabels({ from, to, fromCommit: recorded.template.commit, toCommit: target.ref.commit, answersBefore: recorded.answers, answersAfter: answers }),
         });
       let plan = planWith();
       // The planner picks .rej names that are free among the files it was given; a further

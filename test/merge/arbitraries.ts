@@ -76,3 +76,56 @@ export const mergeCase = fc
 export const textPair = fc
   .record({ a: doc, edits: editScript, bFinalNewline: fc.boolean() })
   .map(({ a, edits, bFinalNewline }) => ({ a: render(a), b: render({ ...a, lines: applyEdits(a.lines, edits), finalNewline: bFinalNewline }) }));
+
+/** A small deterministic generator, so one drawn seed expands into a long text. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+// Lines that recur all over real files, and so match in many places.
+const COMMON_LINES = ['', '}', '  }', '    return;', '---', '#', 'end'];
+
+/**
+ * Long texts (`minLength` to `maxLength` lines) whose two sides each rewrite
+ * most of the base: fresh lines, lines from a pool that matches in many
+ * places, and runs of base lines copied from elsewhere (moved blocks). These
+ * reach what small documents never do: lines discarded before the search and
+ * the search's cost limit; beyond about 30,000 lines per side the limit rises
+ * above the point where the search may also cut behind a long run of equal lines.
+ */
+export const longMergeCase = (minLength: number, maxLength: number): fc.Arbitrary<{ base: string; ours: string; theirs: string }> =>
+  fc
+    .record({
+      length: fc.integer({ min: minLength, max: maxLength }),
+      poolShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      keep: fc.double({ min: 0.01, max: 0.7, noNaN: true }),
+      moves: fc.double({ min: 0, max: 0.02, noNaN: true }),
+      eol: fc.constantFrom('\n', '\r\n'),
+      seed: fc.integer(),
+    })
+    .map(({ length, poolShare, keep, moves, eol, seed }) => {
+      const r = prng(seed);
+      const pooled = (): string => COMMON_LINES[Math.floor(r() * COMMON_LINES.length)]!;
+      const base = Array.from({ length }, (_, i) => (r() < poolShare ? pooled() : `base line ${i}`));
+      const side = (name: string): string[] => {
+        const out: string[] = [];
+        for (let i = 0; i < base.length; i++) {
+          if (r() < moves) {
+            const from = Math.floor(r() * base.length);
+            out.push(...base.slice(from, from + 20 + Math.floor(r() * 30)));
+          }
+          const roll = r();
+          if (roll < keep) out.push(base[i]!);
+          else if (roll < keep + (1 - keep) / 3) out.push(r() < poolShare ? pooled() : `${name} line ${i}`);
+          else if (roll < keep + (2 * (1 - keep)) / 3) out.push(`${name} line ${i}`, pooled());
+          // else: the line is deleted
+        }
+        return out;
+      };
+      const text = (lines: readonly string[]): string => lines.map((line) => line + eol).join('');
+      return { base: text(base), ours: text(side('ours')), theirs: text(side('theirs')) };
+    });

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diff, splitLfLines, unifiedDiff, type Hunk } from '../../src/merge/index.js';
 import { applyPatch } from './apply-patch.js';
-import { doc, render, textPair } from './arbitraries.js';
+import { doc, longMergeCase, render, textPair } from './arbitraries.js';
 
 const chars = (s: string): string[] => s.split('');
 const labels = { oldLabel: 'a/f', newLabel: 'b/f' };
@@ -58,6 +58,8 @@ describe('diff', () => {
     expect(applyHunks(chars('abcabba'), chars('cbabac'), hunks).join('')).toBe('cbabac');
   });
 
+  // Git's diff discards repeated lines only amid runs of lines the other side lacks; over four
+  // letters every line has partners, so the search is exact and the diff minimal.
   it('is a correct, minimal diff with hunks separated by unchanged lines', () => {
     const seq = fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 20 });
     fc.assert(
@@ -70,6 +72,46 @@ describe('diff', () => {
       }),
       { seed: 42, numRuns: 1000 },
     );
+  });
+
+  // The merge conflicts where git's does only if both cut the same hunks, so the hunks are
+  // compared with git's own diff (its default algorithm, without the indent heuristic, which
+  // `git merge-file` does not use), many file pairs in one `git diff --no-index` of two folders.
+  it.runIf(spawnSync('git', ['--version']).status === 0)('cuts exactly the hunks git diff cuts', () => {
+    const small = fc.sample(textPair, { seed: 11, numRuns: 300 }).map(({ a, b }) => ({ a, b }));
+    const long = fc.sample(longMergeCase(100, 3000), { seed: 11, numRuns: 20 }).map((c) => ({ a: c.base, b: c.ours }));
+    const pairs = [...small, ...long].filter(({ a, b }) => a !== b && !/\r(?!\n)/.test(a + b));
+    const dir = mkdtempSync(join(tmpdir(), 'merge-hunks-'));
+    try {
+      mkdirSync(join(dir, 'a'));
+      mkdirSync(join(dir, 'b'));
+      pairs.forEach(({ a, b }, i) => {
+        writeFileSync(join(dir, 'a', `f${i}`), a);
+        writeFileSync(join(dir, 'b', `f${i}`), b);
+      });
+      const args = ['-c', 'diff.algorithm=myers', 'diff', '--no-index', '--no-color', '--no-renames', '-U0', '--no-indent-heuristic', 'a', 'b'];
+      const out = spawnSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+      expect(out.status).toBe(1);
+      const git = new Map<number, string[]>();
+      let file = -1;
+      for (const line of out.stdout.split('\n')) {
+        const name = /^diff --git a\/a\/f(\d+) /.exec(line);
+        if (name) git.set((file = Number(name[1])), []);
+        const h = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
+        if (!h) continue;
+        const [oldCount, newCount] = [Number(h[2] ?? 1), Number(h[4] ?? 1)];
+        // An empty range names the line before it.
+        const aStart = oldCount ? Number(h[1]) - 1 : Number(h[1]);
+        const bStart = newCount ? Number(h[3]) - 1 : Number(h[3]);
+        git.get(file)!.push(`${aStart}+${oldCount} ${bStart}+${newCount}`);
+      }
+      pairs.forEach(({ a, b }, i) => {
+        const ours = diff(splitLfLines(a), splitLfLines(b)).map((h) => `${h.aStart}+${h.aEnd - h.aStart} ${h.bStart}+${h.bEnd - h.bStart}`);
+        expect(ours, `pair ${i}`).toEqual(git.get(i));
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // Speed is measured by `npm run bench`, never asserted here: these machines are shared and noisy.

@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { diff, merge3, mergeKeepingOurs, rejectFile, splitLines, type MergeRegion, type MergeResult } from '../../src/merge/index.js';
 import { applyPatch } from './apply-patch.js';
-import { mergeCase } from './arbitraries.js';
+import { longMergeCase, mergeCase } from './arbitraries.js';
 
 const labels = { ours: 'ours', base: 'base', theirs: 'theirs' };
 const params = { seed: 42, numRuns: 500 };
@@ -144,4 +148,43 @@ describe('merge3 properties', () => {
       params,
     );
   });
+});
+
+describe.runIf(spawnSync('git', ['--version']).status === 0)('merge3 beside git merge-file --diff3', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'merge3-git-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function gitMerge(c: { base: string; ours: string; theirs: string }): { text: string; status: number } {
+    writeFileSync(join(dir, 'base'), c.base);
+    writeFileSync(join(dir, 'ours'), c.ours);
+    writeFileSync(join(dir, 'theirs'), c.theirs);
+    const args = ['merge-file', '-p', '--diff3', '-L', 'ours', '-L', 'base', '-L', 'theirs', 'ours', 'base', 'theirs'];
+    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status === null || r.status < 0 || r.status > 127) throw new Error(`git merge-file failed: ${r.stderr}`);
+    return { text: r.stdout, status: r.status };
+  }
+
+  // git cuts lines at LF only, so a lone CR (old Mac endings) joins what we keep apart;
+  // where both merge cleanly the texts still agree, but the conflict counts need not.
+  const loneCr = (c: { base: string; ours: string; theirs: string }): boolean => /\r(?!\n)/.test(c.base + c.ours + c.theirs);
+
+  const agrees = (c: { base: string; ours: string; theirs: string }): void => {
+    const ours = mergeOf(c);
+    const git = gitMerge(c);
+    if (ours.clean && git.status === 0) expect(ours.text).toBe(git.text);
+    // git's exit status is the number of conflicts, up to 127.
+    if (!loneCr(c)) expect(Math.min(ours.conflicts, 127)).toBe(git.status);
+  };
+
+  it('merges small random documents as git does: the same text when clean, the same conflicts', () => {
+    fc.assert(fc.property(mergeCase, agrees), { seed: 42, numRuns: 200 });
+  });
+
+  it('merges long files that both sides mostly rewrote as git does', () => {
+    fc.assert(fc.property(longMergeCase(100, 3000), agrees), { seed: 42, numRuns: 60 });
+  }, 60_000);
+
+  it('merges very long rewritten files as git does, where the search cuts behind long runs', () => {
+    fc.assert(fc.property(longMergeCase(40_000, 60_000), agrees), { seed: 42, numRuns: 4 });
+  }, 120_000);
 });
