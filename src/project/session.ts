@@ -3,7 +3,7 @@ import { copyFileSync, readdirSync, readFileSync, realpathSync, renameSync, rmSy
 import path from 'node:path';
 import { ProjectError, UsageError } from '../errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../io/apply.js';
-import { PRISTINE_BRANCH, repoAt } from '../io/git.js';
+import { PRISTINE_BRANCH, pristineRefs, repoAt } from '../io/git.js';
 import { statOrNone } from '../io/fs-quiet.js';
 import { acquireLock } from '../io/lock.js';
 import { parseManifest, type Manifest } from '../manifest.js';
@@ -162,7 +162,7 @@ export class ProjectSession {
     let branch: { name: string; from: string } | undefined;
     let index = false;
     if (g && gitDir) {
-      if (g.movesPristine) pristineTip = localRef(root, `refs/heads/${PRISTINE_BRANCH}`) ?? null;
+      if (g.movesPristine) pristineTip = (await pristineRefs(root, gitDir)).local ?? null;
       if (g.branch) branch = { name: g.branch, from: headRef(root) };
       if (g.touchesIndex && statOrNone(path.join(gitDir, 'index'))?.isFile()) {
         copyFileSync(path.join(gitDir, 'index'), path.join(gitDir, INDEX_BACKUP));
