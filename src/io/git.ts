@@ -122,7 +122,7 @@ function subcommand(args: string[]): string {
   return args[0] ?? '';
 }
 
-/** Runs git with optional stdin and returns stdout as bytes; for batch plumbing simple-git cannot feed. */
+/** Runs git with optional stdin and returns stdout as bytes; every git process the CLI starts goes through here (or catFileBatch), so an interrupt can stop it. */
 export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
   // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
