@@ -6,7 +6,8 @@ import { UsageError } from '../src/errors.js';
 import type { Generator } from '../src/generator.js';
 import { readProvidedAnswers } from '../src/io/answers-input.js';
 import { createRepository, initialCommit, initRepository, isRepo } from '../src/io/git.js';
-import { addToExisting, createFresh, openStage, targetState } from '../src/io/project-writer.js';
+import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../src/project/new-project.js';
+import { checkpoint } from '../src/project/checkpoint.js';
 import { started } from '../src/started.js';
 import { loadFromSource, openSource } from '../src/io/template-source.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from '../src/manifest.js';
@@ -40,7 +41,10 @@ export const projectGenerator: Generator<ProjectOptions> = {
     const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
     const values = { ...(opts.answers ?? {}), ...provided.values };
     const dirArg = opts.dir ?? (typeof values.project_name === 'string' ? values.project_name : undefined);
+    if (opts.template === '') throw new UsageError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
     const checkTarget = async (dir: string) => {
+      // Checked before any folder is made: a name the file system refuses would fail half-way.
+      checkNewProjectTarget(dir, '[dir]');
       const found = await targetState(dir);
       if (found === 'not-a-dir') throw new UsageError(`[dir]: ${dir} exists and is not a folder.`);
       if (found === 'non-empty' && !opts.force) {
@@ -70,10 +74,9 @@ export const projectGenerator: Generator<ProjectOptions> = {
       const stage = !opts.dryRun && withGit && state !== 'non-empty' ? await openStage(target) : undefined;
       const repository = stage ? started(initRepository(stage.dir)) : undefined;
       try {
+        // Every rendered path has passed the one path rule (the manifest's name among the refused).
         const planned = planRender(template, answers);
-        if (planned.some((f) => f.path === MANIFEST_PATH)) {
-          throw new UsageError(`template: it may not contain ${MANIFEST_PATH}; the tool writes that file.`);
-        }
+        await checkpoint('generate:rendered');
         const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
         const files = [...planned, { path: MANIFEST_PATH, data: new TextEncoder().encode(serializeManifest(manifest)) }];
         const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
@@ -104,6 +107,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
           else {
             await stage!.finish(files, async (dir, all) => {
               details.commit = await createRepository(dir, all, message, repository!());
+              await checkpoint('generate:committed');
             });
           }
         }

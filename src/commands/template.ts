@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { gitBytes, isGitDir, listTags } from '../io/git.js';
+import { gitBytes, isRepoRoot, listTags } from '../io/git.js';
 import { loadTemplateDir } from '../io/template-dir.js';
 import { bold, dim, printJson, say } from '../output.js';
 import { findings as collect, planCheck, tagFindings, type ExternalItem, type Finding } from '../template-check/check.js';
@@ -105,7 +105,7 @@ export async function templateCheckCommand(dir: string | undefined, flags: Templ
     if (!(e instanceof UsageError)) throw e;
     found.push({ kind: 'spec', file: 'template.yaml', message: e.message });
   }
-  if (await isGitDir(root)) found.push(...tagFindings(await tagVersions(root)));
+  if (await isRepoRoot(root)) found.push(...tagFindings(await tagVersions(root)));
   const exitCode = found.length ? 1 : 0;
   if (flags.json) {
     printJson({ ok: exitCode === 0, command: 'template check', exitCode, dir: root, template, combinations: combos, files, findings: found, notes });
