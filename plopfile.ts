@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { NodePlopAPI } from 'node-plop';
-import { checkAnswer } from './src/answers/validate.js';
-import { BUILTIN_TEMPLATE_DIR } from './src/builtin.js';
-import { evaluate } from './src/template/conditions.js';
-import { parseTemplateSpec } from './src/template/spec.js';
-import type { Answers, Question } from './src/template/types.js';
-import { addGenerators, projectGenerator } from './generators/index.js';
+import { checkAnswer } from './src/core/answers/validate.js';
+import { BUILTIN_TEMPLATE_DIR } from './src/edge/builtin.js';
+import { evaluate } from './src/core/template/conditions.js';
+import { parseTemplateSpec } from './src/core/template/spec.js';
+import type { Answers, Question } from './src/core/template/types.js';
+import { addGenerators, projectGenerator } from './src/flows/generators/index.js';
 
 type InquirerQuestion = Record<string, unknown>;
 

@@ -245,7 +245,7 @@ for (const n of [100, 1000]) {
 }
 
 // One `sync --check` of a project made from a template repository, beside one of the built-in
-// template (its floor here): the parsed-template cache (src/io/template-cache.ts) is warm after
+// template (its floor here): the parsed-template cache (src/edge/template-cache.ts) is warm after
 // the first run, as it is on a CI runner that keeps its cache, or on a developer's machine.
 const benchCache = fresh('xdg-cache');
 const cacheEnv = { ...env, XDG_CACHE_HOME: benchCache };
@@ -289,7 +289,7 @@ add('--help start-up', help, helpFloor, '≤ 1.5× node start', { mb: peakMb(pro
 // by two, so the sides overlap on one line in five and conflict all along the file.
 const { buildSync } = await import('esbuild');
 const mergeBundle = path.join(work, 'merge.mjs');
-buildSync({ entryPoints: [path.join(ROOT, 'src/merge/index.ts')], bundle: true, format: 'esm', platform: 'node', outfile: mergeBundle, logLevel: 'error' });
+buildSync({ entryPoints: [path.join(ROOT, 'src/core/merge/index.ts')], bundle: true, format: 'esm', platform: 'node', outfile: mergeBundle, logLevel: 'error' });
 const { merge3 } = await import(pathToFileURL(mergeBundle).href);
 const codeLine = (i, tag) => (i % 7 === 0 ? '' : i % 7 === 6 ? '  }' : `  const value${i} = compute(${tag}, ${i});`);
 for (const lines of [20_000, 100_000]) {

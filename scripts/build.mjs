@@ -10,7 +10,7 @@ const out = `dist.build-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
 
 // dist/ is CommonJS (dist/package.json says so): node starts a CommonJS file faster than an ES
-// module, and a CommonJS bundle can be compiled from V8's code cache (see src/launcher.ts).
+// module, and a CommonJS bundle can be compiled from V8's code cache (see src/boot/launcher.ts).
 const common = {
   bundle: true,
   platform: 'node',
@@ -34,9 +34,9 @@ mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
 await Promise.all([
   // The command users run: answers --help and --version by itself, else loads main.js.
-  build({ ...common, entryPoints: ['src/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['src/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
-  build({ ...common, entryPoints: ['src/io/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
+  build({ ...common, entryPoints: ['src/boot/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
   // The library entry, as an ES module. CommonJS dependencies (handlebars) call require(): give it one.
   build({
     ...common,
@@ -48,13 +48,13 @@ await Promise.all([
 ]);
 
 // The built-in template as data: its validated spec and each text file's parse tree (locations
-// dropped), so the CLI neither parses YAML nor Handlebars for it. See src/io/builtin-bundle.ts.
+// dropped), so the CLI neither parses YAML nor Handlebars for it. See src/boot/builtin-bundle.ts.
 {
   const lib = await import(new URL(`../${out}/index.mjs`, import.meta.url).href);
   const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
   const tpl = await lib.loadTemplateDir(lib.BUILTIN_TEMPLATE_DIR);
-  // Trees in the compact form of src/template/compact.ts: a fraction of the plain tree's JSON to parse.
+  // Trees in the compact form of src/boot/compact.ts: a fraction of the plain tree's JSON to parse.
   const pack = (text) => lib.packProgram(hb.parse(text), text);
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const entries = [];
@@ -86,7 +86,7 @@ await Promise.all([
 
 // V8's code cache for main.js, so that a start does not parse and compile the CLI again: made by
 // running the commands people run most (generate, sync of a project behind, status, check), each
-// run adding what it compiled to what the previous one cached. See src/launcher.ts.
+// run adding what it compiled to what the previous one cached. See src/boot/launcher.ts.
 {
   const { execFileSync } = await import('node:child_process');
   const { cpSync, mkdtempSync } = await import('node:fs');

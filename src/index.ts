@@ -1,14 +1,14 @@
 /** The library entry: the pure core and the generators, for programs that drive create-migration. */
-export { parseTemplateSpec } from './template/spec.js';
-export { planRender, type PlannedFile } from './template/plan.js';
-export { resolveAnswers, slugify } from './answers/resolve.js';
-export { checkAnswer } from './answers/validate.js';
-export { buildManifest, parseManifest, MANIFEST_PATH, type Manifest } from './manifest.js';
-export { projectGenerator } from '../generators/project.js';
-export type { Answers, LoadedTemplate, TemplateSpec, Question } from './template/types.js';
-export { UsageError, CancelledError, CliError } from './errors.js';
+export { parseTemplateSpec } from './core/template/spec.js';
+export { planRender, type PlannedFile } from './core/template/plan.js';
+export { resolveAnswers, slugify } from './core/answers/resolve.js';
+export { checkAnswer } from './core/answers/validate.js';
+export { buildManifest, parseManifest, MANIFEST_PATH, type Manifest } from './core/manifest.js';
+export { projectGenerator } from './flows/generate.js';
+export type { Answers, LoadedTemplate, TemplateSpec, Question } from './core/template/types.js';
+export { UsageError, CancelledError, CliError } from './core/errors.js';
 
-// For the build, which bundles the built-in template as data (see src/io/builtin-bundle.ts).
-export { loadTemplateDir } from './io/template-dir.js';
-export { BUILTIN_TEMPLATE_DIR } from './builtin.js';
-export { packProgram } from './template/compact.js';
+// For the build, which bundles the built-in template as data (see src/boot/builtin-bundle.ts).
+export { loadTemplateDir } from './edge/template-dir.js';
+export { BUILTIN_TEMPLATE_DIR } from './edge/builtin.js';
+export { packProgram } from './boot/compact.js';

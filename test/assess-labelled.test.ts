@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildInventory } from '../src/assess/scan.js';
-import { DEFAULT_LIMITS, walk } from '../src/assess/walk.js';
+import { buildInventory } from '../src/core/assess/scan.js';
+import { DEFAULT_LIMITS, walk } from '../src/edge/assess-walk.js';
 import { ROOT } from './helpers/cli.js';
 
 /**

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { describeCron, parseCrontab } from '../src/assess/cron.js';
-import { withSuggestedDefaults } from '../src/assess/defaults.js';
-import { jenkinsSchedules } from '../src/assess/jenkins.js';
-import { languageOf } from '../src/assess/language.js';
-import { redact } from '../src/assess/redact.js';
-import { assessmentRegion, replaceRegion } from '../src/assess/report.js';
-import { buildInventory, resolveScript } from '../src/assess/scan.js';
-import { scanScript } from '../src/assess/script.js';
-import { answersOf } from '../src/assess/suggest.js';
-import { calendarToCron, parseUnit, timerSchedules } from '../src/assess/systemd.js';
-import type { TemplateSpec } from '../src/template/types.js';
+import { describeCron, parseCrontab } from '../src/core/assess/cron.js';
+import { withSuggestedDefaults } from '../src/core/assess/defaults.js';
+import { jenkinsSchedules } from '../src/core/assess/jenkins.js';
+import { languageOf } from '../src/core/assess/language.js';
+import { redact } from '../src/core/assess/redact.js';
+import { assessmentRegion, replaceRegion } from '../src/core/assess/report.js';
+import { buildInventory, resolveScript } from '../src/core/assess/scan.js';
+import { scanScript } from '../src/core/assess/script.js';
+import { answersOf } from '../src/core/assess/suggest.js';
+import { calendarToCron, parseUnit, timerSchedules } from '../src/core/assess/systemd.js';
+import type { TemplateSpec } from '../src/core/template/types.js';
 
 describe('crontab lines', () => {
   it.each([

@@ -2,7 +2,7 @@ import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, 
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isDotGit } from '../src/project/path-rules.js';
+import { isDotGit } from '../src/core/path-rules.js';
 import { runCli, snapshot, tempDir } from './helpers/cli.js';
 import { git, writeTree } from './helpers/template-repo.js';
 

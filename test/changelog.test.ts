@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTemplateSpec } from '../src/template/spec.js';
+import { parseTemplateSpec } from '../src/core/template/spec.js';
 
 const BASE = `name: t
 version: 1.1.0

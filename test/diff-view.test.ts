@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { showDiff } from '../src/diff-view.js';
-import { unifiedDiff } from '../src/merge/diff.js';
-import { progressLine } from '../src/progress.js';
+import { showDiff } from '../src/cli/diff-view.js';
+import { unifiedDiff } from '../src/core/merge/diff.js';
+import { progressLine } from '../src/cli/progress.js';
 
 const file = (p: string, before: string, after: string) => unifiedDiff(before, after, { oldLabel: `a/${p}`, newLabel: `b/${p}` });
 

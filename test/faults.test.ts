@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acquireLock } from '../src/io/lock.js';
+import { acquireLock } from '../src/edge/lock.js';
 import { CLI, listFiles, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 

@@ -2,9 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { unmergedPaths } from '../src/fleet/git-index.js';
-import { parseReposFile, redactUrl } from '../src/fleet/repos-file.js';
-import { daysUntil } from '../src/fleet/row.js';
+import { unmergedPaths } from '../src/core/fleet/git-index.js';
+import { parseReposFile, redactUrl } from '../src/core/fleet/repos-file.js';
+import { daysUntil } from '../src/core/fleet/row.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { runInPty } from './helpers/pty.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
@@ -193,8 +193,8 @@ describe('fleet', () => {
 
 describe('fleet page (pure)', () => {
   it('escapes every value a repository controls', async () => {
-    const { fleetHtml } = await import('../src/fleet/html.js');
-    const { fleetTable } = await import('../src/fleet/table.js');
+    const { fleetHtml } = await import('../src/core/fleet/html.js');
+    const { fleetTable } = await import('../src/core/fleet/table.js');
     const row = { project: '<img src=x onerror=alert(1)>', template: '"><script>x()</script>', version: '1.0.0', newest: '1.1.0', behind: true, conflicts: ['a<b>.md'], targetDate: '2027-01-01', error: "it's & <bad>" };
     const html = fleetHtml([row], { projects: 1, behind: 1, inConflict: 1, errors: 1, current: 0 }, 'now');
     expect(html).not.toContain('<img');

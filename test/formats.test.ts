@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode, mdCell, mdInline, pyComment, pyString, tomlString, yamlString } from '../src/template/formats.js';
+import { encode, mdCell, mdInline, pyComment, pyString, tomlString, yamlString } from '../src/core/template/formats.js';
 import { HOSTILE_STRINGS } from './fixtures.js';
 import { pythonLiteralEval, pythonRun } from './helpers/python.js';
 

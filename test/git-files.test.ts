@@ -1,7 +1,7 @@
 import { mkdirSync, realpathSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBranchRefs, readRepoAt } from '../src/io/git-files.js';
+import { readBranchRefs, readRepoAt } from '../src/edge/git-files.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 

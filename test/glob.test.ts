@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { matchesAny } from '../src/template/glob.js';
+import { matchesAny } from '../src/core/template/glob.js';
 
 /** The regular expression the old matcher compiled: right on small inputs, exponential on some. */
 function reference(glob: string): RegExp {

@@ -1,14 +1,14 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers } from '../src/answers/resolve.js';
-import { BUILTIN_TEMPLATE_DIR } from '../src/builtin.js';
-import { loadTemplateDir } from '../src/io/template-dir.js';
+import { resolveAnswers } from '../src/core/answers/resolve.js';
+import { BUILTIN_TEMPLATE_DIR } from '../src/edge/builtin.js';
+import { loadTemplateDir } from '../src/edge/template-dir.js';
 import fc from 'fast-check';
-import { Interpreter } from '../src/template/interpret.js';
-import { parseSimple } from '../src/template/parse.js';
-import { createRenderer, helpersFor } from '../src/template/render.js';
-import { parseTemplateSpec } from '../src/template/spec.js';
-import type { Answers } from '../src/template/types.js';
+import { Interpreter } from '../src/core/template/interpret.js';
+import { parseSimple } from '../src/core/template/parse.js';
+import { createRenderer, helpersFor } from '../src/core/template/render.js';
+import { parseTemplateSpec } from '../src/core/template/spec.js';
+import type { Answers } from '../src/core/template/types.js';
 import { HOSTILE_STRINGS } from './fixtures.js';
 
 /**

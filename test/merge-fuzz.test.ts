@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resolveAnswers } from '../src/answers/resolve.js';
-import { BUILTIN_TEMPLATE_DIR } from '../src/builtin.js';
-import { loadTemplateDir } from '../src/io/template-dir.js';
-import { hashContent } from '../src/manifest.js';
-import { diff, splitLines } from '../src/merge/index.js';
-import { planSync } from '../src/sync/plan.js';
-import { planRender } from '../src/template/plan.js';
+import { resolveAnswers } from '../src/core/answers/resolve.js';
+import { BUILTIN_TEMPLATE_DIR } from '../src/edge/builtin.js';
+import { loadTemplateDir } from '../src/edge/template-dir.js';
+import { hashContent } from '../src/core/manifest.js';
+import { diff, splitLines } from '../src/core/merge/index.js';
+import { planSync } from '../src/core/sync/plan.js';
+import { planRender } from '../src/core/template/plan.js';
 
 /**
  * The merge under fuzzing, on real generated files: random edit scripts on both sides (the

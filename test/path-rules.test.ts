@@ -1,8 +1,8 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDotGit, pathProblem } from '../src/project/path-rules.js';
-import { toOutputPath } from '../src/template/paths.js';
+import { isDotGit, pathProblem } from '../src/core/path-rules.js';
+import { toOutputPath } from '../src/core/template/paths.js';
 
 describe('the one path rule', () => {
   it.each([

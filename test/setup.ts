@@ -1,4 +1,4 @@
 // Unit tests render hand-made templates that no loader has prepared: load the parser up front.
-import { loadParser } from '../src/template/parse.js';
+import { loadParser } from '../src/core/template/parse.js';
 
 await loadParser();

@@ -6,7 +6,7 @@ import { CLI, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 // Every phase of generate and sync, interrupted there: the run is held at a named point
-// (CREATE_MIGRATION_HOLD, see src/project/checkpoint.ts), signalled, and the project and its
+// (CREATE_MIGRATION_HOLD, see src/edge/project/checkpoint.ts), signalled, and the project and its
 // branches must be as before (SIGINT, SIGTERM) or put back / finished by the next run (SIGKILL).
 
 type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';

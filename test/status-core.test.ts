@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseChecklist, projectStatus } from '../src/status/count.js';
-import { statusHtml } from '../src/status/html.js';
-import { updateReadme, updateTasks } from '../src/status/write.js';
+import { parseChecklist, projectStatus } from '../src/core/status/count.js';
+import { statusHtml } from '../src/core/status/html.js';
+import { updateReadme, updateTasks } from '../src/core/status/write.js';
 
 const phase = (n: number, name: string, items: [string, boolean][]) =>
   `# Phase ${n}: ${name}\n\nIntro text with a [link](x) - not a task.\n\n${items.map(([t, d]) => `- [${d ? 'x' : ' '}] ${t}`).join('\n')}\n`;

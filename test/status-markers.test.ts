@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conflictWarnings, parseChecklist, projectStatus } from '../src/status/count.js';
+import { conflictWarnings, parseChecklist, projectStatus } from '../src/core/status/count.js';
 
 const text = (...ls: string[]): string => ls.map((l) => `${l}\n`).join('');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syncLabels } from '../src/sync/labels.js';
+import { syncLabels } from '../src/core/sync/labels.js';
 
 const same = { from: '1.0.0', to: '1.0.0', answersBefore: { cutover: 'phased', title: 'A' }, answersAfter: { cutover: 'phased', title: 'A' } };
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashContent } from '../src/manifest.js';
-import { matchesAny } from '../src/template/glob.js';
-import { planSync, type SyncInputs, type SyncPlan } from '../src/sync/plan.js';
+import { hashContent } from '../src/core/manifest.js';
+import { matchesAny } from '../src/core/template/glob.js';
+import { planSync, type SyncInputs, type SyncPlan } from '../src/core/sync/plan.js';
 
 /**
  * The pure sync planner, with plain maps of bytes and no file system: one row per rule of

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { answerChanges, code, crossedNotes, summaryMarkdown } from '../src/sync/summary.js';
+import { answerChanges, code, crossedNotes, summaryMarkdown } from '../src/core/sync/summary.js';
 import { runCli, snapshot, tempDir } from './helpers/cli.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobId, readCachedTemplate, writeCachedTemplate } from '../src/io/template-cache.js';
-import { planRender } from '../src/template/plan.js';
-import { prepareTemplate } from '../src/template/parse.js';
-import { parseTemplateSpec } from '../src/template/spec.js';
-import type { LoadedTemplate } from '../src/template/types.js';
+import { blobId, readCachedTemplate, writeCachedTemplate } from '../src/edge/template-cache.js';
+import { planRender } from '../src/core/template/plan.js';
+import { prepareTemplate } from '../src/core/template/parse.js';
+import { parseTemplateSpec } from '../src/core/template/spec.js';
+import type { LoadedTemplate } from '../src/core/template/types.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { coveringSet } from '../src/template-check/combos.js';
-import { markdownLinks } from '../src/template-check/links.js';
-import { evaluate } from '../src/template/conditions.js';
-import { parseTemplateSpec } from '../src/template/spec.js';
+import { coveringSet } from '../src/core/template-check/combos.js';
+import { markdownLinks } from '../src/core/template-check/links.js';
+import { evaluate } from '../src/core/template/conditions.js';
+import { parseTemplateSpec } from '../src/core/template/spec.js';
 import { ROOT, runCli, tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 import { writeTree } from './helpers/template-repo.js';

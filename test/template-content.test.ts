@@ -11,10 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { checkAnswer } from '../src/answers/validate.js';
-import { loadTemplateDir } from '../src/io/template-dir.js';
-import { planRender, type PlannedFile } from '../src/template/plan.js';
-import type { Answers, LoadedTemplate } from '../src/template/types.js';
+import { checkAnswer } from '../src/core/answers/validate.js';
+import { loadTemplateDir } from '../src/edge/template-dir.js';
+import { planRender, type PlannedFile } from '../src/core/template/plan.js';
+import type { Answers, LoadedTemplate } from '../src/core/template/types.js';
 import { pythonRun } from './helpers/python.js';
 
 const TEMPLATE_DIR = fileURLToPath(new URL('../templates/kailash-migration', import.meta.url));

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultFor, resolveAnswers, slugify } from '../src/answers/resolve.js';
-import { checkAnswer } from '../src/answers/validate.js';
-import { UsageError } from '../src/errors.js';
-import { planRender } from '../src/template/plan.js';
-import { createRenderer } from '../src/template/render.js';
-import { parseTemplateSpec } from '../src/template/spec.js';
-import type { LoadedTemplate, Question } from '../src/template/types.js';
+import { defaultFor, resolveAnswers, slugify } from '../src/core/answers/resolve.js';
+import { checkAnswer } from '../src/core/answers/validate.js';
+import { UsageError } from '../src/core/errors.js';
+import { planRender } from '../src/core/template/plan.js';
+import { createRenderer } from '../src/core/template/render.js';
+import { parseTemplateSpec } from '../src/core/template/spec.js';
+import type { LoadedTemplate, Question } from '../src/core/template/types.js';
 
 const BUILTIN_YAML = readFileSync(new URL('../templates/kailash-migration/template.yaml', import.meta.url), 'utf8');
 const builtin = parseTemplateSpec(BUILTIN_YAML);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBinary } from '../../src/merge/index.js';
+import { isBinary } from '../../src/core/merge/index.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 

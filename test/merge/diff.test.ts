@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diff, splitLfLines, unifiedDiff, type Hunk } from '../../src/merge/index.js';
+import { diff, splitLfLines, unifiedDiff, type Hunk } from '../../src/core/merge/index.js';
 import { applyPatch } from './apply-patch.js';
 import { doc, longMergeCase, render, textPair } from './arbitraries.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectEol, hasEol, splitLfLines, splitLines } from '../../src/merge/index.js';
+import { detectEol, hasEol, splitLfLines, splitLines } from '../../src/core/merge/index.js';
 
 describe('splitLines', () => {
   it.each([

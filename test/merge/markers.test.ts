@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conflictBlocks, merge3, splitLines } from '../../src/merge/index.js';
+import { conflictBlocks, merge3, splitLines } from '../../src/core/merge/index.js';
 
 const blocksOf = (text: string) => conflictBlocks(splitLines(text));
 const lines = (...ls: string[]): string => ls.map((l) => `${l}\n`).join('');

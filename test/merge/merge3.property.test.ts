@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diff, merge3, mergeKeepingOurs, rejectFile, splitLines, type MergeRegion, type MergeResult } from '../../src/merge/index.js';
+import { diff, merge3, mergeKeepingOurs, rejectFile, splitLines, type MergeRegion, type MergeResult } from '../../src/core/merge/index.js';
 import { applyPatch } from './apply-patch.js';
 import { longMergeCase, mergeCase } from './arbitraries.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { merge3, mergeKeepingOurs, rejectFile, type MergeRegion } from '../../src/merge/index.js';
+import { merge3, mergeKeepingOurs, rejectFile, type MergeRegion } from '../../src/core/merge/index.js';
 
 const labels = { ours: 'ours', base: 'base', theirs: 'theirs' };
 const lines = (...ls: string[]): string => ls.map((l) => `${l}\n`).join('');

@@ -1,0 +1,68 @@
+/**
+ * dist/cli.js, the command users run. It answers `--help` and `--version` from text captured at
+ * build time, and otherwise loads the bundled CLI (dist/main.js) with the V8 code cache the
+ * build made for it, so that most of the CLI is not parsed and compiled again on every start.
+ *
+ * The cache only fits the V8 it was made by, so its name carries that version. Any other node
+ * compiles the bundle as usual (node 22+ through its own module compile cache).
+ * CREATE_MIGRATION_WRITE_CODE_CACHE=<file> writes the cache this run ends with (the build uses it).
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { VERSION } from '../core/version.js';
+
+type Entry = { run(argv: string[]): Promise<void> };
+
+function answerWithoutParser(args: string[]): boolean {
+  if (args.length !== 1) return false;
+  if (args[0] === '--version' || args[0] === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return true;
+  }
+  if (args[0] !== '--help' && args[0] !== '-h') return false;
+  try {
+    process.stdout.write(readFileSync(path.join(__dirname, 'help.txt')));
+    return true;
+  } catch {
+    return false; // no captured help (a partial build): the parser answers
+  }
+}
+
+/** Loads dist/main.js as node would, but compiled with the cached code when there is one that fits. */
+function loadMain(): Entry {
+  const file = path.join(__dirname, 'main.js');
+  const cacheFile = path.join(__dirname, `main.${process.versions.v8}.cache`);
+  const writeTo = process.env.CREATE_MIGRATION_WRITE_CODE_CACHE;
+  let cached: Buffer | undefined;
+  try {
+    cached = readFileSync(cacheFile);
+  } catch {
+    // none for this node
+  }
+  if (!cached && !writeTo) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('node:module') as { enableCompileCache?: () => unknown };
+    mod.enableCompileCache?.();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as Entry;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vm = require('node:vm') as typeof import('node:vm');
+  const source = readFileSync(file, 'utf8');
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
+  if (writeTo) {
+    // On exit the isolate holds every function this run compiled: cache them all, for the next run.
+    process.on('exit', () => {
+      const tmp = `${writeTo}.${process.pid}`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, writeTo);
+    });
+  }
+  const module = { exports: {} as Entry };
+  script.runInThisContext()(module.exports, require, module, file, __dirname);
+  return module.exports;
+}
+
+if (!answerWithoutParser(process.argv.slice(2))) {
+  void loadMain().run(process.argv);
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../core/errors.js';
+import { findForbiddenKey, findTooDeep } from '../core/template/safe-keys.js';
+import { yamlProblem } from '../core/yaml-message.js';
+
+export interface ProvidedAnswers {
+  values: Record<string, unknown>;
+  origins: Record<string, string>;
+}
+
+/** Reads --answers FILE (JSON or YAML) and applies each --set key=value over it. */
+export async function readProvidedAnswers(file: string | undefined, sets: string[]): Promise<ProvidedAnswers> {
+  const values: Record<string, unknown> = {};
+  const origins: Record<string, string> = {};
+  if (file) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      throw new UsageError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    let text: string;
+    try {
+      // Invalid UTF-8 would otherwise become U+FFFD in the project, silently.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new UsageError(`--answers: ${file} is not valid UTF-8 text.`);
+    }
+    let raw: unknown;
+    try {
+      // YAML is loaded only for a YAML file: most runs never need it.
+      raw = /\.json$/i.test(file) ? JSON.parse(text) : (await import('yaml')).parse(text, { maxAliasCount: 50 });
+    } catch (e) {
+      const why = /call stack/i.test((e as Error).message) ? 'it nests too deeply' : yamlProblem(e as Error);
+      throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${why}`);
+    }
+    if (raw === null || raw === undefined) raw = {};
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--answers: ${file} must hold a mapping of question keys to answers.`);
+    const deep = findTooDeep(raw);
+    if (deep) throw new UsageError(`--answers: ${file}: ${deep} nests too deeply; an answer is a value or a list of values.`);
+    const bad = findForbiddenKey(raw);
+    if (bad) throw new UsageError(`--answers: ${file}: key "${bad}" is not allowed.`);
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      values[k] = v;
+      origins[k] = `--answers ${file}`;
+    }
+  }
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set: "${s}" must be key=value.`);
+    const key = s.slice(0, eq).trim();
+    if (findForbiddenKey({ [key]: 1 })) throw new UsageError(`--set: key "${key}" is not allowed.`);
+    values[key] = s.slice(eq + 1);
+    origins[key] = '--set';
+  }
+  return { values, origins };
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { addGenerators } from '../../flows/generators/index.js';
+import { UsageError } from '../../core/errors.js';
+import { bold, dim, print, printJson, say } from '../output.js';
+import { canPrompt } from './generate.js';
+
+export interface AddFlags {
+  project?: string;
+  pattern?: string;
+  source: string[];
+  title?: string;
+  answers?: string;
+  set: string[];
+  yes?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export async function addCommand(kind: string, name: string | undefined, flags: AddFlags): Promise<number> {
+  const entry = addGenerators[kind];
+  if (!entry) throw new UsageError(`<generator>: "${kind}" is not one of ${Object.keys(addGenerators).join(', ')}.`);
+  const given: Record<string, unknown> = {};
+  if (name !== undefined) given.name = name;
+  if (flags.pattern !== undefined) given.pattern = flags.pattern;
+  if (flags.source.length) given.sources = flags.source.join(',');
+  if (flags.title !== undefined) given.title = flags.title;
+  const origins = { name: '[name]', pattern: '--pattern', sources: '--source', title: '--title' };
+  const known = new Set(entry.spec.questions.map((q) => q.key));
+  for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title']] as const) {
+    if (given[key] !== undefined && !known.has(key)) throw new UsageError(`${flag}: add ${kind} takes no ${flag}.`);
+  }
+  const ask = canPrompt(flags.yes) ? (await import('../prompt.js')).terminalAsker : undefined;
+  const result = await entry.generator.run(
+    { project: flags.project, answers: given, origins, answersFile: flags.answers, set: flags.set, yes: flags.yes, dryRun: flags.dryRun },
+    { cwd: process.cwd(), ask },
+  );
+  if (flags.json) {
+    printJson({ ok: true, command: `add ${kind}`, ...result });
+    return 0;
+  }
+  const rel = path.relative(process.cwd(), result.dir) || '.';
+  for (const c of result.changes) {
+    if (result.dryRun) process.stdout.write(`${c.type} ${c.path} (${c.bytes} bytes)\n`);
+    else print(`  ${c.type === 'add' ? 'added   ' : 'modified'} ${c.path}`);
+  }
+  say(result.dryRun ? dim(`Dry run: nothing was written (project: ${rel}).`) : `${bold('Added')} ${kind} (project: ${rel}).`);
+  return 0;
+}

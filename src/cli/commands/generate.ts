@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { projectGenerator, type ProjectOptions } from '../../flows/generate.js';
+import { pythonFor, selfCommand, shellQuote } from '../invocation.js';
+import { bold, dim, printJson, say } from '../output.js';
+
+export interface GenerateFlags {
+  template?: string;
+  answers?: string;
+  set: string[];
+  yes?: boolean;
+  git: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  assess?: string[];
+}
+
+/** Interactive only when a person is there to answer: never hang waiting on a pipe. */
+export function canPrompt(yes: boolean | undefined): boolean {
+  return !yes && process.stdin.isTTY === true && process.stderr.isTTY === true;
+}
+
+export async function generateCommand(dir: string | undefined, flags: GenerateFlags): Promise<number> {
+  const ask = canPrompt(flags.yes) ? (await import('../prompt.js')).terminalAsker : undefined;
+  const opts: ProjectOptions = {
+    dir,
+    template: flags.template,
+    answersFile: flags.answers,
+    set: flags.set,
+    yes: flags.yes,
+    git: flags.git,
+    force: flags.force,
+    dryRun: flags.dryRun,
+  };
+  if (flags.assess?.length) {
+    const { assessFolders } = await import('./assess.js');
+    opts.suggested = assessFolders(flags.assess, process.cwd(), undefined, '--assess').suggestions;
+    for (const [key, s] of Object.entries(opts.suggested)) {
+      say(dim(`assess suggests ${key} = ${Array.isArray(s.value) ? s.value.join(', ') : s.value} (${s.evidence[0]?.file}:${s.evidence[0]?.line})`));
+    }
+  }
+  const result = await projectGenerator.run(opts, { cwd: process.cwd(), ask });
+  if (flags.json) {
+    printJson({ ok: true, command: 'generate', ...result });
+    return 0;
+  }
+  const rel = path.relative(process.cwd(), result.dir) || '.';
+  if (result.dryRun) {
+    // The plan is the output of a dry run, so it goes to stdout.
+    for (const c of result.changes) process.stdout.write(`${c.type} ${c.path} (${c.bytes} bytes)\n`);
+    say(dim(`Dry run: ${result.changes.length} files would be written to ${rel}; nothing was written.`));
+    return 0;
+  }
+  const answers = (result.details.answers ?? {}) as Record<string, unknown>;
+  for (const key of (result.details.pastDates ?? []) as string[]) {
+    say(`Warning: ${key} ${String(answers[key])} is in the past; the plan counts down to it. Change it with \`${selfCommand()} sync --set ${key}=YYYY-MM-DD\`.`);
+  }
+  const commit = typeof result.details.commit === 'string' ? `, initial commit ${result.details.commit.slice(0, 7)}` : '';
+  say(`${bold('Created')} ${rel}: ${result.changes.length} files${commit}.`);
+  say('Next:');
+  // Each line pasted as it stands works: quoted path, the Python the project asked for, npx if needed.
+  if (rel !== '.') say(`  cd ${shellQuote(rel)}`);
+  say(`  ${pythonFor(answers.python_version)} -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"`);
+  say('  pytest');
+  say(dim(`  Start with docs/phases/phase-1-assessment.md; \`${selfCommand()} status\` shows progress.`));
+  return 0;
+}

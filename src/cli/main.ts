@@ -1,0 +1,224 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, UsageError } from '../core/errors.js';
+import { printJson, say, tolerateClosedStdout } from './output.js';
+import { firstBareArgument, nearCommand } from './typo.js';
+import { VERSION } from '../core/version.js';
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+/** How a user gives one answer on the command line: each command says, for its own flags. */
+interface FlagNaming {
+  /** The answer as the user knows it: the key for --set, the flag or argument otherwise. */
+  label(key: string): string;
+  usage(key: string): string;
+}
+const setFlag: FlagNaming = { label: (k) => k, usage: (k) => `--set ${k}=<value>` };
+const ADD_FLAGS: Record<string, [string, string]> = {
+  name: ['<name>', '<name> (after the generator)'],
+  pattern: ['--pattern', '--pattern <pattern>'],
+  sources: ['--source', '--source <source>'],
+  title: ['--title', '--title <title>'],
+};
+const addFlag: FlagNaming = { label: (k) => ADD_FLAGS[k]?.[0] ?? k, usage: (k) => ADD_FLAGS[k]?.[1] ?? setFlag.usage(k) };
+
+/** Missing answers, named as this command's flags: the core knows keys, not flags. */
+async function namingFlags(naming: FlagNaming, run: () => Promise<number>): Promise<number> {
+  const { MissingAnswersError } = await import('../core/answers/resolve.js');
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof MissingAnswersError)) throw e;
+    throw new UsageError(
+      `Missing answers for: ${e.keys.map(naming.label).join(', ')}. There is no terminal to ask on, so give them with ${e.keys.map(naming.usage).join(' ')} (or all at once with --answers FILE), or pass --yes to take the defaults.`,
+    );
+  }
+}
+
+function program(): Command {
+  const cli = new Command('create-migration')
+    .description('Generate a Kailash SDK migration project, and keep it in step with its template.')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    // Options belong to the command they follow: `sync --dry-run` is sync's, not generate's.
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)');
+
+  cli
+    .argument('[dir]', 'folder to create (default: ./legacy-migration, or the project_name answer)')
+    .option('--template <src>', 'template folder, or git repo path/URL with optional #ref (default: built-in)')
+    .option('--answers <file>', 'answers as JSON or YAML')
+    .option('--set <key=value>', 'one answer (repeatable)', collect, [])
+    .option('-y, --yes', 'take defaults for everything not given; never prompt')
+    .option('--no-git', 'do not git init / commit')
+    .option('--force', 'allow a non-empty target folder (never overwrites a file)')
+    .option('--dry-run', 'print every file it would write; write nothing')
+    .option('--json', 'print one JSON object on stdout')
+    .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers (repeatable)', collect, [])
+    .action(async (dir, flags) => {
+      const { generateCommand } = await import('./commands/generate.js');
+      exitCode = await namingFlags(setFlag, () => generateCommand(dir, flags));
+    });
+
+  cli
+    .command('sync')
+    .description("bring projects up to their template's newer version (a three-way merge that keeps every edit)")
+    .argument('[dir...]', 'projects to sync (default: .)')
+    .option('--to <ref>', 'target template version (default: newest semver tag, else HEAD)')
+    .option('--template <src>', 'use another source than the one recorded in the project')
+    .option('--check', 'write nothing; exit 1 if a project is behind')
+    .option('--dry-run', 'write nothing; print the unified diff sync would apply')
+    .option('--conflict <style>', 'inline conflict markers, or rej files beside untouched regions', 'inline')
+    .option('--allow-dirty', 'run even with uncommitted changes')
+    .option('--branch <name>', 'create this branch and commit the sync on it')
+    .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])
+    .option('--summary <file>', 'write a Markdown summary of what sync did (or would do): the update PR body')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { syncCommand } = await import('./commands/sync.js');
+      exitCode = await syncCommand(dirs, flags);
+    });
+
+  cli
+    .command('status')
+    .description('progress per phase, counted from the checklists')
+    .argument('[dir]', 'the project (default: .)')
+    .option('--write', "update the progress lines in README.md's status table and TASKS.md")
+    .option('--html <file>', 'write a self-contained progress page')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir, flags) => {
+      const { statusCommand } = await import('./commands/status.js');
+      exitCode = await statusCommand(dir, flags);
+    });
+
+  cli
+    .command('add')
+    .description('add a piece to an existing project: workflow, node or checklist')
+    .argument('<generator>', 'workflow | node | checklist')
+    .argument('[name]', 'its name (module, class or file name)')
+    .option('--pattern <pattern>', 'workflow: etl | api | reporting')
+    .option('--source <source>', 'workflow: a data source it reads (repeatable)', collect, [])
+    .option('--title <title>', 'checklist: its title')
+    .option('--project <dir>', 'the project (default: .)')
+    .option('--answers <file>', 'answers as JSON or YAML')
+    .option('--set <key=value>', 'one answer (repeatable)', collect, [])
+    .option('-y, --yes', 'take defaults for everything not given; never prompt')
+    .option('--dry-run', 'print every file it would write; write nothing')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (kind, name, flags) => {
+      const { addCommand } = await import('./commands/add.js');
+      exitCode = await namingFlags(addFlag, () => addCommand(kind, name, flags));
+    });
+
+  cli
+    .command('adopt')
+    .description('link an existing repository that was not generated by this tool to the template')
+    .argument('[dir]', 'the repository (default: .)')
+    .option('--template <src>', 'template folder, or git repo path/URL with optional #ref (default: built-in)')
+    .option('--answers <file>', 'answers as JSON or YAML')
+    .option('--set <key=value>', 'one answer (repeatable)', collect, [])
+    .option('-y, --yes', 'take defaults for everything not given; never prompt')
+    .option('--add-missing', 'also write the template files the repository lacks')
+    .option('--dry-run', 'show the comparison; write nothing')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir, flags) => {
+      const { adoptCommand } = await import('./commands/adopt.js');
+      exitCode = await namingFlags(setFlag, () => adoptCommand(dir, flags));
+    });
+
+  cli
+    .command('assess')
+    .description('read legacy schedules, scripts, SQL and configuration; suggest answers and fill the assessment')
+    .argument('<legacy-dir...>', 'folders holding the legacy code and configuration (read only, links never followed)')
+    .option('--answers-out <file>', 'write the suggested answers (JSON, or YAML for .yaml) for --answers')
+    .option('--write', "fill the assess region of the project's docs/assessment.md")
+    .option('--workflows', 'add one workflow per scheduled job to the project, with its legacy schedule')
+    .option('--project <dir>', 'the project for --write and --workflows (default: .)')
+    .option('--max-files <n>', 'stop reading after this many files (default 50000)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { assessCommand } = await import('./commands/assess.js');
+      exitCode = await assessCommand(dirs, flags);
+    });
+
+  cli
+    .command('fleet')
+    .description('one row per project: template version, behind, conflicts, progress, cutover date')
+    .argument('[dir...]', 'projects (default: . unless --repos is given)')
+    .option('--repos <file>', 'git URLs or paths, one a line (URLs are cloned into a cache and refreshed)')
+    .option('--html <file>', 'write a self-contained page with a sortable table')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { fleetCommand } = await import('./commands/fleet.js');
+      exitCode = await fleetCommand(dirs, flags);
+    });
+
+  const template = cli.command('template').description('tools for template authors');
+  template
+    .command('check')
+    .description('render a covering set of answers; every output must parse, every link resolve, every file and question be used')
+    .argument('[dir]', 'the template folder (default: .)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir, flags) => {
+      const { templateCheckCommand } = await import('./commands/template.js');
+      exitCode = await templateCheckCommand(dir, flags);
+    });
+
+  return cli;
+}
+
+let exitCode = 0;
+
+/** Commands other parts of the tool add (or will): a folder named like one needs `./name` too. */
+const RESERVED_COMMANDS = ['help', 'fleet', 'template', 'assess'];
+
+/**
+ * A bare word that names a command, or is one edit away from one, is never taken as the folder
+ * of a new project: `create-migration stauts` must not start asking questions. `help [command]`
+ * shows the help it names. Returns the argv to parse.
+ */
+function guardCommandLike(cli: Command, argv: string[]): string[] {
+  const args = argv.slice(2);
+  const valueFlags = new Set(cli.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
+  const word = firstBareArgument(args, valueFlags);
+  const commands = cli.commands.map((c) => c.name());
+  if (word === undefined || commands.includes(word)) return argv;
+  if (word === 'help') {
+    const rest = args.slice(args.indexOf(word) + 1).filter((a) => !a.startsWith('-'));
+    return [...argv.slice(0, 2), ...(rest[0] && commands.includes(rest[0]) ? [rest[0]] : []), '--help'];
+  }
+  const near = nearCommand(word, [...commands, ...RESERVED_COMMANDS.filter((c) => !commands.includes(c))]);
+  if (!near) return argv;
+  const suggestion = near === 'help' ? 'create-migration --help' : `create-migration ${near}`;
+  throw new UsageError(
+    `[dir]: "${word}" ${word.toLowerCase() === near ? 'is the name of' : 'is close to'} the command ${near}: did you mean \`${suggestion}\`? To make a project in a folder of that name, write ./${word}.`,
+  );
+}
+
+/** The one error boundary: typed errors become their exit codes, everything else exits 3. */
+export async function main(argv: string[]): Promise<number> {
+  exitCode = 0;
+  tolerateClosedStdout();
+  const json = argv.includes('--json');
+  try {
+    const cli = program();
+    await cli.parseAsync(guardCommandLike(cli, argv));
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (json) printJson({ ok: false, exitCode: 2, error: e.message.replace(/^error: /, '') });
+      return 2; // commander already printed the message
+    }
+    if (e instanceof CliError) {
+      say(`create-migration: ${e.message}`);
+      if (json) printJson({ ok: false, exitCode: e.exitCode, error: e.message });
+      return e.exitCode;
+    }
+    const err = e as Error;
+    say(`create-migration: failed: ${err.message}`);
+    if (process.env.DEBUG) say(err.stack);
+    if (json) printJson({ ok: false, exitCode: 3, error: err.message });
+    return 3;
+  }
+}
+

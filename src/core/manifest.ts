@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { ProjectError, UsageError } from './errors.js';
+import { pathProblem } from './path-rules.js';
+import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
+import type { Answers } from './template/types.js';
+
+export const MANIFEST_PATH = '.migration-template.json';
+
+export interface TemplateRef {
+  name: string;
+  version: string;
+  /** "builtin", a folder path, or a git URL/path. */
+  source: string;
+  /** The git ref or commit the files came from, when the source is a git repo. */
+  ref?: string;
+  commit?: string;
+}
+
+export interface Manifest {
+  schema: 1;
+  generator: string;
+  template: TemplateRef;
+  answers: Answers;
+  /** sha256 of each file as the template rendered it (the pristine content, not the user's). */
+  files: Record<string, string>;
+}
+
+export function hashContent(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function buildManifest(
+  generator: string,
+  template: TemplateRef,
+  answers: Answers,
+  files: { path: string; data: Uint8Array }[],
+): Manifest {
+  const hashes: Record<string, string> = {};
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) hashes[f.path] = hashContent(f.data);
+  return { schema: 1, generator, template, answers, files: hashes };
+}
+
+export function serializeManifest(m: Manifest): string {
+  return `${JSON.stringify(m, null, 2)}\n`;
+}
+
+/** Reads a manifest a project holds, refusing anything that is not one. */
+export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON (${(e as Error).message}).`);
+  }
+  const deep = findTooDeep(raw);
+  if (deep) throw new UsageError(`${file}: ${deep} nests deeper than a manifest can; it is not a create-migration manifest.`);
+  const bad = findForbiddenKey(raw);
+  if (bad) throw new UsageError(`${file}: key ${bad} is not allowed.`);
+  const m = raw as Partial<Manifest>;
+  if (m?.schema !== 1 || typeof m.template?.version !== 'string' || typeof m.template?.source !== 'string') {
+    throw new UsageError(`${file}: not a create-migration manifest (schema 1 with template.source and template.version).`);
+  }
+  if (typeof m.answers !== 'object' || m.answers === null || typeof m.files !== 'object' || m.files === null) {
+    throw new UsageError(`${file}: answers and files must be objects.`);
+  }
+  for (const [key, hash] of Object.entries(m.files)) {
+    // A manifest comes with the project, from any pull request: its keys are paths sync may
+    // delete, so each must pass the one path rule.
+    const problem = pathProblem(key);
+    if (problem) throw new ProjectError('manifest', key, `${file}: files key ${JSON.stringify(key)} ${problem.reason}; fix or remove that entry.`);
+    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw new ProjectError('manifest', key, `${file}: files key ${JSON.stringify(key)}: its value must be a sha256 hex digest.`);
+  }
+  for (const [key, v] of Object.entries(m.answers)) {
+    const ok = v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    if (!ok) throw new ProjectError('manifest', `answers.${key}`, `${file}: answers.${key} must be a string, a number, a list of strings or null.`);
+  }
+  for (const k of ['name', 'ref', 'commit'] as const) {
+    const v = m.template[k];
+    if (v !== undefined && typeof v !== 'string') throw new ProjectError('manifest', `template.${k}`, `${file}: template.${k} must be a string.`);
+  }
+  return m as Manifest;
+}

@@ -1,0 +1,365 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { ProjectError } from '../core/errors.js';
+import { locate, requireSafePath } from './project/guard.js';
+import { TEMP_SUFFIX } from '../core/path-rules.js';
+import { onInterrupt } from './cleanup.js';
+
+/**
+ * Applies a run's writes and deletes to a project so that, whatever happens, each file is
+ * either as it was or as planned, and a failure part way puts every file back.
+ *
+ * Before touching anything, the original bytes of every path go into a journal file. Each file
+ * is written to a temp file beside it and renamed over the old one (atomic on POSIX). If a step
+ * fails, or the process is interrupted, the journal restores every path. If the process is
+ * killed outright, the next run finds the journal and restores from it before doing anything.
+ * Only the project session (src/edge/project/session.ts) calls this.
+ */
+
+export interface Journal {
+  version: 1;
+  /**
+   * The project's real path when the run began. A journal is only ever restored into the project
+   * it names: one copied, cloned or planted elsewhere is refused.
+   */
+  root?: string;
+  /** This run's id: its temp files are named with it, so recovery removes only those. */
+  run?: string;
+  /** Original content per path, base64; null when the path did not exist. */
+  originals: Record<string, string | null>;
+  /**
+   * Original permission bits per existing path. A restored file is a new file, so without them
+   * a rollback would turn a user's executable script into a plain file (and back into a change).
+   */
+  modes?: Record<string, number>;
+  /** Folders this run created, deepest last. */
+  createdDirs: string[];
+  /**
+   * Where the pristine branch pointed before the run (null: it did not exist), when the run
+   * moves it: a rollback of the files must put it back too, or the next sync would take the
+   * template version the files were rolled back from as their base.
+   */
+  pristineTip?: string | null;
+  /** The git index was saved beside the journal before git touched it. */
+  index?: boolean;
+  /** A branch the run made and switched to (--branch), and the branch it left. */
+  branch?: { name: string; from: string };
+}
+
+/** What recovering an interrupted run found: the paths put back, and the git state to put back. */
+export interface Recovery {
+  restored: string[];
+  pristineTip?: string | null;
+  index?: boolean;
+  branch?: { name: string; from: string };
+}
+
+export class ApplyError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+    /** Paths the rollback could not put back (the journal is kept for the next run to retry). */
+    readonly unrestored: string[] = [],
+  ) {
+    const err = cause as NodeJS.ErrnoException;
+    const undone = unrestored.length
+      ? `The rollback could not restore ${unrestored.join(', ')}; the next run retries it from the journal.`
+      : 'Every file was rolled back.';
+    super(`cannot write ${file}: ${err.code ? `${err.code} ` : ''}(${err.message}). ${undone}`);
+  }
+}
+
+/** A run's id: 16 hex digits, so that its temp names can neither be guessed nor collide. */
+export function newRunId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** The temp file a run writes `full` through ('wx': a file already there is an error, never replaced). */
+export function tempName(full: string, run: string): string {
+  return path.join(path.dirname(full), `.${path.basename(full)}.${run}${TEMP_SUFFIX}`);
+}
+
+/**
+ * Temp file + rename: a reader (or a killed process) sees the old file or the new one, never
+ * half of one. Only the journal is flushed to disk before the files are touched (`durable`);
+ * flushing every project file too would cost a disk round trip per file for no safety the
+ * journal does not already give. Synchronous on purpose: for many small files, in-turn system
+ * calls are several times faster than promises queued on libuv's worker threads.
+ */
+export function atomicWriteSync(full: string, data: Uint8Array, mode?: number, durable = false, run = newRunId()): void {
+  const tmp = tempName(full, run);
+  let made = false;
+  try {
+    if (durable) {
+      const fd = openSync(tmp, 'wx');
+      made = true;
+      try {
+        writeSync(fd, data);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } else {
+      writeFileSync(tmp, data, { flag: 'wx' });
+      made = true;
+    }
+    // Set explicitly: the mode given at creation is filtered by the umask.
+    if (mode !== undefined) chmodSync(tmp, mode & 0o777);
+    renameSync(tmp, full);
+  } catch (e) {
+    // Never remove a file this call did not make (a user's file of that name).
+    if (made) rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Removes a file this run created; a path that cannot exist (a parent is a file) is already gone. */
+function removeCreated(full: string): void {
+  try {
+    rmSync(full, { force: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+  }
+}
+
+/**
+ * Puts every journaled path back as it was; safe to run twice. Each path is restored on its
+ * own: one that fails must not stop the others from being put back. Returns the paths that
+ * could not be restored. The journal was validated first; on disk, a symbolic link on the way
+ * makes that path fail rather than be followed.
+ */
+function restore(root: string, journal: Journal): string[] {
+  const failed: string[] = [];
+  for (const [rel, original] of Object.entries(journal.originals)) {
+    try {
+      const { full, st, blockedBy } = locate(root, rel, 'journal');
+      if (journal.run && !blockedBy) rmSync(tempName(full, journal.run), { force: true });
+      if (original === null) {
+        if (st) removeCreated(full);
+        continue;
+      }
+      const data = Buffer.from(original, 'base64');
+      // Permission bits only: a journal never makes a setuid or setgid file.
+      const mode = journal.modes?.[rel] === undefined ? undefined : journal.modes[rel]! & 0o777;
+      const now = st?.isFile() ? readFileSync(full) : undefined;
+      // The folder may have gone with the file (an emptied folder is removed after deletes).
+      if (!st) mkdirSync(path.dirname(full), { recursive: true });
+      // A file linked elsewhere too (nlink > 1) is replaced, never changed in place.
+      if (!now || !now.equals(data) || st!.nlink > 1) atomicWriteSync(full, data, mode, false, journal.run);
+      else if (mode !== undefined && (st!.mode & 0o777) !== mode) chmodSync(full, mode);
+    } catch {
+      failed.push(rel);
+    }
+  }
+  for (const dir of [...journal.createdDirs].reverse()) {
+    try {
+      // rmdir removes only an empty folder: anything in it is not ours to remove.
+      if (locate(root, dir, 'journal').st?.isDirectory()) rmdirSync(path.join(root, dir));
+    } catch {
+      // Gone already, or the user has since put files in it: it stays.
+    }
+  }
+  return failed;
+}
+
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * Reads a journal as the hostile input it may be: its shape, the project it names, and every
+ * path in it checked by the one path rule before anything is restored. Throws ProjectError.
+ */
+export function validateJournal(raw: unknown, root: string, file: string, requireRoot: boolean): Journal {
+  const bad = (what: string): never => {
+    throw new ProjectError('journal', file, `${file}: ${what}. It was not written by a create-migration run on this project, so nothing was restored from it; remove it if you did not expect it.`);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad('is not a journal');
+  const j = raw as Partial<Journal>;
+  if (j.version !== 1) bad('has an unknown version');
+  if (j.root === undefined ? requireRoot : j.root !== root) bad(`names another project (${JSON.stringify(j.root ?? null)})`);
+  if (j.run !== undefined && !(typeof j.run === 'string' && /^[0-9a-f]{16}$/.test(j.run))) bad('has a malformed run id');
+  if (!j.originals || typeof j.originals !== 'object' || Array.isArray(j.originals)) bad('has no originals');
+  const dirs: unknown = j.createdDirs ?? [];
+  if (!Array.isArray(dirs) || dirs.some((d) => typeof d !== 'string')) bad('has a malformed createdDirs');
+  for (const [rel, v] of Object.entries(j.originals!)) {
+    if (v !== null && typeof v !== 'string') bad(`holds a malformed entry for ${JSON.stringify(rel)}`);
+    try {
+      requireSafePath(rel, file, { manifest: true });
+    } catch {
+      bad(`holds the path ${JSON.stringify(rel)}, which is not a path inside the project`);
+    }
+  }
+  if (j.modes !== undefined && (typeof j.modes !== 'object' || j.modes === null)) bad('has malformed modes');
+  for (const [rel, m] of Object.entries(j.modes ?? {})) {
+    if (!Object.hasOwn(j.originals!, rel) || !Number.isInteger(m)) bad(`holds a malformed mode for ${JSON.stringify(rel)}`);
+  }
+  for (const d of dirs as string[]) {
+    try {
+      requireSafePath(d, file);
+    } catch {
+      bad(`holds the folder ${JSON.stringify(d)}, which is not a path inside the project`);
+    }
+  }
+  if (j.pristineTip !== undefined && j.pristineTip !== null && !(typeof j.pristineTip === 'string' && SHA.test(j.pristineTip))) bad('has a malformed pristineTip');
+  // The branch names go to git on recovery: only plain names, never an option or another ref.
+  const refName = /^(?!-)[^\s\\:~^?*[]{1,200}$/;
+  if (j.branch !== undefined && !(typeof j.branch?.name === 'string' && refName.test(j.branch.name) && typeof j.branch.from === 'string' && (SHA.test(j.branch.from) || /^refs\/heads\//.test(j.branch.from) && refName.test(j.branch.from)))) bad('has a malformed branch');
+  return { ...j, createdDirs: dirs as string[] } as Journal;
+}
+
+/** The journal's own temp files, left by a run killed while it wrote the journal. */
+function removeStrayTemps(dir: string, journalName: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${journalName}.`;
+  for (const n of names) {
+    if (n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{16}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length))) rmSync(path.join(dir, n), { force: true });
+  }
+}
+
+export interface JournalPlace {
+  /** The project's real path. */
+  root: string;
+  file: string;
+  /** A journal inside the project folder must name the project (one in the git dir may be older). */
+  requireRoot: boolean;
+}
+
+/** If an earlier run was killed part way, put its files back. Returns what it found. */
+export function recoverJournal(place: JournalPlace): Recovery {
+  const { root, file } = place;
+  removeStrayTemps(path.dirname(file), path.basename(file));
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (!st) return { restored: [] };
+  if (!st.isFile()) throw new ProjectError('journal', file, `${file}: is not a file; remove it.`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // A journal cut off while it was written means no project file had been touched yet.
+    rmSync(file, { force: true });
+    return { restored: [] };
+  }
+  const journal = validateJournal(raw, root, file, place.requireRoot);
+  const failed = restore(root, journal);
+  if (failed.length) {
+    // Keep the journal: it still holds the only copy of these files' original content.
+    throw new Error(`an interrupted run left ${file}, and ${failed.join(', ')} could not be restored from it; fix what blocks them (permissions, a file or link in the way) and run again.`);
+  }
+  return { restored: Object.keys(journal.originals), pristineTip: journal.pristineTip, index: journal.index, branch: journal.branch };
+}
+
+/** Removes the journal once everything it describes is undone or done. */
+export function dropJournal(file: string): void {
+  rmSync(file, { force: true });
+}
+
+export interface ApplyOptions {
+  place: JournalPlace;
+  /** Who asks, for messages ("sync", "add workflow"). */
+  what: string;
+  writes: { path: string; data: Uint8Array }[];
+  deletes: string[];
+  /** Journal fields the caller's git steps need to be undone (pristineTip, index, branch). */
+  git?: Pick<Journal, 'pristineTip' | 'index' | 'branch'>;
+  /** Runs once the journal is on disk, before any file is touched (make the --branch). */
+  before?: () => Promise<void>;
+  /** Runs after the files are in place (git index, pristine branch); a failure rolls back too. */
+  after?: () => Promise<void>;
+  /**
+   * Puts the git state back (synchronously: it runs on Ctrl-C too). Called after the files are
+   * restored; the journal is removed only when it returns.
+   */
+  undoGit?: () => void;
+}
+
+export async function applyChanges(opts: ApplyOptions): Promise<void> {
+  const { root, file: journalFile } = opts.place;
+  const run = newRunId();
+  const journal: Journal = { version: 1, root, run, originals: {}, modes: {}, createdDirs: [], ...opts.git };
+  // Paths under a file (not a folder): nothing can be there; a write to one fails naming it.
+  const blocked = new Map<string, string>();
+  for (const rel of [...opts.writes.map((w) => w.path), ...opts.deletes]) {
+    // The one path rule, then the disk: no symbolic link anywhere on the way.
+    requireSafePath(rel, opts.what, { manifest: true });
+    const { full, st, blockedBy } = locate(root, rel, opts.what);
+    if (blockedBy) blocked.set(rel, blockedBy);
+    // Nothing is written yet: an unreadable path (a folder where a file goes) fails naming it.
+    let original: Buffer | undefined;
+    try {
+      original = st ? readFileSync(full) : undefined;
+    } catch (e) {
+      throw new ApplyError(rel, e);
+    }
+    journal.originals[rel] = original ? original.toString('base64') : null;
+    if (st) journal.modes![rel] = st.mode & 0o777;
+  }
+  for (const w of opts.writes) {
+    // Folders to create, recorded first so that a rollback can remove them.
+    const parts = w.path.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const rel = parts.slice(0, i).join('/');
+      if (!journal.createdDirs.includes(rel) && !lstatSync(path.join(root, rel), { throwIfNoEntry: false })) journal.createdDirs.push(rel);
+    }
+  }
+  mkdirSync(path.dirname(journalFile), { recursive: true });
+  atomicWriteSync(journalFile, Buffer.from(JSON.stringify(journal)), 0o600, true);
+  let unrestored: string[] = [];
+  let undone = false;
+  const undo = () => {
+    if (undone) return;
+    unrestored = restore(root, journal);
+    opts.undoGit?.();
+    undone = true;
+    if (!unrestored.length) dropJournal(journalFile);
+  };
+  const release = onInterrupt(undo);
+  let current = '';
+  try {
+    current = '(git)';
+    await opts.before?.();
+    for (const dir of journal.createdDirs) {
+      current = dir;
+      mkdirSync(path.join(root, dir));
+    }
+    for (const w of opts.writes) {
+      current = w.path;
+      atomicWriteSync(path.join(root, w.path), w.data, journal.modes![w.path], false, run);
+    }
+    for (const d of opts.deletes) {
+      current = d;
+      if (!blocked.has(d)) rmSync(path.join(root, d), { force: true });
+    }
+    // A folder whose last file was deleted goes too, as git does on checkout: a rename or a new
+    // package name would otherwise leave empty folders behind (guides/, src/old_name/). rmdir
+    // removes only empty folders; a rollback recreates them with the files they held.
+    for (const d of opts.deletes) {
+      for (let dir = path.posix.dirname(d); dir !== '.'; dir = path.posix.dirname(dir)) {
+        current = dir;
+        try {
+          rmdirSync(path.join(root, dir));
+        } catch {
+          break;
+        }
+      }
+    }
+    current = '(git)';
+    await opts.after?.();
+    dropJournal(journalFile);
+  } catch (e) {
+    try {
+      undo();
+    } catch {
+      // The git state could not be put back: the journal stays for the next run to retry.
+    }
+    if (e instanceof ProjectError) throw e;
+    throw e instanceof ApplyError ? e : new ApplyError(current, e, unrestored);
+  } finally {
+    release();
+  }
+}
+

@@ -1,0 +1,129 @@
+/**
+ * IO edge of `fleet`: reads what a row needs from one project folder, with as few git
+ * processes as it can (the index and refs are read from git's files; one `git log` for the
+ * date of the last sync). Never throws for a bad project: the problem becomes the row's error.
+ */
+import { spawn } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { readBranchRefs, readRepoAt } from './git-files.js';
+import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
+import { unsafePathReason } from '../core/template/paths.js';
+import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
+import type { ProjectFacts } from '../core/fleet/row.js';
+
+export const CHECKLIST_DIRS = ['docs/phases', 'docs/checklists'];
+
+function gitOut(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', () => resolve(''));
+    child.on('close', (code) => resolve(code === 0 ? out : ''));
+  });
+}
+
+function readChecklists(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const dir of CHECKLIST_DIRS) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(path.join(root, dir));
+    } catch {
+      continue;
+    }
+    for (const n of names.filter((x) => x.endsWith('.md')).sort()) {
+      const full = path.join(root, dir, n);
+      if (lstatSync(full, { throwIfNoEntry: false })?.isFile()) files.set(`${dir}/${n}`, readFileSync(full, 'utf8'));
+    }
+  }
+  return files;
+}
+
+/** Files the template manages (where sync writes markers) that hold conflict markers. */
+function markerFiles(root: string, paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (unsafePathReason(p) || p.split('/').some((s) => s.toLowerCase() === '.git')) continue;
+    const full = path.join(root, p);
+    const st = lstatSync(full, { throwIfNoEntry: false });
+    if (!st?.isFile() || st.size > 5 * 1024 * 1024) continue;
+    const data = readFileSync(full);
+    if (data.includes(0) || !data.includes('<<<<<<<')) continue;
+    if (hasConflictMarkers(data.toString('utf8'))) out.push(p);
+  }
+  return out;
+}
+
+export async function readProject(dir: string, label: string, newestOf: (source: string) => Promise<{ version: string; commit?: string }>): Promise<ProjectFacts> {
+  const root = path.resolve(dir);
+  const facts: ProjectFacts = { project: label, checklists: new Map(), unmerged: [], markers: [] };
+  try {
+    if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return { ...facts, error: 'is not a folder' };
+    let text: string;
+    try {
+      text = readFileSync(path.join(root, MANIFEST_PATH), 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { ...facts, error: `not a create-migration project (no ${MANIFEST_PATH})` };
+      return { ...facts, error: `cannot read ${MANIFEST_PATH} (${code ?? (e as Error).message})` };
+    }
+    const manifest = parseManifest(text, MANIFEST_PATH);
+    facts.manifest = manifest;
+    facts.checklists = readChecklists(root);
+    facts.markers = markerFiles(root, Object.keys(manifest.files));
+    const newest = newestOf(manifest.template.source).then(
+      (n) => (facts.newest = n),
+      (e: Error) => (facts.newestError = `template source: ${e.message.replace(/^--template: /, '')}`),
+    );
+    const repo = readRepoAt(root);
+    if (repo === null) {
+      facts.lastSync = statSync(path.join(root, MANIFEST_PATH)).mtime.toISOString();
+    } else {
+      const index = repo ? readFileSafe(path.join(repo.gitDir, 'index')) : undefined;
+      const fromFile = index ? unmergedPaths(index) : [];
+      facts.unmerged =
+        fromFile ??
+        [...new Set((await gitOut(root, ['ls-files', '-u', '-z'])).split('\0').filter(Boolean).map((l) => l.slice(l.indexOf('\t') + 1)))].sort();
+      // The pristine branch moves with every sync: its newest commit is the last sync's date.
+      // Where sync itself last moved the local branch, its reflog line says when (no git needed).
+      const refs = repo ? readBranchRefs(repo.gitDir, 'migration-template') : undefined;
+      const local = refs?.find(([name]) => name === 'refs/heads/migration-template')?.[1];
+      facts.lastSync = repo && local ? reflogDate(repo.gitDir, local) : undefined;
+      if (!facts.lastSync) {
+        const tips = refs?.map(([, sha]) => sha);
+        const args = tips?.length ? ['log', '-1', '--format=%cI', ...tips, '--'] : ['log', '-1', '--format=%cI', '--', MANIFEST_PATH];
+        facts.lastSync = (await gitOut(root, args)).trim() || undefined;
+      }
+    }
+    await newest;
+    return facts;
+  } catch (e) {
+    return { ...facts, manifest: undefined, error: (e as Error).message.replace(/^[^:]*\.migration-template\.json: /, `${MANIFEST_PATH}: `) };
+  }
+}
+
+/**
+ * When the last reflog line of the local pristine branch is sync's own (git fast-import, which
+ * generate and sync write the pristine commit with) and ends at the branch's tip, its time is the
+ * commit's. A fetch or reset moved it otherwise: undefined, and git is asked.
+ */
+function reflogDate(gitDir: string, tip: string): string | undefined {
+  const common = readFileSafe(path.join(gitDir, 'commondir'))?.toString('utf8').trim();
+  const log = readFileSafe(path.join(common ? path.resolve(gitDir, common) : gitDir, 'logs/refs/heads/migration-template'));
+  if (!log) return undefined;
+  const text = log.toString('utf8').trimEnd();
+  const last = text.slice(text.lastIndexOf('\n') + 1);
+  const m = /^[0-9a-f]+ ([0-9a-f]+) .* (\d+) ([+-])(\d\d)(\d\d)\tfast-import$/.exec(last);
+  if (!m || m[1] !== tip) return undefined;
+  return new Date(Number(m[2]) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function readFileSafe(p: string): Buffer | undefined {
+  try {
+    return readFileSync(p);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { statOrNone } from './fs-quiet.js';
+import { UsageError } from '../core/errors.js';
+import { BUILTIN_SOURCE } from './builtin.js';
+import { loadBuiltin } from '../boot/builtin-bundle.js';
+import type { TemplateRef } from '../core/manifest.js';
+import { prepareTemplate } from '../core/template/parse.js';
+import { semverTags } from '../core/template/semver.js';
+import type { LoadedTemplate } from '../core/template/types.js';
+import { askedOnce, readCachedTemplate, writeCachedTemplate } from './template-cache.js';
+import { BlobTooLargeError, cloneBare, isRepoRoot, listTags, listTree, readBlobs, resolveCommit } from './git.js';
+import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
+
+/**
+ * Where templates come from: the built-in one, a plain folder, or a git repo (path or URL) whose
+ * semver tags are its versions. `src#ref` pins a tag, branch or commit.
+ */
+export interface TemplateSource {
+  kind: 'builtin' | 'dir' | 'git';
+  /** As recorded in the manifest: "builtin", an absolute path, or a URL. */
+  location: string;
+  ref?: string;
+  /** For git: the repo to read (a local repo, or a bare clone of a URL). */
+  repo?: string;
+  cleanup?: () => Promise<void>;
+}
+
+const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\s]+@[^:\s]+:/.test(s);
+
+export async function openSource(spec: string | undefined): Promise<TemplateSource> {
+  if (!spec || spec === BUILTIN_SOURCE) return { kind: 'builtin', location: BUILTIN_SOURCE };
+  const hash = spec.lastIndexOf('#');
+  const base = hash > 0 ? spec.slice(0, hash) : spec;
+  const ref = hash > 0 ? spec.slice(hash + 1) : undefined;
+  if (isUrl(base)) {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'create-migration-tpl-'));
+    const cleanup = async () => rmSync(tmp, { recursive: true, force: true });
+    try {
+      await cloneBare(base, tmp);
+    } catch (e) {
+      await cleanup();
+      throw new UsageError(`--template: cannot clone ${base}: ${(e as Error).message}`);
+    }
+    return { kind: 'git', location: base, ref, repo: tmp, cleanup };
+  }
+  const abs = path.resolve(base);
+  const st = statOrNone(abs);
+  if (!st?.isDirectory()) throw new UsageError(`--template: ${base} is not a folder, a git repo or a URL.`);
+  if (await askedOnce(`repo-root\0${abs}`, () => isRepoRoot(abs))) return { kind: 'git', location: abs, ref, repo: abs };
+  if (ref) throw new UsageError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);
+  return { kind: 'dir', location: abs };
+}
+
+/** The versions a source offers, oldest first (git semver tags; a folder offers only itself). */
+export async function sourceVersions(src: TemplateSource): Promise<string[]> {
+  return src.kind === 'git' ? semverTags(await askedOnce(`tags\0${src.repo}`, () => listTags(src.repo!))) : [];
+}
+
+// A sync of many projects made from one template reads each of its versions once.
+const byCommit = new Map<string, Promise<LoadedTemplate>>();
+
+async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ template: LoadedTemplate; commit: string }> {
+  const repo = src.repo!;
+  const commit = await askedOnce(`commit\0${repo}\0${ref}`, () => resolveCommit(repo, ref));
+  if (!commit) throw new UsageError(`--template: ${src.location} has no tag, branch or commit "${ref}".`);
+  const key = `${src.location}\0${commit}`;
+  let template = byCommit.get(key);
+  if (!template) {
+    template = readGitTemplate(src, ref, commit);
+    byCommit.set(key, template);
+    template.catch(() => byCommit.delete(key));
+  }
+  return { template: await template, commit };
+}
+
+async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
+  const repo = src.repo!;
+  const entries = await listTree(repo, commit);
+  const specEntry = entries.find((e) => e.path === 'template.yaml');
+  if (!specEntry) throw new UsageError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
+  const fileEntries = entries.filter((e) => e.path.startsWith('files/') || e.path.startsWith('generators/'));
+  for (const e of fileEntries) {
+    if (e.mode === '120000') throw new UsageError(`template file ${e.path}: is a symbolic link; templates may not contain links.`);
+    if (e.type !== 'blob') throw new UsageError(`template file ${e.path}: is a ${e.type}, not a file.`);
+  }
+  if (fileEntries.length > TEMPLATE_LIMITS.files) {
+    throw new UsageError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
+  }
+  // A template read before at this commit comes parsed from the user's cache (see template-cache.ts).
+  const cached = readCachedTemplate(src.location, commit, specEntry.sha, fileEntries);
+  if (cached) return cached;
+  // Each size is checked from cat-file's header, before the blob is read: a small repository
+  // may hold a 400 MB blob of zeros.
+  const pathOf = new Map([specEntry, ...fileEntries].map((e) => [e.sha, e.path]));
+  const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)], {
+    each: TEMPLATE_LIMITS.fileBytes,
+    total: TEMPLATE_LIMITS.bytes,
+    describe: (sha, size) => `template file ${pathOf.get(sha) ?? sha}: ${size} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file (${TEMPLATE_LIMITS.bytes} in all)`,
+  }).catch((e: unknown) => {
+    if (e instanceof BlobTooLargeError) throw new UsageError(`${e.message}; nothing was written.`);
+    throw e;
+  });
+  const files = new Map<string, Uint8Array>();
+  const generators = new Map<string, Uint8Array>();
+  let total = 0;
+  for (const e of fileEntries) {
+    const data = blobs.get(e.sha)!;
+    total += data.length;
+    if (data.length > TEMPLATE_LIMITS.fileBytes || total > TEMPLATE_LIMITS.bytes) {
+      throw new UsageError(`template file ${e.path}: the template is over the size limit (${TEMPLATE_LIMITS.fileBytes} bytes a file, ${TEMPLATE_LIMITS.bytes} in all).`);
+    }
+    if (e.path.startsWith('files/')) files.set(e.path.slice('files/'.length), data);
+    else generators.set(e.path.slice('generators/'.length), data);
+  }
+  const { parseTemplateSpec } = await import('../core/template/spec.js');
+  const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
+  const prepared = await prepareTemplate({ spec, files, generators });
+  writeCachedTemplate(src.location, commit, specEntry.sha, prepared);
+  return prepared;
+}
+
+/**
+ * Loads the template at a version. For git sources the default is the newest semver tag, else
+ * HEAD; `ref` (from --to or #ref) overrides it.
+ */
+export async function loadFromSource(
+  src: TemplateSource,
+  ref?: string,
+): Promise<{ template: LoadedTemplate; ref: TemplateRef }> {
+  if (src.kind !== 'git') {
+    const template = src.kind === 'builtin' ? await loadBuiltin() : await loadTemplateDir(src.location);
+    const { name, version } = template.spec;
+    return { template, ref: { name, version, source: src.location } };
+  }
+  const wanted = ref ?? src.ref ?? (await sourceVersions(src)).at(-1) ?? 'HEAD';
+  const { template, commit } = await loadGitTemplate(src, wanted);
+  const { name, version } = template.spec;
+  return { template, ref: { name, version, source: src.location, ref: wanted, commit } };
+}

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { resolveAnswers } from '../core/answers/resolve.js';
+import { registerRow, type Registration } from '../core/register.js';
+import { UsageError } from '../core/errors.js';
+import type { GeneratorContext, GeneratorResult } from './types.js';
+import { readProvidedAnswers } from '../cli/answers-input.js';
+import { ProjectSession } from '../edge/project/session.js';
+import { loadFromSource, openSource } from '../edge/template-source.js';
+import type { Manifest } from '../core/manifest.js';
+import { prepareTemplate } from '../core/template/parse.js';
+import { planRender } from '../core/template/plan.js';
+import type { Answers, LoadedTemplate, Question, TemplateSpec } from '../core/template/types.js';
+
+export interface AddOptions {
+  /** The project folder (default: the current one). */
+  project?: string;
+  /** Answers given as flags (`add workflow billing --pattern etl` gives name and pattern). */
+  answers?: Record<string, unknown>;
+  /** Where each of `answers` came from (a flag name), for messages. */
+  origins?: Record<string, string>;
+  answersFile?: string;
+  set?: string[];
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+/** What an `add` generator declares: its questions, its folder in the template, and its registration. */
+export interface AddSpec {
+  name: string;
+  description: string;
+  questions: Question[];
+  /** The folder under the template's generators/ to render, from the answers. */
+  folder(answers: Answers): string;
+  /** Extra render context (names derived from the answers); throws UsageError for bad names. */
+  derive(answers: Answers, project: Answers): Record<string, unknown>;
+  register?(ctx: Record<string, unknown>): Registration;
+}
+
+async function loadProjectTemplate(manifest: Manifest) {
+  const src = await openSource(manifest.template.source);
+  try {
+    const { template } = await loadFromSource(src, manifest.template.commit ?? manifest.template.ref);
+    return template;
+  } finally {
+    await src.cleanup?.();
+  }
+}
+
+async function generatorTemplate(t: LoadedTemplate, folder: string): Promise<LoadedTemplate> {
+  const prefix = `${folder}/`;
+  const files = new Map([...(t.generators ?? [])].filter(([p]) => p.startsWith(prefix)).map(([p, d]) => [p.slice(prefix.length), d]));
+  if (!files.size) throw new UsageError(`template ${t.spec.name}: has no generators/${folder}/ folder for this generator.`);
+  // Its paths lost the folder prefix, so they are new texts to parse.
+  return prepareTemplate({ spec: t.spec, files });
+}
+
+/**
+ * Runs an `add` generator: renders its files with the project's recorded answers plus its own,
+ * refuses to replace anything, and writes everything (new files and the registration) atomically.
+ */
+export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorContext): Promise<GeneratorResult> {
+  // add writes under the lock and the journal, as sync does: never beside a running sync, and
+  // never over the journal of a killed one (which the session rolls back first).
+  const session = await ProjectSession.open({ dir: path.resolve(ctx.cwd, opts.project ?? '.'), label: '--project', write: !opts.dryRun, manifest: 'required' });
+  try {
+    return await addIn(session, spec, opts, ctx);
+  } finally {
+    session.close();
+  }
+}
+
+async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, ctx: GeneratorContext): Promise<GeneratorResult> {
+  const { root } = session;
+  const manifest = session.manifest!;
+  const template = await loadProjectTemplate(manifest);
+  const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
+  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
+  const answers = await resolveAnswers(genSpec, {
+    provided: { ...(opts.answers ?? {}), ...provided.values },
+    origins: { ...(opts.origins ?? {}), ...provided.origins },
+    dirName: path.basename(root),
+    useDefaults: opts.yes === true,
+    ask: opts.yes ? undefined : ctx.ask,
+  });
+  const extra = spec.derive(answers, manifest.answers);
+  const planned = planRender(await generatorTemplate(template, spec.folder(answers)), manifest.answers, extra);
+  const existing: string[] = [];
+  for (const f of planned) if (session.exists(f.path, `add ${spec.name}`)) existing.push(f.path);
+  if (existing.length) {
+    throw new UsageError(`${spec.name}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add never replaces a file. Pick another name.`);
+  }
+  const writes = planned.map((f) => ({ path: f.path, data: f.data }));
+  const changes: GeneratorResult['changes'] = planned.map((f) => ({ type: 'add', path: f.path, bytes: f.data.length }));
+  const packageName = String(manifest.answers.project_name ?? '').replace(/-/g, '_');
+  const reg = spec.register?.({ package_name: packageName, ...extra });
+  if (reg) {
+    const found = session.read(reg.file, `add ${spec.name}`);
+    const before = found ? new TextDecoder().decode(found) : '';
+    const after = new TextEncoder().encode(registerRow(before, reg));
+    writes.push({ path: reg.file, data: after });
+    changes.push({ type: before ? 'modify' : 'add', path: reg.file, bytes: after.length });
+  }
+  if (!opts.dryRun) {
+    await session.apply({ what: `add ${spec.name}`, writes });
+  }
+  return { dir: root, changes, dryRun: opts.dryRun === true, details: { generator: spec.name, answers } };
+}

@@ -1,0 +1,125 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { resolveAnswers } from '../core/answers/resolve.js';
+import { isPastDate, localToday } from '../core/answers/validate.js';
+import { UsageError } from '../core/errors.js';
+import type { Generator } from './types.js';
+import { readProvidedAnswers } from '../cli/answers-input.js';
+import { createRepository, initialCommit, initRepository, isRepo } from '../edge/git.js';
+import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../edge/project/new-project.js';
+import { checkpoint } from '../edge/project/checkpoint.js';
+import { started } from './started.js';
+import { loadFromSource, openSource } from '../edge/template-source.js';
+import { MANIFEST_PATH, buildManifest, serializeManifest } from '../core/manifest.js';
+import { planRender } from '../core/template/plan.js';
+import { VERSION } from '../core/version.js';
+import { withSuggestedDefaults } from '../core/assess/defaults.js';
+import type { Suggestions } from '../core/assess/suggest.js';
+
+export interface ProjectOptions {
+  dir?: string;
+  template?: string;
+  answersFile?: string;
+  set?: string[];
+  /** Answers already in hand (plop's prompts); merged under --answers/--set. */
+  answers?: Record<string, unknown>;
+  yes?: boolean;
+  git?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  /** Defaults found by `assess` in the legacy code (asked still, or taken with --yes). */
+  suggested?: Suggestions;
+}
+
+const DEFAULT_DIR = 'legacy-migration';
+
+/** `create-migration [dir]`: a whole new migration project, or nothing at all. */
+export const projectGenerator: Generator<ProjectOptions> = {
+  name: 'project',
+  description: 'Generate a new Kailash migration project',
+  async run(opts, ctx) {
+    const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
+    const values = { ...(opts.answers ?? {}), ...provided.values };
+    const dirArg = opts.dir ?? (typeof values.project_name === 'string' ? values.project_name : undefined);
+    if (opts.template === '') throw new UsageError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
+    const checkTarget = async (dir: string) => {
+      // Checked before any folder is made: a name the file system refuses would fail half-way.
+      checkNewProjectTarget(dir, '[dir]');
+      const found = await targetState(dir);
+      if (found === 'not-a-dir') throw new UsageError(`[dir]: ${dir} exists and is not a folder.`);
+      if (found === 'non-empty' && !opts.force) {
+        throw new UsageError(`[dir]: ${dir} is not empty. Pick a new folder, or pass --force to add the project beside what is there (no file is ever replaced).`);
+      }
+      return found;
+    };
+    let target = path.resolve(ctx.cwd, dirArg ?? DEFAULT_DIR);
+    // With no folder given, the project name answered at the prompt names the folder: checked then.
+    let state = dirArg === undefined ? undefined : await checkTarget(target);
+    const src = await openSource(opts.template);
+    try {
+      const { template, ref } = await loadFromSource(src);
+      const answers = await resolveAnswers(opts.suggested ? withSuggestedDefaults(template.spec, opts.suggested) : template.spec, {
+        provided: values,
+        origins: provided.origins,
+        dirName: path.basename(target),
+        useDefaults: opts.yes === true,
+        ask: opts.yes ? undefined : ctx.ask,
+      });
+      if (state === undefined) {
+        target = path.resolve(ctx.cwd, typeof answers.project_name === 'string' ? answers.project_name : DEFAULT_DIR);
+        state = await checkTarget(target);
+      }
+      const withGit = opts.git !== false;
+      // A new folder with git: its repository is made while the files render.
+      const stage = !opts.dryRun && withGit && state !== 'non-empty' ? await openStage(target) : undefined;
+      const repository = stage ? started(initRepository(stage.dir)) : undefined;
+      try {
+        // Every rendered path has passed the one path rule (the manifest's name among the refused).
+        const planned = planRender(template, answers);
+        await checkpoint('generate:rendered');
+        const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
+        const files = [...planned, { path: MANIFEST_PATH, data: new TextEncoder().encode(serializeManifest(manifest)) }];
+        const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
+        const details: Record<string, unknown> = { template: ref, answers };
+        // A deadline already gone (from --set, a file or a default): taken, and reported.
+        const today = localToday();
+        const pastDates = template.spec.questions.filter((q) => q.type === 'date' && typeof answers[q.key] === 'string' && isPastDate(answers[q.key] as string, today)).map((q) => q.key);
+        if (pastDates.length) details.pastDates = pastDates;
+        if (!opts.dryRun) {
+          const message = `Generate migration project from ${ref.name} ${ref.version}\n\nMigration-Template: ${ref.name}@${ref.version}`;
+          // Beside files already in a folder (--force): commit only what was generated, and not
+          // at all inside a repository the user already has.
+          const addToFolder = async (dir: string) => {
+            if (!withGit) return;
+            if (await isRepo(dir)) {
+              details.git = 'existing repository: files left uncommitted';
+              return;
+            }
+            try {
+              details.commit = await initialCommit(dir, message, files.map((f) => f.path));
+            } catch (e) {
+              rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+              throw e;
+            }
+          };
+          if (state === 'non-empty') await addToExisting(target, files, addToFolder);
+          else if (!withGit) await createFresh(target, files);
+          else {
+            await stage!.finish(files, async (dir, all) => {
+              details.commit = await createRepository(dir, all, message, repository!());
+              await checkpoint('generate:committed');
+            });
+          }
+        }
+        return { dir: target, changes, dryRun: opts.dryRun === true, details };
+      } catch (e) {
+        // git may still be making the repository: let it finish before the folder is removed.
+        await repository?.().catch(() => undefined);
+        stage?.abort();
+        throw e;
+      }
+    } finally {
+      await src.cleanup?.();
+    }
+  },
+};

@@ -1,0 +1,15 @@
+import type { Generator } from '../types.js';
+import type { AddOptions, AddSpec } from '../add.js';
+import { checklistGenerator, checklistSpec } from './checklist.js';
+import { nodeGenerator, nodeSpec } from './node.js';
+import { projectGenerator } from '../generate.js';
+import { workflowGenerator, workflowSpec } from './workflow.js';
+
+export { projectGenerator };
+
+/** The `add` generators by name, as the CLI and plopfile.ts both run them. */
+export const addGenerators: Record<string, { spec: AddSpec; generator: Generator<AddOptions> }> = {
+  workflow: { spec: workflowSpec, generator: workflowGenerator },
+  node: { spec: nodeSpec, generator: nodeGenerator },
+  checklist: { spec: checklistSpec, generator: checklistGenerator },
+};

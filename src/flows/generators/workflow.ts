@@ -1,0 +1,48 @@
+import type { Generator, GeneratorResult } from '../types.js';
+import { runAdd, type AddOptions, type AddSpec } from '../add.js';
+import { moduleName, question, titleOf } from '../../core/names.js';
+
+// The labels the project's own data_sources question shows.
+const SOURCES = [
+  { value: 'csv', label: 'CSV files' },
+  { value: 'database', label: 'Database' },
+  { value: 'rest_api', label: 'REST APIs' },
+  { value: 'sftp', label: 'SFTP drops' },
+  { value: 'queue', label: 'Message queue' },
+  { value: 'spreadsheet', label: 'Spreadsheets' },
+];
+
+export const workflowSpec: AddSpec = {
+  name: 'workflow',
+  description: 'A Kailash workflow module and its pytest test, registered in docs/kailash-mapping.md',
+  questions: [
+    question('name', 'text', 'Workflow name (module name, like billing_sync)'),
+    question('pattern', 'choice', 'Pattern', {
+      choices: [
+        { value: 'etl', label: 'ETL pipeline' },
+        { value: 'api', label: 'API integration' },
+        { value: 'reporting', label: 'Report generation' },
+      ],
+    }),
+    question('sources', 'multi', 'Data sources it reads', { choices: SOURCES, default: ['csv'], min: 1 }),
+  ],
+  folder: (a) => `workflow/${String(a.pattern)}`,
+  derive(a, project) {
+    const name = moduleName('name', a.name);
+    const sources = Array.isArray(a.sources) && a.sources.length ? a.sources : (project.data_sources as string[]);
+    return { workflow_name: name, workflow_title: titleOf(name), workflow_pattern: a.pattern, workflow_sources: sources };
+  },
+  register: (x) => ({
+    file: 'docs/kailash-mapping.md',
+    marker: 'workflows',
+    heading: '## Workflows',
+    tableHeader: ['| Workflow | Pattern | Module | Test |', '|---|---|---|---|'],
+    row: `| ${String(x.workflow_title)} | ${String(x.workflow_pattern)} | \`src/${String(x.package_name)}/workflows/${String(x.workflow_name)}.py\` | \`tests/test_${String(x.workflow_name)}.py\` |`,
+  }),
+};
+
+export const workflowGenerator: Generator<AddOptions> = {
+  name: 'workflow',
+  description: workflowSpec.description,
+  run: (opts, ctx): Promise<GeneratorResult> => runAdd(workflowSpec, opts, ctx),
+};

@@ -1,0 +1,74 @@
+import { MANIFEST_PATH, parseManifest, type Manifest } from '../core/manifest.js';
+import { generatedCommits, readCommitPaths } from '../edge/git.js';
+import { loadFromSource, type TemplateSource } from '../edge/template-source.js';
+import { planRender } from '../core/template/plan.js';
+import { parseVersion } from '../core/template/semver.js';
+
+export type BaseKind = 'pristine-branch' | 'history' | 'rendered' | 'none';
+
+export interface Base {
+  kind: BaseKind;
+  files: Map<string, Uint8Array> | null;
+  /** Where it came from, for the user: a commit, or a template ref. */
+  detail: string;
+  /** The commit whose tree it is, when it came from git history. */
+  commit?: string;
+}
+
+function sameAnswers(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A commit holds the base when its manifest records the same version and answers as the project's. */
+async function fromCommit(root: string, commit: string, recorded: Manifest): Promise<Map<string, Uint8Array> | undefined> {
+  // The files the project's manifest lists are, when this commit is the base, the files it has:
+  // read them with the manifest in one go, and only then what else its own manifest lists.
+  const files: Map<string, Uint8Array> = await readCommitPaths(root, commit, [MANIFEST_PATH, ...Object.keys(recorded.files)]);
+  const raw = files.get(MANIFEST_PATH);
+  if (!raw) return undefined;
+  let m: Manifest;
+  try {
+    m = parseManifest(new TextDecoder().decode(raw));
+  } catch {
+    return undefined;
+  }
+  if (m.template.version !== recorded.template.version || !sameAnswers(m.answers, recorded.answers)) return undefined;
+  const more = Object.keys(m.files).filter((p) => !files.has(p));
+  for (const [p, d] of await readCommitPaths(root, commit, more)) files.set(p, d);
+  for (const p of [...files.keys()]) if (!Object.hasOwn(m.files, p) && p !== MANIFEST_PATH) files.delete(p);
+  files.delete(MANIFEST_PATH);
+  return files;
+}
+
+/**
+ * The merge base: the template as last applied, rendered with the answers then recorded.
+ * In order: the pristine branch (kept by generate and every sync, and there after a clone as a
+ * remote branch), the generated first commit in history, a fresh render of the recorded
+ * version from the template source, and else none (two-way mode).
+ */
+export async function findBase(root: string, tips: string[] | undefined, recorded: Manifest, src: TemplateSource): Promise<Base> {
+  if (tips) {
+    for (const tip of tips) {
+      const files = await fromCommit(root, tip, recorded);
+      if (files) return { kind: 'pristine-branch', files, detail: tip.slice(0, 7), commit: tip };
+    }
+    for (const c of await generatedCommits(root)) {
+      const files = await fromCommit(root, c, recorded);
+      if (files) return { kind: 'history', files, detail: c.slice(0, 7), commit: c };
+    }
+  }
+  const refs = src.kind === 'git' ? [recorded.template.commit, recorded.template.ref, `v${recorded.template.version}`, recorded.template.version] : [undefined];
+  for (const ref of refs) {
+    if (src.kind === 'git' && (!ref || (ref === 'HEAD' && !recorded.template.commit))) continue;
+    if (src.kind === 'git' && ref === recorded.template.version && !parseVersion(ref)) continue;
+    try {
+      const { template, ref: got } = await loadFromSource(src, ref);
+      if (template.spec.version !== recorded.template.version) continue;
+      const files = new Map(planRender(template, recorded.answers).map((f) => [f.path, f.data]));
+      return { kind: 'rendered', files, detail: `${got.source === 'builtin' ? 'built-in template' : got.source}@${got.ref ?? got.version}` };
+    } catch {
+      // That ref is not in the source (any more): try the next way.
+    }
+  }
+  return { kind: 'none', files: null, detail: 'no base: only files unchanged since the last render are updated' };
+}

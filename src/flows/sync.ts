@@ -1,0 +1,249 @@
+import path from 'node:path';
+import { resolveAnswers } from '../core/answers/resolve.js';
+import { UsageError } from '../core/errors.js';
+import { readProvidedAnswers } from '../cli/answers-input.js';
+import { commitPaths, dirtyFiles, newBranchProblem, pristineRefs, recordUnmerged, writePristine } from '../edge/git.js';
+import { checkpoint } from '../edge/project/checkpoint.js';
+import { ProjectSession } from '../edge/project/session.js';
+import { started } from './started.js';
+import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
+import { MANIFEST_PATH, buildManifest, serializeManifest } from '../core/manifest.js';
+import { unifiedDiff } from '../core/merge/diff.js';
+import { isBinary } from '../core/merge/binary.js';
+import { planRender } from '../core/template/plan.js';
+import { compareVersions } from '../core/template/semver.js';
+import type { Answers } from '../core/template/types.js';
+import { VERSION } from '../core/version.js';
+import { findBase, type BaseKind } from './sync-base.js';
+import { syncLabels } from '../core/sync/labels.js';
+import { flagUnresolved, type UnresolvedFile } from './sync-markers.js';
+import { pathsToRead, planSync, type FileOutcome } from '../core/sync/plan.js';
+import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
+
+export interface SyncOptions {
+  to?: string;
+  template?: string;
+  check?: boolean;
+  dryRun?: boolean;
+  conflict?: 'inline' | 'rej';
+  allowDirty?: boolean;
+  branch?: string;
+  set?: string[];
+}
+
+export interface ProjectSyncResult {
+  dir: string;
+  from: string;
+  to: string;
+  /** The git refs (tags) behind those versions, when the source is a repository. */
+  fromRef?: string;
+  toRef?: string;
+  base: BaseKind | 'not needed';
+  baseDetail?: string;
+  outcomes: FileOutcome[];
+  conflicts: number;
+  /** Whether the project differs from the target (what --check reports). */
+  behind: boolean;
+  written: boolean;
+  diff?: string;
+  recovered?: string[];
+  /** --check: template files that still hold conflict markers (each fails the check). */
+  unresolved?: UnresolvedFile[];
+  exitCode: number;
+  /** The template's name, the release notes of the versions crossed, and answers not taken from the manifest. */
+  template?: string;
+  notes?: ReleaseNote[];
+  answerChanges?: AnswerChange[];
+}
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const encoder = new TextEncoder();
+
+/** The target version: --to, else the newest semver tag, else HEAD; the built-in one is what ships. */
+async function loadTarget(src: TemplateSource, to: string | undefined) {
+  if (src.kind !== 'git' && to) {
+    const loaded = await loadFromSource(src);
+    if (to !== loaded.ref.version && to !== `v${loaded.ref.version}`) {
+      throw new UsageError(`--to: ${src.kind === 'builtin' ? 'the built-in template' : src.location} offers only version ${loaded.ref.version}, not "${to}".`);
+    }
+    return loaded;
+  }
+  return loadFromSource(src, to);
+}
+
+function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unknown> {
+  // Questions the new version dropped are dropped from the answers too.
+  return Object.fromEntries(Object.entries(recorded).filter(([k]) => known.has(k)));
+}
+
+function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: string; data: Uint8Array }[], deletes: string[]): string {
+  const parts: string[] = [];
+  const show = (p: string, before: Uint8Array | undefined, after: Uint8Array | undefined) => {
+    if ((before && isBinary(before)) || (after && isBinary(after))) {
+      parts.push(`Binary file ${p} ${!before ? 'added' : !after ? 'removed' : 'changed'}\n`);
+      return;
+    }
+    parts.push(
+      unifiedDiff(before ? decoder.decode(before) : '', after ? decoder.decode(after) : '', {
+        oldLabel: before ? `a/${p}` : '/dev/null',
+        newLabel: after ? `b/${p}` : '/dev/null',
+      }),
+    );
+  };
+  for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data);
+  for (const d of [...deletes].sort()) show(d, ours.get(d), undefined);
+  return parts.join('');
+}
+
+/**
+ * Syncs one project to a newer template version. Reads everything, plans in memory, and then
+ * either reports (--check, --dry-run: nothing written anywhere, .git included) or applies the
+ * plan atomically, records conflicts in git's index and moves the pristine branch on.
+ */
+export async function syncProject(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
+  const writing = !opts.check && !opts.dryRun;
+  // The session finds the root and git folder, takes the lock, undoes a killed run, reads the manifest.
+  const session = await ProjectSession.open({ dir, write: writing, manifest: 'required' });
+  const { root, gitDir } = session;
+  const inGit = gitDir !== undefined;
+  const recovered = writing ? session.recovered : undefined;
+  try {
+    const recorded = session.manifest!;
+    // git status runs while the template loads and renders; its answer is awaited before any use.
+    const dirtyCheck = writing && inGit && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
+    const refuseDirty = async () => {
+      const dirty = (await dirtyCheck?.()) ?? [];
+      if (dirty.length) {
+        throw new UsageError(
+          `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
+        );
+      }
+    };
+    if (writing && opts.branch) {
+      // Checked before anything is written: a taken or malformed name is bad input (exit 2).
+      if (!inGit) throw new UsageError(`--branch: ${dir} is not a git repository.`);
+      const problem = await newBranchProblem(root, opts.branch);
+      if (problem) throw new UsageError(`--branch: ${problem}.`);
+    }
+    const src = await openSource(opts.template ?? recorded.template.source).catch((e: unknown) => {
+      // The user gave no --template: say that the source came from the manifest, and the way out.
+      if (opts.template || !(e instanceof UsageError)) throw e;
+      throw new UsageError(
+        `${dir}: the template source recorded in ${MANIFEST_PATH} cannot be opened (${e.message.replace(/^--template: /, '')}). If it moved, give its new place with --template <src>.`,
+      );
+    });
+    try {
+      const target = await loadTarget(src, opts.to);
+      const from = recorded.template.version;
+      const to = target.ref.version;
+      if (compareVersions(to, from) < 0) {
+        throw new UsageError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
+      }
+      const spec = target.template.spec;
+      const sets = await readProvidedAnswers(undefined, opts.set ?? []);
+      const answers = await resolveAnswers(spec, {
+        provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...sets.values },
+        origins: sets.origins,
+        dirName: path.basename(root),
+        useDefaults: true,
+      });
+      const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
+      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, sets.values) });
+      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files));
+      const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
+      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
+        await refuseDirty();
+        return result;
+      }
+
+      // The base is read by git while the new version renders.
+      const pristine = inGit ? await pristineRefs(root, gitDir) : undefined;
+      const baseLookup = started(findBase(root, pristine?.tips, recorded, src));
+      const theirs = new Map(planRender(target.template, answers).map((f) => [f.path, f.data]));
+      await refuseDirty();
+      const base = await baseLookup();
+      const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
+      const projectOwned = spec.files.projectOwned;
+      const planWith = () =>
+        planSync({
+          base: base.files,
+          theirs,
+          ours,
+          recorded: recorded.files,
+          projectOwned,
+          renames: spec.files.renames,
+          conflictStyle: opts.conflict ?? 'inline',
+          labels: syncLabels({ from, to, fromCommit: recorded.template.commit, toCommit: target.ref.commit, answersBefore: recorded.answers, answersAfter: answers }),
+        });
+      let plan = planWith();
+      // The planner picks .rej names that are free among the files it was given; a further
+      // numbered name (x.1.rej) may hold a user file nobody read yet. Read those and plan again,
+      // so that a .rej never overwrites a user's file.
+      for (;;) {
+        const unread = plan.outcomes.flatMap((o) => (o.rej && !ours.has(o.rej) ? [o.rej] : []));
+        const found = session.readMany(unread, 'sync');
+        if (!found.size) break;
+        for (const [p, data] of found) ours.set(p, data);
+        plan = planWith();
+      }
+      const manifest = buildManifest(`create-migration@${VERSION}`, target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
+      const manifestData = encoder.encode(serializeManifest(manifest));
+      const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
+      Object.assign(result, {
+        base: base.kind,
+        baseDetail: base.detail,
+        outcomes: plan.outcomes.filter((o) => o.status !== 'unchanged'),
+        conflicts: plan.conflicts.length,
+        behind: true,
+      });
+      if (opts.check) {
+        result.exitCode = 1;
+        return result;
+      }
+      if (opts.dryRun) {
+        ours.set(MANIFEST_PATH, encoder.encode(serializeManifest(recorded)));
+        result.diff = renderDiff(ours, writes, plan.deletes);
+        return result;
+      }
+      // The new pristine commit's parent may be a remote copy of the branch (a fresh clone); a
+      // rollback puts the local branch back as it was (the session records it).
+      const oldTip = pristine?.tips[0];
+      await session.apply({
+        what: 'sync',
+        writes,
+        deletes: plan.deletes,
+        git: inGit
+          ? {
+              movesPristine: true,
+              touchesIndex: true,
+              branch: opts.branch,
+              after: async () => {
+                const pristineFiles = new Map(theirs).set(MANIFEST_PATH, manifestData);
+                const stages = plan.conflicts;
+                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs]);
+                // On top of the base's own commit, only the files that changed need writing.
+                const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
+                const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles);
+                await checkpoint('sync:pristine');
+                await recordUnmerged(
+                  root,
+                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: written.blobs[i * 3 + 2]! })),
+                );
+                if (opts.branch && stages.length === 0) {
+                  const touched = [...writes.map((w) => w.path), ...plan.deletes];
+                  await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`);
+                }
+              },
+            }
+          : undefined,
+      });
+      result.written = true;
+      result.exitCode = plan.conflicts.length ? 1 : 0;
+      return result;
+    } finally {
+      await src.cleanup?.();
+    }
+  } finally {
+    session.close();
+  }
+}
