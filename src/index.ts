@@ -6,7 +6,7 @@ export { checkAnswer } from './core/answers/validate.js';
 export { buildManifest, parseManifest, MANIFEST_PATH, type Manifest } from './core/manifest.js';
 export { projectGenerator } from './flows/generate.js';
 export type { Answers, LoadedTemplate, TemplateSpec, Question } from './core/template/types.js';
-export { UsageError, CancelledError, CliError } from './core/errors.js';
+export { DomainError, InputError, CancelledError, ProjectError, MissingAnswersError, type ErrorKind } from './core/errors.js';
 
 // For the build, which bundles the built-in template as data (see src/boot/builtin-bundle.ts).
 export { loadTemplateDir } from './edge/template-dir.js';

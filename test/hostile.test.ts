@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../src/core/answers/resolve.js';
-import { UsageError } from '../src/core/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { loadTemplateDir } from '../src/edge/template-dir.js';
 import { BUILTIN_TEMPLATE_DIR } from '../src/edge/builtin.js';
 import { planRender } from '../src/core/template/plan.js';
@@ -164,7 +164,7 @@ describe('hostile answers', () => {
         try {
           answers = await resolveAnswers(template.spec, { provided, dirName: 'fuzz', useDefaults: true });
         } catch (e) {
-          expect(e).toBeInstanceOf(UsageError);
+          expect(e).toBeInstanceOf(InputError);
           const key = (e as Error).message.split(' ')[0]!;
           expect(Object.keys(provided)).toContain(key);
           refusedCount++;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultFor, resolveAnswers, slugify } from '../src/core/answers/resolve.js';
 import { checkAnswer } from '../src/core/answers/validate.js';
-import { UsageError } from '../src/core/errors.js';
+import { InputError } from '../src/core/errors.js';
 import { planRender } from '../src/core/template/plan.js';
 import { createRenderer } from '../src/core/template/render.js';
 import { parseTemplateSpec } from '../src/core/template/spec.js';
@@ -50,7 +50,7 @@ describe('template.yaml', () => {
     ['constructor in a question', 'name: x\nversion: 1.0.0\nquestions: [{key: a, type: text, constructor: 1}]', /constructor: this key name is not allowed/],
     ['alias bomb', `name: x\nversion: 1.0.0\na: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]`, /not valid YAML/],
   ])('refuses %s with a message naming the field', (_name, yaml, re) => {
-    expect(() => parseTemplateSpec(yaml)).toThrow(UsageError);
+    expect(() => parseTemplateSpec(yaml)).toThrow(InputError);
     expect(() => parseTemplateSpec(yaml)).toThrow(re);
   });
 });
@@ -157,7 +157,7 @@ describe('rendering', () => {
     try {
       out = r.render(source, 'evil.md');
     } catch (e) {
-      expect(e).toBeInstanceOf(UsageError);
+      expect(e).toBeInstanceOf(InputError);
       expect((e as Error).message).toMatch(/template file evil\.md/);
     }
     if (out !== undefined) expect(out).not.toMatch(/function|Object|\[native code\]/);

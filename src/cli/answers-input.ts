@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { findForbiddenKey, findTooDeep } from '../core/template/safe-keys.js';
 import { yamlProblem } from '../core/yaml-message.js';
 
@@ -17,14 +17,14 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
     try {
       bytes = readFileSync(file);
     } catch (e) {
-      throw new UsageError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+      throw new InputError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
     }
     let text: string;
     try {
       // Invalid UTF-8 would otherwise become U+FFFD in the project, silently.
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      throw new UsageError(`--answers: ${file} is not valid UTF-8 text.`);
+      throw new InputError(`--answers: ${file} is not valid UTF-8 text.`);
     }
     let raw: unknown;
     try {
@@ -32,14 +32,14 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
       raw = /\.json$/i.test(file) ? JSON.parse(text) : (await import('yaml')).parse(text, { maxAliasCount: 50 });
     } catch (e) {
       const why = /call stack/i.test((e as Error).message) ? 'it nests too deeply' : yamlProblem(e as Error);
-      throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${why}`);
+      throw new InputError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${why}`);
     }
     if (raw === null || raw === undefined) raw = {};
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--answers: ${file} must hold a mapping of question keys to answers.`);
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`--answers: ${file} must hold a mapping of question keys to answers.`);
     const deep = findTooDeep(raw);
-    if (deep) throw new UsageError(`--answers: ${file}: ${deep} nests too deeply; an answer is a value or a list of values.`);
+    if (deep) throw new InputError(`--answers: ${file}: ${deep} nests too deeply; an answer is a value or a list of values.`);
     const bad = findForbiddenKey(raw);
-    if (bad) throw new UsageError(`--answers: ${file}: key "${bad}" is not allowed.`);
+    if (bad) throw new InputError(`--answers: ${file}: key "${bad}" is not allowed.`);
     for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
       values[k] = v;
       origins[k] = `--answers ${file}`;
@@ -47,9 +47,9 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
   }
   for (const s of sets) {
     const eq = s.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set: "${s}" must be key=value.`);
+    if (eq <= 0) throw new InputError(`--set: "${s}" must be key=value.`);
     const key = s.slice(0, eq).trim();
-    if (findForbiddenKey({ [key]: 1 })) throw new UsageError(`--set: key "${key}" is not allowed.`);
+    if (findForbiddenKey({ [key]: 1 })) throw new InputError(`--set: key "${key}" is not allowed.`);
     values[key] = s.slice(eq + 1);
     origins[key] = '--set';
   }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { CliError, UsageError } from '../core/errors.js';
+import { DomainError, InputError, MissingAnswersError } from '../core/errors.js';
+import { exitCodeOf } from './exit.js';
 import { printJson, say, tolerateClosedStdout } from './output.js';
 import { firstBareArgument, nearCommand } from './typo.js';
 import { VERSION } from '../core/version.js';
@@ -23,18 +24,18 @@ const addFlag: FlagNaming = { label: (k) => ADD_FLAGS[k]?.[0] ?? k, usage: (k) =
 
 /** Missing answers, named as this command's flags: the core knows keys, not flags. */
 async function namingFlags(naming: FlagNaming, run: () => Promise<number>): Promise<number> {
-  const { MissingAnswersError } = await import('../core/answers/resolve.js');
   try {
     return await run();
   } catch (e) {
     if (!(e instanceof MissingAnswersError)) throw e;
-    throw new UsageError(
+    throw new InputError(
       `Missing answers for: ${e.keys.map(naming.label).join(', ')}. There is no terminal to ask on, so give them with ${e.keys.map(naming.usage).join(' ')} (or all at once with --answers FILE), or pass --yes to take the defaults.`,
     );
   }
 }
 
-function program(): Command {
+/** The parser; each command's action hands its exit code to `done`. */
+function program(done: (code: number) => void): Command {
   const cli = new Command('create-migration')
     .description('Generate a Kailash SDK migration project, and keep it in step with its template.')
     .version(VERSION, '-v, --version')
@@ -56,7 +57,7 @@ function program(): Command {
     .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers (repeatable)', collect, [])
     .action(async (dir, flags) => {
       const { generateCommand } = await import('./commands/generate.js');
-      exitCode = await namingFlags(setFlag, () => generateCommand(dir, flags));
+      done(await namingFlags(setFlag, () => generateCommand(dir, flags)));
     });
 
   cli
@@ -75,7 +76,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { syncCommand } = await import('./commands/sync.js');
-      exitCode = await syncCommand(dirs, flags);
+      done(await syncCommand(dirs, flags));
     });
 
   cli
@@ -87,7 +88,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dir, flags) => {
       const { statusCommand } = await import('./commands/status.js');
-      exitCode = await statusCommand(dir, flags);
+      done(await statusCommand(dir, flags));
     });
 
   cli
@@ -106,7 +107,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (kind, name, flags) => {
       const { addCommand } = await import('./commands/add.js');
-      exitCode = await namingFlags(addFlag, () => addCommand(kind, name, flags));
+      done(await namingFlags(addFlag, () => addCommand(kind, name, flags)));
     });
 
   cli
@@ -122,7 +123,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dir, flags) => {
       const { adoptCommand } = await import('./commands/adopt.js');
-      exitCode = await namingFlags(setFlag, () => adoptCommand(dir, flags));
+      done(await namingFlags(setFlag, () => adoptCommand(dir, flags)));
     });
 
   cli
@@ -137,7 +138,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { assessCommand } = await import('./commands/assess.js');
-      exitCode = await assessCommand(dirs, flags);
+      done(await assessCommand(dirs, flags));
     });
 
   cli
@@ -149,7 +150,7 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { fleetCommand } = await import('./commands/fleet.js');
-      exitCode = await fleetCommand(dirs, flags);
+      done(await fleetCommand(dirs, flags));
     });
 
   const template = cli.command('template').description('tools for template authors');
@@ -160,13 +161,11 @@ function program(): Command {
     .option('--json', 'print one JSON object on stdout')
     .action(async (dir, flags) => {
       const { templateCheckCommand } = await import('./commands/template.js');
-      exitCode = await templateCheckCommand(dir, flags);
+      done(await templateCheckCommand(dir, flags));
     });
 
   return cli;
 }
-
-let exitCode = 0;
 
 /** Commands other parts of the tool add (or will): a folder named like one needs `./name` too. */
 const RESERVED_COMMANDS = ['help', 'fleet', 'template', 'assess'];
@@ -189,36 +188,39 @@ function guardCommandLike(cli: Command, argv: string[]): string[] {
   const near = nearCommand(word, [...commands, ...RESERVED_COMMANDS.filter((c) => !commands.includes(c))]);
   if (!near) return argv;
   const suggestion = near === 'help' ? 'create-migration --help' : `create-migration ${near}`;
-  throw new UsageError(
+  throw new InputError(
     `[dir]: "${word}" ${word.toLowerCase() === near ? 'is the name of' : 'is close to'} the command ${near}: did you mean \`${suggestion}\`? To make a project in a folder of that name, write ./${word}.`,
   );
 }
 
-/** The one error boundary: typed errors become their exit codes, everything else exits 3. */
+/** The one error boundary: domain errors become their exit codes (exit.ts), everything else exits 3. */
 export async function main(argv: string[]): Promise<number> {
-  exitCode = 0;
   tolerateClosedStdout();
   const json = argv.includes('--json');
   try {
-    const cli = program();
+    let code = 0;
+    const cli = program((c) => {
+      code = c;
+    });
     await cli.parseAsync(guardCommandLike(cli, argv));
-    return exitCode;
+    return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       if (json) printJson({ ok: false, exitCode: 2, error: e.message.replace(/^error: /, '') });
       return 2; // commander already printed the message
     }
-    if (e instanceof CliError) {
+    if (e instanceof DomainError) {
+      const code = exitCodeOf(e);
       say(`create-migration: ${e.message}`);
-      if (json) printJson({ ok: false, exitCode: e.exitCode, error: e.message });
-      return e.exitCode;
+      if (json) printJson({ ok: false, exitCode: code, error: e.message });
+      return code;
     }
     const err = e as Error;
     say(`create-migration: failed: ${err.message}`);
     if (process.env.DEBUG) say(err.stack);
-    if (json) printJson({ ok: false, exitCode: 3, error: err.message });
-    return 3;
+    if (json) printJson({ ok: false, exitCode: exitCodeOf(err), error: err.message });
+    return exitCodeOf(err);
   }
 }
 

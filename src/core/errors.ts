@@ -1,28 +1,42 @@
 /**
- * Typed errors carry the exit code and a message written for a person.
- * Only the CLI entry catches them (see bin.ts).
+ * Errors in the terms of the domain: what went wrong (`kind`) and what it was about (`key`: the
+ * answer key, template field, file or path), with a message written for a person. None carries
+ * an exit code or knows a flag: the CLI's one error boundary (src/cli/exit.ts) turns a kind into
+ * an exit code, and names the flag the user typed.
  */
-export class CliError extends Error {
+export type ErrorKind =
+  /** Bad input: an answer, a template, a manifest, an argument. Nothing was written. */
+  | 'input'
+  /** Answers nobody gave, with no terminal to ask on (`keys` lists them). */
+  | 'missing-answers'
+  /** Ctrl-C at a prompt or during work; nothing left behind. */
+  | 'cancelled'
+  | ProjectErrorKind;
+
+export type ProjectErrorKind = 'path' | 'symlink' | 'manifest' | 'journal' | 'lock' | 'not-a-project';
+
+export class DomainError extends Error {
   constructor(
+    readonly kind: ErrorKind,
     message: string,
-    readonly exitCode: number,
+    readonly key?: string,
   ) {
     super(message);
     this.name = new.target.name;
   }
 }
 
-/** Bad input or usage: exit 2, nothing written. */
-export class UsageError extends CliError {
-  constructor(message: string) {
-    super(message, 2);
+/** Bad input: the message names the field, flag or file and what was wrong; nothing written. */
+export class InputError extends DomainError {
+  constructor(message: string, key?: string) {
+    super('input', message, key);
   }
 }
 
-/** Ctrl-C at a prompt or during work: exit 130, nothing left behind. */
-export class CancelledError extends CliError {
+/** Ctrl-C at a prompt or during work. */
+export class CancelledError extends DomainError {
   constructor(message = 'Cancelled.') {
-    super(message, 130);
+    super('cancelled', message);
   }
 }
 
@@ -31,12 +45,22 @@ export class CancelledError extends CliError {
  * cannot trust (a bad manifest key, a journal it did not write, a symlink on the way). `kind`
  * says which; `subject` is the offending path or key, for a caller that reports it its own way.
  */
-export class ProjectError extends UsageError {
+export class ProjectError extends DomainError {
   constructor(
-    readonly kind: 'path' | 'symlink' | 'manifest' | 'journal' | 'lock' | 'not-a-project',
+    override readonly kind: ProjectErrorKind,
     readonly subject: string,
     message: string,
   ) {
-    super(message);
+    super(kind, message, subject);
+  }
+}
+
+/**
+ * Answers nobody gave, with no terminal to ask on. The command layer, which knows its flags,
+ * says how to give them (see src/cli/main.ts); this message only names the keys.
+ */
+export class MissingAnswersError extends DomainError {
+  constructor(readonly keys: string[]) {
+    super('missing-answers', `Missing answers for: ${keys.join(', ')}. There is no terminal to ask on.`, keys[0]);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProjectError, UsageError } from './errors.js';
+import { ProjectError, InputError } from './errors.js';
 import { pathProblem } from './path-rules.js';
 import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
 import type { Answers } from './template/types.js';
@@ -50,18 +50,18 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${file}: not valid JSON (${(e as Error).message}).`);
+    throw new InputError(`${file}: not valid JSON (${(e as Error).message}).`, file);
   }
   const deep = findTooDeep(raw);
-  if (deep) throw new UsageError(`${file}: ${deep} nests deeper than a manifest can; it is not a create-migration manifest.`);
+  if (deep) throw new InputError(`${file}: ${deep} nests deeper than a manifest can; it is not a create-migration manifest.`, file);
   const bad = findForbiddenKey(raw);
-  if (bad) throw new UsageError(`${file}: key ${bad} is not allowed.`);
+  if (bad) throw new InputError(`${file}: key ${bad} is not allowed.`, file);
   const m = raw as Partial<Manifest>;
   if (m?.schema !== 1 || typeof m.template?.version !== 'string' || typeof m.template?.source !== 'string') {
-    throw new UsageError(`${file}: not a create-migration manifest (schema 1 with template.source and template.version).`);
+    throw new InputError(`${file}: not a create-migration manifest (schema 1 with template.source and template.version).`, file);
   }
   if (typeof m.answers !== 'object' || m.answers === null || typeof m.files !== 'object' || m.files === null) {
-    throw new UsageError(`${file}: answers and files must be objects.`);
+    throw new InputError(`${file}: answers and files must be objects.`, file);
   }
   for (const [key, hash] of Object.entries(m.files)) {
     // A manifest comes with the project, from any pull request: its keys are paths sync may

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { InputError } from './errors.js';
 import type { Question } from './template/types.js';
 
 const PY_KEYWORDS = new Set(
@@ -12,10 +12,10 @@ const TAKEN = new Set(['os', 'sys', 'json', 'logging', 'pathlib', 'subprocess', 
 export function moduleName(key: string, raw: unknown): string {
   const s = String(raw ?? '').trim().replace(/-/g, '_');
   if (!/^[a-z][a-z0-9_]*$/.test(s) || s.length > 60) {
-    throw new UsageError(`${key}: "${String(raw)}" must be lowercase letters, digits, _ or -, starting with a letter (like "billing_sync").`);
+    throw new InputError(`${key}: "${String(raw)}" must be lowercase letters, digits, _ or -, starting with a letter (like "billing_sync").`, key);
   }
-  if (PY_KEYWORDS.has(s)) throw new UsageError(`${key}: "${s}" is a Python keyword.`);
-  if (TAKEN.has(s)) throw new UsageError(`${key}: "${s}" would shadow a module the project imports; pick another name.`);
+  if (PY_KEYWORDS.has(s)) throw new InputError(`${key}: "${s}" is a Python keyword.`, key);
+  if (TAKEN.has(s)) throw new InputError(`${key}: "${s}" would shadow a module the project imports; pick another name.`, key);
   return s;
 }
 
@@ -23,7 +23,7 @@ export function moduleName(key: string, raw: unknown): string {
 export function className(key: string, raw: unknown): string {
   const s = String(raw ?? '').trim();
   if (!/^[A-Z][A-Za-z0-9]*$/.test(s) || s.length > 60) {
-    throw new UsageError(`${key}: "${s}" must be a PascalCase class name (like "CobolFileReader").`);
+    throw new InputError(`${key}: "${s}" must be a PascalCase class name (like "CobolFileReader").`, key);
   }
   return s;
 }

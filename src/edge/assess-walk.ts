@@ -1,6 +1,6 @@
 import { type Dirent, closeSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import type { FileNote, SourceFile } from '../core/assess/scan.js';
 
 /**
@@ -53,9 +53,9 @@ export function walk(roots: string[], cwd: string, limits: WalkLimits, progress?
       st = statSync(full);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`${flag}: ${r} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}.`);
+      throw new InputError(`${flag}: ${r} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}.`);
     }
-    if (!st.isDirectory()) throw new UsageError(`${flag}: ${r} is not a folder; give the folder that holds the legacy scripts and configuration.`);
+    if (!st.isDirectory()) throw new InputError(`${flag}: ${r} is not a folder; give the folder that holds the legacy scripts and configuration.`);
     return realpathSync(full);
   });
   const note = (file: string, text: string) => {

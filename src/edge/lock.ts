@@ -1,6 +1,6 @@
 import { linkSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { onInterrupt } from './cleanup.js';
 import { processAlive } from './process-alive.js';
 
@@ -52,10 +52,10 @@ function takeLock(file: string, mine: string, what: string): () => void {
       // A lock without a pid (left by an older release) is held while it is fresh.
       const held = Number.isInteger(pid) && pid > 0 ? processAlive(pid) : Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 60_000;
       if (held) {
-        throw new UsageError(`${what}: another create-migration (${pid > 0 ? `pid ${pid}` : 'pid unknown'}) is working on it; wait for it to finish (lock: ${file}).`);
+        throw new InputError(`${what}: another create-migration (${pid > 0 ? `pid ${pid}` : 'pid unknown'}) is working on it; wait for it to finish (lock: ${file}).`);
       }
       rmSync(file, { force: true }); // stale: its owner is gone
     }
   }
-  throw new UsageError(`${what}: could not take the lock ${file}.`);
+  throw new InputError(`${what}: could not take the lock ${file}.`);
 }

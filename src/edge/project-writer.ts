@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { checkpoint } from './project/checkpoint.js';
 import { requireSafePath } from './project/guard.js';
 import { onInterrupt } from './cleanup.js';
@@ -170,7 +170,7 @@ export async function addToExisting(
   }
   if (clashes.length) {
     const shown = [...new Set(clashes)].slice(0, 10).join(', ');
-    throw new UsageError(
+    throw new InputError(
       `${target}: ${clashes.length} generated file(s) would replace existing ones (${shown}${clashes.length > 10 ? ', …' : ''}); nothing was written. Move them aside or pick another folder.`,
     );
   }

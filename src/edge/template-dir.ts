@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lstatOrNone } from './fs-quiet.js';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { prepareTemplate } from '../core/template/parse.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 
@@ -12,17 +12,17 @@ async function walk(root: string, rel: string, out: Map<string, Uint8Array>, tot
   const entries = readdirSync(path.join(root, rel), { withFileTypes: true });
   for (const e of entries) {
     const relPath = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isSymbolicLink()) throw new UsageError(`template file ${label}/${relPath}: is a symbolic link; templates may not contain links.`);
+    if (e.isSymbolicLink()) throw new InputError(`template file ${label}/${relPath}: is a symbolic link; templates may not contain links.`);
     if (e.isDirectory()) {
       await walk(root, relPath, out, total, label);
     } else if (e.isFile()) {
       const data = readFileSync(path.join(root, relPath));
       if (data.length > TEMPLATE_LIMITS.fileBytes) {
-        throw new UsageError(`template file ${label}/${relPath}: ${data.length} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file.`);
+        throw new InputError(`template file ${label}/${relPath}: ${data.length} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file.`);
       }
       total.bytes += data.length;
       if (out.size >= TEMPLATE_LIMITS.files || total.bytes > TEMPLATE_LIMITS.bytes) {
-        throw new UsageError(`template files/: over the limit of ${TEMPLATE_LIMITS.files} files or ${TEMPLATE_LIMITS.bytes} bytes.`);
+        throw new InputError(`template files/: over the limit of ${TEMPLATE_LIMITS.files} files or ${TEMPLATE_LIMITS.bytes} bytes.`);
       }
       out.set(relPath, data);
     }
@@ -36,7 +36,7 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   try {
     text = readFileSync(specFile, 'utf8');
   } catch {
-    throw new UsageError(`--template: ${dir} has no template.yaml; a template is a folder with template.yaml and files/.`);
+    throw new InputError(`--template: ${dir} has no template.yaml; a template is a folder with template.yaml and files/.`);
   }
   // The YAML reader is loaded with the first template.yaml that needs it.
   const { parseTemplateSpec } = await import('../core/template/spec.js');
@@ -44,7 +44,7 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   const files = new Map<string, Uint8Array>();
   const filesDir = path.join(dir, 'files');
   const st = lstatOrNone(filesDir);
-  if (!st?.isDirectory()) throw new UsageError(`--template: ${dir} has no files/ folder.`);
+  if (!st?.isDirectory()) throw new InputError(`--template: ${dir} has no files/ folder.`);
   const total = { bytes: 0 };
   await walk(filesDir, '', files, total);
   const generators = new Map<string, Uint8Array>();

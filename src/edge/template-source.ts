@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { statOrNone } from './fs-quiet.js';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { BUILTIN_SOURCE } from './builtin.js';
 import { loadBuiltin } from '../boot/builtin-bundle.js';
 import type { TemplateRef } from '../core/manifest.js';
@@ -41,15 +41,15 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
       await cloneBare(base, tmp);
     } catch (e) {
       await cleanup();
-      throw new UsageError(`--template: cannot clone ${base}: ${(e as Error).message}`);
+      throw new InputError(`--template: cannot clone ${base}: ${(e as Error).message}`);
     }
     return { kind: 'git', location: base, ref, repo: tmp, cleanup };
   }
   const abs = path.resolve(base);
   const st = statOrNone(abs);
-  if (!st?.isDirectory()) throw new UsageError(`--template: ${base} is not a folder, a git repo or a URL.`);
+  if (!st?.isDirectory()) throw new InputError(`--template: ${base} is not a folder, a git repo or a URL.`);
   if (await askedOnce(`repo-root\0${abs}`, () => isRepoRoot(abs))) return { kind: 'git', location: abs, ref, repo: abs };
-  if (ref) throw new UsageError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);
+  if (ref) throw new InputError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);
   return { kind: 'dir', location: abs };
 }
 
@@ -64,7 +64,7 @@ const byCommit = new Map<string, Promise<LoadedTemplate>>();
 async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ template: LoadedTemplate; commit: string }> {
   const repo = src.repo!;
   const commit = await askedOnce(`commit\0${repo}\0${ref}`, () => resolveCommit(repo, ref));
-  if (!commit) throw new UsageError(`--template: ${src.location} has no tag, branch or commit "${ref}".`);
+  if (!commit) throw new InputError(`--template: ${src.location} has no tag, branch or commit "${ref}".`);
   const key = `${src.location}\0${commit}`;
   let template = byCommit.get(key);
   if (!template) {
@@ -79,14 +79,14 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   const repo = src.repo!;
   const entries = await listTree(repo, commit);
   const specEntry = entries.find((e) => e.path === 'template.yaml');
-  if (!specEntry) throw new UsageError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
+  if (!specEntry) throw new InputError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
   const fileEntries = entries.filter((e) => e.path.startsWith('files/') || e.path.startsWith('generators/'));
   for (const e of fileEntries) {
-    if (e.mode === '120000') throw new UsageError(`template file ${e.path}: is a symbolic link; templates may not contain links.`);
-    if (e.type !== 'blob') throw new UsageError(`template file ${e.path}: is a ${e.type}, not a file.`);
+    if (e.mode === '120000') throw new InputError(`template file ${e.path}: is a symbolic link; templates may not contain links.`);
+    if (e.type !== 'blob') throw new InputError(`template file ${e.path}: is a ${e.type}, not a file.`);
   }
   if (fileEntries.length > TEMPLATE_LIMITS.files) {
-    throw new UsageError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
+    throw new InputError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
   }
   // A template read before at this commit comes parsed from the user's cache (see template-cache.ts).
   const cached = readCachedTemplate(src.location, commit, specEntry.sha, fileEntries);
@@ -99,7 +99,7 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
     total: TEMPLATE_LIMITS.bytes,
     describe: (sha, size) => `template file ${pathOf.get(sha) ?? sha}: ${size} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file (${TEMPLATE_LIMITS.bytes} in all)`,
   }).catch((e: unknown) => {
-    if (e instanceof BlobTooLargeError) throw new UsageError(`${e.message}; nothing was written.`);
+    if (e instanceof BlobTooLargeError) throw new InputError(`${e.message}; nothing was written.`);
     throw e;
   });
   const files = new Map<string, Uint8Array>();
@@ -109,7 +109,7 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
     const data = blobs.get(e.sha)!;
     total += data.length;
     if (data.length > TEMPLATE_LIMITS.fileBytes || total > TEMPLATE_LIMITS.bytes) {
-      throw new UsageError(`template file ${e.path}: the template is over the size limit (${TEMPLATE_LIMITS.fileBytes} bytes a file, ${TEMPLATE_LIMITS.bytes} in all).`);
+      throw new InputError(`template file ${e.path}: the template is over the size limit (${TEMPLATE_LIMITS.fileBytes} bytes a file, ${TEMPLATE_LIMITS.bytes} in all).`);
     }
     if (e.path.startsWith('files/')) files.set(e.path.slice('files/'.length), data);
     else generators.set(e.path.slice('generators/'.length), data);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { resolveAnswers } from '../core/answers/resolve.js';
 import { registerRow, type Registration } from '../core/register.js';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import type { GeneratorContext, GeneratorResult } from './types.js';
 import { readProvidedAnswers } from '../cli/answers-input.js';
 import { ProjectSession } from '../edge/project/session.js';
@@ -31,7 +31,7 @@ export interface AddSpec {
   questions: Question[];
   /** The folder under the template's generators/ to render, from the answers. */
   folder(answers: Answers): string;
-  /** Extra render context (names derived from the answers); throws UsageError for bad names. */
+  /** Extra render context (names derived from the answers); throws InputError for bad names. */
   derive(answers: Answers, project: Answers): Record<string, unknown>;
   register?(ctx: Record<string, unknown>): Registration;
 }
@@ -49,7 +49,7 @@ async function loadProjectTemplate(manifest: Manifest) {
 async function generatorTemplate(t: LoadedTemplate, folder: string): Promise<LoadedTemplate> {
   const prefix = `${folder}/`;
   const files = new Map([...(t.generators ?? [])].filter(([p]) => p.startsWith(prefix)).map(([p, d]) => [p.slice(prefix.length), d]));
-  if (!files.size) throw new UsageError(`template ${t.spec.name}: has no generators/${folder}/ folder for this generator.`);
+  if (!files.size) throw new InputError(`template ${t.spec.name}: has no generators/${folder}/ folder for this generator.`);
   // Its paths lost the folder prefix, so they are new texts to parse.
   return prepareTemplate({ spec: t.spec, files });
 }
@@ -87,7 +87,7 @@ async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, c
   const existing: string[] = [];
   for (const f of planned) if (session.exists(f.path, `add ${spec.name}`)) existing.push(f.path);
   if (existing.length) {
-    throw new UsageError(`${spec.name}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add never replaces a file. Pick another name.`);
+    throw new InputError(`${spec.name}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add never replaces a file. Pick another name.`);
   }
   const writes = planned.map((f) => ({ path: f.path, data: f.data }));
   const changes: GeneratorResult['changes'] = planned.map((f) => ({ type: 'add', path: f.path, bytes: f.data.length }));

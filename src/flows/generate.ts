@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../core/answers/resolve.js';
 import { isPastDate, localToday } from '../core/answers/validate.js';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import type { Generator } from './types.js';
 import { readProvidedAnswers } from '../cli/answers-input.js';
 import { createRepository, initialCommit, initRepository, isRepo } from '../edge/git.js';
@@ -41,14 +41,14 @@ export const projectGenerator: Generator<ProjectOptions> = {
     const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
     const values = { ...(opts.answers ?? {}), ...provided.values };
     const dirArg = opts.dir ?? (typeof values.project_name === 'string' ? values.project_name : undefined);
-    if (opts.template === '') throw new UsageError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
+    if (opts.template === '') throw new InputError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
     const checkTarget = async (dir: string) => {
       // Checked before any folder is made: a name the file system refuses would fail half-way.
       checkNewProjectTarget(dir, '[dir]');
       const found = await targetState(dir);
-      if (found === 'not-a-dir') throw new UsageError(`[dir]: ${dir} exists and is not a folder.`);
+      if (found === 'not-a-dir') throw new InputError(`[dir]: ${dir} exists and is not a folder.`);
       if (found === 'non-empty' && !opts.force) {
-        throw new UsageError(`[dir]: ${dir} is not empty. Pick a new folder, or pass --force to add the project beside what is there (no file is ever replaced).`);
+        throw new InputError(`[dir]: ${dir} is not empty. Pick a new folder, or pass --force to add the project beside what is there (no file is ever replaced).`);
       }
       return found;
     };

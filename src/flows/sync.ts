@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { resolveAnswers } from '../core/answers/resolve.js';
-import { UsageError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { readProvidedAnswers } from '../cli/answers-input.js';
 import { commitPaths, dirtyFiles, newBranchProblem, pristineRefs, recordUnmerged, writePristine } from '../edge/git.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
@@ -64,7 +64,7 @@ async function loadTarget(src: TemplateSource, to: string | undefined) {
   if (src.kind !== 'git' && to) {
     const loaded = await loadFromSource(src);
     if (to !== loaded.ref.version && to !== `v${loaded.ref.version}`) {
-      throw new UsageError(`--to: ${src.kind === 'builtin' ? 'the built-in template' : src.location} offers only version ${loaded.ref.version}, not "${to}".`);
+      throw new InputError(`--to: ${src.kind === 'builtin' ? 'the built-in template' : src.location} offers only version ${loaded.ref.version}, not "${to}".`);
     }
     return loaded;
   }
@@ -114,21 +114,21 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
     const refuseDirty = async () => {
       const dirty = (await dirtyCheck?.()) ?? [];
       if (dirty.length) {
-        throw new UsageError(
+        throw new InputError(
           `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
         );
       }
     };
     if (writing && opts.branch) {
       // Checked before anything is written: a taken or malformed name is bad input (exit 2).
-      if (!inGit) throw new UsageError(`--branch: ${dir} is not a git repository.`);
+      if (!inGit) throw new InputError(`--branch: ${dir} is not a git repository.`);
       const problem = await newBranchProblem(root, opts.branch);
-      if (problem) throw new UsageError(`--branch: ${problem}.`);
+      if (problem) throw new InputError(`--branch: ${problem}.`);
     }
     const src = await openSource(opts.template ?? recorded.template.source).catch((e: unknown) => {
       // The user gave no --template: say that the source came from the manifest, and the way out.
-      if (opts.template || !(e instanceof UsageError)) throw e;
-      throw new UsageError(
+      if (opts.template || !(e instanceof InputError)) throw e;
+      throw new InputError(
         `${dir}: the template source recorded in ${MANIFEST_PATH} cannot be opened (${e.message.replace(/^--template: /, '')}). If it moved, give its new place with --template <src>.`,
       );
     });
@@ -137,7 +137,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       const from = recorded.template.version;
       const to = target.ref.version;
       if (compareVersions(to, from) < 0) {
-        throw new UsageError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
+        throw new InputError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
       }
       const spec = target.template.spec;
       const sets = await readProvidedAnswers(undefined, opts.set ?? []);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { addGenerators } from '../../flows/generators/index.js';
-import { UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { bold, dim, print, printJson, say } from '../output.js';
 import { canPrompt } from './generate.js';
 
@@ -18,7 +18,7 @@ export interface AddFlags {
 
 export async function addCommand(kind: string, name: string | undefined, flags: AddFlags): Promise<number> {
   const entry = addGenerators[kind];
-  if (!entry) throw new UsageError(`<generator>: "${kind}" is not one of ${Object.keys(addGenerators).join(', ')}.`);
+  if (!entry) throw new InputError(`<generator>: "${kind}" is not one of ${Object.keys(addGenerators).join(', ')}.`);
   const given: Record<string, unknown> = {};
   if (name !== undefined) given.name = name;
   if (flags.pattern !== undefined) given.pattern = flags.pattern;
@@ -27,7 +27,7 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
   const origins = { name: '[name]', pattern: '--pattern', sources: '--source', title: '--title' };
   const known = new Set(entry.spec.questions.map((q) => q.key));
   for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title']] as const) {
-    if (given[key] !== undefined && !known.has(key)) throw new UsageError(`${flag}: add ${kind} takes no ${flag}.`);
+    if (given[key] !== undefined && !known.has(key)) throw new InputError(`${flag}: add ${kind} takes no ${flag}.`);
   }
   const ask = canPrompt(flags.yes) ? (await import('../prompt.js')).terminalAsker : undefined;
   const result = await entry.generator.run(

@@ -1,7 +1,7 @@
 import { sameBytes } from '../../core/bytes.js';
 import path from 'node:path';
 import { resolveAnswers } from '../../core/answers/resolve.js';
-import { UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { readProvidedAnswers } from '../answers-input.js';
 import { pristineRefs, writePristine } from '../../edge/git.js';
 import { ProjectSession } from '../../edge/project/session.js';
@@ -32,7 +32,7 @@ type Comparison = 'identical' | 'edited' | 'missing';
  * differ are the team's edits: they are never written, and later syncs merge into them.
  */
 export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): Promise<number> {
-  if (flags.template === '') throw new UsageError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
+  if (flags.template === '') throw new InputError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
   // The lock and the journal guard adopt as they guard sync: it writes the manifest and the branch.
   const session = await ProjectSession.open({ dir: dir ?? '.', write: !flags.dryRun, manifest: 'absent' });
   try {

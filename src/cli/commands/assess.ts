@@ -6,7 +6,8 @@ import { buildInventory, type Inventory } from '../../core/assess/scan.js';
 import { answersOf } from '../../core/assess/suggest.js';
 import type { Access, Schedule } from '../../core/assess/types.js';
 import { DEFAULT_LIMITS, walk } from '../../edge/assess-walk.js';
-import { CliError, UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
+import { exitCodeOf } from '../exit.js';
 import { atomicWriteSync } from '../../edge/apply.js';
 import { MANIFEST_PATH, parseManifest } from '../../core/manifest.js';
 import { bold, dim, printJson, say } from '../output.js';
@@ -38,7 +39,7 @@ function projectRoot(flags: AssessFlags, cwd: string): { root: string; answers: 
     text = readFileSync(path.join(root, MANIFEST_PATH), 'utf8');
   } catch {
     const flag = flags.write ? '--write' : '--workflows';
-    throw new UsageError(`${flags.project ? '--project' : flag}: ${root} has no ${MANIFEST_PATH}; run assess ${flag} inside a project made by create-migration, or name it with --project.`);
+    throw new InputError(`${flags.project ? '--project' : flag}: ${root} has no ${MANIFEST_PATH}; run assess ${flag} inside a project made by create-migration, or name it with --project.`);
   }
   return { root, answers: parseManifest(text).answers };
 }
@@ -86,8 +87,8 @@ async function scaffoldWorkflows(inv: Inventory, root: string, projectAnswers: R
       entry.files = r.changes.map((c) => c.path);
       results.push(entry);
     } catch (e) {
-      if (!(e instanceof CliError) || e.exitCode !== 2) throw e;
-      results.push({ ...entry, skipped: e.message });
+      if (exitCodeOf(e) !== 2) throw e;
+      results.push({ ...entry, skipped: (e as Error).message });
     }
   }
   return { results, scheduleCarried: known.has('schedule') };
@@ -96,23 +97,23 @@ async function scaffoldWorkflows(inv: Inventory, root: string, projectAnswers: R
 export async function assessCommand(dirs: string[], flags: AssessFlags): Promise<number> {
   const cwd = process.cwd();
   const maxFiles = flags.maxFiles === undefined ? DEFAULT_LIMITS.maxFiles : Number(flags.maxFiles);
-  if (!Number.isInteger(maxFiles) || maxFiles < 1) throw new UsageError(`--max-files: "${flags.maxFiles}" must be a whole number of files, 1 or more.`);
+  if (!Number.isInteger(maxFiles) || maxFiles < 1) throw new InputError(`--max-files: "${flags.maxFiles}" must be a whole number of files, 1 or more.`);
   const project = flags.write || flags.workflows ? projectRoot(flags, cwd) : undefined;
   let answersOut: string | undefined;
   if (flags.answersOut) {
     answersOut = path.resolve(cwd, flags.answersOut);
-    if (existsSync(answersOut)) throw new UsageError(`--answers-out: ${flags.answersOut} already exists; assess never replaces a file. Give a new name.`);
-    if (!statOrFalse(path.dirname(answersOut))) throw new UsageError(`--answers-out: the folder of ${flags.answersOut} does not exist.`);
+    if (existsSync(answersOut)) throw new InputError(`--answers-out: ${flags.answersOut} already exists; assess never replaces a file. Give a new name.`);
+    if (!statOrFalse(path.dirname(answersOut))) throw new InputError(`--answers-out: the folder of ${flags.answersOut} does not exist.`);
   }
   let assessmentText: string | undefined;
   if (project && flags.write) {
     try {
       assessmentText = readFileSync(path.join(project.root, ASSESSMENT), 'utf8');
     } catch {
-      throw new UsageError(`--write: ${path.join(project.root, ASSESSMENT)} cannot be read; the project has no assessment to fill.`);
+      throw new InputError(`--write: ${path.join(project.root, ASSESSMENT)} cannot be read; the project has no assessment to fill.`);
     }
     if (replaceRegion(assessmentText, '') === undefined) {
-      throw new UsageError(`--write: ${ASSESSMENT} has no ${REGION_START} ... ${REGION_END} region; add those two lines where the inventory should go (\`create-migration sync\` to a template version that has them brings them too).`);
+      throw new InputError(`--write: ${ASSESSMENT} has no ${REGION_START} ... ${REGION_END} region; add those two lines where the inventory should go (\`create-migration sync\` to a template version that has them brings them too).`);
     }
   }
 

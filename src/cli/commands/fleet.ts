@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { cachedClone } from '../../edge/fleet-clone.js';
 import { fleetHtml } from '../../core/fleet/html.js';
 import { readProject } from '../../edge/fleet-read.js';
@@ -43,7 +43,7 @@ function targetsFrom(dirs: string[], reposFile: string | undefined): Target[] {
     try {
       text = readFileSync(reposFile, 'utf8');
     } catch (e) {
-      throw new UsageError(`--repos: cannot read ${reposFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+      throw new InputError(`--repos: cannot read ${reposFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
     }
     const base = path.dirname(path.resolve(reposFile));
     for (const l of parseReposFile(text)) {

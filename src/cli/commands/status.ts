@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { ProjectSession } from '../../edge/project/session.js';
 import { dim, out, print, printJson, say } from '../output.js';
 import { conflictWarnings, isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../../core/status/count.js';
@@ -69,7 +69,7 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
 async function statusIn(session: ProjectSession, dir: string | undefined, flags: StatusFlags): Promise<number> {
   const { root, manifest } = session;
   const files = readChecklists(session);
-  if (!files.size) throw new UsageError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
+  if (!files.size) throw new InputError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
   const status = projectStatus(files);
   // On stderr even with --json, which keeps stdout to its one object.
   for (const w of conflictWarnings(status)) process.stderr.write(`warning: ${w}\n`);

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { CliError, UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
+import { exitCodeOf } from '../exit.js';
 import { showDiff } from '../diff-view.js';
 import { startProgress } from '../progress.js';
 import { summaryRows } from '../sync-table.js';
@@ -97,16 +98,16 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
 
 export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<number> {
   // An empty value is a mistake, never a meaning: '' is not "the built-in template" or "no branch".
-  if (flags.template === '') throw new UsageError('--template: is empty; give a template folder or git repo (or leave the flag out to use the recorded source).');
-  if (flags.branch === '') throw new UsageError('--branch: is empty; give the name of a new branch.');
-  if (flags.branch !== undefined && flags.branch.length > 200) throw new UsageError(`--branch: is ${flags.branch.length} characters long; the limit is 200.`);
-  if (flags.to === '') throw new UsageError('--to: is empty; give a tag, branch or commit.');
+  if (flags.template === '') throw new InputError('--template: is empty; give a template folder or git repo (or leave the flag out to use the recorded source).');
+  if (flags.branch === '') throw new InputError('--branch: is empty; give the name of a new branch.');
+  if (flags.branch !== undefined && flags.branch.length > 200) throw new InputError(`--branch: is ${flags.branch.length} characters long; the limit is 200.`);
+  if (flags.to === '') throw new InputError('--to: is empty; give a tag, branch or commit.');
   if (flags.conflict !== undefined && flags.conflict !== 'inline' && flags.conflict !== 'rej') {
-    throw new UsageError(`--conflict: "${flags.conflict}" must be inline or rej.`);
+    throw new InputError(`--conflict: "${flags.conflict}" must be inline or rej.`);
   }
-  if (flags.check && flags.dryRun) throw new UsageError('--check and --dry-run: give one of them.');
+  if (flags.check && flags.dryRun) throw new InputError('--check and --dry-run: give one of them.');
   const targets = dirs.length ? dirs : ['.'];
-  if (flags.branch && targets.length > 1) throw new UsageError('--branch: give one project at a time.');
+  if (flags.branch && targets.length > 1) throw new InputError('--branch: give one project at a time.');
   // Many projects take a while: a bar and a count on stderr (on a terminal only).
   const progress = startProgress(flags.check ? 'checking' : 'syncing', targets.length);
   const outcomes = await mapLimited(targets, 4, async (dir): Promise<Outcome> => {
@@ -115,8 +116,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
       return { dir: result.dir, result, exitCode: result.exitCode };
     } catch (e) {
       if (targets.length === 1) throw e;
-      const code = e instanceof CliError ? e.exitCode : 3;
-      return { dir: path.resolve(dir), error: (e as Error).message, exitCode: code };
+      return { dir: path.resolve(dir), error: (e as Error).message, exitCode: exitCodeOf(e) };
     } finally {
       progress.step(dir);
     }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { gitBytes, isRepoRoot, listTags } from '../../edge/git.js';
 import { loadTemplateDir } from '../../edge/template-dir.js';
 import { bold, dim, printJson, say } from '../output.js';
@@ -86,7 +86,7 @@ const showAnswers = (a: Finding['answers']) =>
 
 export async function templateCheckCommand(dir: string | undefined, flags: TemplateCheckFlags): Promise<number> {
   const root = path.resolve(dir ?? '.');
-  if (!existsSync(path.join(root, 'template.yaml'))) throw new UsageError(`${dir ?? '.'}: has no template.yaml; give the folder of a template (template.yaml and files/).`);
+  if (!existsSync(path.join(root, 'template.yaml'))) throw new InputError(`${dir ?? '.'}: has no template.yaml; give the folder of a template (template.yaml and files/).`);
   const found: Finding[] = [];
   const notes: string[] = [];
   let combos = 0;
@@ -102,7 +102,7 @@ export async function templateCheckCommand(dir: string | undefined, flags: Templ
     if (ext.skipped) notes.push(ext.skipped);
     found.push(...collect(plan, ext.errors));
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
+    if (!(e instanceof InputError)) throw e;
     found.push({ kind: 'spec', file: 'template.yaml', message: e.message });
   }
   if (await isRepoRoot(root)) found.push(...tagFindings(await tagVersions(root)));

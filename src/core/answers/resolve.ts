@@ -1,17 +1,9 @@
-import { UsageError } from '../errors.js';
+import { InputError, MissingAnswersError } from '../errors.js';
 import { evaluate } from '../template/conditions.js';
 import type { Answers, AnswerValue, Question, TemplateSpec } from '../template/types.js';
 import { checkAnswer } from './validate.js';
 
-/**
- * Answers nobody gave, with no terminal to ask them on. The command layer, which knows its flags,
- * says how to give them (see cli.ts); this message only names the keys.
- */
-export class MissingAnswersError extends UsageError {
-  constructor(readonly keys: string[]) {
-    super(`Missing answers for: ${keys.join(', ')}. There is no terminal to ask on.`);
-  }
-}
+export { MissingAnswersError };
 
 export type Asker = (question: Question, defaultValue: AnswerValue | undefined) => Promise<AnswerValue>;
 
@@ -62,8 +54,9 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
   const unknown = Object.keys(opts.provided).filter((k) => !known.has(k));
   if (unknown.length) {
     const where = opts.origins?.[unknown[0]!] ?? 'answers';
-    throw new UsageError(
+    throw new InputError(
       `${where}: "${unknown.join('", "')}" ${unknown.length > 1 ? 'are not questions' : 'is not a question'} of template ${spec.name}. Known keys: ${[...known].join(', ')}.`,
+      unknown[0],
     );
   }
   const answers: Answers = {};
@@ -87,7 +80,7 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
       continue;
     }
     const checked = checkAnswer(q, raw);
-    if (!checked.ok) throw new UsageError(`${q.key} (${origin}): ${checked.error}.`);
+    if (!checked.ok) throw new InputError(`${q.key} (${origin}): ${checked.error}.`, q.key);
     answers[q.key] = checked.value;
   }
   if (missing.length) throw new MissingAnswersError(missing);

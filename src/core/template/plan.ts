@@ -1,5 +1,5 @@
 import { isBinary } from '../merge/binary.js';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { evaluate } from './conditions.js';
 import { matchesAny } from './glob.js';
 import { toOutputPath, unsafePathReason } from './paths.js';
@@ -41,8 +41,8 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     const rendered = templatePath.includes('{{') ? renderer.render(templatePath, `path ${templatePath}`) : templatePath;
     const path = toOutputPath(rendered);
     const why = unsafePathReason(path);
-    if (why) throw new UsageError(`template file ${templatePath}: its output path "${path}" ${why}.`);
-    if (seen.has(path)) throw new UsageError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`);
+    if (why) throw new InputError(`template file ${templatePath}: its output path "${path}" ${why}.`, templatePath);
+    if (seen.has(path)) throw new InputError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`, templatePath);
     seen.set(path, templatePath);
     const raw = tpl.files.get(templatePath)!;
     const binary = isBinary(raw);

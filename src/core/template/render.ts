@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { Interpreter } from './interpret.js';
 import { parse } from './parse.js';
 import { encode, mdCell, mdInline, pyComment } from './formats.js';
@@ -91,7 +91,7 @@ export function createRenderer(spec: TemplateSpec, answers: Answers, extra: Reco
         return interpreter.render(parse(source), context);
       } catch (e) {
         const msg = (e as Error).message.split('\n').slice(0, 3).join(' ');
-        throw new UsageError(`template file ${file}: cannot render: ${msg}`);
+        throw new InputError(`template file ${file}: cannot render: ${msg}`, file);
       }
     },
   };

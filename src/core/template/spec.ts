@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { conditionKeys } from './conditions.js';
 import { findForbiddenKey, findTooDeep } from './safe-keys.js';
 import { yamlProblem } from '../yaml-message.js';
@@ -18,7 +18,7 @@ class SpecReader {
   constructor(private readonly file: string) {}
 
   fail(path: string, what: string): never {
-    throw new UsageError(`${this.file}: ${path}: ${what}`);
+    throw new InputError(`${this.file}: ${path}: ${what}`, path);
   }
 
   obj(v: unknown, path: string): Raw {
@@ -175,7 +175,7 @@ function readChangelog(r: SpecReader, raw: unknown): Record<string, string> | un
 }
 
 /**
- * Parses and validates a template.yaml. Every problem is a UsageError naming the file and the
+ * Parses and validates a template.yaml. Every problem is an InputError naming the file and the
  * field, because a template may come from anywhere and must be refused before anything is written.
  */
 export function parseTemplateSpec(text: string, file = 'template.yaml'): TemplateSpec {
@@ -187,7 +187,7 @@ export function parseTemplateSpec(text: string, file = 'template.yaml'): Templat
   } catch (e) {
     // The YAML reader recurses: a document nested thousands deep overflows its stack.
     const why = /call stack/i.test((e as Error).message) ? 'it nests too deeply' : yamlProblem(e as Error);
-    throw new UsageError(`${file}: not valid YAML: ${why}`);
+    throw new InputError(`${file}: not valid YAML: ${why}`, file);
   }
   const deep = findTooDeep(raw);
   if (deep) r.fail(deep, 'nests too deeply');

@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 
 /**
  * The session's other half: a project that does not exist yet. generate makes it in a hidden
@@ -18,7 +18,7 @@ export function checkNewProjectTarget(target: string, label: string): void {
   const sep = target.includes('\\') && !target.includes('/') ? '\\' : '/';
   const bytes = (s: string) => utf8.encode(s).length;
   const fail = (why: string): never => {
-    throw new UsageError(`${label}: ${why}; nothing was written.`);
+    throw new InputError(`${label}: ${why}; nothing was written.`);
   };
   if (bytes(target) > 3000) fail(`the folder path is ${bytes(target)} bytes long; the limit is 3000`);
   const segments = target.split(sep);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ProjectError, UsageError } from '../../core/errors.js';
+import { ProjectError, InputError } from '../../core/errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../apply.js';
 import { PRISTINE_BRANCH, pristineRefs, repoAt } from '../git.js';
 import { statOrNone } from '../fs-quiet.js';
@@ -157,7 +157,7 @@ export class ProjectSession {
     if (!this.unlock) throw new Error('a read-only project session cannot write');
     const { root, gitDir } = this;
     const g = req.git;
-    if (g && !gitDir) throw new UsageError(`${req.what}: ${root} is not a git repository.`);
+    if (g && !gitDir) throw new InputError(`${req.what}: ${root} is not a git repository.`);
     let pristineTip: string | null | undefined;
     let branch: { name: string; from: string } | undefined;
     let index = false;
@@ -212,7 +212,7 @@ function readManifest(root: string, req: OpenRequest, label: string): Manifest |
   const file = path.join(root, MANIFEST_FILE);
   const { st } = locate(root, MANIFEST_FILE, label);
   if (req.manifest === 'absent') {
-    if (st) throw new UsageError(`${root}: already has ${MANIFEST_FILE}; it is linked, so use \`create-migration sync\`.`);
+    if (st) throw new InputError(`${root}: already has ${MANIFEST_FILE}; it is linked, so use \`create-migration sync\`.`);
     return undefined;
   }
   if (!st?.isFile()) {

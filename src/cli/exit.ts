@@ -1,0 +1,22 @@
+import { DomainError, type ErrorKind } from '../core/errors.js';
+
+/** The exit code of each kind of domain error (DESIGN's contract: 2 bad input, 130 cancelled). */
+const EXIT_CODES: Record<ErrorKind, number> = {
+  input: 2,
+  'missing-answers': 2,
+  cancelled: 130,
+  path: 2,
+  symlink: 2,
+  manifest: 2,
+  journal: 2,
+  lock: 2,
+  'not-a-project': 2,
+};
+
+/** A failure nobody foresaw: exit 3. */
+export const UNEXPECTED = 3;
+
+/** The one mapping from an error to the exit code the CLI ends with (main.ts, and sync's per-project lines). */
+export function exitCodeOf(e: unknown): number {
+  return e instanceof DomainError ? EXIT_CODES[e.kind] : UNEXPECTED;
+}
