@@ -3,6 +3,7 @@ import { ProjectError, InputError } from './errors.js';
 import { pathProblem } from './path-rules.js';
 import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
 import type { Answers } from './template/types.js';
+import { VERSION } from './version.js';
 
 export const MANIFEST_PATH = '.migration-template.json';
 
@@ -42,6 +43,11 @@ export function buildManifest(
 
 export function serializeManifest(m: Manifest): string {
   return `${JSON.stringify(m, null, 2)}\n`;
+}
+
+/** The manifest file this version of the tool writes for a render: built and encoded in one place. */
+export function manifestFor(template: TemplateRef, answers: Answers, files: { path: string; data: Uint8Array }[]): Uint8Array {
+  return new TextEncoder().encode(serializeManifest(buildManifest(`create-migration@${VERSION}`, template, answers, files)));
 }
 
 /** Reads a manifest a project holds, refusing anything that is not one. */

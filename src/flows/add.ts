@@ -3,7 +3,6 @@ import { resolveAnswers } from '../core/answers/resolve.js';
 import { registerRow, type Registration } from '../core/register.js';
 import { InputError } from '../core/errors.js';
 import type { GeneratorContext, GeneratorResult } from './types.js';
-import { readProvidedAnswers } from '../cli/answers-input.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
 import type { Manifest } from '../core/manifest.js';
@@ -14,12 +13,10 @@ import type { Answers, LoadedTemplate, Question, TemplateSpec } from '../core/te
 export interface AddOptions {
   /** The project folder (default: the current one). */
   project?: string;
-  /** Answers given as flags (`add workflow billing --pattern etl` gives name and pattern). */
+  /** Answers given up front (`add workflow billing --pattern etl` gives name and pattern; a file, --set). */
   answers?: Record<string, unknown>;
   /** Where each of `answers` came from (a flag name), for messages. */
   origins?: Record<string, string>;
-  answersFile?: string;
-  set?: string[];
   yes?: boolean;
   dryRun?: boolean;
 }
@@ -73,11 +70,10 @@ async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, c
   const { root } = session;
   const manifest = session.manifest!;
   const template = await loadProjectTemplate(manifest);
-  const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
   const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
   const answers = await resolveAnswers(genSpec, {
-    provided: { ...(opts.answers ?? {}), ...provided.values },
-    origins: { ...(opts.origins ?? {}), ...provided.origins },
+    provided: opts.answers ?? {},
+    origins: opts.origins,
     dirName: path.basename(root),
     useDefaults: opts.yes === true,
     ask: opts.yes ? undefined : ctx.ask,

@@ -4,25 +4,23 @@ import { resolveAnswers } from '../core/answers/resolve.js';
 import { isPastDate, localToday } from '../core/answers/validate.js';
 import { InputError } from '../core/errors.js';
 import type { Generator } from './types.js';
-import { readProvidedAnswers } from '../cli/answers-input.js';
 import { createRepository, initialCommit, initRepository, isRepo } from '../edge/git.js';
 import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../edge/project/new-project.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { started } from './started.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
-import { MANIFEST_PATH, buildManifest, serializeManifest } from '../core/manifest.js';
+import { MANIFEST_PATH, manifestFor } from '../core/manifest.js';
 import { planRender } from '../core/template/plan.js';
-import { VERSION } from '../core/version.js';
 import { withSuggestedDefaults } from '../core/assess/defaults.js';
 import type { Suggestions } from '../core/assess/suggest.js';
 
 export interface ProjectOptions {
   dir?: string;
   template?: string;
-  answersFile?: string;
-  set?: string[];
-  /** Answers already in hand (plop's prompts); merged under --answers/--set. */
+  /** Answers given up front (an answers file, --set, plop's prompts), not yet validated. */
   answers?: Record<string, unknown>;
+  /** Where each of `answers` came from (`--set`, `--answers FILE`), for messages. */
+  origins?: Record<string, string>;
   yes?: boolean;
   git?: boolean;
   force?: boolean;
@@ -38,8 +36,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
   name: 'project',
   description: 'Generate a new Kailash migration project',
   async run(opts, ctx) {
-    const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
-    const values = { ...(opts.answers ?? {}), ...provided.values };
+    const values = opts.answers ?? {};
     const dirArg = opts.dir ?? (typeof values.project_name === 'string' ? values.project_name : undefined);
     if (opts.template === '') throw new InputError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
     const checkTarget = async (dir: string) => {
@@ -60,7 +57,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
       const { template, ref } = await loadFromSource(src);
       const answers = await resolveAnswers(opts.suggested ? withSuggestedDefaults(template.spec, opts.suggested) : template.spec, {
         provided: values,
-        origins: provided.origins,
+        origins: opts.origins,
         dirName: path.basename(target),
         useDefaults: opts.yes === true,
         ask: opts.yes ? undefined : ctx.ask,
@@ -77,8 +74,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
         // Every rendered path has passed the one path rule (the manifest's name among the refused).
         const planned = planRender(template, answers);
         await checkpoint('generate:rendered');
-        const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
-        const files = [...planned, { path: MANIFEST_PATH, data: new TextEncoder().encode(serializeManifest(manifest)) }];
+        const files = [...planned, { path: MANIFEST_PATH, data: manifestFor(ref, answers, planned) }];
         const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
         const details: Record<string, unknown> = { template: ref, answers };
         // A deadline already gone (from --set, a file or a default): taken, and reported.

@@ -1,25 +1,24 @@
 import path from 'node:path';
 import { resolveAnswers } from '../core/answers/resolve.js';
 import { InputError } from '../core/errors.js';
-import { readProvidedAnswers } from '../cli/answers-input.js';
 import { commitPaths, dirtyFiles, newBranchProblem, pristineRefs, recordUnmerged, writePristine } from '../edge/git.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { started } from './started.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
-import { MANIFEST_PATH, buildManifest, serializeManifest } from '../core/manifest.js';
+import { MANIFEST_PATH, manifestFor, serializeManifest } from '../core/manifest.js';
 import { unifiedDiff } from '../core/merge/diff.js';
 import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
 import { compareVersions } from '../core/template/semver.js';
 import type { Answers } from '../core/template/types.js';
-import { VERSION } from '../core/version.js';
 import { findBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from './sync-markers.js';
 import { pathsToRead, planSync, type FileOutcome } from '../core/sync/plan.js';
 import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
 
+/** What one sync asks for: the command's flags, already parsed (no argv here). */
 export interface SyncOptions {
   to?: string;
   template?: string;
@@ -28,7 +27,9 @@ export interface SyncOptions {
   conflict?: 'inline' | 'rej';
   allowDirty?: boolean;
   branch?: string;
-  set?: string[];
+  /** Changed answers (--set), not yet validated, with where each came from. */
+  answers?: Record<string, unknown>;
+  origins?: Record<string, string>;
 }
 
 export interface ProjectSyncResult {
@@ -140,15 +141,15 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         throw new InputError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
       }
       const spec = target.template.spec;
-      const sets = await readProvidedAnswers(undefined, opts.set ?? []);
+      const changed = opts.answers ?? {};
       const answers = await resolveAnswers(spec, {
-        provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...sets.values },
-        origins: sets.origins,
+        provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...changed },
+        origins: opts.origins,
         dirName: path.basename(root),
         useDefaults: true,
       });
       const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
-      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, sets.values) });
+      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed) });
       if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files));
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
@@ -186,8 +187,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         for (const [p, data] of found) ours.set(p, data);
         plan = planWith();
       }
-      const manifest = buildManifest(`create-migration@${VERSION}`, target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
-      const manifestData = encoder.encode(serializeManifest(manifest));
+      const manifestData = manifestFor(target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
       const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
       Object.assign(result, {
         base: base.kind,

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { addGenerators } from '../../flows/generators/index.js';
 import { InputError } from '../../core/errors.js';
 import { bold, dim, print, printJson, say } from '../output.js';
-import { canPrompt } from './generate.js';
+import { readProvidedAnswers } from '../answers-input.js';
+import { askerFor } from '../ask.js';
 
 export interface AddFlags {
   project?: string;
@@ -29,9 +30,10 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
   for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title']] as const) {
     if (given[key] !== undefined && !known.has(key)) throw new InputError(`${flag}: add ${kind} takes no ${flag}.`);
   }
-  const ask = canPrompt(flags.yes) ? (await import('../prompt.js')).terminalAsker : undefined;
+  const ask = await askerFor(flags.yes);
+  const provided = await readProvidedAnswers(flags.answers, flags.set);
   const result = await entry.generator.run(
-    { project: flags.project, answers: given, origins, answersFile: flags.answers, set: flags.set, yes: flags.yes, dryRun: flags.dryRun },
+    { project: flags.project, answers: { ...given, ...provided.values }, origins: { ...origins, ...provided.origins }, yes: flags.yes, dryRun: flags.dryRun },
     { cwd: process.cwd(), ask },
   );
   if (flags.json) {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { projectGenerator, type ProjectOptions } from '../../flows/generate.js';
+import { readProvidedAnswers } from '../answers-input.js';
+import { askerFor } from '../ask.js';
 import { pythonFor, selfCommand, shellQuote } from '../invocation.js';
 import { bold, dim, printJson, say } from '../output.js';
 
@@ -15,18 +17,11 @@ export interface GenerateFlags {
   assess?: string[];
 }
 
-/** Interactive only when a person is there to answer: never hang waiting on a pipe. */
-export function canPrompt(yes: boolean | undefined): boolean {
-  return !yes && process.stdin.isTTY === true && process.stderr.isTTY === true;
-}
-
 export async function generateCommand(dir: string | undefined, flags: GenerateFlags): Promise<number> {
-  const ask = canPrompt(flags.yes) ? (await import('../prompt.js')).terminalAsker : undefined;
+  const ask = await askerFor(flags.yes);
   const opts: ProjectOptions = {
     dir,
     template: flags.template,
-    answersFile: flags.answers,
-    set: flags.set,
     yes: flags.yes,
     git: flags.git,
     force: flags.force,
@@ -39,7 +34,8 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
       say(dim(`assess suggests ${key} = ${Array.isArray(s.value) ? s.value.join(', ') : s.value} (${s.evidence[0]?.file}:${s.evidence[0]?.line})`));
     }
   }
-  const result = await projectGenerator.run(opts, { cwd: process.cwd(), ask });
+  const provided = await readProvidedAnswers(flags.answers, flags.set);
+  const result = await projectGenerator.run({ ...opts, answers: provided.values, origins: provided.origins }, { cwd: process.cwd(), ask });
   if (flags.json) {
     printJson({ ok: true, command: 'generate', ...result });
     return 0;

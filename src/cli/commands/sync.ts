@@ -7,9 +7,18 @@ import { summaryRows } from '../sync-table.js';
 import { MANIFEST_PATH } from '../../core/manifest.js';
 import { painter, print, printJson, say } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../../flows/sync.js';
+import { readProvidedAnswers } from '../answers-input.js';
 import { writeSummary } from './sync-summary.js';
 
-export interface SyncFlags extends SyncOptions {
+export interface SyncFlags {
+  to?: string;
+  template?: string;
+  check?: boolean;
+  dryRun?: boolean;
+  conflict?: string;
+  allowDirty?: boolean;
+  branch?: string;
+  set: string[];
   json?: boolean;
   /** Write a Markdown summary of the run here (the update pull request's body). */
   summary?: string;
@@ -108,11 +117,23 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   if (flags.check && flags.dryRun) throw new InputError('--check and --dry-run: give one of them.');
   const targets = dirs.length ? dirs : ['.'];
   if (flags.branch && targets.length > 1) throw new InputError('--branch: give one project at a time.');
+  const sets = await readProvidedAnswers(undefined, flags.set);
+  const request: SyncOptions = {
+    to: flags.to,
+    template: flags.template,
+    check: flags.check,
+    dryRun: flags.dryRun,
+    conflict: flags.conflict as SyncOptions['conflict'],
+    allowDirty: flags.allowDirty,
+    branch: flags.branch,
+    answers: sets.values,
+    origins: sets.origins,
+  };
   // Many projects take a while: a bar and a count on stderr (on a terminal only).
   const progress = startProgress(flags.check ? 'checking' : 'syncing', targets.length);
   const outcomes = await mapLimited(targets, 4, async (dir): Promise<Outcome> => {
     try {
-      const result = await syncProject(dir, flags);
+      const result = await syncProject(dir, request);
       return { dir: result.dir, result, exitCode: result.exitCode };
     } catch (e) {
       if (targets.length === 1) throw e;
