@@ -99,19 +99,13 @@ function removeCreated(full: string): void {
  */
 function restore(root: string, journal: Journal): string[] {
   const failed: string[] = [];
-  for (const [rel, original] of Object.entries(journal.originals)) {
-    const full = path.join(root, rel);
+  const entries = Object.entries(journal.originals);
+  // What the run created goes first, then the folders it made: a file that a folder replaced
+  // (or the other way round) can only come back once the new one is gone.
+  for (const [rel, original] of entries) {
+    if (original !== null) continue;
     try {
-      if (original === null) removeCreated(full);
-      else {
-        const data = Buffer.from(original, 'base64');
-        const mode = journal.modes?.[rel];
-        const now = existsSync(full) ? readFileSync(full) : undefined;
-        // The folder may have gone with the file (an emptied folder is removed after deletes).
-        if (!now) mkdirSync(path.dirname(full), { recursive: true });
-        if (!now || !now.equals(data)) atomicWriteSync(full, data, mode);
-        else if (mode !== undefined && (statSync(full).mode & 0o7777) !== mode) chmodSync(full, mode);
-      }
+      removeCreated(path.join(root, rel));
     } catch {
       failed.push(rel);
     }
@@ -122,6 +116,21 @@ function restore(root: string, journal: Journal): string[] {
       rmdirSync(path.join(root, dir));
     } catch {
       // Gone already, or the user has since put files in it: it stays.
+    }
+  }
+  for (const [rel, original] of entries) {
+    if (original === null) continue;
+    const full = path.join(root, rel);
+    try {
+      const data = Buffer.from(original, 'base64');
+      const mode = journal.modes?.[rel];
+      const now = existsSync(full) ? readFileSync(full) : undefined;
+      // The folder may have gone with the file (an emptied folder is removed after deletes).
+      if (!now) mkdirSync(path.dirname(full), { recursive: true });
+      if (!now || !now.equals(data)) atomicWriteSync(full, data, mode);
+      else if (mode !== undefined && (statSync(full).mode & 0o7777) !== mode) chmodSync(full, mode);
+    } catch {
+      failed.push(rel);
     }
   }
   return failed;
@@ -175,6 +184,14 @@ export interface ApplyOptions {
   pristineTip?: string | null;
 }
 
+function isFolder(full: string): boolean {
+  try {
+    return lstatSync(full, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false; // a file on the way: not a folder
+  }
+}
+
 export async function applyChanges(opts: ApplyOptions): Promise<void> {
   const { root, journalFile } = opts;
   const journal: Journal = { version: 1, originals: {}, modes: {}, createdDirs: [], pristineTip: opts.pristineTip };
@@ -188,6 +205,12 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
       if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw new ApplyError(rel, e);
     }
     if (st?.isSymbolicLink()) throw new ApplyError(rel, new Error('is a symbolic link in the project; sync does not write through links'));
+    // A folder where a file goes (a template folder that became a file): the plan emptied it,
+    // the deletes below remove it, and a rollback has nothing of it to put back but the files.
+    if (st?.isDirectory() && opts.writes.some((w) => w.path === rel)) {
+      journal.originals[rel] = null;
+      continue;
+    }
     // Nothing is written yet: an unreadable path (a folder where a file goes) fails naming it.
     let original: Buffer | undefined;
     try {
@@ -203,7 +226,8 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     const parts = w.path.split('/').slice(0, -1);
     for (let i = 1; i <= parts.length; i++) {
       const rel = parts.slice(0, i).join('/');
-      if (!journal.createdDirs.includes(rel) && !existsSync(path.join(root, rel))) journal.createdDirs.push(rel);
+      // A file that stands there now (one this run deletes) makes way for the folder.
+      if (!journal.createdDirs.includes(rel) && !isFolder(path.join(root, rel))) journal.createdDirs.push(rel);
     }
   }
   mkdirSync(path.dirname(journalFile), { recursive: true });
@@ -216,14 +240,8 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
   const release = onInterrupt(undo);
   let current = '';
   try {
-    for (const dir of journal.createdDirs) {
-      current = dir;
-      mkdirSync(path.join(root, dir));
-    }
-    for (const w of opts.writes) {
-      current = w.path;
-      atomicWriteSync(path.join(root, w.path), w.data, journal.modes![w.path]);
-    }
+    // Deletes first: a file the template turned into a folder (or the reverse) must be gone, and
+    // its emptied folder with it, before the new path can be made.
     for (const d of opts.deletes) {
       current = d;
       rmSync(path.join(root, d), { force: true });
@@ -240,6 +258,17 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
           break;
         }
       }
+    }
+    for (const dir of journal.createdDirs) {
+      current = dir;
+      if (!isFolder(path.join(root, dir))) mkdirSync(path.join(root, dir), { recursive: true });
+    }
+    for (const w of opts.writes) {
+      current = w.path;
+      // A folder that existed (so is not in createdDirs) may have emptied with the deletes above.
+      const parent = path.dirname(path.join(root, w.path));
+      if (!isFolder(parent)) mkdirSync(parent, { recursive: true });
+      atomicWriteSync(path.join(root, w.path), w.data, journal.modes![w.path]);
     }
     current = '(git)';
     await opts.after?.();

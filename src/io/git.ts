@@ -375,14 +375,14 @@ export async function writePristine(
 }
 
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
-export async function recordUnmerged(dir: string, entries: { path: string; base?: string; ours: string; theirs: string }[]): Promise<void> {
+export async function recordUnmerged(dir: string, entries: { path: string; base?: string; ours: string; theirs?: string }[]): Promise<void> {
   if (!entries.length) return;
   const zero = '0'.repeat(40);
   const lines = entries.flatMap((e) => [
     `0 ${zero}\t${e.path}`,
     ...(e.base ? [`100644 ${e.base} 1\t${e.path}`] : []),
     `100644 ${e.ours} 2\t${e.path}`,
-    `100644 ${e.theirs} 3\t${e.path}`,
+    ...(e.theirs ? [`100644 ${e.theirs} 3\t${e.path}`] : []),
   ]);
   await gitBytes(dir, ['update-index', '--index-info'], Buffer.from(`${lines.join('\n')}\n`));
 }
@@ -408,4 +408,23 @@ export async function movePristine(dir: string, tip: string | undefined): Promis
 export async function leaveBranch(dir: string, name: string): Promise<void> {
   await gitBytes(dir, ['checkout', '-q', '-']);
   await gitBytes(dir, ['branch', '-q', '-D', name]);
+}
+
+/**
+ * Which of `paths` (relative to `dir`) git does not track, and which of those it ignores: an
+ * ignored file (a `.env`) holds what must never reach git's object store, so sync neither
+ * stages nor merges it. One `ls-files` and, for the untracked ones, one `check-ignore`.
+ */
+export async function untrackedAmong(dir: string, paths: string[]): Promise<{ untracked: Set<string>; ignored: Set<string> }> {
+  const tracked = new Set((await gitText(dir, ['-c', 'core.quotepath=false', 'ls-files', '-z', '--cached'])).split('\0').filter(Boolean));
+  const untracked = new Set(paths.filter((p) => !tracked.has(p)));
+  const ignored = new Set<string>();
+  if (!untracked.size) return { untracked, ignored };
+  try {
+    const out = await gitText(dir, ['check-ignore', '-z', '--stdin'], Buffer.from([...untracked].join('\0') + '\0'));
+    for (const p of out.split('\0')) if (p) ignored.add(p);
+  } catch {
+    // exit 1: none of them is ignored
+  }
+  return { untracked, ignored };
 }

@@ -1,4 +1,4 @@
-import { type Stats, lstatSync, readFileSync } from 'node:fs';
+import { type Stats, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../answers/resolve.js';
 import { UsageError } from '../errors.js';
@@ -14,6 +14,7 @@ import {
   pristineRefs,
   recordUnmerged,
   repoAt,
+  untrackedAmong,
   writePristine,
 } from '../io/git.js';
 import { statOrNone } from '../io/fs-quiet.js';
@@ -88,6 +89,38 @@ function readOurs(root: string, paths: string[]): Map<string, Uint8Array> {
     else if (st?.isSymbolicLink()) throw new UsageError(`${p}: is a symbolic link in the project; sync will not read or write through it.`);
   }
   return out;
+}
+
+/**
+ * The template's new paths that are folders in the project, each with every file under it
+ * (their bytes go into `ours`): a file that replaces a folder must know what the folder holds.
+ */
+function readFolders(root: string, paths: Iterable<string>, ours: Map<string, Uint8Array>): Map<string, string[]> {
+  const folders = new Map<string, string[]>();
+  const walk = (rel: string, out: string[]) => {
+    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const r = `${rel}/${e.name}`;
+      if (e.name.toLowerCase() === '.git') throw new UsageError(`${r}: a git repository stands where the template now puts a file; sync will not move it.`);
+      if (e.isDirectory()) walk(r, out);
+      else if (e.isFile()) {
+        out.push(r);
+        ours.set(r, readFileSync(path.join(root, r)));
+      } else throw new UsageError(`${r}: is not a plain file, and stands where the template now puts a file; move it and run sync again.`);
+    }
+  };
+  for (const p of paths) {
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(path.join(root, p), { throwIfNoEntry: false });
+    } catch {
+      continue;
+    }
+    if (!st?.isDirectory()) continue;
+    const files: string[] = [];
+    walk(p, files);
+    folders.set(p, files);
+  }
+  return folders;
 }
 
 /** The target version: --to, else the newest semver tag, else HEAD; the built-in one is what ships. */
@@ -205,6 +238,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       await refuseDirty();
       const base = await baseLookup();
       const ours = readOurs(root, pathsToRead(base.files, theirs, recorded.files));
+      const folders = readFolders(root, theirs.keys(), ours);
+      const tracking = inGit ? await untrackedAmong(root, [...ours.keys()]) : undefined;
       const projectOwned = spec.files.projectOwned;
       const planWith = () =>
         planSync({
@@ -216,16 +251,21 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           renames: spec.files.renames,
           conflictStyle: opts.conflict ?? 'inline',
           labels: { ours: 'yours', base: `template ${from}`, theirs: `template ${to}` },
+          folders,
+          untracked: tracking?.untracked,
+          ignored: tracking?.ignored,
         });
       let plan = planWith();
       // The planner picks .rej names that are free among the files it was given; a further
       // numbered name (x.1.rej) may hold a user file nobody read yet. Read those and plan again,
       // so that a .rej never overwrites a user's file.
       for (;;) {
-        const unread = plan.outcomes.flatMap((o) => (o.rej && !ours.has(o.rej) ? [o.rej] : []));
+        const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
         const found = readOurs(root, unread);
-        if (!found.size) break;
+        const foundFolders = readFolders(root, unread, ours);
+        if (!found.size && !foundFolders.size) break;
         for (const [p, data] of found) ours.set(p, data);
+        for (const [p, files] of foundFolders) folders.set(p, files);
         plan = planWith();
       }
       const manifest = buildManifest(`create-migration@${VERSION}`, target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
@@ -235,7 +275,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         base: base.kind,
         baseDetail: base.detail,
         outcomes: plan.outcomes.filter((o) => o.status !== 'unchanged'),
-        conflicts: plan.conflicts.length,
+        conflicts: plan.outcomes.filter((o) => o.status === 'conflict').length,
         behind: true,
       });
       if (opts.check) {
@@ -262,16 +302,16 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           if (!inGit) return;
           const pristine = new Map(theirs).set(MANIFEST_PATH, manifestData);
           const stages = plan.conflicts;
-          const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs]);
+          const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs ?? new Uint8Array()]);
           // On top of the base's own commit, only the files that changed need writing.
           const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
           const written = await writePristine(root, pristine, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles);
           try {
             await recordUnmerged(
               root,
-              stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: written.blobs[i * 3 + 2]! })),
+              stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined })),
             );
-            if (opts.branch && stages.length === 0) {
+            if (opts.branch && result.conflicts === 0) {
               const touched = [...writes.map((w) => w.path), ...plan.deletes];
               await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`);
             }
@@ -285,7 +325,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         throw e;
       });
       result.written = true;
-      result.exitCode = plan.conflicts.length ? 1 : 0;
+      result.exitCode = result.conflicts ? 1 : 0;
       return result;
     } finally {
       await src.cleanup?.();
