@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -131,5 +132,26 @@ describe('a path that turns from a file into a folder, and back', () => {
     rmSync(path.join(dir, '.git/refs/heads/migration-template.lock'));
     expect(read(dir, 'docs')).toBe(before);
     expect(porcelain(dir)).toEqual([]);
+  });
+});
+
+describe('an ignored file of the user (a .env) where a new version adds one', () => {
+  it('is never staged, hashed into git or given markers: kept untouched and reported', async () => {
+    const { dir } = await setup([
+      { version: '1.0.0', tree: { 'README.md': lf('# r'), dot_gitignore: lf('.env') } },
+      { version: '2.0.0', tree: { 'README.md': lf('# r'), dot_gitignore: lf('.env'), dot_env: lf('API_KEY=change-me') } },
+    ]);
+    const secret = lf('API_KEY=sk-very-secret-1234');
+    writeFileSync(path.join(dir, '.env'), secret);
+    const r = await sync(dir);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(read(dir, '.env')).toBe(secret);
+    const o = json(r).projects[0]!.outcomes.find((x) => x.path === '.env')!;
+    expect(o.status).toBe('conflict');
+    expect(o.note).toMatch(/ignored/);
+    expect(git(dir, 'ls-files', '-s', '--', '.env')).toBe('');
+    // the secret's blob is nowhere in the object store
+    const blob = createHash('sha1').update(`blob ${Buffer.byteLength(secret)}\0${secret}`).digest('hex');
+    expect(() => git(dir, 'cat-file', '-e', blob)).toThrow();
   });
 });
