@@ -155,3 +155,54 @@ describe('an ignored file of the user (a .env) where a new version adds one', ()
     expect(() => git(dir, 'cat-file', '-e', blob)).toThrow();
   });
 });
+
+describe("the user's git hooks", () => {
+  const versions: Version[] = [
+    { version: '1.0.0', tree: { 'README.md': lf('# r', 'v1') } },
+    { version: '2.0.0', tree: { 'README.md': lf('# r', 'v2') } },
+  ];
+  const hook = (dir: string, name: string, body: string) => {
+    writeFileSync(path.join(dir, '.git/hooks', name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  };
+  const branch = (dir: string) => git(dir, 'rev-parse', '--abbrev-ref', 'HEAD').trim();
+
+  it("never run for sync's own git work; a failing post-checkout does not break sync --branch", async () => {
+    const { dir } = await setup(versions);
+    const log = path.join(dir, '..', 'hooks.log');
+    for (const h of ['post-checkout', 'reference-transaction', 'post-commit', 'post-index-change']) hook(dir, h, `echo ${h} >> "${log}"\n[ ${h} = post-commit ] || exit 1`);
+    const plain = await sync(dir);
+    expect(plain.code, plain.stderr + plain.stdout).toBe(0);
+    expect(exists(dir, '../hooks.log')).toBe(false);
+  });
+
+  it('sync --branch: the commit runs pre-commit and commit-msg; the branch holds the sync', async () => {
+    const { dir } = await setup(versions);
+    const log = path.join(dir, '..', 'hooks.log');
+    hook(dir, 'post-checkout', 'exit 1');
+    hook(dir, 'pre-commit', `echo pre-commit >> "${log}"`);
+    hook(dir, 'commit-msg', `echo commit-msg >> "${log}"`);
+    const r = await sync(dir, '--branch', 'upd');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(branch(dir)).toBe('upd');
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'v2'));
+    expect(porcelain(dir)).toEqual([]);
+    expect(readFileSync(log, 'utf8')).toBe('pre-commit\ncommit-msg\n');
+  });
+
+  for (const refusing of ['pre-commit', 'commit-msg']) {
+    it(`sync --branch: a ${refusing} hook that refuses rolls everything back and shows what it said (exit 3)`, async () => {
+      const { dir } = await setup(versions);
+      const before = git(dir, 'for-each-ref', '--format=%(refname) %(objectname)');
+      const mine = branch(dir);
+      hook(dir, refusing, 'echo "policy: no template syncs on Fridays" >&2\nexit 1');
+      const r = await runCli(['sync', '--branch', 'upd'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain('policy: no template syncs on Fridays');
+      expect(read(dir, 'README.md')).toBe(lf('# r', 'v1'));
+      expect(porcelain(dir)).toEqual([]);
+      expect(branch(dir)).toBe(mine);
+      // the new branch is gone and the pristine branch is back where it was
+      expect(git(dir, 'for-each-ref', '--format=%(refname) %(objectname)')).toBe(before);
+    });
+  }
+});

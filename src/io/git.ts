@@ -18,17 +18,6 @@ export async function git(dir: string): Promise<SimpleGit> {
   return simpleGit({ baseDir: dir, config: ['core.quotepath=false'] });
 }
 
-async function commitAll(g: SimpleGit, message: string): Promise<string> {
-  const args = ['commit', '-q', '--no-verify', '-m', message];
-  try {
-    await g.raw(args);
-  } catch (e) {
-    if (!NO_IDENTITY.test(String((e as Error).message))) throw e;
-    await g.raw([...FALLBACK_IDENTITY, ...args]);
-  }
-  return (await g.revparse(['HEAD'])).trim();
-}
-
 /** The commit HEAD points at, read from the loose refs a fresh repository has (else asked of git). */
 async function headCommit(dir: string): Promise<string> {
   try {
@@ -135,8 +124,30 @@ function subcommand(args: string[]): string {
   return args[0] ?? '';
 }
 
+/**
+ * The git work sync does for itself (checkout, branch, fast-import, update-ref, reset, ...) is
+ * not the user's: their hooks (post-checkout, reference-transaction, post-commit) must not run
+ * for it, nor fail it. Only the commit the user asks for with --branch runs their hooks.
+ */
+const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
+
 /** Runs git with optional stdin and returns stdout as bytes; for batch plumbing simple-git cannot feed. */
 export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
+  return runGit(cwd, [...NO_HOOKS, ...args], input, env);
+}
+
+/** A git command that failed, with what it printed (a hook's own words among it). */
+export class GitFailure extends Error {
+  constructor(
+    readonly command: string,
+    readonly output: string,
+    readonly code: number | null,
+  ) {
+    super(`git ${command} failed: ${output || `exit ${code}`}`);
+  }
+}
+
+function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
   // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
@@ -147,7 +158,7 @@ export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: 
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`git ${subcommand(args)} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+      else reject(new GitFailure(subcommand(args), `${Buffer.concat(err).toString()}${Buffer.concat(out).toString()}`.trim(), code));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input; its exit code tells
     child.stdin.end(input);
@@ -391,11 +402,32 @@ export async function createBranch(dir: string, name: string): Promise<void> {
   await gitBytes(dir, ['checkout', '-q', '-b', name]);
 }
 
-/** Commits the given paths (additions, changes and deletions) with the user's identity. */
+/** The user's commit hooks refused the commit sync made for them; the index is as before. */
+export class HookRefused extends Error {
+  constructor(readonly output: string) {
+    super(output);
+  }
+}
+
+/**
+ * Commits the given paths (additions, changes and deletions) with the user's identity: the one
+ * commit the user asked for, so their hooks (pre-commit, commit-msg, ...) run as for any commit
+ * of theirs. If git refuses it, the paths are unstaged again and HookRefused carries git's and
+ * the hook's output.
+ */
 export async function commitPaths(dir: string, paths: string[], message: string): Promise<string> {
-  const g = await git(dir);
-  await g.raw(['add', '-A', '--', ...paths]);
-  return commitAll(g, message);
+  await gitBytes(dir, ['add', '-A', '--', ...paths]);
+  const args = ['commit', '-q', '-m', message];
+  try {
+    await runGit(dir, args).catch((e: unknown) => {
+      if (!(e instanceof GitFailure) || !NO_IDENTITY.test(e.output)) throw e;
+      return runGit(dir, [...FALLBACK_IDENTITY, ...args]);
+    });
+  } catch (e) {
+    await gitBytes(dir, ['reset', '-q', '--', ...paths]).catch(() => undefined);
+    throw e instanceof GitFailure ? new HookRefused(e.output) : e;
+  }
+  return (await gitBytes(dir, ['rev-parse', 'HEAD'])).toString().trim();
 }
 
 /** Puts the pristine branch back where it was (or removes it) when a sync is rolled back. */

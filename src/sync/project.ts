@@ -1,12 +1,13 @@
 import { type Stats, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../answers/resolve.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { readProvidedAnswers } from '../io/answers-input.js';
 import { applyChanges, recoverJournal } from '../io/apply.js';
 import {
   commitPaths,
   createBranch,
+  HookRefused,
   leaveBranch,
   movePristine,
   dirtyFiles,
@@ -292,6 +293,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       // a rollback must put the local branch back as it was: absent if it was absent.
       const oldTip = pristine?.tips[0];
       const localTip = pristine?.local;
+      let refused: HookRefused | undefined;
       await applyChanges({
         root,
         journalFile,
@@ -313,7 +315,10 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
             );
             if (opts.branch && result.conflicts === 0) {
               const touched = [...writes.map((w) => w.path), ...plan.deletes];
-              await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`);
+              await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`).catch((e: unknown) => {
+                if (e instanceof HookRefused) refused = e;
+                throw e;
+              });
             }
           } catch (e) {
             await movePristine(root, localTip);
@@ -322,6 +327,13 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         },
       }).catch(async (e) => {
         if (opts.branch) await leaveBranch(root, opts.branch);
+        if (refused) {
+          // Exit 3, as for any failed run: nothing of it stays, and it is not bad input.
+          throw new CliError(
+            `--branch: your git hooks refused the commit, so the sync was rolled back (files, index and branch ${opts.branch}; you are on your branch again). What they said:\n${refused.output}`,
+            3,
+          );
+        }
         throw e;
       });
       result.written = true;
