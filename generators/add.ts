@@ -1,13 +1,12 @@
 import path from 'node:path';
-import { lstatOrNone, readOrNone, statOrNone } from '../src/io/fs-quiet.js';
 import { resolveAnswers } from '../src/answers/resolve.js';
 import { registerRow, type Registration } from '../src/add/register.js';
 import { UsageError } from '../src/errors.js';
 import type { GeneratorContext, GeneratorResult } from '../src/generator.js';
 import { readProvidedAnswers } from '../src/io/answers-input.js';
-import { applyChanges } from '../src/io/apply.js';
+import { ProjectSession } from '../src/project/session.js';
 import { loadFromSource, openSource } from '../src/io/template-source.js';
-import { MANIFEST_PATH, parseManifest } from '../src/manifest.js';
+import type { Manifest } from '../src/manifest.js';
 import { prepareTemplate } from '../src/template/parse.js';
 import { planRender } from '../src/template/plan.js';
 import type { Answers, LoadedTemplate, Question, TemplateSpec } from '../src/template/types.js';
@@ -37,16 +36,11 @@ export interface AddSpec {
   register?(ctx: Record<string, unknown>): Registration;
 }
 
-async function loadProjectTemplate(root: string) {
-  const text = readOrNone(path.join(root, MANIFEST_PATH), 'utf8');
-  if (text === undefined) {
-    throw new UsageError(`--project: ${root} has no ${MANIFEST_PATH}; run add inside a project made by create-migration (or adopt it first).`);
-  }
-  const manifest = parseManifest(text);
+async function loadProjectTemplate(manifest: Manifest) {
   const src = await openSource(manifest.template.source);
   try {
     const { template } = await loadFromSource(src, manifest.template.commit ?? manifest.template.ref);
-    return { manifest, template };
+    return template;
   } finally {
     await src.cleanup?.();
   }
@@ -65,8 +59,20 @@ async function generatorTemplate(t: LoadedTemplate, folder: string): Promise<Loa
  * refuses to replace anything, and writes everything (new files and the registration) atomically.
  */
 export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorContext): Promise<GeneratorResult> {
-  const root = path.resolve(ctx.cwd, opts.project ?? '.');
-  const { manifest, template } = await loadProjectTemplate(root);
+  // add writes under the lock and the journal, as sync does: never beside a running sync, and
+  // never over the journal of a killed one (which the session rolls back first).
+  const session = await ProjectSession.open({ dir: path.resolve(ctx.cwd, opts.project ?? '.'), label: '--project', write: !opts.dryRun, manifest: 'required' });
+  try {
+    return await addIn(session, spec, opts, ctx);
+  } finally {
+    session.close();
+  }
+}
+
+async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, ctx: GeneratorContext): Promise<GeneratorResult> {
+  const { root } = session;
+  const manifest = session.manifest!;
+  const template = await loadProjectTemplate(manifest);
   const provided = await readProvidedAnswers(opts.answersFile, opts.set ?? []);
   const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
   const answers = await resolveAnswers(genSpec, {
@@ -79,7 +85,7 @@ export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorCont
   const extra = spec.derive(answers, manifest.answers);
   const planned = planRender(await generatorTemplate(template, spec.folder(answers)), manifest.answers, extra);
   const existing: string[] = [];
-  for (const f of planned) if (lstatOrNone(path.join(root, f.path))) existing.push(f.path);
+  for (const f of planned) if (session.exists(f.path, `add ${spec.name}`)) existing.push(f.path);
   if (existing.length) {
     throw new UsageError(`${spec.name}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; add never replaces a file. Pick another name.`);
   }
@@ -88,14 +94,14 @@ export async function runAdd(spec: AddSpec, opts: AddOptions, ctx: GeneratorCont
   const packageName = String(manifest.answers.project_name ?? '').replace(/-/g, '_');
   const reg = spec.register?.({ package_name: packageName, ...extra });
   if (reg) {
-    const before = readOrNone(path.join(root, reg.file), 'utf8') ?? '';
+    const found = session.read(reg.file, `add ${spec.name}`);
+    const before = found ? new TextDecoder().decode(found) : '';
     const after = new TextEncoder().encode(registerRow(before, reg));
     writes.push({ path: reg.file, data: after });
     changes.push({ type: before ? 'modify' : 'add', path: reg.file, bytes: after.length });
   }
   if (!opts.dryRun) {
-    const stateDir = statOrNone(path.join(root, '.git'))?.isDirectory() ? path.join(root, '.git') : root;
-    await applyChanges({ root, journalFile: path.join(stateDir, stateDir === root ? '.migration-template.journal' : 'create-migration-journal.json'), writes, deletes: [] });
+    await session.apply({ what: `add ${spec.name}`, writes });
   }
   return { dir: root, changes, dryRun: opts.dryRun === true, details: { generator: spec.name, answers } };
 }

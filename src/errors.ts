@@ -25,3 +25,18 @@ export class CancelledError extends CliError {
     super(message, 130);
   }
 }
+
+/**
+ * Input that would take a command outside the project's own files, or a project whose state it
+ * cannot trust (a bad manifest key, a journal it did not write, a symlink on the way). `kind`
+ * says which; `subject` is the offending path or key, for a caller that reports it its own way.
+ */
+export class ProjectError extends UsageError {
+  constructor(
+    readonly kind: 'path' | 'symlink' | 'manifest' | 'journal' | 'lock' | 'not-a-project',
+    readonly subject: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { UsageError } from './errors.js';
-import { findForbiddenKey } from './template/safe-keys.js';
+import { ProjectError, UsageError } from './errors.js';
+import { pathProblem } from './project/path-rules.js';
+import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
 import type { Answers } from './template/types.js';
 
 export const MANIFEST_PATH = '.migration-template.json';
@@ -51,6 +52,8 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
   } catch (e) {
     throw new UsageError(`${file}: not valid JSON (${(e as Error).message}).`);
   }
+  const deep = findTooDeep(raw);
+  if (deep) throw new UsageError(`${file}: ${deep} nests deeper than a manifest can; it is not a create-migration manifest.`);
   const bad = findForbiddenKey(raw);
   if (bad) throw new UsageError(`${file}: key ${bad} is not allowed.`);
   const m = raw as Partial<Manifest>;
@@ -59,6 +62,21 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
   }
   if (typeof m.answers !== 'object' || m.answers === null || typeof m.files !== 'object' || m.files === null) {
     throw new UsageError(`${file}: answers and files must be objects.`);
+  }
+  for (const [key, hash] of Object.entries(m.files)) {
+    // A manifest comes with the project, from any pull request: its keys are paths sync may
+    // delete, so each must pass the one path rule.
+    const problem = pathProblem(key);
+    if (problem) throw new ProjectError('manifest', key, `${file}: files key ${JSON.stringify(key)} ${problem.reason}; fix or remove that entry.`);
+    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw new ProjectError('manifest', key, `${file}: files key ${JSON.stringify(key)}: its value must be a sha256 hex digest.`);
+  }
+  for (const [key, v] of Object.entries(m.answers)) {
+    const ok = v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    if (!ok) throw new ProjectError('manifest', `answers.${key}`, `${file}: answers.${key} must be a string, a number, a list of strings or null.`);
+  }
+  for (const k of ['name', 'ref', 'commit'] as const) {
+    const v = m.template[k];
+    if (v !== undefined && typeof v !== 'string') throw new ProjectError('manifest', `template.${k}`, `${file}: template.${k} must be a string.`);
   }
   return m as Manifest;
 }

@@ -1,11 +1,10 @@
 import { sameBytes } from '../bytes.js';
 import path from 'node:path';
-import { readOrNone, statOrNone } from '../io/fs-quiet.js';
 import { resolveAnswers } from '../answers/resolve.js';
 import { UsageError } from '../errors.js';
 import { readProvidedAnswers } from '../io/answers-input.js';
-import { applyChanges } from '../io/apply.js';
-import { pristineRefs, repoAt, writePristine } from '../io/git.js';
+import { pristineRefs, writePristine } from '../io/git.js';
+import { ProjectSession } from '../project/session.js';
 import { loadFromSource, openSource } from '../io/template-source.js';
 import { MANIFEST_PATH, buildManifest, serializeManifest } from '../manifest.js';
 import { bold, dim, printJson, say } from '../output.js';
@@ -32,11 +31,18 @@ type Comparison = 'identical' | 'edited' | 'missing';
  * differ are the team's edits: they are never written, and later syncs merge into them.
  */
 export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): Promise<number> {
-  const root = path.resolve(dir ?? '.');
-  if (!statOrNone(root)?.isDirectory()) throw new UsageError(`[dir]: ${root} is not a folder.`);
-  if (statOrNone(path.join(root, MANIFEST_PATH))) {
-    throw new UsageError(`${root}: already has ${MANIFEST_PATH}; it is linked, so use \`create-migration sync\`.`);
+  if (flags.template === '') throw new UsageError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
+  // The lock and the journal guard adopt as they guard sync: it writes the manifest and the branch.
+  const session = await ProjectSession.open({ dir: dir ?? '.', write: !flags.dryRun, manifest: 'absent' });
+  try {
+    return await adoptIn(session, flags);
+  } finally {
+    session.close();
   }
+}
+
+async function adoptIn(session: ProjectSession, flags: AdoptFlags): Promise<number> {
+  const { root } = session;
   const provided = await readProvidedAnswers(flags.answers, flags.set);
   const src = await openSource(flags.template);
   try {
@@ -51,7 +57,7 @@ export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): 
     const planned = planRender(template, answers);
     const comparison: { path: string; state: Comparison }[] = [];
     for (const f of planned) {
-      const mine = readOrNone(path.join(root, f.path));
+      const mine = session.read(f.path, 'adopt');
       comparison.push({ path: f.path, state: !mine ? 'missing' : sameBytes(mine, f.data) ? 'identical' : 'edited' });
     }
     const manifest = buildManifest(`create-migration@${VERSION}`, ref, answers, planned);
@@ -61,26 +67,25 @@ export async function adoptCommand(dir: string | undefined, flags: AdoptFlags): 
       { path: MANIFEST_PATH, data: manifestData },
       ...(flags.addMissing ? planned.filter((f) => missing.includes(f.path)).map((f) => ({ path: f.path, data: f.data })) : []),
     ];
-    const repo = await repoAt(root);
-    const inGit = repo !== undefined;
+    const inGit = session.gitDir !== undefined;
     let base = 'none yet: later syncs re-render this version from the template source';
     if (!flags.dryRun) {
-      const stateDir = repo?.gitDir ?? root;
-      const tips = repo ? await pristineRefs(root, repo.gitDir) : undefined;
-      await applyChanges({
-        root,
-        journalFile: path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal'),
+      const tips = inGit ? await pristineRefs(root, session.gitDir) : undefined;
+      await session.apply({
+        what: 'adopt',
         writes,
-        deletes: [],
-        // A run killed after the branch moved is undone by the next sync, the branch with it.
-        pristineTip: tips ? (tips.local ?? null) : undefined,
-        after: async () => {
-          if (!inGit) return;
-          const pristine = new Map(planned.map((f) => [f.path, f.data] as [string, Uint8Array])).set(MANIFEST_PATH, manifestData);
-          const parent = tips?.tips[0];
-          const { commit } = await writePristine(root, pristine, `Template ${ref.name} ${ref.version}\n\nPristine render recorded by create-migration adopt.\n`, parent, []);
-          base = `migration-template branch (${commit.slice(0, 7)})`;
-        },
+        // A run killed after the branch moved is undone by the next run, the branch with it.
+        git: inGit
+          ? {
+              movesPristine: true,
+              after: async () => {
+                const pristine = new Map(planned.map((f) => [f.path, f.data] as [string, Uint8Array])).set(MANIFEST_PATH, manifestData);
+                const parent = tips?.tips[0];
+                const { commit } = await writePristine(root, pristine, `Template ${ref.name} ${ref.version}\n\nPristine render recorded by create-migration adopt.\n`, parent, []);
+                base = `migration-template branch (${commit.slice(0, 7)})`;
+              },
+            }
+          : undefined,
       });
     }
     const counts = (s: Comparison) => comparison.filter((c) => c.state === s).length;

@@ -1,9 +1,7 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readOrNone, statOrNone } from '../io/fs-quiet.js';
 import { UsageError } from '../errors.js';
-import { atomicWriteSync } from '../io/apply.js';
-import { MANIFEST_PATH, parseManifest, type Manifest } from '../manifest.js';
+import { ProjectSession } from '../project/session.js';
 import { bold, dim, printJson, say } from '../output.js';
 import { isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../status/count.js';
 import { statusHtml } from '../status/html.js';
@@ -18,17 +16,13 @@ export interface StatusFlags {
 /** Where checklists live: the four phases, and every other checklist (pre/post-migration, added ones). */
 export const CHECKLIST_DIRS = ['docs/phases', 'docs/checklists'];
 
-async function readChecklists(root: string): Promise<Map<string, string>> {
+function readChecklists(session: ProjectSession): Map<string, string> {
   const files = new Map<string, string>();
+  const utf8 = new TextDecoder();
   for (const dir of CHECKLIST_DIRS) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(path.join(root, dir));
-    } catch {
-      // no such folder: no checklists there
-    }
-    for (const n of names.filter((x) => x.endsWith('.md')).sort()) {
-      files.set(`${dir}/${n}`, readFileSync(path.join(root, dir, n), 'utf8'));
+    for (const p of session.listFiles(dir, 'status').filter((x) => x.endsWith('.md'))) {
+      const data = session.read(p, 'status');
+      if (data) files.set(p, utf8.decode(data));
     }
   }
   return files;
@@ -44,28 +38,35 @@ function table(status: ProjectStatus): string[] {
   });
 }
 
-async function rewrite(root: string, file: string, edit: (t: string) => string): Promise<boolean> {
-  const full = path.join(root, file);
-  const st = statOrNone(full);
-  if (!st) return false;
-  const before = readFileSync(full, 'utf8');
+/** The new text of a file when the edit changes it; nothing when it is absent or unchanged. */
+function rewrite(session: ProjectSession, file: string, edit: (t: string) => string): { path: string; data: Uint8Array } | undefined {
+  const data = session.read(file, 'status --write');
+  if (!data) return undefined;
+  const before = new TextDecoder().decode(data);
   const after = edit(before);
-  if (after === before) return false;
-  atomicWriteSync(full, Buffer.from(after), st.mode & 0o7777);
-  return true;
+  return after === before ? undefined : { path: file, data: new TextEncoder().encode(after) };
 }
 
 export async function statusCommand(dir: string | undefined, flags: StatusFlags): Promise<number> {
-  const root = path.resolve(dir ?? '.');
-  const manifestText = readOrNone(path.join(root, MANIFEST_PATH), 'utf8');
-  const manifest: Manifest | undefined = manifestText ? parseManifest(manifestText) : undefined;
-  const files = await readChecklists(root);
+  // --write edits two files: under the lock and the journal, like every other write.
+  const session = await ProjectSession.open({ dir: dir ?? '.', write: flags.write === true, manifest: 'optional' });
+  try {
+    return await statusIn(session, dir, flags);
+  } finally {
+    session.close();
+  }
+}
+
+async function statusIn(session: ProjectSession, dir: string | undefined, flags: StatusFlags): Promise<number> {
+  const { root, manifest } = session;
+  const files = readChecklists(session);
   if (!files.size) throw new UsageError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
   const status = projectStatus(files);
   const written: string[] = [];
   if (flags.write) {
-    if (await rewrite(root, 'README.md', (t) => updateReadme(t, status))) written.push('README.md');
-    if (await rewrite(root, 'TASKS.md', (t) => updateTasks(t, status))) written.push('TASKS.md');
+    const edits = [rewrite(session, 'README.md', (t) => updateReadme(t, status)), rewrite(session, 'TASKS.md', (t) => updateTasks(t, status))].flatMap((e) => (e ? [e] : []));
+    if (edits.length) await session.apply({ what: 'status --write', writes: edits });
+    written.push(...edits.map((e) => e.path));
   }
   const systemName = typeof manifest?.answers.system_name === 'string' ? manifest.answers.system_name : path.basename(root);
   const template = manifest ? `${manifest.template.name} ${manifest.template.version}` : 'unknown';

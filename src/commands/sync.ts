@@ -63,7 +63,12 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
 }
 
 export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<number> {
-  if (flags.conflict && flags.conflict !== 'inline' && flags.conflict !== 'rej') {
+  // An empty value is a mistake, never a meaning: '' is not "the built-in template" or "no branch".
+  if (flags.template === '') throw new UsageError('--template: is empty; give a template folder or git repo (or leave the flag out to use the recorded source).');
+  if (flags.branch === '') throw new UsageError('--branch: is empty; give the name of a new branch.');
+  if (flags.branch !== undefined && flags.branch.length > 200) throw new UsageError(`--branch: is ${flags.branch.length} characters long; the limit is 200.`);
+  if (flags.to === '') throw new UsageError('--to: is empty; give a tag, branch or commit.');
+  if (flags.conflict !== undefined && flags.conflict !== 'inline' && flags.conflict !== 'rej') {
     throw new UsageError(`--conflict: "${flags.conflict}" must be inline or rej.`);
   }
   if (flags.check && flags.dryRun) throw new UsageError('--check and --dry-run: give one of them.');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { findForbiddenKey } from '../template/safe-keys.js';
+import { findForbiddenKey, findTooDeep } from '../template/safe-keys.js';
 
 export interface ProvidedAnswers {
   values: Record<string, unknown>;
@@ -12,11 +12,18 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
   const values: Record<string, unknown> = {};
   const origins: Record<string, string> = {};
   if (file) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (e) {
       throw new UsageError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    let text: string;
+    try {
+      // Invalid UTF-8 would otherwise become U+FFFD in the project, silently.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new UsageError(`--answers: ${file} is not valid UTF-8 text.`);
     }
     let raw: unknown;
     try {
@@ -27,6 +34,8 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
     }
     if (raw === null || raw === undefined) raw = {};
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--answers: ${file} must hold a mapping of question keys to answers.`);
+    const deep = findTooDeep(raw);
+    if (deep) throw new UsageError(`--answers: ${file}: ${deep} nests too deeply; an answer is a value or a list of values.`);
     const bad = findForbiddenKey(raw);
     if (bad) throw new UsageError(`--answers: ${file}: key "${bad}" is not allowed.`);
     for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {

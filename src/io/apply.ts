@@ -1,20 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { type Stats, chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { ProjectError } from '../errors.js';
+import { locate, requireSafePath } from '../project/guard.js';
+import { TEMP_SUFFIX } from '../project/path-rules.js';
 import { onInterrupt } from './cleanup.js';
 
 /**
- * Applies a sync's writes and deletes to a project so that, whatever happens, each file is
+ * Applies a run's writes and deletes to a project so that, whatever happens, each file is
  * either as it was or as planned, and a failure part way puts every file back.
  *
  * Before touching anything, the original bytes of every path go into a journal file. Each file
  * is written to a temp file beside it and renamed over the old one (atomic on POSIX). If a step
  * fails, or the process is interrupted, the journal restores every path. If the process is
  * killed outright, the next run finds the journal and restores from it before doing anything.
+ * Only the project session (src/project/session.ts) calls this.
  */
 
-interface Journal {
+export interface Journal {
   version: 1;
+  /**
+   * The project's real path when the run began. A journal is only ever restored into the project
+   * it names: one copied, cloned or planted elsewhere is refused.
+   */
+  root?: string;
+  /** This run's id: its temp files are named with it, so recovery removes only those. */
+  run?: string;
   /** Original content per path, base64; null when the path did not exist. */
   originals: Record<string, string | null>;
   /**
@@ -30,14 +41,18 @@ interface Journal {
    * template version the files were rolled back from as their base.
    */
   pristineTip?: string | null;
+  /** The git index was saved beside the journal before git touched it. */
+  index?: boolean;
+  /** A branch the run made and switched to (--branch), and the branch it left. */
+  branch?: { name: string; from: string };
 }
 
-/** What recovering an interrupted run did. */
+/** What recovering an interrupted run found: the paths put back, and the git state to put back. */
 export interface Recovery {
-  /** The paths put back. */
   restored: string[];
-  /** Where the pristine branch must be put back to, when the interrupted run recorded it. */
   pristineTip?: string | null;
+  index?: boolean;
+  branch?: { name: string; from: string };
 }
 
 export class ApplyError extends Error {
@@ -49,10 +64,20 @@ export class ApplyError extends Error {
   ) {
     const err = cause as NodeJS.ErrnoException;
     const undone = unrestored.length
-      ? `The rollback could not restore ${unrestored.join(', ')}; the next sync retries it from the journal.`
+      ? `The rollback could not restore ${unrestored.join(', ')}; the next run retries it from the journal.`
       : 'Every file was rolled back.';
     super(`cannot write ${file}: ${err.code ? `${err.code} ` : ''}(${err.message}). ${undone}`);
   }
+}
+
+/** A run's id: 16 hex digits, so that its temp names can neither be guessed nor collide. */
+export function newRunId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** The temp file a run writes `full` through ('wx': a file already there is an error, never replaced). */
+export function tempName(full: string, run: string): string {
+  return path.join(path.dirname(full), `.${path.basename(full)}.${run}${TEMP_SUFFIX}`);
 }
 
 /**
@@ -62,23 +87,29 @@ export class ApplyError extends Error {
  * journal does not already give. Synchronous on purpose: for many small files, in-turn system
  * calls are several times faster than promises queued on libuv's worker threads.
  */
-export function atomicWriteSync(full: string, data: Uint8Array, mode?: number, durable = false): void {
-  const tmp = path.join(path.dirname(full), `.${path.basename(full)}.${randomBytes(4).toString('hex')}.cm-tmp`);
+export function atomicWriteSync(full: string, data: Uint8Array, mode?: number, durable = false, run = newRunId()): void {
+  const tmp = tempName(full, run);
+  let made = false;
   try {
     if (durable) {
       const fd = openSync(tmp, 'wx');
+      made = true;
       try {
         writeSync(fd, data);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
-    } else writeFileSync(tmp, data, { flag: 'wx' });
+    } else {
+      writeFileSync(tmp, data, { flag: 'wx' });
+      made = true;
+    }
     // Set explicitly: the mode given at creation is filtered by the umask.
-    if (mode !== undefined) chmodSync(tmp, mode & 0o7777);
+    if (mode !== undefined) chmodSync(tmp, mode & 0o777);
     renameSync(tmp, full);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    // Never remove a file this call did not make (a user's file of that name).
+    if (made) rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -95,7 +126,8 @@ function removeCreated(full: string): void {
 /**
  * Puts every journaled path back as it was; safe to run twice. Each path is restored on its
  * own: one that fails must not stop the others from being put back. Returns the paths that
- * could not be restored.
+ * could not be restored. The journal was validated first; on disk, a symbolic link on the way
+ * makes that path fail rather than be followed.
  */
 function restore(root: string, journal: Journal): string[] {
   const failed: string[] = [];
@@ -105,7 +137,9 @@ function restore(root: string, journal: Journal): string[] {
   for (const [rel, original] of entries) {
     if (original !== null) continue;
     try {
-      removeCreated(path.join(root, rel));
+      const { full, st, blockedBy } = locate(root, rel, 'journal');
+      if (journal.run && !blockedBy) rmSync(tempName(full, journal.run), { force: true });
+      if (st) removeCreated(full);
     } catch {
       failed.push(rel);
     }
@@ -113,22 +147,25 @@ function restore(root: string, journal: Journal): string[] {
   for (const dir of [...journal.createdDirs].reverse()) {
     try {
       // rmdir removes only an empty folder: anything in it is not ours to remove.
-      rmdirSync(path.join(root, dir));
+      if (locate(root, dir, 'journal').st?.isDirectory()) rmdirSync(path.join(root, dir));
     } catch {
       // Gone already, or the user has since put files in it: it stays.
     }
   }
   for (const [rel, original] of entries) {
     if (original === null) continue;
-    const full = path.join(root, rel);
     try {
+      const { full, st, blockedBy } = locate(root, rel, 'journal');
+      if (journal.run && !blockedBy) rmSync(tempName(full, journal.run), { force: true });
       const data = Buffer.from(original, 'base64');
-      const mode = journal.modes?.[rel];
-      const now = existsSync(full) ? readFileSync(full) : undefined;
+      // Permission bits only: a journal never makes a setuid or setgid file.
+      const mode = journal.modes?.[rel] === undefined ? undefined : journal.modes[rel]! & 0o777;
+      const now = st?.isFile() ? readFileSync(full) : undefined;
       // The folder may have gone with the file (an emptied folder is removed after deletes).
-      if (!now) mkdirSync(path.dirname(full), { recursive: true });
-      if (!now || !now.equals(data)) atomicWriteSync(full, data, mode);
-      else if (mode !== undefined && (statSync(full).mode & 0o7777) !== mode) chmodSync(full, mode);
+      if (!st) mkdirSync(path.dirname(full), { recursive: true });
+      // A file linked elsewhere too (nlink > 1) is replaced, never changed in place.
+      if (!now || !now.equals(data) || st!.nlink > 1) atomicWriteSync(full, data, mode, false, journal.run);
+      else if (mode !== undefined && (st!.mode & 0o777) !== mode) chmodSync(full, mode);
     } catch {
       failed.push(rel);
     }
@@ -136,52 +173,116 @@ function restore(root: string, journal: Journal): string[] {
   return failed;
 }
 
-/** If an earlier run was killed part way, put its files back. Returns the paths restored. */
-const TEMP = /^\..+\.[0-9a-f]{8}\.cm-tmp$/;
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
-/** Temp files a killed run left between writing one and renaming it into place. */
-function removeStrayTemps(dirs: Iterable<string>): void {
-  for (const dir of new Set(dirs)) {
-    let names: string[];
+/**
+ * Reads a journal as the hostile input it may be: its shape, the project it names, and every
+ * path in it checked by the one path rule before anything is restored. Throws ProjectError.
+ */
+export function validateJournal(raw: unknown, root: string, file: string, requireRoot: boolean): Journal {
+  const bad = (what: string): never => {
+    throw new ProjectError('journal', file, `${file}: ${what}. It was not written by a create-migration run on this project, so nothing was restored from it; remove it if you did not expect it.`);
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad('is not a journal');
+  const j = raw as Partial<Journal>;
+  if (j.version !== 1) bad('has an unknown version');
+  if (j.root === undefined ? requireRoot : j.root !== root) bad(`names another project (${JSON.stringify(j.root ?? null)})`);
+  if (j.run !== undefined && !(typeof j.run === 'string' && /^[0-9a-f]{16}$/.test(j.run))) bad('has a malformed run id');
+  if (!j.originals || typeof j.originals !== 'object' || Array.isArray(j.originals)) bad('has no originals');
+  const dirs: unknown = j.createdDirs ?? [];
+  if (!Array.isArray(dirs) || dirs.some((d) => typeof d !== 'string')) bad('has a malformed createdDirs');
+  for (const [rel, v] of Object.entries(j.originals!)) {
+    if (v !== null && typeof v !== 'string') bad(`holds a malformed entry for ${JSON.stringify(rel)}`);
     try {
-      names = readdirSync(dir);
+      requireSafePath(rel, file, { manifest: true });
     } catch {
-      continue;
+      bad(`holds the path ${JSON.stringify(rel)}, which is not a path inside the project`);
     }
-    for (const n of names) if (TEMP.test(n)) rmSync(path.join(dir, n), { force: true });
+  }
+  if (j.modes !== undefined && (typeof j.modes !== 'object' || j.modes === null)) bad('has malformed modes');
+  for (const [rel, m] of Object.entries(j.modes ?? {})) {
+    if (!Object.hasOwn(j.originals!, rel) || !Number.isInteger(m)) bad(`holds a malformed mode for ${JSON.stringify(rel)}`);
+  }
+  for (const d of dirs as string[]) {
+    try {
+      requireSafePath(d, file);
+    } catch {
+      bad(`holds the folder ${JSON.stringify(d)}, which is not a path inside the project`);
+    }
+  }
+  if (j.pristineTip !== undefined && j.pristineTip !== null && !(typeof j.pristineTip === 'string' && SHA.test(j.pristineTip))) bad('has a malformed pristineTip');
+  if (j.branch !== undefined && !(typeof j.branch?.name === 'string' && typeof j.branch.from === 'string')) bad('has a malformed branch');
+  return { ...j, createdDirs: dirs as string[] } as Journal;
+}
+
+/** The journal's own temp files, left by a run killed while it wrote the journal. */
+function removeStrayTemps(dir: string, journalName: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${journalName}.`;
+  for (const n of names) {
+    if (n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{16}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length))) rmSync(path.join(dir, n), { force: true });
   }
 }
 
-export function recoverJournal(root: string, journalFile: string): Recovery {
-  removeStrayTemps([path.dirname(journalFile)]);
-  if (!existsSync(journalFile)) return { restored: [] };
-  let journal: Journal;
+export interface JournalPlace {
+  /** The project's real path. */
+  root: string;
+  file: string;
+  /** A journal inside the project folder must name the project (one in the git dir may be older). */
+  requireRoot: boolean;
+}
+
+/** If an earlier run was killed part way, put its files back. Returns what it found. */
+export function recoverJournal(place: JournalPlace): Recovery {
+  const { root, file } = place;
+  removeStrayTemps(path.dirname(file), path.basename(file));
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (!st) return { restored: [] };
+  if (!st.isFile()) throw new ProjectError('journal', file, `${file}: is not a file; remove it.`);
+  let raw: unknown;
   try {
-    journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     // A journal cut off while it was written means no project file had been touched yet.
-    rmSync(journalFile, { force: true });
+    rmSync(file, { force: true });
     return { restored: [] };
   }
-  removeStrayTemps(Object.keys(journal.originals).map((p) => path.dirname(path.join(root, p))));
+  const journal = validateJournal(raw, root, file, place.requireRoot);
   const failed = restore(root, journal);
   if (failed.length) {
     // Keep the journal: it still holds the only copy of these files' original content.
-    throw new Error(`an interrupted sync left ${journalFile}, and ${failed.join(', ')} could not be restored from it; fix what blocks them (permissions, a file in the way) and run again.`);
+    throw new Error(`an interrupted run left ${file}, and ${failed.join(', ')} could not be restored from it; fix what blocks them (permissions, a file or link in the way) and run again.`);
   }
-  rmSync(journalFile, { force: true });
-  return { restored: Object.keys(journal.originals), pristineTip: journal.pristineTip };
+  return { restored: Object.keys(journal.originals), pristineTip: journal.pristineTip, index: journal.index, branch: journal.branch };
+}
+
+/** Removes the journal once everything it describes is undone or done. */
+export function dropJournal(file: string): void {
+  rmSync(file, { force: true });
 }
 
 export interface ApplyOptions {
-  root: string;
-  journalFile: string;
+  place: JournalPlace;
+  /** Who asks, for messages ("sync", "add workflow"). */
+  what: string;
   writes: { path: string; data: Uint8Array }[];
   deletes: string[];
+  /** Journal fields the caller's git steps need to be undone (pristineTip, index, branch). */
+  git?: Pick<Journal, 'pristineTip' | 'index' | 'branch'>;
+  /** Runs once the journal is on disk, before any file is touched (make the --branch). */
+  before?: () => Promise<void>;
   /** Runs after the files are in place (git index, pristine branch); a failure rolls back too. */
   after?: () => Promise<void>;
-  /** The pristine branch's tip before the run, when `after` moves it (see Journal). */
-  pristineTip?: string | null;
+  /**
+   * Puts the git state back (synchronously: it runs on Ctrl-C too). Called after the files are
+   * restored; the journal is removed only when it returns.
+   */
+  undoGit?: () => void;
 }
 
 function isFolder(full: string): boolean {
@@ -193,18 +294,16 @@ function isFolder(full: string): boolean {
 }
 
 export async function applyChanges(opts: ApplyOptions): Promise<void> {
-  const { root, journalFile } = opts;
-  const journal: Journal = { version: 1, originals: {}, modes: {}, createdDirs: [], pristineTip: opts.pristineTip };
+  const { root, file: journalFile } = opts.place;
+  const run = newRunId();
+  const journal: Journal = { version: 1, root, run, originals: {}, modes: {}, createdDirs: [], ...opts.git };
+  // Paths under a file (not a folder): nothing can be there; a write to one fails naming it.
+  const blocked = new Map<string, string>();
   for (const rel of [...opts.writes.map((w) => w.path), ...opts.deletes]) {
-    const full = path.join(root, rel);
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(full, { throwIfNoEntry: false });
-    } catch (e) {
-      // A file where a folder of this path should be: nothing there yet; the write names it.
-      if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw new ApplyError(rel, e);
-    }
-    if (st?.isSymbolicLink()) throw new ApplyError(rel, new Error('is a symbolic link in the project; sync does not write through links'));
+    // The one path rule, then the disk: no symbolic link anywhere on the way.
+    requireSafePath(rel, opts.what, { manifest: true });
+    const { full, st, blockedBy } = locate(root, rel, opts.what);
+    if (blockedBy) blocked.set(rel, blockedBy);
     // A folder where a file goes (a template folder that became a file): the plan emptied it,
     // the deletes below remove it, and a rollback has nothing of it to put back but the files.
     if (st?.isDirectory() && opts.writes.some((w) => w.path === rel)) {
@@ -219,7 +318,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
       throw new ApplyError(rel, e);
     }
     journal.originals[rel] = original ? original.toString('base64') : null;
-    if (st) journal.modes![rel] = st.mode & 0o7777;
+    if (st) journal.modes![rel] = st.mode & 0o777;
   }
   for (const w of opts.writes) {
     // Folders to create, recorded first so that a rollback can remove them.
@@ -231,20 +330,26 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     }
   }
   mkdirSync(path.dirname(journalFile), { recursive: true });
-  atomicWriteSync(journalFile, Buffer.from(JSON.stringify(journal)), undefined, true);
+  atomicWriteSync(journalFile, Buffer.from(JSON.stringify(journal)), 0o600, true);
   let unrestored: string[] = [];
+  let undone = false;
   const undo = () => {
+    if (undone) return;
     unrestored = restore(root, journal);
-    if (!unrestored.length) rmSync(journalFile, { force: true });
+    opts.undoGit?.();
+    undone = true;
+    if (!unrestored.length) dropJournal(journalFile);
   };
   const release = onInterrupt(undo);
   let current = '';
   try {
+    current = '(git)';
+    await opts.before?.();
     // Deletes first: a file the template turned into a folder (or the reverse) must be gone, and
     // its emptied folder with it, before the new path can be made.
     for (const d of opts.deletes) {
       current = d;
-      rmSync(path.join(root, d), { force: true });
+      if (!blocked.has(d)) rmSync(path.join(root, d), { force: true });
     }
     // A folder whose last file was deleted goes too, as git does on checkout: a rename or a new
     // package name would otherwise leave empty folders behind (guides/, src/old_name/). rmdir
@@ -268,15 +373,21 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
       // A folder that existed (so is not in createdDirs) may have emptied with the deletes above.
       const parent = path.dirname(path.join(root, w.path));
       if (!isFolder(parent)) mkdirSync(parent, { recursive: true });
-      atomicWriteSync(path.join(root, w.path), w.data, journal.modes![w.path]);
+      atomicWriteSync(path.join(root, w.path), w.data, journal.modes![w.path], false, run);
     }
     current = '(git)';
     await opts.after?.();
-    rmSync(journalFile, { force: true });
+    dropJournal(journalFile);
   } catch (e) {
-    undo();
+    try {
+      undo();
+    } catch {
+      // The git state could not be put back: the journal stays for the next run to retry.
+    }
+    if (e instanceof ProjectError) throw e;
     throw e instanceof ApplyError ? e : new ApplyError(current, e, unrestored);
   } finally {
     release();
   }
 }
+

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SimpleGit } from 'simple-git';
+import { isInterrupted, trackChild } from './cleanup.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 
 /** The branch that holds each pristine render of the template: sync's merge base. */
@@ -12,10 +12,12 @@ export const PRISTINE_TRAILER = 'Migration-Template';
 const FALLBACK_IDENTITY = ['-c', 'user.name=create-migration', '-c', 'user.email=create-migration@localhost'];
 const NO_IDENTITY = /tell me who you are|user\.email|empty ident/i;
 
-/** simple-git for porcelain work, loaded only by the commands that need it. */
-export async function git(dir: string): Promise<SimpleGit> {
-  const { simpleGit } = await import('simple-git');
-  return simpleGit({ baseDir: dir, config: ['core.quotepath=false'] });
+/** A commit with the user's identity, or ours when they have none configured. */
+async function commitWithIdentity(dir: string, args: string[]): Promise<void> {
+  await gitBytes(dir, args).catch((e: Error) => {
+    if (!NO_IDENTITY.test(e.message)) throw e;
+    return gitBytes(dir, [...FALLBACK_IDENTITY, ...args]);
+  });
 }
 
 /** The commit HEAD points at, read from the loose refs a fresh repository has (else asked of git). */
@@ -40,11 +42,7 @@ export async function initialCommit(dir: string, message: string, paths: string[
   await gitBytes(dir, ['init', '-q']);
   // The folder already held files: commit only what was generated.
   await gitBytes(dir, ['add', '--', ...paths]);
-  const args = ['commit', '-q', '--no-verify', '-m', message];
-  await gitBytes(dir, args).catch((e: Error) => {
-    if (!NO_IDENTITY.test(e.message)) throw e;
-    return gitBytes(dir, [...FALLBACK_IDENTITY, ...args]);
-  });
+  await commitWithIdentity(dir, ['commit', '-q', '--no-verify', '-m', message]);
   const sha = await headCommit(dir);
   // A loose ref is what `git branch` would write in a new repository.
   try {
@@ -109,7 +107,7 @@ export async function createRepository(
 /** Whether dir is inside a git work tree. */
 export async function isRepo(dir: string): Promise<boolean> {
   try {
-    return (await (await git(dir)).raw(['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
+    return (await gitText(dir, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
   } catch {
     return false;
   }
@@ -150,11 +148,14 @@ export class GitFailure extends Error {
 function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
   // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
+    // Once interrupted, the run is being undone: no new git work may start.
+    if (isInterrupted()) return reject(new Error(`git ${subcommand(args)} not started: interrupted`));
     const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
+    trackChild(child);
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
@@ -416,7 +417,7 @@ export class HookRefused extends Error {
  * the hook's output.
  */
 export async function commitPaths(dir: string, paths: string[], message: string): Promise<string> {
-  await gitBytes(dir, ['add', '-A', '--', ...paths]);
+  await gitBytes(dir, ['-c', 'core.quotepath=false', 'add', '-A', '--', ...paths]);
   const args = ['commit', '-q', '-m', message];
   try {
     await runGit(dir, args).catch((e: unknown) => {

@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { checkpoint } from '../project/checkpoint.js';
+import { requireSafePath } from '../project/guard.js';
 import { onInterrupt } from './cleanup.js';
 import { lstatOrNone } from './fs-quiet.js';
 import { processAlive } from './process-alive.js';
@@ -29,6 +31,7 @@ function writeFailed(file: string, e: unknown): Error {
  * of small files, written several times faster in turn than as promises on libuv's workers.
  */
 function writeOne(root: string, f: OutFile): string | undefined {
+  requireSafePath(f.path, 'generate', { manifest: true });
   const full = path.join(root, f.path);
   let created: string | undefined;
   try {
@@ -59,10 +62,17 @@ export interface Stage {
 export async function openStage(target: string): Promise<Stage> {
   const parent = path.dirname(target);
   const firstMissing = await firstMissingAncestor(parent);
-  mkdirSync(parent, { recursive: true });
   const prefix = `.${path.basename(target)}.create-migration-`;
-  await removeStaleStages(parent, prefix);
-  const stage = mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
+  let stage: string;
+  try {
+    mkdirSync(parent, { recursive: true });
+    await removeStaleStages(parent, prefix);
+    stage = mkdtempSync(path.join(parent, `${prefix}${process.pid}-`));
+  } catch (e) {
+    // No folder made for this run may stay behind (`p/` of p/<too long>/x).
+    if (firstMissing) rmSync(firstMissing, { recursive: true, force: true });
+    throw e;
+  }
   let placed = false;
   const abort = () => {
     // Once renamed into place, the folder is the user's project: nothing to undo any more.
@@ -93,6 +103,7 @@ export async function openStage(target: string): Promise<Stage> {
             throw new Error(`cannot create the project: ${e.message.trim()}. Nothing was left behind.`);
           });
         } else for (const f of files) writeOne(stage, f);
+        await checkpoint('generate:staged');
         if ((await targetState(target)) === 'empty') rmdirSync(target);
         renameSync(stage, target);
         placed = true;

@@ -1,28 +1,13 @@
-import { type Stats, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../answers/resolve.js';
 import { CliError, UsageError } from '../errors.js';
 import { readProvidedAnswers } from '../io/answers-input.js';
-import { applyChanges, recoverJournal } from '../io/apply.js';
-import {
-  commitPaths,
-  createBranch,
-  HookRefused,
-  leaveBranch,
-  movePristine,
-  dirtyFiles,
-  newBranchProblem,
-  pristineRefs,
-  recordUnmerged,
-  repoAt,
-  untrackedAmong,
-  writePristine,
-} from '../io/git.js';
-import { statOrNone } from '../io/fs-quiet.js';
-import { acquireLock } from '../io/lock.js';
+import { commitPaths, dirtyFiles, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../io/git.js';
+import { checkpoint } from '../project/checkpoint.js';
+import { ProjectSession } from '../project/session.js';
 import { started } from '../started.js';
 import { loadFromSource, openSource, type TemplateSource } from '../io/template-source.js';
-import { MANIFEST_PATH, buildManifest, parseManifest, serializeManifest, type Manifest } from '../manifest.js';
+import { MANIFEST_PATH, buildManifest, serializeManifest } from '../manifest.js';
 import { unifiedDiff } from '../merge/diff.js';
 import { isBinary } from '../merge/binary.js';
 import { planRender } from '../template/plan.js';
@@ -30,6 +15,7 @@ import { compareVersions } from '../template/semver.js';
 import type { Answers } from '../template/types.js';
 import { VERSION } from '../version.js';
 import { findBase, type BaseKind } from './base.js';
+import { readFolders } from './folders.js';
 import { pathsToRead, planSync, type FileOutcome } from './plan.js';
 
 export interface SyncOptions {
@@ -61,68 +47,6 @@ export interface ProjectSyncResult {
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
-
-async function readManifest(root: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = readFileSync(path.join(root, MANIFEST_PATH), 'utf8');
-  } catch {
-    throw new UsageError(`${root}: has no ${MANIFEST_PATH}, so it was not made by create-migration; link it first with \`create-migration adopt\`.`);
-  }
-  return parseManifest(text, path.join(root, MANIFEST_PATH));
-}
-
-/**
- * The project's files at the paths the plan needs. Synchronous on purpose: hundreds of small
- * reads are faster done in turn than as promises queued on libuv's four worker threads.
- */
-function readOurs(root: string, paths: string[]): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
-  for (const p of paths) {
-    const full = path.join(root, p);
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(full, { throwIfNoEntry: false });
-    } catch {
-      continue; // a file stands where a folder of this path would be: the path is not there
-    }
-    if (st?.isFile()) out.set(p, readFileSync(full));
-    else if (st?.isSymbolicLink()) throw new UsageError(`${p}: is a symbolic link in the project; sync will not read or write through it.`);
-  }
-  return out;
-}
-
-/**
- * The template's new paths that are folders in the project, each with every file under it
- * (their bytes go into `ours`): a file that replaces a folder must know what the folder holds.
- */
-function readFolders(root: string, paths: Iterable<string>, ours: Map<string, Uint8Array>): Map<string, string[]> {
-  const folders = new Map<string, string[]>();
-  const walk = (rel: string, out: string[]) => {
-    for (const e of readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const r = `${rel}/${e.name}`;
-      if (e.name.toLowerCase() === '.git') throw new UsageError(`${r}: a git repository stands where the template now puts a file; sync will not move it.`);
-      if (e.isDirectory()) walk(r, out);
-      else if (e.isFile()) {
-        out.push(r);
-        ours.set(r, readFileSync(path.join(root, r)));
-      } else throw new UsageError(`${r}: is not a plain file, and stands where the template now puts a file; move it and run sync again.`);
-    }
-  };
-  for (const p of paths) {
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(path.join(root, p), { throwIfNoEntry: false });
-    } catch {
-      continue;
-    }
-    if (!st?.isDirectory()) continue;
-    const files: string[] = [];
-    walk(p, files);
-    folders.set(p, files);
-  }
-  return folders;
-}
 
 /** The target version: --to, else the newest semver tag, else HEAD; the built-in one is what ships. */
 async function loadTarget(src: TemplateSource, to: string | undefined) {
@@ -166,27 +90,14 @@ function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: strin
  * plan atomically, records conflicts in git's index and moves the pristine branch on.
  */
 export async function syncProject(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
-  const root = path.resolve(dir);
-  const st = statOrNone(root);
-  if (!st?.isDirectory()) throw new UsageError(`${dir}: is not a folder.`);
   const writing = !opts.check && !opts.dryRun;
-  const repo = await repoAt(root);
-  const inGit = repo !== undefined;
-  const stateDir = repo?.gitDir ?? root;
-  const journalFile = path.join(stateDir, inGit ? 'create-migration-journal.json' : '.migration-template.journal');
-
-  let release: (() => void) | undefined;
-  let recovered: string[] | undefined;
-  if (writing) release = acquireLock(path.join(stateDir, inGit ? 'create-migration.lock' : '.migration-template.lock'), dir);
+  // The session finds the root and git folder, takes the lock, undoes a killed run, reads the manifest.
+  const session = await ProjectSession.open({ dir, write: writing, manifest: 'required' });
+  const { root, gitDir } = session;
+  const inGit = gitDir !== undefined;
+  const recovered = writing ? session.recovered : undefined;
   try {
-    // Inside the try: if the recovery itself fails, the lock must still be released.
-    if (writing) {
-      const recovery = recoverJournal(root, journalFile);
-      // The interrupted run may have moved the pristine branch already: back with the files.
-      if (recovery.pristineTip !== undefined && inGit) await movePristine(root, recovery.pristineTip ?? undefined);
-      recovered = recovery.restored;
-    }
-    const recorded = await readManifest(root);
+    const recorded = session.manifest!;
     // git status runs while the template loads and renders; its answer is awaited before any use.
     const dirtyCheck = writing && inGit && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
     const refuseDirty = async () => {
@@ -233,12 +144,12 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
 
       // The base is read by git while the new version renders.
-      const pristine = inGit ? await pristineRefs(root, repo.gitDir) : undefined;
+      const pristine = inGit ? await pristineRefs(root, gitDir) : undefined;
       const baseLookup = started(findBase(root, pristine?.tips, recorded, src));
       const theirs = new Map(planRender(target.template, answers).map((f) => [f.path, f.data]));
       await refuseDirty();
       const base = await baseLookup();
-      const ours = readOurs(root, pathsToRead(base.files, theirs, recorded.files));
+      const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
       const folders = readFolders(root, theirs.keys(), ours);
       const tracking = inGit ? await untrackedAmong(root, [...ours.keys()]) : undefined;
       const projectOwned = spec.files.projectOwned;
@@ -262,7 +173,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       // so that a .rej never overwrites a user's file.
       for (;;) {
         const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
-        const found = readOurs(root, unread);
+        const found = session.readMany(unread, 'sync');
         const foundFolders = readFolders(root, unread, ours);
         if (!found.size && !foundFolders.size) break;
         for (const [p, data] of found) ours.set(p, data);
@@ -288,45 +199,42 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         result.diff = renderDiff(ours, writes, plan.deletes);
         return result;
       }
-      if (opts.branch) await createBranch(root, opts.branch);
-      // The new pristine commit's parent may be a remote copy of the branch (a fresh clone), but
-      // a rollback must put the local branch back as it was: absent if it was absent.
+      // The new pristine commit's parent may be a remote copy of the branch (a fresh clone); a
+      // rollback puts the local branch back as it was (the session records it).
       const oldTip = pristine?.tips[0];
-      const localTip = pristine?.local;
       let refused: HookRefused | undefined;
-      await applyChanges({
-        root,
-        journalFile,
+      await session.apply({
+        what: 'sync',
         writes,
         deletes: plan.deletes,
-        pristineTip: inGit ? (localTip ?? null) : undefined,
-        after: async () => {
-          if (!inGit) return;
-          const pristine = new Map(theirs).set(MANIFEST_PATH, manifestData);
-          const stages = plan.conflicts;
-          const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs ?? new Uint8Array()]);
-          // On top of the base's own commit, only the files that changed need writing.
-          const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
-          const written = await writePristine(root, pristine, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles);
-          try {
-            await recordUnmerged(
-              root,
-              stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined })),
-            );
-            if (opts.branch && result.conflicts === 0) {
-              const touched = [...writes.map((w) => w.path), ...plan.deletes];
-              await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`).catch((e: unknown) => {
-                if (e instanceof HookRefused) refused = e;
-                throw e;
-              });
+        git: inGit
+          ? {
+              movesPristine: true,
+              touchesIndex: true,
+              branch: opts.branch,
+              after: async () => {
+                const pristineFiles = new Map(theirs).set(MANIFEST_PATH, manifestData);
+                const stages = plan.conflicts;
+                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs ?? new Uint8Array()]);
+                // On top of the base's own commit, only the files that changed need writing.
+                const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
+                const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles);
+                await checkpoint('sync:pristine');
+                await recordUnmerged(
+                  root,
+                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined })),
+                );
+                if (opts.branch && result.conflicts === 0) {
+                  const touched = [...writes.map((w) => w.path), ...plan.deletes];
+                  await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`).catch((e: unknown) => {
+                    if (e instanceof HookRefused) refused = e;
+                    throw e;
+                  });
+                }
+              },
             }
-          } catch (e) {
-            await movePristine(root, localTip);
-            throw e;
-          }
-        },
-      }).catch(async (e) => {
-        if (opts.branch) await leaveBranch(root, opts.branch);
+          : undefined,
+      }).catch((e: unknown) => {
         if (refused) {
           // Exit 3, as for any failed run: nothing of it stays, and it is not bad input.
           throw new CliError(
@@ -343,6 +251,6 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       await src.cleanup?.();
     }
   } finally {
-    release?.();
+    session.close();
   }
 }

@@ -1,14 +1,39 @@
 /** Keys that could reach an object's prototype if they were ever used as property names. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Returns the dotted path of the first forbidden key in a parsed value, or undefined. */
+/** How deep a template.yaml, answers file or manifest may nest: far more than any real one needs. */
+export const MAX_DEPTH = 64;
+
+/**
+ * Returns the dotted path of the first forbidden key in a parsed value, or undefined. Walks with
+ * its own stack (never recursion), so a hostile document nested a million deep cannot overflow it.
+ */
 export function findForbiddenKey(value: unknown, path = ''): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const key of Object.keys(value)) {
-    const here = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    if (!Array.isArray(value) && FORBIDDEN.has(key)) return here;
-    const inner = findForbiddenKey((value as Record<string, unknown>)[key], here);
-    if (inner) return inner;
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length) {
+    const [v, here] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const keys = Object.keys(v);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const at = Array.isArray(v) ? `${here}[${key}]` : here ? `${here}.${key}` : key;
+      if (!Array.isArray(v) && FORBIDDEN.has(key)) return at;
+      stack.push([(v as Record<string, unknown>)[key], at]);
+    }
+  }
+  return undefined;
+}
+
+/** The path at which a parsed value nests deeper than `max`, or undefined. Iterative too. */
+export function findTooDeep(value: unknown, max = MAX_DEPTH): string | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 0]];
+  while (stack.length) {
+    const [v, here, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return here || '(top level)';
+    for (const key of Object.keys(v)) {
+      stack.push([(v as Record<string, unknown>)[key], Array.isArray(v) ? `${here}[${key}]` : here ? `${here}.${key}` : key, depth + 1]);
+    }
   }
   return undefined;
 }

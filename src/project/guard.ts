@@ -1,0 +1,54 @@
+import { type Stats, lstatSync } from 'node:fs';
+import path from 'node:path';
+import { ProjectError } from '../errors.js';
+import { pathProblem, type PathRuleOptions } from './path-rules.js';
+
+/**
+ * The file-system half of the path rule: a path that passed `pathProblem` must also stay inside
+ * the root on disk. Every folder on the way is looked at with lstat (never followed): a symbolic
+ * link anywhere on the way, or at the path itself, is refused, so that nothing is read, written
+ * or deleted through one (`docs -> ../outside`, or a link two levels up).
+ */
+
+/** Throws naming `rel` and who gave it, unless it passes the path rule. */
+export function requireSafePath(rel: string, from: string, opts?: PathRuleOptions): void {
+  const problem = pathProblem(rel, opts);
+  if (problem) throw new ProjectError('path', rel, `${from}: path ${JSON.stringify(rel)} ${problem.reason}; nothing was written.`);
+}
+
+export interface Located {
+  full: string;
+  /** The path's own lstat, when something is there. */
+  st?: Stats;
+  /** A parent that is a file, not a folder: then nothing can be at the path. */
+  blockedBy?: string;
+}
+
+function lstatQuiet(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/** Where `rel` is under `root`, checked all the way down; `rel` must have passed the path rule. */
+export function locate(root: string, rel: string, from: string): Located {
+  const segments = rel.split('/');
+  let here = root;
+  for (let i = 0; i < segments.length; i++) {
+    here = path.join(here, segments[i]!);
+    const st = lstatQuiet(here);
+    const last = i === segments.length - 1;
+    if (!st) return { full: path.join(root, ...segments) };
+    if (st.isSymbolicLink()) {
+      const at = segments.slice(0, i + 1).join('/');
+      throw new ProjectError('symlink', at, `${from}: ${at}: is a symbolic link in the project; create-migration never reads or writes through one${at === rel ? '' : ` (path ${rel})`}.`);
+    }
+    if (last) return { full: here, st };
+    if (!st.isDirectory()) return { full: path.join(root, ...segments), blockedBy: segments.slice(0, i + 1).join('/') };
+  }
+  return { full: here };
+}

@@ -1,0 +1,263 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ProjectError, UsageError } from '../errors.js';
+import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../io/apply.js';
+import { PRISTINE_BRANCH, repoAt } from '../io/git.js';
+import { statOrNone } from '../io/fs-quiet.js';
+import { acquireLock } from '../io/lock.js';
+import { parseManifest, type Manifest } from '../manifest.js';
+import { checkpoint } from './checkpoint.js';
+import { locate, requireSafePath } from './guard.js';
+import { LOCAL_JOURNAL, LOCAL_LOCK, MANIFEST_FILE } from './path-rules.js';
+
+/**
+ * The project session: the one way any command reaches a project's files. It finds the root and
+ * its git folder, takes the lock, recovers (or refuses) a journal an earlier run left, reads and
+ * validates the manifest, and hands out the only functions that read, write, rename or delete
+ * project files. Every path goes through the one path rule (./path-rules.ts) and the disk check
+ * (./guard.ts) here, whoever named it.
+ *
+ * Inside a git repository the lock and the journal live in the git folder, where neither a
+ * template nor a commit can put a file. Without git they sit at the root under names the path
+ * rule refuses to any template or manifest, and the journal records the root it belongs to.
+ */
+
+export interface OpenRequest {
+  /** The project folder as the user gave it. */
+  dir: string;
+  /** The flag or argument that named it, for messages ("[dir]", "--project"). */
+  label?: string;
+  /** Whether the command writes: then it takes the lock and first undoes a killed run. */
+  write: boolean;
+  /** "required": a project made (or adopted) by the tool; "absent": one not yet linked (adopt). */
+  manifest: 'required' | 'absent' | 'optional';
+}
+
+export interface ApplyRequest {
+  /** Who writes, for messages. */
+  what: string;
+  writes: { path: string; data: Uint8Array }[];
+  deletes?: string[];
+  /** git steps after the files are in place; each is undone with the files if anything fails. */
+  git?: {
+    /** The run moves the pristine branch: a rollback puts it back to where it was. */
+    movesPristine?: boolean;
+    /** The run changes the index (unmerged stages, a commit): it is saved first. */
+    touchesIndex?: boolean;
+    /** Make this branch and switch to it before writing (sync --branch). */
+    branch?: string;
+    after: () => Promise<void>;
+  };
+}
+
+const GIT_JOURNAL = 'create-migration-journal.json';
+const GIT_LOCK = 'create-migration.lock';
+const INDEX_BACKUP = 'create-migration-index';
+
+/** git, synchronously: undo steps run on Ctrl-C too, where nothing asynchronous finishes. */
+function gitSync(cwd: string, args: string[]): string {
+  // The git work of a run is its own: none of the user's hooks runs for it (see io/git.ts).
+  return execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export class ProjectSession {
+  private released = false;
+
+  private constructor(
+    /** The project's real path. */
+    readonly root: string,
+    /** The absolute git folder when the root is the top of a work tree. */
+    readonly gitDir: string | undefined,
+    readonly manifest: Manifest | undefined,
+    /** Paths an interrupted earlier run had changed, put back before this one began. */
+    readonly recovered: string[],
+    private readonly journal: JournalPlace,
+    private readonly unlock: (() => void) | undefined,
+  ) {}
+
+  static async open(req: OpenRequest): Promise<ProjectSession> {
+    const label = req.label ?? '[dir]';
+    const given = path.resolve(req.dir);
+    if (!statOrNone(given)?.isDirectory()) throw new ProjectError('not-a-project', req.dir, `${label}: ${req.dir} is not a folder.`);
+    const root = realpathSync(given);
+    const repo = await repoAt(root);
+    const gitDir = repo?.gitDir;
+    const journal: JournalPlace = gitDir
+      ? { root, file: path.join(gitDir, GIT_JOURNAL), requireRoot: false }
+      : { root, file: path.join(root, LOCAL_JOURNAL), requireRoot: true };
+    const unlock = req.write ? acquireLock(gitDir ? path.join(gitDir, GIT_LOCK) : path.join(root, LOCAL_LOCK), req.dir) : undefined;
+    try {
+      let recovered: string[] = [];
+      if (req.write) {
+        const r = recoverJournal(journal);
+        if (gitDir) undoGit(root, gitDir, r);
+        dropJournal(journal.file);
+        recovered = r.restored;
+      }
+      await checkpoint('session:locked');
+      const manifest = readManifest(root, req, label);
+      return new ProjectSession(root, gitDir, manifest, recovered, journal, unlock);
+    } catch (e) {
+      unlock?.();
+      throw e;
+    }
+  }
+
+  /** Releases the lock; safe to call twice. */
+  close(): void {
+    if (this.released) return;
+    this.released = true;
+    this.unlock?.();
+  }
+
+  /** A project file's bytes, or undefined when nothing (or a folder) is there. Never through a link. */
+  read(rel: string, from = 'project'): Uint8Array | undefined {
+    requireSafePath(rel, from, { manifest: true });
+    const { full, st } = locate(this.root, rel, from);
+    return st?.isFile() ? readFileSync(full) : undefined;
+  }
+
+  /** Many files at once: the ones that are there. */
+  readMany(paths: Iterable<string>, from = 'project'): Map<string, Uint8Array> {
+    const out = new Map<string, Uint8Array>();
+    for (const p of paths) {
+      const data = this.read(p, from);
+      if (data) out.set(p, data);
+    }
+    return out;
+  }
+
+  /** Whether anything at all (a file, folder or link) stands at the path. */
+  exists(rel: string, from = 'project'): boolean {
+    requireSafePath(rel, from, { manifest: true });
+    try {
+      return locate(this.root, rel, from).st !== undefined;
+    } catch (e) {
+      if (e instanceof ProjectError && e.kind === 'symlink') return true;
+      throw e;
+    }
+  }
+
+  /** The plain files directly in a project folder (none through a link), sorted. */
+  listFiles(dir: string, from = 'project'): string[] {
+    requireSafePath(dir, from);
+    const { full, st } = locate(this.root, dir, from);
+    if (!st?.isDirectory()) return [];
+    return readdirSync(full, { withFileTypes: true })
+      .filter((e) => e.isFile() && !requireSafeQuiet(`${dir}/${e.name}`))
+      .map((e) => `${dir}/${e.name}`)
+      .sort();
+  }
+
+  /**
+   * Writes and deletes atomically under the journal, then runs the git steps; anything failing
+   * (or Ctrl-C) puts every file, the index and the branches back as they were.
+   */
+  async apply(req: ApplyRequest): Promise<void> {
+    if (!this.unlock) throw new Error('a read-only project session cannot write');
+    const { root, gitDir } = this;
+    const g = req.git;
+    if (g && !gitDir) throw new UsageError(`${req.what}: ${root} is not a git repository.`);
+    let pristineTip: string | null | undefined;
+    let branch: { name: string; from: string } | undefined;
+    let index = false;
+    if (g && gitDir) {
+      if (g.movesPristine) pristineTip = localRef(root, `refs/heads/${PRISTINE_BRANCH}`) ?? null;
+      if (g.branch) branch = { name: g.branch, from: headRef(root) };
+      if (g.touchesIndex && statOrNone(path.join(gitDir, 'index'))?.isFile()) {
+        copyFileSync(path.join(gitDir, 'index'), path.join(gitDir, INDEX_BACKUP));
+        index = true;
+      }
+    }
+    const recovery = { restored: [], pristineTip, index, branch };
+    try {
+      await applyChanges({
+        place: this.journal,
+        what: req.what,
+        writes: req.writes,
+        deletes: req.deletes ?? [],
+        git: { pristineTip, index, branch },
+        before: async () => {
+          await checkpoint('apply:journal');
+          if (branch) {
+            gitSync(root, ['checkout', '-q', '-b', branch.name]);
+            await checkpoint('apply:branch');
+          }
+        },
+        after: async () => {
+          await checkpoint('apply:files');
+          await g?.after();
+          await checkpoint('apply:git');
+        },
+        undoGit: () => {
+          if (gitDir) undoGit(root, gitDir, recovery);
+        },
+      });
+    } finally {
+      if (gitDir) rmSync(path.join(gitDir, INDEX_BACKUP), { force: true });
+    }
+  }
+}
+
+function requireSafeQuiet(rel: string): boolean {
+  try {
+    requireSafePath(rel, 'project');
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function readManifest(root: string, req: OpenRequest, label: string): Manifest | undefined {
+  const file = path.join(root, MANIFEST_FILE);
+  const { st } = locate(root, MANIFEST_FILE, label);
+  if (req.manifest === 'absent') {
+    if (st) throw new UsageError(`${root}: already has ${MANIFEST_FILE}; it is linked, so use \`create-migration sync\`.`);
+    return undefined;
+  }
+  if (!st?.isFile()) {
+    if (req.manifest === 'optional') return undefined;
+    throw new ProjectError('not-a-project', req.dir, `${root}: has no ${MANIFEST_FILE}, so it was not made by create-migration; link it first with \`create-migration adopt\`.`);
+  }
+  return parseManifest(readFileSync(file, 'utf8'), file);
+}
+
+/** A ref's commit, or undefined when there is no such ref. */
+function localRef(root: string, ref: string): string | undefined {
+  try {
+    return gitSync(root, ['rev-parse', '--verify', '--quiet', ref]).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What HEAD is: the branch it names, or the commit when it is detached. */
+function headRef(root: string): string {
+  try {
+    return gitSync(root, ['symbolic-ref', '-q', 'HEAD']).trim();
+  } catch {
+    return gitSync(root, ['rev-parse', 'HEAD']).trim();
+  }
+}
+
+/**
+ * Puts back the git state a run recorded in its journal: the index it saved, the pristine
+ * branch where it pointed, and HEAD on the branch it left (the branch the run made deleted).
+ * Work tree files are not touched here: the journal restored them already.
+ */
+function undoGit(root: string, gitDir: string, r: { pristineTip?: string | null; index?: boolean; branch?: { name: string; from: string } }): void {
+  const backup = path.join(gitDir, INDEX_BACKUP);
+  if (r.index && statOrNone(backup)?.isFile()) renameSync(backup, path.join(gitDir, 'index'));
+  if (r.pristineTip !== undefined) {
+    const ref = `refs/heads/${PRISTINE_BRANCH}`;
+    if (r.pristineTip) gitSync(root, ['update-ref', ref, r.pristineTip]);
+    else if (localRef(root, ref)) gitSync(root, ['update-ref', '-d', ref]);
+  }
+  if (r.branch) {
+    const { name, from } = r.branch;
+    if (from.startsWith('refs/')) gitSync(root, ['symbolic-ref', 'HEAD', from]);
+    else gitSync(root, ['update-ref', '--no-deref', 'HEAD', from]);
+    if (localRef(root, `refs/heads/${name}`)) gitSync(root, ['update-ref', '-d', `refs/heads/${name}`]);
+  }
+}
