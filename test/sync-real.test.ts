@@ -206,3 +206,34 @@ describe("the user's git hooks", () => {
     });
   }
 });
+
+describe('a second sync on the same project', () => {
+  const versions: Version[] = [
+    { version: '1.0.0', tree: { 'README.md': lf('# r', 'v1') } },
+    { version: '2.0.0', tree: { 'README.md': lf('# r', 'v2') } },
+  ];
+
+  it('waits its turn: once the holder lets go, it runs', async () => {
+    const { dir } = await setup(versions);
+    const lock = path.join(dir, '.git/create-migration.lock');
+    writeFileSync(lock, String(process.pid)); // a live holder: this test process
+    const release = setTimeout(() => rmSync(lock, { force: true }), 1500);
+    try {
+      const r = await sync(dir);
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      expect(read(dir, 'README.md')).toBe(lf('# r', 'v2'));
+    } finally {
+      clearTimeout(release);
+    }
+  });
+
+  it('waits a bounded time, then exit 2 naming the holder, nothing written', async () => {
+    const { dir } = await setup(versions);
+    const lock = path.join(dir, '.git/create-migration.lock');
+    writeFileSync(lock, String(process.pid));
+    const r = await runCli(['sync'], { cwd: dir, env: { CREATE_MIGRATION_LOCK_WAIT_MS: '1000' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`another create-migration (pid ${process.pid}) is working on it, and it did not finish within 1 s`);
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'v1'));
+  });
+});

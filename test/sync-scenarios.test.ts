@@ -856,7 +856,8 @@ describe('more refusals and edges', () => {
     const lock = path.join(dir, '.git/create-migration.lock');
     writeFileSync(lock, String(process.pid)); // this test process: alive
     const before = snapshot(dir, true);
-    const r = await sync(dir);
+    // (it waits for the lock first: a short wait here, sync-real.test.ts tests the wait)
+    const r = await runCli(['sync'], { cwd: dir, env: { CREATE_MIGRATION_LOCK_WAIT_MS: '200' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`another create-migration (pid ${process.pid}) is working on it`);
     expect(snapshot(dir, true)).toEqual(before);

@@ -86,7 +86,7 @@ export class ProjectSession {
     const journal: JournalPlace = gitDir
       ? { root, file: path.join(gitDir, GIT_JOURNAL), requireRoot: false }
       : { root, file: path.join(root, LOCAL_JOURNAL), requireRoot: true };
-    const unlock = req.write ? acquireLock(gitDir ? path.join(gitDir, GIT_LOCK) : path.join(root, LOCAL_LOCK), req.dir) : undefined;
+    const unlock = req.write ? await acquireLock(gitDir ? path.join(gitDir, GIT_LOCK) : path.join(root, LOCAL_LOCK), req.dir) : undefined;
     try {
       let recovered: string[] = [];
       if (req.write) {
