@@ -237,3 +237,66 @@ describe('a second sync on the same project', () => {
     expect(read(dir, 'README.md')).toBe(lf('# r', 'v1'));
   });
 });
+
+describe('a question the newer version adds', () => {
+  const versions: Version[] = [
+    { version: '1.0.0', tree: { 'README.md': lf('# r') } },
+    {
+      version: '2.0.0',
+      tree: { 'README.md': lf('# r', 'region: {{region}}') },
+      questions: `  - key: region
+    type: text
+    message: Which region does it run in
+    default: eu-west
+  - key: account
+    type: text
+    message: Cloud account
+    default: none
+    when: { region: us-east }
+`,
+    },
+  ];
+  const manifestOf = (dir: string) => JSON.parse(read(dir, '.migration-template.json')) as { answers: Record<string, unknown> };
+
+  it('without a terminal and without --yes: exit 2 naming it, nothing written', async () => {
+    const { dir } = await setup(versions);
+    const before = read(dir, '.migration-template.json');
+    const r = await runCli(['sync'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/adds a question the project has no answer for: region\b/);
+    expect(r.stderr).toContain('--yes');
+    expect(read(dir, '.migration-template.json')).toBe(before);
+    expect(porcelain(dir)).toEqual([]);
+  });
+
+  it('with --yes: its default, reported and recorded in the manifest', async () => {
+    const { dir } = await setup(versions);
+    const r = await sync(dir, '--yes');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout).projects[0].newAnswers).toEqual([{ key: 'region', value: 'eu-west', origin: 'default' }]);
+    expect(manifestOf(dir).answers.region).toBe('eu-west');
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'region: eu-west'));
+    const human = await runCli(['sync', '--check'], { cwd: dir });
+    expect(human.code).toBe(0);
+  });
+
+  it('on a terminal: asked, and the answer recorded', async () => {
+    const { dir } = await setup(versions);
+    const { runInPty } = await import('./helpers/pty.js');
+    const { code, failedAt, transcript } = runInPty(dir, ['sync'], [{ expect: 'Which region does it run in', send: 'ap-south\r' }]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    expect(transcript).toContain('new question region');
+    expect(manifestOf(dir).answers.region).toBe('ap-south');
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'region: ap-south'));
+  });
+
+  it('--set of an answer whose question its condition skips: a warning naming the key and the condition', async () => {
+    const { dir } = await setup(versions);
+    const r = await runCli(['sync', '--yes', '--set', 'account=acme'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: --set account: has no effect');
+    expect(r.stderr).toContain('{"region":"us-east"}');
+    expect(manifestOf(dir).answers.account).toBeUndefined();
+  });
+});

@@ -47,8 +47,13 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
     return;
   }
   const r = o.result!;
+  for (const w of r.warnings ?? []) say(`${name}: warning: ${w}`);
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   say(`${bold(name)}: ${describe(r, flags)}`);
+  for (const a of r.newAnswers ?? []) {
+    const how = a.origin === 'prompt' ? 'answered' : a.origin === 'default' ? 'its default' : `from ${a.origin}`;
+    say(`  new question ${a.key} = ${JSON.stringify(a.value)}${dim(`  (${how}; recorded in the manifest)`)}`);
+  }
   if (!r.behind) return;
   say(dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {
@@ -74,9 +79,12 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   if (flags.check && flags.dryRun) throw new UsageError('--check and --dry-run: give one of them.');
   const targets = dirs.length ? dirs : ['.'];
   if (flags.branch && targets.length > 1) throw new UsageError('--branch: give one project at a time.');
+  // A question the newer version adds is asked on a terminal, for one project at a time only:
+  // several projects run at once, and their prompts would interleave.
+  const ask = targets.length === 1 && !flags.check && !flags.dryRun && !flags.yes && process.stdin.isTTY === true && process.stderr.isTTY === true ? (await import('../io/prompt.js')).terminalAsker : undefined;
   const outcomes = await mapLimited(targets, 4, async (dir): Promise<Outcome> => {
     try {
-      const result = await syncProject(dir, flags);
+      const result = await syncProject(dir, { ...flags, ask });
       return { dir: result.dir, result, exitCode: result.exitCode };
     } catch (e) {
       if (targets.length === 1) throw e;

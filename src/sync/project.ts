@@ -12,7 +12,8 @@ import { unifiedDiff } from '../merge/diff.js';
 import { isBinary } from '../merge/binary.js';
 import { planRender } from '../template/plan.js';
 import { compareVersions } from '../template/semver.js';
-import type { Answers } from '../template/types.js';
+import type { Answers, AnswerValue } from '../template/types.js';
+import type { Asker } from '../answers/resolve.js';
 import { VERSION } from '../version.js';
 import { findBase, type BaseKind } from './base.js';
 import { readFolders } from './folders.js';
@@ -27,6 +28,10 @@ export interface SyncOptions {
   allowDirty?: boolean;
   branch?: string;
   set?: string[];
+  /** Take the default of a question the newer version adds (never prompt). */
+  yes?: boolean;
+  /** Asks a question the newer version adds; given only when a terminal is there to answer. */
+  ask?: Asker;
 }
 
 export interface ProjectSyncResult {
@@ -42,6 +47,10 @@ export interface ProjectSyncResult {
   written: boolean;
   diff?: string;
   recovered?: string[];
+  /** Questions the target version adds, and how each was answered (also recorded in the manifest). */
+  newAnswers?: { key: string; value: AnswerValue; origin: 'prompt' | 'default' | '--set' | 'answers' }[];
+  /** Things the user said that had no effect (a --set of a question its condition skips). */
+  warnings?: string[];
   exitCode: number;
 }
 
@@ -130,13 +139,28 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
       const spec = target.template.spec;
       const sets = await readProvidedAnswers(undefined, opts.set ?? []);
+      const newAnswers: NonNullable<ProjectSyncResult['newAnswers']> = [];
+      const warnings: string[] = [];
       const answers = await resolveAnswers(spec, {
         provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...sets.values },
         origins: sets.origins,
         dirName: path.basename(root),
-        useDefaults: true,
+        // A question the new version adds is the user's to answer: asked on a terminal, else its
+        // default only with --yes. --check and --dry-run write nothing, so they take the default.
+        useDefaults: opts.yes === true || !writing,
+        ask: writing && !opts.yes ? opts.ask : undefined,
+        onTaken: (q, value, origin) => newAnswers.push({ key: q.key, value, origin }),
+        onSkipped: (q, origin) =>
+          warnings.push(`${origin} ${q.key}: has no effect: template ${spec.version} asks it only when ${JSON.stringify(q.when)}, which does not hold for this project.`),
+        missing: (keys) =>
+          `${dir}: template ${spec.version} adds ${keys.length > 1 ? 'questions' : 'a question'} the project has no answer for: ${keys.join(', ')}. There is no terminal to ask on: answer with --set ${keys[0]}=<value>, or pass --yes to take ${keys.length > 1 ? 'their defaults' : 'its default'}.`,
       });
+      for (const k of Object.keys(sets.values)) {
+        if (!Object.hasOwn(recorded.answers, k) && Object.hasOwn(answers, k)) newAnswers.push({ key: k, value: answers[k]!, origin: '--set' });
+      }
       const result: ProjectSyncResult = { dir: root, from, to, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
+      if (newAnswers.length) result.newAnswers = newAnswers;
+      if (warnings.length) result.warnings = warnings;
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
         await refuseDirty();
