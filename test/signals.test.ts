@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
+import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
+
+// Every phase of generate and sync, interrupted there: the run is held at a named point
+// (CREATE_MIGRATION_HOLD, see src/project/checkpoint.ts), signalled, and the project and its
+// branches must be as before (SIGINT, SIGTERM) or put back / finished by the next run (SIGKILL).
+
+type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
+
+/** Runs the CLI until it says `hold <point>`, sends the signal, and waits for it to end. */
+function holdAndSignal(args: string[], cwd: string, point: string, signal: Signal): Promise<{ code: number | null; signal: string | null; stderr: string; held: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: testEnv({ CREATE_MIGRATION_HOLD: point }), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let held = false;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!held && stderr.includes(`hold ${point}\n`)) {
+        held = true;
+        child.kill(signal);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, sig) => resolve({ code, signal: sig, stderr, held }));
+  });
+}
+
+/** Everything a user could see change: files, every ref, HEAD, the index with its stages. */
+function state(dir: string) {
+  return {
+    files: snapshot(dir, false),
+    refs: gitIn(dir, 'for-each-ref', '--format=%(refname) %(objectname)'),
+    head: gitIn(dir, 'rev-parse', '--symbolic-full-name', 'HEAD'),
+    index: gitIn(dir, 'ls-files', '-s'),
+  };
+}
+
+const leftovers = (dir: string) => [...readdirSync(path.join(dir, '.git')).filter((n) => n.startsWith('create-migration')), ...Object.keys(snapshot(dir, false)).filter((f) => /cm-tmp|migration-template\.(journal|lock)/.test(f))];
+
+describe('sync interrupted at every phase', () => {
+  let project: string;
+  let before: ReturnType<typeof state>;
+  const finished: Record<string, ReturnType<typeof state>['files']> = {};
+
+  beforeAll(async () => {
+    const tmp = tempDir('cm-signals-');
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => {
+      edit(path.join(repo, 'files/README.md'), (t) => `${t}\nv1.1\n`);
+      edit(path.join(repo, 'files/TASKS.md'), (t) => `${t}\nv1.1 task\n`);
+    });
+    expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
+    project = path.join(tmp, 'proj');
+    const m = path.join(project, '.migration-template.json');
+    edit(m, (t) => t.replace(/"ref": "v1\.0\.0",\n\s*/, ''));
+    edit(path.join(project, 'docs/kailash-mapping.md'), (t) => `${t}\nTeam note.\n`);
+    gitIn(project, 'commit', '-qam', 'team edit');
+    before = state(project);
+    for (const branch of [false, true]) {
+      const ref = path.join(tempDir('cm-signals-ref-'), 'p');
+      cpSync(project, ref, { recursive: true });
+      const r = await runCli(['sync', ...(branch ? ['--branch', 'up'] : [])], { cwd: ref });
+      expect(r.code, r.stderr).toBe(0);
+      finished[String(branch)] = snapshot(ref, false);
+    }
+  }, 120_000);
+
+  const POINTS: [string, boolean][] = [
+    ['session:locked', false],
+    ['apply:journal', false],
+    ['apply:branch', true],
+    ['apply:files', false],
+    ['apply:files', true],
+    ['sync:pristine', false],
+    ['sync:pristine', true],
+    ['apply:git', false],
+    ['apply:git', true],
+  ];
+
+  for (const [point, branch] of POINTS) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+      it(`${signal} at ${point}${branch ? ' (--branch)' : ''}`, async () => {
+        const dir = path.join(tempDir('cm-sig-'), 'p');
+        cpSync(project, dir, { recursive: true });
+        const args = ['sync', ...(branch ? ['--branch', 'up'] : [])];
+        const r = await holdAndSignal(args, dir, point, signal);
+        expect(r.held, r.stderr).toBe(true);
+        if (signal === 'SIGKILL') {
+          expect(r.signal).toBe('SIGKILL');
+          // The next run puts everything back first, then does the whole sync.
+          const again = await runCli(args, { cwd: dir });
+          expect(again.code, again.stderr).toBe(0);
+          expect(snapshot(dir, false)).toEqual(finished[String(branch)]);
+          if (branch) expect(gitIn(dir, 'rev-parse', '--symbolic-full-name', 'HEAD').trim()).toBe('refs/heads/up');
+        } else {
+          expect(r.code, r.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+          expect(state(dir)).toEqual(before);
+        }
+        expect(leftovers(dir)).toEqual([]);
+      }, 60_000);
+    }
+  }
+});
+
+describe('generate interrupted at every phase', () => {
+  for (const point of ['generate:rendered', 'generate:committed', 'generate:staged']) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+      it(`${signal} at ${point}: no project, no staging folder, no parent folder left (SIGKILL: the next run cleans up)`, async () => {
+        const parent = tempDir('cm-sig-gen-');
+        const r = await holdAndSignal(['a/b/p', '--yes'], parent, point, signal);
+        expect(r.held, r.stderr).toBe(true);
+        if (signal !== 'SIGKILL') {
+          expect(r.code).toBe(signal === 'SIGINT' ? 130 : 143);
+          expect(readdirSync(parent)).toEqual([]);
+          return;
+        }
+        const again = await runCli(['a/b/p', '--yes'], { cwd: parent });
+        expect(again.code, again.stderr).toBe(0);
+        expect(readdirSync(path.join(parent, 'a/b'))).toEqual(['p']);
+        expect(existsSync(path.join(parent, 'a/b/p/.git'))).toBe(true);
+      }, 60_000);
+    }
+  }
+
+  it('SIGTERM at random moments, 8 times: the project is whole or absent, never a staging folder', async () => {
+    let s = 3;
+    const random = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 8; i++) {
+      const parent = tempDir('cm-sig-rand-');
+      const child = spawn(process.execPath, [CLI, 'p', '--yes'], { cwd: parent, env: testEnv(), stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGTERM'), 40 + random() * 400);
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      clearTimeout(timer);
+      const names = readdirSync(parent);
+      if (code === 0) expect(names).toEqual(['p']);
+      else {
+        expect(code).toBe(143);
+        expect(names).toEqual([]);
+      }
+    }
+  }, 120_000);
+});
