@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -298,5 +298,65 @@ describe('a question the newer version adds', () => {
     expect(r.stderr).toContain('warning: --set account: has no effect');
     expect(r.stderr).toContain('{"region":"us-east"}');
     expect(manifestOf(dir).answers.account).toBeUndefined();
+  });
+});
+
+describe("a template file's executable bit", () => {
+  const isExec = (dir: string, rel: string) => (lstatSync(path.join(dir, rel)).mode & 0o111) !== 0;
+  const treeMode = (dir: string, ref: string, rel: string) => git(dir, 'ls-tree', ref, '--', rel).split(' ')[0];
+  const versions: Version[] = [
+    {
+      version: '1.0.0',
+      tree: { 'run.sh': lf('#!/bin/sh', 'echo v1'), 'notes.sh': lf('#!/bin/sh', 'echo notes'), 'plain.txt': lf('plain v1'), 'keep.sh': lf('#!/bin/sh', 'echo keep') },
+      exec: ['run.sh', 'keep.sh'],
+    },
+    {
+      version: '2.0.0',
+      tree: { 'run.sh': lf('#!/bin/sh', 'echo v2'), 'notes.sh': lf('#!/bin/sh', 'echo notes'), 'plain.txt': lf('plain v2'), 'keep.sh': lf('#!/bin/sh', 'echo keep'), 'new.sh': lf('#!/bin/sh', 'echo new') },
+      exec: ['run.sh', 'notes.sh', 'new.sh'],
+    },
+  ];
+
+  it('is carried on generate: on disk, in git and in the manifest', async () => {
+    const { dir } = await setup(versions);
+    expect(isExec(dir, 'run.sh')).toBe(true);
+    expect(isExec(dir, 'plain.txt')).toBe(false);
+    expect(treeMode(dir, 'HEAD', 'run.sh')).toBe('100755');
+    expect(treeMode(dir, 'migration-template', 'run.sh')).toBe('100755');
+    expect(JSON.parse(read(dir, '.migration-template.json')).executable).toEqual(['keep.sh', 'run.sh']);
+  });
+
+  it('from a template folder (not a git repo) too', async () => {
+    const root = scratch();
+    const tpl = versionsRepo(path.join(root, 'tpl'), versions.slice(0, 1));
+    rmSync(path.join(tpl, '.git'), { recursive: true, force: true });
+    const r = await runCli(['p', '--template', tpl, '--yes', '--no-git'], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(isExec(path.join(root, 'p'), 'run.sh')).toBe(true);
+    expect(isExec(path.join(root, 'p'), 'plain.txt')).toBe(false);
+  });
+
+  it('merges three-way on sync: template-only change applied, user-only change kept, new files carry it', async () => {
+    const { dir } = await setup(versions);
+    // the user: makes plain.txt executable, and takes the bit off run.sh
+    chmodSync(path.join(dir, 'plain.txt'), 0o755);
+    chmodSync(path.join(dir, 'run.sh'), 0o644);
+    commitAll(dir);
+    const r = await sync(dir);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(read(dir, 'run.sh')).toBe(lf('#!/bin/sh', 'echo v2'));
+    expect(isExec(dir, 'run.sh')).toBe(false); // the user's change (the template kept the bit)
+    expect(read(dir, 'plain.txt')).toBe(lf('plain v2'));
+    expect(isExec(dir, 'plain.txt')).toBe(true); // the user's change
+    expect(isExec(dir, 'notes.sh')).toBe(true); // the template's change, content unchanged
+    expect(isExec(dir, 'keep.sh')).toBe(false); // the template took it away; the user never touched it
+    expect(isExec(dir, 'new.sh')).toBe(true);
+    const notes = json(r).projects[0]!.outcomes.find((o) => o.path === 'notes.sh')!;
+    expect(notes).toMatchObject({ status: 'updated' });
+    expect(notes.note).toContain('executable');
+    expect(JSON.parse(read(dir, '.migration-template.json')).executable).toEqual(['new.sh', 'notes.sh', 'run.sh']);
+    expect(treeMode(dir, 'migration-template', 'notes.sh')).toBe('100755');
+    expect(treeMode(dir, 'migration-template', 'keep.sh')).toBe('100644');
+    expect((await sync(dir, '--check')).code).toBe(0);
   });
 });

@@ -270,7 +270,8 @@ export interface ApplyOptions {
   place: JournalPlace;
   /** Who asks, for messages ("sync", "add workflow"). */
   what: string;
-  writes: { path: string; data: Uint8Array }[];
+  /** `executable`: give the file execute bits (true) or take them away (false); absent: keep its mode. */
+  writes: { path: string; data: Uint8Array; executable?: boolean }[];
   deletes: string[];
   /** Journal fields the caller's git steps need to be undone (pristineTip, index, branch). */
   git?: Pick<Journal, 'pristineTip' | 'index' | 'branch'>;
@@ -283,6 +284,16 @@ export interface ApplyOptions {
    * restored; the journal is removed only when it returns.
    */
   undoGit?: () => void;
+}
+
+/**
+ * A file's mode with the execute bits set or cleared: set where it may be read (as git checks
+ * out a 100755 file), the other bits as they were (a new file: as the umask has them).
+ */
+function withExecutable(mode: number | undefined, executable: boolean | undefined): number | undefined {
+  if (executable === undefined) return mode;
+  const m = mode ?? 0o666 & ~process.umask();
+  return executable ? m | ((m & 0o444) >> 2) : m & ~0o111;
 }
 
 function isFolder(full: string): boolean {
@@ -373,7 +384,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
       // A folder that existed (so is not in createdDirs) may have emptied with the deletes above.
       const parent = path.dirname(path.join(root, w.path));
       if (!isFolder(parent)) mkdirSync(parent, { recursive: true });
-      atomicWriteSync(path.join(root, w.path), w.data, journal.modes![w.path], false, run);
+      atomicWriteSync(path.join(root, w.path), w.data, withExecutable(journal.modes![w.path], w.executable), false, run);
     }
     current = '(git)';
     await opts.after?.();

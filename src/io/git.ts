@@ -79,7 +79,7 @@ export async function initRepository(dir: string): Promise<NewRepository> {
  */
 export async function createRepository(
   dir: string,
-  files: { path: string; data: Uint8Array }[],
+  files: { path: string; data: Uint8Array; executable?: boolean }[],
   message: string,
   /** The repository, when initRepository was started earlier. */
   repository: Promise<NewRepository> = initRepository(dir),
@@ -95,7 +95,7 @@ export async function createRepository(
   const parts: Buffer[] = [Buffer.from(`commit ${head}\nmark :1\nauthor ${ident('GIT_AUTHOR_IDENT')}\ncommitter ${ident('GIT_COMMITTER_IDENT')}\n`)];
   dataBlock(parts, Buffer.from(message));
   for (const f of files) {
-    parts.push(Buffer.from(`M 100644 inline ${fastImportPath(f.path)}\n`));
+    parts.push(Buffer.from(`M ${f.executable ? '100755' : '100644'} inline ${fastImportPath(f.path)}\n`));
     dataBlock(parts, f.data);
   }
   parts.push(Buffer.from(`reset refs/heads/${PRISTINE_BRANCH}\nfrom :1\n\nget-mark :1\ndone\n`));
@@ -355,6 +355,8 @@ export async function writePristine(
   extraBlobs: Uint8Array[],
   /** The parent's files, when known: then only what changed is written (one blob per change). */
   parentFiles?: ReadonlyMap<string, Uint8Array>,
+  /** Which files are executable (100755), in this render and in the parent's. */
+  executable?: { now: ReadonlySet<string>; parent?: ReadonlySet<string> },
 ): Promise<{ commit: string; blobs: string[] }> {
   const parts: Buffer[] = [];
   extraBlobs.forEach((b, i) => {
@@ -371,8 +373,9 @@ export async function writePristine(
   else for (const p of parentFiles.keys()) if (!files.has(p)) parts.push(Buffer.from(`D ${fastImportPath(p)}\n`));
   for (const [p, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const before = incremental ? parentFiles.get(p) : undefined;
-    if (before && Buffer.compare(before, data) === 0) continue;
-    parts.push(Buffer.from(`M 100644 inline ${fastImportPath(p)}\n`));
+    const exec = executable?.now.has(p) === true;
+    if (before && Buffer.compare(before, data) === 0 && exec === (executable?.parent?.has(p) === true)) continue;
+    parts.push(Buffer.from(`M ${exec ? '100755' : '100644'} inline ${fastImportPath(p)}\n`));
     dataBlock(parts, data);
   }
   // fast-import prints each asked-for id on stdout, in order: the commit's, then each blob's.

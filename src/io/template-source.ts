@@ -90,6 +90,7 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)]);
   const files = new Map<string, Uint8Array>();
   const generators = new Map<string, Uint8Array>();
+  const executable = new Set<string>();
   let total = 0;
   for (const e of fileEntries) {
     const data = blobs.get(e.sha)!;
@@ -97,12 +98,15 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
     if (data.length > TEMPLATE_LIMITS.fileBytes || total > TEMPLATE_LIMITS.bytes) {
       throw new UsageError(`template file ${e.path}: the template is over the size limit (${TEMPLATE_LIMITS.fileBytes} bytes a file, ${TEMPLATE_LIMITS.bytes} in all).`);
     }
-    if (e.path.startsWith('files/')) files.set(e.path.slice('files/'.length), data);
+    if (e.path.startsWith('files/')) {
+      files.set(e.path.slice('files/'.length), data);
+      if (e.mode === '100755') executable.add(e.path.slice('files/'.length));
+    }
     else generators.set(e.path.slice('generators/'.length), data);
   }
   const { parseTemplateSpec } = await import('../template/spec.js');
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
-  return prepareTemplate({ spec, files, generators });
+  return prepareTemplate({ spec, files, generators, executable });
 }
 
 /**

@@ -37,7 +37,7 @@ export interface OpenRequest {
 export interface ApplyRequest {
   /** Who writes, for messages. */
   what: string;
-  writes: { path: string; data: Uint8Array }[];
+  writes: { path: string; data: Uint8Array; executable?: boolean }[];
   deletes?: string[];
   /** git steps after the files are in place; each is undone with the files if anything fails. */
   git?: {

@@ -1,7 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { locate, requireSafePath } from '../project/guard.js';
+
+/** The project files among `paths` that have the owner's execute bit. */
+export function executableAmong(root: string, paths: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const st = lstatSync(path.join(root, p), { throwIfNoEntry: false });
+    if (st?.isFile() && (st.mode & 0o100) !== 0) out.add(p);
+  }
+  return out;
+}
 
 /**
  * The template's new paths that are folders in the project, each with every file under it

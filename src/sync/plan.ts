@@ -7,6 +7,7 @@ import { unifiedDiff } from '../merge/diff.js';
 import { matchesAny } from '../template/glob.js';
 import type { RenameRule } from '../template/types.js';
 import { detectRenames } from './renames.js';
+import { planModes, type ExecutableSets } from './modes.js';
 import { ancestorPaths, resolveStructure, type Folders } from './structure.js';
 
 export type Files = ReadonlyMap<string, Uint8Array>;
@@ -66,11 +67,14 @@ export interface SyncInputs {
   untracked?: ReadonlySet<string>;
   /** Untracked files git ignores (a `.env`): never merged, staged or written over. */
   ignored?: ReadonlySet<string>;
+  /** Which files are executable in each version: the bit is merged three-way too. */
+  executable?: ExecutableSets;
 }
 
 export interface SyncPlan {
   outcomes: FileOutcome[];
-  writes: { path: string; data: Uint8Array }[];
+  /** `executable`: set the execute bits (true) or clear them (false); absent: leave the mode. */
+  writes: { path: string; data: Uint8Array; executable?: boolean }[];
   deletes: string[];
   conflicts: ConflictStages[];
 }
@@ -264,6 +268,7 @@ export function planSync(inputs: SyncInputs): SyncPlan {
 /** The last step of every plan: make room where a file becomes a folder or a folder a file. */
 function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
   const s = { writes: plan.writes, deletes: plan.deletes, outcomes: plan.outcomes as StructureOutcome[] };
+  if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable);
   resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
     for (const p of moved) {
       if (inputs.untracked?.has(p)) continue; // git never had it: nothing to record
@@ -271,7 +276,7 @@ function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
       plan.conflicts = plan.conflicts.filter((c) => c.path !== p);
       plan.conflicts.push({ path: p, base: inputs.base?.get(p), ours: inputs.ours.get(p)! });
     }
-  });
+  }, inputs.executable?.ours);
   plan.writes = s.writes;
   plan.deletes = s.deletes;
   plan.outcomes = (s.outcomes as FileOutcome[]).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -16,7 +16,7 @@ import type { Answers, AnswerValue } from '../template/types.js';
 import type { Asker } from '../answers/resolve.js';
 import { VERSION } from '../version.js';
 import { findBase, type BaseKind } from './base.js';
-import { readFolders } from './folders.js';
+import { executableAmong, readFolders } from './folders.js';
 import { pathsToRead, planSync, type FileOutcome } from './plan.js';
 
 export interface SyncOptions {
@@ -170,12 +170,15 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       // The base is read by git while the new version renders.
       const pristine = inGit ? await pristineRefs(root, gitDir) : undefined;
       const baseLookup = started(findBase(root, pristine?.tips, recorded, src));
-      const theirs = new Map(planRender(target.template, answers).map((f) => [f.path, f.data]));
+      const rendered = planRender(target.template, answers);
+      const theirs = new Map(rendered.map((f) => [f.path, f.data]));
+      const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
       await refuseDirty();
       const base = await baseLookup();
       const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
       const folders = readFolders(root, theirs.keys(), ours);
       const tracking = inGit ? await untrackedAmong(root, [...ours.keys()]) : undefined;
+      const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
       const projectOwned = spec.files.projectOwned;
       const planWith = () =>
         planSync({
@@ -190,6 +193,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           folders,
           untracked: tracking?.untracked,
           ignored: tracking?.ignored,
+          executable,
         });
       let plan = planWith();
       // The planner picks .rej names that are free among the files it was given; a further
@@ -204,7 +208,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         for (const [p, files] of foundFolders) folders.set(p, files);
         plan = planWith();
       }
-      const manifest = buildManifest(`create-migration@${VERSION}`, target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
+      const manifest = buildManifest(`create-migration@${VERSION}`, target.ref, answers, rendered);
       const manifestData = encoder.encode(serializeManifest(manifest));
       const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
       Object.assign(result, {
@@ -242,7 +246,10 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
                 const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs ?? new Uint8Array()]);
                 // On top of the base's own commit, only the files that changed need writing.
                 const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
-                const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles);
+                const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles, {
+                  now: theirsExecutable,
+                  parent: base.executable,
+                });
                 await checkpoint('sync:pristine');
                 await recordUnmerged(
                   root,

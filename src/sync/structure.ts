@@ -11,7 +11,7 @@
 export type Folders = ReadonlyMap<string, readonly string[]>;
 
 export interface StructurePlan {
-  writes: { path: string; data: Uint8Array; mode?: number }[];
+  writes: { path: string; data: Uint8Array; executable?: boolean }[];
   deletes: string[];
   outcomes: { path: string; status: string; note?: string; movedTo?: string }[];
 }
@@ -52,7 +52,8 @@ export function resolveStructure(
   folders: Folders,
   /** Told the old paths of the files moved aside (to record them as unmerged). */
   onMoved: (paths: string[]) => void,
-  modes?: ReadonlyMap<string, number>,
+  /** The project's executable files: a file moved aside keeps its bit. */
+  executable?: ReadonlySet<string>,
 ): void {
   const deleted = new Set(plan.deletes);
   const planned = () => new Set(plan.writes.map((w) => w.path));
@@ -70,7 +71,7 @@ export function resolveStructure(
     onMoved(files);
     for (const f of files) {
       const data = ours.get(f)!;
-      plan.writes.push({ path: to + f.slice(from.length), data, mode: modes?.get(f) });
+      plan.writes.push({ path: to + f.slice(from.length), data, executable: executable?.has(f) });
       plan.deletes.push(f);
       deleted.add(f);
     }
