@@ -5,7 +5,7 @@ import { UsageError } from '../src/errors.js';
 import type { Generator } from '../src/generator.js';
 import { readProvidedAnswers } from '../src/io/answers-input.js';
 import { createRepository, initialCommit, initRepository, isRepo } from '../src/io/git.js';
-import { addToExisting, createFresh, openStage, targetState } from '../src/io/project-writer.js';
+import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../src/project/new-project.js';
 import { checkpoint } from '../src/project/checkpoint.js';
 import { started } from '../src/started.js';
 import { loadFromSource, openSource } from '../src/io/template-source.js';
@@ -28,19 +28,6 @@ export interface ProjectOptions {
 
 const DEFAULT_DIR = 'legacy-migration';
 
-const utf8 = new TextEncoder();
-
-/** Why the target folder's name cannot be made (with room for the hidden staging folder's suffix). */
-function targetProblem(target: string): string | undefined {
-  if (utf8.encode(target).length > 3000) return `the folder path is ${utf8.encode(target).length} bytes long; the limit is 3000`;
-  const segments = target.split(path.sep);
-  const long = segments.slice(0, -1).find((s) => utf8.encode(s).length > 255);
-  if (long !== undefined) return `the folder name "${long.slice(0, 40)}…" is ${utf8.encode(long).length} bytes long; the limit is 255`;
-  const last = segments.at(-1)!;
-  if (utf8.encode(last).length > 200) return `the folder name "${last.slice(0, 40)}…" is ${utf8.encode(last).length} bytes long; the limit is 200`;
-  return undefined;
-}
-
 /** `create-migration [dir]`: a whole new migration project, or nothing at all. */
 export const projectGenerator: Generator<ProjectOptions> = {
   name: 'project',
@@ -52,8 +39,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
     if (opts.template === '') throw new UsageError('--template: is empty; give a template folder or git repo, or leave the flag out for the built-in template.');
     const target = path.resolve(ctx.cwd, dirArg ?? DEFAULT_DIR);
     // Checked before any folder is made: a name the file system refuses would fail half-way.
-    const tooLong = targetProblem(target);
-    if (tooLong) throw new UsageError(`[dir]: ${tooLong}; nothing was written.`);
+    checkNewProjectTarget(target, '[dir]');
     const state = await targetState(target);
     if (state === 'not-a-dir') throw new UsageError(`[dir]: ${target} exists and is not a folder.`);
     if (state === 'non-empty' && !opts.force) {

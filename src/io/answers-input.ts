@@ -30,7 +30,8 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
       // YAML is loaded only for a YAML file: most runs never need it.
       raw = /\.json$/i.test(file) ? JSON.parse(text) : (await import('yaml')).parse(text, { maxAliasCount: 50 });
     } catch (e) {
-      throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${(e as Error).message.split('\n')[0]}`);
+      const why = /call stack/i.test((e as Error).message) ? 'it nests too deeply' : (e as Error).message.split('\n')[0];
+      throw new UsageError(`--answers: ${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML or JSON'}: ${why}`);
     }
     if (raw === null || raw === undefined) raw = {};
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--answers: ${file} must hold a mapping of question keys to answers.`);

@@ -185,20 +185,117 @@ export async function listTree(repo: string, commit: string): Promise<TreeEntry[
     });
 }
 
-/** Reads many blobs with one `git cat-file --batch` process. */
-export async function readBlobs(repo: string, shas: string[]): Promise<Map<string, Buffer>> {
+/** How much one batch read may take in: a blob over `each`, or all over `total`, is refused unread. */
+export interface BlobLimits {
+  each: number;
+  total: number;
+  /** Names the object in the error: the request line it answers. */
+  describe?: (request: string, size: number) => string;
+}
+
+/** Generous defaults for reading a project's own history (a base commit): nothing a render makes. */
+export const HISTORY_LIMITS: BlobLimits = { each: 16 * 1024 * 1024, total: 256 * 1024 * 1024 };
+
+export class BlobTooLargeError extends Error {}
+
+/**
+ * `git cat-file --batch` for each request line, answers in order (undefined: missing). Each
+ * header's size is checked as it arrives, before the blob is taken in: a 400 MB blob in a small
+ * repository is refused after reading its header, and git is stopped.
+ */
+export function catFileBatch(repo: string, requests: string[], limits: BlobLimits = HISTORY_LIMITS): Promise<({ type: string; data: Buffer } | undefined)[]> {
+  return new Promise((resolve, reject) => {
+    if (isInterrupted()) return reject(new Error('git cat-file not started: interrupted'));
+    const out: ({ type: string; data: Buffer } | undefined)[] = [];
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: repo, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...READ_ONLY_ENV } });
+    trackChild(child);
+    // Output is queued as it arrives and taken in whole answers: no copy of all that came before.
+    const chunks: Buffer[] = [];
+    let queued = 0;
+    const take = (n: number): Buffer => {
+      const parts: Buffer[] = [];
+      for (let need = n; need > 0; ) {
+        const c = chunks[0]!;
+        if (c.length <= need) {
+          parts.push(c);
+          chunks.shift();
+          need -= c.length;
+        } else {
+          parts.push(c.subarray(0, need));
+          chunks[0] = c.subarray(need);
+          need = 0;
+        }
+      }
+      queued -= n;
+      return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    };
+    const headerEnd = (): number => {
+      let offset = 0;
+      for (const c of chunks) {
+        const i = c.indexOf(0x0a);
+        if (i >= 0) return offset + i;
+        offset += c.length;
+      }
+      return -1;
+    };
+    let want: { type: string; size: number } | undefined;
+    let total = 0;
+    let failed: Error | undefined;
+    const err: Buffer[] = [];
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = e;
+      child.kill('SIGKILL');
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      chunks.push(chunk);
+      queued += chunk.length;
+      for (;;) {
+        if (!want) {
+          const nl = headerEnd();
+          if (nl < 0) return;
+          const header = take(nl + 1).subarray(0, nl).toString();
+          if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+            out.push(undefined);
+            continue;
+          }
+          const [, type, sizeText] = header.split(' ') as [string, string, string];
+          const size = Number(sizeText);
+          total += size;
+          if (!Number.isSafeInteger(size) || size > limits.each || total > limits.total) {
+            const request = requests[out.length] ?? '';
+            return fail(new BlobTooLargeError(limits.describe?.(request, size) ?? `${request}: ${size} bytes is over the limit of ${limits.each} (${limits.total} in all)`));
+          }
+          want = { type, size };
+        }
+        if (queued < want.size + 1) return;
+        const data = take(want.size + 1).subarray(0, want.size);
+        out.push({ type: want.type, data });
+        want = undefined;
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (failed) reject(failed);
+      else if (code !== 0) reject(new Error(`git cat-file failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+      else resolve(out);
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(requests.length ? `${requests.join('\n')}\n` : '');
+  });
+}
+
+/** Reads many blobs with one `git cat-file --batch` process, each size checked before it is read. */
+export async function readBlobs(repo: string, shas: string[], limits?: BlobLimits): Promise<Map<string, Buffer>> {
   const result = new Map<string, Buffer>();
   if (!shas.length) return result;
-  const out = await gitBytes(repo, ['cat-file', '--batch'], Buffer.from(`${shas.join('\n')}\n`));
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(0x0a, pos);
-    const [sha, , size] = out.subarray(pos, nl).toString().split(' ') as [string, string, string];
-    const start = nl + 1;
-    const end = start + Number(size);
-    result.set(sha, out.subarray(start, end));
-    pos = end + 1;
-  }
+  const answers = await catFileBatch(repo, shas, limits);
+  shas.forEach((sha, i) => {
+    const a = answers[i];
+    if (a) result.set(sha, a.data);
+  });
   return result;
 }
 
@@ -219,10 +316,15 @@ export async function cloneBare(url: string, into: string): Promise<void> {
   await gitBytes(process.cwd(), ['clone', '--bare', '--quiet', '--', url, into]);
 }
 
-export async function isGitDir(dir: string): Promise<boolean> {
+/**
+ * Whether `dir` is itself a git repository: the top of a work tree, a bare repository, or a git
+ * folder. A folder somewhere inside another repository (a monorepo, a clone of this package) is
+ * not: it is read as the folder it is, not as that repository's HEAD.
+ */
+export async function isRepoRoot(dir: string): Promise<boolean> {
   try {
-    await gitBytes(dir, ['rev-parse', '--git-dir']);
-    return true;
+    const [, , prefix] = (await gitText(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--show-prefix'])).split('\n');
+    return prefix === '';
   } catch {
     return false;
   }
@@ -320,17 +422,11 @@ export async function readCommitPaths(repo: string, commit: string, paths: strin
     for (const e of entries) result.set(e.path, blobs.get(e.sha)!);
     return result;
   }
-  const out = await gitBytes(repo, ['cat-file', '--batch'], Buffer.from(`${paths.map((p) => `${commit}:${p}`).join('\n')}\n`));
-  let pos = 0;
-  for (const p of paths) {
-    const nl = out.indexOf(0x0a, pos);
-    const header = out.subarray(pos, nl).toString();
-    pos = nl + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
-    const size = Number(header.split(' ')[2]);
-    if (header.split(' ')[1] === 'blob') result.set(p, out.subarray(pos, pos + size));
-    pos += size + 1;
-  }
+  const answers = await catFileBatch(repo, paths.map((p) => `${commit}:${p}`));
+  paths.forEach((p, i) => {
+    const a = answers[i];
+    if (a?.type === 'blob') result.set(p, a.data);
+  });
   return result;
 }
 

@@ -9,7 +9,7 @@ import type { TemplateRef } from '../manifest.js';
 import { prepareTemplate } from '../template/parse.js';
 import { semverTags } from '../template/semver.js';
 import type { LoadedTemplate } from '../template/types.js';
-import { cloneBare, isGitDir, listTags, listTree, readBlobs, resolveCommit } from './git.js';
+import { BlobTooLargeError, cloneBare, isRepoRoot, listTags, listTree, readBlobs, resolveCommit } from './git.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 
 /**
@@ -47,7 +47,7 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
   const abs = path.resolve(base);
   const st = statOrNone(abs);
   if (!st?.isDirectory()) throw new UsageError(`--template: ${base} is not a folder, a git repo or a URL.`);
-  if (await isGitDir(abs)) return { kind: 'git', location: abs, ref, repo: abs };
+  if (await isRepoRoot(abs)) return { kind: 'git', location: abs, ref, repo: abs };
   if (ref) throw new UsageError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);
   return { kind: 'dir', location: abs };
 }
@@ -87,7 +87,17 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   if (fileEntries.length > TEMPLATE_LIMITS.files) {
     throw new UsageError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
   }
-  const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)]);
+  // Each size is checked from cat-file's header, before the blob is read: a small repository
+  // may hold a 400 MB blob of zeros.
+  const pathOf = new Map([specEntry, ...fileEntries].map((e) => [e.sha, e.path]));
+  const blobs = await readBlobs(repo, [specEntry.sha, ...fileEntries.map((e) => e.sha)], {
+    each: TEMPLATE_LIMITS.fileBytes,
+    total: TEMPLATE_LIMITS.bytes,
+    describe: (sha, size) => `template file ${pathOf.get(sha) ?? sha}: ${size} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file (${TEMPLATE_LIMITS.bytes} in all)`,
+  }).catch((e: unknown) => {
+    if (e instanceof BlobTooLargeError) throw new UsageError(`${e.message}; nothing was written.`);
+    throw e;
+  });
   const files = new Map<string, Uint8Array>();
   const generators = new Map<string, Uint8Array>();
   const executable = new Set<string>();

@@ -1,12 +1,15 @@
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { conditionKeys } from './conditions.js';
-import { findForbiddenKey } from './safe-keys.js';
-import type { AnswerValue, Choice, Condition, FileRules, Question, QuestionType, TemplateSpec } from './types.js';
+import { findForbiddenKey, findTooDeep } from './safe-keys.js';
+import type { AnswerValue, Choice, Condition, ConditionValue, FileRules, Question, QuestionType, TemplateSpec } from './types.js';
 
 const TYPES: QuestionType[] = ['slug', 'text', 'multi', 'choice', 'number', 'date'];
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const KEY = /^[a-z][a-z0-9_]*$/;
+const MAX_GLOB = 1000;
+/** The fields a template.yaml may have at its top level (docs/templates.md). */
+const TOP_KEYS = ['name', 'version', 'description', 'questions', 'files', 'changelog'];
 
 type Raw = Record<string, unknown>;
 
@@ -47,6 +50,44 @@ class SpecReader {
   }
 }
 
+/**
+ * A `when` condition, checked whole: `{all: [..]}` / `{any: [..]}` of conditions, or
+ * `{key: value}`, `{key: {any: [values]}}`, `{key: {not: value}}`. Anything else is refused here,
+ * naming where, rather than failing later inside the evaluator.
+ */
+function readCondition(r: SpecReader, raw: unknown, path: string): Condition {
+  const o = r.obj(raw, path);
+  const keys = Object.keys(o);
+  if (!keys.length) r.fail(path, 'must name at least one answer');
+  for (const combinator of ['all', 'any'] as const) {
+    if (!Array.isArray(o[combinator])) continue;
+    if (keys.length !== 1) r.fail(path, `"${combinator}" must be the only key of its condition`);
+    const list = o[combinator] as unknown[];
+    if (!list.length) r.fail(`${path}.${combinator}`, 'must list at least one condition');
+    return { [combinator]: list.map((c, i) => readCondition(r, c, `${path}.${combinator}[${i}]`)) } as Condition;
+  }
+  const scalar = (v: unknown, at: string): string | number => {
+    if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return v;
+    if (typeof v === 'boolean') return String(v);
+    return r.fail(at, 'must be a string or a number');
+  };
+  const out: Record<string, ConditionValue> = {};
+  for (const key of keys) {
+    const v = o[key];
+    const at = `${path}.${key}`;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const inner = v as Raw;
+      const ik = Object.keys(inner);
+      if (ik.length === 1 && ik[0] === 'any') {
+        if (!Array.isArray(inner.any) || !inner.any.length) r.fail(`${at}.any`, 'must be a non-empty list of values');
+        out[key] = { any: (inner.any as unknown[]).map((x, i) => scalar(x, `${at}.any[${i}]`)) };
+      } else if (ik.length === 1 && ik[0] === 'not') out[key] = { not: scalar(inner.not, `${at}.not`) };
+      else r.fail(at, 'must be a value, {any: [values]} or {not: value}');
+    } else out[key] = scalar(v, at);
+  }
+  return out as Condition;
+}
+
 const QUESTION_KEYS = ['key', 'type', 'message', 'default', 'default_from', 'when', 'choices', 'required', 'multiline', 'min', 'max', 'integer'];
 
 function readChoices(r: SpecReader, raw: unknown, path: string): Choice[] {
@@ -72,7 +113,7 @@ function readQuestion(r: SpecReader, raw: unknown, path: string): Question {
     const dp = `${path}.default_from[${i}]`;
     const dobj = r.obj(d, dp);
     return {
-      when: r.obj(dobj.when, `${dp}.when`) as Condition,
+      when: readCondition(r, dobj.when, `${dp}.when`),
       add: r.list(dobj.add, `${dp}.add`).map((v, j) => r.str(v, `${dp}.add[${j}]`)),
     };
   });
@@ -82,7 +123,7 @@ function readQuestion(r: SpecReader, raw: unknown, path: string): Question {
     message: r.str(o.message, `${path}.message`, key),
     default: o.default as AnswerValue | undefined,
     defaultFrom: defaultFrom.length ? defaultFrom : undefined,
-    when: o.when === undefined ? undefined : (r.obj(o.when, `${path}.when`) as Condition),
+    when: o.when === undefined ? undefined : readCondition(r, o.when, `${path}.when`),
     choices,
     required: o.required === undefined ? true : o.required === true,
     multiline: o.multiline === true,
@@ -94,13 +135,19 @@ function readQuestion(r: SpecReader, raw: unknown, path: string): Question {
 
 function readFileRules(r: SpecReader, raw: unknown): FileRules {
   const o = raw === undefined || raw === null ? {} : r.obj(raw, 'files');
-  const globs = (name: string) => r.list(o[name], `files.${name}`).map((g, i) => r.str(g, `files.${name}[${i}]`));
+  r.known(o, 'files', ['conditional', 'verbatim', 'project_owned', 'renames']);
+  const glob = (v: unknown, at: string) => {
+    const g = r.str(v, at);
+    if (g.length > MAX_GLOB) r.fail(at, `is ${g.length} characters long; the limit is ${MAX_GLOB}`);
+    return g;
+  };
+  const globs = (name: string) => r.list(o[name], `files.${name}`).map((g, i) => glob(g, `files.${name}[${i}]`));
   return {
     conditional: r.list(o.conditional, 'files.conditional').map((c, i) => {
       const co = r.obj(c, `files.conditional[${i}]`);
       return {
-        path: r.str(co.path, `files.conditional[${i}].path`),
-        when: r.obj(co.when, `files.conditional[${i}].when`) as Condition,
+        path: glob(co.path, `files.conditional[${i}].path`),
+        when: readCondition(r, co.when, `files.conditional[${i}].when`),
       };
     }),
     verbatim: globs('verbatim'),
@@ -123,11 +170,17 @@ export function parseTemplateSpec(text: string, file = 'template.yaml'): Templat
     // A low alias budget refuses "billion laughs" documents.
     raw = parseYaml(text, { maxAliasCount: 50, prettyErrors: false });
   } catch (e) {
-    throw new UsageError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    // The YAML reader recurses: a document nested thousands deep overflows its stack.
+    const why = /call stack/i.test((e as Error).message) ? 'it nests too deeply' : (e as Error).message.split('\n')[0];
+    throw new UsageError(`${file}: not valid YAML: ${why}`);
   }
+  const deep = findTooDeep(raw);
+  if (deep) r.fail(deep, 'nests too deeply');
   const bad = findForbiddenKey(raw);
   if (bad) r.fail(bad, 'this key name is not allowed');
   const o = r.obj(raw, '(top level)');
+  const extra = Object.keys(o).find((k) => !TOP_KEYS.includes(k));
+  if (extra !== undefined) r.fail(extra, `is not a known field (known: ${TOP_KEYS.join(', ')})`);
   const name = r.str(o.name, 'name');
   const version = r.str(o.version, 'version');
   if (!SEMVER.test(version)) r.fail('version', `"${version}" is not a semantic version like 1.2.3`);
