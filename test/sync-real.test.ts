@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -358,5 +358,98 @@ describe("a template file's executable bit", () => {
     expect(treeMode(dir, 'migration-template', 'notes.sh')).toBe('100755');
     expect(treeMode(dir, 'migration-template', 'keep.sh')).toBe('100644');
     expect((await sync(dir, '--check')).code).toBe(0);
+  });
+});
+
+describe('a project in a subfolder of a bigger repository (a monorepo)', () => {
+  const versions: Version[] = [
+    { version: '1.0.0', tree: { 'README.md': lf('# svc', 'a', 'b', 'setting = 1', 'c'), 'docs/guide.md': lf('guide v1') } },
+    { version: '2.0.0', tree: { 'README.md': lf('# svc', 'a', 'b', 'setting = 2', 'c'), 'docs/guide.md': lf('guide v2') } },
+  ];
+  const BRANCH = 'migration-template/apps/svc';
+
+  /** repo/ with a file of its own, and apps/svc generated into it with --no-git, all committed. */
+  async function monorepo(): Promise<{ repo: string; svc: string; tpl: string }> {
+    const root = scratch();
+    const tpl = versionsRepo(path.join(root, 'tpl'), versions);
+    const repo = path.join(root, 'repo');
+    mkdirSync(path.join(repo, 'apps'), { recursive: true });
+    git(repo, 'init', '-q');
+    writeFileSync(path.join(repo, 'top.txt'), lf('top'));
+    const r = await runCli(['apps/svc', '--template', `${tpl}#v1.0.0`, '--yes', '--no-git'], { cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    commitAll(repo, 'add svc');
+    return { repo, svc: path.join(repo, 'apps/svc'), tpl };
+  }
+  const tipVersion = (repo: string, ref: string) => JSON.parse(git(repo, 'show', `${ref}:.migration-template.json`)).template.version;
+
+  it('generate --no-git makes its own pristine branch; a conflict is recorded in the index at its path', async () => {
+    const { repo, svc } = await monorepo();
+    expect(tipVersion(repo, BRANCH)).toBe('1.0.0');
+    // the branch holds the project at its root
+    expect(git(repo, 'show', `${BRANCH}:README.md`)).toBe(lf('# svc', 'a', 'b', 'setting = 1', 'c'));
+    writeFileSync(path.join(svc, 'README.md'), lf('# svc', 'a', 'b', 'setting = 7', 'c'));
+    commitAll(repo);
+    const r = await sync(svc);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(json(r).projects[0]).toMatchObject({ base: 'pristine-branch' });
+    expect(porcelain(repo)).toContain('UU apps/svc/README.md');
+    expect(read(svc, 'docs/guide.md')).toBe(lf('guide v2'));
+    expect(tipVersion(repo, BRANCH)).toBe('2.0.0');
+    expect(git(repo, 'branch', '--list', 'migration-template').trim()).toBe('');
+  });
+
+  it('a dirty project folder is refused; changes elsewhere in the repository do not count', async () => {
+    const { repo, svc } = await monorepo();
+    writeFileSync(path.join(repo, 'top.txt'), lf('top, edited'));
+    writeFileSync(path.join(svc, 'docs/guide.md'), lf('guide, my uncommitted edit'));
+    const refused = await runCli(['sync'], { cwd: svc });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('uncommitted changes');
+    expect(read(svc, 'docs/guide.md')).toBe(lf('guide, my uncommitted edit'));
+    git(repo, 'checkout', '-q', '--', 'apps/svc/docs/guide.md');
+    const ok = await sync(svc);
+    expect(ok.code, ok.stderr + ok.stdout).toBe(0);
+    expect(read(repo, 'top.txt')).toBe(lf('top, edited'));
+  });
+
+  it('after a clone, the base is still found (the remote copy of its branch)', async () => {
+    const { repo } = await monorepo();
+    const clone = path.join(scratch(), 'clone');
+    git(path.dirname(clone), 'clone', '-q', repo, clone);
+    const r = await sync(path.join(clone, 'apps/svc'));
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(json(r).projects[0]).toMatchObject({ base: 'pristine-branch' });
+    expect(tipVersion(clone, BRANCH)).toBe('2.0.0');
+  });
+
+  it('sync --branch commits only the project, not what is staged elsewhere', async () => {
+    const { repo, svc } = await monorepo();
+    writeFileSync(path.join(repo, 'top.txt'), lf('top, staged'));
+    git(repo, 'add', 'top.txt');
+    const r = await sync(svc, '--branch', 'svc-v2');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const files = git(repo, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort();
+    expect(files).toEqual(['apps/svc/.migration-template.json', 'apps/svc/README.md', 'apps/svc/docs/guide.md']);
+    expect(porcelain(repo)).toEqual(['M  top.txt']);
+  });
+
+  it('adopt in a subfolder sets up its pristine branch too', async () => {
+    const root = scratch();
+    const tpl = versionsRepo(path.join(root, 'tpl'), versions);
+    const repo = path.join(root, 'repo');
+    mkdirSync(path.join(repo, 'svc/docs'), { recursive: true });
+    git(repo, 'init', '-q');
+    writeFileSync(path.join(repo, 'svc/README.md'), lf('# svc', 'a', 'b', 'setting = 1', 'c', 'ours'));
+    writeFileSync(path.join(repo, 'svc/docs/guide.md'), lf('guide v1'));
+    commitAll(repo, 'hand-made');
+    const a = await runCli(['adopt', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: path.join(repo, 'svc') });
+    expect(a.code, a.stderr).toBe(0);
+    expect(tipVersion(repo, 'migration-template/svc')).toBe('1.0.0');
+    commitAll(repo, 'adopt');
+    const r = await sync(path.join(repo, 'svc'));
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(json(r).projects[0]).toMatchObject({ base: 'pristine-branch' });
+    expect(read(repo, 'svc/README.md')).toBe(lf('# svc', 'a', 'b', 'setting = 2', 'c', 'ours'));
   });
 });

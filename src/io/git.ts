@@ -339,7 +339,8 @@ export async function gitText(cwd: string, args: string[], input?: Uint8Array): 
 
 /** Tracked files with uncommitted changes (untracked files are the user's and never touched). */
 export async function dirtyFiles(dir: string): Promise<string[]> {
-  const out = await gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=no']);
+  // Only the project's folder counts: in a bigger repository, other folders are other work.
+  const out = await gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=no', '--', '.']);
   return out.split('\0').filter(Boolean).map((l) => l.slice(3));
 }
 
@@ -348,11 +349,11 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
  * own, if there is one (a fresh clone has only a remote copy). Read from the repository's files
  * when `gitDir` is given and its refs are plain; else with one git process.
  */
-export async function pristineRefs(dir: string, gitDir?: string): Promise<{ tips: string[]; local?: string }> {
-  const local = `refs/heads/${PRISTINE_BRANCH}`;
+export async function pristineRefs(dir: string, gitDir?: string, branch = PRISTINE_BRANCH): Promise<{ tips: string[]; local?: string }> {
+  const local = `refs/heads/${branch}`;
   const refs =
-    (gitDir !== undefined ? readBranchRefs(gitDir, PRISTINE_BRANCH) : undefined) ??
-    (await gitText(dir, ['for-each-ref', '--format=%(refname) %(objectname)', local, `refs/remotes/*/${PRISTINE_BRANCH}`]))
+    (gitDir !== undefined ? readBranchRefs(gitDir, branch) : undefined) ??
+    (await gitText(dir, ['for-each-ref', '--format=%(refname) %(objectname)', local, `refs/remotes/*/${branch}`]))
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split(' ') as [string, string]);
@@ -380,6 +381,30 @@ export async function repoAt(root: string): Promise<{ gitDir: string } | undefin
   if (known !== undefined) return known ?? undefined;
   const where = await gitLocation(root);
   return where && path.resolve(where.top) === realpathSync(root) ? { gitDir: where.gitDir } : undefined;
+}
+
+/**
+ * The pristine branch of a project: `migration-template` at the top of a work tree, and
+ * `migration-template/<folder>` for one in a subfolder of a bigger repository (a monorepo),
+ * so that each project there keeps its own base. Its commits hold the project's files at
+ * their root, whatever folder the project sits in.
+ */
+export function pristineBranchFor(prefix: string): string {
+  return prefix ? `${PRISTINE_BRANCH}/${prefix}` : PRISTINE_BRANCH;
+}
+
+/**
+ * The repository a project folder belongs to: the one whose work tree it is the top of
+ * (prefix ""), or one whose work tree holds it in a subfolder (prefix "sub/dir").
+ */
+export async function repoAround(root: string): Promise<{ gitDir: string; prefix: string } | undefined> {
+  const known = readRepoAt(root);
+  if (known) return { gitDir: known.gitDir, prefix: '' };
+  const where = await gitLocation(root);
+  if (!where) return undefined;
+  const rel = path.relative(realpathSync(where.top), realpathSync(root));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return { gitDir: where.gitDir, prefix: rel.split(path.sep).join('/') };
 }
 
 /** Why `name` cannot be made a new branch, or undefined when it can. Reads only. */
@@ -453,6 +478,8 @@ export async function writePristine(
   parentFiles?: ReadonlyMap<string, Uint8Array>,
   /** Which files are executable (100755), in this render and in the parent's. */
   executable?: { now: ReadonlySet<string>; parent?: ReadonlySet<string> },
+  /** The project's pristine branch (a project in a subfolder has its own; see pristineBranchFor). */
+  branch = PRISTINE_BRANCH,
 ): Promise<{ commit: string; blobs: string[] }> {
   const parts: Buffer[] = [];
   extraBlobs.forEach((b, i) => {
@@ -461,7 +488,7 @@ export async function writePristine(
   });
   const commitMark = extraBlobs.length + 1;
   const now = Math.floor(Date.now() / 1000);
-  parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
+  parts.push(Buffer.from(`commit refs/heads/${branch}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
   dataBlock(parts, Buffer.from(message));
   if (parent) parts.push(Buffer.from(`from ${parent}\n`));
   const incremental = parent !== undefined && parentFiles !== undefined;
@@ -486,8 +513,11 @@ export async function writePristine(
 }
 
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
-export async function recordUnmerged(dir: string, entries: { path: string; base?: string; ours: string; theirs?: string }[]): Promise<void> {
+export async function recordUnmerged(dir: string, entries: { path: string; base?: string; ours: string; theirs?: string }[], prefix = ''): Promise<void> {
   if (!entries.length) return;
+  // --index-info takes paths from the top of the work tree; a project in a subfolder is under it.
+  const at = prefix ? `${prefix}/` : '';
+  entries = entries.map((e) => ({ ...e, path: at + e.path }));
   const zero = '0'.repeat(40);
   const lines = entries.flatMap((e) => [
     `0 ${zero}\t${e.path}`,
@@ -517,7 +547,8 @@ export class HookRefused extends Error {
  */
 export async function commitPaths(dir: string, paths: string[], message: string): Promise<string> {
   await gitBytes(dir, ['-c', 'core.quotepath=false', 'add', '-A', '--', ...paths]);
-  const args = ['commit', '-q', '-m', message];
+  // Only these paths: anything else the user had staged (elsewhere in a bigger repository) stays out.
+  const args = ['commit', '-q', '-m', message, '--', ...paths];
   try {
     await runGit(dir, args).catch((e: unknown) => {
       if (!(e instanceof GitFailure) || !NO_IDENTITY.test(e.output)) throw e;
@@ -559,4 +590,24 @@ export async function untrackedAmong(dir: string, paths: string[]): Promise<{ un
     // exit 1: none of them is ignored
   }
   return { untracked, ignored };
+}
+
+/**
+ * A new project in a subfolder of a repository the user already has (generate --no-git in a
+ * monorepo, or --force into such a folder): its render goes onto its own pristine branch there,
+ * so its first sync has a base, after a clone too. Nothing is committed to the user's branches.
+ * Returns the branch, or undefined when the folder is not inside a repository's work tree.
+ */
+export async function recordPristineAround(
+  dir: string,
+  files: { path: string; data: Uint8Array; executable?: boolean }[],
+  message: string,
+): Promise<string | undefined> {
+  const repo = await repoAround(dir);
+  if (!repo || repo.prefix === '') return undefined;
+  const branch = pristineBranchFor(repo.prefix);
+  const tips = await pristineRefs(dir, undefined, branch);
+  const executable = { now: new Set(files.filter((f) => f.executable).map((f) => f.path)) };
+  await writePristine(dir, new Map(files.map((f) => [f.path, f.data])), message, tips.local, [], undefined, executable, branch);
+  return branch;
 }

@@ -48,13 +48,13 @@ async function fromCommit(root: string, commit: string, recorded: Manifest): Pro
  * remote branch), the generated first commit in history, a fresh render of the recorded
  * version from the template source, and else none (two-way mode).
  */
-export async function findBase(root: string, tips: string[] | undefined, recorded: Manifest, src: TemplateSource): Promise<Base> {
+export async function findBase(root: string, tips: string[] | undefined, recorded: Manifest, src: TemplateSource, history = true): Promise<Base> {
   if (tips) {
     for (const tip of tips) {
       const found = await fromCommit(root, tip, recorded);
       if (found) return { kind: 'pristine-branch', ...found, detail: tip.slice(0, 7), commit: tip };
     }
-    for (const c of await generatedCommits(root)) {
+    for (const c of history ? await generatedCommits(root) : []) {
       const found = await fromCommit(root, c, recorded);
       if (found) return { kind: 'history', ...found, detail: c.slice(0, 7), commit: c };
     }

@@ -168,8 +168,9 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
 
       // The base is read by git while the new version renders.
-      const pristine = inGit ? await pristineRefs(root, gitDir) : undefined;
-      const baseLookup = started(findBase(root, pristine?.tips, recorded, src));
+      const pristine = inGit ? await pristineRefs(root, gitDir, session.pristineBranch) : undefined;
+      // History (the generated first commit) holds a project at its top only.
+      const baseLookup = started(findBase(root, pristine?.tips, recorded, src, session.prefix === ''));
       const rendered = planRender(target.template, answers);
       const theirs = new Map(rendered.map((f) => [f.path, f.data]));
       const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
@@ -249,11 +250,12 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
                 const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles, {
                   now: theirsExecutable,
                   parent: base.executable,
-                });
+                }, session.pristineBranch);
                 await checkpoint('sync:pristine');
                 await recordUnmerged(
                   root,
                   stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined })),
+                  session.prefix,
                 );
                 if (opts.branch && result.conflicts === 0) {
                   const touched = [...writes.map((w) => w.path), ...plan.deletes];
