@@ -122,7 +122,7 @@ describe('a path that turns from a file into a folder, and back', () => {
     expect(read(dir, 'tools/run.md')).toBe(lf('run it'));
   });
 
-  it('a failure part way puts the file back where the folder was', async () => {
+  it('a failure part way puts the file back where the folder was; a rerun then applies it', async () => {
     const { dir } = await setup(fileToFolder);
     const before = read(dir, 'docs');
     // git cannot move the pristine branch (its lock is taken): the run fails after the files moved.
@@ -132,6 +132,10 @@ describe('a path that turns from a file into a folder, and back', () => {
     rmSync(path.join(dir, '.git/refs/heads/migration-template.lock'));
     expect(read(dir, 'docs')).toBe(before);
     expect(porcelain(dir)).toEqual([]);
+    // and once git lets go, the same sync goes through
+    const again = await sync(dir);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(read(dir, 'docs/index.md')).toBe(lf('# Docs', 'now a folder'));
   });
 });
 
