@@ -211,7 +211,9 @@ export function validateJournal(raw: unknown, root: string, file: string, requir
     }
   }
   if (j.pristineTip !== undefined && j.pristineTip !== null && !(typeof j.pristineTip === 'string' && SHA.test(j.pristineTip))) bad('has a malformed pristineTip');
-  if (j.branch !== undefined && !(typeof j.branch?.name === 'string' && typeof j.branch.from === 'string')) bad('has a malformed branch');
+  // The branch names go to git on recovery: only plain names, never an option or another ref.
+  const refName = /^(?!-)[^\s\\:~^?*[]{1,200}$/;
+  if (j.branch !== undefined && !(typeof j.branch?.name === 'string' && refName.test(j.branch.name) && typeof j.branch.from === 'string' && (SHA.test(j.branch.from) || /^refs\/heads\//.test(j.branch.from) && refName.test(j.branch.from)))) bad('has a malformed branch');
   return { ...j, createdDirs: dirs as string[] } as Journal;
 }
 
