@@ -87,3 +87,13 @@ describe('the executable bit, three-way', () => {
     expect(updated.writes).toEqual([{ path: 'u', data: enc('2') }]);
   });
 });
+
+describe('an ignored file where the template now needs a folder', () => {
+  it('stays where it is, untouched; the files under it are not written; reported', () => {
+    const p = plan({ base: files({}), theirs: files({ 'build/x.md': 'x' }), ours: files({ build: 'SECRET=1' }), ignored: new Set(['build']), untracked: new Set(['build']) });
+    expect(p.writes).toEqual([]);
+    expect(p.deletes).toEqual([]);
+    expect(p.conflicts).toEqual([]);
+    expect(p.outcomes).toEqual([expect.objectContaining({ path: 'build', status: 'conflict', note: expect.stringContaining('ignored by git') })]);
+  });
+});

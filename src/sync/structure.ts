@@ -54,6 +54,8 @@ export function resolveStructure(
   onMoved: (paths: string[]) => void,
   /** The project's executable files: a file moved aside keeps its bit. */
   executable?: ReadonlySet<string>,
+  /** Files git ignores (secrets): never moved to a name git may not ignore. */
+  ignored?: ReadonlySet<string>,
 ): void {
   const deleted = new Set(plan.deletes);
   const planned = () => new Set(plan.writes.map((w) => w.path));
@@ -84,8 +86,21 @@ export function resolveStructure(
     const now = kind === 'file' ? `a folder (${blocking})` : 'a file';
     plan.outcomes.push({ path: from, status: 'conflict', movedTo: to, note: `the template now has ${now} here: ${what} was moved to ${to}; bring what you need back and remove it` });
   };
+  const held = new Set<string>();
   for (const w of [...plan.writes]) {
     if (moved.has(w.path)) continue;
+    const blocker = ancestors(w.path).find((a) => ours.has(a) && !deleted.has(a));
+    if (blocker && ignored?.has(blocker)) {
+      // A file git ignores (a secret) stays exactly where it is; what the template puts under
+      // it is not written this time, and the user is told.
+      plan.writes = plan.writes.filter((x) => x !== w);
+      plan.outcomes = plan.outcomes.filter((o) => o.path !== w.path);
+      if (!held.has(blocker)) {
+        held.add(blocker);
+        plan.outcomes.push({ path: blocker, status: 'conflict', note: `your file is ignored by git (it may hold secrets) and stands where the template now has a folder (${w.path}): kept untouched, and the template's files there not written (the pristine branch holds them)` });
+      }
+      continue;
+    }
     for (const a of ancestors(w.path)) {
       if (ours.has(a) && !deleted.has(a)) moveAside(a, w.path, 'file');
     }
