@@ -97,3 +97,12 @@ describe('an ignored file where the template now needs a folder', () => {
     expect(p.outcomes).toEqual([expect.objectContaining({ path: 'build', status: 'conflict', note: expect.stringContaining('ignored by git') })]);
   });
 });
+
+describe('a project-owned file where the template now needs a folder', () => {
+  it('is never moved: kept, the files under it not written, reported', () => {
+    const p = plan({ base: files({ NOTES: 'v1' }), theirs: files({ 'NOTES/a.md': 'a' }), ours: files({ NOTES: 'ours' }), projectOwned: ['NOTES'] });
+    expect(p.writes).toEqual([]);
+    expect(p.deletes).toEqual([]);
+    expect(p.outcomes).toEqual([expect.objectContaining({ path: 'NOTES', status: 'conflict', note: expect.stringContaining('project-owned') })]);
+  });
+});

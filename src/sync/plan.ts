@@ -276,7 +276,7 @@ function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
       plan.conflicts = plan.conflicts.filter((c) => c.path !== p);
       plan.conflicts.push({ path: p, base: inputs.base?.get(p), ours: inputs.ours.get(p)! });
     }
-  }, inputs.executable?.ours, inputs.ignored);
+  }, inputs.executable?.ours, inputs.ignored, (p) => matchesAny(p, inputs.projectOwned));
   plan.writes = s.writes;
   plan.deletes = s.deletes;
   plan.outcomes = (s.outcomes as FileOutcome[]).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -56,6 +56,8 @@ export function resolveStructure(
   executable?: ReadonlySet<string>,
   /** Files git ignores (secrets): never moved to a name git may not ignore. */
   ignored?: ReadonlySet<string>,
+  /** Project-owned paths: the template never moves them either. */
+  owned: (p: string) => boolean = () => false,
 ): void {
   const deleted = new Set(plan.deletes);
   const planned = () => new Set(plan.writes.map((w) => w.path));
@@ -90,14 +92,16 @@ export function resolveStructure(
   for (const w of [...plan.writes]) {
     if (moved.has(w.path)) continue;
     const blocker = ancestors(w.path).find((a) => ours.has(a) && !deleted.has(a));
-    if (blocker && ignored?.has(blocker)) {
+    if (blocker && (ignored?.has(blocker) || owned(blocker))) {
       // A file git ignores (a secret) stays exactly where it is; what the template puts under
       // it is not written this time, and the user is told.
       plan.writes = plan.writes.filter((x) => x !== w);
       plan.outcomes = plan.outcomes.filter((o) => o.path !== w.path);
       if (!held.has(blocker)) {
         held.add(blocker);
-        plan.outcomes.push({ path: blocker, status: 'conflict', note: `your file is ignored by git (it may hold secrets) and stands where the template now has a folder (${w.path}): kept untouched, and the template's files there not written (the pristine branch holds them)` });
+        const why = ignored?.has(blocker) ? 'is ignored by git (it may hold secrets)' : 'is project-owned';
+        plan.outcomes = plan.outcomes.filter((o) => o.path !== blocker);
+        plan.outcomes.push({ path: blocker, status: 'conflict', note: `your file ${why}, and stands where the template now has a folder (${w.path}): kept untouched, and the template's files there not written (the pristine branch holds them)` });
       }
       continue;
     }
