@@ -346,6 +346,9 @@ describe("a template file's executable bit", () => {
     chmodSync(path.join(dir, 'plain.txt'), 0o755);
     chmodSync(path.join(dir, 'run.sh'), 0o644);
     commitAll(dir);
+    const dry = await runCli(['sync', '--dry-run'], { cwd: dir });
+    expect(dry.stdout).toContain('old mode 100644 notes.sh\nnew mode 100755 notes.sh\n');
+    expect(dry.stdout).not.toContain('mode 100755 plain.txt');
     const r = await sync(dir);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(read(dir, 'run.sh')).toBe(lf('#!/bin/sh', 'echo v2'));

@@ -74,9 +74,18 @@ function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unkn
   return Object.fromEntries(Object.entries(recorded).filter(([k]) => known.has(k)));
 }
 
-function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: string; data: Uint8Array }[], deletes: string[]): string {
+function renderDiff(
+  ours: ReadonlyMap<string, Uint8Array>,
+  writes: { path: string; data: Uint8Array; executable?: boolean }[],
+  deletes: string[],
+  oursExecutable: ReadonlySet<string> = new Set(),
+): string {
   const parts: string[] = [];
-  const show = (p: string, before: Uint8Array | undefined, after: Uint8Array | undefined) => {
+  const show = (p: string, before: Uint8Array | undefined, after: Uint8Array | undefined, executable?: boolean) => {
+    // A mode change is shown as git shows one.
+    if (before && executable !== undefined && executable !== oursExecutable.has(p)) {
+      parts.push(`old mode ${executable ? '100644' : '100755'} ${p}\nnew mode ${executable ? '100755' : '100644'} ${p}\n`);
+    }
     if ((before && isBinary(before)) || (after && isBinary(after))) {
       parts.push(`Binary file ${p} ${!before ? 'added' : !after ? 'removed' : 'changed'}\n`);
       return;
@@ -88,7 +97,7 @@ function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: strin
       }),
     );
   };
-  for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data);
+  for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data, w.executable);
   for (const d of [...deletes].sort()) show(d, ours.get(d), undefined);
   return parts.join('');
 }
@@ -225,7 +234,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
       if (opts.dryRun) {
         ours.set(MANIFEST_PATH, encoder.encode(serializeManifest(recorded)));
-        result.diff = renderDiff(ours, writes, plan.deletes);
+        result.diff = renderDiff(ours, writes, plan.deletes, executable.ours);
         return result;
       }
       // The new pristine commit's parent may be a remote copy of the branch (a fresh clone); a
