@@ -460,3 +460,26 @@ describe('a project in a subfolder of a bigger repository (a monorepo)', () => {
     expect(read(repo, 'svc/README.md')).toBe(lf('# svc', 'a', 'b', 'setting = 2', 'c', 'ours'));
   });
 });
+
+describe('a project that merely sits inside some repository (nothing of it tracked there)', () => {
+  it('is left out of that repository: no branch, no index entries there', async () => {
+    const root = scratch();
+    const tpl = versionsRepo(path.join(root, 'tpl'), [
+      { version: '1.0.0', tree: { 'README.md': lf('a', 'x = 1', 'b') } },
+      { version: '2.0.0', tree: { 'README.md': lf('a', 'x = 2', 'b') } },
+    ]);
+    const home = path.join(root, 'home');
+    mkdirSync(home);
+    git(home, 'init', '-q');
+    writeFileSync(path.join(home, '.profile'), lf('export A=1'));
+    commitAll(home, 'dotfiles');
+    const r = await runCli(['work/p', '--template', `${tpl}#v1.0.0`, '--yes', '--no-git'], { cwd: home });
+    expect(r.code, r.stderr).toBe(0);
+    git(home, 'branch', '-D', 'migration-template/work/p');
+    writeFileSync(path.join(home, 'work/p/README.md'), lf('a', 'x = 9', 'b'));
+    const s = await sync(path.join(home, 'work/p'));
+    expect(s.code, s.stderr + s.stdout).toBe(1);
+    expect(git(home, 'ls-files', '-s')).not.toContain('work/p');
+    expect(git(home, 'for-each-ref', '--format=%(refname)')).not.toContain('migration-template');
+  });
+});

@@ -407,6 +407,18 @@ export async function repoAround(root: string): Promise<{ gitDir: string; prefix
   return { gitDir: where.gitDir, prefix: rel.split(path.sep).join('/') };
 }
 
+/**
+ * Whether the repository tracks anything in `dir`: a folder that merely sits somewhere inside a
+ * work tree (a home folder kept in git) is not part of that repository's work.
+ */
+export async function tracksAnything(dir: string): Promise<boolean> {
+  try {
+    return (await gitText(dir, ['ls-files', '-z', '--', '.'])).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Why `name` cannot be made a new branch, or undefined when it can. Reads only. */
 export async function newBranchProblem(dir: string, name: string): Promise<string | undefined> {
   try {

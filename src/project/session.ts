@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ProjectError, UsageError } from '../errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../io/apply.js';
 import { createHash } from 'node:crypto';
-import { pristineBranchFor, repoAround } from '../io/git.js';
+import { pristineBranchFor, repoAround, tracksAnything } from '../io/git.js';
 import { statOrNone } from '../io/fs-quiet.js';
 import { acquireLock } from '../io/lock.js';
 import { parseManifest, type Manifest } from '../manifest.js';
@@ -98,7 +98,9 @@ export class ProjectSession {
     const given = path.resolve(req.dir);
     if (!statOrNone(given)?.isDirectory()) throw new ProjectError('not-a-project', req.dir, `${label}: ${req.dir} is not a folder.`);
     const root = realpathSync(given);
-    const repo = await repoAround(root);
+    const around = await repoAround(root);
+    // A project in a subfolder is that repository's when the repository tracks its files.
+    const repo = around && (around.prefix === '' || (await tracksAnything(root))) ? around : undefined;
     const gitDir = repo?.gitDir;
     const prefix = repo?.prefix ?? '';
     const journal: JournalPlace = gitDir
