@@ -262,6 +262,33 @@ describe('add and adopt go through the lock and the journal', () => {
     expect(snapshot(tmp)).toEqual(before);
   });
 
+  it('adopt killed after its files and branch are written: the next adopt rolls it back first, then adopts once', async () => {
+    const tmp = tempDir();
+    const dir = path.join(tmp, 'repo');
+    mkdirSync(dir);
+    git(dir, 'init', '-q');
+    writeFileSync(path.join(dir, 'README.md'), '# Ours\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'start');
+    const { spawn } = await import('node:child_process');
+    const { CLI, testEnv } = await import('./helpers/cli.js');
+    const child = spawn(process.execPath, [CLI, 'adopt', '--yes'], { cwd: dir, env: testEnv({ CREATE_MIGRATION_HOLD: 'apply:git' }), stdio: ['ignore', 'ignore', 'pipe'] });
+    const done = new Promise<string | null>((resolve) => child.on('close', (_c, sig) => resolve(sig)));
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (err.includes('hold apply:git')) child.kill('SIGKILL');
+    });
+    expect(await done).toBe('SIGKILL');
+    // Killed with the manifest written and the pristine branch moved: both are undone first.
+    expect(existsSync(path.join(dir, '.git/create-migration-journal.json'))).toBe(true);
+    const r = await runCli(['adopt', '--yes'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(git(dir, 'rev-list', '--count', 'migration-template').trim()).toBe('1');
+    expect(existsSync(path.join(dir, '.git/create-migration-journal.json'))).toBe(false);
+    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe('# Ours\n');
+  });
+
   it('add after a killed sync first rolls the sync back from its journal, and never replaces it', async () => {
     const tmp = tempDir();
     expect((await runCli(['p', '--yes'], { cwd: tmp })).code).toBe(0);

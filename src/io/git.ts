@@ -129,7 +129,7 @@ function subcommand(args: string[]): string {
  */
 const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
 
-/** Runs git with optional stdin and returns stdout as bytes; for batch plumbing simple-git cannot feed. */
+/** Runs git with optional stdin and returns stdout as bytes; every git process the CLI starts goes through here (or catFileBatch, or runGit for the user's own commit), so an interrupt can stop it. */
 export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
   return runGit(cwd, [...NO_HOOKS, ...args], input, env);
 }

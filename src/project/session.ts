@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ProjectError, UsageError } from '../errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../io/apply.js';
 import { createHash } from 'node:crypto';
-import { pristineBranchFor, repoAround, tracksAnything } from '../io/git.js';
+import { pristineBranchFor, pristineRefs, repoAround, tracksAnything } from '../io/git.js';
 import { statOrNone } from '../io/fs-quiet.js';
 import { acquireLock } from '../io/lock.js';
 import { parseManifest, type Manifest } from '../manifest.js';
@@ -183,7 +183,7 @@ export class ProjectSession {
     let branch: { name: string; from: string } | undefined;
     let index = false;
     if (g && gitDir) {
-      if (g.movesPristine) pristineTip = localRef(root, `refs/heads/${this.pristineBranch}`) ?? null;
+      if (g.movesPristine) pristineTip = (await pristineRefs(root, gitDir, this.pristineBranch)).local ?? null;
       if (g.branch) branch = { name: g.branch, from: headRef(root) };
       if (g.touchesIndex && statOrNone(path.join(gitDir, 'index'))?.isFile()) {
         copyFileSync(path.join(gitDir, 'index'), path.join(gitDir, perProject(INDEX_BACKUP, this.prefix)));
