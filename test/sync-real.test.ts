@@ -340,6 +340,17 @@ describe("a template file's executable bit", () => {
     expect(isExec(path.join(root, 'p'), 'plain.txt')).toBe(false);
   });
 
+  it("a conflicted executable file keeps its bit, and each stage in git's index has its side's mode", async () => {
+    const { dir } = await setup(versions);
+    writeFileSync(path.join(dir, 'run.sh'), lf('#!/bin/sh', 'echo mine'));
+    commitAll(dir);
+    const r = await sync(dir);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(isExec(dir, 'run.sh')).toBe(true);
+    const stages = git(dir, 'ls-files', '-s', '--', 'run.sh').trim().split('\n').map((l) => `${l.split(' ')[0]} ${l.split('\t')[0]!.split(' ')[2]}`);
+    expect(stages).toEqual(['100755 1', '100755 2', '100755 3']);
+  });
+
   it('merges three-way on sync: template-only change applied, user-only change kept, new files carry it', async () => {
     const { dir } = await setup(versions);
     // the user: makes plain.txt executable, and takes the bit off run.sh

@@ -524,8 +524,14 @@ export async function writePristine(
   return { commit, blobs };
 }
 
+const fileMode = (executable: boolean | undefined) => (executable ? '100755' : '100644');
+
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
-export async function recordUnmerged(dir: string, entries: { path: string; base?: string; ours: string; theirs?: string }[], prefix = ''): Promise<void> {
+export async function recordUnmerged(
+  dir: string,
+  entries: { path: string; base?: string; ours: string; theirs?: string; executable?: { base?: boolean; ours?: boolean; theirs?: boolean } }[],
+  prefix = '',
+): Promise<void> {
   if (!entries.length) return;
   // --index-info takes paths from the top of the work tree; a project in a subfolder is under it.
   const at = prefix ? `${prefix}/` : '';
@@ -533,9 +539,9 @@ export async function recordUnmerged(dir: string, entries: { path: string; base?
   const zero = '0'.repeat(40);
   const lines = entries.flatMap((e) => [
     `0 ${zero}\t${e.path}`,
-    ...(e.base ? [`100644 ${e.base} 1\t${e.path}`] : []),
-    `100644 ${e.ours} 2\t${e.path}`,
-    ...(e.theirs ? [`100644 ${e.theirs} 3\t${e.path}`] : []),
+    ...(e.base ? [`${fileMode(e.executable?.base)} ${e.base} 1\t${e.path}`] : []),
+    `${fileMode(e.executable?.ours)} ${e.ours} 2\t${e.path}`,
+    ...(e.theirs ? [`${fileMode(e.executable?.theirs)} ${e.theirs} 3\t${e.path}`] : []),
   ]);
   await gitBytes(dir, ['update-index', '--index-info'], Buffer.from(`${lines.join('\n')}\n`));
 }

@@ -263,7 +263,10 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
                 await checkpoint('sync:pristine');
                 await recordUnmerged(
                   root,
-                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined })),
+                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
+                    // each side's executable bit, as git records a conflicted file's stages
+                    executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.path) },
+                  })),
                   session.prefix,
                 );
                 if (opts.branch && result.conflicts === 0) {
