@@ -262,6 +262,13 @@ describe('a question the newer version adds', () => {
   ];
   const manifestOf = (dir: string) => JSON.parse(read(dir, '.migration-template.json')) as { answers: Record<string, unknown> };
 
+  it('--check says it is behind and names the new question (it writes nothing, so it assumes the default)', async () => {
+    const { dir } = await setup(versions);
+    const r = await runCli(['sync', '--check'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('new question region = "eu-west"');
+  });
+
   it('without a terminal and without --yes: exit 2 naming it, nothing written', async () => {
     const { dir } = await setup(versions);
     const before = read(dir, '.migration-template.json');

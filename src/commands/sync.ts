@@ -52,7 +52,8 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   say(`${bold(name)}: ${describe(r, flags)}`);
   for (const a of r.newAnswers ?? []) {
     const how = a.origin === 'prompt' ? 'answered' : a.origin === 'default' ? 'its default' : `from ${a.origin}`;
-    say(`  new question ${a.key} = ${JSON.stringify(a.value)}${dim(`  (${how}; recorded in the manifest)`)}`);
+    const where = flags.check || flags.dryRun ? 'would be recorded in the manifest; a real run asks, or needs --yes' : 'recorded in the manifest';
+    say(`  new question ${a.key} = ${JSON.stringify(a.value)}${dim(`  (${how}; ${where})`)}`);
   }
   if (!r.behind) return;
   say(dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
