@@ -5,7 +5,7 @@ import { isPastDate, localToday } from '../src/answers/validate.js';
 import { UsageError } from '../src/errors.js';
 import type { Generator } from '../src/generator.js';
 import { readProvidedAnswers } from '../src/io/answers-input.js';
-import { createRepository, initialCommit, initRepository, isRepo } from '../src/io/git.js';
+import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround } from '../src/io/git.js';
 import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../src/project/new-project.js';
 import { checkpoint } from '../src/project/checkpoint.js';
 import { started } from '../src/started.js';
@@ -93,6 +93,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
             if (!withGit) return;
             if (await isRepo(dir)) {
               details.git = 'existing repository: files left uncommitted';
+              await aroundRepo(dir);
               return;
             }
             try {
@@ -102,8 +103,21 @@ export const projectGenerator: Generator<ProjectOptions> = {
               throw e;
             }
           };
-          if (state === 'non-empty') await addToExisting(target, files, addToFolder);
-          else if (!withGit) await createFresh(target, files);
+          // A project in a subfolder of a repository (a monorepo) gets its own pristine branch
+          // there, as a top-level project gets migration-template: the base of its first sync.
+          const aroundRepo = async (dir: string) => {
+            try {
+              const branch = await recordPristineAround(dir, files, `Template ${ref.name} ${ref.version}\n\nPristine render for create-migration generate.\n`);
+              if (branch) details.pristineBranch = branch;
+            } catch (e) {
+              details.git = `the pristine branch could not be recorded (${(e as Error).message.split('\n')[0]}); the first sync renders the template again`;
+            }
+          };
+          if (state === 'non-empty') await addToExisting(target, files, async (dir) => (withGit ? addToFolder(dir) : aroundRepo(dir)));
+          else if (!withGit) {
+            await createFresh(target, files);
+            await aroundRepo(target);
+          }
           else {
             await stage!.finish(files, async (dir, all) => {
               details.commit = await createRepository(dir, all, message, repository!());

@@ -73,9 +73,16 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
     return;
   }
   const r = o.result!;
+  for (const w of r.warnings ?? []) say(`${name}: warning: ${w}`);
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   line(`${p.bold(name)}: ${describe(r, flags)}`);
   for (const u of r.unresolved ?? []) line(`  unresolved ${u.path}  (conflict markers at lines ${u.lines}: resolve them, then commit)`);
+  const msg = painter(process.stderr);
+  for (const a of r.newAnswers ?? []) {
+    const how = a.origin === 'prompt' ? 'answered' : a.origin === 'default' ? 'its default' : `from ${a.origin}`;
+    const where = flags.check || flags.dryRun ? 'would be recorded in the manifest; a real run asks, or needs --yes' : 'recorded in the manifest';
+    say(`  new question ${a.key} = ${JSON.stringify(a.value)}${msg.dim(`  (${how}; ${where})`)}`);
+  }
   if (!r.behind) return;
   // Release notes are read by a person, beside the messages: stderr, like them.
   const notePaint = painter(process.stderr);
@@ -107,11 +114,14 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   if (flags.check && flags.dryRun) throw new UsageError('--check and --dry-run: give one of them.');
   const targets = dirs.length ? dirs : ['.'];
   if (flags.branch && targets.length > 1) throw new UsageError('--branch: give one project at a time.');
+  // A question the newer version adds is asked on a terminal, for one project at a time only:
+  // several projects run at once, and their prompts would interleave.
+  const ask = targets.length === 1 && !flags.check && !flags.dryRun && !flags.yes && process.stdin.isTTY === true && process.stderr.isTTY === true ? (await import('../io/prompt.js')).terminalAsker : undefined;
   // Many projects take a while: a bar and a count on stderr (on a terminal only).
   const progress = startProgress(flags.check ? 'checking' : 'syncing', targets.length);
   const outcomes = await mapLimited(targets, 4, async (dir): Promise<Outcome> => {
     try {
-      const result = await syncProject(dir, flags);
+      const result = await syncProject(dir, { ...flags, ask });
       return { dir: result.dir, result, exitCode: result.exitCode };
     } catch (e) {
       if (targets.length === 1) throw e;

@@ -10,6 +10,8 @@ import { processAlive } from './process-alive.js';
 export interface OutFile {
   path: string;
   data: Uint8Array;
+  /** The template ships it executable: it gets the execute bits the umask allows. */
+  executable?: boolean;
 }
 
 /** Whether a folder is absent or empty: the only targets written without --force. */
@@ -36,7 +38,7 @@ function writeOne(root: string, f: OutFile): string | undefined {
   let created: string | undefined;
   try {
     created = mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, f.data, { flag: 'wx' });
+    writeFileSync(full, f.data, { flag: 'wx', mode: f.executable ? 0o777 : 0o666 });
     return created;
   } catch (e) {
     // A file that was there before (EEXIST) is not ours to remove; a half-written one is.
