@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -335,6 +335,19 @@ describe("a template file's executable bit", () => {
     expect(treeMode(dir, 'HEAD', 'run.sh')).toBe('100755');
     expect(treeMode(dir, 'migration-template', 'run.sh')).toBe('100755');
     expect(JSON.parse(read(dir, '.migration-template.json')).executable).toEqual(['keep.sh', 'run.sh']);
+  });
+
+  it('from the parsed-template cache too: the bit comes from the tree git lists', async () => {
+    const root = scratch();
+    const tpl = versionsRepo(path.join(root, 'tpl'), versions.slice(0, 1));
+    const env = { XDG_CACHE_HOME: path.join(root, 'cache') };
+    for (const name of ['first', 'second']) {
+      const r = await runCli([name, '--template', tpl, '--yes', '--no-git'], { cwd: root, env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(isExec(path.join(root, name), 'run.sh')).toBe(true);
+      expect(isExec(path.join(root, name), 'plain.txt')).toBe(false);
+    }
+    expect(readdirSync(path.join(root, 'cache/create-migration/templates')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   });
 
   it('from a template folder (not a git repo) too', async () => {
