@@ -138,7 +138,14 @@ async function removeStaleStages(parent: string, prefix: string): Promise<void> 
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(path.join(parent, name), { recursive: true, force: true });
+    if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
+    // A git process the killed run started can outlive it and still be writing there: retry, and
+    // never fail this run over another run's leftovers (the next run tries again).
+    try {
+      rmSync(path.join(parent, name), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    } catch {
+      // left for the next run
+    }
   }
 }
 
