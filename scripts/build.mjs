@@ -73,7 +73,9 @@ await Promise.all([
     }
   }
   // ASCII only (other characters as \u escapes): node reads and parses a one-byte string faster.
-  const json = JSON.stringify({ spec: tpl.spec, files: entries, paths: pathTrees });
+  // The files the template ships executable: generate and sync give them the execute bit.
+  const executable = [...(tpl.executable ?? [])].sort();
+  const json = JSON.stringify({ spec: tpl.spec, files: entries, paths: pathTrees, executable });
   writeFileSync(`${out}/builtin.json`, json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 

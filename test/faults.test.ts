@@ -128,7 +128,7 @@ describe('two syncs at once', () => {
     // A live process holds it: this test's own pid.
     writeFileSync(lock, String(process.pid));
     const before = snapshot(dir);
-    const refused = await runCli(['sync'], { cwd: dir });
+    const refused = await runCli(['sync'], { cwd: dir, env: { CREATE_MIGRATION_LOCK_WAIT_MS: '200' } });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(new RegExp(`another create-migration \\(pid ${process.pid}\\) is working on it`));
     expect(snapshot(dir)).toEqual(before);
@@ -140,17 +140,17 @@ describe('two syncs at once', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
-  it('a lock without a pid is held while fresh, and one left by a killed run is cleaned up', () => {
+  it('a lock without a pid is held while fresh, and one left by a killed run is cleaned up', async () => {
     const dir = tempDir();
     const lock = path.join(dir, 'x.lock');
     // What a run killed between writing its pid and taking the lock leaves beside it.
     writeFileSync(`${lock}.999999`, '999999');
     writeFileSync(lock, '');
-    expect(() => acquireLock(lock, 'p')).toThrow(/another create-migration \(pid unknown\) is working on it/);
+    await expect(acquireLock(lock, 'p', 0)).rejects.toThrow(/another create-migration \(pid unknown\) is working on it/);
     expect(existsSync(`${lock}.999999`)).toBe(false);
     const old = new Date(Date.now() - 120_000);
     utimesSync(lock, old, old);
-    const release = acquireLock(lock, 'p');
+    const release = await acquireLock(lock, 'p');
     expect(readFileSync(lock, 'utf8')).toBe(String(process.pid));
     expect(readdirSync(dir)).toEqual(['x.lock']);
     release();

@@ -2,3 +2,10 @@
 import { loadParser } from '../src/core/template/parse.js';
 
 await loadParser();
+
+// The CLI caches parsed git templates under the user's cache folder: tests keep theirs private.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+process.env.XDG_CACHE_HOME ??= mkdtempSync(path.join(tmpdir(), 'cm-test-cache-'));

@@ -609,22 +609,18 @@ describe('25. a failure part way rolls every file back', () => {
     expect(exists(dir, 'handbook')).toBe(false);
   });
 
-  it('a user file standing where a folder must be made: exit 3 names the path, everything rolled back, a rerun after moving it succeeds', async () => {
+  it('a user file standing where a folder must be made: moved aside to <name>~yours (never lost), the folder made, exit 1', async () => {
     const dir = project();
     cleanEdits(dir);
     commit(dir);
     writeFileSync(path.join(dir, 'handbook'), 'my handbook\n');
-    const before = snapshot(dir, true);
-    const r = await sync(dir);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/cannot write handbook\/setup\.md: ENOTDIR .*Every file was rolled back/);
-    expect(snapshot(dir, true)).toEqual(before);
-    expect(exists(dir, '.git/create-migration-journal.json')).toBe(false);
-
-    rmSync(path.join(dir, 'handbook'));
-    const again = await sync(dir);
-    expect(again.code, again.stderr).toBe(0);
+    const r = await sync(dir, '--json');
+    expect(r.code, r.stderr).toBe(1);
+    expect(read(dir, 'handbook~yours')).toBe('my handbook\n');
     expect(read(dir, 'handbook/setup.md')).toBe(v2['handbook/setup.md']);
+    expect(parse(r).projects[0]!.outcomes.find((o) => o.path === 'handbook')).toMatchObject({ status: 'conflict' });
+    // git never had the user's file: nothing of it goes into the index
+    expect(porcelain(dir).filter((l) => l.includes('handbook~yours') || l.startsWith('U'))).toEqual(['?? handbook~yours']);
   });
 
   it('a failure after the pristine commit, in a fresh clone: files rolled back, no local pristine branch left behind', async () => {
@@ -860,7 +856,8 @@ describe('more refusals and edges', () => {
     const lock = path.join(dir, '.git/create-migration.lock');
     writeFileSync(lock, String(process.pid)); // this test process: alive
     const before = snapshot(dir, true);
-    const r = await sync(dir);
+    // (it waits for the lock first: a short wait here, sync-real.test.ts tests the wait)
+    const r = await runCli(['sync'], { cwd: dir, env: { CREATE_MIGRATION_LOCK_WAIT_MS: '200' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`another create-migration (pid ${process.pid}) is working on it`);
     expect(snapshot(dir, true)).toEqual(before);

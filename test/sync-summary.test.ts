@@ -69,7 +69,8 @@ describe('sync --summary', () => {
     expect(json.answerChanges).toEqual([{ key: 'team_channel', value: '#migration', how: 'default' }]);
     expect(json.template).toBe('kailash-migration');
 
-    const real = await runCli(['sync', '--template', template, '--summary', path.join(tmp, 'real.md')], { cwd: dir });
+    // No terminal: the new question takes its default only with --yes.
+    const real = await runCli(['sync', '--yes', '--template', template, '--summary', path.join(tmp, 'real.md')], { cwd: dir });
     expect(real.code).toBe(1); // a conflict is left for the reviewer
     expect(real.stderr).toContain('Release notes 1.1.0:');
     expect(real.stderr).toContain('The README explains **template updates**.');

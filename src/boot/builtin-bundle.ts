@@ -18,6 +18,8 @@ export interface BuiltinBundle {
   files: [('files' | 'generators'), string, string | null, unknown][];
   /** Parse trees of the path expressions (`src/{{package_name}}/...`). */
   paths: [string, unknown[]][];
+  /** The files/ paths the template ships executable. */
+  executable?: string[];
 }
 
 const BUNDLE = fileURLToPath(new URL('./builtin.json', import.meta.url));
@@ -42,5 +44,5 @@ async function readBuiltin(): Promise<LoadedTemplate> {
     (tree === 'files' ? files : generators).set(path, data);
   }
   for (const [source, packed] of bundle.paths) primeParsed(source, unpackProgram(packed, source));
-  return { spec: bundle.spec, files, generators };
+  return { spec: bundle.spec, files, generators, executable: new Set(bundle.executable ?? []) };
 }

@@ -5,6 +5,8 @@ const EXIT_CODES: Record<ErrorKind, number> = {
   input: 2,
   'missing-answers': 2,
   cancelled: 130,
+  // A failed run, as any unforeseen failure: nothing of it stays, and it is not bad input.
+  'hook-refused': 3,
   path: 2,
   symlink: 2,
   manifest: 2,

@@ -73,6 +73,7 @@ function program(done: (code: number) => void): Command {
     .option('--branch <name>', 'create this branch and commit the sync on it')
     .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])
     .option('--summary <file>', 'write a Markdown summary of what sync did (or would do): the update PR body')
+    .option('-y, --yes', "take the default of a question the newer version adds; never prompt")
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { syncCommand } = await import('./commands/sync.js');

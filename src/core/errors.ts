@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'missing-answers'
   /** Ctrl-C at a prompt or during work; nothing left behind. */
   | 'cancelled'
+  /** The user's git hooks refused a commit the run needed; the run was rolled back. Not bad input. */
+  | 'hook-refused'
   | ProjectErrorKind;
 
 export type ProjectErrorKind = 'path' | 'symlink' | 'manifest' | 'journal' | 'lock' | 'not-a-project';

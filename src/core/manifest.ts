@@ -24,6 +24,8 @@ export interface Manifest {
   answers: Answers;
   /** sha256 of each file as the template rendered it (the pristine content, not the user's). */
   files: Record<string, string>;
+  /** The files the template rendered executable (its 100755 files), sorted; absent when none. */
+  executable?: string[];
 }
 
 export function hashContent(data: Uint8Array): string {
@@ -34,11 +36,13 @@ export function buildManifest(
   generator: string,
   template: TemplateRef,
   answers: Answers,
-  files: { path: string; data: Uint8Array }[],
+  files: { path: string; data: Uint8Array; executable?: boolean }[],
 ): Manifest {
   const hashes: Record<string, string> = {};
-  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) hashes[f.path] = hashContent(f.data);
-  return { schema: 1, generator, template, answers, files: hashes };
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const f of sorted) hashes[f.path] = hashContent(f.data);
+  const executable = sorted.filter((f) => f.executable).map((f) => f.path);
+  return { schema: 1, generator, template, answers, files: hashes, ...(executable.length ? { executable } : {}) };
 }
 
 export function serializeManifest(m: Manifest): string {
@@ -75,6 +79,11 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
     const problem = pathProblem(key);
     if (problem) throw new ProjectError('manifest', key, `${file}: files key ${JSON.stringify(key)} ${problem.reason}; fix or remove that entry.`);
     if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw new ProjectError('manifest', key, `${file}: files key ${JSON.stringify(key)}: its value must be a sha256 hex digest.`);
+  }
+  if (m.executable !== undefined) {
+    if (!Array.isArray(m.executable) || m.executable.some((p) => typeof p !== 'string' || !Object.hasOwn(m.files!, p))) {
+      throw new ProjectError('manifest', 'executable', `${file}: executable must be a list of paths that files lists.`);
+    }
   }
   for (const [key, v] of Object.entries(m.answers)) {
     const ok = v === null || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || (Array.isArray(v) && v.every((x) => typeof x === 'string'));

@@ -131,14 +131,32 @@ function removeCreated(full: string): void {
  */
 function restore(root: string, journal: Journal): string[] {
   const failed: string[] = [];
-  for (const [rel, original] of Object.entries(journal.originals)) {
+  const entries = Object.entries(journal.originals);
+  // What the run created goes first, then the folders it made: a file that a folder replaced
+  // (or the other way round) can only come back once the new one is gone.
+  for (const [rel, original] of entries) {
+    if (original !== null) continue;
     try {
       const { full, st, blockedBy } = locate(root, rel, 'journal');
       if (journal.run && !blockedBy) rmSync(tempName(full, journal.run), { force: true });
-      if (original === null) {
-        if (st) removeCreated(full);
-        continue;
-      }
+      if (st) removeCreated(full);
+    } catch {
+      failed.push(rel);
+    }
+  }
+  for (const dir of [...journal.createdDirs].reverse()) {
+    try {
+      // rmdir removes only an empty folder: anything in it is not ours to remove.
+      if (locate(root, dir, 'journal').st?.isDirectory()) rmdirSync(path.join(root, dir));
+    } catch {
+      // Gone already, or the user has since put files in it: it stays.
+    }
+  }
+  for (const [rel, original] of entries) {
+    if (original === null) continue;
+    try {
+      const { full, st, blockedBy } = locate(root, rel, 'journal');
+      if (journal.run && !blockedBy) rmSync(tempName(full, journal.run), { force: true });
       const data = Buffer.from(original, 'base64');
       // Permission bits only: a journal never makes a setuid or setgid file.
       const mode = journal.modes?.[rel] === undefined ? undefined : journal.modes[rel]! & 0o777;
@@ -150,14 +168,6 @@ function restore(root: string, journal: Journal): string[] {
       else if (mode !== undefined && (st!.mode & 0o777) !== mode) chmodSync(full, mode);
     } catch {
       failed.push(rel);
-    }
-  }
-  for (const dir of [...journal.createdDirs].reverse()) {
-    try {
-      // rmdir removes only an empty folder: anything in it is not ours to remove.
-      if (locate(root, dir, 'journal').st?.isDirectory()) rmdirSync(path.join(root, dir));
-    } catch {
-      // Gone already, or the user has since put files in it: it stays.
     }
   }
   return failed;
@@ -262,7 +272,8 @@ export interface ApplyOptions {
   place: JournalPlace;
   /** Who asks, for messages ("sync", "add workflow"). */
   what: string;
-  writes: { path: string; data: Uint8Array }[];
+  /** `executable`: give the file execute bits (true) or take them away (false); absent: keep its mode. */
+  writes: { path: string; data: Uint8Array; executable?: boolean }[];
   deletes: string[];
   /** Journal fields the caller's git steps need to be undone (pristineTip, index, branch). */
   git?: Pick<Journal, 'pristineTip' | 'index' | 'branch'>;
@@ -277,6 +288,24 @@ export interface ApplyOptions {
   undoGit?: () => void;
 }
 
+/**
+ * A file's mode with the execute bits set or cleared: set where it may be read (as git checks
+ * out a 100755 file), the other bits as they were (a new file: as the umask has them).
+ */
+function withExecutable(mode: number | undefined, executable: boolean | undefined): number | undefined {
+  if (executable === undefined) return mode;
+  const m = mode ?? 0o666 & ~process.umask();
+  return executable ? m | ((m & 0o444) >> 2) : m & ~0o111;
+}
+
+function isFolder(full: string): boolean {
+  try {
+    return lstatSync(full, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false; // a file on the way: not a folder
+  }
+}
+
 export async function applyChanges(opts: ApplyOptions): Promise<void> {
   const { root, file: journalFile } = opts.place;
   const run = newRunId();
@@ -288,6 +317,12 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     requireSafePath(rel, opts.what, { manifest: true });
     const { full, st, blockedBy } = locate(root, rel, opts.what);
     if (blockedBy) blocked.set(rel, blockedBy);
+    // A folder where a file goes (a template folder that became a file): the plan emptied it,
+    // the deletes below remove it, and a rollback has nothing of it to put back but the files.
+    if (st?.isDirectory() && opts.writes.some((w) => w.path === rel)) {
+      journal.originals[rel] = null;
+      continue;
+    }
     // Nothing is written yet: an unreadable path (a folder where a file goes) fails naming it.
     let original: Buffer | undefined;
     try {
@@ -303,7 +338,8 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     const parts = w.path.split('/').slice(0, -1);
     for (let i = 1; i <= parts.length; i++) {
       const rel = parts.slice(0, i).join('/');
-      if (!journal.createdDirs.includes(rel) && !lstatSync(path.join(root, rel), { throwIfNoEntry: false })) journal.createdDirs.push(rel);
+      // A file that stands there now (one this run deletes) makes way for the folder.
+      if (!journal.createdDirs.includes(rel) && !isFolder(path.join(root, rel))) journal.createdDirs.push(rel);
     }
   }
   mkdirSync(path.dirname(journalFile), { recursive: true });
@@ -322,14 +358,8 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
   try {
     current = '(git)';
     await opts.before?.();
-    for (const dir of journal.createdDirs) {
-      current = dir;
-      mkdirSync(path.join(root, dir));
-    }
-    for (const w of opts.writes) {
-      current = w.path;
-      atomicWriteSync(path.join(root, w.path), w.data, journal.modes![w.path], false, run);
-    }
+    // Deletes first: a file the template turned into a folder (or the reverse) must be gone, and
+    // its emptied folder with it, before the new path can be made.
     for (const d of opts.deletes) {
       current = d;
       if (!blocked.has(d)) rmSync(path.join(root, d), { force: true });
@@ -346,6 +376,17 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
           break;
         }
       }
+    }
+    for (const dir of journal.createdDirs) {
+      current = dir;
+      if (!isFolder(path.join(root, dir))) mkdirSync(path.join(root, dir), { recursive: true });
+    }
+    for (const w of opts.writes) {
+      current = w.path;
+      // A folder that existed (so is not in createdDirs) may have emptied with the deletes above.
+      const parent = path.dirname(path.join(root, w.path));
+      if (!isFolder(parent)) mkdirSync(parent, { recursive: true });
+      atomicWriteSync(path.join(root, w.path), w.data, withExecutable(journal.modes![w.path], w.executable), false, run);
     }
     current = '(git)';
     await opts.after?.();

@@ -84,7 +84,7 @@ export async function initRepository(dir: string): Promise<NewRepository> {
  */
 export async function createRepository(
   dir: string,
-  files: { path: string; data: Uint8Array }[],
+  files: { path: string; data: Uint8Array; executable?: boolean }[],
   message: string,
   /** The repository, when initRepository was started earlier. */
   repository: Promise<NewRepository> = initRepository(dir),
@@ -100,7 +100,7 @@ export async function createRepository(
   const parts: Buffer[] = [Buffer.from(`commit ${head}\nmark :1\nauthor ${ident('GIT_AUTHOR_IDENT')}\ncommitter ${ident('GIT_COMMITTER_IDENT')}\n`)];
   dataBlock(parts, Buffer.from(message));
   for (const f of files) {
-    parts.push(Buffer.from(`M 100644 inline ${fastImportPath(f.path)}\n`));
+    parts.push(Buffer.from(`M ${f.executable ? '100755' : '100644'} inline ${fastImportPath(f.path)}\n`));
     dataBlock(parts, f.data);
   }
   parts.push(Buffer.from(`reset refs/heads/${PRISTINE_BRANCH}\nfrom :1\n\nget-mark :1\ndone\n`));
@@ -127,8 +127,30 @@ function subcommand(args: string[]): string {
   return args[0] ?? '';
 }
 
-/** Runs git with optional stdin and returns stdout as bytes; every git process the CLI starts goes through here (or catFileBatch), so an interrupt can stop it. */
+/**
+ * The git work sync does for itself (checkout, branch, fast-import, update-ref, reset, ...) is
+ * not the user's: their hooks (post-checkout, reference-transaction, post-commit) must not run
+ * for it, nor fail it. Only the commit the user asks for with --branch runs their hooks.
+ */
+const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
+
+/** Runs git with optional stdin and returns stdout as bytes; every git process the CLI starts goes through here (or catFileBatch, or runGit for the user's own commit), so an interrupt can stop it. */
 export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
+  return runGit(cwd, [...NO_HOOKS, ...args], input, env);
+}
+
+/** A git command that failed, with what it printed (a hook's own words among it). */
+export class GitFailure extends Error {
+  constructor(
+    readonly command: string,
+    readonly output: string,
+    readonly code: number | null,
+  ) {
+    super(`git ${command} failed: ${output || `exit ${code}`}`);
+  }
+}
+
+function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
   // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
     // Once interrupted, the run is being undone: no new git work may start.
@@ -142,7 +164,7 @@ export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: 
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`git ${subcommand(args)} failed: ${Buffer.concat(err).toString().trim() || `exit ${code}`}`));
+      else reject(new GitFailure(subcommand(args), `${Buffer.concat(err).toString()}${Buffer.concat(out).toString()}`.trim(), code));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input; its exit code tells
     child.stdin.end(input);
@@ -322,7 +344,8 @@ export async function gitText(cwd: string, args: string[], input?: Uint8Array): 
 
 /** Tracked files with uncommitted changes (untracked files are the user's and never touched). */
 export async function dirtyFiles(dir: string): Promise<string[]> {
-  const out = await gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=no']);
+  // Only the project's folder counts: in a bigger repository, other folders are other work.
+  const out = await gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=no', '--', '.']);
   return out.split('\0').filter(Boolean).map((l) => l.slice(3));
 }
 
@@ -331,11 +354,11 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
  * own, if there is one (a fresh clone has only a remote copy). Read from the repository's files
  * when `gitDir` is given and its refs are plain; else with one git process.
  */
-export async function pristineRefs(dir: string, gitDir?: string): Promise<{ tips: string[]; local?: string }> {
-  const local = `refs/heads/${PRISTINE_BRANCH}`;
+export async function pristineRefs(dir: string, gitDir?: string, branch = PRISTINE_BRANCH): Promise<{ tips: string[]; local?: string }> {
+  const local = `refs/heads/${branch}`;
   const refs =
-    (gitDir !== undefined ? readBranchRefs(gitDir, PRISTINE_BRANCH) : undefined) ??
-    (await gitText(dir, ['for-each-ref', '--format=%(refname) %(objectname)', local, `refs/remotes/*/${PRISTINE_BRANCH}`]))
+    (gitDir !== undefined ? readBranchRefs(gitDir, branch) : undefined) ??
+    (await gitText(dir, ['for-each-ref', '--format=%(refname) %(objectname)', local, `refs/remotes/*/${branch}`]))
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split(' ') as [string, string]);
@@ -363,6 +386,42 @@ export async function repoAt(root: string): Promise<{ gitDir: string } | undefin
   if (known !== undefined) return known ?? undefined;
   const where = await gitLocation(root);
   return where && path.resolve(where.top) === realpathSync(root) ? { gitDir: where.gitDir } : undefined;
+}
+
+/**
+ * The pristine branch of a project: `migration-template` at the top of a work tree, and
+ * `migration-template/<folder>` for one in a subfolder of a bigger repository (a monorepo),
+ * so that each project there keeps its own base. Its commits hold the project's files at
+ * their root, whatever folder the project sits in.
+ */
+export function pristineBranchFor(prefix: string): string {
+  return prefix ? `${PRISTINE_BRANCH}/${prefix}` : PRISTINE_BRANCH;
+}
+
+/**
+ * The repository a project folder belongs to: the one whose work tree it is the top of
+ * (prefix ""), or one whose work tree holds it in a subfolder (prefix "sub/dir").
+ */
+export async function repoAround(root: string): Promise<{ gitDir: string; prefix: string } | undefined> {
+  const known = readRepoAt(root);
+  if (known) return { gitDir: known.gitDir, prefix: '' };
+  const where = await gitLocation(root);
+  if (!where) return undefined;
+  const rel = path.relative(realpathSync(where.top), realpathSync(root));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return { gitDir: where.gitDir, prefix: rel.split(path.sep).join('/') };
+}
+
+/**
+ * Whether the repository tracks anything in `dir`: a folder that merely sits somewhere inside a
+ * work tree (a home folder kept in git) is not part of that repository's work.
+ */
+export async function tracksAnything(dir: string): Promise<boolean> {
+  try {
+    return (await gitText(dir, ['ls-files', '-z', '--', '.'])).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Why `name` cannot be made a new branch, or undefined when it can. Reads only. */
@@ -434,6 +493,10 @@ export async function writePristine(
   extraBlobs: Uint8Array[],
   /** The parent's files, when known: then only what changed is written (one blob per change). */
   parentFiles?: ReadonlyMap<string, Uint8Array>,
+  /** Which files are executable (100755), in this render and in the parent's. */
+  executable?: { now: ReadonlySet<string>; parent?: ReadonlySet<string> },
+  /** The project's pristine branch (a project in a subfolder has its own; see pristineBranchFor). */
+  branch = PRISTINE_BRANCH,
 ): Promise<{ commit: string; blobs: string[] }> {
   const parts: Buffer[] = [];
   extraBlobs.forEach((b, i) => {
@@ -442,7 +505,7 @@ export async function writePristine(
   });
   const commitMark = extraBlobs.length + 1;
   const now = Math.floor(Date.now() / 1000);
-  parts.push(Buffer.from(`commit refs/heads/${PRISTINE_BRANCH}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
+  parts.push(Buffer.from(`commit refs/heads/${branch}\nmark :${commitMark}\ncommitter create-migration <create-migration@localhost> ${now} +0000\n`));
   dataBlock(parts, Buffer.from(message));
   if (parent) parts.push(Buffer.from(`from ${parent}\n`));
   const incremental = parent !== undefined && parentFiles !== undefined;
@@ -450,8 +513,9 @@ export async function writePristine(
   else for (const p of parentFiles.keys()) if (!files.has(p)) parts.push(Buffer.from(`D ${fastImportPath(p)}\n`));
   for (const [p, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const before = incremental ? parentFiles.get(p) : undefined;
-    if (before && Buffer.compare(before, data) === 0) continue;
-    parts.push(Buffer.from(`M 100644 inline ${fastImportPath(p)}\n`));
+    const exec = executable?.now.has(p) === true;
+    if (before && Buffer.compare(before, data) === 0 && exec === (executable?.parent?.has(p) === true)) continue;
+    parts.push(Buffer.from(`M ${exec ? '100755' : '100644'} inline ${fastImportPath(p)}\n`));
     dataBlock(parts, data);
   }
   // fast-import prints each asked-for id on stdout, in order: the commit's, then each blob's.
@@ -465,15 +529,24 @@ export async function writePristine(
   return { commit, blobs };
 }
 
+const fileMode = (executable: boolean | undefined) => (executable ? '100755' : '100644');
+
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
-export async function recordUnmerged(dir: string, entries: { path: string; base?: string; ours: string; theirs: string }[]): Promise<void> {
+export async function recordUnmerged(
+  dir: string,
+  entries: { path: string; base?: string; ours: string; theirs?: string; executable?: { base?: boolean; ours?: boolean; theirs?: boolean } }[],
+  prefix = '',
+): Promise<void> {
   if (!entries.length) return;
+  // --index-info takes paths from the top of the work tree; a project in a subfolder is under it.
+  const at = prefix ? `${prefix}/` : '';
+  entries = entries.map((e) => ({ ...e, path: at + e.path }));
   const zero = '0'.repeat(40);
   const lines = entries.flatMap((e) => [
     `0 ${zero}\t${e.path}`,
-    ...(e.base ? [`100644 ${e.base} 1\t${e.path}`] : []),
-    `100644 ${e.ours} 2\t${e.path}`,
-    `100644 ${e.theirs} 3\t${e.path}`,
+    ...(e.base ? [`${fileMode(e.executable?.base)} ${e.base} 1\t${e.path}`] : []),
+    `${fileMode(e.executable?.ours)} ${e.ours} 2\t${e.path}`,
+    ...(e.theirs ? [`${fileMode(e.executable?.theirs)} ${e.theirs} 3\t${e.path}`] : []),
   ]);
   await gitBytes(dir, ['update-index', '--index-info'], Buffer.from(`${lines.join('\n')}\n`));
 }
@@ -482,10 +555,32 @@ export async function createBranch(dir: string, name: string): Promise<void> {
   await gitBytes(dir, ['checkout', '-q', '-b', name]);
 }
 
-/** Commits the given paths (additions, changes and deletions) with the user's identity. */
+/** The user's commit hooks refused the commit sync made for them; the index is as before. */
+export class HookRefused extends Error {
+  constructor(readonly output: string) {
+    super(output);
+  }
+}
+
+/**
+ * Commits the given paths (additions, changes and deletions) with the user's identity: the one
+ * commit the user asked for, so their hooks (pre-commit, commit-msg, ...) run as for any commit
+ * of theirs. If git refuses it, the paths are unstaged again and HookRefused carries git's and
+ * the hook's output.
+ */
 export async function commitPaths(dir: string, paths: string[], message: string): Promise<string> {
   await gitBytes(dir, ['-c', 'core.quotepath=false', 'add', '-A', '--', ...paths]);
-  await commitWithIdentity(dir, ['commit', '-q', '--no-verify', '-m', message]);
+  // Only these paths: anything else the user had staged (elsewhere in a bigger repository) stays out.
+  const args = ['commit', '-q', '-m', message, '--', ...paths];
+  try {
+    await runGit(dir, args).catch((e: unknown) => {
+      if (!(e instanceof GitFailure) || !NO_IDENTITY.test(e.output)) throw e;
+      return runGit(dir, [...FALLBACK_IDENTITY, ...args]);
+    });
+  } catch (e) {
+    await gitBytes(dir, ['reset', '-q', '--', ...paths]).catch(() => undefined);
+    throw e instanceof GitFailure ? new HookRefused(e.output) : e;
+  }
   return (await gitBytes(dir, ['rev-parse', 'HEAD'])).toString().trim();
 }
 
@@ -499,4 +594,43 @@ export async function movePristine(dir: string, tip: string | undefined): Promis
 export async function leaveBranch(dir: string, name: string): Promise<void> {
   await gitBytes(dir, ['checkout', '-q', '-']);
   await gitBytes(dir, ['branch', '-q', '-D', name]);
+}
+
+/**
+ * Which of `paths` (relative to `dir`) git does not track, and which of those it ignores: an
+ * ignored file (a `.env`) holds what must never reach git's object store, so sync neither
+ * stages nor merges it. One `ls-files` and, for the untracked ones, one `check-ignore`.
+ */
+export async function untrackedAmong(dir: string, paths: string[]): Promise<{ untracked: Set<string>; ignored: Set<string> }> {
+  const tracked = new Set((await gitText(dir, ['-c', 'core.quotepath=false', 'ls-files', '-z', '--cached'])).split('\0').filter(Boolean));
+  const untracked = new Set(paths.filter((p) => !tracked.has(p)));
+  const ignored = new Set<string>();
+  if (!untracked.size) return { untracked, ignored };
+  try {
+    const out = await gitText(dir, ['check-ignore', '-z', '--stdin'], Buffer.from([...untracked].join('\0') + '\0'));
+    for (const p of out.split('\0')) if (p) ignored.add(p);
+  } catch {
+    // exit 1: none of them is ignored
+  }
+  return { untracked, ignored };
+}
+
+/**
+ * A new project in a subfolder of a repository the user already has (generate --no-git in a
+ * monorepo, or --force into such a folder): its render goes onto its own pristine branch there,
+ * so its first sync has a base, after a clone too. Nothing is committed to the user's branches.
+ * Returns the branch, or undefined when the folder is not inside a repository's work tree.
+ */
+export async function recordPristineAround(
+  dir: string,
+  files: { path: string; data: Uint8Array; executable?: boolean }[],
+  message: string,
+): Promise<string | undefined> {
+  const repo = await repoAround(dir);
+  if (!repo || repo.prefix === '') return undefined;
+  const branch = pristineBranchFor(repo.prefix);
+  const tips = await pristineRefs(dir, undefined, branch);
+  const executable = { now: new Set(files.filter((f) => f.executable).map((f) => f.path)) };
+  await writePristine(dir, new Map(files.map((f) => [f.path, f.data])), message, tips.local, [], undefined, executable, branch);
+  return branch;
 }

@@ -10,7 +10,7 @@ import { processAlive } from './process-alive.js';
  * (written beside it, then linked into place): a lock seen empty would look abandoned to a
  * second run, which would take it over from the first.
  */
-export function acquireLock(file: string, what: string): () => void {
+export async function acquireLock(file: string, what: string, waitMs = lockWaitMs()): Promise<() => void> {
   // A run killed between writing its pid and linking it left that file: remove it.
   const base = path.basename(file);
   try {
@@ -24,13 +24,35 @@ export function acquireLock(file: string, what: string): () => void {
   const mine = `${file}.${process.pid}`;
   writeFileSync(mine, String(process.pid));
   try {
-    return takeLock(file, mine, what);
+    // A second run waits its turn, as git waits for its index.lock: polling, for a bounded time.
+    const until = Date.now() + waitMs;
+    for (;;) {
+      const got = takeLock(file, mine);
+      if (typeof got === 'function') return got;
+      if (Date.now() >= until) {
+        throw new InputError(
+          `${what}: another create-migration (${got.pid > 0 ? `pid ${got.pid}` : 'pid unknown'}) is working on it, and it did not finish within ${Math.round(waitMs / 1000)} s; run again when it is done (lock: ${file}).`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
   } finally {
     rmSync(mine, { force: true });
   }
 }
 
-function takeLock(file: string, mine: string, what: string): () => void {
+const POLL_MS = 100;
+const DEFAULT_WAIT_MS = 10_000;
+
+/** How long a run waits for the lock: 10 s, or CREATE_MIGRATION_LOCK_WAIT_MS (0 = do not wait). */
+function lockWaitMs(): number {
+  const raw = process.env.CREATE_MIGRATION_LOCK_WAIT_MS;
+  const n = raw === undefined || raw === '' ? NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? Math.min(n, 600_000) : DEFAULT_WAIT_MS;
+}
+
+/** The lock, or who holds it. */
+function takeLock(file: string, mine: string): (() => void) | { pid: number } {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       linkSync(mine, file);
@@ -51,11 +73,9 @@ function takeLock(file: string, mine: string, what: string): () => void {
       const pid = Number(text);
       // A lock without a pid (left by an older release) is held while it is fresh.
       const held = Number.isInteger(pid) && pid > 0 ? processAlive(pid) : Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 60_000;
-      if (held) {
-        throw new InputError(`${what}: another create-migration (${pid > 0 ? `pid ${pid}` : 'pid unknown'}) is working on it; wait for it to finish (lock: ${file}).`);
-      }
+      if (held) return { pid: pid > 0 ? pid : 0 };
       rmSync(file, { force: true }); // stale: its owner is gone
     }
   }
-  throw new InputError(`${what}: could not take the lock ${file}.`);
+  return { pid: 0 }; // taken and released twice meanwhile: busy, try again
 }

@@ -10,6 +10,8 @@ import { processAlive } from './process-alive.js';
 export interface OutFile {
   path: string;
   data: Uint8Array;
+  /** The template ships it executable: it gets the execute bits the umask allows. */
+  executable?: boolean;
 }
 
 /** Whether a folder is absent or empty: the only targets written without --force. */
@@ -36,7 +38,7 @@ function writeOne(root: string, f: OutFile): string | undefined {
   let created: string | undefined;
   try {
     created = mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, f.data, { flag: 'wx' });
+    writeFileSync(full, f.data, { flag: 'wx', mode: f.executable ? 0o777 : 0o666 });
     return created;
   } catch (e) {
     // A file that was there before (EEXIST) is not ours to remove; a half-written one is.
@@ -136,7 +138,14 @@ async function removeStaleStages(parent: string, prefix: string): Promise<void> 
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(path.join(parent, name), { recursive: true, force: true });
+    if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
+    // A git process the killed run started can outlive it and still be writing there: retry, and
+    // never fail this run over another run's leftovers (the next run tries again).
+    try {
+      rmSync(path.join(parent, name), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    } catch {
+      // left for the next run
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { lstatOrNone } from './fs-quiet.js';
 import { InputError } from '../core/errors.js';
@@ -8,13 +8,13 @@ import type { LoadedTemplate } from '../core/template/types.js';
 /** Limits on a template read from disk: anything larger is refused, not half-read. */
 export const TEMPLATE_LIMITS = { files: 5000, bytes: 50 * 1024 * 1024, fileBytes: 5 * 1024 * 1024 };
 
-async function walk(root: string, rel: string, out: Map<string, Uint8Array>, total: { bytes: number }, label = 'files'): Promise<void> {
+async function walk(root: string, rel: string, out: Map<string, Uint8Array>, total: { bytes: number }, label = 'files', executable?: Set<string>): Promise<void> {
   const entries = readdirSync(path.join(root, rel), { withFileTypes: true });
   for (const e of entries) {
     const relPath = rel ? `${rel}/${e.name}` : e.name;
     if (e.isSymbolicLink()) throw new InputError(`template file ${label}/${relPath}: is a symbolic link; templates may not contain links.`);
     if (e.isDirectory()) {
-      await walk(root, relPath, out, total, label);
+      await walk(root, relPath, out, total, label, executable);
     } else if (e.isFile()) {
       const data = readFileSync(path.join(root, relPath));
       if (data.length > TEMPLATE_LIMITS.fileBytes) {
@@ -25,6 +25,8 @@ async function walk(root: string, rel: string, out: Map<string, Uint8Array>, tot
         throw new InputError(`template files/: over the limit of ${TEMPLATE_LIMITS.files} files or ${TEMPLATE_LIMITS.bytes} bytes.`);
       }
       out.set(relPath, data);
+      // The owner's execute bit, as git records it (100755): the one mode a template carries.
+      if (executable && (statSync(path.join(root, relPath)).mode & 0o100) !== 0) executable.add(relPath);
     }
   }
 }
@@ -46,9 +48,10 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   const st = lstatOrNone(filesDir);
   if (!st?.isDirectory()) throw new InputError(`--template: ${dir} has no files/ folder.`);
   const total = { bytes: 0 };
-  await walk(filesDir, '', files, total);
+  const executable = new Set<string>();
+  await walk(filesDir, '', files, total, 'files', executable);
   const generators = new Map<string, Uint8Array>();
   const genDir = path.join(dir, 'generators');
   if (lstatOrNone(genDir)?.isDirectory()) await walk(genDir, '', generators, total, 'generators');
-  return prepareTemplate({ spec, files, generators });
+  return prepareTemplate({ spec, files, generators, executable });
 }

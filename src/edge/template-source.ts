@@ -75,6 +75,10 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
   return { template: await template, commit };
 }
 
+/** The files/ paths a template's tree ships executable (mode 100755). */
+const executableIn = (entries: { path: string; mode: string }[]) =>
+  new Set(entries.filter((e) => e.mode === '100755' && e.path.startsWith('files/')).map((e) => e.path.slice('files/'.length)));
+
 async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
   const repo = src.repo!;
   const entries = await listTree(repo, commit);
@@ -90,7 +94,8 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   }
   // A template read before at this commit comes parsed from the user's cache (see template-cache.ts).
   const cached = readCachedTemplate(src.location, commit, specEntry.sha, fileEntries);
-  if (cached) return cached;
+  // Modes come from the tree git just listed, never from the cache.
+  if (cached) return { ...cached, executable: executableIn(fileEntries) };
   // Each size is checked from cat-file's header, before the blob is read: a small repository
   // may hold a 400 MB blob of zeros.
   const pathOf = new Map([specEntry, ...fileEntries].map((e) => [e.sha, e.path]));
@@ -104,6 +109,7 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   });
   const files = new Map<string, Uint8Array>();
   const generators = new Map<string, Uint8Array>();
+  const executable = executableIn(fileEntries);
   let total = 0;
   for (const e of fileEntries) {
     const data = blobs.get(e.sha)!;
@@ -116,7 +122,7 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   }
   const { parseTemplateSpec } = await import('../core/template/spec.js');
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
-  const prepared = await prepareTemplate({ spec, files, generators });
+  const prepared = await prepareTemplate({ spec, files, generators, executable });
   writeCachedTemplate(src.location, commit, specEntry.sha, prepared);
   return prepared;
 }

@@ -75,12 +75,12 @@ async function adoptIn(session: ProjectSession, req: AdoptRequest): Promise<Adop
     const missing = files.filter((c) => c.state === 'missing').map((c) => c.path);
     const writes = [
       { path: MANIFEST_PATH, data: manifestData },
-      ...(req.addMissing ? planned.filter((f) => missing.includes(f.path)).map((f) => ({ path: f.path, data: f.data })) : []),
+      ...(req.addMissing ? planned.filter((f) => missing.includes(f.path)).map((f) => ({ path: f.path, data: f.data, executable: f.executable })) : []),
     ];
     const inGit = session.gitDir !== undefined;
     let base = 'none yet: later syncs re-render this version from the template source';
     if (!req.dryRun) {
-      const tips = inGit ? await pristineRefs(root, session.gitDir) : undefined;
+      const tips = inGit ? await pristineRefs(root, session.gitDir, session.pristineBranch) : undefined;
       await session.apply({
         what: 'adopt',
         writes,
@@ -91,8 +91,9 @@ async function adoptIn(session: ProjectSession, req: AdoptRequest): Promise<Adop
               after: async () => {
                 const pristine = new Map(planned.map((f) => [f.path, f.data] as [string, Uint8Array])).set(MANIFEST_PATH, manifestData);
                 const parent = tips?.tips[0];
-                const { commit } = await writePristine(root, pristine, `Template ${ref.name} ${ref.version}\n\nPristine render recorded by create-migration adopt.\n`, parent, []);
-                base = `migration-template branch (${commit.slice(0, 7)})`;
+                const executable = { now: new Set(planned.filter((f) => f.executable).map((f) => f.path)) };
+                const { commit } = await writePristine(root, pristine, `Template ${ref.name} ${ref.version}\n\nPristine render recorded by create-migration adopt.\n`, parent, [], undefined, executable, session.pristineBranch);
+                base = `${session.pristineBranch} branch (${commit.slice(0, 7)})`;
               },
             }
           : undefined,

@@ -4,7 +4,7 @@ import { resolveAnswers } from '../core/answers/resolve.js';
 import { isPastDate, localToday } from '../core/answers/validate.js';
 import { InputError } from '../core/errors.js';
 import type { Generator } from './types.js';
-import { createRepository, initialCommit, initRepository, isRepo } from '../edge/git.js';
+import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround } from '../edge/git.js';
 import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../edge/project/new-project.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { started } from './started.js';
@@ -89,6 +89,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
             if (!withGit) return;
             if (await isRepo(dir)) {
               details.git = 'existing repository: files left uncommitted';
+              await aroundRepo(dir);
               return;
             }
             try {
@@ -98,8 +99,21 @@ export const projectGenerator: Generator<ProjectOptions> = {
               throw e;
             }
           };
-          if (state === 'non-empty') await addToExisting(target, files, addToFolder);
-          else if (!withGit) await createFresh(target, files);
+          // A project in a subfolder of a repository (a monorepo) gets its own pristine branch
+          // there, as a top-level project gets migration-template: the base of its first sync.
+          const aroundRepo = async (dir: string) => {
+            try {
+              const branch = await recordPristineAround(dir, files, `Template ${ref.name} ${ref.version}\n\nPristine render for create-migration generate.\n`);
+              if (branch) details.pristineBranch = branch;
+            } catch (e) {
+              details.git = `the pristine branch could not be recorded (${(e as Error).message.split('\n')[0]}); the first sync renders the template again`;
+            }
+          };
+          if (state === 'non-empty') await addToExisting(target, files, async (dir) => (withGit ? addToFolder(dir) : aroundRepo(dir)));
+          else if (!withGit) {
+            await createFresh(target, files);
+            await aroundRepo(target);
+          }
           else {
             await stage!.finish(files, async (dir, all) => {
               details.commit = await createRepository(dir, all, message, repository!());

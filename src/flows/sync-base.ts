@@ -13,6 +13,8 @@ export interface Base {
   detail: string;
   /** The commit whose tree it is, when it came from git history. */
   commit?: string;
+  /** Its executable files (from its manifest, or its render); empty when it recorded none. */
+  executable: Set<string>;
 }
 
 function sameAnswers(a: unknown, b: unknown): boolean {
@@ -20,7 +22,7 @@ function sameAnswers(a: unknown, b: unknown): boolean {
 }
 
 /** A commit holds the base when its manifest records the same version and answers as the project's. */
-async function fromCommit(root: string, commit: string, recorded: Manifest): Promise<Map<string, Uint8Array> | undefined> {
+async function fromCommit(root: string, commit: string, recorded: Manifest): Promise<{ files: Map<string, Uint8Array>; executable: Set<string> } | undefined> {
   // The files the project's manifest lists are, when this commit is the base, the files it has:
   // read them with the manifest in one go, and only then what else its own manifest lists.
   const files: Map<string, Uint8Array> = await readCommitPaths(root, commit, [MANIFEST_PATH, ...Object.keys(recorded.files)]);
@@ -37,7 +39,7 @@ async function fromCommit(root: string, commit: string, recorded: Manifest): Pro
   for (const [p, d] of await readCommitPaths(root, commit, more)) files.set(p, d);
   for (const p of [...files.keys()]) if (!Object.hasOwn(m.files, p) && p !== MANIFEST_PATH) files.delete(p);
   files.delete(MANIFEST_PATH);
-  return files;
+  return { files, executable: new Set(m.executable ?? []) };
 }
 
 /**
@@ -46,15 +48,15 @@ async function fromCommit(root: string, commit: string, recorded: Manifest): Pro
  * remote branch), the generated first commit in history, a fresh render of the recorded
  * version from the template source, and else none (two-way mode).
  */
-export async function findBase(root: string, tips: string[] | undefined, recorded: Manifest, src: TemplateSource): Promise<Base> {
+export async function findBase(root: string, tips: string[] | undefined, recorded: Manifest, src: TemplateSource, history = true): Promise<Base> {
   if (tips) {
     for (const tip of tips) {
-      const files = await fromCommit(root, tip, recorded);
-      if (files) return { kind: 'pristine-branch', files, detail: tip.slice(0, 7), commit: tip };
+      const found = await fromCommit(root, tip, recorded);
+      if (found) return { kind: 'pristine-branch', ...found, detail: tip.slice(0, 7), commit: tip };
     }
-    for (const c of await generatedCommits(root)) {
-      const files = await fromCommit(root, c, recorded);
-      if (files) return { kind: 'history', files, detail: c.slice(0, 7), commit: c };
+    for (const c of history ? await generatedCommits(root) : []) {
+      const found = await fromCommit(root, c, recorded);
+      if (found) return { kind: 'history', ...found, detail: c.slice(0, 7), commit: c };
     }
   }
   const refs = src.kind === 'git' ? [recorded.template.commit, recorded.template.ref, `v${recorded.template.version}`, recorded.template.version] : [undefined];
@@ -64,11 +66,13 @@ export async function findBase(root: string, tips: string[] | undefined, recorde
     try {
       const { template, ref: got } = await loadFromSource(src, ref);
       if (template.spec.version !== recorded.template.version) continue;
-      const files = new Map(planRender(template, recorded.answers).map((f) => [f.path, f.data]));
-      return { kind: 'rendered', files, detail: `${got.source === 'builtin' ? 'built-in template' : got.source}@${got.ref ?? got.version}` };
+      const rendered = planRender(template, recorded.answers);
+      const files = new Map(rendered.map((f) => [f.path, f.data]));
+      const executable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
+      return { kind: 'rendered', files, executable, detail: `${got.source === 'builtin' ? 'built-in template' : got.source}@${got.ref ?? got.version}` };
     } catch {
       // That ref is not in the source (any more): try the next way.
     }
   }
-  return { kind: 'none', files: null, detail: 'no base: only files unchanged since the last render are updated' };
+  return { kind: 'none', files: null, executable: new Set(recorded.executable ?? []), detail: 'no base: only files unchanged since the last render are updated' };
 }

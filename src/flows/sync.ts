@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { resolveAnswers } from '../core/answers/resolve.js';
-import { InputError } from '../core/errors.js';
-import { commitPaths, dirtyFiles, newBranchProblem, pristineRefs, recordUnmerged, writePristine } from '../edge/git.js';
+import { resolveAnswers, type Asker } from '../core/answers/resolve.js';
+import { DomainError, InputError } from '../core/errors.js';
+import { commitPaths, dirtyFiles, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
+import { executableAmong, readFolders } from '../edge/project/folders.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { started } from './started.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
@@ -11,7 +12,7 @@ import { unifiedDiff } from '../core/merge/diff.js';
 import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
 import { compareVersions } from '../core/template/semver.js';
-import type { Answers } from '../core/template/types.js';
+import type { Answers, AnswerValue } from '../core/template/types.js';
 import { findBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from './sync-markers.js';
@@ -30,6 +31,10 @@ export interface SyncOptions {
   /** Changed answers (--set), not yet validated, with where each came from. */
   answers?: Record<string, unknown>;
   origins?: Record<string, string>;
+  /** Take the default of a question the newer version adds (never prompt). */
+  yes?: boolean;
+  /** Asks a question the newer version adds; given only when a terminal is there to answer. */
+  ask?: Asker;
 }
 
 export interface ProjectSyncResult {
@@ -50,6 +55,10 @@ export interface ProjectSyncResult {
   recovered?: string[];
   /** --check: template files that still hold conflict markers (each fails the check). */
   unresolved?: UnresolvedFile[];
+  /** Questions the target version adds, and how each was answered (also recorded in the manifest). */
+  newAnswers?: { key: string; value: AnswerValue; origin: 'prompt' | 'default' | '--set' | 'answers' }[];
+  /** Things the user said that had no effect (a --set of a question its condition skips). */
+  warnings?: string[];
   exitCode: number;
   /** The template's name, the release notes of the versions crossed, and answers not taken from the manifest. */
   template?: string;
@@ -77,9 +86,18 @@ function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unkn
   return Object.fromEntries(Object.entries(recorded).filter(([k]) => known.has(k)));
 }
 
-function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: string; data: Uint8Array }[], deletes: string[]): string {
+function renderDiff(
+  ours: ReadonlyMap<string, Uint8Array>,
+  writes: { path: string; data: Uint8Array; executable?: boolean }[],
+  deletes: string[],
+  oursExecutable: ReadonlySet<string> = new Set(),
+): string {
   const parts: string[] = [];
-  const show = (p: string, before: Uint8Array | undefined, after: Uint8Array | undefined) => {
+  const show = (p: string, before: Uint8Array | undefined, after: Uint8Array | undefined, executable?: boolean) => {
+    // A mode change is shown as git shows one.
+    if (before && executable !== undefined && executable !== oursExecutable.has(p)) {
+      parts.push(`old mode ${executable ? '100644' : '100755'} ${p}\nnew mode ${executable ? '100755' : '100644'} ${p}\n`);
+    }
     if ((before && isBinary(before)) || (after && isBinary(after))) {
       parts.push(`Binary file ${p} ${!before ? 'added' : !after ? 'removed' : 'changed'}\n`);
       return;
@@ -91,7 +109,7 @@ function renderDiff(ours: ReadonlyMap<string, Uint8Array>, writes: { path: strin
       }),
     );
   };
-  for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data);
+  for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data, w.executable);
   for (const d of [...deletes].sort()) show(d, ours.get(d), undefined);
   return parts.join('');
 }
@@ -142,15 +160,30 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
       const spec = target.template.spec;
       const changed = opts.answers ?? {};
+      const newAnswers: NonNullable<ProjectSyncResult['newAnswers']> = [];
+      const warnings: string[] = [];
       const answers = await resolveAnswers(spec, {
         provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...changed },
         origins: opts.origins,
         dirName: path.basename(root),
-        useDefaults: true,
+        // A question the new version adds is the user's to answer: asked on a terminal, else its
+        // default only with --yes. --check and --dry-run write nothing, so they take the default.
+        useDefaults: opts.yes === true || !writing,
+        ask: writing && !opts.yes ? opts.ask : undefined,
+        onTaken: (q, value, origin) => newAnswers.push({ key: q.key, value, origin }),
+        onSkipped: (q, origin) =>
+          warnings.push(`${origin} ${q.key}: has no effect: template ${spec.version} asks it only when ${JSON.stringify(q.when)}, which does not hold for this project.`),
+        missing: (keys) =>
+          `${dir}: template ${spec.version} adds ${keys.length > 1 ? 'questions' : 'a question'} the project has no answer for: ${keys.join(', ')}. There is no terminal to ask on: answer with --set ${keys[0]}=<value>, or pass --yes to take ${keys.length > 1 ? 'their defaults' : 'its default'}.`,
       });
+      for (const k of Object.keys(changed)) {
+        if (!Object.hasOwn(recorded.answers, k) && Object.hasOwn(answers, k)) newAnswers.push({ key: k, value: answers[k]!, origin: '--set' });
+      }
       const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
       Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed) });
       if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files));
+      if (newAnswers.length) result.newAnswers = newAnswers;
+      if (warnings.length) result.warnings = warnings;
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
         await refuseDirty();
@@ -158,12 +191,18 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
 
       // The base is read by git while the new version renders.
-      const pristine = inGit ? await pristineRefs(root, gitDir) : undefined;
-      const baseLookup = started(findBase(root, pristine?.tips, recorded, src));
-      const theirs = new Map(planRender(target.template, answers).map((f) => [f.path, f.data]));
+      const pristine = inGit ? await pristineRefs(root, gitDir, session.pristineBranch) : undefined;
+      // History (the generated first commit) holds a project at its top only.
+      const baseLookup = started(findBase(root, pristine?.tips, recorded, src, session.prefix === ''));
+      const rendered = planRender(target.template, answers);
+      const theirs = new Map(rendered.map((f) => [f.path, f.data]));
+      const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
       await refuseDirty();
       const base = await baseLookup();
       const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
+      const folders = readFolders(root, theirs.keys(), ours);
+      const tracking = inGit ? await untrackedAmong(root, [...ours.keys()]) : undefined;
+      const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
       const projectOwned = spec.files.projectOwned;
       const planWith = () =>
         planSync({
@@ -175,25 +214,31 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           renames: spec.files.renames,
           conflictStyle: opts.conflict ?? 'inline',
           labels: syncLabels({ from, to, fromCommit: recorded.template.commit, toCommit: target.ref.commit, answersBefore: recorded.answers, answersAfter: answers }),
+          folders,
+          untracked: tracking?.untracked,
+          ignored: tracking?.ignored,
+          executable,
         });
       let plan = planWith();
       // The planner picks .rej names that are free among the files it was given; a further
       // numbered name (x.1.rej) may hold a user file nobody read yet. Read those and plan again,
       // so that a .rej never overwrites a user's file.
       for (;;) {
-        const unread = plan.outcomes.flatMap((o) => (o.rej && !ours.has(o.rej) ? [o.rej] : []));
+        const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
         const found = session.readMany(unread, 'sync');
-        if (!found.size) break;
+        const foundFolders = readFolders(root, unread, ours);
+        if (!found.size && !foundFolders.size) break;
         for (const [p, data] of found) ours.set(p, data);
+        for (const [p, files] of foundFolders) folders.set(p, files);
         plan = planWith();
       }
-      const manifestData = manifestFor(target.ref, answers, [...theirs].map(([p, data]) => ({ path: p, data })));
+      const manifestData = manifestFor(target.ref, answers, rendered);
       const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
       Object.assign(result, {
         base: base.kind,
         baseDetail: base.detail,
         outcomes: plan.outcomes.filter((o) => o.status !== 'unchanged'),
-        conflicts: plan.conflicts.length,
+        conflicts: plan.outcomes.filter((o) => o.status === 'conflict').length,
         behind: true,
       });
       if (opts.check) {
@@ -202,12 +247,13 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
       if (opts.dryRun) {
         ours.set(MANIFEST_PATH, encoder.encode(serializeManifest(recorded)));
-        result.diff = renderDiff(ours, writes, plan.deletes);
+        result.diff = renderDiff(ours, writes, plan.deletes, executable.ours);
         return result;
       }
       // The new pristine commit's parent may be a remote copy of the branch (a fresh clone); a
       // rollback puts the local branch back as it was (the session records it).
       const oldTip = pristine?.tips[0];
+      let refused: HookRefused | undefined;
       await session.apply({
         what: 'sync',
         writes,
@@ -220,25 +266,45 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
               after: async () => {
                 const pristineFiles = new Map(theirs).set(MANIFEST_PATH, manifestData);
                 const stages = plan.conflicts;
-                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs]);
+                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs ?? new Uint8Array()]);
                 // On top of the base's own commit, only the files that changed need writing.
                 const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
-                const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles);
+                const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles, {
+                  now: theirsExecutable,
+                  parent: base.executable,
+                }, session.pristineBranch);
                 await checkpoint('sync:pristine');
                 await recordUnmerged(
                   root,
-                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: written.blobs[i * 3 + 2]! })),
+                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
+                    // each side's executable bit, as git records a conflicted file's stages
+                    executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.path) },
+                  })),
+                  session.prefix,
                 );
-                if (opts.branch && stages.length === 0) {
+                if (opts.branch && result.conflicts === 0) {
                   const touched = [...writes.map((w) => w.path), ...plan.deletes];
-                  await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`);
+                  await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`).catch((e: unknown) => {
+                    if (e instanceof HookRefused) refused = e;
+                    throw e;
+                  });
                 }
               },
             }
           : undefined,
+      }).catch((e: unknown) => {
+        if (refused) {
+          // Exit 3, as for any failed run: nothing of it stays, and it is not bad input.
+          throw new DomainError(
+            'hook-refused',
+            `--branch: your git hooks refused the commit, so the sync was rolled back (files, index and branch ${opts.branch}; you are on your branch again). What they said:\n${refused.output}`,
+            opts.branch,
+          );
+        }
+        throw e;
       });
       result.written = true;
-      result.exitCode = plan.conflicts.length ? 1 : 0;
+      result.exitCode = result.conflicts ? 1 : 0;
       return result;
     } finally {
       await src.cleanup?.();

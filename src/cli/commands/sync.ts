@@ -8,6 +8,7 @@ import { MANIFEST_PATH } from '../../core/manifest.js';
 import { painter, print, printJson, say } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../../flows/sync.js';
 import { readProvidedAnswers } from '../answers-input.js';
+import { askerFor } from '../ask.js';
 import { writeSummary } from './sync-summary.js';
 
 export interface SyncFlags {
@@ -19,6 +20,7 @@ export interface SyncFlags {
   allowDirty?: boolean;
   branch?: string;
   set: string[];
+  yes?: boolean;
   json?: boolean;
   /** Write a Markdown summary of the run here (the update pull request's body). */
   summary?: string;
@@ -83,9 +85,16 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
     return;
   }
   const r = o.result!;
+  for (const w of r.warnings ?? []) say(`${name}: warning: ${w}`);
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   line(`${p.bold(name)}: ${describe(r, flags)}`);
   for (const u of r.unresolved ?? []) line(`  unresolved ${u.path}  (conflict markers at lines ${u.lines}: resolve them, then commit)`);
+  const msg = painter(process.stderr);
+  for (const a of r.newAnswers ?? []) {
+    const how = a.origin === 'prompt' ? 'answered' : a.origin === 'default' ? 'its default' : `from ${a.origin}`;
+    const where = flags.check || flags.dryRun ? 'would be recorded in the manifest; a real run asks, or needs --yes' : 'recorded in the manifest';
+    say(`  new question ${a.key} = ${JSON.stringify(a.value)}${msg.dim(`  (${how}; ${where})`)}`);
+  }
   if (!r.behind) return;
   // Release notes are read by a person, beside the messages: stderr, like them.
   const notePaint = painter(process.stderr);
@@ -118,6 +127,9 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   const targets = dirs.length ? dirs : ['.'];
   if (flags.branch && targets.length > 1) throw new InputError('--branch: give one project at a time.');
   const sets = await readProvidedAnswers(undefined, flags.set);
+  // A question the newer version adds is asked on a terminal, for one project at a time only:
+  // several projects run at once, and their prompts would interleave.
+  const ask = targets.length === 1 && !flags.check && !flags.dryRun ? await askerFor(flags.yes) : undefined;
   const request: SyncOptions = {
     to: flags.to,
     template: flags.template,
@@ -128,6 +140,8 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     branch: flags.branch,
     answers: sets.values,
     origins: sets.origins,
+    yes: flags.yes,
+    ask,
   };
   // Many projects take a while: a bar and a count on stderr (on a terminal only).
   const progress = startProgress(flags.check ? 'checking' : 'syncing', targets.length);

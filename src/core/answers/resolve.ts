@@ -17,6 +17,12 @@ export interface ResolveOptions {
   useDefaults: boolean;
   /** Prompt for what is missing; absent when there is no terminal. */
   ask?: Asker;
+  /** Told of every answer taken that was not provided: asked on the terminal, or a default. */
+  onTaken?: (q: Question, value: AnswerValue, origin: 'prompt' | 'default') => void;
+  /** Told of a provided answer (by --set or a file) whose question is skipped by its condition. */
+  onSkipped?: (q: Question, origin: string) => void;
+  /** The error for answers nobody gave (default: the generic one naming --answers, --set, --yes). */
+  missing?: (keys: string[]) => string;
 }
 
 /** Turns any folder name into the slug a project name must be. */
@@ -62,7 +68,11 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
   const answers: Answers = {};
   const missing: string[] = [];
   for (const q of spec.questions) {
-    if (!evaluate(q.when, answers)) continue;
+    if (!evaluate(q.when, answers)) {
+      const origin = opts.origins?.[q.key];
+      if (origin && Object.hasOwn(opts.provided, q.key)) opts.onSkipped?.(q, origin);
+      continue;
+    }
     const def = defaultFor(q, answers, opts.dirName);
     let raw: unknown;
     let origin: string;
@@ -82,7 +92,11 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
     const checked = checkAnswer(q, raw);
     if (!checked.ok) throw new InputError(`${q.key} (${origin}): ${checked.error}.`, q.key);
     answers[q.key] = checked.value;
+    if (origin === 'prompt' || origin === 'default') opts.onTaken?.(q, checked.value, origin);
   }
-  if (missing.length) throw new MissingAnswersError(missing);
+  if (missing.length) {
+    if (opts.missing) throw new InputError(opts.missing(missing));
+    throw new MissingAnswersError(missing);
+  }
   return answers;
 }

@@ -7,6 +7,8 @@ import { unifiedDiff } from '../merge/diff.js';
 import { matchesAny } from '../template/glob.js';
 import type { RenameRule } from '../template/types.js';
 import { detectRenames } from './renames.js';
+import { planModes, type ExecutableSets } from './modes.js';
+import { ancestorPaths, resolveStructure, type Folders } from './structure.js';
 
 export type Files = ReadonlyMap<string, Uint8Array>;
 
@@ -30,6 +32,8 @@ export interface FileOutcome {
   note?: string;
   /** For conflicts written as .rej: where the rejected hunks are. */
   rej?: string;
+  /** For a file or folder moved out of the way of the template's new layout: where it went. */
+  movedTo?: string;
 }
 
 /** Three versions of a conflicted file, for recording in git's index as unmerged. */
@@ -37,7 +41,8 @@ export interface ConflictStages {
   path: string;
   base?: Uint8Array;
   ours: Uint8Array;
-  theirs: Uint8Array;
+  /** Absent when the template has no file at this path any more (it made a folder of it). */
+  theirs?: Uint8Array;
 }
 
 export interface SyncInputs {
@@ -53,11 +58,23 @@ export interface SyncInputs {
   renames: readonly RenameRule[];
   conflictStyle: 'inline' | 'rej';
   labels: { ours: string; base: string; theirs: string };
+  /**
+   * Paths the plan asked about that are folders in the project, each with the files under it
+   * (whose bytes are in `ours`): a template file that replaces a folder needs to know.
+   */
+  folders?: Folders;
+  /** Project files among `ours` that git does not track: never recorded in the index. */
+  untracked?: ReadonlySet<string>;
+  /** Untracked files git ignores (a `.env`): never merged, staged or written over. */
+  ignored?: ReadonlySet<string>;
+  /** Which files are executable in each version: the bit is merged three-way too. */
+  executable?: ExecutableSets;
 }
 
 export interface SyncPlan {
   outcomes: FileOutcome[];
-  writes: { path: string; data: Uint8Array }[];
+  /** `executable`: set the execute bits (true) or clear them (false); absent: leave the mode. */
+  writes: { path: string; data: Uint8Array; executable?: boolean }[];
   deletes: string[];
   conflicts: ConflictStages[];
 }
@@ -79,10 +96,14 @@ function inOurEol(data: Uint8Array | undefined, ours: Uint8Array): Uint8Array | 
   return data;
 }
 
-/** Every project path the plan needs to read: the template's paths, before and after, and .rej names. */
+/**
+ * Every project path the plan needs to read: the template's paths, before and after, their .rej
+ * names, and the folders on the way to each new path (a file there would stand in the way).
+ */
 export function pathsToRead(base: Files | null, theirs: Files, recorded: Readonly<Record<string, string>>): string[] {
   const all = new Set<string>([...(base?.keys() ?? []), ...theirs.keys(), ...Object.keys(recorded)]);
   for (const p of [...all]) all.add(`${p}.rej`);
+  for (const p of ancestorPaths(theirs.keys())) all.add(p);
   return [...all].sort();
 }
 
@@ -92,7 +113,7 @@ interface Ctx {
 }
 
 function freeRejPath(ctx: Ctx, path: string): string {
-  const taken = (p: string) => ctx.inputs.ours.has(p) || ctx.plan.writes.some((w) => w.path === p);
+  const taken = (p: string) => ctx.inputs.ours.has(p) || ctx.inputs.folders?.has(p) || ctx.plan.writes.some((w) => w.path === p);
   let p = `${path}.rej`;
   for (let i = 1; taken(p); i++) p = `${path}.${i}.rej`;
   return p;
@@ -103,6 +124,7 @@ function freeRejPath(ctx: Ctx, path: string): string {
  * are: the user's bytes stay and the file is reported.
  */
 function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: Uint8Array, theirs: Uint8Array): FileOutcome & { data?: Uint8Array } {
+  if (ctx.inputs.ignored?.has(path)) return ignoredClash(path);
   if ([base, ours, theirs].some((d) => d && isBinary(d))) {
     ctx.plan.conflicts.push({ path, base, ours, theirs });
     return { path, status: 'conflict', note: 'binary file changed by you and by the template: yours was kept' };
@@ -123,6 +145,14 @@ function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: U
   ctx.plan.writes.push({ path: rej, data: encoder.encode(rejText) });
   const kept = base ? mergeKeepingOurs(result) : text(ours);
   return { path, status: 'conflict', note: `${n} in ${rej}`, rej, data: encoder.encode(kept) };
+}
+
+/**
+ * A file git ignores (secrets, local settings) where the template has a different version: its
+ * bytes never go into git's object store nor get conflict markers. It stays as it is.
+ */
+function ignoredClash(path: string): FileOutcome {
+  return { path, status: 'conflict', note: 'your file is ignored by git (it may hold secrets): kept untouched, not merged or staged; compare it with the template by hand' };
 }
 
 /** The three-way rules of one file that exists in the base render or the target render. */
@@ -170,6 +200,7 @@ function planTwoWay(ctx: Ctx, path: string, theirs: Uint8Array | undefined, ours
   if (!theirs) return pristine ? { path, status: 'removed', remove: true } : { path, status: 'kept', note: 'the template dropped it, but you changed it' };
   if (sameBytes(ours, theirs)) return { path, status: 'unchanged' };
   if (pristine) return { path, status: 'updated', data: theirs };
+  if (ctx.inputs.ignored?.has(path)) return ignoredClash(path);
   ctx.plan.conflicts.push({ path, ours, theirs });
   if (ctx.inputs.conflictStyle === 'rej' && !isBinary(ours) && !isBinary(theirs)) {
     const rej = freeRejPath(ctx, path);
@@ -198,7 +229,7 @@ export function planSync(inputs: SyncInputs): SyncPlan {
   if (!base) {
     const paths = new Set([...theirs.keys(), ...Object.keys(inputs.recorded)]);
     for (const p of [...paths].sort()) record(planTwoWay(ctx, p, theirs.get(p), ours.get(p)));
-    return plan;
+    return finish(plan, inputs);
   }
 
   // A project-owned path is the project's, not the template's: a template rename from or to one
@@ -231,5 +262,24 @@ export function planSync(inputs: SyncInputs): SyncPlan {
     plan.deletes.push(from);
     plan.outcomes.push({ path: p, from, status: o.status === 'conflict' ? 'conflict' : 'renamed', note: o.note ?? (o.status === 'unchanged' ? undefined : o.status), rej: o.rej });
   }
+  return finish(plan, inputs);
+}
+
+/** The last step of every plan: make room where a file becomes a folder or a folder a file. */
+function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
+  const s = { writes: plan.writes, deletes: plan.deletes, outcomes: plan.outcomes as StructureOutcome[] };
+  if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable);
+  resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
+    for (const p of moved) {
+      if (inputs.untracked?.has(p)) continue; // git never had it: nothing to record
+      // Recorded as unmerged like a merge's conflict: git status lists it until resolved.
+      plan.conflicts = plan.conflicts.filter((c) => c.path !== p);
+      plan.conflicts.push({ path: p, base: inputs.base?.get(p), ours: inputs.ours.get(p)! });
+    }
+  }, inputs.executable?.ours, inputs.ignored, (p) => matchesAny(p, inputs.projectOwned));
+  plan.writes = s.writes;
+  plan.deletes = s.deletes;
+  plan.outcomes = (s.outcomes as FileOutcome[]).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return plan;
 }
+type StructureOutcome = { path: string; status: string; note?: string; movedTo?: string };

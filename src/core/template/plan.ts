@@ -13,6 +13,8 @@ export interface PlannedFile {
   templatePath: string;
   data: Uint8Array;
   binary: boolean;
+  /** The template ships it executable. */
+  executable: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -50,7 +52,7 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
       binary || matchesAny(templatePath, spec.files.verbatim)
         ? raw
         : renderText(renderer, raw, templatePath);
-    out.push({ path, templatePath, data, binary });
+    out.push({ path, templatePath, data, binary, executable: tpl.executable?.has(templatePath) === true });
   }
   return out;
 }

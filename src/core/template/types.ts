@@ -65,4 +65,9 @@ export interface LoadedTemplate {
   files: Map<string, Uint8Array>;
   /** The `add` generators' file trees (paths relative to generators/, first segment = generator). */
   generators?: Map<string, Uint8Array>;
+  /**
+   * Paths under files/ that the template ships executable (mode 100755 in git, an execute bit
+   * on disk): the project gets them executable too. Absent or empty: none.
+   */
+  executable?: ReadonlySet<string>;
 }

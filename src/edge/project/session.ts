@@ -3,7 +3,8 @@ import { copyFileSync, readdirSync, readFileSync, realpathSync, renameSync, rmSy
 import path from 'node:path';
 import { ProjectError, InputError } from '../../core/errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../apply.js';
-import { PRISTINE_BRANCH, pristineRefs, repoAt } from '../git.js';
+import { createHash } from 'node:crypto';
+import { pristineBranchFor, pristineRefs, repoAround, tracksAnything } from '../git.js';
 import { statOrNone } from '../fs-quiet.js';
 import { acquireLock } from '../lock.js';
 import { parseManifest, type Manifest } from '../../core/manifest.js';
@@ -37,7 +38,7 @@ export interface OpenRequest {
 export interface ApplyRequest {
   /** Who writes, for messages. */
   what: string;
-  writes: { path: string; data: Uint8Array }[];
+  writes: { path: string; data: Uint8Array; executable?: boolean }[];
   deletes?: string[];
   /** git steps after the files are in place; each is undone with the files if anything fails. */
   git?: {
@@ -55,9 +56,18 @@ const GIT_JOURNAL = 'create-migration-journal.json';
 const GIT_LOCK = 'create-migration.lock';
 const INDEX_BACKUP = 'create-migration-index';
 
+/** A state file's name for the project at `prefix` of its work tree: its own, beside the others'. */
+function perProject(name: string, prefix: string): string {
+  if (!prefix) return name;
+  const id = createHash('sha256').update(prefix).digest('hex').slice(0, 12);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)}-${id}${name.slice(dot)}` : `${name}-${id}`;
+}
+
 /** git, synchronously: undo steps run on Ctrl-C too, where nothing asynchronous finishes. */
 function gitSync(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // The git work of a run is its own: none of the user's hooks runs for it (see io/git.ts).
+  return execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export class ProjectSession {
@@ -66,9 +76,17 @@ export class ProjectSession {
   private constructor(
     /** The project's real path. */
     readonly root: string,
-    /** The absolute git folder when the root is the top of a work tree. */
+    /** The absolute git folder of the work tree the root is the top of, or a folder in. */
     readonly gitDir: string | undefined,
+    /**
+     * Where the project sits in that work tree: "" at its top, "sub/dir" in a bigger repository
+     * (a monorepo). Such a project gets every guarantee of a top-level one: its own pristine
+     * branch, its conflicts in the index, its own journal; one run per repository at a time.
+     */
+    readonly prefix: string,
     readonly manifest: Manifest | undefined,
+    /** The project's pristine branch (see pristineBranchFor). */
+    readonly pristineBranch: string,
     /** Paths an interrupted earlier run had changed, put back before this one began. */
     readonly recovered: string[],
     private readonly journal: JournalPlace,
@@ -80,23 +98,26 @@ export class ProjectSession {
     const given = path.resolve(req.dir);
     if (!statOrNone(given)?.isDirectory()) throw new ProjectError('not-a-project', req.dir, `${label}: ${req.dir} is not a folder.`);
     const root = realpathSync(given);
-    const repo = await repoAt(root);
+    const around = await repoAround(root);
+    // A project in a subfolder is that repository's when the repository tracks its files.
+    const repo = around && (around.prefix === '' || (await tracksAnything(root))) ? around : undefined;
     const gitDir = repo?.gitDir;
+    const prefix = repo?.prefix ?? '';
     const journal: JournalPlace = gitDir
-      ? { root, file: path.join(gitDir, GIT_JOURNAL), requireRoot: false }
+      ? { root, file: path.join(gitDir, perProject(GIT_JOURNAL, prefix)), requireRoot: prefix !== '' }
       : { root, file: path.join(root, LOCAL_JOURNAL), requireRoot: true };
-    const unlock = req.write ? acquireLock(gitDir ? path.join(gitDir, GIT_LOCK) : path.join(root, LOCAL_LOCK), req.dir) : undefined;
+    const unlock = req.write ? await acquireLock(gitDir ? path.join(gitDir, GIT_LOCK) : path.join(root, LOCAL_LOCK), req.dir) : undefined;
     try {
       let recovered: string[] = [];
       if (req.write) {
         const r = recoverJournal(journal);
-        if (gitDir) undoGit(root, gitDir, r);
+        if (gitDir) undoGit(root, gitDir, prefix, r);
         dropJournal(journal.file);
         recovered = r.restored;
       }
       await checkpoint('session:locked');
       const manifest = readManifest(root, req, label);
-      return new ProjectSession(root, gitDir, manifest, recovered, journal, unlock);
+      return new ProjectSession(root, gitDir, prefix, manifest, pristineBranchFor(prefix), recovered, journal, unlock);
     } catch (e) {
       unlock?.();
       throw e;
@@ -162,10 +183,10 @@ export class ProjectSession {
     let branch: { name: string; from: string } | undefined;
     let index = false;
     if (g && gitDir) {
-      if (g.movesPristine) pristineTip = (await pristineRefs(root, gitDir)).local ?? null;
+      if (g.movesPristine) pristineTip = (await pristineRefs(root, gitDir, this.pristineBranch)).local ?? null;
       if (g.branch) branch = { name: g.branch, from: headRef(root) };
       if (g.touchesIndex && statOrNone(path.join(gitDir, 'index'))?.isFile()) {
-        copyFileSync(path.join(gitDir, 'index'), path.join(gitDir, INDEX_BACKUP));
+        copyFileSync(path.join(gitDir, 'index'), path.join(gitDir, perProject(INDEX_BACKUP, this.prefix)));
         index = true;
       }
     }
@@ -190,11 +211,11 @@ export class ProjectSession {
           await checkpoint('apply:git');
         },
         undoGit: () => {
-          if (gitDir) undoGit(root, gitDir, recovery);
+          if (gitDir) undoGit(root, gitDir, this.prefix, recovery);
         },
       });
     } finally {
-      if (gitDir) rmSync(path.join(gitDir, INDEX_BACKUP), { force: true });
+      if (gitDir) rmSync(path.join(gitDir, perProject(INDEX_BACKUP, this.prefix)), { force: true });
     }
   }
 }
@@ -245,11 +266,11 @@ function headRef(root: string): string {
  * branch where it pointed, and HEAD on the branch it left (the branch the run made deleted).
  * Work tree files are not touched here: the journal restored them already.
  */
-function undoGit(root: string, gitDir: string, r: { pristineTip?: string | null; index?: boolean; branch?: { name: string; from: string } }): void {
-  const backup = path.join(gitDir, INDEX_BACKUP);
+function undoGit(root: string, gitDir: string, prefix: string, r: { pristineTip?: string | null; index?: boolean; branch?: { name: string; from: string } }): void {
+  const backup = path.join(gitDir, perProject(INDEX_BACKUP, prefix));
   if (r.index && statOrNone(backup)?.isFile()) renameSync(backup, path.join(gitDir, 'index'));
   if (r.pristineTip !== undefined) {
-    const ref = `refs/heads/${PRISTINE_BRANCH}`;
+    const ref = `refs/heads/${pristineBranchFor(prefix)}`;
     if (r.pristineTip) gitSync(root, ['update-ref', ref, r.pristineTip]);
     else if (localRef(root, ref)) gitSync(root, ['update-ref', '-d', ref]);
   }

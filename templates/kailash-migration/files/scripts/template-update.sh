@@ -99,7 +99,9 @@ main() {
 
   git switch --quiet -C "$branch"
   rc=0
-  $cm sync --summary "$work/summary.md" --json > "$work/sync.json" || rc=$?
+  # No one is at a terminal here: a question the new version adds takes its default (--yes), and
+  # the summary lists it for the reviewer to change in the request if the default is wrong.
+  $cm sync --yes --summary "$work/summary.md" --json > "$work/sync.json" || rc=$?
   if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
     echo "create-migration sync failed (exit $rc):" >&2
     cat "$work/sync.json" >&2 || true
