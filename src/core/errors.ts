@@ -66,3 +66,8 @@ export class MissingAnswersError extends DomainError {
     super('missing-answers', `Missing answers for: ${keys.join(', ')}. There is no terminal to ask on.`, keys[0]);
   }
 }
+
+/** Whether `e` is bad input of any kind (a value, a template, a project's state): what exit 2 means. */
+export function isBadInput(e: unknown): e is DomainError {
+  return e instanceof DomainError && e.kind !== 'cancelled' && e.kind !== 'hook-refused';
+}

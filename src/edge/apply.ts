@@ -80,6 +80,11 @@ export function tempName(full: string, run: string): string {
   return path.join(path.dirname(full), `.${path.basename(full)}.${run}${TEMP_SUFFIX}`);
 }
 
+/** Writes a file that must not exist yet (exclusive create): a file that appeared meanwhile is never replaced. */
+export function writeNewFileSync(full: string, data: Uint8Array): void {
+  writeFileSync(full, data, { flag: 'wx' });
+}
+
 /**
  * Temp file + rename: a reader (or a killed process) sees the old file or the new one, never
  * half of one. Only the journal is flushed to disk before the files are touched (`durable`);

@@ -11,8 +11,7 @@ import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
 import { unsafePathReason } from '../core/template/paths.js';
 import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
-
-export const CHECKLIST_DIRS = ['docs/phases', 'docs/checklists'];
+import { CHECKLIST_DIRS } from '../core/status/count.js';
 
 function gitOut(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {

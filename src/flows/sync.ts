@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { resolveAnswers, type Asker } from '../core/answers/resolve.js';
-import { DomainError, InputError } from '../core/errors.js';
+import { DomainError, InputError, isBadInput } from '../core/errors.js';
 import { commitPaths, dirtyFiles, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { executableAmong, readFolders } from '../edge/project/folders.js';
@@ -146,7 +146,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
     }
     const src = await openSource(opts.template ?? recorded.template.source).catch((e: unknown) => {
       // The user gave no --template: say that the source came from the manifest, and the way out.
-      if (opts.template || !(e instanceof InputError)) throw e;
+      if (opts.template || !isBadInput(e)) throw e;
       throw new InputError(
         `${dir}: the template source recorded in ${MANIFEST_PATH} cannot be opened (${e.message.replace(/^--template: /, '')}). If it moved, give its new place with --template <src>.`,
       );

@@ -28,8 +28,8 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     dryRun: flags.dryRun,
   };
   if (flags.assess?.length) {
-    const { assessFolders } = await import('./assess.js');
-    opts.suggested = assessFolders(flags.assess, process.cwd(), undefined, '--assess').suggestions;
+    const { assessFolders } = await import('../../flows/assess.js');
+    opts.suggested = assessFolders(flags.assess, process.cwd(), undefined, '--assess', (n) => say(dim(`assess: ${n} files read...`))).suggestions;
     for (const [key, s] of Object.entries(opts.suggested)) {
       say(dim(`assess suggests ${key} = ${Array.isArray(s.value) ? s.value.join(', ') : s.value} (${s.evidence[0]?.file}:${s.evidence[0]?.line})`));
     }

@@ -1,40 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { InputError } from '../../core/errors.js';
-import { ProjectSession } from '../../edge/project/session.js';
+import { isDone, percent, stateWord, type ProjectStatus } from '../../core/status/count.js';
+import { daysLeft } from '../../core/status/html.js';
+import { status as readStatus } from '../../flows/status.js';
 import { dim, out, print, printJson, say } from '../output.js';
-import { conflictWarnings, isDone, percent, projectStatus, stateWord, type ProjectStatus } from '../../core/status/count.js';
-import { daysLeft, statusHtml } from '../../core/status/html.js';
-import { updateReadme, updateTasks } from '../../core/status/write.js';
-
-/** Local time as a person reads it, with the offset from UTC and the zone's name: 2026-12-01 10:17 UTC+01:00 (Europe/Paris). */
-export function localStamp(d: Date, zone = Intl.DateTimeFormat().resolvedOptions().timeZone): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const off = -d.getTimezoneOffset();
-  const sign = off < 0 ? '-' : '+';
-  const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return `${stamp} UTC${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}${zone ? ` (${zone})` : ''}`;
-}
 
 export interface StatusFlags {
   json?: boolean;
   write?: boolean;
   html?: string;
-}
-
-/** Where checklists live: the four phases, and every other checklist (pre/post-migration, added ones). */
-export const CHECKLIST_DIRS = ['docs/phases', 'docs/checklists'];
-
-function readChecklists(session: ProjectSession): Map<string, string> {
-  const files = new Map<string, string>();
-  const utf8 = new TextDecoder();
-  for (const dir of CHECKLIST_DIRS) {
-    for (const p of session.listFiles(dir, 'status').filter((x) => x.endsWith('.md'))) {
-      const data = session.read(p, 'status');
-      if (data) files.set(p, utf8.decode(data));
-    }
-  }
-  return files;
 }
 
 const bar = (p: number, width = 20) => '█'.repeat(Math.round((p * width) / 100)).padEnd(width, '░');
@@ -47,52 +19,10 @@ function table(status: ProjectStatus): string[] {
   });
 }
 
-/** The new text of a file when the edit changes it; nothing when it is absent or unchanged. */
-function rewrite(session: ProjectSession, file: string, edit: (t: string) => string): { path: string; data: Uint8Array } | undefined {
-  const data = session.read(file, 'status --write');
-  if (!data) return undefined;
-  const before = new TextDecoder().decode(data);
-  const after = edit(before);
-  return after === before ? undefined : { path: file, data: new TextEncoder().encode(after) };
-}
-
 export async function statusCommand(dir: string | undefined, flags: StatusFlags): Promise<number> {
-  // --write edits two files: under the lock and the journal, like every other write.
-  const session = await ProjectSession.open({ dir: dir ?? '.', write: flags.write === true, manifest: 'optional' });
-  try {
-    return await statusIn(session, dir, flags);
-  } finally {
-    session.close();
-  }
-}
-
-async function statusIn(session: ProjectSession, dir: string | undefined, flags: StatusFlags): Promise<number> {
-  const { root, manifest } = session;
-  const files = readChecklists(session);
-  if (!files.size) throw new InputError(`${dir ?? '.'}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`);
-  const status = projectStatus(files);
+  const { root, status, systemName, template, owner, targetDate, today, warnings, written } = await readStatus({ dir: dir ?? '.', write: flags.write, html: flags.html });
   // On stderr even with --json, which keeps stdout to its one object.
-  for (const w of conflictWarnings(status)) process.stderr.write(`warning: ${w}\n`);
-  const written: string[] = [];
-  if (flags.write) {
-    const edits = [rewrite(session, 'README.md', (t) => updateReadme(t, status)), rewrite(session, 'TASKS.md', (t) => updateTasks(t, status))].flatMap((e) => (e ? [e] : []));
-    if (edits.length) await session.apply({ what: 'status --write', writes: edits });
-    written.push(...edits.map((e) => e.path));
-  }
-  const systemName = typeof manifest?.answers.system_name === 'string' ? manifest.answers.system_name : path.basename(root);
-  const template = manifest ? `${manifest.template.name} ${manifest.template.version}` : 'unknown';
-  const answers = manifest?.answers ?? {};
-  const owner = typeof answers.owner === 'string' && answers.owner.trim() ? answers.owner : undefined;
-  const targetDate = typeof answers.target_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(answers.target_date) ? answers.target_date : undefined;
-  const now = new Date();
-  const today = localStamp(now).slice(0, 10);
-  if (flags.html) {
-    const page = path.resolve(flags.html);
-    const linkBase = path.relative(path.dirname(page), root).split(path.sep).join('/');
-    const html = statusHtml(status, { systemName, template, generatedAt: localStamp(now), owner, targetDate, today, linkBase });
-    writeFileSync(page, html);
-    written.push(flags.html);
-  }
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const overall = percent(status.done, status.total);
   if (flags.json) {
     printJson({

@@ -4,6 +4,9 @@
  */
 import { conflictBlocks, type MarkerBlock } from '../merge/markers.js';
 
+/** Where checklists live: the four phases, and every other checklist (pre/post-migration, added ones). */
+export const CHECKLIST_DIRS = ['docs/phases', 'docs/checklists'];
+
 export interface Item {
   text: string;
   done: boolean;

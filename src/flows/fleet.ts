@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../core/errors.js';
+import { fleetHtml } from '../core/fleet/html.js';
+import { parseReposFile, redactUrl } from '../core/fleet/repos-file.js';
+import { fleetRow, totals, type FleetRow, type FleetTotals, type ProjectFacts } from '../core/fleet/row.js';
+import { atomicWriteSync } from '../edge/apply.js';
+import { cachedClone } from '../edge/fleet-clone.js';
+import { readProject } from '../edge/fleet-read.js';
+import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
+
+export interface FleetRequest {
+  dirs: string[];
+  /** A file of git URLs or paths, one a line. */
+  repos?: string;
+  /** Write the sortable page here. */
+  html?: string;
+  /** Told after each project is read (for a progress count). */
+  onProgress?: (done: number, total: number) => void;
+  now?: Date;
+}
+
+export interface FleetResult {
+  rows: FleetRow[];
+  totals: FleetTotals;
+  /** 1 when a project is behind, in conflict or unreadable. */
+  exitCode: number;
+}
+
+interface Target {
+  label: string;
+  dir?: string;
+  url?: string;
+  error?: string;
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function targetsFrom(dirs: string[], reposFile: string | undefined): Target[] {
+  const targets: Target[] = dirs.map((d) => ({ label: d, dir: d }));
+  if (reposFile) {
+    let text: string;
+    try {
+      text = readFileSync(reposFile, 'utf8');
+    } catch (e) {
+      throw new InputError(`--repos: cannot read ${reposFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    const base = path.dirname(path.resolve(reposFile));
+    for (const l of parseReposFile(text)) {
+      const label = l.kind === 'url' ? redactUrl(l.text) : l.text;
+      if (l.problem) targets.push({ label, error: `${reposFile} line ${l.line}: ${l.problem}` });
+      else if (l.kind === 'url') targets.push({ label, url: l.text });
+      else targets.push({ label, dir: path.resolve(base, l.text) });
+    }
+  }
+  return targets.length ? targets : [{ label: '.', dir: '.' }];
+}
+
+/** One row per project: version, behind, conflicts, progress, cutover date. */
+export async function fleet(req: FleetRequest): Promise<FleetResult> {
+  const targets = targetsFrom(req.dirs, req.repos);
+  const today = req.now ?? new Date();
+  // Each template source is opened and its newest version read once for the whole fleet.
+  const sources = new Map<string, Promise<{ version: string; commit?: string }>>();
+  const opened: TemplateSource[] = [];
+  const newestOf = (source: string) => {
+    let p = sources.get(source);
+    if (!p) {
+      p = (async () => {
+        const src = await openSource(source);
+        opened.push(src);
+        const { ref } = await loadFromSource(src);
+        return { version: ref.version, commit: ref.commit };
+      })();
+      sources.set(source, p);
+    }
+    return p;
+  };
+  let done = 0;
+  try {
+    const rows = await mapLimited(targets, 4, async (t): Promise<FleetRow> => {
+      let facts: ProjectFacts;
+      if (t.error) facts = { project: t.label, checklists: new Map(), unmerged: [], markers: [], error: t.error };
+      else {
+        let dir = t.dir;
+        let cloneError: string | undefined;
+        if (t.url) {
+          try {
+            dir = await cachedClone(t.url);
+          } catch (e) {
+            cloneError = `cannot clone: ${(e as Error).message}`;
+          }
+        }
+        facts = cloneError ? { project: t.label, checklists: new Map(), unmerged: [], markers: [], error: cloneError } : await readProject(dir!, t.label, newestOf);
+      }
+      req.onProgress?.(++done, targets.length);
+      return fleetRow(facts, today);
+    });
+    const sum = totals(rows);
+    if (req.html) atomicWriteSync(path.resolve(req.html), new TextEncoder().encode(fleetHtml(rows, sum, today.toISOString().slice(0, 16).replace('T', ' '))));
+    return { rows, totals: sum, exitCode: sum.behind || sum.inConflict || sum.errors ? 1 : 0 };
+  } finally {
+    for (const s of opened) await s.cleanup?.();
+  }
+}
