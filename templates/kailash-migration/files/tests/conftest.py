@@ -236,7 +236,7 @@ def run_workflow(tmp_path: Path) -> Callable[..., Run]:
         base = {
             key: value
             for key, value in os.environ.items()
-            if not re.match(r"^(HTTP_|LLM_|OLLAMA_|OPENAI_|ANTHROPIC_|CSV_|DATABASE_|SOURCE_|TARGET_)", key)
+            if not re.match(r"^(HTTP_|LLM_|OLLAMA_|OPENAI_|ANTHROPIC_|CSV_|DATABASE_|SOURCE_|TARGET_|SFTP_|QUEUE_|SPREADSHEET_)", key)
         }
         base.update(
             PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),

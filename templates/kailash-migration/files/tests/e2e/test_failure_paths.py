@@ -104,6 +104,25 @@ def test_a_database_that_cannot_be_opened_fails_the_run_at_once(name, run_workfl
     assert run.executions("extract_database") == 1
 
 
+{{#if (includes data_sources "sftp")}}
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_an_sftp_host_that_refuses_fails_the_run_at_once(name, run_workflow):
+    env = {"SFTP_HOST": "127.0.0.1", "SFTP_PORT": str(closed_port())}
+    run = run_workflow(name, env, ["sftp"])
+    assert_failed_fast(run, "extract_sftp")
+    assert run.executions("extract_sftp") == 1
+
+
+{{/if}}
+{{#if (includes data_sources "queue")}}
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_a_missing_queue_capture_fails_the_run_at_once(name, run_workflow, tmp_path):
+    run = run_workflow(name, {"QUEUE_URL": f"file:{tmp_path / 'missing.jsonl'}"}, ["queue"])
+    assert_failed_fast(run, "extract_queue")
+    assert run.executions("extract_queue") == 1
+
+
+{{/if}}
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_the_sample_batch_runs_to_its_outcome(name, run_workflow, fake_server, tmp_path):
     csv = write_sample_csv(tmp_path / "extract.csv")
