@@ -15,6 +15,7 @@ import { checkAnswer } from '../src/answers/validate.js';
 import { loadTemplateDir } from '../src/io/template-dir.js';
 import { planRender, type PlannedFile } from '../src/template/plan.js';
 import type { Answers, LoadedTemplate } from '../src/template/types.js';
+import { asRendered, oneLine } from './helpers/markdown.js';
 import { pythonRun } from './helpers/python.js';
 
 const TEMPLATE_DIR = fileURLToPath(new URL('../templates/kailash-migration', import.meta.url));
@@ -269,14 +270,6 @@ const SETS: Record<string, Answers> = {
 // ---------------------------------------------------------------------------------------------
 
 const text = (f: PlannedFile) => new TextDecoder().decode(f.data);
-/**
- * What a CommonMark renderer (GitHub's) shows for Markdown text, as far as the template's escaping
- * goes: backslash escapes of ASCII punctuation and the entities &amp; &lt; &gt; &quot;.
- */
-const asRendered = (md: string) =>
-  md.replace(/\\([!-/:-@[-`{-~])|&(amp|lt|gt|quot);/g, (_m, ch: string | undefined, ent: string | undefined) =>
-    ch ?? ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[ent!]!,
-  );
 const CHECKBOX = /^\s*- \[[ xX]\] /;
 const countBoxes = (s: string) => s.split('\n').filter((l) => CHECKBOX.test(l)).length;
 const includes = (a: Answers, key: string, v: string) => Array.isArray(a[key]) && (a[key] as string[]).includes(v);
@@ -537,7 +530,6 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
     const r = get(name);
     const a = r.answers;
     const readme = file(r, 'README.md');
-    const oneLine = (v: unknown) => String(v).replace(/\s*\r?\n\s*/g, ' ');
     expect(asRendered(readme.split('\n')[0]!)).toBe(`# ${oneLine(a.system_name)} → Kailash SDK migration`);
     const row = readme.split('\n').find((l) => l.startsWith('| **Legacy system** |'))!;
     expect(asRendered(row.replace(/^\| \*\*Legacy system\*\* \| | \|$/g, ''))).toBe(oneLine(a.system_name));
