@@ -15,8 +15,9 @@ or an HTTP date) on a 429 or 503 replaces the computed wait; when it asks for
 longer than ``max_delay`` the step gives up instead of blocking the run.
 
 With the defaults (4 attempts, 0.5 s base, 30 s cap) a source that stays down
-costs at most 4 requests and about 3.5 s of waiting, plus the timeouts. This
-module is plain Python: no Kailash import, no IO on import.
+costs at most 4 requests and 3.5 s of backoff, plus the timeouts (a
+``Retry-After`` can make one wait up to the cap). This module is plain Python:
+no Kailash import, no IO on import.
 """
 
 from __future__ import annotations
