@@ -69,8 +69,13 @@ def delivery_receipt(
     error: str | None = None,
     response: Any = None,
     payload: dict | None = None,
+    rejected: list | None = None,
 ) -> dict:
-    """What happened to the batch (runs as ``receipt``); keeps the payload only when undelivered."""
+    """What happened to the batch (runs as ``receipt``); keeps the payload only when undelivered.
+
+    The records the adapter rejected are never sent; they are kept here, with
+    their reasons, so the delivery log or dead-letter file holds them too.
+    """
     return {
         "delivered": bool(ok),
         "status_code": status_code,
@@ -79,6 +84,7 @@ def delivery_receipt(
         "record_count": (payload or {}).get("record_count"),
         "response": response,
         "payload": None if ok else payload,
+        "rejected": list(rejected or []),
     }
 
 
@@ -135,6 +141,7 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
         wf.add_connection("push", output, "receipt", output)
     wf.add_connection("push", "data", "receipt", "response")
     wf.add_connection("to_payload", "result", "receipt", "payload")
+    wf.add_connection("normalise", "rejected", "receipt", "rejected")
     wf.add_connection("receipt", "result", "record", "data")
     return wf
 
@@ -146,6 +153,7 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         "outcome": results["record"]["outcome"],
         "output": results["record"]["file_path"],
         "record_count": receipt["record_count"],
+        "rejected_count": len(receipt["rejected"]),
         "status_code": receipt["status_code"],
         "attempts": receipt["attempts"],
         "error": receipt["error"],
