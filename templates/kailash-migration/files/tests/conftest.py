@@ -59,7 +59,7 @@ SAMPLE_RECORDS = [
 def pytest_collection_modifyitems(config, items):
     """Marks each test with its tier, from the folder it lives in."""
     for item in items:
-        parts = Path(str(item.fspath)).relative_to(ROOT / "tests").parts
+        parts = item.path.relative_to(ROOT / "tests").parts
         item.add_marker(getattr(pytest.mark, TIERS.get(parts[0], "unit") if len(parts) > 1 else "unit"))
 
 

@@ -18,10 +18,11 @@ pytest.importorskip("sqlalchemy")
 from kailash.runtime.local import LocalRuntime  # noqa: E402
 from kailash.workflow.builder import WorkflowBuilder  # noqa: E402
 
-from conftest import SAMPLE_RECORDS, workflow_modules  # noqa: E402
 from {{package_name}} import rules  # noqa: E402
 from {{package_name}}.settings import Settings  # noqa: E402
 from {{package_name}}.sources import add_extract_nodes  # noqa: E402
+
+from conftest import SAMPLE_RECORDS, workflow_modules  # noqa: E402
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import pytest
 pytest.importorskip("kailash")
 pytest.importorskip("aiohttp")
 
-from conftest import Reply  # noqa: E402
 from {{package_name}}.nodes import ResilientHTTPNode  # noqa: E402
+
+from conftest import Reply  # noqa: E402
 
 FAST = {"attempts": 4, "base_delay": 0.01, "max_delay": 1.0, "timeout": 2}
 

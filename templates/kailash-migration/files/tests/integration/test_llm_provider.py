@@ -16,8 +16,9 @@ import pytest
 pytest.importorskip("kailash")
 pytest.importorskip("kaizen")
 
-from conftest import Reply, workflow_modules, workflow_nodes, write_sample_csv  # noqa: E402
 from {{package_name}}.settings import Settings  # noqa: E402
+
+from conftest import Reply, workflow_modules, workflow_nodes, write_sample_csv  # noqa: E402
 
 ANALYSIS = "Three records; one is still pending."
 LLM_WORKFLOWS = [name for name in workflow_modules() if "analyse" in workflow_nodes(name)]
