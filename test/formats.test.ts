@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode, mdCell, mdInline, pyComment, pyString, tomlString, yamlString } from '../src/core/template/formats.js';
+import { dnsName, encode, lineComment, mdCell, mdInline, mdText, pyComment, pyString, tomlString, yamlString } from '../src/core/template/formats.js';
 import { HOSTILE_STRINGS } from './fixtures.js';
 import { pythonLiteralEval, pythonRun } from './helpers/python.js';
 
@@ -37,9 +37,26 @@ describe('format encoders round-trip every hostile string', () => {
     expect(pythonRun('import sys, ast; ast.parse(sys.stdin.read()); print("ok")', src).trim()).toBe('ok');
   });
 
-  it('Markdown keeps text verbatim, escaping only what ends a table cell or a line', () => {
+  it('Markdown prose renders answers as typed: no raw HTML, no accidental emphasis, code or heading', () => {
     expect(mdCell('a | b')).toBe('a \\| b');
-    expect(mdCell('R&D "Ops" <legacy>')).toBe('R&D "Ops" <legacy>');
+    expect(mdInline('R&D "Ops" <prod>')).toBe('R&amp;D "Ops" &lt;prod&gt;');
+    expect(mdInline('<script>x</script>')).toBe('&lt;script&gt;x&lt;/script&gt;');
+    expect(mdInline('C:\\legacy\\*.csv _tmp_ `x` [y] ~z~')).toBe('C:\\\\legacy\\\\\\*.csv \\_tmp\\_ \\`x\\` \\[y\\] \\~z\\~');
+    expect(mdText('# not a heading\n  # nor this\nplain # here')).toBe('\\# not a heading\n  \\# nor this\nplain # here');
     expect(mdInline('one\n two')).toBe('one two');
+    expect(mdCell('one\ntwo <b>')).toBe('one<br>two &lt;b&gt;');
+  });
+
+  it('comments of YAML, .env and Dockerfiles show an answer as typed, on one line', () => {
+    expect(lineComment('R&D \\ "Ops" <x>')).toBe('R&D \\ "Ops" <x>');
+    const doc = ALL.map((s) => `# ${lineComment(s)}\nk: 1`).join('\n');
+    expect(JSON.parse(pythonRun('import yaml,sys,json; print(json.dumps(yaml.safe_load(sys.stdin.read())))', doc))).toEqual({ k: 1 });
+  });
+
+  it('Kubernetes names are DNS labels of at most 52 characters', () => {
+    expect(dnsName('billing-etl', 'etl_pipeline')).toBe('billing-etl-etl-pipeline');
+    expect(dnsName('a'.repeat(60), 'x')).toMatch(/^a{52}$/);
+    expect(dnsName('x', '')).toBe('x');
+    for (const s of ALL) expect(dnsName(s, 'etl')).toMatch(/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/);
   });
 });

@@ -11,6 +11,7 @@ import { planRender } from '../src/core/template/plan.js';
 import type { Question } from '../src/core/template/types.js';
 import { runCli, snapshot, tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
+import { asRendered, oneLine } from './helpers/markdown.js';
 import { pythonCheck } from './helpers/python.js';
 
 const SPEC = (extra = '') => `name: evil
@@ -75,7 +76,7 @@ describe('hostile templates are refused: exit 2, a clear message, nothing writte
     mkdirSync(outside);
     mkdirSync(path.join(tmp, 'p'));
     symlinkSync(outside, path.join(tmp, 'p/src'));
-    await refused(tmp, ['p', '--yes', '--force'], /would replace existing ones \(src\)/);
+    await refused(tmp, ['p', '--yes', '--force'], /would replace existing ones \(src[,)]/);
   });
 
   it.each([
@@ -179,7 +180,7 @@ describe('hostile answers', () => {
           }
           expect(pythonCheck(dir, files.map((f) => f.path))).toEqual([]);
           const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
-          for (const key of ['system_name', 'owner']) expect(readme).toContain(String(answers[key]));
+          for (const key of ['system_name', 'owner']) expect(asRendered(readme)).toContain(oneLine(answers[key]));
           generated++;
         } finally {
           rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,7 @@ describe('interactive prompts in a real terminal', () => {
       { expect: 'Records processed per day', send: `abc${KEY.enter}` },
       { expect: 'not a number', send: `${KEY.backspace.repeat(3)}50000${KEY.enter}` },
       { expect: 'Workflow stubs', send: KEY.enter }, // default follows the stack: etl + reporting
-      { expect: 'LLM provider', send: `${KEY.down}${KEY.enter}` }, // openai
+      { expect: 'LLM provider', send: KEY.enter }, // openai, the default
       { expect: 'Compliance', send: `${KEY.space}${KEY.enter}` }, // gdpr
       { expect: 'Cutover strategy', send: KEY.enter },
       { expect: 'Cutover done by', send: KEY.enter },

@@ -15,6 +15,7 @@ import { checkAnswer } from '../src/core/answers/validate.js';
 import { loadTemplateDir } from '../src/edge/template-dir.js';
 import { planRender, type PlannedFile } from '../src/core/template/plan.js';
 import type { Answers, LoadedTemplate } from '../src/core/template/types.js';
+import { asRendered, oneLine } from './helpers/markdown.js';
 import { pythonRun } from './helpers/python.js';
 
 const TEMPLATE_DIR = fileURLToPath(new URL('../templates/kailash-migration', import.meta.url));
@@ -322,6 +323,18 @@ function pythonAvailable(): boolean {
   }
 }
 
+interface CronJob {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    schedule: string;
+    timeZone?: string;
+    concurrencyPolicy: string;
+    jobTemplate: { spec: { template: { spec: { restartPolicy: string; containers: { command: string[]; image: string; envFrom: unknown[]; resources: { requests: Record<string, string> } }[] } } } };
+  };
+}
+
 interface Rendered {
   answers: Answers;
   files: Map<string, string>;
@@ -397,12 +410,24 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
       'tests/test_rules.py',
       'tests/test_settings.py',
       'tests/test_workflows_build.py',
+      'tests/test_retry.py',
+      'tests/e2e/test_failure_paths.py',
+      'tests/integration/test_database_source.py',
+      'tests/integration/test_http_retries.py',
+      'tests/integration/test_llm_provider.py',
+      `src/${pkg}/retry.py`,
+      `src/${pkg}/runner.py`,
+      `src/${pkg}/nodes/http_client.py`,
+      `src/${pkg}/nodes/outcome_writer.py`,
+      'Dockerfile',
+      '.dockerignore',
     ]) {
       expectFile(p, true);
     }
     for (const [pattern, mod] of [['etl', 'etl_pipeline'], ['api', 'api_integration'], ['reporting', 'report_generation']] as const) {
       expectFile(`src/${pkg}/workflows/${mod}.py`, includes(a, 'patterns', pattern));
       expectFile(`tests/test_${mod}.py`, includes(a, 'patterns', pattern));
+      expectFile(`deploy/kubernetes/${mod}-cronjob.yaml`, includes(a, 'patterns', pattern));
     }
     expectFile(`src/${pkg}/nodes/sftp_source.py`, includes(a, 'data_sources', 'sftp'));
     expectFile(`src/${pkg}/nodes/queue_source.py`, includes(a, 'data_sources', 'queue'));
@@ -505,10 +530,21 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
     const r = get(name);
     const a = r.answers;
     const readme = file(r, 'README.md');
-    expect(readme.split('\n')[0]).toBe(`# ${a.system_name} → Kailash SDK migration`);
-    expect(readme).toContain(`| **Legacy system** | ${a.system_name} |`);
-    expect(readme).toContain(String(a.owner));
-    if (a.description) expect(readme).toContain(String(a.description));
+    expect(asRendered(readme.split('\n')[0]!)).toBe(`# ${oneLine(a.system_name)} → Kailash SDK migration`);
+    const row = readme.split('\n').find((l) => l.startsWith('| **Legacy system** |'))!;
+    expect(asRendered(row.replace(/^\| \*\*Legacy system\*\* \| | \|$/g, ''))).toBe(oneLine(a.system_name));
+    expect(asRendered(readme)).toContain(oneLine(a.owner));
+    if (a.description) expect(asRendered(readme)).toContain(String(a.description).split('\n')[0]!.trim());
+    // Nothing of an answer reaches the Markdown as raw HTML, which GitHub would strip.
+    for (const v of [a.system_name, a.owner, a.description]) {
+      for (const tag of String(v).match(/<[^>]*>/g) ?? []) expect(readme, tag).not.toContain(tag);
+    }
+    // Comments outside Python show the answer as typed, not Python-escaped.
+    for (const p of ['.env.example', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'Dockerfile']) {
+      if (!r.files.has(p)) continue;
+      const first = file(r, p).split('\n')[0]!;
+      expect(first, p).toContain(String(a.system_name).replace(/[\r\n\u0085\u2028\u2029]/g, ' '));
+    }
     if (a.ci === 'github') {
       const ci = parseYaml(file(r, '.github/workflows/ci.yml')) as { jobs: { test: { steps: { with?: Record<string, unknown> }[] } } };
       expect(ci.jobs.test.steps.find((s) => s.with?.['python-version'])?.with?.['python-version']).toBe(a.python_version);
@@ -525,6 +561,40 @@ print(json.dumps([s.SYSTEM_NAME, s.OWNER, s.TARGET_DATE, s.DAILY_VOLUME]))`,
       '',
     );
     expect(JSON.parse(out)).toEqual([a.system_name, a.owner, a.target_date, a.daily_volume]);
+  }, 60_000);
+
+  it('writes a container image and, per workflow, a CronJob that runs it on a schedule without overlap', () => {
+    const r = get(name);
+    const a = r.answers;
+    const pkg = String(a.project_name).replace(/-/g, '_');
+    const docker = file(r, 'Dockerfile').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    expect(docker[0]).toBe(`FROM python:${a.python_version}-slim`);
+    const INSTRUCTION = /^(FROM|ENV|WORKDIR|COPY|RUN|USER|CMD|ARG|LABEL|EXPOSE|ENTRYPOINT)\s/;
+    docker.forEach((l, i) => {
+      if (!docker[i - 1]?.endsWith('\\')) expect(l, 'Dockerfile instruction').toMatch(INSTRUCTION);
+    });
+    expect(file(r, '.dockerignore').split('\n')).toContain('.env');
+    const jobs = [...r.files.keys()].filter((p) => p.startsWith('deploy/kubernetes/'));
+    expect(jobs.length).toBe((a.patterns as string[]).length);
+    if (!hasPython) return;
+    for (const p of jobs) {
+      const mod = p.slice('deploy/kubernetes/'.length, -'-cronjob.yaml'.length);
+      const doc = JSON.parse(pythonRun('import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))', file(r, p))) as CronJob;
+      expect(doc.apiVersion).toBe('batch/v1');
+      expect(doc.kind).toBe('CronJob');
+      expect(doc.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/);
+      expect(doc.spec.schedule).toBe('0 2 * * *');
+      expect(doc.spec.timeZone).toBeUndefined();
+      expect(doc.spec.concurrencyPolicy).toBe('Forbid');
+      const pod = doc.spec.jobTemplate.spec.template.spec;
+      expect(pod.restartPolicy).toBe('Never');
+      const [c] = pod.containers;
+      expect(c!.command).toEqual(['python', '-m', `${pkg}.workflows.${mod}`]);
+      expect(c!.image).toBe(`${a.project_name}:0.1.0`);
+      expect(c!.envFrom).toEqual([{ secretRef: { name: `${a.project_name}-env` } }]);
+      expect(file(r, p)).toContain(`kubectl create secret generic ${a.project_name}-env --from-env-file=.env`);
+      expect(c!.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
+    }
   }, 60_000);
 
   it('leaves no template syntax behind, and .env.example is KEY=value lines', () => {

@@ -6,7 +6,7 @@ const PY_KEYWORDS = new Set(
 );
 
 // Names a generated module or its test imports: a workflow named like one would shadow it.
-const TAKEN = new Set(['os', 'sys', 'json', 'logging', 'pathlib', 'subprocess', 'textwrap', 'typing', 'pytest', 'kailash', 'kaizen', 'replace', 'settings', 'sources', 'rules', 'observability', 'nodes', 'workflows']);
+const TAKEN = new Set(['os', 'sys', 'json', 'logging', 'pathlib', 'subprocess', 'textwrap', 'typing', 'pytest', 'kailash', 'kaizen', 'replace', 'settings', 'sources', 'rules', 'observability', 'nodes', 'workflows', 'runner', 'retry']);
 
 /** A Python module name from `billing-sync` or `billing_sync`; the error names the key. */
 export function moduleName(key: string, raw: unknown): string {

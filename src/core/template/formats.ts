@@ -32,14 +32,46 @@ export function tomlString(s: string): string {
   return `"${escaped(s, /[\\"\u0000-\u001f\u007f]/g)}"`;
 }
 
-/** Text inside a Markdown table cell: verbatim except the two things that end a cell. */
-export function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+/**
+ * Text in Markdown prose that renders as typed, on GitHub too: `&`, `<` and `>` become entities
+ * (GitHub drops what looks like an HTML tag, `<prod>` or `<script>`, and reads `&amp;` as an
+ * entity), and the characters that would start emphasis, code, links or strike-through get a
+ * backslash, as does a `#` opening a line. Line breaks stay.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
+    .replace(/^([ \t]*)#/gm, '$1\\#');
 }
 
-/** Text on one Markdown line (a heading, a list item): newlines become spaces, the rest is verbatim. */
+/** Text inside a Markdown table cell: prose escaping, plus the two things that end a cell. */
+export function mdCell(s: string): string {
+  return mdText(s).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+/** Text on one Markdown line (a heading, a list item): prose escaping, newlines become spaces. */
 export function mdInline(s: string): string {
-  return s.replace(/\s*\r?\n\s*/g, ' ');
+  return mdText(s.replace(/\s*\r?\n\s*/g, ' '));
+}
+
+/**
+ * Text in a `#` comment of YAML, a shell-style `.env` file or a Dockerfile, shown as typed: these
+ * formats have no escapes in comments, so only what would end the line (CR, LF, NEL, U+2028/2029,
+ * other control characters) becomes a space.
+ */
+export function lineComment(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+}
+
+/**
+ * A name Kubernetes accepts for an object (DNS-1123 label, at most 52 characters for a
+ * CronJob): the parts joined with `-`, lowercase, anything else replaced by `-`.
+ */
+export function dnsName(...parts: string[]): string {
+  const joined = parts.filter((p) => p !== '').join('-').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const trimmed = joined.replace(/^-+|-+$/g, '').slice(0, 52).replace(/-+$/g, '');
+  return trimmed === '' ? 'workflow' : trimmed;
 }
 
 type Value = string | number | boolean | null | undefined | readonly Value[];

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { Interpreter } from './interpret.js';
 import { parse } from './parse.js';
-import { encode, mdCell, mdInline, pyComment } from './formats.js';
+import { dnsName, encode, lineComment, mdCell, mdInline, mdText, pyComment } from './formats.js';
 import type { Answers, AnswerValue, TemplateSpec } from './types.js';
 
 export type RenderContext = Record<string, unknown>;
@@ -32,6 +32,10 @@ export function helpersFor(spec: TemplateSpec): Record<string, (...args: unknown
     py_comment: (v) => pyComment(String(v ?? '')),
     md_cell: (v) => mdCell(String(v ?? '')),
     md_inline: (v) => mdInline(String(v ?? '')),
+    md_text: (v) => mdText(String(v ?? '')),
+    line_comment: (v) => lineComment(String(v ?? '')),
+    // The last argument is Handlebars' options object; empty parts are left out.
+    dns_name: (...args) => dnsName(...args.slice(0, -1).map((a) => String(a ?? ''))),
     includes: (list, value) => asList(list).includes(value),
     eq: (a, b) => a === b,
     ne: (a, b) => a !== b,

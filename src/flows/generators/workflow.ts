@@ -1,6 +1,7 @@
 import type { Generator, GeneratorResult } from '../types.js';
 import { runAdd, type AddOptions, type AddSpec } from '../add.js';
 import { moduleName, question, titleOf } from '../../core/names.js';
+import { cronSchedule, DEFAULT_SCHEDULE, timeZone } from '../../core/schedule.js';
 
 // The labels the project's own data_sources question shows.
 const SOURCES = [
@@ -25,12 +26,22 @@ export const workflowSpec: AddSpec = {
       ],
     }),
     question('sources', 'multi', 'Data sources it reads', { choices: SOURCES, default: ['csv'], min: 1 }),
+    // Its Kubernetes CronJob (deploy/kubernetes/<name>-cronjob.yaml).
+    question('schedule', 'text', 'Schedule (cron expression)', { default: DEFAULT_SCHEDULE, required: false }),
+    question('time_zone', 'text', 'Time zone of the schedule (IANA name; empty: the cluster\'s)', { default: '', required: false }),
   ],
   folder: (a) => `workflow/${String(a.pattern)}`,
   derive(a, project) {
     const name = moduleName('name', a.name);
     const sources = Array.isArray(a.sources) && a.sources.length ? a.sources : (project.data_sources as string[]);
-    return { workflow_name: name, workflow_title: titleOf(name), workflow_pattern: a.pattern, workflow_sources: sources };
+    return {
+      workflow_name: name,
+      workflow_title: titleOf(name),
+      workflow_pattern: a.pattern,
+      workflow_sources: sources,
+      workflow_schedule: cronSchedule('schedule', a.schedule),
+      workflow_time_zone: timeZone('time_zone', a.time_zone),
+    };
   },
   register: (x) => ({
     file: 'docs/kailash-mapping.md',

@@ -1,5 +1,12 @@
 """Shared test setup and helpers.
 
+The tests come in three tiers, each a pytest marker (registered in
+pyproject.toml) given by the folder a test lives in: ``unit`` (tests/*.py:
+one function, node or module, no network), ``integration`` (tests/integration/:
+real SDK runs against real local resources, SQLite, a local HTTP server) and
+``e2e`` (tests/e2e/: every workflow run as the scheduler runs it, ``python -m``
+in a fresh process, through its failure paths). ``pytest -m unit`` runs one tier.
+
 ``src/`` is put on ``sys.path`` so the tests run from a plain checkout too, not
 only after ``pip install -e .`` (pyproject.toml sets the same for pytest).
 
@@ -11,13 +18,18 @@ data), ``check_workflow`` (the module contract and the extract wiring) and
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 
@@ -30,6 +42,252 @@ if str(ROOT / "src") not in sys.path:
 from {{package_name}}.settings import Settings  # noqa: E402
 
 SAMPLES = ROOT / "data" / "sample"
+TIERS = {"integration": "integration", "e2e": "e2e"}
+
+# Records in the legacy layout rules.FIELD_MAP expects (a copy of the CSV sample),
+# for the tests that need a source whatever sources the project was made with.
+SAMPLE_RECORDS = [
+    {"RECORD_ID": "R-1001", "CUSTOMER": "ACME LTD", "AMOUNT": "1,250.00", "CURRENCY": "EUR",
+     "TXN_DATE": "03/01/2025", "STATUS": "A"},
+    {"RECORD_ID": "R-1002", "CUSTOMER": "Globex Corporation", "AMOUNT": "980.5", "CURRENCY": "eur",
+     "TXN_DATE": "04/01/2025", "STATUS": "C"},
+    {"RECORD_ID": "R-1003", "CUSTOMER": "Initech", "AMOUNT": "12,000.00", "CURRENCY": "",
+     "TXN_DATE": "06/01/2025", "STATUS": "P"},
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks each test with its tier, from the folder it lives in."""
+    for item in items:
+        parts = item.path.relative_to(ROOT / "tests").parts
+        item.add_marker(getattr(pytest.mark, TIERS.get(parts[0], "unit") if len(parts) > 1 else "unit"))
+
+
+def write_sample_csv(path: Path, records: list[dict] = SAMPLE_RECORDS) -> Path:
+    """``records`` as a CSV file in the legacy layout."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    return path
+
+
+@dataclass
+class Reply:
+    """One scripted answer of a :class:`FakeServer`."""
+
+    status: int = 200
+    body: object = None
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class FakeServer:
+    """A local HTTP server on 127.0.0.1 answering from a script; records every request.
+
+    ``replies`` is used in order; the last one repeats. ``replies`` may also be a
+    function of the request path returning a :class:`Reply`.
+    """
+
+    def __init__(self, replies) -> None:
+        self.replies = replies
+        self.requests: list[dict] = []
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                with server._lock:
+                    server.requests.append(
+                        {
+                            "method": self.command,
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": raw.decode("utf-8", "replace"),
+                        }
+                    )
+                    n = len(server.requests)
+                reply = server._reply(n, self.path)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                data = json.dumps(reply.body).encode("utf-8")
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in reply.headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+            do_GET = do_POST = do_PUT = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def _reply(self, n: int, path: str) -> Reply:
+        if callable(self.replies):
+            return self.replies(path)
+        return self.replies[min(n, len(self.replies)) - 1]
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def fake_server():
+    """Starts :class:`FakeServer` instances: ``fake_server([Reply(503)])``; all stopped after the test."""
+    started: list[FakeServer] = []
+
+    def start(replies) -> FakeServer:
+        server = FakeServer(replies)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.close()
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Runs one workflow's main() the way a scheduler does, in a fresh interpreter.
+# argv: module, sources (comma-separated, empty: the workflow's own). The source
+# list is narrowed so that each test sets up exactly the source it is about.
+# TEST_LLM_LOOPBACK=1 lets kaizen reach a fake provider on localhost: kaizen
+# 2.46 refuses loopback at connect time (kaizen/llm/http_client.py,
+# SafeDnsResolver), and documents the resolver as overridable for tests only.
+DRIVER = textwrap.dedent(
+    """
+    import importlib, os, sys
+
+    if os.environ.get("TEST_LLM_LOOPBACK") == "1":
+        from kaizen.llm import http_client
+
+        guarded = http_client.SafeDnsResolver.check_host
+
+        def check_host(self, host):
+            if host not in ("localhost", "127.0.0.1"):
+                guarded(self, host)
+
+        http_client.SafeDnsResolver.check_host = check_host
+
+    from {{package_name}} import sources
+
+    module = importlib.import_module(sys.argv[1])
+    if sys.argv[2]:
+        chosen = sys.argv[2].split(",")
+        sources.DATA_SOURCES = chosen
+        if hasattr(module, "SOURCES"):
+            module.SOURCES = chosen
+    raise SystemExit(module.main())
+    """
+)
+
+
+@dataclass
+class Run:
+    """What one workflow run did: exit code, wall time, log and its ``run finished`` summary."""
+
+    returncode: int
+    seconds: float
+    log: str
+    summaries: list[dict]
+
+    @property
+    def summary(self) -> dict:
+        assert len(self.summaries) == 1, f"expected one run-finished line, got {self.summaries}\n{self.log[-3000:]}"
+        return self.summaries[0]
+
+    def executions(self, node_id: str) -> int:
+        """How often the runtime ran ``node_id`` (from the node's own log lines)."""
+        return len(re.findall(rf"kailash\.nodes\.{re.escape(node_id)}: Executing node {re.escape(node_id)}$", self.log, re.M))
+
+
+@pytest.fixture
+def run_workflow(tmp_path: Path) -> Callable[..., Run]:
+    """Runs ``python -m``-style one workflow's main(): ``run_workflow(name, env, sources)``.
+
+    The run starts in a temp dir (no .env there) with fast retry settings, and
+    outputs below it; ``env`` adds or overrides variables.
+    """
+
+    def run(name: str, env: dict[str, str] | None = None, sources: Iterable[str] = ()) -> Run:
+        base = {
+            key: value
+            for key, value in os.environ.items()
+            if not re.match(r"^(HTTP_|LLM_|OLLAMA_|OPENAI_|ANTHROPIC_|CSV_|DATABASE_|SOURCE_|TARGET_|SFTP_|QUEUE_|SPREADSHEET_)", key)
+        }
+        base.update(
+            PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+            OUTPUT_DIR=str(tmp_path / "output"),
+            REPORT_DIR=str(tmp_path / "reports"),
+            LOG_LEVEL="INFO",
+            SDK_LOG_LEVEL="WARNING",
+            HTTP_RETRY_ATTEMPTS="4",
+            HTTP_RETRY_BASE_DELAY="0.05",
+            HTTP_RETRY_MAX_DELAY="2",
+            HTTP_TIMEOUT="5",
+        )
+        base.update(env or {})
+        module = f"{{package_name}}.workflows.{name}"
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-c", DRIVER, module, ",".join(sources)],
+            cwd=tmp_path,
+            env=base,
+            capture_output=True,
+            text=True,
+            timeout=120,  # a hang guard only; the tests assert a much shorter bound
+        )
+        seconds = time.monotonic() - started
+        summaries = []
+        for line in done.stderr.splitlines():
+            start = line.find('{"')
+            if start >= 0 and '"event": "run finished"' in line:
+                summaries.append(json.loads(line[start:]))
+        return Run(done.returncode, seconds, done.stdout + done.stderr, summaries)
+
+    return run
+
+
+def workflow_modules() -> list[str]:
+    """The workflow modules of the project (src/{{package_name}}/workflows/), by name."""
+    import pkgutil
+
+    import {{package_name}}.workflows as workflows
+
+    return sorted(
+        info.name for info in pkgutil.iter_modules(workflows.__path__) if not info.name.startswith("_")
+    )
+
+
+def workflow_nodes(name: str) -> set[str]:
+    """The node ids of a workflow, built with default settings."""
+    import importlib
+
+    module = importlib.import_module(f"{{package_name}}.workflows.{name}")
+    return set(module.build_workflow(Settings()).build().nodes)
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ PROJECT_MODULES = [
     "{{package_name}}.observability",
     "{{package_name}}.nodes",
     "{{package_name}}.sources",
+    "{{package_name}}.retry",
+    "{{package_name}}.runner",
 {{#if (includes patterns "etl")}}
     "{{package_name}}.workflows.etl_pipeline",
 {{/if}}

@@ -43,18 +43,11 @@ def test_report_prints_figures_and_labels_the_analysis():
     report = report_generation.compose_report(summary, {"content": "Two records."})
     assert "| EUR | 15.50 |" in report
     assert "AI-generated" in report and "Two records." in report
-{{#unless (or (includes data_sources "database") (includes data_sources "rest_api") (includes data_sources "sftp"))}}
 
 
-def test_sample_report_with_the_mock_provider(offline_settings):
-    from pathlib import Path
-
-    from kailash.runtime.local import LocalRuntime
-
-    settings = replace(offline_settings, llm_provider="mock")
-    Path(settings.report_dir).mkdir(parents=True, exist_ok=True)
-    with LocalRuntime() as runtime:
-        results, _ = runtime.execute(report_generation.build_workflow(settings).build())
-    report = Path(results["publish"]["file_path"]).read_text(encoding="utf-8")
-    assert "## Figures" in report and "## Analysis" in report
-{{/unless}}
+def test_llm_base_url_is_passed_only_when_set():
+    plain = report_generation.build_workflow(Settings()).build().nodes["analyse"].config
+    assert "base_url" not in plain
+    settings = replace(Settings(), llm_base_url="https://llm-gateway.example.com")
+    routed = report_generation.build_workflow(settings).build().nodes["analyse"].config
+    assert routed["base_url"] == "https://llm-gateway.example.com"

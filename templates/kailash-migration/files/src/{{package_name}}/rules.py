@@ -90,8 +90,8 @@ def validate_batch(
 
     DQ-001 the batch is not empty; DQ-002 no duplicate keys; DQ-003 rejected
     records stay under ``max_reject_ratio``; DQ-004 every amount is a number.
-    Returns the verdict with the numbers reconciliation needs; the ``route``
-    SwitchNode sends the batch to load when ``passed`` and to quarantine otherwise.
+    Returns the verdict with the numbers reconciliation needs; the ``publish``
+    step loads the batch when ``passed`` and quarantines it otherwise.
     """
     rejected = list(rejected or [])
     errors: list[str] = []

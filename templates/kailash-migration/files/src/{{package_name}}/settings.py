@@ -139,15 +139,25 @@ class Settings:
     target_api_base_url: str = "https://kailash-gateway.example.internal"
     target_api_resource: str = "v1/records"
     target_api_token: str | None = None
-    llm_provider: str = {{#if llm_provider}}{{py llm_provider}}{{else}}"ollama"{{/if}}
+    llm_provider: str = {{#if llm_provider}}{{py llm_provider}}{{else}}"openai"{{/if}}
 {{#if (eq llm_provider "openai")}}
     llm_model: str = "gpt-4o-mini"
 {{else if (eq llm_provider "anthropic")}}
     llm_model: str = "claude-haiku-4-5"
-{{else}}
+{{else if (eq llm_provider "ollama")}}
     llm_model: str = "llama3.2"
+{{else}}
+    llm_model: str = "gpt-4o-mini"
 {{/if}}
+    # Empty: the provider's own endpoint. See .env.example for what kaizen accepts.
+    llm_base_url: str = ""
     report_dir: str = "reports"
+    # Every HTTP step (retry.py): attempts in all, first backoff and its cap, in
+    # seconds, and the timeout of one attempt in whole seconds.
+    http_retry_attempts: int = 4
+    http_retry_base_delay: float = 0.5
+    http_retry_max_delay: float = 30.0
+    http_timeout: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -14,8 +14,8 @@ DATABASE_URL (for example ``kailash[db-postgres]`` and ``psycopg[binary]``).
 {{#unless (or (includes data_sources "rest_api") (includes patterns "api"))}}
 
 Before a workflow reads the rest_api source: the project was created without
-REST nodes, so add ``kailash[http-client]`` and ``aiohttp`` to pyproject.toml
-(kailash.nodes.api imports both).
+HTTP steps, so add ``kailash[http-client]`` and ``aiohttp`` to pyproject.toml
+(ResilientHTTPNode sends through kailash.nodes.api, which imports both).
 {{/unless}}
 {{#unless (includes data_sources "sftp")}}
 
@@ -112,9 +112,14 @@ def missing_source_node(source: str) -> list:
     )
 
 
-def bearer(token: str | None) -> dict[str, str]:
-    """RESTClientNode auth settings for a bearer token, or none when no token is set."""
-    return {"auth_type": "bearer", "auth_token": token} if token else {}
+def http_step(settings: Settings) -> dict[str, Any]:
+    """The retry and timeout settings of an HTTP step (ResilientHTTPNode, see retry.py)."""
+    return {
+        "timeout": settings.http_timeout,
+        "attempts": settings.http_retry_attempts,
+        "base_delay": settings.http_retry_base_delay,
+        "max_delay": settings.http_retry_max_delay,
+    }
 
 
 def _extract_csv(wf: WorkflowBuilder, settings: Settings) -> str:
@@ -151,23 +156,19 @@ def _extract_database(wf: WorkflowBuilder, settings: Settings) -> str:
 
 
 def _extract_rest_api(wf: WorkflowBuilder, settings: Settings) -> str:
-    # Imported here, not at the top: it needs aiohttp (see pyproject.toml), and
-    # only the workflows that read this source should depend on it.
-    import kailash.nodes.api  # noqa: F401  registers RESTClientNode
-
-    # RESTClientNode retries with backoff on its own; "paginate" follows next
-    # links when the legacy API pages its results.
+    # ResilientHTTPNode (nodes/http_client.py) retries transient failures (no
+    # response, 408, 429, 5xx) with the backoff of retry.py, then fails the run.
+    # It reads one response: if the legacy API pages its results, loop over
+    # the pages in a custom node or one query window per run.
     wf.add_node(
-        "RESTClientNode",
+        "ResilientHTTPNode",
         "extract_rest_api",
         {
             "base_url": settings.source_api_base_url,
             "resource": settings.source_api_resource,
             "method": "GET",
-            "timeout": 30,
-            "retry_count": 3,
-            "retry_backoff": 1.0,
-            **bearer(settings.source_api_token),
+            "auth_token": settings.source_api_token,
+            **http_step(settings),
         },
     )
     return "data"

@@ -6,7 +6,9 @@ Add a new node module here when the migration needs logic no built-in node has
 (see "Custom node requirements" in docs/kailash-mapping.md).
 """
 
+from .http_client import ResilientHTTPNode
 from .legacy_adapter import LegacyAdapterNode
+from .outcome_writer import OutcomeWriterNode
 {{#if (includes data_sources "queue")}}
 from .queue_source import QueueConsumerNode
 {{/if}}
@@ -16,6 +18,8 @@ from .sftp_source import SFTPDropReaderNode
 
 __all__ = [
     "LegacyAdapterNode",
+    "OutcomeWriterNode",
+    "ResilientHTTPNode",
 {{#if (includes data_sources "queue")}}
     "QueueConsumerNode",
 {{/if}}

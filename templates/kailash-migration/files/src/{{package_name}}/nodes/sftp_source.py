@@ -107,7 +107,10 @@ class SFTPDropReaderNode(Node):
                 username=kwargs["username"],
                 password=kwargs.get("password"),
                 key_filename=kwargs.get("key_path"),
-                timeout=30,
+                # Bounded, so that a host that does not answer fails the run in seconds.
+                timeout=10,
+                banner_timeout=10,
+                auth_timeout=10,
             )
             with client.open_sftp() as sftp:
                 for name in sorted(sftp.listdir(remote_dir)):

@@ -18,20 +18,18 @@ written to REPORT_DIR. Importing this module does no IO.
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import kailash.nodes.code  # noqa: F401  registers PythonCodeNode
 import kailash.nodes.data  # noqa: F401  registers TextWriterNode
 import kaizen.nodes.ai  # noqa: F401  registers LLMAgentNode (package kailash-kaizen)
-from kailash.runtime.local import LocalRuntime
-from kailash.sdk_exceptions import KailashException
 from kailash.workflow.builder import WorkflowBuilder
 
 from .. import nodes, rules  # noqa: F401  importing nodes registers LegacyAdapterNode
-from ..observability import configure_logging, failed_nodes, log_run
-from ..settings import SYSTEM_NAME, Settings, load_dotenv
+from ..runner import run_main
+from ..settings import SYSTEM_NAME, Settings
 from ..sources import add_extract_nodes
 
 WORKFLOW_NAME = "report_generation"
@@ -43,8 +41,6 @@ SYSTEM_PROMPT = (
     "point out anything unusual (concentrations, gaps, cancelled or pending items) "
     "and keep it under 250 words of plain Markdown without headings."
 )
-
-logger = logging.getLogger(__name__)
 
 
 def aggregate(data: list) -> dict:
@@ -118,17 +114,18 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
     wf.add_node("PythonCodeNode", "prompt", {"function": analysis_messages})
 
     # Building LLMAgentNode makes no call; the provider is contacted at run
-    # time (API keys and OLLAMA_BASE_URL are read from the environment).
-    wf.add_node(
-        "LLMAgentNode",
-        "analyse",
-        {
-            "provider": settings.llm_provider,
-            "model": settings.llm_model,
-            "system_prompt": SYSTEM_PROMPT,
-            "generation_config": {"temperature": 0.2, "max_tokens": 800},
-        },
-    )
+    # time. API keys come from the environment (OPENAI_API_KEY, ...); LLM_BASE_URL,
+    # when set, replaces the provider's endpoint (see .env.example for the
+    # addresses kaizen accepts).
+    llm = {
+        "provider": settings.llm_provider,
+        "model": settings.llm_model,
+        "system_prompt": SYSTEM_PROMPT,
+        "generation_config": {"temperature": 0.2, "max_tokens": 800},
+    }
+    if settings.llm_base_url:
+        llm["base_url"] = settings.llm_base_url
+    wf.add_node("LLMAgentNode", "analyse", llm)
     wf.add_node("PythonCodeNode", "compose", {"function": compose_report})
     # Distribution starts with a file in REPORT_DIR; to mail or post it, add an
     # HTTPRequestNode after "publish" (see docs/migration-patterns.md).
@@ -147,36 +144,25 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
     return wf
 
 
-def main() -> int:
-    """Produce the report with settings from the environment; 0 when it was published."""
-    load_dotenv()
-    settings = Settings.from_env()
-    configure_logging(settings.log_level, settings.sdk_log_level)
-    Path(settings.report_dir).mkdir(parents=True, exist_ok=True)
-    workflow = build_workflow(settings).build()
-    try:
-        # Default runtime settings: an LLM call that fails (success=False)
-        # stops the run, so no report goes out without its analysis.
-        with LocalRuntime() as runtime:
-            results, run_id = runtime.execute(workflow)
-    except KailashException:
-        logger.exception("%s: the run failed", WORKFLOW_NAME)
-        log_run(logger, WORKFLOW_NAME, None, outcome="failed")
-        return 1
+def summarize(results: dict[str, Any]) -> dict[str, Any]:
+    """The run summary's fields."""
+    summary = results["aggregate"]["result"]
+    return {
+        "outcome": "published",
+        "output": results["publish"].get("file_path"),
+        "record_count": summary.get("record_count"),
+        "llm_usage": (results["analyse"].get("response") or {}).get("usage"),
+    }
 
-    failures = failed_nodes(results)
-    summary = results.get("aggregate", {}).get("result") or {}
-    log_run(
-        logger,
-        WORKFLOW_NAME,
-        run_id,
-        outcome="failed" if failures else "published",
-        failed_nodes=failures,
-        record_count=summary.get("record_count"),
-        report=(results.get("publish") or {}).get("file_path"),
-        llm_usage=(results.get("analyse") or {}).get("usage"),
-    )
-    return 1 if failures else 0
+
+def main() -> int:
+    """Produce the report with settings from the environment; 0 when it was published.
+
+    An LLM call that fails (the provider refuses, is down, or kaizen's endpoint
+    guard rejects its address) fails the "analyse" step: the run stops there
+    and no report goes out without its analysis.
+    """
+    return run_main(WORKFLOW_NAME, build_workflow, summarize, success="published")
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ To:   the standard pattern: records are sent to the target API (the gateway)
       with authentication, retries with backoff, and a dead-letter fallback.
 
     extract_<source>... -> combine -> normalise -> apply_rules -> to_payload -> push
-        push -> receipt -> route
-            route.true_output  -> delivery_log   (accepted by the target)
-            route.false_output -> dead_letter    (kept for replay)
+        push -> receipt -> record
+            record writes the delivery log when the target accepted the batch,
+            the dead-letter file (with the payload, for replay) when it did not
 
 Sources: {{join workflow_sources ", "}}, read by sources.add_extract_nodes() (one
 ``extract_<source>`` node each, then ``combine``).
@@ -20,38 +20,31 @@ read the notes on it at the top of sources.py.
 {{/each}}
 
 The steps after ``combine`` follow the project's API pattern: LegacyAdapterNode,
-rules.py run by PythonCodeNode steps, RESTClientNode (push), SwitchNode,
-JSONWriterNode. RESTClientNode has no rate limiting of its own: see
-docs/migration-patterns.md.
+rules.py run by PythonCodeNode steps, ResilientHTTPNode (push; the retry policy
+of retry.py), OutcomeWriterNode. Rate limiting: see docs/migration-patterns.md.
 {{#unless (or (includes data_sources "rest_api") (includes patterns "api"))}}
 
-Before the first run: the project was created without REST nodes, so add
-``kailash[http-client]`` and ``aiohttp`` to pyproject.toml (kailash.nodes.api
-imports both).
+Before the first run: the project was created without HTTP steps, so add
+``kailash[http-client]`` and ``aiohttp`` to pyproject.toml (ResilientHTTPNode
+sends through kailash.nodes.api, which imports both).
 {{/unless}}
 
-Run it: ``python -m {{package_name}}.workflows.{{workflow_name}}``; the exit code
-is 0 only when the target accepted the batch. Importing this module does no IO.
+Run it: ``python -m {{package_name}}.workflows.{{workflow_name}}`` (schedule:
+deploy/kubernetes/{{workflow_name}}-cronjob.yaml); the exit code is 0 only when
+the target accepted the batch. Importing this module does no IO.
 """
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
 from typing import Any
 
-import kailash.nodes.api  # noqa: F401  registers RESTClientNode (needs aiohttp, see pyproject.toml)
 import kailash.nodes.code  # noqa: F401  registers PythonCodeNode
-import kailash.nodes.data  # noqa: F401  registers CSVReaderNode, SQLDatabaseNode, JSONWriterNode
-import kailash.nodes.logic  # noqa: F401  registers SwitchNode
-from kailash.runtime.local import LocalRuntime
-from kailash.sdk_exceptions import KailashException
 from kailash.workflow.builder import WorkflowBuilder
 
-from .. import nodes, rules  # noqa: F401  importing nodes registers the project's custom nodes
-from ..observability import configure_logging, failed_nodes, log_run
-from ..settings import SYSTEM_NAME, Settings, load_dotenv
-from ..sources import add_extract_nodes, bearer
+from .. import nodes, rules  # noqa: F401  importing nodes registers the custom nodes
+from ..runner import run_main
+from ..settings import SYSTEM_NAME, Settings
+from ..sources import add_extract_nodes, http_step
 
 WORKFLOW_NAME = {{py workflow_name}}
 # The data sources this workflow reads, in the order of the extract nodes.
@@ -59,36 +52,39 @@ SOURCES = {{py workflow_sources}}
 DELIVERY_LOG_FILE = f"{WORKFLOW_NAME}_delivery_log.json"
 DEAD_LETTER_FILE = f"{WORKFLOW_NAME}_dead_letter.json"
 
-logger = logging.getLogger(__name__)
-
 
 def to_payload(data: list) -> dict:
     """The request body for the target API (runs as ``to_payload``).
 
-    A JSON object, not a bare list: RESTClientNode sends dict bodies as JSON
-    and anything else as a raw body. Agree this envelope with the API owner.
+    A JSON object, not a bare list, so the envelope can grow (a batch id, a
+    schema version) without breaking the receiver. Agree it with the API owner.
     """
-    return {
-        "source_system": SYSTEM_NAME,
-        "workflow": WORKFLOW_NAME,
-        "record_count": len(data),
-        "records": data,
-    }
+    return {"source_system": SYSTEM_NAME, "record_count": len(data), "records": data}
 
 
 def delivery_receipt(
-    success: bool = False,
+    ok: bool = False,
     status_code: int | None = None,
+    attempts: int | None = None,
+    error: str | None = None,
     response: Any = None,
     payload: dict | None = None,
+    rejected: list | None = None,
 ) -> dict:
-    """What happened to the batch (runs as ``receipt``); keeps the payload only when undelivered."""
+    """What happened to the batch (runs as ``receipt``); keeps the payload only when undelivered.
+
+    The records the adapter rejected are never sent; they are kept here, with
+    their reasons, so the delivery log or dead-letter file holds them too.
+    """
     return {
-        "delivered": bool(success),
+        "delivered": bool(ok),
         "status_code": status_code,
+        "attempts": attempts,
+        "error": error,
         "record_count": (payload or {}).get("record_count"),
         "response": response,
-        "payload": None if success else payload,
+        "payload": None if ok else payload,
+        "rejected": list(rejected or []),
     }
 
 
@@ -110,87 +106,63 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
     wf.add_node("PythonCodeNode", "apply_rules", {"function": rules.apply_business_rules})
     wf.add_node("PythonCodeNode", "to_payload", {"function": to_payload})
 
-    # Retry with backoff is built into RESTClientNode. A failed request does
-    # not raise: the node returns success=False, which "receipt" and "route"
-    # turn into the dead-letter branch (see main() for the runtime settings).
+    # fail_on_error=False: a batch the target still refuses after the retries is
+    # not lost, "record" writes it to the dead-letter file (and the exit code is 1).
     wf.add_node(
-        "RESTClientNode",
+        "ResilientHTTPNode",
         "push",
         {
             "base_url": settings.target_api_base_url,
             "resource": settings.target_api_resource,
             "method": "POST",
-            "timeout": 30,
-            "retry_count": 3,
-            "retry_backoff": 1.0,
-            **bearer(settings.target_api_token),
+            "auth_token": settings.target_api_token,
+            "fail_on_error": False,
+            **http_step(settings),
         },
     )
     wf.add_node("PythonCodeNode", "receipt", {"function": delivery_receipt})
     wf.add_node(
-        "SwitchNode", "route", {"condition_field": "delivered", "operator": "==", "value": True}
-    )
-    wf.add_node(
-        "JSONWriterNode", "delivery_log", {"file_path": settings.output_path(DELIVERY_LOG_FILE)}
-    )
-    wf.add_node(
-        "JSONWriterNode", "dead_letter", {"file_path": settings.output_path(DEAD_LETTER_FILE)}
+        "OutcomeWriterNode",
+        "record",
+        {
+            "flag": "delivered",
+            "true_path": settings.output_path(DELIVERY_LOG_FILE),
+            "true_outcome": "delivered",
+            "false_path": settings.output_path(DEAD_LETTER_FILE),
+            "false_outcome": "dead_lettered",
+        },
     )
 
     wf.add_connection(source_node, source_output, "normalise", "data")
     wf.add_connection("normalise", "data", "apply_rules", "data")
     wf.add_connection("apply_rules", "result", "to_payload", "data")
     wf.add_connection("to_payload", "result", "push", "data")
-    wf.add_connection("push", "success", "receipt", "success")
-    wf.add_connection("push", "status_code", "receipt", "status_code")
+    for output in ("ok", "status_code", "attempts", "error"):
+        wf.add_connection("push", output, "receipt", output)
     wf.add_connection("push", "data", "receipt", "response")
     wf.add_connection("to_payload", "result", "receipt", "payload")
-    wf.add_connection("receipt", "result", "route", "input_data")
-    wf.add_connection("route", "true_output", "delivery_log", "data")
-    wf.add_connection("route", "false_output", "dead_letter", "data")
+    wf.add_connection("normalise", "rejected", "receipt", "rejected")
+    wf.add_connection("receipt", "result", "record", "data")
     return wf
+
+
+def summarize(results: dict[str, Any]) -> dict[str, Any]:
+    """The run summary's fields."""
+    receipt = results["receipt"]["result"]
+    return {
+        "outcome": results["record"]["outcome"],
+        "output": results["record"]["file_path"],
+        "record_count": receipt["record_count"],
+        "rejected_count": len(receipt["rejected"]),
+        "status_code": receipt["status_code"],
+        "attempts": receipt["attempts"],
+        "error": receipt["error"],
+    }
 
 
 def main() -> int:
     """Deliver one batch with settings from the environment; 0 when the target accepted it."""
-    load_dotenv()
-    settings = Settings.from_env()
-    configure_logging(settings.log_level, settings.sdk_log_level)
-    Path(settings.output_dir).mkdir(parents=True, exist_ok=True)
-    workflow = build_workflow(settings).build()
-    try:
-        # content_aware_success_detection=False: by default the runtime stops
-        # the run at the first node that returns success=False, so the
-        # dead-letter branch would never run. The extract side stays safe:
-        # "combine" raises when a source returned no data.
-        # skip_branches: only the branch chosen by "route" runs.
-        with LocalRuntime(
-            conditional_execution="skip_branches", content_aware_success_detection=False
-        ) as runtime:
-            results, run_id = runtime.execute(workflow)
-    except KailashException:
-        logger.exception("%s: the run failed", WORKFLOW_NAME)
-        log_run(logger, WORKFLOW_NAME, None, outcome="failed")
-        return 1
-
-    failures = failed_nodes(results)
-    receipt = results.get("receipt", {}).get("result") or {}
-    if failures:
-        outcome = "failed"
-    elif receipt.get("delivered"):
-        outcome = "delivered"
-    else:
-        outcome = "dead_lettered"
-    log_run(
-        logger,
-        WORKFLOW_NAME,
-        run_id,
-        outcome=outcome,
-        failed_nodes=failures,
-        record_count=receipt.get("record_count"),
-        status_code=receipt.get("status_code"),
-    )
-    return 0 if outcome == "delivered" else 1
+    return run_main(WORKFLOW_NAME, build_workflow, summarize, success="delivered")
 
 
 if __name__ == "__main__":

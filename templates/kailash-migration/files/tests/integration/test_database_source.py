@@ -1,0 +1,82 @@
+"""The database source end to end, against a real SQLite database (sqlite3 ships with Python).
+
+SQLDatabaseNode opens the URL in DATABASE_URL through SQLAlchemy; SQLite
+stands in here for the production database{{#if database_kind}} ({{py_comment database_kind}}){{/if}}: the query,
+the extract node, the result format and the steps after it are the same.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import pytest
+
+pytest.importorskip("kailash")
+pytest.importorskip("sqlalchemy")
+
+from kailash.runtime.local import LocalRuntime  # noqa: E402
+from kailash.workflow.builder import WorkflowBuilder  # noqa: E402
+
+from {{package_name}} import rules  # noqa: E402
+from {{package_name}}.settings import Settings  # noqa: E402
+from {{package_name}}.sources import add_extract_nodes  # noqa: E402
+
+from conftest import SAMPLE_RECORDS, workflow_modules  # noqa: E402
+
+
+@pytest.fixture
+def legacy_db(tmp_path):
+    """A SQLite file holding the sample records in a ``legacy_records`` table."""
+    path = tmp_path / "legacy.db"
+    columns = list(SAMPLE_RECORDS[0])
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE legacy_records ({', '.join(f'{c} TEXT' for c in columns)})")
+        db.executemany(
+            f"INSERT INTO legacy_records VALUES ({', '.join('?' for _ in columns)})",
+            [tuple(r[c] for c in columns) for r in SAMPLE_RECORDS],
+        )
+    return path
+
+
+def test_the_extract_reads_every_row_and_the_adapter_accepts_them(legacy_db, tmp_path):
+    settings = replace(Settings(), database_url=f"sqlite:///{legacy_db}", output_dir=str(tmp_path))
+    wf = WorkflowBuilder()
+    node, output = add_extract_nodes(wf, settings, ["database"])
+    wf.add_node(
+        "LegacyAdapterNode",
+        "normalise",
+        {"field_map": rules.FIELD_MAP, "date_fields": rules.DATE_FIELDS, "required_fields": rules.REQUIRED_FIELDS},
+    )
+    wf.add_connection(node, output, "normalise", "data")
+    with LocalRuntime() as runtime:
+        results, _ = runtime.execute(wf.build())
+    rows = results["combine"]["result"]
+    assert [r["RECORD_ID"] for r in rows] == [r["RECORD_ID"] for r in SAMPLE_RECORDS]
+    assert all(r["_source"] == "database" for r in rows)
+    assert results["normalise"]["stats"] == {"received": 3, "accepted": 3, "rejected": 0}
+
+
+@pytest.mark.parametrize("name", workflow_modules())
+def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflow, fake_server):
+    from conftest import Reply
+
+    target = fake_server([Reply(200, {"accepted": True})])
+    env = {
+        "DATABASE_URL": f"sqlite:///{legacy_db}",
+        "TARGET_API_BASE_URL": target.url,
+        "LLM_PROVIDER": "mock",
+    }
+    run = run_workflow(name, env, ["database"])
+    assert run.returncode == 0, run.log[-3000:]
+    assert run.summary["outcome"] in {"loaded", "delivered", "published"}
+    assert run.executions("extract_database") == 1
+
+
+def test_a_missing_table_fails_the_run(tmp_path, run_workflow):
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    run = run_workflow(workflow_modules()[0], {"DATABASE_URL": f"sqlite:///{empty}"}, ["database"])
+    assert run.returncode == 1
+    assert run.summary["failed_node"] == "extract_database"
+    assert "legacy_records" in run.summary["error"]

@@ -1,0 +1,92 @@
+/**
+ * A generated project as its team uses it: `add workflow` with its CronJob answers, and, where the
+ * Kailash SDK is installed, the project's own pytest suite (unit, integration and e2e tiers, the
+ * workflows' failure paths included) run against it. The SDK part is skipped where
+ * `import kailash, kaizen` fails (CI has no SDK); set KAILASH_PYTHON to pick the interpreter.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, snapshot, tempDir } from './helpers/cli.js';
+import { pythonRun } from './helpers/python.js';
+
+const PYTHON = process.env.KAILASH_PYTHON || 'python3';
+const hasSdk =
+  spawnSync(PYTHON, ['-c', 'import kailash, kaizen, aiohttp, sqlalchemy, pytest'], { encoding: 'utf8' }).status === 0;
+
+async function generate(parent: string, name: string, sets: string[]): Promise<string> {
+  const r = await runCli([name, '--yes', '--no-git', ...sets.flatMap((s) => ['--set', s])], { cwd: parent });
+  expect(r.code, r.stderr).toBe(0);
+  return path.join(parent, name);
+}
+
+const yamlOf = (file: string) =>
+  JSON.parse(pythonRun('import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))', readFileSync(file, 'utf8'))) as {
+    spec: { schedule: string; timeZone?: string; concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: { containers: { command: string[] }[] } } } } };
+  };
+
+describe('add workflow: its Kubernetes CronJob', () => {
+  it('takes the schedule and time zone given, and the nightly default without a time zone', async () => {
+    const dir = await generate(tempDir(), 'proj', ['patterns=etl']);
+    const given = await runCli(['add', 'workflow', 'partner_feed', '--pattern', 'api', '--source', 'csv', '--set', 'schedule=*/15 6-18 * * MON-FRI', '--set', 'time_zone=Europe/Berlin', '--yes'], { cwd: dir });
+    expect(given.code, given.stderr).toBe(0);
+    const job = yamlOf(path.join(dir, 'deploy/kubernetes/partner_feed-cronjob.yaml'));
+    expect(job.spec.schedule).toBe('*/15 6-18 * * MON-FRI');
+    expect(job.spec.timeZone).toBe('Europe/Berlin');
+    expect(job.spec.concurrencyPolicy).toBe('Forbid');
+    expect(job.spec.jobTemplate.spec.template.spec.containers[0]!.command).toEqual(['python', '-m', 'proj.workflows.partner_feed']);
+
+    const plain = await runCli(['add', 'workflow', 'nightly_load', '--pattern', 'etl', '--source', 'csv', '--yes'], { cwd: dir });
+    expect(plain.code, plain.stderr).toBe(0);
+    const nightly = yamlOf(path.join(dir, 'deploy/kubernetes/nightly_load-cronjob.yaml'));
+    expect(nightly.spec.schedule).toBe('0 2 * * *');
+    expect('timeZone' in nightly.spec).toBe(false);
+  }, 60_000);
+
+  it.each([
+    ['schedule=0 25 * * *', 'schedule'],
+    ['schedule=every night', 'schedule'],
+    ['time_zone=Mars/Olympus', 'time_zone'],
+    ['time_zone=../../etc', 'time_zone'],
+  ])('refuses %s with exit 2 naming the key, writing nothing', async (set, key) => {
+    const dir = await generate(tempDir(), 'proj', ['patterns=etl']);
+    const before = snapshot(dir, false);
+    const r = await runCli(['add', 'workflow', 'bad_one', '--pattern', 'etl', '--source', 'csv', '--set', set, '--yes'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${key}:`);
+    expect(snapshot(dir, false)).toEqual(before);
+  }, 60_000);
+});
+
+describe.skipIf(!hasSdk)('the generated tests, run against the installed Kailash SDK', () => {
+  const pytest = (dir: string) => {
+    const r = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rs'], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
+    const tail = `${r.stdout}\n${r.stderr}`.slice(-4000);
+    expect(r.status, tail).toBe(0);
+    expect(r.stdout).toMatch(/\d+ passed/);
+    expect(r.stdout, tail).not.toMatch(/skipped|xfail|deselected/);
+    return r.stdout;
+  };
+
+  it('pass with nothing skipped, including every workflow `add` makes and its failure paths', async () => {
+    const dir = await generate(tempDir(), 'proj', ['patterns=etl,reporting', 'data_sources=csv,queue', 'llm_provider=anthropic', 'ci=gitlab']);
+    for (const args of [
+      ['workflow', 'partner_feed', '--pattern', 'api', '--source', 'csv'],
+      ['workflow', 'monthly_kpis', '--pattern', 'reporting', '--source', 'queue'],
+      ['node', 'CobolFileReader'],
+      ['checklist', 'go-live'],
+    ]) {
+      const r = await runCli(['add', ...args, '--yes'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect(existsSync(path.join(dir, 'deploy/kubernetes/monthly_kpis-cronjob.yaml'))).toBe(true);
+    pytest(dir);
+    // The failure paths cover the built-in workflows and the added ones alike.
+    const ids = spawnSync(PYTHON, ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider', '-m', 'e2e'], { cwd: dir, encoding: 'utf8' }).stdout;
+    for (const name of ['etl_pipeline', 'report_generation', 'partner_feed', 'monthly_kpis']) {
+      expect(ids).toContain(`test_a_missing_file_fails_the_run_at_once[${name}]`);
+      expect(ids).toContain(`test_a_5xx_is_retried_with_backoff_then_fails_the_run[${name}]`);
+    }
+  }, 900_000);
+});
