@@ -2,14 +2,11 @@
  * Registers create-migration's generators with plop, so `npm run plop` (plop's own CLI and
  * prompts) runs the very generators the create-migration CLI runs.
  */
-import { readFileSync } from 'node:fs';
 import type { NodePlopAPI } from 'node-plop';
 import { checkAnswer } from './src/core/answers/validate.js';
-import { BUILTIN_TEMPLATE_DIR } from './src/edge/builtin.js';
 import { evaluate } from './src/core/template/conditions.js';
-import { parseTemplateSpec } from './src/core/template/spec.js';
 import type { Answers, Question } from './src/core/template/types.js';
-import { addGenerators, projectGenerator } from './src/flows/generators/index.js';
+import { addGenerators, projectGenerator, projectQuestions } from './src/flows/generators/index.js';
 
 type InquirerQuestion = Record<string, unknown>;
 
@@ -33,10 +30,9 @@ export function toInquirer(q: Question): InquirerQuestion {
 }
 
 export default function plopfile(plop: NodePlopAPI): void {
-  const spec = parseTemplateSpec(readFileSync(`${BUILTIN_TEMPLATE_DIR}template.yaml`, 'utf8'));
   plop.setGenerator(projectGenerator.name, {
     description: projectGenerator.description,
-    prompts: spec.questions.map(toInquirer) as never,
+    prompts: projectQuestions().map(toInquirer) as never,
     actions: [
       async (answers) => {
         const result = await projectGenerator.run(

@@ -1,9 +1,6 @@
 import { InputError } from './errors.js';
+import { isPyKeyword } from './python.js';
 import type { Question } from './template/types.js';
-
-const PY_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
-);
 
 // Names a generated module or its test imports: a workflow named like one would shadow it.
 const TAKEN = new Set(['os', 'sys', 'json', 'logging', 'pathlib', 'subprocess', 'textwrap', 'typing', 'pytest', 'kailash', 'kaizen', 'replace', 'settings', 'sources', 'rules', 'observability', 'nodes', 'workflows', 'runner', 'retry']);
@@ -14,7 +11,7 @@ export function moduleName(key: string, raw: unknown): string {
   if (!/^[a-z][a-z0-9_]*$/.test(s) || s.length > 60) {
     throw new InputError(`${key}: "${String(raw)}" must be lowercase letters, digits, _ or -, starting with a letter (like "billing_sync").`, key);
   }
-  if (PY_KEYWORDS.has(s)) throw new InputError(`${key}: "${s}" is a Python keyword.`, key);
+  if (isPyKeyword(s)) throw new InputError(`${key}: "${s}" is a Python keyword.`, key);
   if (TAKEN.has(s)) throw new InputError(`${key}: "${s}" would shadow a module the project imports; pick another name.`, key);
   return s;
 }

@@ -1,13 +1,10 @@
+import { isPyKeyword } from '../python.js';
 import type { AnswerValue, Question } from '../template/types.js';
 
 const SLUG = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_TEXT = 200;
 const MAX_MULTILINE = 4000;
-// Names that would make the derived Python package unimportable.
-const PY_KEYWORDS = new Set(
-  'false none true and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
-);
 
 export type Checked = { ok: true; value: AnswerValue } | { ok: false; error: string };
 
@@ -64,7 +61,8 @@ export function checkAnswer(q: Question, raw: unknown, shown: { labels?: boolean
         return fail(`"${raw}" must be lowercase letters, digits and single hyphens, starting with a letter (like "billing-etl")`);
       }
       if (raw.length > 64) return fail('must be at most 64 characters');
-      if (PY_KEYWORDS.has(raw.replace(/-/g, '_'))) return fail(`"${raw}" is a Python keyword and cannot name a package`);
+      // A keyword would make the derived Python package unimportable.
+      if (isPyKeyword(raw.replace(/-/g, '_'), true)) return fail(`"${raw}" is a Python keyword and cannot name a package`);
       return { ok: true, value: raw };
     }
     case 'text':
