@@ -6,6 +6,7 @@ import { loadTemplateDir } from '../src/edge/template-dir.js';
 import fc from 'fast-check';
 import { Interpreter } from '../src/core/template/interpret.js';
 import { parseSimple } from '../src/core/template/parse.js';
+import { sharedTrees } from '../src/edge/parse-trees.js';
 import { createRenderer, helpersFor } from '../src/core/template/render.js';
 import { parseTemplateSpec } from '../src/core/template/spec.js';
 import type { Answers } from '../src/core/template/types.js';
@@ -46,7 +47,7 @@ describe('the template interpreter matches Handlebars', () => {
     '\\{{escaped}} {{name}}',
   ];
   it.each(cases)('%j', (source) => {
-    const r = createRenderer(spec, ctx as unknown as Answers, ctx);
+    const r = createRenderer(spec, ctx as unknown as Answers, ctx, sharedTrees);
     expect(r.context.name).toBe(ctx.name);
     expect(r.render(source, 't')).toBe(reference(source, r.context, helpersFor(spec)));
   });
@@ -61,7 +62,7 @@ describe('the template interpreter matches Handlebars', () => {
     let compared = 0;
     for (const provided of sets) {
       const answers = await resolveAnswers(template.spec, { provided, dirName: 'diff-test', useDefaults: true });
-      const r = createRenderer(template.spec, answers);
+      const r = createRenderer(template.spec, answers, {}, template.trees);
       for (const [file, data] of template.files) {
         const source = new TextDecoder().decode(data);
         if (!source.includes('{{')) continue;
@@ -83,7 +84,7 @@ describe('the interpreter refuses what the renderer does not allow', () => {
     ['{{name.constructor}}', /"name\.constructor" is not defined/],
     ['{{#each items}}{{__proto__}}{{/each}}', /"__proto__" is not defined/],
   ])('%s', (source, message) => {
-    const r = createRenderer(spec, { items: ['a'], name: 'x' } as unknown as Answers);
+    const r = createRenderer(spec, { items: ['a'], name: 'x' } as unknown as Answers, {}, sharedTrees);
     expect(() => r.render(source, 'f.md')).toThrow(message);
   });
 });
@@ -102,7 +103,7 @@ describe('simple templates skip Handlebars and render the same', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
         const source = pieces.join('');
-        const r = createRenderer(spec, ctx as unknown as Answers, ctx);
+        const r = createRenderer(spec, ctx as unknown as Answers, ctx, sharedTrees);
         let expected: string;
         try {
           expected = reference(source, r.context, helpersFor(spec));
@@ -122,7 +123,7 @@ function interpreterOf(source: string, context: unknown): string {
 }
 
 it('adjacent numbers are written as text, not added as Handlebars compiled code would', () => {
-  const r = createRenderer(spec, { n: 1 } as unknown as Answers);
+  const r = createRenderer(spec, { n: 1 } as unknown as Answers, {}, sharedTrees);
   expect(r.render('{{n}}{{n}}', 't')).toBe('11');
   expect(reference('{{n}}{{n}}', r.context, helpersFor(spec))).toBe('2');
 });

@@ -1,5 +1,5 @@
 // Unit tests render hand-made templates that no loader has prepared: load the parser up front.
-import { loadParser } from '../src/core/template/parse.js';
+import { loadParser } from '../src/edge/parse-trees.js';
 
 await loadParser();
 

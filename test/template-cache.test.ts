@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blobId, readCachedTemplate, writeCachedTemplate } from '../src/edge/template-cache.js';
 import { planRender } from '../src/core/template/plan.js';
-import { prepareTemplate } from '../src/core/template/parse.js';
+import { prepareTemplate } from '../src/edge/parse-trees.js';
 import { parseTemplateSpec } from '../src/core/template/spec.js';
 import type { LoadedTemplate } from '../src/core/template/types.js';
 import { runCli, tempDir } from './helpers/cli.js';

@@ -5,6 +5,7 @@ import { checkAnswer } from '../src/core/answers/validate.js';
 import { InputError } from '../src/core/errors.js';
 import { planRender } from '../src/core/template/plan.js';
 import { createRenderer } from '../src/core/template/render.js';
+import { sharedTrees } from '../src/edge/parse-trees.js';
 import { parseTemplateSpec } from '../src/core/template/spec.js';
 import type { LoadedTemplate, Question } from '../src/core/template/types.js';
 
@@ -15,7 +16,7 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 function tpl(yaml: string, files: Record<string, string>): LoadedTemplate {
-  return { spec: parseTemplateSpec(yaml), files: new Map(Object.entries(files).map(([k, v]) => [k, enc(v)])) };
+  return { spec: parseTemplateSpec(yaml), files: new Map(Object.entries(files).map(([k, v]) => [k, enc(v)])), trees: sharedTrees };
 }
 
 const MINI = `
@@ -140,7 +141,7 @@ describe('rendering', () => {
   const spec = parseTemplateSpec(MINI);
 
   it('does no HTML escaping and never re-evaluates an answer', () => {
-    const r = createRenderer(spec, { name: 'R&D "Ops" <legacy> {{kinds}}', kinds: ['a'] });
+    const r = createRenderer(spec, { name: 'R&D "Ops" <legacy> {{kinds}}', kinds: ['a'] }, {}, sharedTrees);
     expect(r.render('{{name}}|{{py name}}', 't')).toBe('R&D "Ops" <legacy> {{kinds}}|"R&D \\"Ops\\" <legacy> {{kinds}}"');
   });
 
@@ -152,7 +153,7 @@ describe('rendering', () => {
     ['{{missingHelper name}}'],
     ['{{unknown_field}}'],
   ])('refuses to reach outside the answers: %s', (source) => {
-    const r = createRenderer(spec, { name: 'n', kinds: [] });
+    const r = createRenderer(spec, { name: 'n', kinds: [] }, {}, sharedTrees);
     let out: string | undefined;
     try {
       out = r.render(source, 'evil.md');
@@ -207,7 +208,7 @@ describe('template.yaml strictness and arithmetic', () => {
   });
 
   it('derives sizing figures with mul, div and round', () => {
-    const r = createRenderer(parseTemplateSpec(MINI), { name: 'n', kinds: [] }, { v: 2_500_000 });
+    const r = createRenderer(parseTemplateSpec(MINI), { name: 'n', kinds: [] }, { v: 2_500_000 }, sharedTrees);
     expect(r.render('{{number (round (div v 24))}} {{number (round (div v 86400) 2)}} {{div v 0}} {{mul "x" 2}}', 't')).toBe('104,167 28.94 0 0');
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_TEMPLATE_DIR } from '../edge/builtin.js';
 import { unpackProgram } from './compact.js';
-import { primeParsed } from '../core/template/parse.js';
+import { sharedTrees } from '../edge/parse-trees.js';
 import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
 import { loadTemplateDir } from '../edge/template-dir.js';
 
@@ -40,9 +40,9 @@ async function readBuiltin(): Promise<LoadedTemplate> {
   const encoder = new TextEncoder();
   for (const [tree, path, text, extra] of bundle.files) {
     const data = text === null ? Buffer.from(extra as string, 'base64') : encoder.encode(text);
-    if (text !== null && extra) primeParsed(text, unpackProgram(extra as unknown[], text));
+    if (text !== null && extra) sharedTrees.add(text, unpackProgram(extra as unknown[], text));
     (tree === 'files' ? files : generators).set(path, data);
   }
-  for (const [source, packed] of bundle.paths) primeParsed(source, unpackProgram(packed, source));
-  return { spec: bundle.spec, files, generators, executable: new Set(bundle.executable ?? []) };
+  for (const [source, packed] of bundle.paths) sharedTrees.add(source, unpackProgram(packed, source));
+  return { spec: bundle.spec, files, generators, executable: new Set(bundle.executable ?? []), trees: sharedTrees };
 }

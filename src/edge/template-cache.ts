@@ -19,7 +19,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, st
 import os from 'node:os';
 import path from 'node:path';
 import { packProgram, unpackProgram } from '../boot/compact.js';
-import { parse, primeParsed } from '../core/template/parse.js';
+import { sharedTrees } from './parse-trees.js';
 import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
 import { VERSION } from '../core/version.js';
 
@@ -94,8 +94,8 @@ export function readCachedTemplate(location: string, commit: string, specSha: st
       if (text !== null && extra) primes.push([text, extra as unknown[]]);
     }
     // Only a fully verified entry primes the parser.
-    for (const [text, packed] of [...primes, ...entry.paths]) primeParsed(text, unpackProgram(packed, text));
-    return { spec: entry.spec, files, generators };
+    for (const [text, packed] of [...primes, ...entry.paths]) sharedTrees.add(text, unpackProgram(packed, text));
+    return { spec: entry.spec, files, generators, trees: sharedTrees };
   } catch {
     return undefined;
   }
@@ -109,7 +109,7 @@ export function writeCachedTemplate(location: string, commit: string, specSha: s
     const paths: Entry['paths'] = [];
     for (const [where, map] of [['files', template.files], ['generators', template.generators ?? new Map<string, Uint8Array>()]] as const) {
       for (const [p, data] of map) {
-        if (p.includes('{{')) paths.push([p, packProgram(parse(p), p)]);
+        if (p.includes('{{')) paths.push([p, packProgram((template.trees ?? sharedTrees).get(p), p)]);
         let text: string | undefined;
         try {
           text = data.includes(0) ? undefined : decoder.decode(data);
@@ -117,7 +117,7 @@ export function writeCachedTemplate(location: string, commit: string, specSha: s
           text = undefined;
         }
         if (text === undefined) files.push([where, p, null, Buffer.from(data).toString('base64')]);
-        else files.push([where, p, text, text.includes('{{') ? packProgram(parse(text), text) : null]);
+        else files.push([where, p, text, text.includes('{{') ? packProgram((template.trees ?? sharedTrees).get(text), text) : null]);
       }
     }
     const key = keyOf(location, commit);

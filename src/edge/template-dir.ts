@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { lstatOrNone } from './fs-quiet.js';
 import { InputError } from '../core/errors.js';
-import { prepareTemplate } from '../core/template/parse.js';
+import { prepareTemplate } from './parse-trees.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 
 /** Limits on a template read from disk: anything larger is refused, not half-read. */

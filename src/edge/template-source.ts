@@ -6,7 +6,7 @@ import { InputError } from '../core/errors.js';
 import { BUILTIN_SOURCE } from './builtin.js';
 import { loadBuiltin } from '../boot/builtin-bundle.js';
 import type { TemplateRef } from '../core/manifest.js';
-import { prepareTemplate } from '../core/template/parse.js';
+import { prepareTemplate } from './parse-trees.js';
 import { semverTags } from '../core/template/semver.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 import { askedOnce, readCachedTemplate, writeCachedTemplate } from './template-cache.js';

@@ -6,7 +6,7 @@ import type { GeneratorContext, GeneratorResult } from './types.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
 import type { Manifest } from '../core/manifest.js';
-import { prepareTemplate } from '../core/template/parse.js';
+import { prepareTemplate } from '../edge/parse-trees.js';
 import { planRender } from '../core/template/plan.js';
 import type { Answers, LoadedTemplate, Question, TemplateSpec } from '../core/template/types.js';
 

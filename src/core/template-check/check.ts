@@ -116,7 +116,7 @@ export function planCheck(tpl: LoadedTemplate): CheckPlan {
   combos.forEach((combo, ci) => {
     const out = new Map<string, Rendered>();
     outputs.push(out);
-    const renderer = createRenderer(spec, combo.answers);
+    const renderer = createRenderer(spec, combo.answers, {}, tpl.trees);
     const fail = (kind: FindingKind, templatePath: string, message: string) => failures.push({ kind, templatePath, message, combo: ci });
     for (const templatePath of templatePaths) {
       const rules = spec.files.conditional.filter((c) => matchesAny(templatePath, [c.path]));

@@ -1,25 +1,47 @@
-import type { LoadedTemplate } from './types.js';
-
 /**
  * Handlebars parse trees, by source text. Parsing is the costly part of rendering, and the
- * Handlebars library itself takes a while to load, so both happen only when a template brings
- * text that has not been parsed yet: the built-in template arrives with its trees made by the
- * build (see io/builtin-bundle.ts), and a sync of many projects parses each file once.
+ * Handlebars library itself takes a while to load, so a store of trees is filled once per text:
+ * from trees made ahead (the build's bundle of the built-in template, the parsed-template cache),
+ * by the small parser below for plain substitutions, and only then by Handlebars' parser, which
+ * the edge hands in once it has loaded it (src/edge/parse-trees.ts). Pure: no IO, no module state.
  */
-type Parser = { parse(source: string): hbs.AST.Program };
+export type Parser = (source: string) => hbs.AST.Program;
 
-const parsed = new Map<string, hbs.AST.Program>();
-let parser: Parser | undefined;
+export class ParseTrees {
+  private readonly trees = new Map<string, hbs.AST.Program>();
 
-export function primeParsed(source: string, program: hbs.AST.Program): void {
-  parsed.set(source, program);
-}
+  constructor(private parser?: Parser) {}
 
-/** Loads Handlebars' parser (an isolated instance); renderers need it only for unparsed text. */
-export async function loadParser(): Promise<void> {
-  if (parser) return;
-  const { default: Handlebars } = await import('handlebars');
-  parser = Handlebars.create();
+  /** Gives the store Handlebars' parser, for the texts the small parser cannot read. */
+  useParser(parser: Parser): void {
+    this.parser ??= parser;
+  }
+
+  get hasParser(): boolean {
+    return this.parser !== undefined;
+  }
+
+  has(source: string): boolean {
+    return this.trees.has(source);
+  }
+
+  add(source: string, program: hbs.AST.Program): void {
+    // A long-lived program renders many templates: forget old trees rather than grow forever.
+    if (this.trees.size > 20_000) this.trees.clear();
+    this.trees.set(source, program);
+  }
+
+  /** The tree of `source`: known, or parsed now (throws on a text that does not parse). */
+  get(source: string): hbs.AST.Program {
+    let program = this.trees.get(source);
+    if (!program) {
+      program = parseSimple(source);
+      if (!program && !this.parser) throw new Error('the template parser is not loaded (call prepareTemplate first)');
+      program ??= this.parser!(source);
+      this.add(source, program);
+    }
+    return program;
+  }
 }
 
 const SIMPLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}/y;
@@ -46,46 +68,4 @@ export function parseSimple(source: string): hbs.AST.Program | undefined {
   }
   if (at < source.length) body.push({ type: 'ContentStatement', value: source.slice(at), original: source.slice(at) } as unknown as hbs.AST.ContentStatement);
   return { type: 'Program', body, blockParams: [] } as unknown as hbs.AST.Program;
-}
-
-export function parse(source: string): hbs.AST.Program {
-  let program = parsed.get(source);
-  if (!program) {
-    program = parseSimple(source);
-    if (!program && !parser) throw new Error('the template parser is not loaded (call prepareTemplate first)');
-    program ??= parser!.parse(source);
-    if (parsed.size > 20_000) parsed.clear();
-    parsed.set(source, program);
-  }
-  return program;
-}
-
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-/** Parses every text and path expression of a template that is not parsed yet (IO edge). */
-export async function prepareTemplate(t: LoadedTemplate): Promise<LoadedTemplate> {
-  const sources: string[] = [];
-  for (const map of [t.files, t.generators ?? new Map<string, Uint8Array>()]) {
-    for (const [path, data] of map) {
-      if (path.includes('{{')) sources.push(path);
-      if (!data.includes(0)) sources.push(decoder.decode(data));
-    }
-  }
-  const missing = sources.filter((s) => s.includes('{{') && !parsed.has(s));
-  const simple = missing.filter((s) => {
-    const program = parseSimple(s);
-    if (program) parsed.set(s, program);
-    return program !== undefined;
-  });
-  if (missing.length > simple.length) {
-    await loadParser();
-    for (const s of missing) {
-      try {
-        parse(s);
-      } catch {
-        // A template error is reported, with the file's name, when that file is rendered.
-      }
-    }
-  }
-  return t;
 }

@@ -33,7 +33,7 @@ function renderText(renderer: Renderer, raw: Uint8Array, file: string): Uint8Arr
  */
 export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<string, unknown> = {}): PlannedFile[] {
   const { spec } = tpl;
-  const renderer = createRenderer(spec, answers, extra);
+  const renderer = createRenderer(spec, answers, extra, tpl.trees);
   const out: PlannedFile[] = [];
   const seen = new Map<string, string>();
   const paths = [...tpl.files.keys()].sort();

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { Interpreter } from './interpret.js';
-import { parse } from './parse.js';
+import { ParseTrees } from './parse.js';
 import { dnsName, encode, lineComment, mdCell, mdInline, mdText, pyComment } from './formats.js';
 import type { Answers, AnswerValue, TemplateSpec } from './types.js';
 
@@ -85,14 +85,14 @@ export function buildContext(spec: TemplateSpec, answers: Answers, extra: Record
  * A renderer: templates are parsed by Handlebars (an isolated instance) and evaluated by an
  * interpreter with no HTML escaping, strict lookups of own properties, and known helpers only.
  */
-export function createRenderer(spec: TemplateSpec, answers: Answers, extra: Record<string, unknown> = {}): Renderer {
+export function createRenderer(spec: TemplateSpec, answers: Answers, extra: Record<string, unknown> = {}, trees: ParseTrees = new ParseTrees()): Renderer {
   const interpreter = new Interpreter(helpersFor(spec));
   const context = buildContext(spec, answers, extra);
   return {
     context,
     render(source, file) {
       try {
-        return interpreter.render(parse(source), context);
+        return interpreter.render(trees.get(source), context);
       } catch (e) {
         const msg = (e as Error).message.split('\n').slice(0, 3).join(' ');
         throw new InputError(`template file ${file}: cannot render: ${msg}`, file);

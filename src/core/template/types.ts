@@ -1,3 +1,5 @@
+import type { ParseTrees } from './parse.js';
+
 /** The shapes a template.yaml describes, after validation. */
 
 export type QuestionType = 'slug' | 'text' | 'multi' | 'choice' | 'number' | 'date';
@@ -70,4 +72,6 @@ export interface LoadedTemplate {
    * on disk): the project gets them executable too. Absent or empty: none.
    */
   executable?: ReadonlySet<string>;
+  /** The parse trees of its texts (set by the loader); without them only plain substitutions render. */
+  trees?: ParseTrees;
 }
