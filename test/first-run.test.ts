@@ -184,8 +184,15 @@ describe('missing answers without a terminal', () => {
     expect((await runCli(['p', '--yes', '--no-git'], { cwd: tmp })).code).toBe(0);
     const add = await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl'], { cwd: path.join(tmp, 'p') });
     expect(add.code).toBe(2);
-    expect(add.stderr).toMatch(/Missing answers for: --source\. .*--source <source>/);
+    expect(add.stderr).toMatch(/Missing answers for: --source, --schedule, --time-zone\. .*--source <source> --schedule <cron> --time-zone <zone>/);
     expect(add.stderr).not.toMatch(/--set/);
+    // Given as flags, the schedule lands in the workflow's CronJob.
+    const full = await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl', '--source', 'csv', '--schedule', '30 1 * * 1-5', '--time-zone', 'Europe/Paris'], { cwd: path.join(tmp, 'p') });
+    expect(full.code, full.stderr).toBe(0);
+    const cronJob = readFileSync(path.join(tmp, 'p/deploy/kubernetes/nightly-cronjob.yaml'), 'utf8');
+    expect(cronJob).toMatch(/schedule: "?30 1 \* \* 1-5"?/);
+    expect(cronJob).toMatch(/timeZone: "?Europe\/Paris"?/);
+    expect((await runCli(['add', 'checklist', 'sec', '--schedule', '1 * * * *', '--yes'], { cwd: path.join(tmp, 'p') })).stderr).toContain('--schedule: add checklist takes no --schedule.');
   });
 });
 

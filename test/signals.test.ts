@@ -132,12 +132,15 @@ describe('generate interrupted at every phase', () => {
       const parent = tempDir('cm-sig-rand-');
       const child = spawn(process.execPath, [CLI, 'p', '--yes'], { cwd: parent, env: testEnv(), stdio: 'ignore' });
       const timer = setTimeout(() => child.kill('SIGTERM'), 40 + random() * 400);
-      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, k) => resolve([c, k])));
       clearTimeout(timer);
       const names = readdirSync(parent);
       if (code === 0) expect(names).toEqual(['p']);
       else {
-        expect(code).toBe(143);
+        // On a loaded machine the signal can land before node has run the CLI's handler (killed
+        // by the signal itself, exit code null): nothing has started then, so nothing is there.
+        if (code === null) expect(sig).toBe('SIGTERM');
+        else expect(code).toBe(143);
         expect(names).toEqual([]);
       }
     }

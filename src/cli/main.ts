@@ -19,6 +19,8 @@ const ADD_FLAGS: Record<string, [string, string]> = {
   pattern: ['--pattern', '--pattern <pattern>'],
   sources: ['--source', '--source <source>'],
   title: ['--title', '--title <title>'],
+  schedule: ['--schedule', '--schedule <cron>'],
+  time_zone: ['--time-zone', '--time-zone <zone>'],
 };
 const addFlag: FlagNaming = { label: (k) => ADD_FLAGS[k]?.[0] ?? k, usage: (k) => ADD_FLAGS[k]?.[1] ?? setFlag.usage(k) };
 
@@ -100,6 +102,8 @@ function program(done: (code: number) => void): Command {
     .option('--pattern <pattern>', 'workflow: etl | api | reporting')
     .option('--source <source>', 'workflow: a data source it reads (repeatable)', collect, [])
     .option('--title <title>', 'checklist: its title')
+    .option('--schedule <cron>', 'workflow: when its Kubernetes CronJob runs (cron expression; default 0 2 * * *)')
+    .option('--time-zone <zone>', 'workflow: the time zone of --schedule (IANA name; default: the cluster\'s)')
     .option('--project <dir>', 'the project (default: .)')
     .option('--answers <file>', 'answers as JSON or YAML')
     .option('--set <key=value>', 'one answer (repeatable)', collect, [])

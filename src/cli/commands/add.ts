@@ -10,6 +10,8 @@ export interface AddFlags {
   pattern?: string;
   source: string[];
   title?: string;
+  schedule?: string;
+  timeZone?: string;
   answers?: string;
   set: string[];
   yes?: boolean;
@@ -25,9 +27,11 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
   if (flags.pattern !== undefined) given.pattern = flags.pattern;
   if (flags.source.length) given.sources = flags.source.join(',');
   if (flags.title !== undefined) given.title = flags.title;
-  const origins = { name: '[name]', pattern: '--pattern', sources: '--source', title: '--title' };
+  if (flags.schedule !== undefined) given.schedule = flags.schedule;
+  if (flags.timeZone !== undefined) given.time_zone = flags.timeZone;
+  const origins = { name: '[name]', pattern: '--pattern', sources: '--source', title: '--title', schedule: '--schedule', time_zone: '--time-zone' };
   const known = new Set(entry.spec.questions.map((q) => q.key));
-  for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title']] as const) {
+  for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title'], ['--schedule', 'schedule'], ['--time-zone', 'time_zone']] as const) {
     if (given[key] !== undefined && !known.has(key)) throw new InputError(`${flag}: add ${kind} takes no ${flag}.`);
   }
   const ask = await askerFor(flags.yes);
