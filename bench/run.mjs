@@ -124,6 +124,7 @@ const copyOf = (dir) => {
 };
 
 const rows = [];
+const notes = [];
 const add = (name, m, floor, target, extra = {}) =>
   rows.push({ name, ...m, floor: floor.median, ratio: m.ratios?.median ?? m.median / floor.median, ratioRange: m.ratios && [m.ratios.min, m.ratios.max], target, ...extra });
 
@@ -267,6 +268,31 @@ add('sync --check, template repo (cold cache) vs built-in', coldCheck, builtinCh
 const [help, helpFloor] = paired(() => run(...node(CLI, '--help')), () => undefined, nodeFloor);
 add('--help start-up', help, helpFloor, '≤ 1.5× node start', { mb: peakMb(process.execPath, [CLI, '--help']) });
 
+// 4b. What the start-up machinery buys: the same commands from a copy of dist/ without the V8
+// code cache the build recorded (the plain bundle), and, on a node that has one (22+), the plain
+// bundle under node's own module compile cache, warmed by one run first.
+const plainDist = fresh('dist-plain');
+cpSync(path.join(ROOT, 'dist'), plainDist, { recursive: true });
+for (const name of readdirSync(plainDist)) if (/^main\..*\.cache$/.test(name)) rmSync(path.join(plainDist, name));
+const PLAIN_CLI = path.join(plainDist, 'cli.js');
+const startRun = (cli, args, extra) => () => {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+};
+const noNodeCache = { NODE_DISABLE_COMPILE_CACHE: '1' };
+const hasCompileCache = typeof (await import('node:module')).enableCompileCache === 'function';
+for (const [label, args] of [['sync --check built-in', ['sync', '--check', builtinProject]], ['status', ['status', builtinProject]]]) {
+  const [cached, plain] = paired(startRun(CLI, args, {}), () => undefined, startRun(PLAIN_CLI, args, noNodeCache));
+  add(`${label}: recorded V8 code cache vs plain bundle`, cached, plain, 'no target (below 1: what the cache saves)');
+  if (hasCompileCache) {
+    const dir = fresh('node-compile-cache');
+    startRun(PLAIN_CLI, args, { NODE_COMPILE_CACHE: dir })();
+    const [nodeCached, plain2] = paired(startRun(PLAIN_CLI, args, { NODE_COMPILE_CACHE: dir }), () => undefined, startRun(PLAIN_CLI, args, noNodeCache));
+    add(`${label}: node's module.enableCompileCache() vs plain bundle`, nodeCached, plain2, 'no target (below 1: what node alone saves)');
+  }
+}
+if (!hasCompileCache) notes.push(`node ${process.version} has no module.enableCompileCache() (node 22+): only the recorded cache and the plain bundle are compared.`);
+
 // 5. assess reading a legacy tree of 10,000 files (JSON on stdout, not kept).
 {
   const legacyDir = fresh('legacy10k');
@@ -334,6 +360,7 @@ if (process.env.BENCH_PEERS !== '0') {
   } else peers.push({ name: 'peers: npm install failed (offline?)', median: NaN, min: NaN, max: NaN });
 }
 
+for (const n of notes) console.log(`note: ${n}`);
 const f = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 console.log(`\ncreate-migration bench: ${RUNS} runs each, node ${process.version}, ${os.cpus().length} cores\n`);
 console.log(`floors: node start ${f(nodeStart.median)} ms (${f(nodeStart.min)}-${f(nodeStart.max)}); node + git init/add/commit ${f(genFloor.median)} ms\n`);
@@ -348,7 +375,7 @@ for (const p of peers) console.log(`| ${p.name} | ${f(p.median)} | ${f(p.min)}-$
 console.log(`\nnpx download: tarball ${(packed.size / 1024).toFixed(1)} KB (${packed.entryCount} files, ${(packed.unpackedSize / 1024).toFixed(0)} KB unpacked), installs ${installed} package(s)  [targets: ≤ 1 MB, ≤ 5 packages]`);
 
 mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
-const out = { date: new Date().toISOString(), runs: RUNS, node: process.version, nodeStart, genFloor, rows, peers, pack: { size: packed.size, files: packed.entryCount, unpacked: packed.unpackedSize, installed } };
+const out = { date: new Date().toISOString(), runs: RUNS, node: process.version, nodeStart, genFloor, rows, notes, peers, pack: { size: packed.size, files: packed.entryCount, unpacked: packed.unpackedSize, installed } };
 writeFileSync(path.join(ROOT, 'bench-results/bench.json'), `${JSON.stringify(out, null, 2)}\n`);
 console.log('JSON: bench-results/bench.json');
 if (!existsSync(CLI)) process.exitCode = 1;

@@ -79,7 +79,7 @@ await Promise.all([
   writeFileSync(`${out}/builtin.json`, json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
-// The top-level help as the argument parser prints it, for bin.ts to answer --help quickly.
+// The top-level help as the argument parser prints it, for the launcher (src/boot/launcher.ts) to answer --help quickly.
 {
   const { execFileSync } = await import('node:child_process');
   const help = execFileSync(process.execPath, [`${out}/cli.js`, '--json', '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '80' } });

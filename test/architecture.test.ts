@@ -1,6 +1,7 @@
 /**
  * The layering of src/, checked on the sources themselves: the pure core (src/core) does no IO,
- * knows no terminal and no exit code; the use cases (src/flows) never read argv, print or exit;
+ * knows no terminal and no exit code; the use cases (src/flows) never read argv, print or exit,
+ * and reach files and processes only through src/edge;
  * nothing reaches up a layer. Each rule names the file and the import or call that breaks it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -44,6 +45,7 @@ export function violations(file: string, text: string): string[] {
       if (to && to !== 'core') out.push(`${file}: the core imports ${spec} from src/${to}`);
     }
     if (layer === 'flows') {
+      if (IO_MODULES.test(spec)) out.push(`${file}: a flow imports ${spec} (files and processes are reached through src/edge)`);
       if (TERMINAL_MODULES.test(spec)) out.push(`${file}: a flow imports ${spec} (the terminal belongs in src/cli)`);
       if (to === 'cli' || to === 'boot') out.push(`${file}: a flow imports ${spec} from src/${to}`);
     }
@@ -98,6 +100,7 @@ describe('the layers of src/', () => {
     ['flows/x.ts', 'process.exit(2);', /uses process\.exit/],
     ['flows/x.ts', "process.stdout.write('x');", /uses process\.stdout/],
     ['flows/x.ts', "import { say } from '../cli/output.js';", /from src\/cli/],
+    ['flows/x.ts', "import { writeFileSync } from 'node:fs';", /through src\/edge/],
     ['edge/x.ts', "import { say } from '../cli/output.js';", /from src\/cli/],
   ])('%s with `%s` is refused', (file, text, message) => {
     expect(violations(file, text).join('\n')).toMatch(message);

@@ -1,6 +1,6 @@
 import { DomainError, type ErrorKind } from '../core/errors.js';
 
-/** The exit code of each kind of domain error (DESIGN's contract: 2 bad input, 130 cancelled). */
+/** The exit code of each kind of domain error (the CLI contract in README.md: 2 bad input, 130 cancelled). */
 const EXIT_CODES: Record<ErrorKind, number> = {
   input: 2,
   'missing-answers': 2,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isInterrupted, trackChild } from './cleanup.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
@@ -36,6 +36,11 @@ async function headCommit(dir: string): Promise<string> {
     // packed or reftable refs: ask git
   }
   return (await gitBytes(dir, ['rev-parse', 'HEAD'])).toString().trim();
+}
+
+/** Removes a repository this run made beside files already in a folder (its first commit failed). */
+export function removeRepository(dir: string): void {
+  rmSync(path.join(dir, '.git'), { recursive: true, force: true });
 }
 
 /**

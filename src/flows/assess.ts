@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { assessmentRegion, replaceRegion, REGION_END, REGION_START } from '../core/assess/report.js';
 import { buildInventory, type Inventory } from '../core/assess/scan.js';
@@ -8,6 +7,7 @@ import { InputError, isBadInput } from '../core/errors.js';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
 import { writeNewFileSync } from '../edge/apply.js';
 import { DEFAULT_LIMITS, walk } from '../edge/assess-walk.js';
+import { exists, isFolder, readText } from '../edge/inputs.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { workflowGenerator, workflowSpec } from './generators/workflow.js';
 
@@ -59,13 +59,10 @@ export function assessFolders(dirs: string[], cwd: string, maxFiles = DEFAULT_LI
 
 function projectRoot(req: AssessRequest): { root: string; answers: Record<string, unknown> } {
   const root = path.resolve(req.cwd, req.project ?? '.');
-  let text: string;
-  try {
-    text = readFileSync(path.join(root, MANIFEST_PATH), 'utf8');
-  } catch {
-    const flag = req.write ? '--write' : '--workflows';
-    throw new InputError(`${req.project ? '--project' : flag}: ${root} has no ${MANIFEST_PATH}; run assess ${flag} inside a project made by create-migration, or name it with --project.`, 'project');
-  }
+  const flag = req.write ? '--write' : '--workflows';
+  const text = readText(path.join(root, MANIFEST_PATH), () =>
+    new InputError(`${req.project ? '--project' : flag}: ${root} has no ${MANIFEST_PATH}; run assess ${flag} inside a project made by create-migration, or name it with --project.`, 'project'),
+  );
   return { root, answers: parseManifest(text).answers };
 }
 
@@ -127,8 +124,8 @@ export async function assess(req: AssessRequest): Promise<AssessResult> {
   let answersOut: string | undefined;
   if (req.answersOut) {
     answersOut = path.resolve(cwd, req.answersOut);
-    if (existsSync(answersOut)) throw new InputError(`--answers-out: ${req.answersOut} already exists; assess never replaces a file. Give a new name.`);
-    if (!statOrFalse(path.dirname(answersOut))) throw new InputError(`--answers-out: the folder of ${req.answersOut} does not exist.`);
+    if (exists(answersOut)) throw new InputError(`--answers-out: ${req.answersOut} already exists; assess never replaces a file. Give a new name.`);
+    if (!isFolder(path.dirname(answersOut))) throw new InputError(`--answers-out: the folder of ${req.answersOut} does not exist.`);
   }
   let assessmentText: string | undefined;
   if (project && req.write) {
@@ -170,17 +167,5 @@ export async function assess(req: AssessRequest): Promise<AssessResult> {
 }
 
 function readAssessment(root: string): string {
-  try {
-    return readFileSync(path.join(root, ASSESSMENT), 'utf8');
-  } catch {
-    throw new InputError(`--write: ${path.join(root, ASSESSMENT)} cannot be read; the project has no assessment to fill.`, ASSESSMENT);
-  }
-}
-
-function statOrFalse(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+  return readText(path.join(root, ASSESSMENT), () => new InputError(`--write: ${path.join(root, ASSESSMENT)} cannot be read; the project has no assessment to fill.`, ASSESSMENT));
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { fleetHtml } from '../core/fleet/html.js';
@@ -7,6 +6,7 @@ import { fleetRow, totals, type FleetRow, type FleetTotals, type ProjectFacts } 
 import { atomicWriteSync } from '../edge/apply.js';
 import { cachedClone } from '../edge/fleet-clone.js';
 import { readProject } from '../edge/fleet-read.js';
+import { readText } from '../edge/inputs.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
 
 export interface FleetRequest {
@@ -50,12 +50,7 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 function targetsFrom(dirs: string[], reposFile: string | undefined): Target[] {
   const targets: Target[] = dirs.map((d) => ({ label: d, dir: d }));
   if (reposFile) {
-    let text: string;
-    try {
-      text = readFileSync(reposFile, 'utf8');
-    } catch (e) {
-      throw new InputError(`--repos: cannot read ${reposFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-    }
+    const text = readText(reposFile, (why) => new InputError(`--repos: cannot read ${reposFile} (${why}).`, 'repos'));
     const base = path.dirname(path.resolve(reposFile));
     for (const l of parseReposFile(text)) {
       const label = l.kind === 'url' ? redactUrl(l.text) : l.text;

@@ -1,10 +1,9 @@
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { resolveAnswers } from '../core/answers/resolve.js';
 import { isPastDate, localToday } from '../core/answers/validate.js';
 import { InputError } from '../core/errors.js';
 import type { Generator } from './types.js';
-import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround } from '../edge/git.js';
+import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround, removeRepository } from '../edge/git.js';
 import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../edge/project/new-project.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { started } from './started.js';
@@ -95,7 +94,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
             try {
               details.commit = await initialCommit(dir, message, files.map((f) => f.path));
             } catch (e) {
-              rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+              removeRepository(dir);
               throw e;
             }
           };

@@ -15,7 +15,7 @@ import { compareVersions } from '../core/template/semver.js';
 import type { Answers, AnswerValue } from '../core/template/types.js';
 import { findBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
-import { flagUnresolved, type UnresolvedFile } from './sync-markers.js';
+import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { pathsToRead, planSync, type FileOutcome } from '../core/sync/plan.js';
 import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
 

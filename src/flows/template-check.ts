@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, isBadInput } from '../core/errors.js';
 import { findings as collect, planCheck, tagFindings, type Finding } from '../core/template-check/check.js';
 import { isRepoRoot } from '../edge/git.js';
+import { exists } from '../edge/inputs.js';
 import { externalCheck } from '../edge/python-check.js';
 import { loadTemplateDir } from '../edge/template-dir.js';
 import { tagVersions } from '../edge/template-tags.js';
@@ -19,7 +19,7 @@ export interface TemplateCheckResult {
 /** Renders a covering set of answers of the template in `dir`: every output must parse, every link resolve. */
 export async function checkTemplate(dir: string): Promise<TemplateCheckResult> {
   const root = path.resolve(dir);
-  if (!existsSync(path.join(root, 'template.yaml'))) throw new InputError(`${dir}: has no template.yaml; give the folder of a template (template.yaml and files/).`);
+  if (!exists(path.join(root, 'template.yaml'))) throw new InputError(`${dir}: has no template.yaml; give the folder of a template (template.yaml and files/).`);
   const found: Finding[] = [];
   const notes: string[] = [];
   let combos = 0;

@@ -16,7 +16,7 @@ export function executableAmong(root: string, paths: Iterable<string>): Set<stri
 /**
  * The template's new paths that are folders in the project, each with every file under it
  * (their bytes go into `ours`): a file that replaces a folder must know what the folder holds,
- * to move what the user keeps there out of its way (see structure.ts). Never through a link.
+ * to move what the user keeps there out of its way (see core/sync/structure.ts). Never through a link.
  */
 export function readFolders(root: string, paths: Iterable<string>, ours: Map<string, Uint8Array>): Map<string, string[]> {
   const folders = new Map<string, string[]>();

@@ -66,7 +66,7 @@ function perProject(name: string, prefix: string): string {
 
 /** git, synchronously: undo steps run on Ctrl-C too, where nothing asynchronous finishes. */
 function gitSync(cwd: string, args: string[]): string {
-  // The git work of a run is its own: none of the user's hooks runs for it (see io/git.ts).
+  // The git work of a run is its own: none of the user's hooks runs for it (see edge/git.ts).
   return execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

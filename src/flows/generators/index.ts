@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { parseTemplateSpec } from '../../core/template/spec.js';
 import type { Question } from '../../core/template/types.js';
 import { BUILTIN_TEMPLATE_DIR } from '../../edge/builtin.js';
+import { readText } from '../../edge/inputs.js';
 import type { Generator } from '../types.js';
 import type { AddOptions, AddSpec } from '../add.js';
 import { checklistGenerator, checklistSpec } from './checklist.js';
@@ -20,5 +20,5 @@ export const addGenerators: Record<string, { spec: AddSpec; generator: Generator
 
 /** The built-in template's questions, read now (plop registers its generators synchronously). */
 export function projectQuestions(): Question[] {
-  return parseTemplateSpec(readFileSync(`${BUILTIN_TEMPLATE_DIR}template.yaml`, 'utf8')).questions;
+  return parseTemplateSpec(readText(`${BUILTIN_TEMPLATE_DIR}template.yaml`, (why) => new Error(`the built-in template cannot be read (${why})`))).questions;
 }

@@ -1,9 +1,9 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isBinary } from '../core/merge/binary.js';
-import { splitLines } from '../core/merge/lines.js';
-import { conflictBlocks } from '../core/merge/markers.js';
-import { unsafePathReason } from '../core/template/paths.js';
+import { isBinary } from '../../core/merge/binary.js';
+import { splitLines } from '../../core/merge/lines.js';
+import { conflictBlocks } from '../../core/merge/markers.js';
+import { unsafePathReason } from '../../core/template/paths.js';
 
 /** A project file that still holds conflict-marker blocks; `lines` lists them, 1-based (`3-9, 20-31`). */
 export interface UnresolvedFile {
