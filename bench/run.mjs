@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { legacyTree } from './legacy-tree.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -307,6 +308,8 @@ if (!hasCompileCache) notes.push(`node ${process.version} has no module.enableCo
     return Number(process.hrtime.bigint() - t) / 1e6;
   });
   add('assess 10,000 legacy files (--json)', stats(times), { median: 5000 }, '≤ 5 s (a few seconds)', { mb: peakMb(process.execPath, [CLI, 'assess', legacyDir, '--json']), unit: 'vs 5000 ms' });
+}
+
 // 6. Three-way merge of one big file that both sides rewrote, beside `git merge-file --diff3` on
 // the same three files. The merge is the package's own source, bundled here; the subject reads
 // the three files and merges them in this process, the floor is a git process whose output is
