@@ -8,6 +8,7 @@ import { cachedClone } from '../edge/fleet-clone.js';
 import { readProject } from '../edge/fleet-read.js';
 import { readText } from '../edge/inputs.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
+import { mapLimited } from '../core/map-limited.js';
 
 export interface FleetRequest {
   dirs: string[];
@@ -32,19 +33,6 @@ interface Target {
   dir?: string;
   url?: string;
   error?: string;
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 function targetsFrom(dirs: string[], reposFile: string | undefined): Target[] {

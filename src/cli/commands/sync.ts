@@ -10,6 +10,7 @@ import { syncProject, type ProjectSyncResult, type SyncOptions } from '../../flo
 import { readProvidedAnswers } from '../answers-input.js';
 import { askerFor } from '../ask.js';
 import { writeSummary } from './sync-summary.js';
+import { mapLimited } from '../../core/map-limited.js';
 
 export interface SyncFlags {
   to?: string;
@@ -34,20 +35,6 @@ const BASE_NAMES: Record<string, string> = {
 };
 
 type Outcome = { dir: string; result?: ProjectSyncResult; error?: string; exitCode: number };
-
-/** Runs many projects concurrently: git is most of the work, so a few at a time keeps both cores busy. */
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /**
  * Where a project goes from and to. A tag that says another version than its template.yaml
