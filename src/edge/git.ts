@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isInterrupted, trackChild } from './cleanup.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
@@ -410,11 +410,22 @@ export function pristineBranchFor(prefix: string): string {
 export async function repoAround(root: string): Promise<{ gitDir: string; prefix: string } | undefined> {
   const known = readRepoAt(root);
   if (known) return { gitDir: known.gitDir, prefix: '' };
+  // No .git here (and no GIT_DIR) nor in any folder above: git would find no repository either,
+  // so most projects made with --no-git pay no git process for the question.
+  if (known === null && !gitEntryAbove(root)) return undefined;
   const where = await gitLocation(root);
   if (!where) return undefined;
   const rel = path.relative(realpathSync(where.top), realpathSync(root));
   if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
   return { gitDir: where.gitDir, prefix: rel.split(path.sep).join('/') };
+}
+
+/** Whether any folder above `dir` holds a `.git` entry (folder, file or link), looked at with lstat. */
+function gitEntryAbove(dir: string): boolean {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if (lstatSync(path.join(d, '.git'), { throwIfNoEntry: false })) return true;
+    if (path.dirname(d) === d) return false;
+  }
 }
 
 /**
