@@ -6,21 +6,9 @@ export type Eol = '\n' | '\r\n' | '\r';
  * newline survives a merge as an unterminated last line.
  */
 export function splitLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  // Native searches for the next LF and CR are much faster than a loop over every character.
-  let lf = text.indexOf('\n');
-  let cr = text.indexOf('\r');
-  while (lf !== -1 || cr !== -1) {
-    let end: number;
-    if (cr === -1 || (lf !== -1 && lf < cr)) end = lf + 1;
-    else end = text.charCodeAt(cr + 1) === 0x0a ? cr + 2 : cr + 1;
-    lines.push(text.slice(start, end));
-    start = end;
-    if (lf !== -1 && lf < end) lf = text.indexOf('\n', end);
-    if (cr !== -1 && cr < end) cr = text.indexOf('\r', end);
-  }
-  if (start < text.length) lines.push(text.slice(start));
+  const at = lineOffsets(text);
+  const lines: string[] = new Array(at.length - 1);
+  for (let i = 0; i + 1 < at.length; i++) lines[i] = text.slice(at[i]!, at[i + 1]!);
   return lines;
 }
 
