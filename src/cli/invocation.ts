@@ -1,13 +1,16 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { toolContext } from '../core/tool.js';
 
 /**
  * How a "Next:" line should spell this tool so that it can be pasted. Run through npx, npm create
- * or a package script, `create-migration` is on PATH only for that run; the npx form always works.
+ * or a package script, `create-migration` is on PATH only for that run; the npx form always works,
+ * and names this package at this exact version (never a bare or `@latest` name: the unscoped
+ * `create-migration` on the registry is someone else's).
  */
 export function selfCommand(env: NodeJS.ProcessEnv = process.env, onPath: (name: string) => boolean = isOnPath): string {
   const throughPackageRunner = Boolean(env.npm_command || env.npm_execpath || env.npm_config_user_agent);
-  return !throughPackageRunner && onPath('create-migration') ? 'create-migration' : 'npx create-migration';
+  return !throughPackageRunner && onPath('create-migration') ? 'create-migration' : `npx ${toolContext().spec}`;
 }
 
 function isOnPath(name: string): boolean {

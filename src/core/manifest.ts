@@ -3,7 +3,7 @@ import { ProjectError, InputError } from './errors.js';
 import { pathProblem } from './path-rules.js';
 import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
 import type { Answers } from './template/types.js';
-import { VERSION } from './version.js';
+import { generatorField } from './tool.js';
 
 export const MANIFEST_PATH = '.migration-template.json';
 
@@ -51,7 +51,7 @@ export function serializeManifest(m: Manifest): string {
 
 /** The manifest file this version of the tool writes for a render: built and encoded in one place. */
 export function manifestFor(template: TemplateRef, answers: Answers, files: { path: string; data: Uint8Array }[]): Uint8Array {
-  return new TextEncoder().encode(serializeManifest(buildManifest(`create-migration@${VERSION}`, template, answers, files)));
+  return new TextEncoder().encode(serializeManifest(buildManifest(generatorField(), template, answers, files)));
 }
 
 /** Reads a manifest a project holds, refusing anything that is not one. */

@@ -7,6 +7,7 @@ import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
 import type { Manifest } from '../core/manifest.js';
 import { prepareTemplate } from '../edge/parse-trees.js';
+import { recordedToolVersion } from '../core/tool.js';
 import { planRender } from '../core/template/plan.js';
 import type { Answers, LoadedTemplate, Question, TemplateSpec } from '../core/template/types.js';
 
@@ -79,7 +80,8 @@ async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, c
     ask: opts.yes ? undefined : ctx.ask,
   });
   const extra = spec.derive(answers, manifest.answers);
-  const planned = planRender(await generatorTemplate(template, spec.folder(answers)), manifest.answers, extra);
+  // Added files pin the tool version the project was made or last synced with, as its CI does.
+  const planned = planRender(await generatorTemplate(template, spec.folder(answers)), manifest.answers, { ...extra, toolVersion: recordedToolVersion(manifest.generator) });
   const existing: string[] = [];
   for (const f of planned) if (session.exists(f.path, `add ${spec.name}`)) existing.push(f.path);
   if (existing.length) {

@@ -1,6 +1,7 @@
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../core/manifest.js';
 import { generatedCommits, readCommitPaths } from '../edge/git.js';
 import { loadFromSource, type TemplateSource } from '../edge/template-source.js';
+import { recordedToolVersion } from '../core/tool.js';
 import { planRender } from '../core/template/plan.js';
 import { parseVersion } from '../core/template/semver.js';
 
@@ -66,7 +67,8 @@ export async function findBase(root: string, tips: string[] | undefined, recorde
     try {
       const { template, ref: got } = await loadFromSource(src, ref);
       if (template.spec.version !== recorded.template.version) continue;
-      const rendered = planRender(template, recorded.answers);
+      // The base is what the recorded tool rendered: its version is pinned in the generated CI.
+      const rendered = planRender(template, recorded.answers, { toolVersion: recordedToolVersion(recorded.generator) });
       const files = new Map(rendered.map((f) => [f.path, f.data]));
       const executable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
       return { kind: 'rendered', files, executable, detail: `${got.source === 'builtin' ? 'built-in template' : got.source}@${got.ref ?? got.version}` };

@@ -2,6 +2,7 @@
  * What a sync did, or would do, as Markdown: the body of a template-update pull request.
  * Pure: built from values sync already has, so the same data goes to --json and to the page.
  */
+import { toolContext } from '../tool.js';
 import { compareVersions } from '../template/semver.js';
 import type { AnswerValue, Answers } from '../template/types.js';
 import type { FileOutcome, FileStatus } from './plan.js';
@@ -92,6 +93,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   }
   const verb = s.mode === 'sync' ? 'brought' : 'would bring';
   lines.push(`\`create-migration sync\` ${verb} ${code(s.project)} from template version ${s.from} to ${s.to}.`);
+  lines.push('', `To rerun it locally, or to preview it: \`npx ${toolContext().spec} sync --dry-run\` (this project's CI pins the same version).`);
   const conflicts = conflictFiles(s.outcomes);
   if (conflicts.length) {
     lines.push('', `**${conflicts.length} file(s) in conflict.** Both the project and the template changed the same lines, and the files carry conflict markers. Resolve each one before merging:`, '');

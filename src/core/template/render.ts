@@ -1,3 +1,4 @@
+import { toolContext } from '../tool.js';
 import { InputError } from '../errors.js';
 import { Interpreter } from './interpret.js';
 import { ParseTrees } from './parse.js';
@@ -78,6 +79,9 @@ export function buildContext(spec: TemplateSpec, answers: Answers, extra: Record
   const name = typeof answers.project_name === 'string' ? answers.project_name : spec.name;
   ctx.package_name = name.replace(/-/g, '_');
   ctx.template = { name: spec.name, version: spec.version };
+  // The tool that renders (or, for a base, rendered) these files: generated CI pins it.
+  ctx.tool = toolContext(typeof extra.toolVersion === 'string' ? extra.toolVersion : undefined);
+  delete ctx.toolVersion;
   return ctx;
 }
 

@@ -49,7 +49,9 @@ gitlab() {
 }
 
 main() {
-  local cm="${CREATE_MIGRATION:-npx --yes create-migration@latest}"
+  # The tool at the exact version that made or last synced this project (sync moves the pin).
+  local pinned='{{tool.npx}}'
+  local cm="${CREATE_MIGRATION:-$pinned}"
   local base="${BASE_BRANCH:?BASE_BRANCH is not set}"
   : "${FORGE:?FORGE must be github or gitlab}"
   work="$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/template-update.XXXXXX")"
