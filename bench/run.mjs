@@ -340,7 +340,7 @@ for (const lines of [20_000, 100_000]) {
   add(`merge3 ${lines.toLocaleString('en')}-line file rewritten on both sides`, m, mFloor, '≤ 2× git merge-file --diff3');
 }
 
-// 6. What `npx create-migration` downloads.
+// 6. What `npx create-kailash-migration` downloads.
 const packDir = fresh('pack');
 const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
 const installDir = fresh('install');

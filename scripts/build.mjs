@@ -1,4 +1,4 @@
-// Bundles the CLI into dist/ so that `npx create-migration` installs one package with no
+// Bundles the CLI into dist/ so that `npx create-kailash-migration` installs one package with no
 // runtime dependencies.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
