@@ -2,6 +2,7 @@
  * Registers create-migration's generators with plop, so `npm run plop` (plop's own CLI and
  * prompts) runs the very generators the create-migration CLI runs.
  */
+import './src/boot/dev-version.js';
 import type { NodePlopAPI } from 'node-plop';
 import { checkAnswer } from './src/core/answers/validate.js';
 import { evaluate } from './src/core/template/conditions.js';

@@ -99,8 +99,7 @@ describe('the pinned version comes from the manifest, and only as an exact versi
     const resolved = await resolveAnswers(tpl.spec, { provided: { ci: 'github' }, dirName: 'p', useDefaults: true });
     const ci = (files: { path: string; data: Uint8Array }[]) => new TextDecoder().decode(files.find((f) => f.path === '.github/workflows/ci.yml')!.data);
     expect(ci(planRender(tpl, resolved, { toolVersion: '0.0.9' }))).toContain("'npx --yes create-kailash-migration@0.0.9'");
-    // Unbuilt sources carry a development version; the built CLI is checked above.
-    expect(ci(planRender(tpl, resolved))).toContain(`'${toolContext().npx}'`);
+    expect(ci(planRender(tpl, resolved))).toContain(`'npx --yes ${OURS}'`);
   });
 
   it('a manifest whose generator is a shell line does not reach the files add writes', async () => {

@@ -1,3 +1,5 @@
+// Sources run unbuilt here: they pin package.json's version, as the built CLI does.
+import '../src/boot/dev-version.js';
 // Unit tests render hand-made templates that no loader has prepared: load the parser up front.
 import { loadParser } from '../src/edge/parse-trees.js';
 
