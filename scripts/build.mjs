@@ -48,7 +48,7 @@ await Promise.all([
 ]);
 
 // The built-in template as data: its validated spec and each text file's parse tree (locations
-// dropped), so the CLI neither parses YAML nor Handlebars for it. See src/boot/builtin-bundle.ts.
+// dropped), so the CLI neither parses YAML nor Handlebars for it. See src/edge/builtin-bundle.ts.
 {
   const lib = await import(new URL(`../${out}/index.mjs`, import.meta.url).href);
   const { default: Handlebars } = await import('handlebars');

@@ -8,7 +8,7 @@ export { projectGenerator } from './flows/generate.js';
 export type { Answers, LoadedTemplate, TemplateSpec, Question } from './core/template/types.js';
 export { DomainError, InputError, CancelledError, ProjectError, MissingAnswersError, type ErrorKind } from './core/errors.js';
 
-// For the build, which bundles the built-in template as data (see src/boot/builtin-bundle.ts).
+// For the build, which bundles the built-in template as data (see src/edge/builtin-bundle.ts).
 export { loadTemplateDir } from './edge/template-dir.js';
 export { BUILTIN_TEMPLATE_DIR } from './edge/builtin.js';
-export { packProgram } from './boot/compact.js';
+export { packProgram } from './core/template/compact.js';

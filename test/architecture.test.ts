@@ -28,6 +28,13 @@ function targetLayer(file: string, spec: string): string | undefined {
   return to.startsWith('..') ? 'outside src' : layerOf(to);
 }
 
+/**
+ * The floors, top first: a file may import its own floor and those below it, never one above.
+ * `boot/` is only how the process starts (the launcher, the prompts bundle's entry): it stands on
+ * top beside cli/, and nothing below imports it.
+ */
+const FLOOR: Record<string, number> = { boot: 4, cli: 4, flows: 3, edge: 2, core: 1 };
+
 const IO_MODULES = /^(node:)?(fs|fs\/promises|child_process|readline|tty|net|http|https)$/;
 const TERMINAL_MODULES = /^(@inquirer\/|inquirer$|commander$|simple-git$)/;
 
@@ -50,6 +57,9 @@ export function violations(file: string, text: string): string[] {
       if (to === 'cli' || to === 'boot') out.push(`${file}: a flow imports ${spec} from src/${to}`);
     }
     if ((layer === 'edge' || layer === 'boot') && to === 'cli') out.push(`${file}: imports ${spec} from src/cli`);
+    else if (to && FLOOR[to] !== undefined && FLOOR[layer] !== undefined && FLOOR[to]! > FLOOR[layer]! && !(layer === 'core' || (layer === 'flows' && (to === 'cli' || to === 'boot')))) {
+      out.push(`${file}: imports ${spec}, which climbs from src/${layer} to src/${to}`);
+    }
     if (layer !== 'cli' && spec.endsWith('/exit.js')) out.push(`${file}: imports the exit codes (${spec}); only src/cli maps errors to them`);
   }
   if (layer === 'core') {
@@ -102,6 +112,8 @@ describe('the layers of src/', () => {
     ['flows/x.ts', "import { say } from '../cli/output.js';", /from src\/cli/],
     ['flows/x.ts', "import { writeFileSync } from 'node:fs';", /through src\/edge/],
     ['edge/x.ts', "import { say } from '../cli/output.js';", /from src\/cli/],
+    ['edge/x.ts', "import { loadBuiltin } from '../boot/builtin-bundle.js';", /climbs from src\/edge to src\/boot/],
+    ['edge/project/x.ts', "import { run } from '../../flows/sync.js';", /climbs from src\/edge to src\/flows/],
   ])('%s with `%s` is refused', (file, text, message) => {
     expect(violations(file, text).join('\n')).toMatch(message);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../src/core/answers/resolve.js';
 import { BUILTIN_TEMPLATE_DIR } from '../src/edge/builtin.js';
 import { loadTemplateDir } from '../src/edge/template-dir.js';
-import { packProgram, unpackProgram } from '../src/boot/compact.js';
+import { packProgram, unpackProgram } from '../src/core/template/compact.js';
 import { Interpreter } from '../src/core/template/interpret.js';
 import { createRenderer, helpersFor } from '../src/core/template/render.js';
 import { parseTemplateSpec } from '../src/core/template/spec.js';

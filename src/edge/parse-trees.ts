@@ -4,7 +4,7 @@ import type { LoadedTemplate } from '../core/template/types.js';
 /**
  * The process's one store of parse trees: templates loaded in this run share it, so a sync of
  * many projects parses each text once, and the built-in template arrives with its trees made
- * by the build (see src/boot/builtin-bundle.ts).
+ * by the build (see src/edge/builtin-bundle.ts).
  */
 export const sharedTrees = new ParseTrees();
 

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { packProgram, unpackProgram } from '../boot/compact.js';
+import { packProgram, unpackProgram } from '../core/template/compact.js';
 import { sharedTrees } from './parse-trees.js';
 import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
 import { VERSION } from '../core/version.js';

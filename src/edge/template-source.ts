@@ -4,7 +4,7 @@ import path from 'node:path';
 import { statOrNone } from './fs-quiet.js';
 import { InputError } from '../core/errors.js';
 import { BUILTIN_SOURCE } from './builtin.js';
-import { loadBuiltin } from '../boot/builtin-bundle.js';
+import { loadBuiltin } from './builtin-bundle.js';
 import type { TemplateRef } from '../core/manifest.js';
 import { prepareTemplate } from './parse-trees.js';
 import { semverTags } from '../core/template/semver.js';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BUILTIN_TEMPLATE_DIR } from '../edge/builtin.js';
-import { unpackProgram } from './compact.js';
-import { sharedTrees } from '../edge/parse-trees.js';
+import { BUILTIN_TEMPLATE_DIR } from './builtin.js';
+import { unpackProgram } from '../core/template/compact.js';
+import { sharedTrees } from './parse-trees.js';
 import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
-import { loadTemplateDir } from '../edge/template-dir.js';
+import { loadTemplateDir } from './template-dir.js';
 
 /**
  * The built-in template as the build prepared it (dist/builtin.json): the validated spec and
