@@ -7,7 +7,7 @@ const WRAPPERS = /^(sudo|nice|nohup|ionice|time|exec|env|flock|timeout|su|runuse
 
 /** The word of a command that names what it runs: past `cd dir`, `source file`, `sudo -u x`, `VAR=1`, runners and their flags. */
 export function commandWord(command: string): string | undefined {
-  const tokens = command.split(/[\s;|&()]+/).filter(Boolean);
+  const tokens = command.split(/[\s;|&()<>]+/).filter(Boolean);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!.replace(/^['"]|['"]$/g, '');
     const b = t.split('/').pop()!;
