@@ -102,18 +102,17 @@ export function gapMinutes(a: string, b: string): { gap: number; approximate: bo
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Does the reader wait for the data (a test for the file, inotifywait, a retry loop), or does the writer start the reader? */
+const EXISTS_TEST = /\[\[?\s*!?\s*-[efs]\s|\btest\s+-[efs]\s|os\.path\.(?:exists|isfile|getsize)\s*\(|\.exists\(\)|\bif\s*\(\s*-[efs]\s|\binotifywait\b/;
+
+/**
+ * Does the order rest on more than the clock? The writer starts the reader (names its script),
+ * or the reader names the shared file and tests that a file exists before it reads (a done flag,
+ * `[ -f ... ]`, os.path.exists, inotifywait).
+ */
 function isExplicit(writer: JobNode, reader: JobNode, via: DependencyEdge['via']): boolean {
   if (reader.script && new RegExp(`(^|[\\s/;&|'"])${escapeRe(base(reader.script))}(?=$|[\\s;&|'"])`, 'm').test(writer.text)) return true;
-  for (const v of via) {
-    if (v.kind !== 'file') continue;
-    const name = escapeRe(base(v.key).replace(/\*/g, '')).slice(0, 120);
-    if (!name) continue;
-    const waits = new RegExp(`(\\[\\[?\\s*!?\\s*-[efs]\\s+\\S*${name}|os\\.path\\.(?:exists|isfile)\\([^)]*${name}|Path\\([^)]*${name}[^)]*\\)\\.exists|inotifywait[^\\n]*|-e\\s+\\S*${name})`).test(reader.text);
-    if (waits) return true;
-  }
-  // A done-flag or lock the reader checks: `while [ ! -f "$DONE" ]`, `until ... sleep`.
-  return /\b(?:while|until)\b[^\n]*-[efs]\s[^\n]*(?:\n[^\n]*){0,3}\bsleep\b/.test(reader.text) || /\binotifywait\b/.test(reader.text);
+  if (!EXISTS_TEST.test(reader.text)) return false;
+  return via.some((v) => v.kind === 'file' && base(v.key).split('*').filter((p) => p.length >= 3).some((p) => reader.text.includes(p)));
 }
 
 /** The name a dataset is looked up by: a file's base name, a table's last part, a bucket's scheme and name. */

@@ -102,6 +102,8 @@ export function judge(sig: JobSignals): Readiness {
     flag('ready_with_conditions', `database kind unknown at line ${unknownDb.map((a) => a.line).slice(0, 3).join(', ')}: confirm which database it is`);
     confidence -= 0.1;
   }
+  const undirected = facts.accesses.filter((a) => a.kind === 'transfer' && !a.direction && !(a as { rule?: string }).rule);
+  if (undirected.length) flag('ready_with_conditions', `${undirected[0]!.client} at line ${undirected.map((a) => a.line).slice(0, 3).join(', ')}: whether it fetches or sends is not written plainly; the template's sftp_source node fetches, a send needs a sink node`);
   const hostless = facts.accesses.filter((a) => (a.kind === 'http' || a.kind === 'transfer') && !a.host);
   if (hostless.length) {
     flag('ready_with_conditions', `host not written in the script at line ${hostless.map((a) => a.line).slice(0, 3).join(', ')}: find where it comes from`);

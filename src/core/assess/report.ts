@@ -80,7 +80,7 @@ export function textReport(given: Inventory | Assessment): string[] {
   }
   if (deps.edges.length || inv.schedules.length) {
     head('Migration waves', inv.waves.length);
-    for (const w of inv.waves) out.push(`  wave ${w.wave}: ${capped(w.jobs, (j) => `${j}${deps.dependents[j] ? ` (${deps.dependents[j]} depend on it)` : ''}`, 20).join(', ')}`);
+    for (const w of inv.waves) out.push(`  wave ${w.wave}: ${capped(w.jobs, (j) => `${j}${deps.dependents[j] ? ` (${deps.dependents[j]} ${deps.dependents[j] === 1 ? 'depends' : 'depend'} on it)` : ''}`, 20).join(', ')}`);
     for (const c of deps.cycles) out.push(`  cycle, migrate together: ${c.join(', ')}`);
   }
   head('Secrets to provision', inv.secrets.length);
@@ -196,7 +196,7 @@ function readinessSection(schedules: readonly PlannedSchedule[]): string[] {
   out.push('| Job | Readiness | Confidence | Effort | Wave | Reasons |', '|---|---|---|---|---|---|');
   for (const s of schedules) {
     const r = s.readiness;
-    out.push(`| ${code(s.job)} | ${CLASS_WORDS[r.class]} | ${r.confidence} | ${days(r.effort_days)} | ${s.wave} | ${capped(r.reasons, cell).join('<br>')} |`);
+    out.push(`| ${code(s.job)} | ${CLASS_WORDS[r.class]} | ${r.confidence} | ${days(r.effort_days)} | ${s.wave} | ${capped(r.reasons, cell).join('; ')} |`);
   }
   return out;
 }
@@ -217,7 +217,7 @@ function dependencySection(inv: Assessment): string[] {
   }
   if (inv.schedules.length) {
     out.push('', '### Migration waves', '', 'A job comes after the jobs it reads from; in a wave, the jobs more others depend on come first.', '');
-    for (const w of inv.waves) out.push(`${w.wave}. ${capped(w.jobs, (j) => `${code(j)}${deps.dependents[j] ? ` (${deps.dependents[j]} depend on it)` : ''}`, 20).join(', ')}`);
+    for (const w of inv.waves) out.push(`${w.wave}. ${capped(w.jobs, (j) => `${code(j)}${deps.dependents[j] ? ` (${deps.dependents[j]} ${deps.dependents[j] === 1 ? 'depends' : 'depend'} on it)` : ''}`, 20).join(', ')}`);
     for (const c of deps.cycles) out.push('', `Cycle, to migrate together: ${c.map(code).join(', ')}`);
   }
   return out;

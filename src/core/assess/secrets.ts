@@ -39,7 +39,9 @@ export function findSecrets(config: readonly ConfigItem[], accesses: readonly Ac
     if (c.kind === 'env' && (SECRET_NAME.test(c.name) || c.value.includes(REDACTED)) && c.name !== 'EnvironmentFile') add({ file: c.file, line: c.line, name: c.name, kind: 'env' });
     else if (c.kind === 'connection' && c.value.includes(REDACTED)) add({ file: c.file, line: c.line, name: connectionName(c.value, c.name), kind: 'connection' });
   }
-  for (const a of accesses) if (a.text.includes(REDACTED)) add({ file: a.file, line: a.line, name: connectionName(a.text, a.client), kind: a.kind === 'database' ? 'connection' : 'config-key' });
+  // A connection whose password comes from a variable already listed is not a second secret.
+  const named = new Set(out.map((x) => `${x.file}:${x.line}`));
+  for (const a of accesses) if (a.text.includes(REDACTED) && !named.has(`${a.file}:${a.line}`)) add({ file: a.file, line: a.line, name: connectionName(a.text, a.client), kind: a.kind === 'database' ? 'connection' : 'config-key' });
   for (const s of schedules) {
     // Only where the script read says which argument is its password.
     if (!s.script || !s.command.includes(REDACTED)) continue;
