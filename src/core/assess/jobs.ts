@@ -51,8 +51,27 @@ export interface JobFacts {
   config: ConfigItem[];
 }
 
+type Located = { file: string; line: number };
+
+/** The facts grouped by file, so each job finds its own without reading every fact. */
+export function indexFacts(all: JobFacts): Map<string, JobFacts> {
+  const index = new Map<string, JobFacts>();
+  for (const key of ['accesses', 'artifacts', 'rules', 'config'] as const) {
+    for (const x of all[key] as Located[]) {
+      let entry = index.get(x.file);
+      if (!entry) index.set(x.file, (entry = { accesses: [], artifacts: [], rules: [], config: [] }));
+      (entry[key] as Located[]).push(x);
+    }
+  }
+  return index;
+}
+
+const NONE: JobFacts = { accesses: [], artifacts: [], rules: [], config: [] };
+
 /** The facts of the job's script, or of its own line when it runs a command directly. */
-export function jobFacts(s: Schedule, all: JobFacts): JobFacts {
-  const own = <T extends { file: string; line: number }>(list: T[]) => list.filter((x) => (s.script ? x.file === s.script : x.file === s.file && x.line === s.line));
-  return { accesses: own(all.accesses), artifacts: own(all.artifacts), rules: own(all.rules), config: own(all.config) };
+export function jobFacts(s: Schedule, index: Map<string, JobFacts>): JobFacts {
+  if (s.script) return index.get(s.script) ?? NONE;
+  const f = index.get(s.file) ?? NONE;
+  const own = <T extends Located>(list: T[]) => list.filter((x) => x.line === s.line);
+  return { accesses: own(f.accesses), artifacts: own(f.artifacts), rules: own(f.rules), config: own(f.config) };
 }

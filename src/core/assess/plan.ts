@@ -1,7 +1,7 @@
 import { builtinRules } from './builtin-rules.js';
 import { datasetsOf, type Dataset } from './datasets.js';
 import { dependencies, type Dependencies, type JobNode } from './dependencies.js';
-import { jobFacts, jobNames } from './jobs.js';
+import { indexFacts, jobFacts, jobNames } from './jobs.js';
 import type { Language } from './language.js';
 import { interactiveLines, isDynamic, judge, type Readiness } from './readiness.js';
 import { applyRules, type Rule, type RuleAccess } from './rules.js';
@@ -72,13 +72,13 @@ export function planAssessment(inv: Inventory, sources: readonly SourceFile[], r
   const secrets = findSecrets(inv.config, accesses, schedules);
 
   const names = jobNames(schedules);
-  const facts = { accesses, artifacts: inv.artifacts, rules: inv.rules, config: inv.config };
+  const facts = indexFacts({ accesses, artifacts: inv.artifacts, rules: inv.rules, config: inv.config });
   const datasetCache = new Map<string, Dataset[]>();
   const datasetsOfFile = (file: string): Dataset[] => {
     let d = datasetCache.get(file);
     if (!d) {
       const text = textOf.get(file);
-      d = text === undefined ? [] : datasetsOf(languageOf.get(file) ?? 'config', text, accesses.filter((a) => a.file === file));
+      d = text === undefined ? [] : datasetsOf(languageOf.get(file) ?? 'config', text, facts.get(file)?.accesses ?? []);
       datasetCache.set(file, d);
     }
     return d;
