@@ -118,7 +118,7 @@ export function regexProblem(src: string): string | undefined {
     }
     if (c === '*' || c === '+' || c === '?' || (c === '{' && quantAt(i))) return `has a quantifier "${c}" with nothing before it, or two in a row`;
     // An atom: an escape, a class or a character, then perhaps its quantifier.
-    const wide = c === '.' || (c === '\\' && /[SWD]/.test(src[i + 1] ?? '')) || src.startsWith('[^', i);
+    const wide = c === '.' || (c === '\\' && /[SWD]/.test(src[i + 1] ?? ''));
     if (c === '\\') {
       const n = src[i + 1];
       if (n === undefined) return 'ends with a lone backslash';
@@ -142,7 +142,7 @@ export function regexProblem(src: string): string | undefined {
     }
   }
   if (frames.length > 1) return 'has a ( without its )';
-  if (broad > LIMITS.broad) return `has ${broad} unbounded repeats of a wide atom (.* \\S+ [^x]*); at most ${LIMITS.broad}`;
+  if (broad > LIMITS.broad) return `has ${broad} unbounded repeats of a wide atom (.* \\S+); at most ${LIMITS.broad}`;
   if (unbounded > LIMITS.unbounded) return `has ${unbounded} unbounded quantifiers (* + {n,}); at most ${LIMITS.unbounded}`;
   return undefined;
 }
