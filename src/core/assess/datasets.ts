@@ -43,7 +43,7 @@ export function normalizePath(raw: string, vars: Map<string, string>): string {
   return p
     .replace(/\$\([^)]*\)|`[^`]*`|\$\{[^}]*\}|\$\w+|\{[^}]*\}|%[A-Za-z]|\*+/g, '*')
     .replace(/\*+(?:[_.-]?\*+)*/g, '*')
-    .replace(/\/{2,}/g, '/')
+    .replace(/(?<!:)\/{2,}/g, '/')
     .replace(/\/\.\//g, '/');
 }
 
