@@ -69,6 +69,7 @@ const SQL_WRITE = [
 const SQL_READ = [new RegExp(String.raw`\b(?:from|join)\s+${NAME}`, 'gi'), new RegExp(String.raw`\\?\bcopy\s+${NAME}(?:\s*\([^)]*\))?\s+to\b`, 'gi')];
 const SQL_LINE = /\b(select|insert|update|delete|merge|truncate|copy|create\s+(?:or\s+replace\s+)?(?:\w+\s+)?table|load\s+data|from|join)\b/i;
 
+const MAYBE = /[<>]|:\/\/|\b(?:cp|mv|install|open|read_\w+|to_\w+|select|insert|update|delete|merge|truncate|copy|create|from|join|into)\b/i;
 const BUCKET = /\b((?:s3|s3a|gs|az|abfss?|wasbs?):\/\/[^\s'"`;|)]+)/g;
 const COPY_CMD = /(?:^|[\s;|&(])(?:aws\s+s3\s+(?:cp|mv|sync)|gsutil\s+(?:-m\s+)?(?:cp|mv|rsync)|azcopy\s+(?:copy|cp|sync)|rclone\s+(?:copy|sync|move|copyto|moveto)|hdfs\s+dfs\s+-(?:put|get|cp|copyFromLocal|copyToLocal))\s+(.*)$/;
 
@@ -99,6 +100,8 @@ export function datasetsOf(lang: Language, text: string, accesses: readonly Acce
     const n = i + 1;
     const line = raw.length > 2000 ? raw.slice(0, 2000) : raw;
     if ((lang === 'sql' && /^\s*--/.test(line)) || (lang !== 'sql' && /^\s*#(?!!)/.test(line))) return;
+    // Most lines name no data: one test skips them (a heredoc's end marker is still seen).
+    if (heredoc === undefined ? !MAYBE.test(line) : line.trim() !== heredoc && !MAYBE.test(line)) return;
     if (heredoc !== undefined) {
       if (line.trim() === heredoc) {
         heredoc = undefined;

@@ -214,6 +214,11 @@ export function parseRules(text: string, origin: string): Rule[] {
   } catch (e) {
     fail(origin, 'YAML', yamlProblem(e as Error));
   }
+  return checkRules(doc, origin);
+}
+
+/** Checks a rules document already read (YAML, or the built-in rules written as data in code). */
+export function checkRules(doc: unknown, origin: string): Rule[] {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) fail(origin, 'file', 'must be a mapping with a `rules:` list (see docs/assess.md, "Rules as data")');
   const top = doc as Record<string, unknown>;
   for (const k of Object.keys(top)) if (k !== 'rules' && k !== 'version') fail(origin, `field "${k}"`, 'is not a field of a rules file (version, rules)');
