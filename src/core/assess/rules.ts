@@ -311,6 +311,18 @@ function compile(pattern: string, match: MatchMode, ignoreCase: boolean, kind: R
   }
 }
 
+const needleCache = new WeakMap<readonly Rule[], RegExp | null>();
+/** Every rule's literal in one case-insensitive search (null when there is none). */
+function needlesOf(rules: readonly Rule[]): RegExp | null {
+  let re = needleCache.get(rules);
+  if (re === undefined) {
+    const needles = [...new Set(rules.map((r) => r.needle).filter((n): n is string => !!n))];
+    re = needles.length ? new RegExp(needles.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i') : null;
+    needleCache.set(rules, re);
+  }
+  return re;
+}
+
 const SCRIPTISH = new Set<Language>(['shell', 'python', 'perl', 'sql', 'crontab', 'system-crontab', 'jenkins', 'systemd']);
 const comment = (lang: Language, line: string) => (lang === 'sql' ? /^\s*--/.test(line) : /^\s*(#|\/\/)/.test(line) && !/^\s*#!/.test(line));
 
@@ -320,9 +332,11 @@ export function applyRules(rules: readonly Rule[], file: string, language: Langu
   const schedules: RuleSchedule[] = [];
   const mine = rules.filter((r) => (r.languages ? r.languages.has(language) : SCRIPTISH.has(language)));
   if (!mine.length) return { accesses, schedules };
-  const lower = text.toLowerCase();
-  // A literal that appears nowhere in the file costs one search of the file, not one per line.
-  const live = mine.filter((r) => !r.needle || lower.includes(r.needle));
+  // One search of the file for every rule's literal at once: most files name none of them.
+  const any = needlesOf(rules);
+  const hit = !any || any.test(text);
+  const lower = hit ? text.toLowerCase() : '';
+  const live = mine.filter((r) => (r.needle ? hit && lower.includes(r.needle) : true));
   if (!live.length) return { accesses, schedules };
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
