@@ -300,7 +300,8 @@ function compile(pattern: string, match: MatchMode, ignoreCase: boolean, kind: R
   if (kind === 'schedule' && (match !== 'regex' || !/\(\?<cron>/.test(pattern))) bad('a schedule rule is a regex with a named group (?<cron>...) holding the five cron fields or a macro, and optionally (?<command>...)');
   const flags = ignoreCase ? 'i' : '';
   try {
-    // The word form's look-behind is ours and linear; user regexes run on the linear engine when there is one.
+    // The word form's look-behind is ours and linear; user regexes run on the linear engine when there
+    // is one and it takes the pattern (it has no case-insensitive mode: those rest on regexProblem).
     return new RegExp(src, match === 'regex' ? flags + linearFlag() : flags);
   } catch (e) {
     try {
