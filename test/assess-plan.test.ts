@@ -228,6 +228,12 @@ describe('dependencies and waves', () => {
     expect(w.cycles).toEqual([['x', 'y']]);
   });
 
+  it('a file many jobs write is shared, not a hand-off: it makes no edges', () => {
+    const many = Array.from({ length: 8 }, (_, i) => node(`w${i}`, `${i} 1 * * *`, [file('/srv/status.txt', 'write')]));
+    const d = dependencies([...many, node('r', '0 2 * * *', [file('/srv/status.txt', 'read')]), node('a', '0 1 * * *', [file('/srv/a.csv', 'write')]), node('b', '0 3 * * *', [file('/srv/a.csv', 'read')])]);
+    expect(d.edges.map((e) => `${e.from}->${e.to}`)).toEqual(['a->b']);
+  });
+
   it('a chain of 5,000 jobs is planned without overflowing the stack', () => {
     const jobs = Array.from({ length: 5000 }, (_, i) => `j${i}`);
     const w = planWaves(jobs, jobs.slice(1).map((j, i) => ({ from: jobs[i]!, to: j })));
@@ -299,6 +305,7 @@ rules:
     ['rules:\n  - {id: a, kind: mail, pattern: x, database: oracle}', 'field "database": is only for kind: database'],
     ['rules:\n  - {id: a, kind: mail, pattern: x, colour: red}', 'rule 1 (id "a"), field "colour": is not a rule field'],
     ['rules:\n  - {id: a, kind: mail, pattern: x, languages: [cobol]}', 'field "languages": has "cobol"'],
+    ['rules:\n  - {id: a, kind: mail, pattern: x, label: "a\\u001b[31mred"}', 'field "label": holds a control character'],
     ['rules:\n  - {id: "Bad Id", kind: mail, pattern: x}', 'field "id": must be 1-63 of a-z'],
     ['version: 2\nrules: []', 'field "version": is 2; this tool reads version 1'],
     ['rules: [\n', 'r.yaml: YAML:'],

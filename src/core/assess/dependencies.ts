@@ -52,6 +52,8 @@ export interface Dependencies {
 
 /** A gap under this many minutes, with no explicit wait, is flagged as lucky timing. */
 export const LUCKY_GAP_MINUTES = 60;
+/** A dataset more jobs than this write is shared, not handed off: it makes no edges. */
+export const MAX_WRITERS = 5;
 
 const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 const dir = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
@@ -131,6 +133,9 @@ export function dependencies(jobs: readonly JobNode[]): Dependencies {
       writers.set(k, list);
     }
   });
+  // A file many jobs write (a shared status or log file) is not a hand-off between two of them:
+  // it is left out, and the graph stays linear in the number of jobs.
+  for (const [k, list] of writers) if (new Set(list.map((w) => w.job)).size > MAX_WRITERS) writers.delete(k);
   const pairs = new Map<string, DependencyEdge['via']>();
   jobs.forEach((r, ri) => {
     for (const d of r.datasets) {

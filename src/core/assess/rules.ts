@@ -261,6 +261,7 @@ export function checkRules(doc: unknown, origin: string): Rule[] {
     if (database && kind !== 'database') fail(origin, where('database'), 'is only for kind: database');
     const label = str('label', false);
     if (label && label.length > LIMITS.labelLength) fail(origin, where('label'), `is ${label.length} characters; at most ${LIMITS.labelLength}`);
+    if (label && /[\x00-\x1f\x7f]/.test(label)) fail(origin, where('label'), 'holds a control character');
     let languages: Set<Language> | undefined;
     if (r.languages !== undefined) {
       if (!Array.isArray(r.languages) || !r.languages.length) fail(origin, where('languages'), `must be a list of: ${LANGUAGES.join(', ')}`);
