@@ -115,10 +115,25 @@ describe('secrets by name', () => {
         { file: 'a.sh', line: 2, kind: 'env', name: 'OUT_DIR', value: '/srv/out' },
         { file: 'c.sh', line: 5, kind: 'connection', name: 'sqlplus', value: 'sqlplus scott/REDACTED@ORCL' },
       ],
-      [acc({ file: 'd.py', line: 3, client: 'psycopg2', text: 'psycopg2.connect("postgresql://etl:REDACTED@db.corp/sales")' })],
+      [
+        acc({ file: 'd.py', line: 3, client: 'psycopg2', text: 'psycopg2.connect("postgresql://etl:REDACTED@db.corp/sales")' }),
+        acc({ file: 'e.sh', line: 7, client: 'mysqldump', text: 'mysqldump -u root -pREDACTED --databases shop' }),
+        acc({ file: 'f.sh', line: 2, client: 'mysql', text: 'mysql -pREDACTED < x.sql' }),
+        acc({ file: 'g.sh', line: 2, client: 'mysql', text: 'mysql -pREDACTED < y.sql' }),
+      ],
       [sched({ command: '/opt/bin/x.sh scott REDACTED ORCL' })],
     );
-    expect(out.map((s) => s.name)).toEqual(['DB_PASSWORD', 'password of scott@ORCL (sqlplus)', 'password of etl@db.corp (psycopg2)', 'password passed on the command line to x.sh']);
+    expect(out.map((s) => s.name)).toEqual([
+      'DB_PASSWORD',
+      'password of scott@ORCL (sqlplus)',
+      'password of etl@db.corp (psycopg2)',
+      'password of root (mysqldump)',
+      // Known only by its client: one per file, not merged into one.
+      'password (mysql)',
+      'password (mysql)',
+      'password passed on the command line to x.sh',
+    ]);
+    expect(out.filter((s) => s.name === 'password (mysql)').map((s) => s.file)).toEqual(['f.sh', 'g.sh']);
     expect(JSON.stringify(out)).not.toContain('REDACTED');
   });
 });

@@ -20,6 +20,9 @@ function connectionName(text: string, client: string): string {
   if (url) return `password of ${url[1]}@${url[2]} (${client})`;
   const ora = /([\w$.{}-]+)\/REDACTED@([\w$.{}/:-]+)/.exec(text);
   if (ora) return `password of ${ora[1]}@${ora[2]} (${client})`;
+  const user = /(?:^|\s)(?:-u\s*|--user[= ]|-U\s*)['"]?([\w.$@{}-]+)/.exec(text);
+  const host = /(?:^|\s)(?:-h\s*|--host[= ]|-S\s*)['"]?([\w.$:{}-]+)/.exec(text);
+  if (user) return `password of ${user[1]}${host ? `@${host[1]}` : ''} (${client})`;
   const key = /([\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|credential)[\w-]*)["']?\s*(?:=|:=|:|=>)\s*["']?REDACTED/i.exec(text);
   if (key) return `${key[1]} (${client})`;
   return `password (${client})`;
@@ -30,7 +33,8 @@ export function findSecrets(config: readonly ConfigItem[], accesses: readonly Ac
   const out: Secret[] = [];
   const seen = new Set<string>();
   const add = (s: Secret) => {
-    const key = s.name;
+    // The same variable is one secret wherever it is read; a password known only by its client is one per file.
+    const key = s.kind === 'env' ? s.name : `${s.name}\0${s.file}`;
     if (seen.has(key)) return;
     seen.add(key);
     out.push(s);
