@@ -141,7 +141,8 @@ export function dependencies(jobs: readonly JobNode[]): Dependencies {
     for (const d of r.datasets) {
       if (d.direction !== 'read') continue;
       for (const w of writers.get(lookupKey(d)) ?? []) {
-        if (w.job === ri) continue;
+        // Two schedules of one script share its files with themselves: not a dependency.
+        if (w.job === ri || (r.script !== undefined && jobs[w.job]!.script === r.script)) continue;
         const match = sameData(w.d, d);
         if (!match) continue;
         const pk = `${w.job} ${ri}`;
