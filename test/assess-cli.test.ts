@@ -153,8 +153,10 @@ describe('create-migration assess', () => {
     expect(r.code, r.stderr).toBe(0);
     const after = readFileSync(doc, 'utf8');
     const region = after.slice(after.indexOf('<!-- assess:start -->'), after.indexOf('<!-- assess:end -->'));
-    expect(region).toContain('[../legacy/cron/etl.crontab:3](../../legacy/cron/etl.crontab#L3)');
-    expect(region).toContain('[../legacy/bin/load_sales.sh](../../legacy/bin/load_sales.sh#L1)');
+    // The legacy folder is outside the project: a link there is dead once the project is pushed, so its path is text.
+    expect(region).toContain('`../legacy/cron/etl.crontab:3`');
+    expect(region).toContain('`../legacy/bin/load_sales.sh`');
+    expect(region).not.toMatch(/\]\(\.\.\/\.\./);
     expect(region).toContain('`where day = trunc(sysdate) group by region;`');
     expect(region).toContain('`sort -t, -k2 -n`');
     expect(region).not.toContain('tiger');
@@ -164,7 +166,8 @@ describe('create-migration assess', () => {
     const again = await runCli(['assess', path.join(tmp, 'legacy'), '--write', '--project', proj], { cwd: tmp });
     expect(again.code, again.stderr).toBe(0);
     const third = readFileSync(doc, 'utf8');
-    expect(third).toContain('at 00:00 on Sunday (@weekly) (Europe/Paris)');
+    expect(third).toContain('`@weekly`: at 00:00 on Sunday (Europe/Paris)');
+    expect(third).not.toContain('(@weekly)');
     expect(outside(third)).toBe(outside(edited));
     const noProject = await runCli(['assess', 'legacy', '--write'], { cwd: tmp });
     expect(noProject.code).toBe(2);

@@ -140,6 +140,7 @@ function program(done: (code: number) => void): Command {
     .option('--workflows', 'add one workflow per scheduled job to the project, with its legacy schedule')
     .option('--project <dir>', 'the project for --write and --workflows (default: .)')
     .option('--max-files <n>', 'stop reading after this many files (default 50000)')
+    .option('--rules <file>', "patterns for in-house tools (YAML, repeatable; a project's assess-rules.yaml is read too)", collect, [])
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { assessCommand } = await import('./commands/assess.js');

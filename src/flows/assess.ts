@@ -1,8 +1,10 @@
 import path from 'node:path';
+import { planAssessment, type Assessment } from '../core/assess/plan.js';
 import { assessmentRegion, replaceRegion, REGION_END, REGION_START } from '../core/assess/report.js';
-import { buildInventory, type Inventory } from '../core/assess/scan.js';
+import { parseRules, type Rule } from '../core/assess/rules.js';
+import { buildInventory } from '../core/assess/scan.js';
 import { answersOf } from '../core/assess/suggest.js';
-import type { Access, Schedule } from '../core/assess/types.js';
+import type { Access } from '../core/assess/types.js';
 import { InputError, isBadInput } from '../core/errors.js';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
 import { writeNewFileSync } from '../edge/apply.js';
@@ -23,11 +25,16 @@ export interface AssessRequest {
   workflows?: boolean;
   /** The project for write and workflows (default: cwd). */
   project?: string;
+  /** Rules files (`--rules FILE`, repeatable): patterns for in-house tools. */
+  rules?: string[];
   /** Told every so many files read. */
   onProgress?: (files: number) => void;
 }
 
-export type AssessedInventory = Inventory & { truncated: boolean; skipped: Record<string, number> };
+/** The rules file a project keeps at its root; assess picks it up in project mode (--write, --workflows, --project). */
+export const PROJECT_RULES = 'assess-rules.yaml';
+
+export type AssessedInventory = Assessment & { truncated: boolean; skipped: Record<string, number> };
 
 export interface ScaffoldedWorkflow {
   name: string;
@@ -50,11 +57,29 @@ export interface AssessResult {
 const ASSESSMENT = 'docs/assessment.md';
 
 /** Reads the legacy folders into an inventory (shared with `create-migration --assess`). */
-export function assessFolders(dirs: string[], cwd: string, maxFiles = DEFAULT_LIMITS.maxFiles, flag = '<legacy-dir>', onProgress?: (n: number) => void): AssessedInventory {
+export function assessFolders(dirs: string[], cwd: string, maxFiles = DEFAULT_LIMITS.maxFiles, flag = '<legacy-dir>', onProgress?: (n: number) => void, rules: { custom: Rule[]; files: string[] } = { custom: [], files: [] }): AssessedInventory {
   const w = walk(dirs, cwd, { ...DEFAULT_LIMITS, maxFiles }, (n: number) => onProgress?.(n), flag);
   const notes = [...w.notes];
   if (w.truncated) notes.unshift({ file: dirs.join(' '), note: `stopped after ${maxFiles} files (--max-files); the rest was not read` });
-  return { ...buildInventory(w.sources, notes), truncated: w.truncated, skipped: w.skipped };
+  return { ...planAssessment(buildInventory(w.sources, notes), w.sources, rules), truncated: w.truncated, skipped: w.skipped };
+}
+
+/** Reads `--rules` files and the project's assess-rules.yaml; a malformed one is exit 2 naming the rule and the field. */
+export function loadRules(files: readonly string[], cwd: string, projectRoot?: string): { custom: Rule[]; files: string[] } {
+  const custom: Rule[] = [];
+  const used: string[] = [];
+  const take = (file: string, origin: string) => {
+    const text = readText(file, (why) => new InputError(`${origin}: cannot be read (${why === 'ENOENT' ? 'no such file' : why}).`, 'rules'));
+    for (const r of parseRules(text, origin)) {
+      const twin = custom.find((c) => c.id === r.id);
+      if (twin) throw new InputError(`${origin}: rule id "${r.id}" is also in ${twin.origin}; ids are unique across rules files.`, 'rules');
+      custom.push(r);
+    }
+    used.push(path.relative(cwd, file) || file);
+  };
+  if (projectRoot && exists(path.join(projectRoot, PROJECT_RULES))) take(path.join(projectRoot, PROJECT_RULES), path.relative(cwd, path.join(projectRoot, PROJECT_RULES)) || PROJECT_RULES);
+  for (const f of files) take(path.resolve(cwd, f), `--rules ${f}`);
+  return { custom, files: used };
 }
 
 function projectRoot(req: AssessRequest): { root: string; answers: Record<string, unknown> } {
@@ -75,25 +100,16 @@ const SOURCE_OF: Record<Access['kind'], (a: Access) => string | undefined> = {
   mail: () => undefined,
 };
 
-/** A module name for a scheduled job: its script's name, else its unit's or its command's first word. */
-export function jobName(s: Schedule): string {
-  const base = (s.script ?? s.unit ?? s.command.split(/[\s;|&]+/).find((t) => /[A-Za-z]/.test(t) && !/^(source|cd|sudo|nice|\.)$/.test(t)) ?? 'job').split('/').pop()!;
-  let name = base.replace(/\.[A-Za-z0-9]+$/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  if (!/^[a-z]/.test(name)) name = `job_${name}`;
-  return `legacy_${name}`.slice(0, 60).replace(/_+$/, '');
-}
+export { jobName } from '../core/assess/jobs.js';
 
-async function scaffoldWorkflows(inv: Inventory, root: string, projectAnswers: Record<string, unknown>) {
+async function scaffoldWorkflows(inv: Assessment, root: string, projectAnswers: Record<string, unknown>) {
   const known = new Set(workflowSpec.questions.map((q) => q.key));
   const patterns = Array.isArray(projectAnswers.patterns) ? (projectAnswers.patterns as string[]) : ['etl'];
-  const used = new Map<string, number>();
   const results: { name: string; schedule: string; timeZone: string; script?: string; pattern: string; files: string[]; skipped?: string }[] = [];
   for (const s of inv.schedules) {
     if (!s.cron) continue;
-    const base = jobName(s);
-    const k = (used.get(base) ?? 0) + 1;
-    used.set(base, k);
-    const name = k === 1 ? base : `${base}_${k}`;
+    // The same name the report and --json give the job.
+    const name = s.job;
     const own = inv.accesses.filter((a) => a.file === (s.script ?? s.file) && (s.script || a.line === s.line));
     const wanted = own.some((a) => a.kind === 'mail' || a.client === 'spool') ? 'reporting' : own.some((a) => a.kind === 'http') ? 'api' : 'etl';
     const pattern = patterns.includes(wanted) ? wanted : patterns.includes('etl') ? 'etl' : patterns[0]!;
@@ -135,7 +151,8 @@ export async function assess(req: AssessRequest): Promise<AssessResult> {
     }
   }
 
-  const inv = assessFolders(req.dirs, cwd, maxFiles, undefined, req.onProgress);
+  const rules = loadRules(req.rules ?? [], cwd, project?.root);
+  const inv = assessFolders(req.dirs, cwd, maxFiles, undefined, req.onProgress, rules);
   const written: string[] = [];
   if (answersOut) {
     const answers = answersOf(inv.suggestions);
@@ -145,7 +162,14 @@ export async function assess(req: AssessRequest): Promise<AssessResult> {
   }
   if (project && assessmentText !== undefined) {
     const docs = path.join(project.root, 'docs');
-    const link = (file: string, line: number) => `${path.relative(docs, path.resolve(cwd, file)).split(path.sep).map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}#L${line}`;
+    // A link only to a file inside the project: a path out of it (`../../legacy/...`) is dead once the
+    // project is pushed, so it is shown as text instead.
+    const link = (file: string, line: number) => {
+      const target = path.resolve(cwd, file);
+      const inside = path.relative(project.root, target);
+      if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
+      return `${path.relative(docs, target).split(path.sep).map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}#L${line}`;
+    };
     const region = assessmentRegion(inv, link);
     // Through the project session: under its lock and journal, like every write into a project.
     const session = await ProjectSession.open({ dir: project.root, label: '--project', write: true, manifest: 'optional' });

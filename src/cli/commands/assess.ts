@@ -1,5 +1,6 @@
 import { textReport } from '../../core/assess/report.js';
 import { InputError } from '../../core/errors.js';
+import { enableLinearRegex } from '../../edge/linear-regex.js';
 import { assess } from '../../flows/assess.js';
 import { bold, dim, printJson, say } from '../output.js';
 
@@ -10,11 +11,14 @@ export interface AssessFlags {
   workflows?: boolean;
   project?: string;
   maxFiles?: string;
+  rules?: string[];
 }
 
 export async function assessCommand(dirs: string[], flags: AssessFlags): Promise<number> {
   const maxFiles = flags.maxFiles === undefined ? undefined : Number(flags.maxFiles);
   if (maxFiles !== undefined && (!Number.isInteger(maxFiles) || maxFiles < 1)) throw new InputError(`--max-files: "${flags.maxFiles}" must be a whole number of files, 1 or more.`);
+  // Patterns from rules files run on V8's linear-time engine when this Node has it.
+  enableLinearRegex();
   const { inventory: inv, answers, written, workflows } = await assess({
     dirs,
     cwd: process.cwd(),
@@ -23,6 +27,7 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
     write: flags.write,
     workflows: flags.workflows,
     project: flags.project,
+    rules: flags.rules ?? [],
     onProgress: (n) => say(dim(`assess: ${n} files read...`)),
   });
   if (flags.json) {
@@ -30,7 +35,8 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
     return 0;
   }
   for (const line of textReport(inv)) process.stdout.write(`${line}\n`);
-  say(`${bold('Assessed')} ${inv.files.length} files: ${inv.schedules.length} schedules, ${inv.accesses.length} sources and sinks, ${inv.rules.length} rule candidates.${inv.truncated ? ' Stopped at --max-files.' : ''}`);
+  say(`${bold('Assessed')} ${inv.files.length} files: ${inv.schedules.length} schedules, ${inv.accesses.length} sources and sinks, ${inv.rules.length} rule candidates, ${inv.dependencies.edges.length} dependencies between jobs.${inv.truncated ? ' Stopped at --max-files.' : ''}`);
+  if (inv.rules_applied.files.length) say(dim(`Rules: ${inv.rules_applied.custom} from ${inv.rules_applied.files.join(', ')}.`));
   const sk = inv.skipped;
   if (sk.binary || sk.large || sk.unreadable || sk.links) say(dim(`Skipped: ${sk.binary} binary, ${sk.large} too large, ${sk.unreadable} unreadable, ${sk.links} symbolic links.`));
   if (workflows) {

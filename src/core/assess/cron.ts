@@ -5,8 +5,6 @@ import type { Schedule } from './types.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 export const MACROS: Record<string, string | undefined> = {
   '@yearly': '0 0 1 1 *',
@@ -48,58 +46,9 @@ export function validCron(fields: string[], jenkins = false): boolean {
   return fields.length === 5 && fields.every((f, i) => validField(f, i, jenkins));
 }
 
-const pad = (n: string) => (/^\d$/.test(n) ? `0${n}` : n);
-const dayName = (t: string) => (/^\d+$/.test(t) ? DAY_NAMES[Number(t)] : DAY_NAMES[DAYS.indexOf(t.toLowerCase())]) ?? t;
-const monthName = (t: string) => (/^\d+$/.test(t) ? MONTH_NAMES[Number(t) - 1] : MONTH_NAMES[MONTHS.indexOf(t.toLowerCase())]) ?? t;
-
-function list(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
-function named(field: string, name: (t: string) => string): string {
-  return list(field.split(',').map((p) => {
-    const [base, step] = p.split('/');
-    const [a, b] = base!.split('-');
-    const span = b !== undefined ? `${name(a!)} to ${name(b)}` : base === '*' ? 'every one' : name(a!);
-    return step ? `every ${step}${base === '*' ? '' : ` from ${span}`}` : span;
-  }));
-}
-
-const single = (f: string) => /^\d{1,2}$/.test(f);
-
-function timeOfDay(min: string, hour: string): string {
-  if (min.startsWith('H') || hour.startsWith('H')) {
-    const h = hour === '*' ? 'every hour' : hour.startsWith('H') ? 'an hour Jenkins picks (H)' : `hour ${hour}`;
-    return `at a minute Jenkins picks (H) in ${h}`;
-  }
-  if (single(min) && single(hour)) return `at ${pad(hour)}:${pad(min)}`;
-  if (single(min) && /^[\d,]+$/.test(hour)) return `at ${list(hour.split(',').map((h) => `${pad(h)}:${pad(min)}`))}`;
-  if (/^\*\/\d+$/.test(min) && hour === '*') return `every ${min.slice(2)} minutes`;
-  if (min === '*' && hour === '*') return 'every minute';
-  if (single(min) && hour === '*') return min === '0' ? 'every hour, on the hour' : `every hour at minute ${min}`;
-  if (single(min) && /^\*\/\d+$/.test(hour)) return `every ${hour.slice(2)} hours at minute ${min}`;
-  if (single(min) && /^\d+-\d+$/.test(hour)) return `every hour from ${pad(hour.split('-')[0]!)}:${pad(min)} to ${pad(hour.split('-')[1]!)}:${pad(min)}`;
-  const m = min === '*' ? 'every minute' : `at minute ${min}`;
-  return `${m} of hour ${hour === '*' ? 'every hour' : hour}`;
-}
-
-/** "every day at 23:00", "every 15 minutes, Monday to Friday": the five fields in words. */
-export function describeCron(expr: string): string {
-  const f = expr.trim().split(/\s+/);
-  if (f.length !== 5) return expr;
-  const [min, hour, dom, mon, dow] = f as [string, string, string, string, string];
-  const parts = [timeOfDay(min, hour)];
-  const days: string[] = [];
-  if (dom !== '*' && !dom.startsWith('H')) days.push(`on day ${named(dom, (t) => t)} of the month`);
-  if (dow !== '*' && !dow.startsWith('H')) days.push(`on ${named(dow, dayName)}`);
-  if (days.length === 2) parts.push(`${days[0]} or ${days[1]}`); // cron's rule: either matches
-  else if (days.length === 1) parts.push(days[0]!);
-  else if (dom.startsWith('H') || dow.startsWith('H')) parts.push('on a day Jenkins picks (H)');
-  else parts.unshift('every day');
-  if (mon !== '*' && !mon.startsWith('H')) parts.push(`in ${named(mon, monthName)}`);
-  const out = parts.join(' ');
-  return out.replace(/^every day (every|at a minute)/, '$1').replace(/^every day every minute/, 'every minute');
-}
+// The words live in cron-words.ts (read from the values each field selects).
+export { describeCron } from './cron-words.js';
+import { describeCron } from './cron-words.js';
 
 export interface CronOptions {
   /** /etc/crontab and cron.d: a user field comes before the command. */
