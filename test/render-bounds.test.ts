@@ -1,6 +1,5 @@
 import Handlebars from 'handlebars';
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Interpreter, RenderError } from '../src/core/template/interpret.js';
