@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { lstatSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from './fs-quiet.js';
 import { isInterrupted, trackChild } from './cleanup.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 
@@ -28,9 +29,9 @@ async function commitWithIdentity(dir: string, args: string[]): Promise<void> {
 /** The commit HEAD points at, read from the loose refs a fresh repository has (else asked of git). */
 async function headCommit(dir: string): Promise<string> {
   try {
-    const head = readFileSync(path.join(dir, '.git/HEAD'), 'utf8').trim();
+    const head = readRegularFile(path.join(dir, '.git/HEAD'), 'utf8').trim();
     const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
-    const sha = ref ? readFileSync(path.join(dir, '.git', ref), 'utf8').trim() : head;
+    const sha = ref ? readRegularFile(path.join(dir, '.git', ref), 'utf8').trim() : head;
     if (/^[0-9a-f]{40,64}$/.test(sha)) return sha;
   } catch {
     // packed or reftable refs: ask git
@@ -75,7 +76,7 @@ export interface NewRepository {
  */
 export async function initRepository(dir: string): Promise<NewRepository> {
   await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q']);
-  const head = /^ref: (refs\/heads\/\S+)/.exec(readFileSync(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
+  const head = /^ref: (refs\/heads\/\S+)/.exec(readRegularFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
   const vars = await gitText(dir, ['var', '-l']).catch(() => '');
   return { head, vars };
 }

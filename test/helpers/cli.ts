@@ -83,6 +83,8 @@ export function snapshot(dir: string, withGit = true): Record<string, string> {
       } else if (st.isDirectory()) {
         out[`${r}/`] = 'dir';
         walk(r);
+      } else if (!st.isFile()) {
+        out[r] = 'special'; // a FIFO or socket: opening it could block the test
       } else {
         out[r] = createHash('sha256').update(readFileSync(path.join(dir, r))).digest('hex') + `:${st.mode}`;
       }
