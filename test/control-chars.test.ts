@@ -57,7 +57,7 @@ describe('what the CLI prints', () => {
     const phase1 = readdirSync(path.join(dir, 'docs/phases')).sort()[0]!;
     edit(path.join(dir, 'docs/phases', phase1), (t) => t.replace(/^# (.*)$/m, `# $1 ${ATTACKS.title}${ATTACKS.bidi}`).replace(/- \[ \] (.*)/, `- [ ] $1 ${ALL}`));
     writeFileSync(path.join(dir, `docs/phases/phase-9-${'\x1b[2J'}.md`), `# Extra ${ATTACKS.clear}\n\n- [ ] ${ATTACKS.c1}\n`);
-    for (const env of [{}, { FORCE_COLOR: '1' }]) {
+    for (const env of [{}, { FORCE_COLOR: '1' }] as Record<string, string>[]) {
       const r = await runCli(['status'], { cwd: dir, env });
       expect(r.code, r.stderr).toBe(0);
       expect(withoutOwnStyles(r.stdout)).not.toMatch(RAW);

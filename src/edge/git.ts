@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { lstatSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readRegularFile } from './fs-quiet.js';
+import { boundMs } from './bounds.js';
 import { isInterrupted, trackChild } from './cleanup.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 
@@ -156,7 +157,7 @@ export class GitFailure extends Error {
   }
 }
 
-function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
+function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>, timeoutMs?: number): Promise<Buffer> {
   // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
     // Once interrupted, the run is being undone: no new git work may start.
@@ -167,9 +168,17 @@ function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<st
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     trackChild(child);
+    // A network step (a clone of a template URL) is bounded: a server that never answers is left.
+    let timedOut = false;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(timer);
       if (code === 0) resolve(Buffer.concat(out));
+      else if (timedOut) reject(new GitFailure(subcommand(args), `no answer within ${timeoutMs! / 1000} s (set CREATE_MIGRATION_TIMEOUT_NETWORK to allow more)`, code));
       else reject(new GitFailure(subcommand(args), `${Buffer.concat(err).toString()}${Buffer.concat(out).toString()}`.trim(), code));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input; its exit code tells
@@ -324,7 +333,7 @@ export async function listTags(repo: string): Promise<string[]> {
 
 /** A bare copy of a remote template repo, for reading tags and trees. */
 export async function cloneBare(url: string, into: string): Promise<void> {
-  await gitBytes(process.cwd(), ['clone', '--bare', '--quiet', '--', url, into]);
+  await runGit(process.cwd(), [...NO_HOOKS, 'clone', '--bare', '--quiet', '--', url, into], undefined, { GIT_TERMINAL_PROMPT: '0' }, boundMs('network'));
 }
 
 /**
