@@ -141,6 +141,30 @@ describe('fleet --repos against hostile lists and servers', () => {
     expect(gitFor(silent.port)).toEqual([]);
   }, 90_000);
 
+  it('a --template URL on a silent server: generate exits 2 within the bound; fleet shows the template source\'s timeout in that row', async () => {
+    const env = { CREATE_MIGRATION_TIMEOUT_NETWORK: '2', CREATE_MIGRATION_NO_CACHE: '1' };
+    for (const url of [`git://127.0.0.1:${silent.port}/t`, `http://127.0.0.1:${silent.port}/t.git`]) {
+      const gen = await runCli(['p', '--yes', '--template', url], { cwd: tempDir('cm-silent-gen-'), env, timeoutMs: 60_000 });
+      expect(gen.timedOut).toBeUndefined();
+      expect(gen.code).toBe(2);
+      expect(gen.stderr).toMatch(/--template: cannot clone .*no answer within 2 s/);
+    }
+    // A project whose manifest (any pull request can edit it) names a silent template source.
+    const dir = path.join(tempDir('cm-silent-fleet-'), 'p');
+    execFileSync('cp', ['-r', path.join(tmp, 'proj'), dir]);
+    const manifest = path.join(dir, '.migration-template.json');
+    const m = JSON.parse(readFileSync(manifest, 'utf8'));
+    m.template.source = `http://127.0.0.1:${silent.port}/t.git`;
+    writeFileSync(manifest, JSON.stringify(m, null, 2));
+    const r = await runCli(['fleet', dir, path.join(tmp, 'proj'), '--json'], { cwd: tmp, env, timeoutMs: 60_000 });
+    expect(r.timedOut).toBeUndefined();
+    const [silentRow, healthy] = JSON.parse(r.stdout).projects;
+    expect(silentRow.error).toMatch(/template source: .*no answer within 2 s/);
+    expect(healthy.error).toBeUndefined();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(gitFor(silent.port)).toEqual([]);
+  }, 120_000);
+
   it('the same URL on two lines: both rows read the one clone', async () => {
     const list = path.join(tmp, 'twice.txt');
     writeFileSync(list, `file://${remote}\nfile://${remote}\n`);

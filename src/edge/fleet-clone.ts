@@ -13,6 +13,7 @@ import path from 'node:path';
 import { hideCredentials, secretsOf } from '../core/credentials.js';
 import { boundMs } from './bounds.js';
 import { isInterrupted, onInterrupt, trackChild } from './cleanup.js';
+import { killsItsGroup } from './process-group.js';
 
 export function fleetCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
@@ -35,19 +36,9 @@ function git(args: string[], cwd?: string): Promise<void> {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes' },
     });
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch {
-        // The group has ended already.
-      }
-    };
     // An interrupt stops the whole group, not git alone: git waits for its helpers, and a helper
     // blocked on a silent server would hold it until the grace period ends.
-    child.kill = (signal?: NodeJS.Signals | number) => {
-      killGroup(typeof signal === 'string' ? signal : 'SIGTERM');
-      return true;
-    };
+    const killGroup = killsItsGroup(child);
     trackChild(child);
     const unregister = onInterrupt(() => killGroup('SIGKILL'));
     let timedOut = false;

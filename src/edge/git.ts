@@ -3,6 +3,7 @@ import { lstatSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readRegularFile } from './fs-quiet.js';
 import { boundMs } from './bounds.js';
+import { killsItsGroup } from './process-group.js';
 import { isInterrupted, trackChild } from './cleanup.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 
@@ -162,7 +163,9 @@ function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<st
   return new Promise((resolve, reject) => {
     // Once interrupted, the run is being undone: no new git work may start.
     if (isInterrupted()) return reject(new Error(`git ${subcommand(args)} not started: interrupted`));
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    // A network step runs in a group of its own, stopped whole (with git's remote helpers).
+    const child = spawn('git', args, { cwd, detached: timeoutMs !== undefined, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    const killGroup = timeoutMs === undefined ? undefined : killsItsGroup(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -177,6 +180,7 @@ function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<st
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      killGroup?.('SIGKILL');
       if (code === 0) resolve(Buffer.concat(out));
       else if (timedOut) reject(new GitFailure(subcommand(args), `no answer within ${timeoutMs! / 1000} s (set CREATE_MIGRATION_TIMEOUT_NETWORK to allow more)`, code));
       else reject(new GitFailure(subcommand(args), `${Buffer.concat(err).toString()}${Buffer.concat(out).toString()}`.trim(), code));
