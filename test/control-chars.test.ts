@@ -104,3 +104,32 @@ describe('what the CLI prints', () => {
     expect(check.stdout).not.toMatch(RAW);
   }, 120_000);
 });
+
+describe('prompts', () => {
+  it('a template\'s question text and choice labels reach the terminal escaped', async () => {
+    const { runInPty, KEY } = await import('./helpers/pty.js');
+    const tmp = tempDir('cm-ctl-pty-');
+    const tpl = path.join(tmp, 'tpl');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(tpl, 'files'), { recursive: true });
+    writeFileSync(path.join(tpl, 'template.yaml'), [
+      'name: hostile',
+      'version: 1.0.0',
+      'questions:',
+      '  - { key: project_name, type: slug, message: Project name, default: "{{dir_name}}" }',
+      `  - { key: mode, type: choice, message: ${JSON.stringify(`Pick a mode ${ATTACKS.title}`)}, choices: [{ value: a, label: ${JSON.stringify(`Alpha ${ATTACKS.clear}`)} }, { value: b, label: Beta }], default: a }`,
+      '',
+    ].join('\n'));
+    writeFileSync(path.join(tpl, 'files/README.md'), '# {{project_name}} {{mode}}\n');
+    const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git', '--template', tpl], [
+      { expect: 'Project name', send: KEY.enter },
+      { expect: 'Pick a mode', send: KEY.enter },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    expect(transcript).toContain('\\x1b]0;pwned\\x07');
+    expect(transcript).toContain('\\x1b[2J');
+    expect(transcript).not.toContain('\x1b]0;pwned');
+    expect(transcript).not.toContain('\x1b[2J');
+  }, 60_000);
+});
