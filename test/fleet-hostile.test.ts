@@ -39,6 +39,10 @@ describe('credentials are hidden in every shape (core)', () => {
     expect(hideCredentialsDeep(v)).toEqual({ a: ['git://h/x', 3, null], b: { c: 'h', d: true } });
   });
 
+  it('a plain user name with no password is no secret: it is not replaced elsewhere', () => {
+    expect(hideCredentials('https://host/deploy-tools.git failed', secretsOf('https://deploy@host/deploy-tools.git'))).toBe('https://host/deploy-tools.git failed');
+  });
+
   it('plain text is untouched', () => {
     for (const t of ['line 3: starts with "-"', 'git@github.com:org/repo.git', 'https://github.com/org/repo', '2026-12-07T10:00:00Z', 'a: b@c']) expect(hideCredentials(t)).toBe(t);
   });

@@ -27,8 +27,10 @@ export function secretsOf(url: string): string[] {
   const info = m[1];
   const [user = '', password = ''] = info.split(/:(.*)/s);
   const out = [info, decoded(info)];
-  // A password, or a user name that is a token (no password): long enough not to hit plain words.
-  for (const s of password ? [password, decoded(password)] : [user, decoded(user)]) if (s.length >= 6) out.push(s);
+  // A password; or a user name with no password, which is a token when it is long (a plain user
+  // name such as `deploy` or `git` is no secret, and replacing it everywhere would garble rows).
+  if (password) out.push(...[password, decoded(password)].filter((s) => s.length >= 4));
+  else out.push(...[user, decoded(user)].filter((s) => s.length >= 16));
   return [...new Set(out)].filter(Boolean).sort((a, b) => b.length - a.length);
 }
 
