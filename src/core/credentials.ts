@@ -26,10 +26,10 @@ export function secretsOf(url: string): string[] {
   if (!m || !m[1]) return [];
   const info = m[1];
   const [user = '', password = ''] = info.split(/:(.*)/s);
-  const out = [info, decoded(info)];
+  const out: string[] = [];
   // A password; or a user name with no password, which is a token when it is long (a plain user
   // name such as `deploy` or `git` is no secret, and replacing it everywhere would garble rows).
-  if (password) out.push(...[password, decoded(password)].filter((s) => s.length >= 4));
+  if (password) out.push(info, decoded(info), ...[password, decoded(password)].filter((s) => s.length >= 4));
   else out.push(...[user, decoded(user)].filter((s) => s.length >= 16));
   return [...new Set(out)].filter(Boolean).sort((a, b) => b.length - a.length);
 }
