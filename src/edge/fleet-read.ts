@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { lstatSync, readdirSync, statSync } from 'node:fs';
-import { NotRegularFile, readRegularFile } from './fs-quiet.js';
 import path from 'node:path';
+import { NotRegularFile, readRegularFile } from './fs-quiet.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
 import { unsafePathReason } from '../core/template/paths.js';
