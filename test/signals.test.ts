@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
@@ -145,4 +145,74 @@ describe('generate interrupted at every phase', () => {
       }
     }
   }, 120_000);
+});
+
+describe('add, adopt, status --write and assess --write interrupted at every phase', () => {
+  // Each writes through the project session (lock, journal, apply): held at each of its points
+  // and signalled, the project is as before (SIGINT, SIGTERM), or the next run finishes it (SIGKILL).
+  let tmp: string;
+  let project: string;
+  let legacyRepo: string;
+  let legacyTree: string;
+
+  beforeAll(async () => {
+    tmp = tempDir('cm-signals-cmd-');
+    expect((await runCli(['proj', '--yes'], { cwd: tmp })).code).toBe(0);
+    project = path.join(tmp, 'proj');
+    // A ticked box, so that status --write has lines to change.
+    const phase1 = readdirSync(path.join(project, 'docs/phases')).sort()[0]!;
+    edit(path.join(project, 'docs/phases', phase1), (t) => t.replace('- [ ]', '- [x]'));
+    gitIn(project, 'commit', '-qam', 'one box ticked');
+    legacyRepo = path.join(tmp, 'legacy');
+    mkdirSync(legacyRepo);
+    gitIn(legacyRepo, 'init', '-q');
+    writeFileSync(path.join(legacyRepo, 'README.md'), '# Our legacy repo\n');
+    gitIn(legacyRepo, 'add', '-A');
+    gitIn(legacyRepo, 'commit', '-qm', 'legacy');
+    legacyTree = path.join(tmp, 'legacy-tree');
+    mkdirSync(legacyTree);
+    writeFileSync(path.join(legacyTree, 'crontab'), '0 2 * * 1-5 /opt/billing/bin/extract.sh --full\n');
+  }, 120_000);
+
+  const COMMANDS: { name: string; from: () => string; args: () => string[] }[] = [
+    { name: 'add workflow', from: () => project, args: () => ['add', 'workflow', 'billing', '--pattern', 'etl', '--yes'] },
+    { name: 'adopt --add-missing', from: () => legacyRepo, args: () => ['adopt', '--yes', '--add-missing'] },
+    { name: 'status --write', from: () => project, args: () => ['status', '--write'] },
+    { name: 'assess --write', from: () => project, args: () => ['assess', legacyTree, '--write'] },
+  ];
+
+  for (const cmd of COMMANDS) {
+    let finished: ReturnType<typeof snapshot> | undefined;
+    const reference = async () => {
+      if (finished) return finished;
+      const dir = path.join(tempDir('cm-sig-ref-'), 'p');
+      cpSync(cmd.from(), dir, { recursive: true });
+      const r = await runCli(cmd.args(), { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(snapshot(dir, false)).not.toEqual(snapshot(cmd.from(), false)); // it does write
+      finished = snapshot(dir, false);
+      return finished;
+    };
+    for (const point of ['session:locked', 'apply:journal', 'apply:files', 'apply:git']) {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+        it(`${cmd.name}: ${signal} at ${point}`, async () => {
+          const want = await reference();
+          const dir = path.join(tempDir('cm-sig-cmd-'), 'p');
+          cpSync(cmd.from(), dir, { recursive: true });
+          const before = state(dir);
+          const r = await holdAndSignal(cmd.args(), dir, point, signal);
+          expect(r.held, r.stderr).toBe(true);
+          if (signal === 'SIGKILL') {
+            const again = await runCli(cmd.args(), { cwd: dir });
+            expect(again.code, again.stderr).toBe(0);
+            expect(snapshot(dir, false)).toEqual(want);
+          } else {
+            expect(r.code, r.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+            expect(state(dir)).toEqual(before);
+          }
+          expect(leftovers(dir)).toEqual([]);
+        }, 60_000);
+      }
+    }
+  }
 });

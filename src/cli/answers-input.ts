@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { readBytes } from '../edge/inputs.js';
 import { findForbiddenKey, findTooDeep } from '../core/template/safe-keys.js';
 import { yamlProblem } from '../core/yaml-message.js';
 
@@ -13,12 +13,8 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
   const values: Record<string, unknown> = {};
   const origins: Record<string, string> = {};
   if (file) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (e) {
-      throw new InputError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-    }
+    // A FIFO or device is refused unopened, as everywhere: it could block or never end.
+    const bytes = readBytes(file, (why) => new InputError(`--answers: cannot read ${file} (${why}).`));
     let text: string;
     try {
       // Invalid UTF-8 would otherwise become U+FFFD in the project, silently.

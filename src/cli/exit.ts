@@ -9,6 +9,8 @@ const EXIT_CODES: Record<ErrorKind, number> = {
   'hook-refused': 3,
   path: 2,
   symlink: 2,
+  // A FIFO, socket or device where a file goes: never opened (a FIFO would block forever).
+  special: 2,
   manifest: 2,
   journal: 2,
   lock: 2,

@@ -1,6 +1,16 @@
+import { jsonSafe, terminalSafe } from '../core/terminal-text.js';
+
+// Every line printed passes terminalSafe: much of it came from outside (checklists, a template's
+// changelog, file names, git's messages), and its control characters must not reach a terminal.
+
 /** Human messages and progress go to stderr; a command's report (what a user pipes or greps) to stdout. */
 export function say(line = ''): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${terminalSafe(line, { styles: colorOn(process.stderr) })}\n`);
+}
+
+/** Report text on stdout, as it is (several lines, its own newlines), made safe for a terminal. */
+export function write(text: string): void {
+  process.stdout.write(terminalSafe(text, { styles: colorOn(process.stdout) }));
 }
 
 /**
@@ -16,11 +26,11 @@ export function tolerateClosedStdout(): void {
 
 /** One line of a command's report, on stdout. */
 export function print(line = ''): void {
-  process.stdout.write(`${line}\n`);
+  write(`${line}\n`);
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${jsonSafe(JSON.stringify(value, null, 2))}\n`);
 }
 
 /**

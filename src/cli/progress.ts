@@ -3,6 +3,7 @@
  * stderr while a person watches: a bar and a count on a terminal, nothing at all in a pipe or a
  * log, so captured output stays the report alone.
  */
+import { terminalSafe } from '../core/terminal-text.js';
 
 export interface Progress {
   /** One item finished; `label` names it (the project). */
@@ -35,7 +36,8 @@ const silent: Progress = { step() {}, done() {} };
 export function startProgress(what: string, total: number, stream: Terminalish = process.stderr): Progress {
   if (!stream.isTTY || total < 2) return silent;
   let count = 0;
-  const draw = (label: string) => stream.write(`\r${progressLine(count, total, what, label, stream.columns ?? 80)}\x1b[K`);
+  // The label names a project (a folder or URL from a list): its control characters are escaped.
+  const draw = (label: string) => stream.write(`\r${progressLine(count, total, what, terminalSafe(label), stream.columns ?? 80)}\x1b[K`);
   draw('');
   return {
     step(label = '') {

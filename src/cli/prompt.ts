@@ -4,6 +4,7 @@ import { checkAnswer, isPastDate, localToday } from '../core/answers/validate.js
 import type { Asker } from '../core/answers/resolve.js';
 import type { AnswerValue, Question } from '../core/template/types.js';
 import { KeyFeed } from './key-feed.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 // Prompts draw on stderr so that stdout stays clean for --json and for pipes; they read keys from
 // one feed for the whole run, so that keys typed ahead (a pasted burst) reach the next question.
@@ -27,15 +28,17 @@ const validator = (q: Question) => (v: unknown) => {
 };
 
 async function askOne(q: Question, def: AnswerValue | undefined): Promise<AnswerValue> {
-  const choices = (q.choices ?? []).map((c) => ({ name: c.label, value: c.value }));
+  // Question texts and labels come from the template: no control character reaches the terminal.
+  const choices = (q.choices ?? []).map((c) => ({ name: terminalSafe(c.label), value: c.value }));
+  const message = terminalSafe(q.message);
   switch (q.type) {
     case 'choice':
-      return ask((context) => select({ message: q.message, choices, default: def ?? undefined }, context));
+      return ask((context) => select({ message, choices, default: def ?? undefined }, context));
     case 'multi': {
       const picked = Array.isArray(def) ? def : [];
       return ask((context) => checkbox(
         {
-          message: q.message,
+          message,
           choices: choices.map((c) => ({ ...c, checked: picked.includes(c.value) })),
           validate: (items) => validator(q)(items.map((i) => i.value)),
         },
@@ -43,7 +46,7 @@ async function askOne(q: Question, def: AnswerValue | undefined): Promise<Answer
       ));
     }
     default: {
-      return ask((context) => input({ message: q.message, default: def === undefined || def === null ? undefined : String(def), validate: validator(q) }, context));
+      return ask((context) => input({ message, default: def === undefined || def === null ? undefined : String(def), validate: validator(q) }, context));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { readRegularFile } from './fs-quiet.js';
 import path from 'node:path';
 import { ProjectError } from '../core/errors.js';
 import { locate, requireSafePath } from './project/guard.js';
@@ -165,7 +166,7 @@ function restore(root: string, journal: Journal): string[] {
       const data = Buffer.from(original, 'base64');
       // Permission bits only: a journal never makes a setuid or setgid file.
       const mode = journal.modes?.[rel] === undefined ? undefined : journal.modes[rel]! & 0o777;
-      const now = st?.isFile() ? readFileSync(full) : undefined;
+      const now = st?.isFile() ? readRegularFile(full) : undefined;
       // The folder may have gone with the file (an emptied folder is removed after deletes).
       if (!st) mkdirSync(path.dirname(full), { recursive: true });
       // A file linked elsewhere too (nlink > 1) is replaced, never changed in place.
@@ -253,7 +254,7 @@ export function recoverJournal(place: JournalPlace): Recovery {
   if (!st.isFile()) throw new ProjectError('journal', file, `${file}: is not a file; remove it.`);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularFile(file, 'utf8'));
   } catch {
     // A journal cut off while it was written means no project file had been touched yet.
     rmSync(file, { force: true });
@@ -331,7 +332,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     // Nothing is written yet: an unreadable path (a folder where a file goes) fails naming it.
     let original: Buffer | undefined;
     try {
-      original = st ? readFileSync(full) : undefined;
+      original = st ? readRegularFile(full) : undefined;
     } catch (e) {
       throw new ApplyError(rel, e);
     }

@@ -4,8 +4,9 @@
  * date of the last sync). Never throws for a bad project: the problem becomes the row's error.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { NotRegularFile, readRegularFile } from './fs-quiet.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
 import { unsafePathReason } from '../core/template/paths.js';
@@ -34,7 +35,7 @@ function readChecklists(root: string): Map<string, string> {
     }
     for (const n of names.filter((x) => x.endsWith('.md')).sort()) {
       const full = path.join(root, dir, n);
-      if (lstatSync(full, { throwIfNoEntry: false })?.isFile()) files.set(`${dir}/${n}`, readFileSync(full, 'utf8'));
+      if (lstatSync(full, { throwIfNoEntry: false })?.isFile()) files.set(`${dir}/${n}`, readRegularFile(full, 'utf8'));
     }
   }
   return files;
@@ -48,7 +49,7 @@ function markerFiles(root: string, paths: string[]): string[] {
     const full = path.join(root, p);
     const st = lstatSync(full, { throwIfNoEntry: false });
     if (!st?.isFile() || st.size > 5 * 1024 * 1024) continue;
-    const data = readFileSync(full);
+    const data = readRegularFile(full);
     if (data.includes(0) || !data.includes('<<<<<<<')) continue;
     if (hasConflictMarkers(data.toString('utf8'))) out.push(p);
   }
@@ -62,10 +63,11 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return { ...facts, error: 'is not a folder' };
     let text: string;
     try {
-      text = readFileSync(path.join(root, MANIFEST_PATH), 'utf8');
+      text = readRegularFile(path.join(root, MANIFEST_PATH), 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ...facts, error: `not a create-migration project (no ${MANIFEST_PATH})` };
+      if (e instanceof NotRegularFile) return { ...facts, error: `${MANIFEST_PATH}: ${e.reason}` };
       return { ...facts, error: `cannot read ${MANIFEST_PATH} (${code ?? (e as Error).message})` };
     }
     const manifest = parseManifest(text, MANIFEST_PATH);
@@ -121,7 +123,7 @@ function reflogDate(gitDir: string, tip: string): string | undefined {
 
 function readFileSafe(p: string): Buffer | undefined {
   try {
-    return readFileSync(p);
+    return readRegularFile(p);
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { type Stats, lstatSync, readFileSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
 
 // Synchronous file-system reads that answer `undefined` where the path cannot be read. The CLI
 // does its small file operations synchronously: faster for dozens of small files than promises
@@ -24,8 +24,50 @@ export function readOrNone(p: string): Buffer | undefined;
 export function readOrNone(p: string, encoding: 'utf8'): string | undefined;
 export function readOrNone(p: string, encoding?: 'utf8'): Buffer | string | undefined {
   try {
-    return encoding ? readFileSync(p, encoding) : readFileSync(p);
+    return encoding ? readRegularFile(p, encoding) : readRegularFile(p);
   } catch {
     return undefined;
+  }
+}
+
+/** What a non-regular, non-folder, non-link thing is, in words; undefined for those three. */
+export function specialKind(st: Stats): string | undefined {
+  if (st.isFile() || st.isDirectory() || st.isSymbolicLink()) return undefined;
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/** Why a path cannot be read as a file: the reason, e.g. "is a FIFO (named pipe), not a regular file". */
+export class NotRegularFile extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/**
+ * Reads a regular file, and nothing else: the path is lstat-ed first (a FIFO would block an
+ * open forever, a device never ends, a link leads elsewhere), then opened without following a
+ * link and without blocking, and the opened file is checked again to be that same regular file.
+ * Throws NotRegularFile for anything else; ENOENT and other errors as readFileSync does.
+ */
+export function readRegularFile(p: string): Buffer;
+export function readRegularFile(p: string, encoding: 'utf8'): string;
+export function readRegularFile(p: string, encoding?: 'utf8'): Buffer | string {
+  const st = lstatSync(p);
+  if (!st.isFile()) throw new NotRegularFile(p, st.isDirectory() ? 'is a folder, not a file' : st.isSymbolicLink() ? 'is a symbolic link, not a regular file' : `is ${specialKind(st)}, not a regular file`);
+  const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) throw new NotRegularFile(p, 'changed while it was read');
+    const data = readFileSync(fd);
+    return encoding ? data.toString(encoding) : data;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
-import { lstatSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from './fs-quiet.js';
+import { boundMs } from './bounds.js';
+import { killsItsGroup } from './process-group.js';
 import { isInterrupted, trackChild } from './cleanup.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 
@@ -28,9 +31,9 @@ async function commitWithIdentity(dir: string, args: string[]): Promise<void> {
 /** The commit HEAD points at, read from the loose refs a fresh repository has (else asked of git). */
 async function headCommit(dir: string): Promise<string> {
   try {
-    const head = readFileSync(path.join(dir, '.git/HEAD'), 'utf8').trim();
+    const head = readRegularFile(path.join(dir, '.git/HEAD'), 'utf8').trim();
     const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
-    const sha = ref ? readFileSync(path.join(dir, '.git', ref), 'utf8').trim() : head;
+    const sha = ref ? readRegularFile(path.join(dir, '.git', ref), 'utf8').trim() : head;
     if (/^[0-9a-f]{40,64}$/.test(sha)) return sha;
   } catch {
     // packed or reftable refs: ask git
@@ -75,7 +78,7 @@ export interface NewRepository {
  */
 export async function initRepository(dir: string): Promise<NewRepository> {
   await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q']);
-  const head = /^ref: (refs\/heads\/\S+)/.exec(readFileSync(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
+  const head = /^ref: (refs\/heads\/\S+)/.exec(readRegularFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
   const vars = await gitText(dir, ['var', '-l']).catch(() => '');
   return { head, vars };
 }
@@ -155,20 +158,31 @@ export class GitFailure extends Error {
   }
 }
 
-function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
+function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>, timeoutMs?: number): Promise<Buffer> {
   // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
     // Once interrupted, the run is being undone: no new git work may start.
     if (isInterrupted()) return reject(new Error(`git ${subcommand(args)} not started: interrupted`));
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    // A network step runs in a group of its own, stopped whole (with git's remote helpers).
+    const child = spawn('git', args, { cwd, detached: timeoutMs !== undefined, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    const killGroup = timeoutMs === undefined ? undefined : killsItsGroup(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     trackChild(child);
+    // A network step (a clone of a template URL) is bounded: a server that never answers is left.
+    let timedOut = false;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(timer);
+      killGroup?.('SIGKILL');
       if (code === 0) resolve(Buffer.concat(out));
+      else if (timedOut) reject(new GitFailure(subcommand(args), `no answer within ${timeoutMs! / 1000} s (set CREATE_MIGRATION_TIMEOUT_NETWORK to allow more)`, code));
       else reject(new GitFailure(subcommand(args), `${Buffer.concat(err).toString()}${Buffer.concat(out).toString()}`.trim(), code));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading all input; its exit code tells
@@ -323,7 +337,7 @@ export async function listTags(repo: string): Promise<string[]> {
 
 /** A bare copy of a remote template repo, for reading tags and trees. */
 export async function cloneBare(url: string, into: string): Promise<void> {
-  await gitBytes(process.cwd(), ['clone', '--bare', '--quiet', '--', url, into]);
+  await runGit(process.cwd(), [...NO_HOOKS, 'clone', '--bare', '--quiet', '--', url, into], undefined, { GIT_TERMINAL_PROMPT: '0' }, boundMs('network'));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { linkSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readRegularFile } from './fs-quiet.js';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { onInterrupt } from './cleanup.js';
@@ -66,7 +67,7 @@ function takeLock(file: string, mine: string): (() => void) | { pid: number } {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       let text: string;
       try {
-        text = readFileSync(file, 'utf8').trim();
+        text = readRegularFile(file, 'utf8').trim();
       } catch {
         continue; // released meanwhile: try again
       }

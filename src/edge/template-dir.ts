@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { lstatOrNone } from './fs-quiet.js';
+import { NotRegularFile, lstatOrNone, readRegularFile, specialKind } from './fs-quiet.js';
 import { InputError } from '../core/errors.js';
 import { prepareTemplate } from './parse-trees.js';
 import type { LoadedTemplate } from '../core/template/types.js';
@@ -16,7 +16,7 @@ async function walk(root: string, rel: string, out: Map<string, Uint8Array>, tot
     if (e.isDirectory()) {
       await walk(root, relPath, out, total, label, executable);
     } else if (e.isFile()) {
-      const data = readFileSync(path.join(root, relPath));
+      const data = readRegularFile(path.join(root, relPath));
       if (data.length > TEMPLATE_LIMITS.fileBytes) {
         throw new InputError(`template file ${label}/${relPath}: ${data.length} bytes is over the ${TEMPLATE_LIMITS.fileBytes}-byte limit for one file.`);
       }
@@ -27,6 +27,10 @@ async function walk(root: string, rel: string, out: Map<string, Uint8Array>, tot
       out.set(relPath, data);
       // The owner's execute bit, as git records it (100755): the one mode a template carries.
       if (executable && (statSync(path.join(root, relPath)).mode & 0o100) !== 0) executable.add(relPath);
+    } else {
+      // A FIFO would block the read forever; a device may never end. Neither is template data.
+      const st = lstatOrNone(path.join(root, relPath));
+      throw new InputError(`template file ${label}/${relPath}: is ${(st && specialKind(st)) ?? 'not a regular file'}, not a regular file; a template holds files and folders only.`);
     }
   }
 }
@@ -36,8 +40,9 @@ export async function loadTemplateDir(dir: string): Promise<LoadedTemplate> {
   const specFile = path.join(dir, 'template.yaml');
   let text: string;
   try {
-    text = readFileSync(specFile, 'utf8');
-  } catch {
+    text = readRegularFile(specFile, 'utf8');
+  } catch (e) {
+    if (e instanceof NotRegularFile) throw new InputError(`--template: ${dir}/template.yaml ${e.reason}.`);
     throw new InputError(`--template: ${dir} has no template.yaml; a template is a folder with template.yaml and files/.`);
   }
   // The YAML reader is loaded with the first template.yaml that needs it.

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { statOrNone } from './fs-quiet.js';
+import { onInterrupt } from './cleanup.js';
+import { hideCredentials, secretsOf } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';
 import { BUILTIN_SOURCE } from './builtin.js';
 import { loadBuiltin } from './builtin-bundle.js';
@@ -36,12 +38,18 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
   const ref = hash > 0 ? spec.slice(hash + 1) : undefined;
   if (isUrl(base)) {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'create-migration-tpl-'));
-    const cleanup = async () => rmSync(tmp, { recursive: true, force: true });
+    // Ctrl-C while it is cloned or read: the copy goes too.
+    const unregister = onInterrupt(() => rmSync(tmp, { recursive: true, force: true }));
+    const cleanup = async () => {
+      unregister();
+      rmSync(tmp, { recursive: true, force: true });
+    };
     try {
       await cloneBare(base, tmp);
     } catch (e) {
       await cleanup();
-      throw new InputError(`--template: cannot clone ${base}: ${(e as Error).message}`);
+      const secrets = secretsOf(base);
+      throw new InputError(hideCredentials(`--template: cannot clone ${base}: ${(e as Error).message}`, secrets));
     }
     return { kind: 'git', location: base, ref, repo: tmp, cleanup };
   }

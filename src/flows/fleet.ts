@@ -9,6 +9,7 @@ import { readProject } from '../edge/fleet-read.js';
 import { readText } from '../edge/inputs.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
 import { mapLimited } from '../core/map-limited.js';
+import { hideCredentialsDeep, secretsOf } from '../core/credentials.js';
 
 export interface FleetRequest {
   dirs: string[];
@@ -53,6 +54,8 @@ function targetsFrom(dirs: string[], reposFile: string | undefined): Target[] {
 /** One row per project: version, behind, conflicts, progress, cutover date. */
 export async function fleet(req: FleetRequest): Promise<FleetResult> {
   const targets = targetsFrom(req.dirs, req.repos);
+  // Every string of every row is cleared of credentials, whatever produced it (git's messages too).
+  const secrets = [...new Set(targets.flatMap((t) => (t.url ? secretsOf(t.url) : [])))];
   const today = req.now ?? new Date();
   // Each template source is opened and its newest version read once for the whole fleet.
   const sources = new Map<string, Promise<{ version: string; commit?: string }>>();
@@ -72,7 +75,7 @@ export async function fleet(req: FleetRequest): Promise<FleetResult> {
   };
   let done = 0;
   try {
-    const rows = await mapLimited(targets, 4, async (t): Promise<FleetRow> => {
+    const found = await mapLimited(targets, 4, async (t): Promise<FleetRow> => {
       let facts: ProjectFacts;
       if (t.error) facts = { project: t.label, checklists: new Map(), unmerged: [], markers: [], error: t.error };
       else {
@@ -90,6 +93,7 @@ export async function fleet(req: FleetRequest): Promise<FleetResult> {
       req.onProgress?.(++done, targets.length);
       return fleetRow(facts, today);
     });
+    const rows = hideCredentialsDeep(found, secrets);
     const sum = totals(rows);
     if (req.html) atomicWriteSync(path.resolve(req.html), new TextEncoder().encode(fleetHtml(rows, sum, today.toISOString().slice(0, 16).replace('T', ' '))));
     return { rows, totals: sum, exitCode: sum.behind || sum.inConflict || sum.errors ? 1 : 0 };

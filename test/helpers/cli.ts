@@ -13,6 +13,8 @@ export interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Set when the run was stopped for taking longer than `timeoutMs`. */
+  timedOut?: boolean;
 }
 
 /** Environment for spawned tools: deterministic git, no CA bundle cost, no colours. */
@@ -32,15 +34,24 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Spawns the built CLI as a user would, with stdin closed (no terminal). */
-export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string } = { cwd: ROOT }): Promise<Run> {
+export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = { cwd: ROOT }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: testEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    // A run that hangs (blocked on a FIFO, a silent server) is stopped, and the test says so.
+    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ...(timedOut ? { timedOut } : {}) });
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
@@ -72,6 +83,8 @@ export function snapshot(dir: string, withGit = true): Record<string, string> {
       } else if (st.isDirectory()) {
         out[`${r}/`] = 'dir';
         walk(r);
+      } else if (!st.isFile()) {
+        out[r] = 'special'; // a FIFO or socket: opening it could block the test
       } else {
         out[r] = createHash('sha256').update(readFileSync(path.join(dir, r))).digest('hex') + `:${st.mode}`;
       }

@@ -46,7 +46,7 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
   }
   const rel = path.relative(process.cwd(), result.dir) || '.';
   for (const c of result.changes) {
-    if (result.dryRun) process.stdout.write(`${c.type} ${c.path} (${c.bytes} bytes)\n`);
+    if (result.dryRun) print(`${c.type} ${c.path} (${c.bytes} bytes)`);
     else print(`  ${c.type === 'add' ? 'added   ' : 'modified'} ${c.path}`);
   }
   say(result.dryRun ? dim(`Dry run: nothing was written (project: ${rel}).`) : `${bold('Added')} ${kind} (project: ${rel}).`);

@@ -1,6 +1,6 @@
 import { fleetTable } from '../../core/fleet/table.js';
 import { fleet } from '../../flows/fleet.js';
-import { printJson } from '../output.js';
+import { printJson, write } from '../output.js';
 
 export interface FleetFlags {
   repos?: string;
@@ -20,6 +20,6 @@ export async function fleetCommand(dirs: string[], flags: FleetFlags): Promise<n
   });
   if (progress && rows.length > 1) process.stderr.write('\r\x1b[K');
   if (flags.json) printJson({ ok: exitCode === 0, command: 'fleet', exitCode, totals, projects: rows });
-  else process.stdout.write(fleetTable(rows, totals));
+  else write(fleetTable(rows, totals));
   return exitCode;
 }

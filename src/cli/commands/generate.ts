@@ -3,7 +3,7 @@ import { projectGenerator, type ProjectOptions } from '../../flows/generate.js';
 import { readProvidedAnswers } from '../answers-input.js';
 import { askerFor } from '../ask.js';
 import { pythonFor, selfCommand, shellQuote } from '../invocation.js';
-import { bold, dim, printJson, say } from '../output.js';
+import { bold, dim, print as printLine, printJson, say } from '../output.js';
 
 export interface GenerateFlags {
   template?: string;
@@ -43,7 +43,7 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
   const rel = path.relative(process.cwd(), result.dir) || '.';
   if (result.dryRun) {
     // The plan is the output of a dry run, so it goes to stdout.
-    for (const c of result.changes) process.stdout.write(`${c.type} ${c.path} (${c.bytes} bytes)\n`);
+    for (const c of result.changes) printLine(`${c.type} ${c.path} (${c.bytes} bytes)`);
     say(dim(`Dry run: ${result.changes.length} files would be written to ${rel}; nothing was written.`));
     return 0;
   }

@@ -22,7 +22,7 @@ function table(status: ProjectStatus): string[] {
 export async function statusCommand(dir: string | undefined, flags: StatusFlags): Promise<number> {
   const { root, status, systemName, template, owner, targetDate, today, warnings, written } = await readStatus({ dir: dir ?? '.', write: flags.write, html: flags.html });
   // On stderr even with --json, which keeps stdout to its one object.
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of warnings) say(`warning: ${w}`);
   const overall = percent(status.done, status.total);
   if (flags.json) {
     printJson({

@@ -5,7 +5,7 @@ import { showDiff } from '../diff-view.js';
 import { startProgress } from '../progress.js';
 import { summaryRows } from '../sync-table.js';
 import { MANIFEST_PATH } from '../../core/manifest.js';
-import { painter, print, printJson, say } from '../output.js';
+import { painter, print, printJson, say, write } from '../output.js';
 import { syncProject, type ProjectSyncResult, type SyncOptions } from '../../flows/sync.js';
 import { readProvidedAnswers } from '../answers-input.js';
 import { askerFor } from '../ask.js';
@@ -157,7 +157,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   for (const o of outcomes) {
     if (flags.json) continue;
     // The files people edit first; the manifest's hash lines, bookkeeping, last.
-    if (o.result?.diff) process.stdout.write(showDiff(o.result.diff, [MANIFEST_PATH], painter(process.stdout)));
+    if (o.result?.diff) write(showDiff(o.result.diff, [MANIFEST_PATH], painter(process.stdout)));
     report(o, flags, targets.length > 1);
   }
   if (targets.length > 1 && !flags.json) {

@@ -15,6 +15,14 @@ import type {} from 'handlebars';
 
 export type Helper = (...args: unknown[]) => unknown;
 
+/**
+ * What one render may cost, whatever tree it is given: how deep blocks and subexpressions nest
+ * (the parser refuses deeper texts already), how many statements and loop turns it evaluates
+ * (nested #each over lists multiplies them), and how many characters it makes. A text under the
+ * 5 MiB file limit renders in well under these; a tree that would not is stopped with an error.
+ */
+export const RENDER_LIMITS = { depth: 64, steps: 5_000_000, chars: 64 * 1024 * 1024 };
+
 export class RenderError extends Error {}
 
 interface Frame {
@@ -43,9 +51,19 @@ function pathName(p: hbs.AST.PathExpression): string {
 }
 
 export class Interpreter {
-  constructor(private readonly helpers: Readonly<Record<string, Helper>>) {}
+  private depth = 0;
+  private steps = 0;
+  private chars = 0;
+
+  constructor(
+    private readonly helpers: Readonly<Record<string, Helper>>,
+    private readonly limits = RENDER_LIMITS,
+  ) {}
 
   render(program: hbs.AST.Program, context: unknown): string {
+    this.depth = 0;
+    this.steps = 0;
+    this.chars = 0;
     return this.program(program, [{ context, data: { root: context } }]);
   }
 
@@ -55,19 +73,42 @@ export class Interpreter {
     return out;
   }
 
+  /** Counts one step of work (and `chars` of output) against the render's limits. */
+  private spend(chars: number, node: hbs.AST.Node): void {
+    this.chars += chars;
+    if (++this.steps > this.limits.steps) throw new RenderError(`rendering takes more than ${this.limits.steps} steps (loops nested in loops?)${where(node)}`);
+    if (this.chars > this.limits.chars) throw new RenderError(`the output grows over ${this.limits.chars} characters${where(node)}`);
+  }
+
+  /** Runs `f` one level deeper, refusing to go past the depth limit. */
+  private deeper<T>(node: hbs.AST.Node, f: () => T): T {
+    if (++this.depth > this.limits.depth) throw new RenderError(`blocks and subexpressions nested more than ${this.limits.depth} deep${where(node)}`);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private statement(s: hbs.AST.Statement, stack: Frame[]): string {
     switch (s.type) {
-      case 'ContentStatement':
-        return (s as hbs.AST.ContentStatement).value;
+      case 'ContentStatement': {
+        const value = (s as hbs.AST.ContentStatement).value;
+        this.spend(value.length, s);
+        return value;
+      }
       case 'CommentStatement':
         return '';
       case 'MustacheStatement': {
         const m = s as hbs.AST.MustacheStatement;
         const v = this.call(m.path, m.params, m.hash, stack, m);
-        return v === null || v === undefined ? '' : String(v);
+        const text = v === null || v === undefined ? '' : String(v);
+        this.spend(text.length, s);
+        return text;
       }
       case 'BlockStatement':
-        return this.block(s as hbs.AST.BlockStatement, stack);
+        this.spend(0, s);
+        return this.deeper(s, () => this.block(s as hbs.AST.BlockStatement, stack));
       default:
         throw new RenderError(`${s.type.replace('Statement', '').toLowerCase()}s are not allowed in templates${where(s)}`);
     }
@@ -98,9 +139,10 @@ export class Interpreter {
             : [];
         if (!entries.length) return inverse();
         return entries
-          .map(([key, item], i) =>
-            within(item, { index: i, key, first: i === 0, last: i === entries.length - 1 }),
-          )
+          .map(([key, item], i) => {
+            this.spend(0, b);
+            return within(item, { index: i, key, first: i === 0, last: i === entries.length - 1 });
+          })
           .join('');
       }
     }
@@ -137,7 +179,8 @@ export class Interpreter {
         return undefined;
       case 'SubExpression': {
         const s = e as hbs.AST.SubExpression;
-        return this.call(s.path, s.params, s.hash, stack, s);
+        this.spend(0, s);
+        return this.deeper(s, () => this.call(s.path, s.params, s.hash, stack, s));
       }
       case 'PathExpression':
         return this.lookup(e as hbs.AST.PathExpression, stack);

@@ -5,6 +5,8 @@
  * by the small parser below for plain substitutions, and only then by Handlebars' parser, which
  * the edge hands in once it has loaded it (src/edge/parse-trees.ts). Pure: no IO, no module state.
  */
+import { MAX_NESTING, nestingProblem } from './nesting.js';
+
 export type Parser = (source: string) => hbs.AST.Program;
 
 export class ParseTrees {
@@ -37,6 +39,11 @@ export class ParseTrees {
     if (!program) {
       program = parseSimple(source);
       if (!program && !this.parser) throw new Error('the template parser is not loaded (call prepareTemplate first)');
+      if (!program) {
+        // Handlebars' parser slows with nesting times size: too deep a text is refused unparsed.
+        const deep = nestingProblem(source);
+        if (deep) throw new Error(`nested ${deep.depth} levels deep at line ${deep.line} (blocks, else-if chains and subexpressions); at most ${MAX_NESTING} are allowed`);
+      }
       program ??= this.parser!(source);
       this.add(source, program);
     }

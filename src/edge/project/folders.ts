@@ -1,4 +1,5 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
+import { readRegularFile } from '../fs-quiet.js';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { locate, requireSafePath } from './guard.js';
@@ -29,7 +30,7 @@ export function readFolders(root: string, paths: Iterable<string>, ours: Map<str
       } else if (e.isFile()) {
         requireSafePath(r, 'sync');
         out.push(r);
-        ours.set(r, readFileSync(path.join(root, r)));
+        ours.set(r, readRegularFile(path.join(root, r)));
       } else throw new InputError(`${r}: is not a plain file, and stands where the template now puts a file; move it and run sync again.`);
     }
   };

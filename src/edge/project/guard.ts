@@ -1,6 +1,7 @@
 import { type Stats, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectError } from '../../core/errors.js';
+import { specialKind } from '../fs-quiet.js';
 import { pathProblem, type PathRuleOptions } from '../../core/path-rules.js';
 
 /**
@@ -47,7 +48,12 @@ export function locate(root: string, rel: string, from: string): Located {
       const at = segments.slice(0, i + 1).join('/');
       throw new ProjectError('symlink', at, `${from}: ${at}: is a symbolic link in the project; create-migration never reads or writes through one${at === rel ? '' : ` (path ${rel})`}.`);
     }
-    if (last) return { full: here, st };
+    if (last) {
+      // A FIFO, socket or device is never opened: reading a FIFO blocks until someone writes.
+      const special = specialKind(st);
+      if (special) throw new ProjectError('special', rel, `${from}: ${rel}: is ${special}, not a regular file; create-migration never opens one. Remove it or move it away.`);
+      return { full: here, st };
+    }
     if (!st.isDirectory()) return { full: path.join(root, ...segments), blockedBy: segments.slice(0, i + 1).join('/') };
   }
   return { full: here };

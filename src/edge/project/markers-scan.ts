@@ -1,4 +1,5 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
+import { readRegularFile } from '../fs-quiet.js';
 import path from 'node:path';
 import { isBinary } from '../../core/merge/binary.js';
 import { splitLines } from '../../core/merge/lines.js';
@@ -40,7 +41,7 @@ function readPlainFile(root: string, p: string): Uint8Array | undefined {
     if (!st) return undefined;
     if (i < segments.length - 1 ? !st.isDirectory() : !st.isFile() || st.size > MAX_SCAN_BYTES) return undefined;
   }
-  return readFileSync(at);
+  return readRegularFile(at);
 }
 
 /** Marks a `--check` result failed (exit 1) when any of the project's template files holds markers. */

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectError, InputError } from '../../core/errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../apply.js';
 import { createHash } from 'node:crypto';
 import { pristineBranchFor, pristineRefs, repoAround, tracksAnything } from '../git.js';
-import { statOrNone } from '../fs-quiet.js';
+import { statOrNone, readRegularFile } from '../fs-quiet.js';
 import { acquireLock } from '../lock.js';
 import { parseManifest, type Manifest } from '../../core/manifest.js';
 import { checkpoint } from './checkpoint.js';
@@ -135,7 +135,7 @@ export class ProjectSession {
   read(rel: string, from = 'project'): Uint8Array | undefined {
     requireSafePath(rel, from, { manifest: true });
     const { full, st } = locate(this.root, rel, from);
-    return st?.isFile() ? readFileSync(full) : undefined;
+    return st?.isFile() ? readRegularFile(full) : undefined;
   }
 
   /** Many files at once: the ones that are there. */
@@ -240,7 +240,7 @@ function readManifest(root: string, req: OpenRequest, label: string): Manifest |
     if (req.manifest === 'optional') return undefined;
     throw new ProjectError('not-a-project', req.dir, `${root}: has no ${MANIFEST_FILE}, so it was not made by create-migration; link it first with \`create-migration adopt\`.`);
   }
-  return parseManifest(readFileSync(file, 'utf8'), file);
+  return parseManifest(readRegularFile(file, 'utf8'), file);
 }
 
 /** A ref's commit, or undefined when there is no such ref. */
