@@ -127,7 +127,7 @@ describe('bad input: exit 2, one clear message, nothing written', () => {
     ['a --set without =', ['p', '--yes', '--set', 'ci'], /--set: "ci" must be key=value/],
     ['a project name that escapes', ['p', '--yes', '--set', 'project_name=../x'], /project_name \(--set\): "\.\.\/x" must be lowercase/],
     ['an absolute project name', ['p', '--yes', '--set', 'project_name=/etc'], /project_name \(--set\): "\/etc" must be lowercase/],
-    ['a missing answers file', ['p', '--yes', '--answers', 'nope.json'], /--answers: cannot read nope\.json \(ENOENT\)/],
+    ['a missing answers file', ['p', '--yes', '--answers', 'nope.json'], /--answers: nope\.json does not exist\.$/m],
     ['a broken answers file', ['p', '--yes', '--answers', 'bad.json'], /--answers: bad\.json is not valid JSON/, (t) => writeFileSync(path.join(t, 'bad.json'), '{"a":')],
     ['an answers file with __proto__', ['p', '--yes', '--answers', 'evil.json'], /key "__proto__" is not allowed/, (t) => writeFileSync(path.join(t, 'evil.json'), '{"__proto__": {"x": 1}}')],
     ['a template folder without template.yaml', ['p', '--yes', '--template', 'tpl'], /--template: .*tpl has no template\.yaml/, (t) => mkdirSync(path.join(t, 'tpl'))],

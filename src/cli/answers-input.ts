@@ -17,7 +17,9 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
     try {
       bytes = readFileSync(file);
     } catch (e) {
-      throw new InputError(`--answers: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied' : `cannot be read: ${(e as Error).message}`;
+      throw new InputError(`--answers: ${file} ${why}.`);
     }
     let text: string;
     try {

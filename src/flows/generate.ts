@@ -30,7 +30,7 @@ export interface ProjectOptions {
   /** Defaults found by `assess` in the legacy code (asked still, or taken with --yes). */
   suggested?: Suggestions;
   /** Shows the answers before anything is written (a terminal): true to go on, or a key to ask again. */
-  review?: (answers: Answers, questions: Question[]) => Promise<true | string>;
+  review?: (answers: Answers, askable: Question[], all: Question[]) => Promise<true | string>;
 }
 
 const DEFAULT_DIR = 'legacy-migration';

@@ -6,7 +6,7 @@ import { localStamp } from '../core/status/stamp.js';
 import { localToday } from '../core/answers/validate.js';
 import { updateReadme, updateTasks } from '../core/status/write.js';
 import { atomicWriteSync } from '../edge/apply.js';
-import { ProjectSession } from '../edge/project/session.js';
+import { notAProject, ProjectSession } from '../edge/project/session.js';
 
 export interface StatusRequest {
   dir: string;
@@ -68,7 +68,11 @@ export async function status(req: StatusRequest): Promise<StatusResult> {
 async function statusIn(session: ProjectSession, req: StatusRequest): Promise<StatusResult> {
   const { root, manifest } = session;
   const files = readChecklists(session);
-  if (!files.size) throw new InputError(`${req.dir}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`, req.dir);
+  if (!files.size) {
+    // No manifest and no checklists: most likely the wrong folder (the same words as sync's).
+    if (!manifest) throw new InputError(notAProject(root), req.dir);
+    throw new InputError(`${req.dir}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`, req.dir);
+  }
   const status = projectStatus(files);
   const written: string[] = [];
   if (req.write) {

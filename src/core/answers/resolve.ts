@@ -30,7 +30,7 @@ export interface ResolveOptions {
    * ones that can be changed): returns true to take them, or the key of a question to ask again (then every question is asked again from there, each answer so far its
    * default).
    */
-  review?: (answers: Answers, questions: Question[]) => Promise<true | string>;
+  review?: (answers: Answers, askable: Question[], all: Question[]) => Promise<true | string>;
 }
 
 /** Turns any folder name into the slug a project name must be. */
@@ -78,7 +78,7 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
   }
   let answers = await resolveOnce(spec, opts, problems, {});
   while (!problems.length && opts.review && opts.ask) {
-    const verdict = await opts.review(answers, spec.questions.filter((q) => Object.hasOwn(answers, q.key) && !Object.hasOwn(opts.provided, q.key)));
+    const verdict = await opts.review(answers, spec.questions.filter((q) => Object.hasOwn(answers, q.key) && !Object.hasOwn(opts.provided, q.key)), spec.questions);
     if (verdict === true) break;
     const from = spec.questions.findIndex((q) => q.key === verdict);
     // Asked again from the chosen question on; earlier answers stand, later ones are offered as defaults.
