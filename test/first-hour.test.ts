@@ -245,3 +245,29 @@ describe('the generated documents', () => {
     expect(existsSync(path.join(tmp, 'p/src/p/workflows/etl_pipeline.py'))).toBe(true);
   });
 });
+
+describe('status, in the terminal and on the page', () => {
+  it('rounds, lists as many next items in both, dates each phase back from the cutover and shows what is overdue', async () => {
+    const tmp = tempDir();
+    // A cutover 30 days away: phases 1 to 3 were due already.
+    const soon = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    expect((await runCli(['p', '--yes', '--no-git', '--set', `target_date=${soon}`], { cwd: tmp })).code).toBe(0);
+    const dir = path.join(tmp, 'p');
+    const { phaseDue } = await import('../src/core/status/due.js');
+    const term = await runCli(['status'], { cwd: dir });
+    expect(term.code).toBe(0);
+    for (const phase of [1, 2, 3]) expect(term.stdout).toMatch(new RegExp(`Phase ${phase}:.*due ${phaseDue(phase, soon)}, overdue by \\d+ days`));
+    expect(term.stdout).toMatch(new RegExp(`Phase 4:.*due ${soon}$`, 'm'));
+    const first = await runCli(['status', '--html', 'page.html'], { cwd: dir });
+    expect(first.stderr).toContain('Created page.html.');
+    const again = await runCli(['status', '--html', 'page.html'], { cwd: dir });
+    expect(again.stderr).toContain('Updated page.html.');
+    const page = readFileSync(path.join(dir, 'page.html'), 'utf8');
+    expect(page.match(/overdue by \d+ days/g)).toHaveLength(3);
+    const termItems = term.stdout.split('\n').filter((l) => l.startsWith('  - [ ] ')).length;
+    const pageItems = (/<ul class="open">([\s\S]*?)<\/ul>/.exec(page)![1]!.match(/<li>/g) ?? []).length;
+    expect(termItems).toBeGreaterThan(0);
+    expect(pageItems).toBe(termItems);
+    expect(page).not.toMatch(/UTC\+00:00 \((?:Etc\/)?UTC\)/);
+  });
+});
