@@ -271,3 +271,43 @@ describe('status, in the terminal and on the page', () => {
     expect(page).not.toMatch(/UTC\+00:00 \((?:Etc\/)?UTC\)/);
   });
 });
+
+const chromium = ['chromium', 'chromium-browser'].find((c) => spawnSync('which', [c]).status === 0);
+
+describe('the fleet page', () => {
+  it.skipIf(!chromium)('is usable at 1200 px and 390 px in Chromium: nothing cut, cards wrap, project names are links', async () => {
+    const tmp = tempDir();
+    for (const n of ['billing-extracts', 'payroll-reports-and-a-long-project-name']) expect((await runCli([n, '--yes'], { cwd: tmp })).code).toBe(0);
+    mkdirSync(path.join(tmp, 'notproj'));
+    mkdirSync(path.join(tmp, 'out'));
+    const r = await runCli(['fleet', 'billing-extracts', 'payroll-reports-and-a-long-project-name', 'notproj', '--html', 'out/fleet.html'], { cwd: tmp });
+    expect(r.code, r.stderr).toBe(1);
+    const page = path.join(tmp, 'out/fleet.html');
+    const html = readFileSync(page, 'utf8');
+    // Links from the page's folder to each project's.
+    expect(html).toContain('<a href="../billing-extracts/">billing-extracts</a>');
+    const profile = tempDir('cm-chrome-');
+    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--allow-file-access-from-files', `--user-data-dir=${profile}`];
+    for (const [name, width] of [['desktop', 1200], ['phone', 390]] as const) {
+      const probe = path.join(tmp, 'out', `probe-${name}.html`);
+      // The page in a frame of the screen's width, measured by a script beside it.
+      const measure = `<script>f.addEventListener('load',()=>{const w=f.contentWindow,d=f.contentDocument;const box=d.querySelector('.scroll');const out=[...d.querySelectorAll('h1,p,li,.scroll')].filter(e=>e.getBoundingClientRect().right>w.innerWidth+0.5).map(e=>e.textContent.trim().slice(0,30));const cells=[...d.querySelectorAll('th,td')].filter(e=>e.getBoundingClientRect().right>box.getBoundingClientRect().right+0.5).length;document.body.setAttribute('data-fit',JSON.stringify({w:w.innerWidth,scroll:d.documentElement.scrollWidth,out,cells,boxScrolls:box.scrollWidth>box.clientWidth,links:d.querySelectorAll('td.project a').length}));});</script>`;
+      writeFileSync(probe, `<!doctype html><html><body style="margin:0"><iframe id="f" src="fleet.html" style="border:0;width:${width}px;height:900px;display:block"></iframe>${measure}</body></html>`);
+      const dom = spawnSync(chromium!, [...flags, `--window-size=${Math.max(width, 600)},900`, '--dump-dom', `file://${probe}`], { encoding: 'utf8', timeout: 60_000 }).stdout;
+      const fit = JSON.parse(/data-fit="([^"]*)"/.exec(dom)![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+      expect(fit.w, name).toBe(width);
+      // Nothing of the page goes past the window: the count cards wrap, the table scrolls in its box.
+      expect(fit.out, name).toEqual([]);
+      expect(fit.scroll, name).toBeLessThanOrEqual(width);
+      expect(fit.links, name).toBe(3);
+      // On a desktop the whole table shows, its Error column included.
+      if (name === 'desktop') {
+        expect(fit.boxScrolls, name).toBe(false);
+        expect(fit.cells, name).toBe(0);
+      }
+      const shot = path.join(profile, `${name}.png`);
+      spawnSync(chromium!, [...flags, `--window-size=${Math.max(width, 600)},900`, `--screenshot=${shot}`, `file://${probe}`], { timeout: 60_000 });
+      expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+    }
+  }, 120_000);
+});
