@@ -311,3 +311,22 @@ describe('the fleet page', () => {
     }
   }, 120_000);
 });
+
+describe('the README quick start', () => {
+  it('generates the project beside the checkout, never inside it (no nested repository in git status)', async () => {
+    const readme = readFileSync(path.join(path.dirname(CLI), '..', 'README.md'), 'utf8');
+    const first = /```sh\n([^\n]+)\n/.exec(readme)![1]!;
+    const args = /node dist\/cli\.js (.*?)\s+#/.exec(first)![1]!.split(/\s+/);
+    const tmp = tempDir();
+    const checkout = path.join(tmp, 'create-migration');
+    mkdirSync(checkout);
+    spawnSync('git', ['init', '-q'], { cwd: checkout });
+    const r = await runCli(args, { cwd: checkout });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(checkout)).toEqual(['.git']);
+    expect(spawnSync('git', ['status', '--porcelain'], { cwd: checkout, encoding: 'utf8' }).stdout).toBe('');
+    const made = readdirSync(tmp).filter((n) => n !== 'create-migration');
+    expect(made).toHaveLength(1);
+    expect(existsSync(path.join(tmp, made[0]!, '.migration-template.json'))).toBe(true);
+  });
+});
