@@ -159,19 +159,21 @@ describe('answers given on the command line', () => {
   it('another database and no LLM make a project that says so, in every file that mentions them', async () => {
     const tmp = tempDir();
     const r = await runCli(
-      ['p', '--yes', '--no-git', '--set', 'data_sources=database,sftp', '--set', 'database_kind=other', '--set', 'database_other=IBM Db2 for z/OS', '--set', 'patterns=etl,reporting', '--set', 'llm_provider=none'],
+      ['p', '--yes', '--no-git', '--set', 'data_sources=database,sftp,other', '--set', 'database_kind=other', '--set', 'database_other=IBM Db2 for z/OS', '--set', 'data_source_other=Mainframe EBCDIC files', '--set', 'patterns=etl,reporting', '--set', 'llm_provider=none'],
       { cwd: tmp },
     );
     expect(r.code, r.stderr).toBe(0);
     const read = (f: string) => readFileSync(path.join(tmp, 'p', f), 'utf8');
-    expect(read('README.md')).toContain('| **Data sources** | Database (IBM Db2 for z/OS), SFTP drops |');
+    expect(read('README.md')).toContain('| **Data sources** | Database (IBM Db2 for z/OS), SFTP drops, Mainframe EBCDIC files |');
+    expect(read('src/p/sources.py')).toContain('"other": _extract_other');
+    expect(read('docs/kailash-mapping.md')).toMatch(/^\| Mainframe EBCDIC files \| a custom node of yours \(`extract_other`/m);
     expect(read('README.md')).toContain('(figures only, no LLM)');
-    expect(read('docs/assessment.md')).toContain('Database (IBM Db2 for z/OS), SFTP drops');
+    expect(read('docs/assessment.md')).toContain('Database (IBM Db2 for z/OS), SFTP drops, Mainframe EBCDIC files');
     expect(read('.env.example')).toContain('LLM_PROVIDER=none');
     expect(read('.env.example')).toContain('# --- Database (IBM Db2 for z/OS)');
     expect(read('src/p/settings.py')).toContain('database_url: str = "dialect+driver://');
     expect(read('docs/kailash-mapping.md')).toContain('LLM: none (`LLM_PROVIDER=none`)');
-    const py = spawnSync('python3', ['-c', 'import ast,sys\nfor f in sys.argv[1:]: ast.parse(open(f).read(), f)', ...['src/p/settings.py', 'src/p/workflows/report_generation.py'].map((f) => path.join(tmp, 'p', f))], { encoding: 'utf8' });
+    const py = spawnSync('python3', ['-c', 'import ast,sys\nfor f in sys.argv[1:]: ast.parse(open(f).read(), f)', ...['src/p/settings.py', 'src/p/sources.py', 'src/p/workflows/report_generation.py', 'src/p/workflows/etl_pipeline.py'].map((f) => path.join(tmp, 'p', f))], { encoding: 'utf8' });
     expect(py.status, py.stderr).toBe(0);
   });
 });

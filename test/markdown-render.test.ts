@@ -42,7 +42,7 @@ describe('Markdown from answers, read through a CommonMark renderer', () => {
   });
 
   it('a heading or list item renders as typed', () => {
-    for (const s of [...HOSTILE, ...LINE_STARTS]) {
+    for (const s of [...HOSTILE, ...LINE_STARTS, ...LINE_STARTS.map((l) => `  ${l}`)]) {
       expect(seen(commonmark.render(`## ${mdInline(s)}\n`)), s).toBe(s.trim());
       expect(seen(commonmark.render(`- ${mdInline(s)}\n`)), s).toBe(s.trim());
     }

@@ -191,6 +191,7 @@ const DEFAULTS: Answers = {
   data_sources: ['csv'],
   database_kind: null,
   database_other: null,
+  data_source_other: null,
   daily_volume: 10000,
   patterns: ['etl'],
   llm_provider: null,

@@ -7,7 +7,7 @@ export type Shell = (typeof SHELLS)[number];
 const VALUES: Record<string, string[]> = {
   '--conflict': ['inline', 'rej'],
   '--pattern': ['etl', 'api', 'reporting'],
-  '--source': ['csv', 'database', 'rest_api', 'sftp', 'queue', 'spreadsheet'],
+  '--source': ['csv', 'database', 'rest_api', 'sftp', 'queue', 'spreadsheet', 'other'],
 };
 /** First arguments of commands that take one of a few words. */
 const FIRST_ARGUMENT: Record<string, string[]> = {

@@ -85,7 +85,7 @@ const ADD_PAGES: Record<string, { what: string; name: string; flags: [string, st
     name: 'the module name (snake_case, e.g. nightly_load)',
     flags: [
       ['--pattern <pattern>', 'etl | api | reporting'],
-      ['--source <source>', 'a data source it reads (repeatable): csv, database, rest_api, sftp, queue, spreadsheet'],
+      ['--source <source>', 'a data source it reads (repeatable): csv, database, rest_api, sftp, queue, spreadsheet, other'],
       ['--schedule <cron>', 'when its CronJob runs (cron expression; default 0 2 * * *)'],
       ['--time-zone <zone>', "the time zone of --schedule (IANA name; default: the cluster's)"],
     ],

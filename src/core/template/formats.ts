@@ -39,6 +39,8 @@ const WORD = /[\p{L}\p{N}]/u;
 /** One line of prose, escaped where a character would otherwise start markup; see mdText. */
 function mdLine(line: string): string {
   let out = '';
+  // Where the text starts: a star there opens a list item whatever follows it.
+  const lead = line.length - line.trimStart().length;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     // Before the first character nothing: a star or underscore there may open emphasis or a list.
@@ -63,7 +65,7 @@ function mdLine(line: string): string {
         break;
       case '*':
         // A star between spaces cannot open or close emphasis (`5 * 3`).
-        out += /\s/.test(prev) && /\s/.test(next) ? c : '\\*';
+        out += /\s/.test(prev) && /\s/.test(next) && i > lead ? c : '\\*';
         break;
       case '`': case '[': case ']': case '~':
         out += `\\${c}`;
@@ -74,12 +76,12 @@ function mdLine(line: string): string {
   }
   // At the start of a line: headings, quotes, list items, thematic breaks, setext underlines.
   out = out
-    .replace(/^(?:[>#]|[-+](?=[ \t]|$)|[-=](?=[-= \t]*$))/, (m) => `\\${m}`)
-    .replace(/^(\d{1,9})([.)])(?=[ \t]|$)/, '$1\\$2')
+    .replace(/^([ \t]*)([>#]|[-+](?=[ \t]|$)|[-=](?=[-= \t]*$))/, '$1\\$2')
+    .replace(/^([ \t]*\d{1,9})([.)])(?=[ \t]|$)/, '$1\\$2')
     // A heading's closing hashes (`Team #`) would be dropped.
     .replace(/([ \t])#(#*)$/, '$1\\#$2');
-  // Two trailing spaces would be a hard break.
-  return out.replace(/[ \t]+$/, '');
+  // Two trailing spaces before the end of a line would be a hard break.
+  return out.replace(/ {2,}$/, ' ');
 }
 
 /**
@@ -95,12 +97,12 @@ export function mdText(s: string): string {
 
 /** Text inside a Markdown table cell: prose escaping, plus the two things that end a cell. */
 export function mdCell(s: string): string {
-  return s.split(/\r?\n/).map((line) => mdLine(line.trim()).replace(/\|/g, '\\|')).join('<br>');
+  return s.split(/\r?\n/).map((line) => mdLine(line).replace(/\|/g, '\\|')).join('<br>');
 }
 
 /** Text on one Markdown line (a heading, a list item): prose escaping, newlines become spaces. */
 export function mdInline(s: string): string {
-  return mdLine(s.trim().replace(/\s*\r?\n\s*/g, ' '));
+  return mdLine(s.replace(/\s*\r?\n\s*/g, ' '));
 }
 
 /**
