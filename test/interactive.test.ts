@@ -198,4 +198,30 @@ describe('interactive prompts in a real terminal', () => {
       term.close();
     }
   });
+
+  it('Esc goes back to the question before, its answer so far as the default, also from the review', () => {
+    const tmp = tempDir();
+    const rest = ['consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider'];
+    const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
+      { expect: 'Esc goes back', send: '' },
+      { expect: 'display name', send: `Billng${KEY.enter}` },
+      { expect: 'description', send: KEY.enter },
+      // Two steps back: to the description, then to the display name, which offers the typo.
+      { expect: 'accountable', send: KEY.esc, delay: 0.3 },
+      { expect: '\\? One-paragraph description', send: KEY.esc, delay: 0.3 },
+      { expect: "display name \\(Billng\\)", send: `${KEY.backspace.repeat(10)}Billing${KEY.enter}` },
+      { expect: 'description', send: KEY.enter },
+      { expect: 'accountable', send: `Ops${KEY.enter}` },
+      ...rest.map((e) => ({ expect: e, send: KEY.enter })),
+      // Esc at the review: back to the last question, then through to the review again.
+      { expect: 'Is this OK', send: KEY.esc, delay: 0.3 },
+      { expect: 'CI provider', send: `${KEY.down}${KEY.down}${KEY.enter}` },
+      { expect: 'Is this OK', send: KEY.enter },
+      { expect: 'Created proj', send: '' },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    const answers = JSON.parse(readFileSync(path.join(tmp, 'proj/.migration-template.json'), 'utf8')).answers;
+    expect(answers).toMatchObject({ system_name: 'Billing', owner: 'Ops', ci: 'none' });
+  });
 });

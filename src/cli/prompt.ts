@@ -1,7 +1,7 @@
 import { checkbox, input, select } from '@inquirer/prompts';
 import { CancelledError } from '../core/errors.js';
 import { checkAnswer, isPastDate, localToday } from '../core/answers/validate.js';
-import type { Asker } from '../core/answers/resolve.js';
+import { GoBack, type Asker } from '../core/answers/resolve.js';
 import type { Answers, AnswerValue, Question } from '../core/template/types.js';
 import { painter } from './output.js';
 import { KeyFeed } from './key-feed.js';
@@ -9,12 +9,19 @@ import { KeyFeed } from './key-feed.js';
 // Prompts draw on stderr so that stdout stays clean for --json and for pipes; they read keys from
 // one feed for the whole run, so that keys typed ahead (a pasted burst) reach the next question.
 let feed: KeyFeed | undefined;
-type Context = { output: NodeJS.WritableStream; input: NodeJS.ReadableStream; clearPromptOnDone: boolean };
+type Context = { output: NodeJS.WritableStream; input: NodeJS.ReadableStream; clearPromptOnDone: boolean; signal: AbortSignal };
+const BACK = 'back';
 // Each prompt clears itself when it ends: a Ctrl-C leaves no list or error on screen, and an
-// answer is written back as one line (see `answered`).
-function ask<T>(start: (context: Context) => Promise<T>): Promise<T> {
+// answer is written back as one line (see `answered`). Esc ends it too, to go back a question.
+async function ask<T>(start: (context: Context) => Promise<T>): Promise<T> {
   feed ??= new KeyFeed();
-  return feed.serve(start({ output: process.stderr, input: feed.input, clearPromptOnDone: true }));
+  const stop = new AbortController();
+  try {
+    return await feed.serve(start({ output: process.stderr, input: feed.input, clearPromptOnDone: true, signal: stop.signal }), () => stop.abort(BACK));
+  } catch (e) {
+    if ((e as Error).name === 'AbortPromptError' && stop.signal.reason === BACK) throw new GoBack();
+    throw e;
+  }
 }
 
 /** An answer as the person saw it: the labels of the choices picked, or the text typed. */
@@ -73,8 +80,14 @@ async function cancellable<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+let hinted = false;
+
 /** Asks on the terminal; Ctrl-C becomes a CancelledError so the CLI exits 130 and writes nothing. */
 export const terminalAsker: Asker = async (q, def) => {
+  if (!hinted) {
+    hinted = true;
+    process.stderr.write(`${painter(process.stderr).dim('Esc goes back to the question before; Ctrl-C cancels (nothing is written until you confirm).')}\n`);
+  }
   const v = await cancellable(() => askOne(q, def));
   answered(q, v);
   return v;
@@ -98,7 +111,7 @@ export async function reviewAnswers(answers: Answers, askable: Question[], all: 
   list();
   for (;;) {
     const verdict = await cancellable(() => ask((context) => select({
-      message: 'Is this OK?',
+      message: 'Is this OK? (Esc: back to the last question)',
       choices: [
         { name: 'Yes, create the project', value: 'yes' },
         { name: 'No, go back and change an answer', value: CHANGE },

@@ -5,6 +5,21 @@ import { checkAnswer, localToday, monthEndAfter } from './validate.js';
 
 export { MissingAnswersError };
 
+/** Thrown by an Asker (or a review) when the person asks to go back to the question before. */
+export class GoBack extends Error {
+  constructor() {
+    super('go back');
+    this.name = 'GoBack';
+  }
+}
+
+/** Where to start asking again: the question named (internal to resolveAnswers). */
+class AskFrom extends Error {
+  constructor(readonly key: string) {
+    super(`ask from ${key}`);
+  }
+}
+
 export type Asker = (question: Question, defaultValue: AnswerValue | undefined) => Promise<AnswerValue>;
 
 export interface ResolveOptions {
@@ -76,15 +91,48 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
       text: `${where}: "${unknown.join('", "')}" ${unknown.length > 1 ? 'are not questions' : 'is not a question'} of template ${spec.name}. Known keys: ${[...known].join(', ')}.`,
     });
   }
-  let answers = await resolveOnce(spec, opts, problems, {});
-  while (!problems.length && opts.review && opts.ask) {
-    const verdict = await opts.review(answers, spec.questions.filter((q) => Object.hasOwn(answers, q.key) && !Object.hasOwn(opts.provided, q.key)), spec.questions);
-    if (verdict === true) break;
-    const from = spec.questions.findIndex((q) => q.key === verdict);
-    // Asked again from the chosen question on; earlier answers stand, later ones are offered as defaults.
+  // Asked again from a question on: earlier answers stand, later ones are offered as defaults.
+  const from = (key: string, so: Answers) => {
+    const at = spec.questions.findIndex((q) => q.key === key);
     const kept: Answers = {};
-    for (const q of spec.questions.slice(0, Math.max(0, from))) if (Object.hasOwn(answers, q.key)) kept[q.key] = answers[q.key]!;
-    answers = await resolveOnce(spec, opts, problems, kept, answers);
+    for (const q of spec.questions.slice(0, Math.max(0, at))) if (Object.hasOwn(so, q.key)) kept[q.key] = so[q.key]!;
+    return kept;
+  };
+  let kept: Answers = {};
+  let before: Answers | undefined;
+  // Told once each, for the final answers, however often a person went back.
+  const taken = new Map<string, 'prompt' | 'default'>();
+  const skipped = new Map<string, string>();
+  let answers: Answers;
+  for (;;) {
+    try {
+      answers = await resolveOnce(spec, opts, problems, kept, before, taken, skipped);
+    } catch (e) {
+      if (!(e instanceof AskFrom)) throw e;
+      const so = (e as AskFrom & { so: Answers }).so;
+      kept = from(e.key, so);
+      before = { ...before, ...so };
+      continue;
+    }
+    if (problems.length || !opts.review || !opts.ask) break;
+    const askable = spec.questions.filter((q) => Object.hasOwn(answers, q.key) && !Object.hasOwn(opts.provided, q.key));
+    let verdict: true | string;
+    try {
+      verdict = await opts.review(answers, askable, spec.questions);
+    } catch (e) {
+      // Esc at the review: back to the last question asked.
+      if (!(e instanceof GoBack) || !askable.length) throw e;
+      verdict = askable[askable.length - 1]!.key;
+    }
+    if (verdict === true) break;
+    kept = from(verdict, answers);
+    before = answers;
+  }
+  for (const q of spec.questions) {
+    const origin = taken.get(q.key);
+    if (origin && Object.hasOwn(answers!, q.key)) opts.onTaken?.(q, answers![q.key]!, origin);
+    const skip = skipped.get(q.key);
+    if (skip && !Object.hasOwn(answers!, q.key)) opts.onSkipped?.(q, skip, answers!);
   }
   if (problems.length === 1) throw new InputError(problems[0]!.text, problems[0]!.key);
   if (problems.length) {
@@ -93,14 +141,29 @@ export async function resolveAnswers(spec: TemplateSpec, opts: ResolveOptions): 
   return answers;
 }
 
-async function resolveOnce(spec: TemplateSpec, opts: ResolveOptions, problems: { key: string; text: string }[], kept: Answers, before?: Answers): Promise<Answers> {
+/** The last question among the kept answers that a person answered (not given up front). */
+function lastKept(spec: TemplateSpec, kept: Answers, provided: Record<string, unknown>): string | undefined {
+  return spec.questions.filter((q) => Object.hasOwn(kept, q.key) && !Object.hasOwn(provided, q.key)).pop()?.key;
+}
+
+async function resolveOnce(
+  spec: TemplateSpec,
+  opts: ResolveOptions,
+  problems: { key: string; text: string }[],
+  kept: Answers,
+  before: Answers | undefined,
+  taken: Map<string, 'prompt' | 'default'>,
+  skipped: Map<string, string>,
+): Promise<Answers> {
   const answers: Answers = {};
   const missing: string[] = [];
   const today = opts.today ?? localToday();
+  // The questions asked in this pass, in order: Esc goes back to the last of them.
+  const asked: string[] = [];
   for (const q of spec.questions) {
     if (!evaluate(q.when, answers)) {
       const origin = opts.origins?.[q.key];
-      if (origin && Object.hasOwn(opts.provided, q.key) && !before) opts.onSkipped?.(q, origin, answers);
+      if (origin && Object.hasOwn(opts.provided, q.key)) skipped.set(q.key, origin);
       continue;
     }
     const def = before && Object.hasOwn(before, q.key) ? before[q.key]! : defaultFor(q, answers, opts.dirName, today);
@@ -113,7 +176,15 @@ async function resolveOnce(spec: TemplateSpec, opts: ResolveOptions, problems: {
       raw = opts.provided[q.key];
       origin = opts.origins?.[q.key] ?? 'answers';
     } else if (opts.ask && !problems.length) {
-      raw = await opts.ask(q, def);
+      try {
+        raw = await opts.ask(q, def);
+      } catch (e) {
+        if (!(e instanceof GoBack)) throw e;
+        // Back to the question asked before this one (or this one again, at the first).
+        const back = new AskFrom(asked.length ? asked[asked.length - 1]! : Object.keys(kept).length ? lastKept(spec, kept, opts.provided) ?? q.key : q.key);
+        throw Object.assign(back, { so: { ...answers } });
+      }
+      asked.push(q.key);
       origin = 'prompt';
     } else if ((opts.useDefaults || !q.required) && (def !== undefined || !q.required)) {
       // An optional question nobody answered takes its default: only required ones are missing.
@@ -129,7 +200,7 @@ async function resolveOnce(spec: TemplateSpec, opts: ResolveOptions, problems: {
       continue;
     }
     answers[q.key] = checked.value;
-    if ((origin === 'prompt' || origin === 'default') && !before) opts.onTaken?.(q, checked.value, origin);
+    if (origin === 'prompt' || origin === 'default') taken.set(q.key, origin);
   }
   if (problems.length) return answers;
   if (missing.length) {
