@@ -67,4 +67,11 @@ describe('answers on a terminal: review, going back, computed defaults', () => {
     );
     await expect(resolveAnswers(spec, { provided: { a: 'x', kind: 'y' }, dirName: 'd', useDefaults: false })).rejects.toThrow(/Missing answers for: b, due\./);
   });
+
+  it('a computed default is data, checked: only today_plus_months, a whole number, on a date question', () => {
+    const q = (d: string, type = 'date') => `name: t\nversion: 1.0.0\nquestions:\n  - { key: k, type: ${type}, message: K, default: ${d} }\n`;
+    expect(() => parseTemplateSpec(q('{ today_plus_months: 2.5 }'))).toThrow(/default.today_plus_months: must be a whole number/);
+    expect(() => parseTemplateSpec(q('{ today_plus_months: 6 }', 'text'))).toThrow(/today_plus_months is for a date question/);
+    expect(() => parseTemplateSpec(q('{ run: "rm -rf /" }'))).toThrow(/default.run: is not a known field/);
+  });
 });

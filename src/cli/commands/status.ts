@@ -37,7 +37,10 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
       overall: { done: status.done, total: status.total, percent: overall },
       phasesDone: status.phasesDone,
       phases: status.phases.length,
-      checklists: status.checklists.map((c) => ({ path: c.path, title: c.title, phase: c.phase, done: c.done, total: c.total, percent: percent(c.done, c.total), complete: isDone(c) })),
+      checklists: status.checklists.map((c) => {
+        const due = c.phase !== undefined && targetDate ? phaseDue(c.phase, targetDate) : undefined;
+        return { path: c.path, title: c.title, phase: c.phase, done: c.done, total: c.total, percent: percent(c.done, c.total), complete: isDone(c), ...(due ? { due, overdue: overdue(due, today, isDone(c)) !== undefined } : {}) };
+      }),
       next: status.current ? { checklist: status.current.path, items: status.current.items.filter((i) => !i.done).slice(0, NEXT_ITEMS).map((i) => i.text) } : null,
       written,
     });
