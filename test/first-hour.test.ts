@@ -271,8 +271,31 @@ describe('status, in the terminal and on the page', () => {
     expect(termItems).toBeGreaterThan(0);
     expect(pageItems).toBe(termItems);
     expect(page).not.toMatch(/UTC\+00:00 \((?:Etc\/)?UTC\)/);
-  });
+    if (!chromium) return;
+    // With what is overdue in it, the page still fits a desktop and a phone: nothing cut off.
+    for (const width of [1200, 390]) {
+      const fit = measure(dir, 'page.html', width, `[...d.querySelectorAll('th,td,h1,h2,p,li,.late')].filter(e=>e.getBoundingClientRect().right>w.innerWidth+0.5).map(e=>e.textContent.trim().slice(0,30))`);
+      expect(fit.w).toBe(width);
+      expect(fit.found, `${width}px`).toEqual([]);
+      expect(fit.scroll, `${width}px`).toBeLessThanOrEqual(width);
+    }
+  }, 120_000);
 });
+
+/**
+ * A page as Chromium lays it out at a width: shown in a frame that wide (Chromium's window has a
+ * minimum width above a phone's) beside a script that evaluates `probe` (with `w` the frame's
+ * window and `d` its document) into the DOM. Returns {w, scroll, found}.
+ */
+function measure(dir: string, page: string, width: number, probe: string): { w: number; scroll: number; found: unknown } {
+  const profile = tempDir('cm-chrome-');
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars', '--allow-file-access-from-files', `--user-data-dir=${profile}`];
+  const file = path.join(dir, `probe-${width}.html`);
+  const script = `<script>f.addEventListener('load',()=>{const w=f.contentWindow,d=f.contentDocument;document.body.setAttribute('data-fit',JSON.stringify({w:w.innerWidth,scroll:d.documentElement.scrollWidth,found:${probe}}));});</script>`;
+  writeFileSync(file, `<!doctype html><html><body style="margin:0"><iframe id="f" src="${page}" style="border:0;width:${width}px;height:900px;display:block"></iframe>${script}</body></html>`);
+  const dom = spawnSync(chromium!, [...flags, `--window-size=${Math.max(width, 600)},900`, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000 }).stdout;
+  return JSON.parse(/data-fit="([^"]*)"/.exec(dom)![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+}
 
 const chromium = ['chromium', 'chromium-browser'].find((c) => spawnSync('which', [c]).status === 0);
 

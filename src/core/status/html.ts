@@ -91,7 +91,8 @@ ul.open li{margin:.2rem 0}
 @media (max-width:600px){
 body{margin:1rem auto;padding:0 .6rem;font-size:14px}h1{font-size:1.3rem}.summary{font-size:1.05rem}
 th,td{padding:.35rem .25rem}td.progress{width:18%}.bar{min-width:1.5rem}td.state,td.due{font-size:.8rem}
-.pct{display:none}td.due{white-space:normal}
+/* On a phone the bar gives way to the number: the due dates and what is overdue need the room. */
+td.progress,th.progress{display:none}td.due{white-space:normal;min-width:4.7rem}td.due .late{font-size:.72rem}
 }
 </style></head>
 <body>
@@ -99,7 +100,7 @@ th,td{padding:.35rem .25rem}td.progress{width:18%}.bar{min-width:1.5rem}td.state
 ${meta.length ? `<p class="meta" id="plan">${meta.join(' · ')}</p>\n` : ''}<p class="meta">Template ${esc(info.template)} · generated <span class="stamp">${esc(info.generatedAt)}</span></p>
 <p class="summary" id="overall"><strong>${overall}%</strong> ${scope} (${status.done}/${status.total} items) · <strong>${status.phasesDone}/${status.phases.length}</strong> phases done</p>
 ${gateNote}
-<table><thead><tr><th>Checklist</th><th>Progress</th><th class="num">Items</th><th class="num pct">%</th><th>Status</th><th>Due</th></tr></thead>
+<table><thead><tr><th>Checklist</th><th class="progress">Progress</th><th class="num">Items</th><th class="num pct">%</th><th>Status</th><th>Due</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
