@@ -127,7 +127,6 @@ describe('create-migration assess', () => {
       patterns: ['etl', 'reporting'],
     });
     const { code, failedAt, transcript } = runInPty(tmp, ['asked', '--assess', 'legacy', '--no-git'], [
-      { expect: 'Project name', send: KEY.enter },
       { expect: 'display name', send: KEY.enter },
       { expect: 'description', send: KEY.enter },
       { expect: 'accountable', send: KEY.enter },

@@ -162,7 +162,7 @@ describe('FIFOs in a template and in files named on the command line', () => {
     const gen = await runCli(['p', '--yes', '--answers', fifo], { cwd: tmp, ...BOUND });
     ended(gen);
     expect(gen.code).toBe(2);
-    expect(gen.stderr).toMatch(/--answers: cannot read .*pipe \(is a FIFO/);
+    expect(gen.stderr).toMatch(/--answers: .*pipe cannot be read \(is a FIFO/);
     const fleet = await runCli(['fleet', '--repos', fifo], { cwd: tmp, ...BOUND });
     ended(fleet);
     expect(fleet.code).toBe(2);

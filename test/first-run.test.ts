@@ -189,11 +189,13 @@ describe('missing answers without a terminal', () => {
     const tmp = tempDir();
     const gen = await runCli(['p', '--set', 'system_name=Billing'], { cwd: tmp });
     expect(gen.code).toBe(2);
-    expect(gen.stderr).toMatch(/give them with --set project_name=<value> --set description=<value> /);
+    expect(gen.stderr).toMatch(/give them with --set owner=<value> --set legacy_stack=<value> /);
+    expect(gen.stderr).not.toMatch(/project_name|description/);
     expect((await runCli(['p', '--yes', '--no-git'], { cwd: tmp })).code).toBe(0);
     const add = await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl'], { cwd: path.join(tmp, 'p') });
     expect(add.code).toBe(2);
-    expect(add.stderr).toMatch(/Missing answers for: --source, --schedule, --time-zone\. .*--source <source> --schedule <cron> --time-zone <zone>/);
+    // Only what is required: --schedule and --time-zone have defaults and are optional.
+    expect(add.stderr).toMatch(/Missing answers for: --source\. .*give them with --source <source> /);
     expect(add.stderr).not.toMatch(/--set/);
     // Given as flags, the schedule lands in the workflow's CronJob.
     const full = await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl', '--source', 'csv', '--schedule', '30 1 * * 1-5', '--time-zone', 'Europe/Paris'], { cwd: path.join(tmp, 'p') });

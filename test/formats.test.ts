@@ -37,14 +37,18 @@ describe('format encoders round-trip every hostile string', () => {
     expect(pythonRun('import sys, ast; ast.parse(sys.stdin.read()); print("ok")', src).trim()).toBe('ok');
   });
 
-  it('Markdown prose renders answers as typed: no raw HTML, no accidental emphasis, code or heading', () => {
+  it('Markdown escapes with backslashes, and only where the rendering would change', () => {
     expect(mdCell('a | b')).toBe('a \\| b');
-    expect(mdInline('R&D "Ops" <prod>')).toBe('R&amp;D "Ops" &lt;prod&gt;');
-    expect(mdInline('<script>x</script>')).toBe('&lt;script&gt;x&lt;/script&gt;');
-    expect(mdInline('C:\\legacy\\*.csv _tmp_ `x` [y] ~z~')).toBe('C:\\\\legacy\\\\\\*.csv \\_tmp\\_ \\`x\\` \\[y\\] \\~z\\~');
-    expect(mdText('# not a heading\n  # nor this\nplain # here')).toBe('\\# not a heading\n  \\# nor this\nplain # here');
+    expect(mdInline('Team <team@acme.example>')).toBe('Team \\<team@acme.example>');
+    expect(mdInline('R&D "Ops" a < b & c > d')).toBe('R&D "Ops" a < b & c > d');
+    expect(mdInline('&copy; &#38;')).toBe('\\&copy; \\&#38;');
+    expect(mdInline('<script>x</script>')).toBe('\\<script>x\\</script>');
+    expect(mdInline('snake_case C:\\temp 5 * 3')).toBe('snake_case C:\\temp 5 * 3');
+    expect(mdInline('C:\\legacy\\*.csv _tmp_ `x` [y] ~z~')).toBe('C:\\legacy\\\\\\*.csv \\_tmp\\_ \\`x\\` \\[y\\] \\~z\\~');
+    expect(mdText('# not a heading\n  # nor this\nplain # here')).toBe('\\# not a heading\n\\# nor this\nplain # here');
+    expect(mdText('- not a list\n1. nor this\n---\n> nor a quote')).toBe('\\- not a list\n1\\. nor this\n\\---\n\\> nor a quote');
     expect(mdInline('one\n two')).toBe('one two');
-    expect(mdCell('one\ntwo <b>')).toBe('one<br>two &lt;b&gt;');
+    expect(mdCell('one\ntwo <b>')).toBe('one<br>two \\<b>');
   });
 
   it('comments of YAML, .env and Dockerfiles show an answer as typed, on one line', () => {

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { CLI, snapshot, tempDir, testEnv } from './helpers/cli.js';
 import { KEY, runInPty } from './helpers/pty.js';
+import { TmuxTerm } from './helpers/tmux.js';
+import { localToday, monthEndAfter } from '../src/core/answers/validate.js';
 
 describe('interactive prompts in a real terminal', () => {
   it('types text, picks from lists and checkboxes, and generates the project', () => {
     const tmp = tempDir();
     const { code, failedAt, transcript } = runInPty(tmp, ['billing'], [
-      { expect: 'Project name', send: KEY.enter }, // default from the folder name
+      // No "Project name": the folder given on the command line names the project.
       { expect: "Legacy system's display name", send: `R&D "Ops" <legacy>${KEY.enter}` },
       { expect: 'description', send: KEY.enter },
       { expect: 'accountable', send: `Data Team${KEY.enter}` },
@@ -28,10 +30,12 @@ describe('interactive prompts in a real terminal', () => {
       { expect: 'Cutover done by', send: KEY.enter },
       { expect: 'Python version', send: KEY.enter },
       { expect: 'CI provider', send: `${KEY.down}${KEY.down}${KEY.enter}` }, // none
+      { expect: 'Is this OK', send: KEY.enter },
     ]);
     expect(failedAt, transcript).toBeNull();
     expect(code, transcript).toBe(0);
     expect(transcript).toContain('Created billing');
+    expect(transcript).not.toMatch(/\? Project name/);
     const manifest = JSON.parse(readFileSync(path.join(tmp, 'billing/.migration-template.json'), 'utf8'));
     expect(manifest.answers).toMatchObject({
       project_name: 'billing',
@@ -51,7 +55,7 @@ describe('interactive prompts in a real terminal', () => {
 
   it('with no folder given, the project name typed at the prompt names the folder and the package', () => {
     const tmp = tempDir();
-    const rest = ['display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider'];
+    const rest = ['display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider', 'Is this OK'];
     const { code, failedAt, transcript } = runInPty(tmp, ['--no-git'], [
       { expect: 'Project name', send: `orders-sync${KEY.enter}` },
       ...rest.map((e) => ({ expect: e, send: KEY.enter })),
@@ -68,7 +72,7 @@ describe('interactive prompts in a real terminal', () => {
   it('a refused answer is explained with the labels on screen, not internal keys and values', () => {
     const tmp = tempDir();
     const { failedAt, transcript } = runInPty(tmp, ['proj'], [
-      ...['Project name', 'display name', 'description', 'accountable'].map((e) => ({ expect: e, send: KEY.enter })),
+      ...['display name', 'description', 'accountable'].map((e) => ({ expect: e, send: KEY.enter })),
       // legacy_stack needs at least one: untick the pre-ticked first item and submit.
       { expect: 'consist of', send: `${KEY.space}${KEY.enter}` },
       { expect: 'at least 1', send: KEY.ctrlC },
@@ -94,9 +98,9 @@ describe('interactive prompts in a real terminal', () => {
 
   it('a pasted burst of Enters answers one question per Enter, none lost', () => {
     const tmp = tempDir();
-    // 13 questions with these defaults; all the Enters arrive in one read.
+    // 12 questions with these defaults, and the review; all the Enters arrive in one read.
     const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
-      { expect: 'Project name', send: KEY.enter.repeat(13) },
+      { expect: 'display name', send: KEY.enter.repeat(13) },
       { expect: 'Created proj', send: '' },
     ]);
     expect(failedAt, transcript).toBeNull();
@@ -106,13 +110,14 @@ describe('interactive prompts in a real terminal', () => {
 
   it('a cutover date already past is refused at the prompt and asked again', () => {
     const tmp = tempDir();
-    const before = ['Project name', 'display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy'];
+    const before = ['display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy'];
     const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
       ...before.map((e) => ({ expect: e, send: KEY.enter })),
       { expect: 'Cutover done by', send: `${KEY.backspace.repeat(12)}2020-01-01${KEY.enter}` },
       { expect: '2020-01-01 is in the past \\(today is \\d{4}-\\d{2}-\\d{2}\\)', send: `${KEY.backspace.repeat(10)}2099-05-01${KEY.enter}` },
       { expect: 'Python version', send: KEY.enter },
       { expect: 'CI provider', send: KEY.enter },
+      { expect: 'Is this OK', send: KEY.enter },
     ]);
     expect(failedAt, transcript).toBeNull();
     expect(code, transcript).toBe(0);
@@ -120,16 +125,15 @@ describe('interactive prompts in a real terminal', () => {
   });
 
   it.each([
-    ['a text prompt', 'Project name'],
+    ['a text prompt', 'display name'],
     ['a list prompt', 'Cutover strategy'],
   ])('Ctrl-C at %s exits 130 and leaves nothing behind', (_name, prompt) => {
     const tmp = tempDir();
     const before = snapshot(tmp, true);
     const steps =
-      prompt === 'Project name'
+      prompt === 'display name'
         ? [{ expect: prompt, send: KEY.ctrlC }]
         : [
-            { expect: 'Project name', send: KEY.enter },
             ...['display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance'].map((e) => ({ expect: e, send: KEY.enter })),
             { expect: prompt, send: KEY.ctrlC },
           ];
@@ -140,5 +144,84 @@ describe('interactive prompts in a real terminal', () => {
     delete after['.pty-steps.json'];
     delete before['.pty-steps.json'];
     expect(after).toEqual(before);
+  });
+
+  it('shows the answers before writing; going back to one asks again from there, the answers so far as defaults', () => {
+    const tmp = tempDir();
+    const upTo = ['display name', 'description', 'accountable', 'consist of', 'data come from'];
+    const after = ['Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider'];
+    const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
+      { expect: 'display name', send: `Billing${KEY.enter}` },
+      ...upTo.slice(1).map((e) => ({ expect: e, send: KEY.enter })),
+      // Digits grouped as people write them.
+      { expect: 'Records processed per day', send: `2,000,000${KEY.enter}` },
+      ...after.map((e) => ({ expect: e, send: KEY.enter })),
+      { expect: 'Records processed per day: 2000000[\\s\\S]*Is this OK', send: `${KEY.down}${KEY.enter}` },
+      // The questions that were asked, in order: the sixth is the daily volume.
+      { expect: 'Which answer', send: `${KEY.down.repeat(5)}${KEY.enter}` },
+      { expect: 'Records processed per day \\(2000000\\)', send: `${KEY.backspace.repeat(12)}2_500_000${KEY.enter}` },
+      ...after.map((e) => ({ expect: e, send: KEY.enter })),
+      { expect: 'Is this OK', send: KEY.enter },
+      { expect: 'Created proj', send: '' },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    const answers = JSON.parse(readFileSync(path.join(tmp, 'proj/.migration-template.json'), 'utf8')).answers;
+    expect(answers).toMatchObject({ project_name: 'proj', system_name: 'Billing', daily_volume: 2500000 });
+    // The default cutover date: the end of the month six months from today, never a fixed date.
+    expect(answers.target_date).toBe(monthEndAfter(localToday(), 6));
+    expect(answers.target_date > localToday()).toBe(true);
+  });
+
+  it('Ctrl-C at a list prompt leaves a clean screen and one message', () => {
+    const tmp = tempDir();
+    const term = new TmuxTerm(tmp, [process.execPath, CLI, 'proj'], testEnv());
+    try {
+      for (const q of ['display name', 'description', 'accountable']) {
+        term.waitFor(new RegExp(`\\? .*${q}`));
+        term.keys('Enter');
+      }
+      // The list prompt, with an error showing: untick the only answer and submit.
+      term.waitFor(/consist of/);
+      term.keys('Space');
+      term.keys('Enter');
+      term.waitFor(/at least 1/);
+      term.keys('C-c');
+      const screen = term.waitFor(/\[exit \d+\]/);
+      expect(screen).toContain('[exit 130]');
+      expect(screen).toContain('create-migration: cancelled; nothing was left behind.');
+      expect(screen.match(/cancelled|Cancelled/g)).toHaveLength(1);
+      // Neither the list nor its error stay on the screen.
+      expect(screen).not.toMatch(/Point-to-point integrations|at least 1|consist of/);
+      expect(existsSync(path.join(tmp, 'proj'))).toBe(false);
+    } finally {
+      term.close();
+    }
+  });
+
+  it('Esc goes back to the question before, its answer so far as the default, also from the review', () => {
+    const tmp = tempDir();
+    const rest = ['consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider'];
+    const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
+      { expect: 'Esc goes back', send: '' },
+      { expect: 'display name', send: `Billng${KEY.enter}` },
+      { expect: 'description', send: KEY.enter },
+      // Two steps back: to the description, then to the display name, which offers the typo.
+      { expect: 'accountable', send: KEY.esc, delay: 0.3 },
+      { expect: '\\? One-paragraph description', send: KEY.esc, delay: 0.3 },
+      { expect: "display name \\(Billng\\)", send: `${KEY.backspace.repeat(10)}Billing${KEY.enter}` },
+      { expect: 'description', send: KEY.enter },
+      { expect: 'accountable', send: `Ops${KEY.enter}` },
+      ...rest.map((e) => ({ expect: e, send: KEY.enter })),
+      // Esc at the review: back to the last question, then through to the review again.
+      { expect: 'Is this OK', send: KEY.esc, delay: 0.3 },
+      { expect: 'CI provider', send: `${KEY.down}${KEY.down}${KEY.enter}` },
+      { expect: 'Is this OK', send: KEY.enter },
+      { expect: 'Created proj', send: '' },
+    ]);
+    expect(failedAt, transcript).toBeNull();
+    expect(code, transcript).toBe(0);
+    const answers = JSON.parse(readFileSync(path.join(tmp, 'proj/.migration-template.json'), 'utf8')).answers;
+    expect(answers).toMatchObject({ system_name: 'Billing', owner: 'Ops', ci: 'none' });
   });
 });

@@ -160,7 +160,7 @@ describe('add', () => {
     [['workflow', 'class', '--pattern', 'etl', '--yes'], /name: "class" is a Python keyword/],
     [['workflow', 'settings', '--pattern', 'etl', '--yes'], /name: "settings" would shadow a module/],
     [["workflow", "x", "--pattern", "cobol"], /pattern \(--pattern\): "cobol" is not one of etl, api, reporting/],
-    [['workflow', 'x'], /Missing answers for: --pattern, --source, --schedule, --time-zone\. There is no terminal.*--source <source>/],
+    [['workflow', 'x'], /Missing answers for: --pattern, --source\. There is no terminal.*--source <source>/],
     [['node', 'lowercase', '--yes'], /name: "lowercase" must be a PascalCase class name/],
     [['widget', 'x'], /<generator>: "widget" is not one of workflow, node, checklist/],
     [['node', 'X', '--pattern', 'etl'], /--pattern: add node takes no --pattern/],

@@ -69,7 +69,7 @@ describe('status --write', () => {
   it('updates the task file progress lines and nothing else', () => {
     const tasks = '# Tasks\n- Phase 1: kept — 0/0 (0%)\n<!-- progress:begin -->\n- Phase 1: Assessment & Planning — 0/2 (0%)\n- Phase 2: Infrastructure Preparation — 0/3 (0%)\n- Overall — 0/9 (0%), 0/4 phases done\n- a note\n<!-- progress:end -->\n';
     expect(updateTasks(tasks, projectStatus(files))).toBe(
-      '# Tasks\n- Phase 1: kept — 0/0 (0%)\n<!-- progress:begin -->\n- Phase 1: Assessment & Planning — 2/2 (100%)\n- Phase 2: Infrastructure Preparation — 1/3 (33%)\n- Overall — 3/7 (42%), 1/4 phases done\n- a note\n<!-- progress:end -->\n',
+      '# Tasks\n- Phase 1: kept — 0/0 (0%)\n<!-- progress:begin -->\n- Phase 1: Assessment & Planning — 2/2 (100%)\n- Phase 2: Infrastructure Preparation — 1/3 (33%)\n- Overall — 3/7 (43%), 1/4 phases done\n- a note\n<!-- progress:end -->\n',
     );
   });
 
@@ -94,5 +94,33 @@ describe('item text', () => {
   it('does not take the lines of a sub-list under an item as its text', () => {
     const c = parseChecklist('x.md', '- [ ] Identify integration points\n  - Every system that sends data\n    Include the people too.\n- [ ] Next item\n  wrapped on\n');
     expect(c.items.map((i) => i.text)).toEqual(['Identify integration points', 'Next item wrapped on']);
+  });
+});
+
+describe('percent and phase dates', () => {
+  it('rounds to the nearest whole percent, never 100% before the last item nor 0% after the first', async () => {
+    const { percent } = await import('../src/core/status/count.js');
+    expect(percent(5, 12)).toBe(42);
+    expect(percent(3, 7)).toBe(43);
+    expect(percent(199, 200)).toBe(99);
+    expect(percent(1, 1000)).toBe(1);
+    expect(percent(0, 10)).toBe(0);
+    expect(percent(10, 10)).toBe(100);
+  });
+
+  it('phase target dates count back from the cutover date, and an open phase past its date is overdue', async () => {
+    const { overdue, phaseDue } = await import('../src/core/status/due.js');
+    expect([1, 2, 3, 4].map((p) => phaseDue(p, '2027-06-30'))).toEqual(['2027-02-10', '2027-03-10', '2027-05-19', '2027-06-30']);
+    expect(overdue('2027-02-10', '2027-02-13', false)).toBe('overdue by 3 days');
+    expect(overdue('2027-02-10', '2027-02-13', true)).toBeUndefined();
+    expect(overdue('2027-02-10', '2027-02-10', false)).toBeUndefined();
+  });
+
+  it('a stamp in UTC says UTC once', async () => {
+    const { localStamp } = await import('../src/core/status/stamp.js');
+    const d = new Date();
+    const s = localStamp(d, 'UTC');
+    if (d.getTimezoneOffset() === 0) expect(s).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    expect(localStamp(d, 'Etc/UTC').match(/UTC/g)!.length).toBeLessThanOrEqual(d.getTimezoneOffset() === 0 ? 1 : 2);
   });
 });

@@ -165,8 +165,8 @@ const SEED_ELSEWHERE: Record<string, string[]> = {
     'Handled by comprehensive testing and fallbacks',
     '**Legacy data formats**',
     '**Complex business logic**',
-    '**Integration dependencies**',
-    '**Performance requirements**',
+    '**integration dependencies**',
+    '**performance requirements**',
     'Rollback procedures (documented for each migration phase)',
     'Support escalation',
     'Clear escalation paths for issues',
@@ -190,6 +190,8 @@ const DEFAULTS: Answers = {
   legacy_stack: ['cron_shell'],
   data_sources: ['csv'],
   database_kind: null,
+  database_other: null,
+  data_source_other: null,
   daily_volume: 10000,
   patterns: ['etl'],
   llm_provider: null,
@@ -537,7 +539,7 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
     if (a.description) expect(asRendered(readme)).toContain(String(a.description).split('\n')[0]!.trim());
     // Nothing of an answer reaches the Markdown as raw HTML, which GitHub would strip.
     for (const v of [a.system_name, a.owner, a.description]) {
-      for (const tag of String(v).match(/<[^>]*>/g) ?? []) expect(readme, tag).not.toContain(tag);
+      for (const tag of String(v).match(/<[^>]*>/g) ?? []) expect(readme, tag).not.toMatch(new RegExp(`(?<!\\\\)${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
     // Comments outside Python show the answer as typed, not Python-escaped.
     for (const p of ['.env.example', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'Dockerfile']) {

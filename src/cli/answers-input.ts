@@ -14,7 +14,7 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
   const origins: Record<string, string> = {};
   if (file) {
     // A FIFO or device is refused unopened, as everywhere: it could block or never end.
-    const bytes = readBytes(file, (why) => new InputError(`--answers: cannot read ${file} (${why}).`));
+    const bytes = readBytes(file, (why) => new InputError(`--answers: ${file} ${readFailure(why)}.`));
     let text: string;
     try {
       // Invalid UTF-8 would otherwise become U+FFFD in the project, silently.
@@ -50,4 +50,12 @@ export async function readProvidedAnswers(file: string | undefined, sets: string
     origins[key] = '--set';
   }
   return { values, origins };
+}
+
+/** Why a file could not be read, in words (an errno code is no message for a person). */
+function readFailure(why: string): string {
+  if (why === 'ENOENT') return 'does not exist';
+  if (why === 'EISDIR') return 'is a folder, not a file';
+  if (why === 'EACCES' || why === 'EPERM') return 'cannot be read: permission denied';
+  return `cannot be read (${why})`;
 }

@@ -26,6 +26,7 @@ export class KeyFeed {
   private current?: Promise<unknown>;
   private settled = false;
   private holding = false;
+  private onEscape?: () => void;
   /** What the prompts read from: a terminal-like stream that the feed fills key by key. */
   readonly input: Readable & { isTTY: boolean; setRawMode(mode: boolean): unknown };
 
@@ -41,9 +42,14 @@ export class KeyFeed {
     this.pump();
   };
 
-  /** Feeds `prompt` (just started) from the queue and the terminal until it settles. */
-  async serve<T>(prompt: Promise<T>): Promise<T> {
+  /**
+   * Feeds `prompt` (just started) from the queue and the terminal until it settles. Esc alone (not
+   * the start of an arrow key's sequence, which arrives whole) is not typed into it: `onEscape` is
+   * called instead, to go back a question.
+   */
+  async serve<T>(prompt: Promise<T>, onEscape?: () => void): Promise<T> {
     this.current = prompt;
+    this.onEscape = onEscape;
     this.settled = false;
     this.holding = false;
     const done = () => {
@@ -66,6 +72,10 @@ export class KeyFeed {
   private pump(): void {
     while (!this.holding && !this.settled && this.current && this.queue.length) {
       const key = this.queue.shift()!;
+      if (key === '\x1b' && this.onEscape) {
+        this.onEscape();
+        continue;
+      }
       this.input.push(key);
       if (isEnter(key)) {
         this.holding = true;

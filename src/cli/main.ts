@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { completionScript, SHELLS, type Shell } from './completion.js';
 import { DomainError, InputError, MissingAnswersError } from '../core/errors.js';
 import { exitCodeOf } from './exit.js';
 import { printJson, say, tolerateClosedStdout } from './output.js';
@@ -36,6 +37,99 @@ async function namingFlags(naming: FlagNaming, run: () => Promise<number>): Prom
   }
 }
 
+/** Every help page ends with examples (as the GitHub CLI's do): what to type, first. */
+const EXAMPLES: Record<string, string[]> = {
+  '': [
+    'create-migration ../billing-migration        # asks the questions, shows the answers, then writes',
+    'create-migration ../billing-migration --yes --set owner="Billing team" --set data_sources=csv,database',
+    'create-migration ../billing-migration --answers answers.yaml --dry-run',
+    'create-migration ../billing-migration --assess /srv/legacy/billing',
+  ],
+  sync: [
+    'create-migration sync                        # the project in this folder',
+    'create-migration sync --check                # in CI: exit 1 when the project is behind',
+    'create-migration sync --dry-run --to 1.2.0',
+    'create-migration sync --branch template-update --summary pr-body.md',
+    'create-migration sync --set database_kind=mysql',
+  ],
+  status: ['create-migration status', 'create-migration status ../billing-migration --json', 'create-migration status --write --html progress.html'],
+  add: ['create-migration add workflow nightly_load --pattern etl --source csv', 'create-migration add node SftpDropReader', 'create-migration add checklist security-review --title "Security review"', 'create-migration add workflow --help   # the flags of one generator'],
+  adopt: ['create-migration adopt --dry-run             # compare the repository with the template', 'create-migration adopt --answers answers.yaml --add-missing'],
+  assess: ['create-migration assess /srv/legacy/billing', 'create-migration assess /srv/legacy/billing --answers-out answers.yaml', 'create-migration assess /srv/legacy/billing --project ../billing-migration --write --workflows'],
+  fleet: ['create-migration fleet ../billing-migration ../orders-migration', 'create-migration fleet --repos repos.txt --html fleet.html', 'create-migration fleet --repos repos.txt --json'],
+  template: ['create-migration template check ./my-template'],
+  'template check': ['create-migration template check ./my-template', 'create-migration template check --json'],
+  completion: ['create-migration completion bash >> ~/.bashrc', 'create-migration completion zsh > "${fpath[1]}/_create-migration"', 'create-migration completion fish > ~/.config/fish/completions/create-migration.fish'],
+};
+
+function withExamples(cmd: Command, key: string): void {
+  const lines = EXAMPLES[key];
+  if (lines) cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+  for (const sub of cmd.commands) withExamples(sub, key ? `${key} ${sub.name()}` : sub.name());
+}
+
+const ADD_COMMON: [string, string][] = [
+  ['--project <dir>', 'the project (default: .)'],
+  ['--answers <file>', 'answers as JSON or YAML'],
+  ['--set <key=value>', 'one answer (repeatable)'],
+  ['-y, --yes', 'take defaults for everything not given; never prompt'],
+  ['--dry-run', 'print every file it would write; write nothing'],
+  ['--json', 'print one JSON object on stdout'],
+  ['-h, --help', 'display help for command'],
+];
+
+/** `add <generator> --help`: each generator's own page, with only the flags it takes. */
+const ADD_PAGES: Record<string, { what: string; name: string; flags: [string, string][]; examples: string[] }> = {
+  workflow: {
+    what: 'Add a workflow module, its test and its Kubernetes CronJob to the project.',
+    name: 'the module name (snake_case, e.g. nightly_load)',
+    flags: [
+      ['--pattern <pattern>', 'etl | api | reporting'],
+      ['--source <source>', 'a data source it reads (repeatable): csv, database, rest_api, sftp, queue, spreadsheet, other'],
+      ['--schedule <cron>', 'when its CronJob runs (cron expression; default 0 2 * * *)'],
+      ['--time-zone <zone>', "the time zone of --schedule (IANA name; default: the cluster's)"],
+    ],
+    examples: [
+      'create-migration add workflow nightly_load --pattern etl --source csv --source database',
+      'create-migration add workflow month_end --pattern reporting --schedule "0 6 1 * *" --time-zone Europe/Berlin',
+    ],
+  },
+  node: {
+    what: 'Add a custom Kailash node class and its test to the project.',
+    name: 'the class name (PascalCase, e.g. SftpDropReader)',
+    flags: [],
+    examples: ['create-migration add node SftpDropReader', 'create-migration add node QueueConsumer --dry-run'],
+  },
+  checklist: {
+    what: 'Add a checklist to docs/checklists/ (status counts its boxes).',
+    name: 'its file name (e.g. security-review)',
+    flags: [['--title <title>', 'its title']],
+    examples: ['create-migration add checklist security-review --title "Security review"'],
+  },
+};
+
+function addPage(kind: string): string {
+  const page = ADD_PAGES[kind]!;
+  const options = [...page.flags, ...ADD_COMMON];
+  const width = Math.max(...[['[name]'], ...options].map((r) => r[0]!.length)) + 2;
+  const table = (list: string[][]) => list.map(([a, b]) => `  ${a!.padEnd(width)}${b}`);
+  return [
+    `Usage: create-migration add ${kind} [options] [name]`,
+    '',
+    page.what,
+    '',
+    'Arguments:',
+    ...table([['[name]', page.name]]),
+    '',
+    'Options:',
+    ...table(options),
+    '',
+    'Examples:',
+    ...page.examples.map((e) => `  $ ${e}`),
+    '',
+  ].join('\n');
+}
+
 /** The parser; each command's action hands its exit code to `done`. */
 function program(done: (code: number) => void): Command {
   const cli = new Command('create-migration')
@@ -70,7 +164,7 @@ function program(done: (code: number) => void): Command {
     .option('--template <src>', 'use another source than the one recorded in the project')
     .option('--check', 'write nothing; exit 1 if a project is behind')
     .option('--dry-run', 'write nothing; print the unified diff sync would apply')
-    .option('--conflict <style>', 'inline conflict markers, or rej files beside untouched regions', 'inline')
+    .option('--conflict <inline|rej>', 'inline: conflict markers in the file; rej: the file keeps your version, the template\'s hunks go to <file>.rej', 'inline')
     .option('--allow-dirty', 'run even with uncommitted changes')
     .option('--branch <name>', 'create this branch and commit the sync on it')
     .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])
@@ -170,6 +264,17 @@ function program(done: (code: number) => void): Command {
       done(await templateCheckCommand(dir, flags));
     });
 
+  cli
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .argument('<shell>', SHELLS.join(' | '))
+    .action((shell: string) => {
+      if (!(SHELLS as readonly string[]).includes(shell)) throw new InputError(`<shell>: "${shell}" is not one of ${SHELLS.join(', ')}.`);
+      process.stdout.write(completionScript(shell as Shell, cli));
+      done(0);
+    });
+
+  withExamples(cli, '');
   return cli;
 }
 
@@ -186,6 +291,14 @@ function guardCommandLike(cli: Command, argv: string[]): string[] {
   const valueFlags = new Set(cli.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
   const word = firstBareArgument(args, valueFlags);
   const commands = cli.commands.map((c) => c.name());
+  // `add workflow --help`: that generator's page, not the page of add with every generator's flags.
+  if (word === 'add' && args.some((a) => a === '--help' || a === '-h')) {
+    const kind = args.slice(args.indexOf('add') + 1).find((a) => !a.startsWith('-'));
+    if (kind && Object.hasOwn(ADD_PAGES, kind)) {
+      process.stdout.write(addPage(kind));
+      return [];
+    }
+  }
   if (word === undefined || commands.includes(word)) return argv;
   if (word === 'help') {
     const rest = args.slice(args.indexOf(word) + 1).filter((a) => !a.startsWith('-'));
@@ -208,7 +321,9 @@ export async function main(argv: string[]): Promise<number> {
     const cli = program((c) => {
       code = c;
     });
-    await cli.parseAsync(guardCommandLike(cli, argv));
+    const args = guardCommandLike(cli, argv);
+    if (!args.length) return 0; // answered already (a generator's help page)
+    await cli.parseAsync(args);
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -37,7 +37,7 @@ export class InputError extends DomainError {
 
 /** Ctrl-C at a prompt or during work. */
 export class CancelledError extends DomainError {
-  constructor(message = 'Cancelled.') {
+  constructor(message = 'cancelled; nothing was left behind.') {
     super('cancelled', message);
   }
 }

@@ -95,7 +95,22 @@ export async function fleet(req: FleetRequest): Promise<FleetResult> {
     });
     const rows = hideCredentialsDeep(found, secrets);
     const sum = totals(rows);
-    if (req.html) atomicWriteSync(path.resolve(req.html), new TextEncoder().encode(fleetHtml(rows, sum, today.toISOString().slice(0, 16).replace('T', ' '))));
+    if (req.html) {
+      const page = path.resolve(req.html);
+      // Each project's name links to it: its web address (https), or its folder from the page's.
+      const links = new Map<string, string>();
+      for (const t of targets) {
+        if (t.url && /^https:\/\//i.test(t.url)) {
+          // Never a credential in a page: the address without its user part.
+          const u = new URL(t.url);
+          u.username = '';
+          u.password = '';
+          links.set(t.label, u.href.replace(/\.git$/, ''));
+        }
+        else if (t.dir && !t.error) links.set(t.label, `${path.relative(path.dirname(page), t.dir).split(path.sep).map(encodeURIComponent).join('/') || '.'}/`);
+      }
+      atomicWriteSync(page, new TextEncoder().encode(fleetHtml(rows, sum, today.toISOString().slice(0, 16).replace('T', ' '), links)));
+    }
     return { rows, totals: sum, exitCode: sum.behind || sum.inConflict || sum.errors ? 1 : 0 };
   } finally {
     for (const s of opened) await s.cleanup?.();

@@ -12,6 +12,9 @@ import { MANIFEST_PATH, manifestFor } from '../core/manifest.js';
 import { planRender } from '../core/template/plan.js';
 import { withSuggestedDefaults } from '../core/assess/defaults.js';
 import type { Suggestions } from '../core/assess/suggest.js';
+import { describeCondition } from '../core/template/conditions.js';
+import type { Answers, Question } from '../core/template/types.js';
+import { slugify } from '../core/answers/resolve.js';
 
 export interface ProjectOptions {
   dir?: string;
@@ -26,6 +29,8 @@ export interface ProjectOptions {
   dryRun?: boolean;
   /** Defaults found by `assess` in the legacy code (asked still, or taken with --yes). */
   suggested?: Suggestions;
+  /** Shows the answers before anything is written (a terminal): true to go on, or a key to ask again. */
+  review?: (answers: Answers, askable: Question[], all: Question[]) => Promise<true | string>;
 }
 
 const DEFAULT_DIR = 'legacy-migration';
@@ -54,12 +59,23 @@ export const projectGenerator: Generator<ProjectOptions> = {
     const src = await openSource(opts.template);
     try {
       const { template, ref } = await loadFromSource(src);
+      const provided = { ...values };
+      const origins = { ...opts.origins };
+      // The folder given on the command line names the project: not asked again.
+      if (opts.dir !== undefined && !Object.hasOwn(provided, 'project_name') && template.spec.questions.some((q) => q.key === 'project_name')) {
+        provided.project_name = slugify(path.basename(target));
+        origins.project_name = '[dir]';
+      }
+      const skipped: string[] = [];
       const answers = await resolveAnswers(opts.suggested ? withSuggestedDefaults(template.spec, opts.suggested) : template.spec, {
-        provided: values,
-        origins: opts.origins,
+        provided,
+        origins,
         dirName: path.basename(target),
         useDefaults: opts.yes === true,
         ask: opts.yes ? undefined : ctx.ask,
+        review: opts.yes ? undefined : opts.review,
+        // An answer given for a question that does not apply would otherwise vanish without a word.
+        onSkipped: (q, origin, so) => skipped.push(`${origin} ${q.key}: has no effect: it is asked only when ${describeCondition(q.when, so)}, which does not hold here.`),
       });
       if (state === undefined) {
         target = path.resolve(ctx.cwd, typeof answers.project_name === 'string' ? answers.project_name : DEFAULT_DIR);
@@ -76,6 +92,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
         const files = [...planned, { path: MANIFEST_PATH, data: manifestFor(ref, answers, planned) }];
         const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));
         const details: Record<string, unknown> = { template: ref, answers };
+        if (skipped.length) details.warnings = skipped;
         // A deadline already gone (from --set, a file or a default): taken, and reported.
         const today = localToday();
         const pastDates = template.spec.questions.filter((q) => q.type === 'date' && typeof answers[q.key] === 'string' && isPastDate(answers[q.key] as string, today)).map((q) => q.key);

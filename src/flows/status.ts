@@ -6,7 +6,8 @@ import { localStamp } from '../core/status/stamp.js';
 import { localToday } from '../core/answers/validate.js';
 import { updateReadme, updateTasks } from '../core/status/write.js';
 import { atomicWriteSync } from '../edge/apply.js';
-import { ProjectSession } from '../edge/project/session.js';
+import { notAProject, ProjectSession } from '../edge/project/session.js';
+import { statOrNone } from '../edge/fs-quiet.js';
 
 export interface StatusRequest {
   dir: string;
@@ -31,6 +32,8 @@ export interface StatusResult {
   warnings: string[];
   /** Files written (README.md, TASKS.md, the page), as given. */
   written: string[];
+  /** Whether the page (--html) did not exist before this run. */
+  created?: boolean;
 }
 
 function readChecklists(session: ProjectSession): Map<string, string> {
@@ -68,7 +71,11 @@ export async function status(req: StatusRequest): Promise<StatusResult> {
 async function statusIn(session: ProjectSession, req: StatusRequest): Promise<StatusResult> {
   const { root, manifest } = session;
   const files = readChecklists(session);
-  if (!files.size) throw new InputError(`${req.dir}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`, req.dir);
+  if (!files.size) {
+    // No manifest and no checklists: most likely the wrong folder (the same words as sync's).
+    if (!manifest) throw new InputError(notAProject(root), req.dir);
+    throw new InputError(`${req.dir}: no checklists found under ${CHECKLIST_DIRS.join(' or ')}; is this a migration project?`, req.dir);
+  }
   const status = projectStatus(files);
   const written: string[] = [];
   if (req.write) {
@@ -84,12 +91,14 @@ async function statusIn(session: ProjectSession, req: StatusRequest): Promise<St
   const now = req.now ?? new Date();
   // The date alone needs no zone name: asking Intl for it costs a start-up's worth (about 13 ms).
   const today = localToday(now);
+  let created = false;
   if (req.html) {
     // The page is the user's file, wherever they asked for it: written whole or not at all.
     const page = path.resolve(req.html);
     const linkBase = path.relative(path.dirname(page), root).split(path.sep).join('/');
+    created = statOrNone(page) === undefined;
     atomicWriteSync(page, new TextEncoder().encode(statusHtml(status, { systemName, template, generatedAt: localStamp(now), owner, targetDate, today, linkBase })));
     written.push(req.html);
   }
-  return { root, status, systemName, template, owner, targetDate, today, warnings: conflictWarnings(status), written };
+  return { root, status, systemName, template, owner, targetDate, today, warnings: conflictWarnings(status), written, created };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { resolveAnswers, type Asker } from '../core/answers/resolve.js';
+import { describeCondition } from '../core/template/conditions.js';
 import { DomainError, InputError, isBadInput } from '../core/errors.js';
 import { commitPaths, dirtyFiles, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
@@ -171,8 +172,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         useDefaults: opts.yes === true || !writing,
         ask: writing && !opts.yes ? opts.ask : undefined,
         onTaken: (q, value, origin) => newAnswers.push({ key: q.key, value, origin }),
-        onSkipped: (q, origin) =>
-          warnings.push(`${origin} ${q.key}: has no effect: template ${spec.version} asks it only when ${JSON.stringify(q.when)}, which does not hold for this project.`),
+        onSkipped: (q, origin, so) =>
+          warnings.push(`${origin} ${q.key}: has no effect: template ${spec.version} asks it only when ${describeCondition(q.when, so)}, which does not hold for this project.`),
         missing: (keys) =>
           `${dir}: template ${spec.version} adds ${keys.length > 1 ? 'questions' : 'a question'} the project has no answer for: ${keys.join(', ')}. There is no terminal to ask on: answer with --set ${keys[0]}=<value>, or pass --yes to take ${keys.length > 1 ? 'their defaults' : 'its default'}.`,
       });

@@ -7,9 +7,11 @@ export interface Step {
   expect: string;
   send: string;
   timeout?: number;
+  /** Seconds to wait after the match before typing (default 0.05). */
+  delay?: number;
 }
 
-export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', space: ' ', ctrlC: '\x03', backspace: '\x7f' };
+export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', space: ' ', ctrlC: '\x03', backspace: '\x7f', esc: '\x1b' };
 
 /** Runs the built CLI in a real pseudo-terminal, typing each step's keys when its prompt shows. */
 export function runInPty(cwd: string, args: string[], steps: Step[]): { code: number | null; failedAt: string | null; transcript: string } {

@@ -20,6 +20,8 @@ export interface GenerateFlags {
 export async function generateCommand(dir: string | undefined, flags: GenerateFlags): Promise<number> {
   const ask = await askerFor(flags.yes);
   const opts: ProjectOptions = {
+    // On a terminal the answers are shown, to confirm or go back, before anything is written.
+    review: ask ? (await import('../prompt.js')).reviewAnswers : undefined,
     dir,
     template: flags.template,
     yes: flags.yes,
@@ -48,6 +50,7 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     return 0;
   }
   const answers = (result.details.answers ?? {}) as Record<string, unknown>;
+  for (const w of (result.details.warnings ?? []) as string[]) say(`Warning: ${w}`);
   for (const key of (result.details.pastDates ?? []) as string[]) {
     say(`Warning: ${key} ${String(answers[key])} is in the past; the plan counts down to it. Change it with \`${selfCommand()} sync --set ${key}=YYYY-MM-DD\`.`);
   }

@@ -35,6 +35,17 @@ export function isPastDate(value: string, today: string): boolean {
   return value < today;
 }
 
+/**
+ * The last day of the month `months` after the month of `today` (YYYY-MM-DD): a deadline that is
+ * always ahead and reads as a plan date (2026-12-07 plus 6 months is 2027-06-30).
+ */
+export function monthEndAfter(today: string, months: number): string {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  // Day 0 of the month after the target month is the target month's last day.
+  const end = new Date(Date.UTC(y, m - 1 + months + 1, 0));
+  return end.toISOString().slice(0, 10);
+}
+
 /** Today's date where the user is, as YYYY-MM-DD. */
 export function localToday(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
@@ -84,7 +95,11 @@ export function checkAnswer(q: Question, raw: unknown, shown: { labels?: boolean
       return { ok: true, value: uniq };
     }
     case 'number': {
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      // Digits grouped as people write them: 2,000,000 or 2_000_000 (groups of three after commas).
+      const text = typeof raw === 'string' ? raw.trim() : undefined;
+      const plain = text !== undefined && /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(text) ? text.replace(/,/g, '')
+        : text !== undefined && /^[+-]?\d+(?:_\d+)+(?:\.\d+)?$/.test(text) ? text.replace(/_/g, '') : text;
+      const n = plain !== undefined && plain !== '' ? Number(plain) : raw;
       if (typeof n !== 'number' || !Number.isFinite(n)) return fail(`"${String(raw)}" is not a number`);
       if (q.integer && !Number.isInteger(n)) return fail(`${n} must be a whole number`);
       if (q.min !== undefined && n < q.min) return fail(`${n} is below the minimum ${q.min}`);

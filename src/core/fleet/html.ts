@@ -19,7 +19,13 @@ function cell(text: string, sort: string | number = text, cls = ''): string {
   return `<td${cls ? ` class="${cls}"` : ''} data-sort="${esc(String(sort))}">${text}</td>`;
 }
 
-function row(r: FleetRow): string {
+/** A link's target, as given by the flow (a project folder relative to the page, or its https URL). */
+function projectCell(r: FleetRow, href: string | undefined): string {
+  const name = esc(r.project);
+  return cell(href ? `<a href="${esc(href)}">${name}</a>` : name, r.project, 'project');
+}
+
+function row(r: FleetRow, href?: string): string {
   const [cls, word] = state(r);
   const p = r.progress?.percent;
   const bar =
@@ -28,7 +34,7 @@ function row(r: FleetRow): string {
       : `<div class="bar" role="progressbar" aria-valuenow="${p}" aria-valuemin="0" aria-valuemax="100" title="${r.progress!.done}/${r.progress!.total} items"><span style="width:${p}%"></span></div> <span class="pct">${p}%</span>`;
   const conflicts = r.conflicts.length ? `<span class="n">${r.conflicts.length}</span> <span class="files">${r.conflicts.slice(0, 5).map(esc).join(', ')}${r.conflicts.length > 5 ? ', …' : ''}</span>` : '0';
   return `<tr class="${cls}">
-${cell(esc(r.project), r.project, 'project')}${cell(esc(r.template ?? '-'))}${cell(esc(r.version ?? '-'))}${cell(esc(r.newest ?? '-'))}
+${projectCell(r, href)}${cell(esc(r.template ?? '-'))}${cell(esc(r.version ?? '-'))}${cell(esc(r.newest ?? '-'))}
 ${cell(`<span class="badge ${cls}">${word}</span>`, word)}${cell(conflicts, r.conflicts.length, 'num')}
 ${cell(bar, p ?? -1)}${cell(r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-', r.progress?.phasesDone ?? -1, 'num')}
 ${cell(esc(r.targetDate ?? '-'))}${cell(r.daysLeft === undefined ? '-' : String(r.daysLeft), r.daysLeft ?? 1e9, `num${r.daysLeft !== undefined && r.daysLeft < 0 ? ' late' : ''}`)}
@@ -57,7 +63,7 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
 
 const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Cutover', 'Days left', 'Last sync', 'Error'];
 
-export function fleetHtml(rows: readonly FleetRow[], t: FleetTotals, generatedAt: string): string {
+export function fleetHtml(rows: readonly FleetRow[], t: FleetTotals, generatedAt: string, links: ReadonlyMap<string, string> = new Map()): string {
   const head = HEADS.map((h, i) => `<th scope="col" data-col="${i}" tabindex="0">${h}</th>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -65,7 +71,7 @@ export function fleetHtml(rows: readonly FleetRow[], t: FleetTotals, generatedAt
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1b1f24}
 h1{font-size:1.5rem;margin:0 0 .2rem}.meta{color:#57606a;margin:0 0 1rem}
-.counts{display:flex;gap:1rem;margin:0 0 1.2rem;padding:0;list-style:none}
+.counts{display:flex;flex-wrap:wrap;gap:.75rem 1rem;margin:0 0 1.2rem;padding:0;list-style:none}
 .counts li{border:1px solid #d0d7de;border-radius:8px;padding:.6rem 1rem;min-width:7rem}
 .counts strong{display:block;font-size:1.8rem;line-height:1.1}
 .counts .behind strong{color:#9a6700}.counts .conflict strong{color:#cf222e}.counts .error strong{color:#6e7781}.counts .current strong{color:#1a7f37}
@@ -76,7 +82,20 @@ th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}th[a
 .bar span{display:block;height:100%;background:#2da44e}.pct{font-variant-numeric:tabular-nums}
 .badge{border-radius:1rem;padding:.05rem .55rem;font-size:.85em;font-weight:600;white-space:nowrap}
 .badge.current{background:#dafbe1;color:#1a7f37}.badge.behind{background:#fff8c5;color:#9a6700}.badge.conflict{background:#ffebe9;color:#cf222e}.badge.error{background:#eaeef2;color:#57606a}
-td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;max-width:28rem;white-space:normal}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem}
+td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;min-width:10rem;max-width:22rem;white-space:normal;overflow-wrap:anywhere}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:16rem}
+a,a:visited{color:inherit}
+/* The table scrolls inside its own box when the window is narrower than it: no column is cut. */
+.scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d7de;border-radius:6px}.scroll table{margin:0}
+@media (max-width:1300px){
+body{margin:1rem;font-size:13px}th,td{padding:.3rem .35rem}.bar{width:56px}.err{min-width:8rem}.project{max-width:12rem}
+}
+@media (max-width:700px){
+body{margin:1rem .6rem}h1{font-size:1.3rem}
+.counts li{flex:1 1 40%;min-width:0;padding:.45rem .7rem}.counts strong{font-size:1.4rem}
+th,td{padding:.3rem .4rem}.bar{width:60px}
+/* The project's name stays in view while the other columns scroll past it. */
+td.project{position:sticky;left:0;background:#fff;z-index:1;box-shadow:1px 0 0 #d0d7de}th:first-child{left:0;z-index:2}
+}
 </style></head>
 <body>
 <h1>Migration fleet</h1>
@@ -87,10 +106,10 @@ td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.e
 <li class="conflict" id="count-conflict"><strong>${t.inConflict}</strong>in conflict</li>
 <li class="error" id="count-error"><strong>${t.errors}</strong>unreadable</li>
 </ul>
-<table><thead><tr>${head}</tr></thead>
+<div class="scroll"><table><thead><tr>${head}</tr></thead>
 <tbody>
-${rows.map(row).join('\n')}
-</tbody></table>
+${rows.map((r) => row(r, links.get(r.project))).join('\n')}
+</tbody></table></div>
 <script>${SORT_SCRIPT}
 </script>
 </body></html>

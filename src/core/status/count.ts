@@ -68,7 +68,18 @@ export function parseChecklist(path: string, text: string): ChecklistStats {
   return { path, title, phase: phase ? Number(phase) : undefined, done: items.filter((i) => i.done).length, total: items.length, items, conflicts };
 }
 
-export const percent = (done: number, total: number) => (total === 0 ? 0 : Math.floor((done * 100) / total));
+/**
+ * A share in whole percent, rounded to the nearest (5/12 is 42%), but never 100% before the last
+ * item nor 0% after the first: the number must not claim done, or nothing, when it is not so.
+ */
+export const percent = (done: number, total: number) => {
+  if (total === 0) return 0;
+  const p = Math.round((done * 100) / total);
+  return done < total ? Math.max(done > 0 ? 1 : 0, Math.min(99, p)) : p;
+};
+
+/** How many open items of the current phase the terminal and the page list: the same number. */
+export const NEXT_ITEMS = 5;
 export const isDone = (c: ChecklistStats) => c.total > 0 && c.done === c.total;
 export const stateWord = (c: ChecklistStats) => (isDone(c) ? 'Done' : c.done === 0 ? 'Not started' : 'In progress');
 

@@ -1,4 +1,5 @@
-import { isDone, percent, stateWord, type ProjectStatus } from './count.js';
+import { isDone, NEXT_ITEMS, percent, stateWord, type ProjectStatus } from './count.js';
+import { overdue, phaseDue } from './due.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -42,16 +43,19 @@ export function statusHtml(status: ProjectStatus, info: PageInfo): string {
     .map((c) => {
       const p = percent(c.done, c.total);
       const kind = c.phase !== undefined ? `Phase ${c.phase}` : status.phases.length ? 'Gate' : '';
+      const due = c.phase !== undefined && info.targetDate ? phaseDue(c.phase, info.targetDate) : undefined;
+      const late = due && info.today ? overdue(due, info.today, isDone(c)) : undefined;
+      const dueCell = due ? `${esc(due)}${late ? `<span class="late">${late}</span>` : ''}` : '';
       return `<tr class="${isDone(c) ? 'done' : ''}"><th scope="row"><a href="${esc(href(info.linkBase ?? '', c.path))}">${esc(c.title)}</a>${kind ? `<span class="kind">${kind}</span>` : ''}</th>
 <td class="progress"><div class="bar" role="progressbar" aria-valuenow="${p}" aria-valuemin="0" aria-valuemax="100"><span style="width:${p}%"></span></div></td>
-<td class="num">${c.done}/${c.total}</td><td class="num">${p}%</td><td class="state">${stateWord(c)}</td></tr>`;
+<td class="num">${c.done}/${c.total}</td><td class="num pct">${p}%</td><td class="state">${stateWord(c)}</td><td class="due">${dueCell}</td></tr>`;
     })
     .join('\n');
   const current = status.current;
   const open = current
     ? `<h2>Next in <a href="${esc(href(info.linkBase ?? '', current.path))}">${esc(current.title)}</a></h2>\n<ul class="open">${current.items
         .filter((i) => !i.done)
-        .slice(0, 10)
+        .slice(0, NEXT_ITEMS)
         .map((i) => `<li>${esc(i.text)}</li>`)
         .join('')}</ul>`
     : '<h2>All phases done</h2>';
@@ -74,10 +78,10 @@ export function statusHtml(status: ProjectStatus, info: PageInfo): string {
 <style>
 body{font:15px/1.5 system-ui,sans-serif;max-width:900px;margin:2rem auto;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.6rem;margin-bottom:.2rem;overflow-wrap:anywhere}.meta{color:#57606a;margin:.2rem 0}
-.late{color:#cf222e;font-weight:600}.stamp{white-space:nowrap}
+.late{color:#cf222e;font-weight:600}td.due{white-space:nowrap;font-variant-numeric:tabular-nums}td.due .late{display:block;font-size:.8rem;white-space:normal}.stamp{white-space:nowrap}
 .summary{font-size:1.2rem;margin:1rem 0 .2rem}.note{color:#57606a;margin:0 0 1rem}
 table{border-collapse:collapse;width:100%}th,td{padding:.4rem .5rem;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:middle}
-th a{color:inherit}th .kind{display:block;font-weight:normal;font-size:.8rem;color:#57606a}
+a,a:visited{color:inherit}th .kind{display:block;font-weight:normal;font-size:.8rem;color:#57606a}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.progress{width:30%}
 .bar{background:#eaeef2;border-radius:4px;height:12px;min-width:3rem;overflow:hidden}
@@ -86,7 +90,9 @@ tr.done th,tr.done th a{color:#1a7f37}
 ul.open li{margin:.2rem 0}
 @media (max-width:600px){
 body{margin:1rem auto;padding:0 .6rem;font-size:14px}h1{font-size:1.3rem}.summary{font-size:1.05rem}
-th,td{padding:.35rem .25rem}td.progress{width:22%}.bar{min-width:2rem}td.state{font-size:.85rem}
+th,td{padding:.35rem .25rem}td.progress{width:18%}.bar{min-width:1.5rem}td.state,td.due{font-size:.8rem}
+/* On a phone the bar gives way to the number: the due dates and what is overdue need the room. */
+td.progress,th.progress{display:none}td.due{white-space:normal;min-width:4.7rem}td.due .late{font-size:.72rem}
 }
 </style></head>
 <body>
@@ -94,7 +100,7 @@ th,td{padding:.35rem .25rem}td.progress{width:22%}.bar{min-width:2rem}td.state{f
 ${meta.length ? `<p class="meta" id="plan">${meta.join(' · ')}</p>\n` : ''}<p class="meta">Template ${esc(info.template)} · generated <span class="stamp">${esc(info.generatedAt)}</span></p>
 <p class="summary" id="overall"><strong>${overall}%</strong> ${scope} (${status.done}/${status.total} items) · <strong>${status.phasesDone}/${status.phases.length}</strong> phases done</p>
 ${gateNote}
-<table><thead><tr><th>Checklist</th><th>Progress</th><th class="num">Items</th><th class="num">%</th><th>Status</th></tr></thead>
+<table><thead><tr><th>Checklist</th><th class="progress">Progress</th><th class="num">Items</th><th class="num pct">%</th><th>Status</th><th>Due</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

@@ -4,5 +4,7 @@ export function localStamp(d: Date, zone = Intl.DateTimeFormat().resolvedOptions
   const off = -d.getTimezoneOffset();
   const sign = off < 0 ? '-' : '+';
   const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  // In UTC itself, "UTC+00:00 (UTC)" would say it twice.
+  if (off === 0 && (!zone || /^(?:Etc\/)?(?:UTC|UCT|GMT|Zulu|Universal)$/i.test(zone))) return `${stamp} UTC`;
   return `${stamp} UTC${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}${zone ? ` (${zone})` : ''}`;
 }

@@ -29,3 +29,19 @@ export function conditionKeys(cond: Condition): string[] {
   if ('any' in cond && Array.isArray(cond.any)) return (cond.any as Condition[]).flatMap(conditionKeys);
   return Object.keys(cond);
 }
+
+const shown = (v: string | number) => String(v);
+
+/** A condition in words, for messages: `data_sources includes database`, `ci is not none`. */
+export function describeCondition(cond: Condition | undefined, answers: Answers = {}): string {
+  if (!cond) return 'always';
+  if ('all' in cond && Array.isArray(cond.all)) return cond.all.map((c) => describeCondition(c, answers)).join(' and ');
+  if ('any' in cond && Array.isArray(cond.any)) return (cond.any as Condition[]).map((c) => describeCondition(c, answers)).join(' or ');
+  return Object.entries(cond).map(([key, cv]) => {
+    const multi = Array.isArray(answers[key]);
+    const v = cv as ConditionValue;
+    if (typeof v === 'object' && v !== null && 'any' in v) return `${key} ${multi ? 'includes' : 'is'} one of ${v.any.map(shown).join(', ')}`;
+    if (typeof v === 'object' && v !== null && 'not' in v) return `${key} ${multi ? 'does not include' : 'is not'} ${shown(v.not)}`;
+    return `${key} ${multi ? 'includes' : 'is'} ${shown(v as string | number)}`;
+  }).join(' and ');
+}

@@ -32,27 +32,77 @@ export function tomlString(s: string): string {
   return `"${escaped(s, /[\\"\u0000-\u001f\u007f]/g)}"`;
 }
 
+// ASCII punctuation: a backslash before one of these is an escape in CommonMark, elsewhere a backslash.
+const PUNCT = /[!-/:-@[-`{-~]/;
+const WORD = /[\p{L}\p{N}]/u;
+
+/** One line of prose, escaped where a character would otherwise start markup; see mdText. */
+function mdLine(line: string): string {
+  let out = '';
+  // Where the text starts: a star there opens a list item whatever follows it.
+  const lead = line.length - line.trimStart().length;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    // Before the first character nothing: a star or underscore there may open emphasis or a list.
+    const prev = line[i - 1] ?? '';
+    const next = line[i + 1] ?? ' ';
+    switch (c) {
+      case '\\':
+        // A backslash escapes only punctuation, and at a line's end it is a hard break.
+        out += PUNCT.test(next) || i === line.length - 1 ? '\\\\' : c;
+        break;
+      case '<':
+        // A tag, a comment or an autolink (`<team@acme.example>`) starts with `<` and a letter, `/`, `!` or `?`.
+        out += /[A-Za-z/!?]/.test(next) ? '\\<' : c;
+        break;
+      case '&':
+        // Only what reads as an entity (`&copy;`, `&#38;`) changes; `R&D` and `a & b` do not.
+        out += /^&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});/.test(line.slice(i)) ? '\\&' : c;
+        break;
+      case '_':
+        // An underscore inside a word never opens emphasis (`snake_case` stays as typed).
+        out += WORD.test(prev) && WORD.test(next) ? c : '\\_';
+        break;
+      case '*':
+        // A star between spaces cannot open or close emphasis (`5 * 3`).
+        out += /\s/.test(prev) && /\s/.test(next) && i > lead ? c : '\\*';
+        break;
+      case '`': case '[': case ']': case '~':
+        out += `\\${c}`;
+        break;
+      default:
+        out += c;
+    }
+  }
+  // At the start of a line: headings, quotes, list items, thematic breaks, setext underlines.
+  out = out
+    .replace(/^([ \t]*)([>#]|[-+](?=[ \t]|$)|[-=](?=[-= \t]*$))/, '$1\\$2')
+    .replace(/^([ \t]*\d{1,9})([.)])(?=[ \t]|$)/, '$1\\$2')
+    // A heading's closing hashes (`Team #`) would be dropped.
+    .replace(/([ \t])#(#*)$/, '$1\\#$2');
+  // Two trailing spaces before the end of a line would be a hard break.
+  return out.replace(/ {2,}$/, ' ');
+}
+
 /**
- * Text in Markdown prose that renders as typed, on GitHub too: `&`, `<` and `>` become entities
- * (GitHub drops what looks like an HTML tag, `<prod>` or `<script>`, and reads `&amp;` as an
- * entity), and the characters that would start emphasis, code, links or strike-through get a
- * backslash, as does a `#` opening a line. Line breaks stay.
+ * Text in Markdown prose that renders as typed (CommonMark, and GitHub's Markdown): a character
+ * gets a backslash only where it would otherwise change the rendering (a tag or autolink, an
+ * entity, emphasis, code, a link, strike-through, a block marker at a line's start), so the source
+ * reads as typed too: `Team <team@acme.example>` becomes `Team \\<team@acme.example>`, `R&D` stays.
+ * Line breaks stay; leading indentation goes (it would make an indented code block).
  */
 export function mdText(s: string): string {
-  return s
-    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
-    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
-    .replace(/^([ \t]*)#/gm, '$1\\#');
+  return s.split(/\r?\n/).map((line) => mdLine(line.replace(/^[ \t]+/, ''))).join('\n');
 }
 
 /** Text inside a Markdown table cell: prose escaping, plus the two things that end a cell. */
 export function mdCell(s: string): string {
-  return mdText(s).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return s.split(/\r?\n/).map((line) => mdLine(line).replace(/\|/g, '\\|')).join('<br>');
 }
 
 /** Text on one Markdown line (a heading, a list item): prose escaping, newlines become spaces. */
 export function mdInline(s: string): string {
-  return mdText(s.replace(/\s*\r?\n\s*/g, ' '));
+  return mdLine(s.replace(/\s*\r?\n\s*/g, ' '));
 }
 
 /**

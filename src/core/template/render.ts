@@ -57,6 +57,10 @@ export function helpersFor(spec: TemplateSpec): Record<string, (...args: unknown
     // Arithmetic for sizing figures (records per hour from a daily volume); non-numbers give 0.
     mul: (a, b) => num(a) * num(b),
     div: (a, b) => (num(b) === 0 ? 0 : num(a) / num(b)),
+    // Numbering rows some of which are conditional: add counts a true condition as 1, so
+    // `R-{{pad (add 10 (includes legacy_stack "cron_shell")) 2}}` numbers on without a gap.
+    add: (...args) => args.slice(0, -1).reduce((sum: number, a) => sum + (a === true ? 1 : num(a)), 0),
+    pad: (n, width) => String(Math.trunc(num(n))).padStart(typeof width === 'number' ? Math.max(0, Math.min(10, width)) : 2, '0'),
     round: (a, digits) => {
       const f = 10 ** (typeof digits === 'number' ? Math.max(0, Math.min(6, digits)) : 0);
       return Math.round(num(a) * f) / f;

@@ -118,11 +118,22 @@ function readQuestion(r: SpecReader, raw: unknown, path: string): Question {
       add: r.list(dobj.add, `${dp}.add`).map((v, j) => r.str(v, `${dp}.add[${j}]`)),
     };
   });
+  let computed: Question['defaultComputed'];
+  if (o.default !== null && typeof o.default === 'object' && !Array.isArray(o.default)) {
+    // The one computed default: a date some whole months from today.
+    const d = o.default as Raw;
+    r.known(d, `${path}.default`, ['today_plus_months']);
+    const months = r.num(d.today_plus_months, `${path}.default.today_plus_months`);
+    if (type !== 'date') r.fail(`${path}.default`, 'today_plus_months is for a date question');
+    if (months === undefined || !Number.isInteger(months) || months < 0 || months > 1200) r.fail(`${path}.default.today_plus_months`, 'must be a whole number of months from 0 to 1200');
+    computed = { todayPlusMonths: months! };
+  }
   return {
     key,
     type,
     message: r.str(o.message, `${path}.message`, key),
-    default: o.default as AnswerValue | undefined,
+    default: computed ? undefined : (o.default as AnswerValue | undefined),
+    ...(computed ? { defaultComputed: computed } : {}),
     defaultFrom: defaultFrom.length ? defaultFrom : undefined,
     when: o.when === undefined ? undefined : readCondition(r, o.when, `${path}.when`),
     choices,

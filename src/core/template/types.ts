@@ -28,6 +28,11 @@ export interface Question {
   type: QuestionType;
   message: string;
   default?: AnswerValue;
+  /**
+   * A default computed when asked (data, never code): `default: {today_plus_months: 6}` is the
+   * last day of the month six months from today, for a date question.
+   */
+  defaultComputed?: { todayPlusMonths: number };
   /** For multi questions: values added by the first rules whose condition holds. */
   defaultFrom?: { when: Condition; add: string[] }[];
   when?: Condition;

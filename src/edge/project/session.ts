@@ -229,6 +229,19 @@ function requireSafeQuiet(rel: string): boolean {
   }
 }
 
+/**
+ * Why a folder is no project, and what to do: most often the person is only in the wrong folder,
+ * so `adopt` is suggested only for a repository that looks like a migration project (checklists,
+ * TASKS.md) and was not made by the tool.
+ */
+export function notAProject(root: string): string {
+  const looksLikeOne = ['docs/phases', 'docs/checklists', 'TASKS.md'].some((p) => statOrNone(path.join(root, p)) !== undefined);
+  if (looksLikeOne && statOrNone(path.join(root, '.git')) !== undefined) {
+    return `${root} looks like a migration project but is not linked to a template (it has no ${MANIFEST_FILE}): link it with \`create-migration adopt\`, or see \`create-migration adopt --help\`.`;
+  }
+  return `${root} is not a migration project (it has no ${MANIFEST_FILE}). \`cd\` into a project made by create-migration, or give its folder as an argument; see --help for more.`;
+}
+
 function readManifest(root: string, req: OpenRequest, label: string): Manifest | undefined {
   const file = path.join(root, MANIFEST_FILE);
   const { st } = locate(root, MANIFEST_FILE, label);
@@ -238,7 +251,7 @@ function readManifest(root: string, req: OpenRequest, label: string): Manifest |
   }
   if (!st?.isFile()) {
     if (req.manifest === 'optional') return undefined;
-    throw new ProjectError('not-a-project', req.dir, `${root}: has no ${MANIFEST_FILE}, so it was not made by create-migration; link it first with \`create-migration adopt\`.`);
+    throw new ProjectError('not-a-project', req.dir, notAProject(root));
   }
   return parseManifest(readRegularFile(file, 'utf8'), file);
 }

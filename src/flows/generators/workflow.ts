@@ -11,6 +11,7 @@ const SOURCES = [
   { value: 'sftp', label: 'SFTP drops' },
   { value: 'queue', label: 'Message queue' },
   { value: 'spreadsheet', label: 'Spreadsheets' },
+  { value: 'other', label: 'Another source (a node of your own)' },
 ];
 
 export const workflowSpec: AddSpec = {

@@ -18,11 +18,21 @@ EXTRACT_NODES = {
 {{/each}}
 }
 STEPS = {"combine", "normalise", "apply_rules", "aggregate", "prompt", "analyse", "compose"}
+WITH_LLM = replace(Settings(), llm_provider="openai", llm_model="gpt-4o-mini")
 
 
 def test_build_workflow_wires_every_step():
-    workflow = report_generation.build_workflow().build()
+    workflow = report_generation.build_workflow(WITH_LLM).build()
     assert EXTRACT_NODES | STEPS | {"publish"} <= set(workflow.nodes)
+
+
+def test_without_an_llm_provider_the_report_has_figures_only():
+    settings = replace(Settings(), llm_provider="none")
+    workflow = report_generation.build_workflow(settings).build()
+    assert not {"prompt", "analyse"} & set(workflow.nodes)
+    assert {"aggregate", "compose", "publish"} <= set(workflow.nodes)
+    report = report_generation.compose_report(report_generation.aggregate([]), None)
+    assert "AI-generated" not in report and "LLM_PROVIDER=none" in report
 
 
 def test_llm_step_uses_the_configured_provider():
@@ -46,8 +56,8 @@ def test_report_prints_figures_and_labels_the_analysis():
 
 
 def test_llm_base_url_is_passed_only_when_set():
-    plain = report_generation.build_workflow(Settings()).build().nodes["analyse"].config
+    plain = report_generation.build_workflow(WITH_LLM).build().nodes["analyse"].config
     assert "base_url" not in plain
-    settings = replace(Settings(), llm_base_url="https://llm-gateway.example.com")
+    settings = replace(WITH_LLM, llm_base_url="https://llm-gateway.example.com")
     routed = report_generation.build_workflow(settings).build().nodes["analyse"].config
     assert routed["base_url"] == "https://llm-gateway.example.com"

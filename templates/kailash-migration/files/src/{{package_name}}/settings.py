@@ -115,6 +115,9 @@ class Settings:
     )
 {{else if (eq database_kind "sqlite")}}
     database_url: str = "sqlite:///data/legacy.db"
+{{else if (eq database_kind "other")}}
+    # Set the SQLAlchemy dialect and driver of {{py_comment database_other}} (see .env.example).
+    database_url: str = "dialect+driver://migration_ro:change-me@localhost/legacy"
 {{else}}
     database_url: str = "postgresql+psycopg://migration_ro:change-me@localhost:5432/legacy"
 {{/if}}

@@ -2,7 +2,7 @@
 
 The legacy system's data sources are read here and nowhere else, so a change
 to how a source is read (a new query, a different export path, pagination) is
-made once, for every workflow. Any of the six sources can be read, not only
+made once, for every workflow. Any of the seven sources can be read, not only
 the ones the project was created with (``DATA_SOURCES``): a workflow added
 later passes its own list to :func:`add_extract_nodes`.
 {{#unless (includes data_sources "database")}}
@@ -22,6 +22,12 @@ HTTP steps, so add ``kailash[http-client]`` and ``aiohttp`` to pyproject.toml
 The project has no SFTP reader node, so ``extract_sftp`` is a placeholder that
 fails the run (see missing_source_node()).
 {{/unless}}
+{{#if (includes data_sources "other")}}
+
+The project's other source{{#if data_source_other}} ({{py_comment data_source_other}}){{/if}} has no node yet:
+``extract_other`` is a placeholder that fails the run until you write one
+(see _extract_other()).
+{{/if}}
 {{#unless (includes data_sources "queue")}}
 
 The project has no queue consumer node, so ``extract_queue`` is a placeholder
@@ -46,7 +52,7 @@ from .settings import Settings
 
 # Every source a workflow can read, and the ones this project was created with
 # (what add_extract_nodes() reads when a workflow names none).
-ALL_SOURCES = ("csv", "database", "rest_api", "sftp", "queue", "spreadsheet")
+ALL_SOURCES = ("csv", "database", "rest_api", "sftp", "queue", "spreadsheet", "other")
 DATA_SOURCES = {{py data_sources}}
 
 # Keys under which APIs and queues commonly wrap a list of records.
@@ -81,6 +87,7 @@ def combine_sources(
     sftp: Any = None,
     queue: Any = None,
     spreadsheet: Any = None,
+    other: Any = None,
 ) -> list[dict[str, Any]]:
     """The records of every source in ``sources``, in one list (runs as ``combine``).
 
@@ -94,6 +101,7 @@ def combine_sources(
         "sftp": sftp,
         "queue": queue,
         "spreadsheet": spreadsheet,
+        "other": other,
     }
     return [row for name in sources for row in rows_of(name, batches[name])]
 
@@ -102,7 +110,8 @@ def missing_source_node(source: str) -> list:
     """Stands in for the extract of a source the project has no node for, and fails the run.
 
     Runs as ``extract_<source>`` for sftp or queue when the project was created
-    without that source, so a workflow reading it still builds. Write the node
+    without that source, and for the other source until its node is written,
+    so a workflow reading it still builds. Write the node
     (``create-migration add node SftpDropReader`` or ``add node QueueConsumer``
     gives a stub), then add it in the source's function below.
     """
@@ -221,6 +230,16 @@ def _extract_queue(wf: WorkflowBuilder, settings: Settings) -> str:
 {{/if}}
 
 
+def _extract_other(wf: WorkflowBuilder, settings: Settings) -> str:
+    # Placeholder for the legacy source that fits none of the others (mainframe
+    # files, a database without a SQLAlchemy dialect, ...): write a node for it
+    # (``create-migration add node``), add it here and return its output name.
+    wf.add_node(
+        "PythonCodeNode", "extract_other", {"function": missing_source_node, "source": "other"}
+    )
+    return "result"
+
+
 # source -> the function adding its ``extract_<source>`` node, which returns the
 # node's output that carries the records.
 EXTRACTORS: dict[str, Callable[[WorkflowBuilder, Settings], str]] = {
@@ -230,6 +249,7 @@ EXTRACTORS: dict[str, Callable[[WorkflowBuilder, Settings], str]] = {
     "sftp": _extract_sftp,
     "queue": _extract_queue,
     "spreadsheet": _extract_spreadsheet,
+    "other": _extract_other,
 }
 
 

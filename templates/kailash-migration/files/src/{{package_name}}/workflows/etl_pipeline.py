@@ -7,9 +7,9 @@ To:   one Kailash workflow with validation, quarantine and a run summary.
         publish writes the load file when the batch passed the gate,
         the quarantine file when it did not (exactly one of the two)
 
-Nodes: CSVReaderNode / SQLDatabaseNode / ResilientHTTPNode or custom source
-nodes (see sources.py), LegacyAdapterNode (custom), PythonCodeNode steps running
-rules.py, OutcomeWriterNode (custom; why not SwitchNode: see runner.py).
+Nodes: one extract node per source of this project (sources.py:{{#each data_sources}} {{#if (eq this "csv")}}CSVReaderNode{{else if (eq this "spreadsheet")}}CSVReaderNode{{else if (eq this "database")}}SQLDatabaseNode{{else if (eq this "rest_api")}}ResilientHTTPNode{{else if (eq this "sftp")}}SFTPDropReaderNode{{else if (eq this "queue")}}QueueConsumerNode{{else}}a node still to write{{/if}} for {{this}}{{#unless @last}},{{/unless}}{{/each}}),
+LegacyAdapterNode (custom), PythonCodeNode steps running rules.py,
+OutcomeWriterNode (custom; why not SwitchNode: see runner.py).
 
 Run it: ``python -m {{package_name}}.workflows.etl_pipeline`` (settings from the
 environment or ``.env``). Schedule that command where the cron job ran (see

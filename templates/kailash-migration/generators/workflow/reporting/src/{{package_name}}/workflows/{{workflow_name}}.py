@@ -10,6 +10,8 @@ To:   a workflow that aggregates the data, asks an LLM for the analysis and
 The figures are computed in Python and printed as they are; the LLM only writes
 the commentary, and the report says so. LLMAgentNode comes from kailash-kaizen
 (``import kaizen.nodes.ai``); the provider is set by LLM_PROVIDER / LLM_MODEL.
+With LLM_PROVIDER=none there is no prompt or analyse step: the report carries
+the figures only, and no LLM is contacted.
 
 Sources: {{join workflow_sources ", "}}, read by sources.add_extract_nodes() (one
 ``extract_<source>`` node each, then ``combine``).
@@ -106,7 +108,11 @@ def compose_report(summary: dict, response: dict | None = None) -> str:
     lines += ["", "| Status | Records |", "|---|---:|"]
     for status, count in (summary.get("records_by_status") or {}).items():
         lines.append(f"| {status} | {count:,} |")
-    analysis = str((response or {}).get("content") or "").strip()
+    if response is None:
+        # LLM_PROVIDER=none: figures only, and the report says why there is no commentary.
+        lines += ["", "No analysis: no LLM provider is configured (LLM_PROVIDER=none)."]
+        return "\n".join(lines) + "\n"
+    analysis = str(response.get("content") or "").strip()
     lines += ["", "## Analysis (AI-generated, check before acting on it)", "", analysis or "_none_"]
     return "\n".join(lines) + "\n"
 
@@ -128,21 +134,23 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
     )
     wf.add_node("PythonCodeNode", "apply_rules", {"function": rules.apply_business_rules})
     wf.add_node("PythonCodeNode", "aggregate", {"function": aggregate})
-    wf.add_node("PythonCodeNode", "prompt", {"function": analysis_messages})
+    with_llm = settings.llm_provider != "none"
+    if with_llm:
+        wf.add_node("PythonCodeNode", "prompt", {"function": analysis_messages})
 
-    # Building LLMAgentNode makes no call; the provider is contacted at run
-    # time. API keys come from the environment (OPENAI_API_KEY, ...); LLM_BASE_URL,
-    # when set, replaces the provider's endpoint (see .env.example for the
-    # addresses kaizen accepts).
-    llm = {
-        "provider": settings.llm_provider,
-        "model": settings.llm_model,
-        "system_prompt": SYSTEM_PROMPT,
-        "generation_config": {"temperature": 0.2, "max_tokens": 800},
-    }
-    if settings.llm_base_url:
-        llm["base_url"] = settings.llm_base_url
-    wf.add_node("LLMAgentNode", "analyse", llm)
+        # Building LLMAgentNode makes no call; the provider is contacted at run
+        # time. API keys come from the environment (OPENAI_API_KEY, ...); LLM_BASE_URL,
+        # when set, replaces the provider's endpoint (see .env.example for the
+        # addresses kaizen accepts).
+        llm = {
+            "provider": settings.llm_provider,
+            "model": settings.llm_model,
+            "system_prompt": SYSTEM_PROMPT,
+            "generation_config": {"temperature": 0.2, "max_tokens": 800},
+        }
+        if settings.llm_base_url:
+            llm["base_url"] = settings.llm_base_url
+        wf.add_node("LLMAgentNode", "analyse", llm)
     wf.add_node("PythonCodeNode", "compose", {"function": compose_report})
     # Distribution starts with a file in REPORT_DIR; to mail or post it, add an
     # HTTPRequestNode after "publish" (see docs/migration-patterns.md).
@@ -153,10 +161,11 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
     wf.add_connection(source_node, source_output, "normalise", "data")
     wf.add_connection("normalise", "data", "apply_rules", "data")
     wf.add_connection("apply_rules", "result", "aggregate", "data")
-    wf.add_connection("aggregate", "result", "prompt", "summary")
-    wf.add_connection("prompt", "result", "analyse", "messages")
     wf.add_connection("aggregate", "result", "compose", "summary")
-    wf.add_connection("analyse", "response", "compose", "response")
+    if with_llm:
+        wf.add_connection("aggregate", "result", "prompt", "summary")
+        wf.add_connection("prompt", "result", "analyse", "messages")
+        wf.add_connection("analyse", "response", "compose", "response")
     wf.add_connection("compose", "result", "publish", "text")
     return wf
 
@@ -168,7 +177,7 @@ def summarize(results: dict[str, Any]) -> dict[str, Any]:
         "outcome": "published",
         "output": results["publish"].get("file_path"),
         "record_count": summary.get("record_count"),
-        "llm_usage": (results["analyse"].get("response") or {}).get("usage"),
+        "llm_usage": ((results.get("analyse") or {}).get("response") or {}).get("usage"),
     }
 
 
