@@ -268,7 +268,7 @@ export function planSync(inputs: SyncInputs): SyncPlan {
 /** The last step of every plan: make room where a file becomes a folder or a folder a file. */
 function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
   const s = { writes: plan.writes, deletes: plan.deletes, outcomes: plan.outcomes as StructureOutcome[] };
-  if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable);
+  if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable, inputs.ignored);
   resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
     for (const p of moved) {
       if (inputs.untracked?.has(p)) continue; // git never had it: nothing to record
