@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir, type Run } from './helpers/cli.js';
@@ -18,7 +18,7 @@ const commitAll = (dir: string, msg = 'my edits') => {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', msg);
 };
-type Json = { exitCode: number; projects: { to: string; exitCode: number; behind: boolean; outcomes: { path: string; status: string; note?: string; movedTo?: string }[] }[] };
+type Json = { exitCode: number; projects: { to: string; exitCode: number; behind: boolean; outcomes: { path: string; status: string; note?: string; movedTo?: string; writtenTo?: string }[] }[] };
 const json = (r: Run) => JSON.parse(r.stdout) as Json;
 const sync = (dir: string, ...args: string[]) => runCli(['sync', '--json', ...args], { cwd: dir });
 
@@ -64,5 +64,76 @@ describe('a conflicted file is written with the mode the merge decided', () => {
     const r = await sync(dir);
     expect(r.code, r.stderr + r.stdout).toBe(1);
     expect(isExec(dir, 'run.sh')).toBe(false);
+  });
+});
+
+describe("the team's own folder stays at its path", () => {
+  const porcelain = (dir: string) => git(dir, 'status', '--porcelain').split('\n').filter(Boolean);
+
+  it('the template adds a file `config` where the team keeps a folder config/: the folder stays, the file goes to config~template', async () => {
+    const { dir } = await setup([
+      { version: '1.0.0', tree: { 'README.md': lf('# r', 'v1') } },
+      { version: '2.0.0', tree: { 'README.md': lf('# r', 'v2'), config: lf('[template]', 'x = 1') } },
+    ]);
+    mkdirSync(path.join(dir, 'config'));
+    writeFileSync(path.join(dir, 'config/settings.yml'), lf('db: prod'));
+    commitAll(dir);
+    const r = await sync(dir);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(isDir(dir, 'config')).toBe(true);
+    expect(read(dir, 'config/settings.yml')).toBe(lf('db: prod'));
+    expect(read(dir, 'config~template')).toBe(lf('[template]', 'x = 1'));
+    expect(existsSync(path.join(dir, 'config~yours'))).toBe(false);
+    // everything else is applied
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'v2'));
+    const o = json(r).projects[0]!.outcomes.find((x) => x.path === 'config')!;
+    expect(o).toMatchObject({ status: 'conflict', writtenTo: 'config~template' });
+    expect(o.note).toContain('config~template');
+    // git lists it as a file only the template added, unmerged until the team resolves it
+    expect(porcelain(dir)).toContain('UA config~template');
+    expect(porcelain(dir).some((l) => l.includes('config/'))).toBe(false);
+    // resolved by taking nothing from it: the project is up to date
+    git(dir, 'rm', '-q', '--cached', 'config~template');
+    rmSync(path.join(dir, 'config~template'));
+    commitAll(dir, 'resolved');
+    expect((await sync(dir, '--check')).code).toBe(0);
+  });
+
+  it('a template folder that becomes a file while the team keeps files in it: the folder and their files stay, the file goes to cfg~template', async () => {
+    const { dir } = await setup([
+      { version: '1.0.0', tree: { 'cfg/a.txt': lf('a=1'), 'cfg/b.txt': lf('b=1'), 'README.md': lf('# r', 'v1') } },
+      { version: '2.0.0', tree: { cfg: lf('[all]', 'x=9'), 'README.md': lf('# r', 'v2') }, exec: ['cfg'] },
+    ]);
+    writeFileSync(path.join(dir, 'cfg/a.txt'), lf('a=2'));
+    writeFileSync(path.join(dir, 'cfg/mine.txt'), lf('mine'));
+    commitAll(dir);
+    const r = await sync(dir);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(read(dir, 'cfg/a.txt')).toBe(lf('a=2'));
+    expect(read(dir, 'cfg/mine.txt')).toBe(lf('mine'));
+    // b.txt was never edited and the template dropped it: it goes
+    expect(existsSync(path.join(dir, 'cfg/b.txt'))).toBe(false);
+    expect(read(dir, 'cfg~template')).toBe(lf('[all]', 'x=9'));
+    expect(isExec(dir, 'cfg~template')).toBe(true);
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'v2'));
+    expect(json(r).projects[0]!.outcomes.find((x) => x.path === 'cfg')).toMatchObject({ status: 'conflict', writtenTo: 'cfg~template' });
+    expect(porcelain(dir)).toEqual(expect.arrayContaining(['UA cfg~template', ' D cfg/b.txt']));
+    expect(git(dir, 'ls-files', '-s', '--', 'cfg~template').split(' ')[0]).toBe('100755');
+  });
+
+  it('a dry run shows the same: the template file at config~template, the folder untouched', async () => {
+    const { dir } = await setup([
+      { version: '1.0.0', tree: { 'README.md': lf('# r') } },
+      { version: '2.0.0', tree: { 'README.md': lf('# r'), config: lf('x = 1') } },
+    ]);
+    mkdirSync(path.join(dir, 'config'));
+    writeFileSync(path.join(dir, 'config/settings.yml'), lf('db: prod'));
+    writeFileSync(path.join(dir, 'config~template'), lf('a file of the team'));
+    commitAll(dir);
+    const r = await runCli(['sync', '--dry-run'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    // the name is taken by a file of the team: the next free one is used
+    expect(r.stdout).toContain('+++ b/config~template.1');
+    expect(r.stdout).not.toContain('config/settings.yml');
   });
 });

@@ -550,7 +550,7 @@ const fileMode = (executable: boolean | undefined) => (executable ? '100755' : '
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
 export async function recordUnmerged(
   dir: string,
-  entries: { path: string; base?: string; ours: string; theirs?: string; executable?: { base?: boolean; ours?: boolean; theirs?: boolean } }[],
+  entries: { path: string; base?: string; ours?: string; theirs?: string; executable?: { base?: boolean; ours?: boolean; theirs?: boolean } }[],
   prefix = '',
 ): Promise<void> {
   if (!entries.length) return;
@@ -561,7 +561,7 @@ export async function recordUnmerged(
   const lines = entries.flatMap((e) => [
     `0 ${zero}\t${e.path}`,
     ...(e.base ? [`${fileMode(e.executable?.base)} ${e.base} 1\t${e.path}`] : []),
-    `${fileMode(e.executable?.ours)} ${e.ours} 2\t${e.path}`,
+    ...(e.ours ? [`${fileMode(e.executable?.ours)} ${e.ours} 2\t${e.path}`] : []),
     ...(e.theirs ? [`${fileMode(e.executable?.theirs)} ${e.theirs} 3\t${e.path}`] : []),
   ]);
   await gitBytes(dir, ['update-index', '--index-info'], Buffer.from(`${lines.join('\n')}\n`));

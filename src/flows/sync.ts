@@ -224,7 +224,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       // numbered name (x.1.rej) may hold a user file nobody read yet. Read those and plan again,
       // so that a .rej never overwrites a user's file.
       for (;;) {
-        const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
+        const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo, o.writtenTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
         const found = session.readMany(unread, 'sync');
         const foundFolders = readFolders(root, unread, ours);
         if (!found.size && !foundFolders.size) break;
@@ -266,7 +266,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
               after: async () => {
                 const pristineFiles = new Map(theirs).set(MANIFEST_PATH, manifestData);
                 const stages = plan.conflicts;
-                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs ?? new Uint8Array()]);
+                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours ?? new Uint8Array(), c.theirs ?? new Uint8Array()]);
                 // On top of the base's own commit, only the files that changed need writing.
                 const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
                 const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles, {
@@ -276,9 +276,9 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
                 await checkpoint('sync:pristine');
                 await recordUnmerged(
                   root,
-                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
+                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: c.ours ? written.blobs[i * 3 + 1] : undefined, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
                     // each side's executable bit, as git records a conflicted file's stages
-                    executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.path) },
+                    executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.templatePath ?? c.path) },
                   })),
                   session.prefix,
                 );

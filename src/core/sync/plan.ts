@@ -34,13 +34,18 @@ export interface FileOutcome {
   rej?: string;
   /** For a file or folder moved out of the way of the template's new layout: where it went. */
   movedTo?: string;
+  /** For a template file whose path holds the user's folder: where the template's file was written instead. */
+  writtenTo?: string;
 }
 
 /** Three versions of a conflicted file, for recording in git's index as unmerged. */
 export interface ConflictStages {
   path: string;
   base?: Uint8Array;
-  ours: Uint8Array;
+  /** Absent for a template file written aside (`x~template`): only the template has it. */
+  ours?: Uint8Array;
+  /** For a template file written aside: the template's own path (its executable bit is that file's). */
+  templatePath?: string;
   /** Absent when the template has no file at this path any more (it made a folder of it). */
   theirs?: Uint8Array;
 }
@@ -269,7 +274,7 @@ export function planSync(inputs: SyncInputs): SyncPlan {
 function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
   const s = { writes: plan.writes, deletes: plan.deletes, outcomes: plan.outcomes as StructureOutcome[] };
   if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable, inputs.ignored);
-  resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
+  const asides = resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
     for (const p of moved) {
       if (inputs.untracked?.has(p)) continue; // git never had it: nothing to record
       // Recorded as unmerged like a merge's conflict: git status lists it until resolved.
@@ -277,9 +282,11 @@ function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
       plan.conflicts.push({ path: p, base: inputs.base?.get(p), ours: inputs.ours.get(p)! });
     }
   }, inputs.executable?.ours, inputs.ignored, (p) => matchesAny(p, inputs.projectOwned));
+  // Recorded as git records a file only the other side added: stage 3 alone.
+  for (const a of asides) plan.conflicts.push({ path: a.aside, theirs: a.data, templatePath: a.path });
   plan.writes = s.writes;
   plan.deletes = s.deletes;
   plan.outcomes = (s.outcomes as FileOutcome[]).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return plan;
 }
-type StructureOutcome = { path: string; status: string; note?: string; movedTo?: string };
+type StructureOutcome = { path: string; status: string; note?: string; movedTo?: string; writtenTo?: string };
