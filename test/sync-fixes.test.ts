@@ -137,3 +137,48 @@ describe("the team's own folder stays at its path", () => {
     expect(r.stdout).not.toContain('config/settings.yml');
   });
 });
+
+describe('a pre-release is not taken as the newest version', () => {
+  const versions: Version[] = [
+    { version: '1.0.0', tree: { 'README.md': lf('# r', 'v1') } },
+    { version: '1.1.0', tree: { 'README.md': lf('# r', 'v1.1') } },
+    { version: '2.0.0-rc.1', tree: { 'README.md': lf('# r', 'rc') } },
+  ];
+
+  it('a plain sync moves to the newest release, not to the release candidate; --check agrees', async () => {
+    const { dir } = await setup(versions);
+    const r = await sync(dir);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(json(r).projects[0]!.to).toBe('1.1.0');
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'v1.1'));
+    git(dir, 'commit', '-qam', 'sync');
+    expect((await sync(dir, '--check')).code).toBe(0);
+  });
+
+  it('--prereleases takes it, and so does --to naming it', async () => {
+    const { dir } = await setup(versions);
+    const check = await sync(dir, '--check', '--prereleases');
+    expect(json(check).projects[0]!.to).toBe('2.0.0-rc.1');
+    const r = await sync(dir, '--to', 'v2.0.0-rc.1');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(read(dir, 'README.md')).toBe(lf('# r', 'rc'));
+  });
+
+  it('a project already on a pre-release follows that track: the release that ends it, not back to an older one', async () => {
+    const root = tempDir('cm-fix-');
+    const tpl = versionsRepo(path.join(root, 'tpl'), [...versions, { version: '2.0.0', tree: { 'README.md': lf('# r', 'v2') } }]);
+    const gen = await runCli(['proj', '--template', `${tpl}#v2.0.0-rc.1`, '--yes'], { cwd: root });
+    expect(gen.code, gen.stderr).toBe(0);
+    const r = await sync(path.join(root, 'proj'));
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(json(r).projects[0]!.to).toBe('2.0.0');
+  });
+
+  it('generate from a template repository without #ref starts on the newest release', async () => {
+    const root = tempDir('cm-fix-');
+    const tpl = versionsRepo(path.join(root, 'tpl'), versions);
+    const gen = await runCli(['proj', '--template', tpl, '--yes', '--no-git'], { cwd: root });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(JSON.parse(read(path.join(root, 'proj'), '.migration-template.json')).template.version).toBe('1.1.0');
+  });
+});

@@ -26,6 +26,8 @@ export interface SyncOptions {
   check?: boolean;
   dryRun?: boolean;
   conflict?: 'inline' | 'rej';
+  /** Count pre-release tags (v2.0.0-rc.1) when picking the newest version. */
+  prereleases?: boolean;
   allowDirty?: boolean;
   branch?: string;
   /** Changed answers (--set), not yet validated, with where each came from. */
@@ -70,7 +72,7 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** The target version: --to, else the newest semver tag, else HEAD; the built-in one is what ships. */
-async function loadTarget(src: TemplateSource, to: string | undefined) {
+async function loadTarget(src: TemplateSource, to: string | undefined, pick: { prereleases?: boolean; current: string }) {
   if (src.kind !== 'git' && to) {
     const loaded = await loadFromSource(src);
     if (to !== loaded.ref.version && to !== `v${loaded.ref.version}`) {
@@ -78,7 +80,7 @@ async function loadTarget(src: TemplateSource, to: string | undefined) {
     }
     return loaded;
   }
-  return loadFromSource(src, to);
+  return loadFromSource(src, to, pick);
 }
 
 function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unknown> {
@@ -152,7 +154,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       );
     });
     try {
-      const target = await loadTarget(src, opts.to);
+      const target = await loadTarget(src, opts.to, { prereleases: opts.prereleases, current: recorded.template.version });
       const from = recorded.template.version;
       const to = target.ref.version;
       if (compareVersions(to, from) < 0) {

@@ -20,6 +20,7 @@ export interface SyncFlags {
   conflict?: string;
   allowDirty?: boolean;
   branch?: string;
+  prereleases?: boolean;
   set: string[];
   yes?: boolean;
   json?: boolean;
@@ -125,6 +126,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     conflict: flags.conflict as SyncOptions['conflict'],
     allowDirty: flags.allowDirty,
     branch: flags.branch,
+    prereleases: flags.prereleases,
     answers: sets.values,
     origins: sets.origins,
     yes: flags.yes,
