@@ -8,6 +8,7 @@ import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
+import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
 import { unsafePathReason } from '../core/template/paths.js';
 import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
@@ -71,7 +72,10 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     const manifest = parseManifest(text, MANIFEST_PATH);
     facts.manifest = manifest;
     facts.checklists = readChecklists(root);
-    facts.markers = markerFiles(root, Object.keys(manifest.files));
+    // The project's ignore list: what sync leaves alone is not the template's conflict either.
+    const ignoreStat = lstatSync(path.join(root, IGNORE_FILE), { throwIfNoEntry: false });
+    const ignored = ignoreStat?.isFile() ? parseIgnoreList(readFileSync(path.join(root, IGNORE_FILE), 'utf8')) : [];
+    facts.markers = markerFiles(root, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)));
     const newest = newestOf(manifest.template.source).then(
       (n) => (facts.newest = n),
       (e: Error) => (facts.newestError = `template source: ${e.message.replace(/^--template: /, '')}`),

@@ -16,6 +16,7 @@ import type { Answers, AnswerValue } from '../core/template/types.js';
 import { findBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
+import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
 import { pathsToRead, planSync, type FileOutcome } from '../core/sync/plan.js';
 import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
 
@@ -130,6 +131,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
   const recovered = writing ? session.recovered : undefined;
   try {
     const recorded = session.manifest!;
+    const ignoreText = session.read(IGNORE_FILE);
+    const ignoredByProject = ignoreText ? parseIgnoreList(decoder.decode(ignoreText)) : [];
     // git status runs while the template loads and renders; its answer is awaited before any use.
     const dirtyCheck = writing && inGit && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
     const refuseDirty = async () => {
@@ -183,7 +186,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
       const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
       Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed) });
-      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files));
+      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, ignoredByProject)));
       if (newAnswers.length) result.newAnswers = newAnswers;
       if (warnings.length) result.warnings = warnings;
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
@@ -213,6 +216,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           ours,
           recorded: recorded.files,
           projectOwned,
+          ignoredByProject,
           renames: spec.files.renames,
           conflictStyle: opts.conflict ?? 'inline',
           labels: syncLabels({ from, to, fromCommit: recorded.template.commit, toCommit: target.ref.commit, answersBefore: recorded.answers, answersAfter: answers }),

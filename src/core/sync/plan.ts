@@ -7,6 +7,7 @@ import { unifiedDiff } from '../merge/diff.js';
 import { matchesAny } from '../template/glob.js';
 import type { RenameRule } from '../template/types.js';
 import { detectRenames } from './renames.js';
+import { IGNORE_FILE, isIgnoredByProject } from './ignore-list.js';
 import { planModes, type ExecutableSets } from './modes.js';
 import { ancestorPaths, resolveStructure, type Folders } from './structure.js';
 
@@ -60,6 +61,8 @@ export interface SyncInputs {
   /** The manifest's hashes of the last pristine render (used without a base). */
   recorded: Readonly<Record<string, string>>;
   projectOwned: readonly string[];
+  /** Globs of the project's own ignore list: never written, added, merged or deleted. */
+  ignoredByProject?: readonly string[];
   renames: readonly RenameRule[];
   conflictStyle: 'inline' | 'rej';
   labels: { ours: string; base: string; theirs: string };
@@ -160,8 +163,16 @@ function ignoredClash(path: string): FileOutcome {
   return { path, status: 'conflict', note: 'your file is ignored by git (it may hold secrets): kept untouched, not merged or staged; compare it with the template by hand' };
 }
 
+/** A path the project's ignore list names: reported when the template changed it, else quiet. */
+function leftAlone(ctx: Ctx, path: string, changed: boolean): FileOutcome | undefined {
+  if (!isIgnoredByProject(path, ctx.inputs.ignoredByProject ?? [])) return undefined;
+  return changed ? { path, status: 'skipped', note: `in ${IGNORE_FILE}` } : { path, status: 'unchanged' };
+}
+
 /** The three-way rules of one file that exists in the base render or the target render. */
 function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: Uint8Array | undefined, oursRaw: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
+  const alone = leftAlone(ctx, path, !sameBytes(base, theirs));
+  if (alone) return alone;
   if (matchesAny(path, ctx.inputs.projectOwned) && (base || oursRaw)) {
     // Skipped is news only when the template changed the file: otherwise every sync (even an
     // answers-only one) would list every project-owned file.
@@ -193,6 +204,8 @@ function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: 
 /** Without a base, only files still exactly as last rendered (by the manifest's hash) change. */
 function planTwoWay(ctx: Ctx, path: string, theirs: Uint8Array | undefined, ours: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
   const recorded = ctx.inputs.recorded[path];
+  const alone = leftAlone(ctx, path, !(recorded !== undefined && theirs !== undefined && hashContent(theirs) === recorded));
+  if (alone) return alone;
   if (matchesAny(path, ctx.inputs.projectOwned) && (recorded || ours)) {
     if (recorded && theirs && hashContent(theirs) === recorded) return { path, status: 'unchanged' };
     return { path, status: 'skipped', note: 'project-owned' };
@@ -239,7 +252,7 @@ export function planSync(inputs: SyncInputs): SyncPlan {
 
   // A project-owned path is the project's, not the template's: a template rename from or to one
   // must not move (or delete) the project's file, so such paths take no part in rename pairing.
-  const owned = (p: string) => matchesAny(p, inputs.projectOwned);
+  const owned = (p: string) => matchesAny(p, inputs.projectOwned) || isIgnoredByProject(p, inputs.ignoredByProject ?? []);
   const notOwned = (files: Files) => new Map([...files].filter(([p]) => !owned(p)));
   const renames = detectRenames(notOwned(base), notOwned(theirs), inputs.renames);
   const movedFrom = new Set(renames.values());
@@ -281,7 +294,7 @@ function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
       plan.conflicts = plan.conflicts.filter((c) => c.path !== p);
       plan.conflicts.push({ path: p, base: inputs.base?.get(p), ours: inputs.ours.get(p)! });
     }
-  }, inputs.executable?.ours, inputs.ignored, (p) => matchesAny(p, inputs.projectOwned));
+  }, inputs.executable?.ours, inputs.ignored, (p) => matchesAny(p, inputs.projectOwned) || isIgnoredByProject(p, inputs.ignoredByProject ?? []));
   // Recorded as git records a file only the other side added: stage 3 alone.
   for (const a of asides) plan.conflicts.push({ path: a.aside, theirs: a.data, templatePath: a.path });
   plan.writes = s.writes;

@@ -119,7 +119,7 @@ export function resolveStructure(
       plan.outcomes = plan.outcomes.filter((o) => o.path !== w.path);
       if (!held.has(blocker)) {
         held.add(blocker);
-        const why = ignored?.has(blocker) ? 'is ignored by git (it may hold secrets)' : 'is project-owned';
+        const why = ignored?.has(blocker) ? 'is ignored by git (it may hold secrets)' : 'is left alone by sync (project-owned, or in the project\'s ignore list)';
         plan.outcomes = plan.outcomes.filter((o) => o.path !== blocker);
         plan.outcomes.push({ path: blocker, status: 'conflict', note: `your file ${why}, and stands where the template now has a folder (${w.path}): kept untouched, and the template's files there not written (the pristine branch holds them)` });
       }
