@@ -140,6 +140,17 @@ describe('the generated template-update job (GitHub)', () => {
     expect(again.out).toMatch(/is closed: not opening a second one/);
   });
 
+  it('a version the team skipped (sync --skip, committed): the job opens no pull request for it', async () => {
+    const p = await project('skipped');
+    const skip = await runCli(['sync', '--skip', '1.1.0'], { cwd: p.dir });
+    expect(skip.code, skip.stderr).toBe(0);
+    gitIn(p.dir, 'commit', '-qam', 'skip template 1.1.0');
+    gitIn(p.dir, 'push', '-q', p.remote, p.main);
+    const run = runJob(p);
+    expect(run.calls).toEqual([]);
+    expect(run.out).toMatch(/Up to date/);
+  });
+
   it('conflicts: a draft pull request listing each conflicting file, markers committed on the branch', async () => {
     const p = await project('clash', (dir) => edit(path.join(dir, RISK), (t) => t.replace(/^# .*$/m, '# Our own risks')));
     const run = runJob(p);

@@ -68,6 +68,7 @@ function program(done: (code: number) => void): Command {
     .argument('[dir...]', 'projects to sync (default: .)')
     .option('--to <ref>', 'target template version (default: newest release tag, else HEAD)')
     .option('--prereleases', 'count pre-release tags (v2.0.0-rc.1) as versions to move to')
+    .option('--skip <version>', 'record that the team declines this template version: --check passes over it, the next one is offered')
     .option('--template <src>', 'use another source than the one recorded in the project')
     .option('--check', 'write nothing; exit 1 if a project is behind')
     .option('--dry-run', 'write nothing; print the unified diff sync would apply')

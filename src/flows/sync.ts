@@ -6,8 +6,8 @@ import { checkpoint } from '../edge/project/checkpoint.js';
 import { executableAmong, readFolders } from '../edge/project/folders.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { started } from './started.js';
-import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
-import { MANIFEST_PATH, manifestFor, serializeManifest } from '../core/manifest.js';
+import { loadFromSource, openSource, sourceVersions, type TemplateSource } from '../edge/template-source.js';
+import { MANIFEST_PATH, manifestFor, serializeManifest, SKIP_VERSION } from '../core/manifest.js';
 import { unifiedDiff } from '../core/merge/diff.js';
 import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
@@ -29,6 +29,8 @@ export interface SyncOptions {
   conflict?: 'inline' | 'rej';
   /** Count pre-release tags (v2.0.0-rc.1) when picking the newest version. */
   prereleases?: boolean;
+  /** Record that the team declines this template version (a semantic version); nothing else changes. */
+  skip?: string;
   allowDirty?: boolean;
   branch?: string;
   /** Changed answers (--set), not yet validated, with where each came from. */
@@ -67,6 +69,8 @@ export interface ProjectSyncResult {
   template?: string;
   notes?: ReleaseNote[];
   answerChanges?: AnswerChange[];
+  /** The newest version, declined by the team (`sync --skip`): not offered, --check passes. */
+  skipped?: string;
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -118,6 +122,27 @@ function renderDiff(
 }
 
 /**
+ * `sync --skip <version>`: records in the manifest that the team declines a version the source
+ * offers, newer than the project's. Only the manifest changes; the team commits it.
+ */
+async function recordSkip(session: ProjectSession, src: TemplateSource, wanted: string): Promise<ProjectSyncResult> {
+  const recorded = session.manifest!;
+  const from = recorded.template.version;
+  const version = SKIP_VERSION.exec(wanted)?.[1];
+  if (!version) throw new InputError(`--skip: "${wanted}" is not a template version (such as 2.0.0).`);
+  if (compareVersions(version, from) <= 0) throw new InputError(`--skip: ${version} is not newer than ${from}, the version the project is on.`);
+  const offered = src.kind === 'git' ? (await sourceVersions(src)).some((t) => t === version || t === `v${version}`) : (await loadFromSource(src)).ref.version === version;
+  if (!offered) throw new InputError(`--skip: the template source ${src.location} offers no version ${version}.`);
+  const result: ProjectSyncResult = { dir: session.root, from, to: from, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, exitCode: 0, skipped: version };
+  const skipped = [...new Set([...(recorded.skipped ?? []), version])].sort(compareVersions);
+  if (skipped.length === recorded.skipped?.length) return result;
+  const data = encoder.encode(serializeManifest({ ...recorded, skipped }));
+  await session.apply({ what: 'sync --skip', writes: [{ path: MANIFEST_PATH, data }] });
+  result.written = true;
+  return result;
+}
+
+/**
  * Syncs one project to a newer template version. Reads everything, plans in memory, and then
  * either reports (--check, --dry-run: nothing written anywhere, .git included) or applies the
  * plan atomically, records conflicts in git's index and moves the pristine branch on.
@@ -157,6 +182,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       );
     });
     try {
+      if (opts.skip !== undefined) return await recordSkip(session, src, opts.skip);
       const target = await loadTarget(src, opts.to, { prereleases: opts.prereleases, current: recorded.template.version });
       const from = recorded.template.version;
       const to = target.ref.version;
@@ -189,6 +215,12 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, ignoredByProject)));
       if (newAnswers.length) result.newAnswers = newAnswers;
       if (warnings.length) result.warnings = warnings;
+      if (!opts.to && recorded.skipped?.includes(to) && !Object.keys(changed).length && to !== from) {
+        // The team declined this version: nothing is offered until a newer one comes.
+        await refuseDirty();
+        result.skipped = to;
+        return result;
+      }
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
       if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
         await refuseDirty();
@@ -238,7 +270,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         for (const [p, files] of foundFolders) folders.set(p, files);
         plan = planWith();
       }
-      const manifestData = manifestFor(target.ref, answers, rendered);
+      const stillSkipped = (recorded.skipped ?? []).filter((v) => compareVersions(v, to) > 0);
+      const manifestData = manifestFor(target.ref, answers, rendered, stillSkipped);
       const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
       Object.assign(result, {
         base: base.kind,

@@ -21,6 +21,7 @@ export interface SyncFlags {
   allowDirty?: boolean;
   branch?: string;
   prereleases?: boolean;
+  skip?: string;
   set: string[];
   yes?: boolean;
   json?: boolean;
@@ -51,6 +52,8 @@ export function versionChange(r: Pick<ProjectSyncResult, 'from' | 'to' | 'fromRe
 }
 
 function describe(r: ProjectSyncResult, flags: SyncFlags): string {
+  if (flags.skip !== undefined) return `${r.skipped} skipped: ${r.written ? `recorded in ${MANIFEST_PATH} (commit it)` : 'already recorded'}; sync offers the next version after it`;
+  if (r.skipped) return `up to date (${r.skipped} skipped by the team; a newer version will be offered)`;
   if (!r.behind) return 'up to date';
   const counts = new Map<string, number>();
   for (const o of r.outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
@@ -112,6 +115,11 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     throw new InputError(`--conflict: "${flags.conflict}" must be inline or rej.`);
   }
   if (flags.check && flags.dryRun) throw new InputError('--check and --dry-run: give one of them.');
+  if (flags.skip !== undefined) {
+    const clash = (['check', 'dryRun', 'branch', 'to', 'summary'] as const).find((k) => flags[k] !== undefined && flags[k] !== false);
+    if (clash) throw new InputError(`--skip: records a declined version and changes nothing else; leave out --${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`);
+    if (flags.set.length) throw new InputError('--skip: records a declined version and changes nothing else; leave out --set.');
+  }
   const targets = dirs.length ? dirs : ['.'];
   if (flags.branch && targets.length > 1) throw new InputError('--branch: give one project at a time.');
   const sets = await readProvidedAnswers(undefined, flags.set);
@@ -127,6 +135,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     allowDirty: flags.allowDirty,
     branch: flags.branch,
     prereleases: flags.prereleases,
+    skip: flags.skip,
     answers: sets.values,
     origins: sets.origins,
     yes: flags.yes,

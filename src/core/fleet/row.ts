@@ -7,7 +7,7 @@ import { compareVersions } from '../template/semver.js';
 export interface ProjectFacts {
   /** As given: a path, or a URL from --repos. */
   project: string;
-  manifest?: { template: { name: string; version: string; source: string; commit?: string }; answers: Record<string, unknown> };
+  manifest?: { template: { name: string; version: string; source: string; commit?: string }; answers: Record<string, unknown>; skipped?: string[] };
   /** The template source's newest version (and its commit, for git sources). */
   newest?: { version: string; commit?: string };
   newestError?: string;
@@ -25,6 +25,8 @@ export interface FleetRow {
   version?: string;
   newest?: string;
   behind: boolean;
+  /** The newest version, declined by the team (sync --skip). */
+  skipped?: string;
   conflicts: string[];
   progress?: { percent: number; done: number; total: number; phasesDone: number; phases: number };
   targetDate?: string;
@@ -50,7 +52,9 @@ export function fleetRow(f: ProjectFacts, today: Date): FleetRow {
   const m = f.manifest;
   const status = f.checklists.size ? projectStatus(f.checklists) : undefined;
   const target = typeof m.answers.target_date === 'string' ? m.answers.target_date : undefined;
-  const newer = f.newest && (compareVersions(f.newest.version, m.template.version) > 0 || (f.newest.version === m.template.version && f.newest.commit !== undefined && m.template.commit !== undefined && f.newest.commit !== m.template.commit));
+  // A version the team declined (sync --skip) is not "behind"; a newer one is.
+  const declined = f.newest !== undefined && (m.skipped ?? []).includes(f.newest.version);
+  const newer = f.newest && !declined && (compareVersions(f.newest.version, m.template.version) > 0 || (f.newest.version === m.template.version && f.newest.commit !== undefined && m.template.commit !== undefined && f.newest.commit !== m.template.commit));
   return {
     project: f.project,
     template: m.template.name,
@@ -58,6 +62,7 @@ export function fleetRow(f: ProjectFacts, today: Date): FleetRow {
     version: m.template.version,
     newest: f.newest?.version,
     behind: Boolean(newer),
+    ...(declined ? { skipped: f.newest!.version } : {}),
     conflicts,
     progress: status && { percent: percent(status.done, status.total), done: status.done, total: status.total, phasesDone: status.phasesDone, phases: status.phases.length },
     targetDate: target,
