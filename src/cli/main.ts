@@ -72,7 +72,7 @@ function program(done: (code: number) => void): Command {
     .option('--template <src>', 'use another source than the one recorded in the project')
     .option('--check', 'write nothing; exit 1 if a project is behind')
     .option('--dry-run', 'write nothing; print the unified diff sync would apply')
-    .option('--conflict <style>', 'inline conflict markers, or rej files beside untouched regions', 'inline')
+    .option('--conflict <style>', "inline markers as git's diff3 style (inline = diff3), merge style (no base section), or rej files beside untouched regions", 'inline')
     .option('--allow-dirty', 'run even with uncommitted changes')
     .option('--branch <name>', 'create this branch and commit the sync on it')
     .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])

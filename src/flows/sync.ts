@@ -17,7 +17,7 @@ import { findBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
-import { pathsToRead, planSync, type FileOutcome } from '../core/sync/plan.js';
+import { pathsToRead, planSync, type ConflictStyle, type FileOutcome } from '../core/sync/plan.js';
 import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
 
 /** What one sync asks for: the command's flags, already parsed (no argv here). */
@@ -26,7 +26,7 @@ export interface SyncOptions {
   template?: string;
   check?: boolean;
   dryRun?: boolean;
-  conflict?: 'inline' | 'rej';
+  conflict?: ConflictStyle;
   /** Count pre-release tags (v2.0.0-rc.1) when picking the newest version. */
   prereleases?: boolean;
   /** Record that the team declines this template version (a semantic version); nothing else changes. */

@@ -111,8 +111,8 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   if (flags.branch === '') throw new InputError('--branch: is empty; give the name of a new branch.');
   if (flags.branch !== undefined && flags.branch.length > 200) throw new InputError(`--branch: is ${flags.branch.length} characters long; the limit is 200.`);
   if (flags.to === '') throw new InputError('--to: is empty; give a tag, branch or commit.');
-  if (flags.conflict !== undefined && flags.conflict !== 'inline' && flags.conflict !== 'rej') {
-    throw new InputError(`--conflict: "${flags.conflict}" must be inline or rej.`);
+  if (flags.conflict !== undefined && !['inline', 'diff3', 'merge', 'rej'].includes(flags.conflict)) {
+    throw new InputError(`--conflict: "${flags.conflict}" must be inline (the same as diff3), diff3, merge or rej.`);
   }
   if (flags.check && flags.dryRun) throw new InputError('--check and --dry-run: give one of them.');
   if (flags.skip !== undefined) {

@@ -13,6 +13,8 @@ import { ancestorPaths, resolveStructure, type Folders } from './structure.js';
 
 export type Files = ReadonlyMap<string, Uint8Array>;
 
+export type ConflictStyle = 'inline' | 'diff3' | 'merge' | 'rej';
+
 export type FileStatus =
   | 'added' // new from the template
   | 'updated' // the user had not changed it: the template's new version
@@ -64,7 +66,8 @@ export interface SyncInputs {
   /** Globs of the project's own ignore list: never written, added, merged or deleted. */
   ignoredByProject?: readonly string[];
   renames: readonly RenameRule[];
-  conflictStyle: 'inline' | 'rej';
+  /** `inline` and `diff3` write git's diff3 markers (base section included), `merge` leaves the base out; `rej` keeps the file. */
+  conflictStyle: ConflictStyle;
   labels: { ours: string; base: string; theirs: string };
   /**
    * Paths the plan asked about that are folders in the project, each with the files under it
@@ -139,11 +142,14 @@ function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: U
   }
   const { labels, conflictStyle } = ctx.inputs;
   // Both sides added the file: there is no common version, and the middle marker says so.
-  const result = merge3(base ? text(base) : '', text(ours), text(theirs), { labels: base ? labels : { ...labels, base: 'no common version' } });
+  const result = merge3(base ? text(base) : '', text(ours), text(theirs), {
+    labels: base ? labels : { ...labels, base: 'no common version' },
+    style: conflictStyle === 'merge' ? 'merge' : 'diff3',
+  });
   if (result.clean) return { path, status: 'merged', data: encoder.encode(result.text) };
   ctx.plan.conflicts.push({ path, base, ours, theirs });
   const n = `${result.conflicts} conflicting hunk${result.conflicts > 1 ? 's' : ''}`;
-  if (conflictStyle === 'inline') {
+  if (conflictStyle !== 'rej') {
     return { path, status: 'conflict', note: `${n} marked inline`, data: encoder.encode(result.text) };
   }
   const rej = freeRejPath(ctx, path);
