@@ -17,6 +17,7 @@ import { findBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
+import { composePaths, crossedMigrations, migrateAnswers, migrationNotesFile, migrationNotesPath, movedPath, type Migration } from '../core/template/migrations.js';
 import { pathsToRead, planSync, type ConflictStyle, type FileOutcome } from '../core/sync/plan.js';
 import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
 
@@ -71,6 +72,8 @@ export interface ProjectSyncResult {
   answerChanges?: AnswerChange[];
   /** The newest version, declined by the team (`sync --skip`): not offered, --check passes. */
   skipped?: string;
+  /** The template migrations crossed, oldest first (applied: paths, answers; notes for people). */
+  migrations?: Migration[];
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -190,11 +193,14 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         throw new InputError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
       }
       const spec = target.template.spec;
+      // The template's migrations between the two versions, as data: answers first (they shape the render).
+      const crossed = crossedMigrations(spec.migrations, from, to);
+      const migratedAnswers = migrateAnswers(recorded.answers, crossed);
       const changed = opts.answers ?? {};
       const newAnswers: NonNullable<ProjectSyncResult['newAnswers']> = [];
       const warnings: string[] = [];
       const answers = await resolveAnswers(spec, {
-        provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...changed },
+        provided: { ...syncAnswers(migratedAnswers, new Set(spec.questions.map((q) => q.key))), ...changed },
         origins: opts.origins,
         dirName: path.basename(root),
         // A question the new version adds is the user's to answer: asked on a terminal, else its
@@ -211,7 +217,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         if (!Object.hasOwn(recorded.answers, k) && Object.hasOwn(answers, k)) newAnswers.push({ key: k, value: answers[k]!, origin: '--set' });
       }
       const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
-      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed) });
+      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed, migratedAnswers) });
+      if (crossed.length) result.migrations = crossed;
       if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, ignoredByProject)));
       if (newAnswers.length) result.newAnswers = newAnswers;
       if (warnings.length) result.warnings = warnings;
@@ -238,6 +245,16 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       const base = await baseLookup();
       const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
       const folders = readFolders(root, theirs.keys(), ours);
+      const migration = composePaths(crossed);
+      const notesFiles = crossed.filter((m) => m.notes).map((m) => ({ path: migrationNotesPath(m.version), data: encoder.encode(migrationNotesFile(spec.name, m)) }));
+      if (crossed.length) {
+        // What the migrations name (files, or folders and all under them), where they move to, and the notes files.
+        const named = [...migration.moves.map((m) => m.from), ...migration.removes.map((r) => r.path)];
+        for (const [p, d] of session.readMany(named, 'template migration')) ours.set(p, d);
+        readFolders(root, named, ours);
+        const targets = [...ours.keys()].flatMap((p) => movedPath(p, migration.moves)?.to ?? []);
+        for (const [p, d] of session.readMany([...targets, ...notesFiles.map((n) => n.path)], 'template migration')) ours.set(p, d);
+      }
       const tracking = inGit ? await untrackedAmong(root, [...ours.keys()]) : undefined;
       const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
       const projectOwned = spec.files.projectOwned;
@@ -256,6 +273,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           untracked: tracking?.untracked,
           ignored: tracking?.ignored,
           executable,
+          migration: crossed.length ? migration : undefined,
         });
       let plan = planWith();
       // The planner picks .rej names that are free among the files it was given; a further
@@ -272,6 +290,18 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       }
       const stillSkipped = (recorded.skipped ?? []).filter((v) => compareVersions(v, to) > 0);
       const manifestData = manifestFor(target.ref, answers, rendered, stillSkipped);
+      // Each crossed migration's notes, as a file the team can follow; never over a file of theirs.
+      for (const n of notesFiles) {
+        const there = ours.get(n.path);
+        if (there && new TextDecoder().decode(there) === new TextDecoder().decode(n.data)) continue;
+        if (there || plan.writes.some((w) => w.path === n.path)) {
+          warnings.push(`${n.path}: already there and different: the migration notes were not written (they are in the output and the summary).`);
+          result.warnings = warnings;
+          continue;
+        }
+        plan.writes.push(n);
+        plan.outcomes.push({ path: n.path, status: 'added', note: 'migration notes' });
+      }
       const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
       Object.assign(result, {
         base: base.kind,

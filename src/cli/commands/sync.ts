@@ -93,6 +93,17 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
     say(`  ${notePaint.bold(`Release notes ${n.version}:`)}`);
     for (const l of n.notes.trimEnd().split('\n')) say(`    ${l}`);
   }
+  for (const m of r.migrations ?? []) {
+    const did = [
+      ...m.move.map((x) => `move ${x.from} -> ${x.to}`),
+      ...m.remove.map((x) => `remove ${x}`),
+      ...Object.entries(m.answers.rename).map(([a, b]) => `answer ${a} -> ${b}`),
+      ...Object.entries(m.answers.set).map(([k, v]) => `answer ${k} = ${JSON.stringify(v)}`),
+      ...m.answers.drop.map((k) => `drop answer ${k}`),
+    ];
+    say(`  ${notePaint.bold(`Migration ${m.version}:`)}${did.length ? ` ${did.join('; ')}` : ''}`);
+    for (const l of (m.notes ?? '').trimEnd().split('\n').filter((x, i) => x || i)) say(`    ${l}`);
+  }
   line(p.dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {
     const where = f.from ? `${f.path} <- ${f.from}` : f.path;

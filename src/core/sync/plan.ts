@@ -7,6 +7,8 @@ import { unifiedDiff } from '../merge/diff.js';
 import { matchesAny } from '../template/glob.js';
 import type { RenameRule } from '../template/types.js';
 import { detectRenames } from './renames.js';
+import { applyPathMigrations, type PathMigration } from './migrate-paths.js';
+import { movedPath } from '../template/migrations.js';
 import { IGNORE_FILE, isIgnoredByProject } from './ignore-list.js';
 import { planModes, type ExecutableSets } from './modes.js';
 import { ancestorPaths, resolveStructure, type Folders } from './structure.js';
@@ -80,6 +82,8 @@ export interface SyncInputs {
   ignored?: ReadonlySet<string>;
   /** Which files are executable in each version: the bit is merged three-way too. */
   executable?: ExecutableSets;
+  /** The path changes of the template migrations this sync crosses (composed in version order). */
+  migration?: PathMigration;
 }
 
 export interface SyncPlan {
@@ -260,7 +264,12 @@ export function planSync(inputs: SyncInputs): SyncPlan {
   // must not move (or delete) the project's file, so such paths take no part in rename pairing.
   const owned = (p: string) => matchesAny(p, inputs.projectOwned) || isIgnoredByProject(p, inputs.ignoredByProject ?? []);
   const notOwned = (files: Files) => new Map([...files].filter(([p]) => !owned(p)));
-  const renames = detectRenames(notOwned(base), notOwned(theirs), inputs.renames);
+  // A migration's move of a template file is a declared rename: the user's edits go with it.
+  const migrated = [...base.keys()].flatMap((p) => {
+    const to = inputs.migration && movedPath(p, inputs.migration.moves)?.to;
+    return to && theirs.has(to) && !base.has(to) ? [{ from: p, to }] : [];
+  });
+  const renames = detectRenames(notOwned(base), notOwned(theirs), [...migrated, ...inputs.renames]);
   const movedFrom = new Set(renames.values());
   const paths = new Set([...base.keys(), ...theirs.keys()]);
   for (const p of [...paths].sort()) {
@@ -291,6 +300,17 @@ export function planSync(inputs: SyncInputs): SyncPlan {
 
 /** The last step of every plan: make room where a file becomes a folder or a folder a file. */
 function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
+  if (inputs.migration) {
+    applyPathMigrations(plan, {
+      theirs: inputs.theirs,
+      ours: inputs.ours,
+      recorded: inputs.recorded,
+      leftAlone: (p) => isIgnoredByProject(p, inputs.ignoredByProject ?? []),
+      owned: (p) => matchesAny(p, inputs.projectOwned),
+      executable: inputs.executable?.ours,
+      migration: inputs.migration,
+    });
+  }
   const s = { writes: plan.writes, deletes: plan.deletes, outcomes: plan.outcomes as StructureOutcome[] };
   if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable, inputs.ignored);
   const asides = resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
