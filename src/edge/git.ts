@@ -650,3 +650,21 @@ export async function recordPristineAround(
   await writePristine(dir, new Map(files.map((f) => [f.path, f.data])), message, tips.local, [], undefined, executable, branch);
   return branch;
 }
+
+/** Where HEAD is (its branch ref, or a commit when detached), and where a ref points (undefined: nowhere). */
+export async function gitState(dir: string, ref: string): Promise<{ head: string; tip?: string }> {
+  const head = await gitText(dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => gitText(dir, ['rev-parse', 'HEAD']));
+  const tip = await gitText(dir, ['rev-parse', '--verify', '--quiet', ref]).catch(() => '');
+  return { head: head.trim(), tip: tip.trim() || undefined };
+}
+
+/**
+ * Takes a --branch run across versions back whole: HEAD on the branch it left, the branch it
+ * made deleted, the pristine branch where it pointed. The work tree is clean (each step's own
+ * rollback ran), so the checkout changes only what the steps committed.
+ */
+export async function dropBranch(dir: string, before: { head: string; branch: string; pristineRef: string; pristineTip?: string }): Promise<void> {
+  await gitText(dir, ['checkout', '-q', before.head.replace(/^refs\/heads\//, '')]);
+  await gitText(dir, ['branch', '-q', '-D', '--', before.branch]).catch(() => undefined);
+  if (before.pristineTip) await gitText(dir, ['update-ref', before.pristineRef, before.pristineTip]);
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { resolveAnswers, type Asker } from '../core/answers/resolve.js';
 import { DomainError, InputError, isBadInput } from '../core/errors.js';
-import { commitPaths, dirtyFiles, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
+import { commitPaths, dropBranch, dirtyFiles, gitState, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { executableAmong, readFolders } from '../edge/project/folders.js';
 import { ProjectSession } from '../edge/project/session.js';
@@ -11,7 +11,7 @@ import { MANIFEST_PATH, manifestFor, serializeManifest, SKIP_VERSION } from '../
 import { unifiedDiff } from '../core/merge/diff.js';
 import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
-import { compareVersions } from '../core/template/semver.js';
+import { compareVersions, isPrerelease, newestTag } from '../core/template/semver.js';
 import type { Answers, AnswerValue } from '../core/template/types.js';
 import { findBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
@@ -32,6 +32,8 @@ export interface SyncOptions {
   prereleases?: boolean;
   /** Record that the team declines this template version (a semantic version); nothing else changes. */
   skip?: string;
+  /** Commit the sync on the branch checked out (a later step of a --branch run across versions). */
+  commit?: boolean;
   allowDirty?: boolean;
   branch?: string;
   /** Changed answers (--set), not yet validated, with where each came from. */
@@ -74,6 +76,71 @@ export interface ProjectSyncResult {
   skipped?: string;
   /** The template migrations crossed, oldest first (applied: paths, answers; notes for people). */
   migrations?: Migration[];
+  /** A --branch run across several versions: one commit per version, oldest first. */
+  steps?: { from: string; to: string; committed: boolean; conflicts: number }[];
+}
+
+/**
+ * A --branch run that crosses several released versions makes one commit per version, so a
+ * reviewer reads the pull request version by version (as Nx and Angular's --create-commits do).
+ * The first step makes the branch; each later one commits on it. A step with conflicts stops
+ * there (its markers for the team to resolve; a rerun continues). A step that fails takes the
+ * whole run back: the branch is removed and the team is on their branch again.
+ */
+export async function syncProjectByVersion(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
+  const writing = !opts.check && !opts.dryRun && opts.skip === undefined;
+  if (!writing || !opts.branch) return syncProject(dir, opts);
+  const { tags, root, pristineRef } = await versionSteps(dir, opts);
+  if (tags.length < 2) return syncProject(dir, opts);
+  const before = { ...(await gitState(root, pristineRef)), branch: opts.branch, pristineRef };
+  const steps: NonNullable<ProjectSyncResult['steps']> = [];
+  let first: ProjectSyncResult | undefined;
+  let last: ProjectSyncResult | undefined;
+  const outcomes = new Map<string, FileOutcome>();
+  const notes: ReleaseNote[] = [];
+  const migrations: Migration[] = [];
+  const answerChanges: AnswerChange[] = [];
+  try {
+    for (const [i, tag] of tags.entries()) {
+      const step = i === 0 ? { ...opts, to: tag } : { ...opts, to: tag, branch: undefined, commit: true, answers: undefined, origins: undefined };
+      last = await syncProject(dir, step);
+      first ??= last;
+      steps.push({ from: last.from, to: last.to, committed: last.written && last.conflicts === 0, conflicts: last.conflicts });
+      for (const o of last.outcomes) outcomes.set(o.path, o);
+      notes.push(...(last.notes ?? []));
+      migrations.push(...(last.migrations ?? []));
+      answerChanges.push(...(last.answerChanges ?? []));
+      if (last.conflicts || last.exitCode) break;
+    }
+  } catch (e) {
+    if (first?.written) await dropBranch(root, { head: before.head, branch: before.branch, pristineRef, pristineTip: before.tip });
+    throw e;
+  }
+  return { ...last!, from: first!.from, fromRef: first!.fromRef, outcomes: [...outcomes.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), notes, migrations: migrations.length ? migrations : undefined, answerChanges, steps };
+}
+
+/** The release tags a --branch run steps through: after the project's version, up to the target. */
+async function versionSteps(dir: string, opts: SyncOptions): Promise<{ tags: string[]; root: string; pristineRef: string }> {
+  const session = await ProjectSession.open({ dir, write: false, manifest: 'required' });
+  let src: TemplateSource | undefined;
+  const found = (tags: string[]) => ({ tags, root: session.root, pristineRef: `refs/heads/${session.pristineBranch}` });
+  try {
+    const recorded = session.manifest!;
+    if (!session.gitDir) return found([]);
+    src = await openSource(opts.template ?? recorded.template.source);
+    if (src.kind !== 'git' || src.ref) return found([]);
+    const tags = await sourceVersions(src);
+    const current = recorded.template.version;
+    const target = opts.to ?? newestTag(tags, { prereleases: opts.prereleases, current });
+    if (!target || !tags.includes(target)) return found([]);
+    const withPre = opts.prereleases === true || isPrerelease(current);
+    const skipped = new Set(recorded.skipped ?? []);
+    const plain = (t: string) => t.replace(/^v/, '');
+    return found(tags.filter((t) => compareVersions(t, current) > 0 && compareVersions(t, target) < 0 && (withPre || !isPrerelease(t)) && !skipped.has(plain(t))).concat(target));
+  } finally {
+    await src?.cleanup?.();
+    session.close();
+  }
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -351,7 +418,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
                   })),
                   session.prefix,
                 );
-                if (opts.branch && result.conflicts === 0) {
+                if ((opts.branch || opts.commit) && result.conflicts === 0) {
                   const touched = [...writes.map((w) => w.path), ...plan.deletes];
                   await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`).catch((e: unknown) => {
                     if (e instanceof HookRefused) refused = e;

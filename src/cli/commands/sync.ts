@@ -6,7 +6,7 @@ import { startProgress } from '../progress.js';
 import { summaryRows } from '../sync-table.js';
 import { MANIFEST_PATH } from '../../core/manifest.js';
 import { painter, print, printJson, say } from '../output.js';
-import { syncProject, type ProjectSyncResult, type SyncOptions } from '../../flows/sync.js';
+import { syncProjectByVersion, type ProjectSyncResult, type SyncOptions } from '../../flows/sync.js';
 import { readProvidedAnswers } from '../answers-input.js';
 import { askerFor } from '../ask.js';
 import { writeSummary } from './sync-summary.js';
@@ -79,6 +79,7 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   for (const w of r.warnings ?? []) say(`${name}: warning: ${w}`);
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   line(`${p.bold(name)}: ${describe(r, flags)}`);
+  for (const st of r.steps ?? []) line(`  ${st.committed ? 'committed' : st.conflicts ? 'stopped  ' : 'nothing  '} ${st.from} -> ${st.to}${st.conflicts ? ` (${st.conflicts} conflict(s): resolve, commit, and run sync again to continue)` : ''}`);
   for (const u of r.unresolved ?? []) line(`  unresolved ${u.path}  (conflict markers at lines ${u.lines}: resolve them, then commit)`);
   const msg = painter(process.stderr);
   for (const a of r.newAnswers ?? []) {
@@ -156,7 +157,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   const progress = startProgress(flags.check ? 'checking' : 'syncing', targets.length);
   const outcomes = await mapLimited(targets, 4, async (dir): Promise<Outcome> => {
     try {
-      const result = await syncProject(dir, request);
+      const result = await syncProjectByVersion(dir, request);
       return { dir: result.dir, result, exitCode: result.exitCode };
     } catch (e) {
       if (targets.length === 1) throw e;
