@@ -85,6 +85,26 @@ function program(done: (code: number) => void): Command {
     });
 
   cli
+    .command('recopy')
+    .description('rebuild from the template at the recorded answers and merge with your files (a project whose base is lost or broken)')
+    .argument('[dir...]', 'projects to recopy (default: .)')
+    .option('--to <ref>', 'template version (default: newest release tag, else HEAD)')
+    .option('--prereleases', 'count pre-release tags as versions to move to')
+    .option('--template <src>', 'use another source than the one recorded in the project')
+    .option('--dry-run', 'write nothing; print the unified diff recopy would apply')
+    .option('--conflict <style>', 'inline (diff3), merge, or rej', 'inline')
+    .option('--allow-dirty', 'run even with uncommitted changes')
+    .option('--branch <name>', 'create this branch and commit the recopy on it')
+    .option('--set <key=value>', 'change an answer (repeatable)', collect, [])
+    .option('--summary <file>', 'write a Markdown summary of what recopy did (or would do)')
+    .option('-y, --yes', 'take the default of a question the template adds; never prompt')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { syncCommand } = await import('./commands/sync.js');
+      done(await syncCommand(dirs, { ...flags, recopy: true }));
+    });
+
+  cli
     .command('status')
     .description('progress per phase, counted from the checklists')
     .argument('[dir]', 'the project (default: .)')

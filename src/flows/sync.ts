@@ -13,7 +13,7 @@ import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
 import { compareVersions, isPrerelease, newestTag } from '../core/template/semver.js';
 import type { Answers, AnswerValue } from '../core/template/types.js';
-import { findBase, type BaseKind } from './sync-base.js';
+import { findBase, recopyBase, type BaseKind } from './sync-base.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
@@ -34,6 +34,11 @@ export interface SyncOptions {
   skip?: string;
   /** Commit the sync on the branch checked out (a later step of a --branch run across versions). */
   commit?: boolean;
+  /**
+   * `recopy`: rebuild from the template at the recorded answers and merge with the team's files,
+   * trusting neither the pristine branch nor history (lost or broken): see recopyBase.
+   */
+  recopy?: boolean;
   allowDirty?: boolean;
   branch?: string;
   /** Changed answers (--set), not yet validated, with where each came from. */
@@ -89,7 +94,7 @@ export interface ProjectSyncResult {
  */
 export async function syncProjectByVersion(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
   const writing = !opts.check && !opts.dryRun && opts.skip === undefined;
-  if (!writing || !opts.branch) return syncProject(dir, opts);
+  if (!writing || !opts.branch || opts.recopy) return syncProject(dir, opts);
   const { tags, root, pristineRef } = await versionSteps(dir, opts);
   if (tags.length < 2) return syncProject(dir, opts);
   const before = { ...(await gitState(root, pristineRef)), branch: opts.branch, pristineRef };
@@ -296,7 +301,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         return result;
       }
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
-      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
+      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers) && !opts.recopy) {
         await refuseDirty();
         return result;
       }
@@ -304,13 +309,14 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       // The base is read by git while the new version renders.
       const pristine = inGit ? await pristineRefs(root, gitDir, session.pristineBranch) : undefined;
       // History (the generated first commit) holds a project at its top only.
-      const baseLookup = started(findBase(root, pristine?.tips, recorded, src, session.prefix === ''));
+      const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === ''));
       const rendered = planRender(target.template, answers);
       const theirs = new Map(rendered.map((f) => [f.path, f.data]));
       const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
       await refuseDirty();
-      const base = await baseLookup();
+      let base = await baseLookup();
       const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
+      if (opts.recopy) base = recopyBase(base, ours, recorded, theirs);
       const folders = readFolders(root, theirs.keys(), ours);
       const migration = composePaths(crossed);
       const notesFiles = crossed.filter((m) => m.notes).map((m) => ({ path: migrationNotesPath(m.version), data: encoder.encode(migrationNotesFile(spec.name, m)) }));

@@ -22,6 +22,8 @@ export interface SyncFlags {
   branch?: string;
   prereleases?: boolean;
   skip?: string;
+  /** The recopy command: rebuild from the template and merge, whatever the pristine branch says. */
+  recopy?: boolean;
   set: string[];
   yes?: boolean;
   json?: boolean;
@@ -34,6 +36,7 @@ const BASE_NAMES: Record<string, string> = {
   history: 'the generated commit in history',
   rendered: 'a fresh render of the recorded version',
   none: 'none: two-way mode, only files unchanged since the last render were updated',
+  recopy: 'recopy: rebuilt from the template, checked file by file against the manifest',
 };
 
 type Outcome = { dir: string; result?: ProjectSyncResult; error?: string; exitCode: number };
@@ -148,6 +151,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     branch: flags.branch,
     prereleases: flags.prereleases,
     skip: flags.skip,
+    recopy: flags.recopy,
     answers: sets.values,
     origins: sets.origins,
     yes: flags.yes,
