@@ -174,6 +174,8 @@ function program(done: (code: number) => void): Command {
     .argument('[dir...]', 'projects (default: . unless --repos is given)')
     .option('--repos <file>', 'git URLs or paths, one a line (URLs are cloned into a cache and refreshed)')
     .option('--html <file>', 'write a self-contained page with a sortable table')
+    .option('--sort <order>', 'attention: what needs a person first (conflicts, failing update requests, behind); given: as listed', 'given')
+    .option('--no-requests', 'do not ask GitHub (gh) or GitLab (GITLAB_TOKEN) about template-update requests')
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { fleetCommand } = await import('./commands/fleet.js');

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { fleetHtml } from '../core/fleet/html.js';
 import { parseReposFile, redactUrl } from '../core/fleet/repos-file.js';
-import { fleetRow, totals, type FleetRow, type FleetTotals, type ProjectFacts } from '../core/fleet/row.js';
+import { byAttention, fleetRow, totals, type FleetRow, type FleetTotals, type ProjectFacts } from '../core/fleet/row.js';
 import { atomicWriteSync } from '../edge/apply.js';
 import { cachedClone } from '../edge/fleet-clone.js';
 import { readProject } from '../edge/fleet-read.js';
+import { updateRequestOf } from '../edge/fleet-requests.js';
 import { readText } from '../edge/inputs.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
 import { mapLimited } from '../core/map-limited.js';
@@ -19,6 +20,10 @@ export interface FleetRequest {
   /** Told after each project is read (for a progress count). */
   onProgress?: (done: number, total: number) => void;
   now?: Date;
+  /** Read each project's template-update request from its forge (gh, GitLab's API); default true. */
+  requests?: boolean;
+  /** `attention`: rows that need a person first; default: as given. */
+  sort?: 'attention' | 'given';
 }
 
 export interface FleetResult {
@@ -86,10 +91,14 @@ export async function fleet(req: FleetRequest): Promise<FleetResult> {
           }
         }
         facts = cloneError ? { project: t.label, checklists: new Map(), unmerged: [], markers: [], error: cloneError } : await readProject(dir!, t.label, newestOf);
+        if (t.url) facts.remote = t.url;
+        if (facts.manifest && req.requests !== false) facts.request = await updateRequestOf(facts.remote);
+        else if (facts.manifest) facts.request = { why: 'not asked (--no-requests)' };
       }
       req.onProgress?.(++done, targets.length);
       return fleetRow(facts, today);
     });
+    if (req.sort === 'attention') rows.splice(0, rows.length, ...byAttention(rows));
     const sum = totals(rows);
     if (req.html) atomicWriteSync(path.resolve(req.html), new TextEncoder().encode(fleetHtml(rows, sum, today.toISOString().slice(0, 16).replace('T', ' '))));
     return { rows, totals: sum, exitCode: sum.behind || sum.inConflict || sum.errors ? 1 : 0 };

@@ -19,6 +19,14 @@ function cell(text: string, sort: string | number = text, cls = ''): string {
   return `<td${cls ? ` class="${cls}"` : ''} data-sort="${esc(String(sort))}">${text}</td>`;
 }
 
+/** The update request, linked to its page; without one, why the cell is empty. */
+function requestCell(r: FleetRow): string {
+  const q = r.request;
+  if (!q?.state) return cell(`<span class="why">${esc(q?.why ?? '-')}</span>`, '');
+  const text = `${q.state}${q.number !== undefined ? ` #${q.number}` : ''}`;
+  return cell(q.url ? `<a href="${esc(q.url)}">${esc(text)}</a>` : esc(text), text);
+}
+
 function row(r: FleetRow): string {
   const [cls, word] = state(r);
   const p = r.progress?.percent;
@@ -28,11 +36,12 @@ function row(r: FleetRow): string {
       : `<div class="bar" role="progressbar" aria-valuenow="${p}" aria-valuemin="0" aria-valuemax="100" title="${r.progress!.done}/${r.progress!.total} items"><span style="width:${p}%"></span></div> <span class="pct">${p}%</span>`;
   const conflicts = r.conflicts.length ? `<span class="n">${r.conflicts.length}</span> <span class="files">${r.conflicts.slice(0, 5).map(esc).join(', ')}${r.conflicts.length > 5 ? ', …' : ''}</span>` : '0';
   return `<tr class="${cls}">
-${cell(esc(r.project), r.project, 'project')}${cell(esc(r.template ?? '-'))}${cell(esc(r.version ?? '-'))}${cell(esc(r.newest ?? '-'))}
+${cell(r.repository ? `<a href="${esc(r.repository)}">${esc(r.project)}</a>` : esc(r.project), r.project, 'project')}${cell(esc(r.template ?? '-'))}${cell(esc(r.version ?? '-'))}${cell(esc(r.newest ?? '-'))}
 ${cell(`<span class="badge ${cls}">${word}</span>`, word)}${cell(conflicts, r.conflicts.length, 'num')}
 ${cell(bar, p ?? -1)}${cell(r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-', r.progress?.phasesDone ?? -1, 'num')}
 ${cell(esc(r.targetDate ?? '-'))}${cell(r.daysLeft === undefined ? '-' : String(r.daysLeft), r.daysLeft ?? 1e9, `num${r.daysLeft !== undefined && r.daysLeft < 0 ? ' late' : ''}`)}
-${cell(esc(r.lastSync?.slice(0, 10) ?? '-'))}${cell(esc(r.error ?? ''), r.error ?? '', 'err')}
+${cell(esc(r.lastSync?.slice(0, 10) ?? '-'))}${requestCell(r)}${cell(esc(r.request?.checks ?? '-'))}${cell(esc(r.request?.review ?? '-'))}
+${cell(esc(r.attention?.reason ?? ''), r.attention?.rank ?? 6, 'num')}${cell(esc(r.error ?? ''), r.error ?? '', 'err')}
 </tr>`;
 }
 
@@ -55,7 +64,7 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
   });
 });`;
 
-const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Cutover', 'Days left', 'Last sync', 'Error'];
+const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Cutover', 'Days left', 'Last sync', 'Update request', 'Checks', 'Review', 'Needs', 'Error'];
 
 export function fleetHtml(rows: readonly FleetRow[], t: FleetTotals, generatedAt: string): string {
   const head = HEADS.map((h, i) => `<th scope="col" data-col="${i}" tabindex="0">${h}</th>`).join('');
@@ -76,7 +85,7 @@ th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}th[a
 .bar span{display:block;height:100%;background:#2da44e}.pct{font-variant-numeric:tabular-nums}
 .badge{border-radius:1rem;padding:.05rem .55rem;font-size:.85em;font-weight:600;white-space:nowrap}
 .badge.current{background:#dafbe1;color:#1a7f37}.badge.behind{background:#fff8c5;color:#9a6700}.badge.conflict{background:#ffebe9;color:#cf222e}.badge.error{background:#eaeef2;color:#57606a}
-td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;max-width:28rem;white-space:normal}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem}
+td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.why{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;max-width:28rem;white-space:normal}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem}
 </style></head>
 <body>
 <h1>Migration fleet</h1>
