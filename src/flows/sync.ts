@@ -365,6 +365,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       const manifestData = manifestFor(target.ref, answers, rendered, stillSkipped);
       // Each crossed migration's notes, as a file the team can follow; never over a file of theirs.
       for (const n of notesFiles) {
+        if (isIgnoredByProject(n.path, ignoredByProject)) continue;
         const there = ours.get(n.path);
         if (there && new TextDecoder().decode(there) === new TextDecoder().decode(n.data)) continue;
         if (there || plan.writes.some((w) => w.path === n.path)) {
