@@ -1,19 +1,20 @@
 import path from 'node:path';
 import { resolveAnswers, type Asker } from '../core/answers/resolve.js';
 import { DomainError, InputError, isBadInput } from '../core/errors.js';
-import { commitPaths, dropBranch, dirtyFiles, gitState, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
+import { commitPaths, dirtyFiles, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { executableAmong, readFolders } from '../edge/project/folders.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { started } from './started.js';
-import { loadFromSource, openSource, sourceVersions, type TemplateSource } from '../edge/template-source.js';
-import { MANIFEST_PATH, manifestFor, serializeManifest, SKIP_VERSION } from '../core/manifest.js';
+import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
+import { MANIFEST_PATH, manifestFor, serializeManifest } from '../core/manifest.js';
 import { unifiedDiff } from '../core/merge/diff.js';
 import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
-import { compareVersions, isPrerelease, newestTag } from '../core/template/semver.js';
+import { compareVersions } from '../core/template/semver.js';
 import type { Answers, AnswerValue } from '../core/template/types.js';
 import { findBase, recopyBase, type BaseKind } from './sync-base.js';
+import { recordSkip } from './sync-skip.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
@@ -85,68 +86,6 @@ export interface ProjectSyncResult {
   steps?: { from: string; to: string; committed: boolean; conflicts: number }[];
 }
 
-/**
- * A --branch run that crosses several released versions makes one commit per version, so a
- * reviewer reads the pull request version by version (as Nx and Angular's --create-commits do).
- * The first step makes the branch; each later one commits on it. A step with conflicts stops
- * there (its markers for the team to resolve; a rerun continues). A step that fails takes the
- * whole run back: the branch is removed and the team is on their branch again.
- */
-export async function syncProjectByVersion(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
-  const writing = !opts.check && !opts.dryRun && opts.skip === undefined;
-  if (!writing || !opts.branch || opts.recopy) return syncProject(dir, opts);
-  const { tags, root, pristineRef } = await versionSteps(dir, opts);
-  if (tags.length < 2) return syncProject(dir, opts);
-  const before = { ...(await gitState(root, pristineRef)), branch: opts.branch, pristineRef };
-  const steps: NonNullable<ProjectSyncResult['steps']> = [];
-  let first: ProjectSyncResult | undefined;
-  let last: ProjectSyncResult | undefined;
-  const outcomes = new Map<string, FileOutcome>();
-  const notes: ReleaseNote[] = [];
-  const migrations: Migration[] = [];
-  const answerChanges: AnswerChange[] = [];
-  try {
-    for (const [i, tag] of tags.entries()) {
-      const step = i === 0 ? { ...opts, to: tag } : { ...opts, to: tag, branch: undefined, commit: true, answers: undefined, origins: undefined };
-      last = await syncProject(dir, step);
-      first ??= last;
-      steps.push({ from: last.from, to: last.to, committed: last.written && last.conflicts === 0, conflicts: last.conflicts });
-      for (const o of last.outcomes) outcomes.set(o.path, o);
-      notes.push(...(last.notes ?? []));
-      migrations.push(...(last.migrations ?? []));
-      answerChanges.push(...(last.answerChanges ?? []));
-      if (last.conflicts || last.exitCode) break;
-    }
-  } catch (e) {
-    if (first?.written) await dropBranch(root, { head: before.head, branch: before.branch, pristineRef, pristineTip: before.tip });
-    throw e;
-  }
-  return { ...last!, from: first!.from, fromRef: first!.fromRef, outcomes: [...outcomes.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), notes, migrations: migrations.length ? migrations : undefined, answerChanges, steps };
-}
-
-/** The release tags a --branch run steps through: after the project's version, up to the target. */
-async function versionSteps(dir: string, opts: SyncOptions): Promise<{ tags: string[]; root: string; pristineRef: string }> {
-  const session = await ProjectSession.open({ dir, write: false, manifest: 'required' });
-  let src: TemplateSource | undefined;
-  const found = (tags: string[]) => ({ tags, root: session.root, pristineRef: `refs/heads/${session.pristineBranch}` });
-  try {
-    const recorded = session.manifest!;
-    if (!session.gitDir) return found([]);
-    src = await openSource(opts.template ?? recorded.template.source);
-    if (src.kind !== 'git' || src.ref) return found([]);
-    const tags = await sourceVersions(src);
-    const current = recorded.template.version;
-    const target = opts.to ?? newestTag(tags, { prereleases: opts.prereleases, current });
-    if (!target || !tags.includes(target)) return found([]);
-    const withPre = opts.prereleases === true || isPrerelease(current);
-    const skipped = new Set(recorded.skipped ?? []);
-    const plain = (t: string) => t.replace(/^v/, '');
-    return found(tags.filter((t) => compareVersions(t, current) > 0 && compareVersions(t, target) < 0 && (withPre || !isPrerelease(t)) && !skipped.has(plain(t))).concat(target));
-  } finally {
-    await src?.cleanup?.();
-    session.close();
-  }
-}
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
@@ -196,26 +135,6 @@ function renderDiff(
   return parts.join('');
 }
 
-/**
- * `sync --skip <version>`: records in the manifest that the team declines a version the source
- * offers, newer than the project's. Only the manifest changes; the team commits it.
- */
-async function recordSkip(session: ProjectSession, src: TemplateSource, wanted: string): Promise<ProjectSyncResult> {
-  const recorded = session.manifest!;
-  const from = recorded.template.version;
-  const version = SKIP_VERSION.exec(wanted)?.[1];
-  if (!version) throw new InputError(`--skip: "${wanted}" is not a template version (such as 2.0.0).`);
-  if (compareVersions(version, from) <= 0) throw new InputError(`--skip: ${version} is not newer than ${from}, the version the project is on.`);
-  const offered = src.kind === 'git' ? (await sourceVersions(src)).some((t) => t === version || t === `v${version}`) : (await loadFromSource(src)).ref.version === version;
-  if (!offered) throw new InputError(`--skip: the template source ${src.location} offers no version ${version}.`);
-  const result: ProjectSyncResult = { dir: session.root, from, to: from, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, exitCode: 0, skipped: version };
-  const skipped = [...new Set([...(recorded.skipped ?? []), version])].sort(compareVersions);
-  if (skipped.length === recorded.skipped?.length) return result;
-  const data = encoder.encode(serializeManifest({ ...recorded, skipped }));
-  await session.apply({ what: 'sync --skip', writes: [{ path: MANIFEST_PATH, data }] });
-  result.written = true;
-  return result;
-}
 
 /**
  * Syncs one project to a newer template version. Reads everything, plans in memory, and then
