@@ -218,6 +218,18 @@ describe('the generated template-update job (GitHub)', () => {
     expect(second.calls.some((c) => c.args[1] === 'close')).toBe(false);
   });
 
+  it("the project's ignore list is honoured: the file it names is left alone on the branch and listed as skipped", async () => {
+    const p = await project('ignoring', (dir) => {
+      writeFileSync(path.join(dir, '.migration-template.ignore'), `${RISK}\n`);
+      gitIn(dir, 'add', '.migration-template.ignore');
+    });
+    const run = runJob(p);
+    const create = creates(run.calls)[0]!;
+    expect(create.body).toMatch(/Skipped[^\n]*\n\n- `docs\/risk-register\.md` \(in \.migration-template\.ignore\)/);
+    expect(branchFile(p.remote, RISK)).not.toContain('Risk register 1.1');
+    expect(JSON.parse(branchFile(p.remote, '.migration-template.json')).template.version).toBe('1.1.0');
+  });
+
   it('conflicts: a draft pull request listing each conflicting file, markers committed on the branch', async () => {
     const p = await project('clash', (dir) => edit(path.join(dir, RISK), (t) => t.replace(/^# .*$/m, '# Our own risks')));
     const run = runJob(p);

@@ -73,7 +73,7 @@ const GROUPS: [FileStatus, string][] = [
   ['removed', 'Removed'],
   ['renamed', 'Renamed'],
   ['kept', 'Kept as yours'],
-  ['skipped', 'Skipped (project-owned)'],
+  ['skipped', 'Skipped (project-owned, or in the ignore list)'],
 ];
 
 const show = (v: AnswerValue) => (Array.isArray(v) ? v.join(', ') || '(none)' : v === null ? '(not asked)' : String(v));
