@@ -40,6 +40,14 @@ describe('sync --branch across versions', () => {
     expect((await runCli(['sync', '--check'], { cwd: dir })).code).toBe(0);
   });
 
+  it('--to naming the target (with or without v) steps through the versions before it too', async () => {
+    const { dir } = await setup();
+    const r = await runCli(['sync', '--branch', 'up', '--to', '2.0.0'], { cwd: dir });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(subjects(dir, 'main..up')).toEqual(['Sync template real 1.0.0 -> 1.1.0', 'Sync template real 1.1.0 -> 2.0.0']);
+    expect(r.stdout).toContain('committed 1.0.0 -> 1.1.0');
+  });
+
   it('a version with conflicts stops there: earlier versions committed, its markers left for the team', async () => {
     const { dir } = await setup();
     writeFileSync(path.join(dir, 'README.md'), lf('# r', 'a = 1', 'b = team', 'c', 'd', 'e', 'f = 1'));

@@ -58,7 +58,7 @@ async function versionSteps(dir: string, opts: SyncOptions): Promise<{ tags: str
     if (src.kind !== 'git' || src.ref) return found([]);
     const tags = await sourceVersions(src);
     const current = recorded.template.version;
-    const target = opts.to ?? newestTag(tags, { prereleases: opts.prereleases, current });
+    const target = opts.to ? tags.find((t) => t === opts.to || t === `v${opts.to}`) : newestTag(tags, { prereleases: opts.prereleases, current });
     if (!target || !tags.includes(target)) return found([]);
     const withPre = opts.prereleases === true || isPrerelease(current);
     const skipped = new Set(recorded.skipped ?? []);
