@@ -108,7 +108,7 @@ describe('names too long for the file system', () => {
 describe('empty flag values mean nothing, and are refused', () => {
   it.each([
     [['sync', '--template', ''], /--template: is empty/],
-    [['sync', '--conflict', ''], /--conflict: "" must be inline or rej/],
+    [['sync', '--conflict', ''], /--conflict: "" must be inline \(the same as diff3\), diff3, merge or rej/],
     [['sync', '--branch', ''], /--branch: is empty/],
   ])('%j', async (args, message) => {
     const tmp = tempDir();

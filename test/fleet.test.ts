@@ -98,7 +98,11 @@ describe('fleet', () => {
     expect(row('current').progress).toMatchObject({ phasesDone: 1, phases: 4 });
     expect(row('current').progress.percent).toBeGreaterThan(0);
     expect(row('current').daysLeft).toBeGreaterThan(20_000);
-    expect(row('current').lastSync).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // never synced: no "last sync" date (the generation is not a sync); a synced one has it
+    expect(row('current').lastSync).toBeUndefined();
+    expect(row('conflict').lastSync).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // a local project with no forge remote: the request columns say why they are empty
+    expect(row('current').request).toEqual({ why: 'no origin remote' });
     expect(row('current').error).toBeUndefined();
     expect(row('behind')).toMatchObject({ version: '1.0.0', newest: '1.1.0', behind: true, conflicts: [] });
     expect(row('conflict')).toMatchObject({ version: '1.1.0', behind: false, conflicts: [RISK] });
@@ -115,7 +119,8 @@ describe('fleet', () => {
     const r = await runCli(['fleet', ...all()], { cwd: tmp });
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^project\s+template\s+version\s+newest\s+behind\s+conflicts\s+progress\s+phases\s+cutover\s+days\s+last sync\s+error$/);
+    expect(lines[0]).toMatch(/^project\s+template\s+version\s+newest\s+behind\s+conflicts\s+progress\s+phases\s+cutover\s+days\s+last sync\s+update request\s+checks\s+review\s+error$/);
+    expect(lines.find((l) => l.startsWith('current '))).toMatch(/\s-\s+- \(no origin remote\)\s+-\s+-$/);
     expect(lines.find((l) => l.startsWith('behind '))).toMatch(/kailash-migration\s+1\.0\.0\s+1\.1\.0\s+yes\s+0\s/);
     expect(lines.find((l) => l.startsWith('conflict '))).toMatch(/1\.1\.0\s+1\.1\.0\s+no\s+1\s/);
     expect(lines.find((l) => l.startsWith('plain '))).toMatch(/not a create-migration project/);
@@ -173,7 +178,8 @@ describe('fleet', () => {
     expect(out.projects).toHaveLength(4);
     const [cloned, bad, missing, local] = out.projects;
     expect(cloned).toMatchObject({ project: `file://${remote}`, version: '1.1.0', behind: false, conflicts: [] });
-    expect(cloned.lastSync).toMatch(/^\d{4}-/);
+    expect(cloned.lastSync).toBeUndefined(); // a clone of a project never synced
+    expect(cloned.request).toEqual({ why: 'the origin remote is not a repository on a forge' });
     expect(bad.error).toMatch(/line 3: starts with "-"/);
     expect(missing.error).toMatch(/cannot clone/);
     expect(local).toMatchObject({ project: 'behind', behind: true });

@@ -91,22 +91,22 @@ describe('a path that turns from a file into a folder, and back', () => {
     expect((await sync(dir, '--check')).code).toBe(0);
   });
 
-  it('folder -> file, edited by the user (and a file of their own in it): kept under the old folder name beside the new file, exit 1', async () => {
+  it('folder -> file, edited by the user (and a file of their own in it): the folder stays, the template file is written to cfg~template, exit 1', async () => {
     const { dir } = await setup(folderToFile);
     writeFileSync(path.join(dir, 'cfg/a.txt'), lf('a=2'));
     writeFileSync(path.join(dir, 'cfg/mine.txt'), lf('mine'));
     commitAll(dir);
     const r = await sync(dir);
     expect(r.code, r.stderr + r.stdout).toBe(1);
-    expect(read(dir, 'cfg')).toBe(lf('[all]', 'x=9', 'y=8'));
-    expect(read(dir, 'cfg~yours/a.txt')).toBe(lf('a=2'));
-    expect(read(dir, 'cfg~yours/mine.txt')).toBe(lf('mine'));
+    expect(read(dir, 'cfg~template')).toBe(lf('[all]', 'x=9', 'y=8'));
+    expect(read(dir, 'cfg/a.txt')).toBe(lf('a=2'));
+    expect(read(dir, 'cfg/mine.txt')).toBe(lf('mine'));
     // b.txt was never edited: the template dropped it, so it goes
-    expect(exists(dir, 'cfg~yours/b.txt')).toBe(false);
+    expect(exists(dir, 'cfg/b.txt')).toBe(false);
     const o = json(r).projects[0]!.outcomes.find((x) => x.path === 'cfg' && x.status === 'conflict')!;
     expect(o.status).toBe('conflict');
-    expect(o.note).toContain('cfg~yours');
-    expect(porcelain(dir)).toEqual(expect.arrayContaining(['UD cfg/a.txt']));
+    expect(o.note).toContain('cfg~template');
+    expect(porcelain(dir)).toEqual(expect.arrayContaining(['UA cfg~template']));
   });
 
   it('a file of the user where a new version needs a folder: moved aside, never lost', async () => {

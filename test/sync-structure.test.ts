@@ -36,7 +36,7 @@ describe('a file that becomes a folder, and back', () => {
     expect(p.conflicts).toEqual([{ path: 'docs', base: enc('v1'), ours: enc('mine') }]);
   });
 
-  it('folder -> file: what stays in the folder (an edit, a file of the user) moves to cfg~yours; the rest goes', () => {
+  it('folder -> file: the folder stays with what the user keeps in it; the template file is written to cfg~template', () => {
     const p = plan({
       base: files({ 'cfg/a': 'a1', 'cfg/b': 'b1' }),
       theirs: files({ cfg: 'all' }),
@@ -44,10 +44,23 @@ describe('a file that becomes a folder, and back', () => {
       folders: new Map([['cfg', ['cfg/a', 'cfg/b', 'cfg/mine']]]),
       untracked: new Set(['cfg/mine']),
     });
-    expect(paths(p.writes)).toEqual(['cfg', 'cfg~yours/a', 'cfg~yours/mine']);
-    expect(p.deletes.sort()).toEqual(['cfg/a', 'cfg/b', 'cfg/mine']);
-    // git never had cfg/mine: only cfg/a goes into the index
-    expect(p.conflicts.map((c) => c.path)).toEqual(['cfg/a']);
+    expect(paths(p.writes)).toEqual(['cfg~template']);
+    // only what the template dropped and the user never changed goes
+    expect(p.deletes.sort()).toEqual(['cfg/b']);
+    expect(p.outcomes.find((o) => o.path === 'cfg')).toMatchObject({ status: 'conflict', writtenTo: 'cfg~template' });
+    // recorded as a file only the template added (stage 3 alone)
+    expect(p.conflicts).toEqual([{ path: 'cfg~template', theirs: enc('all'), templatePath: 'cfg' }]);
+  });
+
+  it("a template file where the user keeps a folder of their own: the folder stays, the file goes aside to the first free name", () => {
+    const p = plan({
+      base: files({}),
+      theirs: files({ config: 'tpl' }),
+      ours: files({ 'config/settings': 's', 'config~template': 'theirs already' }),
+      folders: new Map([['config', ['config/settings']]]),
+    });
+    expect(paths(p.writes)).toEqual(['config~template.1']);
+    expect(p.deletes).toEqual([]);
   });
 
   it('folder -> file when the user kept nothing there: no move, no conflict', () => {

@@ -18,15 +18,25 @@ const opt = (n) => { const i = args.indexOf(n); return i < 0 ? undefined : args[
 const body = opt('--body-file') && fs.readFileSync(opt('--body-file'), 'utf8');
 fs.appendFileSync(process.env.GH_LOG, JSON.stringify({ args, body, token: process.env.GH_TOKEN }) + '\\n');
 const [a, b] = args;
-if (a === 'pr' && b === 'list') {
+const all = (n) => args.flatMap((x, i) => (x === n ? [args[i + 1]] : []));
+if (a === 'pr' && b === 'list' && opt('--head') !== undefined) {
   process.stdout.write(JSON.stringify(state.filter((p) => p.head === opt('--head')).reverse().map((p) => ({ number: p.number, state: p.state }))));
+} else if (a === 'pr' && b === 'list') {
+  const want = (opt('--state') ?? 'open').toUpperCase();
+  process.stdout.write(JSON.stringify(state.filter((p) => want === 'ALL' || p.state === want).map((p) => ({ number: p.number, headRefName: p.head, state: p.state }))));
 } else if (a === 'pr' && b === 'create') {
-  state.push({ number: state.length + 1, head: opt('--head'), base: opt('--base'), title: opt('--title'), body, draft: args.includes('--draft'), state: 'OPEN' });
+  state.push({ number: state.length + 1, head: opt('--head'), base: opt('--base'), title: opt('--title'), body, draft: args.includes('--draft'), state: 'OPEN', labels: all('--label'), reviewers: all('--reviewer'), assignees: all('--assignee') });
   console.log('https://github.example/pull/' + state.length);
 } else if (a === 'pr' && b === 'edit') {
   const pr = state.find((p) => p.number === Number(args[2]));
   if (!pr) { console.error('no such pull request'); process.exit(1); }
   pr.body = body; pr.title = opt('--title');
+  pr.labels = [...new Set([...(pr.labels ?? []), ...all('--add-label')])];
+  pr.reviewers = [...new Set([...(pr.reviewers ?? []), ...all('--add-reviewer')])];
+} else if (a === 'pr' && b === 'close') {
+  const pr = state.find((p) => p.number === Number(args[2]));
+  if (!pr) { console.error('no such pull request'); process.exit(1); }
+  pr.state = 'CLOSED'; pr.comment = opt('--comment');
 } else { console.error('fake gh: unexpected ' + args.join(' ')); process.exit(1); }
 fs.writeFileSync(process.env.GH_STATE, JSON.stringify(state));
 `;
@@ -54,8 +64,8 @@ describe('the generated template-update job (GitHub)', () => {
   });
 
   /** A project at v1.0.0 pushed to a bare remote, as a repository on GitHub would hold it. */
-  async function project(name: string, teamEdit?: (dir: string) => void) {
-    const r = await runCli([name, '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp });
+  async function project(name: string, teamEdit?: (dir: string) => void, template = tpl) {
+    const r = await runCli([name, '--yes', '--template', `${template}#v1.0.0`], { cwd: tmp });
     expect(r.code, r.stderr).toBe(0);
     const dir = path.join(tmp, name);
     if (teamEdit) {
@@ -71,14 +81,25 @@ describe('the generated template-update job (GitHub)', () => {
   }
 
   /** What actions/checkout does (a full clone), then every `run` step of the job, in order. */
-  function runJob(p: Awaited<ReturnType<typeof project>>) {
+  function runJob(p: Awaited<ReturnType<typeof project>>, vars: Record<string, string> = {}) {
     const doc = parse(readFileSync(path.join(p.dir, '.github/workflows/template-update.yml'), 'utf8'));
     const job = doc.jobs['template-update'] as Job;
     const runner = tempDir('cm-runner-');
     gitIn(runner, 'clone', '-q', p.remote, 'repo');
     const cwd = path.join(runner, 'repo');
     // The values GitHub fills in for ${{ }} expressions; everything else as the workflow says.
-    const given: Record<string, string> = { BASE_BRANCH: p.main, GH_TOKEN: 'fake-gh-token', TEMPLATE_TOKEN: SECRET, CREATE_MIGRATION: `${process.execPath} ${CLI}` };
+    const given: Record<string, string> = {
+      BASE_BRANCH: p.main,
+      GH_TOKEN: 'fake-gh-token',
+      TEMPLATE_TOKEN: SECRET,
+      CREATE_MIGRATION: `${process.execPath} ${CLI}`,
+      // repository variables, as GitHub fills them in (an unset one is empty)
+      UPDATE_LABELS: '',
+      UPDATE_REVIEWERS: '',
+      UPDATE_ASSIGNEES: '',
+      UPDATE_CLOSE_SUPERSEDED: 'true',
+      ...vars,
+    };
     for (const [k, v] of Object.entries(job.env)) if (String(v).includes('${{')) expect(given, `${k} is given a value`).toHaveProperty(k);
     const env = testEnv({ ...job.env, ...given, PATH: `${bin}:${process.env.PATH}`, GH_STATE: p.state, GH_LOG: p.log, RUNNER_TEMP: runner });
     let out = '';
@@ -140,6 +161,75 @@ describe('the generated template-update job (GitHub)', () => {
     expect(again.out).toMatch(/is closed: not opening a second one/);
   });
 
+  it('a version the team skipped (sync --skip, committed): the job opens no pull request for it', async () => {
+    const p = await project('skipped');
+    const skip = await runCli(['sync', '--skip', '1.1.0'], { cwd: p.dir });
+    expect(skip.code, skip.stderr).toBe(0);
+    gitIn(p.dir, 'commit', '-qam', 'skip template 1.1.0');
+    gitIn(p.dir, 'push', '-q', p.remote, p.main);
+    const run = runJob(p);
+    expect(run.calls).toEqual([]);
+    expect(run.out).toMatch(/Up to date/);
+  });
+
+  it("labels, reviewers and assignees as the platform team configures them; kept on update", async () => {
+    const p = await project('configured');
+    const vars = { UPDATE_LABELS: 'template-update, dependencies', UPDATE_REVIEWERS: 'alice,platform/migrations', UPDATE_ASSIGNEES: 'bob' };
+    const first = runJob(p, vars);
+    const create = creates(first.calls)[0]!;
+    expect(create.args.join(' ')).toContain('--label template-update --label dependencies --reviewer alice --reviewer platform/migrations --assignee bob');
+    expect(first.prs[0]).toMatchObject({ labels: ['template-update', 'dependencies'], reviewers: ['alice', 'platform/migrations'], assignees: ['bob'] });
+    edit(path.join(p.dir, 'TASKS.md'), (t) => `${t}\nMore.\n`);
+    gitIn(p.dir, 'commit', '-qam', 'team work');
+    gitIn(p.dir, 'push', '-q', p.remote, p.main);
+    const second = runJob(p, { ...vars, UPDATE_LABELS: 'template-update,needs-review' });
+    const editCall = second.calls.find((c) => c.args[1] === 'edit')!;
+    expect(editCall.args.join(' ')).toContain('--add-label template-update --add-label needs-review --add-reviewer alice');
+    expect(second.prs[0].labels).toEqual(['template-update', 'dependencies', 'needs-review']);
+  });
+
+  it('a newer version supersedes the open request for an older one: it is closed, saying by what', async () => {
+    const own = builtinTemplateRepo(path.join(tmp, 'tpl-superseded'), (repo) => edit(path.join(repo, 'files', RISK), (t) => t.replace(/^# .*$/m, '# Risk register 1.1')));
+    const p = await project('superseded', undefined, own);
+    const first = runJob(p);
+    expect(first.prs.map((x: { head: string; state: string }) => [x.head, x.state])).toEqual([['template-update/1.1.0', 'OPEN']]);
+    edit(path.join(own, 'template.yaml'), (t) => t.replace(/^version: .*$/m, 'version: 1.2.0'));
+    edit(path.join(own, 'files', RISK), (t) => t.replace(/^# .*$/m, '# Risk register 1.2'));
+    gitIn(own, 'commit', '-qam', 'v1.2.0');
+    gitIn(own, 'tag', 'v1.2.0');
+    const second = runJob(p);
+    expect(second.prs.map((x: { head: string; state: string }) => [x.head, x.state])).toEqual([
+      ['template-update/1.1.0', 'CLOSED'],
+      ['template-update/1.2.0', 'OPEN'],
+    ]);
+    expect(second.prs[0].comment).toBe('Superseded by the update to template 1.2.0 (https://github.example/pull/2): closed by the template-update job.');
+    expect(second.out).toContain('Closed #1: superseded by 1.2.0.');
+  });
+
+  it('UPDATE_CLOSE_SUPERSEDED=false leaves older requests open', async () => {
+    const own = builtinTemplateRepo(path.join(tmp, 'tpl-keep'), (repo) => edit(path.join(repo, 'files', RISK), (t) => t.replace(/^# .*$/m, '# Risk register 1.1')));
+    const p = await project('keep-open', undefined, own);
+    runJob(p);
+    edit(path.join(own, 'template.yaml'), (t) => t.replace(/^version: .*$/m, 'version: 1.2.0'));
+    gitIn(own, 'commit', '-qam', 'v1.2.0');
+    gitIn(own, 'tag', 'v1.2.0');
+    const second = runJob(p, { UPDATE_CLOSE_SUPERSEDED: 'false' });
+    expect(second.prs.map((x: { state: string }) => x.state)).toEqual(['OPEN', 'OPEN']);
+    expect(second.calls.some((c) => c.args[1] === 'close')).toBe(false);
+  });
+
+  it("the project's ignore list is honoured: the file it names is left alone on the branch and listed as skipped", async () => {
+    const p = await project('ignoring', (dir) => {
+      writeFileSync(path.join(dir, '.migration-template.ignore'), `${RISK}\n`);
+      gitIn(dir, 'add', '.migration-template.ignore');
+    });
+    const run = runJob(p);
+    const create = creates(run.calls)[0]!;
+    expect(create.body).toMatch(/Skipped[^\n]*\n\n- `docs\/risk-register\.md` \(in \.migration-template\.ignore\)/);
+    expect(branchFile(p.remote, RISK)).not.toContain('Risk register 1.1');
+    expect(JSON.parse(branchFile(p.remote, '.migration-template.json')).template.version).toBe('1.1.0');
+  });
+
   it('conflicts: a draft pull request listing each conflicting file, markers committed on the branch', async () => {
     const p = await project('clash', (dir) => edit(path.join(dir, RISK), (t) => t.replace(/^# .*$/m, '# Our own risks')));
     const run = runJob(p);
@@ -177,6 +267,13 @@ describe('the generated CI files', () => {
     expect(Object.keys(doc.on)).toEqual(['schedule', 'workflow_dispatch']);
     // The template token is named in one place.
     expect(text.match(/MIGRATION_TEMPLATE_TOKEN/g)).toHaveLength(1);
+    // An App's or a personal token opens the pull request when one is configured (so its checks
+    // run); the checkout keeps no credential of its own, so the push goes with that token too.
+    const steps = doc.jobs['template-update'].steps as { id?: string; uses?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }[];
+    expect(steps[0]).toMatchObject({ id: 'app-token', if: "vars.MIGRATION_APP_ID != ''", uses: 'actions/create-github-app-token@v1' });
+    expect(steps.find((x) => x.uses === 'actions/checkout@v4')!.with).toMatchObject({ 'persist-credentials': false, 'fetch-depth': 0 });
+    expect(steps.at(-1)!.env!.GH_TOKEN).toBe('${{ steps.app-token.outputs.token || secrets.MIGRATION_UPDATE_TOKEN || github.token }}');
+    expect(doc.jobs['template-update'].env.UPDATE_LABELS).toBe('${{ vars.MIGRATION_UPDATE_LABELS }}');
   });
 
   it('GitLab: the job is included, runs on schedules, and the README documents the project access token', async () => {
@@ -208,14 +305,24 @@ const url = new URL(args[args.length - 1]);
 const headers = args.flatMap((a, i) => (a === '-H' ? [args[i + 1]] : [])).map((h) => (h.startsWith('@') ? fs.readFileSync(h.slice(1), 'utf8').trim() : h));
 const data = opt('--data-binary') && JSON.parse(fs.readFileSync(opt('--data-binary').slice(1), 'utf8'));
 fs.appendFileSync(process.env.MR_LOG, JSON.stringify({ method, path: url.pathname, query: url.search, headers, argv: args, data }) + '\\n');
+const parts = url.pathname.split('/');
+const notes = parts.at(-1) === 'notes' ? [null, parts.at(-2)] : null;
 if (method === 'GET') {
   const branch = url.searchParams.get('source_branch');
-  process.stdout.write(JSON.stringify(state.filter((m) => m.source_branch === branch).reverse()));
+  const want = url.searchParams.get('state');
+  process.stdout.write(JSON.stringify(state.filter((m) => (branch === null || m.source_branch === branch) && (want === 'all' || want === null || m.state === want)).reverse()));
+} else if (method === 'POST' && notes) {
+  const mr = state.find((m) => m.iid === Number(notes[1]));
+  mr.notes = [...(mr.notes ?? []), data.body];
+  process.stdout.write('{}');
 } else if (method === 'POST') {
   state.push({ iid: state.length + 1, state: 'opened', ...data });
-  process.stdout.write('{}');
+  process.stdout.write(JSON.stringify({ iid: state.length }));
 } else if (method === 'PUT') {
-  Object.assign(state.find((m) => m.iid === Number(url.pathname.split('/').pop())), data);
+  const mr = state.find((m) => m.iid === Number(url.pathname.split('/').pop()));
+  const { state_event, ...rest } = data;
+  Object.assign(mr, rest);
+  if (state_event === 'close') mr.state = 'closed';
   process.stdout.write('{}');
 }
 fs.writeFileSync(process.env.MR_STATE, JSON.stringify(state));
@@ -241,7 +348,7 @@ describe('the generated template-update job (GitLab)', () => {
     gitIn(dir, 'push', '-q', remote, main, 'migration-template');
     gitIn(remote, 'symbolic-ref', 'HEAD', `refs/heads/${main}`);
     const job = parse(readFileSync(path.join(dir, '.gitlab/template-update.yml'), 'utf8'))['template-update'] as { variables: Record<string, string>; script: string[] };
-    const runJob = () => {
+    const runJob = (vars: Record<string, string> = {}) => {
       const runner = tempDir('cm-runner-');
       gitIn(runner, 'clone', '-q', remote, 'repo');
       const cwd = path.join(runner, 'repo');
@@ -260,6 +367,7 @@ describe('the generated template-update job (GitLab)', () => {
         MR_STATE: path.join(tmp, 'mrs.json'),
         MR_LOG: path.join(tmp, 'mr.log'),
         TMPDIR: runner,
+        ...vars,
       });
       let out = '';
       for (const line of job.script) {
@@ -285,5 +393,21 @@ describe('the generated template-update job (GitLab)', () => {
     const second = runJob();
     expect(second.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
     expect(second.calls.filter((c) => c.method === 'PUT').map((c) => c.path)).toEqual(['/api/v4/projects/42/merge_requests/1']);
+
+    // The platform team's settings (CI/CD variables); then a newer version supersedes the request.
+    edit(path.join(tpl, 'template.yaml'), (t) => t.replace(/^version: .*$/m, 'version: 1.2.0'));
+    edit(path.join(tpl, 'files', RISK), (t) => t.replace(/^# .*$/m, '# Risk register 1.2'));
+    gitIn(tpl, 'commit', '-qam', 'v1.2.0');
+    gitIn(tpl, 'tag', 'v1.2.0');
+    const third = runJob({ UPDATE_LABELS: 'template-update,deps', UPDATE_REVIEWERS: '7, 9', UPDATE_ASSIGNEES: '11' });
+    const created = third.calls.find((c) => c.method === 'POST' && c.path.endsWith('/merge_requests'));
+    expect(created.data).toMatchObject({ source_branch: 'template-update/1.2.0', labels: 'template-update,deps', reviewer_ids: [7, 9], assignee_ids: [11] });
+    const mrs = JSON.parse(readFileSync(path.join(tmp, 'mrs.json'), 'utf8'));
+    expect(mrs.map((m: { source_branch: string; state: string }) => [m.source_branch, m.state])).toEqual([
+      ['template-update/1.1.0', 'closed'],
+      ['template-update/1.2.0', 'opened'],
+    ]);
+    expect(mrs[0].notes).toEqual(['Superseded by the update to template 1.2.0 (!2): closed by the template-update job.']);
+    expect(third.out).not.toContain(SECRET);
   });
 });

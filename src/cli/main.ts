@@ -160,11 +160,13 @@ function program(done: (code: number) => void): Command {
     .command('sync')
     .description("bring projects up to their template's newer version (a three-way merge that keeps every edit)")
     .argument('[dir...]', 'projects to sync (default: .)')
-    .option('--to <ref>', 'target template version (default: newest semver tag, else HEAD)')
+    .option('--to <ref>', 'target template version (default: newest release tag, else HEAD)')
+    .option('--prereleases', 'count pre-release tags (v2.0.0-rc.1) as versions to move to')
+    .option('--skip <version>', 'record that the team declines this template version: --check passes over it, the next one is offered')
     .option('--template <src>', 'use another source than the one recorded in the project')
     .option('--check', 'write nothing; exit 1 if a project is behind')
     .option('--dry-run', 'write nothing; print the unified diff sync would apply')
-    .option('--conflict <inline|rej>', 'inline: conflict markers in the file; rej: the file keeps your version, the template\'s hunks go to <file>.rej', 'inline')
+    .option('--conflict <style>', "inline markers as git's diff3 style (inline = diff3), merge style (no base section), or rej files beside untouched regions", 'inline')
     .option('--allow-dirty', 'run even with uncommitted changes')
     .option('--branch <name>', 'create this branch and commit the sync on it')
     .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])
@@ -174,6 +176,26 @@ function program(done: (code: number) => void): Command {
     .action(async (dirs, flags) => {
       const { syncCommand } = await import('./commands/sync.js');
       done(await syncCommand(dirs, flags));
+    });
+
+  cli
+    .command('recopy')
+    .description('rebuild from the template at the recorded answers and merge with your files (a project whose base is lost or broken)')
+    .argument('[dir...]', 'projects to recopy (default: .)')
+    .option('--to <ref>', 'template version (default: newest release tag, else HEAD)')
+    .option('--prereleases', 'count pre-release tags as versions to move to')
+    .option('--template <src>', 'use another source than the one recorded in the project')
+    .option('--dry-run', 'write nothing; print the unified diff recopy would apply')
+    .option('--conflict <style>', 'inline (diff3), merge, or rej', 'inline')
+    .option('--allow-dirty', 'run even with uncommitted changes')
+    .option('--branch <name>', 'create this branch and commit the recopy on it')
+    .option('--set <key=value>', 'change an answer (repeatable)', collect, [])
+    .option('--summary <file>', 'write a Markdown summary of what recopy did (or would do)')
+    .option('-y, --yes', 'take the default of a question the template adds; never prompt')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dirs, flags) => {
+      const { syncCommand } = await import('./commands/sync.js');
+      done(await syncCommand(dirs, { ...flags, recopy: true }));
     });
 
   cli
@@ -247,6 +269,8 @@ function program(done: (code: number) => void): Command {
     .argument('[dir...]', 'projects (default: . unless --repos is given)')
     .option('--repos <file>', 'git URLs or paths, one a line (URLs are cloned into a cache and refreshed)')
     .option('--html <file>', 'write a self-contained page with a sortable table')
+    .option('--sort <order>', 'attention: what needs a person first (conflicts, failing update requests, behind); given: as listed', 'given')
+    .option('--no-requests', 'do not ask GitHub (gh) or GitLab (GITLAB_TOKEN) about template-update requests')
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
       const { fleetCommand } = await import('./commands/fleet.js');

@@ -26,6 +26,8 @@ export interface Manifest {
   files: Record<string, string>;
   /** The files the template rendered executable (its 100755 files), sorted; absent when none. */
   executable?: string[];
+  /** Template versions the team declined (`sync --skip`): not offered, and --check passes on them. */
+  skipped?: string[];
 }
 
 export function hashContent(data: Uint8Array): string {
@@ -50,9 +52,14 @@ export function serializeManifest(m: Manifest): string {
 }
 
 /** The manifest file this version of the tool writes for a render: built and encoded in one place. */
-export function manifestFor(template: TemplateRef, answers: Answers, files: { path: string; data: Uint8Array }[]): Uint8Array {
-  return new TextEncoder().encode(serializeManifest(buildManifest(generatorField(), template, answers, files)));
+export function manifestFor(template: TemplateRef, answers: Answers, files: { path: string; data: Uint8Array }[], skipped: readonly string[] = []): Uint8Array {
+  const m = buildManifest(generatorField(), template, answers, files);
+  if (skipped.length) m.skipped = [...skipped];
+  return new TextEncoder().encode(serializeManifest(m));
 }
+
+/** A version as sync records and compares it: a semantic version, without a leading `v`. */
+export const SKIP_VERSION = /^v?(\d{1,9}\.\d{1,9}\.\d{1,9}(?:-[0-9A-Za-z.-]{1,64})?)$/;
 
 /** Reads a manifest a project holds, refusing anything that is not one. */
 export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
@@ -83,6 +90,11 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
   if (m.executable !== undefined) {
     if (!Array.isArray(m.executable) || m.executable.some((p) => typeof p !== 'string' || !Object.hasOwn(m.files!, p))) {
       throw new ProjectError('manifest', 'executable', `${file}: executable must be a list of paths that files lists.`);
+    }
+  }
+  if (m.skipped !== undefined) {
+    if (!Array.isArray(m.skipped) || m.skipped.length > 100 || m.skipped.some((v) => typeof v !== 'string' || !SKIP_VERSION.test(v) || v.startsWith('v'))) {
+      throw new ProjectError('manifest', 'skipped', `${file}: skipped must be a list of template versions (1.2.0), at most 100.`);
     }
   }
   for (const [key, v] of Object.entries(m.answers)) {

@@ -8,6 +8,8 @@
 export const MANIFEST_FILE = '.migration-template.json';
 export const LOCAL_JOURNAL = '.migration-template.journal';
 export const LOCAL_LOCK = '.migration-template.lock';
+/** The project's own list of paths sync leaves alone (the team writes it; no template may). */
+export const IGNORE_FILE = '.migration-template.ignore';
 /** Every name the tool keeps for itself starts with this (lock pid files among them). */
 const RESERVED_PREFIX = '.migration-template.';
 /** Temp files live beside their target under this suffix until they are renamed into place. */
@@ -49,7 +51,7 @@ export function isReservedName(segment: string): boolean {
 }
 
 export interface PathRuleOptions {
-  /** The tool writing its own manifest at the root (the only reserved name it may pass). */
+  /** The tool's own files at the root: its manifest, and the project's ignore list it reads. */
   manifest?: boolean;
 }
 
@@ -67,7 +69,7 @@ export function pathProblem(rel: string, opts: PathRuleOptions = {}): PathProble
     if (isDotGit(s)) return { kind: 'git', reason: `writes inside git's own folder (segment "${s}")` };
     if (utf8.encode(s).length > LIMITS.segmentBytes) return { kind: 'length', reason: `has a name longer than ${LIMITS.segmentBytes} bytes` };
   }
-  if (opts.manifest && rel === MANIFEST_FILE) return undefined;
+  if (opts.manifest && (rel === MANIFEST_FILE || rel === IGNORE_FILE)) return undefined;
   const reserved = segments.find(isReservedName);
   if (reserved !== undefined) return { kind: 'reserved', reason: `uses "${reserved}", a name create-migration keeps for its own files` };
   return undefined;

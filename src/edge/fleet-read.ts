@@ -9,8 +9,10 @@ import path from 'node:path';
 import { NotRegularFile, readRegularFile } from './fs-quiet.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
+import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
 import { unsafePathReason } from '../core/template/paths.js';
 import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
+import { originUrl } from '../core/fleet/forge.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
 import { CHECKLIST_DIRS } from '../core/status/count.js';
 
@@ -56,6 +58,18 @@ function markerFiles(root: string, paths: string[]): string[] {
   return out;
 }
 
+/** The body line of every pristine commit sync makes (src/flows/sync.ts). */
+const SYNC_MARK = 'Pristine render for create-migration sync.';
+
+/** The project's `origin` remote URL as git config has it, read from the config file (no git). */
+function readRemote(root: string): string | undefined {
+  const repo = readRepoAt(root);
+  if (!repo) return undefined;
+  const common = readFileSafe(path.join(repo.gitDir, 'commondir'))?.toString('utf8').trim();
+  const config = readFileSafe(path.join(common ? path.resolve(repo.gitDir, common) : repo.gitDir, 'config'))?.toString('utf8');
+  return config ? originUrl(config) : undefined;
+}
+
 export async function readProject(dir: string, label: string, newestOf: (source: string) => Promise<{ version: string; commit?: string }>): Promise<ProjectFacts> {
   const root = path.resolve(dir);
   const facts: ProjectFacts = { project: label, checklists: new Map(), unmerged: [], markers: [] };
@@ -73,31 +87,33 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     const manifest = parseManifest(text, MANIFEST_PATH);
     facts.manifest = manifest;
     facts.checklists = readChecklists(root);
-    facts.markers = markerFiles(root, Object.keys(manifest.files));
+    // The project's ignore list: what sync leaves alone is not the template's conflict either.
+    const ignoreStat = lstatSync(path.join(root, IGNORE_FILE), { throwIfNoEntry: false });
+    const ignored = ignoreStat?.isFile() ? parseIgnoreList(readRegularFile(path.join(root, IGNORE_FILE), 'utf8')) : [];
+    facts.markers = markerFiles(root, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)));
     const newest = newestOf(manifest.template.source).then(
       (n) => (facts.newest = n),
       (e: Error) => (facts.newestError = `template source: ${e.message.replace(/^--template: /, '')}`),
     );
     const repo = readRepoAt(root);
-    if (repo === null) {
-      facts.lastSync = statSync(path.join(root, MANIFEST_PATH)).mtime.toISOString();
-    } else {
+    if (repo !== null) {
       const index = repo ? readFileSafe(path.join(repo.gitDir, 'index')) : undefined;
       const fromFile = index ? unmergedPaths(index) : [];
       facts.unmerged =
         fromFile ??
         [...new Set((await gitOut(root, ['ls-files', '-u', '-z'])).split('\0').filter(Boolean).map((l) => l.slice(l.indexOf('\t') + 1)))].sort();
-      // The pristine branch moves with every sync: its newest commit is the last sync's date.
+      // "Last sync" is the newest pristine commit sync made: generate and adopt make the first
+      // one, and a project never synced has none (no date, rather than the generation's).
       // Where sync itself last moved the local branch, its reflog line says when (no git needed).
       const refs = repo ? readBranchRefs(repo.gitDir, 'migration-template') : undefined;
       const local = refs?.find(([name]) => name === 'refs/heads/migration-template')?.[1];
       facts.lastSync = repo && local ? reflogDate(repo.gitDir, local) : undefined;
       if (!facts.lastSync) {
         const tips = refs?.map(([, sha]) => sha);
-        const args = tips?.length ? ['log', '-1', '--format=%cI', ...tips, '--'] : ['log', '-1', '--format=%cI', '--', MANIFEST_PATH];
-        facts.lastSync = (await gitOut(root, args)).trim() || undefined;
+        if (tips?.length) facts.lastSync = (await gitOut(root, ['log', '-1', '--format=%cI', '--fixed-strings', `--grep=${SYNC_MARK}`, ...tips, '--'])).trim() || undefined;
       }
     }
+    facts.remote = readRemote(root);
     await newest;
     return facts;
   } catch (e) {
@@ -115,6 +131,8 @@ function reflogDate(gitDir: string, tip: string): string | undefined {
   const log = readFileSafe(path.join(common ? path.resolve(gitDir, common) : gitDir, 'logs/refs/heads/migration-template'));
   if (!log) return undefined;
   const text = log.toString('utf8').trimEnd();
+  // One line: the branch as generate (or adopt) made it, never moved by a sync; git decides.
+  if (!text.includes('\n')) return undefined;
   const last = text.slice(text.lastIndexOf('\n') + 1);
   const m = /^[0-9a-f]+ ([0-9a-f]+) .* (\d+) ([+-])(\d\d)(\d\d)\tfast-import$/.exec(last);
   if (!m || m[1] !== tip) return undefined;

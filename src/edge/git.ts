@@ -564,7 +564,7 @@ const fileMode = (executable: boolean | undefined) => (executable ? '100755' : '
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
 export async function recordUnmerged(
   dir: string,
-  entries: { path: string; base?: string; ours: string; theirs?: string; executable?: { base?: boolean; ours?: boolean; theirs?: boolean } }[],
+  entries: { path: string; base?: string; ours?: string; theirs?: string; executable?: { base?: boolean; ours?: boolean; theirs?: boolean } }[],
   prefix = '',
 ): Promise<void> {
   if (!entries.length) return;
@@ -575,7 +575,7 @@ export async function recordUnmerged(
   const lines = entries.flatMap((e) => [
     `0 ${zero}\t${e.path}`,
     ...(e.base ? [`${fileMode(e.executable?.base)} ${e.base} 1\t${e.path}`] : []),
-    `${fileMode(e.executable?.ours)} ${e.ours} 2\t${e.path}`,
+    ...(e.ours ? [`${fileMode(e.executable?.ours)} ${e.ours} 2\t${e.path}`] : []),
     ...(e.theirs ? [`${fileMode(e.executable?.theirs)} ${e.theirs} 3\t${e.path}`] : []),
   ]);
   await gitBytes(dir, ['update-index', '--index-info'], Buffer.from(`${lines.join('\n')}\n`));
@@ -663,4 +663,22 @@ export async function recordPristineAround(
   const executable = { now: new Set(files.filter((f) => f.executable).map((f) => f.path)) };
   await writePristine(dir, new Map(files.map((f) => [f.path, f.data])), message, tips.local, [], undefined, executable, branch);
   return branch;
+}
+
+/** Where HEAD is (its branch ref, or a commit when detached), and where a ref points (undefined: nowhere). */
+export async function gitState(dir: string, ref: string): Promise<{ head: string; tip?: string }> {
+  const head = await gitText(dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => gitText(dir, ['rev-parse', 'HEAD']));
+  const tip = await gitText(dir, ['rev-parse', '--verify', '--quiet', ref]).catch(() => '');
+  return { head: head.trim(), tip: tip.trim() || undefined };
+}
+
+/**
+ * Takes a --branch run across versions back whole: HEAD on the branch it left, the branch it
+ * made deleted, the pristine branch where it pointed. The work tree is clean (each step's own
+ * rollback ran), so the checkout changes only what the steps committed.
+ */
+export async function dropBranch(dir: string, before: { head: string; branch: string; pristineRef: string; pristineTip?: string }): Promise<void> {
+  await gitText(dir, ['checkout', '-q', before.head.replace(/^refs\/heads\//, '')]);
+  await gitText(dir, ['branch', '-q', '-D', '--', before.branch]).catch(() => undefined);
+  if (before.pristineTip) await gitText(dir, ['update-ref', before.pristineRef, before.pristineTip]);
 }

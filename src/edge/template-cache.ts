@@ -23,7 +23,8 @@ import { sharedTrees } from './parse-trees.js';
 import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
 import { VERSION } from '../core/version.js';
 
-const FORMAT = 1;
+// 2: specs carry `migrations`.
+const FORMAT = 2;
 /** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 

@@ -9,7 +9,7 @@ import { BUILTIN_SOURCE } from './builtin.js';
 import { loadBuiltin } from './builtin-bundle.js';
 import type { TemplateRef } from '../core/manifest.js';
 import { prepareTemplate } from './parse-trees.js';
-import { semverTags } from '../core/template/semver.js';
+import { newestTag, semverTags } from '../core/template/semver.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 import { askedOnce, readCachedTemplate, writeCachedTemplate } from './template-cache.js';
 import { BlobTooLargeError, cloneBare, isRepoRoot, listTags, listTree, readBlobs, resolveCommit } from './git.js';
@@ -136,19 +136,21 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
 }
 
 /**
- * Loads the template at a version. For git sources the default is the newest semver tag, else
+ * Loads the template at a version. For git sources the default is the newest semver tag that is
+ * a release (pre-releases too with `prereleases`, or for a `current` version that is one), else
  * HEAD; `ref` (from --to or #ref) overrides it.
  */
 export async function loadFromSource(
   src: TemplateSource,
   ref?: string,
+  pick: { prereleases?: boolean; current?: string } = {},
 ): Promise<{ template: LoadedTemplate; ref: TemplateRef }> {
   if (src.kind !== 'git') {
     const template = src.kind === 'builtin' ? await loadBuiltin() : await loadTemplateDir(src.location);
     const { name, version } = template.spec;
     return { template, ref: { name, version, source: src.location } };
   }
-  const wanted = ref ?? src.ref ?? (await sourceVersions(src)).at(-1) ?? 'HEAD';
+  const wanted = ref ?? src.ref ?? newestTag(await sourceVersions(src), pick) ?? 'HEAD';
   const { template, commit } = await loadGitTemplate(src, wanted);
   const { name, version } = template.spec;
   return { template, ref: { name, version, source: src.location, ref: wanted, commit } };

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { fleetHtml } from '../core/fleet/html.js';
 import { parseReposFile, redactUrl } from '../core/fleet/repos-file.js';
-import { fleetRow, totals, type FleetRow, type FleetTotals, type ProjectFacts } from '../core/fleet/row.js';
+import { byAttention, fleetRow, totals, type FleetRow, type FleetTotals, type ProjectFacts } from '../core/fleet/row.js';
 import { atomicWriteSync } from '../edge/apply.js';
 import { cachedClone } from '../edge/fleet-clone.js';
 import { readProject } from '../edge/fleet-read.js';
+import { updateRequestOf } from '../edge/fleet-requests.js';
 import { readText } from '../edge/inputs.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
 import { mapLimited } from '../core/map-limited.js';
@@ -20,6 +21,10 @@ export interface FleetRequest {
   /** Told after each project is read (for a progress count). */
   onProgress?: (done: number, total: number) => void;
   now?: Date;
+  /** Read each project's template-update request from its forge (gh, GitLab's API); default true. */
+  requests?: boolean;
+  /** `attention`: rows that need a person first; default: as given. */
+  sort?: 'attention' | 'given';
 }
 
 export interface FleetResult {
@@ -89,11 +94,15 @@ export async function fleet(req: FleetRequest): Promise<FleetResult> {
           }
         }
         facts = cloneError ? { project: t.label, checklists: new Map(), unmerged: [], markers: [], error: cloneError } : await readProject(dir!, t.label, newestOf);
+        if (t.url) facts.remote = t.url;
+        if (facts.manifest && req.requests !== false) facts.request = await updateRequestOf(facts.remote);
+        else if (facts.manifest) facts.request = { why: 'not asked (--no-requests)' };
       }
       req.onProgress?.(++done, targets.length);
       return fleetRow(facts, today);
     });
     const rows = hideCredentialsDeep(found, secrets);
+    if (req.sort === 'attention') rows.splice(0, rows.length, ...byAttention(rows));
     const sum = totals(rows);
     if (req.html) {
       const page = path.resolve(req.html);

@@ -1,11 +1,11 @@
-import { MANIFEST_PATH, parseManifest, type Manifest } from '../core/manifest.js';
+import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from '../core/manifest.js';
 import { generatedCommits, readCommitPaths } from '../edge/git.js';
 import { loadFromSource, type TemplateSource } from '../edge/template-source.js';
 import { recordedToolVersion } from '../core/tool.js';
 import { planRender } from '../core/template/plan.js';
 import { parseVersion } from '../core/template/semver.js';
 
-export type BaseKind = 'pristine-branch' | 'history' | 'rendered' | 'none';
+export type BaseKind = 'pristine-branch' | 'history' | 'rendered' | 'none' | 'recopy';
 
 export interface Base {
   kind: BaseKind;
@@ -77,4 +77,27 @@ export async function findBase(root: string, tips: string[] | undefined, recorde
     }
   }
   return { kind: 'none', files: null, executable: new Set(recorded.executable ?? []), detail: 'no base: only files unchanged since the last render are updated' };
+}
+
+/**
+ * recopy's base, file by file, from nothing it cannot check against the manifest's hashes: the
+ * team's own file where it is still exactly as last rendered (so it takes the new version), else
+ * a fresh render of the recorded version where that matches the hash, else no common version (a
+ * file both sides have is merged as git merges one both added). A file the team deleted stays
+ * deleted. The pristine branch and history are not read: they are what may be broken.
+ */
+export function recopyBase(rendered: Base, ours: ReadonlyMap<string, Uint8Array>, recorded: Manifest, theirs: ReadonlyMap<string, Uint8Array>): Base {
+  const files = new Map<string, Uint8Array>();
+  let fromRender = 0;
+  for (const [p, hash] of Object.entries(recorded.files)) {
+    const mine = ours.get(p);
+    const old = rendered.files?.get(p);
+    if (mine && hashContent(mine) === hash) files.set(p, mine);
+    else if (old && hashContent(old) === hash) {
+      files.set(p, old);
+      fromRender++;
+    } else if (!mine) files.set(p, old ?? theirs.get(p) ?? new Uint8Array());
+  }
+  const detail = rendered.kind === 'rendered' ? `your files as last rendered, and ${rendered.detail} for ${fromRender} you changed` : 'your files as last rendered; the others merged as added on both sides';
+  return { kind: 'recopy', files, executable: new Set(recorded.executable ?? []), detail };
 }

@@ -14,10 +14,13 @@ import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
 import { compareVersions } from '../core/template/semver.js';
 import type { Answers, AnswerValue } from '../core/template/types.js';
-import { findBase, type BaseKind } from './sync-base.js';
+import { findBase, recopyBase, type BaseKind } from './sync-base.js';
+import { recordSkip } from './sync-skip.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
-import { pathsToRead, planSync, type FileOutcome } from '../core/sync/plan.js';
+import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
+import { composePaths, crossedMigrations, migrateAnswers, migrationNotesFile, migrationNotesPath, movedPath, type Migration } from '../core/template/migrations.js';
+import { pathsToRead, planSync, type ConflictStyle, type FileOutcome } from '../core/sync/plan.js';
 import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
 
 /** What one sync asks for: the command's flags, already parsed (no argv here). */
@@ -26,7 +29,18 @@ export interface SyncOptions {
   template?: string;
   check?: boolean;
   dryRun?: boolean;
-  conflict?: 'inline' | 'rej';
+  conflict?: ConflictStyle;
+  /** Count pre-release tags (v2.0.0-rc.1) when picking the newest version. */
+  prereleases?: boolean;
+  /** Record that the team declines this template version (a semantic version); nothing else changes. */
+  skip?: string;
+  /** Commit the sync on the branch checked out (a later step of a --branch run across versions). */
+  commit?: boolean;
+  /**
+   * `recopy`: rebuild from the template at the recorded answers and merge with the team's files,
+   * trusting neither the pristine branch nor history (lost or broken): see recopyBase.
+   */
+  recopy?: boolean;
   allowDirty?: boolean;
   branch?: string;
   /** Changed answers (--set), not yet validated, with where each came from. */
@@ -65,13 +79,20 @@ export interface ProjectSyncResult {
   template?: string;
   notes?: ReleaseNote[];
   answerChanges?: AnswerChange[];
+  /** The newest version, declined by the team (`sync --skip`): not offered, --check passes. */
+  skipped?: string;
+  /** The template migrations crossed, oldest first (applied: paths, answers; notes for people). */
+  migrations?: Migration[];
+  /** A --branch run across several versions: one commit per version, oldest first. */
+  steps?: { from: string; to: string; committed: boolean; conflicts: number }[];
 }
+
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** The target version: --to, else the newest semver tag, else HEAD; the built-in one is what ships. */
-async function loadTarget(src: TemplateSource, to: string | undefined) {
+async function loadTarget(src: TemplateSource, to: string | undefined, pick: { prereleases?: boolean; current: string }) {
   if (src.kind !== 'git' && to) {
     const loaded = await loadFromSource(src);
     if (to !== loaded.ref.version && to !== `v${loaded.ref.version}`) {
@@ -79,7 +100,7 @@ async function loadTarget(src: TemplateSource, to: string | undefined) {
     }
     return loaded;
   }
-  return loadFromSource(src, to);
+  return loadFromSource(src, to, pick);
 }
 
 function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unknown> {
@@ -115,6 +136,7 @@ function renderDiff(
   return parts.join('');
 }
 
+
 /**
  * Syncs one project to a newer template version. Reads everything, plans in memory, and then
  * either reports (--check, --dry-run: nothing written anywhere, .git included) or applies the
@@ -129,6 +151,8 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
   const recovered = writing ? session.recovered : undefined;
   try {
     const recorded = session.manifest!;
+    const ignoreText = session.read(IGNORE_FILE);
+    const ignoredByProject = ignoreText ? parseIgnoreList(decoder.decode(ignoreText)) : [];
     // git status runs while the template loads and renders; its answer is awaited before any use.
     const dirtyCheck = writing && inGit && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
     const refuseDirty = async () => {
@@ -153,18 +177,22 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       );
     });
     try {
-      const target = await loadTarget(src, opts.to);
+      if (opts.skip !== undefined) return await recordSkip(session, src, opts.skip);
+      const target = await loadTarget(src, opts.to, { prereleases: opts.prereleases, current: recorded.template.version });
       const from = recorded.template.version;
       const to = target.ref.version;
       if (compareVersions(to, from) < 0) {
         throw new InputError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
       }
       const spec = target.template.spec;
+      // The template's migrations between the two versions, as data: answers first (they shape the render).
+      const crossed = crossedMigrations(spec.migrations, from, to);
+      const migratedAnswers = migrateAnswers(recorded.answers, crossed);
       const changed = opts.answers ?? {};
       const newAnswers: NonNullable<ProjectSyncResult['newAnswers']> = [];
       const warnings: string[] = [];
       const answers = await resolveAnswers(spec, {
-        provided: { ...syncAnswers(recorded.answers, new Set(spec.questions.map((q) => q.key))), ...changed },
+        provided: { ...syncAnswers(migratedAnswers, new Set(spec.questions.map((q) => q.key))), ...changed },
         origins: opts.origins,
         dirName: path.basename(root),
         // A question the new version adds is the user's to answer: asked on a terminal, else its
@@ -181,12 +209,19 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         if (!Object.hasOwn(recorded.answers, k) && Object.hasOwn(answers, k)) newAnswers.push({ key: k, value: answers[k]!, origin: '--set' });
       }
       const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
-      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed) });
-      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files));
+      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed, migratedAnswers) });
+      if (crossed.length) result.migrations = crossed;
+      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, ignoredByProject)));
       if (newAnswers.length) result.newAnswers = newAnswers;
       if (warnings.length) result.warnings = warnings;
+      if (!opts.to && recorded.skipped?.includes(to) && !Object.keys(changed).length && to !== from) {
+        // The team declined this version: nothing is offered until a newer one comes.
+        await refuseDirty();
+        result.skipped = to;
+        return result;
+      }
       const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
-      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers)) {
+      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers) && !opts.recopy) {
         await refuseDirty();
         return result;
       }
@@ -194,14 +229,25 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       // The base is read by git while the new version renders.
       const pristine = inGit ? await pristineRefs(root, gitDir, session.pristineBranch) : undefined;
       // History (the generated first commit) holds a project at its top only.
-      const baseLookup = started(findBase(root, pristine?.tips, recorded, src, session.prefix === ''));
+      const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === ''));
       const rendered = planRender(target.template, answers);
       const theirs = new Map(rendered.map((f) => [f.path, f.data]));
       const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
       await refuseDirty();
-      const base = await baseLookup();
+      let base = await baseLookup();
       const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
+      if (opts.recopy) base = recopyBase(base, ours, recorded, theirs);
       const folders = readFolders(root, theirs.keys(), ours);
+      const migration = composePaths(crossed);
+      const notesFiles = crossed.filter((m) => m.notes).map((m) => ({ path: migrationNotesPath(m.version), data: encoder.encode(migrationNotesFile(spec.name, m)) }));
+      if (crossed.length) {
+        // What the migrations name (files, or folders and all under them), where they move to, and the notes files.
+        const named = [...migration.moves.map((m) => m.from), ...migration.removes.map((r) => r.path)];
+        for (const [p, d] of session.readMany(named, 'template migration')) ours.set(p, d);
+        readFolders(root, named, ours);
+        const targets = [...ours.keys()].flatMap((p) => movedPath(p, migration.moves)?.to ?? []);
+        for (const [p, d] of session.readMany([...targets, ...notesFiles.map((n) => n.path)], 'template migration')) ours.set(p, d);
+      }
       const tracking = inGit ? await untrackedAmong(root, [...ours.keys()]) : undefined;
       const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
       const projectOwned = spec.files.projectOwned;
@@ -212,6 +258,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           ours,
           recorded: recorded.files,
           projectOwned,
+          ignoredByProject,
           renames: spec.files.renames,
           conflictStyle: opts.conflict ?? 'inline',
           labels: syncLabels({ from, to, fromCommit: recorded.template.commit, toCommit: target.ref.commit, answersBefore: recorded.answers, answersAfter: answers }),
@@ -219,13 +266,14 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
           untracked: tracking?.untracked,
           ignored: tracking?.ignored,
           executable,
+          migration: crossed.length ? migration : undefined,
         });
       let plan = planWith();
       // The planner picks .rej names that are free among the files it was given; a further
       // numbered name (x.1.rej) may hold a user file nobody read yet. Read those and plan again,
       // so that a .rej never overwrites a user's file.
       for (;;) {
-        const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
+        const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo, o.writtenTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
         const found = session.readMany(unread, 'sync');
         const foundFolders = readFolders(root, unread, ours);
         if (!found.size && !foundFolders.size) break;
@@ -233,7 +281,21 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         for (const [p, files] of foundFolders) folders.set(p, files);
         plan = planWith();
       }
-      const manifestData = manifestFor(target.ref, answers, rendered);
+      const stillSkipped = (recorded.skipped ?? []).filter((v) => compareVersions(v, to) > 0);
+      const manifestData = manifestFor(target.ref, answers, rendered, stillSkipped);
+      // Each crossed migration's notes, as a file the team can follow; never over a file of theirs.
+      for (const n of notesFiles) {
+        if (isIgnoredByProject(n.path, ignoredByProject)) continue;
+        const there = ours.get(n.path);
+        if (there && new TextDecoder().decode(there) === new TextDecoder().decode(n.data)) continue;
+        if (there || plan.writes.some((w) => w.path === n.path)) {
+          warnings.push(`${n.path}: already there and different: the migration notes were not written (they are in the output and the summary).`);
+          result.warnings = warnings;
+          continue;
+        }
+        plan.writes.push(n);
+        plan.outcomes.push({ path: n.path, status: 'added', note: 'migration notes' });
+      }
       const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
       Object.assign(result, {
         base: base.kind,
@@ -267,7 +329,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
               after: async () => {
                 const pristineFiles = new Map(theirs).set(MANIFEST_PATH, manifestData);
                 const stages = plan.conflicts;
-                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours, c.theirs ?? new Uint8Array()]);
+                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours ?? new Uint8Array(), c.theirs ?? new Uint8Array()]);
                 // On top of the base's own commit, only the files that changed need writing.
                 const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
                 const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles, {
@@ -277,13 +339,13 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
                 await checkpoint('sync:pristine');
                 await recordUnmerged(
                   root,
-                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: written.blobs[i * 3 + 1]!, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
+                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: c.ours ? written.blobs[i * 3 + 1] : undefined, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
                     // each side's executable bit, as git records a conflicted file's stages
-                    executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.path) },
+                    executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.templatePath ?? c.path) },
                   })),
                   session.prefix,
                 );
-                if (opts.branch && result.conflicts === 0) {
+                if ((opts.branch || opts.commit) && result.conflicts === 0) {
                   const touched = [...writes.map((w) => w.path), ...plan.deletes];
                   await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`).catch((e: unknown) => {
                     if (e instanceof HookRefused) refused = e;

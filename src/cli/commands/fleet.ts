@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors.js';
 import { fleetTable } from '../../core/fleet/table.js';
 import { fleet } from '../../flows/fleet.js';
 import { printJson, write } from '../output.js';
@@ -6,14 +7,20 @@ export interface FleetFlags {
   repos?: string;
   json?: boolean;
   html?: string;
+  /** --no-requests: do not ask the forges about update requests. */
+  requests?: boolean;
+  sort?: string;
 }
 
 export async function fleetCommand(dirs: string[], flags: FleetFlags): Promise<number> {
+  if (flags.sort !== undefined && flags.sort !== 'attention' && flags.sort !== 'given') throw new InputError(`--sort: "${flags.sort}" must be attention or given.`);
   const progress = process.stderr.isTTY === true;
   const { rows, totals, exitCode } = await fleet({
     dirs,
     repos: flags.repos,
     html: flags.html,
+    requests: flags.requests,
+    sort: flags.sort as 'attention' | 'given' | undefined,
     onProgress: (done, total) => {
       if (progress && total > 1) process.stderr.write(`\rfleet: ${done}/${total}`);
     },

@@ -23,6 +23,7 @@ export function writeSummary(file: string, outcomes: Outcome[], flags: { check?:
         behind: o.result?.behind ?? false,
         outcomes: o.result?.outcomes ?? [],
         notes: o.result?.notes ?? [],
+        migrations: o.result?.migrations ?? [],
         answers: o.result?.answerChanges ?? [],
         error: o.error,
       }),

@@ -6,7 +6,8 @@ import { startProgress } from '../progress.js';
 import { summaryRows } from '../sync-table.js';
 import { MANIFEST_PATH } from '../../core/manifest.js';
 import { painter, print, printJson, say, write } from '../output.js';
-import { syncProject, type ProjectSyncResult, type SyncOptions } from '../../flows/sync.js';
+import type { ProjectSyncResult, SyncOptions } from '../../flows/sync.js';
+import { syncProjectByVersion } from '../../flows/sync-steps.js';
 import { readProvidedAnswers } from '../answers-input.js';
 import { askerFor } from '../ask.js';
 import { writeSummary } from './sync-summary.js';
@@ -20,6 +21,10 @@ export interface SyncFlags {
   conflict?: string;
   allowDirty?: boolean;
   branch?: string;
+  prereleases?: boolean;
+  skip?: string;
+  /** The recopy command: rebuild from the template and merge, whatever the pristine branch says. */
+  recopy?: boolean;
   set: string[];
   yes?: boolean;
   json?: boolean;
@@ -32,6 +37,7 @@ const BASE_NAMES: Record<string, string> = {
   history: 'the generated commit in history',
   rendered: 'a fresh render of the recorded version',
   none: 'none: two-way mode, only files unchanged since the last render were updated',
+  recopy: 'recopy: rebuilt from the template, checked file by file against the manifest',
 };
 
 type Outcome = { dir: string; result?: ProjectSyncResult; error?: string; exitCode: number };
@@ -50,6 +56,8 @@ export function versionChange(r: Pick<ProjectSyncResult, 'from' | 'to' | 'fromRe
 }
 
 function describe(r: ProjectSyncResult, flags: SyncFlags): string {
+  if (flags.skip !== undefined) return `${r.skipped} skipped: ${r.written ? `recorded in ${MANIFEST_PATH} (commit it)` : 'already recorded'}; sync offers the next version after it`;
+  if (r.skipped) return `up to date (${r.skipped} skipped by the team; a newer version will be offered)`;
   if (!r.behind) return 'up to date';
   const counts = new Map<string, number>();
   for (const o of r.outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
@@ -75,6 +83,7 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   for (const w of r.warnings ?? []) say(`${name}: warning: ${w}`);
   if (r.recovered?.length) say(`${name}: an interrupted run was rolled back first (${r.recovered.length} files restored).`);
   line(`${p.bold(name)}: ${describe(r, flags)}`);
+  for (const st of r.steps ?? []) line(`  ${st.committed ? 'committed' : st.conflicts ? 'stopped  ' : 'nothing  '} ${st.from} -> ${st.to}${st.conflicts ? ` (${st.conflicts} conflict(s): resolve, commit, and run sync again to continue)` : ''}`);
   for (const u of r.unresolved ?? []) line(`  unresolved ${u.path}  (conflict markers at lines ${u.lines}: resolve them, then commit)`);
   const msg = painter(process.stderr);
   for (const a of r.newAnswers ?? []) {
@@ -88,6 +97,17 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   for (const n of r.notes ?? []) {
     say(`  ${notePaint.bold(`Release notes ${n.version}:`)}`);
     for (const l of n.notes.trimEnd().split('\n')) say(`    ${l}`);
+  }
+  for (const m of r.migrations ?? []) {
+    const did = [
+      ...m.move.map((x) => `move ${x.from} -> ${x.to}`),
+      ...m.remove.map((x) => `remove ${x}`),
+      ...Object.entries(m.answers.rename).map(([a, b]) => `answer ${a} -> ${b}`),
+      ...Object.entries(m.answers.set).map(([k, v]) => `answer ${k} = ${JSON.stringify(v)}`),
+      ...m.answers.drop.map((k) => `drop answer ${k}`),
+    ];
+    say(`  ${notePaint.bold(`Migration ${m.version}:`)}${did.length ? ` ${did.join('; ')}` : ''}`);
+    for (const l of (m.notes ?? '').trimEnd().split('\n').filter((x, i) => x || i)) say(`    ${l}`);
   }
   line(p.dim(`  base: ${BASE_NAMES[r.base] ?? r.base}${r.baseDetail && r.base !== 'none' ? ` (${r.baseDetail})` : ''}`));
   for (const f of r.outcomes) {
@@ -107,10 +127,15 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   if (flags.branch === '') throw new InputError('--branch: is empty; give the name of a new branch.');
   if (flags.branch !== undefined && flags.branch.length > 200) throw new InputError(`--branch: is ${flags.branch.length} characters long; the limit is 200.`);
   if (flags.to === '') throw new InputError('--to: is empty; give a tag, branch or commit.');
-  if (flags.conflict !== undefined && flags.conflict !== 'inline' && flags.conflict !== 'rej') {
-    throw new InputError(`--conflict: "${flags.conflict}" must be inline or rej.`);
+  if (flags.conflict !== undefined && !['inline', 'diff3', 'merge', 'rej'].includes(flags.conflict)) {
+    throw new InputError(`--conflict: "${flags.conflict}" must be inline (the same as diff3), diff3, merge or rej.`);
   }
   if (flags.check && flags.dryRun) throw new InputError('--check and --dry-run: give one of them.');
+  if (flags.skip !== undefined) {
+    const clash = (['check', 'dryRun', 'branch', 'to', 'summary'] as const).find((k) => flags[k] !== undefined && flags[k] !== false);
+    if (clash) throw new InputError(`--skip: records a declined version and changes nothing else; leave out --${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`);
+    if (flags.set.length) throw new InputError('--skip: records a declined version and changes nothing else; leave out --set.');
+  }
   const targets = dirs.length ? dirs : ['.'];
   if (flags.branch && targets.length > 1) throw new InputError('--branch: give one project at a time.');
   const sets = await readProvidedAnswers(undefined, flags.set);
@@ -125,6 +150,9 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
     conflict: flags.conflict as SyncOptions['conflict'],
     allowDirty: flags.allowDirty,
     branch: flags.branch,
+    prereleases: flags.prereleases,
+    skip: flags.skip,
+    recopy: flags.recopy,
     answers: sets.values,
     origins: sets.origins,
     yes: flags.yes,
@@ -134,7 +162,7 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   const progress = startProgress(flags.check ? 'checking' : 'syncing', targets.length);
   const outcomes = await mapLimited(targets, 4, async (dir): Promise<Outcome> => {
     try {
-      const result = await syncProject(dir, request);
+      const result = await syncProjectByVersion(dir, request);
       return { dir: result.dir, result, exitCode: result.exitCode };
     } catch (e) {
       if (targets.length === 1) throw e;

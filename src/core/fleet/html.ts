@@ -19,10 +19,19 @@ function cell(text: string, sort: string | number = text, cls = ''): string {
   return `<td${cls ? ` class="${cls}"` : ''} data-sort="${esc(String(sort))}">${text}</td>`;
 }
 
-/** A link's target, as given by the flow (a project folder relative to the page, or its https URL). */
+/** A link's target, as given by the flow (a project folder relative to the page, or its https URL), else its repository. */
 function projectCell(r: FleetRow, href: string | undefined): string {
   const name = esc(r.project);
-  return cell(href ? `<a href="${esc(href)}">${name}</a>` : name, r.project, 'project');
+  const target = href ?? r.repository;
+  return cell(target ? `<a href="${esc(target)}">${name}</a>` : name, r.project, 'project');
+}
+
+/** The update request, linked to its page; without one, why the cell is empty. */
+function requestCell(r: FleetRow): string {
+  const q = r.request;
+  if (!q?.state) return cell(`<span class="why">${esc(q?.why ?? '-')}</span>`, '');
+  const text = `${q.state}${q.number !== undefined ? ` #${q.number}` : ''}`;
+  return cell(q.url ? `<a href="${esc(q.url)}">${esc(text)}</a>` : esc(text), text);
 }
 
 function row(r: FleetRow, href?: string): string {
@@ -38,7 +47,8 @@ ${projectCell(r, href)}${cell(esc(r.template ?? '-'))}${cell(esc(r.version ?? '-
 ${cell(`<span class="badge ${cls}">${word}</span>`, word)}${cell(conflicts, r.conflicts.length, 'num')}
 ${cell(bar, p ?? -1)}${cell(r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-', r.progress?.phasesDone ?? -1, 'num')}
 ${cell(esc(r.targetDate ?? '-'))}${cell(r.daysLeft === undefined ? '-' : String(r.daysLeft), r.daysLeft ?? 1e9, `num${r.daysLeft !== undefined && r.daysLeft < 0 ? ' late' : ''}`)}
-${cell(esc(r.lastSync?.slice(0, 10) ?? '-'))}${cell(esc(r.error ?? ''), r.error ?? '', 'err')}
+${cell(esc(r.lastSync?.slice(0, 10) ?? '-'))}${requestCell(r)}${cell(esc(r.request?.checks ?? '-'))}${cell(esc(r.request?.review ?? '-'))}
+${cell(esc(r.attention?.reason ?? ''), r.attention?.rank ?? 6, 'num')}${cell(esc(r.error ?? ''), r.error ?? '', 'err')}
 </tr>`;
 }
 
@@ -61,7 +71,7 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
   });
 });`;
 
-const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Cutover', 'Days left', 'Last sync', 'Error'];
+const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Cutover', 'Days left', 'Last sync', 'Update request', 'Checks', 'Review', 'Needs', 'Error'];
 
 export function fleetHtml(rows: readonly FleetRow[], t: FleetTotals, generatedAt: string, links: ReadonlyMap<string, string> = new Map()): string {
   const head = HEADS.map((h, i) => `<th scope="col" data-col="${i}" tabindex="0">${h}</th>`).join('');
@@ -82,7 +92,7 @@ th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}th[a
 .bar span{display:block;height:100%;background:#2da44e}.pct{font-variant-numeric:tabular-nums}
 .badge{border-radius:1rem;padding:.05rem .55rem;font-size:.85em;font-weight:600;white-space:nowrap}
 .badge.current{background:#dafbe1;color:#1a7f37}.badge.behind{background:#fff8c5;color:#9a6700}.badge.conflict{background:#ffebe9;color:#cf222e}.badge.error{background:#eaeef2;color:#57606a}
-td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;min-width:10rem;max-width:22rem;white-space:normal;overflow-wrap:anywhere}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:16rem}
+td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.why{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;min-width:10rem;max-width:22rem;white-space:normal;overflow-wrap:anywhere}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:16rem}
 a,a:visited{color:inherit}
 /* The table scrolls inside its own box when the window is narrower than it: no column is cut. */
 .scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d7de;border-radius:6px}.scroll table{margin:0}

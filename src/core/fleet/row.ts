@@ -3,11 +3,12 @@
  */
 import { percent, projectStatus } from '../status/count.js';
 import { compareVersions } from '../template/semver.js';
+import { attention, repoRef, type UpdateRequest } from './forge.js';
 
 export interface ProjectFacts {
   /** As given: a path, or a URL from --repos. */
   project: string;
-  manifest?: { template: { name: string; version: string; source: string; commit?: string }; answers: Record<string, unknown> };
+  manifest?: { template: { name: string; version: string; source: string; commit?: string }; answers: Record<string, unknown>; skipped?: string[] };
   /** The template source's newest version (and its commit, for git sources). */
   newest?: { version: string; commit?: string };
   newestError?: string;
@@ -15,6 +16,10 @@ export interface ProjectFacts {
   unmerged: readonly string[];
   markers: readonly string[];
   lastSync?: string;
+  /** The `origin` remote's URL (a local project), or the URL it was cloned from (--repos). */
+  remote?: string;
+  /** Its template-update pull (merge) request, or why it could not be read. */
+  request?: UpdateRequest;
   error?: string;
 }
 
@@ -25,11 +30,18 @@ export interface FleetRow {
   version?: string;
   newest?: string;
   behind: boolean;
+  /** The newest version, declined by the team (sync --skip). */
+  skipped?: string;
   conflicts: string[];
   progress?: { percent: number; done: number; total: number; phasesDone: number; phases: number };
   targetDate?: string;
   daysLeft?: number;
   lastSync?: string;
+  /** The repository's web page (https), when its remote names one. */
+  repository?: string;
+  request?: UpdateRequest;
+  /** What the row needs, most urgent first (rank 0): for --sort attention. */
+  attention?: { rank: number; reason: string };
   error?: string;
 }
 
@@ -46,11 +58,17 @@ export function daysUntil(date: string, today: Date): number | undefined {
 
 export function fleetRow(f: ProjectFacts, today: Date): FleetRow {
   const conflicts = [...new Set([...f.unmerged, ...f.markers])].sort();
-  if (f.error || !f.manifest) return { project: f.project, behind: false, conflicts, error: f.error ?? 'not a create-migration project' };
+  const repository = f.remote ? repoRef(f.remote)?.web : undefined;
+  if (f.error || !f.manifest) {
+    const error = f.error ?? 'not a create-migration project';
+    return { project: f.project, behind: false, conflicts, ...(repository ? { repository } : {}), attention: attention({ error, conflicts, behind: false }), error };
+  }
   const m = f.manifest;
   const status = f.checklists.size ? projectStatus(f.checklists) : undefined;
   const target = typeof m.answers.target_date === 'string' ? m.answers.target_date : undefined;
-  const newer = f.newest && (compareVersions(f.newest.version, m.template.version) > 0 || (f.newest.version === m.template.version && f.newest.commit !== undefined && m.template.commit !== undefined && f.newest.commit !== m.template.commit));
+  // A version the team declined (sync --skip) is not "behind"; a newer one is.
+  const declined = f.newest !== undefined && (m.skipped ?? []).includes(f.newest.version);
+  const newer = f.newest && !declined && (compareVersions(f.newest.version, m.template.version) > 0 || (f.newest.version === m.template.version && f.newest.commit !== undefined && m.template.commit !== undefined && f.newest.commit !== m.template.commit));
   return {
     project: f.project,
     template: m.template.name,
@@ -58,13 +76,22 @@ export function fleetRow(f: ProjectFacts, today: Date): FleetRow {
     version: m.template.version,
     newest: f.newest?.version,
     behind: Boolean(newer),
+    ...(declined ? { skipped: f.newest!.version } : {}),
     conflicts,
     progress: status && { percent: percent(status.done, status.total), done: status.done, total: status.total, phasesDone: status.phasesDone, phases: status.phases.length },
     targetDate: target,
     daysLeft: target ? daysUntil(target, today) : undefined,
     lastSync: f.lastSync,
+    ...(repository ? { repository } : {}),
+    ...(f.request ? { request: f.request } : {}),
+    attention: attention({ error: f.newestError, version: m.template.version, conflicts, behind: Boolean(newer), request: f.request }),
     error: f.newestError,
   };
+}
+
+/** Rows with what needs a person first; within a rank, the nearer cutover first, then by name. */
+export function byAttention(rows: readonly FleetRow[]): FleetRow[] {
+  return [...rows].sort((a, b) => (a.attention?.rank ?? 6) - (b.attention?.rank ?? 6) || (a.daysLeft ?? 1e9) - (b.daysLeft ?? 1e9) || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
 }
 
 export interface FleetTotals {

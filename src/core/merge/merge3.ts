@@ -9,6 +9,11 @@ export interface MergeLabels {
 
 export interface MergeOptions {
   labels: MergeLabels;
+  /**
+   * How a conflict is written, as git's `merge.conflictStyle` names them: `diff3` (the default)
+   * puts the base lines between `|||||||` and `=======`; `merge` leaves them out.
+   */
+  style?: 'diff3' | 'merge';
 }
 
 /**
@@ -51,7 +56,7 @@ export function merge3(base: string, ours: string, theirs: string, options: Merg
   const eol = eolOf(ours, at[1], eolOf(theirs, at[2], eolOf(base, at[0], '\n')));
   let regions: MergeRegion[] | undefined;
   return {
-    text: render(spans, texts, at, options.labels, eol),
+    text: render(spans, texts, at, options.labels, eol, options.style ?? 'diff3'),
     clean: conflicts === 0,
     conflicts,
     get regions() {
@@ -184,7 +189,7 @@ function sameChange(
 }
 
 // One join at the end: concatenating region by region costs more than the merge itself on big files.
-function render(spans: readonly Span[], texts: Texts, at: Offsets, labels: MergeLabels, eol: Eol): string {
+function render(spans: readonly Span[], texts: Texts, at: Offsets, labels: MergeLabels, eol: Eol, style: 'diff3' | 'merge'): string {
   const out: string[] = [];
   // A side that ends the file without a newline must not glue the next marker onto its last line.
   const section = (side: 0 | 1 | 2, from: number, to: number): void => {
@@ -200,8 +205,10 @@ function render(spans: readonly Span[], texts: Texts, at: Offsets, labels: Merge
     else {
       out.push(marker('<<<<<<<', labels.ours, eol));
       section(1, r.o0, r.o1);
-      out.push(marker('|||||||', labels.base, eol));
-      section(0, r.b0, r.b1);
+      if (style === 'diff3') {
+        out.push(marker('|||||||', labels.base, eol));
+        section(0, r.b0, r.b1);
+      }
       out.push(marker('=======', '', eol));
       section(2, r.t0, r.t1);
       out.push(marker('>>>>>>>', labels.theirs, eol));

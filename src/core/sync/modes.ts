@@ -23,9 +23,11 @@ const STAYS = new Set(['unchanged', 'updated', 'merged', 'conflict', 'renamed', 
 
 /**
  * Sets `executable` on the writes that need it and adds a write (same bytes) where only the bit
- * changes. A conflict keeps the user's bit; a file moved aside keeps its own.
+ * changes. A conflicted file gets the merged bit too, as git does: the resolve-and-add that
+ * follows commits what is on disk. A file moved aside keeps its own, and a file in `untouched`
+ * (ignored by git: never written) keeps whatever it has.
  */
-export function planModes(plan: ModePlan, theirs: ReadonlyMap<string, Uint8Array>, ours: ReadonlyMap<string, Uint8Array>, sets: ExecutableSets): void {
+export function planModes(plan: ModePlan, theirs: ReadonlyMap<string, Uint8Array>, ours: ReadonlyMap<string, Uint8Array>, sets: ExecutableSets, untouched?: ReadonlySet<string>): void {
   const writeAt = new Map(plan.writes.map((w) => [w.path, w]));
   for (const o of plan.outcomes) {
     if (o.movedTo || !STAYS.has(o.status)) continue;
@@ -41,7 +43,8 @@ export function planModes(plan: ModePlan, theirs: ReadonlyMap<string, Uint8Array
     }
     const mine = sets.ours.has(oursPath);
     const base = sets.base.has(oursPath);
-    const want = o.status === 'conflict' ? mine : mine === base ? t : mine;
+    if (untouched?.has(oursPath)) continue;
+    const want = mine === base ? t : mine;
     // A rename writes a new file: it is given the bit explicitly.
     if (write) {
       if (want !== mine || o.from) write.executable = want;

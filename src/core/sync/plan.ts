@@ -7,10 +7,15 @@ import { unifiedDiff } from '../merge/diff.js';
 import { matchesAny } from '../template/glob.js';
 import type { RenameRule } from '../template/types.js';
 import { detectRenames } from './renames.js';
+import { applyPathMigrations, type PathMigration } from './migrate-paths.js';
+import { movedPath } from '../template/migrations.js';
+import { IGNORE_FILE, isIgnoredByProject } from './ignore-list.js';
 import { planModes, type ExecutableSets } from './modes.js';
 import { ancestorPaths, resolveStructure, type Folders } from './structure.js';
 
 export type Files = ReadonlyMap<string, Uint8Array>;
+
+export type ConflictStyle = 'inline' | 'diff3' | 'merge' | 'rej';
 
 export type FileStatus =
   | 'added' // new from the template
@@ -34,13 +39,18 @@ export interface FileOutcome {
   rej?: string;
   /** For a file or folder moved out of the way of the template's new layout: where it went. */
   movedTo?: string;
+  /** For a template file whose path holds the user's folder: where the template's file was written instead. */
+  writtenTo?: string;
 }
 
 /** Three versions of a conflicted file, for recording in git's index as unmerged. */
 export interface ConflictStages {
   path: string;
   base?: Uint8Array;
-  ours: Uint8Array;
+  /** Absent for a template file written aside (`x~template`): only the template has it. */
+  ours?: Uint8Array;
+  /** For a template file written aside: the template's own path (its executable bit is that file's). */
+  templatePath?: string;
   /** Absent when the template has no file at this path any more (it made a folder of it). */
   theirs?: Uint8Array;
 }
@@ -55,8 +65,11 @@ export interface SyncInputs {
   /** The manifest's hashes of the last pristine render (used without a base). */
   recorded: Readonly<Record<string, string>>;
   projectOwned: readonly string[];
+  /** Globs of the project's own ignore list: never written, added, merged or deleted. */
+  ignoredByProject?: readonly string[];
   renames: readonly RenameRule[];
-  conflictStyle: 'inline' | 'rej';
+  /** `inline` and `diff3` write git's diff3 markers (base section included), `merge` leaves the base out; `rej` keeps the file. */
+  conflictStyle: ConflictStyle;
   labels: { ours: string; base: string; theirs: string };
   /**
    * Paths the plan asked about that are folders in the project, each with the files under it
@@ -69,6 +82,8 @@ export interface SyncInputs {
   ignored?: ReadonlySet<string>;
   /** Which files are executable in each version: the bit is merged three-way too. */
   executable?: ExecutableSets;
+  /** The path changes of the template migrations this sync crosses (composed in version order). */
+  migration?: PathMigration;
 }
 
 export interface SyncPlan {
@@ -131,11 +146,14 @@ function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: U
   }
   const { labels, conflictStyle } = ctx.inputs;
   // Both sides added the file: there is no common version, and the middle marker says so.
-  const result = merge3(base ? text(base) : '', text(ours), text(theirs), { labels: base ? labels : { ...labels, base: 'no common version' } });
+  const result = merge3(base ? text(base) : '', text(ours), text(theirs), {
+    labels: base ? labels : { ...labels, base: 'no common version' },
+    style: conflictStyle === 'merge' ? 'merge' : 'diff3',
+  });
   if (result.clean) return { path, status: 'merged', data: encoder.encode(result.text) };
   ctx.plan.conflicts.push({ path, base, ours, theirs });
   const n = `${result.conflicts} conflicting hunk${result.conflicts > 1 ? 's' : ''}`;
-  if (conflictStyle === 'inline') {
+  if (conflictStyle !== 'rej') {
     return { path, status: 'conflict', note: `${n} marked inline`, data: encoder.encode(result.text) };
   }
   const rej = freeRejPath(ctx, path);
@@ -155,8 +173,16 @@ function ignoredClash(path: string): FileOutcome {
   return { path, status: 'conflict', note: 'your file is ignored by git (it may hold secrets): kept untouched, not merged or staged; compare it with the template by hand' };
 }
 
+/** A path the project's ignore list names: reported when the template changed it, else quiet. */
+function leftAlone(ctx: Ctx, path: string, changed: boolean): FileOutcome | undefined {
+  if (!isIgnoredByProject(path, ctx.inputs.ignoredByProject ?? [])) return undefined;
+  return changed ? { path, status: 'skipped', note: `in ${IGNORE_FILE}` } : { path, status: 'unchanged' };
+}
+
 /** The three-way rules of one file that exists in the base render or the target render. */
 function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: Uint8Array | undefined, oursRaw: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
+  const alone = leftAlone(ctx, path, !sameBytes(base, theirs));
+  if (alone) return alone;
   if (matchesAny(path, ctx.inputs.projectOwned) && (base || oursRaw)) {
     // Skipped is news only when the template changed the file: otherwise every sync (even an
     // answers-only one) would list every project-owned file.
@@ -188,6 +214,8 @@ function planFile(ctx: Ctx, path: string, base: Uint8Array | undefined, theirs: 
 /** Without a base, only files still exactly as last rendered (by the manifest's hash) change. */
 function planTwoWay(ctx: Ctx, path: string, theirs: Uint8Array | undefined, ours: Uint8Array | undefined): FileOutcome & { data?: Uint8Array; remove?: boolean } {
   const recorded = ctx.inputs.recorded[path];
+  const alone = leftAlone(ctx, path, !(recorded !== undefined && theirs !== undefined && hashContent(theirs) === recorded));
+  if (alone) return alone;
   if (matchesAny(path, ctx.inputs.projectOwned) && (recorded || ours)) {
     if (recorded && theirs && hashContent(theirs) === recorded) return { path, status: 'unchanged' };
     return { path, status: 'skipped', note: 'project-owned' };
@@ -234,9 +262,14 @@ export function planSync(inputs: SyncInputs): SyncPlan {
 
   // A project-owned path is the project's, not the template's: a template rename from or to one
   // must not move (or delete) the project's file, so such paths take no part in rename pairing.
-  const owned = (p: string) => matchesAny(p, inputs.projectOwned);
+  const owned = (p: string) => matchesAny(p, inputs.projectOwned) || isIgnoredByProject(p, inputs.ignoredByProject ?? []);
   const notOwned = (files: Files) => new Map([...files].filter(([p]) => !owned(p)));
-  const renames = detectRenames(notOwned(base), notOwned(theirs), inputs.renames);
+  // A migration's move of a template file is a declared rename: the user's edits go with it.
+  const migrated = [...base.keys()].flatMap((p) => {
+    const to = inputs.migration && movedPath(p, inputs.migration.moves)?.to;
+    return to && theirs.has(to) && !base.has(to) ? [{ from: p, to }] : [];
+  });
+  const renames = detectRenames(notOwned(base), notOwned(theirs), [...migrated, ...inputs.renames]);
   const movedFrom = new Set(renames.values());
   const paths = new Set([...base.keys(), ...theirs.keys()]);
   for (const p of [...paths].sort()) {
@@ -267,19 +300,32 @@ export function planSync(inputs: SyncInputs): SyncPlan {
 
 /** The last step of every plan: make room where a file becomes a folder or a folder a file. */
 function finish(plan: SyncPlan, inputs: SyncInputs): SyncPlan {
+  if (inputs.migration) {
+    applyPathMigrations(plan, {
+      theirs: inputs.theirs,
+      ours: inputs.ours,
+      recorded: inputs.recorded,
+      leftAlone: (p) => isIgnoredByProject(p, inputs.ignoredByProject ?? []),
+      owned: (p) => matchesAny(p, inputs.projectOwned),
+      executable: inputs.executable?.ours,
+      migration: inputs.migration,
+    });
+  }
   const s = { writes: plan.writes, deletes: plan.deletes, outcomes: plan.outcomes as StructureOutcome[] };
-  if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable);
-  resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
+  if (inputs.executable) planModes(s, inputs.theirs, inputs.ours, inputs.executable, inputs.ignored);
+  const asides = resolveStructure(s, inputs.ours, inputs.folders ?? new Map(), (moved) => {
     for (const p of moved) {
       if (inputs.untracked?.has(p)) continue; // git never had it: nothing to record
       // Recorded as unmerged like a merge's conflict: git status lists it until resolved.
       plan.conflicts = plan.conflicts.filter((c) => c.path !== p);
       plan.conflicts.push({ path: p, base: inputs.base?.get(p), ours: inputs.ours.get(p)! });
     }
-  }, inputs.executable?.ours, inputs.ignored, (p) => matchesAny(p, inputs.projectOwned));
+  }, inputs.executable?.ours, inputs.ignored, (p) => matchesAny(p, inputs.projectOwned) || isIgnoredByProject(p, inputs.ignoredByProject ?? []));
+  // Recorded as git records a file only the other side added: stage 3 alone.
+  for (const a of asides) plan.conflicts.push({ path: a.aside, theirs: a.data, templatePath: a.path });
   plan.writes = s.writes;
   plan.deletes = s.deletes;
   plan.outcomes = (s.outcomes as FileOutcome[]).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return plan;
 }
-type StructureOutcome = { path: string; status: string; note?: string; movedTo?: string };
+type StructureOutcome = { path: string; status: string; note?: string; movedTo?: string; writtenTo?: string };

@@ -6,6 +6,7 @@ import { toolContext } from '../tool.js';
 import { compareVersions } from '../template/semver.js';
 import type { AnswerValue, Answers } from '../template/types.js';
 import type { FileOutcome, FileStatus } from './plan.js';
+import { migrationNotesPath, type Migration } from '../template/migrations.js';
 
 export interface ReleaseNote {
   version: string;
@@ -15,8 +16,8 @@ export interface ReleaseNote {
 export interface AnswerChange {
   key: string;
   value: AnswerValue;
-  /** set: given with --set; default: a question new in this version took its default; dropped: the version no longer asks it. */
-  how: 'set' | 'default' | 'dropped';
+  /** set: given with --set; default: a question new in this version took its default; dropped: the version no longer asks it; migration: a template migration renamed or set it. */
+  how: 'set' | 'default' | 'dropped' | 'migration';
 }
 
 export interface SummaryInput {
@@ -29,6 +30,8 @@ export interface SummaryInput {
   outcomes: readonly FileOutcome[];
   notes: readonly ReleaseNote[];
   answers: readonly AnswerChange[];
+  /** Template migrations crossed: their notes are instructions for whoever reviews the update. */
+  migrations?: readonly Migration[];
   error?: string;
 }
 
@@ -42,10 +45,11 @@ export function crossedNotes(changelog: Readonly<Record<string, string>> | undef
 }
 
 /** Answers the sync did not take from the manifest: new questions defaulted, --set values, dropped questions. */
-export function answerChanges(recorded: Answers, resolved: Answers, set: Readonly<Record<string, unknown>>): AnswerChange[] {
+export function answerChanges(recorded: Answers, resolved: Answers, set: Readonly<Record<string, unknown>>, migrated: Answers = recorded): AnswerChange[] {
   const out: AnswerChange[] = [];
   for (const [key, value] of Object.entries(resolved)) {
     if (Object.hasOwn(set, key)) out.push({ key, value, how: 'set' });
+    else if (Object.hasOwn(migrated, key) && JSON.stringify(migrated[key]) !== JSON.stringify(recorded[key])) out.push({ key, value, how: 'migration' });
     else if (!Object.hasOwn(recorded, key)) out.push({ key, value, how: 'default' });
   }
   for (const [key, value] of Object.entries(recorded)) if (!Object.hasOwn(resolved, key)) out.push({ key, value, how: 'dropped' });
@@ -70,7 +74,7 @@ const GROUPS: [FileStatus, string][] = [
   ['removed', 'Removed'],
   ['renamed', 'Renamed'],
   ['kept', 'Kept as yours'],
-  ['skipped', 'Skipped (project-owned)'],
+  ['skipped', 'Skipped (project-owned, or in the ignore list)'],
 ];
 
 const show = (v: AnswerValue) => (Array.isArray(v) ? v.join(', ') || '(none)' : v === null ? '(not asked)' : String(v));
@@ -99,6 +103,11 @@ export function summaryMarkdown(s: SummaryInput): string {
     lines.push('', `**${conflicts.length} file(s) in conflict.** Both the project and the template changed the same lines, and the files carry conflict markers. Resolve each one before merging:`, '');
     for (const o of s.outcomes.filter((x) => x.status === 'conflict')) lines.push(`- [ ] ${code(o.path)}${o.note ? ` (${o.note.replace(/\s+/g, ' ')})` : ''}`);
   }
+  const withNotes = (s.migrations ?? []).filter((m) => m.notes);
+  if (withNotes.length) {
+    lines.push('', '### Migration notes: to do for this update', '');
+    for (const m of withNotes) lines.push(`#### ${m.version}`, '', m.notes!.trimEnd(), '', `(also in ${code(migrationNotesPath(m.version))})`, '');
+  }
   lines.push('', '### Release notes', '');
   if (!s.notes.length) lines.push('The template has no release notes for these versions.');
   for (const n of s.notes) lines.push(`#### ${n.version}`, '', n.notes.trimEnd(), '');
@@ -114,7 +123,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   }
   if (s.answers.length) {
     lines.push('', '### Answers', '', '| question | answer | how |', '| --- | --- | --- |');
-    const how = { set: 'given with --set', default: 'new question: default taken', dropped: 'no longer asked' };
+    const how = { set: 'given with --set', default: 'new question: default taken', dropped: 'no longer asked', migration: 'by a template migration' };
     for (const a of s.answers) lines.push(`| ${code(a.key)} | ${code(show(a.value)).replace(/\|/g, '\\|')} | ${how[a.how]} |`);
   }
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;

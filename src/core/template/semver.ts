@@ -21,3 +21,15 @@ export function compareVersions(a: string, b: string): number {
 export function semverTags(tags: string[]): string[] {
   return tags.filter((t) => parseVersion(t)).sort(compareVersions);
 }
+
+export const isPrerelease = (version: string): boolean => Boolean(parseVersion(version)?.[3]);
+
+/**
+ * The newest version tag to move to by default. Pre-releases (`v2.0.0-rc.1`) count only when
+ * asked for, as copier and npm take them; a project already on a pre-release has asked for that
+ * track. Undefined when no tag qualifies.
+ */
+export function newestTag(tags: readonly string[], opts: { prereleases?: boolean; current?: string } = {}): string | undefined {
+  const withPre = opts.prereleases === true || (opts.current !== undefined && isPrerelease(opts.current));
+  return semverTags(tags.filter((t) => withPre || !isPrerelease(t))).at(-1);
+}

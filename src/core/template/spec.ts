@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../errors.js';
 import { conditionKeys } from './conditions.js';
+import { readMigrations } from './migrations.js';
 import { findForbiddenKey, findTooDeep } from './safe-keys.js';
 import { yamlProblem } from '../yaml-message.js';
 import type { AnswerValue, Choice, Condition, ConditionValue, FileRules, Question, QuestionType, TemplateSpec } from './types.js';
@@ -10,7 +11,7 @@ const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const KEY = /^[a-z][a-z0-9_]*$/;
 const MAX_GLOB = 1000;
 /** The fields a template.yaml may have at its top level (docs/templates.md). */
-const TOP_KEYS = ['name', 'version', 'description', 'questions', 'files', 'changelog'];
+const TOP_KEYS = ['name', 'version', 'description', 'questions', 'files', 'changelog', 'migrations'];
 
 type Raw = Record<string, unknown>;
 
@@ -228,5 +229,6 @@ export function parseTemplateSpec(text: string, file = 'template.yaml'): Templat
     for (const key of conditionKeys(cond)) if (!seen.has(key)) r.fail(path, `refers to "${key}", which is not a question`);
   }
   const changelog = readChangelog(r, o.changelog);
-  return { name, version, description: r.str(o.description, 'description', ''), questions, files, ...(changelog ? { changelog } : {}) };
+  const migrations = readMigrations(o.migrations, version, (path, what) => r.fail(path, what));
+  return { name, version, description: r.str(o.description, 'description', ''), questions, files, ...(changelog ? { changelog } : {}), ...(migrations ? { migrations } : {}) };
 }

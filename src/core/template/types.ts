@@ -1,4 +1,5 @@
 import type { ParseTrees } from './parse.js';
+import type { Migration } from './migrations.js';
 
 /** The shapes a template.yaml describes, after validation. */
 
@@ -64,6 +65,8 @@ export interface TemplateSpec {
   files: FileRules;
   /** Release notes (Markdown) by version, as `changelog:` gives them. */
   changelog?: Record<string, string>;
+  /** Migrations between versions (`migrations:`), oldest first. */
+  migrations?: Migration[];
 }
 
 /** A template as data: its spec and its files/ tree (paths relative to files/, '/'-separated). */

@@ -8,7 +8,11 @@
 # Run by .github/workflows/template-update.yml or .gitlab/template-update.yml, which set:
 #   FORGE=github|gitlab, BASE_BRANCH, CREATE_MIGRATION (how to run the CLI),
 #   TEMPLATE_TOKEN (optional: reads a private template repository on TEMPLATE_HOST),
-#   GH_TOKEN (GitHub) or MIGRATION_UPDATE_TOKEN and the CI_* variables (GitLab).
+#   GH_TOKEN (GitHub) or MIGRATION_UPDATE_TOKEN and the CI_* variables (GitLab),
+#   and optionally, as platform teams configure their requests (comma-separated lists):
+#   UPDATE_LABELS, UPDATE_REVIEWERS and UPDATE_ASSIGNEES (GitHub: user names, `org/team` for a
+#   team reviewer; GitLab: numeric user ids, as its API takes them), and UPDATE_CLOSE_SUPERSEDED
+#   (default true: an open request for an older version is closed when a newer one is opened).
 # Tokens only ever travel in the environment: never in a URL, a file in the project or the log.
 set -euo pipefail
 
@@ -48,6 +52,56 @@ gitlab() {
     ${3:+--data-binary "@$3"} "$CI_API_V4_URL/projects/$CI_PROJECT_ID/$2"
 }
 
+
+# Splits a comma-separated list into one `<flag> <item>` pair per item (spaces trimmed).
+each_flag() {
+  local flag="$1" list="$2" item
+  local -a items
+  IFS=',' read -ra items <<< "$list"
+  for item in "${items[@]}"; do
+    item="$(printf '%s' "$item" | tr -d '[:space:]')"
+    [ -n "$item" ] && printf '%s\n%s\n' "$flag" "$item"
+  done
+  return 0
+}
+
+# older_requests <branch> <version>: the numbers of open requests from other template-update/
+# branches whose version is older than <version>, one a line. Reads the forge's list on stdin.
+older_requests() {
+  node -e '
+const [branch, version, forge] = process.argv.slice(1);
+const parse = (v) => { const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/.exec(v); return m && [+m[1], +m[2], +m[3], m[4] ?? ""]; };
+const older = (a, b) => { for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i]; return a[3] !== b[3] && (b[3] === "" || (a[3] !== "" && a[3] < b[3])); };
+const mine = parse(version);
+for (const r of JSON.parse(require("fs").readFileSync(0, "utf8"))) {
+  const head = forge === "github" ? r.headRefName : r.source_branch;
+  const open = forge === "github" ? String(r.state).toLowerCase() === "open" : r.state === "opened";
+  if (!open || typeof head !== "string" || !head.startsWith("template-update/") || head === branch) continue;
+  const v = parse(head.slice("template-update/".length));
+  if (v && older(v, mine)) console.log(forge === "github" ? r.number : r.iid);
+}' "$1" "$2" "$FORGE"
+}
+
+# close_superseded <branch> <version> <request>: closes the older update requests, saying why.
+close_superseded() {
+  [ "${UPDATE_CLOSE_SUPERSEDED:-true}" = true ] || return 0
+  local n note="Superseded by the update to template $2 ($3): closed by the template-update job."
+  if [ "$FORGE" = github ]; then
+    for n in $(gh pr list --state open --json number,headRefName,state --limit 100 | older_requests "$1" "$2"); do
+      gh pr close "$n" --comment "$note" > /dev/null
+      echo "Closed #$n: superseded by $2."
+    done
+  else
+    for n in $(gitlab GET "merge_requests?state=opened&per_page=100" | older_requests "$1" "$2"); do
+      node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ body: process.argv[2] }))' "$work/note.json" "$note"
+      gitlab POST "merge_requests/$n/notes" "$work/note.json" > /dev/null
+      printf '{"state_event":"close"}' > "$work/close.json"
+      gitlab PUT "merge_requests/$n" "$work/close.json" > /dev/null
+      echo "Closed !$n: superseded by $2."
+    done
+  fi
+}
+
 main() {
   # The tool at the exact version that made or last synced this project (sync moves the pin).
   local pinned='{{tool.npx}}'
@@ -57,6 +111,14 @@ main() {
   work="$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/template-update.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
 
+  if [ "$FORGE" = github ] && [ -n "${GH_TOKEN:-}" ] && [ -n "${GITHUB_REPOSITORY:-}" ]; then
+    # The checkout keeps no credential: pushes to this repository go with GH_TOKEN (an App's or a
+    # personal token, whose pull requests start the checks; else the workflow's own). Scoped to
+    # this repository's URL, and asked before the template's token, which may share its host.
+    local server="${GITHUB_SERVER_URL:-https://github.com}"
+    credential_for "${server#https://}/$GITHUB_REPOSITORY" GH_TOKEN x-access-token
+    credential_for "${server#https://}/$GITHUB_REPOSITORY.git" GH_TOKEN x-access-token
+  fi
   if [ -n "${TEMPLATE_TOKEN:-}" ]; then credential_for "${TEMPLATE_HOST:-github.com}" TEMPLATE_TOKEN x-access-token; fi
   local remote=origin
   if [ "$FORGE" = gitlab ]; then
@@ -133,23 +195,40 @@ main() {
     fi
   fi
 
+  local request
   if [ "$FORGE" = github ]; then
+    local -a extra=()
     if [ -n "$existing" ]; then
-      gh pr edit "$number" --title "$title" --body-file "$work/summary.md"
-    elif [ "${conflicts:-0}" != 0 ]; then
-      gh pr create --draft --head "$branch" --base "$base" --title "$title" --body-file "$work/summary.md"
+      mapfile -t extra < <(each_flag --add-label "${UPDATE_LABELS:-}"; each_flag --add-reviewer "${UPDATE_REVIEWERS:-}"; each_flag --add-assignee "${UPDATE_ASSIGNEES:-}")
+      gh pr edit "$number" --title "$title" --body-file "$work/summary.md" "${extra[@]}"
+      request="#$number"
     else
-      gh pr create --head "$branch" --base "$base" --title "$title" --body-file "$work/summary.md"
+      mapfile -t extra < <(each_flag --label "${UPDATE_LABELS:-}"; each_flag --reviewer "${UPDATE_REVIEWERS:-}"; each_flag --assignee "${UPDATE_ASSIGNEES:-}")
+      [ "${conflicts:-0}" != 0 ] && extra+=(--draft)
+      request="$(gh pr create --head "$branch" --base "$base" --title "$title" --body-file "$work/summary.md" "${extra[@]}")"
     fi
   else
     local draft=""
     [ "${conflicts:-0}" != 0 ] && draft="Draft: "
-    node -e 'const fs = require("fs"); const [summary, out, branch, base, title] = process.argv.slice(1);
-fs.writeFileSync(out, JSON.stringify({ source_branch: branch, target_branch: base, title, description: fs.readFileSync(summary, "utf8"), remove_source_branch: true }));' \
-      "$work/summary.md" "$work/request.json" "$branch" "$base" "$draft$title"
-    if [ -n "$existing" ]; then gitlab PUT "merge_requests/$number" "$work/request.json" > /dev/null
-    else gitlab POST merge_requests "$work/request.json" > /dev/null; fi
+    node -e 'const fs = require("fs"); const [summary, out, branch, base, title, labels, reviewers, assignees] = process.argv.slice(1);
+const ids = (list, name) => list.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
+  if (!/^[0-9]{1,12}$/.test(s)) { console.error(`${name}: "${s}" is not a GitLab user id (a number)`); process.exit(2); }
+  return Number(s);
+});
+const body = { source_branch: branch, target_branch: base, title, description: fs.readFileSync(summary, "utf8"), remove_source_branch: true };
+if (labels.trim()) body.labels = labels.split(",").map((s) => s.trim()).filter(Boolean).join(",");
+if (reviewers.trim()) body.reviewer_ids = ids(reviewers, "UPDATE_REVIEWERS");
+if (assignees.trim()) body.assignee_ids = ids(assignees, "UPDATE_ASSIGNEES");
+fs.writeFileSync(out, JSON.stringify(body));' \
+      "$work/summary.md" "$work/request.json" "$branch" "$base" "$draft$title" "${UPDATE_LABELS:-}" "${UPDATE_REVIEWERS:-}" "${UPDATE_ASSIGNEES:-}"
+    if [ -n "$existing" ]; then
+      gitlab PUT "merge_requests/$number" "$work/request.json" > /dev/null
+      request="!$number"
+    else
+      request="!$(gitlab POST merge_requests "$work/request.json" | node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(0, "utf8")).iid ?? ""))')"
+    fi
   fi
+  close_superseded "$branch" "$version" "$request"
   echo "Template update $from -> $version: ${conflicts:-0} conflicting file(s); request on $branch."
 }
 
