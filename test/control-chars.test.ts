@@ -121,9 +121,10 @@ describe('prompts', () => {
       '',
     ].join('\n'));
     writeFileSync(path.join(tpl, 'files/README.md'), '# {{project_name}} {{mode}}\n');
+    // The folder on the command line names the project: the first question asked is the mode.
     const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git', '--template', tpl], [
-      { expect: 'Project name', send: KEY.enter },
       { expect: 'Pick a mode', send: KEY.enter },
+      { expect: 'Is this OK', send: KEY.enter },
     ]);
     expect(failedAt, transcript).toBeNull();
     expect(code, transcript).toBe(0);

@@ -33,9 +33,13 @@ function shown(q: Question, v: AnswerValue | undefined): string {
   return q.type === 'choice' ? label(String(v)) : String(v);
 }
 
+/** A template's question text and the answer shown, safe for the terminal (a template is untrusted). */
+const safeMessage = (q: Question) => terminalSafe(q.message);
+const safeShown = (q: Question, v: AnswerValue | undefined) => terminalSafe(shown(q, v).replace(/\s*\n\s*/g, ' '));
+
 function answered(q: Question, v: AnswerValue): void {
   const p = painter(process.stderr);
-  process.stderr.write(`${p.green('✔')} ${p.bold(q.message)} ${p.cyan(shown(q, v).replace(/\s*\n\s*/g, ' '))}\n`);
+  process.stderr.write(`${p.green('✔')} ${p.bold(safeMessage(q))} ${p.cyan(safeShown(q, v))}\n`);
 }
 
 // The message shows under the question itself: it speaks of the answer and the labels on screen,
@@ -108,7 +112,7 @@ export async function reviewAnswers(answers: Answers, askable: Question[], all: 
   const p = painter(process.stderr);
   const list = () => {
     process.stderr.write(`\n${p.bold('Your answers:')}\n`);
-    for (const q of all) if (Object.hasOwn(answers, q.key)) process.stderr.write(`  ${q.message}: ${p.cyan(shown(q, answers[q.key]).replace(/\s*\n\s*/g, ' '))}\n`);
+    for (const q of all) if (Object.hasOwn(answers, q.key)) process.stderr.write(`  ${safeMessage(q)}: ${p.cyan(safeShown(q, answers[q.key]))}\n`);
     process.stderr.write('\n');
   };
   list();
@@ -128,7 +132,7 @@ export async function reviewAnswers(answers: Answers, askable: Question[], all: 
     }
     const key = await cancellable(() => ask((context) => select({
       message: 'Which answer? (the questions after it are asked again, with your answers as defaults)',
-      choices: askable.map((q) => ({ name: `${q.message}: ${shown(q, answers[q.key]).replace(/\s*\n\s*/g, ' ')}`, value: q.key })),
+      choices: askable.map((q) => ({ name: `${safeMessage(q)}: ${safeShown(q, answers[q.key])}`, value: q.key })),
       pageSize: Math.min(askable.length, 16),
     }, context)));
     return key;

@@ -22,7 +22,8 @@ function cell(text: string, sort: string | number = text, cls = ''): string {
 /** A link's target, as given by the flow (a project folder relative to the page, or its https URL), else its repository. */
 function projectCell(r: FleetRow, href: string | undefined): string {
   const name = esc(r.project);
-  const target = href ?? r.repository;
+  // Its repository on the forge when known (a page a whole team can open), else what the flow gave.
+  const target = r.repository ?? href;
   return cell(target ? `<a href="${esc(target)}">${name}</a>` : name, r.project, 'project');
 }
 
