@@ -56,6 +56,12 @@ async function generatorTemplate(t: LoadedTemplate, folder: string): Promise<Loa
   return prepareTemplate({ spec: t.spec, files });
 }
 
+/** A generator's answers, given in full (no terminal): validated as `add` validates them. */
+export function resolveAddAnswers(template: LoadedTemplate, spec: AddSpec, provided: Record<string, unknown>, root: string): Promise<Answers> {
+  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
+  return resolveAnswers(genSpec, { provided, dirName: path.basename(root), useDefaults: true });
+}
+
 /** A generator's files for resolved answers (with extra render context), not yet written. */
 export async function renderAddition(template: LoadedTemplate, spec: AddSpec, answers: Answers, projectAnswers: Answers, more: Record<string, unknown> = {}) {
   const extra = { ...spec.derive(answers, projectAnswers), ...more };

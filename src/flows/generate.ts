@@ -12,6 +12,8 @@ import { MANIFEST_PATH, manifestFor } from '../core/manifest.js';
 import { planRender } from '../core/template/plan.js';
 import { withSuggestedDefaults } from '../core/assess/defaults.js';
 import type { Suggestions } from '../core/assess/suggest.js';
+import type { Inventory } from '../core/assess/scan.js';
+import { removeNewProject } from '../edge/project/new-project.js';
 
 export interface ProjectOptions {
   dir?: string;
@@ -26,6 +28,10 @@ export interface ProjectOptions {
   dryRun?: boolean;
   /** Defaults found by `assess` in the legacy code (asked still, or taken with --yes). */
   suggested?: Suggestions;
+  /** What assess read: its scheduled jobs become jobs.yaml entries, workflows and CronJobs. */
+  assessed?: Inventory;
+  /** Who adds those jobs (default: git user.name, else $USER). */
+  by?: string;
 }
 
 const DEFAULT_DIR = 'legacy-migration';
@@ -118,6 +124,16 @@ export const projectGenerator: Generator<ProjectOptions> = {
               details.commit = await createRepository(dir, all, message, repository!());
               await checkpoint('generate:committed');
             });
+          }
+        }
+        if (!opts.dryRun && opts.assessed) {
+          try {
+            const { addLegacyJobs } = await import('./legacy-jobs.js');
+            details.jobs = await addLegacyJobs(target, opts.assessed, ctx.cwd, { commit: typeof details.commit === 'string', by: opts.by });
+          } catch (e) {
+            // The project is made whole or not at all: a fresh folder goes again.
+            if (state !== 'non-empty') removeNewProject(target, state === 'empty');
+            throw e;
           }
         }
         return { dir: target, changes, dryRun: opts.dryRun === true, details };

@@ -2,7 +2,7 @@
  * Rewrites of jobs.yaml that keep the team's comments and layout: edits go through the yaml
  * Document, never through a re-serialised plain value. Pure.
  */
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { HistoryEntry, Job, JobState } from './schema.js';
 
 /** The file a project starts with: the schema in comments, no jobs yet. */
@@ -35,6 +35,11 @@ const plain = (j: Job): Record<string, unknown> => {
   return o;
 };
 
+/** Dates and cron fields in double quotes: every YAML reader (1.1 ones too) reads them as text. */
+function quote(node: unknown): void {
+  if (isScalar(node) && typeof node.value === 'string') node.type = 'QUOTE_DOUBLE';
+}
+
 function jobsSeq(doc: Document) {
   let seq = doc.get('jobs', true);
   if (!isSeq(seq)) {
@@ -51,9 +56,13 @@ export function appendJobs(doc: Document, jobs: readonly Job[]): void {
   if (!isSeq(seq)) return;
   for (const j of jobs) {
     const node = doc.createNode(plain(j));
+    quote(node.getIn(['legacy', 'schedule'], true));
     for (const key of ['history', 'readiness']) {
       const v = node.get(key, true);
-      if (isSeq(v)) for (const h of v.items) if (isMap(h)) h.flow = true;
+      if (isSeq(v)) for (const h of v.items) if (isMap(h)) {
+        h.flow = true;
+        quote(h.get('at', true));
+      }
       if (isMap(v)) v.flow = true;
     }
     seq.items.push(node);
@@ -72,10 +81,11 @@ export function recordMove(doc: Document, index: number, to: JobState, entry: Hi
   hist.flow = false;
   const node = doc.createNode({ ...entry });
   node.flow = true;
+  quote(node.get('at', true));
   hist.items.push(node);
 }
 
-export const jobsText = (doc: Document) => doc.toString({ lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+export const jobsText = (doc: Document) => doc.toString({ lineWidth: 0 });
 
 /** A new jobs.yaml document (for a project made before the template shipped one). */
 export const emptyJobsDocument = () => parseDocument(EMPTY_JOBS_FILE);

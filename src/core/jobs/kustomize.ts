@@ -18,6 +18,7 @@ function edit(text: string, change: (items: string[]) => string[]): string {
     const keep = seq.items.filter((i) => next.includes(String((i as { value?: unknown }).value ?? i)));
     seq.items = keep;
     for (const n of next) if (!now.includes(n)) seq.items.push(doc.createNode(n));
+    if (seq.items.length) seq.flow = false;
   } else doc.set('resources', doc.createNode(next));
   return doc.toString({ lineWidth: 0 });
 }
