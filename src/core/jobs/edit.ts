@@ -85,7 +85,7 @@ export function recordMove(doc: Document, index: number, to: JobState, entry: Hi
   hist.items.push(node);
 }
 
-export const jobsText = (doc: Document) => doc.toString({ lineWidth: 0 });
+export const jobsText = (doc: Document) => doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 
 /** A new jobs.yaml document (for a project made before the template shipped one). */
 export const emptyJobsDocument = () => parseDocument(EMPTY_JOBS_FILE);

@@ -67,7 +67,7 @@ export function parityStreak(dates: readonly string[], read: (date: string) => V
     if (days >= criterion) break;
     const business = isBusinessDay(date, hol);
     if (business && expected !== undefined && date < expected) {
-      brokenBy = `no report for ${expected}`;
+      brokenBy = `a business day without a report (${expected})`;
       break;
     }
     const v = verdict(date);

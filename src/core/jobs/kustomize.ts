@@ -20,7 +20,7 @@ function edit(text: string, change: (items: string[]) => string[]): string {
     for (const n of next) if (!now.includes(n)) seq.items.push(doc.createNode(n));
     if (seq.items.length) seq.flow = false;
   } else doc.set('resources', doc.createNode(next));
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** Adds a file (relative to deploy/kubernetes/) to the resources, once. */

@@ -43,7 +43,7 @@ export function gateProblems(job: Job, to: JobState, facts: GateFacts, criterion
   }
   if (to === 'switched' && facts.streak && !facts.streak.met) {
     const s = facts.streak;
-    const red = s.lastRed ? `; the last red report is ${s.lastRed.path} (${s.lastRed.date})` : '';
+    const red = s.lastRed ? `; the last red report is ${s.lastRed.path}` : !s.newest ? '; there is no report yet' : s.brokenBy ? `; the streak was broken by ${s.brokenBy}` : '';
     out.push(
       `the parity criterion is not met: ${s.days} of ${s.criterion} consecutive green business days, ${s.missing} more needed${red}${criterionPath ? ` (reports in ${criterionPath})` : ''}`,
     );
