@@ -96,7 +96,9 @@ describe('create-migration <dir> --assess <legacy>: a working project in one ste
     await cli(['p', '--assess', 'legacy', '--yes', '--no-git'], tmp);
     const r = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-x'], { cwd: path.join(tmp, 'p'), encoding: 'utf8', timeout: 900_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/test_legacy_extract/);
+    expect(r.stdout).toMatch(/\b\d+ passed/);
+    const ids = spawnSync(PYTHON, ['-m', 'pytest', '--collect-only', '-q', '-p', 'no:cacheprovider'], { cwd: path.join(tmp, 'p'), encoding: 'utf8' }).stdout;
+    for (const w of ['legacy_extract', 'legacy_ledger', 'legacy_cleanup']) expect(ids).toContain(`tests/test_${w}.py::`);
   }, 900_000);
 });
 
