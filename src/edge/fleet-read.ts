@@ -12,6 +12,7 @@ import { unsafePathReason } from '../core/template/paths.js';
 import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
 import { CHECKLIST_DIRS } from '../core/status/count.js';
+import { jobsSummaryOf, plainProjectFiles } from './jobs-files.js';
 
 function gitOut(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
@@ -72,6 +73,11 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     facts.manifest = manifest;
     facts.checklists = readChecklists(root);
     facts.markers = markerFiles(root, Object.keys(manifest.files));
+    try {
+      facts.jobs = jobsSummaryOf(plainProjectFiles(root), new Date());
+    } catch (e) {
+      facts.jobsError = (e as Error).message;
+    }
     const newest = newestOf(manifest.template.source).then(
       (n) => (facts.newest = n),
       (e: Error) => (facts.newestError = `template source: ${e.message.replace(/^--template: /, '')}`),

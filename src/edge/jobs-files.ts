@@ -3,6 +3,11 @@
  * project's files (the project session, or fleet's read-only reader), and who makes a move.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { pathProblem } from '../core/path-rules.js';
+import { STATES } from '../core/jobs/schema.js';
+import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
+import { locate, requireSafePath } from './project/guard.js';
 import { parityStreak, REPORT_NAME, verdictOf, type Streak } from '../core/jobs/gate.js';
 import { JOBS_FILE, JOBS_LIMITS, parseJobs, type Job, type ParsedJobs } from '../core/jobs/schema.js';
 
@@ -64,4 +69,49 @@ export function whoMoves(root: string, by: string | undefined): Promise<string> 
       resolve(name || process.env.USER || process.env.USERNAME || 'unknown');
     });
   });
+}
+
+/** The summary of a project's jobs, with only the parity reports the gate needs read. */
+export function jobsSummaryOf(files: ProjectFiles, now: Date): JobsSummary | undefined {
+  const parsed = readJobs(files);
+  if (!parsed) return undefined;
+  const { inventory } = parsed;
+  const evidence = new Map<string, Evidence>();
+  for (const j of inventory.jobs) {
+    if (needsEvidence(j.state)) evidence.set(j.id, readEvidence(files, j, inventory.holidays));
+    else if (STATES.indexOf(j.state) > STATES.indexOf('parallel')) {
+      const latest = latestReport(files, j.id);
+      if (latest) evidence.set(j.id, { streak: { days: 0, criterion: j.parity.criterion_days, met: true, missing: 0, reads: 0 }, latest });
+    }
+  }
+  return summarizeJobs(inventory, evidence, now);
+}
+
+/** The newest report of a job, from the folder's listing alone. */
+function latestReport(files: ProjectFiles, id: string): string | undefined {
+  const dir = reportDir(id);
+  const names = files.listFiles(dir.slice(0, -1), 'parity').map((p) => p.slice(dir.length));
+  const newest = names.flatMap((n) => REPORT_NAME.exec(n)?.[1] ?? []).sort().pop();
+  if (!newest) return undefined;
+  return names.includes(`${newest}.md`) ? `${dir}${newest}.md` : `${dir}${newest}.json`;
+}
+
+/** A project's files for a read-only look (fleet): the path rule and no link on the way, as the session. */
+export function plainProjectFiles(root: string): ProjectFiles {
+  return {
+    read(rel, from = 'project') {
+      requireSafePath(rel, from);
+      const { full, st } = locate(root, rel, from);
+      return st?.isFile() ? readFileSync(full) : undefined;
+    },
+    listFiles(dir, from = 'project') {
+      requireSafePath(dir, from);
+      const { full, st } = locate(root, dir, from);
+      if (!st?.isDirectory()) return [];
+      return readdirSync(full, { withFileTypes: true })
+        .filter((e) => e.isFile() && !pathProblem(`${dir}/${e.name}`))
+        .map((e) => `${dir}/${e.name}`)
+        .sort();
+    },
+  };
 }

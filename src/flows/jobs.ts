@@ -7,40 +7,17 @@ import { cronJobForState } from '../core/jobs/cronjob.js';
 import { recordMove, jobsText } from '../core/jobs/edit.js';
 import { legacyOffSteps } from '../core/jobs/from-assess.js';
 import { decideMove } from '../core/jobs/moves.js';
-import { JOBS_FILE, STATES, type Job, type JobState } from '../core/jobs/schema.js';
-import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
+import { JOBS_FILE, type Job, type JobState } from '../core/jobs/schema.js';
+import type { JobsSummary } from '../core/jobs/summary.js';
 import { dnsName } from '../core/template/formats.js';
-import { readEvidence, readJobs, reportDir, whoMoves, type ProjectFiles } from '../edge/jobs-files.js';
+import { jobsSummaryOf, readEvidence, readJobs, whoMoves } from '../edge/jobs-files.js';
+
+export { jobsSummaryOf };
 import { ProjectSession } from '../edge/project/session.js';
 
 export interface JobsListRequest {
   dir: string;
   now?: Date;
-}
-
-/** The summary of a project's jobs, with only the parity reports the gate needs read. */
-export function jobsSummaryOf(files: ProjectFiles, now: Date): JobsSummary | undefined {
-  const parsed = readJobs(files);
-  if (!parsed) return undefined;
-  const { inventory } = parsed;
-  const evidence = new Map<string, Evidence>();
-  for (const j of inventory.jobs) {
-    if (needsEvidence(j.state)) evidence.set(j.id, readEvidence(files, j, inventory.holidays));
-    else if (STATES.indexOf(j.state) > STATES.indexOf('parallel')) {
-      const latest = latestReport(files, j.id);
-      if (latest) evidence.set(j.id, { streak: { days: 0, criterion: j.parity.criterion_days, met: true, missing: 0, reads: 0 }, latest });
-    }
-  }
-  return summarizeJobs(inventory, evidence, now);
-}
-
-/** The newest report of a job, from the folder's listing alone. */
-function latestReport(files: ProjectFiles, id: string): string | undefined {
-  const dir = reportDir(id);
-  const names = files.listFiles(dir.slice(0, -1), 'parity').map((p) => p.slice(dir.length));
-  const newest = names.filter((n) => /^\d{4}-\d{2}-\d{2}\.json$/.test(n)).sort().pop()?.slice(0, 10);
-  if (!newest) return undefined;
-  return names.includes(`${newest}.md`) ? `${dir}${newest}.md` : `${dir}${newest}.json`;
 }
 
 export async function listJobs(req: JobsListRequest): Promise<{ root: string; summary: JobsSummary }> {

@@ -2,6 +2,9 @@ import { isDone, percent, stateWord, type ProjectStatus } from '../../core/statu
 import { daysLeft } from '../../core/status/html.js';
 import { status as readStatus } from '../../flows/status.js';
 import { dim, out, print, printJson, say } from '../output.js';
+import { cutoverEvidence, itemEvidence } from '../../core/jobs/evidence.js';
+import { STATES } from '../../core/jobs/schema.js';
+import { jobLines } from './jobs.js';
 
 export interface StatusFlags {
   json?: boolean;
@@ -20,7 +23,7 @@ function table(status: ProjectStatus): string[] {
 }
 
 export async function statusCommand(dir: string | undefined, flags: StatusFlags): Promise<number> {
-  const { root, status, systemName, template, owner, targetDate, today, warnings, written } = await readStatus({ dir: dir ?? '.', write: flags.write, html: flags.html });
+  const { root, status, systemName, template, owner, targetDate, today, warnings, written, jobs } = await readStatus({ dir: dir ?? '.', write: flags.write, html: flags.html });
   // On stderr even with --json, which keeps stdout to its one object.
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const overall = percent(status.done, status.total);
@@ -35,6 +38,7 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
       phases: status.phases.length,
       checklists: status.checklists.map((c) => ({ path: c.path, title: c.title, phase: c.phase, done: c.done, total: c.total, percent: percent(c.done, c.total), complete: isDone(c) })),
       next: status.current ? { checklist: status.current.path, items: status.current.items.filter((i) => !i.done).slice(0, 5).map((i) => i.text) } : null,
+      ...(jobs ? { jobs: { total: jobs.total, counts: jobs.counts, green: jobs.green, blockedOnParity: jobs.blocked, evidence: cutoverEvidence(jobs), rows: jobs.rows } } : {}),
       written,
     });
     return 0;
@@ -53,7 +57,15 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   }
   if (status.current) {
     print(`Next in ${status.current.title}:`);
-    for (const i of status.current.items.filter((x) => !x.done).slice(0, 5)) print(`  - [ ] ${i.text}`);
+    for (const i of status.current.items.filter((x) => !x.done).slice(0, 5)) {
+      const note = itemEvidence(i.text, jobs);
+      print(`  - [ ] ${i.text}${note ? o.dim(` (${note})`) : ''}`);
+    }
+  }
+  if (jobs?.total) {
+    print(`Jobs: ${jobs.total} (${STATES.filter((st) => jobs.counts[st]).map((st) => `${jobs.counts[st]} ${st}`).join(', ')}); ${jobs.green}/${jobs.total} green`);
+    for (const l of jobLines(jobs)) print(l);
+    for (const e of cutoverEvidence(jobs)) print(o.dim(`  ${e.item}: ${e.evidence}`));
   }
   if (written.length) say(dim(`Updated ${written.join(', ')}.`));
   return 0;

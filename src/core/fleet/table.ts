@@ -1,7 +1,8 @@
 /** The fleet as a text table. Pure. */
 import type { FleetRow, FleetTotals } from './row.js';
+import { STATES } from '../jobs/schema.js';
 
-const HEAD = ['project', 'template', 'version', 'newest', 'behind', 'conflicts', 'progress', 'phases', 'cutover', 'days', 'last sync', 'error'];
+const HEAD = ['project', 'template', 'version', 'newest', 'behind', 'conflicts', 'progress', 'phases', 'jobs green', 'on parity', 'cutover', 'days', 'last sync', 'error'];
 
 // A hostile name must not move the cursor or forge a line.
 // eslint-disable-next-line no-control-regex
@@ -17,6 +18,8 @@ export function rowCells(r: FleetRow): string[] {
     r.conflicts.length ? String(r.conflicts.length) : r.version ? '0' : '-',
     r.progress ? `${r.progress.percent}%` : '-',
     r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-',
+    r.jobs?.total ? `${r.jobs.green}/${r.jobs.total}` : r.jobs?.error ? 'bad jobs.yaml' : '-',
+    r.jobs?.total ? String(r.jobs.blockedOnParity.length) : '-',
     r.targetDate ?? '-',
     r.daysLeft === undefined ? '-' : String(r.daysLeft),
     r.lastSync?.slice(0, 10) ?? '-',
@@ -29,5 +32,9 @@ export function fleetTable(rows: readonly FleetRow[], t: FleetTotals): string {
   const widths = HEAD.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
   const lines = cells.map((c) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd());
   lines.push('', `${t.projects} projects: ${t.current} current, ${t.behind} behind, ${t.inConflict} in conflict, ${t.errors} unreadable.`);
+  if (t.jobs.total) {
+    const per = STATES.filter((st) => t.jobs.counts[st]).map((st) => `${t.jobs.counts[st]} ${st}`).join(', ');
+    lines.push(`${t.jobs.total} jobs: ${per}; ${t.jobs.green} green; ${t.jobs.blockedOnParity.length} waiting on parity${t.jobs.blockedOnParity.length ? ` (${t.jobs.blockedOnParity.slice(0, 10).map(clean).join(', ')}${t.jobs.blockedOnParity.length > 10 ? ', ...' : ''})` : ''}.`);
+  }
   return `${lines.join('\n')}\n`;
 }
