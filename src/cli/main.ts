@@ -56,7 +56,7 @@ function program(done: (code: number) => void): Command {
     .option('--force', 'allow a non-empty target folder (never overwrites a file)')
     .option('--dry-run', 'print every file it would write; write nothing')
     .option('--json', 'print one JSON object on stdout')
-    .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers (repeatable)', collect, [])
+    .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers, its scheduled jobs the project\'s jobs (repeatable)', collect, [])
     .action(async (dir, flags) => {
       const { generateCommand } = await import('./commands/generate.js');
       done(await namingFlags(setFlag, () => generateCommand(dir, flags)));
@@ -136,8 +136,8 @@ function program(done: (code: number) => void): Command {
     .description('read legacy schedules, scripts, SQL and configuration; suggest answers and fill the assessment')
     .argument('<legacy-dir...>', 'folders holding the legacy code and configuration (read only, links never followed)')
     .option('--answers-out <file>', 'write the suggested answers (JSON, or YAML for .yaml) for --answers')
-    .option('--write', "fill the assess region of the project's docs/assessment.md")
-    .option('--workflows', 'add one workflow per scheduled job to the project, with its legacy schedule')
+    .option('--write', "fill docs/assessment.md's assess region and add the legacy jobs not yet in jobs.yaml (entry, workflow, suspended CronJob)")
+    .option('--workflows', 'add the legacy jobs not yet in jobs.yaml, without touching docs/assessment.md')
     .option('--project <dir>', 'the project for --write and --workflows (default: .)')
     .option('--max-files <n>', 'stop reading after this many files (default 50000)')
     .option('--json', 'print one JSON object on stdout')
