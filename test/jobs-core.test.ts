@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cronJobForState, cronJobProblems, deploymentOf } from '../src/core/jobs/cronjob.js';
 import { appendJobs, EMPTY_JOBS_FILE, jobsText, recordMove } from '../src/core/jobs/edit.js';
-import { legacyOffSteps, matchSchedules, newJob } from '../src/core/jobs/from-assess.js';
+import { legacyOffSteps, matchSchedules, newJob, readinessOf } from '../src/core/jobs/from-assess.js';
 import { isBusinessDay, parityStreak, verdictOf, type Verdict } from '../src/core/jobs/gate.js';
 import { decideMove } from '../src/core/jobs/moves.js';
 import { parseJobs, STATES, type Job } from '../src/core/jobs/schema.js';
@@ -269,6 +269,15 @@ describe('assess to inventory', () => {
     expect(m.known.map((k) => k.job)).toEqual(['billing-extract', 'moved']);
     expect(m.fresh.map((f) => f.command)).toEqual(['/bin/new.sh']);
     expect(m.gone.map((g) => g.id)).toEqual(['gone']);
+  });
+
+  it('copies the readiness assess gives a job, when it is well formed', () => {
+    const withReadiness = { ...s(3, '/bin/a.sh'), readiness: { class: 'ready_with_conditions', reasons: ['writes to /srv'], confidence: 0.7, effort_days: 3 } } as Schedule;
+    expect(readinessOf(withReadiness)).toEqual({ class: 'ready_with_conditions', reasons: ['writes to /srv'], confidence: 0.7, effort_days: 3 });
+    expect(readinessOf({ ...s(3, '/bin/a.sh'), readiness: { class: 'maybe' } } as Schedule)).toBeUndefined();
+    expect(readinessOf(s(3, '/bin/a.sh'))).toBeUndefined();
+    const m = matchSchedules([{ ...s(9, '/bin/boot.sh'), cron: undefined, expression: '@reboot' }], []);
+    expect([m.fresh.length, m.noCron.map((x) => x.expression)]).toEqual([0, ['@reboot']]);
   });
 
   it('legacy_off names the exact line or timer to disable', () => {

@@ -128,6 +128,9 @@ export async function planLegacyJobs(session: ProjectSession, template: LoadedTe
       results.push({ ...entry, skipped: (e as Error).message });
     }
   }
+  for (const s of match.noCron) {
+    results.push({ id: '', name: jobName(s), schedule: '', timeZone: s.timeZone ?? '', found_in: foundIn(s), pattern: '', files: [], skipped: `its schedule "${s.expression}" has no cron form; add it by hand (\`create-migration add workflow --schedule ...\`)` });
+  }
   for (const k of match.known) {
     const j = existing.find((x) => x.id === k.job)!;
     results.push({ id: j.id, name: j.workflow, schedule: k.schedule.cron ?? '', timeZone: k.schedule.timeZone ?? '', found_in: foundIn(k.schedule), pattern: '', files: [], skipped: `already in jobs.yaml (job ${j.id})` });

@@ -43,6 +43,8 @@ export interface Matching {
   known: { schedule: Schedule; job: string }[];
   /** Entries read from a legacy file before that were not found this time. */
   gone: Job[];
+  /** New schedules with no cron form (@reboot, a systemd calendar cron cannot say): not added. */
+  noCron: Schedule[];
 }
 
 export function matchSchedules(schedules: readonly Schedule[], jobs: readonly Job[]): Matching {
@@ -50,6 +52,7 @@ export function matchSchedules(schedules: readonly Schedule[], jobs: readonly Jo
   const byCommand = new Map(jobs.filter((j) => j.legacy.command.trim()).map((j) => [j.legacy.command.trim(), j]));
   const seen = new Set<string>();
   const fresh: Schedule[] = [];
+  const noCron: Schedule[] = [];
   const known: Matching['known'] = [];
   for (const s of schedules) {
     const j = byPlace.get(foundIn(s)) ?? byCommand.get(s.command.trim());
@@ -57,9 +60,10 @@ export function matchSchedules(schedules: readonly Schedule[], jobs: readonly Jo
       seen.add(j.id);
       known.push({ schedule: s, job: j.id });
     } else if (s.cron) fresh.push(s);
+    else noCron.push(s);
   }
   const gone = jobs.filter((j) => j.legacy.kind !== 'manual' && j.legacy.found_in && !seen.has(j.id));
-  return { fresh, known, gone };
+  return { fresh, known, gone, noCron };
 }
 
 /** A unique job id and workflow module for a new entry, from assess's workflow name. */
