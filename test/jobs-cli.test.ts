@@ -4,12 +4,12 @@
  * report files written as the contract says, and what a malformed jobs.yaml gets.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { cronJobProblems } from '../src/core/jobs/cronjob.js';
-import { runCli, snapshot, tempDir } from './helpers/cli.js';
+import { ROOT, runCli, snapshot, tempDir } from './helpers/cli.js';
 import { pythonCheck } from './helpers/python.js';
 
 const PYTHON = process.env.KAILASH_PYTHON || 'python3';
@@ -308,5 +308,29 @@ describe('deployment that fits a real cluster', () => {
     expect(existsSync(path.join(proj, j!.cronjob))).toBe(true);
     const again = await cli(['add', 'workflow', 'partner-feed', '--pattern', 'api', '--yes'], proj, 2);
     expect(again.stderr).toMatch(/already exist/);
+  });
+
+  it('sync never touches jobs.yaml, and merges a template change of the kustomization with the jobs it lists', async () => {
+    const tmp = tempDir();
+    const tpl = path.join(tmp, 'tpl');
+    cpSync(path.join(ROOT, 'templates/kailash-migration'), tpl, { recursive: true });
+    await cli(['p', '--yes', '--template', tpl], tmp);
+    const proj = path.join(tmp, 'p');
+    await cli(['add', 'workflow', 'billing_sync', '--pattern', 'etl', '--yes'], proj);
+    await cli(['job', 'billing-sync', '--to', 'ported', '--by', 'Ann'], proj);
+    spawnSync('git', ['add', '-A'], { cwd: proj });
+    spawnSync('git', ['commit', '-qm', 'the billing job'], { cwd: proj });
+    const jobsBefore = read(path.join(proj, 'jobs.yaml'));
+    const spec = path.join(tpl, 'template.yaml');
+    writeFileSync(spec, read(spec).replace(/^version: 1\.0\.0$/m, 'version: 1.1.0'));
+    writeFileSync(path.join(tpl, 'files/jobs.yaml'), read(path.join(tpl, 'files/jobs.yaml')).replace('holidays: []', 'holidays: [2027-01-01]'));
+    const k = path.join(tpl, 'files/deploy/kubernetes/kustomization.yaml');
+    writeFileSync(k, `${read(k)}    # pin the digest here once releases are signed\n`);
+    const r = await cli(['sync', '--template', tpl], proj);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/skipped\s+jobs\.yaml\s+\(project-owned\)/);
+    expect(read(path.join(proj, 'jobs.yaml'))).toBe(jobsBefore);
+    const merged = read(path.join(proj, 'deploy/kubernetes/kustomization.yaml'));
+    expect(merged).toContain('# pin the digest here');
+    expect(parse(merged).resources).toEqual(['etl_pipeline-cronjob.yaml', 'billing_sync-cronjob.yaml']);
   });
 });
