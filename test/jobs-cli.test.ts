@@ -258,6 +258,9 @@ describe('a malformed jobs.yaml', () => {
         const r = await cli(args, proj, 2);
         expect(r.stderr, args.join(' ')).toMatch(message);
       }
+      // status still counts the checklists, and says what is wrong with the inventory.
+      const status = await cli(['status'], proj);
+      expect(status.stderr).toMatch(message);
       expect(snapshot(proj)).toEqual(before);
     }
     writeFileSync(jobsFile, good);

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { cronJobForState, cronJobProblems, deploymentOf } from '../src/core/jobs/cronjob.js';
 import { appendJobs, EMPTY_JOBS_FILE, jobsText, recordMove } from '../src/core/jobs/edit.js';
 import { legacyOffSteps, matchSchedules, newJob, readinessOf } from '../src/core/jobs/from-assess.js';
-import { isBusinessDay, parityStreak, verdictOf, type Verdict } from '../src/core/jobs/gate.js';
+import { isBusinessDay, parityStreak, reportDates, verdictOf, type Verdict } from '../src/core/jobs/gate.js';
 import { decideMove } from '../src/core/jobs/moves.js';
 import { parseJobs, STATES, type Job } from '../src/core/jobs/schema.js';
 import { addResource, removeResource } from '../src/core/jobs/kustomize.js';
@@ -176,6 +176,10 @@ describe('the parity gate', () => {
     const r = run(year);
     expect(r.met).toBe(true);
     expect(r.read).toEqual(businessDays('2026-12-18', 10));
+  });
+
+  it('only files named for a real day are reports', () => {
+    expect(reportDates(['2026-12-07.json', '2026-12-07.md', 'latest.json', '2026-13-45.json', '2026-02-30.json', '2026-12-04.json', 'x2026-12-08.json'])).toEqual(['2026-12-07', '2026-12-04']);
   });
 
   it('a report is green or red only when it says so for its job and date', () => {

@@ -8,7 +8,7 @@ import { pathProblem } from '../core/path-rules.js';
 import { STATES } from '../core/jobs/schema.js';
 import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
 import { locate, requireSafePath } from './project/guard.js';
-import { parityStreak, REPORT_NAME, verdictOf, type Streak } from '../core/jobs/gate.js';
+import { parityStreak, reportDates, verdictOf, type Streak } from '../core/jobs/gate.js';
 import { JOBS_FILE, JOBS_LIMITS, parseJobs, type Job, type ParsedJobs } from '../core/jobs/schema.js';
 
 /** What reading the inventory needs of a project: its plain files, never through a link. */
@@ -43,7 +43,7 @@ export interface JobEvidence {
 export function readEvidence(files: ProjectFiles, job: Job, holidays: readonly string[]): JobEvidence {
   const dir = reportDir(job.id);
   const names = files.listFiles(dir.slice(0, -1), 'parity').map((p) => p.slice(dir.length));
-  const dates = names.flatMap((n) => REPORT_NAME.exec(n)?.[1] ?? []).sort().reverse();
+  const dates = reportDates(names);
   const utf8 = new TextDecoder();
   const streak = parityStreak(
     dates,
@@ -91,7 +91,7 @@ export function jobsSummaryOf(files: ProjectFiles, now: Date): JobsSummary | und
 function latestReport(files: ProjectFiles, id: string): string | undefined {
   const dir = reportDir(id);
   const names = files.listFiles(dir.slice(0, -1), 'parity').map((p) => p.slice(dir.length));
-  const newest = names.flatMap((n) => REPORT_NAME.exec(n)?.[1] ?? []).sort().pop();
+  const newest = reportDates(names)[0];
   if (!newest) return undefined;
   return names.includes(`${newest}.md`) ? `${dir}${newest}.md` : `${dir}${newest}.json`;
 }

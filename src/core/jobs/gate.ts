@@ -1,3 +1,5 @@
+import { isIsoDate } from './schema.js';
+
 /**
  * The parity gate: consecutive green business days, from the newest report back. Pure: the
  * report dates (newest first) and a reader of one report's verdict in, the streak out. The reader
@@ -25,6 +27,11 @@ export interface Streak {
 }
 
 export const REPORT_NAME = /^(\d{4}-\d{2}-\d{2})\.json$/;
+
+/** The dates of the report files among a folder's names, newest first; a name that is no real day is not one. */
+export function reportDates(names: readonly string[]): string[] {
+  return names.flatMap((n) => REPORT_NAME.exec(n)?.[1] ?? []).filter(isIsoDate).sort().reverse();
+}
 
 const dayOfWeek = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 
