@@ -81,7 +81,7 @@ export function jobsSummaryOf(files: ProjectFiles, now: Date): JobsSummary | und
     if (needsEvidence(j.state)) evidence.set(j.id, readEvidence(files, j, inventory.holidays));
     else if (STATES.indexOf(j.state) > STATES.indexOf('parallel')) {
       const latest = latestReport(files, j.id);
-      if (latest) evidence.set(j.id, { streak: { days: 0, criterion: j.parity.criterion_days, met: true, missing: 0, reads: 0 }, latest });
+      if (latest) evidence.set(j.id, { latest });
     }
   }
   return summarizeJobs(inventory, evidence, now);

@@ -21,8 +21,9 @@ export interface JobFlags extends JobsFlags {
 
 /** The evidence cell of a row: the parity streak, for a job in parallel. */
 export function evidenceWord(r: JobRow): string {
-  if (!r.parity) return '';
   const p = r.parity;
+  if (!p) return '';
+  if (p.days === undefined) return p.latest ? `latest report ${p.latest}` : '';
   return p.met ? `parity ${p.days}/${p.criterion} green` : `parity ${p.days}/${p.criterion}, ${p.missing} to go${p.last_red ? ` (last red ${p.last_red})` : ''}`;
 }
 

@@ -44,7 +44,7 @@ export function jobsSectionHtml(s: JobsSummary, linkBase: string): string {
   const rows = STATES.flatMap((st) => s.rows.filter((r) => r.state === st)).map((r) => {
     const p = r.parity;
     const parts: string[] = [];
-    if (p && r.state === 'parallel') parts.push(`<span class="${p.met ? 'ok' : 'short'}">${p.days}/${p.criterion} green days</span>`);
+    if (p?.days !== undefined) parts.push(`<span class="${p.met ? 'ok' : 'short'}">${p.days}/${p.criterion} green days</span>`);
     if (p?.last_red) parts.push(`last red <a href="${esc(href(linkBase, p.last_red))}">${esc(p.last_red.split('/').pop()!)}</a>`);
     if (p?.latest) parts.push(`<a href="${esc(href(linkBase, p.latest))}">latest report</a>`);
     const parity = parts.length ? parts.join(' · ') : '-';

@@ -18,8 +18,8 @@ export interface JobRow {
   /** Whole days since the move into this state (undefined when the history does not say). */
   days_in_state?: number;
   since?: string;
-  /** Parity evidence, for jobs running in parallel (and after). */
-  parity?: { days: number; criterion: number; met: boolean; missing: number; last_red?: string; latest?: string };
+  /** Parity evidence: the streak for a job running in parallel; the latest report for it and the jobs after. */
+  parity?: { days?: number; criterion?: number; met?: boolean; missing?: number; last_red?: string; latest?: string };
 }
 
 export interface JobsSummary {
@@ -33,7 +33,8 @@ export interface JobsSummary {
 }
 
 export interface Evidence {
-  streak: Streak;
+  /** Read for jobs in parallel only (the gate's). */
+  streak?: Streak;
   latest?: string;
 }
 
@@ -53,8 +54,8 @@ export function summarizeJobs(inv: JobsFile, evidence: ReadonlyMap<string, Evide
     const t = since ? Date.parse(since) : NaN;
     const e = evidence.get(j.id);
     const past = STATES.indexOf(j.state) > STATES.indexOf('parallel');
-    if (past || e?.streak.met) green++;
-    if (j.state === 'parallel' && !e?.streak.met) blocked.push(j.id);
+    if (past || e?.streak?.met) green++;
+    if (j.state === 'parallel' && !e?.streak?.met) blocked.push(j.id);
     return {
       id: j.id,
       title: j.title,
@@ -69,11 +70,8 @@ export function summarizeJobs(inv: JobsFile, evidence: ReadonlyMap<string, Evide
       ...(e
         ? {
             parity: {
-              days: e.streak.days,
-              criterion: e.streak.criterion,
-              met: e.streak.met,
-              missing: e.streak.missing,
-              ...(e.streak.lastRed ? { last_red: e.streak.lastRed.path } : {}),
+              ...(e.streak ? { days: e.streak.days, criterion: e.streak.criterion, met: e.streak.met, missing: e.streak.missing } : {}),
+              ...(e.streak?.lastRed ? { last_red: e.streak.lastRed.path } : {}),
               ...(e.latest ? { latest: e.latest } : {}),
             },
           }
