@@ -93,6 +93,12 @@ describe('jobs.yaml: parse and validate', () => {
     expect(again.jobs.map((j) => [j.id, j.state])).toEqual([['billing-extract', 'switched'], ['report', 'inventoried']]);
     expect(again.jobs[0]!.history.at(-1)).toMatchObject({ forced: true, by: 'Ann' });
     expect(parseJobs(EMPTY_JOBS_FILE).inventory.jobs).toEqual([]);
+    // A file saved with CRLF keeps CRLF.
+    const crlf = JOB.replace(/\n/g, '\r\n');
+    const p = parseJobs(crlf);
+    recordMove(p.doc, 0, 'switched', { at: '2026-12-08T09:00:00Z', from: 'parallel', to: 'switched', by: 'Ann', reason: 'r' });
+    expect(jobsText(p.doc, p.source).split('\r\n').length).toBe(jobsText(p.doc).split('\n').length);
+    expect(jobsText(p.doc, p.source)).not.toMatch(/[^\r]\n/);
   });
 });
 

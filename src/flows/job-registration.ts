@@ -12,7 +12,7 @@ export function jobRegistrationWrites(read: (rel: string) => Uint8Array | undefi
   const utf8 = new TextDecoder();
   const enc = new TextEncoder();
   const found = read(JOBS_FILE);
-  const { doc, inventory } = parseJobs(found ? utf8.decode(found) : EMPTY_JOBS_FILE);
+  const { doc, inventory, source } = parseJobs(found ? utf8.decode(found) : EMPTY_JOBS_FILE);
   const ids = new Set(inventory.jobs.map((j) => j.id));
   const workflows = new Set(inventory.jobs.map((j) => j.workflow));
   for (const j of jobs) {
@@ -22,7 +22,7 @@ export function jobRegistrationWrites(read: (rel: string) => Uint8Array | undefi
     workflows.add(j.workflow);
   }
   appendJobs(doc, jobs);
-  const text = jobsText(doc);
+  const text = jobsText(doc, source);
   // What is written must read back: a job the tool made is a valid entry.
   parseJobs(text);
   const writes = [{ path: JOBS_FILE, data: enc.encode(text) }];

@@ -65,7 +65,7 @@ export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
   try {
     const parsed = readJobs(session);
     if (!parsed) throw new InputError(`${JOBS_FILE}: ${session.root} has none, so it has no job ${req.id}.`, JOBS_FILE);
-    const { doc, inventory } = parsed;
+    const { doc, inventory, source } = parsed;
     const index = inventory.jobs.findIndex((j) => j.id === req.id);
     if (index < 0) {
       const ids = inventory.jobs.map((j) => j.id);
@@ -88,7 +88,7 @@ export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
     if (decision.skipped.length) decision.entry.reason = `${decision.entry.reason} (forced past: ${decision.skipped.join('; ')})`;
     recordMove(doc, index, decision.to, decision.entry);
     const utf8 = new TextEncoder();
-    const writes = [{ path: JOBS_FILE, data: utf8.encode(jobsText(doc)) }];
+    const writes = [{ path: JOBS_FILE, data: utf8.encode(jobsText(doc, source)) }];
     const notes: string[] = [];
     if (cronText) {
       const moved: Job = { ...job, state: decision.to };

@@ -85,7 +85,11 @@ export function recordMove(doc: Document, index: number, to: JobState, entry: Hi
   hist.items.push(node);
 }
 
-export const jobsText = (doc: Document) => doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+/** The document's text, with the line endings the file had (a CRLF file stays CRLF). */
+export function jobsText(doc: Document, original = ''): string {
+  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return original.includes('\r\n') ? text.replace(/\r?\n/g, '\r\n') : text;
+}
 
 /** A new jobs.yaml document (for a project made before the template shipped one). */
 export const emptyJobsDocument = () => parseDocument(EMPTY_JOBS_FILE);

@@ -286,6 +286,8 @@ function job(c: Checker, i: number, v: unknown, seen: Map<string, number>): Job 
 export interface ParsedJobs {
   doc: Document;
   inventory: JobsFile;
+  /** The text it was parsed from. */
+  source: string;
 }
 
 /** Parses and validates jobs.yaml; every problem is an InputError naming the entry and the field. */
@@ -328,5 +330,5 @@ export function parseJobs(source: string, file = JOBS_FILE): ParsedJobs {
     if (other) c.fail(`job ${j.id}.workflow`, `${j.workflow} is already the workflow of job ${other}`);
     workflows.set(j.workflow, j.id);
   }
-  return { doc: doc!, inventory: { version: 1, holidays, jobs } };
+  return { doc: doc!, inventory: { version: 1, holidays, jobs }, source };
 }
