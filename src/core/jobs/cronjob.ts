@@ -64,7 +64,8 @@ export function cronJobForState(text: string, file: string, job: Job, project: s
   setEnv(doc, c, 'JOB_ID', job.id);
   setEnv(doc, c, 'JOB_MODE', d.mode);
   setEnv(doc, c, 'RUN_TIME_LIMIT_SECONDS', String(job.time_limit_seconds));
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  const out = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return text.includes('\r\n') ? out.replace(/\r?\n/g, '\r\n') : out;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
