@@ -47,6 +47,8 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     // The plan is the output of a dry run, so it goes to stdout.
     for (const c of result.changes) process.stdout.write(`${c.type} ${c.path} (${c.bytes} bytes)\n`);
     say(dim(`Dry run: ${result.changes.length} files would be written to ${rel}; nothing was written.`));
+    const found = opts.assessed?.schedules.filter((s) => s.cron).length ?? 0;
+    if (found) say(dim(`With them: ${found} legacy jobs from --assess, each a jobs.yaml entry, a workflow, its test and a suspended CronJob.`));
     return 0;
   }
   const answers = (result.details.answers ?? {}) as Record<string, unknown>;
