@@ -46,12 +46,12 @@ describe('create-migration <dir> --assess <legacy>: a working project in one ste
     const proj = path.join(tmp, 'p');
     const { jobs } = jobsOf(proj);
     expect(jobs.map((j) => [j.legacy.found_in, j.legacy.kind, j.legacy.schedule, j.legacy.time_zone, j.state])).toEqual([
-      ['legacy/crontab:3', 'cron', '0 2 * * 1-5', 'Europe/Berlin', 'inventoried'],
-      ['legacy/crontab:4', 'cron', '30 6 * * *', 'Europe/Berlin', 'inventoried'],
-      ['legacy/systemd/cleanup.timer:5', 'systemd_timer', '15 23 * * 1-5', 'America/New_York', 'inventoried'],
+      ['../legacy/crontab:3', 'cron', '0 2 * * 1-5', 'Europe/Berlin', 'inventoried'],
+      ['../legacy/crontab:4', 'cron', '30 6 * * *', 'Europe/Berlin', 'inventoried'],
+      ['../legacy/systemd/cleanup.timer:5', 'systemd_timer', '15 23 * * 1-5', 'America/New_York', 'inventoried'],
     ]);
-    expect(jobs[0]!.legacy).toMatchObject({ command: '/opt/billing/bin/extract.sh --full', script: 'legacy/bin/extract.sh' });
-    expect(jobs[0]!.history[0]).toMatchObject({ from: null, to: 'inventoried', reason: 'found by assess in legacy/crontab:3' });
+    expect(jobs[0]!.legacy).toMatchObject({ command: '/opt/billing/bin/extract.sh --full', script: '../legacy/bin/extract.sh' });
+    expect(jobs[0]!.history[0]).toMatchObject({ from: null, to: 'inventoried', reason: 'found by assess in ../legacy/crontab:3' });
     const kustomization = parse(read(path.join(proj, 'deploy/kubernetes/kustomization.yaml')));
     expect(kustomization.resources.sort()).toEqual(jobs.map((j) => j.cronjob.replace('deploy/kubernetes/', '')).sort());
     // The samples are left out where a legacy job covers their pattern.
@@ -85,7 +85,7 @@ describe('create-migration <dir> --assess <legacy>: a working project in one ste
     writeFileSync(path.join(tmp, 'legacy/crontab'), 'CRON_TZ=Europe/Berlin\n0 2 * * 1-5 /opt/billing/bin/extract.sh --full\n');
     const again = await cli(['assess', '../legacy', '--write', '--json'], proj);
     const out = JSON.parse(again.stdout);
-    expect(out.jobs.gone).toEqual([{ job: jobs[1]!.id, found_in: 'legacy/crontab:4' }]);
+    expect(out.jobs.gone).toEqual([{ job: jobs[1]!.id, found_in: '../legacy/crontab:4' }]);
     expect(out.jobs.known.map((k: { job: string }) => k.job).sort()).toEqual([jobs[0]!.id, jobs[2]!.id].sort());
     expect(jobsOf(proj).jobs.map((j) => j.id)).toEqual(jobs.map((j) => j.id));
   });
@@ -173,7 +173,7 @@ describe('job <id> --to: every state and back, the CronJob in step', () => {
     await cli(['job', id, '--to', 'switched', '--by', 'Ann'], proj);
     check(false, 'live');
     const off = await cli(['job', id, '--to', 'legacy_off', '--by', 'Ann'], proj);
-    expect(off.stdout).toContain('Disable the crontab line 3 of legacy/crontab');
+    expect(off.stdout).toContain('Disable the crontab line 3 of ../legacy/crontab');
     expect(off.stdout).toContain('# 0 2 * * 1-5 /opt/billing/bin/extract.sh --full');
     check(false, 'live');
     const cronBefore = read(path.join(proj, file));

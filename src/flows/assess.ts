@@ -121,7 +121,7 @@ export async function assess(req: AssessRequest): Promise<AssessResult> {
         if (after !== before) writes.push({ path: ASSESSMENT, data: new TextEncoder().encode(after) });
       }
       const plan = session.manifest
-        ? await planLegacyJobs(session, await loadProjectTemplate(session.manifest), inv, { by: await whoMoves(session.root, req.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') })
+        ? await planLegacyJobs(session, await loadProjectTemplate(session.manifest), inv, { by: await whoMoves(session.root, req.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), cwd })
         : undefined;
       if (plan) writes.push(...plan.writes);
       if (writes.length) await session.apply({ what: 'assess --write', writes });

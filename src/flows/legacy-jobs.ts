@@ -5,6 +5,7 @@
  * matched, never added twice; a job no longer found is reported, never removed. The writes are
  * returned for the caller's one journaled apply.
  */
+import path from 'node:path';
 import type { Inventory } from '../core/assess/scan.js';
 import type { Access, Schedule } from '../core/assess/types.js';
 import { isBadInput } from '../core/errors.js';
@@ -67,6 +68,8 @@ export interface LegacyOptions {
   at: string;
   /** A new project: drop the sample CronJobs of patterns a legacy job covers. */
   dropSamples?: boolean;
+  /** The folder assess's paths are relative to: found_in and script are written relative to the project. */
+  cwd: string;
 }
 
 export async function planLegacyJobs(session: ProjectSession, template: LoadedTemplate, inv: Inventory, opts: LegacyOptions): Promise<LegacyPlan> {
@@ -74,7 +77,15 @@ export async function planLegacyJobs(session: ProjectSession, template: LoadedTe
   const pkg = String(project.project_name ?? '').replace(/-/g, '_');
   const patterns = Array.isArray(project.patterns) ? (project.patterns as string[]) : ['etl'];
   const existing = readJobs(session)?.inventory.jobs ?? [];
-  const match = matchSchedules(inv.schedules, existing);
+  // Places relative to the project, whatever folder assess ran in: a later run matches them.
+  const rel = (f: string) => path.relative(session.root, path.resolve(opts.cwd, f)).split(path.sep).join('/') || f;
+  const original = new Map<Schedule, Schedule>();
+  const schedules = inv.schedules.map((s) => {
+    const m = { ...s, file: rel(s.file), ...(s.script ? { script: rel(s.script) } : {}) };
+    original.set(m, s);
+    return m;
+  });
+  const match = matchSchedules(schedules, existing);
   const taken = { ids: new Set(existing.map((j) => j.id)), workflows: new Set(existing.map((j) => j.workflow)) };
   const utf8 = new TextDecoder();
   let mapping = (() => {
@@ -88,7 +99,8 @@ export async function planLegacyJobs(session: ProjectSession, template: LoadedTe
   const covered = new Set<string>();
   const planned = new Set<string>();
   for (const s of match.fresh) {
-    const own = inv.accesses.filter((a) => a.file === (s.script ?? s.file) && (s.script || a.line === s.line));
+    const o = original.get(s)!;
+    const own = inv.accesses.filter((a) => a.file === (o.script ?? o.file) && (o.script || a.line === o.line));
     const wanted = own.some((a) => a.kind === 'mail' || a.client === 'spool') ? 'reporting' : own.some((a) => a.kind === 'http') ? 'api' : 'etl';
     const pattern = patterns.includes(wanted) ? wanted : patterns.includes('etl') ? 'etl' : patterns[0]!;
     const sources = [...new Set(own.map((a) => SOURCE_OF[a.kind](a)).filter((x): x is string => !!x))];
@@ -181,7 +193,7 @@ export async function addLegacyJobs(root: string, inv: Inventory, cwd: string, o
       if (after !== undefined && after !== before) writes.push({ path: 'docs/assessment.md', data: new TextEncoder().encode(after) });
     }
     const template = await loadProjectTemplate(session.manifest!);
-    const plan = await planLegacyJobs(session, template, inv, { by: await whoMoves(session.root, opts.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), dropSamples: true });
+    const plan = await planLegacyJobs(session, template, inv, { by: await whoMoves(session.root, opts.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), dropSamples: true, cwd });
     writes.push(...plan.writes);
     const paths = [...writes.map((w) => w.path), ...plan.deletes];
     let commit: string | undefined;
