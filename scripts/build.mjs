@@ -128,6 +128,11 @@ await Promise.all([
     cli(tmp, 'sync', 'behind');
     cli(tmp, 'status', 'behind');
     cli(tmp, 'fresh', '--yes');
+    // jobs and job --to start as fast as status: what they compile is in the cache too.
+    const fresh = path.join(tmp, 'fresh');
+    unrecorded(fresh, 'add', 'workflow', 'nightly', '--pattern', 'etl', '--yes');
+    cli(fresh, 'jobs');
+    cli(fresh, 'job', 'nightly', '--to', 'ported');
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.

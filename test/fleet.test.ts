@@ -109,7 +109,7 @@ describe('fleet', () => {
     expect(row('committed')).toMatchObject({ version: '1.1.0', behind: false, conflicts: [RISK] });
     expect(row('unreadable').error).toMatch(/\.migration-template\.json: not valid JSON/);
     expect(row('plain').error).toMatch(/not a create-migration project/);
-    expect(out.totals).toEqual({ projects: 6, behind: 1, inConflict: 2, errors: 2, current: 1 });
+    expect(out.totals).toMatchObject({ projects: 6, behind: 1, inConflict: 2, errors: 2, current: 1 });
 
     const one = await runCli(['fleet', 'current', '--json'], { cwd: tmp });
     expect(one.code).toBe(0); // current and clean: the gate passes
@@ -119,7 +119,7 @@ describe('fleet', () => {
     const r = await runCli(['fleet', ...all()], { cwd: tmp });
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^project\s+template\s+version\s+newest\s+behind\s+conflicts\s+progress\s+phases\s+cutover\s+days\s+last sync\s+update request\s+checks\s+review\s+error$/);
+    expect(lines[0]).toMatch(/^project\s+template\s+version\s+newest\s+behind\s+conflicts\s+progress\s+phases\s+jobs green\s+on parity\s+cutover\s+days\s+last sync\s+update request\s+checks\s+review\s+error$/);
     expect(lines.find((l) => l.startsWith('current '))).toMatch(/\s-\s+- \(no origin remote\)\s+-\s+-$/);
     expect(lines.find((l) => l.startsWith('behind '))).toMatch(/kailash-migration\s+1\.0\.0\s+1\.1\.0\s+yes\s+0\s/);
     expect(lines.find((l) => l.startsWith('conflict '))).toMatch(/1\.1\.0\s+1\.1\.0\s+no\s+1\s/);
@@ -151,7 +151,7 @@ describe('fleet', () => {
     if (!chromium) return;
     // The page's own script sorts it: click "Days left" in a copy with one line that clicks.
     const clicked = path.join(tmp, 'clicked.html');
-    writeFileSync(clicked, html.replace('</body>', '<script>document.querySelector(\'th[data-col="9"]\').click();</script></body>'));
+    writeFileSync(clicked, html.replace('</body>', '<script>document.querySelector(\'th[data-col="10"]\').click();</script></body>'));
     const profile = tempDir('cm-chrome-');
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
     const dom = execFileSync(chromium, [...flags, '--dump-dom', `file://${clicked}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -201,13 +201,14 @@ describe('fleet page (pure)', () => {
   it('escapes every value a repository controls', async () => {
     const { fleetHtml } = await import('../src/core/fleet/html.js');
     const { fleetTable } = await import('../src/core/fleet/table.js');
+    const { emptyCounts } = await import('../src/core/jobs/summary.js');
     const row = { project: '<img src=x onerror=alert(1)>', template: '"><script>x()</script>', version: '1.0.0', newest: '1.1.0', behind: true, conflicts: ['a<b>.md'], targetDate: '2027-01-01', error: "it's & <bad>" };
-    const html = fleetHtml([row], { projects: 1, behind: 1, inConflict: 1, errors: 1, current: 0 }, 'now');
+    const html = fleetHtml([row], { projects: 1, behind: 1, inConflict: 1, errors: 1, current: 0, jobs: { total: 0, counts: emptyCounts(), green: 0, blockedOnParity: [] } }, 'now');
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<script>x()');
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(html).toContain('a&#60;b&#62;.md');
     // A name with a control character cannot move the terminal's cursor.
-    expect(fleetTable([{ ...row, project: 'p\x1b[2J\rq' }], { projects: 1, behind: 1, inConflict: 1, errors: 1, current: 0 })).toContain('p?[2J?q');
+    expect(fleetTable([{ ...row, project: 'p\x1b[2J\rq' }], { projects: 1, behind: 1, inConflict: 1, errors: 1, current: 0, jobs: { total: 0, counts: emptyCounts(), green: 0, blockedOnParity: [] } })).toContain('p?[2J?q');
   });
 });

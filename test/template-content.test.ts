@@ -333,6 +333,7 @@ interface CronJob {
     schedule: string;
     timeZone?: string;
     concurrencyPolicy: string;
+    suspend?: boolean;
     jobTemplate: { spec: { template: { spec: { restartPolicy: string; containers: { command: string[]; image: string; envFrom: unknown[]; resources: { requests: Record<string, string> } }[] } } } };
   };
 }
@@ -576,8 +577,12 @@ print(json.dumps([s.SYSTEM_NAME, s.OWNER, s.TARGET_DATE, s.DAILY_VOLUME]))`,
       if (!docker[i - 1]?.endsWith('\\')) expect(l, 'Dockerfile instruction').toMatch(INSTRUCTION);
     });
     expect(file(r, '.dockerignore').split('\n')).toContain('.env');
-    const jobs = [...r.files.keys()].filter((p) => p.startsWith('deploy/kubernetes/'));
+    const jobs = [...r.files.keys()].filter((p) => p.startsWith('deploy/kubernetes/') && p.endsWith('-cronjob.yaml'));
     expect(jobs.length).toBe((a.patterns as string[]).length);
+    // The image is named once: the kustomization lists every CronJob and maps the plain name to a registry and tag.
+    const kustomization = file(r, 'deploy/kubernetes/kustomization.yaml');
+    for (const p of jobs) expect(kustomization).toContain(`  - ${p.slice('deploy/kubernetes/'.length)}\n`);
+    expect(kustomization).toContain(`  - name: ${a.project_name}\n    # <registry>`);
     if (!hasPython) return;
     for (const p of jobs) {
       const mod = p.slice('deploy/kubernetes/'.length, -'-cronjob.yaml'.length);
@@ -592,7 +597,9 @@ print(json.dumps([s.SYSTEM_NAME, s.OWNER, s.TARGET_DATE, s.DAILY_VOLUME]))`,
       expect(pod.restartPolicy).toBe('Never');
       const [c] = pod.containers;
       expect(c!.command).toEqual(['python', '-m', `${pkg}.workflows.${mod}`]);
-      expect(c!.image).toBe(`${a.project_name}:0.1.0`);
+      expect(c!.image).toBe(`${a.project_name}`);
+      // A sample waits, suspended, until a job's CronJob is moved to parallel (docs/jobs.md).
+      expect(doc.spec.suspend).toBe(true);
       expect(c!.envFrom).toEqual([{ secretRef: { name: `${a.project_name}-env` } }]);
       expect(file(r, p)).toContain(`kubectl create secret generic ${a.project_name}-env --from-env-file=.env`);
       expect(c!.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });

@@ -150,7 +150,7 @@ function program(done: (code: number) => void): Command {
     .option('--force', 'allow a non-empty target folder (never overwrites a file)')
     .option('--dry-run', 'print every file it would write; write nothing')
     .option('--json', 'print one JSON object on stdout')
-    .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers (repeatable)', collect, [])
+    .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers, its scheduled jobs the project\'s jobs (repeatable)', collect, [])
     .action(async (dir, flags) => {
       const { generateCommand } = await import('./commands/generate.js');
       done(await namingFlags(setFlag, () => generateCommand(dir, flags)));
@@ -252,8 +252,8 @@ function program(done: (code: number) => void): Command {
     .description('read legacy schedules, scripts, SQL and configuration; suggest answers and fill the assessment')
     .argument('<legacy-dir...>', 'folders holding the legacy code and configuration (read only, links never followed)')
     .option('--answers-out <file>', 'write the suggested answers (JSON, or YAML for .yaml) for --answers')
-    .option('--write', "fill the assess region of the project's docs/assessment.md")
-    .option('--workflows', 'add one workflow per scheduled job to the project, with its legacy schedule')
+    .option('--write', "fill docs/assessment.md's assess region and add the legacy jobs not yet in jobs.yaml (entry, workflow, suspended CronJob)")
+    .option('--workflows', 'add the legacy jobs not yet in jobs.yaml, without touching docs/assessment.md')
     .option('--project <dir>', 'the project for --write and --workflows (default: .)')
     .option('--max-files <n>', 'stop reading after this many files (default 50000)')
     .option('--rules <file>', "patterns for in-house tools (YAML, repeatable; a project's assess-rules.yaml is read too)", collect, [])
@@ -275,6 +275,31 @@ function program(done: (code: number) => void): Command {
     .action(async (dirs, flags) => {
       const { fleetCommand } = await import('./commands/fleet.js');
       done(await fleetCommand(dirs, flags));
+    });
+
+  cli
+    .command('jobs')
+    .description("the project's legacy jobs by state, with owner, schedule, days in state and parity evidence")
+    .option('--project <dir>', 'the project (default: .)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (flags) => {
+      const { jobsCommand } = await import('./commands/jobs.js');
+      done(await jobsCommand(flags));
+    });
+
+  cli
+    .command('job')
+    .description('move a job through the cutover (edits jobs.yaml and its CronJob; gated)')
+    .argument('<id>', "the job's id in jobs.yaml")
+    .requiredOption('--to <state>', 'inventoried | ported | parallel | switched | legacy_off | decommissioned')
+    .option('--reason <text>', 'why (needed for a rollback and with --force; recorded)')
+    .option('--force', 'move past a gate that does not hold (needs --reason; recorded)')
+    .option('--by <name>', 'who moves it (default: git user.name, else $USER)')
+    .option('--project <dir>', 'the project (default: .)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (id, flags) => {
+      const { jobCommand } = await import('./commands/jobs.js');
+      done(await jobCommand(id, flags));
     });
 
   const template = cli.command('template').description('tools for template authors');

@@ -15,6 +15,7 @@ import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
 import { originUrl } from '../core/fleet/forge.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
 import { CHECKLIST_DIRS } from '../core/status/count.js';
+import { jobsSummaryOf, plainProjectFiles } from './jobs-files.js';
 
 function gitOut(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
@@ -91,6 +92,11 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     const ignoreStat = lstatSync(path.join(root, IGNORE_FILE), { throwIfNoEntry: false });
     const ignored = ignoreStat?.isFile() ? parseIgnoreList(readRegularFile(path.join(root, IGNORE_FILE), 'utf8')) : [];
     facts.markers = markerFiles(root, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)));
+    try {
+      facts.jobs = jobsSummaryOf(plainProjectFiles(root), new Date());
+    } catch (e) {
+      facts.jobsError = (e as Error).message;
+    }
     const newest = newestOf(manifest.template.source).then(
       (n) => (facts.newest = n),
       (e: Error) => (facts.newestError = `template source: ${e.message.replace(/^--template: /, '')}`),

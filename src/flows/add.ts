@@ -6,6 +6,9 @@ import type { GeneratorContext, GeneratorResult } from './types.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
 import type { Manifest } from '../core/manifest.js';
+import type { Job } from '../core/jobs/schema.js';
+import { jobRegistrationWrites } from './job-registration.js';
+import { whoMoves } from '../edge/jobs-files.js';
 import { prepareTemplate } from '../edge/parse-trees.js';
 import { recordedToolVersion } from '../core/tool.js';
 import { planRender } from '../core/template/plan.js';
@@ -32,9 +35,11 @@ export interface AddSpec {
   /** Extra render context (names derived from the answers); throws InputError for bad names. */
   derive(answers: Answers, project: Answers): Record<string, unknown>;
   register?(ctx: Record<string, unknown>): Registration;
+  /** The job the piece is, for jobs.yaml (a workflow with its CronJob). */
+  job?(ctx: Record<string, unknown>, project: Answers): { entry: Job } | undefined;
 }
 
-async function loadProjectTemplate(manifest: Manifest) {
+export async function loadProjectTemplate(manifest: Manifest) {
   const src = await openSource(manifest.template.source);
   try {
     const { template } = await loadFromSource(src, manifest.template.commit ?? manifest.template.ref);
@@ -50,6 +55,19 @@ async function generatorTemplate(t: LoadedTemplate, folder: string): Promise<Loa
   if (!files.size) throw new InputError(`template ${t.spec.name}: has no generators/${folder}/ folder for this generator.`);
   // Its paths lost the folder prefix, so they are new texts to parse.
   return prepareTemplate({ spec: t.spec, files });
+}
+
+/** A generator's answers, given in full (no terminal): validated as `add` validates them. */
+export function resolveAddAnswers(template: LoadedTemplate, spec: AddSpec, provided: Record<string, unknown>, root: string): Promise<Answers> {
+  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
+  return resolveAnswers(genSpec, { provided, dirName: path.basename(root), useDefaults: true });
+}
+
+/** A generator's files for resolved answers (with extra render context), not yet written. */
+export async function renderAddition(template: LoadedTemplate, spec: AddSpec, answers: Answers, projectAnswers: Answers, more: Record<string, unknown> = {}, toolVersion?: string) {
+  const extra = { ...spec.derive(answers, projectAnswers), ...more };
+  const planned = planRender(await generatorTemplate(template, spec.folder(answers)), projectAnswers, { ...extra, toolVersion });
+  return { extra, planned };
 }
 
 /**
@@ -79,9 +97,8 @@ async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, c
     useDefaults: opts.yes === true,
     ask: opts.yes ? undefined : ctx.ask,
   });
-  const extra = spec.derive(answers, manifest.answers);
   // Added files pin the tool version the project was made or last synced with, as its CI does.
-  const planned = planRender(await generatorTemplate(template, spec.folder(answers)), manifest.answers, { ...extra, toolVersion: recordedToolVersion(manifest.generator) });
+  const { extra, planned } = await renderAddition(template, spec, answers, manifest.answers, {}, recordedToolVersion(manifest.generator));
   const existing: string[] = [];
   for (const f of planned) if (session.exists(f.path, `add ${spec.name}`)) existing.push(f.path);
   if (existing.length) {
@@ -97,6 +114,15 @@ async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, c
     const after = new TextEncoder().encode(registerRow(before, reg));
     writes.push({ path: reg.file, data: after });
     changes.push({ type: before ? 'modify' : 'add', path: reg.file, bytes: after.length });
+  }
+  if (spec.job && extra.job_by === undefined) extra.job_by = await whoMoves(root, undefined);
+  const job = spec.job?.(extra, manifest.answers);
+  if (job) {
+    // Every scheduled workflow has its entry in jobs.yaml, and its CronJob in the kustomization.
+    for (const w of jobRegistrationWrites((p) => session.read(p, `add ${spec.name}`), [job.entry])) {
+      writes.push(w);
+      changes.push({ type: session.exists(w.path, `add ${spec.name}`) ? 'modify' : 'add', path: w.path, bytes: w.data.length });
+    }
   }
   if (!opts.dryRun) {
     await session.apply({ what: `add ${spec.name}`, writes });

@@ -4,14 +4,15 @@ import { assessmentRegion, replaceRegion, REGION_END, REGION_START } from '../co
 import { parseRules, type Rule } from '../core/assess/rules.js';
 import { buildInventory } from '../core/assess/scan.js';
 import { answersOf } from '../core/assess/suggest.js';
-import type { Access } from '../core/assess/types.js';
-import { InputError, isBadInput } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
 import { writeNewFileSync } from '../edge/apply.js';
 import { DEFAULT_LIMITS, walk } from '../edge/assess-walk.js';
 import { exists, isFolder, readText } from '../edge/inputs.js';
 import { ProjectSession } from '../edge/project/session.js';
-import { workflowGenerator, workflowSpec } from './generators/workflow.js';
+import { loadProjectTemplate } from './add.js';
+import { planLegacyJobs } from './legacy-jobs.js';
+import { whoMoves } from '../edge/jobs-files.js';
 
 export interface AssessRequest {
   dirs: string[];
@@ -27,6 +28,8 @@ export interface AssessRequest {
   project?: string;
   /** Rules files (`--rules FILE`, repeatable): patterns for in-house tools. */
   rules?: string[];
+  /** Who adds the jobs (default: git user.name, else $USER). */
+  by?: string;
   /** Told every so many files read. */
   onProgress?: (files: number) => void;
 }
@@ -37,6 +40,8 @@ export const PROJECT_RULES = 'assess-rules.yaml';
 export type AssessedInventory = Assessment & { truncated: boolean; skipped: Record<string, number> };
 
 export interface ScaffoldedWorkflow {
+  id: string;
+  found_in: string;
   name: string;
   schedule: string;
   timeZone: string;
@@ -52,6 +57,22 @@ export interface AssessResult {
   /** Files written, relative to cwd. */
   written: string[];
   workflows?: { results: ScaffoldedWorkflow[]; scheduleCarried: boolean };
+  /** Legacy jobs already in jobs.yaml, and jobs in it not found this time (kept). */
+  jobs?: { known: { job: string; found_in: string }[]; gone: { job: string; found_in: string }[] };
+}
+
+/** docs/assessment.md with its assess region filled, links relative to the doc; undefined without the region. */
+export function filledAssessment(inv: Assessment, root: string, cwd: string, text: string): string | undefined {
+  const docs = path.join(root, 'docs');
+  // A link only to a file inside the project: a path out of it (`../../legacy/...`) is dead once the
+  // project is pushed, so it is shown as text instead.
+  const link = (file: string, line: number) => {
+    const target = path.resolve(cwd, file);
+    const inside = path.relative(root, target);
+    if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
+    return `${path.relative(docs, target).split(path.sep).map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}#L${line}`;
+  };
+  return replaceRegion(text, assessmentRegion(inv, link));
 }
 
 const ASSESSMENT = 'docs/assessment.md';
@@ -91,52 +112,14 @@ function projectRoot(req: AssessRequest): { root: string; answers: Record<string
   return { root, answers: parseManifest(text).answers };
 }
 
-const SOURCE_OF: Record<Access['kind'], (a: Access) => string | undefined> = {
-  database: () => 'database',
-  http: () => 'rest_api',
-  transfer: () => 'sftp',
-  queue: () => 'queue',
-  file: (a) => (/\.(xlsx?|ods)$/i.test(a.target ?? '') || a.client === 'spreadsheet' ? 'spreadsheet' : 'csv'),
-  mail: () => undefined,
-};
-
 export { jobName } from '../core/assess/jobs.js';
-
-async function scaffoldWorkflows(inv: Assessment, root: string, projectAnswers: Record<string, unknown>) {
-  const known = new Set(workflowSpec.questions.map((q) => q.key));
-  const patterns = Array.isArray(projectAnswers.patterns) ? (projectAnswers.patterns as string[]) : ['etl'];
-  const results: { name: string; schedule: string; timeZone: string; script?: string; pattern: string; files: string[]; skipped?: string }[] = [];
-  for (const s of inv.schedules) {
-    if (!s.cron) continue;
-    // The same name the report and --json give the job.
-    const name = s.job;
-    const own = inv.accesses.filter((a) => a.file === (s.script ?? s.file) && (s.script || a.line === s.line));
-    const wanted = own.some((a) => a.kind === 'mail' || a.client === 'spool') ? 'reporting' : own.some((a) => a.kind === 'http') ? 'api' : 'etl';
-    const pattern = patterns.includes(wanted) ? wanted : patterns.includes('etl') ? 'etl' : patterns[0]!;
-    const sources = [...new Set(own.map((a) => SOURCE_OF[a.kind](a)).filter((x): x is string => !!x))];
-    const answers: Record<string, unknown> = { name, pattern, ...(sources.length ? { sources: sources.join(',') } : {}) };
-    // CONTRACT with the workflow generator: `schedule` (five cron fields) and `time_zone` (IANA or
-    // empty) become its deploy/kubernetes/<name>-cronjob.yaml. Passed where the generator asks them.
-    if (known.has('schedule')) answers.schedule = s.cron;
-    if (known.has('time_zone')) answers.time_zone = s.timeZone ?? '';
-    const entry = { name, schedule: s.cron, timeZone: s.timeZone ?? '', ...(s.script ? { script: s.script } : {}), pattern, files: [] as string[] };
-    try {
-      const r = await workflowGenerator.run({ project: root, answers, yes: true }, { cwd: root });
-      entry.files = r.changes.map((c) => c.path);
-      results.push(entry);
-    } catch (e) {
-      if (!isBadInput(e)) throw e;
-      results.push({ ...entry, skipped: (e as Error).message });
-    }
-  }
-  return { results, scheduleCarried: known.has('schedule') };
-}
 
 /** Reads legacy schedules, scripts, SQL and configuration; suggests answers; fills the project's assessment. */
 export async function assess(req: AssessRequest): Promise<AssessResult> {
   const { cwd } = req;
   const maxFiles = req.maxFiles ?? DEFAULT_LIMITS.maxFiles;
   const project = req.write || req.workflows ? projectRoot(req) : undefined;
+  const written: string[] = [];
   let answersOut: string | undefined;
   if (req.answersOut) {
     answersOut = path.resolve(cwd, req.answersOut);
@@ -153,41 +136,41 @@ export async function assess(req: AssessRequest): Promise<AssessResult> {
 
   const rules = loadRules(req.rules ?? [], cwd, project?.root);
   const inv = assessFolders(req.dirs, cwd, maxFiles, undefined, req.onProgress, rules);
-  const written: string[] = [];
   if (answersOut) {
     const answers = answersOf(inv.suggestions);
     const text = /\.ya?ml$/i.test(answersOut) ? `${(await import('yaml')).stringify(answers)}` : `${JSON.stringify(answers, null, 2)}\n`;
     writeNewFileSync(answersOut, new TextEncoder().encode(text));
     written.push(path.relative(cwd, answersOut) || answersOut);
   }
-  if (project && assessmentText !== undefined) {
-    const docs = path.join(project.root, 'docs');
-    // A link only to a file inside the project: a path out of it (`../../legacy/...`) is dead once the
-    // project is pushed, so it is shown as text instead.
-    const link = (file: string, line: number) => {
-      const target = path.resolve(cwd, file);
-      const inside = path.relative(project.root, target);
-      if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
-      return `${path.relative(docs, target).split(path.sep).map((seg) => encodeURIComponent(seg).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}#L${line}`;
-    };
-    const region = assessmentRegion(inv, link);
-    // Through the project session: under its lock and journal, like every write into a project.
+  let workflows: AssessResult['workflows'];
+  let jobs: AssessResult['jobs'];
+  if (project) {
+    // Through the project session: the assessment, the jobs and their files in one journaled write.
     const session = await ProjectSession.open({ dir: project.root, label: '--project', write: true, manifest: 'optional' });
     try {
-      const now = session.read(ASSESSMENT, 'assess --write');
-      const before = now ? new TextDecoder().decode(now) : assessmentText;
-      const after = replaceRegion(before, region) ?? before;
-      if (after !== before) {
-        await session.apply({ what: 'assess --write', writes: [{ path: ASSESSMENT, data: new TextEncoder().encode(after) }] });
-        written.push(path.relative(cwd, path.join(project.root, ASSESSMENT)) || ASSESSMENT);
+      const writes: { path: string; data: Uint8Array }[] = [];
+      if (assessmentText !== undefined) {
+        const now = session.read(ASSESSMENT, 'assess --write');
+        const before = now ? new TextDecoder().decode(now) : assessmentText;
+        const after = filledAssessment(inv, project.root, cwd, before) ?? before;
+        if (after !== before) writes.push({ path: ASSESSMENT, data: new TextEncoder().encode(after) });
+      }
+      const plan = session.manifest
+        ? await planLegacyJobs(session, await loadProjectTemplate(session.manifest), inv, { by: await whoMoves(session.root, req.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), cwd })
+        : undefined;
+      if (plan) writes.push(...plan.writes);
+      if (writes.length) await session.apply({ what: 'assess --write', writes });
+      written.push(...writes.map((w) => path.relative(cwd, path.join(project.root, w.path)) || w.path));
+      if (plan) {
+        workflows = { results: plan.results, scheduleCarried: true };
+        jobs = { known: plan.known, gone: plan.gone };
       }
     } finally {
       session.close();
     }
   }
-  const workflows = project && req.workflows ? await scaffoldWorkflows(inv, project.root, project.answers) : undefined;
 
-  return { inventory: inv, answers: answersOf(inv.suggestions), written, workflows };
+  return { inventory: inv, answers: answersOf(inv.suggestions), written, workflows, jobs };
 }
 
 function readAssessment(root: string): string {

@@ -15,6 +15,8 @@ import type { Suggestions } from '../core/assess/suggest.js';
 import { describeCondition } from '../core/template/conditions.js';
 import type { Answers, Question } from '../core/template/types.js';
 import { slugify } from '../core/answers/resolve.js';
+import type { Assessment } from '../core/assess/plan.js';
+import { removeNewProject } from '../edge/project/new-project.js';
 
 export interface ProjectOptions {
   dir?: string;
@@ -31,6 +33,10 @@ export interface ProjectOptions {
   suggested?: Suggestions;
   /** Shows the answers before anything is written (a terminal): true to go on, or a key to ask again. */
   review?: (answers: Answers, askable: Question[], all: Question[]) => Promise<true | string>;
+  /** What assess read: its scheduled jobs become jobs.yaml entries, workflows and CronJobs. */
+  assessed?: Assessment;
+  /** Who adds those jobs (default: git user.name, else $USER). */
+  by?: string;
 }
 
 const DEFAULT_DIR = 'legacy-migration';
@@ -135,6 +141,16 @@ export const projectGenerator: Generator<ProjectOptions> = {
               details.commit = await createRepository(dir, all, message, repository!());
               await checkpoint('generate:committed');
             });
+          }
+        }
+        if (!opts.dryRun && opts.assessed) {
+          try {
+            const { addLegacyJobs } = await import('./legacy-jobs.js');
+            details.jobs = await addLegacyJobs(target, opts.assessed, ctx.cwd, { commit: typeof details.commit === 'string', by: opts.by });
+          } catch (e) {
+            // The project is made whole or not at all: a fresh folder goes again.
+            if (state !== 'non-empty') removeNewProject(target, state === 'empty');
+            throw e;
           }
         }
         return { dir: target, changes, dryRun: opts.dryRun === true, details };

@@ -8,6 +8,9 @@ import { updateReadme, updateTasks } from '../core/status/write.js';
 import { atomicWriteSync } from '../edge/apply.js';
 import { notAProject, ProjectSession } from '../edge/project/session.js';
 import { statOrNone } from '../edge/fs-quiet.js';
+import { itemEvidence, jobsSectionHtml } from '../core/jobs/evidence.js';
+import type { JobsSummary } from '../core/jobs/summary.js';
+import { jobsSummaryOf } from './jobs.js';
 
 export interface StatusRequest {
   dir: string;
@@ -34,6 +37,8 @@ export interface StatusResult {
   written: string[];
   /** Whether the page (--html) did not exist before this run. */
   created?: boolean;
+  /** The jobs of jobs.yaml, by state, with the parity evidence of those running in parallel. */
+  jobs?: JobsSummary;
 }
 
 function readChecklists(session: ProjectSession): Map<string, string> {
@@ -89,6 +94,15 @@ async function statusIn(session: ProjectSession, req: StatusRequest): Promise<St
   const owner = typeof answers.owner === 'string' && answers.owner.trim() ? answers.owner : undefined;
   const targetDate = typeof answers.target_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(answers.target_date) ? answers.target_date : undefined;
   const now = req.now ?? new Date();
+  const warnings = conflictWarnings(status);
+  let jobs: JobsSummary | undefined;
+  try {
+    jobs = jobsSummaryOf(session, now);
+  } catch (e) {
+    // The checklists still count: a broken inventory is said, not fatal here (\`jobs\` exits 2 on it).
+    if (!(e instanceof InputError)) throw e;
+    warnings.push(e.message);
+  }
   // The date alone needs no zone name: asking Intl for it costs a start-up's worth (about 13 ms).
   const today = localToday(now);
   let created = false;
@@ -97,8 +111,8 @@ async function statusIn(session: ProjectSession, req: StatusRequest): Promise<St
     const page = path.resolve(req.html);
     const linkBase = path.relative(path.dirname(page), root).split(path.sep).join('/');
     created = statOrNone(page) === undefined;
-    atomicWriteSync(page, new TextEncoder().encode(statusHtml(status, { systemName, template, generatedAt: localStamp(now), owner, targetDate, today, linkBase })));
+    atomicWriteSync(page, new TextEncoder().encode(statusHtml(status, { systemName, template, generatedAt: localStamp(now), owner, targetDate, today, linkBase, jobs: jobs && jobsSectionHtml(jobs, linkBase), itemNote: (t) => itemEvidence(t, jobs) })));
     written.push(req.html);
   }
-  return { root, status, systemName, template, owner, targetDate, today, warnings: conflictWarnings(status), written, created };
+  return { root, status, systemName, template, owner, targetDate, today, warnings, written, created, ...(jobs ? { jobs } : {}) };
 }

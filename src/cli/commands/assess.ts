@@ -19,7 +19,7 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
   if (maxFiles !== undefined && (!Number.isInteger(maxFiles) || maxFiles < 1)) throw new InputError(`--max-files: "${flags.maxFiles}" must be a whole number of files, 1 or more.`);
   // Patterns from rules files run on V8's linear-time engine when this Node has it.
   enableLinearRegex();
-  const { inventory: inv, answers, written, workflows } = await assess({
+  const { inventory: inv, answers, written, workflows, jobs } = await assess({
     dirs,
     cwd: process.cwd(),
     maxFiles,
@@ -31,7 +31,7 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
     onProgress: (n) => say(dim(`assess: ${n} files read...`)),
   });
   if (flags.json) {
-    printJson({ ok: true, command: 'assess', dirs, ...inv, answers, written, ...(workflows ? { workflows: workflows.results } : {}) });
+    printJson({ ok: true, command: 'assess', dirs, ...inv, answers, written, ...(workflows ? { workflows: workflows.results } : {}), ...(jobs ? { jobs } : {}) });
     return 0;
   }
   for (const line of textReport(inv)) process.stdout.write(`${line}\n`);
@@ -42,6 +42,13 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
   if (workflows) {
     for (const w of workflows.results) say(w.skipped ? `  skipped  ${w.name}: ${w.skipped}` : `  added    ${w.name} (${w.schedule}${w.timeZone ? ` ${w.timeZone}` : ''}): ${w.files.join(', ')}`);
     if (!workflows.scheduleCarried) say(dim('  This version of the workflow generator takes no schedule: the legacy schedules are in the table above and in docs/assessment.md.'));
+  }
+  for (const g of jobs?.gone ?? []) say(`  not found ${g.job}: ${g.found_in} was not found in this scan; the job stays in jobs.yaml (remove it there if it is really gone).`);
+  const added = workflows?.results.filter((w) => !w.skipped) ?? [];
+  if (added.length) {
+    say('Next:');
+    say(`  Check each new entry of jobs.yaml (owner, outputs, parity key) against the legacy line it names; \`create-migration jobs\` lists them.`);
+    say(`  Port each workflow (its docstring names the line and script it replaces), then \`create-migration job <id> --to ported\`.`);
   }
   if (written.length) say(dim(`Wrote ${written.join(', ')}.`));
   return 0;

@@ -31,7 +31,9 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
   };
   if (flags.assess?.length) {
     const { assessFolders } = await import('../../flows/assess.js');
-    opts.suggested = assessFolders(flags.assess, process.cwd(), undefined, '--assess', (n) => say(dim(`assess: ${n} files read...`))).suggestions;
+    const inv = assessFolders(flags.assess, process.cwd(), undefined, '--assess', (n) => say(dim(`assess: ${n} files read...`)));
+    opts.suggested = inv.suggestions;
+    opts.assessed = inv;
     for (const [key, s] of Object.entries(opts.suggested)) {
       say(dim(`assess suggests ${key} = ${Array.isArray(s.value) ? s.value.join(', ') : s.value} (${s.evidence[0]?.file}:${s.evidence[0]?.line})`));
     }
@@ -47,6 +49,8 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     // The plan is the output of a dry run, so it goes to stdout.
     for (const c of result.changes) printLine(`${c.type} ${c.path} (${c.bytes} bytes)`);
     say(dim(`Dry run: ${result.changes.length} files would be written to ${rel}; nothing was written.`));
+    const found = opts.assessed?.schedules.filter((s) => s.cron).length ?? 0;
+    if (found) say(dim(`With them: ${found} legacy jobs from --assess, each a jobs.yaml entry, a workflow, its test and a suspended CronJob.`));
     return 0;
   }
   const answers = (result.details.answers ?? {}) as Record<string, unknown>;
@@ -61,6 +65,18 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
   if (rel !== '.') say(`  cd ${shellQuote(rel)}`);
   say(`  ${pythonFor(answers.python_version)} -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]"`);
   say('  pytest');
+  const jobs = result.details.jobs as { results: { id: string; name: string; schedule: string; timeZone: string; found_in: string; skipped?: string }[]; samplesDropped: string[] } | undefined;
+  if (jobs && flags.assess?.length) {
+    const added = jobs.results.filter((j) => !j.skipped);
+    const inv = opts.assessed!;
+    say(`  Read ${inv.files.length} files in ${flags.assess.join(', ')}: ${inv.schedules.length} schedules, ${inv.accesses.length} sources and sinks, ${inv.rules.length} rule candidates (docs/assessment.md).`);
+    say(`  ${added.length} legacy jobs in jobs.yaml, each with a workflow and a suspended CronJob (deploy/kubernetes/):`);
+    for (const j of added.slice(0, 20)) say(`    ${j.id}  ${j.schedule}${j.timeZone ? ` ${j.timeZone}` : ''}  from ${j.found_in}`);
+    for (const j of jobs.results.filter((x) => x.skipped)) say(`    not added: ${j.found_in}: ${j.skipped}`);
+    if (jobs.samplesDropped.length) say(dim(`    Left out the sample CronJobs their jobs replace: ${jobs.samplesDropped.join(', ')}.`));
+    say('  Check each entry against its legacy line (owner, outputs, parity key), then port the workflow and');
+    say(`  \`${selfCommand()} job <id> --to ported\`; \`${selfCommand()} jobs\` shows where each stands.`);
+  }
   say(dim(`  Start with docs/phases/phase-1-assessment.md; \`${selfCommand()} status\` shows progress.`));
   return 0;
 }

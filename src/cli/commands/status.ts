@@ -3,6 +3,9 @@ import { overdue, phaseDue } from '../../core/status/due.js';
 import { daysLeft } from '../../core/status/html.js';
 import { status as readStatus } from '../../flows/status.js';
 import { dim, out, print, printJson, say } from '../output.js';
+import { cutoverEvidence, itemEvidence } from '../../core/jobs/evidence.js';
+import { STATES } from '../../core/jobs/schema.js';
+import { jobLines } from './jobs.js';
 
 export interface StatusFlags {
   json?: boolean;
@@ -24,7 +27,7 @@ function table(status: ProjectStatus, targetDate: string | undefined, today: str
 }
 
 export async function statusCommand(dir: string | undefined, flags: StatusFlags): Promise<number> {
-  const { root, status, systemName, template, owner, targetDate, today, warnings, written, created: createdHtml } = await readStatus({ dir: dir ?? '.', write: flags.write, html: flags.html });
+  const { root, status, systemName, template, owner, targetDate, today, warnings, written, created: createdHtml, jobs } = await readStatus({ dir: dir ?? '.', write: flags.write, html: flags.html });
   // On stderr even with --json, which keeps stdout to its one object.
   for (const w of warnings) say(`warning: ${w}`);
   const overall = percent(status.done, status.total);
@@ -42,6 +45,7 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
         return { path: c.path, title: c.title, phase: c.phase, done: c.done, total: c.total, percent: percent(c.done, c.total), complete: isDone(c), ...(due ? { due, overdue: overdue(due, today, isDone(c)) !== undefined } : {}) };
       }),
       next: status.current ? { checklist: status.current.path, items: status.current.items.filter((i) => !i.done).slice(0, NEXT_ITEMS).map((i) => i.text) } : null,
+      ...(jobs ? { jobs: { total: jobs.total, counts: jobs.counts, green: jobs.green, blockedOnParity: jobs.blocked, evidence: cutoverEvidence(jobs), rows: jobs.rows } } : {}),
       written,
     });
     return 0;
@@ -60,7 +64,15 @@ export async function statusCommand(dir: string | undefined, flags: StatusFlags)
   }
   if (status.current) {
     print(`Next in ${status.current.title}:`);
-    for (const i of status.current.items.filter((x) => !x.done).slice(0, NEXT_ITEMS)) print(`  - [ ] ${i.text}`);
+    for (const i of status.current.items.filter((x) => !x.done).slice(0, NEXT_ITEMS)) {
+      const note = itemEvidence(i.text, jobs);
+      print(`  - [ ] ${i.text}${note ? o.dim(` (${note})`) : ''}`);
+    }
+  }
+  if (jobs?.total) {
+    print(`Jobs: ${jobs.total} (${STATES.filter((st) => jobs.counts[st]).map((st) => `${jobs.counts[st]} ${st}`).join(', ')}); ${jobs.green}/${jobs.total} green`);
+    for (const l of jobLines(jobs)) print(l);
+    for (const e of cutoverEvidence(jobs)) print(o.dim(`  ${e.item}: ${e.evidence}`));
   }
   // A page that was not there before is "Created", one replaced "Updated".
   const created = written.filter((f) => createdHtml && f === flags.html);

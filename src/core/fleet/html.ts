@@ -4,6 +4,7 @@
  * external resources, opens from disk). Pure: rows in, HTML out.
  */
 import type { FleetRow, FleetTotals } from './row.js';
+import { STATES } from '../jobs/schema.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -47,6 +48,7 @@ function row(r: FleetRow, href?: string): string {
 ${projectCell(r, href)}${cell(esc(r.template ?? '-'))}${cell(esc(r.version ?? '-'))}${cell(esc(r.newest ?? '-'))}
 ${cell(`<span class="badge ${cls}">${word}</span>`, word)}${cell(conflicts, r.conflicts.length, 'num')}
 ${cell(bar, p ?? -1)}${cell(r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-', r.progress?.phasesDone ?? -1, 'num')}
+${cell(jobsCell(r), r.jobs?.total ? r.jobs.green / r.jobs.total : -1, 'jobs')}
 ${cell(esc(r.targetDate ?? '-'))}${cell(r.daysLeft === undefined ? '-' : String(r.daysLeft), r.daysLeft ?? 1e9, `num${r.daysLeft !== undefined && r.daysLeft < 0 ? ' late' : ''}`)}
 ${cell(esc(r.lastSync?.slice(0, 10) ?? '-'))}${requestCell(r)}${cell(esc(r.request?.checks ?? '-'))}${cell(esc(r.request?.review ?? '-'))}
 ${cell(esc(r.attention?.reason ?? ''), r.attention?.rank ?? 6, 'num')}${cell(esc(r.error ?? ''), r.error ?? '', 'err')}
@@ -72,7 +74,18 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
   });
 });`;
 
-const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Cutover', 'Days left', 'Last sync', 'Update request', 'Checks', 'Review', 'Needs', 'Error'];
+const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Jobs', 'Cutover', 'Days left', 'Last sync', 'Update request', 'Checks', 'Review', 'Needs', 'Error'];
+
+/** A project's jobs: green of total, the states they are in, and those waiting on parity. */
+function jobsCell(r: FleetRow): string {
+  const j = r.jobs;
+  if (!j) return '-';
+  if (j.error) return `<span class="err">${esc(j.error)}</span>`;
+  if (!j.total) return '0';
+  const per = STATES.filter((st) => j.counts[st]).map((st) => `${j.counts[st]} ${st.replace('_', ' ')}`).join(', ');
+  const blocked = j.blockedOnParity.length ? `<span class="files">waiting on parity: ${j.blockedOnParity.slice(0, 5).map(esc).join(', ')}${j.blockedOnParity.length > 5 ? ', …' : ''}</span>` : '';
+  return `<strong>${j.green}/${j.total}</strong> green <span class="files">${per}</span>${blocked}`;
+}
 
 export function fleetHtml(rows: readonly FleetRow[], t: FleetTotals, generatedAt: string, links: ReadonlyMap<string, string> = new Map()): string {
   const head = HEADS.map((h, i) => `<th scope="col" data-col="${i}" tabindex="0">${h}</th>`).join('');
@@ -93,7 +106,7 @@ th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}th[a
 .bar span{display:block;height:100%;background:#2da44e}.pct{font-variant-numeric:tabular-nums}
 .badge{border-radius:1rem;padding:.05rem .55rem;font-size:.85em;font-weight:600;white-space:nowrap}
 .badge.current{background:#dafbe1;color:#1a7f37}.badge.behind{background:#fff8c5;color:#9a6700}.badge.conflict{background:#ffebe9;color:#cf222e}.badge.error{background:#eaeef2;color:#57606a}
-td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.why{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;min-width:10rem;max-width:22rem;white-space:normal;overflow-wrap:anywhere}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:16rem}
+td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.jobs .files{display:block}.why{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;min-width:10rem;max-width:22rem;white-space:normal;overflow-wrap:anywhere}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:16rem}
 a,a:visited{color:inherit}
 /* The table scrolls inside its own box when the window is narrower than it: no column is cut. */
 .scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d7de;border-radius:6px}.scroll table{margin:0}
@@ -117,6 +130,7 @@ td.project{position:sticky;left:0;background:#fff;z-index:1;box-shadow:1px 0 0 #
 <li class="conflict" id="count-conflict"><strong>${t.inConflict}</strong>in conflict</li>
 <li class="error" id="count-error"><strong>${t.errors}</strong>unreadable</li>
 </ul>
+${t.jobs.total ? `<ul class="counts jobs" id="jobs-by-state">${STATES.map((st) => `<li><strong>${t.jobs.counts[st]}</strong>${st.replace('_', ' ')}</li>`).join('')}<li class="conflict"><strong>${t.jobs.blockedOnParity.length}</strong>waiting on parity</li></ul>` : ''}
 <div class="scroll"><table><thead><tr>${head}</tr></thead>
 <tbody>
 ${rows.map((r) => row(r, links.get(r.project))).join('\n')}

@@ -4,6 +4,8 @@
 import { percent, projectStatus } from '../status/count.js';
 import { compareVersions } from '../template/semver.js';
 import { attention, repoRef, type UpdateRequest } from './forge.js';
+import { STATES, type JobState } from '../jobs/schema.js';
+import { emptyCounts, type JobsSummary } from '../jobs/summary.js';
 
 export interface ProjectFacts {
   /** As given: a path, or a URL from --repos. */
@@ -20,6 +22,18 @@ export interface ProjectFacts {
   remote?: string;
   /** Its template-update pull (merge) request, or why it could not be read. */
   request?: UpdateRequest;
+  error?: string;
+  /** jobs.yaml's jobs, when the project has one (a broken one: jobsError). */
+  jobs?: JobsSummary;
+  jobsError?: string;
+}
+
+/** A project's jobs in a fleet row: per state, how many are green, which wait on parity. */
+export interface FleetJobs {
+  total: number;
+  counts: Record<JobState, number>;
+  green: number;
+  blockedOnParity: string[];
   error?: string;
 }
 
@@ -43,6 +57,7 @@ export interface FleetRow {
   /** What the row needs, most urgent first (rank 0): for --sort attention. */
   attention?: { rank: number; reason: string };
   error?: string;
+  jobs?: FleetJobs;
 }
 
 const DAY = 86_400_000;
@@ -86,6 +101,8 @@ export function fleetRow(f: ProjectFacts, today: Date): FleetRow {
     ...(f.request ? { request: f.request } : {}),
     attention: attention({ error: f.newestError, version: m.template.version, conflicts, behind: Boolean(newer), request: f.request }),
     error: f.newestError,
+    ...(f.jobs ? { jobs: { total: f.jobs.total, counts: f.jobs.counts, green: f.jobs.green, blockedOnParity: f.jobs.blocked } } : {}),
+    ...(f.jobsError ? { jobs: { total: 0, counts: emptyCounts(), green: 0, blockedOnParity: [], error: f.jobsError } } : {}),
   };
 }
 
@@ -100,11 +117,21 @@ export interface FleetTotals {
   inConflict: number;
   errors: number;
   current: number;
+  /** Jobs across the projects: per state, green, and waiting on parity (project/job). */
+  jobs: { total: number; counts: Record<JobState, number>; green: number; blockedOnParity: string[] };
 }
 
 export function totals(rows: readonly FleetRow[]): FleetTotals {
   const behind = rows.filter((r) => r.behind).length;
   const inConflict = rows.filter((r) => r.conflicts.length).length;
   const errors = rows.filter((r) => r.error).length;
-  return { projects: rows.length, behind, inConflict, errors, current: rows.filter((r) => !r.behind && !r.conflicts.length && !r.error).length };
+  const jobs = { total: 0, counts: emptyCounts(), green: 0, blockedOnParity: [] as string[] };
+  for (const r of rows) {
+    if (!r.jobs) continue;
+    jobs.total += r.jobs.total;
+    jobs.green += r.jobs.green;
+    for (const st of STATES) jobs.counts[st] += r.jobs.counts[st];
+    jobs.blockedOnParity.push(...r.jobs.blockedOnParity.map((id) => `${r.project}/${id}`));
+  }
+  return { projects: rows.length, behind, inConflict, errors, current: rows.filter((r) => !r.behind && !r.conflicts.length && !r.error).length, jobs };
 }

@@ -1,7 +1,8 @@
 /** The fleet as a text table. Pure. */
 import type { FleetRow, FleetTotals } from './row.js';
+import { STATES } from '../jobs/schema.js';
 
-const HEAD = ['project', 'template', 'version', 'newest', 'behind', 'conflicts', 'progress', 'phases', 'cutover', 'days', 'last sync', 'update request', 'checks', 'review', 'error'];
+const HEAD = ['project', 'template', 'version', 'newest', 'behind', 'conflicts', 'progress', 'phases', 'jobs green', 'on parity', 'cutover', 'days', 'last sync', 'update request', 'checks', 'review', 'error'];
 
 // A hostile name must not move the cursor or forge a line.
 // eslint-disable-next-line no-control-regex
@@ -25,6 +26,8 @@ export function rowCells(r: FleetRow): string[] {
     r.conflicts.length ? String(r.conflicts.length) : r.version ? '0' : '-',
     r.progress ? `${r.progress.percent}%` : '-',
     r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-',
+    r.jobs?.total ? `${r.jobs.green}/${r.jobs.total}` : r.jobs?.error ? 'bad jobs.yaml' : '-',
+    r.jobs?.total ? String(r.jobs.blockedOnParity.length) : '-',
     r.targetDate ?? '-',
     r.daysLeft === undefined ? '-' : String(r.daysLeft),
     r.lastSync?.slice(0, 10) ?? '-',
@@ -41,5 +44,9 @@ export function fleetTable(rows: readonly FleetRow[], t: FleetTotals): string {
   const links = rows.filter((r) => r.repository || r.request?.url);
   if (links.length) lines.push('', ...links.map((r) => clean(`${r.project}: ${[r.repository, r.request?.url].filter(Boolean).join('  ')}`)));
   lines.push('', `${t.projects} projects: ${t.current} current, ${t.behind} behind, ${t.inConflict} in conflict, ${t.errors} unreadable.`);
+  if (t.jobs.total) {
+    const per = STATES.filter((st) => t.jobs.counts[st]).map((st) => `${t.jobs.counts[st]} ${st}`).join(', ');
+    lines.push(`${t.jobs.total} jobs: ${per}; ${t.jobs.green} green; ${t.jobs.blockedOnParity.length} waiting on parity${t.jobs.blockedOnParity.length ? ` (${t.jobs.blockedOnParity.slice(0, 10).map(clean).join(', ')}${t.jobs.blockedOnParity.length > 10 ? ', ...' : ''})` : ''}.`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -14,6 +14,9 @@ export interface PageInfo {
   today?: string;
   /** The project folder as seen from the page's folder ('' when the page is in the project). */
   linkBase?: string;
+  /** The jobs section (core/jobs/evidence.ts), and the evidence the jobs give a checklist item. */
+  jobs?: string;
+  itemNote?: (text: string) => string | undefined;
 }
 
 const DAY = 86_400_000;
@@ -56,7 +59,10 @@ export function statusHtml(status: ProjectStatus, info: PageInfo): string {
     ? `<h2>Next in <a href="${esc(href(info.linkBase ?? '', current.path))}">${esc(current.title)}</a></h2>\n<ul class="open">${current.items
         .filter((i) => !i.done)
         .slice(0, NEXT_ITEMS)
-        .map((i) => `<li>${esc(i.text)}</li>`)
+        .map((i) => {
+          const note = info.itemNote?.(i.text);
+          return `<li>${esc(i.text)}${note ? ` <span class="evidence">(${esc(note)})</span>` : ''}</li>`;
+        })
         .join('')}</ul>`
     : '<h2>All phases done</h2>';
   const left = info.targetDate && info.today ? daysLeft(info.targetDate, info.today) : undefined;
@@ -105,6 +111,7 @@ ${gateNote}
 ${rows}
 </tbody></table>
 ${open}
+${info.jobs ?? ''}
 </body></html>
 `;
 }

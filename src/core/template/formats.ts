@@ -114,14 +114,26 @@ export function lineComment(s: string): string {
   return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }
 
+/** 8 hex digits of FNV-1a over a text: a short, stable suffix that tells apart names cut to one prefix. */
+export function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(s)) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
 /**
  * A name Kubernetes accepts for an object (DNS-1123 label, at most 52 characters for a
- * CronJob): the parts joined with `-`, lowercase, anything else replaced by `-`.
+ * CronJob): the parts joined with `-`, lowercase, anything else replaced by `-`. A longer name
+ * is cut and ends in a hash of the whole, so two long names that share a prefix stay apart.
  */
 export function dnsName(...parts: string[]): string {
   const joined = parts.filter((p) => p !== '').join('-').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
-  const trimmed = joined.replace(/^-+|-+$/g, '').slice(0, 52).replace(/-+$/g, '');
-  return trimmed === '' ? 'workflow' : trimmed;
+  const full = joined.replace(/^-+|-+$/g, '');
+  if (full.length <= 52) return full === '' ? 'workflow' : full;
+  return `${full.slice(0, 43).replace(/-+$/g, '')}-${shortHash(parts.filter((p) => p !== '').join('\u0000'))}`;
 }
 
 type Value = string | number | boolean | null | undefined | readonly Value[];

@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 
 /**
@@ -26,4 +28,10 @@ export function checkNewProjectTarget(target: string, label: string): void {
   if (long !== undefined) fail(`the folder name "${long.slice(0, 40)}…" is ${bytes(long)} bytes long; the limit is 255`);
   const last = segments.at(-1)!;
   if (bytes(last) > 200) fail(`the folder name "${last.slice(0, 40)}…" is ${bytes(last)} bytes long; the limit is 200`);
+}
+
+/** Removes a project this run made in a new folder, when a later step of the same run failed. */
+export function removeNewProject(dir: string, keepFolder: boolean): void {
+  if (!keepFolder) rmSync(dir, { recursive: true, force: true });
+  else for (const name of readdirSync(dir)) rmSync(path.join(dir, name), { recursive: true, force: true });
 }

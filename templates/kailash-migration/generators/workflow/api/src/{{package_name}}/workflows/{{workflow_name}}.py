@@ -1,7 +1,11 @@
 """{{py_comment workflow_title}}: an API integration workflow of the {{py_comment system_name}} migration.
 
+{{#if legacy_from}}
+From: {{py_comment legacy_from}}
+{{else}}
 From: TODO the point-to-point integration this workflow replaces (its client,
       its retry and error handling, who consumes its output).
+{{/if}}
 To:   the standard pattern: records are sent to the target API (the gateway)
       with authentication, retries with backoff, and a dead-letter fallback.
 

@@ -1,6 +1,10 @@
 """{{py_comment workflow_title}}: an ETL workflow of the {{py_comment system_name}} migration.
 
+{{#if legacy_from}}
+From: {{py_comment legacy_from}}
+{{else}}
 From: TODO the legacy job this workflow replaces (script, cron entry, manual step).
+{{/if}}
 To:   one Kailash workflow with validation, quarantine and a run summary.
 
     extract_<source>... -> combine -> normalise -> apply_rules -> validate -> publish

@@ -1,6 +1,10 @@
 """{{py_comment workflow_title}}: a report generation workflow of the {{py_comment system_name}} migration.
 
+{{#if legacy_from}}
+From: {{py_comment legacy_from}}
+{{else}}
 From: TODO the static report this workflow replaces (template, query, audience).
+{{/if}}
 To:   a workflow that aggregates the data, asks an LLM for the analysis and
       publishes the report automatically.
 
