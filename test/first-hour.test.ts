@@ -47,7 +47,7 @@ describe('help pages', () => {
   });
 
   it("sync --help lists --conflict's choices", () => {
-    expect(help(['sync']).stdout).toMatch(/--conflict <inline\|rej>[\s\S]*inline:[\s\S]*rej:/);
+    expect(help(['sync']).stdout).toMatch(/--conflict <inline\|diff3\|merge\|rej>[\s\S]*inline:[\s\S]*merge:[\s\S]*rej:/);
   });
 });
 

@@ -151,7 +151,7 @@ describe('fleet', () => {
     if (!chromium) return;
     // The page's own script sorts it: click "Days left" in a copy with one line that clicks.
     const clicked = path.join(tmp, 'clicked.html');
-    writeFileSync(clicked, html.replace('</body>', '<script>document.querySelector(\'th[data-col="10"]\').click();</script></body>'));
+    writeFileSync(clicked, html.replace('</body>', '<script>[...document.querySelectorAll(\'th[data-col]\')].find((t) => t.textContent.startsWith(\'Days left\')).click();</script></body>'));
     const profile = tempDir('cm-chrome-');
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
     const dom = execFileSync(chromium, [...flags, '--dump-dom', `file://${clicked}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });

@@ -166,7 +166,7 @@ function program(done: (code: number) => void): Command {
     .option('--template <src>', 'use another source than the one recorded in the project')
     .option('--check', 'write nothing; exit 1 if a project is behind')
     .option('--dry-run', 'write nothing; print the unified diff sync would apply')
-    .option('--conflict <style>', "inline markers as git's diff3 style (inline = diff3), merge style (no base section), or rej files beside untouched regions", 'inline')
+    .option('--conflict <inline|diff3|merge|rej>', "inline: conflict markers in the file, git's diff3 style with the base section (diff3: the same); merge: markers without the base section; rej: the file keeps your version, the template's hunks go to <file>.rej", 'inline')
     .option('--allow-dirty', 'run even with uncommitted changes')
     .option('--branch <name>', 'create this branch and commit the sync on it')
     .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])

@@ -28,12 +28,14 @@ function projectCell(r: FleetRow, href: string | undefined): string {
   return cell(target ? `<a href="${esc(target)}">${name}</a>` : name, r.project, 'project');
 }
 
-/** The update request, linked to its page; without one, why the cell is empty. */
+/** The update request, linked to its page, with its checks and review; without one, why the cell is empty. */
 function requestCell(r: FleetRow): string {
   const q = r.request;
   if (!q?.state) return cell(`<span class="why">${esc(q?.why ?? '-')}</span>`, '');
   const text = `${q.state}${q.number !== undefined ? ` #${q.number}` : ''}`;
-  return cell(q.url ? `<a href="${esc(q.url)}">${esc(text)}</a>` : esc(text), text);
+  const link = q.url ? `<a href="${esc(q.url)}">${esc(text)}</a>` : esc(text);
+  const more = [q.checks ? `checks: ${esc(q.checks)}` : '', q.review ? `review: ${esc(q.review)}` : ''].filter(Boolean).join('<br>');
+  return cell(`${link}${more ? `<span class="files">${more}</span>` : ''}`, text, 'request');
 }
 
 function row(r: FleetRow, href?: string): string {
@@ -45,12 +47,12 @@ function row(r: FleetRow, href?: string): string {
       : `<div class="bar" role="progressbar" aria-valuenow="${p}" aria-valuemin="0" aria-valuemax="100" title="${r.progress!.done}/${r.progress!.total} items"><span style="width:${p}%"></span></div> <span class="pct">${p}%</span>`;
   const conflicts = r.conflicts.length ? `<span class="n">${r.conflicts.length}</span> <span class="files">${r.conflicts.slice(0, 5).map(esc).join(', ')}${r.conflicts.length > 5 ? ', …' : ''}</span>` : '0';
   return `<tr class="${cls}">
-${projectCell(r, href)}${cell(esc(r.template ?? '-'))}${cell(esc(r.version ?? '-'))}${cell(esc(r.newest ?? '-'))}
+${projectCell(r, href)}${cell(r.template ? `${esc(r.template)} <span class="ver">${esc(r.version ?? '-')}</span>` : '-', `${r.template ?? ''} ${r.version ?? ''}`, 'tpl')}${cell(esc(r.newest ?? '-'))}
 ${cell(`<span class="badge ${cls}">${word}</span>`, word)}${cell(conflicts, r.conflicts.length, 'num')}
 ${cell(bar, p ?? -1)}${cell(r.progress ? `${r.progress.phasesDone}/${r.progress.phases}` : '-', r.progress?.phasesDone ?? -1, 'num')}
 ${cell(jobsCell(r), r.jobs?.total ? r.jobs.green / r.jobs.total : -1, 'jobs')}
 ${cell(esc(r.targetDate ?? '-'))}${cell(r.daysLeft === undefined ? '-' : String(r.daysLeft), r.daysLeft ?? 1e9, `num${r.daysLeft !== undefined && r.daysLeft < 0 ? ' late' : ''}`)}
-${cell(esc(r.lastSync?.slice(0, 10) ?? '-'))}${requestCell(r)}${cell(esc(r.request?.checks ?? '-'))}${cell(esc(r.request?.review ?? '-'))}
+${cell(esc(r.lastSync?.slice(0, 10) ?? '-'))}${requestCell(r)}
 ${cell(esc(r.attention?.reason ?? ''), r.attention?.rank ?? 6, 'num')}${cell(esc(r.error ?? ''), r.error ?? '', 'err')}
 </tr>`;
 }
@@ -74,7 +76,9 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
   });
 });`;
 
-const HEADS = ['Project', 'Template', 'Version', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Jobs', 'Cutover', 'Days left', 'Last sync', 'Update request', 'Checks', 'Review', 'Needs', 'Error'];
+// Few enough columns to show whole at 1200 px: the template cell carries its version, the update
+// request's cell its checks and review.
+const HEADS = ['Project', 'Template', 'Newest', 'State', 'Conflicts', 'Progress', 'Phases', 'Jobs', 'Cutover', 'Days left', 'Last sync', 'Update request', 'Needs', 'Error'];
 
 /** A project's jobs: green of total, the states they are in, and those waiting on parity. */
 function jobsCell(r: FleetRow): string {
@@ -106,7 +110,7 @@ th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}th[a
 .bar span{display:block;height:100%;background:#2da44e}.pct{font-variant-numeric:tabular-nums}
 .badge{border-radius:1rem;padding:.05rem .55rem;font-size:.85em;font-weight:600;white-space:nowrap}
 .badge.current{background:#dafbe1;color:#1a7f37}.badge.behind{background:#fff8c5;color:#9a6700}.badge.conflict{background:#ffebe9;color:#cf222e}.badge.error{background:#eaeef2;color:#57606a}
-td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.jobs .files{display:block}.why{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;min-width:10rem;max-width:22rem;white-space:normal;overflow-wrap:anywhere}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:16rem}
+td{white-space:nowrap}.files{color:#57606a;font-size:.85em;white-space:normal}.jobs .files{display:block}.request .files{display:block}.tpl{white-space:normal}.ver{white-space:nowrap}.why{color:#57606a;font-size:.85em;white-space:normal}.err{color:#cf222e;min-width:10rem;max-width:22rem;white-space:normal;overflow-wrap:anywhere}.project{font-family:ui-monospace,monospace;font-size:.9em;white-space:normal;overflow-wrap:anywhere;min-width:8rem;max-width:16rem}
 a,a:visited{color:inherit}
 /* The table scrolls inside its own box when the window is narrower than it: no column is cut. */
 .scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d7de;border-radius:6px}.scroll table{margin:0}
