@@ -186,7 +186,7 @@ function program(done: (code: number) => void): Command {
     .option('--prereleases', 'count pre-release tags as versions to move to')
     .option('--template <src>', 'use another source than the one recorded in the project')
     .option('--dry-run', 'write nothing; print the unified diff recopy would apply')
-    .option('--conflict <style>', 'inline (diff3), merge, or rej', 'inline')
+    .option('--conflict <inline|diff3|merge|rej>', 'inline (diff3: markers with the base section), merge (without it), or rej', 'inline')
     .option('--allow-dirty', 'run even with uncommitted changes')
     .option('--branch <name>', 'create this branch and commit the recopy on it')
     .option('--set <key=value>', 'change an answer (repeatable)', collect, [])
