@@ -17,25 +17,24 @@ file sizes so that a partition stays around ``PARTITION_BYTES`` of input.
 from __future__ import annotations
 
 import gc
-import marshal
 import math
 import os
 import re
 import tempfile
-import zlib
 from collections.abc import Callable, Iterator
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from .inputs import Source, read
+from .partitions import Match, Partitions, checksum, match, stored
 from .rules import BadInput, Comparator, Rules, number_parser
 
 PARTITION_BYTES = 4 * 1024 * 1024
 MAX_PARTITIONS = 512
+# From this many partitions on (inputs of 8 MB and more), both sides are read at once.
+PARALLEL_FROM = 3
 EXAMPLES = 5
 TYPE_SAMPLE = 1000
-SEPARATOR = "\x1f"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _MASK = (1 << 64) - 1
 
@@ -60,56 +59,68 @@ class SideStats:
         self.columns = columns
         self.rows = 0
         self.nulls = nulls
-        self.non_null = [0] * len(columns)
-        # None: not decided yet; "number" while every value read so far is a number.
+        self.seen_value = [False] * len(columns)
+        # None: not decided yet; "integer" or "decimal" while every value so far is one; "text".
         self.kind: list[str | None] = [None] * len(columns)
-        self.totals: list[float] = [0.0] * len(columns)
+        self.totals: list[float] = [0] * len(columns)
         self.samples: list[list[str]] = [[] for _ in columns]
         self.parsers = [number_parser(c.rule) if c.rule is not None and c.rule.number_format else None for c in comparators]
         self.date_parsers = [c.parse_date for c in comparators]
         self.checksum = 0
 
-    def add(self, rows: list[tuple]) -> None:
+    def add(self, rows: list, values: list) -> None:
         self.rows += len(rows)
-        try:
-            digests = map(zlib.crc32, map(str.encode, map(SEPARATOR.join, rows)))
-            self.checksum = (self.checksum + sum(digests)) & _MASK
-        except TypeError:  # a None cell (JSON null, SQL NULL)
-            texts = (SEPARATOR.join("\x00" if v is None else v for v in row) for row in rows)
-            self.checksum = (self.checksum + sum(map(zlib.crc32, map(str.encode, texts)))) & _MASK
+        self.checksum = (self.checksum + checksum(values)) & _MASK
         nulls = self.nulls
-        for j, values in enumerate(zip(*rows)):
-            if not nulls.isdisjoint(values):
-                values = [v for v in values if v not in nulls]
-            self.non_null[j] += len(values)
-            if not values:
-                continue
-            sample = self.samples[j]
-            if len(sample) < TYPE_SAMPLE:
-                sample.extend(values[: TYPE_SAMPLE - len(sample)])
+        for j in range(len(self.columns)):
             kind = self.kind[j]
-            if kind is None or kind == "number":
-                self.kind[j], self.totals[j] = self._sum(j, values)
+            if kind == "text" and len(self.samples[j]) >= TYPE_SAMPLE:
+                continue
+            column = list(map(itemgetter(j), rows))
+            if kind != "text":
+                # Numbers first, nulls only when that fails: most numeric columns have none.
+                added = self._add_numbers(j, column, kind)
+                if added is not None:
+                    self.kind[j] = added
+                    self.seen_value[j] = self.seen_value[j] or bool(column)
+                    continue
+            present = [v for v in column if v not in nulls]
+            if not present:
+                continue
+            self.seen_value[j] = True
+            if kind != "text":
+                kind = self.kind[j] = self._add_numbers(j, present, kind) or "text"
+            if kind == "text":
+                sample = self.samples[j]
+                sample.extend(present[: TYPE_SAMPLE - len(sample)])
 
-    def _sum(self, j: int, values) -> tuple[str, float]:
+    def _add_numbers(self, j: int, values: list, kind: str | None) -> str | None:
+        """Adds a chunk of a column to its total; the column's kind after it, None if not numbers."""
         parse = self.parsers[j]
         try:
-            if parse is None:
-                return "number", self.totals[j] + math.fsum(map(float, values))
-            numbers = list(map(parse, values))
-            if None in numbers:
-                return "text", 0.0
-            return "number", self.totals[j] + math.fsum(map(float, numbers))
-        except (ValueError, OverflowError):
-            return "text", 0.0
+            if parse is not None:
+                numbers = list(map(parse, values))
+                if None in numbers:
+                    return None
+                self.totals[j] += math.fsum(map(float, numbers))
+                return "decimal"
+            if kind != "decimal":
+                try:  # whole numbers: an exact integer sum, and cheaper than floats
+                    self.totals[j] += sum(map(int, values))
+                    return "integer"
+                except ValueError:
+                    pass
+            self.totals[j] += math.fsum(map(float, values))
+            return "decimal"
+        except (ValueError, OverflowError, TypeError):
+            return None
 
     def types(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for j, name in enumerate(self.columns):
-            kind = self.kind[j]
-            if self.non_null[j] == 0:
+            if not self.seen_value[j]:
                 out[name] = "empty"
-            elif kind == "number":
+            elif self.kind[j] in ("integer", "decimal", "number"):
                 out[name] = "number"
             else:
                 parse = self.date_parsers[j]
@@ -121,11 +132,17 @@ class SideStats:
                 out[name] = "date" if is_date else "text"
         return out
 
+    STATE = ("rows", "seen_value", "kind", "totals", "samples", "checksum")
+
+    def state(self) -> dict[str, Any]:
+        """What a worker process sends back (the parsers stay behind: they are functions)."""
+        return {name: getattr(self, name) for name in self.STATE}
+
     def control_totals(self) -> dict[str, float]:
         return {
             name: round(self.totals[j], 9)
             for j, name in enumerate(self.columns)
-            if self.kind[j] == "number" and math.isfinite(self.totals[j])
+            if self.kind[j] in ("integer", "decimal", "number") and self.seen_value[j] and math.isfinite(self.totals[j])
         }
 
 
@@ -141,39 +158,6 @@ def _key_function(key_positions: list[int], comparators: list[Comparator]) -> Ca
         only, form = key_positions[0], forms[0]
         return lambda row: form(row[only])
     return lambda row: tuple(form(row[p]) for form, p in zip(forms, key_positions))
-
-
-class _Partitions:
-    """P temporary files per side; a record goes to the partition of its key's hash."""
-
-    def __init__(self, directory: str, count: int, side: str) -> None:
-        self.count = count
-        self.paths = [Path(directory, f"{side}-{i}.part") for i in range(count)]
-        self.files = [open(p, "wb") for p in self.paths]  # noqa: SIM115  closed in close()
-
-    def write(self, start: int, rows: list[tuple], keys: list) -> None:
-        if self.count == 1:
-            marshal.dump((start, None, rows), self.files[0])
-            return
-        count = self.count
-        buckets: list[list[int]] = [[] for _ in range(count)]
-        for i, key in enumerate(keys):
-            buckets[hash(key) % count].append(i)
-        for p, indexes in enumerate(buckets):
-            if indexes:
-                marshal.dump((start, indexes, [rows[i] for i in indexes]), self.files[p])
-
-    def close(self) -> None:
-        for f in self.files:
-            f.close()
-
-    def records(self, p: int) -> Iterator[tuple[int, list[int] | None, list[tuple]]]:
-        with open(self.paths[p], "rb") as f:
-            while True:
-                try:
-                    yield marshal.load(f)
-                except EOFError:
-                    return
 
 
 class _Examples:
@@ -235,6 +219,125 @@ def _check_columns(rules: Rules, legacy: Source, new: Source, legacy_columns: li
             raise BadInput(f"parity.columns.{column}: column {column!r} is in neither output")
 
 
+def _read_side(chunks: Iterator, project, identity: bool, key_of, stats: SideStats, parts: Partitions, width: int) -> None:
+    try:
+        for chunk in chunks:
+            rows = chunk if identity else list(map(project, chunk))
+            values = stored(rows, width)
+            first = stats.rows + 1
+            stats.add(rows, values)
+            parts.write(first, list(map(key_of, rows)), values)
+    finally:
+        parts.close()
+
+
+def _fork_context():
+    """A fork-based multiprocessing context, where there is one and parallel reading is on.
+
+    The new side is read by a forked child while this process reads the legacy side: the
+    child inherits the open file, the rules and, what matters most, the interpreter's hash
+    seed, so both sides put a key in the same partition.
+    """
+    if os.environ.get("PARITY_PARALLEL", "1") == "0":
+        return None
+    import multiprocessing  # noqa: PLC0415  only big inputs need it
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def _child(connection, read_args) -> None:
+    try:
+        _read_side(*read_args)
+        connection.send(("ok", read_args[4].state()))
+    except BadInput as exc:
+        connection.send(("bad", str(exc)))
+    except BaseException as exc:  # noqa: BLE001  reported to the parent, which raises it
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
+def _read_both(legacy_args: tuple, new_args: tuple, parallel: bool) -> None:
+    context = _fork_context() if parallel else None
+    if context is None:
+        _read_side(*legacy_args)
+        _read_side(*new_args)
+        return
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, new_args), daemon=True)
+    child.start()
+    send.close()
+    try:
+        _read_side(*legacy_args)
+        status, payload = receive.recv()
+    except EOFError:
+        status, payload = "error", f"the process reading the new output ended with code {child.exitcode}"
+    finally:
+        child.join()
+        receive.close()
+    if status == "bad":
+        raise BadInput(payload)
+    if status == "error":
+        raise RuntimeError(f"reading the new output failed: {payload}")
+    new_args[4].__dict__.update(payload)
+
+
+class _Findings:
+    """Everything matching finds, over all partitions, with the first examples of each kind."""
+
+    def __init__(self, comparators: list[Comparator], key_columns: list[str]) -> None:
+        self.comparators = comparators
+        self.key_columns = key_columns
+        self.counts = dict.fromkeys(
+            ("matched", "identical", "within_rules", "rows_different", "missing", "extra", "duplicates_legacy", "duplicates_new"),
+            0,
+        )
+        self.values = [0] * len(comparators)
+        self.examples = {"missing": _Examples(), "extra": _Examples(), "duplicates": _Examples()}
+        self.value_examples = [_Examples() for _ in comparators]
+
+    def add(self, found: Match) -> None:
+        counts, key_value = self.counts, self.key_columns
+        counts["matched"] += found.matched
+        counts["identical"] += found.identical
+        counts["missing"] += len(found.missing)
+        counts["extra"] += len(found.extra)
+        for number, key in found.missing[:EXAMPLES]:
+            self.examples["missing"].offer(number, {"key": _key_value(key_value, key), "legacy_row": number})
+        for number, key in found.extra[:EXAMPLES]:
+            self.examples["extra"].offer(number, {"key": _key_value(key_value, key), "new_row": number})
+        for side, key, numbers in found.duplicates:
+            counts[f"duplicates_{side}"] += 1
+            self.examples["duplicates"].offer(
+                numbers[0], {"side": side, "key": _key_value(key_value, key), "rows": numbers[:EXAMPLES]}
+            )
+        for key, legacy_row, new_row, legacy_cells, new_cells in found.differing:
+            differing = [
+                j
+                for j, (comparator, a, b) in enumerate(zip(self.comparators, legacy_cells, new_cells))
+                if a != b and not comparator.equal(a, b)
+            ]
+            if not differing:
+                counts["within_rules"] += 1
+                continue
+            counts["rows_different"] += 1
+            for j in differing:
+                self.values[j] += 1
+                rule = self.comparators[j].rule
+                self.value_examples[j].offer(
+                    legacy_row,
+                    {
+                        "key": _key_value(key_value, key), "column": self.comparators[j].column,
+                        "legacy": legacy_cells[j], "new": new_cells[j],
+                        "rule": rule.describe() if rule is not None else {},
+                        "legacy_row": legacy_row, "new_row": new_row,
+                    },
+                )
+
+
 def _compare(
     legacy: Source,
     new: Source,
@@ -247,42 +350,37 @@ def _compare(
 ) -> dict[str, Any]:
     _check_columns(rules, legacy, new, legacy_columns, new_columns)
     ignored = set(rules.ignore)
-    on_new = set(new_columns)
-    on_legacy = set(legacy_columns)
+    on_new, on_legacy = set(new_columns), set(legacy_columns)
     compared = [c for c in legacy_columns if c in on_new and c not in ignored]
     only_legacy = [c for c in legacy_columns if c not in on_new and c not in ignored]
     only_new = [c for c in new_columns if c not in on_legacy and c not in ignored]
     nulls = frozenset(rules.null_values) | {None}
     comparators = [Comparator(c, rules.rule(c), frozenset(rules.null_values)) for c in compared]
-    key_positions = [compared.index(k) for k in rules.key]
-    key_of = _key_function(key_positions, comparators)
-    project_legacy = _projector([legacy_columns.index(c) for c in compared])
-    project_new = _projector([new_columns.index(c) for c in compared])
+    key_of = _key_function([compared.index(k) for k in rules.key], comparators)
     count = partitions_for(legacy, new)
+    findings = _Findings(comparators, rules.key)
 
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small tuples and no cycles: the collector would only slow this down
+    gc.disable()  # millions of small objects and no cycles: the collector would only slow this down
     try:
         with tempfile.TemporaryDirectory(prefix="parity-", dir=workdir) as tmp:
-            sides = {}
-            for side, chunks, project in (("legacy", legacy_chunks, project_legacy), ("new", new_chunks, project_new)):
-                stats = SideStats(compared, comparators, nulls)
-                parts = _Partitions(tmp, count, side)
-                try:
-                    for chunk in chunks:
-                        rows = list(map(project, chunk))
-                        stats.add(rows)
-                        keys = list(map(key_of, rows)) if count > 1 else []
-                        parts.write(stats.rows - len(rows), rows, keys)
-                finally:
-                    parts.close()
-                sides[side] = (stats, parts)
-            found = _match(sides["legacy"][1], sides["new"][1], count, key_of, comparators, rules.key)
+            stats, parts, reads = {}, {}, {}
+            for side, chunks, columns in (("legacy", legacy_chunks, legacy_columns), ("new", new_chunks, new_columns)):
+                positions = [columns.index(c) for c in compared]
+                stats[side] = SideStats(compared, comparators, nulls)
+                parts[side] = Partitions(tmp, count, side)
+                identity = positions == list(range(len(columns)))
+                reads[side] = (chunks, _projector(positions), identity, key_of, stats[side], parts[side], len(compared))
+            _read_both(reads["legacy"], reads["new"], parallel=count >= PARALLEL_FROM)
+            for p in range(count):
+                findings.add(match(parts["legacy"].load(p), parts["new"].load(p)))
     finally:
         if gc_was_enabled:
             gc.enable()
+    return _sections(legacy, new, stats["legacy"], stats["new"], findings, compared, legacy_columns, new_columns, only_legacy, only_new)
 
-    legacy_stats, new_stats = sides["legacy"][0], sides["new"][0]
+
+def _sections(legacy, new, legacy_stats, new_stats, findings, compared, legacy_columns, new_columns, only_legacy, only_new):
     legacy_types, new_types = legacy_stats.types(), new_stats.types()
     type_changes = [
         {"column": c, "legacy": legacy_types[c], "new": new_types[c]}
@@ -295,41 +393,42 @@ def _compare(
         for c in compared
         if c in legacy_totals and c in new_totals
     }
-    values = found["values"]
+    counts, values = findings.counts, findings.values
     differences = {
         "schema": {"only_in_legacy": only_legacy, "only_in_new": only_new, "type_changes": type_changes},
-        "missing_keys": found["missing"],
-        "extra_keys": found["extra"],
-        "duplicate_keys": {"legacy": found["duplicates_legacy"], "new": found["duplicates_new"]},
+        "missing_keys": counts["missing"],
+        "extra_keys": counts["extra"],
+        "duplicate_keys": {"legacy": counts["duplicates_legacy"], "new": counts["duplicates_new"]},
         "values": {c: values[j] for j, c in enumerate(compared) if values[j]},
     }
     total = (
-        len(only_legacy) + len(only_new) + len(type_changes) + found["missing"] + found["extra"]
-        + found["duplicates_legacy"] + found["duplicates_new"] + sum(values)
+        len(only_legacy) + len(only_new) + len(type_changes) + counts["missing"] + counts["extra"]
+        + counts["duplicates_legacy"] + counts["duplicates_new"] + sum(values)
     )
     differences["total"] = total
+
+    def side(source: Source, stats: SideStats, columns: list[str], types: dict, side_totals: dict) -> dict:
+        return {
+            **source.describe(), "rows": stats.rows, "columns": columns, "types": types,
+            "control_totals": side_totals, "checksum": f"{stats.checksum:016x}",
+        }
+
     return {
         "verdict": "green" if total == 0 else "red",
-        "legacy": {
-            **legacy.describe(), "rows": legacy_stats.rows, "columns": legacy_columns, "types": legacy_types,
-            "control_totals": legacy_totals, "checksum": f"{legacy_stats.checksum:016x}",
-        },
-        "new": {
-            **new.describe(), "rows": new_stats.rows, "columns": new_columns, "types": new_types,
-            "control_totals": new_totals, "checksum": f"{new_stats.checksum:016x}",
-        },
+        "legacy": side(legacy, legacy_stats, legacy_columns, legacy_types, legacy_totals),
+        "new": side(new, new_stats, new_columns, new_types, new_totals),
         "counts": {
             "legacy_rows": legacy_stats.rows,
             "new_rows": new_stats.rows,
             "compared_columns": compared,
-            "matched_keys": found["matched"],
-            "rows_identical": found["identical"],
-            "rows_equal_within_rules": found["within_rules"],
-            "rows_different": found["rows_different"],
-            "missing_keys": found["missing"],
-            "extra_keys": found["extra"],
-            "duplicate_keys_legacy": found["duplicates_legacy"],
-            "duplicate_keys_new": found["duplicates_new"],
+            "matched_keys": counts["matched"],
+            "rows_identical": counts["identical"],
+            "rows_equal_within_rules": counts["within_rules"],
+            "rows_different": counts["rows_different"],
+            "missing_keys": counts["missing"],
+            "extra_keys": counts["extra"],
+            "duplicate_keys_legacy": counts["duplicates_legacy"],
+            "duplicate_keys_new": counts["duplicates_new"],
             "checksums_equal": legacy_stats.checksum == new_stats.checksum,
             "control_totals": totals,
         },
@@ -340,122 +439,9 @@ def _compare(
                 *({"kind": "only_in_new", "column": c} for c in only_new[:EXAMPLES]),
                 *({"kind": "type_change", **change} for change in type_changes[:EXAMPLES]),
             ],
-            "missing_keys": found["examples"]["missing"].first(),
-            "extra_keys": found["examples"]["extra"].first(),
-            "duplicate_keys": found["examples"]["duplicates"].first(),
-            "values": {c: found["examples"]["values"][j].first() for j, c in enumerate(compared) if values[j]},
+            "missing_keys": findings.examples["missing"].first(),
+            "extra_keys": findings.examples["extra"].first(),
+            "duplicate_keys": findings.examples["duplicates"].first(),
+            "values": {c: findings.value_examples[j].first() for j, c in enumerate(compared) if values[j]},
         },
     }
-
-
-def _rows_of(parts: _Partitions, p: int, key_of: Callable) -> Iterator[tuple[Any, int, tuple]]:
-    """(key, row number, record) of one partition, in file order."""
-    for start, indexes, rows in parts.records(p):
-        numbers = range(start + 1, start + 1 + len(rows)) if indexes is None else [start + 1 + i for i in indexes]
-        yield from zip(map(key_of, rows), numbers, rows)
-
-
-def _match(
-    legacy_parts: _Partitions,
-    new_parts: _Partitions,
-    count: int,
-    key_of: Callable,
-    comparators: list[Comparator],
-    key_columns: list[str],
-) -> dict[str, Any]:
-    width = len(comparators)
-    columns = [c.column for c in comparators]
-    values = [0] * width
-    examples = {
-        "missing": _Examples(),
-        "extra": _Examples(),
-        "duplicates": _Examples(),
-        "values": [_Examples() for _ in range(width)],
-    }
-    totals = dict.fromkeys(
-        ("matched", "identical", "within_rules", "rows_different", "missing", "extra", "duplicates_legacy", "duplicates_new"),
-        0,
-    )
-    for p in range(count):
-        index: dict[Any, tuple[tuple, int]] = {}
-        dup_legacy: dict[Any, list[int]] = {}
-        for key, number, row in _rows_of(legacy_parts, p, key_of):
-            if key in index:
-                dup_legacy.setdefault(key, [index[key][1]]).append(number)
-            else:
-                index[key] = (row, number)
-        seen: dict[Any, int] = {}
-        dup_new: dict[Any, list[int]] = {}
-        # Differences found for a key are kept until the partition is done: a key that turns out
-        # to be duplicated on the new side is reported as a duplicate, not compared.
-        pending: dict[Any, tuple[int, int, list[tuple[int, str | None, str | None]]]] = {}
-        identical = within = 0
-        for key, number, row in _rows_of(new_parts, p, key_of):
-            if key in seen:
-                dup_new.setdefault(key, [seen[key]]).append(number)
-                continue
-            seen[key] = number
-            entry = index.get(key)
-            if entry is None or (dup_legacy and key in dup_legacy):
-                continue
-            legacy_row, legacy_number = entry
-            if legacy_row == row:
-                identical += 1
-                continue
-            diffs = [
-                (j, a, b)
-                for j, (a, b, same) in enumerate(zip(legacy_row, row, map(_equal, comparators, legacy_row, row)))
-                if not same
-            ]
-            if diffs:
-                pending[key] = (legacy_number, number, diffs)
-            else:
-                within += 1
-        # A key duplicated on the new side was compared on its first record: take that back
-        # (one more pass over the partition, only when there are such keys).
-        recheck = {}
-        for key, numbers in dup_new.items():
-            if key in index and key not in dup_legacy:
-                if pending.pop(key, None) is None:
-                    recheck[key] = numbers[0]
-        if recheck:
-            for key, number, row in _rows_of(new_parts, p, key_of):
-                if recheck.get(key) == number:
-                    if index[key][0] == row:
-                        identical -= 1
-                    else:
-                        within -= 1
-        totals["identical"] += identical
-        totals["within_rules"] += within
-        totals["rows_different"] += len(pending)
-        for key, (legacy_number, number, diffs) in pending.items():
-            for j, a, b in diffs:
-                values[j] += 1
-                rule = comparators[j].rule
-                examples["values"][j].offer(
-                    legacy_number,
-                    {"key": _key_value(key_columns, key), "column": columns[j], "legacy": a, "new": b,
-                     "rule": rule.describe() if rule is not None else {}, "legacy_row": legacy_number, "new_row": number},
-                )
-        for key, (row, number) in index.items():
-            if key not in seen:
-                totals["missing"] += 1
-                examples["missing"].offer(number, {"key": _key_value(key_columns, key), "legacy_row": number})
-            else:
-                totals["matched"] += 1
-        for key, number in seen.items():
-            if key not in index:
-                totals["extra"] += 1
-                examples["extra"].offer(number, {"key": _key_value(key_columns, key), "new_row": number})
-        totals["duplicates_legacy"] += len(dup_legacy)
-        totals["duplicates_new"] += len(dup_new)
-        for side, dups in (("legacy", dup_legacy), ("new", dup_new)):
-            for key, numbers in dups.items():
-                examples["duplicates"].offer(
-                    numbers[0], {"side": side, "key": _key_value(key_columns, key), "rows": numbers[:EXAMPLES]}
-                )
-    return {**totals, "values": values, "examples": examples}
-
-
-def _equal(comparator: Comparator, a: str | None, b: str | None) -> bool:
-    return a == b or comparator.equal(a, b)
