@@ -20,8 +20,8 @@ import pytest
 
 from {{package_name}} import shadow
 from {{package_name}}.parity import engine, yamlite
-from {{package_name}}.parity.inputs import Source
 from {{package_name}}.parity.__main__ import main
+from {{package_name}}.parity.inputs import Source
 from {{package_name}}.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -311,7 +311,7 @@ def test_a_number_format_reads_grouped_numbers_on_either_side(tmp_path, check):
 
 def test_json_lines_and_a_json_array_compare_with_csv(tmp_path, check):
     write_csv(tmp_path / "legacy.csv", ROWS)
-    records = [dict(zip(HEADER, row)) for row in ROWS]
+    records = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
     (tmp_path / "new.jsonl").write_text("".join(json.dumps(r) + "\n" for r in reversed(records)), encoding="utf-8")
     code, report, err = check("--legacy", "legacy.csv", "--new", "new.jsonl", "--key", "invoice_id")
     assert code == 0, err

@@ -157,7 +157,7 @@ def _key_function(key_positions: list[int], comparators: list[Comparator]) -> Ca
     if len(key_positions) == 1:
         only, form = key_positions[0], forms[0]
         return lambda row: form(row[only])
-    return lambda row: tuple(form(row[p]) for form, p in zip(forms, key_positions))
+    return lambda row: tuple(form(row[p]) for form, p in zip(forms, key_positions, strict=True))
 
 
 class _Examples:
@@ -180,7 +180,7 @@ class _Examples:
 
 def _key_value(key_columns: list[str], key: Any) -> dict[str, Any]:
     values = key if isinstance(key, tuple) else (key,)
-    return dict(zip(key_columns, values))
+    return dict(zip(key_columns, values, strict=True))
 
 
 def compare(legacy: Source, new: Source, rules: Rules, workdir: str | None = None) -> dict[str, Any]:
@@ -317,7 +317,7 @@ class _Findings:
         for key, legacy_row, new_row, legacy_cells, new_cells in found.differing:
             differing = [
                 j
-                for j, (comparator, a, b) in enumerate(zip(self.comparators, legacy_cells, new_cells))
+                for j, (comparator, a, b) in enumerate(zip(self.comparators, legacy_cells, new_cells, strict=True))
                 if a != b and not comparator.equal(a, b)
             ]
             if not differing:

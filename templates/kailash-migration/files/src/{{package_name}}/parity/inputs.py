@@ -254,7 +254,8 @@ def _read_json(source: Source) -> tuple[list[str], Iterator[list[tuple[str | Non
 
 def database_url() -> str:
     """DATABASE_URL as the project's settings read it (the environment, then .env)."""
-    from ..settings import Settings, load_dotenv  # the project's own settings: standard library only
+    # The project's own settings (standard library only), imported when a table is read.
+    from ..settings import Settings, load_dotenv
 
     load_dotenv()
     return Settings.from_env().database_url

@@ -114,7 +114,7 @@ def _duplicates(keys: list, numbers: list[int]) -> dict[Any, list[int]]:
     counts = Counter(keys)
     repeated = {k for k, c in counts.items() if c > 1}
     found: dict[Any, list[int]] = {}
-    for key, number in zip(keys, numbers):
+    for key, number in zip(keys, numbers, strict=True):
         if key in repeated:
             found.setdefault(key, []).append(number)
     return found
@@ -139,7 +139,7 @@ def match(legacy: tuple[list, list, list[int]], new: tuple[list, list, list[int]
     nkeys, nvalues, nnumbers = new
     out = Match()
     # First occurrence wins: build from the end so earlier records overwrite later ones.
-    index = dict(zip(reversed(lkeys), range(len(lkeys) - 1, -1, -1)))
+    index = dict(zip(reversed(lkeys), range(len(lkeys) - 1, -1, -1), strict=True))
     dup_legacy = _duplicates(lkeys, lnumbers) if len(index) != len(lkeys) else {}
     new_set = set(nkeys)
     dup_new = _duplicates(nkeys, nnumbers) if len(new_set) != len(nkeys) else {}
@@ -153,7 +153,7 @@ def match(legacy: tuple[list, list, list[int]], new: tuple[list, list, list[int]
         excluded = dup_legacy.keys() | dup_new.keys()
         seen_extra: set = set()
         keep = []
-        for i, (key, position) in enumerate(zip(nkeys, positions)):
+        for i, (key, position) in enumerate(zip(nkeys, positions, strict=True)):
             if position is None:
                 if key not in seen_extra:
                     seen_extra.add(key)

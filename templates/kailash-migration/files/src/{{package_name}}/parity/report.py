@@ -10,7 +10,7 @@ import json
 import os
 import re
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ def build(job: str, day: str, found: dict[str, Any], rules: dict[str, Any], reda
         "job": job,
         "date": day,
         "verdict": found["verdict"],
-        "generated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "legacy": found["legacy"],
         "new": found["new"],
         "rules": rules,
