@@ -30,7 +30,8 @@ from .partitions import Match, Partitions, checksum, match, stored
 from .rules import BadInput, Comparator, Rules, number_parser
 
 PARTITION_BYTES = 4 * 1024 * 1024
-MAX_PARTITIONS = 512
+# Both sides' partition files are open at once while reading: stay well under 1024 descriptors.
+MAX_PARTITIONS = 200
 # From this many partitions on (inputs of 8 MB and more), both sides are read at once.
 PARALLEL_FROM = 3
 EXAMPLES = 5
