@@ -324,6 +324,23 @@ def test_json_lines_and_a_json_array_compare_with_csv(tmp_path, check):
     assert report["new"]["format"] == "json"
 
 
+def test_json_nulls_and_cells_holding_any_character_compare_like_the_rest(tmp_path, check):
+    records = [
+        {"invoice_id": "1", "customer": None, "amount": "1.00", "note": "a\x1fb"},
+        {"invoice_id": "2", "customer": "Globex", "amount": None, "note": "plain"},
+    ]
+    (tmp_path / "legacy.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    write_csv(tmp_path / "new.csv", [["2", "Globex", "", "plain"], ["1", "", "1.00", "a\x1fb"]],
+              ["invoice_id", "customer", "amount", "note"])
+    code, report, err = check("--legacy", "legacy.jsonl", "--new", "new.csv", "--key", "invoice_id")
+    assert code == 0, err
+    assert report["counts"]["rows_equal_within_rules"] == 2
+    write_csv(tmp_path / "new.csv", [["2", "Globex", "", "plain"], ["1", "", "1.00", "a\x1fc"]],
+              ["invoice_id", "customer", "amount", "note"])
+    code, report, _ = check("--legacy", "legacy.jsonl", "--new", "new.csv", "--key", "invoice_id")
+    assert code == 1 and kinds(report) == {"values.note": 1}
+
+
 def test_a_database_table_through_the_projects_database_url(tmp_path, check, monkeypatch):
     database = tmp_path / "legacy.db"
     with sqlite3.connect(database) as connection:
