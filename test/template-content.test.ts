@@ -423,7 +423,7 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
       '.dockerignore',
       'docs/parity.md',
       `src/${pkg}/shadow.py`,
-      ...['__init__', '__main__', 'check', 'engine', 'inputs', 'inventory', 'partitions', 'report', 'rules', 'yamlite'].map(
+      ...['__init__', '__main__', 'check', 'engine', 'inputs', 'inventory', 'partitions', 'report', 'rules', 'stats', 'yamlite'].map(
         (m) => `src/${pkg}/parity/${m}.py`,
       ),
       'scripts/parity_bench.py',
