@@ -424,6 +424,14 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
       `src/${pkg}/nodes/outcome_writer.py`,
       'Dockerfile',
       '.dockerignore',
+      'docs/parity.md',
+      `src/${pkg}/shadow.py`,
+      ...['__init__', '__main__', 'check', 'engine', 'inputs', 'inventory', 'partitions', 'report', 'rules', 'stats', 'yamlite'].map(
+        (m) => `src/${pkg}/parity/${m}.py`,
+      ),
+      'scripts/parity_bench.py',
+      'tests/test_parity.py',
+      'tests/e2e/test_shadow_run.py',
     ]) {
       expectFile(p, true);
     }

@@ -23,6 +23,11 @@ PROJECT_MODULES = [
     "{{package_name}}.sources",
     "{{package_name}}.retry",
     "{{package_name}}.runner",
+    "{{package_name}}.shadow",
+    "{{package_name}}.parity",
+    "{{package_name}}.parity.__main__",
+    "{{package_name}}.parity.check",
+    "{{package_name}}.parity.engine",
 {{#if (includes patterns "etl")}}
     "{{package_name}}.workflows.etl_pipeline",
 {{/if}}

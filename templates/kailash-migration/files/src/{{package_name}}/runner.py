@@ -39,6 +39,7 @@ from typing import Any
 from kailash.runtime.local import LocalRuntime
 from kailash.workflow.builder import WorkflowBuilder
 
+from . import shadow
 from .observability import configure_logging, failed_nodes, log_run
 from .settings import Settings, load_dotenv
 
@@ -85,7 +86,7 @@ def run_main(
 
     try:
         load_dotenv()
-        settings = Settings.from_env()
+        settings = shadow.apply(Settings.from_env())  # JOB_MODE=shadow: outputs apart (shadow.py)
     except (ValueError, OSError) as exc:
         logging.basicConfig(level="INFO")
         logger.error("%s: invalid settings: %s", workflow_name, exc)
@@ -116,5 +117,6 @@ def run_main(
     except Exception as exc:  # noqa: BLE001
         finish(run_id, outcome="failed", failed_node=None, error=short_error(exc))
         return 1
-    finish(run_id, **fields)
+    # A shadow run compares its output with the legacy one (shadow.py); the exit code stays the run's.
+    finish(run_id, **shadow.after_run(fields, succeeded=fields.get("outcome") == success))
     return 0 if fields.get("outcome") == success else 1
