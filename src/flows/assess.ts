@@ -71,8 +71,9 @@ const SOURCE_OF: Record<Access['kind'], (a: Access) => string | undefined> = {
   http: () => 'rest_api',
   transfer: () => 'sftp',
   queue: () => 'queue',
-  file: (a) => (/\.(xlsx?|ods)$/i.test(a.target ?? '') || a.client === 'spreadsheet' ? 'spreadsheet' : 'csv'),
+  file: (a) => (/\.(xlsx?|ods)$/i.test(a.target ?? '') || a.client === 'spreadsheet' ? 'spreadsheet' : a.client === 'csv' || a.client === 'spool' || a.client === 'LOAD DATA' ? 'csv' : undefined),
   mail: () => undefined,
+  storage: () => undefined,
 };
 
 /** A module name for a scheduled job: its script's name, else its unit's or its command's first word. */

@@ -12,7 +12,9 @@ export function accessLabel(a: Access): string {
     case 'http':
       return `HTTP ${a.method ?? ''} ${a.host ?? '(host not literal)'} via ${a.client}`.replace(/\s+/g, ' ');
     case 'transfer':
-      return `${a.client}${a.host ? ` ${a.direction === 'read' ? 'from' : 'to'} ${a.host}` : ''}${a.direction ? `, ${a.direction}` : ''}`;
+      return `${a.client}${a.host ? ` ${a.direction === 'read' ? 'from' : a.direction === 'write' ? 'to' : 'with'} ${a.host}` : ''}${a.direction ? `, ${a.direction}` : ''}`;
+    case 'storage':
+      return `cloud storage via ${a.client}${a.target ? ` ${a.direction === 'read' ? 'from' : a.direction === 'write' ? 'to' : 'at'} ${a.target}` : ''}${a.direction ? `, ${a.direction}` : ''}`;
     case 'file':
       return `${a.client === 'spool' ? 'spooled file' : a.client} ${a.target ?? ''}${a.direction ? ` (${a.direction})` : ''}`;
     case 'mail':

@@ -31,11 +31,13 @@ export interface Inventory {
   suggestions: Suggestions;
 }
 
-const SCRIPTS = new Set<Language>(['shell', 'python', 'perl', 'sql']);
+const SCRIPTS = new Set<Language>(['shell', 'python', 'perl', 'php', 'ruby', 'node', 'sql']);
 
 /** The facts of one file. Pure. */
 export function scanFile(file: string, text: string): { language: Language; facts: FileFacts } {
-  const language = languageOf(file, text.slice(0, 200).split('\n')[0] ?? '');
+  let language = languageOf(file, text.slice(0, 200).split('\n')[0] ?? '');
+  // A .js file is a Node script when it requires modules or reads its process; otherwise it is web code.
+  if (language === 'node' && !/\brequire\(|^\s*import\s[^;\n]{0,200}\sfrom\s|\bprocess\.(?:argv|env|exit)\b/m.test(text.slice(0, 50_000))) language = 'config';
   let facts = emptyFacts();
   if (language === 'crontab' || language === 'system-crontab') {
     const { schedules, env } = parseCrontab(file, text, { system: language === 'system-crontab' });
@@ -139,6 +141,21 @@ export function buildInventory(sources: SourceFile[], notes: FileNote[] = []): I
     return rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : undefined;
   };
   const nearby = (a: string, b: string) => rootOf.get(a) !== rootOf.get(b) || top(a) === undefined || top(a) === top(b);
+  // A PHP script that includes its connection (include 'db_connect.php') talks to that connection's database.
+  const kindsOf = new Map<string, Set<string>>();
+  for (const p of per) for (const a of p.facts.accesses) if (a.kind === 'database' && a.database) (kindsOf.get(p.file) ?? kindsOf.set(p.file, new Set()).get(p.file)!).add(a.database);
+  for (const p of per) {
+    if (!p.facts.includes?.length) continue;
+    const dir = p.file.includes('/') ? p.file.slice(0, p.file.lastIndexOf('/') + 1) : '';
+    const kinds = new Set<string>();
+    for (const inc of p.facts.includes) {
+      const base = inc.split('/').pop()!;
+      const found = (files.get(base) ?? []).filter((f) => f !== p.file && nearby(p.file, f));
+      const pick = found.find((f) => f === `${dir}${inc}`) ?? (found.length === 1 ? found[0] : undefined);
+      for (const k of (pick && kindsOf.get(pick)) ?? []) kinds.add(k);
+    }
+    if (kinds.size === 1) for (const a of p.facts.accesses) if (a.kind === 'database' && !a.database) a.database = [...kinds][0] as Access['database'];
+  }
   for (const s of schedules) {
     const r = resolveScript(s.command, files, (f) => nearby(s.file, f));
     if (r) s.script = r.script;
