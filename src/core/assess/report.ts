@@ -1,4 +1,5 @@
 import type { Inventory } from './scan.js';
+import { escapeControl } from './terminal.js';
 import type { Access } from './types.js';
 
 /** The inventory as text for a terminal, and as the Markdown region of docs/assessment.md. Pure. */
@@ -62,7 +63,8 @@ export function textReport(inv: Inventory): string[] {
     for (const n of inv.notes.slice(0, 50)) out.push(`  ${n.file}: ${n.note}`);
     if (inv.notes.length > 50) out.push(`  ... and ${inv.notes.length - 50} more (see --json)`);
   }
-  return out.slice(1);
+  // Everything here came from the legacy tree: shown with its control characters escaped (the line breaks above are ours).
+  return out.slice(1).map((l) => l.split('\n').map(escapeControl).join('\n'));
 }
 
 export const REGION_START = '<!-- assess:start -->';

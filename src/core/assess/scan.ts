@@ -1,7 +1,7 @@
 import { parseCrontab } from './cron.js';
 import { jenkinsSchedules } from './jenkins.js';
 import { languageOf, type Language } from './language.js';
-import { REDACTED, redact } from './redact.js';
+import { REDACTED, redact, redactDeep } from './redact.js';
 import { scanScript } from './script.js';
 import { suggestAnswers, type Suggestions } from './suggest.js';
 import { parseUnit, timerSchedules } from './systemd.js';
@@ -183,5 +183,6 @@ export function buildInventory(sources: SourceFile[], notes: FileNote[] = []): I
   const config = (all('config') as ConfigItem[]).map((c) => ({ ...c, value: scrub(c.value) }));
   const artifacts = all('artifacts') as Artifact[];
   const inv = { files: per.map((p) => ({ file: p.file, language: p.language })), schedules, accesses, rules, config, artifacts, notes };
-  return { ...inv, suggestions: suggestAnswers(inv) };
+  // The one pass every output goes through (text, --json, docs/assessment.md): every string of the inventory.
+  return redactDeep({ ...inv, suggestions: suggestAnswers(inv) }, [...known]);
 }

@@ -148,12 +148,11 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   const conf = (c: Omit<ConfigItem, 'file'>, checked = false) => facts.config.push({ file, ...c, value: (checked ? c.value : redactValue(c.name, c.value.slice(0, 2000))).slice(0, 200) });
   const fromEnv = (name: string, def?: string) => (def ? `(from the environment; default ${redactValue(name, def)})` : '(from the environment)');
   const art = (a: Omit<Artifact, 'file'>) => facts.artifacts.push({ file, ...a });
-  const schedule = (n: number, entryText: string, system: boolean, raw: string) => {
-    const e = parseEntry(entryText, { system, placeholders: true });
+  const schedule = (n: number, entryText: string, system: boolean, installed: boolean) => {
+    const e = parseEntry(entryText, { system, placeholders: installed });
     if (!e) return;
-    const s: Schedule = { file, line: n, kind: system ? 'system-crontab' : 'crontab', ...e, installed: true };
+    const s: Schedule = { file, line: n, kind: system ? 'system-crontab' : 'crontab', ...e, ...(installed ? { installed } : {}) };
     if (!facts.schedules.some((x) => x.line === n && x.expression === s.expression)) facts.schedules.push(s);
-    void raw;
   };
 
   // Variables holding URLs or data-file names, so `requests.get(URL)` and `open(filename, "w")` resolve.
@@ -226,7 +225,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       }
       if (heredoc.cron) {
         // A crontab written by a heredoc: each body line an entry.
-        if (raw.trim() && !raw.trim().startsWith('#')) schedule(n, expandAll(raw.trim()), heredoc.cron.system, raw);
+        if (raw.trim() && !raw.trim().startsWith('#')) schedule(n, expandAll(raw.trim()), heredoc.cron.system, true);
         continue;
       }
     }
@@ -258,10 +257,10 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
         const entry = expandAll(said);
         const cronContext = /cron/i.test(line);
         const e = parseEntry(entry, { system: false, placeholders: cronContext });
-        if (e && (cronContext || e.cron)) schedule(n, entry, /\/etc\/crontab\b|cron\.d\//.test(line) && !/\bcrontab\s/.test(line) && parseEntry(entry, { system: true }) !== undefined && /^\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+[a-z_][\w-]*\s/.test(entry), line);
+        if (e && (cronContext || e.cron)) schedule(n, entry, /\/etc\/crontab\b|cron\.d\//.test(line) && !/\bcrontab\s/.test(line) && parseEntry(entry, { system: true }) !== undefined && /^\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+[a-z_][\w-]*\s/.test(entry), true);
       } else if (lang === 'shell' && /^\s*(?:@\w|[\d*])/.test(line)) {
         const e = parseEntry(line, { system: false });
-        if (e && e.cron !== undefined && /^\s*(?:@\w+|[\d*/,-]+(?:\s+[\d*/,A-Za-z-]+){4})\s+\S/.test(line)) schedule(n, line.trim(), false, line);
+        if (e && e.cron !== undefined && /^\s*(?:@\w+|[\d*/,-]+(?:\s+[\d*/,A-Za-z-]+){4})\s+\S/.test(line)) schedule(n, line.trim(), false, false);
       }
     }
 
