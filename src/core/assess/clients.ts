@@ -15,8 +15,8 @@ export interface ClientContext {
   hostOf: (url: string) => string | undefined;
   /** A value of this file's variables (literal assignments), by name. */
   valueOf: (name: string) => string | undefined;
-  /** The whole text, for file-level markers (which SDK, which operations). */
-  text: string;
+  /** A pattern searched in the whole text once per file (which SDK, which operations), then remembered. */
+  inFile: (re: RegExp) => RegExpExecArray | null;
 }
 
 /** What the file's SQL statements do, from the whole text: read, write, or undefined (both or none). */
@@ -30,9 +30,9 @@ const firstString = (s: string) => /^\s*(['"])([^'"]{0,500})\1/.exec(s)?.[2];
 
 /** Storage SDK calls (boto3, google-cloud-storage, azure-storage-blob, fsspec, AWS SDK for Ruby/Node) and columnar files. */
 export function storageAndColumnar(line: string, ctx: ClientContext, lang: 'python' | 'ruby' | 'node' | 'php'): void {
-  const s3 = /\bboto3\b|\bAws::S3\b|@aws-sdk\/client-s3|\baws-sdk\b|\bS3Client\b/.test(ctx.text);
-  const gcs = /google\.cloud\s+import\s+storage|google\.cloud\.storage|@google-cloud\/storage|Google::Cloud::Storage/.test(ctx.text);
-  const azure = /azure\.storage\.blob|@azure\/storage-blob|Azure::Storage/.test(ctx.text);
+  const s3 = !!ctx.inFile(/\bboto3\b|\bAws::S3\b|@aws-sdk\/client-s3|\baws-sdk\b|\bS3Client\b/);
+  const gcs = !!ctx.inFile(/google\.cloud\s+import\s+storage|google\.cloud\.storage|@google-cloud\/storage|Google::Cloud::Storage/);
+  const azure = !!ctx.inFile(/azure\.storage\.blob|@azure\/storage-blob|Azure::Storage/);
   const service = s3 ? 's3' : gcs ? 'gcs' : azure ? 'azure' : '';
   const bucket = (/\b(?:Bucket|bucket|:bucket)\s*(?:=|=>|:)\s*(['"])([\w.-]{1,80})\1/.exec(line) ?? /\.(?:bucket|Bucket|get_bucket|container_client|get_container_client)\(\s*(['"])([\w.-]{1,80})\1/.exec(line))?.[2];
   const sdk = (dir: 'read' | 'write') => ctx.add({ kind: 'storage', client: `${lang === 'python' ? (s3 ? 'boto3' : gcs ? 'google-cloud-storage' : 'azure-storage-blob') : lang === 'ruby' ? 'aws-sdk' : 'aws-sdk'} ${service}`.trim(), direction: dir, target: bucket ?? service });
@@ -43,7 +43,7 @@ export function storageAndColumnar(line: string, ctx: ClientContext, lang: 'pyth
   if (lang === 'python') {
     const fs = /\b(s3fs\.S3FileSystem|gcsfs\.GCSFileSystem|adlfs\.AzureBlobFileSystem|S3FileSystem|GCSFileSystem)\(/.exec(line);
     if (fs) {
-      const write = /\.(?:put|put_file|upload)\(|\.open\([^)]{0,200}['"][wa]b?['"]|to_(?:parquet|csv|json)\(\s*['"](?:s3|gs|az|abfs):/.test(ctx.text);
+      const write = !!ctx.inFile(/\.(?:put|put_file|upload)\(|\.open\([^)]{0,200}['"][wa]b?['"]|to_(?:parquet|csv|json)\(\s*['"](?:s3|gs|az|abfs):/);
       ctx.add({ kind: 'storage', client: fs[1]!.split('.')[0]!.toLowerCase().replace(/filesystem$/, ''), direction: write ? 'write' : 'read', target: /gcs/i.test(fs[1]!) ? 'gcs' : /adl|azure/i.test(fs[1]!) ? 'azure' : 's3' });
     }
     const pd = /\b(read|to)_(csv|parquet|json|excel|feather|orc)\(\s*(?:path\s*=\s*)?(['"])((?:s3|gs|az|abfss?|s3a):\/\/[^'"]{1,300})\3/.exec(line);
@@ -88,19 +88,19 @@ export function phpLine(line: string, ctx: ClientContext, state: { connected: bo
   const curlUrl = /\bCURLOPT_URL\s*(?:=>|,)\s*(['"])([^'"]{1,500})\1|\bcurl_init\(\s*(['"])(https?:[^'"]{1,500})\3/.exec(line);
   if (curlUrl) {
     const url = curlUrl[2] ?? curlUrl[4]!;
-    const custom = /CURLOPT_CUSTOMREQUEST\s*(?:=>|,)\s*['"](\w+)['"]/.exec(ctx.text)?.[1]?.toUpperCase();
-    const method = custom ?? (/CURLOPT_POST\s*(?:=>|,)\s*(?:true|1)|CURLOPT_POSTFIELDS/.test(ctx.text) ? 'POST' : 'GET');
+    const custom = ctx.inFile(/CURLOPT_CUSTOMREQUEST\s*(?:=>|,)\s*['"](\w+)['"]/)?.[1]?.toUpperCase();
+    const method = custom ?? (!!ctx.inFile(/CURLOPT_POST\s*(?:=>|,)\s*(?:true|1)|CURLOPT_POSTFIELDS/) ? 'POST' : 'GET');
     ctx.add({ kind: 'http', client: 'php curl', method, ...(ctx.hostOf(url) ? { host: ctx.hostOf(url) } : {}), direction: method === 'GET' || method === 'HEAD' ? 'read' : 'write' });
   }
   const stream = /\b(file_get_contents|fopen)\(\s*(['"])(https?:\/\/[^'"]{1,500})\2/.exec(line);
   if (stream) ctx.add({ kind: 'http', client: stream[1]!, method: 'GET', ...(ctx.hostOf(stream[3]!) ? { host: ctx.hostOf(stream[3]!) } : {}), direction: 'read' });
   const ftp = /\b(ftp_put|ftp_fput|ftp_get|ftp_fget|ftp_nb_put|ftp_nb_get|ssh2_scp_send|ssh2_scp_recv)\s*\(/.exec(line);
   if (ftp) {
-    const conn = /\b(?:ftp_connect|ftp_ssl_connect|ssh2_connect)\s*\(\s*(?:(['"])([^'"]{1,200})\1|\$(\w+))/.exec(ctx.text);
+    const conn = ctx.inFile(/\b(?:ftp_connect|ftp_ssl_connect|ssh2_connect)\s*\(\s*(?:(['"])([^'"]{1,200})\1|\$(\w+))/);
     const host = conn ? conn[2] ?? ctx.valueOf(conn[3]!) : undefined;
     ctx.add({ kind: 'transfer', client: ftp[1]!.startsWith('ssh2') ? 'ssh2 scp' : 'php ftp', direction: /put|send/.test(ftp[1]!) ? 'write' : 'read', ...(host && /^[\w.-]+$/.test(host) ? { host } : {}) });
   }
-  if (/(?:^|[^\w>:$])mail\s*\(|->send\(\)/.test(line) && (/(?:^|[^\w>:$])mail\s*\(/.test(line) || /PHPMailer|Swift_Mailer|Symfony\\Component\\Mailer/.test(ctx.text))) ctx.add({ kind: 'mail', client: /PHPMailer/.test(ctx.text) ? 'PHPMailer' : 'mail()', direction: 'write' });
+  if (/(?:^|[^\w>:$])mail\s*\(|->send\(\)/.test(line) && (/(?:^|[^\w>:$])mail\s*\(/.test(line) || !!ctx.inFile(/PHPMailer|Swift_Mailer|Symfony\\Component\\Mailer/))) ctx.add({ kind: 'mail', client: !!ctx.inFile(/PHPMailer/) ? 'PHPMailer' : 'mail()', direction: 'write' });
 }
 
 const RUBY_DB: [RegExp, DbKind, string][] = [
@@ -124,7 +124,7 @@ export function rubyLine(line: string, ctx: ClientContext): void {
   }
   const sftp = /\bNet::(SFTP|FTP|SCP)\.(?:start|open|new)\(\s*(['"])([\w.-]{1,200})\2/.exec(line);
   if (sftp) {
-    const dir = /\.(?:upload!?|put\w*)\b|\bputbinaryfile\b/.test(ctx.text) ? 'write' : /\.(?:download!?|get\w*)\b|\bgetbinaryfile\b/.test(ctx.text) ? 'read' : undefined;
+    const dir = !!ctx.inFile(/\.(?:upload!?|put\w*)\b|\bputbinaryfile\b/) ? 'write' : !!ctx.inFile(/\.(?:download!?|get\w*)\b|\bgetbinaryfile\b/) ? 'read' : undefined;
     ctx.add({ kind: 'transfer', client: `Net::${sftp[1]}`, host: sftp[3]!, ...(dir ? { direction: dir } : {}) });
   }
   if (/\bMail\.deliver\b|\.deliver(?:_now|_later)?\b|\bNet::SMTP\.start\b|\bPony\.mail\b/.test(line)) ctx.add({ kind: 'mail', client: /Net::SMTP/.test(line) ? 'Net::SMTP' : /Pony/.test(line) ? 'Pony' : 'Mail', direction: 'write' });
@@ -140,7 +140,7 @@ const NODE_DB: [RegExp, DbKind, string][] = [
 
 /** A Node line: database drivers (the module decides the kind), fetch/axios/got/https, SFTP, mail, files. */
 export function nodeLine(line: string, ctx: ClientContext): void {
-  const mod = (name: string) => new RegExp(`require\\(\\s*['"]${name}['"]\\s*\\)|from\\s+['"]${name}['"]`).test(ctx.text);
+  const mod = (name: string) => !!ctx.inFile(new RegExp(`require\\(\\s*['"]${name}['"]\\s*\\)|from\\s+['"]${name}['"]`));
   for (const [re, kind, module] of NODE_DB) {
     if (!re.test(line)) continue;
     if (module === 'pg' && !mod('pg')) continue;
@@ -159,7 +159,7 @@ export function nodeLine(line: string, ctx: ClientContext): void {
     if (!three || http[2] === 'request') method = /method\s*:\s*['"](\w+)['"]/.exec(line)?.[1]?.toUpperCase() ?? method;
     if (url || http[1] !== 'fetch') ctx.add({ kind: 'http', client: http[1]!, method, ...(url && ctx.hostOf(url) ? { host: ctx.hostOf(url) } : {}), direction: method === 'GET' || method === 'HEAD' ? 'read' : 'write' });
   }
-  if (/\.(?:put|fastPut|uploadFrom|uploadDir)\(/.test(line) && /ssh2-sftp-client|basic-ftp|ftp-deploy|['"]ftp['"]/.test(ctx.text)) ctx.add({ kind: 'transfer', client: /basic-ftp|['"]ftp['"]/.test(ctx.text) ? 'ftp' : 'sftp', direction: 'write' });
-  if (/\.(?:get|fastGet|downloadTo|downloadToDir)\(/.test(line) && /ssh2-sftp-client|basic-ftp/.test(ctx.text) && !/axios|got|fetch/.test(line)) ctx.add({ kind: 'transfer', client: /basic-ftp/.test(ctx.text) ? 'ftp' : 'sftp', direction: 'read' });
+  if (/\.(?:put|fastPut|uploadFrom|uploadDir)\(/.test(line) && !!ctx.inFile(/ssh2-sftp-client|basic-ftp|ftp-deploy|['"]ftp['"]/)) ctx.add({ kind: 'transfer', client: !!ctx.inFile(/basic-ftp|['"]ftp['"]/) ? 'ftp' : 'sftp', direction: 'write' });
+  if (/\.(?:get|fastGet|downloadTo|downloadToDir)\(/.test(line) && !!ctx.inFile(/ssh2-sftp-client|basic-ftp/) && !/axios|got|fetch/.test(line)) ctx.add({ kind: 'transfer', client: !!ctx.inFile(/basic-ftp/) ? 'ftp' : 'sftp', direction: 'read' });
   if (/\.sendMail\(/.test(line)) ctx.add({ kind: 'mail', client: 'nodemailer', direction: 'write' });
 }

@@ -72,6 +72,20 @@ const hostOf = (url: string) => /^[a-z][a-z0-9+.-]{0,30}:\/\/(?:[^@/\s]{0,200}@)
 const URL_RE = /\bhttps?:\/\/[^\s'"<>`)]+/i;
 const DATA_FILE = /([\w$.{}/~%*-]{0,200}[\w}*]\.(csv|tsv|xlsx|xls|ods))(?![\w])/gi;
 
+const NAME_CHARS = new Set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.{}/~%*-');
+
+/** CSV and spreadsheet names on a line (at most 20): each extension found once, its name read backwards at most 200 characters. */
+function dataFiles(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/\.(?:csv|tsv|xlsx|xls|ods)(?![\w])/gi)) {
+    if (out.length >= 20) break;
+    let k = m.index;
+    while (k > 0 && m.index - k < 200 && NAME_CHARS.has(line[k - 1]!)) k--;
+    if (k < m.index && /[\w}*]/.test(line[m.index - 1]!)) out.push(line.slice(k, m.index + m[0].length));
+  }
+  return out;
+}
+
 const COMMENT: Partial<Record<Language, RegExp>> = {
   sql: /^\s*--/,
   php: /^\s*(?:\/\/|#(?!!)|\*)/,
@@ -148,11 +162,16 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   const conf = (c: Omit<ConfigItem, 'file'>, checked = false) => facts.config.push({ file, ...c, value: (checked ? c.value : redactValue(c.name, c.value.slice(0, 2000))).slice(0, 200) });
   const fromEnv = (name: string, def?: string) => (def ? `(from the environment; default ${redactValue(name, def)})` : '(from the environment)');
   const art = (a: Omit<Artifact, 'file'>) => facts.artifacts.push({ file, ...a });
+  const scheduled = new Set<string>();
   const schedule = (n: number, entryText: string, system: boolean, installed: boolean) => {
     const e = parseEntry(entryText, { system, placeholders: installed });
     if (!e) return;
     const s: Schedule = { file, line: n, kind: system ? 'system-crontab' : 'crontab', ...e, ...(installed ? { installed } : {}) };
-    if (!facts.schedules.some((x) => x.line === n && x.expression === s.expression)) facts.schedules.push(s);
+    const key = `${n}\u0000${s.expression}`;
+    if (!scheduled.has(key)) {
+      scheduled.add(key);
+      facts.schedules.push(s);
+    }
   };
 
   // Variables holding URLs or data-file names, so `requests.get(URL)` and `open(filename, "w")` resolve.
@@ -193,6 +212,13 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   const dbDirection = sqlDirection(text);
   const fileShellCall = lang !== 'shell' && lang !== 'config' && SHELL_CALL.test(text);
   const urlHosts = new Set([...urlVars.values()].map((u) => hostOf(u)).filter(Boolean));
+  const memo = new Map<string, RegExpExecArray | null>();
+  const inFile = (re: RegExp, of = text, key = '') => {
+    const k = `${key}${re.source}/${re.flags}`;
+    if (!memo.has(k)) memo.set(k, re.exec(of));
+    return memo.get(k)!;
+  };
+  let withoutHttpGets: string | undefined;
   const ctx: ClientContext = {
     add: () => undefined,
     sqlDirection: dbDirection,
@@ -202,7 +228,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     },
     hostOf,
     valueOf: (name) => literal(vars.get(name.replace(/^\$/, ''))),
-    text,
+    inFile: (re) => inFile(re),
   };
   // Python database drivers: one fact per connection, at the connect call; at the import when nothing connects.
   const pyConnects = lang === 'python' && /\.(?:connect|create_pool)\s*\(/.test(text);
@@ -420,7 +446,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       const assign = /^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
       if (assign) conf({ line: n, kind: 'env', name: assign[1]!, value: assign[2]!.replace(/^(["'])(.*)\1$/, '$2') });
       for (const m of line.matchAll(/\$\{([A-Z][A-Z0-9_]*):?[?-]([^}]*)\}/g)) conf({ line: n, kind: 'env', name: m[1]!, value: fromEnv(m[1]!, m[2]) }, true);
-      const awk = /(?:^|[\s|;&(])((?:g|n|m)?awk)\b((?:\s+-\S+(?:\s+(?![-'"])\S+)?)*)\s+(['"])([\s\S]*?)(\3|$)/.exec(line);
+      const awk = /(?:^|[\s|;&(])((?:g|n|m)?awk)\b((?:\s+-\S{1,100}(?:\s+(?![-'"])\S{1,200})?){0,20})\s+(['"])([\s\S]{0,1000}?)(\3|$)/.exec(line);
       if (awk) rule({ line: n, tool: 'awk', text: `${awk[1]}${awk[2]} ${awk[3]}${awk[4]}${awk[5]}` });
       const sed = /(?:^|[\s|;&(])(sed\b(?:\s+-\S+)*\s+(['"])[\s\S]*?\2)/.exec(line);
       if (sed) rule({ line: n, tool: 'sed', text: sed[1]! });
@@ -452,8 +478,9 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
         if (!(url && (method === 'GET' || method === 'HEAD') && isCodeDownload(url, ''))) add({ line: n, kind: 'http', client: req[1]!, method, ...(url ? { host: hostOf(url) } : {}), direction: method === 'GET' || method === 'HEAD' ? 'read' : 'write', text: line });
       }
       if (/\bimport\s+(paramiko|pysftp|ftplib)|\b(?:paramiko\.SFTPClient|pysftp\.Connection|ftplib\.FTP(?:_TLS)?)\(/.test(line)) {
-        const put = /\.(?:put|storbinary|storlines|putfo)\(/.test(text);
-        const get = /\.(?:get|retrbinary|retrlines|getfo)\(/.test(text.replace(/\b(?:requests|os\.environ|environ|dict|config|cfg|kwargs|params|headers|session)\.get\(/g, ''));
+        const put = !!inFile(/\.(?:put|storbinary|storlines|putfo)\(/);
+        withoutHttpGets ??= text.replace(/\b(?:requests|os\.environ|environ|dict|config|cfg|kwargs|params|headers|session)\.get\(/g, '');
+        const get = !!inFile(/\.(?:get|retrbinary|retrlines|getfo)\(/, withoutHttpGets, 'py:');
         add({ line: n, kind: 'transfer', client: /paramiko|pysftp|ftplib/.exec(line)![0], ...(put !== get ? { direction: put ? 'write' : 'read' } : {}), text: line });
       }
       if (/\bsmtplib\.SMTP(?:_SSL)?\(|\.send_message\(|\.sendmail\(/.test(line)) add({ line: n, kind: 'mail', client: 'smtplib', direction: 'write', text: line });
@@ -486,8 +513,9 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       }
       if (/\b(Net::SMTP|MIME::Lite|Mail::Sendmail|Email::Sender)\b/.test(line) && /\buse\b/.test(line)) add({ line: n, kind: 'mail', client: /Net::SMTP|MIME::Lite|Mail::Sendmail|Email::Sender/.exec(line)![0], direction: 'write', text: line });
       if (/\buse\s+(Net::SFTP|Net::FTP|Net::SCP)/.test(line)) {
-        const put = /->(?:put|put_file)\b/.test(text);
-        const get = /->(?:get|get_file)\b/.test(text.replace(/\$ua->get|\$\w*(?:ua|agent|http|lwp|mech)\w*->get/gi, ''));
+        const put = !!inFile(/->(?:put|put_file)\b/);
+        withoutHttpGets ??= text.replace(/\$ua->get|\$\w*(?:ua|agent|http|lwp|mech)\w*->get/gi, '');
+        const get = !!inFile(/->(?:get|get_file)\b/, withoutHttpGets, 'pl:');
         add({ line: n, kind: 'transfer', client: /Net::\w+/.exec(line)![0], ...(put !== get ? { direction: put ? 'write' : 'read' } : {}), text: line });
       }
       for (const m of line.matchAll(/\$ENV\{\s*['"]?(\w+)['"]?\s*\}/g)) conf({ line: n, kind: 'env', name: m[1]!, value: fromEnv(m[1]!) }, true);
@@ -497,7 +525,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     const named = new Map<string, string>();
     const movedHere = facts.accesses.slice(lineFacts).some((a) => a.kind === 'transfer' || a.kind === 'storage' || a.kind === 'http');
     const message = /^\s*(?:echo|printf|print|puts|say|logger)\b/.test(line) || /\bftp_\w+\(|\bssh2_scp/.test(line);
-    if (!movedHere && !message && /\.(?:csv|tsv|xlsx?|ods)\b/i.test(line)) for (const m of line.matchAll(DATA_FILE)) named.set(m[1]!, m[1]!);
+    if (!movedHere && !message) for (const f of dataFiles(line)) named.set(f, f);
     if (!movedHere && !message) for (const [use, assign, v, f] of fileVarRes) if (use.test(line) && !assign.test(line)) named.set(v, f);
     for (const [token, target] of named) {
       if (facts.accesses.slice(lineFacts).some((a) => a.kind === 'file' && a.target === target)) continue;
@@ -518,13 +546,16 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   const directed = new Set(facts.accesses.filter((a) => a.kind === 'file' && a.direction).map((a) => a.target));
   facts.accesses = facts.accesses.filter((a) => a.kind !== 'file' || a.direction || !directed.has(a.target));
   // A file name only assigned to a variable that other lines use: those lines say what is done with it.
-  facts.accesses = facts.accesses.filter((a) => {
-    if (a.kind !== 'file' || a.direction) return true;
-    const v = /^\s*[$@]?(\w+)\s*=\s*['"][^'"]*['"];?\s*$/.exec(a.text)?.[1];
-    if (!v || fileVars.get(v) === undefined) return true;
-    let uses = 0;
-    for (const l of lines) if (l.length < 4000 && l.includes(v) && new RegExp(`[$@{(\\s]${v}\\b(?!\\s*=[^=])`).test(l) && ++uses > 0) break;
-    return uses === 0;
-  });
+  const assigned = facts.accesses.filter((a) => a.kind === 'file' && !a.direction).map((a) => /^\s*[$@]?(\w+)\s*=\s*['"][^'"]*['"];?\s*$/.exec(a.text)?.[1]).filter((v): v is string => !!v && fileVars.has(v));
+  if (assigned.length) {
+    const used = new Set<string>();
+    const uses = assigned.slice(0, 200).map((v) => [v, new RegExp(`[$@{(\\s]${v}\\b(?!\\s*=[^=])`)] as const);
+    for (const l of lines) if (l.length < 4000) for (const [v, re] of uses) if (!used.has(v) && re.test(l)) used.add(v);
+    facts.accesses = facts.accesses.filter((a) => {
+      if (a.kind !== 'file' || a.direction) return true;
+      const v = /^\s*[$@]?(\w+)\s*=\s*['"][^'"]*['"];?\s*$/.exec(a.text)?.[1];
+      return !(v && used.has(v));
+    });
+  }
   return facts;
 }
