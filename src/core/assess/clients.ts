@@ -144,7 +144,7 @@ export function nodeLine(line: string, ctx: ClientContext): void {
   for (const [re, kind, module] of NODE_DB) {
     if (!re.test(line)) continue;
     if (module === 'pg' && !mod('pg')) continue;
-    if (module === 'mysql' && !mod('mysql2?(?:/promise)?')) continue;
+    if (module === 'mysql' && !mod('(?:promise-)?mysql2?(?:/promise)?')) continue;
     if (module === 'mssql' && !mod('(?:mssql|tedious)')) continue;
     if (module === 'sqlite3' && !mod('(?:sqlite3|better-sqlite3)')) continue;
     ctx.add({ kind: 'database', client: module, database: kind, ...(ctx.sqlDirection ? { direction: ctx.sqlDirection } : {}), ...(/host\s*:\s*(['"])([\w.-]{1,200})\1/.exec(line) ? { host: /host\s*:\s*(['"])([\w.-]{1,200})\1/.exec(line)![2] } : {}) });

@@ -70,9 +70,8 @@ const DIALECTS: [RegExp, DbKind][] = [
 
 const hostOf = (url: string) => /^[a-z][a-z0-9+.-]{0,30}:\/\/(?:[^@/\s]{0,200}@)?(\[[^\]]{1,100}\]|[^/:?#\s'"$]{1,200})/i.exec(url)?.[1];
 const URL_RE = /\bhttps?:\/\/[^\s'"<>`)]+/i;
-const DATA_FILE = /([\w$.{}/~%*-]{0,200}[\w}*]\.(csv|tsv|xlsx|xls|ods))(?![\w])/gi;
 
-const NAME_CHARS = new Set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.{}/~%*-');
+const NAME_CHARS = new Set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.{}/~%*-\\');
 
 /** CSV and spreadsheet names on a line (at most 20): each extension found once, its name read backwards at most 200 characters. */
 function dataFiles(line: string): string[] {
@@ -81,10 +80,15 @@ function dataFiles(line: string): string[] {
     if (out.length >= 20) break;
     let k = m.index;
     while (k > 0 && m.index - k < 200 && NAME_CHARS.has(line[k - 1]!)) k--;
+    // A Windows drive (C:/data/out.csv) belongs to the name.
+    if (k >= 2 && line[k - 1] === ':' && /[A-Za-z]/.test(line[k - 2]!) && (k === 2 || !/\w/.test(line[k - 3]!)) && /[/\\]/.test(line[k] ?? '')) k -= 2;
     if (k < m.index && /[\w}*]/.test(line[m.index - 1]!)) out.push(line.slice(k, m.index + m[0].length));
   }
   return out;
 }
+
+// Every command name the patterns below look for: a line with none of them skips them all.
+const ANY_COMMAND = /pg_|psql|mysql|maria|exp|imp|sqlldr|sqlplus|sqlcl|sqlcmd|osql|bcp|sqlite3|curl|wget|gdown|aria2c|aws|gsutil|gcloud|azcopy|rclone|s3cmd|bq|az|ftp|scp|rsync|smbclient|mail|mutt|msmtp|kafka|kcat|rabbitmq|amqp/;
 
 const COMMENT: Partial<Record<Language, RegExp>> = {
   sql: /^\s*--/,
@@ -177,9 +181,14 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   // Variables holding URLs or data-file names, so `requests.get(URL)` and `open(filename, "w")` resolve.
   // At most 500 of each: a file of assignments costs no more than its length.
   const urlVars = new Map<string, string>();
+  const aliases = new Map<string, string>();
   const vars = new Map<string, string>();
   const fileVars = new Map<string, string>();
   for (const l of lines) {
+    if (l.length <= 4000 && lang === 'python' && aliases.size < 500) {
+      const loop = /^\s*for\s+([A-Za-z_]\w{0,80})\s+in\s+([A-Za-z_][\w.]{0,80})\s*:/.exec(l);
+      if (loop) aliases.set(loop[1]!, loop[2]!);
+    }
     if (l.length > 4000 || !l.includes('=')) continue;
     const m = /^\s*(?:export\s+|my\s+|our\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?|const\s+|let\s+|var\s+)?[$@]?([A-Za-z_]\w{0,80})\s*(?::\s*[\w[\], ]{1,40})?\s*=(?!=)\s*(.*)$/.exec(l);
     if (m && vars.size < 500) {
@@ -193,13 +202,15 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
           const q = /^(['"])(.*)\1;?$/.exec(t);
           return q ? q[2] : /^[A-Za-z_]\w*$/.test(t) ? `{${t}}` : /^['"]|['"]$/.test(t) ? t.replace(/['";]/g, '') : '{}';
         }).join('');
-        const df = new RegExp(DATA_FILE.source, 'i').exec(name);
-        if (df) fileVars.set(m[1]!, df[1]!);
+        const df = dataFiles(name)[0];
+        if (df) fileVars.set(m[1]!, df);
       }
     }
     // URLs in default arguments, keyword arguments and tuples: def fetch(url="https://..."), URLS = ("https://...", ...)
     if ((lang === 'python' || lang === 'ruby' || lang === 'node' || lang === 'php') && urlVars.size < 500) {
       for (const d of l.matchAll(/\b([A-Za-z_]\w{0,80})\s*(?::\s*[\w[\]]{1,30})?\s*=\s*[([]?\s*(['"`])(https?:\/\/[^'"`\s]{1,500})\2/g)) if (!urlVars.has(d[1]!)) urlVars.set(d[1]!, d[3]!);
+      // def fetch(url=BASE_URL) and for u in SOURCES: the name stands for the constant's URL.
+      for (const d of l.matchAll(/[(,]\s*([A-Za-z_]\w{0,80})\s*(?::\s*[\w[\]]{1,30})?\s*=\s*([A-Za-z_]\w{0,80})\s*(?=[,)])/g)) if (aliases.size < 500) aliases.set(d[1]!, d[2]!);
     }
   }
   const literal = (v: string | undefined) => (v !== undefined && !/[$`]/.test(v) && v.length < 500 ? v : undefined);
@@ -224,7 +235,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     sqlDirection: dbDirection,
     urlOf: (expr) => {
       const name = expr.replace(/^(?:url\s*=\s*|\$|self\.|this\.|@)/, '').trim();
-      return urlVars.get(name) ?? (/^[A-Za-z_]\w*$/.test(name) && urlHosts.size === 1 ? [...urlVars.values()][0] : undefined);
+      return urlVars.get(name) ?? urlVars.get(aliases.get(name) ?? '') ?? (/^[A-Za-z_]\w*$/.test(name) && urlHosts.size === 1 ? [...urlVars.values()][0] : undefined);
     },
     hostOf,
     valueOf: (name) => literal(vars.get(name.replace(/^\$/, ''))),
@@ -349,13 +360,14 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     const dbi = /\bdbi:(\w+):([^'"\s]*)/i.exec(line);
     if (dbi) {
       const kind = DBI_KIND[dbi[1]!.toLowerCase()];
-      const host = /host=([^;'"]+)/.exec(dbi[2]!)?.[1] ?? (/^[^;=]*:([\w.-]+)(?::\d+)?$/.exec(dbi[2]!)?.[1]);
+      // dbi:Pg:dbname=x;host=h, or dbi:mysql:database:host:port
+      const host = /host=([^;'"]+)/.exec(dbi[2]!)?.[1] ?? (!dbi[2]!.includes('=') ? dbi[2]!.split(':')[1] : undefined);
       const shown = host && host.startsWith('$') ? literal(vars.get(host.slice(1))) : host;
       add({ line: n, kind: 'database', client: `DBI ${dbi[1]}`, ...(kind ? { database: kind } : {}), ...(dbDirection ? { direction: dbDirection } : {}), ...(shown && /^[\w.-]+$/.test(shown) ? { host: shown } : {}), text: line });
       conf({ line: n, kind: 'connection', name: `dbi:${dbi[1]}`, value: dbi[0] });
     }
 
-    if (commands && !heredoc?.sql) {
+    if (commands && !heredoc?.sql && ANY_COMMAND.test(line)) {
       // Commands where they run: in shell, and where Python, Perl, Ruby, PHP or Node hand them to a shell.
       const view = commandView(line);
       // A string handed to a shell on this line, or a command line kept in a variable of a file that runs them.
@@ -533,7 +545,7 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       const before = at < 0 ? line : line.slice(Math.max(0, at - 300), at);
       const after = at < 0 ? '' : line.slice(at + token.length, at + token.length + 300);
       const inOpen = /open\([^)]*$/.test(before);
-      const write = /(?:>>?|\bspool\s+|-o\s+|\binto\s+outfile\s+'|\bto\s+')\s*['"]?[^\s'"]*$/i.test(before) || (inOpen && /^[^)]*['"][wa]b?\+?['"]/.test(after)) || /^\s*['"]?\s*,\s*['"]?>/.test(after) || /\bto_(?:csv|excel)\(|csv\.writer\(|\.writerow|file_put_contents\(|fputcsv\(|writeFile(?:Sync)?\(|createWriteStream\(|File\.write\(/.test(line) || (/open\s*(?:my\s+)?\$?\w*\s*,\s*['"]>/.test(before));
+      const write = /(?:>>?|\bspool\s+|-o\s+|\binto\s+outfile\s+'|\bto\s+')\s*['"]?[^\s'"]*$/i.test(before) || (inOpen && /^[^)]*['"][wa]b?\+?['"]/.test(after)) || /^\s*['"]?\s*,\s*['"]?>/.test(after) || /\bto_(?:csv|excel)\(|csv\.writer\(|\.writerow|file_put_contents\(|fputcsv\(|\bfwrite\(|\bfputs\(|writeFile(?:Sync)?\(|createWriteStream\(|File\.write\(/.test(line) || (/open\s*(?:my\s+)?\$?\w*\s*,\s*['"]>/.test(before));
       const read = !write && (/(?:<|\bcat\s+|-a\s+|\buuencode\s+|\bfrom\s+'|\binfile\s+')\s*['"]?[^\s'"]*$/i.test(before) || inOpen || /read_(?:csv|excel)\(|csv\.(?:Dict)?[rR]eader\(|fgetcsv\(|readFile(?:Sync)?\(|createReadStream\(|CSV\.(?:foreach|read|parse)\b/.test(line));
       const sheet = /\.(xlsx?|ods)$/i.test(target);
       add({ line: n, kind: 'file', client: sheet ? 'spreadsheet' : 'csv', ...(write ? { direction: 'write' as const } : read ? { direction: 'read' as const } : {}), target, text: line });
@@ -543,6 +555,15 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   // pyodbc learns its kind from the ODBC driver named in the same file.
   if (odbcKinds.size === 1) for (const a of facts.accesses) if (a.kind === 'database' && !a.database && /odbc/.test(a.client)) a.database = [...odbcKinds][0];
   // A file named without direction where the same file also has a directed mention: keep the directed one.
+  // The same file written (or read) on several lines of one script is one fact: the first line says it.
+  const fileSeen = new Set<string>();
+  facts.accesses = facts.accesses.filter((a) => {
+    if (a.kind !== 'file' || !a.target || !a.direction) return true;
+    const k = `${a.client}\u0000${a.target}\u0000${a.direction}`;
+    if (fileSeen.has(k)) return false;
+    fileSeen.add(k);
+    return true;
+  });
   const directed = new Set(facts.accesses.filter((a) => a.kind === 'file' && a.direction).map((a) => a.target));
   facts.accesses = facts.accesses.filter((a) => a.kind !== 'file' || a.direction || !directed.has(a.target));
   // A file name only assigned to a variable that other lines use: those lines say what is done with it.
