@@ -101,3 +101,21 @@ describe('redaction of every secret shape', () => {
     for (const [shape, , , secret] of SHAPES) for (const out of [text.stdout, text.stderr, json.stdout, write.stdout, doc]) expect(out, shape).not.toContain(secret);
   });
 });
+
+describe('legacy names and lines on the terminal', () => {
+  it('control characters and escape sequences in file names and lines are shown escaped, never sent raw', async () => {
+    const tmp = tempDir();
+    mkdirSync(path.join(tmp, 'legacy'));
+    const evil = 'job\u001b]0;owned\u0007\u001b[2J.sh';
+    writeFileSync(path.join(tmp, 'legacy', evil), '#!/bin/sh\npsql -h db1 -c "select 1" # \u001b[31mred\u001b[0m \u202eevil\n');
+    writeFileSync(path.join(tmp, 'legacy', 'etl.crontab'), `0 2 * * * /opt/${evil}\n0 3 * * * /opt/run.sh \u202eevil\n`);
+    const r = await runCli(['assess', 'legacy'], { cwd: tmp });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    expect(r.stdout).toContain('legacy/job\\x1b]0;owned\\x07\\x1b[2J.sh');
+    expect(r.stdout).toContain('\\u202eevil');
+    // --json keeps the names as they are (JSON escapes them itself).
+    const j = await runCli(['assess', 'legacy', '--json'], { cwd: tmp });
+    expect(JSON.parse(j.stdout).files.map((f: { file: string }) => f.file)).toContain(`legacy/${evil}`);
+  });
+});
