@@ -26,13 +26,18 @@ export function sqlDirection(text: string): 'read' | 'write' | undefined {
   return writes && !reads ? 'write' : reads && !writes ? 'read' : undefined;
 }
 
+const S3_SDK = /\bboto3\b|\bAws::S3\b|@aws-sdk\/client-s3|\baws-sdk\b|\bS3Client\b/;
+const GCS_SDK = /google\.cloud\s+import\s+storage|google\.cloud\.storage|@google-cloud\/storage|Google::Cloud::Storage/;
+const AZURE_SDK = /azure\.storage\.blob|@azure\/storage-blob|Azure::Storage/;
+const MODULES = new Map<string, RegExp>();
+
 const firstString = (s: string) => /^\s*(['"])([^'"]{0,500})\1/.exec(s)?.[2];
 
 /** Storage SDK calls (boto3, google-cloud-storage, azure-storage-blob, fsspec, AWS SDK for Ruby/Node) and columnar files. */
 export function storageAndColumnar(line: string, ctx: ClientContext, lang: 'python' | 'ruby' | 'node' | 'php'): void {
-  const s3 = !!ctx.inFile(/\bboto3\b|\bAws::S3\b|@aws-sdk\/client-s3|\baws-sdk\b|\bS3Client\b/);
-  const gcs = !!ctx.inFile(/google\.cloud\s+import\s+storage|google\.cloud\.storage|@google-cloud\/storage|Google::Cloud::Storage/);
-  const azure = !!ctx.inFile(/azure\.storage\.blob|@azure\/storage-blob|Azure::Storage/);
+  const s3 = !!ctx.inFile(S3_SDK);
+  const gcs = !!ctx.inFile(GCS_SDK);
+  const azure = !!ctx.inFile(AZURE_SDK);
   const service = s3 ? 's3' : gcs ? 'gcs' : azure ? 'azure' : '';
   const bucket = (/\b(?:Bucket|bucket|:bucket)\s*(?:=|=>|:)\s*(['"])([\w.-]{1,80})\1/.exec(line) ?? /\.(?:bucket|Bucket|get_bucket|container_client|get_container_client)\(\s*(['"])([\w.-]{1,80})\1/.exec(line))?.[2];
   const sdk = (dir: 'read' | 'write') => ctx.add({ kind: 'storage', client: `${lang === 'python' ? (s3 ? 'boto3' : gcs ? 'google-cloud-storage' : 'azure-storage-blob') : lang === 'ruby' ? 'aws-sdk' : 'aws-sdk'} ${service}`.trim(), direction: dir, target: bucket ?? service });
@@ -140,7 +145,11 @@ const NODE_DB: [RegExp, DbKind, string][] = [
 
 /** A Node line: database drivers (the module decides the kind), fetch/axios/got/https, SFTP, mail, files. */
 export function nodeLine(line: string, ctx: ClientContext): void {
-  const mod = (name: string) => !!ctx.inFile(new RegExp(`require\\(\\s*['"]${name}['"]\\s*\\)|from\\s+['"]${name}['"]`));
+  const mod = (name: string) => {
+    let re = MODULES.get(name);
+    if (!re) MODULES.set(name, (re = new RegExp(`require\\(\\s*['"]${name}['"]\\s*\\)|from\\s+['"]${name}['"]`)));
+    return !!ctx.inFile(re);
+  };
   for (const [re, kind, module] of NODE_DB) {
     if (!re.test(line)) continue;
     if (module === 'pg' && !mod('pg')) continue;

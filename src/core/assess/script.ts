@@ -194,7 +194,10 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     if (m && vars.size < 500) {
       const url = URL_RE.exec(m[2]!)?.[0];
       if (url && !urlVars.has(m[1]!)) urlVars.set(m[1]!, url);
-      vars.set(m[1]!, m[2]!.trim().replace(/;$/, '').trim().replace(/^(["'])(.*)\1$/, '$2'));
+      let value = m[2]!.trim();
+      if (value.endsWith(';')) value = value.slice(0, -1).trim();
+      if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) value = value.slice(1, -1);
+      vars.set(m[1]!, value);
       if (fileVars.size < 200 && /\.(csv|tsv|xlsx?|ods)\b/i.test(m[2]!)) {
         // 'report_' + day + '.csv' reads as report_{day}.csv
         const name = m[2]!.split('+').map((p) => {
@@ -207,8 +210,8 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
       }
     }
     // URLs in default arguments, keyword arguments and tuples: def fetch(url="https://..."), URLS = ("https://...", ...)
-    if ((lang === 'python' || lang === 'ruby' || lang === 'node' || lang === 'php') && urlVars.size < 500) {
-      for (const d of l.matchAll(/\b([A-Za-z_]\w{0,80})\s*(?::\s*[\w[\]]{1,30})?\s*=\s*[([]?\s*(['"`])(https?:\/\/[^'"`\s]{1,500})\2/g)) if (!urlVars.has(d[1]!)) urlVars.set(d[1]!, d[3]!);
+    if ((lang === 'python' || lang === 'ruby' || lang === 'node' || lang === 'php') && urlVars.size < 500 && l.includes('(')) {
+      if (l.includes('http')) for (const d of l.matchAll(/\b([A-Za-z_]\w{0,80})\s*(?::\s*[\w[\]]{1,30})?\s*=\s*[([]?\s*(['"`])(https?:\/\/[^'"`\s]{1,500})\2/g)) if (!urlVars.has(d[1]!)) urlVars.set(d[1]!, d[3]!);
       // def fetch(url=BASE_URL) and for u in SOURCES: the name stands for the constant's URL.
       for (const d of l.matchAll(/[(,]\s*([A-Za-z_]\w{0,80})\s*(?::\s*[\w[\]]{1,30})?\s*=\s*([A-Za-z_]\w{0,80})\s*(?=[,)])/g)) if (aliases.size < 500) aliases.set(d[1]!, d[2]!);
     }
@@ -223,11 +226,17 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   const dbDirection = sqlDirection(text);
   const fileShellCall = lang !== 'shell' && lang !== 'config' && SHELL_CALL.test(text);
   const urlHosts = new Set([...urlVars.values()].map((u) => hostOf(u)).filter(Boolean));
-  const memo = new Map<string, RegExpExecArray | null>();
+  // Keyed by the pattern object (patterns are module constants) and, for the other texts, by a key.
+  const memo = new Map<RegExp | string, RegExpExecArray | null>();
   const inFile = (re: RegExp, of = text, key = '') => {
-    const k = `${key}${re.source}/${re.flags}`;
-    if (!memo.has(k)) memo.set(k, re.exec(of));
-    return memo.get(k)!;
+    let hit = key ? undefined : memo.get(re);
+    if (hit !== undefined) return hit;
+    // A pattern written inline is a new object at each call: its source is the key then.
+    const k = `${key}\u0000${re.source}`;
+    hit = memo.get(k);
+    if (hit === undefined) memo.set(k, (hit = re.exec(of)));
+    if (!key) memo.set(re, hit);
+    return hit;
   };
   let withoutHttpGets: string | undefined;
   const ctx: ClientContext = {
