@@ -65,7 +65,9 @@ export function runsAt(view: string, start: number, lang: Language, shellCall: b
     return wrapped(inString.slice(cut + 1).trim().split(/\s+/).filter(Boolean));
   }
   // The statement this word is in: what follows the last separator.
-  const sep = Math.max(before.lastIndexOf(';'), before.lastIndexOf('|'), before.lastIndexOf('&'), before.lastIndexOf('('), before.lastIndexOf('`'), before.lastIndexOf('{'));
+  let sep = before.length - 1;
+  // The last separator; the brace of ${VAR} is not one.
+  while (sep >= 0 && !(/[;|&(`]/.test(before[sep]!) || (before[sep] === '{' && before[sep - 1] !== '$'))) sep--;
   let stmt = before.slice(sep + 1).trim();
   if (quoted) {
     // First in a quoted string: runs when the string goes to a shell (sh -c "...", su -c '...', ssh host "...").
@@ -79,7 +81,7 @@ export function runsAt(view: string, start: number, lang: Language, shellCall: b
 
 // Wrappers that take positional arguments before the command they run.
 const POSITIONALS: Record<string, number> = { timeout: 1, ssh: 1, su: 1, runuser: 1, chroot: 1, flock: 1, docker: 2, podman: 2, kubectl: 2, oc: 2, watch: 0 };
-const VALUED = /^-(?:u|g|n|s|k|i|p|l|o|e|w|c|C|F|E|-user|-group|-signal|-kill-after|-workdir|-env|-namespace|-container)$/;
+const VALUED = /^-(?:u|g|n|s|k|i|p|l|o|e|w|c|C|F|E|P|L|I|d|-user|-group|-signal|-kill-after|-workdir|-env|-namespace|-container)$/;
 
 /** Do these words, before a command, only wrap it (sudo -u x, docker exec -i c, ssh host, nice -n 19, VAR=1)? */
 function wrapped(words: string[]): boolean {

@@ -1,4 +1,4 @@
-import { parseCrontab } from './cron.js';
+import { describeCron, parseCrontab, validCron } from './cron.js';
 import { jenkinsSchedules } from './jenkins.js';
 import { languageOf, type Language } from './language.js';
 import { REDACTED, redact, redactDeep } from './redact.js';
@@ -33,6 +33,31 @@ export interface Inventory {
 
 const SCRIPTS = new Set<Language>(['shell', 'python', 'perl', 'php', 'ruby', 'node', 'sql']);
 
+/** Kubernetes CronJobs: each `schedule:` with its `timeZone:` and the container's command and args. */
+function cronJobSchedules(file: string, text: string): Schedule[] {
+  const out: Schedule[] = [];
+  const lines = text.split(/\r?\n/);
+  const docs: number[][] = [[]];
+  lines.forEach((l, i) => (/^---\s*$/.test(l) ? docs.push([]) : docs[docs.length - 1]!.push(i)));
+  for (const doc of docs) {
+    if (!doc.some((i) => /^\s*kind:\s*CronJob\b/.test(lines[i]!))) continue;
+    const field = (name: string) => doc.map((i) => [i, new RegExp(`^\\s*${name}:\\s*['"]?([^'"#]*?)['"]?\\s*(?:#.*)?$`).exec(lines[i]!)?.[1]] as const).find(([, v]) => v !== undefined);
+    const sched = field('schedule');
+    if (!sched || !sched[1]) continue;
+    const expr = sched[1].trim();
+    const cron = validCron(expr.split(/\s+/)) ? expr.split(/\s+/).join(' ') : undefined;
+    const tz = field('timeZone')?.[1]?.trim() || undefined;
+    const parts = ['command', 'args'].flatMap((k) => {
+      const v = doc.map((i) => new RegExp(`^\\s*(?:-\\s*)?${k}:\\s*(.{0,2000})$`).exec(lines[i]!)?.[1]).find((x) => x !== undefined) ?? '';
+      return [...v.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? '');
+    });
+    const command = redact(parts.filter((p) => p !== '-c').join(' ').slice(0, 2000)) || `(CronJob in ${file})`;
+    const words = cron ? describeCron(cron) : `when the CronJob schedule "${expr}" matches`;
+    out.push({ file, line: sched[0] + 1, kind: 'kubernetes', expression: expr, ...(cron ? { cron } : {}), ...(tz ? { timeZone: tz } : {}), command, words: tz ? `${words} (${tz})` : words });
+  }
+  return out;
+}
+
 /** The facts of one file. Pure. */
 export function scanFile(file: string, text: string): { language: Language; facts: FileFacts } {
   let language = languageOf(file, text.slice(0, 200).split('\n')[0] ?? '');
@@ -56,6 +81,7 @@ export function scanFile(file: string, text: string): { language: Language; fact
     facts.artifacts.push({ file, line: 1, kind: 'report-template', name: file.split('/').pop()! });
   } else {
     facts = scanScript(file, language, text);
+    if (language === 'config' && /\.ya?ml$/i.test(file) && /^\s*kind:\s*CronJob\b/m.test(text)) facts.schedules.push(...cronJobSchedules(file, text));
     if (language === 'config' || language === 'sql') {
       // Cron entries quoted in other files (a crontab kept as .sql or .conf): only lines that read as entries.
       if (!/\.(md|markdown|rst|html?|adoc)$/i.test(file)) facts.schedules.push(...parseCrontab(file, text, { system: false, strict: true }).schedules);

@@ -18,11 +18,13 @@ const WGET = CMD('wget');
 const XFER = CMD('sftp|scp|rsync|lftp|ftp|smbclient|ncftpput|ncftpget|curlftpfs');
 const STORAGE = CMD('aws|gsutil|gcloud|azcopy|rclone|s3cmd|bq|az');
 const DOWNLOADER = CMD('gdown|aria2c');
+const CONTAINER_CP = CMD('kubectl|oc|docker|podman');
+const HEROKU = CMD('heroku');
 const MAIL = CMD('mailx|mail|mutt|sendmail|msmtp');
 const QUEUE_CMD = CMD('kafka-console-producer|kafka-console-consumer|kcat|kafkacat|rabbitmqadmin|amqp-publish|amqp-consume');
 
 // A line that names none of these holds no fact: most lines are skipped after this one test.
-const INTERESTING = /->(?:query|prepare|exec)\s*\(|_query\s*\(|oci_parse|cron|gsutil|gcloud|azcopy|rclone|s3cmd|aws\s|\bbq\s|\baz\s|gdown|aria2c|boto|s3fs|gcsfs|storage|blob|parquet|feather|orc\(|avro|PDO|mysqli|pg_connect|oci_|sqlsrv|curl_|CURLOPT|ftp_|ssh2_|Mysql2|OCI8|TinyTds|SQLite3|PG\.|PG::|Net::|HTTParty|RestClient|Faraday|URI|axios|fetch\(|got[.(]|https?\.|Pool\(|Client\(|createConnection|createPool|getConnection|sendMail|fastPut|fastGet|uploadFrom|downloadTo|put_object|get_object|upload|download|deliver|psql|pg_|mysql|maria|sql|expdp|impdp|\bexp\b|bcp|curl|wget|ftp|scp|rsync|smbclient|mail|mutt|msmtp|kafka|kcat|rabbit|amqp|where|case|jdbc|:\/\/|driver|dbi:|awk|sed|sort|join|export|\$\{|request|httpx|urllib|session|aiohttp|paramiko|smtp|send|pika|kombu|pymqi|stomp|sqs|callproc|environ|getenv|\$ENV|LWP|HTTP::|Net::|MIME|Email::|\.csv|\.tsv|\.xls|\.ods|spool|load\s+data|create|exec|call|<<|select|update|delete|insert|merge|psycopg|oracle|pyodbc|import|::|dual|nvl|varchar2|sysdate|@@|getdate|nvarchar|nocount|^\s*go\s*$|delimiter|engine|auto_increment|pass|pwd|open\(|to_csv|to_excel|writer|reader|^\s*(?:export\s+|local\s+)?[A-Za-z_]\w*=/i;
+const INTERESTING = /kubectl|\boc\s|docker|podman|heroku|->(?:query|prepare|exec)\s*\(|_query\s*\(|oci_parse|cron|gsutil|gcloud|azcopy|rclone|s3cmd|aws\s|\bbq\s|\baz\s|gdown|aria2c|boto|s3fs|gcsfs|storage|blob|parquet|feather|orc\(|avro|PDO|mysqli|pg_connect|oci_|sqlsrv|curl_|CURLOPT|ftp_|ssh2_|Mysql2|OCI8|TinyTds|SQLite3|PG\.|PG::|Net::|HTTParty|RestClient|Faraday|URI|axios|fetch\(|got[.(]|https?\.|Pool\(|Client\(|createConnection|createPool|getConnection|sendMail|fastPut|fastGet|uploadFrom|downloadTo|put_object|get_object|upload|download|deliver|psql|pg_|mysql|maria|sql|expdp|impdp|\bexp\b|bcp|curl|wget|ftp|scp|rsync|smbclient|mail|mutt|msmtp|kafka|kcat|rabbit|amqp|where|case|jdbc|:\/\/|driver|dbi:|awk|sed|sort|join|export|\$\{|request|httpx|urllib|session|aiohttp|paramiko|smtp|send|pika|kombu|pymqi|stomp|sqs|callproc|environ|getenv|\$ENV|LWP|HTTP::|Net::|MIME|Email::|\.csv|\.tsv|\.xls|\.ods|spool|load\s+data|create|exec|call|<<|select|update|delete|insert|merge|psycopg|oracle|pyodbc|import|::|dual|nvl|varchar2|sysdate|@@|getdate|nvarchar|nocount|^\s*go\s*$|delimiter|engine|auto_increment|pass|pwd|open\(|to_csv|to_excel|writer|reader|^\s*(?:export\s+|local\s+)?[A-Za-z_]\w*=/i;
 
 const SHELL_DB: [RegExp, DbKind, 'read' | 'write' | undefined][] = [
   [CMD('pg_dump|pg_dumpall'), 'postgresql', 'read'],
@@ -88,7 +90,7 @@ function dataFiles(line: string): string[] {
 }
 
 // Every command name the patterns below look for: a line with none of them skips them all.
-const ANY_COMMAND = /pg_|psql|mysql|maria|exp|imp|sqlldr|sqlplus|sqlcl|sqlcmd|osql|bcp|sqlite3|curl|wget|gdown|aria2c|aws|gsutil|gcloud|azcopy|rclone|s3cmd|bq|az|ftp|scp|rsync|smbclient|mail|mutt|msmtp|kafka|kcat|rabbitmq|amqp/;
+const ANY_COMMAND = /kubectl|oc\s+cp|docker|podman|heroku|pg_|psql|mysql|maria|exp|imp|sqlldr|sqlplus|sqlcl|sqlcmd|osql|bcp|sqlite3|curl|wget|gdown|aria2c|aws|gsutil|gcloud|azcopy|rclone|s3cmd|bq|az|ftp|scp|rsync|smbclient|mail|mutt|msmtp|kafka|kcat|rabbitmq|amqp/;
 
 const COMMENT: Partial<Record<Language, RegExp>> = {
   sql: /^\s*--/,
@@ -218,7 +220,15 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
   }
   const literal = (v: string | undefined) => (v !== undefined && !/[$`]/.test(v) && v.length < 500 ? v : undefined);
   // `${HOST}`, `$HOST` and `#{host}` replaced by the file's literal value of that variable, once.
-  const expandAll = (t: string) => t.replace(/\$\{(\w+)\}|\$(\w+)|#\{(\w+)\}/g, (x, a?: string, b?: string, c?: string) => literal(vars.get((a ?? b ?? c)!)) ?? x);
+  // A value that itself names another variable (GCS_PATH="gs://$BUCKET_NAME/") is expanded one level further.
+  const expandOnce = (t: string, deeper: boolean): string =>
+    t.replace(/\$\{(\w+)\}|\$(\w+)|#\{(\w+)\}/g, (x, a?: string, b?: string, c?: string) => {
+      const v = vars.get((a ?? b ?? c)!);
+      if (v === undefined || v.length >= 500 || v.includes('`')) return x;
+      const inner = deeper && v.includes('$') ? expandOnce(v, false) : v;
+      return inner.includes('$(') || /\$\w|\$\{/.test(inner) ? x : inner;
+    });
+  const expandAll = (t: string) => expandOnce(t, true);
   const expand = (t: string) => t.replace(/^\$\{?(\w+)\}?$/, (x, v: string) => vars.get(v) ?? x);
   const fileVarRes = [...fileVars].map(([v, f]) => [new RegExp(`(?:\\(|\\$\\{?|\\s)${v}\\b(?!\\s*=[^=])`), new RegExp(`^\\s*(?:export\\s+)?\\$?${v}\\s*=`), v, f] as const);
   const usesLwp = /\b(LWP::|HTTP::Tiny|HTTP::Request)/.test(text);
@@ -400,7 +410,8 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
         const method = client === 'curl'
           ? (/(?:-X\s*|--request[= ])['"]?([A-Z]+)/.exec(after)?.[1] ?? (/\s-I\b|--head\b/.test(after) ? 'HEAD' : /\s-T\b|--upload-file/.test(after) ? 'PUT' : /\s(?:-d|-F|--data[\w-]*|--form|--json)\b/.test(after) ? 'POST' : 'GET'))
           : (/--method[= ]([A-Z]+)/.exec(after)?.[1] ?? (/--post-(?:data|file)/.test(after) ? 'POST' : 'GET'));
-        const url = URL_RE.exec(expandAll(after))?.[0] ?? [...urlVars].find(([k]) => new RegExp(`\\$\\{?${k}\\b`).test(after))?.[1];
+        // The URL after the command, else on the line (echo "$URL" | xargs wget), else a variable's, else the one host the file's URLs name.
+        const url = (URL_RE.exec(expandAll(after)) ?? URL_RE.exec(expandAll(line)))?.[0]?.replace(/[;,.]+$/, '') ?? [...urlVars].find(([k]) => new RegExp(`\\$\\{?${k}\\b`).test(line))?.[1] ?? (urlHosts.size === 1 ? [...urlVars.values()][0] : undefined);
         // Fetching code, a package, an installer or a key is setup, not a data source.
         if (url && (method === 'GET' || method === 'HEAD') && isCodeDownload(url, after)) continue;
         add({ line: n, kind: 'http', client, method, ...(url ? { host: hostOf(url) } : {}), direction: method === 'GET' || method === 'HEAD' ? 'read' : 'write', text: line });
@@ -417,6 +428,16 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
         if (use?.bigquery) add({ line: n, kind: 'database', client: 'bq (BigQuery)', direction: use.bigquery, text: line });
         if (use && (use.direction || use.target) && (use.client !== 'bq' || use.target)) add({ line: n, kind: 'storage', client: use.client, ...(use.direction ? { direction: use.direction } : {}), ...(use.target ? { target: use.target } : {}), text: line });
       }
+      const cp = command(CONTAINER_CP, view, lang, shellCall);
+      if (cp && /^\s+cp\s/.test(line.slice(cp.end))) {
+        // kubectl/oc/docker cp: a path in a pod or container is pod:path; the last argument is where data goes.
+        const args = line.slice(cp.end).trim().split(/\s+/).slice(1).filter((t) => !t.startsWith('-'));
+        const remote = (t: string) => /^[\w.$/{}-]+:(?!\/\/)/.test(t);
+        const last = args[args.length - 1] ?? '';
+        if (args.some(remote)) add({ line: n, kind: 'transfer', client: cp.name, direction: remote(last) ? 'write' : 'read', text: line });
+      }
+      const heroku = command(HEROKU, view, lang, shellCall);
+      if (heroku && /\s(?:pg:backups(?::capture|:download)?|pgbackups:capture|pg:pull|pg:psql)\b/.test(line.slice(heroku.end))) add({ line: n, kind: 'database', client: 'heroku pg', database: 'postgresql', direction: /pg:psql/.test(line) ? undefined : 'read', text: line });
       const xfer = command(XFER, view, lang, shellCall);
       if (xfer) {
         const name = xfer.name;

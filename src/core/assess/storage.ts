@@ -106,14 +106,14 @@ export function isCodeDownload(url: string, statement: string): boolean {
   let host = '';
   let file = '';
   try {
-    const u = new URL(url.replace(/[)'"]+$/, ''));
+    const u = new URL(url.replace(/[)'";,.]+$/, ''));
     host = u.hostname;
     // A query string asks a service for something: a request, not a download of software.
     if (u.search) return false;
     file = decodeURIComponent(u.pathname.split('/').pop() ?? '');
     if (/\/(?:releases\/download|install|installer|get-pip)/i.test(u.pathname)) return true;
   } catch {
-    file = url.split(/[?#]/)[0]!.split('/').pop() ?? '';
+    file = url.split(/[?#]/)[0]!.replace(/[;,.]+$/, '').split('/').pop() ?? '';
   }
   if (/^get-pip\.py$|^install[\w.-]*$/i.test(file)) return true;
   if (CODE_EXT.test(file)) return true;

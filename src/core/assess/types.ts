@@ -8,7 +8,7 @@ export interface Where {
 export type DbKind = 'postgresql' | 'mysql' | 'oracle' | 'sqlserver' | 'sqlite';
 
 export interface Schedule extends Where {
-  kind: 'crontab' | 'system-crontab' | 'systemd' | 'jenkins';
+  kind: 'crontab' | 'system-crontab' | 'systemd' | 'jenkins' | 'kubernetes';
   /** As written: a cron line's time fields, a macro, or systemd's OnCalendar value. */
   expression: string;
   /** The same in the five cron fields, when it has an exact cron form (absent for @reboot). */
