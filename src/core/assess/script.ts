@@ -155,6 +155,8 @@ function echoed(line: string): string | undefined {
 
 export function scanScript(file: string, lang: Language, text: string): FileFacts {
   const facts: FileFacts = { schedules: [], accesses: [], rules: [], config: [], artifacts: [], secretArgs: [], units: [] };
+  // A file that names nothing any reader below looks for (notes, data, most configuration) is done.
+  if (!INTERESTING.test(text) && !(lang === 'shell' && /^\s*(?:@\w|[\d*])/m.test(text))) return facts;
   const { text: lines, lineNo } = logicalLines(text.split(/\r?\n/), lang);
   const seen = new Set<string>();
   const add = (a: Omit<Access, 'file'>) => {
@@ -302,7 +304,8 @@ export function scanScript(file: string, lang: Language, text: string): FileFact
     } else if (isComment(lang, raw)) continue;
     // Facts quote a few hundred characters: a minified or generated line is read in its first 4,000.
     const line = raw.length > 4000 ? raw.slice(0, 4000) : raw;
-    if (!INTERESTING.test(line) && !(fileVarRes.length && fileVarRes.some(([re]) => re.test(line)))) continue;
+    const maybeEntry = lang === 'shell' && /^\s*(?:@\w|[\d*])/.test(line);
+    if (!maybeEntry && !INTERESTING.test(line) && !(fileVarRes.length && fileVarRes.some(([re]) => re.test(line)))) continue;
     if (/\b(select|update|delete|insert|merge)\b/i.test(line)) sqlNear = n;
     const lineFacts = facts.accesses.length;
 
