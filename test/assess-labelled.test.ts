@@ -108,7 +108,8 @@ const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 
 describe('the labelled set from public repositories', () => {
   const w = walk([FIXTURES], FIXTURES, DEFAULT_LIMITS);
-  const inv = buildInventory(w.sources, w.notes);
+  // The held-out set of issue 22 has its own labels and test (assess-heldout.test.ts).
+  const inv = buildInventory(w.sources.filter((s) => !s.file.startsWith('heldout')), w.notes.filter((n) => !n.file.startsWith('heldout')));
 
   it('finds every schedule, with its cron form and script, and nothing that is not one', () => {
     const found = inv.schedules.map((s) => `${s.file}:${s.line} ${s.cron} ${s.script ?? '-'}`);

@@ -28,8 +28,9 @@ const SOURCE_OF: Record<Access['kind'], (a: Access) => string | undefined> = {
   http: () => 'rest_api',
   transfer: () => 'sftp',
   queue: () => 'queue',
-  file: (a) => (/\.(xlsx?|ods)$/i.test(a.target ?? '') || a.client === 'spreadsheet' ? 'spreadsheet' : 'csv'),
+  file: (a) => (/\.(xlsx?|ods)$/i.test(a.target ?? '') || a.client === 'spreadsheet' ? 'spreadsheet' : a.client === 'csv' || a.client === 'spool' || a.client === 'LOAD DATA' ? 'csv' : undefined),
   mail: () => undefined,
+  storage: () => undefined,
 };
 
 /** The samples of the template, by pattern: replaced by legacy jobs of that pattern. */

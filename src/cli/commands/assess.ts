@@ -1,3 +1,4 @@
+import { redactDeep } from '../../core/assess/redact.js';
 import { textReport } from '../../core/assess/report.js';
 import { InputError } from '../../core/errors.js';
 import { enableLinearRegex } from '../../edge/linear-regex.js';
@@ -31,7 +32,7 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
     onProgress: (n) => say(dim(`assess: ${n} files read...`)),
   });
   if (flags.json) {
-    printJson({ ok: true, command: 'assess', dirs, ...inv, answers, written, ...(workflows ? { workflows: workflows.results } : {}), ...(jobs ? { jobs } : {}) });
+    printJson(redactDeep({ ok: true, command: 'assess', dirs, ...inv, answers, written, ...(workflows ? { workflows: workflows.results } : {}), ...(jobs ? { jobs } : {}) }));
     return 0;
   }
   for (const line of textReport(inv)) process.stdout.write(`${line}\n`);

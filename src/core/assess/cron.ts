@@ -1,3 +1,4 @@
+import { list } from './cron-words.js';
 import { redact, redactValue } from './redact.js';
 import type { Schedule } from './types.js';
 
@@ -55,6 +56,76 @@ export interface CronOptions {
   system: boolean;
   /** Only lines that read as cron entries are taken (cron lines quoted in other files). */
   strict?: boolean;
+  /** Time fields may be placeholders filled in at deploy time (`${CRON_HOUR}`, `HOUR`, `{{ minute }}`). */
+  placeholders?: boolean;
+}
+
+const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'];
+const PLACEHOLDER = /^(?:\$\{?\w{1,40}\}?|\{\{\s*[\w.]{1,40}\s*\}\}|%\w{1,40}%|@\w{1,40}@|<\w{1,40}>|__\w{1,40}__|[A-Z][A-Z0-9_]{2,40})$/;
+
+export interface CronEntry {
+  expression: string;
+  cron?: string;
+  user?: string;
+  command: string;
+  words: string;
+  placeholders?: string[];
+}
+
+/** One cron entry (`0 3 * * 1-5 /usr/local/bin/backup.sh`), or undefined when the line is not one. */
+export function parseEntry(line: string, opts: CronOptions, tz?: string): CronEntry | undefined {
+  const toks = line.trim().split(/\s+/);
+  if (!toks[0]) return undefined;
+  let expression: string;
+  let cron: string | undefined;
+  let rest: string[];
+  let placeholders: string[] | undefined;
+  if (toks[0].startsWith('@')) {
+    const macro = toks[0].toLowerCase();
+    if (!(macro in MACROS)) return undefined;
+    expression = macro;
+    cron = MACROS[macro];
+    rest = toks.slice(1);
+  } else {
+    const fields = toks.slice(0, 5);
+    if (validCron(fields)) {
+      expression = fields.join(' ');
+      cron = expression;
+      rest = toks.slice(5);
+    } else if (opts.placeholders && fields.length === 5 && fields.every((f, i) => validField(f, i) || PLACEHOLDER.test(f)) && fields.some((f) => PLACEHOLDER.test(f))) {
+      expression = fields.join(' ');
+      placeholders = fields.filter((f, i) => !validField(f, i));
+      rest = toks.slice(5);
+    } else if (opts.placeholders && /^\$\{?\w+\}?$/.test(toks[0])) {
+      // One variable for all five fields: `${SCHEDULE} sh /app/backup.sh`.
+      expression = toks[0];
+      placeholders = [toks[0]];
+      rest = toks.slice(1);
+    } else return undefined;
+  }
+  let user: string | undefined;
+  // A system crontab's sixth field is the user; a path there means the user was left out.
+  const userLike = rest.length > 1 && /^[a-z_][a-z0-9_-]*\$?$/i.test(rest[0]!);
+  if ((opts.system && userLike) || (rest[0] === 'root' && rest.length > 1)) user = rest.shift();
+  else if (opts.system && rest.length < 2 && !/[/.]/.test(rest[0] ?? '')) return undefined;
+  if (!rest.length) return undefined;
+  // In a crontab an unescaped % ends the command (the rest is its stdin).
+  const command = rest.join(' ').replace(/(?<!\\)%.*$/, '').replace(/\\%/g, '%').trim();
+  if (!command) return undefined;
+  let words: string;
+  if (placeholders) {
+    const fields = expression.split(/\s+/);
+    const unknown = fields.length === 5 ? fields.map((f, i) => (PLACEHOLDER.test(f) && !validField(f, i) ? `${FIELD_NAMES[i]} ${f}` : '')).filter(Boolean) : [`all five fields (${expression})`];
+    words = `set at deploy time: ${list(unknown)} not known from the scanned files`;
+  } else words = cron === undefined ? 'once, when the system starts (@reboot)' : `${describeCron(cron)}${expression.startsWith('@') ? ` (${expression})` : ''}`;
+  return {
+    expression,
+    ...(cron ? { cron } : {}),
+    ...(user ? { user } : {}),
+    command: redact(command.slice(0, 2000)),
+    words: tz ? `${words} (${tz})` : words,
+    ...(placeholders ? { placeholders } : {}),
+  };
 }
 
 /** Schedules from a crontab's text: entries, macros, CRON_TZ/TZ, and the user field of system crontabs. */
@@ -73,43 +144,11 @@ export function parseCrontab(file: string, text: string, opts: CronOptions): { s
       if (assign[1] === 'CRON_TZ' || assign[1] === 'TZ') tz = v || undefined;
       continue;
     }
-    const toks = line.split(/\s+/);
-    let expression: string;
-    let cron: string | undefined;
-    let rest: string[];
-    if (toks[0]!.startsWith('@')) {
-      const macro = toks[0]!.toLowerCase();
-      if (!(macro in MACROS)) continue;
-      expression = macro;
-      cron = MACROS[macro];
-      rest = toks.slice(1);
-    } else {
-      const fields = toks.slice(0, 5);
-      if (!validCron(fields)) continue;
-      expression = fields.join(' ');
-      cron = expression;
-      rest = toks.slice(5);
-    }
-    let user: string | undefined;
-    // A system crontab's sixth field is the user; a path there means the user was left out.
-    const userLike = rest.length > 1 && /^[a-z_][a-z0-9_-]*\$?$/i.test(rest[0]!);
-    if ((opts.system && userLike) || (rest[0] === 'root' && rest.length > 1)) user = rest.shift();
-    else if (opts.system && rest.length < 2 && !/[/.]/.test(rest[0] ?? '')) continue;
-    if (!rest.length) continue;
-    // In a crontab an unescaped % ends the command (the rest is its stdin).
-    const command = rest.join(' ').replace(/(?<!\\)%.*$/, '').replace(/\\%/g, '%').trim();
-    const words = cron === undefined ? 'once, when the system starts (@reboot)' : `${describeCron(cron)}${expression.startsWith('@') ? ` (${expression})` : ''}`;
-    schedules.push({
-      file,
-      line: i + 1,
-      kind: opts.system ? 'system-crontab' : 'crontab',
-      expression,
-      ...(cron ? { cron } : {}),
-      ...(tz ? { timeZone: tz } : {}),
-      ...(user ? { user } : {}),
-      command: redact(command),
-      words: tz ? `${words} (${tz})` : words,
-    });
+    // Strict readers (cron lines quoted in .sql or .conf) take only what reads as an entry; a crontab may be a template.
+    if (opts.strict && !/^(?:@\w|[\d*])/.test(line)) continue;
+    const entry = parseEntry(line, { ...opts, placeholders: opts.placeholders ?? !opts.strict }, tz);
+    if (!entry) continue;
+    schedules.push({ file, line: i + 1, kind: opts.system ? 'system-crontab' : 'crontab', ...entry, ...(tz ? { timeZone: tz } : {}) });
   }
   return { schedules, env };
 }

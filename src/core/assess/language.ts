@@ -1,10 +1,11 @@
 /** Which scanner reads a file: by its name, else by its first line. */
-export type Language = 'shell' | 'python' | 'perl' | 'sql' | 'crontab' | 'system-crontab' | 'systemd' | 'jenkins' | 'report' | 'config';
+export type Language = 'shell' | 'python' | 'perl' | 'php' | 'ruby' | 'node' | 'sql' | 'crontab' | 'system-crontab' | 'systemd' | 'jenkins' | 'report' | 'config';
 
 const EXT: Record<string, Language> = {
   sh: 'shell', bash: 'shell', ksh: 'shell', zsh: 'shell', csh: 'shell',
   py: 'python',
   pl: 'perl', pm: 'perl',
+  php: 'php', rb: 'ruby', rake: 'ruby', js: 'node', mjs: 'node', cjs: 'node',
   sql: 'sql', pls: 'sql', plsql: 'sql', pks: 'sql', pkb: 'sql', prc: 'sql', fnc: 'sql', trg: 'sql', ddl: 'sql', tsql: 'sql',
   timer: 'systemd', service: 'systemd',
   cron: 'crontab', crontab: 'crontab',
@@ -21,7 +22,8 @@ export function languageOf(file: string, firstLine: string): Language {
   if (/cron/.test(dir) && !base.includes('.')) return 'crontab';
   const ext = /\.([A-Za-z0-9]+)$/.exec(base)?.[1]?.toLowerCase();
   if (ext && EXT[ext]) return EXT[ext]!;
-  const bang = /^#!\s*(?:\/usr\/bin\/env\s+)?\S*?(bash|sh|ksh|zsh|python[\d.]*|perl)\b/.exec(firstLine);
-  if (bang) return bang[1]!.startsWith('python') ? 'python' : bang[1] === 'perl' ? 'perl' : 'shell';
+  if (/^Rakefile$/.test(base)) return 'ruby';
+  const bang = /^#!\s*(?:\/usr\/bin\/env\s+)?\S*?(bash|sh|ksh|zsh|python[\d.]*|perl|php|ruby|node)\b/.exec(firstLine);
+  if (bang) return bang[1]!.startsWith('python') ? 'python' : bang[1] === 'perl' || bang[1] === 'php' || bang[1] === 'ruby' ? bang[1] : bang[1] === 'node' ? 'node' : 'shell';
   return 'config';
 }

@@ -3,6 +3,7 @@ import { planAssessment, type Assessment, type PlannedSchedule } from './plan.js
 import type { Inventory } from './scan.js';
 import type { Evidence } from './suggest.js';
 import type { ReadinessClass } from './readiness.js';
+import { escapeControl } from './terminal.js';
 import type { Access } from './types.js';
 
 /** The inventory as text for a terminal, and as the Markdown region of docs/assessment.md. Pure. */
@@ -16,7 +17,9 @@ export function accessLabel(a: Access): string {
     case 'http':
       return `HTTP ${a.method ?? ''} ${a.host ?? '(host not literal)'} via ${a.client}`.replace(/\s+/g, ' ');
     case 'transfer':
-      return `${a.client}${a.host ? ` ${a.direction === 'read' ? 'from' : 'to'} ${a.host}` : ''}${a.direction ? `, ${a.direction}` : ''}`;
+      return `${a.client}${a.host ? ` ${a.direction === 'read' ? 'from' : a.direction === 'write' ? 'to' : 'with'} ${a.host}` : ''}${a.direction ? `, ${a.direction}` : ''}`;
+    case 'storage':
+      return `cloud storage via ${a.client}${a.target ? ` ${a.direction === 'read' ? 'from' : a.direction === 'write' ? 'to' : 'at'} ${a.target}` : ''}${a.direction ? `, ${a.direction}` : ''}`;
     case 'file':
       return `${a.client === 'spool' ? 'spooled file' : a.client} ${a.target ?? ''}${a.direction ? ` (${a.direction})` : ''}`;
     case 'mail':
@@ -115,7 +118,8 @@ export function textReport(given: Inventory | Assessment): string[] {
     for (const n of inv.notes.slice(0, 50)) out.push(`  ${n.file}: ${n.note}`);
     if (inv.notes.length > 50) out.push(`  ... and ${inv.notes.length - 50} more (see --json)`);
   }
-  return out.slice(1);
+  // Everything here came from the legacy tree: shown with its control characters escaped (the line breaks above are ours).
+  return out.slice(1).map((l) => l.split('\n').map(escapeControl).join('\n'));
 }
 
 export const REGION_START = '<!-- assess:start -->';

@@ -1,7 +1,7 @@
-import { parseCrontab } from './cron.js';
+import { describeCron, parseCrontab, validCron } from './cron.js';
 import { jenkinsSchedules } from './jenkins.js';
 import { languageOf, type Language } from './language.js';
-import { REDACTED, redact } from './redact.js';
+import { REDACTED, redact, redactDeep } from './redact.js';
 import { scanScript } from './script.js';
 import { suggestAnswers, type Suggestions } from './suggest.js';
 import { parseUnit, timerSchedules } from './systemd.js';
@@ -31,11 +31,38 @@ export interface Inventory {
   suggestions: Suggestions;
 }
 
-const SCRIPTS = new Set<Language>(['shell', 'python', 'perl', 'sql']);
+const SCRIPTS = new Set<Language>(['shell', 'python', 'perl', 'php', 'ruby', 'node', 'sql']);
+
+/** Kubernetes CronJobs: each `schedule:` with its `timeZone:` and the container's command and args. */
+function cronJobSchedules(file: string, text: string): Schedule[] {
+  const out: Schedule[] = [];
+  const lines = text.split(/\r?\n/);
+  const docs: number[][] = [[]];
+  lines.forEach((l, i) => (/^---\s*$/.test(l) ? docs.push([]) : docs[docs.length - 1]!.push(i)));
+  for (const doc of docs) {
+    if (!doc.some((i) => /^\s*kind:\s*CronJob\b/.test(lines[i]!))) continue;
+    const field = (name: string) => doc.map((i) => [i, new RegExp(`^\\s*${name}:\\s*['"]?([^'"#]*?)['"]?\\s*(?:#.*)?$`).exec(lines[i]!)?.[1]] as const).find(([, v]) => v !== undefined);
+    const sched = field('schedule');
+    if (!sched || !sched[1]) continue;
+    const expr = sched[1].trim();
+    const cron = validCron(expr.split(/\s+/)) ? expr.split(/\s+/).join(' ') : undefined;
+    const tz = field('timeZone')?.[1]?.trim() || undefined;
+    const parts = ['command', 'args'].flatMap((k) => {
+      const v = doc.map((i) => new RegExp(`^\\s*(?:-\\s*)?${k}:\\s*(.{0,2000})$`).exec(lines[i]!)?.[1]).find((x) => x !== undefined) ?? '';
+      return [...v.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? '');
+    });
+    const command = redact(parts.filter((p) => p !== '-c').join(' ').slice(0, 2000)) || `(CronJob in ${file})`;
+    const words = cron ? describeCron(cron) : `when the CronJob schedule "${expr}" matches`;
+    out.push({ file, line: sched[0] + 1, kind: 'kubernetes', expression: expr, ...(cron ? { cron } : {}), ...(tz ? { timeZone: tz } : {}), command, words: tz ? `${words} (${tz})` : words });
+  }
+  return out;
+}
 
 /** The facts of one file. Pure. */
 export function scanFile(file: string, text: string): { language: Language; facts: FileFacts } {
-  const language = languageOf(file, text.slice(0, 200).split('\n')[0] ?? '');
+  let language = languageOf(file, text.slice(0, 200).split('\n')[0] ?? '');
+  // A .js file is a Node script when it requires modules or reads its process; otherwise it is web code.
+  if (language === 'node' && !/\brequire\(|^\s*import\s[^;\n]{0,200}\sfrom\s|\bprocess\.(?:argv|env|exit)\b/m.test(text.slice(0, 50_000))) language = 'config';
   let facts = emptyFacts();
   if (language === 'crontab' || language === 'system-crontab') {
     const { schedules, env } = parseCrontab(file, text, { system: language === 'system-crontab' });
@@ -54,6 +81,7 @@ export function scanFile(file: string, text: string): { language: Language; fact
     facts.artifacts.push({ file, line: 1, kind: 'report-template', name: file.split('/').pop()! });
   } else {
     facts = scanScript(file, language, text);
+    if (language === 'config' && /\.ya?ml$/i.test(file) && /^\s*kind:\s*CronJob\b/m.test(text)) facts.schedules.push(...cronJobSchedules(file, text));
     if (language === 'config' || language === 'sql') {
       // Cron entries quoted in other files (a crontab kept as .sql or .conf): only lines that read as entries.
       if (!/\.(md|markdown|rst|html?|adoc)$/i.test(file)) facts.schedules.push(...parseCrontab(file, text, { system: false, strict: true }).schedules);
@@ -139,6 +167,21 @@ export function buildInventory(sources: SourceFile[], notes: FileNote[] = []): I
     return rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : undefined;
   };
   const nearby = (a: string, b: string) => rootOf.get(a) !== rootOf.get(b) || top(a) === undefined || top(a) === top(b);
+  // A PHP script that includes its connection (include 'db_connect.php') talks to that connection's database.
+  const kindsOf = new Map<string, Set<string>>();
+  for (const p of per) for (const a of p.facts.accesses) if (a.kind === 'database' && a.database) (kindsOf.get(p.file) ?? kindsOf.set(p.file, new Set()).get(p.file)!).add(a.database);
+  for (const p of per) {
+    if (!p.facts.includes?.length) continue;
+    const dir = p.file.includes('/') ? p.file.slice(0, p.file.lastIndexOf('/') + 1) : '';
+    const kinds = new Set<string>();
+    for (const inc of p.facts.includes) {
+      const base = inc.split('/').pop()!;
+      const found = (files.get(base) ?? []).filter((f) => f !== p.file && nearby(p.file, f));
+      const pick = found.find((f) => f === `${dir}${inc}`) ?? (found.length === 1 ? found[0] : undefined);
+      for (const k of (pick && kindsOf.get(pick)) ?? []) kinds.add(k);
+    }
+    if (kinds.size === 1) for (const a of p.facts.accesses) if (a.kind === 'database' && !a.database) a.database = [...kinds][0] as Access['database'];
+  }
   for (const s of schedules) {
     const r = resolveScript(s.command, files, (f) => nearby(s.file, f));
     if (r) s.script = r.script;
@@ -166,5 +209,6 @@ export function buildInventory(sources: SourceFile[], notes: FileNote[] = []): I
   const config = (all('config') as ConfigItem[]).map((c) => ({ ...c, value: scrub(c.value) }));
   const artifacts = all('artifacts') as Artifact[];
   const inv = { files: per.map((p) => ({ file: p.file, language: p.language })), schedules, accesses, rules, config, artifacts, notes };
-  return { ...inv, suggestions: suggestAnswers(inv) };
+  // The one pass every output goes through (text, --json, docs/assessment.md): every string of the inventory.
+  return redactDeep({ ...inv, suggestions: suggestAnswers(inv) }, [...known]);
 }

@@ -8,7 +8,7 @@ export interface Where {
 export type DbKind = 'postgresql' | 'mysql' | 'oracle' | 'sqlserver' | 'sqlite';
 
 export interface Schedule extends Where {
-  kind: 'crontab' | 'system-crontab' | 'systemd' | 'jenkins';
+  kind: 'crontab' | 'system-crontab' | 'systemd' | 'jenkins' | 'kubernetes';
   /** As written: a cron line's time fields, a macro, or systemd's OnCalendar value. */
   expression: string;
   /** The same in the five cron fields, when it has an exact cron form (absent for @reboot). */
@@ -22,9 +22,14 @@ export interface Schedule extends Where {
   script?: string;
   /** systemd: the timer's service unit. */
   unit?: string;
+  /** The line is written into a crontab by this script (echo ... >> /etc/crontabs/root, crontab -, a heredoc). */
+  installed?: boolean;
+  /** Time fields filled in at deploy time (`${SCHEDULE}`, `${CRON_HOUR}`, `HOUR`): the schedule has no cron form then. */
+  placeholders?: string[];
 }
 
-export type AccessKind = 'database' | 'http' | 'transfer' | 'queue' | 'file' | 'mail';
+/** storage: cloud object storage (S3, Google Cloud Storage, Azure Blob, rclone remotes). */
+export type AccessKind = 'database' | 'http' | 'transfer' | 'queue' | 'file' | 'mail' | 'storage';
 
 export interface Access extends Where {
   kind: AccessKind;
@@ -34,7 +39,7 @@ export interface Access extends Where {
   database?: DbKind;
   host?: string;
   method?: string;
-  /** A file name (CSV, spreadsheet) or queue name. */
+  /** A file name (CSV, spreadsheet, parquet), queue name, or storage location (s3://bucket/..., remote:path). */
   target?: string;
   text: string;
 }
@@ -66,6 +71,8 @@ export interface FileFacts {
   secretArgs: number[];
   /** systemd units, paired after every file is read. */
   units: SystemdUnit[];
+  /** Files this one includes (PHP include/require): a database connection made there is this file's too. */
+  includes?: string[];
 }
 
 export interface SystemdUnit extends Where {

@@ -8,7 +8,7 @@ import { DEFAULT_CRITERION_DAYS, DEFAULT_TIME_LIMIT, type Job, type LegacySide }
 
 export const foundIn = (s: Schedule) => `${s.file}:${s.line}`;
 
-const KIND: Record<Schedule['kind'], LegacySide['kind']> = { crontab: 'cron', 'system-crontab': 'cron', systemd: 'systemd_timer', jenkins: 'jenkins' };
+const KIND: Record<Schedule['kind'], LegacySide['kind']> = { crontab: 'cron', 'system-crontab': 'cron', systemd: 'systemd_timer', jenkins: 'jenkins', kubernetes: 'kubernetes_cronjob' };
 
 /** The legacy side of an entry, as assess read it. */
 export function legacyOf(s: Schedule): LegacySide {
@@ -133,6 +133,9 @@ export function legacyOffSteps(j: Job): string[] {
     }
     case 'jenkins':
       return [`Disable the trigger of the Jenkins job defined in ${l.found_in}${l.host ? ` on ${l.host}` : ''} (remove its triggers block, or disable the job):`, `  ${l.command}`];
+    case 'kubernetes_cronjob':
+      // The legacy side is itself a CronJob (read from its manifest): suspend it where it was applied.
+      return [`Suspend the legacy Kubernetes CronJob defined in ${l.found_in}${l.host ? ` (cluster ${l.host})` : ''}: set \`spec.suspend: true\` in that manifest and apply it, or:`, `  kubectl patch cronjob <its name> -p '{"spec":{"suspend":true}}'`];
     case 'manual':
       return [`Stop running it by hand${l.command ? `: ${l.command}` : ''}${l.found_in ? ` (${l.found_in})` : ''}; tell the people who did.`];
   }

@@ -12,7 +12,7 @@ import { yamlProblem } from '../yaml-message.js';
 export const JOBS_FILE = 'jobs.yaml';
 export const STATES = ['inventoried', 'ported', 'parallel', 'switched', 'legacy_off', 'decommissioned'] as const;
 export type JobState = (typeof STATES)[number];
-export const LEGACY_KINDS = ['cron', 'systemd_timer', 'jenkins', 'manual'] as const;
+export const LEGACY_KINDS = ['cron', 'systemd_timer', 'jenkins', 'kubernetes_cronjob', 'manual'] as const;
 export const OUTPUT_FORMATS = ['csv', 'jsonl', 'json', 'table'] as const;
 export const READINESS = ['ready', 'ready_with_conditions', 'needs_custom_node', 'blocked'] as const;
 export const DEFAULT_TIME_LIMIT = 3300;
