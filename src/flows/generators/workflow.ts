@@ -43,6 +43,7 @@ export const workflowSpec: AddSpec = {
       workflow_time_zone: timeZone('time_zone', a.time_zone),
     };
   },
+  lines: pyprojectLines,
   register: (x) => ({
     file: 'docs/kailash-mapping.md',
     marker: 'workflows',
@@ -51,6 +52,29 @@ export const workflowSpec: AddSpec = {
     row: `| ${String(x.workflow_title)} | ${String(x.workflow_pattern)} | \`src/${String(x.package_name)}/workflows/${String(x.workflow_name)}.py\` | \`tests/test_${String(x.workflow_name)}.py\` |`,
   }),
 };
+
+// The marker comments of the template's pyproject.toml (files/pyproject.toml) that `add`
+// writes after; a project without them (made by an older template) is left as it is.
+const SCRIPTS_MARKER = '`create-migration add workflow` adds its own below.';
+const DEPENDENCIES_MARKER = '`create-migration add workflow --pattern reporting`';
+// The LLM step's package, pinned where the marker comment names it (the template moves the pin).
+const KAIZEN_PIN = /"(kailash-kaizen==[^"\s]+)"/;
+
+/** The workflow's console script, and for an LLM workflow the kaizen pin, in pyproject.toml. */
+function pyprojectLines(x: Record<string, unknown>, existing: (file: string) => string) {
+  const name = String(x.workflow_name);
+  const script = `${String(x.project_name)}-${name.replace(/_/g, '-')} = "${String(x.package_name)}.workflows.${name}:main"`;
+  const lines = [{ file: 'pyproject.toml', marker: SCRIPTS_MARKER, line: script, present: (t: string) => t.includes(`.workflows.${name}:main"`) }];
+  const text = existing('pyproject.toml');
+  const markerLine = text.split('\n').find((l) => l.includes(DEPENDENCIES_MARKER)) ?? '';
+  const next = text.split('\n')[text.split('\n').indexOf(markerLine) + 1] ?? '';
+  const pin = KAIZEN_PIN.exec(`${markerLine}\n${next}`)?.[1];
+  if (x.workflow_pattern === 'reporting' && pin) {
+    const marker = next.includes(pin) ? next.trim() : markerLine.trim();
+    lines.push({ file: 'pyproject.toml', marker, line: `"${pin}",`, present: (t: string) => /^\s*"kailash-kaizen[=<>~!\[\s"]/m.test(t) });
+  }
+  return lines;
+}
 
 export const workflowGenerator: Generator<AddOptions> = {
   name: 'workflow',

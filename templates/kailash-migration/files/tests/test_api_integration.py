@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
-pytest.importorskip("kailash")
-
-from {{package_name}}.settings import Settings  # noqa: E402
-from {{package_name}}.workflows import api_integration  # noqa: E402
+from {{package_name}}.settings import Settings
+from {{package_name}}.workflows import api_integration
 
 EXTRACT_NODES = {
 {{#each data_sources}}

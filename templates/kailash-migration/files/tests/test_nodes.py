@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("kailash")
-
-from {{package_name}}.nodes import (  # noqa: E402
+from {{package_name}}.nodes import (
     LegacyAdapterNode,
 {{#if (includes data_sources "queue")}}
     QueueConsumerNode,

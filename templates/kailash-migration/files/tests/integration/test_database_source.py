@@ -12,17 +12,14 @@ from dataclasses import replace
 
 import pytest
 
-pytest.importorskip("kailash")
-pytest.importorskip("sqlalchemy")
+from kailash.runtime.local import LocalRuntime
+from kailash.workflow.builder import WorkflowBuilder
 
-from kailash.runtime.local import LocalRuntime  # noqa: E402
-from kailash.workflow.builder import WorkflowBuilder  # noqa: E402
+from {{package_name}} import rules
+from {{package_name}}.settings import Settings
+from {{package_name}}.sources import add_extract_nodes
 
-from {{package_name}} import rules  # noqa: E402
-from {{package_name}}.settings import Settings  # noqa: E402
-from {{package_name}}.sources import add_extract_nodes  # noqa: E402
-
-from conftest import SAMPLE_RECORDS, workflow_modules  # noqa: E402
+from conftest import SAMPLE_RECORDS, workflow_modules
 
 
 @pytest.fixture
@@ -57,6 +54,8 @@ def test_the_extract_reads_every_row_and_the_adapter_accepts_them(legacy_db, tmp
     assert results["normalise"]["stats"] == {"received": 3, "accepted": 3, "rejected": 0}
 
 
+# Runs the workflow in a fresh interpreter (conftest.run_workflow): its own limit.
+@pytest.mark.timeout(45)
 @pytest.mark.parametrize("name", workflow_modules())
 def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflow, fake_server):
     from conftest import Reply
@@ -73,6 +72,7 @@ def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflo
     assert run.executions("extract_database") == 1
 
 
+@pytest.mark.timeout(45)
 def test_a_missing_table_fails_the_run(tmp_path, run_workflow):
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()

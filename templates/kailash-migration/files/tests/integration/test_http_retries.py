@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from {{package_name}}.nodes import ResilientHTTPNode
 
-pytest.importorskip("kailash")
-pytest.importorskip("aiohttp")
-
-from {{package_name}}.nodes import ResilientHTTPNode  # noqa: E402
-
-from conftest import Reply  # noqa: E402
+from conftest import Reply
 
 FAST = {"attempts": 4, "base_delay": 0.01, "max_delay": 1.0, "timeout": 2}
 

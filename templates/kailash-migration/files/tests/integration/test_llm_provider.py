@@ -13,12 +13,9 @@ import json
 
 import pytest
 
-pytest.importorskip("kailash")
-pytest.importorskip("kaizen")
+from {{package_name}}.settings import Settings
 
-from {{package_name}}.settings import Settings  # noqa: E402
-
-from conftest import Reply, workflow_modules, workflow_nodes, write_sample_csv  # noqa: E402
+from conftest import Reply, workflow_modules, workflow_nodes, write_sample_csv
 
 ANALYSIS = "Three records; one is still pending."
 LLM_WORKFLOWS = [name for name in workflow_modules() if "analyse" in workflow_nodes(name)]
@@ -43,6 +40,8 @@ def provider_reply(path: str) -> Reply:
 
 if LLM_WORKFLOWS:
 
+    # Runs the workflow in a fresh interpreter (conftest.run_workflow): its own limit.
+    @pytest.mark.timeout(45)
     @pytest.mark.parametrize("name", LLM_WORKFLOWS)
     def test_the_report_carries_the_providers_analysis(name, run_workflow, fake_server, tmp_path):
         provider = fake_server(provider_reply)
