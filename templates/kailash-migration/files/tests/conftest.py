@@ -78,13 +78,18 @@ SDK_EXTRAS = {
 }
 # The SDK packages pinned exactly in pyproject.toml, by the module that reports the version.
 PINNED_MODULES = {"kailash": "kailash", "kailash-kaizen": "kaizen"}
-REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:==\s*([^\s;,]+))?")
+REQUIREMENT = re.compile(
+    r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:==\s*([^\s;,]+))?"
+)
 
 
 def missing_dependencies(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
     """What pyproject.toml asks for that this interpreter lacks, one line each."""
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-    wanted = [*project.get("dependencies", []), *project.get("optional-dependencies", {}).get("dev", [])]
+    wanted = [
+        *project.get("dependencies", []),
+        *project.get("optional-dependencies", {}).get("dev", []),
+    ]
     problems: list[str] = []
     for requirement in wanted:
         match = REQUIREMENT.match(requirement)
@@ -146,15 +151,34 @@ def pytest_runtest_call(item):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
+
 # Records in the legacy layout rules.FIELD_MAP expects (a copy of the CSV sample),
 # for the tests that need a source whatever sources the project was made with.
 SAMPLE_RECORDS = [
-    {"RECORD_ID": "R-1001", "CUSTOMER": "ACME LTD", "AMOUNT": "1,250.00", "CURRENCY": "EUR",
-     "TXN_DATE": "03/01/2025", "STATUS": "A"},
-    {"RECORD_ID": "R-1002", "CUSTOMER": "Globex Corporation", "AMOUNT": "980.5", "CURRENCY": "eur",
-     "TXN_DATE": "04/01/2025", "STATUS": "C"},
-    {"RECORD_ID": "R-1003", "CUSTOMER": "Initech", "AMOUNT": "12,000.00", "CURRENCY": "",
-     "TXN_DATE": "06/01/2025", "STATUS": "P"},
+    {
+        "RECORD_ID": "R-1001",
+        "CUSTOMER": "ACME LTD",
+        "AMOUNT": "1,250.00",
+        "CURRENCY": "EUR",
+        "TXN_DATE": "03/01/2025",
+        "STATUS": "A",
+    },
+    {
+        "RECORD_ID": "R-1002",
+        "CUSTOMER": "Globex Corporation",
+        "AMOUNT": "980.5",
+        "CURRENCY": "eur",
+        "TXN_DATE": "04/01/2025",
+        "STATUS": "C",
+    },
+    {
+        "RECORD_ID": "R-1003",
+        "CUSTOMER": "Initech",
+        "AMOUNT": "12,000.00",
+        "CURRENCY": "",
+        "TXN_DATE": "06/01/2025",
+        "STATUS": "P",
+    },
 ]
 
 
@@ -332,12 +356,20 @@ class Run:
 
     @property
     def summary(self) -> dict:
-        assert len(self.summaries) == 1, f"expected one run-finished line, got {self.summaries}\n{self.log[-3000:]}"
+        assert len(self.summaries) == 1, (
+            f"expected one run-finished line, got {self.summaries}\n{self.log[-3000:]}"
+        )
         return self.summaries[0]
 
     def executions(self, node_id: str) -> int:
         """How often the runtime ran ``node_id`` (from the node's own log lines)."""
-        return len(re.findall(rf"kailash\.nodes\.{re.escape(node_id)}: Executing node {re.escape(node_id)}$", self.log, re.M))
+        return len(
+            re.findall(
+                rf"kailash\.nodes\.{re.escape(node_id)}: Executing node {re.escape(node_id)}$",
+                self.log,
+                re.M,
+            )
+        )
 
 
 @pytest.fixture
@@ -358,7 +390,10 @@ def run_workflow(tmp_path: Path) -> Callable[..., Run]:
         base = {
             key: value
             for key, value in os.environ.items()
-            if not re.match(r"^(HTTP_|LLM_|OLLAMA_|OPENAI_|ANTHROPIC_|CSV_|DATABASE_|SOURCE_|TARGET_|SFTP_|QUEUE_|SPREADSHEET_)", key)
+            if not re.match(
+                r"^(HTTP_|LLM_|OLLAMA_|OPENAI_|ANTHROPIC_|CSV_|DATABASE_|SOURCE_|TARGET_|SFTP_|QUEUE_|SPREADSHEET_)",
+                key,
+            )
         }
         base.update(
             PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
@@ -403,7 +438,9 @@ def workflow_modules() -> list[str]:
     import {{package_name}}.workflows as workflows
 
     return sorted(
-        info.name for info in pkgutil.iter_modules(workflows.__path__) if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.iter_modules(workflows.__path__)
+        if not info.name.startswith("_")
     )
 
 

@@ -22,7 +22,10 @@ def test_build_workflow_wires_every_step():
 
 def test_push_targets_the_configured_api_with_the_retry_settings():
     settings = replace(
-        Settings(), target_api_base_url="https://gw.test", target_api_token="t0k", http_retry_attempts=6
+        Settings(),
+        target_api_base_url="https://gw.test",
+        target_api_token="t0k",
+        http_retry_attempts=6,
     )
     push = api_integration.build_workflow(settings).build().nodes["push"].config
     assert push["base_url"] == "https://gw.test"

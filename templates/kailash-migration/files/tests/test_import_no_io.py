@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-
 PROJECT_MODULES = [
     "{{package_name}}",
     "{{package_name}}.settings",

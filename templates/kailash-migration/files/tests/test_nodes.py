@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+{{#if (includes data_sources "queue")}}
 import pytest
 
+{{/if}}
 from {{package_name}}.nodes import (
     LegacyAdapterNode,
 {{#if (includes data_sources "queue")}}

@@ -31,19 +31,29 @@ def test_only_lost_responses_and_try_again_statuses_are_transient():
 
 def test_backoff_doubles_is_capped_and_jittered_within_half_to_full():
     policy = RetryPolicy(attempts=10, base_delay=1.0, max_delay=5.0)
-    assert [backoff_delay(n, policy, rand=lambda: 1.0) for n in (1, 2, 3, 4)] == [1.0, 2.0, 4.0, 5.0]
+    assert [backoff_delay(n, policy, rand=lambda: 1.0) for n in (1, 2, 3, 4)] == [
+        1.0,
+        2.0,
+        4.0,
+        5.0,
+    ]
     assert backoff_delay(3, policy, rand=lambda: 0.0) == 2.0
 
 
 def test_retry_after_in_seconds_or_as_an_http_date():
     assert retry_after_seconds({"Retry-After": "7"}) == 7.0
-    assert retry_after_seconds({"retry-after": "Wed, 21 Oct 2015 07:28:10 GMT"}, now=1445412480.0) == 10.0
+    assert (
+        retry_after_seconds({"retry-after": "Wed, 21 Oct 2015 07:28:10 GMT"}, now=1445412480.0)
+        == 10.0
+    )
     assert retry_after_seconds({"Retry-After": "soon"}) is None
     assert retry_after_seconds({}) is None
 
 
 def test_a_transient_failure_is_retried_until_it_succeeds():
-    send, calls = scripted({"success": False, "status_code": 503}, {"success": True, "status_code": 200})
+    send, calls = scripted(
+        {"success": False, "status_code": 503}, {"success": True, "status_code": 200}
+    )
     waits = []
     outcome, attempts = call_with_retries(send, RetryPolicy(), sleep=waits.append, rand=lambda: 1.0)
     assert outcome["status_code"] == 200 and attempts == 2 and len(calls) == 2
@@ -72,7 +82,9 @@ def test_retry_after_replaces_the_backoff_and_too_long_a_wait_ends_the_retries()
     )
     call_with_retries(send, RetryPolicy(), sleep=waits.append)
     assert waits == [2.0]
-    send, calls = scripted({"success": False, "status_code": 503, "headers": {"Retry-After": "600"}})
+    send, calls = scripted(
+        {"success": False, "status_code": 503, "headers": {"Retry-After": "600"}}
+    )
     outcome, attempts = call_with_retries(send, RetryPolicy(max_delay=30), sleep=pytest.fail)
     assert attempts == 1 and "gave_up" in outcome
 

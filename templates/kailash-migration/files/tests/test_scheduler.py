@@ -58,7 +58,11 @@ def schedule(text: str = JOBS_YAML) -> dict:
 
 def scheduled_jobs(schedulers: dict) -> dict:
     # The APScheduler jobs behind the SDK's schedules, by schedule name (the job id).
-    names = {info.schedule_id: info.workflow_name for s in schedulers.values() for info in s.list_schedules()}
+    names = {
+        info.schedule_id: info.workflow_name
+        for s in schedulers.values()
+        for info in s.list_schedules()
+    }
     return {names[job.id]: (s, job) for s in schedulers.values() for job in s._scheduler.get_jobs()}
 
 
@@ -96,12 +100,18 @@ def test_each_fire_is_bounded_by_the_jobs_time_limit_and_the_grace():
 
 def test_a_fire_runs_the_jobs_workflow_in_shadow_mode_through_the_sdk(monkeypatch):
     runs = []
-    monkeypatch.setattr(scheduler, "launcher", lambda cmd, env, timeout: runs.append((cmd, env, timeout)) or 0)
+    monkeypatch.setattr(
+        scheduler, "launcher", lambda cmd, env, timeout: runs.append((cmd, env, timeout)) or 0
+    )
     owner, job = scheduled_jobs(schedule())["billing-extract"]
     asyncio.run(owner._execute_workflow(*job.args, **job.kwargs))
-    (command, env, timeout), = runs
+    ((command, env, timeout),) = runs
     assert command[1:] == ["-m", "{{package_name}}.workflows.billing_extract"]
-    assert (env["JOB_ID"], env["JOB_MODE"], env["RUN_TIME_LIMIT_SECONDS"]) == ("billing-extract", "shadow", "1200")
+    assert (env["JOB_ID"], env["JOB_MODE"], env["RUN_TIME_LIMIT_SECONDS"]) == (
+        "billing-extract",
+        "shadow",
+        "1200",
+    )
     assert timeout == 1200 + scheduler.GRACE_SECONDS
 
 
@@ -109,8 +119,14 @@ def test_a_fire_runs_the_jobs_workflow_in_shadow_mode_through_the_sdk(monkeypatc
     ("entry", "field"),
     [
         ('{id: x, state: switched, legacy: {schedule: "0 25"}, workflow: w}', "legacy.schedule"),
-        ('{id: x, state: switched, legacy: {schedule: "0 2 * * *", time_zone: Mars/Base}, workflow: w}', "time_zone"),
-        ('{id: x, state: switched, legacy: {schedule: "0 2 * * *"}, workflow: "../evil"}', "workflow"),
+        (
+            '{id: x, state: switched, legacy: {schedule: "0 2 * * *", time_zone: Mars/Base}, workflow: w}',
+            "time_zone",
+        ),
+        (
+            '{id: x, state: switched, legacy: {schedule: "0 2 * * *"}, workflow: "../evil"}',
+            "workflow",
+        ),
         ('{id: "X Y", state: switched, legacy: {schedule: "0 2 * * *"}, workflow: w}', "id"),
     ],
 )

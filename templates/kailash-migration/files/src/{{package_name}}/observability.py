@@ -47,7 +47,9 @@ class SdkLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "kailash.nodes.base" and record.getMessage().startswith(self.NOISE):
             return False
-        if record.name.startswith(self.SDK_LOGGERS) and not record.name.startswith("kailash.nodes."):
+        if record.name.startswith(self.SDK_LOGGERS) and not record.name.startswith(
+            "kailash.nodes."
+        ):
             return record.levelno >= self.sdk_level
         return True
 

@@ -66,7 +66,9 @@ def is_transient(status_code: int | None) -> bool:
     return status_code is None or status_code in TRANSIENT_STATUSES
 
 
-def retry_after_seconds(headers: Mapping[str, Any] | None, now: float | None = None) -> float | None:
+def retry_after_seconds(
+    headers: Mapping[str, Any] | None, now: float | None = None
+) -> float | None:
     """The wait a ``Retry-After`` header asks for, in seconds, or None when absent or unreadable."""
     if not headers:
         return None

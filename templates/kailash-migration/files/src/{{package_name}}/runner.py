@@ -87,7 +87,9 @@ def run_main(
     started = time.monotonic()
 
     def finish(run_id: str | None, **fields: Any) -> None:
-        log_run(logger, workflow_name, run_id, seconds=round(time.monotonic() - started, 3), **fields)
+        log_run(
+            logger, workflow_name, run_id, seconds=round(time.monotonic() - started, 3), **fields
+        )
 
     try:
         load_dotenv()

@@ -171,7 +171,9 @@ class JobProcessNode(Node):
         job = ScheduledJob(
             kwargs["job_id"], kwargs["workflow"], "", "", kwargs["mode"], int(kwargs["time_limit"])
         )
-        code = launcher(job_command(job), job_environment(job, os.environ), job.time_limit + GRACE_SECONDS)
+        code = launcher(
+            job_command(job), job_environment(job, os.environ), job.time_limit + GRACE_SECONDS
+        )
         if code != 0:
             raise NodeExecutionError(f"job {job.id}: its run ended with exit code {code}")
         return {"returncode": code}
@@ -183,12 +185,19 @@ def job_workflow(job: ScheduledJob) -> WorkflowBuilder:
     wf.add_node(
         "JobProcessNode",
         "run_job",
-        {"job_id": job.id, "workflow": job.workflow, "mode": job.mode, "time_limit": job.time_limit},
+        {
+            "job_id": job.id,
+            "workflow": job.workflow,
+            "mode": job.mode,
+            "time_limit": job.time_limit,
+        },
     )
     return wf
 
 
-def build_schedulers(jobs: Iterable[ScheduledJob], factory: Callable[..., Any] | None = None) -> dict[str, Any]:
+def build_schedulers(
+    jobs: Iterable[ScheduledJob], factory: Callable[..., Any] | None = None
+) -> dict[str, Any]:
     """One SDK WorkflowScheduler per time zone, every job scheduled on it; by zone.
 
     In-memory job stores: jobs.yaml is the source of truth, read at each start.
@@ -240,7 +249,9 @@ def main() -> int:
     configure_logging(settings.log_level, settings.sdk_log_level)
     path = Path(os.environ.get("JOBS_FILE") or "jobs.yaml")
     try:
-        jobs = read_jobs(path.read_text(encoding="utf-8"), os.environ.get("SCHEDULER_TIME_ZONE") or "UTC")
+        jobs = read_jobs(
+            path.read_text(encoding="utf-8"), os.environ.get("SCHEDULER_TIME_ZONE") or "UTC"
+        )
     except (OSError, ValueError) as exc:
         logger.error("cannot schedule the jobs of %s: %s", path, exc)
         return 1

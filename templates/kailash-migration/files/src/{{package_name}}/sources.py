@@ -64,7 +64,9 @@ def rows_of(source: str, batch: Any) -> list[dict[str, Any]]:
         raise ValueError(f"source {source!r} returned no data: see the extract_{source} node")
     if isinstance(batch, (str, bytes)):
         # A source node that hands on text: never read it one character at a time.
-        raise ValueError(f"source {source!r} returned text, not records: see the extract_{source} node")
+        raise ValueError(
+            f"source {source!r} returned text, not records: see the extract_{source} node"
+        )
     if isinstance(batch, dict):
         wrapped = next((batch[k] for k in ENVELOPE_KEYS if isinstance(batch.get(k), list)), None)
         batch = wrapped if wrapped is not None else [batch]

@@ -17,6 +17,7 @@ import os
 import stat
 
 import pytest
+
 from conftest import (
     SAMPLE_RECORDS,
     Reply,
@@ -93,7 +94,9 @@ def test_a_timeout_is_retried_then_fails_the_run(name, run_workflow, fake_server
 def test_a_silent_source_fails_the_run_within_the_bound_with_default_settings(
     name, run_workflow, silent_server
 ):
-    run = run_workflow(name, {"SOURCE_API_BASE_URL": silent_server}, ["rest_api"], fast_retries=False)
+    run = run_workflow(
+        name, {"SOURCE_API_BASE_URL": silent_server}, ["rest_api"], fast_retries=False
+    )
     assert_failed_fast(run, "extract_rest_api")
     assert "retry budget" in run.summary["error"] or "attempt(s)" in run.summary["error"]
 
@@ -119,7 +122,9 @@ def test_a_setting_that_is_not_a_number_fails_the_run_naming_the_variable(name, 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_a_429_waits_for_retry_after_and_the_run_goes_on(name, run_workflow, fake_server, tmp_path):
-    source = fake_server([Reply(429, {}, {"Retry-After": "1"}), Reply(200, {"data": SAMPLE_RECORDS})])
+    source = fake_server(
+        [Reply(429, {}, {"Retry-After": "1"}), Reply(200, {"data": SAMPLE_RECORDS})]
+    )
     env = {**happy_env(tmp_path, fake_server), "SOURCE_API_BASE_URL": source.url}
     run = run_workflow(name, env, ["rest_api"])
     assert run.returncode == 0, run.log[-3000:]

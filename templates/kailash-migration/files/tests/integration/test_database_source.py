@@ -11,7 +11,6 @@ import sqlite3
 from dataclasses import replace
 
 import pytest
-
 from kailash.runtime.local import LocalRuntime
 from kailash.workflow.builder import WorkflowBuilder
 
@@ -43,7 +42,11 @@ def test_the_extract_reads_every_row_and_the_adapter_accepts_them(legacy_db, tmp
     wf.add_node(
         "LegacyAdapterNode",
         "normalise",
-        {"field_map": rules.FIELD_MAP, "date_fields": rules.DATE_FIELDS, "required_fields": rules.REQUIRED_FIELDS},
+        {
+            "field_map": rules.FIELD_MAP,
+            "date_fields": rules.DATE_FIELDS,
+            "required_fields": rules.REQUIRED_FIELDS,
+        },
     )
     wf.add_connection(node, output, "normalise", "data")
     with LocalRuntime() as runtime:

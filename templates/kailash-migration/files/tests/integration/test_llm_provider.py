@@ -24,22 +24,50 @@ LLM_WORKFLOWS = [name for name in workflow_modules() if "analyse" in workflow_no
 def provider_reply(path: str) -> Reply:
     """A successful answer in the wire format of the provider the path belongs to."""
     if path.endswith("/api/chat"):  # Ollama
-        return Reply(200, {"model": "m", "message": {"role": "assistant", "content": ANALYSIS},
-                           "done": True, "prompt_eval_count": 10, "eval_count": 8})
+        return Reply(
+            200,
+            {
+                "model": "m",
+                "message": {"role": "assistant", "content": ANALYSIS},
+                "done": True,
+                "prompt_eval_count": 10,
+                "eval_count": 8,
+            },
+        )
     if path.endswith("/chat/completions"):  # OpenAI
-        return Reply(200, {"id": "c-1", "object": "chat.completion", "model": "m",
-                           "choices": [{"index": 0, "finish_reason": "stop",
-                                        "message": {"role": "assistant", "content": ANALYSIS}}],
-                           "usage": {"prompt_tokens": 10, "completion_tokens": 8, "total_tokens": 18}})
+        return Reply(
+            200,
+            {
+                "id": "c-1",
+                "object": "chat.completion",
+                "model": "m",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": ANALYSIS},
+                    }
+                ],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 8, "total_tokens": 18},
+            },
+        )
     if path.endswith("/v1/messages"):  # Anthropic
-        return Reply(200, {"id": "m-1", "type": "message", "role": "assistant", "model": "m",
-                           "content": [{"type": "text", "text": ANALYSIS}], "stop_reason": "end_turn",
-                           "usage": {"input_tokens": 10, "output_tokens": 8}})
+        return Reply(
+            200,
+            {
+                "id": "m-1",
+                "type": "message",
+                "role": "assistant",
+                "model": "m",
+                "content": [{"type": "text", "text": ANALYSIS}],
+                "stop_reason": "end_turn",
+                "usage": {"input_tokens": 10, "output_tokens": 8},
+            },
+        )
     return Reply(404, {"error": f"unexpected path {path}"})
 
 
 if LLM_WORKFLOWS:
-
     # Runs the workflow in a fresh interpreter (conftest.run_workflow): its own limit.
     @pytest.mark.timeout(45)
     @pytest.mark.parametrize("name", LLM_WORKFLOWS)

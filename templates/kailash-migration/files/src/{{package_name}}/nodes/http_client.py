@@ -68,14 +68,22 @@ class ResilientHTTPNode(Node):
             "method": param("method", str, "GET", "HTTP method"),
             "data": param("data", Any, None, "JSON body (a dict or list), sent when not None"),
             "headers": param("headers", dict, {}, "Extra request headers"),
-            "auth_token": param("auth_token", str, None, "Bearer token; no Authorization when unset"),
+            "auth_token": param(
+                "auth_token", str, None, "Bearer token; no Authorization when unset"
+            ),
             "timeout": param("timeout", int, 10, "Whole seconds per attempt (at least 1)"),
             "attempts": param("attempts", int, 3, "Attempts in all (1 = no retry)"),
-            "base_delay": param("base_delay", float, 0.5, "Backoff before the 2nd attempt, seconds"),
+            "base_delay": param(
+                "base_delay", float, 0.5, "Backoff before the 2nd attempt, seconds"
+            ),
             "max_delay": param("max_delay", float, 5.0, "Longest wait between attempts, seconds"),
-            "deadline": param("deadline", float, 15.0, "Seconds for the whole step, retries included"),
+            "deadline": param(
+                "deadline", float, 15.0, "Seconds for the whole step, retries included"
+            ),
             "expect_json": param("expect_json", bool, True, "Fail when a 2xx answer is not JSON"),
-            "fail_on_error": param("fail_on_error", bool, True, "Raise when the call fails for good"),
+            "fail_on_error": param(
+                "fail_on_error", bool, True, "Raise when the call fails for good"
+            ),
         }
 
     def run(self, **kwargs: Any) -> dict[str, Any]:

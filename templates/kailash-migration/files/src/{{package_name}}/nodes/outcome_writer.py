@@ -36,7 +36,6 @@ from typing import Any
 
 from kailash.nodes.base import Node, NodeParameter, register_node
 
-
 PREVIOUS_SUFFIX = ".previous"
 
 
@@ -124,7 +123,9 @@ class OutcomeWriterNode(Node):
         retire(kwargs["false_path"] if passed else kwargs["true_path"])
         if path.endswith(".csv"):
             if not isinstance(content, list):
-                raise ValueError(f"{path}: CSV needs a list of records, got {type(content).__name__}")
+                raise ValueError(
+                    f"{path}: CSV needs a list of records, got {type(content).__name__}"
+                )
             atomic_write(path, csv_text(content))
             written = len(content)
         else:

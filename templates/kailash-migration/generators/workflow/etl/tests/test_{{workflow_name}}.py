@@ -29,8 +29,9 @@ def test_importing_the_module_does_no_io(imports_without_io):
 
 
 def test_its_cronjob_runs_this_module():
-    cronjob = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "{{workflow_name}}-cronjob.yaml"
-    assert "{{package_name}}.workflows.{{workflow_name}}" in cronjob.read_text(encoding="utf-8")
+    deploy = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes"
+    cronjob = (deploy / "{{workflow_name}}-cronjob.yaml").read_text(encoding="utf-8")
+    assert "{{package_name}}.workflows.{{workflow_name}}" in cronjob
 
 
 def test_builds_from_the_project_settings(tmp_path):

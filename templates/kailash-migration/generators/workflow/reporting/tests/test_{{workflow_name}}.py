@@ -14,7 +14,16 @@ import pytest
 from {{package_name}}.settings import Settings
 from {{package_name}}.workflows import {{workflow_name}}
 
-STEPS = {"combine", "normalise", "apply_rules", "aggregate", "prompt", "analyse", "compose", "publish"}
+STEPS = {
+    "combine",
+    "normalise",
+    "apply_rules",
+    "aggregate",
+    "prompt",
+    "analyse",
+    "compose",
+    "publish",
+}
 
 
 def test_module_keeps_the_workflow_contract(check_workflow):
@@ -29,8 +38,9 @@ def test_importing_the_module_does_no_io(imports_without_io):
 
 
 def test_its_cronjob_runs_this_module():
-    cronjob = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "{{workflow_name}}-cronjob.yaml"
-    assert "{{package_name}}.workflows.{{workflow_name}}" in cronjob.read_text(encoding="utf-8")
+    deploy = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes"
+    cronjob = (deploy / "{{workflow_name}}-cronjob.yaml").read_text(encoding="utf-8")
+    assert "{{package_name}}.workflows.{{workflow_name}}" in cronjob
 
 
 def test_llm_step_uses_the_configured_provider():
