@@ -6,6 +6,7 @@
  * WebAssembly build, with the settings of the project's own pyproject.toml); the SQL Server image
  * installs its ODBC driver.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs';
@@ -131,6 +132,24 @@ describe('the generated Python is ruff-clean', () => {
     }
     expect(problems).toEqual([]);
   }, 300_000);
+});
+
+// A Python with pytest but without the project's dependencies: a newcomer's first `pytest`.
+const BARE_PYTHON = process.env.BARE_PYTHON || 'python3';
+const bare =
+  spawnSync(BARE_PYTHON, ['-c', 'import pytest\ntry:\n    import kailash\nexcept ImportError:\n    raise SystemExit(0)\nraise SystemExit(1)'], { encoding: 'utf8' }).status === 0;
+
+describe.skipIf(!bare)('pytest without the dependencies installed', () => {
+  it('stops before the first test with one message naming what is missing and how to install it', async () => {
+    const dir = await generate('newcomer', ['patterns=etl,reporting', 'llm_provider=openai']);
+    const r = spawnSync(BARE_PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const out = `${r.stdout}\n${r.stderr}`;
+    expect(r.status, out).toBe(4);
+    expect(out).toContain('kailash==2.63.0: cannot import kailash');
+    expect(out).toContain('kailash-kaizen==2.46.0: cannot import kaizen');
+    expect(out).toContain('Install them with: python -m pip install -e ".[dev]"');
+    expect(out).not.toMatch(/\d+ (passed|skipped)/);
+  }, 120_000);
 });
 
 describe('the container image', () => {

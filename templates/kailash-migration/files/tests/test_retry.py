@@ -6,6 +6,7 @@ import pytest
 
 from {{package_name}}.retry import (
     RetryPolicy,
+    attempt_timeout,
     backoff_delay,
     call_with_retries,
     is_transient,
@@ -92,3 +93,31 @@ def test_retry_after_replaces_the_backoff_and_too_long_a_wait_ends_the_retries()
 def test_a_policy_needs_at_least_one_attempt():
     with pytest.raises(ValueError, match="attempts"):
         RetryPolicy(attempts=0)
+
+
+def test_the_budget_ends_the_retries_before_a_wait_would_pass_it():
+    now = [0.0]
+
+    def send():
+        now[0] += 5.0  # every attempt times out after 5 s
+        return {"success": False, "status_code": None}
+
+    waits = []
+    policy = RetryPolicy(attempts=10, base_delay=0.5, max_delay=5.0, deadline=10.0)
+    outcome, attempts = call_with_retries(
+        send,
+        policy,
+        sleep=lambda s: (waits.append(s), now.__setitem__(0, now[0] + s)),
+        rand=lambda: 1.0,
+        clock=lambda: now[0],
+    )
+    assert attempts == 2 and waits == [0.5]
+    assert "retry budget of 10s spent" in outcome["gave_up"]
+
+
+def test_an_attempt_gets_at_most_what_is_left_of_the_budget():
+    policy = RetryPolicy(deadline=10.0)
+    assert attempt_timeout(5, policy, elapsed=0.0) == 5
+    assert attempt_timeout(5, policy, elapsed=7.5) == 2
+    assert attempt_timeout(5, policy, elapsed=9.9) == 1  # never 0: requests refuses it
+    assert attempt_timeout(5, RetryPolicy(deadline=None), elapsed=100.0) == 5

@@ -17,8 +17,8 @@ longer than ``max_delay`` the step gives up instead of blocking the run.
 The whole step has a budget, ``deadline`` seconds, retries and waits included:
 no wait starts that would end past it, and the caller shortens each attempt's
 timeout to what is left (:func:`attempt_timeout`). With the defaults (3
-attempts, 10 s per attempt, 0.5 s base, 5 s cap, 15 s budget) a source that
-accepts connections and never answers fails its step after about 15 s, so the
+attempts, 5 s per attempt, 0.5 s base, 5 s cap, 10 s budget) a source that
+accepts connections and never answers fails its step after about 10 s, so the
 run ends within 30 s; one that is down costs 3 requests and 1.5 s of backoff.
 This module is plain Python: no Kailash import, no IO on import.
 """
@@ -44,7 +44,7 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 5.0
     # Seconds for the whole step, every attempt and wait included; None: no budget.
-    deadline: float | None = 15.0
+    deadline: float | None = 10.0
 
     def __post_init__(self) -> None:
         if self.attempts < 1:

@@ -161,8 +161,8 @@ class Settings:
     http_retry_attempts: int = 3
     http_retry_base_delay: float = 0.5
     http_retry_max_delay: float = 5.0
-    http_timeout: int = 10
-    http_retry_deadline: float = 15.0
+    http_timeout: int = 5
+    http_retry_deadline: float = 10.0
     # The SDK's own limit on one run (runtime.execute(time_limit=...)), in seconds.
     # Below the CronJob's activeDeadlineSeconds (this + 300), so the runtime stops
     # a run between steps before Kubernetes kills the pod mid-write.

@@ -71,14 +71,14 @@ class ResilientHTTPNode(Node):
             "auth_token": param(
                 "auth_token", str, None, "Bearer token; no Authorization when unset"
             ),
-            "timeout": param("timeout", int, 10, "Whole seconds per attempt (at least 1)"),
+            "timeout": param("timeout", int, 5, "Whole seconds per attempt (at least 1)"),
             "attempts": param("attempts", int, 3, "Attempts in all (1 = no retry)"),
             "base_delay": param(
                 "base_delay", float, 0.5, "Backoff before the 2nd attempt, seconds"
             ),
             "max_delay": param("max_delay", float, 5.0, "Longest wait between attempts, seconds"),
             "deadline": param(
-                "deadline", float, 15.0, "Seconds for the whole step, retries included"
+                "deadline", float, 10.0, "Seconds for the whole step, retries included"
             ),
             "expect_json": param("expect_json", bool, True, "Fail when a 2xx answer is not JSON"),
             "fail_on_error": param(
@@ -99,7 +99,7 @@ class ResilientHTTPNode(Node):
             max_delay=float(kwargs.get("max_delay") or 0.0),
             deadline=float(kwargs.get("deadline") or 0.0) or None,
         )
-        timeout = max(1, int(kwargs.get("timeout") or 10))
+        timeout = max(1, int(kwargs.get("timeout") or 5))
         started = time.monotonic()
         request: dict[str, Any] = {
             "url": url,
