@@ -47,23 +47,26 @@ jobs:
 """
 
 
-def schedule(text: str = JOBS_YAML) -> dict:
-    """The SDK schedulers for ``text``, made in an event loop as the service makes them."""
+def scheduled_jobs(text: str = JOBS_YAML) -> dict:
+    """The jobs as the started SDK schedulers hold them: by job id, (scheduler, APScheduler job).
 
-    async def build() -> dict:
-        return scheduler.build_schedulers(scheduler.read_jobs(text))
+    The schedulers are made and started in an event loop, as the service does, and shut
+    down before any fire: time is then moved along each job's own trigger.
+    """
 
-    return asyncio.run(build())
+    async def start() -> dict:
+        schedulers = scheduler.build_schedulers(scheduler.read_jobs(text))
+        found = {}
+        for owner in schedulers.values():
+            owner.start()
+            names = {info.schedule_id: info.workflow_name for info in owner.list_schedules()}
+            # The APScheduler jobs behind the SDK's schedules (its scheduler attribute).
+            found.update({names[job.id]: (owner, job) for job in owner._scheduler.get_jobs()})
+        for owner in schedulers.values():
+            owner.shutdown(wait=False)
+        return found
 
-
-def scheduled_jobs(schedulers: dict) -> dict:
-    # The APScheduler jobs behind the SDK's schedules, by schedule name (the job id).
-    names = {
-        info.schedule_id: info.workflow_name
-        for s in schedulers.values()
-        for info in s.list_schedules()
-    }
-    return {names[job.id]: (s, job) for s in schedulers.values() for job in s._scheduler.get_jobs()}
+    return asyncio.run(start())
 
 
 def test_only_running_states_are_scheduled_each_in_its_mode():
@@ -79,7 +82,7 @@ def test_only_running_states_are_scheduled_each_in_its_mode():
 def test_a_week_of_simulated_time_fires_each_job_on_its_legacy_schedule():
     fired: dict[str, list[datetime]] = {}
     start = datetime(2027, 1, 4, tzinfo=ZoneInfo("UTC"))  # a Monday
-    for name, (_, job) in scheduled_jobs(schedule()).items():
+    for name, (_, job) in scheduled_jobs().items():
         now, previous = start, None
         while True:
             when = job.trigger.get_next_fire_time(previous, now)
@@ -94,7 +97,7 @@ def test_a_week_of_simulated_time_fires_each_job_on_its_legacy_schedule():
 
 
 def test_each_fire_is_bounded_by_the_jobs_time_limit_and_the_grace():
-    limits = {name: job.kwargs for name, (_, job) in scheduled_jobs(schedule()).items()}
+    limits = {name: job.kwargs for name, (_, job) in scheduled_jobs().items()}
     assert "1500" in repr(limits["billing-extract"])  # 1200 + 300 s
 
 
@@ -103,7 +106,7 @@ def test_a_fire_runs_the_jobs_workflow_in_shadow_mode_through_the_sdk(monkeypatc
     monkeypatch.setattr(
         scheduler, "launcher", lambda cmd, env, timeout: runs.append((cmd, env, timeout)) or 0
     )
-    owner, job = scheduled_jobs(schedule())["billing-extract"]
+    owner, job = scheduled_jobs()["billing-extract"]
     asyncio.run(owner._execute_workflow(*job.args, **job.kwargs))
     ((command, env, timeout),) = runs
     assert command[1:] == ["-m", "{{package_name}}.workflows.billing_extract"]
@@ -113,6 +116,23 @@ def test_a_fire_runs_the_jobs_workflow_in_shadow_mode_through_the_sdk(monkeypatc
         "1200",
     )
     assert timeout == 1200 + scheduler.GRACE_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("cron", "names"),
+    [
+        ("1-5", "mon,tue,wed,thu,fri"),
+        ("0", "sun"),
+        ("7", "sun"),
+        ("*/2", "sun,tue,thu,sat"),
+        ("1,3-4", "mon,wed,thu"),
+        ("MON-FRI", "mon,tue,wed,thu,fri"),
+        ("*", "*"),
+    ],
+)
+def test_cron_day_numbers_keep_their_meaning_in_the_sdk_scheduler(cron, names):
+    # APScheduler 3 counts days of week from Monday; cron from Sunday.
+    assert scheduler.day_of_week_names(cron) == names
 
 
 @pytest.mark.parametrize(
@@ -128,6 +148,7 @@ def test_a_fire_runs_the_jobs_workflow_in_shadow_mode_through_the_sdk(monkeypatc
             "workflow",
         ),
         ('{id: "X Y", state: switched, legacy: {schedule: "0 2 * * *"}, workflow: w}', "id"),
+        ('{id: x, state: switched, legacy: {schedule: "0 2 * * 5-1"}, workflow: w}', "backwards"),
     ],
 )
 def test_an_entry_that_cannot_be_scheduled_stops_the_service_naming_it(entry, field):

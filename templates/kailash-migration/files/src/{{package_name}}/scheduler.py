@@ -15,7 +15,8 @@ The same inventory drives the CronJobs of deploy/kubernetes/, so a project moves
 from one host to a cluster without re-deciding what runs when.
 
 Each job is scheduled with the SDK's ``WorkflowScheduler.schedule_cron`` on the
-legacy job's five-field schedule, in its time zone (``legacy.time_zone``, else
+legacy job's five-field schedule (its day of week written as names: see
+:func:`day_of_week_names`), in its time zone (``legacy.time_zone``, else
 ``SCHEDULER_TIME_ZONE``, default UTC; one scheduler per zone, as the SDK's is
 per zone). A fire runs the job's workflow in a fresh process,
 ``python -m {{package_name}}.workflows.<workflow>``, exactly as a CronJob does,
@@ -65,6 +66,45 @@ GRACE_SECONDS = 300
 JOB_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MODULE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 CRON_FIELD = re.compile(r"^[A-Za-z0-9*/,-]+$")
+# Cron's day-of-week numbers: 0 and 7 are Sunday.
+DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def day_of_week_names(field: str) -> str:
+    """A cron day-of-week field as day names: ``1-5`` -> ``mon,tue,wed,thu,fri``.
+
+    The SDK's scheduler reads a crontab through APScheduler 3, whose day-of-week
+    numbers start at Monday (0 = Monday), not at Sunday as in cron: given as
+    they are, a legacy ``1-5`` (Monday to Friday) would run Tuesday to Saturday.
+    Names mean the same to both, so every numeric field is rewritten as names.
+    """
+    if field == "*":
+        return field
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        spec, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if spec == "*":
+            first, last = 0, 6
+        else:
+            low, _, high = spec.partition("-")
+            first = day_number(low)
+            last = day_number(high) if high else (6 if step_text else first)
+            if last < first:
+                raise ValueError(f"day-of-week range {spec!r} runs backwards")
+        if step < 1:
+            raise ValueError(f"day-of-week step must be at least 1, got {step}")
+        days.update(day % 7 for day in range(first, last + 1, step))
+    return ",".join(DAY_NAMES[day] for day in sorted(days))
+
+
+def day_number(text: str) -> int:
+    """A cron day of week (0-7 or a name) as 0-7."""
+    if text.isdigit() and int(text) <= 7:
+        return int(text)
+    if text[:3] in DAY_NAMES and len(text) == 3:
+        return DAY_NAMES.index(text[:3])
+    raise ValueError(f"{text!r} is not a day of the week")
 
 
 @dataclass(frozen=True)
@@ -110,6 +150,10 @@ def read_jobs(text: str, default_zone: str = "UTC") -> list[ScheduledJob]:
         fields = str(schedule).split()
         if len(fields) != 5 or not all(CRON_FIELD.match(field) for field in fields):
             raise ValueError(f"{where}: legacy.schedule must be five cron fields, got {schedule!r}")
+        try:
+            fields[4] = day_of_week_names(fields[4])
+        except ValueError as exc:
+            raise ValueError(f"{where}: legacy.schedule: {exc}") from None
         zone = (legacy.get("time_zone") if isinstance(legacy, Mapping) else None) or default_zone
         try:
             ZoneInfo(str(zone))
