@@ -88,5 +88,8 @@ if LLM_WORKFLOWS:
         body = json.loads(provider.requests[0]["body"])
         assert body["model"] == Settings().llm_model
         assert "R-1001" not in body["messages"][-1]["content"]  # figures only, no raw records
+        # kaizen's setup chatter (some forty INFO lines a run) is held to SDK_LOG_LEVEL.
+        assert not [line for line in run.log.splitlines() if " INFO kaizen" in line]
+        assert run.executions("analyse") == 1 and run.executions("compose") == 1
         report = (tmp_path / "reports").glob("*.md")
         assert ANALYSIS in next(report).read_text(encoding="utf-8")
