@@ -73,6 +73,8 @@ def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflo
     assert run.returncode == 0, run.log[-3000:]
     assert run.summary["outcome"] in {"loaded", "delivered", "published"}
     assert run.executions("extract_database") == 1
+    # The SDK's own "Unknown parameter(s) for SQLDatabaseNode" warning is not the project's.
+    assert "Unknown parameter(s) for SQLDatabaseNode" not in run.log
 
 
 @pytest.mark.timeout(45)
@@ -83,3 +85,13 @@ def test_a_missing_table_fails_the_run(tmp_path, run_workflow):
     assert run.returncode == 1
     assert run.summary["failed_node"] == "extract_database"
     assert "legacy_records" in run.summary["error"]
+{{#if (eq database_kind "sqlite")}}
+
+
+@pytest.mark.timeout(45)
+def test_a_default_run_without_the_database_file_creates_no_empty_one(tmp_path, run_workflow):
+    run = run_workflow(workflow_modules()[0], {}, ["database"])  # DATABASE_URL's default
+    assert run.returncode == 1
+    assert run.summary["failed_node"] == "extract_database"
+    assert not (tmp_path / "data" / "legacy.db").exists()
+{{/if}}
