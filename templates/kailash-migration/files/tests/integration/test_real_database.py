@@ -55,11 +55,13 @@ def legacy_table():
 
     engine = create_engine(URL)
     columns = list(SAMPLE_RECORDS[0])
+    # Quoted: the legacy layout's upper-case names (rules.FIELD_MAP) survive PostgreSQL,
+    # which folds unquoted names to lower case.
+    quote = engine.dialect.identifier_preparer.quote
     with engine.begin() as db:
         db.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
-        db.execute(
-            text(f"CREATE TABLE {TABLE} ({', '.join(f'{c} VARCHAR(100)' for c in columns)})")
-        )
+        definitions = ", ".join(f"{quote(c)} VARCHAR(100)" for c in columns)
+        db.execute(text(f"CREATE TABLE {TABLE} ({definitions})"))
         insert = f"INSERT INTO {TABLE} VALUES ({', '.join(f':{c}' for c in columns)})"
         db.execute(text(insert), SAMPLE_RECORDS)
     yield URL
