@@ -20,6 +20,8 @@ export function edit(file: string, fn: (text: string) => string): void {
  */
 export function builtinTemplateRepo(dir: string, change: (repo: string) => void): string {
   cpSync(path.join(ROOT, 'templates/kailash-migration'), dir, { recursive: true });
+  // The built-in template as version 1.0.0, whatever version it is at now.
+  edit(path.join(dir, 'template.yaml'), (t) => t.replace(/^version: .*$/m, 'version: 1.0.0'));
   gitIn(dir, 'init', '-q');
   gitIn(dir, 'add', '-A');
   gitIn(dir, 'commit', '-qm', 'v1.0.0');
