@@ -130,6 +130,24 @@ def test_a_setting_that_is_not_a_number_fails_the_run_naming_the_variable(name, 
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
+def test_a_run_past_its_time_limit_is_stopped_by_the_sdk_before_the_next_step(
+    name, run_workflow, fake_server, tmp_path
+):
+    source = fake_server([Reply(200, {"data": SAMPLE_RECORDS}, delay=3)])
+    env = {
+        **happy_env(tmp_path, fake_server),
+        "SOURCE_API_BASE_URL": source.url,
+        "RUN_TIME_LIMIT_SECONDS": "1",  # runtime.execute(time_limit=1)
+    }
+    run = run_workflow(name, env, ["rest_api"])
+    assert run.returncode == 1, run.log[-3000:]
+    assert run.summary["outcome"] == "failed"
+    assert "time limit" in run.summary["error"]
+    assert run.executions("normalise") == 0  # nothing ran after the limit
+    assert not [p for p in (tmp_path / "output").glob("*") if not p.name.endswith(".previous")]
+
+
+@pytest.mark.parametrize("name", WORKFLOWS)
 def test_a_429_waits_for_retry_after_and_the_run_goes_on(name, run_workflow, fake_server, tmp_path):
     source = fake_server(
         [Reply(429, {}, {"Retry-After": "1"}), Reply(200, {"data": SAMPLE_RECORDS})]
