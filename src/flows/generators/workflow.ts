@@ -1,5 +1,6 @@
 import type { Generator, GeneratorResult } from '../types.js';
 import { runAdd, type AddOptions, type AddSpec } from '../add.js';
+import type { MarkedLine } from '../../core/register.js';
 import { moduleName, question, titleOf } from '../../core/names.js';
 import { cronSchedule, DEFAULT_SCHEDULE, timeZone } from '../../core/schedule.js';
 
@@ -61,17 +62,18 @@ const DEPENDENCIES_MARKER = '`create-migration add workflow --pattern reporting`
 const KAIZEN_PIN = /"(kailash-kaizen==[^"\s]+)"/;
 
 /** The workflow's console script, and for an LLM workflow the kaizen pin, in pyproject.toml. */
-function pyprojectLines(x: Record<string, unknown>, existing: (file: string) => string) {
+function pyprojectLines(x: Record<string, unknown>, existing: (file: string) => string): MarkedLine[] {
   const name = String(x.workflow_name);
   const script = `${String(x.project_name)}-${name.replace(/_/g, '-')} = "${String(x.package_name)}.workflows.${name}:main"`;
-  const lines = [{ file: 'pyproject.toml', marker: SCRIPTS_MARKER, line: script, present: (t: string) => t.includes(`.workflows.${name}:main"`) }];
-  const text = existing('pyproject.toml');
-  const markerLine = text.split('\n').find((l) => l.includes(DEPENDENCIES_MARKER)) ?? '';
-  const next = text.split('\n')[text.split('\n').indexOf(markerLine) + 1] ?? '';
-  const pin = KAIZEN_PIN.exec(`${markerLine}\n${next}`)?.[1];
-  if (x.workflow_pattern === 'reporting' && pin) {
-    const marker = next.includes(pin) ? next.trim() : markerLine.trim();
-    lines.push({ file: 'pyproject.toml', marker, line: `"${pin}",`, present: (t: string) => /^\s*"kailash-kaizen[=<>~!\[\s"]/m.test(t) });
+  const lines: MarkedLine[] = [{ file: 'pyproject.toml', marker: SCRIPTS_MARKER, line: script, present: (t) => t.includes(`.workflows.${name}:main"`) }];
+  if (x.workflow_pattern !== 'reporting') return lines;
+  // The marker comment is two lines; the second names the pin, and the dependency goes after it.
+  const text = existing('pyproject.toml').split('\n');
+  const at = text.findIndex((l) => l.includes(DEPENDENCIES_MARKER));
+  const named = at < 0 ? undefined : text.slice(at, at + 2).find((l) => KAIZEN_PIN.test(l));
+  const pin = named && KAIZEN_PIN.exec(named)![1];
+  if (named && pin) {
+    lines.push({ file: 'pyproject.toml', marker: named.trim(), line: `"${pin}",`, present: (t) => /^\s*"kailash-kaizen[=<>~!\[\s"]/m.test(t) });
   }
   return lines;
 }
