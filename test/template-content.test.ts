@@ -199,6 +199,7 @@ const DEFAULTS: Answers = {
   cutover: 'parallel_run',
   target_date: '2027-06-30',
   python_version: '3.11',
+  deployment: 'one_host',
   ci: 'github',
 };
 
@@ -246,6 +247,7 @@ const SETS: Record<string, Answers> = {
     legacy_stack: ['static_reports', 'manual_process'],
     data_sources: ['spreadsheet', 'queue'],
     patterns: ['reporting'],
+    deployment: 'kubernetes',
     llm_provider: 'ollama',
     compliance: ['gdpr'],
   },
@@ -417,7 +419,6 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
       'tests/e2e/test_failure_paths.py',
       'tests/integration/test_database_source.py',
       'tests/integration/test_http_retries.py',
-      'tests/integration/test_llm_provider.py',
       `src/${pkg}/retry.py`,
       `src/${pkg}/runner.py`,
       `src/${pkg}/nodes/http_client.py`,
@@ -440,6 +441,13 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
       expectFile(`tests/test_${mod}.py`, includes(a, 'patterns', pattern));
       expectFile(`deploy/kubernetes/${mod}-cronjob.yaml`, includes(a, 'patterns', pattern));
     }
+    expectFile('tests/integration/test_llm_provider.py', includes(a, 'patterns', 'reporting'));
+    expectFile(`src/${pkg}/scheduler.py`, a.deployment === 'one_host');
+    expectFile('tests/test_scheduler.py', a.deployment === 'one_host');
+    expectFile(`deploy/one-host/${String(a.project_name)}-scheduler.service`, a.deployment === 'one_host');
+    const realDb = a.database_kind === 'postgresql' || a.database_kind === 'mysql';
+    expectFile('compose.yaml', realDb);
+    expectFile('tests/integration/test_real_database.py', realDb);
     expectFile(`src/${pkg}/nodes/sftp_source.py`, includes(a, 'data_sources', 'sftp'));
     expectFile(`src/${pkg}/nodes/queue_source.py`, includes(a, 'data_sources', 'queue'));
     expectFile('data/sample/legacy_extract.csv', includes(a, 'data_sources', 'csv'));
@@ -507,7 +515,7 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
     const pkg = String(r.answers.project_name).replace(/-/g, '_');
     const table = between(file(r, 'docs/kailash-mapping.md'), '<!-- workflows:begin -->', '<!-- workflows:end -->').trim().split('\n');
     expect(table.slice(0, 2)).toEqual(['| Workflow | Pattern | Module | Test |', '|---|---|---|---|']);
-    const modules = [...r.files.keys()].filter((p) => new RegExp(`^src/${pkg}/workflows/(?!__init__)[a-z_]+\\.py$`).test(p));
+    const modules = [...r.files.keys()].filter((p) => new RegExp(`^src/${pkg}/workflows/(?!_)[a-z_]+\\.py$`).test(p));
     const rows = table.slice(2).map((row) => row.split('|').map((c) => c.trim().replace(/^`|`$/g, '')));
     expect(rows.map((c) => c[3]).sort()).toEqual(modules.sort());
     for (const c of rows) {
@@ -530,10 +538,13 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
     expect(pyproject.project.description).toBe(r.answers.system_name);
     expect(pyproject.project['requires-python']).toBe(`>=${r.answers.python_version}`);
     const deps = pyproject.project.dependencies;
-    expect(deps).toContain('kailash>=2.63');
+    // The SDK pinned exactly (kailash-py does not follow semver), every extra at the same pin.
+    expect(deps).toContain('kailash==2.63.0');
+    expect(deps.filter((d) => /^kailash(\[|[<>=~!]|$)/.test(d)).every((d) => d.endsWith('==2.63.0')), deps.join(' ')).toBe(true);
     const rest = includes(r.answers, 'patterns', 'api') || includes(r.answers, 'data_sources', 'rest_api');
-    expect(deps.includes('kailash[http-client]>=2.63') && deps.includes('aiohttp>=3.12.4')).toBe(rest);
-    expect(deps.includes('kailash-kaizen>=2.46')).toBe(includes(r.answers, 'patterns', 'reporting'));
+    expect(deps.includes('kailash[http-client]==2.63.0') && deps.includes('aiohttp>=3.12.4')).toBe(rest);
+    expect(deps.includes('kailash-kaizen==2.46.0')).toBe(includes(r.answers, 'patterns', 'reporting'));
+    expect(deps.includes('kailash[scheduler]==2.63.0')).toBe(r.answers.deployment === 'one_host');
     expect(deps.includes('paramiko>=3.4')).toBe(includes(r.answers, 'data_sources', 'sftp'));
   }, 60_000);
 

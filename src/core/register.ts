@@ -23,3 +23,28 @@ export function registerRow(text: string, r: Registration): string {
   const block = [``, r.heading, ``, `<!-- ${r.marker}:begin -->`, ...r.tableHeader, r.row, end, ``];
   return text + sep + block.join(eol);
 }
+
+/**
+ * A line inserted into a project file right after the line holding `marker` (a comment the
+ * template wrote there for this), with that line's indentation. The text is returned unchanged
+ * when `present` already holds for it (added before, or by hand) or when no line holds the
+ * marker (a project made before the template had one: nothing is guessed).
+ */
+export interface MarkedLine {
+  file: string;
+  marker: string;
+  line: string;
+  present: (text: string) => boolean;
+}
+
+export function insertAfterMarker(text: string, m: MarkedLine): string {
+  if (m.present(text)) return text;
+  const at = text.indexOf(m.marker);
+  if (at < 0) return text;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const lineEnd = text.indexOf('\n', at);
+  if (lineEnd < 0) return `${text}${eol}${indent}${m.line}${eol}`;
+  return `${text.slice(0, lineEnd + 1)}${indent}${m.line}${eol}${text.slice(lineEnd + 1)}`;
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { resolveAnswers } from '../core/answers/resolve.js';
-import { registerRow, type Registration } from '../core/register.js';
+import { insertAfterMarker, registerRow, type MarkedLine, type Registration } from '../core/register.js';
 import { InputError } from '../core/errors.js';
 import type { GeneratorContext, GeneratorResult } from './types.js';
 import { ProjectSession } from '../edge/project/session.js';
@@ -37,6 +37,8 @@ export interface AddSpec {
   register?(ctx: Record<string, unknown>): Registration;
   /** The job the piece is, for jobs.yaml (a workflow with its CronJob). */
   job?(ctx: Record<string, unknown>, project: Answers): { entry: Job } | undefined;
+  /** Lines the piece needs in existing project files (its console script, its dependency). */
+  lines?(ctx: Record<string, unknown>, existing: (file: string) => string): MarkedLine[];
 }
 
 export async function loadProjectTemplate(manifest: Manifest) {
@@ -123,6 +125,21 @@ async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, c
       writes.push(w);
       changes.push({ type: session.exists(w.path, `add ${spec.name}`) ? 'modify' : 'add', path: w.path, bytes: w.data.length });
     }
+  }
+  const readText = (file: string) => {
+    const found = writes.find((w) => w.path === file)?.data ?? session.read(file, `add ${spec.name}`);
+    return found ? new TextDecoder().decode(found) : '';
+  };
+  for (const marked of spec.lines?.({ package_name: packageName, ...manifest.answers, ...extra }, readText) ?? []) {
+    const before = readText(marked.file);
+    const after = insertAfterMarker(before, marked);
+    if (after === before) continue;
+    const data = new TextEncoder().encode(after);
+    const i = writes.findIndex((w) => w.path === marked.file);
+    if (i >= 0) writes[i] = { path: marked.file, data };
+    else writes.push({ path: marked.file, data });
+    if (!changes.some((c) => c.path === marked.file)) changes.push({ type: 'modify', path: marked.file, bytes: data.length });
+    else changes.find((c) => c.path === marked.file)!.bytes = data.length;
   }
   if (!opts.dryRun) {
     await session.apply({ what: `add ${spec.name}`, writes });

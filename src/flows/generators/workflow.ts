@@ -1,5 +1,6 @@
 import type { Generator, GeneratorResult } from '../types.js';
 import { runAdd, type AddOptions, type AddSpec } from '../add.js';
+import type { MarkedLine } from '../../core/register.js';
 import { moduleName, question, titleOf } from '../../core/names.js';
 import { cronSchedule, DEFAULT_SCHEDULE, timeZone } from '../../core/schedule.js';
 import { newJob } from '../../core/jobs/from-assess.js';
@@ -77,6 +78,7 @@ export const workflowSpec: AddSpec = {
       }),
     };
   },
+  lines: pyprojectLines,
   register: (x) => ({
     file: 'docs/kailash-mapping.md',
     marker: 'workflows',
@@ -85,6 +87,30 @@ export const workflowSpec: AddSpec = {
     row: `| ${String(x.workflow_title)} | ${String(x.workflow_pattern)} | \`src/${String(x.package_name)}/workflows/${String(x.workflow_name)}.py\` | \`tests/test_${String(x.workflow_name)}.py\` |`,
   }),
 };
+
+// The marker comments of the template's pyproject.toml (files/pyproject.toml) that `add`
+// writes after; a project without them (made by an older template) is left as it is.
+const SCRIPTS_MARKER = '`create-migration add workflow` adds its own below.';
+const DEPENDENCIES_MARKER = '`create-migration add workflow --pattern reporting`';
+// The LLM step's package, pinned where the marker comment names it (the template moves the pin).
+const KAIZEN_PIN = /"(kailash-kaizen==[^"\s]+)"/;
+
+/** The workflow's console script, and for an LLM workflow the kaizen pin, in pyproject.toml. */
+function pyprojectLines(x: Record<string, unknown>, existing: (file: string) => string): MarkedLine[] {
+  const name = String(x.workflow_name);
+  const script = `${String(x.project_name)}-${name.replace(/_/g, '-')} = "${String(x.package_name)}.workflows.${name}:main"`;
+  const lines: MarkedLine[] = [{ file: 'pyproject.toml', marker: SCRIPTS_MARKER, line: script, present: (t) => t.includes(`.workflows.${name}:main"`) }];
+  if (x.workflow_pattern !== 'reporting') return lines;
+  // The marker comment is two lines; the second names the pin, and the dependency goes after it.
+  const text = existing('pyproject.toml').split('\n');
+  const at = text.findIndex((l) => l.includes(DEPENDENCIES_MARKER));
+  const named = at < 0 ? undefined : text.slice(at, at + 2).find((l) => KAIZEN_PIN.test(l));
+  const pin = named && KAIZEN_PIN.exec(named)![1];
+  if (named && pin) {
+    lines.push({ file: 'pyproject.toml', marker: named.trim(), line: `"${pin}",`, present: (t) => /^\s*"kailash-kaizen[=<>~!\[\s"]/m.test(t) });
+  }
+  return lines;
+}
 
 export const workflowGenerator: Generator<AddOptions> = {
   name: 'workflow',

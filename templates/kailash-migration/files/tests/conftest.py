@@ -14,19 +14,33 @@ The fixtures below serve every workflow's tests, including the ones
 ``create-migration add workflow`` writes: ``offline_settings`` (the sample
 data), ``check_workflow`` (the module contract and the extract wiring) and
 ``imports_without_io`` (the no-IO-on-import contract).
+
+Two guards run before any test:
+
+* every dependency pyproject.toml names (``[project] dependencies`` and the
+  ``dev`` extra) must be importable, and the Kailash SDK packages must be the
+  pinned versions; otherwise the run stops at once with one message saying how
+  to install them, rather than skipping tests and reading as green;
+* each tier has a time limit per test, as in the Kailash SDK's own test suites:
+  unit 1 s, integration 5 s, e2e 10 s. ``@pytest.mark.timeout(seconds)`` gives
+  one test its own (with a comment why), and ``TEST_TIMEOUT_SCALE`` multiplies
+  every limit on a slow machine (a shared CI runner: ``TEST_TIMEOUT_SCALE=3``).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,24 +57,135 @@ from {{package_name}}.settings import Settings  # noqa: E402
 
 SAMPLES = ROOT / "data" / "sample"
 TIERS = {"integration": "integration", "e2e": "e2e"}
+# Seconds per test, by tier (the Kailash SDK's tiers); see the module docstring.
+TIER_TIMEOUTS = {"unit": 1.0, "integration": 5.0, "e2e": 10.0}
+
+# Distribution name (lower case) -> the modules that prove it is installed. A name not
+# listed is imported under its own name (dashes as underscores).
+IMPORT_NAMES = {
+    "kailash-kaizen": ["kaizen"],
+    "psycopg": ["psycopg"],
+    "pymysql": ["pymysql"],
+    "ruff": [],  # a command, not a module
+}
+# Extras of the Kailash SDK -> the modules the project uses from them.
+SDK_EXTRAS = {
+    "http-client": ["requests", "aiohttp"],
+    "db-postgres": ["sqlalchemy"],
+    "db-mysql": ["sqlalchemy"],
+    "db-sqlite": ["sqlalchemy"],
+    "scheduler": ["apscheduler"],
+}
+# The SDK packages pinned exactly in pyproject.toml, by the module that reports the version.
+PINNED_MODULES = {"kailash": "kailash", "kailash-kaizen": "kaizen"}
+REQUIREMENT = re.compile(
+    r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:==\s*([^\s;,]+))?"
+)
+
+
+def missing_dependencies(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """What pyproject.toml asks for that this interpreter lacks, one line each."""
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    wanted = [
+        *project.get("dependencies", []),
+        *project.get("optional-dependencies", {}).get("dev", []),
+    ]
+    problems: list[str] = []
+    for requirement in wanted:
+        match = REQUIREMENT.match(requirement)
+        if not match:
+            continue
+        name, extras, pinned = match.group(1).lower(), match.group(2) or "", match.group(3)
+        modules = list(IMPORT_NAMES.get(name, [name.replace("-", "_")]))
+        for extra in filter(None, (e.strip() for e in extras.split(","))):
+            modules += SDK_EXTRAS.get(extra, [])
+        for module in dict.fromkeys(modules):
+            try:
+                imported = importlib.import_module(module)
+            except ImportError as exc:
+                problems.append(f"{requirement}: cannot import {module} ({exc})")
+                continue
+            if pinned and name in PINNED_MODULES and module == PINNED_MODULES[name]:
+                version = getattr(imported, "__version__", None)
+                if version != pinned:
+                    problems.append(f"{requirement}: {module} {version} is installed")
+    return problems
+
+
+def pytest_sessionstart(session):
+    """Stops the run when a dependency of the project is missing (see the docstring)."""
+    problems = missing_dependencies()
+    if problems:
+        listed = "\n  ".join(problems)
+        pytest.exit(
+            f"the project's dependencies are not installed in {sys.executable}:\n  {listed}\n"
+            'Install them with: python -m pip install -e ".[dev]"',
+            returncode=4,
+        )
+
+
+def tier_of(item) -> str:
+    parts = item.path.relative_to(ROOT / "tests").parts
+    return TIERS.get(parts[0], "unit") if len(parts) > 1 else "unit"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Fails a test that runs longer than its tier allows (SIGALRM; POSIX main thread only)."""
+    marker = item.get_closest_marker("timeout")
+    limit = float(marker.args[0]) if marker else TIER_TIMEOUTS[tier_of(item)]
+    limit *= float(os.environ.get("TEST_TIMEOUT_SCALE") or 1)
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expired(signum, frame):
+        pytest.fail(f"{item.nodeid} ran longer than its {limit:g} s limit", pytrace=False)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
 
 # Records in the legacy layout rules.FIELD_MAP expects (a copy of the CSV sample),
 # for the tests that need a source whatever sources the project was made with.
 SAMPLE_RECORDS = [
-    {"RECORD_ID": "R-1001", "CUSTOMER": "ACME LTD", "AMOUNT": "1,250.00", "CURRENCY": "EUR",
-     "TXN_DATE": "03/01/2025", "STATUS": "A"},
-    {"RECORD_ID": "R-1002", "CUSTOMER": "Globex Corporation", "AMOUNT": "980.5", "CURRENCY": "eur",
-     "TXN_DATE": "04/01/2025", "STATUS": "C"},
-    {"RECORD_ID": "R-1003", "CUSTOMER": "Initech", "AMOUNT": "12,000.00", "CURRENCY": "",
-     "TXN_DATE": "06/01/2025", "STATUS": "P"},
+    {
+        "RECORD_ID": "R-1001",
+        "CUSTOMER": "ACME LTD",
+        "AMOUNT": "1,250.00",
+        "CURRENCY": "EUR",
+        "TXN_DATE": "03/01/2025",
+        "STATUS": "A",
+    },
+    {
+        "RECORD_ID": "R-1002",
+        "CUSTOMER": "Globex Corporation",
+        "AMOUNT": "980.5",
+        "CURRENCY": "eur",
+        "TXN_DATE": "04/01/2025",
+        "STATUS": "C",
+    },
+    {
+        "RECORD_ID": "R-1003",
+        "CUSTOMER": "Initech",
+        "AMOUNT": "12,000.00",
+        "CURRENCY": "",
+        "TXN_DATE": "06/01/2025",
+        "STATUS": "P",
+    },
 ]
 
 
 def pytest_collection_modifyitems(config, items):
     """Marks each test with its tier, from the folder it lives in."""
     for item in items:
-        parts = item.path.relative_to(ROOT / "tests").parts
-        item.add_marker(getattr(pytest.mark, TIERS.get(parts[0], "unit") if len(parts) > 1 else "unit"))
+        item.add_marker(getattr(pytest.mark, tier_of(item)))
 
 
 def write_sample_csv(path: Path, records: list[dict] = SAMPLE_RECORDS) -> Path:
@@ -82,6 +207,8 @@ class Reply:
     body: object = None
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
+    # Send ``body`` as it is, as text/html (a proxy's error page), instead of as JSON.
+    raw: bool = False
 
 
 class FakeServer:
@@ -114,10 +241,12 @@ class FakeServer:
                 reply = server._reply(n, self.path)
                 if reply.delay:
                     time.sleep(reply.delay)
-                data = json.dumps(reply.body).encode("utf-8")
+                text = str(reply.body) if reply.raw else json.dumps(reply.body)
+                data = text.encode("utf-8")
+                kind = "text/html" if reply.raw else "application/json"
                 try:
                     self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", kind)
                     self.send_header("Content-Length", str(len(data)))
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
@@ -160,6 +289,17 @@ def fake_server():
     yield start
     for server in started:
         server.close()
+
+
+@pytest.fixture
+def silent_server():
+    """A local TCP port that accepts connections and never answers; yields its URL."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)  # the kernel completes the handshakes; nothing ever reads
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def closed_port() -> int:
@@ -216,27 +356,44 @@ class Run:
 
     @property
     def summary(self) -> dict:
-        assert len(self.summaries) == 1, f"expected one run-finished line, got {self.summaries}\n{self.log[-3000:]}"
+        assert len(self.summaries) == 1, (
+            f"expected one run-finished line, got {self.summaries}\n{self.log[-3000:]}"
+        )
         return self.summaries[0]
 
     def executions(self, node_id: str) -> int:
         """How often the runtime ran ``node_id`` (from the node's own log lines)."""
-        return len(re.findall(rf"kailash\.nodes\.{re.escape(node_id)}: Executing node {re.escape(node_id)}$", self.log, re.M))
+        return len(
+            re.findall(
+                rf"kailash\.nodes\.{re.escape(node_id)}: Executing node {re.escape(node_id)}$",
+                self.log,
+                re.M,
+            )
+        )
 
 
 @pytest.fixture
 def run_workflow(tmp_path: Path) -> Callable[..., Run]:
     """Runs ``python -m``-style one workflow's main(): ``run_workflow(name, env, sources)``.
 
-    The run starts in a temp dir (no .env there) with fast retry settings, and
-    outputs below it; ``env`` adds or overrides variables.
+    The run starts in a temp dir (no .env there) with fast retry settings (unless
+    ``fast_retries=False``: the production defaults), and outputs below it; ``env``
+    adds or overrides variables.
     """
 
-    def run(name: str, env: dict[str, str] | None = None, sources: Iterable[str] = ()) -> Run:
+    def run(
+        name: str,
+        env: dict[str, str] | None = None,
+        sources: Iterable[str] = (),
+        fast_retries: bool = True,
+    ) -> Run:
         base = {
             key: value
             for key, value in os.environ.items()
-            if not re.match(r"^(HTTP_|LLM_|OLLAMA_|OPENAI_|ANTHROPIC_|CSV_|DATABASE_|SOURCE_|TARGET_|SFTP_|QUEUE_|SPREADSHEET_)", key)
+            if not re.match(
+                r"^(HTTP_|LLM_|OLLAMA_|OPENAI_|ANTHROPIC_|CSV_|DATABASE_|SOURCE_|TARGET_|SFTP_|QUEUE_|SPREADSHEET_)",
+                key,
+            )
         }
         base.update(
             PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
@@ -244,11 +401,14 @@ def run_workflow(tmp_path: Path) -> Callable[..., Run]:
             REPORT_DIR=str(tmp_path / "reports"),
             LOG_LEVEL="INFO",
             SDK_LOG_LEVEL="WARNING",
-            HTTP_RETRY_ATTEMPTS="4",
-            HTTP_RETRY_BASE_DELAY="0.05",
-            HTTP_RETRY_MAX_DELAY="2",
-            HTTP_TIMEOUT="5",
         )
+        if fast_retries:  # else the defaults of settings.py, as in production
+            base.update(
+                HTTP_RETRY_ATTEMPTS="4",
+                HTTP_RETRY_BASE_DELAY="0.05",
+                HTTP_RETRY_MAX_DELAY="2",
+                HTTP_TIMEOUT="5",
+            )
         base.update(env or {})
         module = f"{{package_name}}.workflows.{name}"
         started = time.monotonic()
@@ -278,7 +438,9 @@ def workflow_modules() -> list[str]:
     import {{package_name}}.workflows as workflows
 
     return sorted(
-        info.name for info in pkgutil.iter_modules(workflows.__path__) if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.iter_modules(workflows.__path__)
+        if not info.name.startswith("_")
     )
 
 

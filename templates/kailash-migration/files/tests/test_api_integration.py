@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
-pytest.importorskip("kailash")
-
-from {{package_name}}.settings import Settings  # noqa: E402
-from {{package_name}}.workflows import api_integration  # noqa: E402
+from {{package_name}}.settings import Settings
+from {{package_name}}.workflows import api_integration
 
 EXTRACT_NODES = {
 {{#each data_sources}}
@@ -26,7 +22,10 @@ def test_build_workflow_wires_every_step():
 
 def test_push_targets_the_configured_api_with_the_retry_settings():
     settings = replace(
-        Settings(), target_api_base_url="https://gw.test", target_api_token="t0k", http_retry_attempts=6
+        Settings(),
+        target_api_base_url="https://gw.test",
+        target_api_token="t0k",
+        http_retry_attempts=6,
     )
     push = api_integration.build_workflow(settings).build().nodes["push"].config
     assert push["base_url"] == "https://gw.test"

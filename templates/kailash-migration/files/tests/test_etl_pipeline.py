@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
-pytest.importorskip("kailash")
-
-from {{package_name}}.settings import Settings  # noqa: E402
-from {{package_name}}.workflows import etl_pipeline  # noqa: E402
+from {{package_name}}.settings import Settings
+from {{package_name}}.workflows import etl_pipeline
 
 EXTRACT_NODES = {
 {{#each data_sources}}
@@ -35,8 +31,15 @@ def test_outputs_go_where_the_settings_say(tmp_path):
 
 def test_the_summary_names_the_outcome_and_the_reconciliation_figures():
     results = {
-        "validate": {"result": {"row_count": 2, "rejected_count": 0, "amount_total": 3.5,
-                                "checksum": "c", "errors": []}},
+        "validate": {
+            "result": {
+                "row_count": 2,
+                "rejected_count": 0,
+                "amount_total": 3.5,
+                "checksum": "c",
+                "errors": [],
+            }
+        },
         "publish": {"outcome": "loaded", "file_path": "out.csv", "written": 2},
     }
     summary = etl_pipeline.summarize(results)

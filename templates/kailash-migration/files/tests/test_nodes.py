@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+{{#if (includes data_sources "queue")}}
 import pytest
 
-pytest.importorskip("kailash")
-
-from {{package_name}}.nodes import (  # noqa: E402
+{{/if}}
+from {{package_name}}.nodes import (
     LegacyAdapterNode,
 {{#if (includes data_sources "queue")}}
     QueueConsumerNode,

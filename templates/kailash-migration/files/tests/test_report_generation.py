@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
-pytest.importorskip("kailash")
-pytest.importorskip("kaizen", reason="LLMAgentNode comes from kailash-kaizen")
-
-from {{package_name}}.settings import Settings  # noqa: E402
-from {{package_name}}.workflows import report_generation  # noqa: E402
+from {{package_name}}.settings import Settings
+from {{package_name}}.workflows import report_generation
 
 EXTRACT_NODES = {
 {{#each data_sources}}

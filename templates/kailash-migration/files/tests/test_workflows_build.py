@@ -11,9 +11,7 @@ import pkgutil
 
 import pytest
 
-pytest.importorskip("kailash")
-
-import {{package_name}}.workflows as workflows  # noqa: E402
+import {{package_name}}.workflows as workflows
 
 MODULES = sorted(
     info.name for info in pkgutil.iter_modules(workflows.__path__) if not info.name.startswith("_")

@@ -16,21 +16,29 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class SdkLogFilter(logging.Filter):
-    """Keeps the Kailash SDK's own log records at ``sdk_level`` and above.
+    """Keeps the Kailash SDK's and kaizen's own log records at ``sdk_level`` and above.
 
     The SDK logs how it wires and schedules every node at INFO (over a hundred
     lines per run) and resets its runtime logger to INFO itself, so logger
     levels alone cannot quiet it; this filter sits on the output handlers.
     Node loggers (``kailash.nodes.<node id>``) are not SDK chatter: they report
-    the data, and keep the project's level.
+    the data, and keep the project's level. kailash-kaizen (the LLM step) logs
+    its setup at INFO too, some forty lines per LLM run: ``kaizen.*`` records are
+    held to the same level.
 
-    It also drops one known-noisy warning: in Kailash 2.63 every PythonCodeNode
-    built from a function logs "Unknown parameter(s) for PythonCodeNode:
-    ['class_type', 'code', ...]" on each run, because the node echoes its own
-    constructor arguments as inputs. It says nothing about this project's wiring.
+    It also drops two known-noisy warnings of Kailash 2.63, which say nothing
+    about this project's wiring: every PythonCodeNode built from a function logs
+    "Unknown parameter(s) for PythonCodeNode: ['class_type', 'code', ...]", and
+    SQLDatabaseNode "Unknown parameter(s) for SQLDatabaseNode: ['connect_args',
+    'echo', ...]" twice per run, because each node echoes its own constructor
+    arguments as inputs.
     """
 
-    NOISE = "[NODE] Unknown parameter(s) for PythonCodeNode"
+    NOISE = (
+        "[NODE] Unknown parameter(s) for PythonCodeNode",
+        "[NODE] Unknown parameter(s) for SQLDatabaseNode",
+    )
+    SDK_LOGGERS = ("kailash.", "kaizen.")
 
     def __init__(self, sdk_level: str = "WARNING") -> None:
         super().__init__()
@@ -39,7 +47,9 @@ class SdkLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "kailash.nodes.base" and record.getMessage().startswith(self.NOISE):
             return False
-        if record.name.startswith("kailash.") and not record.name.startswith("kailash.nodes."):
+        if record.name.startswith(self.SDK_LOGGERS) and not record.name.startswith(
+            "kailash.nodes."
+        ):
             return record.levelno >= self.sdk_level
         return True
 

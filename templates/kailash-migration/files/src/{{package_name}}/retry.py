@@ -14,10 +14,13 @@ jobs failing together do not retry in step). A ``Retry-After`` header (seconds
 or an HTTP date) on a 429 or 503 replaces the computed wait; when it asks for
 longer than ``max_delay`` the step gives up instead of blocking the run.
 
-With the defaults (4 attempts, 0.5 s base, 30 s cap) a source that stays down
-costs at most 4 requests and 3.5 s of backoff, plus the timeouts (a
-``Retry-After`` can make one wait up to the cap). This module is plain Python:
-no Kailash import, no IO on import.
+The whole step has a budget, ``deadline`` seconds, retries and waits included:
+no wait starts that would end past it, and the caller shortens each attempt's
+timeout to what is left (:func:`attempt_timeout`). With the defaults (3
+attempts, 5 s per attempt, 0.5 s base, 5 s cap, 10 s budget) a source that
+accepts connections and never answers fails its step after about 10 s, so the
+run ends within 30 s; one that is down costs 3 requests and 1.5 s of backoff.
+This module is plain Python: no Kailash import, no IO on import.
 """
 
 from __future__ import annotations
@@ -37,15 +40,25 @@ TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 class RetryPolicy:
     """How often and how long an HTTP step retries (settings: HTTP_RETRY_*)."""
 
-    attempts: int = 4
+    attempts: int = 3
     base_delay: float = 0.5
-    max_delay: float = 30.0
+    max_delay: float = 5.0
+    # Seconds for the whole step, every attempt and wait included; None: no budget.
+    deadline: float | None = 10.0
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError(f"attempts must be at least 1, got {self.attempts}")
         if self.base_delay < 0 or self.max_delay < 0:
             raise ValueError("base_delay and max_delay must not be negative")
+        if self.deadline is not None and self.deadline <= 0:
+            raise ValueError(f"deadline must be positive, got {self.deadline}")
+
+
+def attempt_timeout(timeout: float, policy: RetryPolicy, elapsed: float) -> int:
+    """One attempt's timeout in whole seconds: ``timeout``, cut to the budget left (at least 1)."""
+    left = timeout if policy.deadline is None else min(timeout, policy.deadline - elapsed)
+    return max(1, int(left))
 
 
 def is_transient(status_code: int | None) -> bool:
@@ -53,7 +66,9 @@ def is_transient(status_code: int | None) -> bool:
     return status_code is None or status_code in TRANSIENT_STATUSES
 
 
-def retry_after_seconds(headers: Mapping[str, Any] | None, now: float | None = None) -> float | None:
+def retry_after_seconds(
+    headers: Mapping[str, Any] | None, now: float | None = None
+) -> float | None:
     """The wait a ``Retry-After`` header asks for, in seconds, or None when absent or unreadable."""
     if not headers:
         return None
@@ -86,13 +101,15 @@ def call_with_retries(
     sleep: Callable[[float], None] = time.sleep,
     rand: Callable[[], float] = random.random,
     on_retry: Callable[[int, dict[str, Any], float], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[dict[str, Any], int]:
-    """Call ``send`` until it succeeds, fails for good, or the attempts run out.
+    """Call ``send`` until it succeeds, fails for good, or the attempts or the budget run out.
 
     ``send`` returns an outcome dict with ``success`` (bool), ``status_code``
     (int or None) and optionally ``headers``. Returns the last outcome and the
     number of attempts made.
     """
+    started = clock()
     attempt = 0
     while True:
         attempt += 1
@@ -108,6 +125,9 @@ def call_with_retries(
                     outcome = {**outcome, "gave_up": f"Retry-After {asked:.0f}s exceeds max_delay"}
                     return outcome, attempt
                 wait = asked
+        if policy.deadline is not None and clock() - started + wait >= policy.deadline:
+            outcome = {**outcome, "gave_up": f"retry budget of {policy.deadline:g}s spent"}
+            return outcome, attempt
         if on_retry is not None:
             on_retry(attempt, outcome, wait)
         sleep(wait)

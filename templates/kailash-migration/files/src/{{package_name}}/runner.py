@@ -10,6 +10,11 @@ take (no step is run again by the runtime):
 * a step failed (a source down, a refused request, a bad record a step could
   not handle, an invalid setting): the run stops there, and the exit code is 1.
 
+A run is bounded: ``RUN_TIME_LIMIT_SECONDS`` (settings.py, default 3300) is
+passed to the SDK's ``runtime.execute(time_limit=...)``, and a failed run
+retires the outcome files of an earlier one (nodes/outcome_writer.py), so what
+is left in the output folder is never mistaken for this run's result.
+
 Either way exactly one JSON line with ``"event": "run finished"`` is logged,
 naming the failed node when there is one (``failed_node``), so the scheduler's
 log platform can alert on it.
@@ -22,7 +27,7 @@ conditional approach again, and again: the failing source is read hundreds of
 times and the process does not end. In the default mode the inactive branch
 of a SwitchNode is not skipped reliably (a writer with a file path runs with
 no input and fails). So the workflows choose their branch inside one step
-(see sinks.py) and run in the default mode, where a failed node stops the run.
+(OutcomeWriterNode, nodes/outcome_writer.py) and run in the default mode, where a failed node stops the run.
 
 Importing this module does no IO.
 """
@@ -40,6 +45,7 @@ from kailash.runtime.local import LocalRuntime
 from kailash.workflow.builder import WorkflowBuilder
 
 from . import shadow
+from .nodes.outcome_writer import outcome_paths, retire
 from .observability import configure_logging, failed_nodes, log_run
 from .settings import Settings, load_dotenv
 
@@ -82,7 +88,9 @@ def run_main(
     started = time.monotonic()
 
     def finish(run_id: str | None, **fields: Any) -> None:
-        log_run(logger, workflow_name, run_id, seconds=round(time.monotonic() - started, 3), **fields)
+        log_run(
+            logger, workflow_name, run_id, seconds=round(time.monotonic() - started, 3), **fields
+        )
 
     try:
         load_dotenv()
@@ -93,13 +101,20 @@ def run_main(
         finish(None, outcome="failed", failed_node=None, error=short_error(exc))
         return 1
     configure_logging(settings.log_level, settings.sdk_log_level)
+    workflow = None
+
+    def retire_outcomes() -> None:
+        for path in outcome_paths(workflow) if workflow is not None else ():
+            retire(path)
+
     try:
         Path(settings.output_dir).mkdir(parents=True, exist_ok=True)
         Path(settings.report_dir).mkdir(parents=True, exist_ok=True)
         workflow = build(settings).build()
         with LocalRuntime() as runtime:
-            results, run_id = runtime.execute(workflow)
+            results, run_id = runtime.execute(workflow, time_limit=settings.run_time_limit_seconds)
     except Exception as exc:  # noqa: BLE001  every failure ends the run the same way
+        retire_outcomes()
         node = failed_node_of(exc)
         logger.error("%s: step %s failed: %s", workflow_name, node or "(none)", short_error(exc))
         logger.debug("traceback", exc_info=True)
@@ -109,6 +124,7 @@ def run_main(
     # A failed last node (a writer, say) is recorded in the results, not raised.
     failures = failed_nodes(results)
     if failures:
+        retire_outcomes()
         node, error = next(iter(failures.items()))
         finish(run_id, outcome="failed", failed_node=node, error=error[:MAX_ERROR_CHARS])
         return 1

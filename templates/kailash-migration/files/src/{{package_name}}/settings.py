@@ -114,7 +114,9 @@ class Settings:
         "?driver=ODBC+Driver+18+for+SQL+Server"
     )
 {{else if (eq database_kind "sqlite")}}
-    database_url: str = "sqlite:///data/legacy.db"
+    # Read-only URI: a missing database file fails the extract instead of being
+    # created empty (SQLite's default), so no empty data/legacy.db is left behind.
+    database_url: str = "sqlite:///file:data/legacy.db?mode=ro&uri=true"
 {{else if (eq database_kind "other")}}
     # Set the SQLAlchemy dialect and driver of {{py_comment database_other}} (see .env.example).
     database_url: str = "dialect+driver://migration_ro:change-me@localhost/legacy"
@@ -156,32 +158,41 @@ class Settings:
     llm_base_url: str = ""
     report_dir: str = "reports"
     # Every HTTP step (retry.py): attempts in all, first backoff and its cap, in
-    # seconds, and the timeout of one attempt in whole seconds.
-    http_retry_attempts: int = 4
+    # seconds, the timeout of one attempt in whole seconds, and the budget of the
+    # whole step, retries included: a server that accepts and never answers fails
+    # its step within HTTP_RETRY_DEADLINE seconds, so the run ends within 30 s.
+    http_retry_attempts: int = 3
     http_retry_base_delay: float = 0.5
-    http_retry_max_delay: float = 30.0
-    http_timeout: int = 30
+    http_retry_max_delay: float = 5.0
+    http_timeout: int = 5
+    http_retry_deadline: float = 10.0
+    # The SDK's own limit on one run (runtime.execute(time_limit=...)), in seconds.
+    # Below the CronJob's activeDeadlineSeconds (this + 300), so the runtime stops
+    # a run between steps before Kubernetes kills the pod mid-write.
+    run_time_limit_seconds: int = 3300
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``env`` (default: ``os.environ``).
 
         Each field is read from the upper-cased field name (``database_url`` from
-        ``DATABASE_URL``); unset or empty variables keep the default.
+        ``DATABASE_URL``); unset or empty variables keep the default. A value that
+        is not a number where one is expected raises ValueError naming the variable.
         """
         source = os.environ if env is None else env
         values: dict[str, object] = {}
         for field in fields(cls):
-            raw = source.get(field.name.upper(), "")
+            variable = field.name.upper()
+            raw = source.get(variable, "")
             if raw == "":
                 continue
             default = getattr(cls, field.name)
-            if isinstance(default, bool):
-                values[field.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
-            elif isinstance(default, int):
-                values[field.name] = int(raw)
-            elif isinstance(default, float):
-                values[field.name] = float(raw)
+            if isinstance(default, (int, float)):
+                kind = "a whole number" if isinstance(default, int) else "a number"
+                try:
+                    values[field.name] = type(default)(raw.strip())
+                except ValueError:
+                    raise ValueError(f"{variable}: expected {kind}, got {raw!r}") from None
             else:
                 values[field.name] = raw
         return cls(**values)

@@ -68,6 +68,11 @@ def rows_of(source: str, batch: Any) -> list[dict[str, Any]]:
     """
     if batch is None:
         raise ValueError(f"source {source!r} returned no data: see the extract_{source} node")
+    if isinstance(batch, (str, bytes)):
+        # A source node that hands on text: never read it one character at a time.
+        raise ValueError(
+            f"source {source!r} returned text, not records: see the extract_{source} node"
+        )
     if isinstance(batch, dict):
         wrapped = next((batch[k] for k in ENVELOPE_KEYS if isinstance(batch.get(k), list)), None)
         batch = wrapped if wrapped is not None else [batch]
@@ -128,7 +133,18 @@ def http_step(settings: Settings) -> dict[str, Any]:
         "attempts": settings.http_retry_attempts,
         "base_delay": settings.http_retry_base_delay,
         "max_delay": settings.http_retry_max_delay,
+        "deadline": settings.http_retry_deadline,
     }
+
+
+def add_python_step(wf: WorkflowBuilder, node_id: str, function: Callable, **inputs: Any) -> None:
+    """Add a PythonCodeNode running ``function`` as ``node_id``; ``inputs`` are fixed inputs.
+
+    Kailash 2.63 names a function's PythonCodeNode after its class, so each such
+    step logged as "PythonCodeNode" and could not be told apart; giving the node
+    its id (``_node_id``) makes it log as ``kailash.nodes.<node_id>``.
+    """
+    wf.add_node("PythonCodeNode", node_id, {"function": function, "_node_id": node_id, **inputs})
 
 
 def _extract_csv(wf: WorkflowBuilder, settings: Settings) -> str:
@@ -202,9 +218,7 @@ def _extract_sftp(wf: WorkflowBuilder, settings: Settings) -> str:
     return "data"
 {{else}}
     # Placeholder: the project was created without the SFTP source (see above).
-    wf.add_node(
-        "PythonCodeNode", "extract_sftp", {"function": missing_source_node, "source": "sftp"}
-    )
+    add_python_step(wf, "extract_sftp", missing_source_node, source="sftp")
     return "result"
 {{/if}}
 
@@ -223,9 +237,7 @@ def _extract_queue(wf: WorkflowBuilder, settings: Settings) -> str:
     return "data"
 {{else}}
     # Placeholder: the project was created without the queue source (see above).
-    wf.add_node(
-        "PythonCodeNode", "extract_queue", {"function": missing_source_node, "source": "queue"}
-    )
+    add_python_step(wf, "extract_queue", missing_source_node, source="queue")
     return "result"
 {{/if}}
 
@@ -267,7 +279,7 @@ def add_extract_nodes(
     if unknown or not chosen or len(set(chosen)) != len(chosen):
         raise ValueError(f"sources must be distinct names from {ALL_SOURCES}, got {chosen}")
     outputs = {source: EXTRACTORS[source](wf, settings) for source in chosen}
-    wf.add_node("PythonCodeNode", "combine", {"function": combine_sources, "sources": chosen})
+    add_python_step(wf, "combine", combine_sources, sources=chosen)
     for source, output in outputs.items():
         wf.add_connection(f"extract_{source}", output, "combine", source)
     return "combine", "result"

@@ -11,18 +11,14 @@ import sqlite3
 from dataclasses import replace
 
 import pytest
+from kailash.runtime.local import LocalRuntime
+from kailash.workflow.builder import WorkflowBuilder
 
-pytest.importorskip("kailash")
-pytest.importorskip("sqlalchemy")
+from {{package_name}} import rules
+from {{package_name}}.settings import Settings
+from {{package_name}}.sources import add_extract_nodes
 
-from kailash.runtime.local import LocalRuntime  # noqa: E402
-from kailash.workflow.builder import WorkflowBuilder  # noqa: E402
-
-from {{package_name}} import rules  # noqa: E402
-from {{package_name}}.settings import Settings  # noqa: E402
-from {{package_name}}.sources import add_extract_nodes  # noqa: E402
-
-from conftest import SAMPLE_RECORDS, workflow_modules  # noqa: E402
+from conftest import SAMPLE_RECORDS, workflow_modules
 
 
 @pytest.fixture
@@ -46,7 +42,11 @@ def test_the_extract_reads_every_row_and_the_adapter_accepts_them(legacy_db, tmp
     wf.add_node(
         "LegacyAdapterNode",
         "normalise",
-        {"field_map": rules.FIELD_MAP, "date_fields": rules.DATE_FIELDS, "required_fields": rules.REQUIRED_FIELDS},
+        {
+            "field_map": rules.FIELD_MAP,
+            "date_fields": rules.DATE_FIELDS,
+            "required_fields": rules.REQUIRED_FIELDS,
+        },
     )
     wf.add_connection(node, output, "normalise", "data")
     with LocalRuntime() as runtime:
@@ -57,6 +57,8 @@ def test_the_extract_reads_every_row_and_the_adapter_accepts_them(legacy_db, tmp
     assert results["normalise"]["stats"] == {"received": 3, "accepted": 3, "rejected": 0}
 
 
+# Runs the workflow in a fresh interpreter (conftest.run_workflow): its own limit.
+@pytest.mark.timeout(45)
 @pytest.mark.parametrize("name", workflow_modules())
 def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflow, fake_server):
     from conftest import Reply
@@ -71,8 +73,11 @@ def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflo
     assert run.returncode == 0, run.log[-3000:]
     assert run.summary["outcome"] in {"loaded", "delivered", "published"}
     assert run.executions("extract_database") == 1
+    # The SDK's own "Unknown parameter(s) for SQLDatabaseNode" warning is not the project's.
+    assert "Unknown parameter(s) for SQLDatabaseNode" not in run.log
 
 
+@pytest.mark.timeout(45)
 def test_a_missing_table_fails_the_run(tmp_path, run_workflow):
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
@@ -80,3 +85,13 @@ def test_a_missing_table_fails_the_run(tmp_path, run_workflow):
     assert run.returncode == 1
     assert run.summary["failed_node"] == "extract_database"
     assert "legacy_records" in run.summary["error"]
+{{#if (eq database_kind "sqlite")}}
+
+
+@pytest.mark.timeout(45)
+def test_a_default_run_without_the_database_file_creates_no_empty_one(tmp_path, run_workflow):
+    run = run_workflow(workflow_modules()[0], {}, ["database"])  # DATABASE_URL's default
+    assert run.returncode == 1
+    assert run.summary["failed_node"] == "extract_database"
+    assert not (tmp_path / "data" / "legacy.db").exists()
+{{/if}}

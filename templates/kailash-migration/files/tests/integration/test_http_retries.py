@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("kailash")
-pytest.importorskip("aiohttp")
+from {{package_name}}.nodes import ResilientHTTPNode
 
-from {{package_name}}.nodes import ResilientHTTPNode  # noqa: E402
-
-from conftest import Reply  # noqa: E402
+from conftest import Reply
 
 FAST = {"attempts": 4, "base_delay": 0.01, "max_delay": 1.0, "timeout": 2}
 
@@ -47,3 +44,16 @@ def test_the_body_and_token_are_sent(fake_server):
     assert server.requests[0]["method"] == "POST"
     assert server.requests[0]["headers"]["Authorization"] == "Bearer t0k"
     assert '"records": [1, 2]' in server.requests[0]["body"]
+
+
+def test_an_html_page_instead_of_json_fails_saying_the_source_returned_text(fake_server):
+    server = fake_server([Reply(200, "<html>oops</html>", raw=True)])
+    with pytest.raises(Exception, match=r"returned text \(not JSON\).*oops"):
+        call(server.url)
+    assert len(server.requests) == 1  # an answer, not a transient failure
+
+
+def test_a_delivery_may_be_answered_with_text_when_json_is_not_expected(fake_server):
+    server = fake_server([Reply(202, "queued", raw=True)])
+    result = call(server.url, method="POST", data={"records": []}, expect_json=False)
+    assert result["ok"] is True and result["status_code"] == 202

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip("kailash")
-
-from {{package_name}}.nodes.{{node_module}} import {{node_class}}  # noqa: E402
+from {{package_name}}.nodes.{{node_module}} import {{node_class}}
 
 
 def test_importing_the_module_registers_the_node():

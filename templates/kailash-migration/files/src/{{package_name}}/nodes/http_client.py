@@ -9,6 +9,11 @@ retry only when no response came back: a 503 or a 429 ends the call at once,
 and RESTClientNode drops the response headers of a failed call, so a
 ``Retry-After`` could not be honoured through it.
 
+A successful answer must be JSON (``expect_json``, the default, for sources):
+an API that answers 200 with an HTML error page fails the step, saying the
+source returned text, instead of handing a string to the next step (which
+would read it one character at a time).
+
 With ``fail_on_error`` (the default, for sources) a call that still fails
 after the retries raises, so the run stops at this node and says why. With
 ``fail_on_error=False`` (the push, whose failure has a dead-letter path) it
@@ -20,13 +25,14 @@ key on purpose: the runtime would stop the run at a node returning
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 from kailash.nodes.base import Node, NodeParameter, register_node
 from kailash.sdk_exceptions import NodeExecutionError
 
-from ..retry import RetryPolicy, call_with_retries
+from ..retry import RetryPolicy, attempt_timeout, call_with_retries
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +68,22 @@ class ResilientHTTPNode(Node):
             "method": param("method", str, "GET", "HTTP method"),
             "data": param("data", Any, None, "JSON body (a dict or list), sent when not None"),
             "headers": param("headers", dict, {}, "Extra request headers"),
-            "auth_token": param("auth_token", str, None, "Bearer token; no Authorization when unset"),
-            "timeout": param("timeout", int, 30, "Whole seconds per attempt (at least 1)"),
-            "attempts": param("attempts", int, 4, "Attempts in all (1 = no retry)"),
-            "base_delay": param("base_delay", float, 0.5, "Backoff before the 2nd attempt, seconds"),
-            "max_delay": param("max_delay", float, 30.0, "Longest wait between attempts, seconds"),
-            "fail_on_error": param("fail_on_error", bool, True, "Raise when the call fails for good"),
+            "auth_token": param(
+                "auth_token", str, None, "Bearer token; no Authorization when unset"
+            ),
+            "timeout": param("timeout", int, 5, "Whole seconds per attempt (at least 1)"),
+            "attempts": param("attempts", int, 3, "Attempts in all (1 = no retry)"),
+            "base_delay": param(
+                "base_delay", float, 0.5, "Backoff before the 2nd attempt, seconds"
+            ),
+            "max_delay": param("max_delay", float, 5.0, "Longest wait between attempts, seconds"),
+            "deadline": param(
+                "deadline", float, 10.0, "Seconds for the whole step, retries included"
+            ),
+            "expect_json": param("expect_json", bool, True, "Fail when a 2xx answer is not JSON"),
+            "fail_on_error": param(
+                "fail_on_error", bool, True, "Raise when the call fails for good"
+            ),
         }
 
     def run(self, **kwargs: Any) -> dict[str, Any]:
@@ -81,13 +97,14 @@ class ResilientHTTPNode(Node):
             attempts=int(kwargs.get("attempts") or 1),
             base_delay=float(kwargs.get("base_delay") or 0.0),
             max_delay=float(kwargs.get("max_delay") or 0.0),
+            deadline=float(kwargs.get("deadline") or 0.0) or None,
         )
+        timeout = max(1, int(kwargs.get("timeout") or 5))
+        started = time.monotonic()
         request: dict[str, Any] = {
             "url": url,
             "method": method,
             "headers": {"Accept": "application/json", **(kwargs.get("headers") or {})},
-            # Whole seconds: HTTPRequestNode takes an int and 0 is refused by requests.
-            "timeout": max(1, int(kwargs.get("timeout") or 30)),
             "retry_count": 0,
             "response_format": "auto",
         }
@@ -98,7 +115,9 @@ class ResilientHTTPNode(Node):
         client = HTTPRequestNode()
 
         def send() -> dict[str, Any]:
-            result = client.execute(**request)
+            # Whole seconds: HTTPRequestNode takes an int and 0 is refused by requests.
+            limit = attempt_timeout(timeout, policy, time.monotonic() - started)
+            result = client.execute(**request, timeout=limit)
             response = result.get("response") or {}
             return {
                 "success": bool(result.get("success")),
@@ -121,8 +140,18 @@ class ResilientHTTPNode(Node):
 
         outcome, attempts = call_with_retries(send, policy, on_retry=on_retry)
         ok = bool(outcome.get("success"))
+        content = outcome.get("content")
         error = None
-        if not ok:
+        if ok and kwargs.get("expect_json", True) and not isinstance(content, (dict, list)):
+            ok = False
+            shown = " ".join(str(content or "").split())[:80]
+            error = (
+                f"{method} {safe_url(url)}: the source returned text (not JSON) "
+                f"with HTTP {outcome.get('status_code')}: {shown!r}"
+            )
+            if kwargs.get("fail_on_error", True):
+                raise NodeExecutionError(error)
+        elif not ok:
             reason = (
                 f"HTTP {outcome['status_code']}"
                 if outcome.get("status_code")
@@ -134,7 +163,7 @@ class ResilientHTTPNode(Node):
             if kwargs.get("fail_on_error", True):
                 raise NodeExecutionError(error)
         return {
-            "data": outcome.get("content"),
+            "data": content,
             "status_code": outcome.get("status_code"),
             "ok": ok,
             "attempts": attempts,

@@ -7,7 +7,17 @@ SwitchNode and two writer nodes, which Kailash 2.63 cannot run safely (see
 runner.py for the two runtime behaviours behind this).
 
 Files are written atomically (a temp file beside the target, then a rename),
-so a crash never leaves half a load file for the next job to pick up. ``.csv``
+so a crash never leaves half a load file for the next job to pick up, and with
+the permissions the process's umask gives a new file (0644 under the usual
+022), not the temp file's 0600, so the job that picks the file up can read it.
+
+A run leaves exactly one current outcome. Before the chosen file is written,
+the other one, left by an earlier run, is renamed to ``<name>.previous``
+(:func:`retire`); a load file is never left beside a newer quarantine file for
+a downstream job to reload. A run that fails before this step retires both
+(runner.py, through :func:`outcome_paths`), so after a failed run neither file
+is there and the failure is the outcome. ``.previous`` keeps the last retired
+file for a person to look at; nothing reads it. ``.csv``
 targets get the records as CSV rows (header from the first record's fields,
 plus any later ones); anything else gets JSON. Custom nodes receive their
 inputs unchanged (PythonCodeNode would sanitise strings), so what is written
@@ -26,19 +36,48 @@ from typing import Any
 
 from kailash.nodes.base import Node, NodeParameter, register_node
 
+PREVIOUS_SUFFIX = ".previous"
+
+
+def file_mode() -> int:
+    """The mode a new file gets under the process's umask (0o644 under 022)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
 
 def atomic_write(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file and a rename."""
+    """Write ``text`` to ``path`` via a temp file and a rename, with the umask's permissions."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def retire(path: str) -> bool:
+    """Move an earlier run's outcome file aside to ``<path>.previous``; whether there was one."""
+    target = Path(path)
+    if not target.is_file():
+        return False
+    os.replace(target, target.with_name(target.name + PREVIOUS_SUFFIX))
+    return True
+
+
+def outcome_paths(workflow: Any) -> list[str]:
+    """Both files of every OutcomeWriterNode of a built workflow (runner.py retires them)."""
+    paths: list[str] = []
+    for node in workflow.nodes.values():
+        config = getattr(node, "config", None) or {}
+        if node.node_type == "OutcomeWriterNode":
+            paths += [str(config[key]) for key in ("true_path", "false_path") if config.get(key)]
+    return paths
 
 
 def csv_text(records: list[dict[str, Any]]) -> str:
@@ -81,9 +120,12 @@ class OutcomeWriterNode(Node):
         path = kwargs["true_path"] if passed else kwargs["false_path"]
         field = kwargs.get("true_field") if passed else None
         content = data[field] if field else data
+        retire(kwargs["false_path"] if passed else kwargs["true_path"])
         if path.endswith(".csv"):
             if not isinstance(content, list):
-                raise ValueError(f"{path}: CSV needs a list of records, got {type(content).__name__}")
+                raise ValueError(
+                    f"{path}: CSV needs a list of records, got {type(content).__name__}"
+                )
             atomic_write(path, csv_text(content))
             written = len(content)
         else:

@@ -48,7 +48,7 @@ from kailash.workflow.builder import WorkflowBuilder
 from .. import nodes, rules  # noqa: F401  importing nodes registers the custom nodes
 from ..runner import run_main
 from ..settings import SYSTEM_NAME, Settings
-from ..sources import add_extract_nodes, http_step
+from ..sources import add_extract_nodes, add_python_step, http_step
 
 WORKFLOW_NAME = {{py workflow_name}}
 # The data sources this workflow reads, in the order of the extract nodes.
@@ -107,8 +107,8 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
             "required_fields": rules.REQUIRED_FIELDS,
         },
     )
-    wf.add_node("PythonCodeNode", "apply_rules", {"function": rules.apply_business_rules})
-    wf.add_node("PythonCodeNode", "to_payload", {"function": to_payload})
+    add_python_step(wf, "apply_rules", rules.apply_business_rules)
+    add_python_step(wf, "to_payload", to_payload)
 
     # fail_on_error=False: a batch the target still refuses after the retries is
     # not lost, "record" writes it to the dead-letter file (and the exit code is 1).
@@ -121,10 +121,12 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
             "method": "POST",
             "auth_token": settings.target_api_token,
             "fail_on_error": False,
+            # Whatever the gateway answers a delivery with (an empty 202 too) is kept.
+            "expect_json": False,
             **http_step(settings),
         },
     )
-    wf.add_node("PythonCodeNode", "receipt", {"function": delivery_receipt})
+    add_python_step(wf, "receipt", delivery_receipt)
     wf.add_node(
         "OutcomeWriterNode",
         "record",

@@ -40,7 +40,7 @@ from kailash.workflow.builder import WorkflowBuilder
 from .. import nodes, rules  # noqa: F401  importing nodes registers the custom nodes
 from ..runner import run_main
 from ..settings import Settings
-from ..sources import add_extract_nodes
+from ..sources import add_extract_nodes, add_python_step
 
 WORKFLOW_NAME = {{py workflow_name}}
 # The data sources this workflow reads, in the order of the extract nodes.
@@ -67,13 +67,11 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
             "required_fields": rules.REQUIRED_FIELDS,
         },
     )
-    wf.add_node("PythonCodeNode", "apply_rules", {"function": rules.apply_business_rules})
+    add_python_step(wf, "apply_rules", rules.apply_business_rules)
 
     # Validate: the data-quality gate decides between load and quarantine.
-    wf.add_node(
-        "PythonCodeNode",
-        "validate",
-        {"function": rules.validate_batch, "max_reject_ratio": settings.max_reject_ratio},
+    add_python_step(
+        wf, "validate", rules.validate_batch, max_reject_ratio=settings.max_reject_ratio
     )
 
     # Load or quarantine. The load file keeps the stub runnable anywhere; when the

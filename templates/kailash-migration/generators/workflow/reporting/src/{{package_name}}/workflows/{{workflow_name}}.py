@@ -51,7 +51,7 @@ from kailash.workflow.builder import WorkflowBuilder
 from .. import nodes, rules  # noqa: F401  importing nodes registers LegacyAdapterNode
 from ..runner import run_main
 from ..settings import SYSTEM_NAME, Settings
-from ..sources import add_extract_nodes
+from ..sources import add_extract_nodes, add_python_step
 
 WORKFLOW_NAME = {{py workflow_name}}
 # The data sources this workflow reads, in the order of the extract nodes.
@@ -136,11 +136,11 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
             "required_fields": rules.REQUIRED_FIELDS,
         },
     )
-    wf.add_node("PythonCodeNode", "apply_rules", {"function": rules.apply_business_rules})
-    wf.add_node("PythonCodeNode", "aggregate", {"function": aggregate})
+    add_python_step(wf, "apply_rules", rules.apply_business_rules)
+    add_python_step(wf, "aggregate", aggregate)
     with_llm = settings.llm_provider != "none"
     if with_llm:
-        wf.add_node("PythonCodeNode", "prompt", {"function": analysis_messages})
+        add_python_step(wf, "prompt", analysis_messages)
 
         # Building LLMAgentNode makes no call; the provider is contacted at run
         # time. API keys come from the environment (OPENAI_API_KEY, ...); LLM_BASE_URL,
@@ -155,7 +155,7 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
         if settings.llm_base_url:
             llm["base_url"] = settings.llm_base_url
         wf.add_node("LLMAgentNode", "analyse", llm)
-    wf.add_node("PythonCodeNode", "compose", {"function": compose_report})
+    add_python_step(wf, "compose", compose_report)
     # Distribution starts with a file in REPORT_DIR; to mail or post it, add an
     # HTTPRequestNode after "publish" (see docs/migration-patterns.md).
     wf.add_node(
