@@ -101,7 +101,7 @@ describe('errors a newcomer meets', () => {
     for (const cmd of ['sync', 'status']) {
       const r = await runCli([cmd], { cwd: tmp });
       expect(r.code, cmd).toBe(2);
-      expect(r.stderr, cmd).toMatch(/is not a migration project .*`cd` into a project made by create-migration.*--help/);
+      expect(r.stderr, cmd).toMatch(/is not a migration project\. `cd` into a project made by create-migration.*--help/);
       expect(r.stderr, cmd).not.toContain('adopt');
     }
   });
@@ -113,7 +113,7 @@ describe('errors a newcomer meets', () => {
     spawnSync('git', ['init', '-q'], { cwd: tmp });
     const r = await runCli(['sync'], { cwd: tmp });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('looks like a migration project but is not linked to a template');
+    expect(r.stderr).toContain('looks like a migration project that is not linked to a template');
     expect(r.stderr).toContain('create-migration adopt');
   });
 

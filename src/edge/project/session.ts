@@ -237,9 +237,9 @@ function requireSafeQuiet(rel: string): boolean {
 export function notAProject(root: string): string {
   const looksLikeOne = ['docs/phases', 'docs/checklists', 'TASKS.md'].some((p) => statOrNone(path.join(root, p)) !== undefined);
   if (looksLikeOne && statOrNone(path.join(root, '.git')) !== undefined) {
-    return `${root} looks like a migration project but is not linked to a template (it has no ${MANIFEST_FILE}): link it with \`create-migration adopt\`, or see \`create-migration adopt --help\`.`;
+    return `${root} has no ${MANIFEST_FILE}: it looks like a migration project that is not linked to a template; link it with \`create-migration adopt\`, or see \`create-migration adopt --help\`.`;
   }
-  return `${root} is not a migration project (it has no ${MANIFEST_FILE}). \`cd\` into a project made by create-migration, or give its folder as an argument; see --help for more.`;
+  return `${root} has no ${MANIFEST_FILE}: it is not a migration project. \`cd\` into a project made by create-migration, or give its folder as an argument; see --help for more.`;
 }
 
 function readManifest(root: string, req: OpenRequest, label: string): Manifest | undefined {
