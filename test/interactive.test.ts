@@ -28,6 +28,7 @@ describe('interactive prompts in a real terminal', () => {
       { expect: 'Compliance', send: `${KEY.space}${KEY.enter}` }, // gdpr
       { expect: 'Cutover strategy', send: KEY.enter },
       { expect: 'Cutover done by', send: KEY.enter },
+      { expect: 'Where do the jobs run', send: KEY.enter },
       { expect: 'Python version', send: KEY.enter },
       { expect: 'CI provider', send: `${KEY.down}${KEY.down}${KEY.enter}` }, // none
       { expect: 'Is this OK', send: KEY.enter },
@@ -55,7 +56,7 @@ describe('interactive prompts in a real terminal', () => {
 
   it('with no folder given, the project name typed at the prompt names the folder and the package', () => {
     const tmp = tempDir();
-    const rest = ['display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider', 'Is this OK'];
+    const rest = ['display name', 'description', 'accountable', 'consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Where do the jobs run', 'Python version', 'CI provider', 'Is this OK'];
     const { code, failedAt, transcript } = runInPty(tmp, ['--no-git'], [
       { expect: 'Project name', send: `orders-sync${KEY.enter}` },
       ...rest.map((e) => ({ expect: e, send: KEY.enter })),
@@ -98,9 +99,9 @@ describe('interactive prompts in a real terminal', () => {
 
   it('a pasted burst of Enters answers one question per Enter, none lost', () => {
     const tmp = tempDir();
-    // 12 questions with these defaults, and the review; all the Enters arrive in one read.
+    // 13 questions with these defaults, and the review; all the Enters arrive in one read.
     const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
-      { expect: 'display name', send: KEY.enter.repeat(13) },
+      { expect: 'display name', send: KEY.enter.repeat(14) },
       { expect: 'Created proj', send: '' },
     ]);
     expect(failedAt, transcript).toBeNull();
@@ -115,6 +116,7 @@ describe('interactive prompts in a real terminal', () => {
       ...before.map((e) => ({ expect: e, send: KEY.enter })),
       { expect: 'Cutover done by', send: `${KEY.backspace.repeat(12)}2020-01-01${KEY.enter}` },
       { expect: '2020-01-01 is in the past \\(today is \\d{4}-\\d{2}-\\d{2}\\)', send: `${KEY.backspace.repeat(10)}2099-05-01${KEY.enter}` },
+      { expect: 'Where do the jobs run', send: KEY.enter },
       { expect: 'Python version', send: KEY.enter },
       { expect: 'CI provider', send: KEY.enter },
       { expect: 'Is this OK', send: KEY.enter },
@@ -149,7 +151,7 @@ describe('interactive prompts in a real terminal', () => {
   it('shows the answers before writing; going back to one asks again from there, the answers so far as defaults', () => {
     const tmp = tempDir();
     const upTo = ['display name', 'description', 'accountable', 'consist of', 'data come from'];
-    const after = ['Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider'];
+    const after = ['Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Where do the jobs run', 'Python version', 'CI provider'];
     const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
       { expect: 'display name', send: `Billing${KEY.enter}` },
       ...upTo.slice(1).map((e) => ({ expect: e, send: KEY.enter })),
@@ -201,7 +203,7 @@ describe('interactive prompts in a real terminal', () => {
 
   it('Esc goes back to the question before, its answer so far as the default, also from the review', () => {
     const tmp = tempDir();
-    const rest = ['consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Python version', 'CI provider'];
+    const rest = ['consist of', 'data come from', 'Records', 'Workflow stubs', 'Compliance', 'Cutover strategy', 'Cutover done by', 'Where do the jobs run', 'Python version', 'CI provider'];
     const { code, failedAt, transcript } = runInPty(tmp, ['proj', '--no-git'], [
       { expect: 'Esc goes back', send: '' },
       { expect: 'display name', send: `Billng${KEY.enter}` },
