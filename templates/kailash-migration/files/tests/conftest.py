@@ -112,8 +112,15 @@ def missing_dependencies(pyproject: Path = ROOT / "pyproject.toml") -> list[str]
     return problems
 
 
-def pytest_sessionstart(session):
-    """Stops the run when a dependency of the project is missing (see the docstring)."""
+def pytest_collection_modifyitems(config, items):
+    """Marks each test with its tier, from the folder it lives in; then stops the run when a
+    dependency of the project is missing (see the docstring) and a collected test needs it.
+    Tests marked ``stdlib_only`` (the parity check) run beside a legacy system or before the
+    project is installed, with the standard library and pytest alone."""
+    for item in items:
+        item.add_marker(getattr(pytest.mark, tier_of(item)))
+    if all(item.get_closest_marker("stdlib_only") for item in items):
+        return
     problems = missing_dependencies()
     if problems:
         listed = "\n  ".join(problems)
@@ -182,10 +189,6 @@ SAMPLE_RECORDS = [
 ]
 
 
-def pytest_collection_modifyitems(config, items):
-    """Marks each test with its tier, from the folder it lives in."""
-    for item in items:
-        item.add_marker(getattr(pytest.mark, tier_of(item)))
 
 
 def write_sample_csv(path: Path, records: list[dict] = SAMPLE_RECORDS) -> Path:
