@@ -112,14 +112,20 @@ def missing_dependencies(pyproject: Path = ROOT / "pyproject.toml") -> list[str]
     return problems
 
 
-def pytest_collection_modifyitems(config, items):
-    """Marks each test with its tier, from the folder it lives in; then stops the run when a
-    dependency of the project is missing (see the docstring) and a collected test needs it.
-    Tests marked ``stdlib_only`` (the parity check) run beside a legacy system or before the
-    project is installed, with the standard library and pytest alone."""
-    for item in items:
-        item.add_marker(getattr(pytest.mark, tier_of(item)))
-    if all(item.get_closest_marker("stdlib_only") for item in items):
+def stdlib_only_run(args: list[str]) -> bool:
+    """Whether every test path asked for is a module marked ``stdlib_only`` (the parity check's):
+    those run with the standard library and pytest alone, beside a legacy system or before the
+    project is installed."""
+    files = [Path(arg.split("::", 1)[0]) for arg in args]
+    return bool(files) and all(
+        f.suffix == ".py" and f.is_file() and "pytest.mark.stdlib_only" in f.read_text("utf-8")
+        for f in files
+    )
+
+
+def pytest_sessionstart(session):
+    """Stops the run when a dependency of the project is missing (see the docstring)."""
+    if stdlib_only_run(session.config.args):
         return
     problems = missing_dependencies()
     if problems:
@@ -129,6 +135,12 @@ def pytest_collection_modifyitems(config, items):
             'Install them with: python -m pip install -e ".[dev]"',
             returncode=4,
         )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks each test with its tier, from the folder it lives in."""
+    for item in items:
+        item.add_marker(getattr(pytest.mark, tier_of(item)))
 
 
 def tier_of(item) -> str:
