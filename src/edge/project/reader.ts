@@ -15,7 +15,10 @@ import { locate, requireSafePath } from './guard.js';
  * read-only look may run beside a writing run and sees the files as they are.
  */
 
-/** The bound of a read unless the caller names a smaller one: no project file of ours is near it. */
+/**
+ * The bound of a read-only session's reads unless the caller names a smaller one: no project file
+ * of ours is near it. The writing session reads what sync merges unbounded, as it always has.
+ */
 export const READ_LIMIT = 64 * 1024 * 1024;
 
 export interface ReadOptions {
@@ -42,6 +45,8 @@ export class ProjectReader implements ProjectFiles {
     /** The project's real path. */
     readonly root: string,
     readonly manifest: Manifest | undefined,
+    /** No read is larger (a caller may name a smaller bound). */
+    protected readonly limit = READ_LIMIT,
   ) {}
 
   /** Opens a project folder for reading: its real path and its manifest, nothing else. */
@@ -56,7 +61,7 @@ export class ProjectReader implements ProjectFiles {
     requireSafePath(rel, from, { manifest: true });
     const { full, st } = locate(this.root, rel, from);
     if (!st?.isFile()) return undefined;
-    return readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? READ_LIMIT, READ_LIMIT));
+    return readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit));
   }
 
   /** Many files at once: the ones that are there. */
@@ -136,7 +141,7 @@ export function notAProject(root: string): string {
 }
 
 /** The manifest as the request wants it: required, optional, or required to be absent (adopt). */
-export function readManifest(root: string, req: ReadRequest, label: string): Manifest | undefined {
+export function readManifest(root: string, req: ReadRequest, label: string, limit = READ_LIMIT): Manifest | undefined {
   const { full, st } = locate(root, MANIFEST_FILE, label);
   if (req.manifest === 'absent') {
     if (st) throw new InputError(`${root}: already has ${MANIFEST_FILE}; it is linked, so use \`create-migration sync\`.`);
@@ -146,5 +151,5 @@ export function readManifest(root: string, req: ReadRequest, label: string): Man
     if (req.manifest === 'optional') return undefined;
     throw new ProjectError('not-a-project', req.dir, notAProject(root));
   }
-  return parseManifest(readBounded(full, st, MANIFEST_FILE, label, READ_LIMIT).toString('utf8'), full);
+  return parseManifest(readBounded(full, st, MANIFEST_FILE, label, limit).toString('utf8'), full);
 }

@@ -94,7 +94,8 @@ export class ProjectSession extends ProjectReader {
     private readonly journal: JournalPlace,
     private readonly unlock: (() => void) | undefined,
   ) {
-    super(root, manifest);
+    // Its reads are unbounded, as they were before the read-only mode: sync merges what is there.
+    super(root, manifest, Infinity);
   }
 
   /**
@@ -123,7 +124,7 @@ export class ProjectSession extends ProjectReader {
         recovered = r.restored;
       }
       await checkpoint('session:locked');
-      const manifest = readManifest(root, req, label);
+      const manifest = readManifest(root, req, label, Infinity);
       return new ProjectSession(root, gitDir, prefix, manifest, pristineBranchFor(prefix), recovered, journal, unlock);
     } catch (e) {
       unlock?.();
