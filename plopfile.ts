@@ -7,7 +7,7 @@ import type { NodePlopAPI } from 'node-plop';
 import { checkAnswer } from './src/core/answers/validate.js';
 import { evaluate } from './src/core/template/conditions.js';
 import type { Answers, Question } from './src/core/template/types.js';
-import { addGenerators, projectGenerator, projectQuestions } from './src/flows/generators/index.js';
+import { addGenerators, projectGenerator, projectQuestions } from './generators/index.js';
 
 type InquirerQuestion = Record<string, unknown>;
 

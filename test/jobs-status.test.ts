@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jobsSummaryOf, plainProjectFiles } from '../src/edge/jobs-files.js';
+import { jobsSummaryOf } from '../src/edge/jobs-files.js';
+import { ProjectReader } from '../src/edge/project/reader.js';
 import { runCli, tempDir } from './helpers/cli.js';
 
 const chromium = ['chromium', 'chromium-browser'].find((c) => spawnSync('which', [c]).status === 0);
@@ -119,9 +120,9 @@ describe('status and fleet show the jobs', () => {
       `version: 1\njobs:\n${jobs.map((id, i) => `  - {id: ${id}, state: parallel, workflow: w${i}, cronjob: deploy/kubernetes/w${i}-cronjob.yaml, legacy: {kind: cron, schedule: "0 2 * * *", command: x, found_in: "crontab:${i + 1}"}}`).join('\n')}\n`,
     );
     for (const id of jobs) for (const d of days) report(root, id, d, 'green');
-    const files = plainProjectFiles(root);
+    const files = ProjectReader.openReadOnly({ dir: root, manifest: 'optional' });
     const reads: string[] = [];
-    const counting = { read: (p: string, from?: string) => (reads.push(p), files.read(p, from)), listFiles: files.listFiles };
+    const counting = { read: (p: string, from?: string) => (reads.push(p), files.read(p, from)), listFiles: (d: string, from?: string) => files.listFiles(d, from) };
     const s = jobsSummaryOf(counting, new Date('2026-12-05T00:00:00Z'))!;
     expect(s.total).toBe(100);
     expect(s.green).toBe(100);

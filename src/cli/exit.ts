@@ -11,6 +11,8 @@ const EXIT_CODES: Record<ErrorKind, number> = {
   symlink: 2,
   // A FIFO, socket or device where a file goes: never opened (a FIFO would block forever).
   special: 2,
+  // A project file over the read-only session's bound (src/edge/project/reader.ts): never read whole.
+  'too-large': 2,
   manifest: 2,
   journal: 2,
   lock: 2,

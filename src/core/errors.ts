@@ -15,7 +15,7 @@ export type ErrorKind =
   | 'hook-refused'
   | ProjectErrorKind;
 
-export type ProjectErrorKind = 'path' | 'symlink' | 'special' | 'manifest' | 'journal' | 'lock' | 'not-a-project';
+export type ProjectErrorKind = 'path' | 'symlink' | 'special' | 'too-large' | 'manifest' | 'journal' | 'lock' | 'not-a-project';
 
 export class DomainError extends Error {
   constructor(

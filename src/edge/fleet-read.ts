@@ -4,18 +4,20 @@
  * date of the last sync). Never throws for a bad project: the problem becomes the row's error.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { NotRegularFile, readRegularFile } from './fs-quiet.js';
+import { readRegularFile } from './fs-quiet.js';
+import { ProjectReader } from './project/reader.js';
+import { ProjectError } from '../core/errors.js';
 import { readBranchRefs, readRepoAt } from './git-files.js';
-import { MANIFEST_PATH, parseManifest } from '../core/manifest.js';
+import { MANIFEST_PATH } from '../core/manifest.js';
 import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
 import { unsafePathReason } from '../core/template/paths.js';
 import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
 import { originUrl } from '../core/fleet/forge.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
 import { CHECKLIST_DIRS } from '../core/status/count.js';
-import { jobsSummaryOf, plainProjectFiles } from './jobs-files.js';
+import { jobsSummaryOf } from './jobs-files.js';
 
 function gitOut(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
@@ -27,34 +29,38 @@ function gitOut(cwd: string, args: string[]): Promise<string> {
   });
 }
 
-function readChecklists(root: string): Map<string, string> {
+const utf8 = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('utf8');
+
+function readChecklists(project: ProjectReader): Map<string, string> {
   const files = new Map<string, string>();
   for (const dir of CHECKLIST_DIRS) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(path.join(root, dir));
-    } catch {
-      continue;
-    }
-    for (const n of names.filter((x) => x.endsWith('.md')).sort()) {
-      const full = path.join(root, dir, n);
-      if (lstatSync(full, { throwIfNoEntry: false })?.isFile()) files.set(`${dir}/${n}`, readRegularFile(full, 'utf8'));
+    for (const p of project.listFiles(dir, 'fleet').filter((x) => x.endsWith('.md'))) {
+      const data = project.read(p, 'fleet');
+      if (data) files.set(p, utf8(data));
     }
   }
   return files;
 }
 
+/** A file sync may have left conflict markers in is read up to this size; a larger one is skipped. */
+const MARKER_SCAN_BYTES = 5 * 1024 * 1024;
+
 /** Files the template manages (where sync writes markers) that hold conflict markers. */
-function markerFiles(root: string, paths: string[]): string[] {
+function markerFiles(project: ProjectReader, paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     if (unsafePathReason(p) || p.split('/').some((s) => s.toLowerCase() === '.git')) continue;
-    const full = path.join(root, p);
-    const st = lstatSync(full, { throwIfNoEntry: false });
-    if (!st?.isFile() || st.size > 5 * 1024 * 1024) continue;
-    const data = readRegularFile(full);
-    if (data.includes(0) || !data.includes('<<<<<<<')) continue;
-    if (hasConflictMarkers(data.toString('utf8'))) out.push(p);
+    let data: Uint8Array | undefined;
+    try {
+      data = project.read(p, 'fleet', { maxBytes: MARKER_SCAN_BYTES });
+    } catch (e) {
+      // A link, a FIFO, a path the rule refuses or a file too large: never read, so no markers.
+      if (e instanceof ProjectError) continue;
+      throw e;
+    }
+    if (!data || data.includes(0)) continue;
+    if (!Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('<<<<<<<')) continue;
+    if (hasConflictMarkers(utf8(data))) out.push(p);
   }
   return out;
 }
@@ -76,24 +82,21 @@ export async function readProject(dir: string, label: string, newestOf: (source:
   const facts: ProjectFacts = { project: label, checklists: new Map(), unmerged: [], markers: [] };
   try {
     if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) return { ...facts, error: 'is not a folder' };
-    let text: string;
-    try {
-      text = readRegularFile(path.join(root, MANIFEST_PATH), 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { ...facts, error: `not a create-migration project (no ${MANIFEST_PATH})` };
-      if (e instanceof NotRegularFile) return { ...facts, error: `${MANIFEST_PATH}: ${e.reason}` };
-      return { ...facts, error: `cannot read ${MANIFEST_PATH} (${code ?? (e as Error).message})` };
+    // The read-only project session: the path rule, no link on the way, regular files only, sizes
+    // bounded; no lock and no journal, so a fleet run never waits on (or disturbs) a running sync.
+    const project = ProjectReader.openReadOnly({ dir: root, label: 'fleet', manifest: 'optional' });
+    const manifest = project.manifest;
+    if (!manifest) {
+      return { ...facts, error: project.exists(MANIFEST_PATH, 'fleet') ? `${MANIFEST_PATH}: is a folder, not a file` : `not a create-migration project (no ${MANIFEST_PATH})` };
     }
-    const manifest = parseManifest(text, MANIFEST_PATH);
     facts.manifest = manifest;
-    facts.checklists = readChecklists(root);
+    facts.checklists = readChecklists(project);
     // The project's ignore list: what sync leaves alone is not the template's conflict either.
-    const ignoreStat = lstatSync(path.join(root, IGNORE_FILE), { throwIfNoEntry: false });
-    const ignored = ignoreStat?.isFile() ? parseIgnoreList(readRegularFile(path.join(root, IGNORE_FILE), 'utf8')) : [];
-    facts.markers = markerFiles(root, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)));
+    const ignoreFile = project.read(IGNORE_FILE, 'fleet');
+    const ignored = ignoreFile ? parseIgnoreList(utf8(ignoreFile)) : [];
+    facts.markers = markerFiles(project, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)));
     try {
-      facts.jobs = jobsSummaryOf(plainProjectFiles(root), new Date());
+      facts.jobs = jobsSummaryOf(project, new Date());
     } catch (e) {
       facts.jobsError = (e as Error).message;
     }

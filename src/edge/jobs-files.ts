@@ -1,30 +1,31 @@
 /**
- * IO of the job inventory: jobs.yaml and the parity reports, read through whatever gives a
- * project's files (the project session, or fleet's read-only reader), and who makes a move.
+ * IO of the job inventory: jobs.yaml and the parity reports, read through a project session
+ * (the writing one, or the read-only one of fleet and status), and who makes a move.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { pathProblem } from '../core/path-rules.js';
+import { ProjectError } from '../core/errors.js';
 import { STATES } from '../core/jobs/schema.js';
 import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
-import { locate, requireSafePath } from './project/guard.js';
+import type { ProjectFiles } from './project/reader.js';
 import { parityStreak, reportDates, verdictOf, type Streak } from '../core/jobs/gate.js';
 import { JOBS_FILE, JOBS_LIMITS, parseJobs, type Job, type ParsedJobs } from '../core/jobs/schema.js';
 
-/** What reading the inventory needs of a project: its plain files, never through a link. */
-export interface ProjectFiles {
-  read(rel: string, from?: string): Uint8Array | undefined;
-  listFiles(dir: string, from?: string): string[];
-}
+export type { ProjectFiles };
 
 /** A parity report larger than this is not read for its verdict (it counts as unreadable). */
 const REPORT_BYTES = 64 * 1024 * 1024;
 
 /** jobs.yaml parsed and validated, or undefined when the project has none. */
 export function readJobs(files: ProjectFiles): ParsedJobs | undefined {
-  const data = files.read(JOBS_FILE, 'jobs');
+  let data: Uint8Array | undefined;
+  try {
+    data = files.read(JOBS_FILE, 'jobs', { maxBytes: JOBS_LIMITS.bytes });
+  } catch (e) {
+    // Too large to read: the parser's own words for it (an InputError naming the file).
+    if (e instanceof ProjectError && e.kind === 'too-large') parseJobs('x'.repeat(JOBS_LIMITS.bytes + 1));
+    throw e;
+  }
   if (!data) return undefined;
-  if (data.length > JOBS_LIMITS.bytes) parseJobs('x'.repeat(JOBS_LIMITS.bytes + 1));
   return parseJobs(new TextDecoder().decode(data));
 }
 
@@ -48,8 +49,14 @@ export function readEvidence(files: ProjectFiles, job: Job, holidays: readonly s
   const streak = parityStreak(
     dates,
     (d) => {
-      const data = files.read(`${dir}${d}.json`, 'parity');
-      return data && data.length <= REPORT_BYTES ? verdictOf(utf8.decode(data), job.id, d) : 'invalid';
+      let data: Uint8Array | undefined;
+      try {
+        data = files.read(`${dir}${d}.json`, 'parity', { maxBytes: REPORT_BYTES });
+      } catch (e) {
+        if (e instanceof ProjectError && e.kind === 'too-large') return 'invalid';
+        throw e;
+      }
+      return data ? verdictOf(utf8.decode(data), job.id, d) : 'invalid';
     },
     holidays,
     job.parity.criterion_days,
@@ -94,24 +101,4 @@ function latestReport(files: ProjectFiles, id: string): string | undefined {
   const newest = reportDates(names)[0];
   if (!newest) return undefined;
   return names.includes(`${newest}.md`) ? `${dir}${newest}.md` : `${dir}${newest}.json`;
-}
-
-/** A project's files for a read-only look (fleet): the path rule and no link on the way, as the session. */
-export function plainProjectFiles(root: string): ProjectFiles {
-  return {
-    read(rel, from = 'project') {
-      requireSafePath(rel, from);
-      const { full, st } = locate(root, rel, from);
-      return st?.isFile() ? readFileSync(full) : undefined;
-    },
-    listFiles(dir, from = 'project') {
-      requireSafePath(dir, from);
-      const { full, st } = locate(root, dir, from);
-      if (!st?.isDirectory()) return [];
-      return readdirSync(full, { withFileTypes: true })
-        .filter((e) => e.isFile() && !pathProblem(`${dir}/${e.name}`))
-        .map((e) => `${dir}/${e.name}`)
-        .sort();
-    },
-  };
 }

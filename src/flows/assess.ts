@@ -10,7 +10,7 @@ import { writeNewFileSync } from '../edge/apply.js';
 import { DEFAULT_LIMITS, walk } from '../edge/assess-walk.js';
 import { exists, isFolder, readText } from '../edge/inputs.js';
 import { ProjectSession } from '../edge/project/session.js';
-import { loadProjectTemplate } from './add.js';
+import { loadProjectTemplate, type AddSpec } from './add.js';
 import { planLegacyJobs } from './legacy-jobs.js';
 import { whoMoves } from '../edge/jobs-files.js';
 
@@ -32,6 +32,11 @@ export interface AssessRequest {
   by?: string;
   /** Told every so many files read. */
   onProgress?: (files: number) => void;
+  /**
+   * The generator each scheduled legacy job becomes (in a project): `add workflow`'s spec from
+   * generators/, handed in by the CLI, since a flow never imports the floor above it.
+   */
+  workflow: AddSpec;
 }
 
 /** The rules file a project keeps at its root; assess picks it up in project mode (--write, --workflows, --project). */
@@ -156,7 +161,7 @@ export async function assess(req: AssessRequest): Promise<AssessResult> {
         if (after !== before) writes.push({ path: ASSESSMENT, data: new TextEncoder().encode(after) });
       }
       const plan = session.manifest
-        ? await planLegacyJobs(session, await loadProjectTemplate(session.manifest), inv, { by: await whoMoves(session.root, req.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), cwd })
+        ? await planLegacyJobs(session, await loadProjectTemplate(session.manifest), inv, { by: await whoMoves(session.root, req.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), cwd, workflow: req.workflow })
         : undefined;
       if (plan) writes.push(...plan.writes);
       if (writes.length) await session.apply({ what: 'assess --write', writes });

@@ -17,6 +17,10 @@ import type { Answers, Question } from '../core/template/types.js';
 import { slugify } from '../core/answers/resolve.js';
 import type { Assessment } from '../core/assess/plan.js';
 import { removeNewProject } from '../edge/project/new-project.js';
+import { parseTemplateSpec } from '../core/template/spec.js';
+import { BUILTIN_TEMPLATE_DIR } from '../edge/builtin.js';
+import { readText } from '../edge/inputs.js';
+import type { AddSpec } from './add.js';
 
 export interface ProjectOptions {
   dir?: string;
@@ -33,13 +37,21 @@ export interface ProjectOptions {
   suggested?: Suggestions;
   /** Shows the answers before anything is written (a terminal): true to go on, or a key to ask again. */
   review?: (answers: Answers, askable: Question[], all: Question[]) => Promise<true | string>;
-  /** What assess read: its scheduled jobs become jobs.yaml entries, workflows and CronJobs. */
-  assessed?: Assessment;
+  /**
+   * What assess read: its scheduled jobs become jobs.yaml entries, workflows and CronJobs, each
+   * rendered by `workflow` (the `add workflow` spec of generators/, handed in: flows never import it).
+   */
+  assessed?: { inventory: Assessment; workflow: AddSpec };
   /** Who adds those jobs (default: git user.name, else $USER). */
   by?: string;
 }
 
 const DEFAULT_DIR = 'legacy-migration';
+
+/** The built-in template's questions, read now (plop registers its generators synchronously). */
+export function builtinQuestions(): Question[] {
+  return parseTemplateSpec(readText(`${BUILTIN_TEMPLATE_DIR}template.yaml`, (why) => new Error(`the built-in template cannot be read (${why})`))).questions;
+}
 
 /** `create-migration [dir]`: a whole new migration project, or nothing at all. */
 export const projectGenerator: Generator<ProjectOptions> = {
@@ -146,7 +158,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
         if (!opts.dryRun && opts.assessed) {
           try {
             const { addLegacyJobs } = await import('./legacy-jobs.js');
-            details.jobs = await addLegacyJobs(target, opts.assessed, ctx.cwd, { commit: typeof details.commit === 'string', by: opts.by });
+            details.jobs = await addLegacyJobs(target, opts.assessed.inventory, opts.assessed.workflow, ctx.cwd, { commit: typeof details.commit === 'string', by: opts.by });
           } catch (e) {
             // The project is made whole or not at all: a fresh folder goes again.
             if (state !== 'non-empty') removeNewProject(target, state === 'empty');

@@ -18,9 +18,8 @@ import { commitPaths } from '../edge/git.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { jobName } from '../core/assess/jobs.js';
 import { recordedToolVersion } from '../core/tool.js';
-import { loadProjectTemplate, renderAddition, resolveAddAnswers } from './add.js';
+import { loadProjectTemplate, renderAddition, resolveAddAnswers, type AddSpec } from './add.js';
 import { filledAssessment } from './assess.js';
-import { workflowSpec } from './generators/workflow.js';
 import { jobRegistrationWrites } from './job-registration.js';
 
 const SOURCE_OF: Record<Access['kind'], (a: Access) => string | undefined> = {
@@ -67,9 +66,15 @@ export interface LegacyOptions {
   dropSamples?: boolean;
   /** The folder assess's paths are relative to: found_in and script are written relative to the project. */
   cwd: string;
+  /**
+   * The generator each legacy job is rendered with: `add workflow`'s spec (generators/workflow.ts),
+   * handed in by the caller, since a flow never imports generators/ (the floor above it).
+   */
+  workflow: AddSpec;
 }
 
 export async function planLegacyJobs(session: ProjectSession, template: LoadedTemplate, inv: Assessment, opts: LegacyOptions): Promise<LegacyPlan> {
+  const workflowSpec = opts.workflow;
   const project = session.manifest?.answers ?? {};
   const pkg = String(project.project_name ?? '').replace(/-/g, '_');
   const patterns = Array.isArray(project.patterns) ? (project.patterns as string[]) : ['etl'];
@@ -179,7 +184,7 @@ export interface NewProjectJobs {
  * `create-migration <dir> --assess <legacy>`: the new project gets its legacy jobs, its filled
  * assessment and, when generate committed, a second commit with them. One journaled write.
  */
-export async function addLegacyJobs(root: string, inv: Assessment, cwd: string, opts: { commit: boolean; by?: string }): Promise<NewProjectJobs> {
+export async function addLegacyJobs(root: string, inv: Assessment, workflow: AddSpec, cwd: string, opts: { commit: boolean; by?: string }): Promise<NewProjectJobs> {
   const session = await ProjectSession.open({ dir: root, write: true, manifest: 'required' });
   try {
     const writes: { path: string; data: Uint8Array }[] = [];
@@ -190,7 +195,7 @@ export async function addLegacyJobs(root: string, inv: Assessment, cwd: string, 
       if (after !== undefined && after !== before) writes.push({ path: 'docs/assessment.md', data: new TextEncoder().encode(after) });
     }
     const template = await loadProjectTemplate(session.manifest!);
-    const plan = await planLegacyJobs(session, template, inv, { by: await whoMoves(session.root, opts.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), dropSamples: true, cwd });
+    const plan = await planLegacyJobs(session, template, inv, { by: await whoMoves(session.root, opts.by), at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), dropSamples: true, cwd, workflow });
     writes.push(...plan.writes);
     const paths = [...writes.map((w) => w.path), ...plan.deletes];
     let commit: string | undefined;

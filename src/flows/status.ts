@@ -7,6 +7,7 @@ import { localToday } from '../core/answers/validate.js';
 import { updateReadme, updateTasks } from '../core/status/write.js';
 import { atomicWriteSync } from '../edge/apply.js';
 import { notAProject, ProjectSession } from '../edge/project/session.js';
+import { ProjectReader } from '../edge/project/reader.js';
 import { statOrNone } from '../edge/fs-quiet.js';
 import { itemEvidence, jobsSectionHtml } from '../core/jobs/evidence.js';
 import type { JobsSummary } from '../core/jobs/summary.js';
@@ -41,7 +42,7 @@ export interface StatusResult {
   jobs?: JobsSummary;
 }
 
-function readChecklists(session: ProjectSession): Map<string, string> {
+function readChecklists(session: ProjectReader): Map<string, string> {
   const files = new Map<string, string>();
   const utf8 = new TextDecoder();
   for (const dir of CHECKLIST_DIRS) {
@@ -54,7 +55,7 @@ function readChecklists(session: ProjectSession): Map<string, string> {
 }
 
 /** The new text of a file when the edit changes it; nothing when it is absent or unchanged. */
-function rewrite(session: ProjectSession, file: string, edit: (t: string) => string): { path: string; data: Uint8Array } | undefined {
+function rewrite(session: ProjectReader, file: string, edit: (t: string) => string): { path: string; data: Uint8Array } | undefined {
   const data = session.read(file, 'status --write');
   if (!data) return undefined;
   const before = new TextDecoder().decode(data);
@@ -64,16 +65,18 @@ function rewrite(session: ProjectSession, file: string, edit: (t: string) => str
 
 /** Progress per phase, counted from the checklists' boxes; optionally written back and as a page. */
 export async function status(req: StatusRequest): Promise<StatusResult> {
+  // A look only reads: the read-only session (no lock, no journal, no git).
+  if (!req.write) return statusIn(ProjectReader.openReadOnly({ dir: req.dir, manifest: 'optional' }), req);
   // --write edits two files: under the lock and the journal, like every other write.
-  const session = await ProjectSession.open({ dir: req.dir, write: req.write === true, manifest: 'optional' });
+  const session = await ProjectSession.open({ dir: req.dir, write: true, manifest: 'optional' });
   try {
-    return await statusIn(session, req);
+    return await statusIn(session, req, session);
   } finally {
     session.close();
   }
 }
 
-async function statusIn(session: ProjectSession, req: StatusRequest): Promise<StatusResult> {
+async function statusIn(session: ProjectReader, req: StatusRequest, writer?: ProjectSession): Promise<StatusResult> {
   const { root, manifest } = session;
   const files = readChecklists(session);
   if (!files.size) {
@@ -85,7 +88,7 @@ async function statusIn(session: ProjectSession, req: StatusRequest): Promise<St
   const written: string[] = [];
   if (req.write) {
     const edits = [rewrite(session, 'README.md', (t) => updateReadme(t, status)), rewrite(session, 'TASKS.md', (t) => updateTasks(t, status))].flatMap((e) => (e ? [e] : []));
-    if (edits.length) await session.apply({ what: 'status --write', writes: edits });
+    if (edits.length) await writer!.apply({ what: 'status --write', writes: edits });
     written.push(...edits.map((e) => e.path));
   }
   const answers = manifest?.answers ?? {};

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { addGenerators } from '../../flows/generators/index.js';
+import { addGenerators } from '../../../generators/index.js';
 import { InputError } from '../../core/errors.js';
 import { bold, dim, print, printJson, say } from '../output.js';
 import { readProvidedAnswers } from '../answers-input.js';

@@ -3,6 +3,7 @@ import { textReport } from '../../core/assess/report.js';
 import { InputError } from '../../core/errors.js';
 import { enableLinearRegex } from '../../edge/linear-regex.js';
 import { assess } from '../../flows/assess.js';
+import { workflowSpec } from '../../../generators/index.js';
 import { bold, dim, printJson, say } from '../output.js';
 
 export interface AssessFlags {
@@ -30,6 +31,7 @@ export async function assessCommand(dirs: string[], flags: AssessFlags): Promise
     project: flags.project,
     rules: flags.rules ?? [],
     onProgress: (n) => say(dim(`assess: ${n} files read...`)),
+    workflow: workflowSpec,
   });
   if (flags.json) {
     printJson(redactDeep({ ok: true, command: 'assess', dirs, ...inv, answers, written, ...(workflows ? { workflows: workflows.results } : {}), ...(jobs ? { jobs } : {}) }));

@@ -33,7 +33,9 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     const { assessFolders } = await import('../../flows/assess.js');
     const inv = assessFolders(flags.assess, process.cwd(), undefined, '--assess', (n) => say(dim(`assess: ${n} files read...`)));
     opts.suggested = inv.suggestions;
-    opts.assessed = inv;
+    // Each scheduled legacy job is rendered by the `add workflow` generator.
+    const { workflowSpec } = await import('../../../generators/index.js');
+    opts.assessed = { inventory: inv, workflow: workflowSpec };
     for (const [key, s] of Object.entries(opts.suggested)) {
       say(dim(`assess suggests ${key} = ${Array.isArray(s.value) ? s.value.join(', ') : s.value} (${s.evidence[0]?.file}:${s.evidence[0]?.line})`));
     }
@@ -49,7 +51,7 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
     // The plan is the output of a dry run, so it goes to stdout.
     for (const c of result.changes) printLine(`${c.type} ${c.path} (${c.bytes} bytes)`);
     say(dim(`Dry run: ${result.changes.length} files would be written to ${rel}; nothing was written.`));
-    const found = opts.assessed?.schedules.filter((s) => s.cron).length ?? 0;
+    const found = opts.assessed?.inventory.schedules.filter((s) => s.cron).length ?? 0;
     if (found) say(dim(`With them: ${found} legacy jobs from --assess, each a jobs.yaml entry, a workflow, its test and a suspended CronJob.`));
     return 0;
   }
@@ -68,7 +70,7 @@ export async function generateCommand(dir: string | undefined, flags: GenerateFl
   const jobs = result.details.jobs as { results: { id: string; name: string; schedule: string; timeZone: string; found_in: string; skipped?: string }[]; samplesDropped: string[] } | undefined;
   if (jobs && flags.assess?.length) {
     const added = jobs.results.filter((j) => !j.skipped);
-    const inv = opts.assessed!;
+    const inv = opts.assessed!.inventory;
     say(`  Read ${inv.files.length} files in ${flags.assess.join(', ')}: ${inv.schedules.length} schedules, ${inv.accesses.length} sources and sinks, ${inv.rules.length} rule candidates (docs/assessment.md).`);
     say(`  ${added.length} legacy jobs in jobs.yaml, each with a workflow and a suspended CronJob (deploy/kubernetes/):`);
     for (const j of added.slice(0, 20)) say(`    ${j.id}  ${j.schedule}${j.timeZone ? ` ${j.timeZone}` : ''}  from ${j.found_in}`);

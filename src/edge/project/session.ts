@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ProjectError, InputError } from '../../core/errors.js';
+import { InputError } from '../../core/errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../apply.js';
 import { createHash } from 'node:crypto';
 import { pristineBranchFor, pristineRefs, repoAround, tracksAnything } from '../git.js';
-import { statOrNone, readRegularFile } from '../fs-quiet.js';
+import { statOrNone } from '../fs-quiet.js';
 import { acquireLock } from '../lock.js';
-import { parseManifest, type Manifest } from '../../core/manifest.js';
+import type { Manifest } from '../../core/manifest.js';
 import { checkpoint } from './checkpoint.js';
-import { locate, requireSafePath } from './guard.js';
-import { LOCAL_JOURNAL, LOCAL_LOCK, MANIFEST_FILE } from '../../core/path-rules.js';
+import { notAProject, ProjectReader, projectRoot, readManifest } from './reader.js';
+import { LOCAL_JOURNAL, LOCAL_LOCK } from '../../core/path-rules.js';
 
 /**
  * The project session: the one way any command reaches a project's files. It finds the root and
@@ -70,12 +70,14 @@ function gitSync(cwd: string, args: string[]): string {
   return execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export class ProjectSession {
+export { notAProject };
+
+/** A writing project session; its reads are the read-only session's (./reader.ts). */
+export class ProjectSession extends ProjectReader {
   private released = false;
 
   private constructor(
-    /** The project's real path. */
-    readonly root: string,
+    root: string,
     /** The absolute git folder of the work tree the root is the top of, or a folder in. */
     readonly gitDir: string | undefined,
     /**
@@ -84,20 +86,26 @@ export class ProjectSession {
      * branch, its conflicts in the index, its own journal; one run per repository at a time.
      */
     readonly prefix: string,
-    readonly manifest: Manifest | undefined,
+    manifest: Manifest | undefined,
     /** The project's pristine branch (see pristineBranchFor). */
     readonly pristineBranch: string,
     /** Paths an interrupted earlier run had changed, put back before this one began. */
     readonly recovered: string[],
     private readonly journal: JournalPlace,
     private readonly unlock: (() => void) | undefined,
-  ) {}
+  ) {
+    // Its reads are unbounded, as they were before the read-only mode: sync merges what is there.
+    super(root, manifest, Infinity);
+  }
 
+  /**
+   * The writing session (`write: true`: the lock, and a killed run's journal undone first), or one
+   * that only reads but knows the project's git folder (sync --check, add --dry-run). A look that
+   * needs neither (fleet, status) takes `ProjectReader.openReadOnly`: no lock, journal or git.
+   */
   static async open(req: OpenRequest): Promise<ProjectSession> {
     const label = req.label ?? '[dir]';
-    const given = path.resolve(req.dir);
-    if (!statOrNone(given)?.isDirectory()) throw new ProjectError('not-a-project', req.dir, `${label}: ${req.dir} is not a folder.`);
-    const root = realpathSync(given);
+    const root = projectRoot(req.dir, label);
     const around = await repoAround(root);
     // A project in a subfolder is that repository's when the repository tracks its files.
     const repo = around && (around.prefix === '' || (await tracksAnything(root))) ? around : undefined;
@@ -116,7 +124,7 @@ export class ProjectSession {
         recovered = r.restored;
       }
       await checkpoint('session:locked');
-      const manifest = readManifest(root, req, label);
+      const manifest = readManifest(root, req, label, Infinity);
       return new ProjectSession(root, gitDir, prefix, manifest, pristineBranchFor(prefix), recovered, journal, unlock);
     } catch (e) {
       unlock?.();
@@ -129,45 +137,6 @@ export class ProjectSession {
     if (this.released) return;
     this.released = true;
     this.unlock?.();
-  }
-
-  /** A project file's bytes, or undefined when nothing (or a folder) is there. Never through a link. */
-  read(rel: string, from = 'project'): Uint8Array | undefined {
-    requireSafePath(rel, from, { manifest: true });
-    const { full, st } = locate(this.root, rel, from);
-    return st?.isFile() ? readRegularFile(full) : undefined;
-  }
-
-  /** Many files at once: the ones that are there. */
-  readMany(paths: Iterable<string>, from = 'project'): Map<string, Uint8Array> {
-    const out = new Map<string, Uint8Array>();
-    for (const p of paths) {
-      const data = this.read(p, from);
-      if (data) out.set(p, data);
-    }
-    return out;
-  }
-
-  /** Whether anything at all (a file, folder or link) stands at the path. */
-  exists(rel: string, from = 'project'): boolean {
-    requireSafePath(rel, from, { manifest: true });
-    try {
-      return locate(this.root, rel, from).st !== undefined;
-    } catch (e) {
-      if (e instanceof ProjectError && e.kind === 'symlink') return true;
-      throw e;
-    }
-  }
-
-  /** The plain files directly in a project folder (none through a link), sorted. */
-  listFiles(dir: string, from = 'project'): string[] {
-    requireSafePath(dir, from);
-    const { full, st } = locate(this.root, dir, from);
-    if (!st?.isDirectory()) return [];
-    return readdirSync(full, { withFileTypes: true })
-      .filter((e) => e.isFile() && !requireSafeQuiet(`${dir}/${e.name}`))
-      .map((e) => `${dir}/${e.name}`)
-      .sort();
   }
 
   /**
@@ -218,42 +187,6 @@ export class ProjectSession {
       if (gitDir) rmSync(path.join(gitDir, perProject(INDEX_BACKUP, this.prefix)), { force: true });
     }
   }
-}
-
-function requireSafeQuiet(rel: string): boolean {
-  try {
-    requireSafePath(rel, 'project');
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/**
- * Why a folder is no project, and what to do: most often the person is only in the wrong folder,
- * so `adopt` is suggested only for a repository that looks like a migration project (checklists,
- * TASKS.md) and was not made by the tool.
- */
-export function notAProject(root: string): string {
-  const looksLikeOne = ['docs/phases', 'docs/checklists', 'TASKS.md'].some((p) => statOrNone(path.join(root, p)) !== undefined);
-  if (looksLikeOne && statOrNone(path.join(root, '.git')) !== undefined) {
-    return `${root} has no ${MANIFEST_FILE}: it looks like a migration project that is not linked to a template; link it with \`create-migration adopt\`, or see \`create-migration adopt --help\`.`;
-  }
-  return `${root} has no ${MANIFEST_FILE}: it is not a migration project. \`cd\` into a project made by create-migration, or give its folder as an argument; see --help for more.`;
-}
-
-function readManifest(root: string, req: OpenRequest, label: string): Manifest | undefined {
-  const file = path.join(root, MANIFEST_FILE);
-  const { st } = locate(root, MANIFEST_FILE, label);
-  if (req.manifest === 'absent') {
-    if (st) throw new InputError(`${root}: already has ${MANIFEST_FILE}; it is linked, so use \`create-migration sync\`.`);
-    return undefined;
-  }
-  if (!st?.isFile()) {
-    if (req.manifest === 'optional') return undefined;
-    throw new ProjectError('not-a-project', req.dir, notAProject(root));
-  }
-  return parseManifest(readRegularFile(file, 'utf8'), file);
 }
 
 /** A ref's commit, or undefined when there is no such ref. */

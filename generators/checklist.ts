@@ -1,6 +1,6 @@
-import type { Generator, GeneratorResult } from '../types.js';
-import { runAdd, type AddOptions, type AddSpec } from '../add.js';
-import { moduleName, question, titleOf } from '../../core/names.js';
+import type { Generator, GeneratorResult } from '../src/flows/types.js';
+import { runAdd, type AddOptions, type AddSpec } from '../src/flows/add.js';
+import { moduleName, question, titleOf } from '../src/core/names.js';
 
 export const checklistSpec: AddSpec = {
   name: 'checklist',

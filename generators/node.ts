@@ -1,6 +1,6 @@
-import type { Generator, GeneratorResult } from '../types.js';
-import { runAdd, type AddOptions, type AddSpec } from '../add.js';
-import { className, question, snakeOf } from '../../core/names.js';
+import type { Generator, GeneratorResult } from '../src/flows/types.js';
+import { runAdd, type AddOptions, type AddSpec } from '../src/flows/add.js';
+import { className, question, snakeOf } from '../src/core/names.js';
 
 export const nodeSpec: AddSpec = {
   name: 'node',

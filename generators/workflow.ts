@@ -1,13 +1,9 @@
-import type { Generator, GeneratorResult } from '../types.js';
-import { runAdd, type AddOptions, type AddSpec } from '../add.js';
-import type { MarkedLine } from '../../core/register.js';
-import { moduleName, question, titleOf } from '../../core/names.js';
-import { cronSchedule, DEFAULT_SCHEDULE, timeZone } from '../../core/schedule.js';
-import { newJob } from '../../core/jobs/from-assess.js';
-import type { Job, LegacySide } from '../../core/jobs/schema.js';
-
-/** A job id from a workflow module name: billing_sync -> billing-sync. */
-export const jobIdOf = (workflow: string) => workflow.replace(/_+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+import type { Generator, GeneratorResult } from '../src/flows/types.js';
+import { runAdd, type AddOptions, type AddSpec } from '../src/flows/add.js';
+import type { MarkedLine } from '../src/core/register.js';
+import { moduleName, question, titleOf } from '../src/core/names.js';
+import { cronSchedule, DEFAULT_SCHEDULE, timeZone } from '../src/core/schedule.js';
+import { jobIdOf, workflowJob } from './job.js';
 
 // The labels the project's own data_sources question shows.
 const SOURCES = [
@@ -52,32 +48,7 @@ export const workflowSpec: AddSpec = {
       legacy_from: '',
     };
   },
-  job(x, project) {
-    const name = String(x.workflow_name);
-    return {
-      entry: newJob({
-        id: String(x.job_id),
-        workflow: name,
-        title: String(x.workflow_title),
-        owner: typeof project.owner === 'string' ? project.owner : '',
-        cronjob: `deploy/kubernetes/${name}-cronjob.yaml`,
-        legacy: (x.legacy as LegacySide | undefined) ?? {
-          kind: 'manual',
-          schedule: String(x.workflow_schedule),
-          time_zone: x.workflow_time_zone ? String(x.workflow_time_zone) : null,
-          command: '',
-          script: null,
-          found_in: '',
-          host: null,
-          user: null,
-        },
-        readiness: x.readiness as Job['readiness'],
-        at: typeof x.job_at === 'string' ? x.job_at : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        by: typeof x.job_by === 'string' ? x.job_by : 'create-migration add workflow',
-        reason: typeof x.job_reason === 'string' ? x.job_reason : 'added with `create-migration add workflow`',
-      }),
-    };
-  },
+  job: workflowJob,
   lines: pyprojectLines,
   register: (x) => ({
     file: 'docs/kailash-mapping.md',
