@@ -88,6 +88,8 @@ describe('packed parse trees', () => {
               node_title: 'Added node',
               checklist_title: 'Go-live',
               checklist_name: 'go_live',
+              job_id: 'nightly-sync',
+              legacy_from: 'crontab:3 (cron): 0 2 * * * /opt/sync.sh; script bin/sync.sh',
             };
             const expected = interp.render(hb.parse(text), extra);
             expect(interp.render(roundTrip(text), extra), file).toBe(expected);

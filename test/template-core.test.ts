@@ -100,7 +100,7 @@ describe('answers', () => {
 
   it('lists every missing key at once when it cannot ask', async () => {
     await expect(resolveAnswers(builtin, { provided: { system_name: 'S' }, dirName: 'p', useDefaults: false })).rejects.toThrow(
-      /Missing answers for: project_name, owner, legacy_stack, data_sources, daily_volume, patterns, compliance, cutover, target_date, python_version, ci\./,
+      /Missing answers for: project_name, owner, legacy_stack, data_sources, daily_volume, patterns, compliance, cutover, target_date, deployment, python_version, ci\./,
     );
   });
 

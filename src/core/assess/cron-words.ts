@@ -25,7 +25,8 @@ const FIELDS: Field[] = [
   { lo: 0, hi: 7, names: DAYS, base: 0 },
 ];
 
-const MACRO_CRON: Record<string, string> = {
+/** Cron's macros and the five fields each stands for (`@reboot` has none). */
+export const MACROS: Record<string, string | undefined> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
   '@monthly': '0 0 1 * *',
@@ -33,6 +34,7 @@ const MACRO_CRON: Record<string, string> = {
   '@daily': '0 0 * * *',
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
+  '@reboot': undefined,
 };
 
 function num(tok: string, f: Field): number | undefined {
@@ -153,7 +155,7 @@ const monthName = (n: number) => MONTH_NAMES[n - 1]!;
 
 /** "every day at 23:00", "every 10 minutes from 08:00 to 18:59", "at 05:00 on Monday to Friday". */
 export function describeCron(expr: string): string {
-  const macro = MACRO_CRON[expr.trim().toLowerCase()];
+  const macro = MACROS[expr.trim().toLowerCase()];
   if (macro) return describeCron(macro);
   if (expr.trim().toLowerCase() === '@reboot') return 'once, when the system starts';
   const f = expr.trim().split(/\s+/);
@@ -190,7 +192,7 @@ function jenkinsWords(min: string, hour: string, dom: string, mon: string, dow: 
 
 /** Minutes of a reference week (0 = Sunday 00:00) at which the cron fires; undefined when it cannot be read. */
 export function weekMinutes(expr: string): { minutes: number[]; daysOfMonthOrMonths: boolean } | undefined {
-  const f = (MACRO_CRON[expr.trim().toLowerCase()] ?? expr).trim().split(/\s+/);
+  const f = (MACROS[expr.trim().toLowerCase()] ?? expr).trim().split(/\s+/);
   if (f.length !== 5 || f.some((x) => x.includes('H'))) return undefined;
   const sets = f.map((x, i) => values(x, FIELDS[i]!));
   if (sets.some((s) => !s)) return undefined;

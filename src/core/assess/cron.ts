@@ -1,4 +1,4 @@
-import { list } from './cron-words.js';
+import { list, MACROS } from './cron-words.js';
 import { redact, redactValue } from './redact.js';
 import type { Schedule } from './types.js';
 
@@ -7,16 +7,7 @@ import type { Schedule } from './types.js';
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-export const MACROS: Record<string, string | undefined> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-  '@reboot': undefined,
-};
+export { MACROS };
 
 const RANGES: [number, number, string[]?][] = [[0, 59], [0, 23], [1, 31], [1, 12, MONTHS], [0, 7, DAYS]];
 

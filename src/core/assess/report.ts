@@ -3,7 +3,7 @@ import { planAssessment, type Assessment, type PlannedSchedule } from './plan.js
 import type { Inventory } from './scan.js';
 import type { Evidence } from './suggest.js';
 import type { ReadinessClass } from './readiness.js';
-import { escapeControl } from './terminal.js';
+import { terminalSafe } from '../terminal-text.js';
 import type { Access } from './types.js';
 
 /** The inventory as text for a terminal, and as the Markdown region of docs/assessment.md. Pure. */
@@ -119,7 +119,7 @@ export function textReport(given: Inventory | Assessment): string[] {
     if (inv.notes.length > 50) out.push(`  ... and ${inv.notes.length - 50} more (see --json)`);
   }
   // Everything here came from the legacy tree: shown with its control characters escaped (the line breaks above are ours).
-  return out.slice(1).map((l) => l.split('\n').map(escapeControl).join('\n'));
+  return out.slice(1).map((l) => l.split('\n').map((x) => terminalSafe(x)).join('\n'));
 }
 
 export const REGION_START = '<!-- assess:start -->';
