@@ -693,7 +693,15 @@ def test_the_command_runs_from_a_plain_checkout(tmp_path):
     write_csv(tmp_path / "new.csv", ROWS[::-1])
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run(
-        [sys.executable, "-m", "{{package_name}}.parity", "billing-extract", *BASE_FLAGS, "--date", "2026-12-07"],
+        [
+            sys.executable,
+            "-m",
+            "{{package_name}}.parity",
+            "billing-extract",
+            *BASE_FLAGS,
+            "--date",
+            "2026-12-07",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
