@@ -45,7 +45,7 @@ EXAMPLES = 5
 # The legacy side is held in memory up to this many bytes (PARITY_MEMORY_MB overrides it),
 # counted as its records' text plus ROW_BYTES a record (key, index entry, objects).
 MEMORY_BUDGET = 320 * 1024 * 1024
-ROW_BYTES = 180
+ROW_BYTES = 240
 # Records that differ are judged under the rules in batches of this many.
 DIFFERING_BATCH = 10_000
 
