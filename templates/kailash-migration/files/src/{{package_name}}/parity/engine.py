@@ -1,17 +1,24 @@
 """The comparison itself, in bounded memory whatever the size of the outputs.
 
-1. Both sides are read once. Each record is cut down to the compared columns (present on
-   both sides, not ignored, in the legacy file's order) and written to one of P temporary
-   partition files chosen by the hash of its key, so that equal keys of both sides land in
-   the same partition. Reading also counts rows, infers each column's type, sums the
-   numeric columns (control totals) and adds up a digest of every record (the content
-   checksum: a sum, so the order of the records does not matter).
-2. Partition by partition, the legacy records are indexed by key and the new ones looked
-   up: keys missing, extra or duplicated, and per key every column compared under its rule.
-   Records whose text is identical are equal under every rule and cost one comparison.
+Two ways, with the same findings (tests/test_parity.py holds them to one report):
 
-Memory holds one chunk of records while reading, then one partition: P is chosen from the
-file sizes so that a partition stays around ``PARTITION_BYTES`` of input.
+* **In memory**, while the legacy side fits in ``MEMORY_BUDGET`` (``PARITY_MEMORY_MB``): the
+  legacy records (their compared cells joined into one string) are indexed by key; the new
+  ones are read in chunks and looked up, and records whose text is identical cost one
+  comparison (they are equal under every rule). Reading the legacy side counts its rows,
+  infers each column's type, sums the numeric columns (control totals) and adds up a digest
+  of every record (the content checksum: a sum, so order does not matter). The new side's
+  figures are derived from these: its records are the legacy ones less those no new record
+  repeats exactly, plus the new records that repeat none; only those are parsed (and every
+  column the legacy side holds text in). A duplicate key, or a legacy side over the budget,
+  ends this way and the check starts over the other way.
+* **Partitioned on disk**: each record of both sides is cut down to the compared columns and
+  written to one of P temporary partition files chosen by the hash of its key, so that equal
+  keys of both sides land in the same partition; then, partition by partition, the legacy
+  records are indexed by key and the new ones looked up: keys missing, extra or duplicated,
+  and per key every column compared under its rule. Memory holds one chunk of records while
+  reading, then one partition: P is chosen from the file sizes so that a partition stays
+  around ``PARTITION_BYTES`` of input. Big inputs are read by two processes at once.
 """
 
 from __future__ import annotations
@@ -20,11 +27,12 @@ import gc
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from operator import itemgetter
+from itertools import compress
+from operator import eq, itemgetter, not_
 from typing import Any
 
 from .inputs import Source, read
-from .partitions import Match, Partitions, match, stored
+from .partitions import Match, Partitions, cells, match, stored, texts
 from .rules import BadInput, Comparator, Rules
 from .stats import SideStats
 
@@ -34,6 +42,12 @@ MAX_PARTITIONS = 200
 # From this many partitions on (inputs of 8 MB and more), both sides are read at once.
 PARALLEL_FROM = 3
 EXAMPLES = 5
+# The legacy side is held in memory up to this many bytes (PARITY_MEMORY_MB overrides it),
+# counted as its records' text plus ROW_BYTES a record (key, index entry, objects).
+MEMORY_BUDGET = 320 * 1024 * 1024
+ROW_BYTES = 240
+# Records that differ are judged under the rules in batches of this many.
+DIFFERING_BATCH = 10_000
 
 
 def partitions_for(*sources: Source) -> int:
@@ -49,9 +63,12 @@ def _projector(indexes: list[int]) -> Callable[[Any], tuple]:
     return itemgetter(*indexes)
 
 
-def _key_function(key_positions: list[int], comparators: list[Comparator]) -> Callable[[tuple], Any]:
+def _key_function(
+    key_positions: list[int], comparators: list[Comparator]
+) -> Callable[[tuple], Any]:
     plain = [
-        c.rule is None or not (c.rule.trim or c.rule.case_insensitive or c.rule.numeric or c.rule.date_formats)
+        c.rule is None
+        or not (c.rule.trim or c.rule.case_insensitive or c.rule.numeric or c.rule.date_formats)
         for c in (comparators[p] for p in key_positions)
     ]
     if all(plain):
@@ -86,7 +103,9 @@ def _key_value(key_columns: list[str], key: Any) -> dict[str, Any]:
     return dict(zip(key_columns, values, strict=True))
 
 
-def compare(legacy: Source, new: Source, rules: Rules, workdir: str | None = None) -> dict[str, Any]:
+def compare(
+    legacy: Source, new: Source, rules: Rules, workdir: str | None = None
+) -> dict[str, Any]:
     """Compares the two outputs under ``rules``; returns the report's sections (see report.py)."""
     legacy_columns, legacy_chunks = read(legacy)
     try:
@@ -95,25 +114,49 @@ def compare(legacy: Source, new: Source, rules: Rules, workdir: str | None = Non
         legacy_chunks.close()
         raise
     try:
-        return _compare(legacy, new, rules, legacy_columns, legacy_chunks, new_columns, new_chunks, workdir)
+        plan = _Plan(rules, legacy, new, legacy_columns, new_columns)
+        budget = memory_budget()
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # millions of small objects and no cycles: the collector would only slow this down
+        try:
+            if _may_fit(legacy, budget):
+                found = _in_memory(plan, legacy_chunks, new_chunks, budget)
+                if found is not None:
+                    return plan.sections(*found)
+                # Over the budget, or a duplicate key: start again, partitioned on disk.
+                legacy_chunks.close()
+                new_chunks.close()
+                legacy_chunks, new_chunks = plan.read_again()
+            return plan.sections(*_partitioned(plan, legacy_chunks, new_chunks, workdir))
+        finally:
+            if gc_was_enabled:
+                gc.enable()
     finally:
         legacy_chunks.close()
         new_chunks.close()
 
 
-def _check_columns(rules: Rules, legacy: Source, new: Source, legacy_columns: list[str], new_columns: list[str]) -> None:
+def _check_columns(
+    rules: Rules, legacy: Source, new: Source, legacy_columns: list[str], new_columns: list[str]
+) -> None:
     on_legacy, on_new = set(legacy_columns), set(new_columns)
     if not rules.key:
-        raise BadInput("parity.key: no key column (set parity.key in jobs.yaml or give --key COL[,COL])")
+        raise BadInput(
+            "parity.key: no key column (set parity.key in jobs.yaml or give --key COL[,COL])"
+        )
     for column in rules.key:
         for side, columns, source in (("legacy", on_legacy, legacy), ("new", on_new, new)):
             if column not in columns:
-                raise BadInput(f"{source.label()}: key column {column!r} is not in the {side} output's columns")
+                raise BadInput(
+                    f"{source.label()}: key column {column!r} is not in the {side} output's columns"
+                )
         if column in rules.ignore:
             raise BadInput(f"parity.ignore: {column!r} is a key column and cannot be ignored")
         rule = rules.rule(column)
         if rule is not None and (rule.abs is not None or rule.rel is not None):
-            raise BadInput(f"parity.columns.{column}: a key column cannot have a tolerance (abs/rel)")
+            raise BadInput(
+                f"parity.columns.{column}: a key column cannot have a tolerance (abs/rel)"
+            )
     for column in rules.ignore:
         if column not in on_legacy and column not in on_new:
             raise BadInput(f"parity.ignore: column {column!r} is in neither output")
@@ -122,7 +165,15 @@ def _check_columns(rules: Rules, legacy: Source, new: Source, legacy_columns: li
             raise BadInput(f"parity.columns.{column}: column {column!r} is in neither output")
 
 
-def _read_side(chunks: Iterator, project, identity: bool, key_of, stats: SideStats, parts: Partitions, width: int) -> None:
+def _read_side(
+    chunks: Iterator,
+    project,
+    identity: bool,
+    key_of,
+    stats: SideStats,
+    parts: Partitions,
+    width: int,
+) -> None:
     try:
         for chunk in chunks:
             rows = chunk if identity else list(map(project, chunk))
@@ -177,7 +228,10 @@ def _read_both(legacy_args: tuple, new_args: tuple, parallel: bool) -> None:
         _read_side(*legacy_args)
         status, payload = receive.recv()
     except EOFError:
-        status, payload = "error", f"the process reading the new output ended with code {child.exitcode}"
+        status, payload = (
+            "error",
+            f"the process reading the new output ended with code {child.exitcode}",
+        )
     finally:
         child.join()
         receive.close()
@@ -195,7 +249,16 @@ class _Findings:
         self.comparators = comparators
         self.key_columns = key_columns
         self.counts = dict.fromkeys(
-            ("matched", "identical", "within_rules", "rows_different", "missing", "extra", "duplicates_legacy", "duplicates_new"),
+            (
+                "matched",
+                "identical",
+                "within_rules",
+                "rows_different",
+                "missing",
+                "extra",
+                "duplicates_legacy",
+                "duplicates_new",
+            ),
             0,
         )
         self.values = [0] * len(comparators)
@@ -206,21 +269,30 @@ class _Findings:
         counts, key_value = self.counts, self.key_columns
         counts["matched"] += found.matched
         counts["identical"] += found.identical
-        counts["missing"] += len(found.missing)
-        counts["extra"] += len(found.extra)
+        counts["missing"] += (
+            len(found.missing) if found.missing_count is None else found.missing_count
+        )
+        counts["extra"] += len(found.extra) if found.extra_count is None else found.extra_count
         for number, key in found.missing[:EXAMPLES]:
-            self.examples["missing"].offer(number, {"key": _key_value(key_value, key), "legacy_row": number})
+            self.examples["missing"].offer(
+                number, {"key": _key_value(key_value, key), "legacy_row": number}
+            )
         for number, key in found.extra[:EXAMPLES]:
-            self.examples["extra"].offer(number, {"key": _key_value(key_value, key), "new_row": number})
+            self.examples["extra"].offer(
+                number, {"key": _key_value(key_value, key), "new_row": number}
+            )
         for side, key, numbers in found.duplicates:
             counts[f"duplicates_{side}"] += 1
             self.examples["duplicates"].offer(
-                numbers[0], {"side": side, "key": _key_value(key_value, key), "rows": numbers[:EXAMPLES]}
+                numbers[0],
+                {"side": side, "key": _key_value(key_value, key), "rows": numbers[:EXAMPLES]},
             )
         for key, legacy_row, new_row, legacy_cells, new_cells in found.differing:
             differing = [
                 j
-                for j, (comparator, a, b) in enumerate(zip(self.comparators, legacy_cells, new_cells, strict=True))
+                for j, (comparator, a, b) in enumerate(
+                    zip(self.comparators, legacy_cells, new_cells, strict=True)
+                )
                 if a != b and not comparator.equal(a, b)
             ]
             if not differing:
@@ -233,57 +305,284 @@ class _Findings:
                 self.value_examples[j].offer(
                     legacy_row,
                     {
-                        "key": _key_value(key_value, key), "column": self.comparators[j].column,
-                        "legacy": legacy_cells[j], "new": new_cells[j],
+                        "key": _key_value(key_value, key),
+                        "column": self.comparators[j].column,
+                        "legacy": legacy_cells[j],
+                        "new": new_cells[j],
                         "rule": rule.describe() if rule is not None else {},
-                        "legacy_row": legacy_row, "new_row": new_row,
+                        "legacy_row": legacy_row,
+                        "new_row": new_row,
                     },
                 )
 
 
-def _compare(
-    legacy: Source,
-    new: Source,
-    rules: Rules,
-    legacy_columns: list[str],
-    legacy_chunks: Iterator,
-    new_columns: list[str],
-    new_chunks: Iterator,
-    workdir: str | None,
-) -> dict[str, Any]:
-    _check_columns(rules, legacy, new, legacy_columns, new_columns)
-    ignored = set(rules.ignore)
-    on_new, on_legacy = set(new_columns), set(legacy_columns)
-    compared = [c for c in legacy_columns if c in on_new and c not in ignored]
-    only_legacy = [c for c in legacy_columns if c not in on_new and c not in ignored]
-    only_new = [c for c in new_columns if c not in on_legacy and c not in ignored]
-    nulls = frozenset(rules.null_values) | {None}
-    comparators = [Comparator(c, rules.rule(c), frozenset(rules.null_values)) for c in compared]
-    key_of = _key_function([compared.index(k) for k in rules.key], comparators)
-    count = partitions_for(legacy, new)
-    findings = _Findings(comparators, rules.key)
+class _Plan:
+    """What both ways of comparing share: the compared columns, their rules and projections."""
 
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small objects and no cycles: the collector would only slow this down
+    def __init__(
+        self,
+        rules: Rules,
+        legacy: Source,
+        new: Source,
+        legacy_columns: list[str],
+        new_columns: list[str],
+    ) -> None:
+        _check_columns(rules, legacy, new, legacy_columns, new_columns)
+        self.legacy, self.new = legacy, new
+        self.legacy_columns, self.new_columns = legacy_columns, new_columns
+        ignored = set(rules.ignore)
+        on_new, on_legacy = set(new_columns), set(legacy_columns)
+        self.compared = compared = [c for c in legacy_columns if c in on_new and c not in ignored]
+        self.only_legacy = [c for c in legacy_columns if c not in on_new and c not in ignored]
+        self.only_new = [c for c in new_columns if c not in on_legacy and c not in ignored]
+        self.nulls = frozenset(rules.null_values) | {None}
+        self.comparators = [
+            Comparator(c, rules.rule(c), frozenset(rules.null_values)) for c in compared
+        ]
+        self.key_of = _key_function([compared.index(k) for k in rules.key], self.comparators)
+        self.key_columns = rules.key
+        self.width = len(compared)
+
+    def side(self, columns: list[str]) -> tuple[Callable[[Any], tuple], bool]:
+        """The projection of one side's records onto the compared columns; True if it is the identity."""
+        positions = [columns.index(c) for c in self.compared]
+        return _projector(positions), positions == list(range(len(columns)))
+
+    def stats(self) -> SideStats:
+        return SideStats(self.compared, self.comparators, self.nulls)
+
+    def findings(self) -> _Findings:
+        return _Findings(self.comparators, self.key_columns)
+
+    def read_again(self) -> tuple[Iterator, Iterator]:
+        legacy_columns, legacy_chunks = read(self.legacy)
+        try:
+            new_columns, new_chunks = read(self.new)
+        except BaseException:
+            legacy_chunks.close()
+            raise
+        if (legacy_columns, new_columns) != (self.legacy_columns, self.new_columns):
+            legacy_chunks.close()
+            new_chunks.close()
+            raise BadInput(
+                f"{self.legacy.label()}, {self.new.label()}: the columns changed while the check was reading"
+            )
+        return legacy_chunks, new_chunks
+
+    def sections(
+        self, legacy_stats: SideStats, new_stats: SideStats, findings: _Findings
+    ) -> dict[str, Any]:
+        return _sections(
+            self.legacy,
+            self.new,
+            legacy_stats,
+            new_stats,
+            findings,
+            self.compared,
+            self.legacy_columns,
+            self.new_columns,
+            self.only_legacy,
+            self.only_new,
+        )
+
+
+def memory_budget() -> int:
+    """Bytes the legacy side may take in memory (``PARITY_MEMORY_MB``); beyond it, partitions on disk."""
+    value = os.environ.get("PARITY_MEMORY_MB", "").strip()
+    if not value:
+        return MEMORY_BUDGET
     try:
-        with tempfile.TemporaryDirectory(prefix="parity-", dir=workdir) as tmp:
-            stats, parts, reads = {}, {}, {}
-            for side, chunks, columns in (("legacy", legacy_chunks, legacy_columns), ("new", new_chunks, new_columns)):
-                positions = [columns.index(c) for c in compared]
-                stats[side] = SideStats(compared, comparators, nulls)
-                parts[side] = Partitions(tmp, count, side)
-                identity = positions == list(range(len(columns)))
-                reads[side] = (chunks, _projector(positions), identity, key_of, stats[side], parts[side], len(compared))
-            _read_both(reads["legacy"], reads["new"], parallel=count >= PARALLEL_FROM)
-            for p in range(count):
-                findings.add(match(parts["legacy"].load(p), parts["new"].load(p)))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return _sections(legacy, new, stats["legacy"], stats["new"], findings, compared, legacy_columns, new_columns, only_legacy, only_new)
+        megabytes = float(value)
+    except ValueError:
+        raise BadInput(f"PARITY_MEMORY_MB: expected a number of megabytes, got {value!r}") from None
+    if not megabytes >= 0 or megabytes == float("inf"):
+        raise BadInput(
+            f"PARITY_MEMORY_MB: expected a number of megabytes, 0 or more, got {value!r}"
+        )
+    return int(megabytes * 1024 * 1024)
 
 
-def _sections(legacy, new, legacy_stats, new_stats, findings, compared, legacy_columns, new_columns, only_legacy, only_new):
+def _may_fit(legacy: Source, budget: int) -> bool:
+    """Whether to try in memory first: a file whose text alone is over the budget goes to disk at once."""
+    if legacy.format == "table":
+        return False  # a query is not run twice: straight to partitions
+    return os.path.getsize(legacy.path) <= budget
+
+
+def _in_memory(plan: _Plan, legacy_chunks: Iterator, new_chunks: Iterator, budget: int):
+    """Both sides matched with the legacy records held in memory: the way for outputs under the budget.
+
+    The legacy records are indexed by key; the new ones are read in chunks and looked up, and
+    only the records whose text differs are kept (split into cells) for the rules. Returns
+    None, having kept nothing, where this way does not apply: the legacy side (or what differs)
+    outgrows the budget, or a key appears twice on either side (the partitioned way reports
+    duplicates with all their rows).
+    """
+    width, key_of = plan.width, plan.key_of
+    legacy_stats, new_stats, findings = plan.stats(), plan.stats(), plan.findings()
+    project, identity = plan.side(plan.legacy_columns)
+    index: dict = {}
+    values: list = []
+    used = 0
+    for chunk in legacy_chunks:
+        rows = chunk if identity else list(map(project, chunk))
+        stored_values = texts(rows, width)
+        legacy_stats.add(rows, stored_values)
+        start = len(values)
+        index.update(zip(map(key_of, rows), range(start, start + len(rows)), strict=True))
+        values += stored_values
+        if len(index) != len(values):
+            return None  # a duplicate key
+        used += ROW_BYTES * len(rows) + sum(map(len, stored_values))
+        if used > budget:
+            return None
+    # What the new side reads: the text columns of the legacy side as they are; the others only
+    # in the records that repeat no legacy record exactly (derive() does the rest).
+    direct = [j for j, kind in enumerate(legacy_stats.kind) if kind == "text"]
+    derived = [j for j, kind in enumerate(legacy_stats.kind) if kind != "text"]
+    rest = plan.stats()
+    # Per legacy record: 0 no new record has its key, 1 one repeats it exactly, 2 one differs.
+    hits = bytearray(len(values))
+    found = Match()
+    extra_keys: set = set()
+    project, identity = plan.side(plan.new_columns)
+    number = 0  # new records read so far
+    for chunk in new_chunks:
+        rows = chunk if identity else list(map(project, chunk))
+        stored_values = texts(rows, width)
+        new_stats.rows += len(rows)
+        if direct:
+            new_stats.add_columns(rows, direct)
+        keys = list(map(key_of, rows))
+        positions = list(map(index.get, keys))
+        if None in positions:
+            unknown = [i for i, p in enumerate(positions) if p is None]
+            for i in unknown:
+                if keys[i] in extra_keys:
+                    return None  # a duplicate key
+                extra_keys.add(keys[i])
+                if len(found.extra) < EXAMPLES:
+                    found.extra.append((number + i + 1, keys[i]))
+            matched = [i for i, p in enumerate(positions) if p is not None]
+            positions = list(map(positions.__getitem__, matched))
+            compared_values = list(map(stored_values.__getitem__, matched))
+        else:
+            unknown, matched, compared_values = [], range(len(rows)), stored_values
+        picked = list(map(values.__getitem__, positions))
+        same = list(map(eq, picked, compared_values))
+        for p, s in zip(positions, same, strict=True):
+            if hits[p]:
+                return None  # a duplicate key
+            hits[p] = 2 - s
+        found.identical += sum(same)
+        differ = list(compress(range(len(same)), map(not_, same)))
+        for i in differ:
+            n = matched[i]
+            found.differing.append(
+                (
+                    keys[n],
+                    positions[i] + 1,
+                    number + n + 1,
+                    cells(picked[i]),
+                    cells(compared_values[i]),
+                )
+            )
+        others = sorted([*unknown, *map(matched.__getitem__, differ)])
+        if others:
+            _read_rest(new_stats, rest, rows, stored_values, others, direct, derived)
+        used += ROW_BYTES * len(unknown)  # the extra keys kept
+        if used > budget:
+            return None
+        number += len(rows)
+        if len(found.differing) >= DIFFERING_BATCH:  # judged under the rules now, and let go
+            batch = Match()
+            batch.differing, found.differing = found.differing, []
+            findings.add(batch)
+    missing = hits.count(0)
+    found.missing_count, found.extra_count = missing, len(extra_keys)
+    found.matched = len(values) - missing
+    if missing:
+        first = []
+        p = hits.find(0)
+        while p != -1 and len(first) < EXAMPLES:
+            first.append(p)
+            p = hits.find(0, p + 1)
+        wanted = set(first)
+        keys_of = {p: key for key, p in index.items() if p in wanted}
+        found.missing = [(p + 1, keys_of[p]) for p in first]
+    findings.add(found)
+    removed = [values[p] for mark in (0, 2) for p in _positions(hits, mark)]
+    new_stats.derive(legacy_stats, rest, removed, derived)
+    return legacy_stats, new_stats, findings
+
+
+def _positions(marks: bytearray, mark: int) -> Iterator[int]:
+    p = marks.find(mark)
+    while p != -1:
+        yield p
+        p = marks.find(mark, p + 1)
+
+
+def _read_rest(
+    new_stats: SideStats,
+    rest: SideStats,
+    rows: list,
+    stored_values: list,
+    others: list[int],
+    direct: list[int],
+    derived: list[int],
+) -> None:
+    """Adds the new records ``others`` (indexes into ``rows``: those that repeat no legacy record
+    exactly) to ``rest``. A derived column in which they hold text is read as it is from then on."""
+    rest.count(list(map(rows.__getitem__, others)), list(map(stored_values.__getitem__, others)))
+    rest.add_columns(list(map(rows.__getitem__, others)), derived)
+    for j in [j for j in derived if rest.kind[j] == "text"]:
+        derived.remove(j)
+        direct.append(j)
+        new_stats.restart_column(j)
+        new_stats.add_columns(rows, [j])
+
+
+def _partitioned(plan: _Plan, legacy_chunks: Iterator, new_chunks: Iterator, workdir: str | None):
+    """Both sides hash-partitioned to temporary files, then matched partition by partition."""
+    count = partitions_for(plan.legacy, plan.new)
+    findings = plan.findings()
+    with tempfile.TemporaryDirectory(prefix="parity-", dir=workdir) as tmp:
+        stats, parts, reads = {}, {}, {}
+        for side, chunks, columns in (
+            ("legacy", legacy_chunks, plan.legacy_columns),
+            ("new", new_chunks, plan.new_columns),
+        ):
+            stats[side] = plan.stats()
+            parts[side] = Partitions(tmp, count, side)
+            project, identity = plan.side(columns)
+            reads[side] = (
+                chunks,
+                project,
+                identity,
+                plan.key_of,
+                stats[side],
+                parts[side],
+                plan.width,
+            )
+        _read_both(reads["legacy"], reads["new"], parallel=count >= PARALLEL_FROM)
+        for p in range(count):
+            findings.add(match(parts["legacy"].load(p), parts["new"].load(p)))
+    return stats["legacy"], stats["new"], findings
+
+
+def _sections(
+    legacy,
+    new,
+    legacy_stats,
+    new_stats,
+    findings,
+    compared,
+    legacy_columns,
+    new_columns,
+    only_legacy,
+    only_new,
+):
     legacy_types, new_types = legacy_stats.types(), new_stats.types()
     type_changes = [
         {"column": c, "legacy": legacy_types[c], "new": new_types[c]}
@@ -292,28 +591,48 @@ def _sections(legacy, new, legacy_stats, new_stats, findings, compared, legacy_c
     ]
     legacy_totals, new_totals = legacy_stats.control_totals(), new_stats.control_totals()
     totals = {
-        c: {"legacy": legacy_totals[c], "new": new_totals[c], "difference": round(new_totals[c] - legacy_totals[c], 9)}
+        c: {
+            "legacy": legacy_totals[c],
+            "new": new_totals[c],
+            "difference": round(new_totals[c] - legacy_totals[c], 9),
+        }
         for c in compared
         if c in legacy_totals and c in new_totals
     }
     counts, values = findings.counts, findings.values
     differences = {
-        "schema": {"only_in_legacy": only_legacy, "only_in_new": only_new, "type_changes": type_changes},
+        "schema": {
+            "only_in_legacy": only_legacy,
+            "only_in_new": only_new,
+            "type_changes": type_changes,
+        },
         "missing_keys": counts["missing"],
         "extra_keys": counts["extra"],
         "duplicate_keys": {"legacy": counts["duplicates_legacy"], "new": counts["duplicates_new"]},
         "values": {c: values[j] for j, c in enumerate(compared) if values[j]},
     }
     total = (
-        len(only_legacy) + len(only_new) + len(type_changes) + counts["missing"] + counts["extra"]
-        + counts["duplicates_legacy"] + counts["duplicates_new"] + sum(values)
+        len(only_legacy)
+        + len(only_new)
+        + len(type_changes)
+        + counts["missing"]
+        + counts["extra"]
+        + counts["duplicates_legacy"]
+        + counts["duplicates_new"]
+        + sum(values)
     )
     differences["total"] = total
 
-    def side(source: Source, stats: SideStats, columns: list[str], types: dict, side_totals: dict) -> dict:
+    def side(
+        source: Source, stats: SideStats, columns: list[str], types: dict, side_totals: dict
+    ) -> dict:
         return {
-            **source.describe(), "rows": stats.rows, "columns": columns, "types": types,
-            "control_totals": side_totals, "checksum": f"{stats.checksum:016x}",
+            **source.describe(),
+            "rows": stats.rows,
+            "columns": columns,
+            "types": types,
+            "control_totals": side_totals,
+            "checksum": f"{stats.checksum:016x}",
         }
 
     return {
@@ -345,6 +664,8 @@ def _sections(legacy, new, legacy_stats, new_stats, findings, compared, legacy_c
             "missing_keys": findings.examples["missing"].first(),
             "extra_keys": findings.examples["extra"].first(),
             "duplicate_keys": findings.examples["duplicates"].first(),
-            "values": {c: findings.value_examples[j].first() for j, c in enumerate(compared) if values[j]},
+            "values": {
+                c: findings.value_examples[j].first() for j, c in enumerate(compared) if values[j]
+            },
         },
     }

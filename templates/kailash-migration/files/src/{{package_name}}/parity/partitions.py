@@ -14,7 +14,7 @@ import zlib
 from bisect import bisect_left
 from collections import Counter
 from itertools import compress
-from operator import eq, methodcaller, not_
+from operator import eq, not_
 from pathlib import Path
 from typing import Any
 
@@ -24,30 +24,49 @@ _MASK = (1 << 64) - 1
 
 def stored(rows: list, width: int) -> list:
     """The stored form of each record of ``rows`` (see the module's doc)."""
+    joined = texts(rows, width)
+    if all(map(str.__instancecheck__, joined)):
+        return list(map(str.encode, joined))
+    return [v if isinstance(v, tuple) else v.encode() for v in joined]
+
+
+def texts(rows: list, width: int) -> list:
+    """Like stored(), with ``str`` for ``bytes``: the form records take in memory."""
     try:
-        texts = list(map(SEPARATOR.join, rows))
+        joined = list(map(SEPARATOR.join, rows))
     except TypeError:  # a None cell somewhere in the chunk
         return [_one(row) for row in rows]
-    if sum(map(methodcaller("count", SEPARATOR), texts)) == len(texts) * (width - 1):
-        return list(map(str.encode, texts))
+    # No cell holds the separator when the whole chunk has exactly the separators joining added.
+    if SEPARATOR.join(joined).count(SEPARATOR) == len(joined) * width - 1:
+        return joined
     return [_one(row) for row in rows]
 
 
-def _one(row) -> bytes | tuple:
+def _one(row) -> str | tuple:
     if any(cell is None or SEPARATOR in cell for cell in row):
         return tuple(row)
-    return SEPARATOR.join(row).encode()
+    return SEPARATOR.join(row)
 
 
-def cells(value: bytes | tuple) -> tuple:
-    return value if isinstance(value, tuple) else tuple(value.decode().split(SEPARATOR))
+def cells(value: bytes | str | tuple) -> tuple:
+    if isinstance(value, tuple):
+        return value
+    return tuple((value.decode() if isinstance(value, bytes) else value).split(SEPARATOR))
 
 
 def checksum(values: list) -> int:
-    """Sum of the CRC-32 of every record: the same whatever the order of the records."""
+    """Sum of the CRC-32 of every record (as stored): the same whatever the order of the records."""
     if all(map(bytes.__instancecheck__, values)):
         return sum(map(zlib.crc32, values)) & _MASK
-    return sum(zlib.crc32(v if isinstance(v, bytes) else marshal.dumps(v, 2)) for v in values) & _MASK
+    if all(map(str.__instancecheck__, values)):
+        return sum(map(zlib.crc32, map(str.encode, values))) & _MASK
+    return sum(zlib.crc32(_bytes(v)) for v in values) & _MASK
+
+
+def _bytes(value: bytes | str | tuple) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return value.encode() if isinstance(value, str) else marshal.dumps(value, 2)
 
 
 class Partitions:
@@ -68,7 +87,9 @@ class Partitions:
     def write(self, first_number: int, keys: list, values: list) -> None:
         """Adds records numbered from ``first_number`` (1-based, in file order)."""
         if self.count == 1:
-            self._dump((keys, values, list(range(first_number, first_number + len(keys)))), self.files[0])
+            self._dump(
+                (keys, values, list(range(first_number, first_number + len(keys)))), self.files[0]
+            )
             return
         # Group by partition without a Python loop per record: sort the positions by partition.
         parts = list(map(self.count.__rmod__, map(hash, keys)))
@@ -131,6 +152,9 @@ class Match:
         self.duplicates: list[tuple[str, Any, list[int]]] = []  # (side, key, rows)
         # (key, legacy row, new row, legacy cells, new cells) of records whose text differs.
         self.differing: list[tuple[Any, int, int, tuple, tuple]] = []
+        # Where missing and extra hold only the first examples: the full counts.
+        self.missing_count: int | None = None
+        self.extra_count: int | None = None
 
 
 def match(legacy: tuple[list, list, list[int]], new: tuple[list, list, list[int]]) -> Match:
@@ -173,5 +197,13 @@ def match(legacy: tuple[list, list, list[int]], new: tuple[list, list, list[int]
     for i in compress(range(len(same)), map(not_, same)):
         n = chosen[i]
         position = picked_positions[i]
-        out.differing.append((nkeys[n], lnumbers[position], nnumbers[n], cells(picked_legacy[i]), cells(picked_new[i])))
+        out.differing.append(
+            (
+                nkeys[n],
+                lnumbers[position],
+                nnumbers[n],
+                cells(picked_legacy[i]),
+                cells(picked_new[i]),
+            )
+        )
     return out

@@ -8,11 +8,13 @@ import re
 from operator import itemgetter
 from typing import Any
 
-from .partitions import checksum
+from .partitions import cells, checksum
 from .rules import Comparator, number_parser
 
 TYPE_SAMPLE = 1000
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 _MASK = (1 << 64) - 1
 
 
@@ -28,15 +30,27 @@ class SideStats:
         self.kind: list[str | None] = [None] * len(columns)
         self.totals: list[float] = [0] * len(columns)
         self.samples: list[list[str]] = [[] for _ in columns]
-        self.parsers = [number_parser(c.rule) if c.rule is not None and c.rule.number_format else None for c in comparators]
+        self.parsers = [
+            number_parser(c.rule) if c.rule is not None and c.rule.number_format else None
+            for c in comparators
+        ]
         self.date_parsers = [c.parse_date for c in comparators]
         self.checksum = 0
+        # Non-null values of each column while it is numbers (derive() subtracts from them).
+        self.present = [0] * len(columns)
 
     def add(self, rows: list, values: list) -> None:
+        self.count(rows, values)
+        self.add_columns(rows, range(len(self.columns)))
+
+    def count(self, rows: list, values: list) -> None:
         self.rows += len(rows)
         self.checksum = (self.checksum + checksum(values)) & _MASK
+
+    def add_columns(self, rows: list, which) -> None:
+        """Types and totals of the columns ``which`` (indexes) over ``rows``."""
         nulls = self.nulls
-        for j in range(len(self.columns)):
+        for j in which:
             kind = self.kind[j]
             if kind == "text" and len(self.samples[j]) >= TYPE_SAMPLE:
                 continue
@@ -47,6 +61,7 @@ class SideStats:
                 if added is not None:
                     self.kind[j] = added
                     self.seen_value[j] = self.seen_value[j] or bool(column)
+                    self.present[j] += len(column)
                     continue
             present = [v for v in column if v not in nulls]
             if not present:
@@ -54,6 +69,7 @@ class SideStats:
             self.seen_value[j] = True
             if kind != "text":
                 kind = self.kind[j] = self._add_numbers(j, present, kind) or "text"
+                self.present[j] += len(present)
             if kind == "text":
                 sample = self.samples[j]
                 sample.extend(present[: TYPE_SAMPLE - len(sample)])
@@ -79,6 +95,47 @@ class SideStats:
         except (ValueError, OverflowError, TypeError):
             return None
 
+    def restart_column(self, j: int) -> None:
+        self.seen_value[j], self.kind[j], self.totals[j], self.samples[j], self.present[j] = (
+            False,
+            None,
+            0,
+            [],
+            0,
+        )
+
+    def derive(self, legacy: SideStats, rest: SideStats, removed: list, derived: list[int]) -> None:
+        """This (new) side's checksum and the types and totals of the columns ``derived`` from
+        the legacy side's: the new records are the legacy ones, less the ``removed`` legacy
+        records (stored values) that no new record repeats exactly, plus the records ``rest``
+        has read (every new record that repeats no legacy record exactly).
+
+        A derived column is one the legacy side holds numbers (or nothing) in, so that its
+        values in the repeated records are numbers too; ``rest`` must hold no text in it
+        either (the caller reads such a column again as it is).
+        """
+        self.checksum = (legacy.checksum - checksum(removed) + rest.checksum) & _MASK
+        removed_rows = list(map(cells, removed))
+        nulls = self.nulls
+        for j in derived:
+            kind, present, total = legacy.kind[j], legacy.present[j], legacy.totals[j]
+            gone = [v for v in map(itemgetter(j), removed_rows) if v not in nulls]
+            present -= len(gone)
+            if gone and kind == "integer":
+                total -= sum(map(int, gone))
+            elif gone and kind == "decimal":
+                parse = self.parsers[j]
+                numbers = list(map(float, map(parse, gone) if parse is not None else gone))
+                total = math.fsum([total, *(-x for x in numbers)])
+            if present <= 0:
+                kind, total = None, 0
+            rest_kind = rest.kind[j]
+            order = (None, "integer", "decimal", "text")
+            self.kind[j] = max(kind, rest_kind, key=order.index)
+            self.totals[j] = total + rest.totals[j]
+            self.seen_value[j] = present > 0 or rest.seen_value[j]
+            self.present[j] = max(present, 0) + rest.present[j]
+
     def types(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for j, name in enumerate(self.columns):
@@ -96,7 +153,7 @@ class SideStats:
                 out[name] = "date" if is_date else "text"
         return out
 
-    STATE = ("rows", "seen_value", "kind", "totals", "samples", "checksum")
+    STATE = ("rows", "seen_value", "kind", "totals", "samples", "checksum", "present")
 
     def state(self) -> dict[str, Any]:
         """What a worker process sends back (the parsers stay behind: they are functions)."""
@@ -106,5 +163,7 @@ class SideStats:
         return {
             name: round(self.totals[j], 9)
             for j, name in enumerate(self.columns)
-            if self.kind[j] in ("integer", "decimal", "number") and self.seen_value[j] and math.isfinite(self.totals[j])
+            if self.kind[j] in ("integer", "decimal", "number")
+            and self.seen_value[j]
+            and math.isfinite(self.totals[j])
         }
