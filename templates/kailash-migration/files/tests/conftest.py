@@ -201,8 +201,6 @@ SAMPLE_RECORDS = [
 ]
 
 
-
-
 def write_sample_csv(path: Path, records: list[dict] = SAMPLE_RECORDS) -> Path:
     """``records`` as a CSV file in the legacy layout."""
     import csv
