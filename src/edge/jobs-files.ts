@@ -8,6 +8,7 @@ import { pathProblem } from '../core/path-rules.js';
 import { STATES } from '../core/jobs/schema.js';
 import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
 import { locate, requireSafePath } from './project/guard.js';
+import { cachedInventory } from './jobs-cache.js';
 import { parityStreak, reportDates, verdictOf, type Streak } from '../core/jobs/gate.js';
 import { JOBS_FILE, JOBS_LIMITS, parseJobs, type Job, type ParsedJobs } from '../core/jobs/schema.js';
 
@@ -77,9 +78,10 @@ export function whoMoves(root: string, by: string | undefined): Promise<string> 
 
 /** The summary of a project's jobs, with only the parity reports the gate needs read. */
 export function jobsSummaryOf(files: ProjectFiles, now: Date): JobsSummary | undefined {
-  const parsed = readJobs(files);
-  if (!parsed) return undefined;
-  const { inventory } = parsed;
+  const data = files.read(JOBS_FILE, 'jobs');
+  if (!data) return undefined;
+  // A view needs the inventory only: unchanged since an earlier read, it comes from the cache.
+  const inventory = cachedInventory(data, () => readJobs({ read: () => data, listFiles: () => [] })!.inventory);
   const evidence = new Map<string, Evidence>();
   for (const j of inventory.jobs) {
     if (needsEvidence(j.state)) evidence.set(j.id, readEvidence(files, j, inventory.holidays));
