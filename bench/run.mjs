@@ -5,6 +5,8 @@
 // BENCH_RUNS=N sets the repetitions (default 11). BENCH_PEERS=0 skips installing peers from npm.
 // BENCH_ONLY=jobs,gitsync runs only those sections (generate, sync, gitsync, check, fleet, start,
 // jobs, assess, merge, pack). BENCH_CLI=<path to a cli.js> measures another build (a before).
+// BENCH_FLEET_SIZES=100 sets the fleet sizes (default 100,1000); BENCH_FLEET_JOBS=10 the copies of
+// the project with 100 jobs that fleet reads.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -271,7 +273,7 @@ const fleetOf = (n) => {
     return d;
   });
 };
-for (const n of want('fleet') ? [100, 1000] : []) {
+for (const n of want('fleet') ? (process.env.BENCH_FLEET_SIZES ?? '100,1000').split(',').map(Number) : []) {
   const projects = fleetOf(n);
   const per = (m) => ({ median: m.median / n, min: m.min / n, max: m.max / n });
   // Fewer repetitions at 1,000: each takes seconds.
