@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, realpathSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBranchRefs, readIndexPaths, readRepoAt, readTagCommit, readTagNames } from '../src/edge/git-files.js';
+import { readBranchRefs, readIndexPaths, readRepoAt, readTagCommit, readTagNames, readTreeFiles } from '../src/edge/git-files.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
@@ -170,6 +170,36 @@ describe('reading git files without starting git', () => {
     const tree = gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim();
     gitIn(repo, 'tag', 'atree', tree);
     expect(readTagCommit(repo, 'atree', {})).toBeUndefined();
+  });
+
+  it('lists the files of a commit from loose objects as ls-tree -r does: folders, modes, links, submodules, unicode', () => {
+    const repo = path.join(tempDir(), 'r');
+    repoWithCommits(repo);
+    mkdirSync(path.join(repo, 'files/docs/deep'), { recursive: true });
+    writeFileSync(path.join(repo, 'files/docs/deep/a.md'), 'a\n');
+    writeFileSync(path.join(repo, 'files/docs/é ü.md'), 'u\n');
+    writeFileSync(path.join(repo, 'files/run.sh'), '#!/bin/sh\n');
+    chmodSync(path.join(repo, 'files/run.sh'), 0o755);
+    writeFileSync(path.join(repo, 'files-b'), 'sorts after files/ as git sorts trees\n');
+    symlinkSync('run.sh', path.join(repo, 'files/link'));
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'update-index', '--add', '--cacheinfo', `160000,${gitIn(repo, 'rev-parse', 'HEAD').trim()},vendor/sub`);
+    gitIn(repo, 'commit', '-qm', 'tree');
+    const head = gitIn(repo, 'rev-parse', 'HEAD').trim();
+    const gits = gitIn(repo, 'ls-tree', '-r', '-z', '--full-tree', head)
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf('\t');
+        const [mode, type, sha] = line.slice(0, tab).split(' ');
+        return { mode, type, sha, path: line.slice(tab + 1) };
+      });
+    expect(gits.length).toBeGreaterThan(5);
+    expect(readTreeFiles(repo, head, {})).toEqual(gits);
+    // Not a commit id, or its objects packed: git is asked.
+    expect(readTreeFiles(repo, 'HEAD', {})).toBeUndefined();
+    gitIn(repo, 'gc', '-q');
+    expect(readTreeFiles(repo, head, {})).toBeUndefined();
   });
 });
 

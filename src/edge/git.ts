@@ -5,7 +5,7 @@ import { readRegularFile } from './fs-quiet.js';
 import { boundMs } from './bounds.js';
 import { killsItsGroup } from './process-group.js';
 import { isInterrupted, trackChild } from './cleanup.js';
-import { readBranchRefs, readIndexPaths, readRepoAt, readTagCommit, readTagNames } from './git-files.js';
+import { readBranchRefs, readIndexPaths, readRepoAt, readTagCommit, readTagNames, readTreeFiles } from './git-files.js';
 
 /** The branch that holds each pristine render of the template: sync's merge base. */
 export const PRISTINE_BRANCH = 'migration-template';
@@ -198,6 +198,8 @@ export interface TreeEntry {
 }
 
 export async function listTree(repo: string, commit: string): Promise<TreeEntry[]> {
+  const known = readTreeFiles(repo, commit);
+  if (known) return known;
   const out = (await gitBytes(repo, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8');
   return out
     .split('\0')
