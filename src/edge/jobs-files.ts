@@ -15,12 +15,8 @@ import { JOBS_FILE, JOBS_LIMITS, parseJobs, type Job, type ParsedJobs } from '..
 /** What reading the inventory needs of a project: its plain files, never through a link. */
 export interface ProjectFiles {
   read(rel: string, from?: string): Uint8Array | undefined;
-  /** The plain files in a folder, as `dir/name`, sorted; with `names`, only those whose name matches (the others are not even checked). */
-  listFiles(dir: string, from?: string, names?: RegExp): string[];
+  listFiles(dir: string, from?: string): string[];
 }
-
-/** The names in a job's report folder the views read: a day's report and its summary. */
-const REPORT_FILES = /^\d{4}-\d{2}-\d{2}\.(?:json|md)$/;
 
 /** A parity report larger than this is not read for its verdict (it counts as unreadable). */
 const REPORT_BYTES = 64 * 1024 * 1024;
@@ -47,7 +43,7 @@ export interface JobEvidence {
  */
 export function readEvidence(files: ProjectFiles, job: Job, holidays: readonly string[]): JobEvidence {
   const dir = reportDir(job.id);
-  const names = files.listFiles(dir.slice(0, -1), 'parity', REPORT_FILES).map((p) => p.slice(dir.length));
+  const names = files.listFiles(dir.slice(0, -1), 'parity').map((p) => p.slice(dir.length));
   const dates = reportDates(names);
   const utf8 = new TextDecoder();
   const streak = parityStreak(
@@ -96,7 +92,7 @@ export function jobsSummaryOf(files: ProjectFiles, now: Date): JobsSummary | und
 /** The newest report of a job, from the folder's listing alone. */
 function latestReport(files: ProjectFiles, id: string): string | undefined {
   const dir = reportDir(id);
-  const names = files.listFiles(dir.slice(0, -1), 'parity', REPORT_FILES).map((p) => p.slice(dir.length));
+  const names = files.listFiles(dir.slice(0, -1), 'parity').map((p) => p.slice(dir.length));
   const newest = reportDates(names)[0];
   if (!newest) return undefined;
   return names.includes(`${newest}.md`) ? `${dir}${newest}.md` : `${dir}${newest}.json`;
@@ -110,12 +106,12 @@ export function plainProjectFiles(root: string): ProjectFiles {
       const { full, st } = locate(root, rel, from);
       return st?.isFile() ? readFileSync(full) : undefined;
     },
-    listFiles(dir, from = 'project', names) {
+    listFiles(dir, from = 'project') {
       requireSafePath(dir, from);
       const { full, st } = locate(root, dir, from);
       if (!st?.isDirectory()) return [];
       return readdirSync(full, { withFileTypes: true })
-        .filter((e) => e.isFile() && (!names || names.test(e.name)) && !pathProblem(`${dir}/${e.name}`))
+        .filter((e) => e.isFile() && !pathProblem(`${dir}/${e.name}`))
         .map((e) => `${dir}/${e.name}`)
         .sort();
     },

@@ -160,12 +160,12 @@ export class ProjectSession {
   }
 
   /** The plain files directly in a project folder (none through a link), sorted. */
-  listFiles(dir: string, from = 'project', names?: RegExp): string[] {
+  listFiles(dir: string, from = 'project'): string[] {
     requireSafePath(dir, from);
     const { full, st } = locate(this.root, dir, from);
     if (!st?.isDirectory()) return [];
     return readdirSync(full, { withFileTypes: true })
-      .filter((e) => e.isFile() && (!names || names.test(e.name)) && !requireSafeQuiet(`${dir}/${e.name}`))
+      .filter((e) => e.isFile() && !requireSafeQuiet(`${dir}/${e.name}`))
       .map((e) => `${dir}/${e.name}`)
       .sort();
   }
