@@ -3,6 +3,10 @@
 // a table and to bench-results/bench.json. Nothing here asserts: it measures.
 //
 // BENCH_RUNS=N sets the repetitions (default 11). BENCH_PEERS=0 skips installing peers from npm.
+// BENCH_ONLY=jobs,gitsync runs only those sections (generate, sync, gitsync, check, fleet, start,
+// jobs, assess, merge, pack). BENCH_CLI=<path to a cli.js> measures another build (a before).
+// BENCH_FLEET_SIZES=100 sets the fleet sizes (default 100,1000); BENCH_FLEET_JOBS=10 the copies of
+// the project with 100 jobs that fleet reads.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,10 +15,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { legacyTree } from './legacy-tree.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(ROOT, 'dist/cli.js');
+const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, 'dist/cli.js');
+const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
+const want = (section) => !ONLY || ONLY.includes(section);
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const env = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@example.com' };
 delete env.NODE_EXTRA_CA_CERTS; // costs every node start ~40 ms here that users do not pay
+const loadAtStart = os.loadavg();
 const work = mkdtempSync(path.join(os.tmpdir(), 'cm-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
@@ -133,11 +140,15 @@ const add = (name, m, floor, target, extra = {}) =>
 const nodeStart = measure(nodeFloor);
 
 // 1. Generate with git init + commit.
+let genFloor = { median: NaN };
+if (want('generate')) {
 const sample = fresh('sample');
 run(...node(CLI, 'p', '--yes', '--no-git'), sample);
 const fileCount = readdirSync(path.join(sample, 'p'), { recursive: true }).length;
-const [gen, genFloor] = paired((d) => run(...node(CLI, 'p', '--yes'), d), () => fresh('gen'), gitFloorRun, copyTree(path.join(sample, 'p')));
+let gen;
+[gen, genFloor] = paired((d) => run(...node(CLI, 'p', '--yes'), d), () => fresh('gen'), gitFloorRun, copyTree(path.join(sample, 'p')));
 add(`generate + git (${fileCount} entries)`, gen, genFloor, '≤ 1.25× (node + git init/add/commit)', { mb: peakMb(process.execPath, [CLI, 'p', '--yes'], fresh('mem')) });
+}
 
 // 2a. Sync of the built-in template, one version behind, with a user edit: a project made by an
 // older release of this package (its template a little older), synced to the template shipped now.
@@ -164,6 +175,7 @@ const builtinProject = (() => {
   git(dir, 'commit', '-qam', 'team edit');
   return dir;
 })();
+if (want('sync')) {
 const [syncB, syncBFloor] = paired((d) => run(...node(CLI, 'sync', d)), () => copyOf(builtinProject), nodeFloor);
 add('sync built-in template (1 version, user edit)', syncB, syncBFloor, '≤ 3× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(builtinProject)]) });
 
@@ -194,8 +206,31 @@ const bigProject = projectBehind(big, (d) => {
 });
 const [syncBig, syncBigFloor] = paired((d) => run(...node(CLI, 'sync', d)), () => copyOf(bigProject), nodeFloor);
 add('sync 500-file template (1 version, user edits)', syncBig, syncBigFloor, '≤ 10× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(bigProject)]) });
+}
+
+// 2c. Sync from a template kept in git (the built-in one, ~70 files): 4 files changed and 1
+// added in the new version, a team edit in the project; the parsed-template cache warm.
+if (want('gitsync')) {
+  const tpl = templateRepo(
+    'gitsync-tpl',
+    (d) => cpSync(path.join(ROOT, 'templates/kailash-migration'), d, { recursive: true }),
+    (d) => {
+      bump(d);
+      for (const f of ['files/README.md', 'files/TASKS.md', 'files/CHECKLIST.md', 'files/docs/phases/phase-1-assessment.md']) {
+        const file = path.join(d, f);
+        if (existsSync(file)) writeFileSync(file, `${readFileSync(file, 'utf8')}\nChanged in 1.1.0.\n`);
+      }
+      writeFileSync(path.join(d, 'files/docs/new-in-1.1.md'), '# New in 1.1\n\nA page the new version adds.\n');
+    },
+  );
+  const proj = projectBehind(tpl, (d) => writeFileSync(path.join(d, 'TASKS.md'), `${readFileSync(path.join(d, 'TASKS.md'), 'utf8')}\n- team note\n`));
+  run(...node(CLI, 'sync', '--check', proj)); // the cache, warm
+  const [s, sFloor] = paired((d) => run(...node(CLI, 'sync', d)), () => copyOf(proj), nodeFloor);
+  add('sync from a git template (4 changed, 1 added, user edit)', s, sFloor, '≤ 3× node start', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(proj)]) });
+}
 
 // 3. sync --check over 100 projects in one call: current ones (the usual CI case), and behind ones.
+if (want('check')) {
 const current = path.join(fresh('current'), 'p');
 run(...node(CLI, current, '--yes'));
 const hundred = (src) => {
@@ -213,10 +248,13 @@ add('sync --check ×100 current, per project', perProject(check), { median: 30 }
 const behindDirs = hundred(builtinProject);
 const checkBehind = measure(() => run(...node(CLI, 'sync', '--check', ...behindDirs)));
 add('sync --check ×100 behind, per project', perProject(checkBehind), { median: 30 }, '≤ 30 ms per project', { mb: peakMb(process.execPath, [CLI, 'sync', '--check', ...behindDirs]), unit: 'vs 30 ms' });
+}
 
 // 5. The fleet (issue 16): a platform team's template in its own git repository, and N projects
 // one version behind it. `fleet` and `sync --check` over all of them in one call, per project
 // against a 10 ms floor, with peak memory at 100 and at 1,000 (it should stay flat).
+let fleetProject;
+if (want('fleet') || want('check')) {
 const fleetTpl = templateRepo(
   'fleet-tpl',
   (d) => cpSync(path.join(ROOT, 'templates/kailash-migration'), d, { recursive: true }),
@@ -226,7 +264,7 @@ const fleetTpl = templateRepo(
     writeFileSync(readme, `${readFileSync(readme, 'utf8')}\nNew in 1.1.0.\n`);
   },
 );
-const fleetProject = projectBehind(fleetTpl, (d) => writeFileSync(path.join(d, 'TASKS.md'), `${readFileSync(path.join(d, 'TASKS.md'), 'utf8')}\n- team note\n`));
+fleetProject = projectBehind(fleetTpl, (d) => writeFileSync(path.join(d, 'TASKS.md'), `${readFileSync(path.join(d, 'TASKS.md'), 'utf8')}\n- team note\n`));
 const fleetOf = (n) => {
   const parent = fresh(`fleet-${n}`);
   return Array.from({ length: n }, (_, i) => {
@@ -235,7 +273,7 @@ const fleetOf = (n) => {
     return d;
   });
 };
-for (const n of [100, 1000]) {
+for (const n of want('fleet') ? (process.env.BENCH_FLEET_SIZES ?? '100,1000').split(',').map(Number) : []) {
   const projects = fleetOf(n);
   const per = (m) => ({ median: m.median / n, min: m.min / n, max: m.max / n });
   // Fewer repetitions at 1,000: each takes seconds.
@@ -246,9 +284,12 @@ for (const n of [100, 1000]) {
   rmSync(path.dirname(projects[0]), { recursive: true, force: true });
 }
 
+}
+
 // One `sync --check` of a project made from a template repository, beside one of the built-in
 // template (its floor here): the parsed-template cache (src/edge/template-cache.ts) is warm after
 // the first run, as it is on a CI runner that keeps its cache, or on a developer's machine.
+if (want('check')) {
 const benchCache = fresh('xdg-cache');
 const cacheEnv = { ...env, XDG_CACHE_HOME: benchCache };
 const runCached = (args) => {
@@ -264,8 +305,10 @@ const [coldCheck, builtinCheck2] = paired(
   () => runCached(['sync', '--check', builtinProject]),
 );
 add('sync --check, template repo (cold cache) vs built-in', coldCheck, builtinCheck2, 'no target (the first run)');
+}
 
 // 4. Start-up.
+if (want('start')) {
 const [help, helpFloor] = paired(() => run(...node(CLI, '--help')), () => undefined, nodeFloor);
 add('--help start-up', help, helpFloor, '≤ 1.5× node start', { mb: peakMb(process.execPath, [CLI, '--help']) });
 
@@ -293,9 +336,73 @@ for (const [label, args] of [['sync --check built-in', ['sync', '--check', built
   }
 }
 if (!hasCompileCache) notes.push(`node ${process.version} has no module.enableCompileCache() (node 22+): only the recorded cache and the plain bundle are compared.`);
+}
+
+// 4c. The job views (issues 20, 21) must not slow the everyday commands. A project with 100 jobs
+// in parallel running, each with a year of daily parity reports (36,500 files), beside a project
+// with none: `status` (≤ 3×), `fleet` over several such projects (per project, ≤ 10 ms; the
+// copies share their report files as hard links, so that making them costs no disk), and the
+// start of `jobs` and of a move `job <id> --to ...` against `--help` (≤ 1.5×).
+if (want('jobs')) {
+  const withJobs = (parent, n, days, parallel = true) => {
+    mkdirSync(path.join(parent, 'legacy'), { recursive: true });
+    writeFileSync(path.join(parent, 'legacy/crontab'), Array.from({ length: n }, (_, i) => `${i % 60} ${i % 24} * * 1-5 /opt/app/bin/job${i}.sh\n`).join(''));
+    run(...node(CLI, 'proj', '--assess', 'legacy', '--yes', '--no-git'), parent);
+    const proj = path.join(parent, 'proj');
+    const y = path.join(proj, 'jobs.yaml');
+    // Every job in parallel running (what the gate reads reports for), as moves would leave them.
+    if (parallel) writeFileSync(y, readFileSync(y, 'utf8').replace(/^ {4}state: inventoried$/gm, '    state: parallel').replace(/to: inventoried,/g, 'to: parallel,'));
+    const ids = [...readFileSync(y, 'utf8').matchAll(/^ {2}- id: (\S+)$/gm)].map((m) => m[1]);
+    const last = Date.parse('2026-12-04T00:00:00Z');
+    for (const id of ids) {
+      const dir = path.join(proj, 'reports/parity', id);
+      mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < days; i++) {
+        const date = new Date(last - i * 86_400_000).toISOString().slice(0, 10);
+        writeFileSync(path.join(dir, `${date}.json`), JSON.stringify({ schema: 'parity-report/1', job: id, date, verdict: 'green', generated_at: `${date}T03:00:00Z` }));
+      }
+    }
+    return proj;
+  };
+  const big = withJobs(fresh('jobs100'), 100, 365);
+  const plainParent = fresh('nojobs');
+  run(...node(CLI, 'proj', '--yes', '--no-git'), plainParent);
+  const plain = path.join(plainParent, 'proj');
+  const [st, stFloor] = paired(() => run(...node(CLI, 'status', big)), () => undefined, () => run(...node(CLI, 'status', plain)));
+  add('status: 100 jobs × 365 daily reports vs no jobs', st, stFloor, '≤ 3× status without jobs', { mb: peakMb(process.execPath, [CLI, 'status', big]) });
+  const k = Number(process.env.BENCH_FLEET_JOBS ?? 10);
+  const fleetParent = fresh('fleet-jobs');
+  const copies = Array.from({ length: k }, (_, i) => {
+    const d = path.join(fleetParent, `p${i}`);
+    execFileSync('cp', ['-al', big, d]);
+    return d;
+  });
+  const plainCopies = Array.from({ length: k }, (_, i) => {
+    const d = path.join(fleetParent, `plain${i}`);
+    cpSync(plain, d, { recursive: true });
+    return d;
+  });
+  const per = (m) => ({ median: m.median / k, min: m.min / k, max: m.max / k });
+  const [fl, flPlain] = paired(() => run(...node(CLI, 'fleet', '--json', ...copies)), () => undefined, () => run(...node(CLI, 'fleet', '--json', ...plainCopies)));
+  add(`fleet ×${k} projects with 100 jobs × 365 reports, per project`, per(fl), { median: 10 }, '≤ 10 ms per project', { mb: peakMb(process.execPath, [CLI, 'fleet', '--json', ...copies]), unit: 'vs 10 ms' });
+  add(`fleet ×${k} projects without jobs, per project`, per(flPlain), { median: 10 }, 'reference', { unit: 'vs 10 ms' });
+  // A project as assess makes it: three jobs (inventoried), two weeks of reports each.
+  const small = withJobs(fresh('jobs3'), 3, 14, false);
+  const help = () => run(...node(CLI, '--help'));
+  const [jobsRun, jobsFloor] = paired(() => run(...node(CLI, 'jobs'), small), () => undefined, help);
+  add('jobs start-up (3 jobs) vs --help', jobsRun, jobsFloor, '≤ 1.5× --help');
+  const [jobsBig, jobsBigFloor] = paired(() => run(...node(CLI, 'jobs'), big), () => undefined, help);
+  add('jobs (100 jobs × 365 reports) vs --help', jobsBig, jobsBigFloor, 'no target (the inventory itself)');
+  const [move, moveFloor] = paired((d) => run(...node(CLI, 'job', 'job1', '--to', 'ported'), d), () => {
+    const d = fresh('move');
+    cpSync(small, d, { recursive: true });
+    return d;
+  }, help);
+  add('job <id> --to ported (3 jobs) vs --help', move, moveFloor, '≤ 1.5× --help');
+}
 
 // 5. assess reading a legacy tree of 10,000 files (JSON on stdout, not kept).
-{
+if (want('assess')) {
   const legacyDir = fresh('legacy10k');
   legacyTree(legacyDir, 10_000);
   const once = () => {
@@ -316,6 +423,7 @@ if (!hasCompileCache) notes.push(`node ${process.version} has no module.enableCo
 // discarded. Lines are code-like: one in seven is blank or a closing brace (they repeat all
 // over the file), the rest unique; ours rewrites 3 lines of every 5, theirs 3 of every 5 shifted
 // by two, so the sides overlap on one line in five and conflict all along the file.
+if (want('merge')) {
 const { buildSync } = await import('esbuild');
 const mergeBundle = path.join(work, 'merge.mjs');
 buildSync({ entryPoints: [path.join(ROOT, 'src/core/merge/index.ts')], bundle: true, format: 'esm', platform: 'node', outfile: mergeBundle, logLevel: 'error' });
@@ -339,19 +447,24 @@ for (const lines of [20_000, 100_000]) {
   const [m, mFloor] = paired(ours, () => undefined, gitMerge);
   add(`merge3 ${lines.toLocaleString('en')}-line file rewritten on both sides`, m, mFloor, '≤ 2× git merge-file --diff3');
 }
+}
 
 // 6. What `npx create-kailash-migration` downloads.
+let packed = { size: NaN, entryCount: NaN, unpackedSize: NaN };
+let installed = NaN;
+if (want('pack')) {
 const packDir = fresh('pack');
-const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
+packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
 const installDir = fresh('install');
 writeFileSync(path.join(installDir, 'package.json'), '{"name":"probe","private":true}');
 execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', path.join(packDir, packed.filename)], { cwd: installDir, env, stdio: 'ignore' });
 const lock = JSON.parse(readFileSync(path.join(installDir, 'package-lock.json'), 'utf8'));
-const installed = Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/')).length;
+installed = Object.keys(lock.packages).filter((k) => k.startsWith('node_modules/')).length;
+}
 
 // Peers, installed from npm and timed in the same run.
 const peers = [];
-if (process.env.BENCH_PEERS !== '0') {
+if (process.env.BENCH_PEERS !== '0' && want('pack')) {
   const peerDir = fresh('peers');
   writeFileSync(path.join(peerDir, 'package.json'), '{"name":"peers","private":true}');
   const ok = spawnSync('npm', ['install', '--no-audit', '--no-fund', 'create-vite@6', 'plop@4'], { cwd: peerDir, env, stdio: 'ignore' }).status === 0;
@@ -365,7 +478,7 @@ if (process.env.BENCH_PEERS !== '0') {
 
 for (const n of notes) console.log(`note: ${n}`);
 const f = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
-console.log(`\ncreate-migration bench: ${RUNS} runs each, node ${process.version}, ${os.cpus().length} cores\n`);
+console.log(`\ncreate-migration bench: ${RUNS} runs each, node ${process.version}, ${os.cpus().length} cores, load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end\n`);
 console.log(`floors: node start ${f(nodeStart.median)} ms (${f(nodeStart.min)}-${f(nodeStart.max)}); node + git init/add/commit ${f(genFloor.median)} ms\n`);
 console.log('| measure | median ms | min-max ms | floor ms | ratio (min-max) | target | peak MB |');
 console.log('|---|---|---|---|---|---|---|');
@@ -378,7 +491,7 @@ for (const p of peers) console.log(`| ${p.name} | ${f(p.median)} | ${f(p.min)}-$
 console.log(`\nnpx download: tarball ${(packed.size / 1024).toFixed(1)} KB (${packed.entryCount} files, ${(packed.unpackedSize / 1024).toFixed(0)} KB unpacked), installs ${installed} package(s)  [targets: ≤ 1 MB, ≤ 5 packages]`);
 
 mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
-const out = { date: new Date().toISOString(), runs: RUNS, node: process.version, nodeStart, genFloor, rows, notes, peers, pack: { size: packed.size, files: packed.entryCount, unpacked: packed.unpackedSize, installed } };
+const out = { date: new Date().toISOString(), runs: RUNS, load: { start: loadAtStart, end: os.loadavg() }, only: ONLY, node: process.version, nodeStart, genFloor, rows, notes, peers, pack: { size: packed.size, files: packed.entryCount, unpacked: packed.unpackedSize, installed } };
 writeFileSync(path.join(ROOT, 'bench-results/bench.json'), `${JSON.stringify(out, null, 2)}\n`);
 console.log('JSON: bench-results/bench.json');
 if (!existsSync(CLI)) process.exitCode = 1;

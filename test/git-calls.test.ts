@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
+import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 /**
  * Every git process is a start-up's worth of time: commands that need none must start none.
@@ -32,4 +33,54 @@ describe('git processes', () => {
     expect(check.code, check.stderr).toBe(0);
     expect(git.calls()).toEqual([]);
   });
+
+  it('sync --check over projects made from a template repository: no git process for a template whose objects are loose, one only for a project the team changed', async () => {
+    const tmp = tempDir();
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
+    for (const name of ['clean', 'edited', 'current']) {
+      const g = await runCli([name, '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp });
+      expect(g.code, g.stderr).toBe(0);
+    }
+    const dir = (name: string) => path.join(tmp, name);
+    edit(path.join(dir('edited'), 'TASKS.md'), (t) => `${t}\n- team note\n`);
+    gitIn(dir('edited'), 'commit', '-qam', 'team note');
+    const synced = await runCli(['sync', dir('current')], { cwd: tmp });
+    expect(synced.code, synced.stderr).toBe(0);
+    gitIn(dir('current'), 'add', '-A');
+    gitIn(dir('current'), 'commit', '-qm', 'sync');
+    // The parsed template is cached after its first read (as on a developer's machine or a CI
+    // runner keeping its cache); only what is asked after that is counted.
+    await runCli(['sync', '--check', dir('clean')], { cwd: tmp });
+
+    const count = async (...dirs: string[]) => {
+      const git = recordingGit(tempDir());
+      const r = await runCli(['sync', '--check', '--json', ...dirs], { cwd: tmp, env: git.env });
+      return { r, calls: git.calls() };
+    };
+    // Up to date: the template's tags, commit and tree (to check the cache against) are read
+    // from its files, and nothing is asked for the project.
+    const up = await count(dir('current'));
+    expect(up.r.code, up.r.stderr).toBe(0);
+    expect(up.calls).toEqual([]);
+    // Behind with every file as last rendered: the base is the project's own files.
+    const clean = await count(dir('clean'));
+    expect(clean.r.code).toBe(1);
+    expect(JSON.parse(clean.r.stdout).projects[0]).toMatchObject({ behind: true, base: 'as-rendered' });
+    expect(clean.calls).toEqual([]);
+    // Behind with a change of the team's: the base of that one file, in one cat-file.
+    const edited = await count(dir('edited'));
+    expect(edited.r.code).toBe(1);
+    expect(JSON.parse(edited.r.stdout).projects[0]).toMatchObject({ behind: true, base: 'pristine-branch' });
+    expect(edited.calls.length, edited.calls.join('\n')).toBeLessThanOrEqual(1);
+    // Many at once: only the changed one asks git.
+    const all = await count(dir('clean'), dir('edited'), dir('current'));
+    expect(all.r.code).toBe(1);
+    expect(all.calls.length, all.calls.join('\n')).toBeLessThanOrEqual(1);
+    // Once git packs the template's objects, the tag's commit and its tree are git's to read:
+    // two processes per run, whatever the number of projects.
+    gitIn(tpl, 'gc', '-q');
+    const packed = await count(dir('clean'), dir('edited'));
+    expect(packed.calls.length, packed.calls.join('\n')).toBeLessThanOrEqual(3);
+  });
 });
+

@@ -1,7 +1,7 @@
-import { mkdirSync, realpathSync, writeFileSync, appendFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBranchRefs, readRepoAt } from '../src/edge/git-files.js';
+import { readBranchRefs, readIndexPaths, readRepoAt, readTagCommit, readTagNames, readTreeFiles } from '../src/edge/git-files.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
@@ -96,4 +96,110 @@ describe('reading git files without starting git', () => {
     appendFileSync(path.join(gitDir, 'config'), '[core]\n\tworktree = /elsewhere\n');
     expect(readRepoAt(repo, {})).toBeUndefined();
   });
+
+  it('lists the index as ls-files --cached does: index versions 2, 3 (extended flags) and 4, long and unicode names', () => {
+    const repo = path.join(tempDir(), 'r');
+    repoWithCommits(repo);
+    mkdirSync(path.join(repo, 'docs/deep/er'), { recursive: true });
+    for (const f of ['docs/a.md', 'docs/deep/er/b.md', 'docs/deep/é ü.md', 'z.txt']) writeFileSync(path.join(repo, f), `${f}\n`);
+    gitIn(repo, 'add', 'docs', 'z.txt');
+    // A name over 4,095 bytes (its length no longer fits the entry's flags), put in the index only.
+    const long = Array.from({ length: 20 }, (_, i) => `${i}${'n'.repeat(220)}`).join('/');
+    const blob = gitIn(repo, 'hash-object', '-w', 'z.txt').trim();
+    gitIn(repo, 'update-index', '--add', '--cacheinfo', `100644,${blob},${long}`);
+    writeFileSync(path.join(repo, 'new.txt'), 'x\n');
+    const gitDir = readRepoAt(repo, {})!.gitDir;
+    const gits = () => new Set(gitIn(repo, '-c', 'core.quotepath=false', 'ls-files', '-z', '--cached').split('\0').filter(Boolean));
+    for (const version of ['2', '3', '4']) {
+      gitIn(repo, 'update-index', '--index-version', version);
+      // Version 3 stores an extended flag for an intent-to-add entry.
+      if (version === '3') gitIn(repo, 'add', '-N', 'new.txt');
+      expect(readIndexPaths(gitDir, {}), `index v${version}`).toEqual(gits());
+    }
+    expect(readIndexPaths(gitDir, {})!.has(long)).toBe(true);
+    // A split index keeps entries in another file: git is asked.
+    expect(readIndexPaths(gitDir, { GIT_INDEX_FILE: path.join(gitDir, 'other') })).toBeUndefined();
+    gitIn(repo, 'update-index', '--split-index');
+    expect(readIndexPaths(gitDir, {})).toBeUndefined();
+  });
+
+  it('an index cut short or corrupted is left to git', () => {
+    const repo = path.join(tempDir(), 'r');
+    repoWithCommits(repo);
+    const gitDir = readRepoAt(repo, {})!.gitDir;
+    const index = path.join(gitDir, 'index');
+    const whole = readFileSync(index);
+    writeFileSync(index, whole.subarray(0, whole.length - 25));
+    expect(readIndexPaths(gitDir, {})).toBeUndefined();
+    const bad = Buffer.from(whole);
+    bad.write('XXXX', 0, 'latin1');
+    writeFileSync(index, bad);
+    expect(readIndexPaths(gitDir, {})).toBeUndefined();
+  });
+
+  it('lists tags and finds the commit a tag names as git does: loose, packed, annotated, nested', () => {
+    const repo = path.join(tempDir(), 'r');
+    const [a, b, c] = repoWithCommits(repo);
+    gitIn(repo, 'tag', 'v1.0.0', a!);
+    gitIn(repo, 'tag', '-a', '-m', 'annotated', 'v1.1.0', b!);
+    gitIn(repo, 'tag', 'team/v2', c!);
+    const gitsTags = () => gitIn(repo, 'tag', '--list').split('\n').filter(Boolean);
+    const gitsCommit = (t: string) => gitIn(repo, 'rev-parse', '--verify', '--quiet', `${t}^{commit}`).trim();
+    expect(readTagNames(repo, {})).toEqual(gitsTags());
+    expect(readTagCommit(repo, 'v1.0.0', {})).toBe(gitsCommit('v1.0.0'));
+    expect(readTagCommit(repo, 'v1.1.0', {})).toBe(gitsCommit('v1.1.0'));
+    gitIn(repo, 'pack-refs', '--all');
+    gitIn(repo, 'tag', 'v3', c!);
+    expect(readTagNames(repo, {})).toEqual(gitsTags());
+    // Packed refs record an annotated tag's commit; a loose object's type is read.
+    expect(readTagCommit(repo, 'v1.1.0', {})).toBe(gitsCommit('v1.1.0'));
+    expect(readTagCommit(repo, 'v1.0.0', {})).toBe(a);
+    // Once the objects are packed, their types are git's to read.
+    gitIn(repo, 'gc', '-q');
+    expect(readTagCommit(repo, 'v3', {})).toBeUndefined();
+    expect(readTagNames(repo, {})).toEqual(gitsTags());
+    // No such tag, a branch of that name, a name git looks up elsewhere first: git is asked.
+    expect(readTagCommit(repo, 'main', {})).toBeUndefined();
+    expect(readTagCommit(repo, 'HEAD', {})).toBeUndefined();
+    expect(readTagCommit(repo, '../x', {})).toBeUndefined();
+  });
+
+  it('a tag pointing at a tree, or at a blob, is not a commit', () => {
+    const repo = path.join(tempDir(), 'r');
+    repoWithCommits(repo);
+    const tree = gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim();
+    gitIn(repo, 'tag', 'atree', tree);
+    expect(readTagCommit(repo, 'atree', {})).toBeUndefined();
+  });
+
+  it('lists the files of a commit from loose objects as ls-tree -r does: folders, modes, links, submodules, unicode', () => {
+    const repo = path.join(tempDir(), 'r');
+    repoWithCommits(repo);
+    mkdirSync(path.join(repo, 'files/docs/deep'), { recursive: true });
+    writeFileSync(path.join(repo, 'files/docs/deep/a.md'), 'a\n');
+    writeFileSync(path.join(repo, 'files/docs/é ü.md'), 'u\n');
+    writeFileSync(path.join(repo, 'files/run.sh'), '#!/bin/sh\n');
+    chmodSync(path.join(repo, 'files/run.sh'), 0o755);
+    writeFileSync(path.join(repo, 'files-b'), 'sorts after files/ as git sorts trees\n');
+    symlinkSync('run.sh', path.join(repo, 'files/link'));
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'update-index', '--add', '--cacheinfo', `160000,${gitIn(repo, 'rev-parse', 'HEAD').trim()},vendor/sub`);
+    gitIn(repo, 'commit', '-qm', 'tree');
+    const head = gitIn(repo, 'rev-parse', 'HEAD').trim();
+    const gits = gitIn(repo, 'ls-tree', '-r', '-z', '--full-tree', head)
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf('\t');
+        const [mode, type, sha] = line.slice(0, tab).split(' ');
+        return { mode, type, sha, path: line.slice(tab + 1) };
+      });
+    expect(gits.length).toBeGreaterThan(5);
+    expect(readTreeFiles(repo, head, {})).toEqual(gits);
+    // Not a commit id, or its objects packed: git is asked.
+    expect(readTreeFiles(repo, 'HEAD', {})).toBeUndefined();
+    gitIn(repo, 'gc', '-q');
+    expect(readTreeFiles(repo, head, {})).toBeUndefined();
+  });
 });
+

@@ -5,7 +5,7 @@ import { appendJobs, EMPTY_JOBS_FILE, jobsText, recordMove } from '../src/core/j
 import { legacyOffSteps, matchSchedules, newJob, readinessOf } from '../src/core/jobs/from-assess.js';
 import { isBusinessDay, parityStreak, reportDates, verdictOf, type Verdict } from '../src/core/jobs/gate.js';
 import { decideMove } from '../src/core/jobs/moves.js';
-import { parseJobs, STATES, type Job } from '../src/core/jobs/schema.js';
+import { isIsoDate, parseJobs, STATES, type Job } from '../src/core/jobs/schema.js';
 import { addResource, removeResource } from '../src/core/jobs/kustomize.js';
 import { dnsName } from '../src/core/template/formats.js';
 import type { Schedule } from '../src/core/assess/types.js';
@@ -297,5 +297,18 @@ describe('assess to inventory', () => {
     expect(legacyOffSteps(timer).join('\n')).toContain('sudo systemctl disable --now cleanup.timer');
     const system = { ...job(), legacy: { ...job().legacy, found_in: 'etc/cron.d/billing:4' } };
     expect(legacyOffSteps(system).join('\n')).toContain('# 0 2 * * 1-5 billing /opt/billing/bin/extract.sh --full');
+  });
+});
+
+describe('report dates', () => {
+  it('a report name counts when its date is a real day, exactly as the schema judges dates (leap years, month ends)', () => {
+    const names: string[] = [];
+    for (const year of ['0000', '1900', '2000', '2024', '2026', '2100', '9999']) {
+      for (let m = 0; m <= 13; m++) for (let d = 0; d <= 32; d++) names.push(`${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}.json`);
+    }
+    const expected = names.map((n) => n.slice(0, 10)).filter(isIsoDate).sort().reverse();
+    expect(reportDates(names)).toEqual(expected);
+    expect(expected).toContain('2024-02-29');
+    expect(expected).not.toContain('2100-02-29');
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDotGit, pathProblem } from '../src/core/path-rules.js';
+import { fullPathProblem, isDotGit, pathProblem, LIMITS } from '../src/core/path-rules.js';
 import { toOutputPath } from '../src/core/template/paths.js';
 
 describe('the one path rule', () => {
@@ -99,4 +99,21 @@ describe('the one path rule', () => {
       { seed: 11, numRuns: 500 },
     );
   });
+
+  it('property: the shortcut for plain paths answers as the whole rule does', () => {
+    const plainPiece = fc.constantFrom('a', 'B', '0', '_', '-', '.', '/', 'git', 'GIT', '~1', '.cm-tmp', '.CM-TMP', 'reports', '2026-01-01.json', 'x'.repeat(250), 'y'.repeat(260));
+    const plainish = fc.array(plainPiece, { maxLength: 10 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(fc.oneof(plainish, pathString), (rel) => {
+        expect(pathProblem(rel)).toEqual(fullPathProblem(rel));
+        expect(pathProblem(rel, { manifest: true })).toEqual(fullPathProblem(rel, { manifest: true }));
+      }),
+      { seed: 26, numRuns: 3000 },
+    );
+    // At the limits: a path of exactly the byte limit, and one over it.
+    const at = Array.from({ length: 5 }, () => 'z'.repeat(200)).join('/').padEnd(LIMITS.pathBytes, 'z');
+    expect(pathProblem(at)).toEqual(fullPathProblem(at));
+    expect(pathProblem(`${at}z`)?.kind).toBe('length');
+  });
 });
+

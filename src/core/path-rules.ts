@@ -55,8 +55,33 @@ export interface PathRuleOptions {
   manifest?: boolean;
 }
 
+/**
+ * Segments of ASCII letters, digits, `_`, `-` and `.`, none starting with a dot: no rule below can
+ * refuse such a path but the lengths and the temp-file suffix, so it is answered without the rest
+ * (a status over a year of reports checks tens of thousands of names).
+ */
+const PLAIN_PATH = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+const TEMP_SEGMENT = new RegExp(`${TEMP_SUFFIX.replace('.', '\\.')}(?:/|$)`, 'i');
+
+function plainAndFine(rel: string): boolean {
+  if (rel.length > LIMITS.pathBytes || !PLAIN_PATH.test(rel) || TEMP_SEGMENT.test(rel)) return false;
+  for (let start = 0; start <= rel.length; ) {
+    let end = rel.indexOf('/', start);
+    if (end < 0) end = rel.length;
+    if (end - start > LIMITS.segmentBytes) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 /** Why `rel` may not be used as a project path; undefined when it may. */
 export function pathProblem(rel: string, opts: PathRuleOptions = {}): PathProblem | undefined {
+  if (typeof rel === 'string' && plainAndFine(rel)) return undefined;
+  return fullPathProblem(rel, opts);
+}
+
+/** pathProblem without its shortcut for plain paths (which must answer as this does: a test compares them). */
+export function fullPathProblem(rel: string, opts: PathRuleOptions = {}): PathProblem | undefined {
   if (typeof rel !== 'string' || rel === '') return { kind: 'empty', reason: 'is empty' };
   if (/[\u0000-\u001f\u007f\\]/.test(rel)) return { kind: 'character', reason: 'contains a control character or a backslash' };
   if (LONE_SURROGATE.test(rel)) return { kind: 'character', reason: 'is not valid unicode (a lone surrogate)' };

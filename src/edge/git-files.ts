@@ -1,4 +1,5 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import { readOrNone } from './fs-quiet.js';
 
@@ -74,4 +75,235 @@ export function readBranchRefs(gitDir: string, branch: string): [string, string]
   }
   const refs = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return refs.every(([, sha]) => SHA.test(sha)) ? refs : undefined;
+}
+
+/**
+ * The paths git's index holds (what `git ls-files --cached` lists), each once, from the index
+ * file itself: versions 2 to 4 with SHA-1 ids. Undefined for what this does not read for certain
+ * (GIT_INDEX_FILE, a split or sparse index, SHA-256, anything malformed): ask git then.
+ */
+export function readIndexPaths(gitDir: string, env: NodeJS.ProcessEnv = process.env): Set<string> | undefined {
+  if (env.GIT_INDEX_FILE || env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return undefined;
+  const config = readOrNone(path.join(commonDir(gitDir), 'config'), 'utf8') ?? '';
+  if (/^\s*(objectformat|splitindex|sparseindex)\s*=/im.test(config)) return undefined;
+  const data = readOrNone(path.join(gitDir, 'index'));
+  const paths = new Set<string>();
+  // No index yet (a repository with no commit): git lists nothing either.
+  if (data === undefined) return lstatSync(path.join(gitDir, 'index'), { throwIfNoEntry: false }) ? undefined : paths;
+  const buf = Buffer.from(data);
+  if (buf.length < 12 + 20 || buf.toString('latin1', 0, 4) !== 'DIRC') return undefined;
+  const version = buf.readUInt32BE(4);
+  const count = buf.readUInt32BE(8);
+  if (version < 2 || version > 4) return undefined;
+  const end = buf.length - 20; // the trailing checksum
+  let at = 12;
+  let previous: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < count; i++) {
+    const start = at;
+    if (at + 62 > end) return undefined;
+    const mode = buf.readUInt32BE(at + 24);
+    // A sparse index's folder entry stands for files it does not list.
+    if ((mode & 0o170000) === 0o040000) return undefined;
+    const flags = buf.readUInt16BE(at + 60);
+    at += 62;
+    if (flags & 0x4000) {
+      if (version < 3) return undefined;
+      at += 2;
+    }
+    let name: Buffer;
+    if (version === 4) {
+      // The name is the previous one less its last N bytes (N a varint), then this suffix.
+      let strip = 0;
+      for (let shift = 0, b = 0x80; b & 0x80; ) {
+        if (at >= end || shift > 28) return undefined;
+        b = buf[at++]!;
+        strip = shift ? ((strip + 1) << 7) | (b & 0x7f) : b & 0x7f;
+        shift += 7;
+      }
+      const nul = buf.indexOf(0, at);
+      if (nul < 0 || nul >= end || strip > previous.length) return undefined;
+      name = Buffer.concat([previous.subarray(0, previous.length - strip), buf.subarray(at, nul)]);
+      at = nul + 1;
+    } else {
+      const nul = buf.indexOf(0, at);
+      if (nul < 0 || nul >= end) return undefined;
+      name = buf.subarray(at, nul);
+      // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
+      at = start + ((at - start + name.length + 8) & ~7);
+    }
+    const length = flags & 0xfff;
+    if (length !== 0xfff && length !== name.length) return undefined;
+    previous = name;
+    paths.add(name.toString('utf8'));
+  }
+  // Extensions: a split index ("link") keeps entries elsewhere.
+  while (at + 8 <= end) {
+    const sig = buf.toString('latin1', at, at + 4);
+    const size = buf.readUInt32BE(at + 4);
+    if (sig === 'link' || sig === 'sdir') return undefined;
+    at += 8 + size;
+  }
+  return at === end ? paths : undefined;
+}
+
+/** Whether refs are stored as files (loose and packed-refs), the only layout read here. */
+function refsAreFiles(common: string): boolean {
+  const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
+  return !/^\s*refstorage\s*=/im.test(config) && !lstatSync(path.join(common, 'reftable'), { throwIfNoEntry: false });
+}
+
+/** packed-refs, as name -> [id, peeled id when it is an annotated tag]; undefined when unreadable. */
+function packedRefs(common: string): Map<string, [string, string | undefined]> | undefined {
+  const text = readOrNone(path.join(common, 'packed-refs'), 'utf8');
+  const refs = new Map<string, [string, string | undefined]>();
+  if (text === undefined) return lstatSync(path.join(common, 'packed-refs'), { throwIfNoEntry: false }) ? undefined : refs;
+  // Without "fully-peeled", an annotated tag's line may lack its peeled id: ask git then.
+  if (text.length && !/^# pack-refs with:.* fully-peeled/.test(text)) return undefined;
+  let last: string | undefined;
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    if (line.startsWith('^')) {
+      if (!last || !SHA.test(line.slice(1))) return undefined;
+      refs.get(last)![1] = line.slice(1);
+      continue;
+    }
+    const space = line.indexOf(' ');
+    const sha = line.slice(0, space);
+    if (!SHA.test(sha)) return undefined;
+    last = line.slice(space + 1);
+    refs.set(last, [sha, undefined]);
+  }
+  return refs;
+}
+
+/**
+ * The tag names of a repository whose work tree is `root` (what `git tag --list` prints, in its
+ * order), read from loose and packed refs; undefined when git must be asked.
+ */
+export function readTagNames(root: string, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const repo = readRepoAt(root, env);
+  if (!repo) return undefined;
+  const common = commonDir(repo.gitDir);
+  if (!refsAreFiles(common)) return undefined;
+  const packed = packedRefs(common);
+  if (!packed) return undefined;
+  const names = new Set<string>();
+  for (const name of packed.keys()) if (name.startsWith('refs/tags/')) names.add(name.slice('refs/tags/'.length));
+  const walk = (dir: string, prefix: string): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return true; // no loose tags
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!walk(path.join(dir, e.name), `${prefix}${e.name}/`)) return false;
+      } else if (e.isFile()) {
+        // A lock or a broken ref is git's to judge.
+        if (e.name.endsWith('.lock') || !SHA.test(readOrNone(path.join(dir, e.name), 'utf8')?.trim() ?? '')) return false;
+        names.add(`${prefix}${e.name}`);
+      } else return false;
+    }
+    return true;
+  };
+  if (!walk(path.join(common, 'refs/tags'), '')) return undefined;
+  // git sorts by name, byte by byte.
+  return [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** The type and body of a loose object; undefined when it is packed (or unreadable). */
+function looseObject(common: string, sha: string): { type: string; body: Buffer } | undefined {
+  const raw = readOrNone(path.join(common, 'objects', sha.slice(0, 2), sha.slice(2)));
+  if (!raw) return undefined;
+  let data: Buffer;
+  try {
+    data = inflateSync(raw);
+  } catch {
+    return undefined;
+  }
+  const nul = data.indexOf(0);
+  const header = /^(commit|tag|tree|blob) (\d+)$/.exec(data.toString('latin1', 0, Math.max(nul, 0)));
+  if (!header || Number(header[2]) !== data.length - nul - 1) return undefined;
+  return { type: header[1]!, body: data.subarray(nul + 1) };
+}
+
+/**
+ * The commit a tag name points at (what `git rev-parse --verify <name>^{commit}` answers), for a
+ * repository whose work tree is `root`, when that is certain from its files: `name` is a tag
+ * (and no ref git looks at before refs/tags/ has that name), and the objects it peels through
+ * are loose, or packed-refs records the peeled commit. Undefined when git must be asked.
+ */
+export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name) || name.endsWith('.lock') || name.includes('..') || name === 'HEAD') return undefined;
+  const repo = readRepoAt(root, env);
+  if (!repo) return undefined;
+  const common = commonDir(repo.gitDir);
+  if (!refsAreFiles(common)) return undefined;
+  // git tries <gitdir>/<name> and refs/<name> before refs/tags/<name>.
+  for (const earlier of [path.join(repo.gitDir, name), path.join(common, name), path.join(common, 'refs', name)]) {
+    if (lstatSync(earlier, { throwIfNoEntry: false })) return undefined;
+  }
+  const packed = packedRefs(common);
+  if (!packed) return undefined;
+  for (const earlier of [name, `refs/${name}`]) if (packed.has(earlier)) return undefined;
+  const loose = readOrNone(path.join(common, 'refs/tags', name), 'utf8')?.trim();
+  const entry = packed.get(`refs/tags/${name}`);
+  let sha = loose ?? entry?.[1] ?? entry?.[0];
+
+  if (!sha || !SHA.test(sha)) return undefined;
+  // Peel annotated tags (a few levels at most) down to a commit.
+  for (let depth = 0; depth < 5; depth++) {
+    const obj = looseObject(common, sha);
+    // A packed object's type is not read here: git knows it.
+    if (!obj) return undefined;
+    if (obj.type === 'commit') return sha;
+    if (obj.type !== 'tag') return undefined;
+    const target = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(obj.body.toString('latin1'));
+    if (!target || !SHA.test(target[1]!)) return undefined;
+    sha = target[1]!;
+  }
+  return undefined;
+}
+
+/**
+ * What `git ls-tree -r --full-tree <commit>` lists (mode, type, id and path of every file, in
+ * git's order), for a repository whose work tree is `root`, read from loose objects (a template
+ * repository's are, until git packs them). Undefined when any object on the way is packed or
+ * anything is not as expected: git is asked then.
+ */
+export function readTreeFiles(root: string, commit: string, env: NodeJS.ProcessEnv = process.env): { mode: string; type: string; sha: string; path: string }[] | undefined {
+  if (env.GIT_OBJECT_DIRECTORY || env.GIT_ALTERNATE_OBJECT_DIRECTORIES || !/^[0-9a-f]{40}$/.test(commit)) return undefined;
+  const repo = readRepoAt(root, env);
+  if (!repo) return undefined;
+  const common = commonDir(repo.gitDir);
+  const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
+  if (/^\s*objectformat\s*=/im.test(config)) return undefined;
+  const top = looseObject(common, commit);
+  if (top?.type !== 'commit') return undefined;
+  const tree = /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1'))?.[1];
+  if (!tree) return undefined;
+  const out: { mode: string; type: string; sha: string; path: string }[] = [];
+  const walk = (sha: string, prefix: string, depth: number): boolean => {
+    if (depth > 64) return false;
+    const obj = looseObject(common, sha);
+    if (obj?.type !== 'tree') return false;
+    const body = obj.body;
+    for (let at = 0; at < body.length; ) {
+      const space = body.indexOf(0x20, at);
+      const nul = body.indexOf(0, space + 1);
+      if (space < 0 || nul < 0 || nul + 21 > body.length) return false;
+      const mode = body.toString('latin1', at, space).padStart(6, '0');
+      const name = body.toString('utf8', space + 1, nul);
+      const id = body.toString('hex', nul + 1, nul + 21);
+      at = nul + 21;
+      if (mode === '040000') {
+        if (!walk(id, `${prefix}${name}/`, depth + 1)) return false;
+      } else if (mode === '160000') out.push({ mode, type: 'commit', sha: id, path: `${prefix}${name}` });
+      else if (/^1[02]0[0-7]{3}$/.test(mode)) out.push({ mode, type: 'blob', sha: id, path: `${prefix}${name}` });
+      else return false;
+    }
+    return true;
+  };
+  return walk(tree, '', 0) ? out : undefined;
 }

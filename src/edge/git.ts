@@ -5,7 +5,7 @@ import { readRegularFile } from './fs-quiet.js';
 import { boundMs } from './bounds.js';
 import { killsItsGroup } from './process-group.js';
 import { isInterrupted, trackChild } from './cleanup.js';
-import { readBranchRefs, readRepoAt } from './git-files.js';
+import { readBranchRefs, readIndexPaths, readRepoAt, readTagCommit, readTagNames, readTreeFiles } from './git-files.js';
 
 /** The branch that holds each pristine render of the template: sync's merge base. */
 export const PRISTINE_BRANCH = 'migration-template';
@@ -198,6 +198,8 @@ export interface TreeEntry {
 }
 
 export async function listTree(repo: string, commit: string): Promise<TreeEntry[]> {
+  const known = readTreeFiles(repo, commit);
+  if (known) return known;
   const out = (await gitBytes(repo, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString('utf8');
   return out
     .split('\0')
@@ -324,6 +326,8 @@ export async function readBlobs(repo: string, shas: string[], limits?: BlobLimit
 }
 
 export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
+  const known = readTagCommit(repo, ref);
+  if (known) return known;
   try {
     return (await gitBytes(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).toString().trim() || undefined;
   } catch {
@@ -332,6 +336,8 @@ export async function resolveCommit(repo: string, ref: string): Promise<string |
 }
 
 export async function listTags(repo: string): Promise<string[]> {
+  const known = readTagNames(repo);
+  if (known) return known;
   return (await gitBytes(repo, ['tag', '--list'])).toString().split('\n').filter(Boolean);
 }
 
@@ -346,6 +352,9 @@ export async function cloneBare(url: string, into: string): Promise<void> {
  * not: it is read as the folder it is, not as that repository's HEAD.
  */
 export async function isRepoRoot(dir: string): Promise<boolean> {
+  // The top of a plain work tree is certain from its files; anything else (a bare repository, a
+  // folder inside a work tree) is git's to say.
+  if (readRepoAt(dir)) return true;
   try {
     const [, , prefix] = (await gitText(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--show-prefix'])).split('\n');
     return prefix === '';
@@ -626,13 +635,26 @@ export async function leaveBranch(dir: string, name: string): Promise<void> {
   await gitBytes(dir, ['branch', '-q', '-D', name]);
 }
 
+/** What `ls-files --cached` run in the project's folder lists, read from the index file; undefined when it cannot be. */
+function trackedFromIndex(gitDir: string, prefix: string): Set<string> | undefined {
+  const all = readIndexPaths(gitDir);
+  if (!all || !prefix) return all;
+  const under = `${prefix}/`;
+  return new Set([...all].filter((p) => p.startsWith(under)).map((p) => p.slice(under.length)));
+}
+
 /**
  * Which of `paths` (relative to `dir`) git does not track, and which of those it ignores: an
  * ignored file (a `.env`) holds what must never reach git's object store, so sync neither
  * stages nor merges it. One `ls-files` and, for the untracked ones, one `check-ignore`.
  */
-export async function untrackedAmong(dir: string, paths: string[]): Promise<{ untracked: Set<string>; ignored: Set<string> }> {
-  const tracked = new Set((await gitText(dir, ['-c', 'core.quotepath=false', 'ls-files', '-z', '--cached'])).split('\0').filter(Boolean));
+export async function untrackedAmong(
+  dir: string,
+  paths: string[],
+  /** The repository's git folder and the project's folder in its work tree: its index is then read as a file, where it can be. */
+  repo?: { gitDir: string; prefix: string },
+): Promise<{ untracked: Set<string>; ignored: Set<string> }> {
+  const tracked = (repo && trackedFromIndex(repo.gitDir, repo.prefix)) ?? new Set((await gitText(dir, ['-c', 'core.quotepath=false', 'ls-files', '-z', '--cached'])).split('\0').filter(Boolean));
   const untracked = new Set(paths.filter((p) => !tracked.has(p)));
   const ignored = new Set<string>();
   if (!untracked.size) return { untracked, ignored };

@@ -7,6 +7,7 @@ import { ProjectError } from '../core/errors.js';
 import { STATES } from '../core/jobs/schema.js';
 import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
 import type { ProjectFiles } from './project/reader.js';
+import { cachedInventory } from './jobs-cache.js';
 import { parityStreak, reportDates, verdictOf, type Streak } from '../core/jobs/gate.js';
 import { JOBS_FILE, JOBS_LIMITS, parseJobs, type Job, type ParsedJobs } from '../core/jobs/schema.js';
 
@@ -17,16 +18,18 @@ const REPORT_BYTES = 64 * 1024 * 1024;
 
 /** jobs.yaml parsed and validated, or undefined when the project has none. */
 export function readJobs(files: ProjectFiles): ParsedJobs | undefined {
-  let data: Uint8Array | undefined;
+  const data = readJobsBytes(files);
+  return data ? parseJobs(new TextDecoder().decode(data)) : undefined;
+}
+
+/** jobs.yaml's bytes, bounded: too large is the parser's own words for it (an InputError naming the file). */
+function readJobsBytes(files: ProjectFiles): Uint8Array | undefined {
   try {
-    data = files.read(JOBS_FILE, 'jobs', { maxBytes: JOBS_LIMITS.bytes });
+    return files.read(JOBS_FILE, 'jobs', { maxBytes: JOBS_LIMITS.bytes });
   } catch (e) {
-    // Too large to read: the parser's own words for it (an InputError naming the file).
     if (e instanceof ProjectError && e.kind === 'too-large') parseJobs('x'.repeat(JOBS_LIMITS.bytes + 1));
     throw e;
   }
-  if (!data) return undefined;
-  return parseJobs(new TextDecoder().decode(data));
 }
 
 export const reportDir = (id: string) => `reports/parity/${id}/`;
@@ -80,9 +83,10 @@ export function whoMoves(root: string, by: string | undefined): Promise<string> 
 
 /** The summary of a project's jobs, with only the parity reports the gate needs read. */
 export function jobsSummaryOf(files: ProjectFiles, now: Date): JobsSummary | undefined {
-  const parsed = readJobs(files);
-  if (!parsed) return undefined;
-  const { inventory } = parsed;
+  const data = readJobsBytes(files);
+  if (!data) return undefined;
+  // A view needs the inventory only: unchanged since an earlier read, it comes from the cache.
+  const inventory = cachedInventory(data, () => parseJobs(new TextDecoder().decode(data)).inventory);
   const evidence = new Map<string, Evidence>();
   for (const j of inventory.jobs) {
     if (needsEvidence(j.state)) evidence.set(j.id, readEvidence(files, j, inventory.holidays));

@@ -59,7 +59,7 @@ export function blobId(data: Uint8Array, algorithm: 'sha1' | 'sha256' = 'sha1'):
 }
 
 /** Only this user may have written it: owned by us, not writable by group or others. */
-function private_(p: string): boolean {
+export function private_(p: string): boolean {
   const st = lstatSync(p, { throwIfNoEntry: false });
   if (!st || st.isSymbolicLink()) return false;
   if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return false;

@@ -5,7 +5,7 @@ import { recordedToolVersion } from '../core/tool.js';
 import { planRender } from '../core/template/plan.js';
 import { parseVersion } from '../core/template/semver.js';
 
-export type BaseKind = 'pristine-branch' | 'history' | 'rendered' | 'none' | 'recopy';
+export type BaseKind = 'pristine-branch' | 'history' | 'rendered' | 'none' | 'recopy' | 'as-rendered';
 
 export interface Base {
   kind: BaseKind;
@@ -22,11 +22,22 @@ function sameAnswers(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** A commit holds the base when its manifest records the same version and answers as the project's. */
-async function fromCommit(root: string, commit: string, recorded: Manifest): Promise<{ files: Map<string, Uint8Array>; executable: Set<string> } | undefined> {
+/**
+ * A commit holds the base when its manifest records the same version and answers as the project's.
+ * `asRendered` holds the project's files whose content still has the project manifest's hash: where
+ * the commit's manifest records the same hash for a path, its file is that content (the hash is
+ * sha256), so only the manifest and the other files are read from git, in one batch when few.
+ */
+async function fromCommit(
+  root: string,
+  commit: string,
+  recorded: Manifest,
+  asRendered: ReadonlyMap<string, Uint8Array>,
+): Promise<{ files: Map<string, Uint8Array>; executable: Set<string> } | undefined> {
+  const same = (m: Manifest, p: string) => asRendered.has(p) && m.files[p] === recorded.files[p];
   // The files the project's manifest lists are, when this commit is the base, the files it has:
   // read them with the manifest in one go, and only then what else its own manifest lists.
-  const files: Map<string, Uint8Array> = await readCommitPaths(root, commit, [MANIFEST_PATH, ...Object.keys(recorded.files)]);
+  const files: Map<string, Uint8Array> = await readCommitPaths(root, commit, [MANIFEST_PATH, ...Object.keys(recorded.files).filter((p) => !asRendered.has(p))]);
   const raw = files.get(MANIFEST_PATH);
   if (!raw) return undefined;
   let m: Manifest;
@@ -36,6 +47,7 @@ async function fromCommit(root: string, commit: string, recorded: Manifest): Pro
     return undefined;
   }
   if (m.template.version !== recorded.template.version || !sameAnswers(m.answers, recorded.answers)) return undefined;
+  for (const p of Object.keys(m.files)) if (!files.has(p) && same(m, p)) files.set(p, asRendered.get(p)!);
   const more = Object.keys(m.files).filter((p) => !files.has(p));
   for (const [p, d] of await readCommitPaths(root, commit, more)) files.set(p, d);
   for (const p of [...files.keys()]) if (!Object.hasOwn(m.files, p) && p !== MANIFEST_PATH) files.delete(p);
@@ -44,19 +56,44 @@ async function fromCommit(root: string, commit: string, recorded: Manifest): Pro
 }
 
 /**
+ * The project's files whose content still has the manifest's hash: each is its own base, whatever
+ * commit or render the base would come from (each of those records the same hash for it).
+ */
+export function filesAsRendered(ours: ReadonlyMap<string, Uint8Array>, recorded: Manifest): Map<string, Uint8Array> {
+  const found = new Map<string, Uint8Array>();
+  for (const [p, hash] of Object.entries(recorded.files)) {
+    const data = ours.get(p);
+    if (data && hashContent(data) === hash) found.set(p, data);
+  }
+  return found;
+}
+
+/**
  * The merge base: the template as last applied, rendered with the answers then recorded.
  * In order: the pristine branch (kept by generate and every sync, and there after a clone as a
  * remote branch), the generated first commit in history, a fresh render of the recorded
  * version from the template source, and else none (two-way mode).
  */
-export async function findBase(root: string, tips: string[] | undefined, recorded: Manifest, src: TemplateSource, history = true): Promise<Base> {
+export async function findBase(
+  root: string,
+  tips: string[] | undefined,
+  recorded: Manifest,
+  src: TemplateSource,
+  history = true,
+  /** See filesAsRendered; `whole`: when it holds every file the manifest lists, it is the base, with nothing read (--check). */
+  asRendered: { files: ReadonlyMap<string, Uint8Array>; whole?: boolean } = { files: new Map() },
+): Promise<Base> {
+  const known = asRendered.files;
+  if (asRendered.whole && Object.keys(recorded.files).every((p) => known.has(p))) {
+    return { kind: 'as-rendered', files: new Map(known), executable: new Set(recorded.executable ?? []), detail: `${known.size} files` };
+  }
   if (tips) {
     for (const tip of tips) {
-      const found = await fromCommit(root, tip, recorded);
+      const found = await fromCommit(root, tip, recorded, known);
       if (found) return { kind: 'pristine-branch', ...found, detail: tip.slice(0, 7), commit: tip };
     }
     for (const c of history ? await generatedCommits(root) : []) {
-      const found = await fromCommit(root, c, recorded);
+      const found = await fromCommit(root, c, recorded, known);
       if (found) return { kind: 'history', ...found, detail: c.slice(0, 7), commit: c };
     }
   }

@@ -14,7 +14,7 @@ import { isBinary } from '../core/merge/binary.js';
 import { planRender } from '../core/template/plan.js';
 import { compareVersions } from '../core/template/semver.js';
 import type { Answers, AnswerValue } from '../core/template/types.js';
-import { findBase, recopyBase, type BaseKind } from './sync-base.js';
+import { filesAsRendered, findBase, recopyBase, type BaseKind } from './sync-base.js';
 import { recordSkip } from './sync-skip.js';
 import { syncLabels } from '../core/sync/labels.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
@@ -229,13 +229,23 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       // The base is read by git while the new version renders.
       const pristine = inGit ? await pristineRefs(root, gitDir, session.pristineBranch) : undefined;
       // History (the generated first commit) holds a project at its top only.
-      const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === ''));
+      // The team's files the manifest lists, read first: each still as last rendered is its own
+      // base, so git reads only the others (and --check, when all are, reads none).
+      const listed = session.readMany(Object.keys(recorded.files), 'sync');
+      const asRendered = { files: opts.recopy ? new Map<string, Uint8Array>() : filesAsRendered(listed, recorded), whole: opts.check };
+      const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === '', asRendered));
       const rendered = planRender(target.template, answers);
       const theirs = new Map(rendered.map((f) => [f.path, f.data]));
       const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
       await refuseDirty();
       let base = await baseLookup();
-      const ours = session.readMany(pathsToRead(base.files, theirs, recorded.files), 'sync');
+      const toRead = pathsToRead(base.files, theirs, recorded.files);
+      const more = session.readMany(toRead.filter((p) => !Object.hasOwn(recorded.files, p)), 'sync');
+      const ours = new Map<string, Uint8Array>();
+      for (const p of toRead) {
+        const data = listed.get(p) ?? more.get(p);
+        if (data) ours.set(p, data);
+      }
       if (opts.recopy) base = recopyBase(base, ours, recorded, theirs);
       const folders = readFolders(root, theirs.keys(), ours);
       const migration = composePaths(crossed);
@@ -248,7 +258,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         const targets = [...ours.keys()].flatMap((p) => movedPath(p, migration.moves)?.to ?? []);
         for (const [p, d] of session.readMany([...targets, ...notesFiles.map((n) => n.path)], 'template migration')) ours.set(p, d);
       }
-      const tracking = inGit ? await untrackedAmong(root, [...ours.keys()]) : undefined;
+      const tracking = inGit ? await untrackedAmong(root, [...ours.keys()], { gitDir, prefix: session.prefix }) : undefined;
       const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
       const projectOwned = spec.files.projectOwned;
       const planWith = () =>

@@ -38,6 +38,7 @@ const BASE_NAMES: Record<string, string> = {
   rendered: 'a fresh render of the recorded version',
   none: 'none: two-way mode, only files unchanged since the last render were updated',
   recopy: 'recopy: rebuilt from the template, checked file by file against the manifest',
+  'as-rendered': 'your files, each still as last rendered (by its manifest hash): nothing else was read',
 };
 
 type Outcome = { dir: string; result?: ProjectSyncResult; error?: string; exitCode: number };

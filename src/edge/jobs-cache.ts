@@ -1,0 +1,67 @@
+/**
+ * The validated inventory of a jobs.yaml, kept in the user's cache folder under the SHA-256 of
+ * the file's bytes (and this package's version): `status`, `jobs` and `fleet` read it without
+ * starting the YAML parser when the file has not changed since any earlier read. The key is the
+ * content itself, so an entry can only ever answer for the very bytes it was made from; it is
+ * used only when it and its folder are this user's alone and its checksum line holds (as the
+ * template cache, ./template-cache.ts). Edits (`job --to`) always parse: they need the document.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { JobsFile } from '../core/jobs/schema.js';
+import { VERSION } from '../core/version.js';
+import { private_, templateCacheDir } from './template-cache.js';
+
+const FORMAT = 1;
+
+export function jobsCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const templates = templateCacheDir(env);
+  return templates && path.join(path.dirname(templates), 'jobs');
+}
+
+const keyOf = (data: Uint8Array) => createHash('sha256').update(`${FORMAT}\0${VERSION}\0`).update(data).digest('hex');
+
+/** Only strings, finite numbers, booleans, null, lists and plain maps (a field may be undefined): what JSON gives back as it was. */
+function plainData(v: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) return v.every((x) => plainData(x, depth + 1));
+  if (typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  // An absent optional field (undefined) is absent after JSON too.
+  return Object.values(v as object).every((x) => x === undefined || plainData(x, depth + 1));
+}
+
+/** The inventory of these jobs.yaml bytes: from the cache, else parsed (by `parse`, which throws on bad input) and stored. */
+export function cachedInventory(data: Uint8Array, parse: () => JobsFile, dir = jobsCacheDir()): JobsFile {
+  if (!dir) return parse();
+  const key = keyOf(data);
+  const file = path.join(dir, `${key}.json`);
+  try {
+    if (private_(dir) && private_(file)) {
+      const raw = readFileSync(file, 'utf8');
+      const nl = raw.indexOf('\n');
+      const body = raw.slice(nl + 1);
+      if (nl === 64 && createHash('sha256').update(body).digest('hex') === raw.slice(0, 64)) {
+        const entry = JSON.parse(body) as { key: string; inventory: JobsFile };
+        if (entry.key === key) return entry.inventory;
+      }
+    }
+  } catch {
+    // no entry, or one not to trust: parse
+  }
+  const inventory = parse();
+  if (!plainData(inventory)) return inventory;
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!private_(dir)) return inventory;
+    const body = JSON.stringify({ key, inventory });
+    writeFileSync(tmp, `${createHash('sha256').update(body).digest('hex')}\n${body}`, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+  return inventory;
+}
