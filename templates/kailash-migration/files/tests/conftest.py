@@ -302,6 +302,30 @@ def silent_server():
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
+{{#if (eq delivery_target "sftp")}}
+@pytest.fixture
+def sftp_partner(tmp_path: Path):
+    """A real SFTP server on 127.0.0.1 (tests/sftp_partner.py) serving ``tmp_path/partner``.
+
+    Yields the server and the settings that deliver to it (host key trusted
+    through a known_hosts file, fast retries); stopped after the test.
+    """
+    from sftp_partner import PartnerServer
+
+    server = PartnerServer(tmp_path / "partner")
+    env = {
+        "SFTP_TARGET_HOST": "127.0.0.1",
+        "SFTP_TARGET_PORT": str(server.port),
+        "SFTP_TARGET_USERNAME": server.username,
+        "SFTP_TARGET_PASSWORD": server.password,
+        "SFTP_TARGET_KNOWN_HOSTS": str(server.known_hosts(tmp_path / "known_hosts")),
+        "SFTP_TARGET_REMOTE_DIR": "/",
+    }
+    yield server, env
+    server.close()
+
+
+{{/if}}
 def closed_port() -> int:
     """A local TCP port nothing listens on (bound, then released)."""
     import socket
