@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -86,7 +86,10 @@ def test_a_file_is_written_under_a_part_name_then_renamed():
     assert list(opener.files) == ["/in/batch.csv"]
     rows = list(csv.DictReader(io.StringIO(opener.files["/in/batch.csv"].decode())))
     assert rows == PAYLOAD["records"]
-    assert result["data"] == {"remote_path": "/in/batch.csv", "bytes": len(opener.files["/in/batch.csv"])}
+    assert result["data"] == {
+        "remote_path": "/in/batch.csv",
+        "bytes": len(opener.files["/in/batch.csv"]),
+    }
 
 
 def test_the_partner_never_sees_the_final_name_before_the_file_is_whole():
@@ -116,7 +119,11 @@ def test_a_connection_that_stays_down_is_dead_lettered_after_the_attempts():
 
 
 @pytest.mark.parametrize(
-    "refusal", [PermanentDeliveryError("login refused: bad password"), PermanentDeliveryError("host key not trusted")]
+    "refusal",
+    [
+        PermanentDeliveryError("login refused: bad password"),
+        PermanentDeliveryError("host key not trusted"),
+    ],
 )
 def test_a_refusal_another_attempt_cannot_change_is_not_retried(refusal):
     opener = Opener(refusal)
@@ -171,7 +178,7 @@ def test_a_json_name_gets_the_whole_payload():
 
 
 def test_the_file_name_fills_in_the_timestamp():
-    when = datetime(2026, 12, 7, 2, 30, 5, tzinfo=timezone.utc)
+    when = datetime(2026, 12, 7, 2, 30, 5, tzinfo=UTC)
     assert remote_file_name("records-{timestamp}.csv", when) == "records-20261207T023005Z.csv"
 
 

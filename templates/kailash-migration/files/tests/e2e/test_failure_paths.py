@@ -156,7 +156,9 @@ def test_a_run_past_its_time_limit_is_stopped_by_the_sdk_before_the_next_step(
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
-def test_a_429_waits_for_retry_after_and_the_run_goes_on(name, run_workflow, fake_server, happy_env):
+def test_a_429_waits_for_retry_after_and_the_run_goes_on(
+    name, run_workflow, fake_server, happy_env
+):
     source = fake_server(
         [Reply(429, {}, {"Retry-After": "1"}), Reply(200, {"data": SAMPLE_RECORDS})]
     )

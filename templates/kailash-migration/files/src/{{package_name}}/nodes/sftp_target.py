@@ -36,7 +36,7 @@ import posixpath
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from kailash.nodes.base import Node, NodeParameter, register_node
@@ -59,7 +59,7 @@ def remote_file_name(template: str, now: datetime | None = None) -> str:
     The name must stay one plain file name: no directory part, no leading dot
     (the part-file prefix), nothing but letters, digits and ``._-`` .
     """
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     name = template.replace("{timestamp}", stamp)
     allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
     if not name or name.startswith(".") or set(name) - allowed or len(name) > 200:
@@ -254,8 +254,12 @@ class SFTPDeliveryNode(Node):
             "file_name": param(
                 "file_name", str, "Remote file name; {timestamp} is filled in", "{timestamp}.csv"
             ),
-            "timeout": param("timeout", float, "Seconds each connect/login/SFTP step may wait", 5.0),
-            "attempts": param("attempts", int, "Tries in all after a refused or lost connection", 2),
+            "timeout": param(
+                "timeout", float, "Seconds each connect/login/SFTP step may wait", 5.0
+            ),
+            "attempts": param(
+                "attempts", int, "Tries in all after a refused or lost connection", 2
+            ),
             "deadline": param("deadline", float, "Seconds the whole delivery may take", 20.0),
         }
 
