@@ -77,6 +77,7 @@ def test_a_refused_connection_is_retried_then_dead_lettered(run_workflow, tmp_pa
     assert run.summary["seconds"] < BOUND_SECONDS
     letter = dead_letter(tmp_path)
     assert letter["attempts"] == 2  # SFTP_TARGET_ATTEMPTS' default
+    assert f"connecting to 127.0.0.1:{env['SFTP_TARGET_PORT']} failed" in letter["error"]
     assert letter["payload"]["records"]
 
 
@@ -118,4 +119,5 @@ def test_a_partner_that_accepts_and_never_answers_is_dead_lettered_within_the_bo
     assert run.summary["seconds"] < BOUND_SECONDS, run.summary
     assert run.seconds < BOUND_SECONDS + 15
     letter = dead_letter(tmp_path)
-    assert letter["payload"]["records"] and letter["error"]
+    assert letter["payload"]["records"]
+    assert f"connecting to 127.0.0.1:{env['SFTP_TARGET_PORT']} failed" in letter["error"]

@@ -188,6 +188,8 @@ def paramiko_opener(config: dict[str, Any]) -> Callable[[float], Any]:
         watchdog = threading.Timer(max(seconds_left, 0.1), client.close)
         watchdog.daemon = True
         watchdog.start()
+        started = time.monotonic()
+        where = f"{config['host']}:{int(config.get('port') or 22)}"
         try:
             client.connect(
                 hostname=config["host"],
@@ -205,22 +207,22 @@ def paramiko_opener(config: dict[str, Any]) -> Callable[[float], Any]:
             # by the channel's own timeout.
             sftp = client.open_sftp()
             sftp.get_channel().settimeout(timeout)
-        except paramiko.AuthenticationException as exc:
+        except Exception as exc:
             watchdog.cancel()
             client.close()
-            raise PermanentDeliveryError(f"login refused: {exc}") from exc
-        except paramiko.SSHException as exc:
-            watchdog.cancel()
-            client.close()
-            if "not found in known_hosts" in str(exc) or isinstance(
-                exc, paramiko.BadHostKeyException
+            if isinstance(exc, paramiko.AuthenticationException):
+                raise PermanentDeliveryError(f"login refused: {exc}") from exc
+            if isinstance(exc, paramiko.BadHostKeyException) or "not found in known_hosts" in str(
+                exc
             ):
                 raise PermanentDeliveryError(f"host key not trusted: {exc}") from exc
-            raise
-        except BaseException:
-            watchdog.cancel()
-            client.close()
-            raise
+            # Say where and after how long: paramiko's own words for a server that
+            # never answers ("No existing session") do not.
+            seconds = time.monotonic() - started
+            reason = f"{type(exc).__name__}: {exc}"
+            raise ConnectionError(
+                f"connecting to {where} failed after {seconds:.1f} s: {reason}"
+            ) from exc
         return _Session(client, sftp, watchdog)
 
     return open_sftp
