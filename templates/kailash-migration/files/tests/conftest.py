@@ -326,6 +326,22 @@ def sftp_partner(tmp_path: Path):
 
 
 {{/if}}
+@pytest.fixture
+{{#if (eq delivery_target "sftp")}}
+def target_env(fake_server, sftp_partner) -> dict[str, str]:
+{{else}}
+def target_env(fake_server) -> dict[str, str]:
+{{/if}}
+    """Settings under which a workflow's delivery succeeds: a target API that accepts{{#if (eq delivery_target "sftp")}},
+    and the partner's SFTP server the API integration workflow delivers to{{/if}}."""
+    target = fake_server([Reply(200, {"accepted": True})])
+{{#if (eq delivery_target "sftp")}}
+    return {"TARGET_API_BASE_URL": target.url, **sftp_partner[1]}
+{{else}}
+    return {"TARGET_API_BASE_URL": target.url}
+{{/if}}
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on (bound, then released)."""
     import socket

@@ -57,21 +57,9 @@ def assert_failed_fast(run, node_id: str) -> None:
 
 
 @pytest.fixture
-{{#if (eq delivery_target "sftp")}}
-def happy_env(fake_server, sftp_partner) -> dict[str, str]:
-{{else}}
-def happy_env(fake_server) -> dict[str, str]:
-{{/if}}
+def happy_env(target_env) -> dict[str, str]:
     """Settings under which every step after the extract succeeds."""
-    target = fake_server([Reply(200, {"accepted": True})])
-    return {
-        "TARGET_API_BASE_URL": target.url,
-{{#if (eq delivery_target "sftp")}}
-        **sftp_partner[1],  # the partner's SFTP server takes the API workflow's file
-{{/if}}
-        "LLM_PROVIDER": "mock",
-        "MAX_REJECT_RATIO": "0.5",
-    }
+    return {**target_env, "LLM_PROVIDER": "mock", "MAX_REJECT_RATIO": "0.5"}
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
