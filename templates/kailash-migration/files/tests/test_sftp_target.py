@@ -194,3 +194,11 @@ def test_the_node_declares_its_connection_and_bounds():
         parameters
     )
     assert parameters["host"].required and not parameters["password"].required
+
+
+def test_a_known_hosts_file_that_cannot_be_read_is_a_refusal_before_any_connection(tmp_path):
+    opener = sftp_target.paramiko_opener(
+        {"host": "127.0.0.1", "username": "u", "known_hosts_path": str(tmp_path / "missing")}
+    )
+    with pytest.raises(PermanentDeliveryError, match="SFTP_TARGET_KNOWN_HOSTS"):
+        opener(5.0)

@@ -23,8 +23,9 @@ How a file is delivered:
   ``known_hosts_path``; an unknown host is refused, never trusted on first use.
 
 A refused or lost connection is tried again (``attempts`` in all, within the
-deadline); a refused login, an unknown host key or a file that already exists
-is not, since trying again cannot change the answer.
+deadline); a refused login, an unknown host key, a missing key or known_hosts
+file or a file that already exists is not, since trying again cannot change
+the answer.
 
 :func:`deliver` holds the logic and takes the connection as a function, so the
 unit tests run it against a fake transport (tests/test_sftp_target.py).
@@ -181,7 +182,12 @@ def paramiko_opener(config: dict[str, Any]) -> Callable[[float], Any]:
         client = paramiko.SSHClient()
         client.load_system_host_keys()
         if config.get("known_hosts_path"):
-            client.load_host_keys(config["known_hosts_path"])
+            try:
+                client.load_host_keys(config["known_hosts_path"])
+            except OSError as exc:
+                raise PermanentDeliveryError(
+                    f"SFTP_TARGET_KNOWN_HOSTS: cannot read {config['known_hosts_path']}: {exc}"
+                ) from exc
         client.set_missing_host_key_policy(paramiko.RejectPolicy())
         # The watchdog closes the connection when the delivery's time is up,
         # whatever step it is waiting in.
@@ -212,6 +218,8 @@ def paramiko_opener(config: dict[str, Any]) -> Callable[[float], Any]:
             client.close()
             if isinstance(exc, paramiko.AuthenticationException):
                 raise PermanentDeliveryError(f"login refused: {exc}") from exc
+            if isinstance(exc, FileNotFoundError):  # SFTP_TARGET_KEY_PATH names no file
+                raise PermanentDeliveryError(f"SFTP_TARGET_KEY_PATH: {exc}") from exc
             if isinstance(exc, paramiko.BadHostKeyException) or "not found in known_hosts" in str(
                 exc
             ):
