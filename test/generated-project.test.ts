@@ -110,7 +110,7 @@ describe.skipIf(!hasSdk)('the generated tests, run against the installed Kailash
   it.skipIf(!hasDrivers).each([
     ['data_sources=csv,rest_api,database', 'database_kind=postgresql', 'patterns=etl,api', 'ci=github'],
     ['data_sources=database,spreadsheet', 'database_kind=mysql', 'patterns=etl', 'deployment=kubernetes', 'ci=gitlab'],
-    ['data_sources=database,sftp', 'database_kind=sqlserver', 'patterns=api', 'ci=none', 'python_version=3.12'],
+    ['data_sources=database,sftp', 'database_kind=sqlserver', 'patterns=api', 'delivery_target=sftp', 'ci=none', 'python_version=3.12'],
     ['data_sources=database,queue', 'database_kind=oracle', 'patterns=reporting', 'llm_provider=openai', 'python_version=3.13'],
     ['data_sources=database,csv', 'database_kind=sqlite', 'patterns=etl,reporting', 'llm_provider=ollama', 'cutover=big_bang'],
     ['data_sources=csv,rest_api,database,sftp,queue,spreadsheet', 'database_kind=postgresql', 'patterns=etl,api,reporting', 'llm_provider=anthropic'],

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { coveringSet } from '../src/core/template-check/combos.js';
@@ -82,6 +82,21 @@ describe('template check', () => {
     expect(out.findings).toEqual([]);
     expect(r.code).toBe(0);
     expect(out.combinations).toBeGreaterThan(20);
+  });
+
+  it("renders the built-in template's SFTP delivery: every delivery target is tried, asked only with the API pattern", () => {
+    const spec = parseTemplateSpec(readFileSync(path.join(ROOT, 'templates/kailash-migration/template.yaml'), 'utf8'));
+    const combos = coveringSet(spec, [...spec.questions.flatMap((q) => (q.when ? [q.when] : [])), ...spec.files.conditional.map((c) => c.when)]);
+    const answers = combos.map((c) => c.answers);
+    for (const target of ['api', 'sftp']) {
+      expect(answers.some((a) => a.delivery_target === target && (a.patterns as string[]).includes('api')), target).toBe(true);
+    }
+    expect(answers.some((a) => a.delivery_target === 'sftp' && (a.data_sources as string[]).includes('sftp'))).toBe(true);
+    for (const a of answers) {
+      if (!(a.patterns as string[]).includes('api')) expect(a.delivery_target, JSON.stringify(a)).toBeUndefined();
+    }
+    const sftpFiles = spec.files.conditional.filter((c) => JSON.stringify(c.when) === JSON.stringify({ delivery_target: 'sftp' }));
+    expect(sftpFiles.map((c) => c.path).sort()).toEqual(['src/*/nodes/sftp_target.py', 'tests/e2e/test_sftp_delivery.py', 'tests/sftp_partner.py', 'tests/test_sftp_target.py']);
   });
 
   it('finds a planted failure of each kind, with the answers that cause it; exit 1', async () => {

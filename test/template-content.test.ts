@@ -194,6 +194,7 @@ const DEFAULTS: Answers = {
   data_source_other: null,
   daily_volume: 10000,
   patterns: ['etl'],
+  delivery_target: null,
   llm_provider: null,
   compliance: [],
   cutover: 'parallel_run',
@@ -219,6 +220,7 @@ const SETS: Record<string, Answers> = {
     database_kind: 'oracle',
     daily_volume: 1_000_000_000_000,
     patterns: ['etl', 'api', 'reporting'],
+    delivery_target: 'sftp',
     llm_provider: 'anthropic',
     compliance: ['gdpr', 'hipaa', 'sox', 'pci_dss'],
     cutover: 'phased',
@@ -234,6 +236,7 @@ const SETS: Record<string, Answers> = {
     data_sources: ['database', 'sftp'],
     database_kind: 'sqlserver',
     patterns: ['api', 'reporting'],
+    delivery_target: 'api',
     llm_provider: 'openai',
     compliance: ['pci_dss'],
     cutover: 'big_bang',
@@ -262,6 +265,7 @@ const SETS: Record<string, Answers> = {
         data_sources: ['database', 'rest_api'],
         database_kind: kind,
         patterns: ['etl', 'api'],
+        delivery_target: 'api',
         compliance: ['sox', 'hipaa'],
         ci: i === 0 ? 'gitlab' : 'github',
       },
@@ -450,6 +454,9 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
     expectFile('tests/integration/test_real_database.py', realDb);
     expectFile(`src/${pkg}/nodes/sftp_source.py`, includes(a, 'data_sources', 'sftp'));
     expectFile(`src/${pkg}/nodes/queue_source.py`, includes(a, 'data_sources', 'queue'));
+    for (const p of [`src/${pkg}/nodes/sftp_target.py`, 'tests/test_sftp_target.py', 'tests/sftp_partner.py', 'tests/e2e/test_sftp_delivery.py']) {
+      expectFile(p, a.delivery_target === 'sftp');
+    }
     expectFile('data/sample/legacy_extract.csv', includes(a, 'data_sources', 'csv'));
     expectFile('data/sample/spreadsheet_export.csv', includes(a, 'data_sources', 'spreadsheet'));
     expectFile('data/sample/queue_capture.jsonl', includes(a, 'data_sources', 'queue'));
@@ -545,7 +552,7 @@ describe.each(Object.keys(SETS))('generated project (%s)', (name) => {
     expect(deps.includes('kailash[http-client]==2.63.0') && deps.includes('aiohttp>=3.12.4')).toBe(rest);
     expect(deps.includes('kailash-kaizen==2.46.0')).toBe(includes(r.answers, 'patterns', 'reporting'));
     expect(deps.includes('kailash[scheduler]==2.63.0')).toBe(r.answers.deployment === 'one_host');
-    expect(deps.includes('paramiko>=3.4')).toBe(includes(r.answers, 'data_sources', 'sftp'));
+    expect(deps.includes('paramiko>=3.4')).toBe(includes(r.answers, 'data_sources', 'sftp') || r.answers.delivery_target === 'sftp');
   }, 60_000);
 
   it('keeps answers intact in every format', () => {
@@ -650,6 +657,39 @@ describe('answer-specific content', () => {
     for (const id of ['C-GDPR', 'C-HIPAA', 'C-SOX', 'C-PCI']) expect(file(all, 'docs/risk-register.md')).toContain(`| ${id} |`);
     expect(file(get('defaults'), 'docs/risk-register.md')).not.toContain('| C-');
     expect(file(get('defaults'), 'docs/phases/phase-1-assessment.md')).toContain('no compliance regime was declared');
+  });
+
+  it('delivers to a partner SFTP server only when asked, every setting named in .env.example and the README', () => {
+    const sftp = get('everything');
+    const pkg = 'all_in';
+    const workflow = file(sftp, `src/${pkg}/workflows/api_integration.py`);
+    expect(workflow).toContain('"SFTPDeliveryNode"');
+    expect(workflow).toContain('DELIVERY_NODE = "upload"');
+    expect(workflow).not.toContain('"ResilientHTTPNode"');
+    expect(file(sftp, `src/${pkg}/nodes/__init__.py`)).toContain('from .sftp_target import SFTPDeliveryNode');
+    // Every SFTP_TARGET_* setting settings.py reads is explained in .env.example and named in the README.
+    const fields = [...file(sftp, `src/${pkg}/settings.py`).matchAll(/^ {4}(sftp_target_[a-z_]+):/gm)].map((m) => m[1]!.toUpperCase());
+    expect(fields).toEqual(expect.arrayContaining(['SFTP_TARGET_HOST', 'SFTP_TARGET_KNOWN_HOSTS', 'SFTP_TARGET_TIMEOUT', 'SFTP_TARGET_DEADLINE']));
+    const env = file(sftp, '.env.example');
+    for (const v of fields) expect(env, v).toMatch(new RegExp(`^${v}=`, 'm'));
+    const readme = file(sftp, 'README.md');
+    for (const v of ['SFTP_TARGET_HOST', 'SFTP_TARGET_KNOWN_HOSTS', 'SFTP_TARGET_TIMEOUT', 'SFTP_TARGET_DEADLINE']) expect(readme, v).toContain(v);
+    expect(file(sftp, 'docs/kailash-mapping.md')).toContain('`SFTPDeliveryNode`');
+    expect(file(sftp, 'docs/phases/phase-2-infrastructure.md')).toContain('SFTP_TARGET_KNOWN_HOSTS');
+    expect(file(sftp, 'tests/conftest.py')).toContain('def sftp_partner(');
+
+    for (const name of ['hostile', 'defaults', 'db-sqlite']) {
+      const r = get(name);
+      const p = String(r.answers.project_name).replace(/-/g, '_');
+      expect(file(r, '.env.example'), name).not.toContain('SFTP_TARGET_');
+      expect(file(r, 'docs/kailash-mapping.md'), name).not.toContain('SFTPDeliveryNode');
+      expect(file(r, 'tests/conftest.py'), name).not.toContain('sftp_partner(');
+      if (includes(r.answers, 'patterns', 'api')) {
+        const api = file(r, `src/${p}/workflows/api_integration.py`);
+        expect(api).toContain('"ResilientHTTPNode"');
+        expect(api).not.toContain('SFTPDeliveryNode');
+      }
+    }
   });
 
   it('writes database-specific settings and notes for each kind', () => {

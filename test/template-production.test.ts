@@ -94,7 +94,7 @@ function pythonFiles(dir: string): string[] {
 describe('the generated Python is ruff-clean', () => {
   it('passes `ruff check` and `ruff format --check` for every choice, added workflows included', async () => {
     const sets = [
-      ['data_sources=csv,database,rest_api,sftp,queue,spreadsheet', 'database_kind=postgresql', 'patterns=etl,api,reporting', 'llm_provider=anthropic'],
+      ['data_sources=csv,database,rest_api,sftp,queue,spreadsheet', 'database_kind=postgresql', 'patterns=etl,api,reporting', 'delivery_target=sftp', 'llm_provider=anthropic'],
       ['data_sources=csv', 'patterns=etl', 'deployment=kubernetes', 'ci=none'],
       ['data_sources=database,queue', 'database_kind=mysql', 'patterns=api,reporting', 'llm_provider=ollama', 'ci=gitlab'],
       ['data_sources=sftp,spreadsheet,database', 'database_kind=sqlserver', 'patterns=reporting'],

@@ -315,6 +315,46 @@ def silent_server():
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
+{{#if (eq delivery_target "sftp")}}
+@pytest.fixture
+def sftp_partner(tmp_path: Path):
+    """A real SFTP server on 127.0.0.1 (tests/sftp_partner.py) serving ``tmp_path/partner``.
+
+    Yields the server and the settings that deliver to it (host key trusted
+    through a known_hosts file, fast retries); stopped after the test.
+    """
+    from sftp_partner import PartnerServer
+
+    server = PartnerServer(tmp_path / "partner")
+    env = {
+        "SFTP_TARGET_HOST": "127.0.0.1",
+        "SFTP_TARGET_PORT": str(server.port),
+        "SFTP_TARGET_USERNAME": server.username,
+        "SFTP_TARGET_PASSWORD": server.password,
+        "SFTP_TARGET_KNOWN_HOSTS": str(server.known_hosts(tmp_path / "known_hosts")),
+        "SFTP_TARGET_REMOTE_DIR": "/",
+    }
+    yield server, env
+    server.close()
+
+
+{{/if}}
+@pytest.fixture
+{{#if (eq delivery_target "sftp")}}
+def target_env(fake_server, sftp_partner) -> dict[str, str]:
+{{else}}
+def target_env(fake_server) -> dict[str, str]:
+{{/if}}
+    """Settings under which a workflow's delivery succeeds: a target API that accepts{{#if (eq delivery_target "sftp")}},
+    and the partner's SFTP server the API integration workflow delivers to{{/if}}."""
+    target = fake_server([Reply(200, {"accepted": True})])
+{{#if (eq delivery_target "sftp")}}
+    return {"TARGET_API_BASE_URL": target.url, **sftp_partner[1]}
+{{else}}
+    return {"TARGET_API_BASE_URL": target.url}
+{{/if}}
+
+
 def closed_port() -> int:
     """A local TCP port nothing listens on (bound, then released)."""
     import socket

@@ -56,6 +56,9 @@ def test_describe_masks_credentials():
 {{#if (includes patterns "api")}}
     env["TARGET_API_TOKEN"] = "secret"
 {{/if}}
+{{#if (eq delivery_target "sftp")}}
+    env["SFTP_TARGET_PASSWORD"] = "secret"
+{{/if}}
     described = Settings.from_env(env).describe()
     assert described["log_level"] == "DEBUG"
     assert "secret" not in repr(described)

@@ -144,6 +144,22 @@ class Settings:
     target_api_base_url: str = "https://kailash-gateway.example.internal"
     target_api_resource: str = "v1/records"
     target_api_token: str | None = None
+    # The partner's SFTP server, when the API integration delivers files there
+    # (nodes/sftp_target.py). Each connect, login and SFTP step waits at most
+    # SFTP_TARGET_TIMEOUT seconds and the whole delivery SFTP_TARGET_DEADLINE,
+    # retries included: a server that accepts and never answers fails the run
+    # within 30 s. SFTP_TARGET_FILE_NAME's {timestamp} is the run's UTC time.
+    sftp_target_host: str = "sftp.partner.example"
+    sftp_target_port: int = 22
+    sftp_target_username: str = "migration"
+    sftp_target_password: str | None = None
+    sftp_target_key_path: str | None = None
+    sftp_target_known_hosts: str | None = None
+    sftp_target_remote_dir: str = "/inbound"
+    sftp_target_file_name: str = "records-{timestamp}.csv"
+    sftp_target_timeout: float = 5.0
+    sftp_target_attempts: int = 2
+    sftp_target_deadline: float = 15.0
     llm_provider: str = {{#if llm_provider}}{{py llm_provider}}{{else}}"openai"{{/if}}
 {{#if (eq llm_provider "openai")}}
     llm_model: str = "gpt-4o-mini"

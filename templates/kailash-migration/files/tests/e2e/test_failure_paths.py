@@ -56,14 +56,10 @@ def assert_failed_fast(run, node_id: str) -> None:
     assert run.summary["failed_node"] == node_id, run.summary
 
 
-def happy_env(tmp_path, fake_server) -> dict[str, str]:
+@pytest.fixture
+def happy_env(target_env) -> dict[str, str]:
     """Settings under which every step after the extract succeeds."""
-    target = fake_server([Reply(200, {"accepted": True})])
-    return {
-        "TARGET_API_BASE_URL": target.url,
-        "LLM_PROVIDER": "mock",
-        "MAX_REJECT_RATIO": "0.5",
-    }
+    return {**target_env, "LLM_PROVIDER": "mock", "MAX_REJECT_RATIO": "0.5"}
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
@@ -131,11 +127,11 @@ def test_a_setting_that_is_not_a_number_fails_the_run_naming_the_variable(name, 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_a_run_past_its_time_limit_is_stopped_by_the_sdk_before_the_next_step(
-    name, run_workflow, fake_server, tmp_path
+    name, run_workflow, fake_server, happy_env, tmp_path
 ):
     source = fake_server([Reply(200, {"data": SAMPLE_RECORDS}, delay=3)])
     env = {
-        **happy_env(tmp_path, fake_server),
+        **happy_env,
         "SOURCE_API_BASE_URL": source.url,
         "RUN_TIME_LIMIT_SECONDS": "1",  # runtime.execute(time_limit=1)
     }
@@ -148,11 +144,13 @@ def test_a_run_past_its_time_limit_is_stopped_by_the_sdk_before_the_next_step(
 
 
 @pytest.mark.parametrize("name", WORKFLOWS)
-def test_a_429_waits_for_retry_after_and_the_run_goes_on(name, run_workflow, fake_server, tmp_path):
+def test_a_429_waits_for_retry_after_and_the_run_goes_on(
+    name, run_workflow, fake_server, happy_env
+):
     source = fake_server(
         [Reply(429, {}, {"Retry-After": "1"}), Reply(200, {"data": SAMPLE_RECORDS})]
     )
-    env = {**happy_env(tmp_path, fake_server), "SOURCE_API_BASE_URL": source.url}
+    env = {**happy_env, "SOURCE_API_BASE_URL": source.url}
     run = run_workflow(name, env, ["rest_api"])
     assert run.returncode == 0, run.log[-3000:]
     assert len(source.requests) == 2
@@ -187,11 +185,11 @@ def test_a_missing_queue_capture_fails_the_run_at_once(name, run_workflow, tmp_p
 
 {{/if}}
 @pytest.mark.parametrize("name", WORKFLOWS)
-def test_the_sample_batch_runs_to_its_outcome(name, run_workflow, fake_server, tmp_path):
+def test_the_sample_batch_runs_to_its_outcome(name, run_workflow, happy_env, tmp_path):
     csv = write_sample_csv(tmp_path / "extract.csv")
     old_umask = os.umask(0o022)
     try:
-        env = {**happy_env(tmp_path, fake_server), "CSV_INPUT_PATH": str(csv)}
+        env = {**happy_env, "CSV_INPUT_PATH": str(csv)}
         run = run_workflow(name, env, ["csv"])
     finally:
         os.umask(old_umask)

@@ -60,15 +60,8 @@ def test_the_extract_reads_every_row_and_the_adapter_accepts_them(legacy_db, tmp
 # Runs the workflow in a fresh interpreter (conftest.run_workflow): its own limit.
 @pytest.mark.timeout(45)
 @pytest.mark.parametrize("name", workflow_modules())
-def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflow, fake_server):
-    from conftest import Reply
-
-    target = fake_server([Reply(200, {"accepted": True})])
-    env = {
-        "DATABASE_URL": f"sqlite:///{legacy_db}",
-        "TARGET_API_BASE_URL": target.url,
-        "LLM_PROVIDER": "mock",
-    }
+def test_every_workflow_runs_on_the_database_source(name, legacy_db, run_workflow, target_env):
+    env = {**target_env, "DATABASE_URL": f"sqlite:///{legacy_db}", "LLM_PROVIDER": "mock"}
     run = run_workflow(name, env, ["database"])
     assert run.returncode == 0, run.log[-3000:]
     assert run.summary["outcome"] in {"loaded", "delivered", "published"}

@@ -18,7 +18,7 @@ from kailash.workflow.builder import WorkflowBuilder
 from {{package_name}}.settings import Settings
 from {{package_name}}.sources import add_extract_nodes
 
-from conftest import SAMPLE_RECORDS, Reply, workflow_modules
+from conftest import SAMPLE_RECORDS, workflow_modules
 
 {{#if (eq database_kind "postgresql")}}
 COMPOSE_URL = "postgresql+psycopg://migration:migration@127.0.0.1:5432/legacy"
@@ -84,9 +84,8 @@ def test_the_extract_reads_every_row_from_the_real_database(legacy_table, tmp_pa
 # Runs the workflow in a fresh interpreter (conftest.run_workflow): its own limit.
 @pytest.mark.timeout(45)
 @pytest.mark.parametrize("name", workflow_modules())
-def test_every_workflow_runs_on_the_real_database(name, legacy_table, run_workflow, fake_server):
-    target = fake_server([Reply(200, {"accepted": True})])
-    env = {"DATABASE_URL": legacy_table, "TARGET_API_BASE_URL": target.url, "LLM_PROVIDER": "mock"}
+def test_every_workflow_runs_on_the_real_database(name, legacy_table, run_workflow, target_env):
+    env = {**target_env, "DATABASE_URL": legacy_table, "LLM_PROVIDER": "mock"}
     run = run_workflow(name, env, ["database"])
     assert run.returncode == 0, run.log[-3000:]
     assert run.summary["outcome"] in {"loaded", "delivered", "published"}

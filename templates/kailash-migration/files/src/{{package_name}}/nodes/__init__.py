@@ -15,6 +15,9 @@ from .queue_source import QueueConsumerNode
 {{#if (includes data_sources "sftp")}}
 from .sftp_source import SFTPDropReaderNode
 {{/if}}
+{{#if (eq delivery_target "sftp")}}
+from .sftp_target import SFTPDeliveryNode
+{{/if}}
 
 __all__ = [
     "LegacyAdapterNode",
@@ -25,5 +28,8 @@ __all__ = [
 {{/if}}
 {{#if (includes data_sources "sftp")}}
     "SFTPDropReaderNode",
+{{/if}}
+{{#if (eq delivery_target "sftp")}}
+    "SFTPDeliveryNode",
 {{/if}}
 ]
