@@ -186,6 +186,18 @@ def test_a_missing_queue_capture_fails_the_run_at_once(name, run_workflow, tmp_p
 
 
 {{/if}}
+{{#if (includes data_sources "other")}}
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_the_other_source_fails_the_run_at_its_step_until_its_node_is_written(name, run_workflow):
+    run = run_workflow(name, {}, ["other"])
+    assert_failed_fast(run, "extract_other")
+    assert run.executions("extract_other") == 1
+    # The placeholder logs under its own step id, as every PythonCodeNode step does.
+    assert "kailash.nodes.PythonCodeNode" not in run.log
+    assert "no other source node yet" in run.log
+
+
+{{/if}}
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_the_sample_batch_runs_to_its_outcome(name, run_workflow, fake_server, tmp_path):
     csv = write_sample_csv(tmp_path / "extract.csv")
