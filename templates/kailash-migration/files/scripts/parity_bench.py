@@ -27,7 +27,18 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COLUMNS = ["invoice_id", "customer", "amount", "currency", "quantity", "unit_price", "posted_on", "status", "region", "note"]
+COLUMNS = [
+    "invoice_id",
+    "customer",
+    "amount",
+    "currency",
+    "quantity",
+    "unit_price",
+    "posted_on",
+    "status",
+    "region",
+    "note",
+]
 
 FLOOR = """
 import csv, sys
@@ -98,7 +109,9 @@ def generate(folder: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
 
 def measure(command: list[str], cwd: Path) -> tuple[int, float, float, int]:
     """Exit code, wall seconds, CPU seconds (children included) and peak RSS in KiB of a command."""
-    done = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"scripts/parity_bench.py: {' '.join(command[:4])} failed:\n{done.stderr}")
     code, wall, cpu, peak = done.stdout.split()
@@ -119,21 +132,43 @@ def main() -> int:
         package = package_name()
         env_path = os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
         os.environ["PYTHONPATH"] = env_path
-        floors = [measure([sys.executable, "-c", FLOOR, str(legacy), str(new)], folder) for _ in range(args.repeat)]
+        floors = [
+            measure([sys.executable, "-c", FLOOR, str(legacy), str(new)], folder)
+            for _ in range(args.repeat)
+        ]
         floor = min(floors, key=lambda r: r[1])
         check = [
-            sys.executable, "-m", f"{package}.parity", "bench", "--legacy", str(legacy), "--new", str(new),
-            "--key", "invoice_id", "--tolerance", "amount=0.001",
-            "--reports-dir", str(folder / "reports"), "--date", "2026-12-07",
+            sys.executable,
+            "-m",
+            f"{package}.parity",
+            "bench",
+            "--legacy",
+            str(legacy),
+            "--new",
+            str(new),
+            "--key",
+            "invoice_id",
+            "--tolerance",
+            "amount=0.001",
+            "--reports-dir",
+            str(folder / "reports"),
+            "--date",
+            "2026-12-07",
         ]
         runs = [measure(check, folder) for _ in range(args.repeat)]
         code, seconds, cpu, peak_kib = min(runs, key=lambda r: r[1])
-        report = json.loads((folder / "reports" / "bench" / "2026-12-07.json").read_text(encoding="utf-8"))
+        report = json.loads(
+            (folder / "reports" / "bench" / "2026-12-07.json").read_text(encoding="utf-8")
+        )
     ratio = seconds / floor[1]
-    print(f"rows per side      {args.rows:,} x {len(COLUMNS)} columns ({size:,.0f} MB of CSV in all)")
+    print(
+        f"rows per side      {args.rows:,} x {len(COLUMNS)} columns ({size:,.0f} MB of CSV in all)"
+    )
     print(f"floor (csv read)   {floor[1]:.2f} s wall, {floor[2]:.2f} s CPU")
-    print(f"parity check       {seconds:.2f} s wall, {cpu:.2f} s CPU (both processes)"
-          f"  (exit {code}, {report['differences']['total']} planted differences found)")
+    print(
+        f"parity check       {seconds:.2f} s wall, {cpu:.2f} s CPU (both processes)"
+        f"  (exit {code}, {report['differences']['total']} planted differences found)"
+    )
     print(f"ratio              {ratio:.2f}x wall, {cpu / floor[2]:.2f}x CPU  (target: 4x or less)")
     print(f"peak RSS           {peak_kib / 1024:.0f} MB  (largest process; target: under 500 MB)")
     return 0 if ratio <= 4 and peak_kib / 1024 < 500 and report["differences"]["total"] == 2 else 1

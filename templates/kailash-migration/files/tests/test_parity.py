@@ -66,8 +66,16 @@ jobs:
 """
 
 
-def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER, *, encoding: str = "utf-8",
-              newline: str = "\n", delimiter: str = ",", bom: bool = False) -> Path:
+def write_csv(
+    path: Path,
+    rows: list[list[str]],
+    header: list[str] = HEADER,
+    *,
+    encoding: str = "utf-8",
+    newline: str = "\n",
+    delimiter: str = ",",
+    bom: bool = False,
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         if bom:
             handle.write("\ufeff")
@@ -90,7 +98,9 @@ def check(tmp_path, monkeypatch, capsys):
         code = main([job, "--date", day, *flags])
         out = capsys.readouterr()
         report_file = tmp_path / "reports" / "parity" / job / f"{day}.json"
-        report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else None
+        report = (
+            json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else None
+        )
         return code, report, out.err
 
     return run
@@ -112,7 +122,16 @@ def kinds(report: dict) -> dict:
     return {kind: n for kind, n in found.items() if n}
 
 
-BASE_FLAGS = ("--legacy", "legacy.csv", "--new", "new.csv", "--key", "invoice_id", "--ignore", "exported_at")
+BASE_FLAGS = (
+    "--legacy",
+    "legacy.csv",
+    "--new",
+    "new.csv",
+    "--key",
+    "invoice_id",
+    "--ignore",
+    "exported_at",
+)
 
 
 # -- equal outputs --------------------------------------------------------------------------
@@ -121,12 +140,28 @@ BASE_FLAGS = ("--legacy", "legacy.csv", "--new", "new.csv", "--key", "invoice_id
 def test_equal_outputs_in_any_row_and_column_order_are_green(tmp_path, check):
     write_csv(tmp_path / "legacy.csv", ROWS)
     order = [4, 2, 0, 3, 1]
-    write_csv(tmp_path / "new.csv", [[row[i] for i in order] for row in reversed(ROWS)], [HEADER[i] for i in order])
+    write_csv(
+        tmp_path / "new.csv",
+        [[row[i] for i in order] for row in reversed(ROWS)],
+        [HEADER[i] for i in order],
+    )
     code, report, err = check(*BASE_FLAGS)
     assert code == 0, err
     assert report["verdict"] == "green" and kinds(report) == {}
-    assert report["schema"] == "parity-report/1" and report["job"] == "billing-extract" and report["date"] == "2026-12-07"
-    assert set(report) >= {"generated_at", "legacy", "new", "rules", "counts", "differences", "examples"}
+    assert (
+        report["schema"] == "parity-report/1"
+        and report["job"] == "billing-extract"
+        and report["date"] == "2026-12-07"
+    )
+    assert set(report) >= {
+        "generated_at",
+        "legacy",
+        "new",
+        "rules",
+        "counts",
+        "differences",
+        "examples",
+    }
     assert report["counts"]["rows_identical"] == 5 and report["counts"]["checksums_equal"] is True
     assert report["counts"]["control_totals"]["amount"]["difference"] == 0
     folder = tmp_path / "reports" / "parity" / "billing-extract"
@@ -139,13 +174,18 @@ def test_equal_outputs_in_any_row_and_column_order_are_green(tmp_path, check):
     [
         ({"newline": "\r\n"}, {"newline": "\n"}, ()),
         ({"bom": True}, {}, ()),
-        ({"encoding": "latin-1", "delimiter": ";"}, {"encoding": "utf-8"},
-         ("--legacy-encoding", "latin-1", "--legacy-delimiter", ";")),
+        (
+            {"encoding": "latin-1", "delimiter": ";"},
+            {"encoding": "utf-8"},
+            ("--legacy-encoding", "latin-1", "--legacy-delimiter", ";"),
+        ),
         ({"encoding": "utf-8"}, {"encoding": "cp1252", "bom": False}, ("--new-encoding", "cp1252")),
     ],
     ids=["crlf-vs-lf", "bom-vs-none", "latin1-semicolon-vs-utf8", "utf8-vs-cp1252"],
 )
-def test_the_same_data_written_differently_is_green(tmp_path, check, legacy_options, new_options, flags):
+def test_the_same_data_written_differently_is_green(
+    tmp_path, check, legacy_options, new_options, flags
+):
     rows = copy_rows()
     rows[0][1] = "Müller & Söhne"  # a character the encodings write differently
     write_csv(tmp_path / "legacy.csv", rows, **legacy_options)
@@ -177,7 +217,9 @@ def test_a_missing_key_is_found_and_nothing_else(tmp_path, check):
 
 
 def test_an_extra_key_is_found_and_nothing_else(tmp_path, check):
-    code, report, _ = planted(tmp_path, check, lambda rows: rows.append(["2001", "New Co", "1.00", "2026-12-05", "x"]))
+    code, report, _ = planted(
+        tmp_path, check, lambda rows: rows.append(["2001", "New Co", "1.00", "2026-12-05", "x"])
+    )
     assert code == 1
     assert kinds(report) == {"extra_keys": 1}
     assert report["examples"]["extra_keys"][0]["key"] == {"invoice_id": "2001"}
@@ -188,7 +230,11 @@ def test_a_duplicate_key_is_found_and_nothing_else(tmp_path, check):
     assert code == 1
     assert kinds(report) == {"duplicate_keys_new": 1}
     example = report["examples"]["duplicate_keys"][0]
-    assert example["side"] == "new" and example["key"] == {"invoice_id": "1002"} and len(example["rows"]) == 2
+    assert (
+        example["side"] == "new"
+        and example["key"] == {"invoice_id": "1002"}
+        and len(example["rows"]) == 2
+    )
 
 
 def test_a_duplicate_key_in_the_legacy_output_is_found_too(tmp_path, check):
@@ -208,7 +254,11 @@ def test_a_value_inside_its_tolerance_passes_and_one_outside_is_found(tmp_path, 
     assert kinds(report) == {"values.amount": 1}
     assert report["counts"]["rows_equal_within_rules"] == 1
     example = report["examples"]["values"]["amount"][0]
-    assert (example["key"], example["legacy"], example["new"]) == ({"invoice_id": "1002"}, "980.50", "980.52")
+    assert (example["key"], example["legacy"], example["new"]) == (
+        {"invoice_id": "1002"},
+        "980.50",
+        "980.52",
+    )
     assert example["rule"] == {"abs": "0.01"}
 
 
@@ -223,7 +273,9 @@ def test_a_relative_tolerance(tmp_path, check):
 
 
 def test_a_renamed_column_is_found_as_a_schema_difference(tmp_path, check):
-    code, report, _ = planted(tmp_path, check, lambda rows: ["invoice_id", "customer_name", *HEADER[2:]])
+    code, report, _ = planted(
+        tmp_path, check, lambda rows: ["invoice_id", "customer_name", *HEADER[2:]]
+    )
     assert code == 1
     assert kinds(report) == {"only_in_legacy": 1, "only_in_new": 1}
     assert report["differences"]["schema"]["only_in_legacy"] == ["customer"]
@@ -238,7 +290,9 @@ def test_a_column_that_changed_type_is_found_with_its_values(tmp_path, check):
     code, report, _ = planted(tmp_path, check, change)
     assert code == 1
     assert kinds(report) == {"type_changes": 1, "values.amount": 1}
-    assert report["differences"]["schema"]["type_changes"] == [{"column": "amount", "legacy": "number", "new": "text"}]
+    assert report["differences"]["schema"]["type_changes"] == [
+        {"column": "amount", "legacy": "number", "new": "text"}
+    ]
 
 
 def test_an_ignored_column_may_differ_and_exist_on_one_side_only(tmp_path, check):
@@ -284,7 +338,10 @@ def test_rules_come_from_the_jobs_inventory(tmp_path, check):
     assert report["rules"]["key"] == ["invoice_id"] and report["rules"]["criterion_days"] == 10
     # A number format makes it equal; a flag overrides the inventory for one run.
     (tmp_path / "jobs.yaml").write_text(
-        JOBS_YAML.replace("amount: {abs: 0.01}", 'amount: {abs: 0.01, number_format: {decimal: ",", thousands: "."}}'),
+        JOBS_YAML.replace(
+            "amount: {abs: 0.01}",
+            'amount: {abs: 0.01, number_format: {decimal: ",", thousands: "."}}',
+        ),
         encoding="utf-8",
     )
     code, report, err = check()
@@ -294,10 +351,16 @@ def test_rules_come_from_the_jobs_inventory(tmp_path, check):
 
 
 def test_a_number_format_reads_grouped_numbers_on_either_side(tmp_path, check):
-    write_csv(tmp_path / "legacy.csv", [["1", "1.234,56"], ["2", "1.000.000"], ["3", "7,5"]], ["id", "total"])
-    write_csv(tmp_path / "new.csv", [["1", "1234.56"], ["2", "1.000.000"], ["3", "7.50"]], ["id", "total"])
+    write_csv(
+        tmp_path / "legacy.csv",
+        [["1", "1.234,56"], ["2", "1.000.000"], ["3", "7,5"]],
+        ["id", "total"],
+    )
+    write_csv(
+        tmp_path / "new.csv", [["1", "1234.56"], ["2", "1.000.000"], ["3", "7.50"]], ["id", "total"]
+    )
     (tmp_path / "jobs.yaml").write_text(
-        'jobs:\n  - id: totals\n    parity:\n      key: [id]\n      columns:\n'
+        "jobs:\n  - id: totals\n    parity:\n      key: [id]\n      columns:\n"
         '        total: {number_format: {decimal: ",", thousands: "."}}\n',
         encoding="utf-8",
     )
@@ -312,14 +375,26 @@ def test_a_number_format_reads_grouped_numbers_on_either_side(tmp_path, check):
 def test_json_lines_and_a_json_array_compare_with_csv(tmp_path, check):
     write_csv(tmp_path / "legacy.csv", ROWS)
     records = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
-    (tmp_path / "new.jsonl").write_text("".join(json.dumps(r) + "\n" for r in reversed(records)), encoding="utf-8")
+    (tmp_path / "new.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in reversed(records)), encoding="utf-8"
+    )
     code, report, err = check("--legacy", "legacy.csv", "--new", "new.jsonl", "--key", "invoice_id")
     assert code == 0, err
     records[1]["amount"] = 980.5  # a JSON number: compared as a number under a tolerance
     del records[4]["exported_at"]  # a missing field is a null: ignored here
     (tmp_path / "new.json").write_text(json.dumps(records), encoding="utf-8")
-    code, report, err = check("--legacy", "legacy.csv", "--new", "new.json", "--key", "invoice_id",
-                              "--tolerance", "amount=0", "--ignore", "exported_at")
+    code, report, err = check(
+        "--legacy",
+        "legacy.csv",
+        "--new",
+        "new.json",
+        "--key",
+        "invoice_id",
+        "--tolerance",
+        "amount=0",
+        "--ignore",
+        "exported_at",
+    )
     assert code == 0, err
     assert report["new"]["format"] == "json"
 
@@ -329,14 +404,22 @@ def test_json_nulls_and_cells_holding_any_character_compare_like_the_rest(tmp_pa
         {"invoice_id": "1", "customer": None, "amount": "1.00", "note": "a\x1fb"},
         {"invoice_id": "2", "customer": "Globex", "amount": None, "note": "plain"},
     ]
-    (tmp_path / "legacy.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    write_csv(tmp_path / "new.csv", [["2", "Globex", "", "plain"], ["1", "", "1.00", "a\x1fb"]],
-              ["invoice_id", "customer", "amount", "note"])
+    (tmp_path / "legacy.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+    )
+    write_csv(
+        tmp_path / "new.csv",
+        [["2", "Globex", "", "plain"], ["1", "", "1.00", "a\x1fb"]],
+        ["invoice_id", "customer", "amount", "note"],
+    )
     code, report, err = check("--legacy", "legacy.jsonl", "--new", "new.csv", "--key", "invoice_id")
     assert code == 0, err
     assert report["counts"]["rows_equal_within_rules"] == 2
-    write_csv(tmp_path / "new.csv", [["2", "Globex", "", "plain"], ["1", "", "1.00", "a\x1fc"]],
-              ["invoice_id", "customer", "amount", "note"])
+    write_csv(
+        tmp_path / "new.csv",
+        [["2", "Globex", "", "plain"], ["1", "", "1.00", "a\x1fc"]],
+        ["invoice_id", "customer", "amount", "note"],
+    )
     code, report, _ = check("--legacy", "legacy.jsonl", "--new", "new.csv", "--key", "invoice_id")
     assert code == 1 and kinds(report) == {"values.note": 1}
 
@@ -344,8 +427,12 @@ def test_json_nulls_and_cells_holding_any_character_compare_like_the_rest(tmp_pa
 def test_a_database_table_through_the_projects_database_url(tmp_path, check, monkeypatch):
     database = tmp_path / "legacy.db"
     with sqlite3.connect(database) as connection:
-        connection.execute("CREATE TABLE invoices (invoice_id TEXT, customer TEXT, amount TEXT, posted_on TEXT)")
-        connection.executemany("INSERT INTO invoices VALUES (?, ?, ?, ?)", [row[:4] for row in ROWS])
+        connection.execute(
+            "CREATE TABLE invoices (invoice_id TEXT, customer TEXT, amount TEXT, posted_on TEXT)"
+        )
+        connection.executemany(
+            "INSERT INTO invoices VALUES (?, ?, ?, ?)", [row[:4] for row in ROWS]
+        )
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     write_csv(tmp_path / "new.csv", ROWS)
     (tmp_path / "jobs.yaml").write_text(
@@ -363,9 +450,13 @@ def test_a_database_table_through_the_projects_database_url(tmp_path, check, mon
 # -- scale: partitions and the parallel reader -----------------------------------------------
 
 
-def test_many_partitions_and_the_parallel_reader_find_exactly_the_planted_differences(tmp_path, check, monkeypatch):
+def test_many_partitions_and_the_parallel_reader_find_exactly_the_planted_differences(
+    tmp_path, check, monkeypatch
+):
     monkeypatch.setattr(engine, "PARTITION_BYTES", 4096)  # ~50 partitions: the path big files take
-    rows = [[str(i), f"customer {i % 97}", f"{i * 1.25:.2f}", "2026-12-01", "t"] for i in range(1, 4001)]
+    rows = [
+        [str(i), f"customer {i % 97}", f"{i * 1.25:.2f}", "2026-12-01", "t"] for i in range(1, 4001)
+    ]
     write_csv(tmp_path / "legacy.csv", rows)
     new = [list(row) for row in rows]
     new[10][2] = "0.00"
@@ -374,9 +465,19 @@ def test_many_partitions_and_the_parallel_reader_find_exactly_the_planted_differ
     new.append(list(new[30]))
     write_csv(tmp_path / "new.csv", new[::-1])
     code, report, _ = check(*BASE_FLAGS)
-    assert engine.partitions_for(Source(side="legacy", path=str(tmp_path / "legacy.csv"), format="csv")) >= 3
+    assert (
+        engine.partitions_for(
+            Source(side="legacy", path=str(tmp_path / "legacy.csv"), format="csv")
+        )
+        >= 3
+    )
     assert code == 1
-    assert kinds(report) == {"values.amount": 1, "missing_keys": 1, "extra_keys": 1, "duplicate_keys_new": 1}
+    assert kinds(report) == {
+        "values.amount": 1,
+        "missing_keys": 1,
+        "extra_keys": 1,
+        "duplicate_keys_new": 1,
+    }
     assert report["counts"]["rows_identical"] == 4000 - 3
 
 
@@ -386,7 +487,11 @@ def test_many_partitions_and_the_parallel_reader_find_exactly_the_planted_differ
 @pytest.mark.parametrize(
     ("setup", "flags", "named"),
     [
-        (None, ("--legacy", "nowhere.csv", "--new", "new.csv", "--key", "invoice_id"), "nowhere.csv"),
+        (
+            None,
+            ("--legacy", "nowhere.csv", "--new", "new.csv", "--key", "invoice_id"),
+            "nowhere.csv",
+        ),
         (None, ("--legacy", "legacy.csv", "--new", "new.csv", "--key", "order_id"), "order_id"),
         (None, ("--legacy", "legacy.csv", "--new", "new.csv"), "--key"),
         (None, (*BASE_FLAGS, "--tolerance", "amount"), "--tolerance"),
@@ -396,24 +501,45 @@ def test_many_partitions_and_the_parallel_reader_find_exactly_the_planted_differ
         (None, (*BASE_FLAGS, "--legacy-encoding", "klingon"), "klingon"),
         ("ragged", BASE_FLAGS, "record 3 has 4 fields"),
         ("latin1", BASE_FLAGS, "--legacy-encoding"),
-        ("badrule", ("--legacy", "legacy.csv", "--new", "new.csv"), "parity.columns.amount.tolerance"),
+        (
+            "badrule",
+            ("--legacy", "legacy.csv", "--new", "new.csv"),
+            "parity.columns.amount.tolerance",
+        ),
         ("badyaml", ("--legacy", "legacy.csv", "--new", "new.csv"), "line 3"),
         ("jobs", ("--legacy", "legacy.csv", "--new", "new.csv"), "no job 'billing-extract'"),
     ],
-    ids=["missing-file", "key-not-a-column", "no-key", "tolerance-syntax", "negative-tolerance", "ignored-key",
-         "ignored-unknown", "unknown-encoding", "ragged-row", "undeclared-latin1", "unknown-rule", "bad-yaml",
-         "job-not-in-inventory"],
+    ids=[
+        "missing-file",
+        "key-not-a-column",
+        "no-key",
+        "tolerance-syntax",
+        "negative-tolerance",
+        "ignored-key",
+        "ignored-unknown",
+        "unknown-encoding",
+        "ragged-row",
+        "undeclared-latin1",
+        "unknown-rule",
+        "bad-yaml",
+        "job-not-in-inventory",
+    ],
 )
-def test_bad_input_exits_2_naming_what_is_wrong_and_writes_nothing(tmp_path, check, setup, flags, named):
+def test_bad_input_exits_2_naming_what_is_wrong_and_writes_nothing(
+    tmp_path, check, setup, flags, named
+):
     write_csv(tmp_path / "legacy.csv", ROWS)
     write_csv(tmp_path / "new.csv", ROWS)
     if setup == "ragged":
-        (tmp_path / "legacy.csv").write_text("invoice_id,customer,amount,posted_on,exported_at\n1,a,1,d,e\n2,b,2,d,e\n3,c,3,d\n")
+        (tmp_path / "legacy.csv").write_text(
+            "invoice_id,customer,amount,posted_on,exported_at\n1,a,1,d,e\n2,b,2,d,e\n3,c,3,d\n"
+        )
     elif setup == "latin1":
         write_csv(tmp_path / "legacy.csv", [["1", "Müller", "1", "d", "e"]], encoding="latin-1")
     elif setup == "badrule":
         (tmp_path / "jobs.yaml").write_text(
-            "jobs:\n  - id: billing-extract\n    parity:\n      key: [invoice_id]\n      columns:\n        amount: {tolerance: 1}\n")
+            "jobs:\n  - id: billing-extract\n    parity:\n      key: [invoice_id]\n      columns:\n        amount: {tolerance: 1}\n"
+        )
     elif setup == "badyaml":
         (tmp_path / "jobs.yaml").write_text("jobs:\n  - id: billing-extract\n    parity: &rules\n")
     elif setup == "jobs":
@@ -448,7 +574,12 @@ def test_latest_json_follows_the_newest_date_and_a_rerun_replaces_its_day(tmp_pa
     assert check(*BASE_FLAGS, day="2026-12-08")[0] == 1  # the same day again: replaced
     assert json.loads((folder / "2026-12-08.json").read_text())["verdict"] == "red"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "2026-12-07.json", "2026-12-07.md", "2026-12-08.json", "2026-12-08.md", "latest.json"]
+        "2026-12-07.json",
+        "2026-12-07.md",
+        "2026-12-08.json",
+        "2026-12-08.md",
+        "latest.json",
+    ]
 
 
 def test_redact_keeps_keys_and_values_out_of_the_report(tmp_path, check):
@@ -457,7 +588,9 @@ def test_redact_keeps_keys_and_values_out_of_the_report(tmp_path, check):
 
     code, report, _ = planted(tmp_path, check, change, "--redact")
     assert code == 1
-    text = json.dumps(report) + (tmp_path / "reports/parity/billing-extract/2026-12-07.md").read_text()
+    text = (
+        json.dumps(report) + (tmp_path / "reports/parity/billing-extract/2026-12-07.md").read_text()
+    )
     assert "Secret Person" not in text and "ACME" not in text and "1001" not in text
     assert report["examples"]["values"]["customer"][0]["new"].startswith("sha256:")
 
@@ -468,8 +601,20 @@ def test_the_command_runs_from_a_plain_checkout(tmp_path):
     write_csv(tmp_path / "new.csv", ROWS[::-1])
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run(
-        [sys.executable, "-m", "{{package_name}}.parity", "billing-extract", *BASE_FLAGS, "--date", "2026-12-07"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "{{package_name}}.parity",
+            "billing-extract",
+            *BASE_FLAGS,
+            "--date",
+            "2026-12-07",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "billing-extract 2026-12-07: green" in done.stdout
@@ -484,11 +629,21 @@ def test_the_yaml_reader_reads_the_inventory_as_written():
     job = data["jobs"][0]
     assert data["version"] == 1 and data["calendar"]["holidays"] == ["2026-12-25", "2027-01-01"]
     assert job["legacy"]["schedule"] == "0 2 * * 1-5" and job["legacy"]["found_in"] == "crontab:3"
-    assert job["outputs"]["legacy"] == {"path": "legacy.csv", "format": "csv", "encoding": "latin-1", "delimiter": ";"}
+    assert job["outputs"]["legacy"] == {
+        "path": "legacy.csv",
+        "format": "csv",
+        "encoding": "latin-1",
+        "delimiter": ";",
+    }
     assert job["parity"]["null_values"] == ["", "NULL", "\\N"]
     assert job["parity"]["columns"]["posted_on"] == {"date_formats": ["%d.%m.%Y", "%Y-%m-%d"]}
-    assert job["history"][0] == {"at": "2026-12-07T10:00:00Z", "from": None, "to": "inventoried", "by": "Jane",
-                                 "reason": "found by assess"}
+    assert job["history"][0] == {
+        "at": "2026-12-07T10:00:00Z",
+        "from": None,
+        "to": "inventoried",
+        "by": "Jane",
+        "reason": "found by assess",
+    }
 
 
 def test_the_yaml_reader_agrees_with_pyyaml_where_both_apply():
@@ -496,13 +651,16 @@ def test_the_yaml_reader_agrees_with_pyyaml_where_both_apply():
     text = (
         "a: http://x.example/path\nb: 'it''s'\nc: \"tab\\tand \\u00e9\"\nd: [1, 2.5, -3, true, null, x y]\n"
         "e:\n  - k: v\n    n: {x: [1, {y: z}]}\n  - - nested\n    - list\nf: |\n  line one\n  line two\ng: >-\n"
-        "  folded\n  text\nh: long plain\n  continued here\ni: ~\nj: \"\"\n# comment\nk: value # trailing\n"
+        '  folded\n  text\nh: long plain\n  continued here\ni: ~\nj: ""\n# comment\nk: value # trailing\n'
         "l:\n- same-indent item\nm: 0x1F\n"
     )
     assert yamlite.load(text) == yaml.safe_load(text)
 
 
-@pytest.mark.parametrize("text", ["a: &x 1\n", "a: *x\n", "a: !!str 1\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "\ta: 1\n"])
+@pytest.mark.parametrize(
+    "text",
+    ["a: &x 1\n", "a: *x\n", "a: !!str 1\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "\ta: 1\n"],
+)
 def test_the_yaml_reader_refuses_what_it_does_not_support(text):
     with pytest.raises(yamlite.YamlError):
         yamlite.load(text)
@@ -518,15 +676,20 @@ def test_shadow_mode_moves_every_output_apart_and_live_changes_nothing():
     moved = shadow.apply(settings, {"JOB_MODE": "shadow", "JOB_ID": "billing-extract"})
     assert moved.output_dir == str(Path("data/shadow/billing-extract"))
     assert moved.report_dir == str(Path("data/shadow/billing-extract/reports"))
-    chosen = shadow.apply(settings, {"JOB_MODE": "shadow", "JOB_ID": "b", "SHADOW_OUTPUT_DIR": "/tmp/elsewhere"})
+    chosen = shadow.apply(
+        settings, {"JOB_MODE": "shadow", "JOB_ID": "b", "SHADOW_OUTPUT_DIR": "/tmp/elsewhere"}
+    )
     assert chosen.output_dir == "/tmp/elsewhere"
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"JOB_MODE": "shadow"}, "JOB_ID"),
-    ({"JOB_MODE": "shadow", "JOB_ID": "../x"}, "JOB_ID"),
-    ({"JOB_MODE": "dry-run"}, "JOB_MODE"),
-])
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"JOB_MODE": "shadow"}, "JOB_ID"),
+        ({"JOB_MODE": "shadow", "JOB_ID": "../x"}, "JOB_ID"),
+        ({"JOB_MODE": "dry-run"}, "JOB_MODE"),
+    ],
+)
 def test_a_bad_shadow_setting_is_an_invalid_setting(env, named):
     with pytest.raises(ValueError, match=named):
         shadow.apply(Settings(), env)

@@ -48,7 +48,9 @@ def mode(env: Mapping[str, str] | None = None) -> str:
 def job_id(env: Mapping[str, str]) -> str:
     value = env.get("JOB_ID", "").strip()
     if not JOB_ID.match(value):
-        raise ValueError(f"JOB_ID: JOB_MODE=shadow needs the job's id from jobs.yaml (such as billing-extract), got {value!r}")
+        raise ValueError(
+            f"JOB_ID: JOB_MODE=shadow needs the job's id from jobs.yaml (such as billing-extract), got {value!r}"
+        )
     return value
 
 
@@ -68,7 +70,9 @@ def apply(settings: SettingsT, env: Mapping[str, str] | None = None) -> Settings
     return replace(settings, output_dir=str(folder), report_dir=str(folder / "reports"))
 
 
-def _new_output(inventory_new: str | None, fields: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
+def _new_output(
+    inventory_new: str | None, fields: Mapping[str, Any], env: Mapping[str, str]
+) -> str | None:
     explicit = env.get("PARITY_NEW_OUTPUT", "").strip()
     if explicit:
         return explicit
@@ -85,7 +89,9 @@ def _new_output(inventory_new: str | None, fields: Mapping[str, Any], env: Mappi
     return str(output) if output else None
 
 
-def after_run(fields: dict[str, Any], succeeded: bool, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+def after_run(
+    fields: dict[str, Any], succeeded: bool, env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """``fields`` of the run summary, with the parity verdict of a shadow run added."""
     env = os.environ if env is None else env
     if mode(env) != "shadow":
@@ -102,13 +108,19 @@ def after_run(fields: dict[str, Any], succeeded: bool, env: Mapping[str, str] | 
     try:
         entry = job_entry(load_inventory(inventory), job, inventory) if inventory else {}
         outputs = entry.get("outputs") or {}
-        legacy_configured = isinstance(outputs, dict) and isinstance(outputs.get("legacy"), dict) and bool(
-            outputs["legacy"].get("path") or outputs["legacy"].get("query")
+        legacy_configured = (
+            isinstance(outputs, dict)
+            and isinstance(outputs.get("legacy"), dict)
+            and bool(outputs["legacy"].get("path") or outputs["legacy"].get("query"))
         )
         if legacy is None and not legacy_configured:
             return fields  # nothing to compare with: the run is a plain shadow run
         if not succeeded:
-            return {**fields, "parity": "error", "parity_error": "the run did not produce its output"}
+            return {
+                **fields,
+                "parity": "error",
+                "parity_error": "the run did not produce its output",
+            }
         new_spec = outputs.get("new") if isinstance(outputs, dict) else None
         new_spec = new_spec if isinstance(new_spec, dict) else {}
         if new_spec.get("format") == "table" and not env.get("PARITY_NEW_OUTPUT", "").strip():
@@ -116,7 +128,9 @@ def after_run(fields: dict[str, Any], succeeded: bool, env: Mapping[str, str] | 
         else:
             new = _new_output(new_spec.get("path"), fields, env)
             if new is None:
-                raise BadInput("no new output to compare (set PARITY_NEW_OUTPUT or outputs.new.path in jobs.yaml)")
+                raise BadInput(
+                    "no new output to compare (set PARITY_NEW_OUTPUT or outputs.new.path in jobs.yaml)"
+                )
         outcome = run(
             Request(
                 job=job,
@@ -130,5 +144,9 @@ def after_run(fields: dict[str, Any], succeeded: bool, env: Mapping[str, str] | 
     except BadInput as exc:
         return {**fields, "parity": "error", "parity_error": str(exc)[:MAX_ERROR_CHARS]}
     except Exception as exc:  # noqa: BLE001  a failed check must not fail the run it follows
-        return {**fields, "parity": "error", "parity_error": f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]}
+        return {
+            **fields,
+            "parity": "error",
+            "parity_error": f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS],
+        }
     return {**fields, "parity": outcome.verdict, "parity_report": str(outcome.path)}

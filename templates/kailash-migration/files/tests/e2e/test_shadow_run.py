@@ -18,7 +18,9 @@ pytest.importorskip("kailash")
 from conftest import workflow_modules, workflow_nodes, write_sample_csv  # noqa: E402
 
 # The workflows that load a CSV file when their batch passes (the ETL pattern).
-LOADING_WORKFLOWS = [name for name in workflow_modules() if {"validate", "publish"} <= workflow_nodes(name)]
+LOADING_WORKFLOWS = [
+    name for name in workflow_modules() if {"validate", "publish"} <= workflow_nodes(name)
+]
 
 if LOADING_WORKFLOWS:
 
@@ -46,7 +48,9 @@ if LOADING_WORKFLOWS:
         assert shadow.summary["parity"] == "green", shadow.summary
         written = tmp_path / shadow.summary["output"]
         assert written.is_relative_to(tmp_path / "data" / "shadow" / job)
-        report = json.loads((tmp_path / shadow.summary["parity_report"]).read_text(encoding="utf-8"))
+        report = json.loads(
+            (tmp_path / shadow.summary["parity_report"]).read_text(encoding="utf-8")
+        )
         assert report["verdict"] == "green" and report["date"] == "2026-12-07"
 
         # The legacy output lost a record: the next shadow run is red, and still exits 0.
@@ -61,7 +65,9 @@ if LOADING_WORKFLOWS:
 
     def test_shadow_mode_without_a_job_id_is_an_invalid_setting(run_workflow, tmp_path):
         source = write_sample_csv(tmp_path / "extract.csv")
-        run = run_workflow(LOADING_WORKFLOWS[0], {"CSV_INPUT_PATH": str(source), "JOB_MODE": "shadow"}, ["csv"])
+        run = run_workflow(
+            LOADING_WORKFLOWS[0], {"CSV_INPUT_PATH": str(source), "JOB_MODE": "shadow"}, ["csv"]
+        )
         assert run.returncode == 1
         assert "JOB_ID" in run.summary["error"]
         assert not (tmp_path / "output").exists()  # nothing written where the live run writes

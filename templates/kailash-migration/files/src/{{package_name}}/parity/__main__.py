@@ -21,23 +21,59 @@ def parser() -> argparse.ArgumentParser:
         epilog="Rules come from the job's entry in jobs.yaml; the flags override them for this run.",
     )
     p.add_argument("job", help="the job's id in jobs.yaml (also the report folder's name)")
-    p.add_argument("--legacy", metavar="PATH", help="the legacy output (default: outputs.legacy.path)")
+    p.add_argument(
+        "--legacy", metavar="PATH", help="the legacy output (default: outputs.legacy.path)"
+    )
     p.add_argument("--new", metavar="PATH", help="the new output (default: outputs.new.path)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="the business date of the run (default: today)")
+    p.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the business date of the run (default: today)"
+    )
     p.add_argument("--key", metavar="COL[,COL]", help="the key columns (default: parity.key)")
-    p.add_argument("--tolerance", metavar="COL=0.01", action="append", default=[],
-                   help="numeric tolerance of a column, absolute (COL=0.01) or relative (COL=0.1%%); repeatable")
-    p.add_argument("--ignore", metavar="COL", action="append", default=[], help="a column not to compare; repeatable")
-    p.add_argument("--inventory", metavar="FILE", help="the job inventory (default: jobs.yaml here, if present)")
-    p.add_argument("--reports-dir", metavar="DIR", default=DEFAULT_REPORTS_DIR,
-                   help=f"where reports go (default: {DEFAULT_REPORTS_DIR})")
-    p.add_argument("--redact", action="store_true",
-                   help="write examples with digests instead of keys and values (data that must not be in git)")
+    p.add_argument(
+        "--tolerance",
+        metavar="COL=0.01",
+        action="append",
+        default=[],
+        help="numeric tolerance of a column, absolute (COL=0.01) or relative (COL=0.1%%); repeatable",
+    )
+    p.add_argument(
+        "--ignore",
+        metavar="COL",
+        action="append",
+        default=[],
+        help="a column not to compare; repeatable",
+    )
+    p.add_argument(
+        "--inventory",
+        metavar="FILE",
+        help="the job inventory (default: jobs.yaml here, if present)",
+    )
+    p.add_argument(
+        "--reports-dir",
+        metavar="DIR",
+        default=DEFAULT_REPORTS_DIR,
+        help=f"where reports go (default: {DEFAULT_REPORTS_DIR})",
+    )
+    p.add_argument(
+        "--redact",
+        action="store_true",
+        help="write examples with digests instead of keys and values (data that must not be in git)",
+    )
     for side in ("legacy", "new"):
-        p.add_argument(f"--{side}-format", choices=("csv", "jsonl", "json"), help=f"format of the {side} file")
-        p.add_argument(f"--{side}-encoding", metavar="ENC", help=f"encoding of the {side} file (default utf-8)")
-        p.add_argument(f"--{side}-delimiter", metavar="C", help=f"CSV delimiter of the {side} file (default ,)")
-        p.add_argument(f"--{side}-quotechar", metavar="C", help=f"CSV quote character of the {side} file (default \")")
+        p.add_argument(
+            f"--{side}-format", choices=("csv", "jsonl", "json"), help=f"format of the {side} file"
+        )
+        p.add_argument(
+            f"--{side}-encoding", metavar="ENC", help=f"encoding of the {side} file (default utf-8)"
+        )
+        p.add_argument(
+            f"--{side}-delimiter", metavar="C", help=f"CSV delimiter of the {side} file (default ,)"
+        )
+        p.add_argument(
+            f"--{side}-quotechar",
+            metavar="C",
+            help=f'CSV quote character of the {side} file (default ")',
+        )
     return p
 
 
@@ -45,13 +81,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
 
     def options(side: str) -> dict[str, str]:
-        return {name: getattr(args, f"{side}_{name}") for name in ("format", "encoding", "delimiter", "quotechar")}
+        return {
+            name: getattr(args, f"{side}_{name}")
+            for name in ("format", "encoding", "delimiter", "quotechar")
+        }
 
     request = Request(
-        job=args.job, legacy=args.legacy, new=args.new, day=args.date, key=args.key,
-        tolerances=args.tolerance, ignore=args.ignore, inventory=args.inventory,
-        reports_dir=args.reports_dir, redact=args.redact,
-        legacy_options=options("legacy"), new_options=options("new"),
+        job=args.job,
+        legacy=args.legacy,
+        new=args.new,
+        day=args.date,
+        key=args.key,
+        tolerances=args.tolerance,
+        ignore=args.ignore,
+        inventory=args.inventory,
+        reports_dir=args.reports_dir,
+        redact=args.redact,
+        legacy_options=options("legacy"),
+        new_options=options("new"),
     )
     try:
         outcome = run(request)

@@ -71,7 +71,10 @@ def resolve(request: Request) -> tuple[Source, Source, Rules, str]:
             rules = rules_from_entry(entry.get("parity"), "parity")
         except BadInput as exc:
             raise BadInput(f"{where}.{exc}") from None
-    for source, path, options in ((legacy, request.legacy, request.legacy_options), (new, request.new, request.new_options)):
+    for source, path, options in (
+        (legacy, request.legacy, request.legacy_options),
+        (new, request.new, request.new_options),
+    ):
         if path is not None:
             source.path = path
             if source.format == "table":

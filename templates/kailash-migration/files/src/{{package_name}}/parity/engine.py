@@ -49,9 +49,12 @@ def _projector(indexes: list[int]) -> Callable[[Any], tuple]:
     return itemgetter(*indexes)
 
 
-def _key_function(key_positions: list[int], comparators: list[Comparator]) -> Callable[[tuple], Any]:
+def _key_function(
+    key_positions: list[int], comparators: list[Comparator]
+) -> Callable[[tuple], Any]:
     plain = [
-        c.rule is None or not (c.rule.trim or c.rule.case_insensitive or c.rule.numeric or c.rule.date_formats)
+        c.rule is None
+        or not (c.rule.trim or c.rule.case_insensitive or c.rule.numeric or c.rule.date_formats)
         for c in (comparators[p] for p in key_positions)
     ]
     if all(plain):
@@ -86,7 +89,9 @@ def _key_value(key_columns: list[str], key: Any) -> dict[str, Any]:
     return dict(zip(key_columns, values, strict=True))
 
 
-def compare(legacy: Source, new: Source, rules: Rules, workdir: str | None = None) -> dict[str, Any]:
+def compare(
+    legacy: Source, new: Source, rules: Rules, workdir: str | None = None
+) -> dict[str, Any]:
     """Compares the two outputs under ``rules``; returns the report's sections (see report.py)."""
     legacy_columns, legacy_chunks = read(legacy)
     try:
@@ -95,25 +100,35 @@ def compare(legacy: Source, new: Source, rules: Rules, workdir: str | None = Non
         legacy_chunks.close()
         raise
     try:
-        return _compare(legacy, new, rules, legacy_columns, legacy_chunks, new_columns, new_chunks, workdir)
+        return _compare(
+            legacy, new, rules, legacy_columns, legacy_chunks, new_columns, new_chunks, workdir
+        )
     finally:
         legacy_chunks.close()
         new_chunks.close()
 
 
-def _check_columns(rules: Rules, legacy: Source, new: Source, legacy_columns: list[str], new_columns: list[str]) -> None:
+def _check_columns(
+    rules: Rules, legacy: Source, new: Source, legacy_columns: list[str], new_columns: list[str]
+) -> None:
     on_legacy, on_new = set(legacy_columns), set(new_columns)
     if not rules.key:
-        raise BadInput("parity.key: no key column (set parity.key in jobs.yaml or give --key COL[,COL])")
+        raise BadInput(
+            "parity.key: no key column (set parity.key in jobs.yaml or give --key COL[,COL])"
+        )
     for column in rules.key:
         for side, columns, source in (("legacy", on_legacy, legacy), ("new", on_new, new)):
             if column not in columns:
-                raise BadInput(f"{source.label()}: key column {column!r} is not in the {side} output's columns")
+                raise BadInput(
+                    f"{source.label()}: key column {column!r} is not in the {side} output's columns"
+                )
         if column in rules.ignore:
             raise BadInput(f"parity.ignore: {column!r} is a key column and cannot be ignored")
         rule = rules.rule(column)
         if rule is not None and (rule.abs is not None or rule.rel is not None):
-            raise BadInput(f"parity.columns.{column}: a key column cannot have a tolerance (abs/rel)")
+            raise BadInput(
+                f"parity.columns.{column}: a key column cannot have a tolerance (abs/rel)"
+            )
     for column in rules.ignore:
         if column not in on_legacy and column not in on_new:
             raise BadInput(f"parity.ignore: column {column!r} is in neither output")
@@ -122,7 +137,15 @@ def _check_columns(rules: Rules, legacy: Source, new: Source, legacy_columns: li
             raise BadInput(f"parity.columns.{column}: column {column!r} is in neither output")
 
 
-def _read_side(chunks: Iterator, project, identity: bool, key_of, stats: SideStats, parts: Partitions, width: int) -> None:
+def _read_side(
+    chunks: Iterator,
+    project,
+    identity: bool,
+    key_of,
+    stats: SideStats,
+    parts: Partitions,
+    width: int,
+) -> None:
     try:
         for chunk in chunks:
             rows = chunk if identity else list(map(project, chunk))
@@ -177,7 +200,10 @@ def _read_both(legacy_args: tuple, new_args: tuple, parallel: bool) -> None:
         _read_side(*legacy_args)
         status, payload = receive.recv()
     except EOFError:
-        status, payload = "error", f"the process reading the new output ended with code {child.exitcode}"
+        status, payload = (
+            "error",
+            f"the process reading the new output ended with code {child.exitcode}",
+        )
     finally:
         child.join()
         receive.close()
@@ -195,7 +221,16 @@ class _Findings:
         self.comparators = comparators
         self.key_columns = key_columns
         self.counts = dict.fromkeys(
-            ("matched", "identical", "within_rules", "rows_different", "missing", "extra", "duplicates_legacy", "duplicates_new"),
+            (
+                "matched",
+                "identical",
+                "within_rules",
+                "rows_different",
+                "missing",
+                "extra",
+                "duplicates_legacy",
+                "duplicates_new",
+            ),
             0,
         )
         self.values = [0] * len(comparators)
@@ -209,18 +244,25 @@ class _Findings:
         counts["missing"] += len(found.missing)
         counts["extra"] += len(found.extra)
         for number, key in found.missing[:EXAMPLES]:
-            self.examples["missing"].offer(number, {"key": _key_value(key_value, key), "legacy_row": number})
+            self.examples["missing"].offer(
+                number, {"key": _key_value(key_value, key), "legacy_row": number}
+            )
         for number, key in found.extra[:EXAMPLES]:
-            self.examples["extra"].offer(number, {"key": _key_value(key_value, key), "new_row": number})
+            self.examples["extra"].offer(
+                number, {"key": _key_value(key_value, key), "new_row": number}
+            )
         for side, key, numbers in found.duplicates:
             counts[f"duplicates_{side}"] += 1
             self.examples["duplicates"].offer(
-                numbers[0], {"side": side, "key": _key_value(key_value, key), "rows": numbers[:EXAMPLES]}
+                numbers[0],
+                {"side": side, "key": _key_value(key_value, key), "rows": numbers[:EXAMPLES]},
             )
         for key, legacy_row, new_row, legacy_cells, new_cells in found.differing:
             differing = [
                 j
-                for j, (comparator, a, b) in enumerate(zip(self.comparators, legacy_cells, new_cells, strict=True))
+                for j, (comparator, a, b) in enumerate(
+                    zip(self.comparators, legacy_cells, new_cells, strict=True)
+                )
                 if a != b and not comparator.equal(a, b)
             ]
             if not differing:
@@ -233,10 +275,13 @@ class _Findings:
                 self.value_examples[j].offer(
                     legacy_row,
                     {
-                        "key": _key_value(key_value, key), "column": self.comparators[j].column,
-                        "legacy": legacy_cells[j], "new": new_cells[j],
+                        "key": _key_value(key_value, key),
+                        "column": self.comparators[j].column,
+                        "legacy": legacy_cells[j],
+                        "new": new_cells[j],
                         "rule": rule.describe() if rule is not None else {},
-                        "legacy_row": legacy_row, "new_row": new_row,
+                        "legacy_row": legacy_row,
+                        "new_row": new_row,
                     },
                 )
 
@@ -268,22 +313,55 @@ def _compare(
     try:
         with tempfile.TemporaryDirectory(prefix="parity-", dir=workdir) as tmp:
             stats, parts, reads = {}, {}, {}
-            for side, chunks, columns in (("legacy", legacy_chunks, legacy_columns), ("new", new_chunks, new_columns)):
+            for side, chunks, columns in (
+                ("legacy", legacy_chunks, legacy_columns),
+                ("new", new_chunks, new_columns),
+            ):
                 positions = [columns.index(c) for c in compared]
                 stats[side] = SideStats(compared, comparators, nulls)
                 parts[side] = Partitions(tmp, count, side)
                 identity = positions == list(range(len(columns)))
-                reads[side] = (chunks, _projector(positions), identity, key_of, stats[side], parts[side], len(compared))
+                reads[side] = (
+                    chunks,
+                    _projector(positions),
+                    identity,
+                    key_of,
+                    stats[side],
+                    parts[side],
+                    len(compared),
+                )
             _read_both(reads["legacy"], reads["new"], parallel=count >= PARALLEL_FROM)
             for p in range(count):
                 findings.add(match(parts["legacy"].load(p), parts["new"].load(p)))
     finally:
         if gc_was_enabled:
             gc.enable()
-    return _sections(legacy, new, stats["legacy"], stats["new"], findings, compared, legacy_columns, new_columns, only_legacy, only_new)
+    return _sections(
+        legacy,
+        new,
+        stats["legacy"],
+        stats["new"],
+        findings,
+        compared,
+        legacy_columns,
+        new_columns,
+        only_legacy,
+        only_new,
+    )
 
 
-def _sections(legacy, new, legacy_stats, new_stats, findings, compared, legacy_columns, new_columns, only_legacy, only_new):
+def _sections(
+    legacy,
+    new,
+    legacy_stats,
+    new_stats,
+    findings,
+    compared,
+    legacy_columns,
+    new_columns,
+    only_legacy,
+    only_new,
+):
     legacy_types, new_types = legacy_stats.types(), new_stats.types()
     type_changes = [
         {"column": c, "legacy": legacy_types[c], "new": new_types[c]}
@@ -292,28 +370,48 @@ def _sections(legacy, new, legacy_stats, new_stats, findings, compared, legacy_c
     ]
     legacy_totals, new_totals = legacy_stats.control_totals(), new_stats.control_totals()
     totals = {
-        c: {"legacy": legacy_totals[c], "new": new_totals[c], "difference": round(new_totals[c] - legacy_totals[c], 9)}
+        c: {
+            "legacy": legacy_totals[c],
+            "new": new_totals[c],
+            "difference": round(new_totals[c] - legacy_totals[c], 9),
+        }
         for c in compared
         if c in legacy_totals and c in new_totals
     }
     counts, values = findings.counts, findings.values
     differences = {
-        "schema": {"only_in_legacy": only_legacy, "only_in_new": only_new, "type_changes": type_changes},
+        "schema": {
+            "only_in_legacy": only_legacy,
+            "only_in_new": only_new,
+            "type_changes": type_changes,
+        },
         "missing_keys": counts["missing"],
         "extra_keys": counts["extra"],
         "duplicate_keys": {"legacy": counts["duplicates_legacy"], "new": counts["duplicates_new"]},
         "values": {c: values[j] for j, c in enumerate(compared) if values[j]},
     }
     total = (
-        len(only_legacy) + len(only_new) + len(type_changes) + counts["missing"] + counts["extra"]
-        + counts["duplicates_legacy"] + counts["duplicates_new"] + sum(values)
+        len(only_legacy)
+        + len(only_new)
+        + len(type_changes)
+        + counts["missing"]
+        + counts["extra"]
+        + counts["duplicates_legacy"]
+        + counts["duplicates_new"]
+        + sum(values)
     )
     differences["total"] = total
 
-    def side(source: Source, stats: SideStats, columns: list[str], types: dict, side_totals: dict) -> dict:
+    def side(
+        source: Source, stats: SideStats, columns: list[str], types: dict, side_totals: dict
+    ) -> dict:
         return {
-            **source.describe(), "rows": stats.rows, "columns": columns, "types": types,
-            "control_totals": side_totals, "checksum": f"{stats.checksum:016x}",
+            **source.describe(),
+            "rows": stats.rows,
+            "columns": columns,
+            "types": types,
+            "control_totals": side_totals,
+            "checksum": f"{stats.checksum:016x}",
         }
 
     return {
@@ -345,6 +443,8 @@ def _sections(legacy, new, legacy_stats, new_stats, findings, compared, legacy_c
             "missing_keys": findings.examples["missing"].first(),
             "extra_keys": findings.examples["extra"].first(),
             "duplicate_keys": findings.examples["duplicates"].first(),
-            "values": {c: findings.value_examples[j].first() for j, c in enumerate(compared) if values[j]},
+            "values": {
+                c: findings.value_examples[j].first() for j, c in enumerate(compared) if values[j]
+            },
         },
     }

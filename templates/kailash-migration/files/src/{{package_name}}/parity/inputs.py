@@ -30,7 +30,9 @@ CHUNK_ROWS = 10_000
 # A legacy field can be long (a free-text column, an embedded document): the csv module's
 # default limit of 128 KiB would make such a file unreadable.
 FIELD_SIZE_LIMIT = 2**31 - 1
-_SELECT = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with)\b", re.IGNORECASE | re.DOTALL)
+_SELECT = re.compile(
+    r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(select|with)\b", re.IGNORECASE | re.DOTALL
+)
 
 
 @dataclass
@@ -76,22 +78,32 @@ def check_source(source: Source) -> Source:
     side = source.side
     if source.format is None:
         if source.path is None:
-            raise BadInput(f"{side} output: no path (give --{side} PATH or outputs.{side}.path in jobs.yaml)")
+            raise BadInput(
+                f"{side} output: no path (give --{side} PATH or outputs.{side}.path in jobs.yaml)"
+            )
         source.format = format_of(source.path)
     if source.format not in FORMATS:
-        raise BadInput(f"outputs.{side}.format: expected one of {', '.join(FORMATS)}, got {source.format!r}")
+        raise BadInput(
+            f"outputs.{side}.format: expected one of {', '.join(FORMATS)}, got {source.format!r}"
+        )
     if source.format == "table":
         if not source.query or not isinstance(source.query, str):
             raise BadInput(f"outputs.{side}.query: format table needs a query (SELECT ...)")
         if not _SELECT.match(source.query):
-            raise BadInput(f"outputs.{side}.query: only a SELECT (or WITH ... SELECT) query is run, got {source.query[:60]!r}")
+            raise BadInput(
+                f"outputs.{side}.query: only a SELECT (or WITH ... SELECT) query is run, got {source.query[:60]!r}"
+            )
         return source
     if not source.path:
-        raise BadInput(f"{side} output: no path (give --{side} PATH or outputs.{side}.path in jobs.yaml)")
+        raise BadInput(
+            f"{side} output: no path (give --{side} PATH or outputs.{side}.path in jobs.yaml)"
+        )
     try:
         codec = codecs.lookup(source.encoding)
     except (LookupError, TypeError):
-        raise BadInput(f"outputs.{side}.encoding: unknown encoding {source.encoding!r} (for example utf-8, latin-1, cp1252)") from None
+        raise BadInput(
+            f"outputs.{side}.encoding: unknown encoding {source.encoding!r} (for example utf-8, latin-1, cp1252)"
+        ) from None
     # utf-8-sig reads files with and without a byte order mark alike.
     source.encoding = "utf-8-sig" if codec.name in ("utf-8", "utf-8-sig") else codec.name
     for name in ("delimiter", "quotechar"):
@@ -99,7 +111,9 @@ def check_source(source: Source) -> Source:
         if not isinstance(value, str) or len(value) != 1 or value in "\r\n":
             raise BadInput(f"outputs.{side}.{name}: expected one character, got {value!r}")
     if source.delimiter == source.quotechar:
-        raise BadInput(f"outputs.{side}.quotechar: must differ from the delimiter {source.delimiter!r}")
+        raise BadInput(
+            f"outputs.{side}.quotechar: must differ from the delimiter {source.delimiter!r}"
+        )
     file = Path(source.path)
     if not file.exists():
         raise BadInput(f"{source.path}: no such file ({side} output)")
@@ -149,7 +163,9 @@ def _read_csv(source: Source) -> tuple[list[str], Iterator[list[tuple[str | None
         raise _decode_error(source, 0, exc) from None
     except csv.Error as exc:
         handle.close()
-        raise BadInput(f"{source.path}: line {reader.line_num}: not readable as CSV ({exc})") from None
+        raise BadInput(
+            f"{source.path}: line {reader.line_num}: not readable as CSV ({exc})"
+        ) from None
     try:
         columns = _check_header(header, source.path)
     except BadInput:
@@ -166,7 +182,9 @@ def _read_csv(source: Source) -> tuple[list[str], Iterator[list[tuple[str | None
                 except UnicodeDecodeError as exc:
                     raise _decode_error(source, done, exc) from None
                 except csv.Error as exc:
-                    raise BadInput(f"{source.path}: line {reader.line_num}: not readable as CSV ({exc})") from None
+                    raise BadInput(
+                        f"{source.path}: line {reader.line_num}: not readable as CSV ({exc})"
+                    ) from None
                 if not chunk:
                     return
                 lengths = set(map(len, chunk))
@@ -211,9 +229,13 @@ def _json_records(source: Source) -> Iterator[tuple[int, Any]]:
                 try:
                     data = json.load(handle)
                 except json.JSONDecodeError as exc:
-                    raise BadInput(f"{source.path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+                    raise BadInput(
+                        f"{source.path}: not valid JSON (line {exc.lineno}: {exc.msg})"
+                    ) from None
             if not isinstance(data, list):
-                raise BadInput(f"{source.path}: expected a JSON array of objects, got a {type(data).__name__}")
+                raise BadInput(
+                    f"{source.path}: expected a JSON array of objects, got a {type(data).__name__}"
+                )
             yield from enumerate(data, 1)
             return
         with open(source.path, encoding=source.encoding) as handle:
@@ -225,7 +247,9 @@ def _json_records(source: Source) -> Iterator[tuple[int, Any]]:
                 try:
                     yield number, json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise BadInput(f"{source.path}: line {line_number}: not valid JSON ({exc.msg})") from None
+                    raise BadInput(
+                        f"{source.path}: line {line_number}: not valid JSON ({exc.msg})"
+                    ) from None
     except UnicodeDecodeError as exc:
         raise _decode_error(source, 0, exc) from None
 
@@ -235,7 +259,9 @@ def _read_json(source: Source) -> tuple[list[str], Iterator[list[tuple[str | Non
     columns: dict[str, None] = {}
     for number, record in _json_records(source):
         if not isinstance(record, dict):
-            raise BadInput(f"{source.path}: record {number} is a {type(record).__name__}, expected an object")
+            raise BadInput(
+                f"{source.path}: record {number} is a {type(record).__name__}, expected an object"
+            )
         for key in record:
             columns.setdefault(key, None)
     names = _check_header(list(columns), source.path)
@@ -276,12 +302,14 @@ def _read_table(source: Source) -> tuple[list[str], Iterator[list[tuple[str | No
             )
         import sqlite3  # noqa: PLC0415
 
-        connection = sqlite3.connect(f"file:{url[len('sqlite:///'):]}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"file:{url[len('sqlite:///') :]}?mode=ro", uri=True)
         try:
             cursor = connection.execute(source.query)
         except sqlite3.Error as exc:
             connection.close()
-            raise BadInput(f"outputs.{source.side}.query: the database refused it ({exc})") from None
+            raise BadInput(
+                f"outputs.{source.side}.query: the database refused it ({exc})"
+            ) from None
         columns = [d[0] for d in cursor.description or ()]
         fetch, close = cursor.fetchmany, connection.close
     else:
@@ -291,7 +319,9 @@ def _read_table(source: Source) -> tuple[list[str], Iterator[list[tuple[str | No
             result = connection.execute(sqlalchemy.text(source.query))
         except sqlalchemy.exc.SQLAlchemyError as exc:
             connection.close()
-            raise BadInput(f"outputs.{source.side}.query: the database refused it ({exc.__class__.__name__}: {exc})") from None
+            raise BadInput(
+                f"outputs.{source.side}.query: the database refused it ({exc.__class__.__name__}: {exc})"
+            ) from None
         columns = list(result.keys())
 
         def fetch(size: int) -> list[Any]:

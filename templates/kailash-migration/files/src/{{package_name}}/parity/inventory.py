@@ -22,7 +22,9 @@ OUTPUT_KEYS = ("path", "format", "encoding", "delimiter", "quotechar", "query")
 
 def check_job_id(job: str) -> str:
     if not isinstance(job, str) or not JOB_ID.match(job):
-        raise BadInput(f"job {job!r}: expected a job id such as billing-extract (a-z, 0-9 and -, up to 63 characters)")
+        raise BadInput(
+            f"job {job!r}: expected a job id such as billing-extract (a-z, 0-9 and -, up to 63 characters)"
+        )
     return job
 
 
@@ -63,10 +65,14 @@ def output_source(entry: dict[str, Any], side: str, where: str) -> Source:
         raise BadInput(f"{where}.outputs: expected a mapping with legacy and new")
     spec = outputs.get(side) or {}
     if not isinstance(spec, dict):
-        raise BadInput(f"{where}.outputs.{side}: expected a mapping such as " + "{path: out.csv, format: csv}")
+        raise BadInput(
+            f"{where}.outputs.{side}: expected a mapping such as " + "{path: out.csv, format: csv}"
+        )
     unknown = sorted(set(spec) - set(OUTPUT_KEYS))
     if unknown:
-        raise BadInput(f"{where}.outputs.{side}.{unknown[0]}: unknown setting (known: {', '.join(OUTPUT_KEYS)})")
+        raise BadInput(
+            f"{where}.outputs.{side}.{unknown[0]}: unknown setting (known: {', '.join(OUTPUT_KEYS)})"
+        )
     for name in OUTPUT_KEYS:
         if spec.get(name) is not None and not isinstance(spec[name], str):
             raise BadInput(f"{where}.outputs.{side}.{name}: expected a string, got {spec[name]!r}")

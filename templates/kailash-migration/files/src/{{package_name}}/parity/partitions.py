@@ -47,7 +47,9 @@ def checksum(values: list) -> int:
     """Sum of the CRC-32 of every record: the same whatever the order of the records."""
     if all(map(bytes.__instancecheck__, values)):
         return sum(map(zlib.crc32, values)) & _MASK
-    return sum(zlib.crc32(v if isinstance(v, bytes) else marshal.dumps(v, 2)) for v in values) & _MASK
+    return (
+        sum(zlib.crc32(v if isinstance(v, bytes) else marshal.dumps(v, 2)) for v in values) & _MASK
+    )
 
 
 class Partitions:
@@ -68,7 +70,9 @@ class Partitions:
     def write(self, first_number: int, keys: list, values: list) -> None:
         """Adds records numbered from ``first_number`` (1-based, in file order)."""
         if self.count == 1:
-            self._dump((keys, values, list(range(first_number, first_number + len(keys)))), self.files[0])
+            self._dump(
+                (keys, values, list(range(first_number, first_number + len(keys)))), self.files[0]
+            )
             return
         # Group by partition without a Python loop per record: sort the positions by partition.
         parts = list(map(self.count.__rmod__, map(hash, keys)))
@@ -173,5 +177,13 @@ def match(legacy: tuple[list, list, list[int]], new: tuple[list, list, list[int]
     for i in compress(range(len(same)), map(not_, same)):
         n = chosen[i]
         position = picked_positions[i]
-        out.differing.append((nkeys[n], lnumbers[position], nnumbers[n], cells(picked_legacy[i]), cells(picked_new[i])))
+        out.differing.append(
+            (
+                nkeys[n],
+                lnumbers[position],
+                nnumbers[n],
+                cells(picked_legacy[i]),
+                cells(picked_new[i]),
+            )
+        )
     return out

@@ -18,7 +18,9 @@ SCHEMA = "parity-report/1"
 REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 
 
-def build(job: str, day: str, found: dict[str, Any], rules: dict[str, Any], redact: bool = False) -> dict[str, Any]:
+def build(
+    job: str, day: str, found: dict[str, Any], rules: dict[str, Any], redact: bool = False
+) -> dict[str, Any]:
     report = {
         "schema": SCHEMA,
         "job": job,
@@ -37,7 +39,10 @@ def build(job: str, day: str, found: dict[str, Any], rules: dict[str, Any], reda
 
 
 def _digest(value: Any) -> str:
-    return "sha256:" + hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    return (
+        "sha256:"
+        + hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    )
 
 
 def _redacted(examples: dict[str, Any]) -> dict[str, Any]:
@@ -107,10 +112,14 @@ def markdown(report: dict[str, Any]) -> str:
         if schema["only_in_new"]:
             lines.append(f"- only in new: {', '.join(schema['only_in_new'])}")
         for change in schema["type_changes"]:
-            lines.append(f"- {change['column']}: {change['legacy']} in legacy, {change['new']} in new")
+            lines.append(
+                f"- {change['column']}: {change['legacy']} in legacy, {change['new']} in new"
+            )
         lines.append("")
-    for kind, title, row_field in (("missing_keys", "Keys missing from the new output", "legacy_row"),
-                                   ("extra_keys", "Keys only in the new output", "new_row")):
+    for kind, title, row_field in (
+        ("missing_keys", "Keys missing from the new output", "legacy_row"),
+        ("extra_keys", "Keys only in the new output", "new_row"),
+    ):
         if diffs[kind]:
             lines += [f"## {title}: {diffs[kind]:,}", ""]
             lines += [f"- {_key_text(e['key'])} (row {e[row_field]})" for e in examples[kind]]
@@ -118,19 +127,36 @@ def markdown(report: dict[str, Any]) -> str:
     dups = diffs["duplicate_keys"]
     if dups["legacy"] or dups["new"]:
         lines += [f"## Duplicated keys: {dups['legacy']:,} in legacy, {dups['new']:,} in new", ""]
-        lines += [f"- {e['side']}: {_key_text(e['key'])} (rows {', '.join(map(str, e['rows']))})" for e in examples["duplicate_keys"]]
+        lines += [
+            f"- {e['side']}: {_key_text(e['key'])} (rows {', '.join(map(str, e['rows']))})"
+            for e in examples["duplicate_keys"]
+        ]
         lines.append("")
     if diffs["values"]:
-        lines += ["## Values that differ", "", "| column | key | legacy | new | rule |", "|---|---|---|---|---|"]
+        lines += [
+            "## Values that differ",
+            "",
+            "| column | key | legacy | new | rule |",
+            "|---|---|---|---|---|",
+        ]
         for column, items in examples["values"].items():
             for e in items:
                 rule = ", ".join(f"{k} {v}" for k, v in e["rule"].items()) or "exact"
-                lines.append(f"| {column} ({diffs['values'][column]:,}) | {_cell(_key_text(e['key']))} | {_cell(e['legacy'])} | {_cell(e['new'])} | {_cell(rule)} |")
+                lines.append(
+                    f"| {column} ({diffs['values'][column]:,}) | {_cell(_key_text(e['key']))} | {_cell(e['legacy'])} | {_cell(e['new'])} | {_cell(rule)} |"
+                )
         lines.append("")
     totals = counts["control_totals"]
     if totals:
-        lines += ["## Control totals", "", "| column | legacy | new | difference |", "|---|---|---|---|"]
-        lines += [f"| {c} | {t['legacy']} | {t['new']} | {t['difference']} |" for c, t in totals.items()]
+        lines += [
+            "## Control totals",
+            "",
+            "| column | legacy | new | difference |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {c} | {t['legacy']} | {t['new']} | {t['difference']} |" for c, t in totals.items()
+        ]
         lines.append("")
     return "\n".join(lines)
 

@@ -51,7 +51,10 @@ class ColumnRule:
         if self.date_formats:
             out["date_formats"] = list(self.date_formats)
         if self.number_format:
-            out["number_format"] = {"decimal": self.number_format[0], "thousands": self.number_format[1]}
+            out["number_format"] = {
+                "decimal": self.number_format[0],
+                "thousands": self.number_format[1],
+            }
         return out
 
 
@@ -127,26 +130,47 @@ def column_rule(data: Any, where: str) -> ColumnRule:
         formats = data["date_formats"]
         if isinstance(formats, str):
             formats = [formats]
-        if not isinstance(formats, list) or not formats or not all(isinstance(f, str) and "%" in f for f in formats):
-            raise BadInput(f"{where}.date_formats: expected a list of strftime formats such as \"%d.%m.%Y\", got {formats!r}")
+        if (
+            not isinstance(formats, list)
+            or not formats
+            or not all(isinstance(f, str) and "%" in f for f in formats)
+        ):
+            raise BadInput(
+                f'{where}.date_formats: expected a list of strftime formats such as "%d.%m.%Y", got {formats!r}'
+            )
         for fmt in formats:
             try:
                 datetime.strptime(datetime(2001, 2, 3, 4, 5, 6).strftime(fmt), fmt)
             except ValueError as exc:
-                raise BadInput(f"{where}.date_formats: {fmt!r} is not a usable format ({exc})") from None
+                raise BadInput(
+                    f"{where}.date_formats: {fmt!r} is not a usable format ({exc})"
+                ) from None
         values["date_formats"] = tuple(formats)
     if "number_format" in data:
         spec = data["number_format"]
         if not isinstance(spec, dict) or set(spec) - {"decimal", "thousands"}:
-            raise BadInput(f"{where}.number_format: expected a mapping such as " + '{decimal: ",", thousands: "."}' + f", got {spec!r}")
+            raise BadInput(
+                f"{where}.number_format: expected a mapping such as "
+                + '{decimal: ",", thousands: "."}'
+                + f", got {spec!r}"
+            )
         decimal_mark = spec.get("decimal", ".")
         thousands = spec.get("thousands", "")
         if thousands is None:
             thousands = ""
         if not isinstance(decimal_mark, str) or len(decimal_mark) != 1 or decimal_mark.isdigit():
-            raise BadInput(f"{where}.number_format.decimal: expected one character such as \",\", got {decimal_mark!r}")
-        if not isinstance(thousands, str) or len(thousands) > 1 or thousands.isdigit() or thousands == decimal_mark:
-            raise BadInput(f"{where}.number_format.thousands: expected one character other than the decimal mark, or \"\", got {thousands!r}")
+            raise BadInput(
+                f'{where}.number_format.decimal: expected one character such as ",", got {decimal_mark!r}'
+            )
+        if (
+            not isinstance(thousands, str)
+            or len(thousands) > 1
+            or thousands.isdigit()
+            or thousands == decimal_mark
+        ):
+            raise BadInput(
+                f'{where}.number_format.thousands: expected one character other than the decimal mark, or "", got {thousands!r}'
+            )
         values["number_format"] = (decimal_mark, thousands)
     rule = ColumnRule(**values)
     if rule.date_formats and rule.numeric:
@@ -177,12 +201,19 @@ def rules_from_entry(parity: Any, where: str = "parity") -> Rules:
     columns = parity.get("columns")
     if columns is not None:
         if not isinstance(columns, dict):
-            raise BadInput(f"{where}.columns: expected a mapping of column name to rules, got {columns!r}")
-        rules.columns = {str(name): column_rule(rule, f"{where}.columns.{name}") for name, rule in columns.items()}
+            raise BadInput(
+                f"{where}.columns: expected a mapping of column name to rules, got {columns!r}"
+            )
+        rules.columns = {
+            str(name): column_rule(rule, f"{where}.columns.{name}")
+            for name, rule in columns.items()
+        }
     days = parity.get("criterion_days")
     if days is not None:
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-            raise BadInput(f"{where}.criterion_days: expected a whole number of days, 1 or more, got {days!r}")
+            raise BadInput(
+                f"{where}.criterion_days: expected a whole number of days, 1 or more, got {days!r}"
+            )
         rules.criterion_days = days
     return rules
 
@@ -203,7 +234,9 @@ def apply_flags(rules: Rules, key: str | None, tolerances: list[str], ignore: li
             rel = _tolerance(amount[:-1], f"--tolerance {column}") / 100
             rules.columns[column] = ColumnRule(**{**current.__dict__, "rel": rel})
         else:
-            rules.columns[column] = ColumnRule(**{**current.__dict__, "abs": _tolerance(amount, f"--tolerance {column}")})
+            rules.columns[column] = ColumnRule(
+                **{**current.__dict__, "abs": _tolerance(amount, f"--tolerance {column}")}
+            )
     for spec in ignore:
         for column in spec.split(","):
             if column.strip() and column.strip() not in rules.ignore:
@@ -278,11 +311,15 @@ class Comparator:
         self.rule = rule
         self.nulls = nulls
         self.parse_number = number_parser(rule) if rule is not None and rule.numeric else None
-        self.parse_date = date_parser(rule.date_formats) if rule is not None and rule.date_formats else None
+        self.parse_date = (
+            date_parser(rule.date_formats) if rule is not None and rule.date_formats else None
+        )
 
     def is_null(self, value: str | None) -> bool:
-        return value is None or value in self.nulls or (
-            self.rule is not None and self.rule.trim and value.strip() in self.nulls
+        return (
+            value is None
+            or value in self.nulls
+            or (self.rule is not None and self.rule.trim and value.strip() in self.nulls)
         )
 
     def text(self, value: str) -> str:

@@ -12,7 +12,9 @@ from .partitions import checksum
 from .rules import Comparator, number_parser
 
 TYPE_SAMPLE = 1000
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 _MASK = (1 << 64) - 1
 
 
@@ -28,7 +30,10 @@ class SideStats:
         self.kind: list[str | None] = [None] * len(columns)
         self.totals: list[float] = [0] * len(columns)
         self.samples: list[list[str]] = [[] for _ in columns]
-        self.parsers = [number_parser(c.rule) if c.rule is not None and c.rule.number_format else None for c in comparators]
+        self.parsers = [
+            number_parser(c.rule) if c.rule is not None and c.rule.number_format else None
+            for c in comparators
+        ]
         self.date_parsers = [c.parse_date for c in comparators]
         self.checksum = 0
 
@@ -106,5 +111,7 @@ class SideStats:
         return {
             name: round(self.totals[j], 9)
             for j, name in enumerate(self.columns)
-            if self.kind[j] in ("integer", "decimal", "number") and self.seen_value[j] and math.isfinite(self.totals[j])
+            if self.kind[j] in ("integer", "decimal", "number")
+            and self.seen_value[j]
+            and math.isfinite(self.totals[j])
         }

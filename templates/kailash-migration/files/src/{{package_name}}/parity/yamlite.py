@@ -32,9 +32,24 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+")
 _OCT = re.compile(r"0o[0-7]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _ESCAPES = {
-    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
-    "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
-    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "\t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "/": "/",
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
 }
 _HEX_LEN = {"x": 2, "u": 4, "U": 8}
 
@@ -177,7 +192,9 @@ class _Reader:
                 continue
             # The item's content starts after "- ": treat it as a line of its own.
             inner = _Line(line.number, indent + len(line.text) - len(rest), rest)
-            self.raw[self.pos] = " " * inner.indent + self.raw[self.pos].lstrip(" ")[len(line.text) - len(rest):]
+            self.raw[self.pos] = (
+                " " * inner.indent + self.raw[self.pos].lstrip(" ")[len(line.text) - len(rest) :]
+            )
             items.append(self._node(inner.indent))
 
     def _split_key(self, line: _Line) -> tuple[str, str] | None:
@@ -229,7 +246,11 @@ class _Reader:
                 continue
             self.pos += 1
             nxt = self._peek()
-            if nxt is None or nxt.indent < indent or (nxt.indent == indent and not nxt.text.startswith("- ") and nxt.text != "-"):
+            if (
+                nxt is None
+                or nxt.indent < indent
+                or (nxt.indent == indent and not nxt.text.startswith("- ") and nxt.text != "-")
+            ):
                 result[key] = None
             else:
                 result[key] = self._node(nxt.indent)
@@ -276,7 +297,9 @@ class _Reader:
                     source += " " + line.text
             value, end = self._flow(source, 0, number)
             if source[end:].strip():
-                raise YamlError(f"unexpected {source[end:].strip()[:20]!r} after a flow collection", number)
+                raise YamlError(
+                    f"unexpected {source[end:].strip()[:20]!r} after a flow collection", number
+                )
             return value
         if text[0] in "'\"":
             source = text
@@ -287,7 +310,9 @@ class _Reader:
                 self.pos += 1
             end = self._quoted_end(source, number)
             if source[end:].strip():
-                raise YamlError(f"unexpected {source[end:].strip()[:20]!r} after a quoted string", number)
+                raise YamlError(
+                    f"unexpected {source[end:].strip()[:20]!r} after a quoted string", number
+                )
             return self._quoted_value(source, number)
         parts = [text, *self._continuation(indent)]
         return resolve_plain(_fold(parts)) if len(parts) > 1 else resolve_plain(text)
@@ -330,7 +355,13 @@ class _Reader:
         else:
             body = ""
             for i, text in enumerate(lines):
-                if i and text and lines[i - 1] and not text.startswith(" ") and not lines[i - 1].startswith(" "):
+                if (
+                    i
+                    and text
+                    and lines[i - 1]
+                    and not text.startswith(" ")
+                    and not lines[i - 1].startswith(" ")
+                ):
                     body += " "
                 elif i:
                     body += "\n"
