@@ -121,7 +121,11 @@ class Settings:
     # Set the SQLAlchemy dialect and driver of {{py_comment database_other}} (see .env.example).
     database_url: str = "dialect+driver://migration_ro:change-me@localhost/legacy"
 {{else}}
-    database_url: str = "postgresql+psycopg://migration_ro:change-me@localhost:5432/legacy"
+    # connect_timeout (libpq, seconds) bounds opening the connection: a server that
+    # accepts it and never answers fails the extract instead of hanging the run.
+    database_url: str = (
+        "postgresql+psycopg://migration_ro:change-me@localhost:5432/legacy?connect_timeout=10"
+    )
 {{/if}}
     source_query: str = "SELECT * FROM legacy_records"
     source_api_base_url: str = "https://legacy.example.internal/api"

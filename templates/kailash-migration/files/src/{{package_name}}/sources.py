@@ -246,9 +246,7 @@ def _extract_other(wf: WorkflowBuilder, settings: Settings) -> str:
     # Placeholder for the legacy source that fits none of the others (mainframe
     # files, a database without a SQLAlchemy dialect, ...): write a node for it
     # (``create-migration add node``), add it here and return its output name.
-    wf.add_node(
-        "PythonCodeNode", "extract_other", {"function": missing_source_node, "source": "other"}
-    )
+    add_python_step(wf, "extract_other", missing_source_node, source="other")
     return "result"
 
 

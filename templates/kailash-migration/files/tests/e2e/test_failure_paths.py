@@ -165,6 +165,21 @@ def test_a_database_that_cannot_be_opened_fails_the_run_at_once(name, run_workfl
     assert run.executions("extract_database") == 1
 
 
+{{#if (eq database_kind "postgresql")}}
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_a_silent_database_fails_the_run_within_the_bound_with_the_default_url(
+    name, run_workflow, silent_server
+):
+    from {{package_name}}.settings import Settings
+
+    # The default URL, pointed at a server that accepts the connection and never answers.
+    url = Settings().database_url.replace("localhost:5432", silent_server.split("//", 1)[1])
+    run = run_workflow(name, {"DATABASE_URL": url}, ["database"])
+    assert_failed_fast(run, "extract_database")
+    assert "timeout" in run.summary["error"].lower(), run.summary
+
+
+{{/if}}
 {{#if (includes data_sources "sftp")}}
 @pytest.mark.parametrize("name", WORKFLOWS)
 def test_an_sftp_host_that_refuses_fails_the_run_at_once(name, run_workflow):
@@ -181,6 +196,18 @@ def test_a_missing_queue_capture_fails_the_run_at_once(name, run_workflow, tmp_p
     run = run_workflow(name, {"QUEUE_URL": f"file:{tmp_path / 'missing.jsonl'}"}, ["queue"])
     assert_failed_fast(run, "extract_queue")
     assert run.executions("extract_queue") == 1
+
+
+{{/if}}
+{{#if (includes data_sources "other")}}
+@pytest.mark.parametrize("name", WORKFLOWS)
+def test_the_other_source_fails_the_run_at_its_step_until_its_node_is_written(name, run_workflow):
+    run = run_workflow(name, {}, ["other"])
+    assert_failed_fast(run, "extract_other")
+    assert run.executions("extract_other") == 1
+    # The placeholder logs under its own step id, as every PythonCodeNode step does.
+    assert "kailash.nodes.PythonCodeNode" not in run.log
+    assert "no other source node yet" in run.log
 
 
 {{/if}}
