@@ -777,6 +777,25 @@ def test_shadow_mode_moves_every_output_apart_and_live_changes_nothing():
     assert chosen.output_dir == "/tmp/elsewhere"
 
 
+def test_a_shadow_run_never_delivers_to_the_live_target():
+    settings = Settings()
+    shadow_env = {"JOB_MODE": "shadow", "JOB_ID": "partner-feed"}
+    moved = shadow.apply(settings, shadow_env)
+    assert moved.target_api_base_url == f"https://{shadow.NO_TARGET}"
+    assert moved.sftp_target_host == shadow.NO_TARGET
+    staged = shadow.apply(
+        settings,
+        {
+            **shadow_env,
+            "SHADOW_TARGET_API_BASE_URL": "https://staging.example",
+            "SHADOW_SFTP_TARGET_HOST": "sftp.staging.example",
+        },
+    )
+    assert staged.target_api_base_url == "https://staging.example"
+    assert staged.sftp_target_host == "sftp.staging.example"
+    assert shadow.apply(settings, {}).target_api_base_url == settings.target_api_base_url
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [

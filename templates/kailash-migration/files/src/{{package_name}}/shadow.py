@@ -5,6 +5,10 @@ While a job is in the ``parallel`` state its CronJob runs the workflow with
 
 * every output goes under ``SHADOW_OUTPUT_DIR`` (default ``data/shadow/<JOB_ID>/``),
   reports under its ``reports/``: the legacy output stays the authoritative one;
+* nothing is delivered to the live target: the API target becomes
+  ``SHADOW_TARGET_API_BASE_URL`` and the SFTP target ``SHADOW_SFTP_TARGET_HOST`` (a staging
+  endpoint), else a host that cannot resolve, so such a delivery fails and is dead-lettered
+  in the shadow folder instead of reaching the partner twice;
 * after a run that produced its output, when the legacy output is configured
   (``PARITY_LEGACY_OUTPUT``, or the job's ``outputs.legacy`` in jobs.yaml), the parity
   check compares the two and its verdict is added to the ``run finished`` line:
@@ -29,6 +33,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 MODES = ("live", "shadow")
+# Where a shadow run delivers: never the live target. Each delivery setting takes its SHADOW_
+# variable (a staging gateway, a test SFTP server), else a host that cannot resolve (RFC 2606
+# reserves .invalid), so a batch the legacy job delivers is never sent twice.
+NO_TARGET = "shadow-mode-has-no-target.invalid"
+SHADOW_TARGETS = {
+    "target_api_base_url": ("SHADOW_TARGET_API_BASE_URL", f"https://{NO_TARGET}"),
+    "sftp_target_host": ("SHADOW_SFTP_TARGET_HOST", NO_TARGET),
+}
 JOB_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LIVE_OUTPUT_DIR = "data/output"
 MAX_ERROR_CHARS = 500
@@ -61,13 +73,19 @@ def shadow_dir(env: Mapping[str, str] | None = None) -> Path:
 
 
 def apply(settings: SettingsT, env: Mapping[str, str] | None = None) -> SettingsT:
-    """The settings a run uses: in shadow mode every output moved below the shadow folder."""
+    """The settings a run uses: in shadow mode every output moved below the shadow folder,
+    and every delivery target replaced by its shadow one (see SHADOW_TARGETS)."""
     env = os.environ if env is None else env
     if mode(env) == "live":
         return settings
     job_id(env)
     folder = shadow_dir(env)
-    return replace(settings, output_dir=str(folder), report_dir=str(folder / "reports"))
+    targets = {
+        field: env.get(variable, "").strip() or fallback
+        for field, (variable, fallback) in SHADOW_TARGETS.items()
+        if hasattr(settings, field)
+    }
+    return replace(settings, output_dir=str(folder), report_dir=str(folder / "reports"), **targets)
 
 
 def _new_output(
