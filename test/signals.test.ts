@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -135,12 +135,21 @@ describe('generate interrupted at every phase', () => {
       const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, k) => resolve([c, k])));
       clearTimeout(timer);
       const names = readdirSync(parent);
-      if (code === 0) expect(names).toEqual(['p']);
-      else {
-        // On a loaded machine the signal can land before node has run the CLI's handler (killed
-        // by the signal itself, exit code null): nothing has started then, so nothing is there.
-        if (code === null) expect(sig).toBe('SIGTERM');
-        else expect(code).toBe(143);
+      // Whole: the project with its manifest and its first commit, and nothing beside it.
+      const whole = () => {
+        expect(names).toEqual(['p']);
+        expect(existsSync(path.join(parent, 'p/.migration-template.json'))).toBe(true);
+        expect(spawnSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: path.join(parent, 'p') }).status).toBe(0);
+      };
+      if (code === 0) whole();
+      else if (code === null) {
+        // Killed by the signal itself: it landed before node ran the CLI's handler (nothing has
+        // started, nothing is there) or after the CLI finished and let go of it (the project is
+        // whole, the process was only on its way out).
+        expect(sig).toBe('SIGTERM');
+        if (names.length) whole();
+      } else {
+        expect(code).toBe(143);
         expect(names).toEqual([]);
       }
     }
