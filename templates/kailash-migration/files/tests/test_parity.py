@@ -675,6 +675,10 @@ def test_latest_json_follows_the_newest_date_and_a_rerun_replaces_its_day(tmp_pa
         "2026-12-08.md",
         "latest.json",
     ]
+    # Readable by the job or person that reads them next: the umask's mode, not a temp file's 0600.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o666 & ~umask}
 
 
 def test_redact_keeps_keys_and_values_out_of_the_report(tmp_path, check):

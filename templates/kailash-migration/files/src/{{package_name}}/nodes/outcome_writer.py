@@ -30,35 +30,14 @@ import csv
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from kailash.nodes.base import Node, NodeParameter, register_node
 
+from ..files import atomic_write
+
 PREVIOUS_SUFFIX = ".previous"
-
-
-def file_mode() -> int:
-    """The mode a new file gets under the process's umask (0o644 under 022)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file and a rename, with the umask's permissions."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        os.fchmod(fd, file_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def retire(path: str) -> bool:

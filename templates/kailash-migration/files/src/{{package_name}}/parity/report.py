@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from ..files import atomic_write
 
 SCHEMA = "parity-report/1"
 REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
@@ -64,18 +64,6 @@ def _redacted(examples: dict[str, Any]) -> dict[str, Any]:
         "duplicate_keys": [scrub(i) for i in examples["duplicate_keys"]],
         "values": {c: [scrub(i) for i in items] for c, items in examples["values"].items()},
     }
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _key_text(key: dict[str, Any]) -> str:
@@ -166,9 +154,9 @@ def write(report: dict[str, Any], reports_dir: str | Path) -> Path:
     folder = Path(reports_dir) / report["job"]
     text = json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
     target = folder / f"{report['date']}.json"
-    _atomic_write(target, text)
-    _atomic_write(folder / f"{report['date']}.md", markdown(report))
+    atomic_write(target, text)
+    atomic_write(folder / f"{report['date']}.md", markdown(report))
     dates = sorted(p.name for p in folder.iterdir() if REPORT_NAME.match(p.name))
     if dates and dates[-1] == target.name:
-        _atomic_write(folder / "latest.json", text)
+        atomic_write(folder / "latest.json", text)
     return target
