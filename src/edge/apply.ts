@@ -46,6 +46,11 @@ export interface Journal {
   index?: boolean;
   /** A branch the run made and switched to (--branch), and the branch it left. */
   branch?: { name: string; from: string };
+  /**
+   * The folder had no `.git` when the run began (generate --force): one found on recovery was
+   * made by the run, and goes too when it holds nothing but the run's own first commit.
+   */
+  newRepository?: true;
 }
 
 /** What recovering an interrupted run found: the paths put back, and the git state to put back. */
@@ -54,6 +59,7 @@ export interface Recovery {
   pristineTip?: string | null;
   index?: boolean;
   branch?: { name: string; from: string };
+  newRepository?: true;
 }
 
 export class ApplyError extends Error {
@@ -220,6 +226,7 @@ export function validateJournal(raw: unknown, root: string, file: string, requir
   // The branch names go to git on recovery: only plain names, never an option or another ref.
   const refName = /^(?!-)[^\s\\:~^?*[]{1,200}$/;
   if (j.branch !== undefined && !(typeof j.branch?.name === 'string' && refName.test(j.branch.name) && typeof j.branch.from === 'string' && (SHA.test(j.branch.from) || /^refs\/heads\//.test(j.branch.from) && refName.test(j.branch.from)))) bad('has a malformed branch');
+  if (j.newRepository !== undefined && j.newRepository !== true) bad('has a malformed newRepository');
   return { ...j, createdDirs: dirs as string[] } as Journal;
 }
 
@@ -266,7 +273,7 @@ export function recoverJournal(place: JournalPlace): Recovery {
     // Keep the journal: it still holds the only copy of these files' original content.
     throw new Error(`an interrupted run left ${file}, and ${failed.join(', ')} could not be restored from it; fix what blocks them (permissions, a file or link in the way) and run again.`);
   }
-  return { restored: Object.keys(journal.originals), pristineTip: journal.pristineTip, index: journal.index, branch: journal.branch };
+  return { restored: Object.keys(journal.originals), pristineTip: journal.pristineTip, index: journal.index, branch: journal.branch, newRepository: journal.newRepository };
 }
 
 /** Removes the journal once everything it describes is undone or done. */

@@ -1,6 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
+import { LOCAL_JOURNAL, LOCAL_LOCK } from '../core/path-rules.js';
+import { atomicWriteSync, dropJournal, newRunId, recoverJournal, type Journal } from './apply.js';
+import { PRISTINE_TRAILER } from './git/refs.js';
+import { gitText } from './git/run.js';
+import { acquireLock } from './lock.js';
 import { checkpoint } from './project/checkpoint.js';
 import { requireSafePath } from './project/guard.js';
 import { onInterrupt } from './cleanup.js';
@@ -158,47 +163,131 @@ async function firstMissingAncestor(dir: string): Promise<string | undefined> {
 /**
  * Adds files to an existing folder (--force): refuses up front if any would replace something,
  * creates each file exclusively, and removes everything it made if any write or `finish` fails
- * (`finish` cleans up after itself).
+ * (`finish` cleans up after itself). Before the first file, a journal in the folder lists what
+ * the run will make (files, folders, and whether the folder had a repository), so that a run
+ * killed outright is undone by the next one that writes there (see recoverFolder).
  */
 export async function addToExisting(
   target: string,
   files: OutFile[],
   finish: (dir: string) => Promise<void>,
 ): Promise<void> {
-  const clashes: string[] = [];
-  for (const f of files) {
-    const parts = f.path.split('/');
-    for (let i = 1; i <= parts.length; i++) {
-      const p = path.join(target, ...parts.slice(0, i));
-      const st = lstatOrNone(p);
-      if (st && (i === parts.length || !st.isDirectory())) {
-        clashes.push(parts.slice(0, i).join('/'));
-        break;
+  const root = realpathSync(target);
+  const unlock = await acquireLock(path.join(root, LOCAL_LOCK), target);
+  try {
+    await undoKilledRun(root);
+    const clashes: string[] = [];
+    for (const f of files) {
+      const parts = f.path.split('/');
+      for (let i = 1; i <= parts.length; i++) {
+        const p = path.join(target, ...parts.slice(0, i));
+        const st = lstatOrNone(p);
+        if (st && (i === parts.length || !st.isDirectory())) {
+          clashes.push(parts.slice(0, i).join('/'));
+          break;
+        }
       }
     }
-  }
-  if (clashes.length) {
-    const shown = [...new Set(clashes)].slice(0, 10).join(', ');
-    throw new InputError(
-      `${target}: ${clashes.length} generated file(s) would replace existing ones (${shown}${clashes.length > 10 ? ', …' : ''}); nothing was written. Move them aside or pick another folder.`,
-    );
-  }
-  const made: string[] = [];
-  const undo = () => {
-    for (const p of made.reverse()) rmSync(p, { recursive: true, force: true });
-  };
-  const release = onInterrupt(undo);
-  try {
-    for (const f of files) {
-      const created = writeOne(target, f);
-      if (created) made.push(created);
-      made.push(path.join(target, f.path));
+    if (clashes.length) {
+      const shown = [...new Set(clashes)].slice(0, 10).join(', ');
+      throw new InputError(
+        `${target}: ${clashes.length} generated file(s) would replace existing ones (${shown}${clashes.length > 10 ? ', …' : ''}); nothing was written. Move them aside or pick another folder.`,
+      );
     }
-    await finish(target);
-  } catch (e) {
-    undo();
-    throw e;
+    const journalFile = path.join(root, LOCAL_JOURNAL);
+    const newRepository = !lstatOrNone(path.join(root, '.git'));
+    const journal: Journal = { version: 1, root, run: newRunId(), originals: Object.fromEntries(files.map((f) => [f.path, null])), createdDirs: foldersToMake(root, files), ...(newRepository ? { newRepository } : {}) };
+    atomicWriteSync(journalFile, Buffer.from(JSON.stringify(journal)), 0o600, true);
+    const made: string[] = [];
+    const undo = () => {
+      for (const p of made.reverse()) rmSync(p, { recursive: true, force: true });
+      // A repository the run was making: a git process stopped with it may still be writing there.
+      if (newRepository) rmSync(path.join(root, '.git'), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      dropJournal(journalFile);
+    };
+    const release = onInterrupt(undo);
+    try {
+      for (const f of files) {
+        const created = writeOne(target, f);
+        if (created) made.push(created);
+        made.push(path.join(target, f.path));
+      }
+      await checkpoint('generate:added');
+      await finish(target);
+      await checkpoint('generate:added-git');
+      dropJournal(journalFile);
+    } catch (e) {
+      undo();
+      throw e;
+    } finally {
+      release();
+    }
   } finally {
-    release();
+    unlock();
   }
+}
+
+/** The folders writing `files` under `root` makes, each listed before those inside it. */
+function foldersToMake(root: string, files: OutFile[]): string[] {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const parts = f.path.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) {
+      const rel = parts.slice(0, i).join('/');
+      if (!dirs.has(rel) && !lstatOrNone(path.join(root, rel))) dirs.add(rel);
+    }
+  }
+  return [...dirs];
+}
+
+/**
+ * Undoes a run that was killed outright with its journal in the folder itself (generate --force,
+ * or a write to a project without git): before anything else writes there, what it made is
+ * removed (or what it changed put back), with the repository it made when that holds nothing
+ * but its own first commit. Returns the paths put back. Takes the folder's lock only when there
+ * is a journal to undo.
+ */
+export async function recoverFolder(root: string): Promise<string[]> {
+  if (!lstatOrNone(path.join(root, LOCAL_JOURNAL))) return [];
+  const unlock = await acquireLock(path.join(root, LOCAL_LOCK), root);
+  try {
+    return await undoKilledRun(root);
+  } finally {
+    unlock();
+  }
+}
+
+async function undoKilledRun(root: string): Promise<string[]> {
+  const file = path.join(root, LOCAL_JOURNAL);
+  if (!lstatOrNone(file)) return [];
+  const r = recoverJournal({ root, file, requireRoot: true });
+  if (r.newRepository && (await holdsOnlyAFirstCommit(root))) rmSync(path.join(root, '.git'), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  dropJournal(file);
+  return r.restored;
+}
+
+/**
+ * Whether the folder's own `.git` (one made after a journal said there was none) holds nothing
+ * but what generate makes: branches only, all at one root commit with generate's trailer, or no
+ * commit yet. A commit or a remote of the user's keeps it.
+ */
+async function holdsOnlyAFirstCommit(root: string): Promise<boolean> {
+  const gitDir = path.join(root, '.git');
+  if (!lstatOrNone(gitDir)?.isDirectory()) return false;
+  // --git-dir: never a repository around the folder, should this one be cut short.
+  const ask = (args: string[]) => gitText(root, [`--git-dir=${gitDir}`, ...args]);
+  let refs: string[];
+  try {
+    refs = (await ask(['for-each-ref', '--format=%(refname) %(objectname)'])).split('\n').filter(Boolean);
+  } catch {
+    return true; // git does not take it for a repository: a `git init` cut short
+  }
+  if (refs.some((l) => !l.startsWith('refs/heads/'))) return false;
+  if ((await ask(['config', '--local', '--get-regexp', '^remote\\.']).catch(() => '')).trim()) return false;
+  const commits = [...new Set(refs.map((l) => l.slice(l.indexOf(' ') + 1)))];
+  if (commits.length === 0) return true;
+  if (commits.length > 1) return false;
+  const body = await ask(['cat-file', 'commit', commits[0]!]).catch(() => '');
+  const [header = '', ...message] = body.split('\n\n');
+  return body !== '' && !/^parent /m.test(header) && new RegExp(`^${PRISTINE_TRAILER}: `, 'm').test(message.join('\n\n'));
 }

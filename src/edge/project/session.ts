@@ -9,6 +9,7 @@ import { repoAround } from '../git/repo.js';
 import { tracksAnything } from '../git/worktree.js';
 import { statOrNone } from '../fs-quiet.js';
 import { acquireLock } from '../lock.js';
+import { recoverFolder } from '../project-writer.js';
 import type { Manifest } from '../../core/manifest.js';
 import { checkpoint } from './checkpoint.js';
 import { notAProject, ProjectReader, projectRoot, readManifest } from './reader.js';
@@ -108,6 +109,9 @@ export class ProjectSession extends ProjectReader {
   static async open(req: OpenRequest): Promise<ProjectSession> {
     const label = req.label ?? '[dir]';
     const root = projectRoot(req.dir, label);
+    // A run killed with its journal in the folder itself (generate --force, which may have made
+    // the repository too) is undone first: the repository found next is then the folder's own.
+    const early = req.write ? await recoverFolder(root) : [];
     const around = await repoAround(root);
     // A project in a subfolder is that repository's when the repository tracks its files.
     const repo = around && (around.prefix === '' || (await tracksAnything(root))) ? around : undefined;
@@ -123,7 +127,7 @@ export class ProjectSession extends ProjectReader {
         const r = recoverJournal(journal);
         if (gitDir) undoGit(root, gitDir, prefix, r);
         dropJournal(journal.file);
-        recovered = r.restored;
+        recovered = [...early, ...r.restored];
       }
       await checkpoint('session:locked');
       const manifest = readManifest(root, req, label, Infinity);
