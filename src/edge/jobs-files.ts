@@ -1,8 +1,7 @@
 /**
  * IO of the job inventory: jobs.yaml and the parity reports, read through a project session
- * (the writing one, or the read-only one of fleet and status), and who makes a move.
+ * (the writing one, or the read-only one of fleet, status and jobs), and who makes a move.
  */
-import { execFile } from 'node:child_process';
 import { ProjectError } from '../core/errors.js';
 import { STATES } from '../core/jobs/schema.js';
 import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
@@ -41,8 +40,10 @@ export function readEvidence(files: ProjectFiles, job: Job, holidays: readonly s
 }
 
 /** Who makes a move: --by, else git's user.name, else $USER. */
-export function whoMoves(root: string, by: string | undefined): Promise<string> {
-  if (by?.trim()) return Promise.resolve(by.trim());
+export async function whoMoves(root: string, by: string | undefined): Promise<string> {
+  if (by?.trim()) return by.trim();
+  // Loaded here, not with this file: a look at the jobs (status, fleet, jobs) starts no process.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile('git', ['config', 'user.name'], { cwd: root, timeout: 5000 }, (err, out) => {
       const name = err ? '' : String(out).trim();
