@@ -44,5 +44,6 @@ describe('the jobs bundle', () => {
     }
     expect(run(CLI, ['jobs', '--help'], cwd).stdout).toMatch(/^Usage: create-migration jobs \[options\]/);
     expect(run(CLI, ['job', 'x'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/required option '--to <state>' not specified/) });
+    expect(run(CLI, ['jobs', '--project', 'nowhere'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^create-migration: --project: nowhere is not a folder/) });
   });
 });

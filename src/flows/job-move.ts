@@ -46,7 +46,7 @@ function packageOf(answers: Record<string, unknown> | undefined): string | undef
 export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
   // git is asked who moves while the session opens and the YAML is read, not after.
   const by = whoMoves(path.resolve(req.dir), req.by);
-  const session = await ProjectSession.open({ dir: req.dir, write: true, manifest: 'optional' });
+  const session = await ProjectSession.open({ dir: req.dir, label: '--project', write: true, manifest: 'optional' });
   try {
     const parsed = readJobs(session);
     if (!parsed) throw new InputError(`${JOBS_FILE}: ${session.root} has none, so it has no job ${req.id}.`, JOBS_FILE);
