@@ -10,7 +10,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/core/jobs/schema.js';
 import { MARGIN_MS, ParityReports } from '../src/edge/parity-index.js';
-import { jobsSummaryOf } from '../src/edge/jobs-files.js';
 import { ProjectReader } from '../src/edge/project/reader.js';
 import { runCli, tempDir } from './helpers/cli.js';
 
