@@ -1,24 +1,14 @@
-import { Command, CommanderError } from 'commander';
 import { DomainError } from '../core/errors.js';
 import { exitCodeOf } from './exit.js';
 import { printJson, say, tolerateClosedStdout } from './output.js';
-import { VERSION } from '../core/version.js';
 
 /**
- * The parser's root as every bundle makes it (dist/main.js, and dist/jobs.js for `jobs` and
- * `job`): the same settings, so that a command's help, errors and exit codes do not depend on
- * which bundle the launcher loaded.
+ * The parser's errors, known by their code (commander.*): this file does not load the parser, so
+ * that `jobs` and `job` in their plain forms start without it (./jobs-main.ts).
  */
-export function rootCommand(): Command {
-  return (
-    new Command('create-migration')
-      .description('Generate a Kailash SDK migration project, and keep it in step with its template.')
-      .version(VERSION, '-v, --version')
-      .exitOverride()
-      // Options belong to the command they follow: `sync --dry-run` is sync's, not generate's.
-      .enablePositionalOptions()
-      .showHelpAfterError('(run with --help for usage)')
-  );
+function parserCode(e: unknown): string | undefined {
+  const code: unknown = e instanceof Error ? (e as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('commander.') ? code : undefined;
 }
 
 /**
@@ -31,9 +21,10 @@ export async function boundary(argv: string[], parse: () => Promise<number>): Pr
   try {
     return await parse();
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      if (json) printJson({ ok: false, exitCode: 2, error: e.message.replace(/^error: /, '') });
+    const code = parserCode(e);
+    if (code) {
+      if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+      if (json) printJson({ ok: false, exitCode: 2, error: (e as Error).message.replace(/^error: /, '') });
       return 2; // commander already printed the message
     }
     if (e instanceof DomainError) {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { InputError, MissingAnswersError } from '../core/errors.js';
-import { boundary, rootCommand } from './boundary.js';
+import { boundary } from './boundary.js';
+import { rootCommand } from './root-command.js';
 import { jobCommands } from './jobs-program.js';
 import { firstBareArgument, nearCommand } from './typo.js';
 
