@@ -174,8 +174,8 @@ export class ParityReports {
   /** A job folder's newest dates: from the index while the folder is as recorded, else listed. */
   private listing(id: string, full = false): Listing {
     const dir = reportDir(id).slice(0, -1);
-    if (!this.file || !this.parentsOk()) {
-      // No index (or an odd folder on the way, which the session's own listing refuses or skips).
+    if (!this.files.root || !this.parentsOk()) {
+      // Files that are no folder's, or an odd folder on the way (which the session's own listing refuses or skips).
       this.counts.listed++;
       const names = this.files.listFiles(dir, 'parity').map((p) => p.slice(dir.length + 1));
       return this.fromNames(names);
@@ -189,7 +189,7 @@ export class ParityReports {
     }
     const stamp: DirStamp = [st.dev, st.ino, st.mtimeMs, st.ctimeMs];
     const entry = this.entries[id];
-    if (!full && entry && sameStamp(entry.dir, stamp) && Array.isArray(entry.dates)) {
+    if (!full && this.file && entry && sameStamp(entry.dir, stamp) && Array.isArray(entry.dates)) {
       this.counts.fromIndex++;
       return { dates: entry.dates, count: entry.count, md: entry.md, entry };
     }
