@@ -5,7 +5,7 @@
  * kept, replaced, added, deleted), nor from an index that is damaged or not this user's.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/core/jobs/schema.js';
@@ -149,6 +149,23 @@ describe('the parity index of the views', () => {
     chmodSync(index, 0o777);
     expect(view(root, index, ids).counts).toMatchObject({ listed: 1, read: 2, fromIndex: 0 });
     chmodSync(index, 0o700);
+  });
+
+  it('keeps the indexes of the 1,000 projects written last', () => {
+    const { root, index, ids } = project(1);
+    mkdirSync(index, { recursive: true, mode: 0o700 });
+    const old = Array.from({ length: 1000 }, (_, i) => path.join(index, `${i.toString(16).padStart(64, '0')}.json`));
+    for (const [i, f] of old.entries()) {
+      writeFileSync(f, '{}', { mode: 0o600 });
+      utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+    }
+    view(root, index, ids);
+    const left = readdirSync(index);
+    expect(left).toHaveLength(1000);
+    expect(left).not.toContain(path.basename(old[0]!));
+    expect(left).toContain(path.basename(old[1]!));
+    // The project's own index is among them, and answers the next view.
+    expect(view(root, index, ids).counts).toMatchObject({ listed: 0, read: 0 });
   });
 
   it('status through the CLI: a report made red by hand after an earlier status is seen', async () => {

@@ -30,6 +30,8 @@ import { private_, templateCacheDir } from './template-cache.js';
 const FORMAT = 1;
 /** A stamp younger than this when read is not recorded (coarse file-system clocks, 1-2 s on some). */
 export const MARGIN_MS = 3000;
+/** Indexes kept (one a project): past this, the least recently written go when a new one is made. */
+const KEEP = 1000;
 /** A parity report larger than this is not read for its verdict (it counts as unreadable). */
 const REPORT_BYTES = 64 * 1024 * 1024;
 /** Only names of this shape are reports or their summaries: digits and dashes, nothing to check further. */
@@ -85,6 +87,8 @@ export interface ParityCounts {
 export class ParityReports {
   private entries: Record<string, FolderEntry> = Object.create(null) as Record<string, FolderEntry>;
   private changed = false;
+  /** Whether this project had an index (a new one may push the oldest out). */
+  private had = false;
   private readonly file?: string;
   private readonly key?: string;
   /** Whether reports/ and reports/parity are plain folders (undefined: not looked at yet). */
@@ -101,7 +105,9 @@ export class ParityReports {
     if (!files.root || !dir) return;
     this.key = createHash('sha256').update(`${FORMAT}\0${VERSION}\0${files.root}`).digest('hex');
     this.file = path.join(dir, `${this.key}.json`);
-    this.entries = this.load() ?? this.entries;
+    const loaded = this.load();
+    this.had = loaded !== undefined;
+    this.entries = loaded ?? this.entries;
   }
 
   /** The streak of a job in parallel: the folder looked at once, reports read only until the streak is decided. */
@@ -136,6 +142,7 @@ export class ParityReports {
       const body = JSON.stringify({ format: FORMAT, key: this.key, root: this.files.root, jobs: this.entries });
       writeFileSync(tmp, `${createHash('sha256').update(body).digest('hex')}\n${body}`, { mode: 0o600 });
       renameSync(tmp, this.file);
+      if (!this.had) prune(this.dir);
     } catch {
       rmSync(tmp, { force: true });
     }
@@ -267,6 +274,14 @@ export class ParityReports {
     this.entries[id] = { dir: fresh ? l.stamp! : l.entry!.dir, count: l.count, dates, md: l.md, v };
     this.changed = true;
   }
+}
+
+/** Keeps the KEEP most recently written indexes of the folder. */
+function prune(dir: string): void {
+  const names = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
+  if (names.length <= KEEP) return;
+  const aged = names.map((f) => ({ f, t: lstatOrNone(path.join(dir, f))?.mtimeMs ?? 0 })).sort((a, b) => b.t - a.t);
+  for (const { f } of aged.slice(KEEP)) rmSync(path.join(dir, f), { force: true });
 }
 
 function lstatOrNone(p: string): Stats | undefined {
