@@ -36,6 +36,8 @@ await Promise.all([
   // The command users run: answers --help and --version by itself, else loads main.js.
   build({ ...common, entryPoints: ['src/boot/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
+  // `jobs` and `job` alone (the launcher loads it for them): what they need of the CLI, no more.
+  build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
   // The library entry, as an ES module. CommonJS dependencies (handlebars) call require(): give it one.
   build({
@@ -99,6 +101,7 @@ await Promise.all([
     const ident = { GIT_AUTHOR_NAME: 'build', GIT_AUTHOR_EMAIL: 'build@localhost', GIT_COMMITTER_NAME: 'build', GIT_COMMITTER_EMAIL: 'build@localhost' };
     const env = { ...process.env, ...ident };
     const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
+    const recordingJobs = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/jobs.${process.versions.v8}.cache`) };
     const run = (e) => (cwd, ...args) => execFileSync(process.execPath, [path.resolve(`${out}/cli.js`), ...args], { cwd, env: e, stdio: 'ignore' });
     // Only runs of the built-in template are recorded: what a template folder needs (the YAML and
     // Handlebars parsers) would make every start read a bigger cache.
@@ -128,15 +131,22 @@ await Promise.all([
     cli(tmp, 'sync', 'behind');
     cli(tmp, 'status', 'behind');
     cli(tmp, 'fresh', '--yes');
-    // jobs and job --to start as fast as status: what they compile is in the cache too.
+    // jobs and job --to load dist/jobs.js: its own cache, recorded by a look at a job in parallel
+    // with its reports (the gate's code) and a move.
     const fresh = path.join(tmp, 'fresh');
     unrecorded(fresh, 'add', 'workflow', 'nightly', '--pattern', 'etl', '--yes');
-    cli(fresh, 'jobs');
-    cli(fresh, 'job', 'nightly', '--to', 'ported');
+    const jobsCli = run(recordingJobs);
+    jobsCli(fresh, 'jobs');
+    jobsCli(fresh, 'job', 'nightly', '--to', 'ported');
+    unrecorded(fresh, 'job', 'nightly', '--to', 'parallel', '--by', 'build');
+    const reports = path.join(fresh, 'reports/parity/nightly');
+    mkdirSync(reports, { recursive: true });
+    for (const date of ['2026-12-03', '2026-12-04']) writeFileSync(path.join(reports, `${date}.json`), JSON.stringify({ schema: 'parity-report/1', job: 'nightly', date, verdict: 'green' }));
+    jobsCli(fresh, 'jobs');
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.
-    rmSync(`${out}/main.${process.versions.v8}.cache`, { force: true });
+    for (const name of ['main', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
     console.warn(`build: no code cache recorded (${e.message.split('\n')[0]}); dist/ starts without one.`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

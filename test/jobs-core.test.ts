@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { cronJobForState, cronJobProblems, deploymentOf } from '../src/core/jobs/cronjob.js';
 import { appendJobs, EMPTY_JOBS_FILE, jobsText, recordMove } from '../src/core/jobs/edit.js';
 import { legacyOffSteps, matchSchedules, newJob, readinessOf } from '../src/core/jobs/from-assess.js';
-import { isBusinessDay, parityStreak, reportDates, verdictOf, type Verdict } from '../src/core/jobs/gate.js';
+import { isBusinessDay, parityStreak, previousBusinessDay, reportDates, verdictOf, type Streak, type Verdict } from '../src/core/jobs/gate.js';
 import { decideMove } from '../src/core/jobs/moves.js';
 import { isIsoDate, parseJobs, STATES, type Job } from '../src/core/jobs/schema.js';
 import { addResource, removeResource } from '../src/core/jobs/kustomize.js';
@@ -109,7 +109,7 @@ describe('moves', () => {
 
   it('go one step forward, and back only from switched to parallel with a reason', () => {
     for (let i = 0; i + 1 < STATES.length; i++) {
-      const d = decideMove(at2(STATES[i]!), { to: STATES[i + 1]!, by: 'Ann', at }, { ...facts, streak: { days: 3, criterion: 3, met: true, missing: 0, reads: 3 } });
+      const d = decideMove(at2(STATES[i]!), { to: STATES[i + 1]!, by: 'Ann', at }, { ...facts, streak: { days: 3, criterion: 3, met: true, missing: 0, reads: 3, used: 3 } });
       expect(d.entry).toMatchObject({ from: STATES[i], to: STATES[i + 1], by: 'Ann', at });
     }
     expect(() => decideMove(at2('inventoried'), { to: 'parallel', by: 'A', at }, facts)).toThrow(/one step forward, to ported, not to parallel/);
@@ -125,7 +125,7 @@ describe('moves', () => {
     expect(() => decideMove(at2('inventoried'), { to: 'ported', by: 'A', at }, { workflowExists: false, cronjobExists: false })).toThrow(
       /workflow module of billing_extract does not exist.*CronJob deploy\/kubernetes\/billing_extract-cronjob\.yaml does not exist/,
     );
-    const streak = { days: 1, criterion: 3, met: false, missing: 2, lastRed: { date: '2026-12-03', path: 'reports/parity/billing-extract/2026-12-03.json' }, reads: 2 };
+    const streak = { days: 1, criterion: 3, met: false, missing: 2, lastRed: { date: '2026-12-03', path: 'reports/parity/billing-extract/2026-12-03.json' }, reads: 2, used: 2 };
     expect(() => decideMove(at2('parallel'), { to: 'switched', by: 'A', at }, { ...facts, streak })).toThrow(/1 of 3 .* 2 more needed; the last red report is reports\/parity\/billing-extract\/2026-12-03\.json/);
     expect(() => decideMove(at2('parallel'), { to: 'switched', by: 'A', at, force: true }, { ...facts, streak })).toThrow(/--force: needs --reason/);
     const d = decideMove(at2('parallel'), { to: 'switched', by: 'A', at, force: true, reason: 'accepted by owner' }, { ...facts, streak });
@@ -182,6 +182,48 @@ describe('the parity gate', () => {
     const r = run(year);
     expect(r.met).toBe(true);
     expect(r.read).toEqual(businessDays('2026-12-18', 10));
+  });
+
+  it('says how many dates it stood on: a listing cut after fewer than it used gives the same streak', () => {
+    // What the views' index relies on: it keeps only the newest dates of a folder, and lists the
+    // folder again whenever the streak used all it kept.
+    const days = businessDays('2026-12-18', 40);
+    const withWeekends = Object.fromEntries([...days, '2026-12-12', '2026-12-13', '2026-12-05'].map((d) => [d, 'green' as Verdict]));
+    const cases: Record<string, Verdict>[] = [
+      Object.fromEntries(days.map((d) => [d, 'green' as Verdict])),
+      { ...Object.fromEntries(days.map((d) => [d, 'green' as Verdict])), [days[6]!]: 'red' },
+      Object.fromEntries(days.filter((_, i) => i !== 3).map((d) => [d, 'green' as Verdict])),
+      { ...withWeekends, '2026-12-13': 'invalid' },
+      withWeekends,
+    ];
+    const same = (s: Streak) => ({ days: s.days, met: s.met, brokenBy: s.brokenBy, lastRed: s.lastRed, newest: s.newest });
+    for (const reports of cases) {
+      const dates = Object.keys(reports).sort().reverse();
+      const full = parityStreak(dates, (d) => reports[d]!, [], 10, 'reports/parity/j/');
+      expect(full.used).toBeLessThan(dates.length);
+      let decided = 0;
+      for (let n = 0; n < dates.length; n++) {
+        const cut = parityStreak(dates.slice(0, n), (d) => reports[d]!, [], 10, 'reports/parity/j/');
+        if (cut.used < n) {
+          decided++;
+          expect(same(cut)).toEqual(same(full));
+        } else expect(cut.used).toBe(n);
+      }
+      expect(decided).toBe(dates.length - full.used - 1);
+    }
+  });
+
+  it('knows the calendar: weekends and the business day before, across months, leap years and centuries', () => {
+    const hol = new Set(['2024-02-29', '2026-12-25']);
+    const days = (from: string, to: string) => Array.from({ length: (Date.parse(to) - Date.parse(from)) / 86_400_000 }, (_, i) => Date.parse(from) + i * 86_400_000);
+    for (const t of [...days('1999-12-01', '2000-04-01'), ...days('2023-12-01', '2027-02-01')]) {
+      const d = new Date(t).toISOString().slice(0, 10);
+      const wd = new Date(t).getUTCDay();
+      expect(isBusinessDay(d, hol), d).toBe(wd !== 0 && wd !== 6 && !hol.has(d));
+      let p = t - 86_400_000;
+      while ([0, 6].includes(new Date(p).getUTCDay()) || hol.has(new Date(p).toISOString().slice(0, 10))) p -= 86_400_000;
+      expect(previousBusinessDay(d, hol), d).toBe(new Date(p).toISOString().slice(0, 10));
+    }
   });
 
   it('only files named for a real day are reports', () => {

@@ -1,10 +1,10 @@
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';
-import { DomainError, InputError, MissingAnswersError } from '../core/errors.js';
-import { exitCodeOf } from './exit.js';
-import { printJson, say, tolerateClosedStdout } from './output.js';
+import { InputError, MissingAnswersError } from '../core/errors.js';
+import { boundary } from './boundary.js';
+import { rootCommand } from './root-command.js';
+import { jobCommands } from './jobs-program.js';
 import { firstBareArgument, nearCommand } from './typo.js';
-import { VERSION } from '../core/version.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -132,13 +132,7 @@ function addPage(kind: string): string {
 
 /** The parser; each command's action hands its exit code to `done`. */
 function program(done: (code: number) => void): Command {
-  const cli = new Command('create-migration')
-    .description('Generate a Kailash SDK migration project, and keep it in step with its template.')
-    .version(VERSION, '-v, --version')
-    .exitOverride()
-    // Options belong to the command they follow: `sync --dry-run` is sync's, not generate's.
-    .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)');
+  const cli = rootCommand();
 
   cli
     .argument('[dir]', 'folder to create (default: ./legacy-migration, or the project_name answer)')
@@ -277,30 +271,7 @@ function program(done: (code: number) => void): Command {
       done(await fleetCommand(dirs, flags));
     });
 
-  cli
-    .command('jobs')
-    .description("the project's legacy jobs by state, with owner, schedule, days in state and parity evidence")
-    .option('--project <dir>', 'the project (default: .)')
-    .option('--json', 'print one JSON object on stdout')
-    .action(async (flags) => {
-      const { jobsCommand } = await import('./commands/jobs.js');
-      done(await jobsCommand(flags));
-    });
-
-  cli
-    .command('job')
-    .description('move a job through the cutover (edits jobs.yaml and its CronJob; gated)')
-    .argument('<id>', "the job's id in jobs.yaml")
-    .requiredOption('--to <state>', 'inventoried | ported | parallel | switched | legacy_off | decommissioned')
-    .option('--reason <text>', 'why (needed for a rollback and with --force; recorded)')
-    .option('--force', 'move past a gate that does not hold (needs --reason; recorded)')
-    .option('--by <name>', 'who moves it (default: git user.name, else $USER)')
-    .option('--project <dir>', 'the project (default: .)')
-    .option('--json', 'print one JSON object on stdout')
-    .action(async (id, flags) => {
-      const { jobCommand } = await import('./commands/jobs.js');
-      done(await jobCommand(id, flags));
-    });
+  jobCommands(cli, done);
 
   const template = cli.command('template').description('tools for template authors');
   template
@@ -361,11 +332,9 @@ function guardCommandLike(cli: Command, argv: string[]): string[] {
   );
 }
 
-/** The one error boundary: domain errors become their exit codes (exit.ts), everything else exits 3. */
+/** The parser with every command, inside the one error boundary (./boundary.ts). */
 export async function main(argv: string[]): Promise<number> {
-  tolerateClosedStdout();
-  const json = argv.includes('--json');
-  try {
+  return boundary(argv, async () => {
     let code = 0;
     const cli = program((c) => {
       code = c;
@@ -374,23 +343,5 @@ export async function main(argv: string[]): Promise<number> {
     if (!args.length) return 0; // answered already (a generator's help page)
     await cli.parseAsync(args);
     return code;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      if (json) printJson({ ok: false, exitCode: 2, error: e.message.replace(/^error: /, '') });
-      return 2; // commander already printed the message
-    }
-    if (e instanceof DomainError) {
-      const code = exitCodeOf(e);
-      say(`create-migration: ${e.message}`);
-      if (json) printJson({ ok: false, exitCode: code, error: e.message });
-      return code;
-    }
-    const err = e as Error;
-    say(`create-migration: failed: ${err.message}`);
-    if (process.env.DEBUG) say(err.stack);
-    if (json) printJson({ ok: false, exitCode: exitCodeOf(err), error: err.message });
-    return exitCodeOf(err);
-  }
+  });
 }
-

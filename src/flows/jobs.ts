@@ -1,19 +1,14 @@
 /**
- * `jobs` and `job <id> --to <state>`: the inventory, and a move through the cutover that edits
- * jobs.yaml and the job's CronJob in one journaled write (both files or neither).
+ * `jobs`: the inventory by state, with the parity evidence. A look only reads: the read-only
+ * session (no lock, journal or git), as `status`. A move is ./job-move.ts.
  */
 import { InputError } from '../core/errors.js';
-import { cronJobForState } from '../core/jobs/cronjob.js';
-import { recordMove, jobsText } from '../core/jobs/edit.js';
-import { legacyOffSteps } from '../core/jobs/from-assess.js';
-import { decideMove } from '../core/jobs/moves.js';
-import { JOBS_FILE, type Job, type JobState } from '../core/jobs/schema.js';
+import { JOBS_FILE } from '../core/jobs/schema.js';
 import type { JobsSummary } from '../core/jobs/summary.js';
-import { dnsName } from '../core/template/formats.js';
-import { jobsSummaryOf, readEvidence, readJobs, whoMoves } from '../edge/jobs-files.js';
+import { jobsSummaryOf } from '../edge/jobs-files.js';
+import { ProjectReader } from '../edge/project/reader.js';
 
 export { jobsSummaryOf };
-import { ProjectSession } from '../edge/project/session.js';
 
 export interface JobsListRequest {
   dir: string;
@@ -21,95 +16,9 @@ export interface JobsListRequest {
 }
 
 export async function listJobs(req: JobsListRequest): Promise<{ root: string; summary: JobsSummary }> {
-  const session = await ProjectSession.open({ dir: req.dir, write: false, manifest: 'optional' });
-  try {
-    const summary = jobsSummaryOf(session, req.now ?? new Date());
-    if (!summary) throw new InputError(`${JOBS_FILE}: ${session.root} has none. \`create-migration assess <legacy-dir> --write\` fills it from the legacy system; \`create-migration add workflow\` adds one job.`, JOBS_FILE);
-    return { root: session.root, summary };
-  } finally {
-    session.close();
-  }
+  const session = ProjectReader.openReadOnly({ dir: req.dir, label: '--project', manifest: 'optional' });
+  const summary = jobsSummaryOf(session, req.now ?? new Date());
+  if (!summary) throw new InputError(`${JOBS_FILE}: ${session.root} has none. \`create-migration assess <legacy-dir> --write\` fills it from the legacy system; \`create-migration add workflow\` adds one job.`, JOBS_FILE);
+  return { root: session.root, summary };
 }
 
-export interface MoveJobRequest {
-  dir: string;
-  id: string;
-  to: string;
-  reason?: string;
-  force?: boolean;
-  by?: string;
-  now?: Date;
-}
-
-export interface MoveJobResult {
-  root: string;
-  id: string;
-  from: JobState;
-  to: JobState;
-  forced: boolean;
-  /** Gate problems a forced move skipped. */
-  skipped: string[];
-  written: string[];
-  /** What to disable on the legacy host (moving to legacy_off). */
-  legacyOff?: string[];
-  notes: string[];
-}
-
-function packageOf(answers: Record<string, unknown> | undefined): string | undefined {
-  const name = answers?.project_name;
-  return typeof name === 'string' && /^[a-z][a-z0-9_-]*$/.test(name) ? name.replace(/-/g, '_') : undefined;
-}
-
-export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
-  const session = await ProjectSession.open({ dir: req.dir, write: true, manifest: 'optional' });
-  try {
-    const parsed = readJobs(session);
-    if (!parsed) throw new InputError(`${JOBS_FILE}: ${session.root} has none, so it has no job ${req.id}.`, JOBS_FILE);
-    const { doc, inventory, source } = parsed;
-    const index = inventory.jobs.findIndex((j) => j.id === req.id);
-    if (index < 0) {
-      const ids = inventory.jobs.map((j) => j.id);
-      throw new InputError(`<id>: no job "${req.id}" in ${JOBS_FILE}${ids.length ? `; its jobs are ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', ...' : ''}` : ' (it lists none)'}.`, 'id');
-    }
-    const job = inventory.jobs[index]!;
-    const pkg = packageOf(session.manifest?.answers);
-    const module = pkg ? `src/${pkg}/workflows/${job.workflow}.py` : undefined;
-    const cronText = session.read(job.cronjob, JOBS_FILE);
-    const to = req.to as JobState;
-    const decision = decideMove(
-      job,
-      { to: req.to, reason: req.reason, force: req.force, by: await whoMoves(session.root, req.by), at: (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z') },
-      {
-        workflowExists: module ? session.exists(module, JOBS_FILE) : false,
-        cronjobExists: cronText !== undefined,
-        streak: to === 'switched' && job.state === 'parallel' ? readEvidence(session, job, inventory.holidays).streak : undefined,
-      },
-    );
-    if (decision.skipped.length) decision.entry.reason = `${decision.entry.reason} (forced past: ${decision.skipped.join('; ')})`;
-    recordMove(doc, index, decision.to, decision.entry);
-    const utf8 = new TextEncoder();
-    const writes = [{ path: JOBS_FILE, data: utf8.encode(jobsText(doc, source)) }];
-    const notes: string[] = [];
-    if (cronText) {
-      const moved: Job = { ...job, state: decision.to };
-      const project = dnsName(String(session.manifest?.answers.project_name ?? ''));
-      const after = cronJobForState(new TextDecoder().decode(cronText), job.cronjob, moved, project === 'workflow' ? '' : project);
-      if (after !== new TextDecoder().decode(cronText)) writes.push({ path: job.cronjob, data: utf8.encode(after) });
-    } else notes.push(`${job.cronjob} does not exist: no CronJob was changed.`);
-    if (decision.to === 'decommissioned') notes.push(`${job.cronjob} is kept as it is (suspend it or delete it from the cluster and from deploy/kubernetes/kustomization.yaml when the team is ready).`);
-    await session.apply({ what: `job ${job.id} --to ${decision.to}`, writes });
-    return {
-      root: session.root,
-      id: job.id,
-      from: decision.from,
-      to: decision.to,
-      forced: req.force === true,
-      skipped: decision.skipped,
-      written: writes.map((w) => w.path),
-      ...(decision.to === 'legacy_off' ? { legacyOff: legacyOffSteps(job) } : {}),
-      notes,
-    };
-  } finally {
-    session.close();
-  }
-}

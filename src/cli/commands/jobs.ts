@@ -1,6 +1,6 @@
 import { STATES } from '../../core/jobs/schema.js';
 import type { JobRow, JobsSummary } from '../../core/jobs/summary.js';
-import { listJobs, moveJob } from '../../flows/jobs.js';
+import { listJobs } from '../../flows/jobs.js';
 import { bold, dim, out, print, printJson, say } from '../output.js';
 
 // A hostile name in jobs.yaml must not move the cursor or forge a line.
@@ -58,6 +58,8 @@ export async function jobsCommand(flags: JobsFlags): Promise<number> {
 }
 
 export async function jobCommand(id: string, flags: JobFlags): Promise<number> {
+  // A move loads what writing needs (the journal, git) only when asked for.
+  const { moveJob } = await import('../../flows/job-move.js');
   const r = await moveJob({ dir: flags.project ?? '.', id, to: flags.to, reason: flags.reason, force: flags.force, by: flags.by });
   if (flags.json) {
     printJson({ ok: true, command: 'job', dir: r.root, ...r });

@@ -22,6 +22,11 @@ export interface Streak {
   brokenBy?: string;
   /** How many reports were read. */
   reads: number;
+  /**
+   * How many of the dates, newest first, the result depends on: the streak is the same for any
+   * list that begins with these (so a reader may keep only that much of a long folder's listing).
+   */
+  used: number;
 }
 
 export const REPORT_NAME = /^(\d{4}-\d{2}-\d{2})\.json$/;
@@ -43,20 +48,46 @@ function realDay(d: string): boolean {
   return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
-const dayOfWeek = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
+/** Days since 1970-01-01 of a date shaped dddd-dd-dd, by arithmetic (no Date: the views walk thousands of them). */
+function dayNumber(date: string): number {
+  const m = Number(date.slice(5, 7));
+  const y = Number(date.slice(0, 4)) - (m <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+/** The date (dddd-dd-dd) of a day number: dayNumber's inverse. */
+function dateOfDay(n: number): string {
+  const z = n + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return `${String(yoe + era * 400 + (m <= 2 ? 1 : 0)).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
+/** 0 Sunday ... 6 Saturday (1970-01-01 was a Thursday). */
+const weekday = (n: number) => (((n + 4) % 7) + 7) % 7;
 
 export function isBusinessDay(date: string, holidays: ReadonlySet<string>): boolean {
-  const d = dayOfWeek(date);
+  const d = weekday(dayNumber(date));
   return d !== 0 && d !== 6 && !holidays.has(date);
 }
 
 /** The business day before `date`. */
 export function previousBusinessDay(date: string, holidays: ReadonlySet<string>): string {
-  let t = Date.parse(`${date}T00:00:00Z`);
+  let n = dayNumber(date);
   for (let i = 0; i < 3700; i++) {
-    t -= 86_400_000;
-    const d = new Date(t).toISOString().slice(0, 10);
-    if (isBusinessDay(d, holidays)) return d;
+    n--;
+    const w = weekday(n);
+    if (w === 0 || w === 6) continue;
+    const d = dateOfDay(n);
+    if (!holidays.has(d)) return d;
   }
   return '0000-01-01';
 }
@@ -74,14 +105,20 @@ export function parityStreak(dates: readonly string[], read: (date: string) => V
   let newest: Streak['newest'];
   let lastRed: Streak['lastRed'];
   let brokenBy: string | undefined;
+  let used = dates.length;
   const verdict = (d: string): Verdict => {
     reads++;
     const v = read(d);
     newest ??= { date: d, verdict: v, path: at(d) };
     return v;
   };
-  for (const date of dates) {
-    if (days >= criterion) break;
+  for (let i = 0; i < dates.length; i++) {
+    const date = dates[i]!;
+    if (days >= criterion) {
+      used = i;
+      break;
+    }
+    used = i + 1;
     const business = isBusinessDay(date, hol);
     if (business && expected !== undefined && date < expected) {
       brokenBy = `a business day without a report (${expected})`;
@@ -104,7 +141,7 @@ export function parityStreak(dates: readonly string[], read: (date: string) => V
   }
   if (!dates.length) brokenBy = 'no reports yet';
   const met = days >= criterion;
-  return { days: Math.min(days, criterion), criterion, met, missing: met ? 0 : criterion - days, newest, lastRed, brokenBy: met ? undefined : brokenBy, reads };
+  return { days: Math.min(days, criterion), criterion, met, missing: met ? 0 : criterion - days, newest, lastRed, brokenBy: met ? undefined : brokenBy, reads, used };
 }
 
 /** A report's verdict from its JSON text: green or red per the contract, anything else invalid. */

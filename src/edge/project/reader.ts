@@ -28,6 +28,8 @@ export interface ReadOptions {
 
 /** What reading a project needs: its plain files, never through a link. */
 export interface ProjectFiles {
+  /** The project's real path, when the files are a folder's (an index of them may then be kept). */
+  readonly root?: string;
   read(rel: string, from?: string, opts?: ReadOptions): Uint8Array | undefined;
   listFiles(dir: string, from?: string): string[];
 }

@@ -1,0 +1,83 @@
+/**
+ * `jobs` and `job` in their plain forms are read without the argument parser (for a faster
+ * start): whatever that reading accepts, the parser reads the same way, and everything else is
+ * left to the parser.
+ */
+import { describe, expect, it } from 'vitest';
+import { quickJobArgs, type JobArgs } from '../src/cli/jobs-args.js';
+import { jobCommands } from '../src/cli/jobs-program.js';
+import { rootCommand } from '../src/cli/root-command.js';
+
+/** What the parser hands the command for these arguments, or the error code it stops with. */
+async function parsed(args: string[]): Promise<JobArgs | string> {
+  let got: JobArgs | undefined;
+  const cli = rootCommand().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  jobCommands(cli, () => {}, {
+    jobs: async (flags) => ((got = { command: 'jobs', flags: { ...flags } }), 0),
+    job: async (id, flags) => ((got = { command: 'job', id, flags: { ...flags } }), 0),
+  });
+  try {
+    await cli.parseAsync(['node', 'create-migration', ...args]);
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+  return got ?? 'no action';
+}
+
+const accepted: string[][] = [
+  ['jobs'],
+  ['jobs', '--json'],
+  ['jobs', '--project', 'p'],
+  ['jobs', '--json', '--project', '../a b'],
+  ['jobs', '--project', 'p', '--json'],
+  ['job', 'nightly', '--to', 'ported'],
+  ['job', '--to', 'ported', 'nightly'],
+  ['job', 'nightly', '--to', 'switched', '--reason', 'totals off', '--force', '--by', 'Ann', '--project', 'p', '--json'],
+  ['job', 'x', '--json', '--to', 'parallel'],
+  ['job', 'x', '--to', 'nonsense'],
+  ['job', 'x', '--to', 'ported', '--reason', 'why: "quoted" and 😀'],
+];
+
+const leftToParser: string[][] = [
+  ['jobs', '--help'],
+  ['jobs', '-h'],
+  ['jobs', 'extra'],
+  ['jobs', '--bogus'],
+  ['jobs', '--project'],
+  ['jobs', '--project', '--json'],
+  ['jobs', '--project=p'],
+  ['jobs', '--project', 'a', '--project', 'b'],
+  ['jobs', '--json', '--json'],
+  ['jobs', '--'],
+  ['jobs', '--project', ''],
+  ['job'],
+  ['job', 'x'],
+  ['job', 'x', '--to'],
+  ['job', 'x', '--to', '-1'],
+  ['job', 'x', 'y', '--to', 'ported'],
+  ['job', 'x', '--to', 'ported', '--to', 'parallel'],
+  ['job', 'x', '--to', 'ported', '--force', '--force'],
+  ['job', 'x', '--to=ported'],
+  ['job', '--to', 'ported'],
+  ['job', 'x', '--to', 'ported', '--help'],
+  ['job', 'x', '--to', 'ported', '--version'],
+  ['job', '-x', '--to', 'ported'],
+  ['job', 'x', '--to', 'ported', '--'],
+  ['job', 'x', '--to', 'ported', '--project'],
+  ['status'],
+  [],
+];
+
+describe('jobs and job without the parser', () => {
+  it('reads the plain forms as the parser does', async () => {
+    for (const args of accepted) {
+      const quick = quickJobArgs(args);
+      expect(quick, args.join(' ')).toBeDefined();
+      expect(quick, args.join(' ')).toEqual(await parsed(args));
+    }
+  });
+
+  it('leaves everything else to the parser (which answers help, refuses or accepts it)', () => {
+    for (const args of leftToParser) expect(quickJobArgs(args), args.join(' ')).toBeUndefined();
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * `jobs` and `job` start from a bundle of their own (dist/jobs.js), chosen by the launcher: it
+ * answers them without dist/main.js, and says the same (help, errors, exit codes) as the full
+ * CLI does for them.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, runCli, tempDir, testEnv } from './helpers/cli.js';
+
+const run = (cli: string, args: string[], cwd: string) => {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, env: testEnv({ COLUMNS: '80' }), encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('the jobs bundle', () => {
+  it('answers jobs and job without dist/main.js; every other command needs it', async () => {
+    const root = tempDir();
+    expect((await runCli(['proj', '--yes', '--no-git'], { cwd: root })).code).toBe(0);
+    expect((await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl', '--yes', '--project', 'proj'], { cwd: root })).code).toBe(0);
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, 'main.js'));
+    const cli = path.join(dist, 'cli.js');
+    const jobs = run(cli, ['jobs', '--project', 'proj', '--json'], root);
+    expect(jobs.code, jobs.stderr).toBe(0);
+    expect(JSON.parse(jobs.stdout)).toMatchObject({ ok: true, command: 'jobs', total: 1 });
+    const move = run(cli, ['job', 'nightly', '--to', 'ported', '--project', 'proj', '--by', 'Ann'], root);
+    expect(move.code, move.stderr).toBe(0);
+    expect(move.stderr).toMatch(/Moved job nightly: inventoried -> ported/);
+    expect(run(cli, ['jobs', '--project', 'proj'], root).stdout).toMatch(/ported \(1\)/);
+    expect(run(cli, ['status', 'proj'], root).code).not.toBe(0);
+  }, 60_000);
+
+  it('says what the full CLI says: the same help, the same errors, the same exit codes', () => {
+    const cwd = tempDir();
+    // With an option of the root first, the launcher loads dist/main.js; with the command first, dist/jobs.js.
+    const cases: string[][] = [['jobs', '--help'], ['job', '--help'], ['job', 'x'], ['jobs', '--bogus'], ['job', 'x', '--to'], ['jobs', '--project', 'nowhere']];
+    for (const args of cases) {
+      const viaJobs = run(CLI, args, cwd);
+      const viaMain = run(CLI, ['--no-git', ...args], cwd);
+      expect(viaJobs, args.join(' ')).toEqual(viaMain);
+    }
+    expect(run(CLI, ['jobs', '--help'], cwd).stdout).toMatch(/^Usage: create-migration jobs \[options\]/);
+    expect(run(CLI, ['job', 'x'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/required option '--to <state>' not specified/) });
+    expect(run(CLI, ['jobs', '--project', 'nowhere'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^create-migration: --project: nowhere is not a folder/) });
+  });
+});
