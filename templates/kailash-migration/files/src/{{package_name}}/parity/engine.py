@@ -560,6 +560,7 @@ def _read_rest(
         new_stats.add_columns(rows, [j])
 
 
+_TWO = 2
 _SERIAL = object()  # what _in_memory_forked() returns when the one-process way should be taken
 
 
@@ -746,12 +747,12 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
             legacy_values = list(map(legacy_values.__getitem__, matched))
         else:
             matched = range(len(keys))
+        # Two legacy records that find one new record: a duplicate key.
+        if any(map(hits.__getitem__, positions)) or len(set(positions)) != len(positions):
+            return None
         picked = list(map(values.__getitem__, positions))
         same = list(map(eq, legacy_values, picked))
-        for p, s in zip(positions, same, strict=True):
-            if hits[p]:
-                return None  # a duplicate key (two legacy records found one new record)
-            hits[p] = 2 - s
+        list(map(hits.__setitem__, positions, map(_TWO.__sub__, same)))  # 1 repeated, 2 not
         identical += sum(same)
         for i in compress(range(len(same)), map(not_, same)):
             n = matched[i]
