@@ -605,7 +605,9 @@ def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monke
     new.append(["5000", "extra", "1.00", "1", "1"])
     order = [4, 0, 3, 2, 1]
     write_csv(
-        tmp_path / "new.csv", [[row[i] for i in order] for row in new[::-1]], [header[i] for i in order]
+        tmp_path / "new.csv",
+        [[row[i] for i in order] for row in new[::-1]],
+        [header[i] for i in order],
     )
     flags = ("--legacy", "legacy.csv", "--new", "new.csv", "--key", "invoice_id")
     flags += ("--tolerance", "amount=0.01")
@@ -638,7 +640,9 @@ def test_two_processes_hand_over_to_one_when_the_new_side_outgrows_the_budget(
     tmp_path, monkeypatch, check
 ):
     two_processes(monkeypatch)
-    write_csv(tmp_path / "legacy.csv", [[str(i), "c", "1.00", "2026-12-01", "t"] for i in range(50)])
+    write_csv(
+        tmp_path / "legacy.csv", [[str(i), "c", "1.00", "2026-12-01", "t"] for i in range(50)]
+    )
     new = [[str(i), "c", "1.00", "2026-12-01", "t"] for i in range(2000)]  # 1950 extra keys
     write_csv(tmp_path / "new.csv", new)
     opened = spy_on_partitions(monkeypatch)

@@ -27,8 +27,8 @@ import gc
 import marshal
 import os
 import tempfile
-from collections.abc import Callable, Iterator
 from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from itertools import compress
 from operator import eq, itemgetter, not_
 from typing import Any
