@@ -636,6 +636,26 @@ def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monke
     assert report["new"]["types"]["code"] == "text" and report["legacy"]["types"]["ref"] == "text"
 
 
+@pytest.mark.parametrize("found", ["in-both", "legacy-only"])
+def test_a_legacy_key_twice_in_chunks_matched_by_different_processes_is_a_duplicate(
+    tmp_path, check, monkeypatch, found
+):
+    # The legacy chunks are matched one in two by a forked worker: a key in chunk 1 and again
+    # in chunk 2 is seen by both, and still found (with or without a new record of its own).
+    monkeypatch.setattr(inputs, "CHUNK_ROWS", 10)
+    rows = [[str(i), f"c{i}", "1.00", "2026-12-01", "t"] for i in range(1, 41)]
+    write_csv(tmp_path / "new.csv", rows[::-1] if found == "in-both" else rows[1:])
+    rows[14] = [rows[0][0], "again", "2.00", "2026-12-01", "t"]  # record 15: chunk 2
+    write_csv(tmp_path / "legacy.csv", rows)
+    code, report, err = check(*BASE_FLAGS)
+    assert code == 1, err
+    assert report["differences"]["duplicate_keys"] == {"legacy": 1, "new": 0}
+    assert report["examples"]["duplicate_keys"][0]["rows"] == [1, 15]
+    monkeypatch.setenv("PARITY_PARALLEL", "0")
+    _, one_process, _ = check(*BASE_FLAGS, day="2026-12-08")
+    assert same_findings(report) == same_findings(one_process)
+
+
 def test_two_processes_hand_over_to_one_when_the_new_side_outgrows_the_budget(
     tmp_path, monkeypatch, check
 ):

@@ -39,6 +39,8 @@ from .rules import BadInput, Comparator, Rules
 from .stats import SideStats
 
 PARTITION_BYTES = 4 * 1024 * 1024
+# Records are written to the partition files this many at a time (read in smaller chunks).
+WRITE_ROWS = 10_000
 # Both sides' partition files are open at once while reading: stay well under 1024 descriptors.
 MAX_PARTITIONS = 200
 # From this many partitions on (inputs of 8 MB and more), both sides are read at once.
@@ -192,12 +194,18 @@ def _read_side(
     width: int,
 ) -> None:
     try:
+        first, keys, values = 1, [], []  # gathered to WRITE_ROWS records a write
         for chunk in chunks:
             rows = chunk if identity else list(map(project, chunk))
-            values = stored(rows, width)
-            first = stats.rows + 1
-            stats.add(rows, values)
-            parts.write(first, list(map(key_of, rows)), values)
+            chunk_values = stored(rows, width)
+            stats.add(rows, chunk_values)
+            keys += map(key_of, rows)
+            values += chunk_values
+            if len(values) >= WRITE_ROWS:
+                parts.write(first, keys, values)
+                first, keys, values = stats.rows + 1, [], []
+        if values:
+            parts.write(first, keys, values)
     finally:
         parts.close()
 
@@ -281,6 +289,27 @@ class _Findings:
         self.values = [0] * len(comparators)
         self.examples = {"missing": _Examples(), "extra": _Examples(), "duplicates": _Examples()}
         self.value_examples = [_Examples() for _ in comparators]
+
+    def state(self) -> tuple:
+        """What a worker process sends back (merge() adds it to another's)."""
+        return (
+            self.counts,
+            self.values,
+            {kind: examples.items for kind, examples in self.examples.items()},
+            [examples.items for examples in self.value_examples],
+        )
+
+    def merge(self, state: tuple) -> None:
+        counts, values, examples, value_examples = state
+        for name, count in counts.items():
+            self.counts[name] += count
+        self.values = [a + b for a, b in zip(self.values, values, strict=True)]
+        for kind, items in examples.items():
+            for order, item in items:
+                self.examples[kind].offer(order, item)
+        for mine, items in zip(self.value_examples, value_examples, strict=True):
+            for order, item in items:
+                mine.offer(order, item)
 
     def add(self, found: Match) -> None:
         counts, key_value = self.counts, self.key_columns
@@ -561,6 +590,7 @@ def _read_rest(
 
 
 _TWO = 2
+_MARKED = bytes([0] + [1] * 255)  # translates a mark of a new record to 0 (none) or 1 (some)
 _SERIAL = object()  # what _in_memory_forked() returns when the one-process way should be taken
 
 
@@ -609,12 +639,14 @@ def _legacy_child(connection, plan: _Plan, chunks: Iterator, budget: int) -> Non
         for chunk in chunks:
             rows = chunk if identity else list(map(project, chunk))
             values = texts(rows, width)
+            first = stats.rows + 1
             stats.add(rows, values)
             used += ROW_BYTES * len(rows) + sum(map(len, values))
             if used > budget:
                 connection.send_bytes(marshal.dumps(("over",)))
                 return
-            packed.append(marshal.dumps((_pack(list(map(key_of, rows))), _pack(values))))
+            keys = _pack(list(map(key_of, rows)))
+            packed.append(marshal.dumps((first, keys, _pack(values))))
         connection.send_bytes(marshal.dumps(("stats", stats.state(), len(packed))))
         for i in range(len(packed)):
             data, packed[i] = packed[i], b""
@@ -720,14 +752,82 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
     _, state, count = message
     legacy_stats = plan.stats()
     legacy_stats.__dict__.update(state)
+    blobs = [receive.recv_bytes() for _ in range(count)]
     hits = bytearray(len(values))
+    # The legacy chunks are matched by this process and, forked now to share the index, a
+    # worker: one chunk in two each.
+    worker = receive_part = None
+    if len(blobs) >= 2:
+        context = _fork_context()
+        if context is not None:
+            receive_part, send_part = context.Pipe(duplex=False)
+            worker = context.Process(
+                target=_worker,
+                args=(send_part, blobs[1::2], index, values, plan, budget - used),
+                daemon=True,
+            )
+            worker.start()
+            send_part.close()
+            del blobs[1::2]
+    try:
+        part = _match_legacy(blobs, index, values, hits, findings, budget - used)
+        if worker is not None and part is not None:
+            try:
+                other = marshal.loads(receive_part.recv_bytes())
+            except EOFError:
+                worker.join()
+                other = ("error", f"the matching process ended with code {worker.exitcode}")
+            if other[0] == "error":
+                raise RuntimeError(f"matching the legacy records failed: {other[1]}")
+            if other[0] != "ok":
+                return None  # a duplicate key, or over the budget
+            part = _merge_parts(part, other[1], hits, other[2], findings, other[3])
+    finally:
+        if worker is not None:
+            if worker.is_alive():
+                worker.kill()  # done, or no longer needed
+            receive_part.close()
+            worker.join()
+    if part is None:
+        return None  # a duplicate key, or over the budget
+    identical, number, missing_keys, first_missing, removed, part_used = part
+    if used + part_used > budget:
+        return None
     found = Match()
+    found.missing = first_missing
+    found.identical = identical
+    found.missing_count = len(missing_keys)
+    found.matched = number - len(missing_keys)
+    found.extra_count = hits.count(0)
+    for p in _positions(hits, 0):
+        if len(found.extra) == EXAMPLES:
+            break
+        found.extra.append((p + 1, keys_in_order[p]))
+    findings.add(found)
+    _derive_new(legacy_stats, new_stats, plan.stats(), values, starts, hits, removed, followed)
+    return legacy_stats, new_stats, findings
+
+
+def _match_legacy(
+    blobs: list, index: dict, values: list, hits: bytearray, findings: _Findings, budget: int
+):
+    """Looks the legacy chunks ``blobs`` (as the child sent them) up in the new side's index:
+    marks ``hits`` (1 the new record is repeated exactly, 2 it differs), judges the records
+    that differ into ``findings``. Returns (identical, legacy records, missing keys, the first
+    missing ones (row, key), the legacy records no new record repeats exactly, bytes kept),
+    or None for a duplicate key or a budget overrun."""
     missing_keys: set = set()
-    removed: list = []  # the legacy records no new record repeats exactly
-    number = identical = 0  # legacy records read so far; of them, repeated exactly
-    for _ in range(count):
-        packed_keys, packed_values = marshal.loads(receive.recv_bytes())
+    first_missing: list = []
+    removed: list = []
+    found = Match()
+    identical = rows = used = 0
+    for b, blob in enumerate(blobs):
+        blobs[b] = b""  # let go as soon as read
+        first, packed_keys, packed_values = marshal.loads(blob)
+        del blob
         keys, legacy_values = _unpack(packed_keys), _unpack(packed_values)
+        number = first - 1
+        rows += len(keys)
         positions = list(map(index.get, keys))
         if None in positions:
             unknown = [i for i, p in enumerate(positions) if p is None]
@@ -735,8 +835,8 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
                 if keys[i] in missing_keys:
                     return None  # a duplicate key
                 missing_keys.add(keys[i])
-                if len(found.missing) < EXAMPLES:
-                    found.missing.append((number + i + 1, keys[i]))
+                if len(first_missing) < EXAMPLES:
+                    first_missing.append((number + i + 1, keys[i]))
             gone = list(map(legacy_values.__getitem__, unknown))
             removed += gone
             used += ROW_BYTES * len(unknown) + sum(map(len, gone))  # the missing records kept
@@ -766,22 +866,56 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
                     cells(picked[i]),
                 )
             )
-        number += len(keys)
         if len(found.differing) >= DIFFERING_BATCH:  # judged under the rules now, and let go
-            batch = Match()
-            batch.differing, found.differing = found.differing, []
-            findings.add(batch)
-    found.identical = identical
-    found.missing_count = len(missing_keys)
-    found.matched = number - len(missing_keys)
-    found.extra_count = hits.count(0)
-    for p in _positions(hits, 0):
-        if len(found.extra) == EXAMPLES:
-            break
-        found.extra.append((p + 1, keys_in_order[p]))
+            findings.add(found)
+            found.differing = []
     findings.add(found)
-    _derive_new(legacy_stats, new_stats, plan.stats(), values, starts, hits, removed, followed)
-    return legacy_stats, new_stats, findings
+    return identical, rows, missing_keys, first_missing, removed, used
+
+
+def _worker(connection, blobs: list, index: dict, values: list, plan: _Plan, budget: int) -> None:
+    """In a worker forked after the new side was read: matches its share of the legacy chunks
+    and sends what it found back (see _merge_parts())."""
+    try:
+        hits = bytearray(len(values))
+        findings = plan.findings()
+        part = _match_legacy(blobs, index, values, hits, findings, budget)
+        if part is None:
+            message: tuple = ("stop",)
+        else:
+            identical, rows, missing_keys, first_missing, removed, used = part
+            part = (identical, rows, list(missing_keys), first_missing, removed, used)
+            message = ("ok", part, bytes(hits), findings.state())
+        connection.send_bytes(marshal.dumps(message))
+    except BaseException as exc:  # noqa: BLE001  reported to the parent, which raises it
+        connection.send_bytes(marshal.dumps(("error", f"{type(exc).__name__}: {exc}")))
+    finally:
+        connection.close()
+
+
+def _merge_parts(
+    part: tuple, other: tuple, hits: bytearray, other_hits: bytes, findings: _Findings, state
+):
+    """This process's part of the matching with the worker's; None where they share a key."""
+    identical, rows, missing_keys, first_missing, removed, used = part
+    more_identical, more_rows, more_missing, more_first, more_removed, more_used = other
+    marked = int.from_bytes(hits.translate(_MARKED), "little")
+    if marked & int.from_bytes(other_hits.translate(_MARKED), "little"):
+        return None  # a duplicate key: one new record found by a legacy record in each part
+    if not missing_keys.isdisjoint(more_missing):
+        return None  # a duplicate key: a missing one in each part
+    combined = int.from_bytes(hits, "little") | int.from_bytes(other_hits, "little")
+    hits[:] = combined.to_bytes(len(hits), "little")
+    missing_keys.update(more_missing)
+    findings.merge(state)
+    return (
+        identical + more_identical,
+        rows + more_rows,
+        missing_keys,
+        sorted([*first_missing, *more_first])[:EXAMPLES],
+        removed + more_removed,
+        used + more_used,
+    )
 
 
 def _derive_new(
