@@ -11,7 +11,12 @@ Two ways, with the same findings (tests/test_parity.py holds them to one report)
   figures are derived from these: its records are the legacy ones less those no new record
   repeats exactly, plus the new records that repeat none; only those are parsed (and every
   column the legacy side holds text in). A duplicate key, or a legacy side over the budget,
-  ends this way and the check starts over the other way.
+  ends this way and the check starts over the other way. On two cores, from
+  ``PARALLEL_IN_MEMORY_FROM`` bytes of legacy output on, a forked child reads the legacy side
+  (and sends its figures and records over a pipe, chunk by chunk) while this process reads the
+  new side and indexes it by key; the legacy records are then looked up in that index, one
+  chunk in two by a worker forked to share it. The new side's figures are derived as above,
+  so that the report is the same.
 * **Partitioned on disk**: each record of both sides is cut down to the compared columns and
   written to one of P temporary partition files chosen by the hash of its key, so that equal
   keys of both sides land in the same partition; then, partition by partition, the legacy
