@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from {{package_name}} import shadow
-from {{package_name}}.parity import engine, inputs, yamlite
+from {{package_name}}.parity import engine, inputs, stats, yamlite
 from {{package_name}}.parity.__main__ import main
 from {{package_name}}.parity.inputs import Source
 from {{package_name}}.settings import Settings
@@ -584,15 +584,18 @@ def test_equal_outputs_have_equal_totals_and_checksums_in_memory_and_on_disk(
     assert same_findings(on_disk) == same_findings(in_memory)
 
 
-def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monkeypatch):
-    # Many chunks (types and totals are learnt chunk by chunk), a column of numbers that turns
-    # to text late on the new side only, one that is text on the legacy side and numbers on the
-    # new, planted differences of every kind the in-memory way reports: one report either way.
+@pytest.mark.parametrize("key", ["plain", "two-columns", "trimmed"])
+def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monkeypatch, key):
+    # Many chunks (types and totals are learnt chunk by chunk, text columns until their sample
+    # is full), a column of numbers that turns to text late on the new side only, one that is
+    # text on the legacy side and numbers on the new, planted differences of every kind the
+    # in-memory way reports, keys with and without rules: one report either way.
     monkeypatch.setattr(inputs, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(stats, "TYPE_SAMPLE", 50)
     header = ["invoice_id", "customer", "amount", "code", "ref"]
     rows = [
         [str(i), f"customer {i % 7}", f"{i * 1.37:.2f}", str(i % 50), f"R{i}" if i == 3 else str(i)]
-        for i in range(1, 1001)
+        for i in range(1, 1004)  # chunks of 40, and a shorter last one
     ]
     write_csv(tmp_path / "legacy.csv", rows, header)
     new = [list(row) for row in rows]
@@ -604,13 +607,21 @@ def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monke
     del new[20]
     new.append(["5000", "extra", "1.00", "1", "1"])
     order = [4, 0, 3, 2, 1]
+    flags = ("--legacy", "legacy.csv", "--new", "new.csv", "--tolerance", "amount=0.01")
+    if key == "trimmed":  # a key compared under a rule: " 7" and "7" are one key
+        new[40][0] = f" {new[40][0]} "
+        (tmp_path / "jobs.yaml").write_text(
+            "jobs:\n  - id: billing-extract\n    parity:\n      key: [invoice_id]\n"
+            "      columns: {invoice_id: {trim: true}}\n",
+            encoding="utf-8",
+        )
+    else:
+        flags += ("--key", "invoice_id" if key == "plain" else "invoice_id,customer")
     write_csv(
         tmp_path / "new.csv",
         [[row[i] for i in order] for row in new[::-1]],
         [header[i] for i in order],
     )
-    flags = ("--legacy", "legacy.csv", "--new", "new.csv", "--key", "invoice_id")
-    flags += ("--tolerance", "amount=0.01")
     ran = []
     real = engine._in_memory_forked
     monkeypatch.setattr(engine, "_in_memory_forked", lambda *a: ran.append(1) or real(*a))
@@ -623,16 +634,13 @@ def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monke
     monkeypatch.setenv("PARITY_MEMORY_MB", "0")
     _, on_disk, _ = check(*flags, day="2026-12-09")
     assert same_findings(report) == same_findings(one_process) == same_findings(on_disk)
-    assert kinds(report) == {
-        "type_changes": 2,
-        "missing_keys": 1,
-        "extra_keys": 1,
-        "values.amount": 1,
-        "values.code": 1,
-        "values.customer": 1,
-        "values.ref": 1,
-    }
-    assert report["counts"]["rows_equal_within_rules"] == 1
+    expected = {"type_changes": 2, "values.amount": 1, "values.code": 1, "values.ref": 1}
+    if key == "two-columns":  # the changed customer changes the key: one missing, one extra
+        expected.update({"missing_keys": 2, "extra_keys": 2})
+    else:
+        expected.update({"missing_keys": 1, "extra_keys": 1, "values.customer": 1})
+    assert kinds(report) == expected
+    assert report["counts"]["rows_equal_within_rules"] == (2 if key == "trimmed" else 1)
     assert report["new"]["types"]["code"] == "text" and report["legacy"]["types"]["ref"] == "text"
 
 

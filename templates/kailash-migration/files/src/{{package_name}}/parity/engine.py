@@ -38,8 +38,9 @@ from itertools import compress
 from operator import eq, itemgetter, not_
 from typing import Any
 
+from . import stats as side_stats
 from .inputs import Source, read
-from .partitions import Match, Partitions, cells, match, stored, texts
+from .partitions import SEPARATOR, Match, Partitions, cells, match, stored, texts
 from .rules import BadInput, Comparator, Rules
 from .stats import SideStats
 
@@ -79,16 +80,19 @@ def _projector(indexes: list[int]) -> Callable[[Any], tuple]:
 
 
 def _key_function(
-    key_positions: list[int], comparators: list[Comparator]
+    key_positions: list[int], comparators: list[Comparator], at: list[int] | None = None
 ) -> Callable[[tuple], Any]:
+    """The key of a record of compared cells (``key_positions`` among them), or of a record as
+    read where ``at`` says where those cells are in it."""
     plain = [
         c.rule is None
         or not (c.rule.trim or c.rule.case_insensitive or c.rule.numeric or c.rule.date_formats)
         for c in (comparators[p] for p in key_positions)
     ]
+    forms = [comparators[p].key_form for p in key_positions]
+    key_positions = key_positions if at is None else at
     if all(plain):
         return _projector(key_positions) if len(key_positions) > 1 else itemgetter(key_positions[0])
-    forms = [comparators[p].key_form for p in key_positions]
     if len(key_positions) == 1:
         only, form = key_positions[0], forms[0]
         return lambda row: form(row[only])
@@ -390,7 +394,8 @@ class _Plan:
         self.comparators = [
             Comparator(c, rules.rule(c), frozenset(rules.null_values)) for c in compared
         ]
-        self.key_of = _key_function([compared.index(k) for k in rules.key], self.comparators)
+        self.key_positions = [compared.index(k) for k in rules.key]
+        self.key_of = _key_function(self.key_positions, self.comparators)
         self.key_columns = rules.key
         self.width = len(compared)
 
@@ -398,6 +403,11 @@ class _Plan:
         """The projection of one side's records onto the compared columns; True if it is the identity."""
         positions = [columns.index(c) for c in self.compared]
         return _projector(positions), positions == list(range(len(columns)))
+
+    def key_as_read(self, columns: list[str]) -> Callable[[Any], Any]:
+        """key_of() for the records of a side as read (before the projection side() gives)."""
+        at = [columns.index(self.compared[p]) for p in self.key_positions]
+        return _key_function(self.key_positions, self.comparators, at)
 
     def stats(self) -> SideStats:
         return SideStats(self.compared, self.comparators, self.nulls)
@@ -619,6 +629,17 @@ def _in_memory_fork(legacy: Source, new: Source, budget: int):
     return _fork_context()
 
 
+def _projected_texts(chunk: list, project: Callable, width: int) -> list:
+    """texts() of the chunk's records projected by ``project``, the projections not kept."""
+    try:
+        joined = list(map(SEPARATOR.join, map(project, chunk)))
+    except TypeError:  # a None cell somewhere in the chunk
+        return texts(list(map(project, chunk)), width)
+    if SEPARATOR.join(joined).count(SEPARATOR) == len(joined) * width - 1:
+        return joined
+    return texts(list(map(project, chunk)), width)
+
+
 def _pack(items: list) -> str | list:
     """A chunk's keys or records for the pipe: one joined string where that is unambiguous."""
     if all(map(str.__instancecheck__, items)):
@@ -720,6 +741,8 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
     # (cheap: a text column stops at its sample). The others are derived from the legacy side's.
     starts: list[int] = []
     followed = list(range(width))
+    key_as_read = plan.key_as_read(plan.new_columns)
+    kind, samples, sample = new_stats.kind, new_stats.samples, side_stats.TYPE_SAMPLE
     chunks = iter(new_chunks)
     while True:
         try:
@@ -730,20 +753,26 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
             raise
         if chunk is None:
             break
-        rows = chunk if identity else list(map(project, chunk))
-        stored_values = texts(rows, width)
-        new_stats.rows += len(rows)
-        followed = [j for j in followed if new_stats.kind[j] in (None, "text")]
-        new_stats.add_columns(rows, followed)
-        keys = list(map(key_of, rows))
+        new_stats.rows += len(chunk)
+        followed = [j for j in followed if kind[j] in (None, "text")]
+        # Columns whose types are still learnt (a text column stops at its sample).
+        learning = [j for j in followed if kind[j] is None or len(samples[j]) < sample]
+        if identity or learning:
+            rows = chunk if identity else list(map(project, chunk))
+            stored_values = texts(rows, width)
+            new_stats.add_columns(rows, learning)
+            keys = list(map(key_of, rows))
+        else:  # no projected records kept: the records' text and keys straight from the chunk
+            stored_values = _projected_texts(chunk, project, width)
+            keys = list(map(key_as_read, chunk))
         start = len(values)
         starts.append(start)
-        index.update(zip(keys, range(start, start + len(rows)), strict=True))
+        index.update(zip(keys, range(start, start + len(chunk)), strict=True))
         values += stored_values
         keys_in_order += keys
         if len(index) != len(values):
             return None  # a duplicate key
-        used += ROW_BYTES * len(rows) + sum(map(len, stored_values))
+        used += ROW_BYTES * len(chunk) + sum(map(len, stored_values))
         if used > budget:
             return _SERIAL
         if message is None and receive.poll():
