@@ -14,6 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -662,6 +663,29 @@ def test_a_legacy_key_twice_in_chunks_matched_by_different_processes_is_a_duplic
     monkeypatch.setenv("PARITY_PARALLEL", "0")
     _, one_process, _ = check(*BASE_FLAGS, day="2026-12-08")
     assert same_findings(report) == same_findings(one_process)
+
+
+def test_a_process_running_other_threads_does_not_fork(tmp_path, check, monkeypatch):
+    # A shadow run checks parity inside the job's process, which may run threads: a forked
+    # child could inherit a lock one of them holds, so the check stays in one process there.
+    two_processes(monkeypatch)
+    write_csv(tmp_path / "legacy.csv", ROWS)
+    write_csv(tmp_path / "new.csv", ROWS[::-1])
+    forked = []
+    real = engine._in_memory_forked
+    monkeypatch.setattr(engine, "_in_memory_forked", lambda *a: forked.append(1) or real(*a))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        code, report, err = check(*BASE_FLAGS)
+    finally:
+        stop.set()
+        other.join()
+    assert code == 0, err
+    assert report["verdict"] == "green" and forked == []
+    check(*BASE_FLAGS, day="2026-12-08")
+    assert forked == [1] or engine._fork_context() is None
 
 
 def test_two_processes_hand_over_to_one_when_the_new_side_outgrows_the_budget(

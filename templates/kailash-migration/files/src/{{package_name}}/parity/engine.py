@@ -32,6 +32,7 @@ import gc
 import marshal
 import os
 import tempfile
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from itertools import compress
@@ -224,9 +225,10 @@ def _fork_context():
 
     The new side is read by a forked child while this process reads the legacy side: the
     child inherits the open file, the rules and, what matters most, the interpreter's hash
-    seed, so both sides put a key in the same partition.
+    seed, so both sides put a key in the same partition. None in a process that runs other
+    threads (a shadow run inside a job, say): a forked child could inherit a lock one holds.
     """
-    if os.environ.get("PARITY_PARALLEL", "1") == "0":
+    if os.environ.get("PARITY_PARALLEL", "1") == "0" or threading.active_count() > 1:
         return None
     import multiprocessing  # noqa: PLC0415  only big inputs need it
 
