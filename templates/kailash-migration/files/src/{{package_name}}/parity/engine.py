@@ -301,27 +301,6 @@ class _Findings:
         self.examples = {"missing": _Examples(), "extra": _Examples(), "duplicates": _Examples()}
         self.value_examples = [_Examples() for _ in comparators]
 
-    def state(self) -> tuple:
-        """What a worker process sends back (merge() adds it to another's)."""
-        return (
-            self.counts,
-            self.values,
-            {kind: examples.items for kind, examples in self.examples.items()},
-            [examples.items for examples in self.value_examples],
-        )
-
-    def merge(self, state: tuple) -> None:
-        counts, values, examples, value_examples = state
-        for name, count in counts.items():
-            self.counts[name] += count
-        self.values = [a + b for a, b in zip(self.values, values, strict=True)]
-        for kind, items in examples.items():
-            for order, item in items:
-                self.examples[kind].offer(order, item)
-        for mine, items in zip(self.value_examples, value_examples, strict=True):
-            for order, item in items:
-                mine.offer(order, item)
-
     def add(self, found: Match) -> None:
         counts, key_value = self.counts, self.key_columns
         counts["matched"] += found.matched
@@ -607,7 +586,6 @@ def _read_rest(
 
 
 _TWO = 2
-_MARKED = bytes([0] + [1] * 255)  # translates a mark of a new record to 0 (none) or 1 (some)
 _SERIAL = object()  # what _in_memory_forked() returns when the one-process way should be taken
 
 
@@ -790,34 +768,33 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
     legacy_stats.__dict__.update(state)
     blobs = [receive.recv_bytes() for _ in range(count)]
     hits = bytearray(len(values))
-    # The legacy chunks are matched by this process and, forked now to share the index, a
-    # worker: one chunk in two each.
+    # Looking the legacy keys up in the index takes longest: a worker forked now (it shares the
+    # index) looks up those of one chunk in two and sends their positions back, while this
+    # process matches the others. It reads the index and touches no record: little to copy.
     worker = receive_part = None
     if len(blobs) >= 2:
         context = _fork_context()
         if context is not None:
             receive_part, send_part = context.Pipe(duplex=False)
             worker = context.Process(
-                target=_worker,
-                args=(send_part, blobs[1::2], index, values, plan, budget - used),
-                daemon=True,
+                target=_worker, args=(send_part, blobs[1::2], index), daemon=True
             )
             worker.start()
             send_part.close()
-            del blobs[1::2]
+    mine, theirs = (blobs, []) if worker is None else (blobs[0::2], blobs[1::2])
+    del blobs  # each blob let go once matched
     try:
-        part = _match_legacy(blobs, index, values, hits, findings, budget - used)
+        part = _match_legacy(mine, None, index, values, hits, findings, budget - used)
         if worker is not None and part is not None:
             try:
-                other = marshal.loads(receive_part.recv_bytes())
+                looked_up = marshal.loads(receive_part.recv_bytes())
             except EOFError:
                 worker.join()
-                other = ("error", f"the matching process ended with code {worker.exitcode}")
-            if other[0] == "error":
-                raise RuntimeError(f"matching the legacy records failed: {other[1]}")
-            if other[0] != "ok":
-                return None  # a duplicate key, or over the budget
-            part = _merge_parts(part, other[1], hits, other[2], findings, other[3])
+                looked_up = ("error", f"the process ended with code {worker.exitcode}")
+            if looked_up[0] == "error":
+                raise RuntimeError(f"looking up the legacy keys failed: {looked_up[1]}")
+            more = _match_legacy(theirs, looked_up[1], index, values, hits, findings, budget - used)
+            part = None if more is None else _merge_parts(part, more)
     finally:
         if worker is not None:
             if worker.is_alive():
@@ -830,7 +807,7 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
     if used + part_used > budget:
         return None
     found = Match()
-    found.missing = first_missing
+    found.missing = first_missing.first()
     found.identical = identical
     found.missing_count = len(missing_keys)
     found.matched = number - len(missing_keys)
@@ -845,15 +822,22 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
 
 
 def _match_legacy(
-    blobs: list, index: dict, values: list, hits: bytearray, findings: _Findings, budget: int
+    blobs: list,
+    looked_up: list | None,
+    index: dict,
+    values: list,
+    hits: bytearray,
+    findings: _Findings,
+    budget: int,
 ):
-    """Looks the legacy chunks ``blobs`` (as the child sent them) up in the new side's index:
-    marks ``hits`` (1 the new record is repeated exactly, 2 it differs), judges the records
-    that differ into ``findings``. Returns (identical, legacy records, missing keys, the first
-    missing ones (row, key), the legacy records no new record repeats exactly, bytes kept),
-    or None for a duplicate key or a budget overrun."""
+    """Looks the legacy chunks ``blobs`` (as the child sent them) up in the new side's index
+    (or takes their positions in it from ``looked_up``, one list a chunk): marks ``hits`` (1 the
+    new record is repeated exactly, 2 it differs), judges the records that differ into
+    ``findings``. Returns (identical, legacy records, missing keys, the first missing ones as
+    _Examples of (row, key), the legacy records no new record repeats exactly, bytes kept), or
+    None for a duplicate key or a budget overrun."""
     missing_keys: set = set()
-    first_missing: list = []
+    first_missing = _Examples()
     removed: list = []
     found = Match()
     identical = rows = used = 0
@@ -861,18 +845,19 @@ def _match_legacy(
         blobs[b] = b""  # let go as soon as read
         first, packed_keys, packed_values = marshal.loads(blob)
         del blob
-        keys, legacy_values = _unpack(packed_keys), _unpack(packed_values)
+        legacy_values = _unpack(packed_values)
+        keys = None if looked_up is not None else _unpack(packed_keys)
         number = first - 1
-        rows += len(keys)
-        positions = list(map(index.get, keys))
+        rows += len(legacy_values)
+        positions = list(map(index.get, keys)) if looked_up is None else looked_up[b]
         if None in positions:
+            keys = keys or _unpack(packed_keys)
             unknown = [i for i, p in enumerate(positions) if p is None]
             for i in unknown:
                 if keys[i] in missing_keys:
                     return None  # a duplicate key
                 missing_keys.add(keys[i])
-                if len(first_missing) < EXAMPLES:
-                    first_missing.append((number + i + 1, keys[i]))
+                first_missing.offer(number + i + 1, (number + i + 1, keys[i]))
             gone = list(map(legacy_values.__getitem__, unknown))
             removed += gone
             used += ROW_BYTES * len(unknown) + sum(map(len, gone))  # the missing records kept
@@ -882,7 +867,7 @@ def _match_legacy(
             positions = list(map(positions.__getitem__, matched))
             legacy_values = list(map(legacy_values.__getitem__, matched))
         else:
-            matched = range(len(keys))
+            matched = range(len(positions))
         # Two legacy records that find one new record: a duplicate key.
         if any(map(hits.__getitem__, positions)) or len(set(positions)) != len(positions):
             return None
@@ -891,6 +876,7 @@ def _match_legacy(
         list(map(hits.__setitem__, positions, map(_TWO.__sub__, same)))  # 1 repeated, 2 not
         identical += sum(same)
         for i in compress(range(len(same)), map(not_, same)):
+            keys = keys or _unpack(packed_keys)
             n = matched[i]
             removed.append(legacy_values[i])
             found.differing.append(
@@ -909,46 +895,35 @@ def _match_legacy(
     return identical, rows, missing_keys, first_missing, removed, used
 
 
-def _worker(connection, blobs: list, index: dict, values: list, plan: _Plan, budget: int) -> None:
-    """In a worker forked after the new side was read: matches its share of the legacy chunks
-    and sends what it found back (see _merge_parts())."""
+def _worker(connection, blobs: list, index: dict) -> None:
+    """In a worker forked after the new side was indexed: the positions of the keys of its
+    legacy chunks in the index (None where a key is not there), sent back in one message."""
     try:
-        hits = bytearray(len(values))
-        findings = plan.findings()
-        part = _match_legacy(blobs, index, values, hits, findings, budget)
-        if part is None:
-            message: tuple = ("stop",)
-        else:
-            identical, rows, missing_keys, first_missing, removed, used = part
-            part = (identical, rows, list(missing_keys), first_missing, removed, used)
-            message = ("ok", part, bytes(hits), findings.state())
-        connection.send_bytes(marshal.dumps(message))
+        looked_up = []
+        for b, blob in enumerate(blobs):
+            blobs[b] = b""
+            looked_up.append(list(map(index.get, _unpack(marshal.loads(blob)[1]))))
+        connection.send_bytes(marshal.dumps(("ok", looked_up)))
     except BaseException as exc:  # noqa: BLE001  reported to the parent, which raises it
         connection.send_bytes(marshal.dumps(("error", f"{type(exc).__name__}: {exc}")))
     finally:
         connection.close()
 
 
-def _merge_parts(
-    part: tuple, other: tuple, hits: bytearray, other_hits: bytes, findings: _Findings, state
-):
-    """This process's part of the matching with the worker's; None where they share a key."""
+def _merge_parts(part: tuple, more: tuple):
+    """Two parts of the matching (_match_legacy()) as one; None where they share a key."""
     identical, rows, missing_keys, first_missing, removed, used = part
-    more_identical, more_rows, more_missing, more_first, more_removed, more_used = other
-    marked = int.from_bytes(hits.translate(_MARKED), "little")
-    if marked & int.from_bytes(other_hits.translate(_MARKED), "little"):
-        return None  # a duplicate key: one new record found by a legacy record in each part
+    more_identical, more_rows, more_missing, more_first, more_removed, more_used = more
     if not missing_keys.isdisjoint(more_missing):
         return None  # a duplicate key: a missing one in each part
-    combined = int.from_bytes(hits, "little") | int.from_bytes(other_hits, "little")
-    hits[:] = combined.to_bytes(len(hits), "little")
     missing_keys.update(more_missing)
-    findings.merge(state)
+    for order, item in more_first.items:
+        first_missing.offer(order, item)
     return (
         identical + more_identical,
         rows + more_rows,
         missing_keys,
-        sorted([*first_missing, *more_first])[:EXAMPLES],
+        first_missing,
         removed + more_removed,
         used + more_used,
     )
