@@ -646,11 +646,9 @@ def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monke
 
 
 @pytest.mark.parametrize("found", ["in-both", "legacy-only"])
-def test_a_legacy_key_twice_in_chunks_matched_by_different_processes_is_a_duplicate(
-    tmp_path, check, monkeypatch, found
-):
-    # The legacy chunks are matched one in two by a forked worker: a key in chunk 1 and again
-    # in chunk 2 is seen by both, and still found (with or without a new record of its own).
+def test_a_legacy_key_twice_in_two_chunks_is_a_duplicate(tmp_path, check, monkeypatch, found):
+    # The legacy records travel from the child chunk by chunk: a key in chunk 1 and again in
+    # chunk 2 is still found (with or without a new record of its own).
     monkeypatch.setattr(inputs, "CHUNK_ROWS", 10)
     rows = [[str(i), f"c{i}", "1.00", "2026-12-01", "t"] for i in range(1, 41)]
     write_csv(tmp_path / "new.csv", rows[::-1] if found == "in-both" else rows[1:])

@@ -14,9 +14,10 @@ Two ways, with the same findings (tests/test_parity.py holds them to one report)
   ends this way and the check starts over the other way. On two cores, from
   ``PARALLEL_IN_MEMORY_FROM`` bytes of legacy output on, a forked child reads the legacy side
   (and sends its figures and records over a pipe, chunk by chunk) while this process reads the
-  new side and indexes it by key; the legacy records are then looked up in that index, one
-  chunk in two by a worker forked to share it. The new side's figures are derived as above,
-  so that the report is the same.
+  new side and indexes it by key; then the legacy records are looked up in that index. The
+  new side's figures are derived as above, so that the report is the same. (A second worker
+  forked to share the index and look up half of the keys was tried: it saved a tenth of the
+  matching and cost a copy of every record it touched.)
 * **Partitioned on disk**: each record of both sides is cut down to the compared columns and
   written to one of P temporary partition files chosen by the hash of its key, so that equal
   keys of both sides land in the same partition; then, partition by partition, the legacy
@@ -768,39 +769,7 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
     legacy_stats.__dict__.update(state)
     blobs = [receive.recv_bytes() for _ in range(count)]
     hits = bytearray(len(values))
-    # Looking the legacy keys up in the index takes longest: a worker forked now (it shares the
-    # index) looks up those of one chunk in two and sends their positions back, while this
-    # process matches the others. It reads the index and touches no record: little to copy.
-    worker = receive_part = None
-    if len(blobs) >= 2:
-        context = _fork_context()
-        if context is not None:
-            receive_part, send_part = context.Pipe(duplex=False)
-            worker = context.Process(
-                target=_worker, args=(send_part, blobs[1::2], index), daemon=True
-            )
-            worker.start()
-            send_part.close()
-    mine, theirs = (blobs, []) if worker is None else (blobs[0::2], blobs[1::2])
-    del blobs  # each blob let go once matched
-    try:
-        part = _match_legacy(mine, None, index, values, hits, findings, budget - used)
-        if worker is not None and part is not None:
-            try:
-                looked_up = marshal.loads(receive_part.recv_bytes())
-            except EOFError:
-                worker.join()
-                looked_up = ("error", f"the process ended with code {worker.exitcode}")
-            if looked_up[0] == "error":
-                raise RuntimeError(f"looking up the legacy keys failed: {looked_up[1]}")
-            more = _match_legacy(theirs, looked_up[1], index, values, hits, findings, budget - used)
-            part = None if more is None else _merge_parts(part, more)
-    finally:
-        if worker is not None:
-            if worker.is_alive():
-                worker.kill()  # done, or no longer needed
-            receive_part.close()
-            worker.join()
+    part = _match_legacy(blobs, index, values, hits, findings, budget - used)
     if part is None:
         return None  # a duplicate key, or over the budget
     identical, number, missing_keys, first_missing, removed, part_used = part
@@ -822,20 +791,13 @@ def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int
 
 
 def _match_legacy(
-    blobs: list,
-    looked_up: list | None,
-    index: dict,
-    values: list,
-    hits: bytearray,
-    findings: _Findings,
-    budget: int,
+    blobs: list, index: dict, values: list, hits: bytearray, findings: _Findings, budget: int
 ):
-    """Looks the legacy chunks ``blobs`` (as the child sent them) up in the new side's index
-    (or takes their positions in it from ``looked_up``, one list a chunk): marks ``hits`` (1 the
-    new record is repeated exactly, 2 it differs), judges the records that differ into
-    ``findings``. Returns (identical, legacy records, missing keys, the first missing ones as
-    _Examples of (row, key), the legacy records no new record repeats exactly, bytes kept), or
-    None for a duplicate key or a budget overrun."""
+    """Looks the legacy chunks ``blobs`` (as the child sent them) up in the new side's index:
+    marks ``hits`` (1 the new record is repeated exactly, 2 it differs), judges the records
+    that differ into ``findings``. Returns (identical, legacy records, missing keys, the first
+    missing ones as _Examples of (row, key), the legacy records no new record repeats exactly,
+    bytes kept), or None for a duplicate key or a budget overrun."""
     missing_keys: set = set()
     first_missing = _Examples()
     removed: list = []
@@ -845,13 +807,11 @@ def _match_legacy(
         blobs[b] = b""  # let go as soon as read
         first, packed_keys, packed_values = marshal.loads(blob)
         del blob
-        legacy_values = _unpack(packed_values)
-        keys = None if looked_up is not None else _unpack(packed_keys)
+        keys, legacy_values = _unpack(packed_keys), _unpack(packed_values)
         number = first - 1
-        rows += len(legacy_values)
-        positions = list(map(index.get, keys)) if looked_up is None else looked_up[b]
+        rows += len(keys)
+        positions = list(map(index.get, keys))
         if None in positions:
-            keys = keys or _unpack(packed_keys)
             unknown = [i for i, p in enumerate(positions) if p is None]
             for i in unknown:
                 if keys[i] in missing_keys:
@@ -867,7 +827,7 @@ def _match_legacy(
             positions = list(map(positions.__getitem__, matched))
             legacy_values = list(map(legacy_values.__getitem__, matched))
         else:
-            matched = range(len(positions))
+            matched = range(len(keys))
         # Two legacy records that find one new record: a duplicate key.
         if any(map(hits.__getitem__, positions)) or len(set(positions)) != len(positions):
             return None
@@ -876,7 +836,6 @@ def _match_legacy(
         list(map(hits.__setitem__, positions, map(_TWO.__sub__, same)))  # 1 repeated, 2 not
         identical += sum(same)
         for i in compress(range(len(same)), map(not_, same)):
-            keys = keys or _unpack(packed_keys)
             n = matched[i]
             removed.append(legacy_values[i])
             found.differing.append(
@@ -893,40 +852,6 @@ def _match_legacy(
             found.differing = []
     findings.add(found)
     return identical, rows, missing_keys, first_missing, removed, used
-
-
-def _worker(connection, blobs: list, index: dict) -> None:
-    """In a worker forked after the new side was indexed: the positions of the keys of its
-    legacy chunks in the index (None where a key is not there), sent back in one message."""
-    try:
-        looked_up = []
-        for b, blob in enumerate(blobs):
-            blobs[b] = b""
-            looked_up.append(list(map(index.get, _unpack(marshal.loads(blob)[1]))))
-        connection.send_bytes(marshal.dumps(("ok", looked_up)))
-    except BaseException as exc:  # noqa: BLE001  reported to the parent, which raises it
-        connection.send_bytes(marshal.dumps(("error", f"{type(exc).__name__}: {exc}")))
-    finally:
-        connection.close()
-
-
-def _merge_parts(part: tuple, more: tuple):
-    """Two parts of the matching (_match_legacy()) as one; None where they share a key."""
-    identical, rows, missing_keys, first_missing, removed, used = part
-    more_identical, more_rows, more_missing, more_first, more_removed, more_used = more
-    if not missing_keys.isdisjoint(more_missing):
-        return None  # a duplicate key: a missing one in each part
-    missing_keys.update(more_missing)
-    for order, item in more_first.items:
-        first_missing.offer(order, item)
-    return (
-        identical + more_identical,
-        rows + more_rows,
-        missing_keys,
-        first_missing,
-        removed + more_removed,
-        used + more_used,
-    )
 
 
 def _derive_new(
