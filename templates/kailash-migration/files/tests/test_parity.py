@@ -14,12 +14,13 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from {{package_name}} import shadow
-from {{package_name}}.parity import engine, yamlite
+from {{package_name}}.parity import engine, inputs, stats, yamlite
 from {{package_name}}.parity.__main__ import main
 from {{package_name}}.parity.inputs import Source
 from {{package_name}}.settings import Settings
@@ -92,10 +93,22 @@ def copy_rows() -> list[list[str]]:
     return [list(row) for row in ROWS]
 
 
-@pytest.fixture
-def check(tmp_path, monkeypatch, capsys):
-    """Runs the CLI in tmp_path: ``check(*flags)`` -> (exit code, report or None, stderr)."""
+def two_processes(monkeypatch) -> None:
+    """Small outputs compared the way big ones are on two cores: the legacy side read by a
+    forked child while this process reads the new side (where the platform has fork)."""
+    monkeypatch.setattr(engine, "PARALLEL_IN_MEMORY_FROM", 0)
+    monkeypatch.setattr(engine, "_cores", lambda: 2)
+
+
+@pytest.fixture(params=["one-process", "two-processes"])
+def check(request, tmp_path, monkeypatch, capsys):
+    """Runs the CLI in tmp_path: ``check(*flags)`` -> (exit code, report or None, stderr).
+
+    Every test runs twice: with one process reading both sides in memory, and with two.
+    """
     monkeypatch.chdir(tmp_path)
+    if request.param == "two-processes":
+        two_processes(monkeypatch)
 
     def run(*flags: str, job: str = "billing-extract", day: str = "2026-12-07"):
         code = main([job, "--date", day, *flags])
@@ -570,6 +583,128 @@ def test_equal_outputs_have_equal_totals_and_checksums_in_memory_and_on_disk(
         assert report["verdict"] == "green" and report["counts"]["checksums_equal"] is True
         assert report["legacy"]["control_totals"] == report["new"]["control_totals"]
     assert same_findings(on_disk) == same_findings(in_memory)
+
+
+@pytest.mark.parametrize("key", ["plain", "two-columns", "trimmed"])
+def test_two_processes_find_what_one_finds_chunk_by_chunk(tmp_path, check, monkeypatch, key):
+    # Many chunks (types and totals are learnt chunk by chunk, text columns until their sample
+    # is full), a column of numbers that turns to text late on the new side only, one that is
+    # text on the legacy side and numbers on the new, planted differences of every kind the
+    # in-memory way reports, keys with and without rules: one report either way.
+    monkeypatch.setattr(inputs, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(stats, "TYPE_SAMPLE", 50)
+    header = ["invoice_id", "customer", "amount", "code", "ref"]
+    rows = [
+        [str(i), f"customer {i % 7}", f"{i * 1.37:.2f}", str(i % 50), f"R{i}" if i == 3 else str(i)]
+        for i in range(1, 1004)  # chunks of 40, and a shorter last one
+    ]
+    write_csv(tmp_path / "legacy.csv", rows, header)
+    new = [list(row) for row in rows]
+    new[900][3] = "late text"  # numbers until record 901 of the new side
+    new[2][4] = "3"  # the legacy side's only text in this column
+    new[10][2] = f"{float(new[10][2]) + 0.001:.3f}"  # inside the tolerance
+    new[11][2] = "0.00"
+    new[12][1] = "someone else"
+    del new[20]
+    new.append(["5000", "extra", "1.00", "1", "1"])
+    order = [4, 0, 3, 2, 1]
+    flags = ("--legacy", "legacy.csv", "--new", "new.csv", "--tolerance", "amount=0.01")
+    if key == "trimmed":  # a key compared under a rule: " 7" and "7" are one key
+        new[40][0] = f" {new[40][0]} "
+        (tmp_path / "jobs.yaml").write_text(
+            "jobs:\n  - id: billing-extract\n    parity:\n      key: [invoice_id]\n"
+            "      columns: {invoice_id: {trim: true}}\n",
+            encoding="utf-8",
+        )
+    else:
+        flags += ("--key", "invoice_id" if key == "plain" else "invoice_id,customer")
+    write_csv(
+        tmp_path / "new.csv",
+        [[row[i] for i in order] for row in new[::-1]],
+        [header[i] for i in order],
+    )
+    ran = []
+    real = engine._in_memory_forked
+    monkeypatch.setattr(engine, "_in_memory_forked", lambda *a: ran.append(1) or real(*a))
+    forks = engine._fork_context() is not None and engine.PARALLEL_IN_MEMORY_FROM == 0
+    code, report, err = check(*flags)
+    assert code == 1, err
+    assert bool(ran) == forks
+    monkeypatch.setenv("PARITY_PARALLEL", "0")
+    _, one_process, _ = check(*flags, day="2026-12-08")
+    monkeypatch.setenv("PARITY_MEMORY_MB", "0")
+    _, on_disk, _ = check(*flags, day="2026-12-09")
+    assert same_findings(report) == same_findings(one_process) == same_findings(on_disk)
+    expected = {"type_changes": 2, "values.amount": 1, "values.code": 1, "values.ref": 1}
+    if key == "two-columns":  # the changed customer changes the key: one missing, one extra
+        expected.update({"missing_keys": 2, "extra_keys": 2})
+    else:
+        expected.update({"missing_keys": 1, "extra_keys": 1, "values.customer": 1})
+    assert kinds(report) == expected
+    assert report["counts"]["rows_equal_within_rules"] == (2 if key == "trimmed" else 1)
+    assert report["new"]["types"]["code"] == "text" and report["legacy"]["types"]["ref"] == "text"
+
+
+@pytest.mark.parametrize("found", ["in-both", "legacy-only"])
+def test_a_legacy_key_twice_in_two_chunks_is_a_duplicate(tmp_path, check, monkeypatch, found):
+    # The legacy records travel from the child chunk by chunk: a key in chunk 1 and again in
+    # chunk 2 is still found (with or without a new record of its own).
+    monkeypatch.setattr(inputs, "CHUNK_ROWS", 10)
+    rows = [[str(i), f"c{i}", "1.00", "2026-12-01", "t"] for i in range(1, 41)]
+    write_csv(tmp_path / "new.csv", rows[::-1] if found == "in-both" else rows[1:])
+    rows[14] = [rows[0][0], "again", "2.00", "2026-12-01", "t"]  # record 15: chunk 2
+    write_csv(tmp_path / "legacy.csv", rows)
+    code, report, err = check(*BASE_FLAGS)
+    assert code == 1, err
+    assert report["differences"]["duplicate_keys"] == {"legacy": 1, "new": 0}
+    assert report["examples"]["duplicate_keys"][0]["rows"] == [1, 15]
+    monkeypatch.setenv("PARITY_PARALLEL", "0")
+    _, one_process, _ = check(*BASE_FLAGS, day="2026-12-08")
+    assert same_findings(report) == same_findings(one_process)
+
+
+def test_a_process_running_other_threads_does_not_fork(tmp_path, check, monkeypatch):
+    # A shadow run checks parity inside the job's process, which may run threads: a forked
+    # child could inherit a lock one of them holds, so the check stays in one process there.
+    two_processes(monkeypatch)
+    write_csv(tmp_path / "legacy.csv", ROWS)
+    write_csv(tmp_path / "new.csv", ROWS[::-1])
+    forked = []
+    real = engine._in_memory_forked
+    monkeypatch.setattr(engine, "_in_memory_forked", lambda *a: forked.append(1) or real(*a))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        code, report, err = check(*BASE_FLAGS)
+    finally:
+        stop.set()
+        other.join()
+    assert code == 0, err
+    assert report["verdict"] == "green" and forked == []
+    check(*BASE_FLAGS, day="2026-12-08")
+    assert forked == [1] or engine._fork_context() is None
+
+
+def test_two_processes_hand_over_to_one_when_the_new_side_outgrows_the_budget(
+    tmp_path, monkeypatch, check
+):
+    two_processes(monkeypatch)
+    write_csv(
+        tmp_path / "legacy.csv", [[str(i), "c", "1.00", "2026-12-01", "t"] for i in range(50)]
+    )
+    new = [[str(i), "c", "1.00", "2026-12-01", "t"] for i in range(2000)]  # 1950 extra keys
+    write_csv(tmp_path / "new.csv", new)
+    opened = spy_on_partitions(monkeypatch)
+    # Room for the legacy records and the new file's text, not for the new side's records.
+    monkeypatch.setenv("PARITY_MEMORY_MB", str(1.1 * (tmp_path / "new.csv").stat().st_size / 2**20))
+    code, report, err = check(*BASE_FLAGS)
+    assert code == 1, err
+    assert kinds(report) == {"extra_keys": 1950}
+    monkeypatch.setenv("PARITY_PARALLEL", "0")
+    _, one_process, _ = check(*BASE_FLAGS, day="2026-12-08")
+    assert same_findings(report) == same_findings(one_process)
+    assert opened == [] or engine._fork_context() is None
 
 
 # -- bad input: exit 2, named, nothing written ------------------------------------------------

@@ -11,7 +11,13 @@ Two ways, with the same findings (tests/test_parity.py holds them to one report)
   figures are derived from these: its records are the legacy ones less those no new record
   repeats exactly, plus the new records that repeat none; only those are parsed (and every
   column the legacy side holds text in). A duplicate key, or a legacy side over the budget,
-  ends this way and the check starts over the other way.
+  ends this way and the check starts over the other way. On two cores, from
+  ``PARALLEL_IN_MEMORY_FROM`` bytes of legacy output on, a forked child reads the legacy side
+  (and sends its figures and records over a pipe, chunk by chunk) while this process reads the
+  new side and indexes it by key; then the legacy records are looked up in that index. The
+  new side's figures are derived as above, so that the report is the same. (A second worker
+  forked to share the index and look up half of the keys was tried: it saved a tenth of the
+  matching and cost a copy of every record it touched.)
 * **Partitioned on disk**: each record of both sides is cut down to the compared columns and
   written to one of P temporary partition files chosen by the hash of its key, so that equal
   keys of both sides land in the same partition; then, partition by partition, the legacy
@@ -24,19 +30,25 @@ Two ways, with the same findings (tests/test_parity.py holds them to one report)
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import tempfile
+import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from itertools import compress
 from operator import eq, itemgetter, not_
 from typing import Any
 
+from . import stats as side_stats
 from .inputs import Source, read
-from .partitions import Match, Partitions, cells, match, stored, texts
+from .partitions import SEPARATOR, Match, Partitions, cells, match, stored, texts
 from .rules import BadInput, Comparator, Rules
 from .stats import SideStats
 
 PARTITION_BYTES = 4 * 1024 * 1024
+# Records are written to the partition files this many at a time (read in smaller chunks).
+WRITE_ROWS = 10_000
 # Both sides' partition files are open at once while reading: stay well under 1024 descriptors.
 MAX_PARTITIONS = 200
 # From this many partitions on (inputs of 8 MB and more), both sides are read at once.
@@ -48,6 +60,12 @@ MEMORY_BUDGET = 320 * 1024 * 1024
 ROW_BYTES = 240
 # Records that differ are judged under the rules in batches of this many.
 DIFFERING_BATCH = 10_000
+# In memory, from a legacy file of this size on (and with two cores or more), the legacy side is
+# read by a forked child while this process reads the new side (PARITY_PARALLEL=0 turns it off).
+PARALLEL_IN_MEMORY_FROM = 8 * 1024 * 1024
+# Joins the keys or records of one chunk into one string for the way from the child (only where
+# no key or record holds it; else they travel as a list).
+_RECORD_SEPARATOR = "\x1e"
 
 
 def partitions_for(*sources: Source) -> int:
@@ -64,16 +82,19 @@ def _projector(indexes: list[int]) -> Callable[[Any], tuple]:
 
 
 def _key_function(
-    key_positions: list[int], comparators: list[Comparator]
+    key_positions: list[int], comparators: list[Comparator], at: list[int] | None = None
 ) -> Callable[[tuple], Any]:
+    """The key of a record of compared cells (``key_positions`` among them), or of a record as
+    read where ``at`` says where those cells are in it."""
     plain = [
         c.rule is None
         or not (c.rule.trim or c.rule.case_insensitive or c.rule.numeric or c.rule.date_formats)
         for c in (comparators[p] for p in key_positions)
     ]
+    forms = [comparators[p].key_form for p in key_positions]
+    key_positions = key_positions if at is None else at
     if all(plain):
         return _projector(key_positions) if len(key_positions) > 1 else itemgetter(key_positions[0])
-    forms = [comparators[p].key_form for p in key_positions]
     if len(key_positions) == 1:
         only, form = key_positions[0], forms[0]
         return lambda row: form(row[only])
@@ -120,7 +141,16 @@ def compare(
         gc.disable()  # millions of small objects and no cycles: the collector would only slow this down
         try:
             if _may_fit(legacy, budget):
-                found = _in_memory(plan, legacy_chunks, new_chunks, budget)
+                context = _in_memory_fork(legacy, new, budget)
+                if context is not None:
+                    found = _in_memory_forked(plan, context, legacy_chunks, new_chunks, budget)
+                    if found is _SERIAL:  # the new side outgrew the budget: the legacy side alone
+                        legacy_chunks.close()
+                        new_chunks.close()
+                        legacy_chunks, new_chunks = plan.read_again()
+                        found = _in_memory(plan, legacy_chunks, new_chunks, budget)
+                else:
+                    found = _in_memory(plan, legacy_chunks, new_chunks, budget)
                 if found is not None:
                     return plan.sections(*found)
                 # Over the budget, or a duplicate key: start again, partitioned on disk.
@@ -175,12 +205,18 @@ def _read_side(
     width: int,
 ) -> None:
     try:
+        first, keys, values = 1, [], []  # gathered to WRITE_ROWS records a write
         for chunk in chunks:
             rows = chunk if identity else list(map(project, chunk))
-            values = stored(rows, width)
-            first = stats.rows + 1
-            stats.add(rows, values)
-            parts.write(first, list(map(key_of, rows)), values)
+            chunk_values = stored(rows, width)
+            stats.add(rows, chunk_values)
+            keys += map(key_of, rows)
+            values += chunk_values
+            if len(values) >= WRITE_ROWS:
+                parts.write(first, keys, values)
+                first, keys, values = stats.rows + 1, [], []
+        if values:
+            parts.write(first, keys, values)
     finally:
         parts.close()
 
@@ -190,9 +226,10 @@ def _fork_context():
 
     The new side is read by a forked child while this process reads the legacy side: the
     child inherits the open file, the rules and, what matters most, the interpreter's hash
-    seed, so both sides put a key in the same partition.
+    seed, so both sides put a key in the same partition. None in a process that runs other
+    threads (a shadow run inside a job, say): a forked child could inherit a lock one holds.
     """
-    if os.environ.get("PARITY_PARALLEL", "1") == "0":
+    if os.environ.get("PARITY_PARALLEL", "1") == "0" or threading.active_count() > 1:
         return None
     import multiprocessing  # noqa: PLC0415  only big inputs need it
 
@@ -339,7 +376,8 @@ class _Plan:
         self.comparators = [
             Comparator(c, rules.rule(c), frozenset(rules.null_values)) for c in compared
         ]
-        self.key_of = _key_function([compared.index(k) for k in rules.key], self.comparators)
+        self.key_positions = [compared.index(k) for k in rules.key]
+        self.key_of = _key_function(self.key_positions, self.comparators)
         self.key_columns = rules.key
         self.width = len(compared)
 
@@ -347,6 +385,11 @@ class _Plan:
         """The projection of one side's records onto the compared columns; True if it is the identity."""
         positions = [columns.index(c) for c in self.compared]
         return _projector(positions), positions == list(range(len(columns)))
+
+    def key_as_read(self, columns: list[str]) -> Callable[[Any], Any]:
+        """key_of() for the records of a side as read (before the projection side() gives)."""
+        at = [columns.index(self.compared[p]) for p in self.key_positions]
+        return _key_function(self.key_positions, self.comparators, at)
 
     def stats(self) -> SideStats:
         return SideStats(self.compared, self.comparators, self.nulls)
@@ -541,6 +584,317 @@ def _read_rest(
         direct.append(j)
         new_stats.restart_column(j)
         new_stats.add_columns(rows, [j])
+
+
+_TWO = 2
+_SERIAL = object()  # what _in_memory_forked() returns when the one-process way should be taken
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _in_memory_fork(legacy: Source, new: Source, budget: int):
+    """The fork context for reading the two sides at once in memory, or None to read one by one.
+
+    Both sides are files of which neither is over the budget and the legacy one is big enough
+    to be worth a second process, there are two cores or more, and the platform has fork.
+    """
+    if new.format == "table" or os.path.getsize(legacy.path) < PARALLEL_IN_MEMORY_FROM:
+        return None
+    if os.path.getsize(new.path) > budget or _cores() < 2:
+        return None
+    return _fork_context()
+
+
+def _projected_texts(chunk: list, project: Callable, width: int) -> list:
+    """texts() of the chunk's records projected by ``project``, the projections not kept."""
+    try:
+        joined = list(map(SEPARATOR.join, map(project, chunk)))
+    except TypeError:  # a None cell somewhere in the chunk
+        return texts(list(map(project, chunk)), width)
+    if SEPARATOR.join(joined).count(SEPARATOR) == len(joined) * width - 1:
+        return joined
+    return texts(list(map(project, chunk)), width)
+
+
+def _pack(items: list) -> str | list:
+    """A chunk's keys or records for the pipe: one joined string where that is unambiguous."""
+    if all(map(str.__instancecheck__, items)):
+        joined = _RECORD_SEPARATOR.join(items)
+        if joined.count(_RECORD_SEPARATOR) == len(items) - 1:
+            return joined
+    return items
+
+
+def _unpack(packed: str | list) -> list:
+    return packed.split(_RECORD_SEPARATOR) if isinstance(packed, str) else packed
+
+
+def _legacy_child(connection, plan: _Plan, chunks: Iterator, budget: int) -> None:
+    """In the forked child: reads the legacy side (its types, totals and checksum as one
+    process would), then sends them, and its keys and records chunk by chunk, to the parent."""
+    try:
+        stats = plan.stats()
+        project, identity = plan.side(plan.legacy_columns)
+        key_of, width = plan.key_of, plan.width
+        packed: list[bytes] = []
+        used = 0
+        for chunk in chunks:
+            rows = chunk if identity else list(map(project, chunk))
+            values = texts(rows, width)
+            first = stats.rows + 1
+            stats.add(rows, values)
+            used += ROW_BYTES * len(rows) + sum(map(len, values))
+            if used > budget:
+                connection.send_bytes(marshal.dumps(("over",)))
+                return
+            keys = _pack(list(map(key_of, rows)))
+            packed.append(marshal.dumps((first, keys, _pack(values))))
+        connection.send_bytes(marshal.dumps(("stats", stats.state(), len(packed))))
+        for i in range(len(packed)):
+            data, packed[i] = packed[i], b""
+            connection.send_bytes(data)
+    except BadInput as exc:
+        connection.send_bytes(marshal.dumps(("bad", str(exc))))
+    except BaseException as exc:  # noqa: BLE001  reported to the parent, which raises it
+        connection.send_bytes(marshal.dumps(("error", f"{type(exc).__name__}: {exc}")))
+    finally:
+        connection.close()
+
+
+def _in_memory_forked(plan: _Plan, context, legacy_chunks: Iterator, new_chunks: Iterator, budget):
+    """The in-memory way on two cores: a forked child reads the legacy side while this process
+    reads the new side and indexes it by key; then the legacy records, sent over by the child
+    in chunks, are looked up in that index. Same findings, types, totals and checksums as
+    _in_memory() (each side's are those of its own records); None or _SERIAL where it does not
+    apply (see _in_memory(); _SERIAL: the new side outgrew the budget, the legacy side may not).
+    """
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_legacy_child, args=(send, plan, legacy_chunks, budget), daemon=True
+    )
+    child.start()
+    send.close()
+    complete = False
+    try:
+        found = _match_forked(plan, receive, child, new_chunks, budget)
+        complete = found is not None and found is not _SERIAL
+        return found
+    finally:
+        if not complete and child.is_alive():
+            child.kill()  # left early: what it would still send is not needed
+        receive.close()
+        child.join()
+
+
+def _receive(receive, child) -> tuple:
+    """The child's next message; raises what the child ran into."""
+    try:
+        message = marshal.loads(receive.recv_bytes())
+    except EOFError:
+        child.join()
+        message = (
+            "error",
+            f"the process reading the legacy output ended with code {child.exitcode}",
+        )
+    if message[0] == "bad":
+        raise BadInput(message[1])
+    if message[0] == "error":
+        raise RuntimeError(f"reading the legacy output failed: {message[1]}")
+    return message
+
+
+def _match_forked(plan: _Plan, receive, child, new_chunks: Iterator, budget: int):
+    width, key_of = plan.width, plan.key_of
+    new_stats, findings = plan.stats(), plan.findings()
+    project, identity = plan.side(plan.new_columns)
+    index: dict = {}
+    values: list = []
+    keys_in_order: list = []
+    used = 0
+    message = None  # the child's first message (how its reading went), once it came
+    # Where each chunk of the new side starts (types are learnt chunk by chunk), and the columns
+    # whose types and totals are read as the chunks come: while they hold text or nothing yet
+    # (cheap: a text column stops at its sample). The others are derived from the legacy side's.
+    starts: list[int] = []
+    followed = list(range(width))
+    key_as_read = plan.key_as_read(plan.new_columns)
+    kind, samples, sample = new_stats.kind, new_stats.samples, side_stats.TYPE_SAMPLE
+    chunks = iter(new_chunks)
+    while True:
+        try:
+            chunk = next(chunks, None)
+        except BadInput:
+            if message is None:  # the legacy side's error first, as reading it first would
+                _receive(receive, child)
+            raise
+        if chunk is None:
+            break
+        new_stats.rows += len(chunk)
+        followed = [j for j in followed if kind[j] in (None, "text")]
+        # Columns whose types are still learnt (a text column stops at its sample).
+        learning = [j for j in followed if kind[j] is None or len(samples[j]) < sample]
+        if identity or learning:
+            rows = chunk if identity else list(map(project, chunk))
+            stored_values = texts(rows, width)
+            new_stats.add_columns(rows, learning)
+            keys = list(map(key_of, rows))
+        else:  # no projected records kept: the records' text and keys straight from the chunk
+            stored_values = _projected_texts(chunk, project, width)
+            keys = list(map(key_as_read, chunk))
+        start = len(values)
+        starts.append(start)
+        index.update(zip(keys, range(start, start + len(chunk)), strict=True))
+        values += stored_values
+        keys_in_order += keys
+        if len(index) != len(values):
+            return None  # a duplicate key
+        used += ROW_BYTES * len(chunk) + sum(map(len, stored_values))
+        if used > budget:
+            return _SERIAL
+        if message is None and receive.poll():
+            message = _receive(receive, child)
+            if message[0] == "over":
+                return None  # the legacy side is over the budget
+    if message is None:
+        message = _receive(receive, child)
+    if message[0] == "over":
+        return None
+    _, state, count = message
+    legacy_stats = plan.stats()
+    legacy_stats.__dict__.update(state)
+    blobs = [receive.recv_bytes() for _ in range(count)]
+    hits = bytearray(len(values))
+    part = _match_legacy(blobs, index, values, hits, findings, budget - used)
+    if part is None:
+        return None  # a duplicate key, or over the budget
+    identical, number, missing_keys, first_missing, removed, part_used = part
+    if used + part_used > budget:
+        return None
+    found = Match()
+    found.missing = first_missing.first()
+    found.identical = identical
+    found.missing_count = len(missing_keys)
+    found.matched = number - len(missing_keys)
+    found.extra_count = hits.count(0)
+    for p in _positions(hits, 0):
+        if len(found.extra) == EXAMPLES:
+            break
+        found.extra.append((p + 1, keys_in_order[p]))
+    findings.add(found)
+    _derive_new(legacy_stats, new_stats, plan.stats(), values, starts, hits, removed, followed)
+    return legacy_stats, new_stats, findings
+
+
+def _match_legacy(
+    blobs: list, index: dict, values: list, hits: bytearray, findings: _Findings, budget: int
+):
+    """Looks the legacy chunks ``blobs`` (as the child sent them) up in the new side's index:
+    marks ``hits`` (1 the new record is repeated exactly, 2 it differs), judges the records
+    that differ into ``findings``. Returns (identical, legacy records, missing keys, the first
+    missing ones as _Examples of (row, key), the legacy records no new record repeats exactly,
+    bytes kept), or None for a duplicate key or a budget overrun."""
+    missing_keys: set = set()
+    first_missing = _Examples()
+    removed: list = []
+    found = Match()
+    identical = rows = used = 0
+    for b, blob in enumerate(blobs):
+        blobs[b] = b""  # let go as soon as read
+        first, packed_keys, packed_values = marshal.loads(blob)
+        del blob
+        keys, legacy_values = _unpack(packed_keys), _unpack(packed_values)
+        number = first - 1
+        rows += len(keys)
+        positions = list(map(index.get, keys))
+        if None in positions:
+            unknown = [i for i, p in enumerate(positions) if p is None]
+            for i in unknown:
+                if keys[i] in missing_keys:
+                    return None  # a duplicate key
+                missing_keys.add(keys[i])
+                first_missing.offer(number + i + 1, (number + i + 1, keys[i]))
+            gone = list(map(legacy_values.__getitem__, unknown))
+            removed += gone
+            used += ROW_BYTES * len(unknown) + sum(map(len, gone))  # the missing records kept
+            if used > budget:
+                return None
+            matched = [i for i, p in enumerate(positions) if p is not None]
+            positions = list(map(positions.__getitem__, matched))
+            legacy_values = list(map(legacy_values.__getitem__, matched))
+        else:
+            matched = range(len(keys))
+        # Two legacy records that find one new record: a duplicate key.
+        if any(map(hits.__getitem__, positions)) or len(set(positions)) != len(positions):
+            return None
+        picked = list(map(values.__getitem__, positions))
+        same = list(map(eq, legacy_values, picked))
+        list(map(hits.__setitem__, positions, map(_TWO.__sub__, same)))  # 1 repeated, 2 not
+        identical += sum(same)
+        for i in compress(range(len(same)), map(not_, same)):
+            n = matched[i]
+            removed.append(legacy_values[i])
+            found.differing.append(
+                (
+                    keys[n],
+                    number + n + 1,
+                    positions[i] + 1,
+                    cells(legacy_values[i]),
+                    cells(picked[i]),
+                )
+            )
+        if len(found.differing) >= DIFFERING_BATCH:  # judged under the rules now, and let go
+            findings.add(found)
+            found.differing = []
+    findings.add(found)
+    return identical, rows, missing_keys, first_missing, removed, used
+
+
+def _derive_new(
+    legacy: SideStats,
+    new: SideStats,
+    rest: SideStats,
+    values: list,
+    starts: list[int],
+    hits: bytearray,
+    removed: list,
+    followed: list[int],
+) -> None:
+    """The new side's types, totals and checksum as _in_memory() has them: derived from the
+    legacy side's where the legacy side holds numbers, else read from the new records (from
+    what reading followed, or again from ``values``, chunk by chunk as they were read).
+
+    ``hits`` marks each new record: 0 no legacy record has its key, 1 one repeats it exactly,
+    2 one differs; ``removed`` holds the legacy records no new record repeats exactly.
+    """
+    derived = [j for j, kind in enumerate(legacy.kind) if kind != "text"]
+    again = [j for j, kind in enumerate(legacy.kind) if kind == "text" and j not in followed]
+    others = sorted([*_positions(hits, 0), *_positions(hits, 2)])
+    ends = [*starts[1:], len(values)]
+    for start, end in zip(starts, ends, strict=True):  # the records that repeat none, by chunk
+        low, high = bisect_left(others, start), bisect_left(others, end)
+        if low == high:
+            continue
+        chosen = [values[p] for p in others[low:high]]
+        rows = list(map(cells, chosen))
+        rest.count(rows, chosen)
+        rest.add_columns(rows, derived)
+        for j in [j for j in derived if rest.kind[j] == "text"]:  # read as it is, then
+            derived.remove(j)
+            if j not in followed:
+                again.append(j)
+    for j in derived:
+        new.restart_column(j)
+    new.derive(legacy, rest, removed, derived)
+    if again:
+        for j in again:
+            new.restart_column(j)
+        for start, end in zip(starts, ends, strict=True):
+            new.add_columns(list(map(cells, values[start:end])), again)
 
 
 def _partitioned(plan: _Plan, legacy_chunks: Iterator, new_chunks: Iterator, workdir: str | None):
