@@ -21,8 +21,11 @@ const hasDrivers =
 // The SDK's tier limits (1 s / 5 s / 10 s per test) assume a machine of one's own; a shared one
 // stretches them (the generated conftest.py reads TEST_TIMEOUT_SCALE).
 const SCALE = process.env.TEST_TIMEOUT_SCALE || '10';
-// The only skip a generated suite may show: the real-database tier where no database answers.
-const ALLOWED_SKIP = /SKIPPED \[\d+\] tests\/integration\/test_real_database\.py:\d+: no (PostgreSQL|MySQL) reachable at /;
+// The only skips a generated suite may show: the real-database tier where no database answers,
+// and SQL Server's silent-server test where Microsoft's ODBC driver is not installed (it comes
+// from Microsoft's own package repository, which the project's Dockerfile uses).
+const ALLOWED_SKIP =
+  /SKIPPED \[\d+\] tests\/(integration\/test_real_database\.py:\d+: no (PostgreSQL|MySQL) reachable at |e2e\/test_failure_paths\.py:\d+: Microsoft's ODBC Driver 18 for SQL Server is not installed here)/;
 
 async function generate(parent: string, name: string, sets: string[]): Promise<string> {
   const r = await runCli([name, '--yes', '--no-git', ...sets.flatMap((s) => ['--set', s])], { cwd: parent });
