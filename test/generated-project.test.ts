@@ -159,7 +159,7 @@ describe.skipIf(!hasSdk)('the generated tests, run against the installed Kailash
     expect(ids).toContain('test_the_sample_batch_runs_to_its_outcome[partner_drop]');
   }, 1_800_000);
 
-  // Every choice of every question, across the sets (the first test above is the ninth).
+  // Every choice of every question, across the sets (with the two tests above, eleven sets).
   it.skipIf(!hasDrivers).each([
     ['data_sources=csv,rest_api,database', 'database_kind=postgresql', 'patterns=etl,api', 'ci=github'],
     ['data_sources=database,spreadsheet', 'database_kind=mysql', 'patterns=etl', 'deployment=kubernetes', 'ci=gitlab'],
