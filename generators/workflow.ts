@@ -4,6 +4,7 @@ import type { MarkedLine } from '../src/core/register.js';
 import { moduleName, question, titleOf } from '../src/core/names.js';
 import { cronSchedule, DEFAULT_SCHEDULE, timeZone } from '../src/core/schedule.js';
 import { jobIdOf, workflowJob } from './job.js';
+import { InputError } from '../src/core/errors.js';
 
 // The labels the project's own data_sources question shows.
 const SOURCES = [
@@ -15,6 +16,31 @@ const SOURCES = [
   { value: 'spreadsheet', label: 'Spreadsheets' },
   { value: 'other', label: 'Another source (a node of your own)' },
 ];
+
+// The choices of the project's delivery_target question.
+const DELIVERY_TARGETS = [
+  { value: 'api', label: 'The target API (HTTP POST to the gateway)' },
+  { value: 'sftp', label: "A partner's SFTP server (one file per batch)" },
+];
+
+/**
+ * Where an API workflow delivers: the answer given, else the project's own delivery_target.
+ * SFTP needs what a project delivering to SFTP was made with (its SFTPDeliveryNode, paramiko, the
+ * partner server its tests deliver to), so a project made without it is refused, naming the key.
+ */
+function deliveryOf(a: Record<string, unknown>, project: Record<string, unknown>): string | undefined {
+  const projects = project.delivery_target === 'sftp' ? 'sftp' : 'api';
+  if (a.pattern !== 'api') return undefined;
+  const chosen = a.delivery_target === undefined || a.delivery_target === '' ? projects : String(a.delivery_target);
+  if (chosen === 'sftp' && projects !== 'sftp') {
+    throw new InputError(
+      "delivery_target: sftp needs the SFTP delivery this project was not made with (its node " +
+        "src/<package>/nodes/sftp_target.py, paramiko, the partner server its tests deliver to); " +
+        'a project answering delivery_target=sftp has them, and this one did not: use delivery_target=api.',
+    );
+  }
+  return chosen;
+}
 
 export const workflowSpec: AddSpec = {
   name: 'workflow',
@@ -29,10 +55,17 @@ export const workflowSpec: AddSpec = {
       ],
     }),
     question('sources', 'multi', 'Data sources it reads', { choices: SOURCES, default: ['csv'], min: 1 }),
+    // The project's delivery_target question, for an API workflow; unanswered, the project's own.
+    question('delivery_target', 'choice', 'Where does it deliver its batches?', {
+      when: { pattern: 'api' },
+      choices: DELIVERY_TARGETS,
+      default: 'api',
+    }),
     // Its Kubernetes CronJob (deploy/kubernetes/<name>-cronjob.yaml).
     question('schedule', 'text', 'Schedule (cron expression)', { default: DEFAULT_SCHEDULE, required: false }),
     question('time_zone', 'text', 'Time zone of the schedule (IANA name; empty: the cluster\'s)', { default: '', required: false }),
   ],
+  projectDefaults: (project) => ({ delivery_target: project.delivery_target === 'sftp' ? 'sftp' : 'api' }),
   folder: (a) => `workflow/${String(a.pattern)}`,
   derive(a, project) {
     const name = moduleName('name', a.name);
@@ -42,6 +75,7 @@ export const workflowSpec: AddSpec = {
       workflow_title: titleOf(name),
       workflow_pattern: a.pattern,
       workflow_sources: sources,
+      workflow_delivery: deliveryOf(a, project),
       workflow_schedule: cronSchedule('schedule', a.schedule),
       workflow_time_zone: timeZone('time_zone', a.time_zone),
       job_id: jobIdOf(name),

@@ -105,6 +105,8 @@ describe('the generated Python is ruff-clean', () => {
     for (const [i, set] of sets.entries()) {
       const name = `proj${i}`;
       const dir = await generate(name, set);
+      // A project delivering to SFTP: an added API workflow delivers there too.
+      if (i === 0) await add(dir, 'workflow', 'partner_drop', '--pattern', 'api', '--source', 'csv');
       if (i === 1) {
         await add(dir, 'workflow', 'monthly_kpis', '--pattern', 'reporting', '--source', 'csv');
         await add(dir, 'workflow', 'partner_feed', '--pattern', 'api', '--source', 'csv,rest_api');

@@ -22,6 +22,7 @@ const ADD_FLAGS: Record<string, [string, string]> = {
   title: ['--title', '--title <title>'],
   schedule: ['--schedule', '--schedule <cron>'],
   time_zone: ['--time-zone', '--time-zone <zone>'],
+  delivery_target: ['--delivery-target', '--delivery-target <target>'],
 };
 const addFlag: FlagNaming = { label: (k) => ADD_FLAGS[k]?.[0] ?? k, usage: (k) => ADD_FLAGS[k]?.[1] ?? setFlag.usage(k) };
 
@@ -88,6 +89,7 @@ const ADD_PAGES: Record<string, { what: string; name: string; flags: [string, st
       ['--source <source>', 'a data source it reads (repeatable): csv, database, rest_api, sftp, queue, spreadsheet, other'],
       ['--schedule <cron>', 'when its CronJob runs (cron expression; default 0 2 * * *)'],
       ['--time-zone <zone>', "the time zone of --schedule (IANA name; default: the cluster's)"],
+      ['--delivery-target <target>', "where an api workflow delivers: api | sftp (default: the project's delivery_target)"],
     ],
     examples: [
       'create-migration add workflow nightly_load --pattern etl --source csv --source database',
@@ -214,6 +216,7 @@ function program(done: (code: number) => void): Command {
     .option('--title <title>', 'checklist: its title')
     .option('--schedule <cron>', 'workflow: when its Kubernetes CronJob runs (cron expression; default 0 2 * * *)')
     .option('--time-zone <zone>', 'workflow: the time zone of --schedule (IANA name; default: the cluster\'s)')
+    .option('--delivery-target <target>', 'workflow --pattern api: api | sftp (default: the project\'s delivery_target)')
     .option('--project <dir>', 'the project (default: .)')
     .option('--answers <file>', 'answers as JSON or YAML')
     .option('--set <key=value>', 'one answer (repeatable)', collect, [])

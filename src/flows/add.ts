@@ -37,6 +37,8 @@ export interface AddSpec {
   register?(ctx: Record<string, unknown>): Registration;
   /** The job the piece is, for jobs.yaml (a workflow with its CronJob). */
   job?(ctx: Record<string, unknown>, project: Answers): { entry: Job } | undefined;
+  /** Defaults of its questions taken from the project's answers (asked with these shown). */
+  projectDefaults?(project: Answers): Record<string, Question['default']>;
   /** Lines the piece needs in existing project files (its console script, its dependency). */
   lines?(ctx: Record<string, unknown>, existing: (file: string) => string): MarkedLine[];
 }
@@ -59,9 +61,15 @@ async function generatorTemplate(t: LoadedTemplate, folder: string): Promise<Loa
   return prepareTemplate({ spec: t.spec, files });
 }
 
+/** A generator's questions, with the defaults it takes from the project's answers. */
+function questionsFor(spec: AddSpec, project: Answers): Question[] {
+  const defaults = spec.projectDefaults?.(project) ?? {};
+  return spec.questions.map((q) => (Object.hasOwn(defaults, q.key) ? { ...q, default: defaults[q.key] } : q));
+}
+
 /** A generator's answers, given in full (no terminal): validated as `add` validates them. */
-export function resolveAddAnswers(template: LoadedTemplate, spec: AddSpec, provided: Record<string, unknown>, root: string): Promise<Answers> {
-  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
+export function resolveAddAnswers(template: LoadedTemplate, spec: AddSpec, provided: Record<string, unknown>, root: string, project: Answers = {}): Promise<Answers> {
+  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: questionsFor(spec, project) };
   return resolveAnswers(genSpec, { provided, dirName: path.basename(root), useDefaults: true });
 }
 
@@ -91,7 +99,7 @@ async function addIn(session: ProjectSession, spec: AddSpec, opts: AddOptions, c
   const { root } = session;
   const manifest = session.manifest!;
   const template = await loadProjectTemplate(manifest);
-  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: spec.questions };
+  const genSpec: TemplateSpec = { ...template.spec, name: `add ${spec.name}`, questions: questionsFor(spec, manifest.answers) };
   const answers = await resolveAnswers(genSpec, {
     provided: opts.answers ?? {},
     origins: opts.origins,

@@ -112,7 +112,7 @@ export async function planLegacyJobs(session: ProjectSession, template: LoadedTe
     const legacy = legacyOf(s);
     const entry: AddedJob = { id: names.id, name: names.workflow, schedule: s.cron!, timeZone: s.timeZone ?? '', ...(s.script ? { script: s.script } : {}), found_in: foundIn(s), pattern, files: [] };
     try {
-      const answers = await resolveAddAnswers(template, workflowSpec, { name: names.workflow, pattern, ...(sources.length ? { sources: sources.join(',') } : {}), schedule: s.cron, time_zone: s.timeZone ?? '' }, session.root);
+      const answers = await resolveAddAnswers(template, workflowSpec, { name: names.workflow, pattern, ...(sources.length ? { sources: sources.join(',') } : {}), schedule: s.cron, time_zone: s.timeZone ?? '' }, session.root, project);
       const readiness = readinessOf(s);
       const { extra, planned: files } = await renderAddition(template, workflowSpec, answers, project, {
         job_id: names.id,

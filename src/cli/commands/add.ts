@@ -12,6 +12,7 @@ export interface AddFlags {
   title?: string;
   schedule?: string;
   timeZone?: string;
+  deliveryTarget?: string;
   answers?: string;
   set: string[];
   yes?: boolean;
@@ -29,10 +30,14 @@ export async function addCommand(kind: string, name: string | undefined, flags: 
   if (flags.title !== undefined) given.title = flags.title;
   if (flags.schedule !== undefined) given.schedule = flags.schedule;
   if (flags.timeZone !== undefined) given.time_zone = flags.timeZone;
-  const origins = { name: '[name]', pattern: '--pattern', sources: '--source', title: '--title', schedule: '--schedule', time_zone: '--time-zone' };
+  if (flags.deliveryTarget !== undefined) given.delivery_target = flags.deliveryTarget;
+  const origins = { name: '[name]', pattern: '--pattern', sources: '--source', title: '--title', schedule: '--schedule', time_zone: '--time-zone', delivery_target: '--delivery-target' };
   const known = new Set(entry.spec.questions.map((q) => q.key));
-  for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title'], ['--schedule', 'schedule'], ['--time-zone', 'time_zone']] as const) {
+  for (const [flag, key] of [['--pattern', 'pattern'], ['--source', 'sources'], ['--title', 'title'], ['--schedule', 'schedule'], ['--time-zone', 'time_zone'], ['--delivery-target', 'delivery_target']] as const) {
     if (given[key] !== undefined && !known.has(key)) throw new InputError(`${flag}: add ${kind} takes no ${flag}.`);
+  }
+  if (given.delivery_target !== undefined && given.pattern !== undefined && given.pattern !== 'api') {
+    throw new InputError(`--delivery-target: only an api workflow (--pattern api) delivers batches, not --pattern ${String(given.pattern)}.`);
   }
   const ask = await askerFor(flags.yes);
   const provided = await readProvidedAnswers(flags.answers, flags.set);

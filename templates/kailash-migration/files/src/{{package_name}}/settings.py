@@ -127,6 +127,10 @@ class Settings:
         "postgresql+psycopg://migration_ro:change-me@localhost:5432/legacy?connect_timeout=10"
     )
 {{/if}}
+    # The longest opening a database connection may take, login included (database.py):
+    # a server that accepts the connection and never answers fails the extract, whatever
+    # the driver, instead of hanging the run. Queries on an open connection are not bounded.
+    database_connect_timeout: float = 10.0
     source_query: str = "SELECT * FROM legacy_records"
     source_api_base_url: str = "https://legacy.example.internal/api"
     source_api_resource: str = "records"

@@ -48,6 +48,7 @@ import kailash.nodes.data  # noqa: F401  registers CSVReaderNode, SQLDatabaseNod
 from kailash.workflow.builder import WorkflowBuilder
 
 from . import nodes  # noqa: F401  registers the project's custom nodes
+from .database import bound_connections
 from .settings import Settings
 
 # Every source a workflow can read, and the ones this project was created with
@@ -168,6 +169,8 @@ def _extract_database(wf: WorkflowBuilder, settings: Settings) -> str:
     # SQLDatabaseNode opens its connection pool lazily, at run time: building the
     # workflow never touches the database. Bind values with :name placeholders
     # and a dict in "parameters", never by formatting them into the query.
+    # Opening the connection is bounded by DATABASE_CONNECT_TIMEOUT (database.py).
+    bound_connections(settings.database_connect_timeout)
     wf.add_node(
         "SQLDatabaseNode",
         "extract_database",

@@ -165,15 +165,28 @@ def test_a_database_that_cannot_be_opened_fails_the_run_at_once(name, run_workfl
     assert run.executions("extract_database") == 1
 
 
-{{#if (eq database_kind "postgresql")}}
+{{#if (or (eq database_kind "postgresql") (eq database_kind "mysql") (eq database_kind "oracle") (eq database_kind "sqlserver"))}}
 @pytest.mark.parametrize("name", WORKFLOWS)
-def test_a_silent_database_fails_the_run_within_the_bound_with_the_default_url(
+def test_a_silent_database_fails_the_run_within_the_bound_with_the_default_settings(
     name, run_workflow, silent_server
 ):
+    import re
+
+{{#if (eq database_kind "sqlserver")}}
+    import pyodbc
+
+{{/if}}
     from {{package_name}}.settings import Settings
 
-    # The default URL, pointed at a server that accepts the connection and never answers.
-    url = Settings().database_url.replace("localhost:5432", silent_server.split("//", 1)[1])
+{{#if (eq database_kind "sqlserver")}}
+    if "ODBC Driver 18 for SQL Server" not in pyodbc.drivers():
+        pytest.skip("Microsoft's ODBC Driver 18 for SQL Server is not installed here")
+{{/if}}
+    # The default URL and connect timeout, pointed at a server that accepts the
+    # connection and never answers (no handshake, no login).
+    host = silent_server.split("//", 1)[1]
+    url = re.sub(r"@localhost:\d+", f"@{host}", Settings().database_url)
+    assert host in url
     run = run_workflow(name, {"DATABASE_URL": url}, ["database"])
     assert_failed_fast(run, "extract_database")
     assert "timeout" in run.summary["error"].lower(), run.summary

@@ -14,7 +14,11 @@ import pytest
 from {{package_name}}.settings import Settings
 from {{package_name}}.workflows import {{workflow_name}}
 
+{{#if (eq workflow_delivery "sftp")}}
+STEPS = {"combine", "normalise", "apply_rules", "to_payload", "upload", "receipt", "record"}
+{{else}}
 STEPS = {"combine", "normalise", "apply_rules", "to_payload", "push", "receipt", "record"}
+{{/if}}
 
 
 def test_module_keeps_the_workflow_contract(check_workflow):
@@ -34,11 +38,28 @@ def test_its_cronjob_runs_this_module():
     assert "{{package_name}}.workflows.{{workflow_name}}" in cronjob
 
 
+{{#if (eq workflow_delivery "sftp")}}
+def test_upload_targets_the_configured_sftp_server_within_its_bounds():
+    settings = replace(
+        Settings(),
+        sftp_target_host="sftp.partner.test",
+        sftp_target_known_hosts="/etc/partner_known_hosts",
+        sftp_target_remote_dir="/in",
+    )
+    workflow = {{workflow_name}}.build_workflow(settings).build()
+    upload = workflow.nodes["upload"].config
+    assert upload["host"] == "sftp.partner.test" and upload["remote_dir"] == "/in"
+    assert upload["known_hosts_path"] == "/etc/partner_known_hosts"
+    assert "push" not in workflow.nodes  # nothing goes to the target API
+    # The defaults bound a delivery well within the 30 s a failing run may take.
+    assert upload["deadline"] < 30 and upload["timeout"] <= upload["deadline"]
+{{else}}
 def test_push_targets_the_configured_api(tmp_path):
     settings = replace(Settings(), target_api_base_url="https://gw.test", target_api_token="t0k")
     push = {{workflow_name}}.build_workflow(settings).build().nodes["push"].config
     assert push["base_url"] == "https://gw.test" and push["auth_token"] == "t0k"
     assert push["fail_on_error"] is False
+{{/if}}
 
 
 def test_receipt_keeps_the_payload_only_when_undelivered():

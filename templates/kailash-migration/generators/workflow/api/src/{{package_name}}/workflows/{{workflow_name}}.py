@@ -6,6 +6,16 @@ From: {{py_comment legacy_from}}
 From: TODO the point-to-point integration this workflow replaces (its client,
       its retry and error handling, who consumes its output).
 {{/if}}
+{{#if (eq workflow_delivery "sftp")}}
+To:   the standard pattern: records are delivered as one file to the partner's
+      SFTP server (SFTP_TARGET_*), atomically and within a deadline, with a
+      dead-letter fallback.
+
+    extract_<source>... -> combine -> normalise -> apply_rules -> to_payload -> upload
+        upload -> receipt -> record
+            record writes the delivery log when the file arrived under its name,
+            the dead-letter file (with the payload, for replay) when it did not
+{{else}}
 To:   the standard pattern: records are sent to the target API (the gateway)
       with authentication, retries with backoff, and a dead-letter fallback.
 
@@ -13,6 +23,7 @@ To:   the standard pattern: records are sent to the target API (the gateway)
         push -> receipt -> record
             record writes the delivery log when the target accepted the batch,
             the dead-letter file (with the payload, for replay) when it did not
+{{/if}}
 
 Sources: {{join workflow_sources ", "}}, read by sources.add_extract_nodes() (one
 ``extract_<source>`` node each, then ``combine``).
@@ -23,10 +34,18 @@ read the notes on it at the top of sources.py.
 {{/unless}}
 {{/each}}
 
+{{#if (eq workflow_delivery "sftp")}}
+The steps after ``combine`` follow the project's API pattern: LegacyAdapterNode,
+rules.py run by PythonCodeNode steps, SFTPDeliveryNode (upload; a part file
+renamed when complete, known host keys only, bounded by SFTP_TARGET_TIMEOUT and
+SFTP_TARGET_DEADLINE, see nodes/sftp_target.py), OutcomeWriterNode. One file per
+batch; its name is SFTP_TARGET_FILE_NAME.
+{{else}}
 The steps after ``combine`` follow the project's API pattern: LegacyAdapterNode,
 rules.py run by PythonCodeNode steps, ResilientHTTPNode (push; the retry policy
 of retry.py), OutcomeWriterNode. Rate limiting: see docs/migration-patterns.md.
-{{#unless (or (includes data_sources "rest_api") (includes patterns "api"))}}
+{{/if}}
+{{#unless (or (includes data_sources "rest_api") (includes patterns "api") (eq workflow_delivery "sftp"))}}
 
 Before the first run: the project was created without HTTP steps, so add
 ``kailash[http-client]`` and ``aiohttp`` to pyproject.toml (ResilientHTTPNode
@@ -48,13 +67,24 @@ from kailash.workflow.builder import WorkflowBuilder
 from .. import nodes, rules  # noqa: F401  importing nodes registers the custom nodes
 from ..runner import run_main
 from ..settings import SYSTEM_NAME, Settings
+{{#if (eq workflow_delivery "sftp")}}
+from ..sources import add_extract_nodes, add_python_step
+{{else}}
 from ..sources import add_extract_nodes, add_python_step, http_step
+{{/if}}
 
 WORKFLOW_NAME = {{py workflow_name}}
 # The data sources this workflow reads, in the order of the extract nodes.
 SOURCES = {{py workflow_sources}}
 DELIVERY_LOG_FILE = f"{WORKFLOW_NAME}_delivery_log.json"
 DEAD_LETTER_FILE = f"{WORKFLOW_NAME}_dead_letter.json"
+{{#if (eq workflow_delivery "sftp")}}
+# The step that delivers the batch: an upload to the partner's SFTP server.
+DELIVERY_NODE = "upload"
+{{else}}
+# The step that delivers the batch: a POST to the target API.
+DELIVERY_NODE = "push"
+{{/if}}
 
 
 def to_payload(data: list) -> dict:
@@ -110,11 +140,32 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
     add_python_step(wf, "apply_rules", rules.apply_business_rules)
     add_python_step(wf, "to_payload", to_payload)
 
+{{#if (eq workflow_delivery "sftp")}}
+    # A file the partner's server does not take is not lost: the node reports
+    # it (ok False), and "record" writes it to the dead-letter file (exit code 1).
+    wf.add_node(
+        "SFTPDeliveryNode",
+        DELIVERY_NODE,
+        {
+            "host": settings.sftp_target_host,
+            "port": settings.sftp_target_port,
+            "username": settings.sftp_target_username,
+            "password": settings.sftp_target_password,
+            "key_path": settings.sftp_target_key_path,
+            "known_hosts_path": settings.sftp_target_known_hosts,
+            "remote_dir": settings.sftp_target_remote_dir,
+            "file_name": settings.sftp_target_file_name,
+            "timeout": settings.sftp_target_timeout,
+            "attempts": settings.sftp_target_attempts,
+            "deadline": settings.sftp_target_deadline,
+        },
+    )
+{{else}}
     # fail_on_error=False: a batch the target still refuses after the retries is
     # not lost, "record" writes it to the dead-letter file (and the exit code is 1).
     wf.add_node(
         "ResilientHTTPNode",
-        "push",
+        DELIVERY_NODE,
         {
             "base_url": settings.target_api_base_url,
             "resource": settings.target_api_resource,
@@ -126,6 +177,7 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
             **http_step(settings),
         },
     )
+{{/if}}
     add_python_step(wf, "receipt", delivery_receipt)
     wf.add_node(
         "OutcomeWriterNode",
@@ -142,10 +194,10 @@ def build_workflow(config: Settings | None = None) -> WorkflowBuilder:
     wf.add_connection(source_node, source_output, "normalise", "data")
     wf.add_connection("normalise", "data", "apply_rules", "data")
     wf.add_connection("apply_rules", "result", "to_payload", "data")
-    wf.add_connection("to_payload", "result", "push", "data")
+    wf.add_connection("to_payload", "result", DELIVERY_NODE, "data")
     for output in ("ok", "status_code", "attempts", "error"):
-        wf.add_connection("push", output, "receipt", output)
-    wf.add_connection("push", "data", "receipt", "response")
+        wf.add_connection(DELIVERY_NODE, output, "receipt", output)
+    wf.add_connection(DELIVERY_NODE, "data", "receipt", "response")
     wf.add_connection("to_payload", "result", "receipt", "payload")
     wf.add_connection("normalise", "rejected", "receipt", "rejected")
     wf.add_connection("receipt", "result", "record", "data")
