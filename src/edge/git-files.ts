@@ -39,7 +39,7 @@ export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** Where refs and objects live: the main repository's folder, for a linked worktree. */
-function commonDir(gitDir: string): string {
+export function commonDir(gitDir: string): string {
   const common = readOrNone(path.join(gitDir, 'commondir'), 'utf8')?.trim();
   return common ? path.resolve(gitDir, common) : gitDir;
 }
