@@ -34,9 +34,10 @@ export function readFolders(root: string, paths: Iterable<string>, ours: Map<str
       } else throw new InputError(`${r}: is not a plain file, and stands where the template now puts a file; move it and run sync again.`);
     }
   };
+  const known = new Set<string>();
   for (const p of paths) {
     requireSafePath(p, 'sync', { manifest: true });
-    const { st } = locate(root, p, 'sync');
+    const { st } = locate(root, p, 'sync', known);
     if (!st?.isDirectory()) continue;
     const files: string[] = [];
     walk(p, files);

@@ -58,17 +58,22 @@ export class ProjectReader implements ProjectFiles {
 
   /** A project file's bytes, or undefined when nothing (or a folder) is there. Never through a link. */
   read(rel: string, from = 'project', opts: ReadOptions = {}): Uint8Array | undefined {
+    return this.readIn(rel, from, opts);
+  }
+
+  private readIn(rel: string, from: string, opts: ReadOptions, folders?: Set<string>): Uint8Array | undefined {
     requireSafePath(rel, from, { manifest: true });
-    const { full, st } = locate(this.root, rel, from);
+    const { full, st } = locate(this.root, rel, from, folders);
     if (!st?.isFile()) return undefined;
     return readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit));
   }
 
-  /** Many files at once: the ones that are there. */
+  /** Many files at once: the ones that are there (each folder on the way looked at once). */
   readMany(paths: Iterable<string>, from = 'project'): Map<string, Uint8Array> {
     const out = new Map<string, Uint8Array>();
+    const folders = new Set<string>();
     for (const p of paths) {
-      const data = this.read(p, from);
+      const data = this.readIn(p, from, {}, folders);
       if (data) out.set(p, data);
     }
     return out;
