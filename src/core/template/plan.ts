@@ -17,12 +17,29 @@ export interface PlannedFile {
   executable: boolean;
 }
 
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
 const encoder = new TextEncoder();
 
+/**
+ * What a template file is, worked out once per file a process holds: every render of the same
+ * template (each project of a `sync --check` over many, and a sync's base and target) reuses it.
+ * `text` is the file decoded (the same string each time, so that its parse tree is found at once),
+ * or undefined for binary content (see isBinary).
+ */
+const known = new WeakMap<Uint8Array, { text: string | undefined }>();
+
+function templateText(raw: Uint8Array): string | undefined {
+  let k = known.get(raw);
+  if (!k) {
+    let text: string | undefined;
+    if (!isBinary(raw)) text = utf8.decode(raw);
+    known.set(raw, (k = { text }));
+  }
+  return k.text;
+}
+
 /** Text without a single `{{` renders to itself: it is copied, not parsed. */
-function renderText(renderer: Renderer, raw: Uint8Array, file: string): Uint8Array {
-  const source = utf8.decode(raw);
+function renderText(renderer: Renderer, raw: Uint8Array, source: string, file: string): Uint8Array {
   return source.includes('{{') ? encoder.encode(renderer.render(source, file)) : raw;
 }
 
@@ -47,11 +64,9 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     if (seen.has(path)) throw new InputError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`, templatePath);
     seen.set(path, templatePath);
     const raw = tpl.files.get(templatePath)!;
-    const binary = isBinary(raw);
-    const data =
-      binary || matchesAny(templatePath, spec.files.verbatim)
-        ? raw
-        : renderText(renderer, raw, templatePath);
+    const text = templateText(raw);
+    const binary = text === undefined;
+    const data = binary || matchesAny(templatePath, spec.files.verbatim) ? raw : renderText(renderer, raw, text, templatePath);
     out.push({ path, templatePath, data, binary, executable: tpl.executable?.has(templatePath) === true });
   }
   return out;

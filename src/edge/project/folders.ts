@@ -37,6 +37,8 @@ export function readFolders(root: string, paths: Iterable<string>, ours: Map<str
   const known = new Set<string>();
   for (const p of paths) {
     requireSafePath(p, 'sync', { manifest: true });
+    // Read as a regular file in this run: no folder there.
+    if (ours.has(p)) continue;
     const { st } = locate(root, p, 'sync', known);
     if (!st?.isDirectory()) continue;
     const files: string[] = [];
