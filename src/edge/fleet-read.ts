@@ -9,7 +9,7 @@ import path from 'node:path';
 import { readRegularFile } from './fs-quiet.js';
 import { ProjectReader } from './project/reader.js';
 import { ProjectError } from '../core/errors.js';
-import { readBranchRefs, readRepoAt } from './git-files.js';
+import { readBranchRefs, readRepoAt } from './git/files.js';
 import { MANIFEST_PATH } from '../core/manifest.js';
 import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
 import { unsafePathReason } from '../core/template/paths.js';

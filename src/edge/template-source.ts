@@ -12,7 +12,9 @@ import { prepareTemplate } from './parse-trees.js';
 import { newestTag, semverTags } from '../core/template/semver.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 import { askedOnce, readCachedTemplate, writeCachedTemplate } from './template-cache.js';
-import { BlobTooLargeError, cloneBare, isRepoRoot, listTags, listTree, readBlobs, resolveCommit } from './git.js';
+import { BlobTooLargeError, listTree, readBlobs } from './git/objects.js';
+import { listTags, resolveCommit } from './git/refs.js';
+import { cloneBare, isRepoRoot } from './git/repo.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 
 /**

@@ -1,4 +1,5 @@
-import { gitBytes, listTags } from './git.js';
+import { listTags } from './git/refs.js';
+import { gitBytes } from './git/run.js';
 import { semverTags } from '../core/template/semver.js';
 
 /** Each semver tag's template.yaml version, read in one git cat-file. */

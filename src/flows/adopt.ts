@@ -6,7 +6,8 @@ import { MANIFEST_PATH, manifestFor } from '../core/manifest.js';
 import { planRender } from '../core/template/plan.js';
 import type { TemplateRef } from '../core/manifest.js';
 import type { Answers } from '../core/template/types.js';
-import { pristineRefs, writePristine } from '../edge/git.js';
+import { writePristine } from '../edge/git/objects.js';
+import { pristineRefs } from '../edge/git/refs.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
 

@@ -3,7 +3,7 @@ import { resolveAnswers } from '../core/answers/resolve.js';
 import { isPastDate, localToday } from '../core/answers/validate.js';
 import { InputError } from '../core/errors.js';
 import type { Generator } from './types.js';
-import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround, removeRepository } from '../edge/git.js';
+import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround, removeRepository } from '../edge/git/repo.js';
 import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../edge/project/new-project.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { started } from './started.js';

@@ -14,7 +14,7 @@ import type { Job } from '../core/jobs/schema.js';
 import { registerRow } from '../core/register.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 import { readJobs, whoMoves } from '../edge/jobs-files.js';
-import { commitPaths } from '../edge/git.js';
+import { commitPaths } from '../edge/git/worktree.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { jobName } from '../core/assess/jobs.js';
 import { recordedToolVersion } from '../core/tool.js';

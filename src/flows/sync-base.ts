@@ -1,5 +1,6 @@
 import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from '../core/manifest.js';
-import { generatedCommits, readCommitPaths } from '../edge/git.js';
+import { readCommitPaths } from '../edge/git/objects.js';
+import { generatedCommits } from '../edge/git/refs.js';
 import { loadFromSource, type TemplateSource } from '../edge/template-source.js';
 import { recordedToolVersion } from '../core/tool.js';
 import { planRender } from '../core/template/plan.js';

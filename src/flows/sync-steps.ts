@@ -1,4 +1,4 @@
-import { dropBranch, gitState } from '../edge/git.js';
+import { dropBranch, gitState } from '../edge/git/refs.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { openSource, sourceVersions, type TemplateSource } from '../edge/template-source.js';
 import { compareVersions, isPrerelease, newestTag } from '../core/template/semver.js';

@@ -1,27 +1,25 @@
 import path from 'node:path';
 import { resolveAnswers, type Asker } from '../core/answers/resolve.js';
+import { InputError, isBadInput } from '../core/errors.js';
+import { MANIFEST_PATH, serializeManifest, type Manifest } from '../core/manifest.js';
+import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
+import type { ConflictStyle, FileOutcome } from '../core/sync/plan.js';
+import { renderDiff } from '../core/sync/preview.js';
+import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
 import { describeCondition } from '../core/template/conditions.js';
-import { DomainError, InputError, isBadInput } from '../core/errors.js';
-import { commitPaths, dirtyFiles, HookRefused, newBranchProblem, pristineRefs, recordUnmerged, untrackedAmong, writePristine } from '../edge/git.js';
-import { checkpoint } from '../edge/project/checkpoint.js';
-import { executableAmong, readFolders } from '../edge/project/folders.js';
-import { ProjectSession } from '../edge/project/session.js';
-import { started } from './started.js';
-import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
-import { MANIFEST_PATH, manifestFor, serializeManifest } from '../core/manifest.js';
-import { unifiedDiff } from '../core/merge/diff.js';
-import { isBinary } from '../core/merge/binary.js';
-import { planRender } from '../core/template/plan.js';
+import { crossedMigrations, migrateAnswers, type Migration } from '../core/template/migrations.js';
 import { compareVersions } from '../core/template/semver.js';
 import type { Answers, AnswerValue } from '../core/template/types.js';
-import { filesAsRendered, findBase, recopyBase, type BaseKind } from './sync-base.js';
-import { recordSkip } from './sync-skip.js';
-import { syncLabels } from '../core/sync/labels.js';
+import { dirtyFiles } from '../edge/git/worktree.js';
+import { newBranchProblem } from '../edge/git/refs.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
-import { IGNORE_FILE, isIgnoredByProject, parseIgnoreList } from '../core/sync/ignore-list.js';
-import { composePaths, crossedMigrations, migrateAnswers, migrationNotesFile, migrationNotesPath, movedPath, type Migration } from '../core/template/migrations.js';
-import { pathsToRead, planSync, type ConflictStyle, type FileOutcome } from '../core/sync/plan.js';
-import { answerChanges, crossedNotes, type AnswerChange, type ReleaseNote } from '../core/sync/summary.js';
+import { ProjectSession } from '../edge/project/session.js';
+import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
+import { started } from './started.js';
+import { applyPlan } from './sync-apply.js';
+import type { BaseKind } from './sync-base.js';
+import { conflictCount, planChanges, readSides, type Planned, type Sides } from './sync-plan.js';
+import { recordSkip } from './sync-skip.js';
 
 /** What one sync asks for: the command's flags, already parsed (no argv here). */
 export interface SyncOptions {
@@ -87,12 +85,158 @@ export interface ProjectSyncResult {
   steps?: { from: string; to: string; committed: boolean; conflicts: number }[];
 }
 
+/**
+ * Syncs one project to a newer template version, in named steps: open (openSync) → load the
+ * target (loadTarget) → plan (readSides, then planChanges: in memory, in sync-plan.ts) → apply
+ * (applyPlan) → record in git (recordInGit; both in sync-apply.ts). --check and --dry-run stop
+ * after the plan with nothing written anywhere, .git included; a sync applies its plan
+ * atomically (files, then git: the pristine branch, conflicts in the index, --branch's commit),
+ * or not at all.
+ */
+export async function syncProject(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
+  const mode: Mode = opts.check ? 'check' : opts.dryRun ? 'dry-run' : 'write';
+  // The session finds the root and git folder, takes the lock, undoes a killed run, reads the manifest.
+  const session = await ProjectSession.open({ dir, write: mode === 'write', manifest: 'required' });
+  try {
+    const opened = await openSync(session, dir, mode, opts);
+    try {
+      if (opts.skip !== undefined) return await recordSkip(session, opened.src, opts.skip);
+      const target = await loadTarget(opened, opts);
+      const result = startResult(opened, target);
+      const idle = nothingToDo(opened, target, opts);
+      if (idle) {
+        await opened.refuseDirty();
+        if (idle === 'declined') result.skipped = target.to;
+        return result;
+      }
+      const sides = await readSides(opened, target, opts);
+      const planned = planChanges(opened, target, sides, opts);
+      reportPlan(result, target, sides, planned);
+      if (mode === 'check') {
+        result.exitCode = 1;
+        return result;
+      }
+      if (mode === 'dry-run') {
+        result.diff = previewDiff(opened, sides, planned);
+        return result;
+      }
+      await applyPlan(opened, target, sides, planned, opts);
+      result.written = true;
+      result.exitCode = result.conflicts ? 1 : 0;
+      return result;
+    } finally {
+      await opened.src.cleanup?.();
+    }
+  } finally {
+    session.close();
+  }
+}
 
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+/** --check and --dry-run read only; `write` takes the lock and may change files and git. */
+export type Mode = 'check' | 'dry-run' | 'write';
+
 const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Step 1, open: the project as it is and the template source, checked before anything loads. */
+export interface Opened {
+  session: ProjectSession;
+  /** The folder as the user named it: messages name it so. */
+  dir: string;
+  mode: Mode;
+  recorded: Manifest;
+  /** The project's own ignore list (its IGNORE_FILE): paths sync never touches. */
+  ignoredByProject: string[];
+  src: TemplateSource;
+  /** Refuses a project with uncommitted changes: git status runs from the open on, and is awaited only here. */
+  refuseDirty: () => Promise<void>;
+}
+
+async function openSync(session: ProjectSession, dir: string, mode: Mode, opts: Pick<SyncOptions, 'allowDirty' | 'branch' | 'template'>): Promise<Opened> {
+  const { root, gitDir } = session;
+  const writing = mode === 'write';
+  const recorded = session.manifest!;
+  const ignoreText = session.read(IGNORE_FILE);
+  const ignoredByProject = ignoreText ? parseIgnoreList(decoder.decode(ignoreText)) : [];
+  // git status runs while the template loads and renders; its answer is awaited before any use.
+  const dirtyCheck = writing && gitDir !== undefined && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
+  const refuseDirty = async () => {
+    const dirty = (await dirtyCheck?.()) ?? [];
+    if (dirty.length) {
+      throw new InputError(
+        `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
+      );
+    }
+  };
+  if (writing && opts.branch) {
+    // Checked before anything is written: a taken or malformed name is bad input (exit 2).
+    if (gitDir === undefined) throw new InputError(`--branch: ${dir} is not a git repository.`);
+    const problem = await newBranchProblem(root, opts.branch);
+    if (problem) throw new InputError(`--branch: ${problem}.`);
+  }
+  const src = await openSource(opts.template ?? recorded.template.source).catch((e: unknown) => {
+    // The user gave no --template: say that the source came from the manifest, and the way out.
+    if (opts.template || !isBadInput(e)) throw e;
+    throw new InputError(
+      `${dir}: the template source recorded in ${MANIFEST_PATH} cannot be opened (${e.message.replace(/^--template: /, '')}). If it moved, give its new place with --template <src>.`,
+    );
+  });
+  return { session, dir, mode, recorded, ignoredByProject, src, refuseDirty };
+}
+
+/** Step 2, load the target: its version (never older), the migrations crossed, and the answers it renders with. */
+export interface Target {
+  loaded: Awaited<ReturnType<typeof loadFromSource>>;
+  from: string;
+  to: string;
+  /** The template migrations between the two versions, oldest first. */
+  crossed: Migration[];
+  /** The recorded answers after the migrations; `changed`: the --set ones; `answers`: all resolved. */
+  migratedAnswers: Answers;
+  changed: Record<string, unknown>;
+  answers: Answers;
+  newAnswers: NonNullable<ProjectSyncResult['newAnswers']>;
+  warnings: string[];
+}
+
+async function loadTarget(opened: Opened, opts: Pick<SyncOptions, 'to' | 'prereleases' | 'answers' | 'origins' | 'yes' | 'ask'>): Promise<Target> {
+  const { recorded, dir } = opened;
+  const writing = opened.mode === 'write';
+  const loaded = await loadVersion(opened.src, opts.to, { prereleases: opts.prereleases, current: recorded.template.version });
+  const from = recorded.template.version;
+  const to = loaded.ref.version;
+  if (compareVersions(to, from) < 0) {
+    throw new InputError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
+  }
+  const spec = loaded.template.spec;
+  // The template's migrations between the two versions, as data: answers first (they shape the render).
+  const crossed = crossedMigrations(spec.migrations, from, to);
+  const migratedAnswers = migrateAnswers(recorded.answers, crossed);
+  const changed = opts.answers ?? {};
+  const newAnswers: Target['newAnswers'] = [];
+  const warnings: string[] = [];
+  const answers = await resolveAnswers(spec, {
+    provided: { ...syncAnswers(migratedAnswers, new Set(spec.questions.map((q) => q.key))), ...changed },
+    origins: opts.origins,
+    dirName: path.basename(opened.session.root),
+    // A question the new version adds is the user's to answer: asked on a terminal, else its
+    // default only with --yes. --check and --dry-run write nothing, so they take the default.
+    useDefaults: opts.yes === true || !writing,
+    ask: writing && !opts.yes ? opts.ask : undefined,
+    onTaken: (q, value, origin) => newAnswers.push({ key: q.key, value, origin }),
+    onSkipped: (q, origin, so) =>
+      warnings.push(`${origin} ${q.key}: has no effect: template ${spec.version} asks it only when ${describeCondition(q.when, so)}, which does not hold for this project.`),
+    missing: (keys) =>
+      `${dir}: template ${spec.version} adds ${keys.length > 1 ? 'questions' : 'a question'} the project has no answer for: ${keys.join(', ')}. There is no terminal to ask on: answer with --set ${keys[0]}=<value>, or pass --yes to take ${keys.length > 1 ? 'their defaults' : 'its default'}.`,
+  });
+  for (const k of Object.keys(changed)) {
+    if (!Object.hasOwn(recorded.answers, k) && Object.hasOwn(answers, k)) newAnswers.push({ key: k, value: answers[k]!, origin: '--set' });
+  }
+  return { loaded, from, to, crossed, migratedAnswers, changed, answers, newAnswers, warnings };
+}
 
 /** The target version: --to, else the newest semver tag, else HEAD; the built-in one is what ships. */
-async function loadTarget(src: TemplateSource, to: string | undefined, pick: { prereleases?: boolean; current: string }) {
+async function loadVersion(src: TemplateSource, to: string | undefined, pick: { prereleases?: boolean; current: string }) {
   if (src.kind !== 'git' && to) {
     const loaded = await loadFromSource(src);
     if (to !== loaded.ref.version && to !== `v${loaded.ref.version}`) {
@@ -108,281 +252,52 @@ function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unkn
   return Object.fromEntries(Object.entries(recorded).filter(([k]) => known.has(k)));
 }
 
-function renderDiff(
-  ours: ReadonlyMap<string, Uint8Array>,
-  writes: { path: string; data: Uint8Array; executable?: boolean }[],
-  deletes: string[],
-  oursExecutable: ReadonlySet<string> = new Set(),
-): string {
-  const parts: string[] = [];
-  const show = (p: string, before: Uint8Array | undefined, after: Uint8Array | undefined, executable?: boolean) => {
-    // A mode change is shown as git shows one.
-    if (before && executable !== undefined && executable !== oursExecutable.has(p)) {
-      parts.push(`old mode ${executable ? '100644' : '100755'} ${p}\nnew mode ${executable ? '100755' : '100644'} ${p}\n`);
-    }
-    if ((before && isBinary(before)) || (after && isBinary(after))) {
-      parts.push(`Binary file ${p} ${!before ? 'added' : !after ? 'removed' : 'changed'}\n`);
-      return;
-    }
-    parts.push(
-      unifiedDiff(before ? decoder.decode(before) : '', after ? decoder.decode(after) : '', {
-        oldLabel: before ? `a/${p}` : '/dev/null',
-        newLabel: after ? `b/${p}` : '/dev/null',
-      }),
-    );
-  };
-  for (const w of [...writes].sort((a, b) => (a.path < b.path ? -1 : 1))) show(w.path, ours.get(w.path), w.data, w.executable);
-  for (const d of [...deletes].sort()) show(d, ours.get(d), undefined);
-  return parts.join('');
+/** What the result says once the target is known: versions, release notes, answers; --check's unresolved markers. */
+function startResult(opened: Opened, target: Target): ProjectSyncResult {
+  const { session, recorded } = opened;
+  const { from, to, loaded, crossed, answers, changed, migratedAnswers, newAnswers, warnings } = target;
+  const spec = loaded.template.spec;
+  const recovered = opened.mode === 'write' ? session.recovered : undefined;
+  const result: ProjectSyncResult = { dir: session.root, from, to, fromRef: recorded.template.ref, toRef: loaded.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
+  Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed, migratedAnswers) });
+  if (crossed.length) result.migrations = crossed;
+  if (opened.mode === 'check') flagUnresolved(result, session.root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, opened.ignoredByProject)));
+  if (newAnswers.length) result.newAnswers = newAnswers;
+  if (warnings.length) result.warnings = warnings;
+  return result;
 }
-
 
 /**
- * Syncs one project to a newer template version. Reads everything, plans in memory, and then
- * either reports (--check, --dry-run: nothing written anywhere, .git included) or applies the
- * plan atomically, records conflicts in git's index and moves the pristine branch on.
+ * Why there is nothing to sync: the team declined the newest version (nothing is offered until
+ * a newer one comes), or the project is on the target already with the same answers.
  */
-export async function syncProject(dir: string, opts: SyncOptions): Promise<ProjectSyncResult> {
-  const writing = !opts.check && !opts.dryRun;
-  // The session finds the root and git folder, takes the lock, undoes a killed run, reads the manifest.
-  const session = await ProjectSession.open({ dir, write: writing, manifest: 'required' });
-  const { root, gitDir } = session;
-  const inGit = gitDir !== undefined;
-  const recovered = writing ? session.recovered : undefined;
-  try {
-    const recorded = session.manifest!;
-    const ignoreText = session.read(IGNORE_FILE);
-    const ignoredByProject = ignoreText ? parseIgnoreList(decoder.decode(ignoreText)) : [];
-    // git status runs while the template loads and renders; its answer is awaited before any use.
-    const dirtyCheck = writing && inGit && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
-    const refuseDirty = async () => {
-      const dirty = (await dirtyCheck?.()) ?? [];
-      if (dirty.length) {
-        throw new InputError(
-          `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
-        );
-      }
-    };
-    if (writing && opts.branch) {
-      // Checked before anything is written: a taken or malformed name is bad input (exit 2).
-      if (!inGit) throw new InputError(`--branch: ${dir} is not a git repository.`);
-      const problem = await newBranchProblem(root, opts.branch);
-      if (problem) throw new InputError(`--branch: ${problem}.`);
-    }
-    const src = await openSource(opts.template ?? recorded.template.source).catch((e: unknown) => {
-      // The user gave no --template: say that the source came from the manifest, and the way out.
-      if (opts.template || !isBadInput(e)) throw e;
-      throw new InputError(
-        `${dir}: the template source recorded in ${MANIFEST_PATH} cannot be opened (${e.message.replace(/^--template: /, '')}). If it moved, give its new place with --template <src>.`,
-      );
-    });
-    try {
-      if (opts.skip !== undefined) return await recordSkip(session, src, opts.skip);
-      const target = await loadTarget(src, opts.to, { prereleases: opts.prereleases, current: recorded.template.version });
-      const from = recorded.template.version;
-      const to = target.ref.version;
-      if (compareVersions(to, from) < 0) {
-        throw new InputError(`${opts.to ? '--to' : dir}: ${to} is older than ${from}, the version the project is on; sync does not downgrade.`);
-      }
-      const spec = target.template.spec;
-      // The template's migrations between the two versions, as data: answers first (they shape the render).
-      const crossed = crossedMigrations(spec.migrations, from, to);
-      const migratedAnswers = migrateAnswers(recorded.answers, crossed);
-      const changed = opts.answers ?? {};
-      const newAnswers: NonNullable<ProjectSyncResult['newAnswers']> = [];
-      const warnings: string[] = [];
-      const answers = await resolveAnswers(spec, {
-        provided: { ...syncAnswers(migratedAnswers, new Set(spec.questions.map((q) => q.key))), ...changed },
-        origins: opts.origins,
-        dirName: path.basename(root),
-        // A question the new version adds is the user's to answer: asked on a terminal, else its
-        // default only with --yes. --check and --dry-run write nothing, so they take the default.
-        useDefaults: opts.yes === true || !writing,
-        ask: writing && !opts.yes ? opts.ask : undefined,
-        onTaken: (q, value, origin) => newAnswers.push({ key: q.key, value, origin }),
-        onSkipped: (q, origin, so) =>
-          warnings.push(`${origin} ${q.key}: has no effect: template ${spec.version} asks it only when ${describeCondition(q.when, so)}, which does not hold for this project.`),
-        missing: (keys) =>
-          `${dir}: template ${spec.version} adds ${keys.length > 1 ? 'questions' : 'a question'} the project has no answer for: ${keys.join(', ')}. There is no terminal to ask on: answer with --set ${keys[0]}=<value>, or pass --yes to take ${keys.length > 1 ? 'their defaults' : 'its default'}.`,
-      });
-      for (const k of Object.keys(changed)) {
-        if (!Object.hasOwn(recorded.answers, k) && Object.hasOwn(answers, k)) newAnswers.push({ key: k, value: answers[k]!, origin: '--set' });
-      }
-      const result: ProjectSyncResult = { dir: root, from, to, fromRef: recorded.template.ref, toRef: target.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
-      Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed, migratedAnswers) });
-      if (crossed.length) result.migrations = crossed;
-      if (opts.check) flagUnresolved(result, root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, ignoredByProject)));
-      if (newAnswers.length) result.newAnswers = newAnswers;
-      if (warnings.length) result.warnings = warnings;
-      if (!opts.to && recorded.skipped?.includes(to) && !Object.keys(changed).length && to !== from) {
-        // The team declined this version: nothing is offered until a newer one comes.
-        await refuseDirty();
-        result.skipped = to;
-        return result;
-      }
-      const sameTemplate = to === from && target.ref.commit === recorded.template.commit && target.ref.source === recorded.template.source;
-      if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers) && !opts.recopy) {
-        await refuseDirty();
-        return result;
-      }
-
-      // The base is read by git while the new version renders.
-      const pristine = inGit ? await pristineRefs(root, gitDir, session.pristineBranch) : undefined;
-      // History (the generated first commit) holds a project at its top only.
-      // The team's files the manifest lists, read first: each still as last rendered is its own
-      // base, so git reads only the others (and --check, when all are, reads none).
-      const listed = session.readMany(Object.keys(recorded.files), 'sync');
-      const asRendered = { files: opts.recopy ? new Map<string, Uint8Array>() : filesAsRendered(listed, recorded), whole: opts.check };
-      const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === '', asRendered));
-      const rendered = planRender(target.template, answers);
-      const theirs = new Map(rendered.map((f) => [f.path, f.data]));
-      const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
-      await refuseDirty();
-      let base = await baseLookup();
-      const toRead = pathsToRead(base.files, theirs, recorded.files);
-      const more = session.readMany(toRead.filter((p) => !Object.hasOwn(recorded.files, p)), 'sync');
-      const ours = new Map<string, Uint8Array>();
-      for (const p of toRead) {
-        const data = listed.get(p) ?? more.get(p);
-        if (data) ours.set(p, data);
-      }
-      if (opts.recopy) base = recopyBase(base, ours, recorded, theirs);
-      const folders = readFolders(root, theirs.keys(), ours);
-      const migration = composePaths(crossed);
-      const notesFiles = crossed.filter((m) => m.notes).map((m) => ({ path: migrationNotesPath(m.version), data: encoder.encode(migrationNotesFile(spec.name, m)) }));
-      if (crossed.length) {
-        // What the migrations name (files, or folders and all under them), where they move to, and the notes files.
-        const named = [...migration.moves.map((m) => m.from), ...migration.removes.map((r) => r.path)];
-        for (const [p, d] of session.readMany(named, 'template migration')) ours.set(p, d);
-        readFolders(root, named, ours);
-        const targets = [...ours.keys()].flatMap((p) => movedPath(p, migration.moves)?.to ?? []);
-        for (const [p, d] of session.readMany([...targets, ...notesFiles.map((n) => n.path)], 'template migration')) ours.set(p, d);
-      }
-      const tracking = inGit ? await untrackedAmong(root, [...ours.keys()], { gitDir, prefix: session.prefix }) : undefined;
-      const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
-      const projectOwned = spec.files.projectOwned;
-      const planWith = () =>
-        planSync({
-          base: base.files,
-          theirs,
-          ours,
-          recorded: recorded.files,
-          projectOwned,
-          ignoredByProject,
-          renames: spec.files.renames,
-          conflictStyle: opts.conflict ?? 'inline',
-          labels: syncLabels({ from, to, fromCommit: recorded.template.commit, toCommit: target.ref.commit, answersBefore: recorded.answers, answersAfter: answers }),
-          folders,
-          untracked: tracking?.untracked,
-          ignored: tracking?.ignored,
-          executable,
-          migration: crossed.length ? migration : undefined,
-        });
-      let plan = planWith();
-      // The planner picks .rej names that are free among the files it was given; a further
-      // numbered name (x.1.rej) may hold a user file nobody read yet. Read those and plan again,
-      // so that a .rej never overwrites a user's file.
-      for (;;) {
-        const unread = plan.outcomes.flatMap((o) => [o.rej, o.movedTo, o.writtenTo].filter((p): p is string => p !== undefined && !ours.has(p) && !folders.has(p)));
-        const found = session.readMany(unread, 'sync');
-        const foundFolders = readFolders(root, unread, ours);
-        if (!found.size && !foundFolders.size) break;
-        for (const [p, data] of found) ours.set(p, data);
-        for (const [p, files] of foundFolders) folders.set(p, files);
-        plan = planWith();
-      }
-      const stillSkipped = (recorded.skipped ?? []).filter((v) => compareVersions(v, to) > 0);
-      const manifestData = manifestFor(target.ref, answers, rendered, stillSkipped);
-      // Each crossed migration's notes, as a file the team can follow; never over a file of theirs.
-      for (const n of notesFiles) {
-        if (isIgnoredByProject(n.path, ignoredByProject)) continue;
-        const there = ours.get(n.path);
-        if (there && new TextDecoder().decode(there) === new TextDecoder().decode(n.data)) continue;
-        if (there || plan.writes.some((w) => w.path === n.path)) {
-          warnings.push(`${n.path}: already there and different: the migration notes were not written (they are in the output and the summary).`);
-          result.warnings = warnings;
-          continue;
-        }
-        plan.writes.push(n);
-        plan.outcomes.push({ path: n.path, status: 'added', note: 'migration notes' });
-      }
-      const writes = [...plan.writes, { path: MANIFEST_PATH, data: manifestData }];
-      Object.assign(result, {
-        base: base.kind,
-        baseDetail: base.detail,
-        outcomes: plan.outcomes.filter((o) => o.status !== 'unchanged'),
-        conflicts: plan.outcomes.filter((o) => o.status === 'conflict').length,
-        behind: true,
-      });
-      if (opts.check) {
-        result.exitCode = 1;
-        return result;
-      }
-      if (opts.dryRun) {
-        ours.set(MANIFEST_PATH, encoder.encode(serializeManifest(recorded)));
-        result.diff = renderDiff(ours, writes, plan.deletes, executable.ours);
-        return result;
-      }
-      // The new pristine commit's parent may be a remote copy of the branch (a fresh clone); a
-      // rollback puts the local branch back as it was (the session records it).
-      const oldTip = pristine?.tips[0];
-      let refused: HookRefused | undefined;
-      await session.apply({
-        what: 'sync',
-        writes,
-        deletes: plan.deletes,
-        git: inGit
-          ? {
-              movesPristine: true,
-              touchesIndex: true,
-              branch: opts.branch,
-              after: async () => {
-                const pristineFiles = new Map(theirs).set(MANIFEST_PATH, manifestData);
-                const stages = plan.conflicts;
-                const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours ?? new Uint8Array(), c.theirs ?? new Uint8Array()]);
-                // On top of the base's own commit, only the files that changed need writing.
-                const parentFiles = base.commit === oldTip ? (base.files ?? undefined) : undefined;
-                const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${to}\n\nPristine render for create-migration sync.\n`, oldTip, blobs, parentFiles, {
-                  now: theirsExecutable,
-                  parent: base.executable,
-                }, session.pristineBranch);
-                await checkpoint('sync:pristine');
-                await recordUnmerged(
-                  root,
-                  stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: c.ours ? written.blobs[i * 3 + 1] : undefined, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
-                    // each side's executable bit, as git records a conflicted file's stages
-                    executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.templatePath ?? c.path) },
-                  })),
-                  session.prefix,
-                );
-                if ((opts.branch || opts.commit) && result.conflicts === 0) {
-                  const touched = [...writes.map((w) => w.path), ...plan.deletes];
-                  await commitPaths(root, touched, `Sync template ${spec.name} ${from} -> ${to}`).catch((e: unknown) => {
-                    if (e instanceof HookRefused) refused = e;
-                    throw e;
-                  });
-                }
-              },
-            }
-          : undefined,
-      }).catch((e: unknown) => {
-        if (refused) {
-          // Exit 3, as for any failed run: nothing of it stays, and it is not bad input.
-          throw new DomainError(
-            'hook-refused',
-            `--branch: your git hooks refused the commit, so the sync was rolled back (files, index and branch ${opts.branch}; you are on your branch again). What they said:\n${refused.output}`,
-            opts.branch,
-          );
-        }
-        throw e;
-      });
-      result.written = true;
-      result.exitCode = result.conflicts ? 1 : 0;
-      return result;
-    } finally {
-      await src.cleanup?.();
-    }
-  } finally {
-    session.close();
-  }
+function nothingToDo(opened: Opened, target: Target, opts: Pick<SyncOptions, 'to' | 'recopy'>): 'declined' | 'up to date' | undefined {
+  const { recorded } = opened;
+  const { from, to, loaded, changed, answers } = target;
+  if (!opts.to && recorded.skipped?.includes(to) && !Object.keys(changed).length && to !== from) return 'declined';
+  const sameTemplate = to === from && loaded.ref.commit === recorded.template.commit && loaded.ref.source === recorded.template.source;
+  if (sameTemplate && JSON.stringify(answers) === JSON.stringify(recorded.answers) && !opts.recopy) return 'up to date';
+  return undefined;
 }
+
+/** --dry-run's diff: the plan's writes and deletes, the manifest among them, against the project's files. */
+function previewDiff(opened: Opened, sides: Sides, planned: Planned): string {
+  sides.ours.set(MANIFEST_PATH, encoder.encode(serializeManifest(opened.recorded)));
+  return renderDiff(sides.ours, planned.writes, planned.plan.deletes, sides.executable.ours);
+}
+
+/** What the plan means for the result: the base used, each file's outcome, the conflicts. */
+function reportPlan(result: ProjectSyncResult, target: Target, sides: Sides, planned: Planned): void {
+  if (planned.warnings.length) {
+    target.warnings.push(...planned.warnings);
+    result.warnings = target.warnings;
+  }
+  Object.assign(result, {
+    base: sides.base.kind,
+    baseDetail: sides.base.detail,
+    outcomes: planned.plan.outcomes.filter((o) => o.status !== 'unchanged'),
+    conflicts: conflictCount(planned.plan),
+    behind: true,
+  });
+}
+

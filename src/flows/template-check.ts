@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError, isBadInput } from '../core/errors.js';
 import { findings as collect, planCheck, tagFindings, type Finding } from '../core/template-check/check.js';
-import { isRepoRoot } from '../edge/git.js';
+import { isRepoRoot } from '../edge/git/repo.js';
 import { exists } from '../edge/inputs.js';
 import { externalCheck } from '../edge/python-check.js';
 import { loadTemplateDir } from '../edge/template-dir.js';

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../apply.js';
 import { createHash } from 'node:crypto';
-import { pristineBranchFor, pristineRefs, repoAround, tracksAnything } from '../git.js';
+import { pristineBranchFor, pristineRefs } from '../git/refs.js';
+import { repoAround } from '../git/repo.js';
+import { tracksAnything } from '../git/worktree.js';
 import { statOrNone } from '../fs-quiet.js';
 import { acquireLock } from '../lock.js';
 import type { Manifest } from '../../core/manifest.js';
@@ -66,7 +68,7 @@ function perProject(name: string, prefix: string): string {
 
 /** git, synchronously: undo steps run on Ctrl-C too, where nothing asynchronous finishes. */
 function gitSync(cwd: string, args: string[]): string {
-  // The git work of a run is its own: none of the user's hooks runs for it (see edge/git.ts).
+  // The git work of a run is its own: none of the user's hooks runs for it (see edge/git/run.ts).
   return execFileSync('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

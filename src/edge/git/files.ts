@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import path from 'node:path';
-import { readOrNone } from './fs-quiet.js';
+import { readOrNone } from '../fs-quiet.js';
 
 /**
  * Reads what git keeps in plain files (where a repository's .git is, and its refs) without

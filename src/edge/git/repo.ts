@@ -1,0 +1,172 @@
+import { lstatSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readRegularFile } from '../fs-quiet.js';
+import { boundMs } from '../bounds.js';
+import { readRepoAt } from './files.js';
+import { dataBlock, fastImportPath, writePristine } from './objects.js';
+import { headCommit, INITIAL_BRANCH, PRISTINE_BRANCH, pristineBranchFor, pristineRefs } from './refs.js';
+import { commitWithIdentity, gitBytes, gitText, NO_HOOKS, runGit } from './run.js';
+
+/** Where a repository is (around a project, or a template source), and making one: init, the first commit, a bare clone. */
+
+/** Whether dir is inside a git work tree. */
+export async function isRepo(dir: string): Promise<boolean> {
+  try {
+    return (await gitText(dir, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `dir` is itself a git repository: the top of a work tree, a bare repository, or a git
+ * folder. A folder somewhere inside another repository (a monorepo, a clone of this package) is
+ * not: it is read as the folder it is, not as that repository's HEAD.
+ */
+export async function isRepoRoot(dir: string): Promise<boolean> {
+  // The top of a plain work tree is certain from its files; anything else (a bare repository, a
+  // folder inside a work tree) is git's to say.
+  if (readRepoAt(dir)) return true;
+  try {
+    const [, , prefix] = (await gitText(dir, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--show-prefix'])).split('\n');
+    return prefix === '';
+  } catch {
+    return false;
+  }
+}
+
+/** The work tree's top folder and the absolute .git folder, with one git process. */
+export async function gitLocation(dir: string): Promise<{ top: string; gitDir: string } | undefined> {
+  try {
+    const [top, gd] = (await gitText(dir, ['rev-parse', '--show-toplevel', '--absolute-git-dir'])).trim().split('\n');
+    return top && gd ? { top, gitDir: gd } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The repository a project folder belongs to: the one whose work tree it is the top of
+ * (prefix ""), or one whose work tree holds it in a subfolder (prefix "sub/dir").
+ */
+export async function repoAround(root: string): Promise<{ gitDir: string; prefix: string } | undefined> {
+  const known = readRepoAt(root);
+  if (known) return { gitDir: known.gitDir, prefix: '' };
+  // No .git here (and no GIT_DIR) nor in any folder above: git would find no repository either,
+  // so most projects made with --no-git pay no git process for the question.
+  if (known === null && !gitEntryAbove(root)) return undefined;
+  const where = await gitLocation(root);
+  if (!where) return undefined;
+  const rel = path.relative(realpathSync(where.top), realpathSync(root));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return { gitDir: where.gitDir, prefix: rel.split(path.sep).join('/') };
+}
+
+/** Whether any folder above `dir` holds a `.git` entry (folder, file or link), looked at with lstat. */
+function gitEntryAbove(dir: string): boolean {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if (lstatSync(path.join(d, '.git'), { throwIfNoEntry: false })) return true;
+    if (path.dirname(d) === d) return false;
+  }
+}
+
+/** A bare copy of a remote template repo, for reading tags and trees. */
+export async function cloneBare(url: string, into: string): Promise<void> {
+  await runGit(process.cwd(), [...NO_HOOKS, 'clone', '--bare', '--quiet', '--', url, into], undefined, { GIT_TERMINAL_PROMPT: '0' }, boundMs('network'));
+}
+
+/** Removes a repository this run made beside files already in a folder (its first commit failed). */
+export function removeRepository(dir: string): void {
+  rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+}
+
+/**
+ * Makes a new repository in a folder that already held files (generate --force): its first
+ * commit holds only the generated paths, exactly as rendered, and the pristine branch points
+ * at it as the base of the first sync. A new folder goes through createRepository instead.
+ */
+export async function initialCommit(dir: string, message: string, paths: string[]): Promise<string> {
+  await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q']);
+  // The folder already held files: commit only what was generated.
+  await gitBytes(dir, ['add', '--', ...paths]);
+  await commitWithIdentity(dir, ['commit', '-q', '--no-verify', '-m', message]);
+  const sha = await headCommit(dir);
+  // A loose ref is what `git branch` would write in a new repository.
+  try {
+    writeFileSync(path.join(dir, '.git/refs/heads', PRISTINE_BRANCH), `${sha}\n`, { flag: 'wx' });
+  } catch {
+    await gitBytes(dir, ['branch', PRISTINE_BRANCH, sha]);
+  }
+  return sha;
+}
+
+/** A new, empty repository: its branch, and git's variables (the user's identity among them). */
+export interface NewRepository {
+  head: string;
+  vars: string;
+}
+
+/**
+ * `git init`, then `git var -l` inside the new repository (so that conditional includes of the
+ * user's config apply as they will to every later commit). Generate starts this while it renders.
+ */
+export async function initRepository(dir: string): Promise<NewRepository> {
+  await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q']);
+  const head = /^ref: (refs\/heads\/\S+)/.exec(readRegularFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
+  const vars = await gitText(dir, ['var', '-l']).catch(() => '');
+  return { head, vars };
+}
+
+/**
+ * A new repository whose first commit holds `files`, made with four git processes: init, the
+ * identities, one fast-import of every file from memory, and a reset that writes the work tree
+ * and index from that commit. Writing the files ourselves and then `git add` would write them,
+ * read them back and hash them; this writes each once. The pristine branch points at the same
+ * commit: it is exactly what the template rendered, the base of the first sync.
+ */
+export async function createRepository(
+  dir: string,
+  files: { path: string; data: Uint8Array; executable?: boolean }[],
+  message: string,
+  /** The repository, when initRepository was started earlier. */
+  repository: Promise<NewRepository> = initRepository(dir),
+): Promise<string> {
+  const { head, vars } = await repository;
+  const now = Math.floor(Date.now() / 1000);
+  const fallback = `create-migration <create-migration@localhost> ${now} +0000`;
+  // An address git only guessed (user@host.(none)) is one `git commit` would refuse: use ours.
+  const ident = (name: string) => {
+    const found = new RegExp(`^${name}=(.+<.*>.*)$`, 'm').exec(vars)?.[1];
+    return found && !/\(none\)>/.test(found) ? found : fallback;
+  };
+  const parts: Buffer[] = [Buffer.from(`commit ${head}\nmark :1\nauthor ${ident('GIT_AUTHOR_IDENT')}\ncommitter ${ident('GIT_COMMITTER_IDENT')}\n`)];
+  dataBlock(parts, Buffer.from(message));
+  for (const f of files) {
+    parts.push(Buffer.from(`M ${f.executable ? '100755' : '100644'} inline ${fastImportPath(f.path)}\n`));
+    dataBlock(parts, f.data);
+  }
+  parts.push(Buffer.from(`reset refs/heads/${PRISTINE_BRANCH}\nfrom :1\n\nget-mark :1\ndone\n`));
+  const commit = (await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts))).toString().trim();
+  await gitBytes(dir, ['reset', '-q', '--hard']);
+  return commit;
+}
+
+/**
+ * A new project in a subfolder of a repository the user already has (generate --no-git in a
+ * monorepo, or --force into such a folder): its render goes onto its own pristine branch there,
+ * so its first sync has a base, after a clone too. Nothing is committed to the user's branches.
+ * Returns the branch, or undefined when the folder is not inside a repository's work tree.
+ */
+export async function recordPristineAround(
+  dir: string,
+  files: { path: string; data: Uint8Array; executable?: boolean }[],
+  message: string,
+): Promise<string | undefined> {
+  const repo = await repoAround(dir);
+  if (!repo || repo.prefix === '') return undefined;
+  const branch = pristineBranchFor(repo.prefix);
+  const tips = await pristineRefs(dir, undefined, branch);
+  const executable = { now: new Set(files.filter((f) => f.executable).map((f) => f.path)) };
+  await writePristine(dir, new Map(files.map((f) => [f.path, f.data])), message, tips.local, [], undefined, executable, branch);
+  return branch;
+}

@@ -1,0 +1,82 @@
+import { DomainError } from '../core/errors.js';
+import { MANIFEST_PATH } from '../core/manifest.js';
+import { writePristine } from '../edge/git/objects.js';
+import { commitPaths, HookRefused, recordUnmerged } from '../edge/git/worktree.js';
+import { checkpoint } from '../edge/project/checkpoint.js';
+import { conflictCount, type Planned, type Sides } from './sync-plan.js';
+import type { Opened, SyncOptions, Target } from './sync.js';
+
+/**
+ * Step 4, apply: the plan's writes and deletes through the session's journal, then (in a
+ * repository) step 5 records it in git. Whatever fails, all of it is rolled back.
+ */
+export async function applyPlan(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>): Promise<void> {
+  let refused: HookRefused | undefined;
+  await opened.session
+    .apply({
+      what: 'sync',
+      writes: planned.writes,
+      deletes: planned.plan.deletes,
+      git:
+        opened.session.gitDir !== undefined
+          ? {
+              movesPristine: true,
+              touchesIndex: true,
+              branch: opts.branch,
+              after: () =>
+                recordInGit(opened, target, sides, planned, opts).catch((e: unknown) => {
+                  if (e instanceof HookRefused) refused = e;
+                  throw e;
+                }),
+            }
+          : undefined,
+    })
+    .catch((e: unknown) => {
+      if (refused) {
+        // Exit 3, as for any failed run: nothing of it stays, and it is not bad input.
+        throw new DomainError(
+          'hook-refused',
+          `--branch: your git hooks refused the commit, so the sync was rolled back (files, index and branch ${opts.branch}; you are on your branch again). What they said:\n${refused.output}`,
+          opts.branch,
+        );
+      }
+      throw e;
+    });
+}
+
+/**
+ * Step 5, record: the pristine render committed onto the pristine branch, conflicted files
+ * staged as unmerged (their three versions and modes), and, with --branch or a later step of
+ * one, the sync committed on the branch checked out (the user's hooks run for that commit).
+ */
+async function recordInGit(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>): Promise<void> {
+  const { session } = opened;
+  const { root } = session;
+  const { base, theirs, theirsExecutable, executable, pristineTip } = sides;
+  const { plan, manifestData } = planned;
+  const spec = target.loaded.template.spec;
+  const pristineFiles = new Map(theirs).set(MANIFEST_PATH, manifestData);
+  const stages = plan.conflicts;
+  const blobs = stages.flatMap((c) => [c.base ?? new Uint8Array(), c.ours ?? new Uint8Array(), c.theirs ?? new Uint8Array()]);
+  // The new pristine commit's parent may be a remote copy of the branch (a fresh clone); a
+  // rollback puts the local branch back as it was (the session records it). On top of the
+  // base's own commit, only the files that changed need writing.
+  const parentFiles = base.commit === pristineTip ? (base.files ?? undefined) : undefined;
+  const written = await writePristine(root, pristineFiles, `Template ${spec.name} ${target.to}\n\nPristine render for create-migration sync.\n`, pristineTip, blobs, parentFiles, {
+    now: theirsExecutable,
+    parent: base.executable,
+  }, session.pristineBranch);
+  await checkpoint('sync:pristine');
+  await recordUnmerged(
+    root,
+    stages.map((c, i) => ({ path: c.path, base: c.base ? written.blobs[i * 3] : undefined, ours: c.ours ? written.blobs[i * 3 + 1] : undefined, theirs: c.theirs ? written.blobs[i * 3 + 2] : undefined,
+      // each side's executable bit, as git records a conflicted file's stages
+      executable: { base: base.executable.has(c.path), ours: executable.ours.has(c.path), theirs: theirsExecutable.has(c.templatePath ?? c.path) },
+    })),
+    session.prefix,
+  );
+  if ((opts.branch || opts.commit) && conflictCount(plan) === 0) {
+    const touched = [...planned.writes.map((w) => w.path), ...plan.deletes];
+    await commitPaths(root, touched, `Sync template ${spec.name} ${target.from} -> ${target.to}`);
+  }
+}
