@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { provedClean } from '../src/edge/git-clean.js';
+import { provedClean } from '../src/edge/git/clean.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
@@ -109,6 +109,10 @@ describe('a clean work tree proved from git files', () => {
     const env = project(tempDir());
     expect(provedClean(env, new Map(), { GIT_INDEX_FILE: path.join(env, '.git/index') })).toBeUndefined();
     expect(provedClean(env, new Map(), { GIT_CONFIG_PARAMETERS: "'core.autocrlf'='true'" })).toBeUndefined();
+    const global = path.join(tempDir(), 'gitconfig');
+    writeFileSync(global, '[core]\n\tautocrlf = input\n');
+    expect(provedClean(env, new Map(), { GIT_CONFIG_GLOBAL: global })).toBeUndefined();
+    expect(provedClean(env, new Map(), { GIT_CONFIG_NOSYSTEM: '1' })).toBe(true);
   });
 
   it('proves a project clean after a packed history (objects read from the pack)', () => {

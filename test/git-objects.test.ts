@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ObjectFiles, readCommitFiles, readCommitFilesOnce } from '../src/edge/git-objects.js';
+import { ObjectFiles, readCommitFiles, readCommitFilesOnce } from '../src/edge/git/object-files.js';
 import { tempDir, testEnv } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 

@@ -22,6 +22,8 @@ export interface Sides {
   /** The render, as the manifest records it. */
   rendered: ReturnType<typeof planRender>;
   ours: Map<string, Uint8Array>;
+  /** The files the manifest lists, as read (the regular files among them). */
+  listed: Map<string, Uint8Array>;
   folders: ReturnType<typeof readFolders>;
   executable: { base: Set<string>; theirs: Set<string>; ours: ReturnType<typeof executableAmong> };
   tracking?: Awaited<ReturnType<typeof untrackedAmong>>;
@@ -70,8 +72,8 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
     for (const [p, d] of session.readMany([...targets, ...notesFiles.map((n) => n.path)], 'template migration')) ours.set(p, d);
   }
   const tracking = gitDir !== undefined ? await untrackedAmong(root, [...ours.keys()], { gitDir, prefix: session.prefix }) : undefined;
-  const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
-  return { base, theirs, theirsExecutable, rendered, ours, folders, executable, tracking, migration, notesFiles, pristineTip: pristine?.tips[0] };
+  const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys(), session.modes) };
+  return { base, theirs, theirsExecutable, rendered, ours, listed, folders, executable, tracking, migration, notesFiles, pristineTip: pristine?.tips[0] };
 }
 
 /** Step 3b, plan: the merge of the three sides in memory, the new manifest, and the migration notes. */

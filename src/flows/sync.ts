@@ -105,11 +105,13 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       const result = startResult(opened, target);
       const idle = nothingToDo(opened, target, opts);
       if (idle) {
+        if (mode === 'check') scanMarkers(opened, result);
         await opened.refuseDirty();
         if (idle === 'declined') result.skipped = target.to;
         return result;
       }
       const sides = await readSides(opened, target, opts);
+      if (mode === 'check') scanMarkers(opened, result, sides.listed);
       const planned = planChanges(opened, target, sides, opts);
       reportPlan(result, target, sides, planned);
       if (mode === 'check') {
@@ -252,7 +254,7 @@ function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unkn
   return Object.fromEntries(Object.entries(recorded).filter(([k]) => known.has(k)));
 }
 
-/** What the result says once the target is known: versions, release notes, answers; --check's unresolved markers. */
+/** What the result says once the target is known: versions, release notes, answers. */
 function startResult(opened: Opened, target: Target): ProjectSyncResult {
   const { session, recorded } = opened;
   const { from, to, loaded, crossed, answers, changed, migratedAnswers, newAnswers, warnings } = target;
@@ -261,10 +263,15 @@ function startResult(opened: Opened, target: Target): ProjectSyncResult {
   const result: ProjectSyncResult = { dir: session.root, from, to, fromRef: recorded.template.ref, toRef: loaded.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
   Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed, migratedAnswers) });
   if (crossed.length) result.migrations = crossed;
-  if (opened.mode === 'check') flagUnresolved(result, session.root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, opened.ignoredByProject)));
   if (newAnswers.length) result.newAnswers = newAnswers;
   if (warnings.length) result.warnings = warnings;
   return result;
+}
+
+/** --check: the template's files (as the manifest lists them) that still hold conflict markers; `known`: those already read. */
+function scanMarkers(opened: Opened, result: ProjectSyncResult, known?: ReadonlyMap<string, Uint8Array>): void {
+  const paths = Object.keys(opened.recorded.files).filter((p) => !isIgnoredByProject(p, opened.ignoredByProject));
+  flagUnresolved(result, opened.session.root, paths, known);
 }
 
 /**

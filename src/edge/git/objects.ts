@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { isInterrupted, trackChild } from '../cleanup.js';
-import { readTreeFiles } from './files.js';
+import { readRepoAt, readTreeFiles } from './files.js';
+import { readCommitFilesOnce } from './object-files.js';
 import { PRISTINE_BRANCH } from './refs.js';
 import { gitBytes, READ_ONLY_ENV } from './run.js';
 
@@ -148,6 +149,10 @@ export async function readBlobs(repo: string, shas: string[], limits?: BlobLimit
 export async function readCommitPaths(repo: string, commit: string, paths: string[]): Promise<Map<string, Buffer>> {
   const result = new Map<string, Buffer>();
   if (!paths.length) return result;
+  // From the repository's files when they are plain (no git process), else from git.
+  const gitDir = readRepoAt(repo)?.gitDir;
+  const fromFiles = gitDir ? readCommitFilesOnce(gitDir, commit, paths, HISTORY_LIMITS) : undefined;
+  if (fromFiles) return fromFiles;
   // `commit:path` makes git walk the tree for every path: for many paths, list the tree once.
   if (paths.length > 64) {
     const wanted = new Set(paths);

@@ -4,10 +4,18 @@ import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { locate, requireSafePath } from './guard.js';
 
-/** The project files among `paths` that have the owner's execute bit. */
-export function executableAmong(root: string, paths: Iterable<string>): Set<string> {
+/**
+ * The project files among `paths` that have the owner's execute bit. `modes`: the modes of files
+ * this run read as regular files (see ProjectReader.modes), not looked at again.
+ */
+export function executableAmong(root: string, paths: Iterable<string>, modes?: ReadonlyMap<string, number>): Set<string> {
   const out = new Set<string>();
   for (const p of paths) {
+    const known = modes?.get(p);
+    if (known !== undefined) {
+      if (known & 0o100) out.add(p);
+      continue;
+    }
     const st = lstatSync(path.join(root, p), { throwIfNoEntry: false });
     if (st?.isFile() && (st.mode & 0o100) !== 0) out.add(p);
   }

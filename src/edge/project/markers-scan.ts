@@ -20,15 +20,16 @@ const MAX_SCAN_BYTES = 64 << 20;
  * that still hold conflict markers. The paths come from the manifest, so each one is checked
  * to stay inside the project with no symbolic link or `.git` on the way before it is read.
  */
-export function filesWithMarkers(root: string, paths: Iterable<string>): UnresolvedFile[] {
+export function filesWithMarkers(root: string, paths: Iterable<string>, known: ReadonlyMap<string, Uint8Array> = new Map()): UnresolvedFile[] {
   const out: UnresolvedFile[] = [];
   // Folders already found plain in this scan (it writes nothing): each is looked at once.
   const folders = new Set<string>();
   for (const p of [...paths].sort()) {
     if (unsafePathReason(p) || p.split('/').some((s) => s.toLowerCase() === '.git')) continue;
-    const data = readPlainFile(root, p, folders);
+    const had = known.get(p);
+    const data = had ? (had.length > MAX_SCAN_BYTES ? undefined : had) : readPlainFile(root, p, folders);
     // A block opens with seven '<' at the start of a line: a file without them has none.
-    if (!data || data.indexOf(OPENING) < 0 || isBinary(data)) continue;
+    if (!data || Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(OPENING) < 0 || isBinary(data)) continue;
     const blocks = conflictBlocks(splitLines(new TextDecoder().decode(data)));
     if (blocks.length) out.push({ path: p, lines: blocks.map((b) => `${b.start + 1}-${b.end + 1}`).join(', ') });
   }
@@ -76,9 +77,12 @@ function readPlainFile(root: string, p: string, folders: Set<string>): Buffer | 
   }
 }
 
-/** Marks a `--check` result failed (exit 1) when any of the project's template files holds markers. */
-export function flagUnresolved(result: { unresolved?: UnresolvedFile[]; exitCode: number }, root: string, paths: Iterable<string>): void {
-  const found = filesWithMarkers(root, paths);
+/**
+ * Marks a `--check` result failed (exit 1) when any of the project's template files holds markers.
+ * `known`: files this run already read as regular files, never through a link (not read again).
+ */
+export function flagUnresolved(result: { unresolved?: UnresolvedFile[]; exitCode: number }, root: string, paths: Iterable<string>, known?: ReadonlyMap<string, Uint8Array>): void {
+  const found = filesWithMarkers(root, paths, known);
   if (!found.length) return;
   result.unresolved = found;
   result.exitCode = Math.max(result.exitCode, 1);

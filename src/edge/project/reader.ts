@@ -41,6 +41,9 @@ export interface ReadRequest {
 }
 
 export class ProjectReader implements ProjectFiles {
+  /** The mode of each file read (a regular file, as opened): what executableAmong asks, known without another lstat. */
+  readonly modes = new Map<string, number>();
+
   constructor(
     /** The project's real path. */
     readonly root: string,
@@ -65,7 +68,9 @@ export class ProjectReader implements ProjectFiles {
     requireSafePath(rel, from, { manifest: true });
     const { full, st } = locate(this.root, rel, from, folders);
     if (!st?.isFile()) return undefined;
-    return readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit));
+    const data = readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit));
+    this.modes.set(rel, st.mode);
+    return data;
   }
 
   /** Many files at once: the ones that are there (each folder on the way looked at once). */

@@ -2,8 +2,8 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import path from 'node:path';
-import { commonDir } from './git-files.js';
-import { readOrNone } from './fs-quiet.js';
+import { commonDir } from './files.js';
+import { readOrNone } from '../fs-quiet.js';
 
 /**
  * Reads git objects (loose, and packed with their deltas) from a repository's files, without

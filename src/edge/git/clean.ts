@@ -2,9 +2,9 @@ import { lstatSync, type BigIntStats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { commonDir, readRepoAt } from './git-files.js';
-import { ObjectFiles } from './git-objects.js';
-import { readOrNone } from './fs-quiet.js';
+import { commonDir, readRepoAt } from './files.js';
+import { ObjectFiles } from './object-files.js';
+import { readOrNone } from '../fs-quiet.js';
 
 /**
  * Whether a work tree is clean in the sense of `git status --untracked-files=no` printing nothing,
@@ -125,10 +125,12 @@ function treeFiles(objects: ObjectFiles, commit: string): Map<string, string> | 
 
 /** Whether the settings git reads (system, user, repository) leave file contents and status as they are. */
 function settingsArePlain(common: string, env: NodeJS.ProcessEnv): boolean {
-  if (env.GIT_CONFIG_PARAMETERS || env.GIT_CONFIG_COUNT || env.GIT_CONFIG || env.GIT_CONFIG_GLOBAL || env.GIT_CONFIG_SYSTEM || env.GIT_CONFIG_NOSYSTEM) return false;
+  if (env.GIT_CONFIG_PARAMETERS || env.GIT_CONFIG_COUNT || env.GIT_CONFIG) return false;
   const home = env.HOME ?? os.homedir();
   const xdg = env.XDG_CONFIG_HOME || path.join(home, '.config');
+  // Every file git may read is looked at (one it skips, under GIT_CONFIG_NOSYSTEM, only adds caution).
   const configs = ['/etc/gitconfig', path.join(xdg, 'git/config'), path.join(home, '.gitconfig'), path.join(common, 'config'), path.join(common, 'config.worktree')];
+  for (const f of [env.GIT_CONFIG_GLOBAL, env.GIT_CONFIG_SYSTEM]) if (f) configs.push(f);
   if (configs.some((f) => SETTINGS_GIT_ASKS.test(readOrNone(f, 'utf8') ?? ''))) return false;
   // Attributes beside the repository's, that could name a filter or a line ending.
   return [path.join(common, 'info/attributes'), path.join(xdg, 'git/attributes'), '/etc/gitattributes'].every((f) => !lstatSync(f, { throwIfNoEntry: false }));
