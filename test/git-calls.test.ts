@@ -34,7 +34,7 @@ describe('git processes', () => {
     expect(git.calls()).toEqual([]);
   });
 
-  it('sync --check over projects made from a template repository: no git process for a template whose objects are loose, nor for a project the team changed (its base from the pristine branch's files)', async () => {
+  it('sync --check over projects made from a template repository: no git process for a template whose objects are loose, nor for a project the team changed (its base read from the pristine branch files)', async () => {
     const tmp = tempDir();
     const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
     for (const name of ['clean', 'edited', 'current']) {
