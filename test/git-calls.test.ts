@@ -111,5 +111,29 @@ describe('git processes', () => {
     expect(refused.stderr).toMatch(/uncommitted changes \(README\.md\)/);
     expect(git2.calls().some((c) => /\bstatus\b/.test(c))).toBe(true);
   });
-});
 
+  it('generate starts git init, git var and one fast-import: the files and the index are written without git reset, as git would write them', async () => {
+    const tmp = tempDir();
+    const git = recordingGit(tmp);
+    const g = await runCli(['p', '--yes'], { cwd: tmp, env: git.env });
+    expect(g.code, g.stderr).toBe(0);
+    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init', 'var', 'fast-import']);
+    const dir = path.join(tmp, 'p');
+    expect(gitIn(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    // The index's stat data are the files' own: nothing for git to look at again.
+    expect(gitIn(dir, 'diff-files', '--name-only')).toBe('');
+    expect(gitIn(dir, 'ls-files').trim().split('\n').length).toBeGreaterThan(50);
+  });
+
+  it('generate leaves the checkout to git where the user asks it to convert line endings', async () => {
+    const tmp = tempDir();
+    const git = recordingGit(tmp);
+    const config = path.join(tmp, 'gitconfig');
+    writeFileSync(config, '[core]\n\tautocrlf = true\n');
+    const g = await runCli(['p', '--yes'], { cwd: tmp, env: { ...git.env, GIT_CONFIG_GLOBAL: config } });
+    expect(g.code, g.stderr).toBe(0);
+    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init', 'var', 'fast-import', 'reset']);
+    // As git checks files out under autocrlf: with CRLF line endings.
+    expect(readFileSync(path.join(tmp, 'p/README.md'), 'utf8')).toContain('\r\n');
+  });
+});
