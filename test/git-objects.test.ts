@@ -114,6 +114,12 @@ describe('reading git objects from files', () => {
       input: `commit refs/heads/pristine\ncommitter t <t@e> 0 +0000\ndata 2\nx\nfrom ${head}\nM 160000 ${head} sub\nM 100644 inline docs/c.md\ndata 4\nnew\n\ndone\n`,
     });
     const pristine = gitIn(dir, 'rev-parse', 'pristine').trim();
+    // Whether an object is there, without reading it: loose, packed, or neither.
+    const store = ObjectFiles.open(gitDirOf(dir), LIMITS, {})!;
+    expect(store.has(gitIn(dir, 'rev-parse', `${pristine}:docs/c.md`).trim())).toBe(true);
+    expect(store.has(gitIn(dir, 'rev-parse', `${head}:a.txt`).trim())).toBe(true);
+    expect(store.has('0123456789abcdef0123456789abcdef01234567')).toBe(false);
+    store.close();
     for (const commit of [head, pristine]) {
       const got = readCommitFilesOnce(gitDirOf(dir), commit, PATHS, LIMITS);
       expect(got).toEqual(gitsPaths(dir, commit, PATHS));

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import path from 'node:path';
@@ -139,6 +139,26 @@ export class ObjectFiles {
     }
     this.packs = packs;
     return packs;
+  }
+
+  /** Whether the repository has the object (loose, or in a pack's index), without reading it. */
+  has(sha: string): boolean {
+    if (!SHA.test(sha)) return false;
+    if (lstatSync(path.join(this.objects, sha.slice(0, 2), sha.slice(2)), { throwIfNoEntry: false })?.isFile()) return true;
+    const id = Buffer.from(sha, 'hex');
+    return this.indexes().some((p) => {
+      const first = id[0]!;
+      let lo = first ? p.fanout[first - 1]! : 0;
+      let hi = p.fanout[first]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = p.ids.compare(id, 0, 20, mid * 20, mid * 20 + 20);
+        if (c === 0) return true;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return false;
+    });
   }
 
   private packed(sha: string, depth: number): GitObject | undefined {
