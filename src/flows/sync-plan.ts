@@ -122,7 +122,9 @@ export function planChanges(opened: Opened, target: Target, sides: Sides, opts: 
     plan = planWith();
   }
   const stillSkipped = (recorded.skipped ?? []).filter((v) => compareVersions(v, to) > 0);
-  const manifestData = manifestFor(loaded.ref, answers, sides.rendered, stillSkipped);
+  // The new manifest (a hash of every rendered file) only for a run that writes or shows it: --check needs none.
+  let manifest: Uint8Array | undefined;
+  const manifestData = () => (manifest ??= manifestFor(loaded.ref, answers, sides.rendered, stillSkipped));
   const warnings: string[] = [];
   // Each crossed migration's notes, as a file the team can follow; never over a file of theirs.
   for (const n of sides.notesFiles) {
@@ -136,7 +138,16 @@ export function planChanges(opened: Opened, target: Target, sides: Sides, opts: 
     plan.writes.push(n);
     plan.outcomes.push({ path: n.path, status: 'added', note: 'migration notes' });
   }
-  return { plan, writes: [...plan.writes, { path: MANIFEST_PATH, data: manifestData }], manifestData, warnings };
+  return {
+    plan,
+    get writes() {
+      return [...plan.writes, { path: MANIFEST_PATH, data: manifestData() }];
+    },
+    get manifestData() {
+      return manifestData();
+    },
+    warnings,
+  };
 }
 
 /** How many files the plan leaves in conflict. */

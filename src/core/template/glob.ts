@@ -117,13 +117,21 @@ export function matchGlob(tokens: Token[], path: string): boolean {
   return test(matcher(tokens), path);
 }
 
-// A render checks every file against every rule: compile each glob once.
-const compiled = new Map<string, Matcher>();
+// A render checks every file against every rule: compile each glob once. Each answer is kept
+// too (a bounded number of them): a check over many projects asks the same paths again and again.
+const compiled = new Map<string, { m: Matcher; answers: Map<string, boolean> }>();
+const MAX_ANSWERS = 20_000;
 
 export function matchesAny(path: string, globs: readonly string[]): boolean {
   return globs.some((g) => {
-    let m = compiled.get(g);
-    if (!m) compiled.set(g, (m = matcher(compileGlob(g))));
-    return test(m, path);
+    let c = compiled.get(g);
+    if (!c) compiled.set(g, (c = { m: matcher(compileGlob(g)), answers: new Map() }));
+    let answer = c.answers.get(path);
+    if (answer === undefined) {
+      answer = test(c.m, path);
+      if (c.answers.size >= MAX_ANSWERS) c.answers.clear();
+      c.answers.set(path, answer);
+    }
+    return answer;
   });
 }
