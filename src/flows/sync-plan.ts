@@ -50,7 +50,7 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   const rendered = planRender(target.loaded.template, target.answers);
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
   const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
-  await opened.refuseDirty();
+  await opened.refuseDirty(listed);
   let base = await baseLookup();
   const toRead = pathsToRead(base.files, theirs, recorded.files);
   const more = session.readMany(toRead.filter((p) => !Object.hasOwn(recorded.files, p)), 'sync');

@@ -15,7 +15,6 @@ import { newBranchProblem } from '../edge/git/refs.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
-import { started } from './started.js';
 import { applyPlan } from './sync-apply.js';
 import type { BaseKind } from './sync-base.js';
 import { conflictCount, planChanges, readSides, type Planned, type Sides } from './sync-plan.js';
@@ -150,8 +149,8 @@ export interface Opened {
   /** The project's own ignore list (its IGNORE_FILE): paths sync never touches. */
   ignoredByProject: string[];
   src: TemplateSource;
-  /** Refuses a project with uncommitted changes: git status runs from the open on, and is awaited only here. */
-  refuseDirty: () => Promise<void>;
+  /** Refuses a project with uncommitted changes (`known`: files already read, as they are on disk). */
+  refuseDirty: (known?: ReadonlyMap<string, Uint8Array>) => Promise<void>;
 }
 
 async function openSync(session: ProjectSession, dir: string, mode: Mode, opts: Pick<SyncOptions, 'allowDirty' | 'branch' | 'template'>): Promise<Opened> {
@@ -160,10 +159,11 @@ async function openSync(session: ProjectSession, dir: string, mode: Mode, opts: 
   const recorded = session.manifest!;
   const ignoreText = session.read(IGNORE_FILE);
   const ignoredByProject = ignoreText ? parseIgnoreList(decoder.decode(ignoreText)) : [];
-  // git status runs while the template loads and renders; its answer is awaited before any use.
-  const dirtyCheck = writing && gitDir !== undefined && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
-  const refuseDirty = async () => {
-    const dirty = (await dirtyCheck?.()) ?? [];
+  // Asked once the team's files are read: an index that proves them clean needs no git status
+  // (and files already read are not read again to prove it).
+  const checkDirty = writing && gitDir !== undefined && !opts.allowDirty;
+  const refuseDirty = async (known?: ReadonlyMap<string, Uint8Array>) => {
+    const dirty = checkDirty ? await dirtyFiles(root, known) : [];
     if (dirty.length) {
       throw new InputError(
         `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
