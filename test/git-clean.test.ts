@@ -115,6 +115,16 @@ describe('a clean work tree proved from git files', () => {
     expect(provedClean(env, new Map(), { GIT_CONFIG_NOSYSTEM: '1' })).toBe(true);
   });
 
+  it('takes the index cache of trees only when it names HEAD’s tree: after a soft reset, the index is ahead of HEAD', () => {
+    const dir = project(tempDir());
+    writeFileSync(path.join(dir, 'README.md'), '# p, second\n');
+    gitIn(dir, 'commit', '-qam', 'second');
+    expect(proved(dir)).toBe(true);
+    gitIn(dir, 'reset', '-q', '--soft', 'HEAD~1');
+    expect(gitSaysClean(dir)).toBe(false);
+    expect(provedClean(dir, new Map(), {})).toBeUndefined();
+  });
+
   it('proves a project clean after a packed history (objects read from the pack)', () => {
     const dir = project(tempDir());
     writeFileSync(path.join(dir, 'docs/deep/a.md'), 'a\n'.repeat(51));

@@ -123,15 +123,21 @@ const compiled = new Map<string, { m: Matcher; answers: Map<string, boolean> }>(
 const MAX_ANSWERS = 20_000;
 
 export function matchesAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => {
-    let c = compiled.get(g);
-    if (!c) compiled.set(g, (c = { m: matcher(compileGlob(g)), answers: new Map() }));
-    let answer = c.answers.get(path);
-    if (answer === undefined) {
-      answer = test(c.m, path);
-      if (c.answers.size >= MAX_ANSWERS) c.answers.clear();
-      c.answers.set(path, answer);
-    }
-    return answer;
-  });
+  for (const g of globs) if (matchesGlob(path, g)) return true;
+  return false;
+}
+
+/** Whether `path` matches `glob` (see matchesAny). */
+export function matchesGlob(path: string, glob: string): boolean {
+  let c = compiled.get(glob);
+  if (!c) compiled.set(glob, (c = { m: matcher(compileGlob(glob)), answers: new Map() }));
+  // Most paths are told apart by the glob's literal start or end, at once.
+  if (!path.startsWith(c.m.prefix) || !path.endsWith(c.m.suffix)) return false;
+  let answer = c.answers.get(path);
+  if (answer === undefined) {
+    answer = run(c.m, path);
+    if (c.answers.size >= MAX_ANSWERS) c.answers.clear();
+    c.answers.set(path, answer);
+  }
+  return answer;
 }

@@ -1,7 +1,7 @@
 import { isBinary } from '../merge/binary.js';
 import { InputError } from '../errors.js';
 import { evaluate } from './conditions.js';
-import { matchesAny } from './glob.js';
+import { matchesAny, matchesGlob } from './glob.js';
 import { toOutputPath, unsafePathReason } from './paths.js';
 import { createRenderer, type Renderer } from './render.js';
 import type { Answers, LoadedTemplate } from './types.js';
@@ -55,7 +55,7 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
   const seen = new Map<string, string>();
   const paths = [...tpl.files.keys()].sort();
   for (const templatePath of paths) {
-    const rules = spec.files.conditional.filter((c) => matchesAny(templatePath, [c.path]));
+    const rules = spec.files.conditional.filter((c) => matchesGlob(templatePath, c.path));
     if (!rules.every((c) => evaluate(c.when, answers))) continue;
     const rendered = templatePath.includes('{{') ? renderer.render(templatePath, `path ${templatePath}`) : templatePath;
     const path = toOutputPath(rendered);

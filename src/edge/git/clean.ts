@@ -35,8 +35,11 @@ interface IndexEntry {
   size: number;
 }
 
-/** The index's stage-0 entries (version 2 or 3, SHA-1), or undefined for anything else. */
-function readIndex(data: Buffer): IndexEntry[] | undefined {
+/**
+ * The index's stage-0 entries (version 2 or 3, SHA-1), and the tree its cache of trees says they
+ * make (when that cache is valid for all of them), or undefined for anything else.
+ */
+function readIndex(data: Buffer): { entries: IndexEntry[]; tree?: string } | undefined {
   if (data.length < 32 || data.toString('latin1', 0, 4) !== 'DIRC') return undefined;
   const version = data.readUInt32BE(4);
   if (version !== 2 && version !== 3) return undefined;
@@ -73,12 +76,23 @@ function readIndex(data: Buffer): IndexEntry[] | undefined {
     at = start + ((62 + nul - at - 62 + 8) & ~7);
   }
   // Extensions: only the cache of trees ("TREE") and the resolve-undo record ("REUC") leave the entries as they are.
+  let tree: string | undefined;
   while (at + 8 <= end) {
     const sig = data.toString('latin1', at, at + 4);
     if (sig !== 'TREE' && sig !== 'REUC') return undefined;
-    at += 8 + data.readUInt32BE(at + 4);
+    const size = data.readUInt32BE(at + 4);
+    if (sig === 'TREE' && size >= 2) {
+      // Its first record is the top: "" NUL, entry count, space, subtree count, newline, then the
+      // tree id when the count is not -1 (valid). Valid for every entry: the index makes that tree.
+      const header = /^\0(-?\d+) (\d+)\n/.exec(data.toString('latin1', at + 8, Math.min(at + 8 + 32, end)));
+      if (header && Number(header[1]) === entries.length) {
+        const idAt = at + 8 + header[0].length;
+        if (idAt + 20 <= at + 8 + size) tree = data.toString('hex', idAt, idAt + 20);
+      }
+    }
+    at += 8 + size;
   }
-  return at === end ? entries : undefined;
+  return at === end ? { entries, tree } : undefined;
 }
 
 /** The commit HEAD names, from the files; undefined when unborn, symbolic further, or not plain. */
@@ -161,19 +175,25 @@ export function provedClean(root: string, known: ReadonlyMap<string, Uint8Array>
   const indexFile = path.join(repo.gitDir, 'index');
   const indexStat = lstatSync(indexFile, { bigint: true, throwIfNoEntry: false });
   const data = indexStat?.isFile() ? readOrNone(indexFile) : undefined;
-  const entries = data && readIndex(data);
-  if (!entries) return undefined;
+  const index = data && readIndex(data);
+  if (!index) return undefined;
+  const { entries } = index;
   const commit = headCommit(repo.gitDir, common);
   const objects = commit ? ObjectFiles.open(repo.gitDir, { each: 64 << 20, total: 1 << 30 }, env) : undefined;
   if (!objects) return undefined;
   try {
-    const head = treeFiles(objects, commit!);
-    if (!head || head.size !== entries.length) return undefined;
+    // The index's cache of trees, when it names HEAD's tree, says the index is HEAD (as git
+    // status takes it); else HEAD's tree is walked and compared entry by entry.
+    const top = objects.read(commit!);
+    const headTree = top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
+    if (!headTree) return undefined;
+    const head = index.tree !== undefined && index.tree === headTree ? undefined : treeFiles(objects, commit!);
+    if (head ? head.size !== entries.length : index.tree !== headTree) return undefined;
     for (const e of entries) {
       const mode = e.mode === 0o100644 ? '100644' : e.mode === 0o100755 ? '100755' : undefined;
       // Symbolic links and submodules are git's to compare; so is an attributes file (it may convert).
       if (!mode || e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')) return undefined;
-      if (head.get(e.path) !== `${mode} ${e.sha}`) return undefined;
+      if (head && head.get(e.path) !== `${mode} ${e.sha}`) return undefined;
       const st = lstatSync(path.join(root, e.path), { bigint: true, throwIfNoEntry: false });
       if (!st?.isFile() || ((st.mode & 0o100n) !== 0n) !== (mode === '100755')) return undefined;
       // Stat data prove nothing for a file changed in the same instant the index was written (racy git).

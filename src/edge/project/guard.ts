@@ -43,8 +43,11 @@ function lstatQuiet(p: string): Stats | undefined {
 export function locate(root: string, rel: string, from: string, folders?: Set<string>): Located {
   const segments = rel.split('/');
   let here = root;
+  // Each segment passed the path rule (no separator, no `.` or `..`, not empty) and root is a
+  // real path: joining by hand gives what path.join would, without normalizing each time.
+  const sep = root.endsWith(path.sep) ? '' : path.sep;
   for (let i = 0; i < segments.length; i++) {
-    here = path.join(here, segments[i]!);
+    here = i === 0 ? `${root}${sep}${segments[0]!}` : `${here}${path.sep}${segments[i]!}`;
     const last = i === segments.length - 1;
     if (!last && folders?.has(here)) continue;
     const st = lstatQuiet(here);
