@@ -38,6 +38,15 @@ function templateText(raw: Uint8Array): string | undefined {
   return k.text;
 }
 
+/**
+ * Tells the renderer a template file's text, where the loader has it already (the built-in
+ * template's bundle holds each file as text): not decoded again, and its parse tree, kept under
+ * that same string, is found without comparing the text.
+ */
+export function rememberText(raw: Uint8Array, text: string): void {
+  known.set(raw, { text });
+}
+
 /** Text without a single `{{` renders to itself: it is copied, not parsed. */
 function renderText(renderer: Renderer, raw: Uint8Array, source: string, file: string): Uint8Array {
   return source.includes('{{') ? encoder.encode(renderer.render(source, file)) : raw;
