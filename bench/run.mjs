@@ -446,6 +446,24 @@ for (const lines of [20_000, 100_000]) {
   };
   const [m, mFloor] = paired(ours, () => undefined, gitMerge);
   add(`merge3 ${lines.toLocaleString('en')}-line file rewritten on both sides`, m, mFloor, '≤ 2× git merge-file --diff3');
+  if (lines !== 100_000) continue;
+  // The same merge through a real sync (the CLI, a template repository, a project with the
+  // team's rewrite committed): the whole command against git merge-file on the three files.
+  const bigTpl = templateRepo(
+    'merge-tpl',
+    (t) => {
+      writeFileSync(path.join(t, 'template.yaml'), 'name: merge\nversion: 1.0.0\nquestions:\n  - { key: project_name, type: slug, default: "{{dir_name}}" }\n');
+      mkdirSync(path.join(t, 'files/src'), { recursive: true });
+      writeFileSync(path.join(t, 'files/src/big.py'), readFileSync(path.join(d, 'base')));
+    },
+    (t) => {
+      bump(t);
+      writeFileSync(path.join(t, 'files/src/big.py'), readFileSync(path.join(d, 'theirs')));
+    },
+  );
+  const mergeProject = projectBehind(bigTpl, (p) => writeFileSync(path.join(p, 'src/big.py'), readFileSync(path.join(d, 'ours'))));
+  const [ms, msFloor] = paired((p) => run(...node(CLI, 'sync', p)), () => copyOf(mergeProject), gitMerge);
+  add(`sync merging a ${lines.toLocaleString('en')}-line file rewritten on both sides`, ms, msFloor, '≤ 2× git merge-file --diff3', { mb: peakMb(process.execPath, [CLI, 'sync', copyOf(mergeProject)]) });
 }
 }
 

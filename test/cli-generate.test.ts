@@ -168,7 +168,7 @@ describe('bad input: exit 2, one clear message, nothing written', () => {
       const before = snapshot(mnt);
       for (const args of [['fresh', '--yes'], ['existing', '--yes', '--force']]) {
         const r = await runCli(args, { cwd: mnt });
-        // Which file and why: ours for --force (we write), git's for a new repository (git writes).
+        // Which file and why: ours where we write (--force, and a new repository's files), git's where git checks them out.
         expect(r.stderr).toMatch(/cannot write [^:]+: ENOSPC|cannot create the project: .*'[^']+': No space left on device/s);
         expect(r.stderr).toMatch(/rolled back|Nothing was left behind/);
         expect(r.code).toBe(3);

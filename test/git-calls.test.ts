@@ -34,7 +34,7 @@ describe('git processes', () => {
     expect(git.calls()).toEqual([]);
   });
 
-  it('sync --check over projects made from a template repository: no git process for a template whose objects are loose, one only for a project the team changed', async () => {
+  it('sync --check over projects made from a template repository: no git process for a template whose objects are loose, nor for a project the team changed (its base read from the pristine branch files)', async () => {
     const tmp = tempDir();
     const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
     for (const name of ['clean', 'edited', 'current']) {
@@ -67,20 +67,74 @@ describe('git processes', () => {
     expect(clean.r.code).toBe(1);
     expect(JSON.parse(clean.r.stdout).projects[0]).toMatchObject({ behind: true, base: 'as-rendered' });
     expect(clean.calls).toEqual([]);
-    // Behind with a change of the team's: the base of that one file, in one cat-file.
+    // Behind with a change of the team's: the base of that one file, read from the pristine
+    // branch's objects in the repository's files (its pack, as generate wrote it).
     const edited = await count(dir('edited'));
     expect(edited.r.code).toBe(1);
     expect(JSON.parse(edited.r.stdout).projects[0]).toMatchObject({ behind: true, base: 'pristine-branch' });
-    expect(edited.calls.length, edited.calls.join('\n')).toBeLessThanOrEqual(1);
-    // Many at once: only the changed one asks git.
+    expect(edited.calls).toEqual([]);
+    // Many at once: none asks git.
     const all = await count(dir('clean'), dir('edited'), dir('current'));
     expect(all.r.code).toBe(1);
-    expect(all.calls.length, all.calls.join('\n')).toBeLessThanOrEqual(1);
-    // Once git packs the template's objects, the tag's commit and its tree are git's to read:
-    // two processes per run, whatever the number of projects.
+    expect(all.calls).toEqual([]);
+    // Once git packs the template's objects (as in a clone), the tag's commit and its tree are
+    // read from the pack: still no git process.
     gitIn(tpl, 'gc', '-q');
     const packed = await count(dir('clean'), dir('edited'));
-    expect(packed.calls.length, packed.calls.join('\n')).toBeLessThanOrEqual(3);
+    expect(packed.r.code).toBe(1);
+    expect(packed.calls).toEqual([]);
+  });
+
+  it('sync of a committed project behind its template starts only the git that writes the pristine commit; a dirty one is refused by git status', async () => {
+    const tmp = tempDir();
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
+    for (const name of ['edited', 'dirty']) {
+      const g = await runCli([name, '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp });
+      expect(g.code, g.stderr).toBe(0);
+      edit(path.join(tmp, name, 'TASKS.md'), (t) => `${t}\n- team note\n`);
+      gitIn(path.join(tmp, name), 'commit', '-qam', 'team note');
+    }
+    edit(path.join(tmp, 'dirty', 'README.md'), (t) => `${t}\nnot committed\n`);
+    await runCli(['sync', '--check', path.join(tmp, 'edited')], { cwd: tmp });
+
+    const git = recordingGit(tempDir());
+    const synced = await runCli(['sync', path.join(tmp, 'edited')], { cwd: tmp, env: git.env });
+    expect(synced.code, synced.stderr).toBe(0);
+    // The work tree proved clean from the index, the base read from the pristine branch's files:
+    // no status, no cat-file; one fast-import writes the new pristine commit.
+    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['fast-import']);
+    expect(gitIn(path.join(tmp, 'edited'), 'status', '--porcelain', '--untracked-files=no')).toMatch(/README\.md/);
+    expect(readFileSync(path.join(tmp, 'edited', 'TASKS.md'), 'utf8')).toMatch(/team note/);
+
+    const git2 = recordingGit(tempDir());
+    const refused = await runCli(['sync', path.join(tmp, 'dirty')], { cwd: tmp, env: git2.env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/uncommitted changes \(README\.md\)/);
+    expect(git2.calls().some((c) => /\bstatus\b/.test(c))).toBe(true);
+  });
+
+  it('generate starts git init, git var and one fast-import: the files and the index are written without git reset, as git would write them', async () => {
+    const tmp = tempDir();
+    const git = recordingGit(tmp);
+    const g = await runCli(['p', '--yes'], { cwd: tmp, env: git.env });
+    expect(g.code, g.stderr).toBe(0);
+    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init', 'var', 'fast-import']);
+    const dir = path.join(tmp, 'p');
+    expect(gitIn(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
+    // The index's stat data are the files' own: nothing for git to look at again.
+    expect(gitIn(dir, 'diff-files', '--name-only')).toBe('');
+    expect(gitIn(dir, 'ls-files').trim().split('\n').length).toBeGreaterThan(50);
+  });
+
+  it('generate leaves the checkout to git where the user asks it to convert line endings', async () => {
+    const tmp = tempDir();
+    const git = recordingGit(tmp);
+    const config = path.join(tmp, 'gitconfig');
+    writeFileSync(config, '[core]\n\tautocrlf = true\n');
+    const g = await runCli(['p', '--yes'], { cwd: tmp, env: { ...git.env, GIT_CONFIG_GLOBAL: config } });
+    expect(g.code, g.stderr).toBe(0);
+    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init', 'var', 'fast-import', 'reset']);
+    // As git checks files out under autocrlf: with CRLF line endings.
+    expect(readFileSync(path.join(tmp, 'p/README.md'), 'utf8')).toContain('\r\n');
   });
 });
-

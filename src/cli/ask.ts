@@ -1,8 +1,10 @@
+import { isatty } from 'node:tty';
 import type { Asker } from '../core/answers/resolve.js';
 
 /** Interactive only when a person is there to answer: never hang waiting on a pipe. */
 export function canPrompt(yes: boolean | undefined): boolean {
-  return !yes && process.stdin.isTTY === true && process.stderr.isTTY === true;
+  // isatty on the descriptors: reading process.stdin would open a stream on it just to ask.
+  return !yes && isatty(0) && isatty(2);
 }
 
 /** The terminal's asker when one can be asked (the prompts are loaded only then), else none. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_TEMPLATE_DIR } from './builtin.js';
 import { unpackProgram } from '../core/template/compact.js';
+import { rememberText } from '../core/template/plan.js';
 import { sharedTrees } from './parse-trees.js';
 import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
 import { loadTemplateDir } from './template-dir.js';
@@ -40,6 +41,8 @@ async function readBuiltin(): Promise<LoadedTemplate> {
   const encoder = new TextEncoder();
   for (const [tree, path, text, extra] of bundle.files) {
     const data = text === null ? Buffer.from(extra as string, 'base64') : encoder.encode(text);
+    // The build kept as text only what decodes as UTF-8; one with a NUL early on is binary to the renderer.
+    if (text !== null && !data.subarray(0, 8000).includes(0)) rememberText(data, text);
     if (text !== null && extra) sharedTrees.add(text, unpackProgram(extra as unknown[], text));
     (tree === 'files' ? files : generators).set(path, data);
   }

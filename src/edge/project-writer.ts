@@ -53,6 +53,11 @@ function writeOne(root: string, f: OutFile): string | undefined {
   }
 }
 
+/** Writes new files under `root` (the staging folder of a new project): each through the path rule, none over another. */
+export function writeFiles(root: string, files: readonly OutFile[]): void {
+  for (const f of files) writeOne(root, f);
+}
+
 /** A hidden folder beside the target, where a new project is made before it is renamed into place. */
 export interface Stage {
   dir: string;

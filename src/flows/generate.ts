@@ -4,7 +4,7 @@ import { isPastDate, localToday } from '../core/answers/validate.js';
 import { InputError } from '../core/errors.js';
 import type { Generator } from './types.js';
 import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround, removeRepository } from '../edge/git/repo.js';
-import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState } from '../edge/project/new-project.js';
+import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState, writeFiles } from '../edge/project/new-project.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { started } from './started.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
@@ -150,7 +150,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
           }
           else {
             await stage!.finish(files, async (dir, all) => {
-              details.commit = await createRepository(dir, all, message, repository!());
+              details.commit = await createRepository(dir, all, message, repository!(), () => writeFiles(dir, all));
               await checkpoint('generate:committed');
             });
           }

@@ -22,6 +22,8 @@ export interface Sides {
   /** The render, as the manifest records it. */
   rendered: ReturnType<typeof planRender>;
   ours: Map<string, Uint8Array>;
+  /** The files the manifest lists, as read (the regular files among them). */
+  listed: Map<string, Uint8Array>;
   folders: ReturnType<typeof readFolders>;
   executable: { base: Set<string>; theirs: Set<string>; ours: ReturnType<typeof executableAmong> };
   tracking?: Awaited<ReturnType<typeof untrackedAmong>>;
@@ -48,7 +50,7 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   const rendered = planRender(target.loaded.template, target.answers);
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
   const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
-  await opened.refuseDirty();
+  await opened.refuseDirty(listed);
   let base = await baseLookup();
   const toRead = pathsToRead(base.files, theirs, recorded.files);
   const more = session.readMany(toRead.filter((p) => !Object.hasOwn(recorded.files, p)), 'sync');
@@ -70,8 +72,8 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
     for (const [p, d] of session.readMany([...targets, ...notesFiles.map((n) => n.path)], 'template migration')) ours.set(p, d);
   }
   const tracking = gitDir !== undefined ? await untrackedAmong(root, [...ours.keys()], { gitDir, prefix: session.prefix }) : undefined;
-  const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys()) };
-  return { base, theirs, theirsExecutable, rendered, ours, folders, executable, tracking, migration, notesFiles, pristineTip: pristine?.tips[0] };
+  const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys(), session.modes) };
+  return { base, theirs, theirsExecutable, rendered, ours, listed, folders, executable, tracking, migration, notesFiles, pristineTip: pristine?.tips[0] };
 }
 
 /** Step 3b, plan: the merge of the three sides in memory, the new manifest, and the migration notes. */
@@ -120,7 +122,9 @@ export function planChanges(opened: Opened, target: Target, sides: Sides, opts: 
     plan = planWith();
   }
   const stillSkipped = (recorded.skipped ?? []).filter((v) => compareVersions(v, to) > 0);
-  const manifestData = manifestFor(loaded.ref, answers, sides.rendered, stillSkipped);
+  // The new manifest (a hash of every rendered file) only for a run that writes or shows it: --check needs none.
+  let manifest: Uint8Array | undefined;
+  const manifestData = () => (manifest ??= manifestFor(loaded.ref, answers, sides.rendered, stillSkipped));
   const warnings: string[] = [];
   // Each crossed migration's notes, as a file the team can follow; never over a file of theirs.
   for (const n of sides.notesFiles) {
@@ -134,7 +138,16 @@ export function planChanges(opened: Opened, target: Target, sides: Sides, opts: 
     plan.writes.push(n);
     plan.outcomes.push({ path: n.path, status: 'added', note: 'migration notes' });
   }
-  return { plan, writes: [...plan.writes, { path: MANIFEST_PATH, data: manifestData }], manifestData, warnings };
+  return {
+    plan,
+    get writes() {
+      return [...plan.writes, { path: MANIFEST_PATH, data: manifestData() }];
+    },
+    get manifestData() {
+      return manifestData();
+    },
+    warnings,
+  };
 }
 
 /** How many files the plan leaves in conflict. */

@@ -15,7 +15,6 @@ import { newBranchProblem } from '../edge/git/refs.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
-import { started } from './started.js';
 import { applyPlan } from './sync-apply.js';
 import type { BaseKind } from './sync-base.js';
 import { conflictCount, planChanges, readSides, type Planned, type Sides } from './sync-plan.js';
@@ -105,11 +104,13 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
       const result = startResult(opened, target);
       const idle = nothingToDo(opened, target, opts);
       if (idle) {
+        if (mode === 'check') scanMarkers(opened, result);
         await opened.refuseDirty();
         if (idle === 'declined') result.skipped = target.to;
         return result;
       }
       const sides = await readSides(opened, target, opts);
+      if (mode === 'check') scanMarkers(opened, result, sides.listed);
       const planned = planChanges(opened, target, sides, opts);
       reportPlan(result, target, sides, planned);
       if (mode === 'check') {
@@ -148,8 +149,8 @@ export interface Opened {
   /** The project's own ignore list (its IGNORE_FILE): paths sync never touches. */
   ignoredByProject: string[];
   src: TemplateSource;
-  /** Refuses a project with uncommitted changes: git status runs from the open on, and is awaited only here. */
-  refuseDirty: () => Promise<void>;
+  /** Refuses a project with uncommitted changes (`known`: files already read, as they are on disk). */
+  refuseDirty: (known?: ReadonlyMap<string, Uint8Array>) => Promise<void>;
 }
 
 async function openSync(session: ProjectSession, dir: string, mode: Mode, opts: Pick<SyncOptions, 'allowDirty' | 'branch' | 'template'>): Promise<Opened> {
@@ -158,10 +159,11 @@ async function openSync(session: ProjectSession, dir: string, mode: Mode, opts: 
   const recorded = session.manifest!;
   const ignoreText = session.read(IGNORE_FILE);
   const ignoredByProject = ignoreText ? parseIgnoreList(decoder.decode(ignoreText)) : [];
-  // git status runs while the template loads and renders; its answer is awaited before any use.
-  const dirtyCheck = writing && gitDir !== undefined && !opts.allowDirty ? started(dirtyFiles(root)) : undefined;
-  const refuseDirty = async () => {
-    const dirty = (await dirtyCheck?.()) ?? [];
+  // Asked once the team's files are read: an index that proves them clean needs no git status
+  // (and files already read are not read again to prove it).
+  const checkDirty = writing && gitDir !== undefined && !opts.allowDirty;
+  const refuseDirty = async (known?: ReadonlyMap<string, Uint8Array>) => {
+    const dirty = checkDirty ? await dirtyFiles(root, known) : [];
     if (dirty.length) {
       throw new InputError(
         `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,
@@ -252,7 +254,7 @@ function syncAnswers(recorded: Answers, known: Set<string>): Record<string, unkn
   return Object.fromEntries(Object.entries(recorded).filter(([k]) => known.has(k)));
 }
 
-/** What the result says once the target is known: versions, release notes, answers; --check's unresolved markers. */
+/** What the result says once the target is known: versions, release notes, answers. */
 function startResult(opened: Opened, target: Target): ProjectSyncResult {
   const { session, recorded } = opened;
   const { from, to, loaded, crossed, answers, changed, migratedAnswers, newAnswers, warnings } = target;
@@ -261,10 +263,15 @@ function startResult(opened: Opened, target: Target): ProjectSyncResult {
   const result: ProjectSyncResult = { dir: session.root, from, to, fromRef: recorded.template.ref, toRef: loaded.ref.ref, base: 'not needed', outcomes: [], conflicts: 0, behind: false, written: false, recovered, exitCode: 0 };
   Object.assign(result, { template: spec.name, notes: crossedNotes(spec.changelog, from, to), answerChanges: answerChanges(recorded.answers, answers, changed, migratedAnswers) });
   if (crossed.length) result.migrations = crossed;
-  if (opened.mode === 'check') flagUnresolved(result, session.root, Object.keys(recorded.files).filter((p) => !isIgnoredByProject(p, opened.ignoredByProject)));
   if (newAnswers.length) result.newAnswers = newAnswers;
   if (warnings.length) result.warnings = warnings;
   return result;
+}
+
+/** --check: the template's files (as the manifest lists them) that still hold conflict markers; `known`: those already read. */
+function scanMarkers(opened: Opened, result: ProjectSyncResult, known?: ReadonlyMap<string, Uint8Array>): void {
+  const paths = Object.keys(opened.recorded.files).filter((p) => !isIgnoredByProject(p, opened.ignoredByProject));
+  flagUnresolved(result, opened.session.root, paths, known);
 }
 
 /**

@@ -57,14 +57,40 @@ function close(tokens: Token[], s: States, p: number): void {
   }
 }
 
-export function matchGlob(tokens: Token[], path: string): boolean {
-  let s = empty(tokens.length);
+/** The two state sets a match steps between, kept with a compiled glob: a match allocates nothing. */
+interface Matcher {
+  tokens: Token[];
+  /** The literal characters before the first wildcard, and after the last: a path that lacks them cannot match. */
+  prefix: string;
+  suffix: string;
+  a: States;
+  b: States;
+}
+
+function matcher(tokens: Token[]): Matcher {
+  let first = tokens.findIndex((t) => t.kind !== 'char');
+  if (first < 0) first = tokens.length;
+  let last = tokens.length - 1;
+  while (last >= 0 && tokens[last]!.kind === 'char') last--;
+  const literal = (from: number, to: number) => tokens.slice(from, to).map((t) => (t.kind === 'char' ? t.c : '')).join('');
+  return { tokens, prefix: literal(0, first), suffix: literal(Math.max(last + 1, first), tokens.length), a: empty(tokens.length), b: empty(tokens.length) };
+}
+
+function run(m: Matcher, path: string): boolean {
+  const { tokens } = m;
+  let s = m.a;
+  let next = m.b;
+  s.at.fill(0);
+  s.inDirs.fill(0);
   close(tokens, s, 0);
   for (const c of path) {
-    const next = empty(tokens.length);
+    next.at.fill(0);
+    next.inDirs.fill(0);
+    let alive = false;
     for (let p = 0; p < tokens.length; p++) {
       if (s.inDirs[p]) {
         next.inDirs[p] = 1;
+        alive = true;
         if (c === '/') close(tokens, next, p + 1);
       }
       if (!s.at[p]) continue;
@@ -72,19 +98,46 @@ export function matchGlob(tokens: Token[], path: string): boolean {
       if (t.kind === 'char' ? t.c === c : t.kind === 'one' ? c !== '/' : false) close(tokens, next, p + 1);
       else if ((t.kind === 'star' && c !== '/') || t.kind === 'any') close(tokens, next, p);
     }
-    if (!next.at.includes(1) && !next.inDirs.includes(1)) return false;
-    s = next;
+    if (!alive && !next.at.includes(1)) return false;
+    [s, next] = [next, s];
   }
   return s.at[tokens.length] === 1;
 }
 
-// A render checks every file against every rule: compile each glob once.
-const compiled = new Map<string, Token[]>();
+/**
+ * Whether `path` matches. A path without the glob's literal start or end is answered at once (a
+ * render asks every file against every rule, and most are that far off); the others are stepped.
+ */
+function test(m: Matcher, path: string): boolean {
+  if (!path.startsWith(m.prefix) || !path.endsWith(m.suffix)) return false;
+  return run(m, path);
+}
+
+export function matchGlob(tokens: Token[], path: string): boolean {
+  return test(matcher(tokens), path);
+}
+
+// A render checks every file against every rule: compile each glob once. Each answer is kept
+// too (a bounded number of them): a check over many projects asks the same paths again and again.
+const compiled = new Map<string, { m: Matcher; answers: Map<string, boolean> }>();
+const MAX_ANSWERS = 20_000;
 
 export function matchesAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => {
-    let tokens = compiled.get(g);
-    if (!tokens) compiled.set(g, (tokens = compileGlob(g)));
-    return matchGlob(tokens, path);
-  });
+  for (const g of globs) if (matchesGlob(path, g)) return true;
+  return false;
+}
+
+/** Whether `path` matches `glob` (see matchesAny). */
+export function matchesGlob(path: string, glob: string): boolean {
+  let c = compiled.get(glob);
+  if (!c) compiled.set(glob, (c = { m: matcher(compileGlob(glob)), answers: new Map() }));
+  // Most paths are told apart by the glob's literal start or end, at once.
+  if (!path.startsWith(c.m.prefix) || !path.endsWith(c.m.suffix)) return false;
+  let answer = c.answers.get(path);
+  if (answer === undefined) {
+    answer = run(c.m, path);
+    if (c.answers.size >= MAX_ANSWERS) c.answers.clear();
+    c.answers.set(path, answer);
+  }
+  return answer;
 }

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
+import { ObjectFiles } from './object-files.js';
 import path from 'node:path';
 import { readOrNone } from '../fs-quiet.js';
 
@@ -39,7 +39,7 @@ export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** Where refs and objects live: the main repository's folder, for a linked worktree. */
-function commonDir(gitDir: string): string {
+export function commonDir(gitDir: string): string {
   const common = readOrNone(path.join(gitDir, 'commondir'), 'utf8')?.trim();
   return common ? path.resolve(gitDir, common) : gitDir;
 }
@@ -212,27 +212,25 @@ export function readTagNames(root: string, env: NodeJS.ProcessEnv = process.env)
   return [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
-/** The type and body of a loose object; undefined when it is packed (or unreadable). */
-function looseObject(common: string, sha: string): { type: string; body: Buffer } | undefined {
-  const raw = readOrNone(path.join(common, 'objects', sha.slice(0, 2), sha.slice(2)));
-  if (!raw) return undefined;
-  let data: Buffer;
+// Commits, tags and trees of a template repository: no bound a real one comes near.
+const OBJECT_LIMITS = { each: 64 << 20, total: 1 << 30 };
+
+/** Runs `read` with the repository's object files open (loose and packed); undefined when git must read them. */
+function withObjects<T>(gitDir: string, env: NodeJS.ProcessEnv, read: (objects: ObjectFiles) => T | undefined): T | undefined {
+  const objects = ObjectFiles.open(gitDir, OBJECT_LIMITS, env);
+  if (!objects) return undefined;
   try {
-    data = inflateSync(raw);
-  } catch {
-    return undefined;
+    return read(objects);
+  } finally {
+    objects.close();
   }
-  const nul = data.indexOf(0);
-  const header = /^(commit|tag|tree|blob) (\d+)$/.exec(data.toString('latin1', 0, Math.max(nul, 0)));
-  if (!header || Number(header[2]) !== data.length - nul - 1) return undefined;
-  return { type: header[1]!, body: data.subarray(nul + 1) };
 }
 
 /**
  * The commit a tag name points at (what `git rev-parse --verify <name>^{commit}` answers), for a
  * repository whose work tree is `root`, when that is certain from its files: `name` is a tag
  * (and no ref git looks at before refs/tags/ has that name), and the objects it peels through
- * are loose, or packed-refs records the peeled commit. Undefined when git must be asked.
+ * are in its object files (loose or packed). Undefined when git must be asked.
  */
 export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name) || name.endsWith('.lock') || name.includes('..') || name === 'HEAD') return undefined;
@@ -253,24 +251,24 @@ export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv
 
   if (!sha || !SHA.test(sha)) return undefined;
   // Peel annotated tags (a few levels at most) down to a commit.
-  for (let depth = 0; depth < 5; depth++) {
-    const obj = looseObject(common, sha);
-    // A packed object's type is not read here: git knows it.
-    if (!obj) return undefined;
-    if (obj.type === 'commit') return sha;
-    if (obj.type !== 'tag') return undefined;
-    const target = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(obj.body.toString('latin1'));
-    if (!target || !SHA.test(target[1]!)) return undefined;
-    sha = target[1]!;
-  }
-  return undefined;
+  return withObjects(repo.gitDir, env, (objects) => {
+    for (let depth = 0; depth < 5; depth++) {
+      const obj = objects.read(sha!);
+      if (!obj) return undefined;
+      if (obj.type === 'commit') return sha;
+      if (obj.type !== 'tag') return undefined;
+      const target = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(obj.body.toString('latin1'));
+      if (!target || !SHA.test(target[1]!)) return undefined;
+      sha = target[1]!;
+    }
+    return undefined;
+  });
 }
 
 /**
  * What `git ls-tree -r --full-tree <commit>` lists (mode, type, id and path of every file, in
- * git's order), for a repository whose work tree is `root`, read from loose objects (a template
- * repository's are, until git packs them). Undefined when any object on the way is packed or
- * anything is not as expected: git is asked then.
+ * git's order), for a repository whose work tree is `root`, read from its object files (loose or
+ * packed). Undefined when any object on the way is not read there for certain: git is asked then.
  */
 export function readTreeFiles(root: string, commit: string, env: NodeJS.ProcessEnv = process.env): { mode: string; type: string; sha: string; path: string }[] | undefined {
   if (env.GIT_OBJECT_DIRECTORY || env.GIT_ALTERNATE_OBJECT_DIRECTORIES || !/^[0-9a-f]{40}$/.test(commit)) return undefined;
@@ -279,14 +277,18 @@ export function readTreeFiles(root: string, commit: string, env: NodeJS.ProcessE
   const common = commonDir(repo.gitDir);
   const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
   if (/^\s*objectformat\s*=/im.test(config)) return undefined;
-  const top = looseObject(common, commit);
+  return withObjects(repo.gitDir, env, (objects) => treeFiles(objects, commit));
+}
+
+function treeFiles(objects: ObjectFiles, commit: string): { mode: string; type: string; sha: string; path: string }[] | undefined {
+  const top = objects.read(commit);
   if (top?.type !== 'commit') return undefined;
   const tree = /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1'))?.[1];
   if (!tree) return undefined;
   const out: { mode: string; type: string; sha: string; path: string }[] = [];
   const walk = (sha: string, prefix: string, depth: number): boolean => {
     if (depth > 64) return false;
-    const obj = looseObject(common, sha);
+    const obj = objects.read(sha);
     if (obj?.type !== 'tree') return false;
     const body = obj.body;
     for (let at = 0; at < body.length; ) {

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { isInterrupted, trackChild } from '../cleanup.js';
-import { readTreeFiles } from './files.js';
+import { readRepoAt, readTreeFiles } from './files.js';
+import { ObjectFiles, readCommitFilesOnce } from './object-files.js';
+import { blobId } from './index-file.js';
 import { PRISTINE_BRANCH } from './refs.js';
 import { gitBytes, READ_ONLY_ENV } from './run.js';
 
@@ -148,6 +150,10 @@ export async function readBlobs(repo: string, shas: string[], limits?: BlobLimit
 export async function readCommitPaths(repo: string, commit: string, paths: string[]): Promise<Map<string, Buffer>> {
   const result = new Map<string, Buffer>();
   if (!paths.length) return result;
+  // From the repository's files when they are plain (no git process), else from git.
+  const gitDir = readRepoAt(repo)?.gitDir;
+  const fromFiles = gitDir ? readCommitFilesOnce(gitDir, commit, paths, HISTORY_LIMITS) : undefined;
+  if (fromFiles) return fromFiles;
   // `commit:path` makes git walk the tree for every path: for many paths, list the tree once.
   if (paths.length > 64) {
     const wanted = new Set(paths);
@@ -191,7 +197,17 @@ export async function writePristine(
   branch = PRISTINE_BRANCH,
 ): Promise<{ commit: string; blobs: string[] }> {
   const parts: Buffer[] = [];
+  // A conflict's base and ours are most often in the repository already (the pristine branch,
+  // the team's commit): their ids are known without git, and only the others are sent.
+  const gitDir = readRepoAt(dir)?.gitDir;
+  const store = gitDir && extraBlobs.length ? ObjectFiles.open(gitDir, HISTORY_LIMITS) : undefined;
+  const known = extraBlobs.map((b) => {
+    const id = store ? blobId(b) : undefined;
+    return id && store!.has(id) ? id : undefined;
+  });
+  store?.close();
   extraBlobs.forEach((b, i) => {
+    if (known[i]) return;
     parts.push(Buffer.from(`blob\nmark :${i + 1}\n`));
     dataBlock(parts, b);
   });
@@ -212,11 +228,15 @@ export async function writePristine(
   }
   // fast-import prints each asked-for id on stdout, in order: the commit's, then each blob's.
   parts.push(Buffer.from(`\nget-mark :${commitMark}\n`));
-  extraBlobs.forEach((_, i) => parts.push(Buffer.from(`get-mark :${i + 1}\n`)));
+  extraBlobs.forEach((_, i) => {
+    if (!known[i]) parts.push(Buffer.from(`get-mark :${i + 1}\n`));
+  });
   parts.push(Buffer.from('done\n'));
-  // unpackLimit=0 keeps the small pack fast-import writes, instead of a second process unpacking it.
-  const out = await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts));
-  const [commit, ...blobs] = out.toString().split('\n').filter(Boolean);
-  if (!commit || blobs.length !== extraBlobs.length) throw new Error('git fast-import did not report the ids it wrote');
+  // unpackLimit=0 keeps the small pack fast-import writes, instead of a second process unpacking
+  // it; a blob over 1 MiB is stored whole, not searched for a delta (seconds for a big file).
+  const out = await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done', '--big-file-threshold=1m'], Buffer.concat(parts));
+  const [commit, ...sent] = out.toString().split('\n').filter(Boolean);
+  if (!commit || sent.length !== known.filter((k) => !k).length) throw new Error('git fast-import did not report the ids it wrote');
+  const blobs = known.map((k) => k ?? sent.shift()!);
   return { commit, blobs };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readRegularFile } from '../fs-quiet.js';
 import { boundMs } from '../bounds.js';
 import { readRepoAt } from './files.js';
+import { blobId, writeIndex } from './index-file.js';
 import { dataBlock, fastImportPath, writePristine } from './objects.js';
 import { headCommit, INITIAL_BRANCH, PRISTINE_BRANCH, pristineBranchFor, pristineRefs } from './refs.js';
 import { commitWithIdentity, gitBytes, gitText, NO_HOOKS, runGit } from './run.js';
@@ -130,6 +131,8 @@ export async function createRepository(
   message: string,
   /** The repository, when initRepository was started earlier. */
   repository: Promise<NewRepository> = initRepository(dir),
+  /** Writes `files` into `dir` (the caller's writer); without it, git writes them. */
+  writeTree?: () => void,
 ): Promise<string> {
   const { head, vars } = await repository;
   const now = Math.floor(Date.now() / 1000);
@@ -146,9 +149,36 @@ export async function createRepository(
     dataBlock(parts, f.data);
   }
   parts.push(Buffer.from(`reset refs/heads/${PRISTINE_BRANCH}\nfrom :1\n\nget-mark :1\ndone\n`));
-  const commit = (await gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts))).toString().trim();
-  await gitBytes(dir, ['reset', '-q', '--hard']);
+  const importing = gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts));
+  // Where checking out converts nothing, the files are written as they are while git imports
+  // them, and the index beside them: what `git reset --hard` would make, without its process.
+  const plain = writeTree !== undefined && checkoutIsPlain(dir, vars, files);
+  if (plain) {
+    try {
+      writeTree();
+    } catch (e) {
+      await importing.catch(() => undefined);
+      throw e;
+    }
+  }
+  const commit = (await importing).toString().trim();
+  if (plain) writeIndex(path.join(dir, '.git'), dir, files.map((f) => ({ path: f.path, id: blobId(f.data), executable: f.executable })));
+  else await gitBytes(dir, ['reset', '-q', '--hard']);
   return commit;
+}
+
+/**
+ * Whether checking `files` out in the new repository at `dir` writes each exactly as it is: no
+ * attributes file among them or around (the repository's, the user's), and no setting of the
+ * user's that converts line endings or names an attributes file (`vars`: what `git var -l` said,
+ * every config file and include as git read them).
+ */
+function checkoutIsPlain(dir: string, vars: string, files: readonly { path: string }[]): boolean {
+  if (!vars || /^(core\.(autocrlf|eol|safecrlf|attributesfile|symlinks|checkroundtripencoding)|filter\.)/im.test(vars)) return false;
+  if (files.some((f) => f.path === '.gitattributes' || f.path.endsWith('/.gitattributes'))) return false;
+  const home = process.env.HOME ?? '';
+  const xdg = process.env.XDG_CONFIG_HOME || path.join(home, '.config');
+  return [path.join(dir, '.git/info/attributes'), path.join(xdg, 'git/attributes'), '/etc/gitattributes'].every((f) => !lstatSync(f, { throwIfNoEntry: false }));
 }
 
 /**

@@ -1,10 +1,13 @@
 import { readIndexPaths } from './files.js';
+import { provedClean } from './clean.js';
 import { FALLBACK_IDENTITY, gitBytes, GitFailure, gitText, NO_IDENTITY, runGit } from './run.js';
 
 /** The index and the work tree as git sees them: status, tracked and ignored files, conflict stages, the user's commit. */
 
 /** Tracked files with uncommitted changes (untracked files are the user's and never touched). */
-export async function dirtyFiles(dir: string): Promise<string[]> {
+export async function dirtyFiles(dir: string, known?: ReadonlyMap<string, Uint8Array>): Promise<string[]> {
+  // A project at the top of its work tree whose index proves it clean needs no git status.
+  if (provedClean(dir, known)) return [];
   // Only the project's folder counts: in a bigger repository, other folders are other work.
   const out = await gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=no', '--', '.']);
   return out.split('\0').filter(Boolean).map((l) => l.slice(3));

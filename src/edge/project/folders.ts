@@ -4,10 +4,18 @@ import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { locate, requireSafePath } from './guard.js';
 
-/** The project files among `paths` that have the owner's execute bit. */
-export function executableAmong(root: string, paths: Iterable<string>): Set<string> {
+/**
+ * The project files among `paths` that have the owner's execute bit. `modes`: the modes of files
+ * this run read as regular files (see ProjectReader.modes), not looked at again.
+ */
+export function executableAmong(root: string, paths: Iterable<string>, modes?: ReadonlyMap<string, number>): Set<string> {
   const out = new Set<string>();
   for (const p of paths) {
+    const known = modes?.get(p);
+    if (known !== undefined) {
+      if (known & 0o100) out.add(p);
+      continue;
+    }
     const st = lstatSync(path.join(root, p), { throwIfNoEntry: false });
     if (st?.isFile() && (st.mode & 0o100) !== 0) out.add(p);
   }
@@ -34,9 +42,12 @@ export function readFolders(root: string, paths: Iterable<string>, ours: Map<str
       } else throw new InputError(`${r}: is not a plain file, and stands where the template now puts a file; move it and run sync again.`);
     }
   };
+  const known = new Set<string>();
   for (const p of paths) {
     requireSafePath(p, 'sync', { manifest: true });
-    const { st } = locate(root, p, 'sync');
+    // Read as a regular file in this run: no folder there.
+    if (ours.has(p)) continue;
+    const { st } = locate(root, p, 'sync', known);
     if (!st?.isDirectory()) continue;
     const files: string[] = [];
     walk(p, files);

@@ -8,7 +8,7 @@ import { InputError } from '../../core/errors.js';
  * any), through the writer in src/edge/project-writer.ts, which passes every path through the same
  * path rule as the session. This module is the only way in.
  */
-export { addToExisting, createFresh, openStage, targetState, type OutFile, type Stage } from '../project-writer.js';
+export { addToExisting, createFresh, openStage, targetState, writeFiles, type OutFile, type Stage } from '../project-writer.js';
 
 const utf8 = new TextEncoder();
 

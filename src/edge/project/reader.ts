@@ -43,6 +43,9 @@ export interface ReadRequest {
 }
 
 export class ProjectReader implements ProjectFiles {
+  /** The mode of each file read (a regular file, as opened): what executableAmong asks, known without another lstat. */
+  readonly modes = new Map<string, number>();
+
   constructor(
     /** The project's real path. */
     readonly root: string,
@@ -60,17 +63,24 @@ export class ProjectReader implements ProjectFiles {
 
   /** A project file's bytes, or undefined when nothing (or a folder) is there. Never through a link. */
   read(rel: string, from = 'project', opts: ReadOptions = {}): Uint8Array | undefined {
-    requireSafePath(rel, from, { manifest: true });
-    const { full, st } = locate(this.root, rel, from);
-    if (!st?.isFile()) return undefined;
-    return readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit));
+    return this.readIn(rel, from, opts);
   }
 
-  /** Many files at once: the ones that are there. */
+  private readIn(rel: string, from: string, opts: ReadOptions, folders?: Set<string>): Uint8Array | undefined {
+    requireSafePath(rel, from, { manifest: true });
+    const { full, st } = locate(this.root, rel, from, folders);
+    if (!st?.isFile()) return undefined;
+    const data = readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit));
+    this.modes.set(rel, st.mode);
+    return data;
+  }
+
+  /** Many files at once: the ones that are there (each folder on the way looked at once). */
   readMany(paths: Iterable<string>, from = 'project'): Map<string, Uint8Array> {
     const out = new Map<string, Uint8Array>();
+    const folders = new Set<string>();
     for (const p of paths) {
-      const data = this.read(p, from);
+      const data = this.readIn(p, from, {}, folders);
       if (data) out.set(p, data);
     }
     return out;
