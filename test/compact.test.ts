@@ -81,6 +81,7 @@ describe('packed parse trees', () => {
               workflow_name: 'nightly_sync',
               workflow_title: 'Nightly "sync"',
               workflow_sources: ['csv', 'queue'],
+              workflow_delivery: 'sftp',
               workflow_schedule: '*/15 6-18 * * MON-FRI',
               workflow_time_zone: 'Europe/Berlin',
               node_class: 'AddedNode',
