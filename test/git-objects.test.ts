@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ObjectFiles, readCommitFiles, readCommitFilesOnce } from '../src/edge/git/object-files.js';
@@ -171,5 +171,21 @@ describe('reading git objects from files', () => {
     // The commit, its tree, and the two blobs: no folder below the top.
     expect(reads).toBe(4);
     objects.close();
+  });
+  it('does not wait on a FIFO planted where a pack should be: it says it cannot answer', () => {
+    const dir = tempDir('objfifo');
+    repoWithHistory(dir);
+    gitIn(dir, 'repack', '-a', '-d', '-q');
+    const sha = gitIn(dir, 'rev-parse', 'HEAD:a.txt').trim();
+    const packDir = path.join(dir, '.git/objects/pack');
+    const pack = readdirSync(packDir).find((n) => n.endsWith('.pack'))!;
+    rmSync(path.join(packDir, pack));
+    execFileSync('mkfifo', [path.join(packDir, pack)]);
+    const objects = ObjectFiles.open(gitDirOf(dir), LIMITS, {})!;
+    try {
+      expect(objects.read(sha)).toBeUndefined();
+    } finally {
+      objects.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import path from 'node:path';
@@ -190,8 +190,15 @@ export class ObjectFiles {
   private bytes(p: PackIndex, offset: number, length: number): Buffer | undefined {
     if (p.fd === undefined) {
       try {
-        p.fd = openSync(p.pack, 'r');
-        p.size = fstatSync(p.fd).size;
+        // Never blocks on a FIFO planted as a pack: opened without waiting, and read only if regular.
+        const fd = openSync(p.pack, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        const st = fstatSync(fd);
+        if (!st.isFile()) {
+          closeSync(fd);
+          return undefined;
+        }
+        p.fd = fd;
+        p.size = st.size;
       } catch {
         return undefined;
       }
