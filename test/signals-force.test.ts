@@ -1,33 +1,12 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
+import { holdAndSignal, runCli, snapshot, tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
 // generate --force adds a project beside the files a folder already holds. Interrupted at each of
 // its steps, the folder is as before (SIGINT, SIGTERM); killed outright (SIGKILL), the next run
 // that writes there (generate again, or any command) first takes away what the killed one made.
-
-type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
-
-/** Runs the CLI until it says `hold <point>`, sends the signal, and waits for it to end. */
-function holdAndSignal(args: string[], cwd: string, point: string, signal: Signal): Promise<{ code: number | null; signal: string | null; stderr: string; held: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: testEnv({ CREATE_MIGRATION_HOLD: point }), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let held = false;
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!held && stderr.includes(`hold ${point}\n`)) {
-        held = true;
-        child.kill(signal);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, sig) => resolve({ code, signal: sig, stderr, held }));
-  });
-}
 
 /** A folder with the team's own files in it, none of them a path the template renders. */
 function folderWithFiles(): { parent: string; dir: string } {

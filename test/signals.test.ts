@@ -2,32 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
+import { CLI, holdAndSignal, runCli, snapshot, tempDir, testEnv } from './helpers/cli.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 // Every phase of generate and sync, interrupted there: the run is held at a named point
 // (CREATE_MIGRATION_HOLD, see src/edge/project/checkpoint.ts), signalled, and the project and its
 // branches must be as before (SIGINT, SIGTERM) or put back / finished by the next run (SIGKILL).
-
-type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
-
-/** Runs the CLI until it says `hold <point>`, sends the signal, and waits for it to end. */
-function holdAndSignal(args: string[], cwd: string, point: string, signal: Signal): Promise<{ code: number | null; signal: string | null; stderr: string; held: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: testEnv({ CREATE_MIGRATION_HOLD: point }), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let held = false;
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!held && stderr.includes(`hold ${point}\n`)) {
-        held = true;
-        child.kill(signal);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code, sig) => resolve({ code, signal: sig, stderr, held }));
-  });
-}
 
 /** Everything a user could see change: files, every ref, HEAD, the index with its stages. */
 function state(dir: string) {

@@ -100,3 +100,23 @@ export function listFiles(dir: string): string[] {
     .filter((k) => !k.endsWith('/'))
     .sort();
 }
+
+export type Signal = 'SIGINT' | 'SIGTERM' | 'SIGKILL';
+
+/** Runs the CLI until it says `hold <point>`, sends the signal, and waits for it to end. */
+export function holdAndSignal(args: string[], cwd: string, point: string, signal: Signal): Promise<{ code: number | null; signal: string | null; stderr: string; held: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: testEnv({ CREATE_MIGRATION_HOLD: point }), stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let held = false;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!held && stderr.includes(`hold ${point}\n`)) {
+        held = true;
+        child.kill(signal);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, sig) => resolve({ code, signal: sig, stderr, held }));
+  });
+}

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { commonDir, readRepoAt } from './files.js';
-import { ObjectFiles } from './object-files.js';
+import { ObjectFiles, commitFiles } from './object-files.js';
 import { readOrNone } from '../fs-quiet.js';
 
 /**
@@ -110,31 +110,10 @@ function headCommit(gitDir: string, common: string): string | undefined {
   return undefined;
 }
 
-/** HEAD's tree as path -> "mode sha", every folder walked; undefined when an object is not read here. */
+/** HEAD's tree as path -> "mode sha"; undefined when an object is not read here. */
 function treeFiles(objects: ObjectFiles, commit: string): Map<string, string> | undefined {
-  const top = objects.read(commit);
-  const root = top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
-  if (!root) return undefined;
-  const out = new Map<string, string>();
-  const walk = (sha: string, prefix: string, depth: number): boolean => {
-    const obj = depth < 64 ? objects.read(sha) : undefined;
-    if (obj?.type !== 'tree') return false;
-    const body = obj.body;
-    for (let at = 0; at < body.length; ) {
-      const space = body.indexOf(0x20, at);
-      const nul = body.indexOf(0, space + 1);
-      if (space < 0 || nul < 0 || nul + 21 > body.length) return false;
-      const mode = body.toString('latin1', at, space);
-      const name = `${prefix}${body.toString('utf8', space + 1, nul)}`;
-      const id = body.toString('hex', nul + 1, nul + 21);
-      at = nul + 21;
-      if (mode === '40000') {
-        if (!walk(id, `${name}/`, depth + 1)) return false;
-      } else out.set(name, `${mode} ${id}`);
-    }
-    return true;
-  };
-  return walk(root, '', 0) ? out : undefined;
+  const files = commitFiles(objects, commit);
+  return files && new Map(files.map((f) => [f.path, `${f.mode} ${f.sha}`]));
 }
 
 /** Whether the settings git reads (system, user, repository) leave file contents and status as they are. */

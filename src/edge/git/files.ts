@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
-import { ObjectFiles } from './object-files.js';
+import { ObjectFiles, commitFiles } from './object-files.js';
 import path from 'node:path';
 import { readOrNone } from '../fs-quiet.js';
 
@@ -277,35 +277,5 @@ export function readTreeFiles(root: string, commit: string, env: NodeJS.ProcessE
   const common = commonDir(repo.gitDir);
   const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
   if (/^\s*objectformat\s*=/im.test(config)) return undefined;
-  return withObjects(repo.gitDir, env, (objects) => treeFiles(objects, commit));
-}
-
-function treeFiles(objects: ObjectFiles, commit: string): { mode: string; type: string; sha: string; path: string }[] | undefined {
-  const top = objects.read(commit);
-  if (top?.type !== 'commit') return undefined;
-  const tree = /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1'))?.[1];
-  if (!tree) return undefined;
-  const out: { mode: string; type: string; sha: string; path: string }[] = [];
-  const walk = (sha: string, prefix: string, depth: number): boolean => {
-    if (depth > 64) return false;
-    const obj = objects.read(sha);
-    if (obj?.type !== 'tree') return false;
-    const body = obj.body;
-    for (let at = 0; at < body.length; ) {
-      const space = body.indexOf(0x20, at);
-      const nul = body.indexOf(0, space + 1);
-      if (space < 0 || nul < 0 || nul + 21 > body.length) return false;
-      const mode = body.toString('latin1', at, space).padStart(6, '0');
-      const name = body.toString('utf8', space + 1, nul);
-      const id = body.toString('hex', nul + 1, nul + 21);
-      at = nul + 21;
-      if (mode === '040000') {
-        if (!walk(id, `${prefix}${name}/`, depth + 1)) return false;
-      } else if (mode === '160000') out.push({ mode, type: 'commit', sha: id, path: `${prefix}${name}` });
-      else if (/^1[02]0[0-7]{3}$/.test(mode)) out.push({ mode, type: 'blob', sha: id, path: `${prefix}${name}` });
-      else return false;
-    }
-    return true;
-  };
-  return walk(tree, '', 0) ? out : undefined;
+  return withObjects(repo.gitDir, env, (objects) => commitFiles(objects, commit));
 }

@@ -146,43 +146,22 @@ export class ObjectFiles {
     if (!SHA.test(sha)) return false;
     if (lstatSync(path.join(this.objects, sha.slice(0, 2), sha.slice(2)), { throwIfNoEntry: false })?.isFile()) return true;
     const id = Buffer.from(sha, 'hex');
-    return this.indexes().some((p) => {
-      const first = id[0]!;
-      let lo = first ? p.fanout[first - 1]! : 0;
-      let hi = p.fanout[first]!;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const c = p.ids.compare(id, 0, 20, mid * 20, mid * 20 + 20);
-        if (c === 0) return true;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      return false;
-    });
+    return this.indexes().some((p) => position(p, id) >= 0);
   }
 
   private packed(sha: string, depth: number): GitObject | undefined {
     const id = Buffer.from(sha, 'hex');
     for (const p of this.indexes()) {
-      const first = id[0]!;
-      let lo = first ? p.fanout[first - 1]! : 0;
-      let hi = p.fanout[first]!;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const c = p.ids.compare(id, 0, 20, mid * 20, mid * 20 + 20);
-        if (c === 0) {
-          const small = p.offsets.readUInt32BE(mid * 4);
-          let offset = small;
-          if (small & 0x80000000) {
-            const at = (small & 0x7fffffff) * 8;
-            if (at + 8 > p.large.length) return undefined;
-            offset = Number(p.large.readBigUInt64BE(at));
-          }
-          return this.entry(p, offset, depth);
-        }
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+      const at = position(p, id);
+      if (at < 0) continue;
+      const small = p.offsets.readUInt32BE(at * 4);
+      let offset = small;
+      if (small & 0x80000000) {
+        const large = (small & 0x7fffffff) * 8;
+        if (large + 8 > p.large.length) return undefined;
+        offset = Number(p.large.readBigUInt64BE(large));
       }
+      return this.entry(p, offset, depth);
     }
     return undefined;
   }
@@ -261,6 +240,21 @@ export class ObjectFiles {
     const body = applyDelta(base!.body, data, this.limits.each);
     return body && this.count(body.length) ? { type: base!.type, body } : undefined;
   }
+}
+
+/** Where the pack index lists `id` (its fan-out narrows the search), or -1. */
+function position(p: PackIndex, id: Buffer): number {
+  const first = id[0]!;
+  let lo = first ? p.fanout[first - 1]! : 0;
+  let hi = p.fanout[first]!;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = p.ids.compare(id, 0, 20, mid * 20, mid * 20 + 20);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
 }
 
 /** A git delta applied to `base`; undefined when it is malformed or makes more than `max` bytes. */
@@ -367,4 +361,46 @@ export function readCommitFilesOnce(gitDir: string, commit: string, paths: reado
   } finally {
     objects.close();
   }
+}
+
+/** One entry of a commit's tree, as `git ls-tree -r` lists it. */
+export interface TreeFile {
+  mode: string;
+  type: string;
+  sha: string;
+  path: string;
+}
+
+/**
+ * What `git ls-tree -r --full-tree <commit>` lists, read from the object files; undefined when any
+ * object on the way is not read here for certain, or a mode is not one git writes.
+ */
+export function commitFiles(objects: ObjectFiles, commit: string): TreeFile[] | undefined {
+  const top = objects.read(commit);
+  if (top?.type !== 'commit') return undefined;
+  const tree = /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1'))?.[1];
+  if (!tree) return undefined;
+  const out: TreeFile[] = [];
+  const walk = (sha: string, prefix: string, depth: number): boolean => {
+    if (depth > 64) return false;
+    const obj = objects.read(sha);
+    if (obj?.type !== 'tree') return false;
+    const body = obj.body;
+    for (let at = 0; at < body.length; ) {
+      const space = body.indexOf(0x20, at);
+      const nul = body.indexOf(0, space + 1);
+      if (space < 0 || nul < 0 || nul + 21 > body.length) return false;
+      const mode = body.toString('latin1', at, space).padStart(6, '0');
+      const name = body.toString('utf8', space + 1, nul);
+      const id = body.toString('hex', nul + 1, nul + 21);
+      at = nul + 21;
+      if (mode === '040000') {
+        if (!walk(id, `${prefix}${name}/`, depth + 1)) return false;
+      } else if (mode === '160000') out.push({ mode, type: 'commit', sha: id, path: `${prefix}${name}` });
+      else if (/^1[02]0[0-7]{3}$/.test(mode)) out.push({ mode, type: 'blob', sha: id, path: `${prefix}${name}` });
+      else return false;
+    }
+    return true;
+  };
+  return walk(tree, '', 0) ? out : undefined;
 }
