@@ -42,12 +42,17 @@ export function readEvidence(files: ProjectFiles, job: Job, holidays: readonly s
 /** Who makes a move: --by, else git's user.name, else $USER. */
 export async function whoMoves(root: string, by: string | undefined): Promise<string> {
   if (by?.trim()) return by.trim();
+  const fallback = () => process.env.USER || process.env.USERNAME || 'unknown';
+  // Read from git's config files where that gives git's answer: no process to start.
+  const { userNameFromFiles } = await import('./git/config-name.js');
+  const fromFiles = userNameFromFiles(root);
+  if (fromFiles !== undefined) return fromFiles || fallback();
   // Loaded here, not with this file: a look at the jobs (status, fleet, jobs) starts no process.
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile('git', ['config', 'user.name'], { cwd: root, timeout: 5000 }, (err, out) => {
       const name = err ? '' : String(out).trim();
-      resolve(name || process.env.USER || process.env.USERNAME || 'unknown');
+      resolve(name || fallback());
     });
   });
 }

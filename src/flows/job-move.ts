@@ -44,7 +44,7 @@ function packageOf(answers: Record<string, unknown> | undefined): string | undef
 }
 
 export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
-  // git is asked who moves while the session opens and the YAML is read, not after.
+  // Who moves: from git's config files, or git asked while the session opens and the YAML is read.
   const by = whoMoves(path.resolve(req.dir), req.by);
   const session = await ProjectSession.open({ dir: req.dir, label: '--project', write: true, manifest: 'optional' });
   try {

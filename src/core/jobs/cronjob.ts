@@ -5,6 +5,7 @@
  */
 import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
 import { InputError } from '../errors.js';
+import { cronJobTextEdit } from './cronjob-text.js';
 import type { Job, JobState } from './schema.js';
 
 /** Seconds a CronJob's run may take beyond the workflow's own time limit (start-up, the summary line). */
@@ -49,8 +50,20 @@ function setEnv(doc: Document, container: YAMLMap, name: string, value: string):
   } else env.items.push(doc.createNode({ name, value }));
 }
 
-/** The CronJob's text for a job in `state`: unchanged for decommissioned (kept, documented). */
+/**
+ * The CronJob's text for a job in `state`: unchanged for decommissioned (kept, documented). A
+ * manifest as the template writes it is edited on its lines (./cronjob-text.ts), any other through
+ * the YAML document.
+ */
 export function cronJobForState(text: string, file: string, job: Job, project: string, state: JobState = job.state): string {
+  const d = deploymentOf(state);
+  if (!d) return text;
+  const quick = cronJobTextEdit(text, { id: job.id, workflow: job.workflow, timeLimit: job.time_limit_seconds, deadline: job.time_limit_seconds + DEADLINE_MARGIN, project, ...d });
+  return quick ?? cronJobByDocument(text, file, job, project, state);
+}
+
+/** cronJobForState through the YAML document, whatever the layout (exported for the tests). */
+export function cronJobByDocument(text: string, file: string, job: Job, project: string, state: JobState = job.state): string {
   const d = deploymentOf(state);
   if (!d) return text;
   const doc = parseDocument(text, { prettyErrors: false });
