@@ -123,6 +123,8 @@ describe('bad input: exit 2, one clear message, nothing written', () => {
     // Only required answers nobody gave: not project_name (the folder gave it), not description (optional).
     ['missing answers without a terminal', ['p'], /Missing answers for: system_name, owner, legacy_stack, .*--yes/],
     ['an invalid --set answer', ['p', '--yes', '--set', 'daily_volume=lots'], /daily_volume \(--set\): "lots" is not a number/],
+    // git init has started in a staging folder by then (the folder was known): stopped, and the folders made for it removed.
+    ['an invalid --set answer, the project in new folders', ['a/b/p', '--yes', '--set', 'daily_volume=lots'], /daily_volume \(--set\): "lots" is not a number/],
     ['an unknown answer key', ['p', '--yes', '--set', 'colour=blue'], /--set: "colour" is not a question/],
     ['a --set without =', ['p', '--yes', '--set', 'ci'], /--set: "ci" must be key=value/],
     ['a project name that escapes', ['p', '--yes', '--set', 'project_name=../x'], /project_name \(--set\): "\.\.\/x" must be lowercase/],

@@ -3,8 +3,8 @@ import { resolveAnswers } from '../core/answers/resolve.js';
 import { isPastDate, localToday } from '../core/answers/validate.js';
 import { InputError } from '../core/errors.js';
 import type { Generator } from './types.js';
-import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround, removeRepository } from '../edge/git/repo.js';
-import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState, writeFiles } from '../edge/project/new-project.js';
+import { createRepository, initialCommit, initRepository, isRepo, recordPristineAround, removeRepository, type NewRepository } from '../edge/git/repo.js';
+import { addToExisting, checkNewProjectTarget, createFresh, openStage, targetState, writeFiles, type Stage } from '../edge/project/new-project.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
 import { started } from './started.js';
 import { loadFromSource, openSource } from '../edge/template-source.js';
@@ -74,36 +74,46 @@ export const projectGenerator: Generator<ProjectOptions> = {
     let target = path.resolve(ctx.cwd, dirArg ?? DEFAULT_DIR);
     // With no folder given, the project name answered at the prompt names the folder: checked then.
     let state = dirArg === undefined ? undefined : await checkTarget(target);
-    const src = await openSource(opts.template);
+    const withGit = opts.git !== false;
+    // A new folder with git: its repository is made while the template loads and renders. It is
+    // stopped (git killed, the staging folder removed) if anything after fails or is interrupted.
+    let stage: Stage | undefined;
+    let repository: (() => Promise<NewRepository>) | undefined;
+    const cancelRepository = new AbortController();
+    const openRepository = async () => {
+      if (stage || opts.dryRun || !withGit || state === 'non-empty') return;
+      stage = await openStage(target);
+      repository = started(initRepository(stage.dir, cancelRepository.signal));
+    };
     try {
-      const { template, ref } = await loadFromSource(src);
-      const provided = { ...values };
-      const origins = { ...opts.origins };
-      // The folder given on the command line names the project: not asked again.
-      if (opts.dir !== undefined && !Object.hasOwn(provided, 'project_name') && template.spec.questions.some((q) => q.key === 'project_name')) {
-        provided.project_name = slugify(path.basename(target));
-        origins.project_name = '[dir]';
-      }
-      const skipped: string[] = [];
-      const answers = await resolveAnswers(opts.suggested ? withSuggestedDefaults(template.spec, opts.suggested) : template.spec, {
-        provided,
-        origins,
-        dirName: path.basename(target),
-        useDefaults: opts.yes === true,
-        ask: opts.yes ? undefined : ctx.ask,
-        review: opts.yes ? undefined : opts.review,
-        // An answer given for a question that does not apply would otherwise vanish without a word.
-        onSkipped: (q, origin, so) => skipped.push(`${origin} ${q.key}: has no effect: it is asked only when ${describeCondition(q.when, so)}, which does not hold here.`),
-      });
-      if (state === undefined) {
-        target = path.resolve(ctx.cwd, typeof answers.project_name === 'string' ? answers.project_name : DEFAULT_DIR);
-        state = await checkTarget(target);
-      }
-      const withGit = opts.git !== false;
-      // A new folder with git: its repository is made while the files render.
-      const stage = !opts.dryRun && withGit && state !== 'non-empty' ? await openStage(target) : undefined;
-      const repository = stage ? started(initRepository(stage.dir)) : undefined;
+      // Nothing to ask and the folder known: git starts before the template is even read.
+      if (state !== undefined && opts.yes) await openRepository();
+      const src = await openSource(opts.template);
       try {
+        const { template, ref } = await loadFromSource(src);
+        const provided = { ...values };
+        const origins = { ...opts.origins };
+        // The folder given on the command line names the project: not asked again.
+        if (opts.dir !== undefined && !Object.hasOwn(provided, 'project_name') && template.spec.questions.some((q) => q.key === 'project_name')) {
+          provided.project_name = slugify(path.basename(target));
+          origins.project_name = '[dir]';
+        }
+        const skipped: string[] = [];
+        const answers = await resolveAnswers(opts.suggested ? withSuggestedDefaults(template.spec, opts.suggested) : template.spec, {
+          provided,
+          origins,
+          dirName: path.basename(target),
+          useDefaults: opts.yes === true,
+          ask: opts.yes ? undefined : ctx.ask,
+          review: opts.yes ? undefined : opts.review,
+          // An answer given for a question that does not apply would otherwise vanish without a word.
+          onSkipped: (q, origin, so) => skipped.push(`${origin} ${q.key}: has no effect: it is asked only when ${describeCondition(q.when, so)}, which does not hold here.`),
+        });
+        if (state === undefined) {
+          target = path.resolve(ctx.cwd, typeof answers.project_name === 'string' ? answers.project_name : DEFAULT_DIR);
+          state = await checkTarget(target);
+        }
+        await openRepository();
         // Every rendered path has passed the one path rule (the manifest's name among the refused).
         const planned = planRender(template, answers);
         await checkpoint('generate:rendered');
@@ -166,14 +176,16 @@ export const projectGenerator: Generator<ProjectOptions> = {
           }
         }
         return { dir: target, changes, dryRun: opts.dryRun === true, details };
-      } catch (e) {
-        // git may still be making the repository: let it finish before the folder is removed.
-        await repository?.().catch(() => undefined);
-        stage?.abort();
-        throw e;
+      } finally {
+        await src.cleanup?.();
       }
-    } finally {
-      await src.cleanup?.();
+    } catch (e) {
+      // git may still be making the repository: stop it, and wait until it has exited before the
+      // folder is removed (a project already renamed into place is left: abort does nothing then).
+      cancelRepository.abort();
+      await repository?.().catch(() => undefined);
+      stage?.abort();
+      throw e;
     }
   },
 };

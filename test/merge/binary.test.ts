@@ -27,4 +27,23 @@ describe('isBinary', () => {
     const text = 'a'.repeat(7999) + 'é';
     expect(isBinary(bytes(text))).toBe(false);
   });
+
+  it.each([
+    ['a UTF-16 surrogate encoded as UTF-8', [0x61, 0xed, 0xa0, 0x80]],
+    ['an overlong slash', [0xc0, 0xaf]],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+    ['a sequence cut short at the end', [0x61, 0xe2, 0x82]],
+    ['a stray continuation byte', [0x61, 0x80, 0x62]],
+    ['a byte order mark', [0xef, 0xbb, 0xbf, 0x61]],
+    ['the last code point', [0xf4, 0x8f, 0xbf, 0xbf]],
+  ])('%s: binary exactly when a strict UTF-8 decoder refuses it', (_name, list) => {
+    const data = Uint8Array.from(list);
+    let refused = false;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(data);
+    } catch {
+      refused = true;
+    }
+    expect(isBinary(data)).toBe(refused);
+  });
 });

@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
+
 const SNIFF_BYTES = 8000;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Whether content must be handled as opaque bytes rather than merged as text.
@@ -9,10 +10,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function isBinary(data: Uint8Array): boolean {
   if (data.subarray(0, SNIFF_BYTES).includes(0)) return true;
-  try {
-    utf8.decode(data);
-    return false;
-  } catch {
-    return true;
-  }
+  // Validated without decoding (what a fatal TextDecoder accepts, several times faster): a merge
+  // of a big file tests each of its three versions before decoding them.
+  return !isUtf8(data);
 }

@@ -6,7 +6,7 @@ import { readRepoAt } from './files.js';
 import { blobId, writeIndex } from './index-file.js';
 import { dataBlock, fastImportPath, writePristine } from './objects.js';
 import { headCommit, INITIAL_BRANCH, PRISTINE_BRANCH, pristineBranchFor, pristineRefs } from './refs.js';
-import { commitWithIdentity, gitBytes, gitText, NO_HOOKS, runGit } from './run.js';
+import { commitWithIdentity, gitBytes, gitText, NO_HOOKS, READ_ONLY_ENV, runGit } from './run.js';
 
 /** Where a repository is (around a project, or a template source), and making one: init, the first commit, a bare clone. */
 
@@ -109,12 +109,20 @@ export interface NewRepository {
 
 /**
  * `git init`, then `git var -l` inside the new repository (so that conditional includes of the
- * user's config apply as they will to every later commit). Generate starts this while it renders.
+ * user's config apply as they will to every later commit). Generate starts this while it loads
+ * the template and renders; aborting `signal` stops it (the promise settles once git has exited).
  */
-export async function initRepository(dir: string): Promise<NewRepository> {
-  await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q']);
+export async function initRepository(dir: string, signal?: AbortSignal): Promise<NewRepository> {
+  await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q'], undefined, undefined, signal);
+  if (signal?.aborted) throw new Error('git init cancelled');
   const head = /^ref: (refs\/heads\/\S+)/.exec(readRegularFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
-  const vars = await gitText(dir, ['var', '-l']).catch(() => '');
+  const vars = await gitBytes(dir, ['var', '-l'], undefined, READ_ONLY_ENV, signal).then(
+    (b) => b.toString('utf8'),
+    (e: Error) => {
+      if (signal?.aborted) throw e;
+      return '';
+    },
+  );
   return { head, vars };
 }
 

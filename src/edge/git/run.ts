@@ -30,8 +30,8 @@ export const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
 export const READ_ONLY_ENV = { GIT_OPTIONAL_LOCKS: '0' };
 
 /** Runs git with optional stdin and returns stdout as bytes; every git process the CLI starts goes through here (or catFileBatch, or runGit for the user's own commit), so an interrupt can stop it. */
-export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>): Promise<Buffer> {
-  return runGit(cwd, [...NO_HOOKS, ...args], input, env);
+export function gitBytes(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>, signal?: AbortSignal): Promise<Buffer> {
+  return runGit(cwd, [...NO_HOOKS, ...args], input, env, undefined, signal);
 }
 
 export async function gitText(cwd: string, args: string[], input?: Uint8Array): Promise<string> {
@@ -49,12 +49,17 @@ export class GitFailure extends Error {
   }
 }
 
-/** Runs git as given (no NO_HOOKS added: the user's own commit runs their hooks); a `timeoutMs` run is a network step, stopped whole when it overruns. */
-export function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>, timeoutMs?: number): Promise<Buffer> {
+/**
+ * Runs git as given (no NO_HOOKS added: the user's own commit runs their hooks); a `timeoutMs` run
+ * is a network step, stopped whole when it overruns. Aborting `signal` stops git (SIGTERM) and the
+ * promise settles only once it has exited, so that what it was writing can then be removed.
+ */
+export function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Record<string, string>, timeoutMs?: number, signal?: AbortSignal): Promise<Buffer> {
   // git starts before this returns: a caller may start git, then render while it runs.
   return new Promise((resolve, reject) => {
     // Once interrupted, the run is being undone: no new git work may start.
     if (isInterrupted()) return reject(new Error(`git ${subcommand(args)} not started: interrupted`));
+    if (signal?.aborted) return reject(new Error(`git ${subcommand(args)} not started: cancelled`));
     // A network step runs in a group of its own, stopped whole (with git's remote helpers).
     const child = spawn('git', args, { cwd, detached: timeoutMs !== undefined, stdio: ['pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     const killGroup = timeoutMs === undefined ? undefined : killsItsGroup(child);
@@ -63,6 +68,8 @@ export function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Re
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     trackChild(child);
+    const stop = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', stop, { once: true });
     // A network step (a clone of a template URL) is bounded: a server that never answers is left.
     let timedOut = false;
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
@@ -72,6 +79,7 @@ export function runGit(cwd: string, args: string[], input?: Uint8Array, env?: Re
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
       killGroup?.('SIGKILL');
       if (code === 0) resolve(Buffer.concat(out));
       else if (timedOut) reject(new GitFailure(subcommand(args), `no answer within ${timeoutMs! / 1000} s (set CREATE_MIGRATION_TIMEOUT_NETWORK to allow more)`, code));
