@@ -3,7 +3,7 @@ import { isInterrupted, trackChild } from '../cleanup.js';
 import { readRepoAt, readTreeFiles } from './files.js';
 import { gitIdent, readGitConfig } from './git-config.js';
 import { commitBody, LooseObjects, plainTreePath, writeTrees, type TreeEntry as WrittenEntry } from './object-write.js';
-import { updateRefs } from './ref-write.js';
+import { refsWritable, updateRefs } from './ref-write.js';
 import { ObjectFiles, readCommitFilesOnce } from './object-files.js';
 import { blobId } from './index-file.js';
 import { PRISTINE_BRANCH } from './refs.js';
@@ -280,7 +280,8 @@ async function writePristineHere(
   // The reflog line names the user, as git's own would.
   const ident = gitIdent(config, 'committer', now);
   if (!ident || ![...files.keys()].every(plainTreePath) || (parent !== undefined && !/^[0-9a-f]{40}$/.test(parent))) return undefined;
-  const store = LooseObjects.open(gitDir, config);
+  // Nothing written where the branch could not then be moved here (git would write it all again).
+  const store = refsWritable(gitDir, config) ? LooseObjects.open(gitDir, config) : undefined;
   if (!store) return undefined;
   try {
     const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');

@@ -77,6 +77,11 @@ function logsAll(config: GitConfig): boolean {
   return v === undefined || v === null || /^(true|yes|on|1)$/i.test(v);
 }
 
+/** Whether refs of `gitDir` may be moved here at all (what updateRefs checks before looking at any ref). */
+export function refsWritable(gitDir: string, config: GitConfig, env: NodeJS.ProcessEnv = process.env): boolean {
+  return writeRefusal(gitDir, config, env) === undefined && logsAll(config);
+}
+
 /**
  * Moves each ref to its id in one go, with a reflog line for each (`ident`: the committer as
  * git makes it, with the time and zone). Returns false, nothing changed, where git must do it
@@ -84,7 +89,7 @@ function logsAll(config: GitConfig): boolean {
  * removed, no ref moved).
  */
 export function updateRefs(gitDir: string, config: GitConfig, updates: RefUpdate[], message: string, ident: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (writeRefusal(gitDir, config, env) !== undefined || !logsAll(config)) return false;
+  if (!refsWritable(gitDir, config, env)) return false;
   if (!updates.length || new Set(updates.map((u) => u.ref)).size !== updates.length) return false;
   if (/[\n\0]/.test(message) || /[\n\0]/.test(ident)) return false;
   const pack = packed(gitDir);

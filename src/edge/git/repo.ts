@@ -7,7 +7,7 @@ import { blobId, writeIndex } from './index-file.js';
 import { dataBlock, fastImportPath, PRISTINE_REFLOG, writePristine } from './objects.js';
 import { gitIdent, readGitConfig, varsFromConfig, type GitConfig } from './git-config.js';
 import { commitBody, LooseObjects, plainTreePath, writeTrees } from './object-write.js';
-import { updateRefs } from './ref-write.js';
+import { refsWritable, updateRefs } from './ref-write.js';
 import { headCommit, INITIAL_BRANCH, PRISTINE_BRANCH, pristineBranchFor, pristineRefs } from './refs.js';
 import { commitWithIdentity, gitBytes, gitText, NO_HOOKS, READ_ONLY_ENV, runGit } from './run.js';
 
@@ -212,7 +212,8 @@ async function commitHere(
   const gitDir = path.join(dir, '.git');
   const ident = gitIdent(config, 'committer', Math.floor(Date.now() / 1000));
   if (!ident || !files.every((f) => plainTreePath(f.path)) || new Set(files.map((f) => f.path)).size !== files.length) return undefined;
-  const store = LooseObjects.open(gitDir, config);
+  // Nothing written where the branch could not then be moved here (git would write it all again).
+  const store = refsWritable(gitDir, config) ? LooseObjects.open(gitDir, config) : undefined;
   if (!store) return undefined;
   try {
     const entries = [];
