@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
@@ -43,10 +43,37 @@ function gitDirOf(dir: string): string {
   return realpathSync(path.resolve(dir, gitIn(dir, 'rev-parse', '--git-common-dir').trim()));
 }
 
-/** Whether git keeps `id` as a loose object (what the in-process writer makes; fast-import packs). */
-function isLoose(dir: string, id: string): boolean {
-  const objects = path.join(gitDirOf(dir), 'objects');
-  return existsSync(path.join(objects, id.slice(0, 2), id.slice(2)));
+/** A git on PATH that logs each call: what `fn` started. */
+async function gitCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+  const root = tempDir();
+  const bin = path.join(root, 'bin');
+  const log = path.join(root, 'calls.log');
+  mkdirSync(bin);
+  const real = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'git')).find((g) => existsSync(g));
+  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+  chmodSync(path.join(bin, 'git'), 0o755);
+  const before = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${before ?? ''}`;
+  try {
+    const result = await fn();
+    return { result, calls: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [] };
+  } finally {
+    process.env.PATH = before;
+  }
+}
+
+/** Whether fn wrote in-process: no git process at all. */
+async function inProcess<T>(fn: () => Promise<T>): Promise<T> {
+  const { result, calls } = await gitCalls(fn);
+  expect(calls).toEqual([]);
+  return result;
+}
+
+/** Whether fn left the writing to git fast-import. */
+async function byGit<T>(fn: () => Promise<T>): Promise<T> {
+  const { result, calls } = await gitCalls(fn);
+  expect(calls.some((c) => /\bfast-import\b/.test(c))).toBe(true);
+  return result;
 }
 
 /** With sync's git writer forced: what fast-import makes. */
@@ -79,15 +106,20 @@ const FIRST = new Map<string, Uint8Array>([
 const FIRST_EXEC = new Set(['scripts/run.sh']);
 
 describe('in-process git writer', () => {
-  it('writes the pristine commit fast-import would: same trees, blobs, commit text and reflog line, as loose objects git reads back', async () => {
+  it('writes the pristine commit fast-import would, with no git process: same trees, blobs, commit text and reflog line, in one pack git verifies', async () => {
     const tmp = tempDir();
     const here = project(path.join(tmp, 'here'));
     const there = project(path.join(tmp, 'there'));
     const extra = [enc('a conflict base\n'), enc('team\n')];
-    const a = await writePristine(here, FIRST, 'Template kailash-migration 1.0.0', undefined, extra, undefined, { now: FIRST_EXEC });
-    const b = await withGitWriter(() => writePristine(there, FIRST, 'Template kailash-migration 1.0.0', undefined, extra, undefined, { now: FIRST_EXEC }));
-    expect(isLoose(here, a.commit)).toBe(true);
-    expect(isLoose(there, b.commit)).toBe(false);
+    const a = await inProcess(() => writePristine(here, FIRST, 'Template kailash-migration 1.0.0', undefined, extra, undefined, { now: FIRST_EXEC }));
+    const b = await byGit(() => withGitWriter(() => writePristine(there, FIRST, 'Template kailash-migration 1.0.0', undefined, extra, undefined, { now: FIRST_EXEC })));
+    // One pack and its index, which git itself checks entry by entry.
+    const packs = readdirSync(path.join(gitDirOf(here), 'objects/pack'));
+    expect(packs.filter((n) => n.endsWith('.idx'))).toHaveLength(1);
+    expect(packs.some((n) => n.startsWith('tmp_'))).toBe(false);
+    const verified = gitIn(here, 'verify-pack', '-v', path.join(gitDirOf(here), 'objects/pack', packs.find((n) => n.endsWith('.idx'))!));
+    expect(verified).toContain(a.commit);
+    expect(verified).toMatch(/non delta: 1\d objects/);
     expect(a.blobs).toEqual(b.blobs);
     expect(commitText(here, a.commit)).toBe(commitText(there, b.commit));
     expect(gitIn(here, 'rev-parse', `${BRANCH}^{tree}`)).toBe(gitIn(there, 'rev-parse', `${BRANCH}^{tree}`));
@@ -112,13 +144,12 @@ describe('in-process git writer', () => {
     const commits: string[] = [];
     for (const [i, dir] of sides.entries()) {
       const write = () => writePristine(dir, FIRST, 'v1', undefined, [], undefined, { now: FIRST_EXEC });
-      const first = i === 0 ? await write() : await withGitWriter(write);
+      const first = i === 0 ? await inProcess(write) : await withGitWriter(write);
       const update = () => writePristine(dir, next, 'v2', first.commit, [], FIRST, { now: new Set(['empty']), parent: FIRST_EXEC });
-      const second = i === 0 ? await update() : await withGitWriter(update);
+      const second = i === 0 ? await inProcess(update) : await withGitWriter(update);
       commits.push(second.commit);
       expect(gitIn(dir, 'rev-parse', `${BRANCH}^`).trim()).toBe(first.commit);
     }
-    expect(isLoose(sides[0], commits[0]!)).toBe(true);
     expect(gitIn(sides[0], 'ls-tree', '-r', BRANCH)).toBe(gitIn(sides[1], 'ls-tree', '-r', BRANCH));
     expect(gitIn(sides[0], 'ls-tree', '-r', '--name-only', BRANCH).trim().split('\n')).toEqual(['README.md', 'a', 'a-b/c', 'a.b/inner', 'docs/phases/01-discovery.md', 'empty', 'scripts/run.sh']);
     expect(commitText(sides[0], commits[0]!)).toBe(commitText(sides[1], commits[1]!).replace(/^parent \S+$/m, `parent ${gitIn(sides[0], 'rev-parse', `${BRANCH}^`).trim()}`));
@@ -128,8 +159,7 @@ describe('in-process git writer', () => {
   it('a big blob is streamed into its object file and reads back whole', async () => {
     const dir = project(path.join(tempDir(), 'p'));
     const big = Buffer.from(Array.from({ length: 60000 }, (_, i) => `line ${i} of a big file\n`).join(''));
-    const r = await writePristine(dir, new Map([['big.txt', big]]), 'big', undefined, []);
-    expect(isLoose(dir, r.commit)).toBe(true);
+    await inProcess(() => writePristine(dir, new Map([['big.txt', big]]), 'big', undefined, []));
     expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:big.txt`], { cwd: dir, maxBuffer: 1 << 26 }).equals(big)).toBe(true);
   });
 
@@ -138,8 +168,7 @@ describe('in-process git writer', () => {
     const first = await writePristine(dir, FIRST, 'v1', undefined, []);
     gitIn(dir, 'pack-refs', '--all');
     expect(existsSync(path.join(gitDirOf(dir), 'refs/heads', BRANCH))).toBe(false);
-    const second = await writePristine(dir, new Map([['README.md', enc('v2\n')]]), 'v2', first.commit, []);
-    expect(isLoose(dir, second.commit)).toBe(true);
+    const second = await inProcess(() => writePristine(dir, new Map([['README.md', enc('v2\n')]]), 'v2', first.commit, []));
     expect(gitIn(dir, 'rev-parse', BRANCH).trim()).toBe(second.commit);
     expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
@@ -191,8 +220,7 @@ describe('in-process git writer', () => {
   for (const [name, make] of fallbacks) {
     it(`falls back to git fast-import: ${name}`, async () => {
       const dir = make(path.join(tempDir(), 'p'));
-      const r = await writePristine(dir, FIRST, 'v1', undefined, [enc('base\n')], undefined, { now: FIRST_EXEC });
-      expect(isLoose(dir, r.commit)).toBe(false);
+      const r = await byGit(() => writePristine(dir, FIRST, 'v1', undefined, [enc('base\n')], undefined, { now: FIRST_EXEC }));
       expect(gitIn(dir, 'rev-parse', BRANCH).trim()).toBe(r.commit);
       expect(gitIn(dir, 'ls-tree', '-r', '--name-only', BRANCH).trim().split('\n')).toHaveLength(FIRST.size);
       expect(gitIn(dir, 'cat-file', 'blob', r.blobs[0]!)).toBe('base\n');
@@ -204,13 +232,11 @@ describe('in-process git writer', () => {
     process.env.GIT_INDEX_FILE = path.join(dir, '.git/index');
     let r1: { commit: string };
     try {
-      r1 = await writePristine(dir, FIRST, 'v1', undefined, []);
-      expect(isLoose(dir, r1.commit)).toBe(false);
+      r1 = await byGit(() => writePristine(dir, FIRST, 'v1', undefined, []));
     } finally {
       delete process.env.GIT_INDEX_FILE;
     }
-    const r2 = await withGitWriter(() => writePristine(dir, new Map([['x', enc('x\n')]]), 'v2', r1.commit, []));
-    expect(isLoose(dir, r2.commit)).toBe(false);
+    await byGit(() => withGitWriter(() => writePristine(dir, new Map([['x', enc('x\n')]]), 'v2', r1.commit, [])));
   });
 });
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { isInterrupted, trackChild } from '../cleanup.js';
 import { readRepoAt, readTreeFiles } from './files.js';
 import { gitIdent, readGitConfig } from './git-config.js';
-import { commitBody, LooseObjects, plainTreePath, writeTrees, type TreeEntry as WrittenEntry } from './object-write.js';
+import { commitBody, ObjectBatch, plainTreePath, writeTrees, type TreeEntry as WrittenEntry } from './object-write.js';
 import { refsWritable, updateRefs } from './ref-write.js';
 import { ObjectFiles, readCommitFilesOnce } from './object-files.js';
 import { blobId } from './index-file.js';
@@ -258,7 +258,7 @@ export const PRISTINE_REFLOG = 'fast-import';
 
 /**
  * writePristine without a git process: the same objects fast-import makes for the same input
- * (blobs, trees, the commit: the same ids), as loose objects, and the branch moved as git moves
+ * (blobs, trees, the commit: the same ids), in one pack (see object-write.ts), and the branch moved as git moves
  * it, with the reflog line fast-import writes. Undefined where only git can do it exactly (see
  * object-write.ts and ref-write.ts): then fast-import runs, as before.
  */
@@ -281,7 +281,7 @@ async function writePristineHere(
   const ident = gitIdent(config, 'committer', now);
   if (!ident || ![...files.keys()].every(plainTreePath) || (parent !== undefined && !/^[0-9a-f]{40}$/.test(parent))) return undefined;
   // Nothing written where the branch could not then be moved here (git would write it all again).
-  const store = refsWritable(gitDir, config) ? LooseObjects.open(gitDir, config) : undefined;
+  const store = refsWritable(gitDir, config) ? ObjectBatch.open(gitDir, config) : undefined;
   if (!store) return undefined;
   try {
     const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');
@@ -307,20 +307,21 @@ async function writePristineHere(
         // A file where a folder was replaces it, and a folder where a file was.
         remove(p);
         for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) entries.delete(p.slice(0, i));
-        entries.set(p, { path: p, mode: mode(p), id: await store.write('blob', data) });
+        entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
       }
     } else {
-      for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: await store.write('blob', data) });
+      for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
     }
     const blobs: string[] = [];
-    for (const b of extraBlobs) blobs.push(await store.write('blob', b));
+    for (const b of extraBlobs) blobs.push(store.write('blob', b));
     const tree = await writeTrees(store, entries.values());
     if (!tree) return undefined;
     const who = `${PRISTINE_IDENT} ${now} +0000`;
-    const commit = await store.write('commit', commitBody(tree, parent ? [parent] : [], who, who, message));
+    const commit = store.write('commit', commitBody(tree, parent ? [parent] : [], who, who, message));
+    store.finish();
     if (!updateRefs(gitDir, config, [{ ref: `refs/heads/${branch}`, id: commit, expect: parent }], PRISTINE_REFLOG, ident)) return undefined;
     return { commit, blobs };
   } finally {
-    store.close();
+    store.abandon();
   }
 }

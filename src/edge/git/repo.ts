@@ -6,7 +6,7 @@ import { readRepoAt } from './files.js';
 import { blobId, writeIndex } from './index-file.js';
 import { dataBlock, fastImportPath, PRISTINE_REFLOG, writePristine } from './objects.js';
 import { gitIdent, readGitConfig, varsFromConfig, type GitConfig } from './git-config.js';
-import { commitBody, LooseObjects, plainTreePath, writeTrees } from './object-write.js';
+import { commitBody, ObjectBatch, plainTreePath, writeTrees } from './object-write.js';
 import { refsWritable, updateRefs } from './ref-write.js';
 import { headCommit, INITIAL_BRANCH, PRISTINE_BRANCH, pristineBranchFor, pristineRefs } from './refs.js';
 import { commitWithIdentity, gitBytes, gitText, NO_HOOKS, READ_ONLY_ENV, runGit } from './run.js';
@@ -196,7 +196,7 @@ export async function createRepository(
 
 /**
  * The first commit without a git process: the objects fast-import would write for the same
- * input (the same ids), loose, and the branch HEAD names and the pristine branch created at it,
+ * input (the same ids), in one pack, and the branch HEAD names and the pristine branch created at it,
  * with the reflog lines fast-import leaves. Undefined where git must do it (see object-write.ts,
  * ref-write.ts): then fast-import runs.
  */
@@ -213,18 +213,19 @@ async function commitHere(
   const ident = gitIdent(config, 'committer', Math.floor(Date.now() / 1000));
   if (!ident || !files.every((f) => plainTreePath(f.path)) || new Set(files.map((f) => f.path)).size !== files.length) return undefined;
   // Nothing written where the branch could not then be moved here (git would write it all again).
-  const store = refsWritable(gitDir, config) ? LooseObjects.open(gitDir, config) : undefined;
+  const store = refsWritable(gitDir, config) ? ObjectBatch.open(gitDir, config) : undefined;
   if (!store) return undefined;
   try {
     const entries = [];
-    for (const f of files) entries.push({ path: f.path, mode: f.executable ? '100755' : '100644', id: await store.write('blob', f.data) });
+    for (const f of files) entries.push({ path: f.path, mode: f.executable ? '100755' : '100644', id: store.write('blob', f.data) });
     const tree = await writeTrees(store, entries);
     if (!tree) return undefined;
-    const commit = await store.write('commit', commitBody(tree, [], author, committer, message));
+    const commit = store.write('commit', commitBody(tree, [], author, committer, message));
+    store.finish();
     const moved = updateRefs(gitDir, config, [{ ref: head, id: commit }, { ref: `refs/heads/${PRISTINE_BRANCH}`, id: commit }], PRISTINE_REFLOG, ident);
     return moved ? commit : undefined;
   } finally {
-    store.close();
+    store.abandon();
   }
 }
 
