@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedInventory } from '../src/edge/jobs-cache.js';
-import { parseJobs } from '../src/core/jobs/schema.js';
+import { parseJobs } from '../src/core/jobs/parse.js';
 import { runCli, tempDir } from './helpers/cli.js';
 
 const yamlOf = (owner: string) =>

@@ -96,7 +96,7 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     const ignored = ignoreFile ? parseIgnoreList(utf8(ignoreFile)) : [];
     facts.markers = markerFiles(project, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)));
     try {
-      facts.jobs = jobsSummaryOf(project, new Date());
+      facts.jobs = await jobsSummaryOf(project, new Date());
     } catch (e) {
       facts.jobsError = (e as Error).message;
     }

@@ -48,7 +48,7 @@ export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
   const by = whoMoves(path.resolve(req.dir), req.by);
   const session = await ProjectSession.open({ dir: req.dir, label: '--project', write: true, manifest: 'optional' });
   try {
-    const parsed = readJobs(session);
+    const parsed = await readJobs(session);
     if (!parsed) throw new InputError(`${JOBS_FILE}: ${session.root} has none, so it has no job ${req.id}.`, JOBS_FILE);
     const { doc, inventory, source } = parsed;
     const index = inventory.jobs.findIndex((j) => j.id === req.id);
