@@ -4,7 +4,8 @@
  * starting the YAML parser when the file has not changed since any earlier read. The key is the
  * content itself, so an entry can only ever answer for the very bytes it was made from; it is
  * used only when it and its folder are this user's alone and its checksum line holds (as the
- * template cache, ./template-cache.ts). Edits (`job --to`) parse: they need the document.
+ * template cache, ./template-cache.ts). A move (`job --to`) reads it too: where its text edit
+ * applies (core/jobs/move-text.ts, checked against this inventory), it needs no document.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
