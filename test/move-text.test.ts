@@ -121,6 +121,8 @@ describe('a move edits jobs.yaml on its lines, exactly as the YAML document woul
       text.replace('    state: inventoried\n', '    state: inventoried # for now\n'),
       text.replace('version: 1\n', '%YAML 1.2\n---\nversion: 1\n'),
       text.replace('\t', '').replace('version: 1\n', 'version:\t1\n'),
+      text.replace('    owner: Platform Team\n', '    owner: Platform\u2028Team\n'),
+      text.replace('    owner: Platform Team\n', '    owner: Platform Team\n\u00a0   # odd\n'),
     ];
     for (const t of outside) {
       expect(t).not.toBe(text);

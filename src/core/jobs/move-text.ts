@@ -88,12 +88,13 @@ function oneLineValue(raw: string): string {
 }
 
 function linesOf(text: string): Line[] | undefined {
-  if (!text.endsWith('\n') || /[\r\t\uFEFF]/.test(text)) return undefined;
+  // Only LF line breaks, and indentation of spaces alone (a reader of YAML 1.1 breaks lines at NEL, LS and PS too).
+  if (!text.endsWith('\n') || /[\r\t\uFEFF\u0085\u2028\u2029]/.test(text)) return undefined;
   const out: Line[] = [];
   const raw = text.slice(0, -1).split('\n');
   for (let i = 0; i < raw.length; i++) {
     const s = raw[i]!;
-    const body = s.trimStart();
+    const body = s.replace(/^ +/, '');
     if (!body || body.startsWith('#')) continue;
     if (s.endsWith(' ') || /^(?:---|\.\.\.|%)/.test(s)) return undefined;
     out.push({ line: i, indent: s.length - body.length, body });
