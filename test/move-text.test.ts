@@ -70,7 +70,7 @@ describe('a move edits jobs.yaml on its lines, exactly as the YAML document woul
 
   it('prints who and why as the YAML library does, or leaves them to it', () => {
     const text = written(2);
-    const strings = ['Jane Doe', "Jane O'Neil", 'a, b', 'x: y', 'a #b', 'a#b', 'true', 'True', 'yes', 'null', 'NULL', '', ' lead', 'trail ', '123', '1.5', 'a"b', 'a\\b', '[x]', '{x}', '- x', '-x', '?x', ':x', 'x:', 'x:y', '@x', '&x', '*x', '!x', '|x', '>x', "'x", '"x', '#x', 'José', 'a\tb', 'a\nb', 'ok (forced past: no; yes)', '2026-01-01', 'found by assess in ../legacy/crontab:1', 'moved to switched', 'a;b', 'a=b', 'a+b', 'a/b', 'a  b', 'a (b)'];
+    const strings = ['Jane Doe', "Jane O'Neil", 'a, b', 'x: y', 'a #b', 'a#b', 'true', 'True', 'yes', 'null', 'NULL', '', ' lead', 'trail ', '123', '1.5', 'a"b', 'a\\b', '[x]', '{x}', '- x', '-x', '?x', ':x', 'x:', 'x:y', '@x', '&x', '*x', '!x', '|x', '>x', "'x", '"x', '#x', 'José', 'a\tb', 'a\nb', 'ok (forced past: no; yes)', '2026-01-01', 'found by assess in ../legacy/crontab:1', 'moved to switched', 'a;b', 'a=b', 'a+b', 'a/b', 'a  b', 'a (b)', 'a - b', 'a -b', 'x:y:z', 'a.', 'A', 'a/', "a'", 'a=', 'a(b', 'a --force', 'build', 'Seed 26685e70 maintainers', 'moved to legacy_off', 'on', 'off', 'y', 'n', 'No', '~x', 'a~', 'a:', 'a: b, c', 'a\\b, c'];
     let fast = 0;
     for (const s of strings) {
       const e = entry({ by: s, reason: s });
