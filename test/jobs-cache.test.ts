@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedInventory } from '../src/edge/jobs-cache.js';
-import { parseJobs } from '../src/core/jobs/schema.js';
+import { parseJobs } from '../src/core/jobs/parse.js';
 import { runCli, tempDir } from './helpers/cli.js';
 
 const yamlOf = (owner: string) =>
@@ -65,5 +65,39 @@ describe('the jobs inventory cache', () => {
     const bad = await runCli(['jobs'], { cwd: proj });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/jobs\.yaml/);
+  });
+
+  it('a move acts on the file as it is now: after a cached read, after a hand edit, and on a file the text edit leaves to the document', async () => {
+    const tmp = tempDir();
+    const g = await runCli(['proj', '--yes', '--no-git'], { cwd: tmp });
+    expect(g.code, g.stderr).toBe(0);
+    const proj = path.join(tmp, 'proj');
+    const file = path.join(proj, 'jobs.yaml');
+    const two = yamlOf('Team A').replace(/\n$/, '\n') + yamlOf('Team A').split('jobs:\n')[1]!.replaceAll('nightly', 'weekly');
+    writeFileSync(file, two);
+    expect((await runCli(['jobs', '--json'], { cwd: proj })).code).toBe(0); // fills the cache
+    const m1 = await runCli(['job', 'nightly', '--to', 'ported', '--by', 'Ann', '--force', '--reason', 'porting now'], { cwd: proj });
+    expect(m1.code, m1.stderr).toBe(0);
+    const after1 = parseJobs(readFileSync(file, 'utf8')).inventory;
+    expect(after1.jobs.map((j) => j.state)).toEqual(['ported', 'inventoried']);
+    expect(after1.jobs[0]!.history.at(-1)).toMatchObject({ from: 'inventoried', to: 'ported', by: 'Ann' });
+    // Only the state line changed and one history line was added: the rest is the team's text.
+    expect(readFileSync(file, 'utf8').split('\n').filter((l) => !two.split('\n').includes(l))).toHaveLength(2);
+    // A hand edit the cache has never seen (weekly made ported by hand): the move sees it.
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(id: weekly[\s\S]*?state: )inventoried/, '$1ported'));
+    const m2 = await runCli(['job', 'weekly', '--to', 'parallel', '--by', 'Ann', '--force', '--reason', 'running'], { cwd: proj });
+    expect(m2.code, m2.stderr).toBe(0);
+    const after2 = parseJobs(readFileSync(file, 'utf8')).inventory;
+    expect(after2.jobs.map((j) => j.state)).toEqual(['ported', 'parallel']);
+    expect(after2.jobs[1]!.history.at(-1)).toMatchObject({ from: 'ported', to: 'parallel' });
+    // Outside the subset (CRLF line ends): moved through the document, CRLF kept.
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\n/g, '\r\n'));
+    expect((await runCli(['jobs', '--json'], { cwd: proj })).code).toBe(0);
+    const m3 = await runCli(['job', 'nightly', '--to', 'parallel', '--by', 'Ann', '--force', '--reason', 'on, for now'], { cwd: proj });
+    expect(m3.code, m3.stderr).toBe(0);
+    const text3 = readFileSync(file, 'utf8');
+    expect(text3.split('\n').every((l) => l === '' || l.endsWith('\r'))).toBe(true);
+    expect(parseJobs(text3).inventory.jobs[0]).toMatchObject({ state: 'parallel' });
+    expect(parseJobs(text3).inventory.jobs[0]!.history.at(-1)).toMatchObject({ to: 'parallel', by: 'Ann' });
   });
 });

@@ -5,7 +5,8 @@ import { appendJobs, EMPTY_JOBS_FILE, jobsText, recordMove } from '../src/core/j
 import { legacyOffSteps, matchSchedules, newJob, readinessOf } from '../src/core/jobs/from-assess.js';
 import { isBusinessDay, parityStreak, previousBusinessDay, reportDates, verdictOf, type Streak, type Verdict } from '../src/core/jobs/gate.js';
 import { decideMove } from '../src/core/jobs/moves.js';
-import { isIsoDate, parseJobs, STATES, type Job } from '../src/core/jobs/schema.js';
+import { parseJobs } from '../src/core/jobs/parse.js';
+import { isIsoDate, STATES, type Job } from '../src/core/jobs/schema.js';
 import { addResource, removeResource } from '../src/core/jobs/kustomize.js';
 import { dnsName } from '../src/core/template/formats.js';
 import type { Schedule } from '../src/core/assess/types.js';

@@ -111,7 +111,7 @@ describe('status and fleet show the jobs', () => {
     }
   }, 180_000);
 
-  it('with 100 jobs in parallel and a year of reports each, reads ten reports a job', () => {
+  it('with 100 jobs in parallel and a year of reports each, reads ten reports a job', async () => {
     const root = tempDir();
     const days = businessDays('2026-12-04', 365);
     const jobs = Array.from({ length: 100 }, (_, i) => `job-${i}`);
@@ -123,7 +123,7 @@ describe('status and fleet show the jobs', () => {
     const files = ProjectReader.openReadOnly({ dir: root, manifest: 'optional' });
     const reads: string[] = [];
     const counting = { read: (p: string, from?: string) => (reads.push(p), files.read(p, from)), listFiles: (d: string, from?: string) => files.listFiles(d, from) };
-    const s = jobsSummaryOf(counting, new Date('2026-12-05T00:00:00Z'))!;
+    const s = (await jobsSummaryOf(counting, new Date('2026-12-05T00:00:00Z')))!;
     expect(s.total).toBe(100);
     expect(s.green).toBe(100);
     expect(reads.filter((p) => p.startsWith('reports/'))).toHaveLength(100 * 10);

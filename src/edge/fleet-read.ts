@@ -18,6 +18,7 @@ import { originUrl } from '../core/fleet/forge.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
 import { CHECKLIST_DIRS } from '../core/status/count.js';
 import { jobsSummaryOf } from './jobs-files.js';
+import { MarkerIndex } from './marker-index.js';
 
 function gitOut(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
@@ -45,11 +46,16 @@ function readChecklists(project: ProjectReader): Map<string, string> {
 /** A file sync may have left conflict markers in is read up to this size; a larger one is skipped. */
 const MARKER_SCAN_BYTES = 5 * 1024 * 1024;
 
-/** Files the template manages (where sync writes markers) that hold conflict markers. */
-function markerFiles(project: ProjectReader, paths: string[]): string[] {
+/**
+ * Files the template manages (where sync writes markers) that hold conflict markers. A file an
+ * earlier run read and found clean, unchanged since (./marker-index.ts), is not read again.
+ */
+export function markerFiles(project: Pick<ProjectReader, "read">, paths: string[], index: MarkerIndex): string[] {
   const out: string[] = [];
   for (const p of paths) {
     if (unsafePathReason(p) || p.split('/').some((s) => s.toLowerCase() === '.git')) continue;
+    const stamp = index.stamp(p);
+    if (index.knownClean(p, stamp)) continue;
     let data: Uint8Array | undefined;
     try {
       data = project.read(p, 'fleet', { maxBytes: MARKER_SCAN_BYTES });
@@ -58,10 +64,14 @@ function markerFiles(project: ProjectReader, paths: string[]): string[] {
       if (e instanceof ProjectError) continue;
       throw e;
     }
-    if (!data || data.includes(0)) continue;
-    if (!Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('<<<<<<<')) continue;
+    if (!data || data.includes(0) || !Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes('<<<<<<<')) {
+      if (data) index.learntClean(p, stamp);
+      continue;
+    }
     if (hasConflictMarkers(utf8(data))) out.push(p);
+    else index.learntClean(p, stamp);
   }
+  index.save();
   return out;
 }
 
@@ -94,9 +104,9 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     // The project's ignore list: what sync leaves alone is not the template's conflict either.
     const ignoreFile = project.read(IGNORE_FILE, 'fleet');
     const ignored = ignoreFile ? parseIgnoreList(utf8(ignoreFile)) : [];
-    facts.markers = markerFiles(project, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)));
+    facts.markers = markerFiles(project, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)), new MarkerIndex(project.root));
     try {
-      facts.jobs = jobsSummaryOf(project, new Date());
+      facts.jobs = await jobsSummaryOf(project, new Date());
     } catch (e) {
       facts.jobsError = (e as Error).message;
     }

@@ -4,7 +4,8 @@
  * starting the YAML parser when the file has not changed since any earlier read. The key is the
  * content itself, so an entry can only ever answer for the very bytes it was made from; it is
  * used only when it and its folder are this user's alone and its checksum line holds (as the
- * template cache, ./template-cache.ts). Edits (`job --to`) always parse: they need the document.
+ * template cache, ./template-cache.ts). A move (`job --to`) reads it too: where its text edit
+ * applies (core/jobs/move-text.ts, checked against this inventory), it needs no document.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,12 @@ function plainData(v: unknown, depth = 0): boolean {
 
 /** The inventory of these jobs.yaml bytes: from the cache, else parsed (by `parse`, which throws on bad input) and stored. */
 export function cachedInventory(data: Uint8Array, parse: () => JobsFile, dir = jobsCacheDir()): JobsFile {
-  if (!dir) return parse();
+  return lookupInventory(data, dir) ?? storeInventory(data, parse(), dir);
+}
+
+/** The cached inventory of these jobs.yaml bytes, or undefined when the cache has none to trust. */
+export function lookupInventory(data: Uint8Array, dir = jobsCacheDir()): JobsFile | undefined {
+  if (!dir) return undefined;
   const key = keyOf(data);
   const file = path.join(dir, `${key}.json`);
   try {
@@ -49,15 +55,20 @@ export function cachedInventory(data: Uint8Array, parse: () => JobsFile, dir = j
       }
     }
   } catch {
-    // no entry, or one not to trust: parse
+    // no entry, or one not to trust
   }
-  const inventory = parse();
-  if (!plainData(inventory)) return inventory;
+  return undefined;
+}
+
+/** Stores the inventory validated from these bytes (a failure only costs the next read a parse); returns it. */
+export function storeInventory(data: Uint8Array, inventory: JobsFile, dir = jobsCacheDir()): JobsFile {
+  if (!dir || !plainData(inventory)) return inventory;
+  const file = path.join(dir, `${keyOf(data)}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!private_(dir)) return inventory;
-    const body = JSON.stringify({ key, inventory });
+    const body = JSON.stringify({ key: keyOf(data), inventory });
     writeFileSync(tmp, `${createHash('sha256').update(body).digest('hex')}\n${body}`, { mode: 0o600 });
     renameSync(tmp, file);
   } catch {

@@ -3,29 +3,43 @@
  * (the writing one, or the read-only one of fleet, status and jobs), and who makes a move.
  */
 import { ProjectError } from '../core/errors.js';
-import { STATES } from '../core/jobs/schema.js';
+import type { ParsedJobs } from '../core/jobs/parse.js';
+import { checkJobsText, STATES } from '../core/jobs/schema.js';
 import { needsEvidence, summarizeJobs, type Evidence, type JobsSummary } from '../core/jobs/summary.js';
 import type { ProjectFiles } from './project/reader.js';
-import { cachedInventory } from './jobs-cache.js';
+import { lookupInventory, storeInventory } from './jobs-cache.js';
 import { ParityReports, parityIndexDir, reportDir, type JobEvidence } from './parity-index.js';
-import { JOBS_FILE, JOBS_LIMITS, parseJobs, type Job, type ParsedJobs } from '../core/jobs/schema.js';
+import { JOBS_FILE, JOBS_LIMITS, type Job, type JobsFile } from '../core/jobs/schema.js';
 
 export type { ProjectFiles };
 
+/** The parser, loaded (with the YAML library) only by what parses: a cached inventory needs neither. */
+const parser = () => import('../core/jobs/parse.js');
+
 /** jobs.yaml parsed and validated, or undefined when the project has none. */
-export function readJobs(files: ProjectFiles): ParsedJobs | undefined {
+export async function readJobs(files: ProjectFiles): Promise<ParsedJobs | undefined> {
   const data = readJobsBytes(files);
-  return data ? parseJobs(new TextDecoder().decode(data)) : undefined;
+  return data ? parseBytes(data) : undefined;
 }
 
-/** jobs.yaml's bytes, bounded: too large is the parser's own words for it (an InputError naming the file). */
-function readJobsBytes(files: ProjectFiles): Uint8Array | undefined {
+/** These jobs.yaml bytes parsed and validated. */
+export async function parseBytes(data: Uint8Array): Promise<ParsedJobs> {
+  return (await parser()).parseJobs(new TextDecoder().decode(data));
+}
+
+/** jobs.yaml's bytes, bounded: too large is the validator's own words for it (an InputError naming the file). */
+export function readJobsBytes(files: ProjectFiles): Uint8Array | undefined {
   try {
     return files.read(JOBS_FILE, 'jobs', { maxBytes: JOBS_LIMITS.bytes });
   } catch (e) {
-    if (e instanceof ProjectError && e.kind === 'too-large') parseJobs('x'.repeat(JOBS_LIMITS.bytes + 1));
+    if (e instanceof ProjectError && e.kind === 'too-large') checkJobsText('x'.repeat(JOBS_LIMITS.bytes + 1));
     throw e;
   }
+}
+
+/** The validated inventory of these jobs.yaml bytes: from the cache when an earlier read left it there, else parsed (and cached). */
+export async function inventoryOf(data: Uint8Array): Promise<JobsFile> {
+  return lookupInventory(data) ?? storeInventory(data, (await parseBytes(data)).inventory);
 }
 
 export { reportDir, type JobEvidence };
@@ -61,11 +75,11 @@ export async function whoMoves(root: string, by: string | undefined): Promise<st
  * The summary of a project's jobs, with only the parity reports the gate needs looked at: through
  * the views' index (./parity-index.ts) unless `indexDir` is null.
  */
-export function jobsSummaryOf(files: ProjectFiles, now: Date, indexDir: string | null = parityIndexDir() ?? null): JobsSummary | undefined {
+export async function jobsSummaryOf(files: ProjectFiles, now: Date, indexDir: string | null = parityIndexDir() ?? null): Promise<JobsSummary | undefined> {
   const data = readJobsBytes(files);
   if (!data) return undefined;
   // A view needs the inventory only: unchanged since an earlier read, it comes from the cache.
-  const inventory = cachedInventory(data, () => parseJobs(new TextDecoder().decode(data)).inventory);
+  const inventory = await inventoryOf(data);
   const evidence = new Map<string, Evidence>();
   const reports = new ParityReports(files, indexDir);
   for (const j of inventory.jobs) {

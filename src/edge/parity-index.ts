@@ -263,6 +263,8 @@ export class ParityReports {
     }
     const dates = l.dates.slice(0, Math.max(keep, 1));
     let learnt = fresh || !old || old !== l.entry || dates.length !== l.entry.dates.length;
+    // Nothing read in this view and the entry as it was (a view through a warm index): nothing to record.
+    if (!learnt && this.pending.size === 0) return;
     const v: Record<string, FileStamp> = {};
     for (const d of dates) {
       const read = this.pending.get(`${id}\0${d}`);

@@ -4,6 +4,8 @@ import { fleetHtml } from '../core/fleet/html.js';
 import { parseReposFile, redactUrl } from '../core/fleet/repos-file.js';
 import { byAttention, fleetRow, totals, type FleetRow, type FleetTotals, type ProjectFacts } from '../core/fleet/row.js';
 import { atomicWriteSync } from '../edge/apply.js';
+import { BUILTIN_SOURCE } from '../edge/builtin.js';
+import { builtinVersion } from '../edge/fleet-builtin.js';
 import { cachedClone } from '../edge/fleet-clone.js';
 import { readProject } from '../edge/fleet-read.js';
 import { updateRequestOf } from '../edge/fleet-requests.js';
@@ -69,6 +71,9 @@ export async function fleet(req: FleetRequest): Promise<FleetResult> {
     let p = sources.get(source);
     if (!p) {
       p = (async () => {
+        // The built-in template: its version from the head of its bundle (no files loaded).
+        const builtin = source === BUILTIN_SOURCE || !source ? builtinVersion() : undefined;
+        if (builtin) return { version: builtin.version };
         const src = await openSource(source);
         opened.push(src);
         const { ref } = await loadFromSource(src);

@@ -1,17 +1,22 @@
 /**
  * `job <id> --to <state>`: a move through the cutover that edits jobs.yaml and the job's CronJob
  * in one journaled write (both files or neither). Apart from ./jobs.ts so that a look at the jobs
- * loads none of what a write needs (the lock, the journal, git).
+ * loads none of what a write needs (the lock, the journal, git). When the inventory of these very
+ * jobs.yaml bytes is cached (edge/jobs-cache.ts) and the file is in the subset whose lines a move
+ * can edit exactly (core/jobs/move-text.ts), and the CronJob's text edit applies, a move loads no
+ * YAML library: anything else goes through the parsed document, as before.
  */
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
-import { cronJobForState } from '../core/jobs/cronjob.js';
-import { recordMove, jobsText } from '../core/jobs/edit.js';
+import { cronJobTextForState } from '../core/jobs/cronjob-text.js';
 import { legacyOffSteps } from '../core/jobs/from-assess.js';
+import { moveByText } from '../core/jobs/move-text.js';
 import { decideMove } from '../core/jobs/moves.js';
+import type { ParsedJobs } from '../core/jobs/parse.js';
 import { JOBS_FILE, type Job, type JobState } from '../core/jobs/schema.js';
 import { dnsName } from '../core/template/formats.js';
-import { readEvidence, readJobs, whoMoves } from '../edge/jobs-files.js';
+import { lookupInventory, storeInventory } from '../edge/jobs-cache.js';
+import { parseBytes, readEvidence, readJobsBytes, whoMoves } from '../edge/jobs-files.js';
 import { ProjectSession } from '../edge/project/session.js';
 
 export interface MoveJobRequest {
@@ -48,9 +53,11 @@ export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
   const by = whoMoves(path.resolve(req.dir), req.by);
   const session = await ProjectSession.open({ dir: req.dir, label: '--project', write: true, manifest: 'optional' });
   try {
-    const parsed = readJobs(session);
-    if (!parsed) throw new InputError(`${JOBS_FILE}: ${session.root} has none, so it has no job ${req.id}.`, JOBS_FILE);
-    const { doc, inventory, source } = parsed;
+    const data = readJobsBytes(session);
+    if (!data) throw new InputError(`${JOBS_FILE}: ${session.root} has none, so it has no job ${req.id}.`, JOBS_FILE);
+    let parsed: ParsedJobs | undefined;
+    const inventory = lookupInventory(data) ?? storeInventory(data, (parsed = await parseBytes(data)).inventory);
+    const source = new TextDecoder().decode(data);
     const index = inventory.jobs.findIndex((j) => j.id === req.id);
     if (index < 0) {
       const ids = inventory.jobs.map((j) => j.id);
@@ -71,15 +78,23 @@ export async function moveJob(req: MoveJobRequest): Promise<MoveJobResult> {
       },
     );
     if (decision.skipped.length) decision.entry.reason = `${decision.entry.reason} (forced past: ${decision.skipped.join('; ')})`;
-    recordMove(doc, index, decision.to, decision.entry);
+    let text = moveByText(source, inventory, index, decision.to, decision.entry);
+    if (text === undefined) {
+      const doc = (parsed ?? (await parseBytes(data))).doc;
+      const { recordMove, jobsText } = await import('../core/jobs/edit.js');
+      recordMove(doc, index, decision.to, decision.entry);
+      text = jobsText(doc, source);
+    }
     const utf8 = new TextEncoder();
-    const writes = [{ path: JOBS_FILE, data: utf8.encode(jobsText(doc, source)) }];
+    const writes = [{ path: JOBS_FILE, data: utf8.encode(text) }];
     const notes: string[] = [];
     if (cronText) {
       const moved: Job = { ...job, state: decision.to };
       const project = dnsName(String(session.manifest?.answers.project_name ?? ''));
-      const after = cronJobForState(new TextDecoder().decode(cronText), job.cronjob, moved, project === 'workflow' ? '' : project);
-      if (after !== new TextDecoder().decode(cronText)) writes.push({ path: job.cronjob, data: utf8.encode(after) });
+      const before = new TextDecoder().decode(cronText);
+      const label = project === 'workflow' ? '' : project;
+      const after = cronJobTextForState(before, moved, label) ?? (await import('../core/jobs/cronjob.js')).cronJobForState(before, job.cronjob, moved, label);
+      if (after !== before) writes.push({ path: job.cronjob, data: utf8.encode(after) });
     } else notes.push(`${job.cronjob} does not exist: no CronJob was changed.`);
     if (decision.to === 'decommissioned') notes.push(`${job.cronjob} is kept as it is (suspend it or delete it from the cluster and from deploy/kubernetes/kustomization.yaml when the team is ready).`);
     await session.apply({ what: `job ${job.id} --to ${decision.to}`, writes });

@@ -6,7 +6,8 @@
 import { InputError } from '../core/errors.js';
 import { appendJobs, EMPTY_JOBS_FILE, jobsText } from '../core/jobs/edit.js';
 import { addResource, KUSTOMIZATION, removeResource, resourceName } from '../core/jobs/kustomize.js';
-import { JOBS_FILE, parseJobs, type Job } from '../core/jobs/schema.js';
+import { parseJobs } from '../core/jobs/parse.js';
+import { JOBS_FILE, type Job } from '../core/jobs/schema.js';
 
 export function jobRegistrationWrites(read: (rel: string) => Uint8Array | undefined, jobs: readonly Job[], dropResources: readonly string[] = []): { path: string; data: Uint8Array }[] {
   const utf8 = new TextDecoder();

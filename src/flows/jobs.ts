@@ -17,7 +17,7 @@ export interface JobsListRequest {
 
 export async function listJobs(req: JobsListRequest): Promise<{ root: string; summary: JobsSummary }> {
   const session = ProjectReader.openReadOnly({ dir: req.dir, label: '--project', manifest: 'optional' });
-  const summary = jobsSummaryOf(session, req.now ?? new Date());
+  const summary = await jobsSummaryOf(session, req.now ?? new Date());
   if (!summary) throw new InputError(`${JOBS_FILE}: ${session.root} has none. \`create-migration assess <legacy-dir> --write\` fills it from the legacy system; \`create-migration add workflow\` adds one job.`, JOBS_FILE);
   return { root: session.root, summary };
 }

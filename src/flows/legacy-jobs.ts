@@ -78,7 +78,7 @@ export async function planLegacyJobs(session: ProjectSession, template: LoadedTe
   const project = session.manifest?.answers ?? {};
   const pkg = String(project.project_name ?? '').replace(/-/g, '_');
   const patterns = Array.isArray(project.patterns) ? (project.patterns as string[]) : ['etl'];
-  const existing = readJobs(session)?.inventory.jobs ?? [];
+  const existing = (await readJobs(session))?.inventory.jobs ?? [];
   // Places relative to the project, whatever folder assess ran in: a later run matches them.
   const rel = (f: string) => path.relative(session.root, path.resolve(opts.cwd, f)).split(path.sep).join('/') || f;
   const original = new Map<Schedule, Schedule>();

@@ -100,7 +100,7 @@ async function statusIn(session: ProjectReader, req: StatusRequest, writer?: Pro
   const warnings = conflictWarnings(status);
   let jobs: JobsSummary | undefined;
   try {
-    jobs = jobsSummaryOf(session, now);
+    jobs = await jobsSummaryOf(session, now);
   } catch (e) {
     // The checklists still count: a broken inventory is said, not fatal here (\`jobs\` exits 2 on it).
     if (!(e instanceof InputError)) throw e;

@@ -8,6 +8,33 @@
  * state and on variants of the layout. Anything else (another layout, a field that would have to
  * be added, a value in another form) returns undefined: the caller parses and prints. Pure.
  */
+import type { Job, JobState } from './schema.js';
+
+/** Seconds a CronJob's run may take beyond the workflow's own time limit (start-up, the summary line). */
+export const DEADLINE_MARGIN = 300;
+
+/** Per state: suspended, and the mode it runs in (contract: shadow mode). */
+export function deploymentOf(state: JobState): { suspend: boolean; mode: 'shadow' | 'live' } | undefined {
+  switch (state) {
+    case 'inventoried':
+    case 'ported':
+      return { suspend: true, mode: 'shadow' };
+    case 'parallel':
+      return { suspend: false, mode: 'shadow' };
+    case 'switched':
+    case 'legacy_off':
+      return { suspend: false, mode: 'live' };
+    case 'decommissioned':
+      return undefined;
+  }
+}
+
+/** A move's CronJob on its lines: the text after it, or undefined when only the YAML document can say (./cronjob.ts). */
+export function cronJobTextForState(text: string, job: Job, project: string, state: JobState = job.state): string | undefined {
+  const d = deploymentOf(state);
+  if (!d) return text;
+  return cronJobTextEdit(text, { id: job.id, workflow: job.workflow, timeLimit: job.time_limit_seconds, deadline: job.time_limit_seconds + DEADLINE_MARGIN, project, ...d });
+}
 
 type Node = Scalar | Flow | MapNode | SeqNode;
 interface Scalar {

@@ -5,27 +5,10 @@
  */
 import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
 import { InputError } from '../errors.js';
-import { cronJobTextEdit } from './cronjob-text.js';
+import { cronJobTextForState, deploymentOf, DEADLINE_MARGIN } from './cronjob-text.js';
 import type { Job, JobState } from './schema.js';
 
-/** Seconds a CronJob's run may take beyond the workflow's own time limit (start-up, the summary line). */
-export const DEADLINE_MARGIN = 300;
-
-/** Per state: suspended, and the mode it runs in (contract: shadow mode). */
-export function deploymentOf(state: JobState): { suspend: boolean; mode: 'shadow' | 'live' } | undefined {
-  switch (state) {
-    case 'inventoried':
-    case 'ported':
-      return { suspend: true, mode: 'shadow' };
-    case 'parallel':
-      return { suspend: false, mode: 'shadow' };
-    case 'switched':
-    case 'legacy_off':
-      return { suspend: false, mode: 'live' };
-    case 'decommissioned':
-      return undefined;
-  }
-}
+export { deploymentOf, DEADLINE_MARGIN };
 
 function containerOf(doc: Document, file: string, workflow: string): YAMLMap {
   const containers = doc.getIn(['spec', 'jobTemplate', 'spec', 'template', 'spec', 'containers']);
@@ -56,10 +39,7 @@ function setEnv(doc: Document, container: YAMLMap, name: string, value: string):
  * the YAML document.
  */
 export function cronJobForState(text: string, file: string, job: Job, project: string, state: JobState = job.state): string {
-  const d = deploymentOf(state);
-  if (!d) return text;
-  const quick = cronJobTextEdit(text, { id: job.id, workflow: job.workflow, timeLimit: job.time_limit_seconds, deadline: job.time_limit_seconds + DEADLINE_MARGIN, project, ...d });
-  return quick ?? cronJobByDocument(text, file, job, project, state);
+  return cronJobTextForState(text, job, project, state) ?? cronJobByDocument(text, file, job, project, state);
 }
 
 /** cronJobForState through the YAML document, whatever the layout (exported for the tests). */

@@ -1,13 +1,12 @@
 /**
- * jobs.yaml, the project's inventory of legacy jobs: its types and the one parser/validator.
- * Pure: text in, values out (with the yaml Document kept, so a rewrite keeps every comment).
+ * jobs.yaml, the project's inventory of legacy jobs: its types and the one validator (the parse
+ * itself is ./parse.ts, apart so that a view or a move that finds the inventory cached never loads
+ * the YAML library). Pure: values in, values out.
  * The file is the team's, and may come from any pull request: it is bounded in size and depth,
  * and every field is checked before anything acts on it. An error names the entry and field.
  */
-import { parseDocument, type Document } from 'yaml';
 import { InputError } from '../errors.js';
 import { pathProblem } from '../path-rules.js';
-import { yamlProblem } from '../yaml-message.js';
 
 export const JOBS_FILE = 'jobs.yaml';
 export const STATES = ['inventoried', 'ported', 'parallel', 'switched', 'legacy_off', 'decommissioned'] as const;
@@ -283,28 +282,22 @@ function job(c: Checker, i: number, v: unknown, seen: Map<string, number>): Job 
   };
 }
 
-export interface ParsedJobs {
-  doc: Document;
-  inventory: JobsFile;
-  /** The text it was parsed from. */
-  source: string;
-}
-
-/** Parses and validates jobs.yaml; every problem is an InputError naming the entry and the field. */
-export function parseJobs(source: string, file = JOBS_FILE): ParsedJobs {
+/** The bounds a jobs.yaml text must keep before the YAML parser sees it (size, nesting). */
+export function checkJobsText(source: string, file = JOBS_FILE): void {
   const c = new Checker(file);
   if (source.length > JOBS_LIMITS.bytes) c.fail('the file', `is larger than ${JOBS_LIMITS.bytes} bytes`);
   if (textTooDeep(source, JOBS_LIMITS.depth)) c.fail('the file', `nests deeper than ${JOBS_LIMITS.depth} levels`);
-  let doc: Document;
-  let raw: unknown;
-  try {
-    doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
-    if (doc.errors.length) c.fail('YAML', yamlProblem(doc.errors[0]!));
-    raw = doc.toJS({ maxAliasCount: 50 });
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    c.fail('YAML', yamlProblem(e as Error));
-  }
+}
+
+/** A problem with the file as YAML, in the validator's words. */
+export function jobsYamlError(why: string, file = JOBS_FILE): never {
+  return new Checker(file).fail('YAML', why);
+}
+
+/** Validates the plain value of a parsed jobs.yaml; every problem is an InputError naming the entry and the field. */
+export function jobsOfValue(value: unknown, file = JOBS_FILE): JobsFile {
+  const c = new Checker(file);
+  let raw = value;
   if (depthOf(raw, JOBS_LIMITS.depth) > JOBS_LIMITS.depth) c.fail('the file', `nests deeper than ${JOBS_LIMITS.depth} levels`);
   if (raw === null || raw === undefined) raw = {};
   if (!isMap(raw)) c.fail('the file', 'must be a map with version, calendar and jobs');
@@ -330,5 +323,5 @@ export function parseJobs(source: string, file = JOBS_FILE): ParsedJobs {
     if (other) c.fail(`job ${j.id}.workflow`, `${j.workflow} is already the workflow of job ${other}`);
     workflows.set(j.workflow, j.id);
   }
-  return { doc: doc!, inventory: { version: 1, holidays, jobs }, source };
+  return { version: 1, holidays, jobs };
 }
