@@ -15,7 +15,9 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  minify: true,
+  // CM_BUILD_PROFILE=1: readable code with source maps, for a CPU profile (node --cpu-prof).
+  minify: !process.env.CM_BUILD_PROFILE,
+  sourcemap: process.env.CM_BUILD_PROFILE ? 'linked' : false,
   legalComments: 'linked',
   define: { __CM_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
@@ -49,36 +51,15 @@ await Promise.all([
   }),
 ]);
 
-// The built-in template as data: its validated spec and each text file's parse tree (locations
-// dropped), so the CLI neither parses YAML nor Handlebars for it. See src/edge/builtin-bundle.ts.
+// The built-in template as data: its validated spec, each text file's parse tree (locations
+// dropped) and the file rules each path matches, beside the files' bytes, so the CLI neither
+// parses YAML nor Handlebars for it. See src/edge/template-pack.ts and src/edge/builtin-bundle.ts.
 {
   const lib = await import(new URL(`../${out}/index.mjs`, import.meta.url).href);
   const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
   const tpl = await lib.loadTemplateDir(lib.BUILTIN_TEMPLATE_DIR);
-  // Trees in the compact form of src/boot/compact.ts: a fraction of the plain tree's JSON to parse.
-  const pack = (text) => lib.packProgram(hb.parse(text), text);
-  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const entries = [];
-  const pathTrees = [];
-  for (const [tree, map] of [['files', tpl.files], ['generators', tpl.generators ?? new Map()]]) {
-    for (const [p, data] of map) {
-      if (p.includes('{{')) pathTrees.push([p, pack(p)]);
-      let text;
-      try {
-        text = data.includes(0) ? undefined : utf8.decode(data);
-      } catch {
-        text = undefined;
-      }
-      if (text === undefined) entries.push([tree, p, null, Buffer.from(data).toString('base64')]);
-      else entries.push([tree, p, text, text.includes('{{') ? pack(text) : null]);
-    }
-  }
-  // ASCII only (other characters as \u escapes): node reads and parses a one-byte string faster.
-  // The files the template ships executable: generate and sync give them the execute bit.
-  const executable = [...(tpl.executable ?? [])].sort();
-  const json = JSON.stringify({ spec: tpl.spec, files: entries, paths: pathTrees, executable });
-  writeFileSync(`${out}/builtin.json`, json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  writeFileSync(`${out}/builtin.pack`, lib.packTemplate(tpl, (text) => hb.parse(text)));
 }
 
 // The top-level help as the argument parser prints it, for the launcher (src/boot/launcher.ts) to answer --help quickly.
