@@ -85,7 +85,7 @@ describe('git processes', () => {
     expect(packed.calls).toEqual([]);
   });
 
-  it('sync of a committed project behind its template starts only the git that writes the pristine commit; a dirty one is refused by git status', async () => {
+  it('sync of a committed project behind its template starts no git (the pristine commit written in-process, as fast-import would); a dirty one is refused by git status', async () => {
     const tmp = tempDir();
     const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
     for (const name of ['edited', 'dirty']) {
@@ -101,8 +101,10 @@ describe('git processes', () => {
     const synced = await runCli(['sync', path.join(tmp, 'edited')], { cwd: tmp, env: git.env });
     expect(synced.code, synced.stderr).toBe(0);
     // The work tree proved clean from the index, the base read from the pristine branch's files:
-    // no status, no cat-file; one fast-import writes the new pristine commit.
-    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['fast-import']);
+    // no status, no cat-file; the new pristine commit and the branch's move written in-process.
+    expect(git.calls()).toEqual([]);
+    expect(gitIn(path.join(tmp, 'edited'), 'log', '-1', '--format=%s', 'migration-template')).toMatch(/^Template kailash-migration 1\.1\.0/);
+    expect(gitIn(path.join(tmp, 'edited'), 'fsck', '--strict', '--no-dangling')).toBe('');
     expect(gitIn(path.join(tmp, 'edited'), 'status', '--porcelain', '--untracked-files=no')).toMatch(/README\.md/);
     expect(readFileSync(path.join(tmp, 'edited', 'TASKS.md'), 'utf8')).toMatch(/team note/);
 
@@ -113,13 +115,15 @@ describe('git processes', () => {
     expect(git2.calls().some((c) => /\bstatus\b/.test(c))).toBe(true);
   });
 
-  it('generate starts git init, git var and one fast-import: the files and the index are written without git reset, as git would write them', async () => {
+  it('generate starts only git init: identities read from the config files, the commit, branches, files and index written without git var, fast-import or reset, as git would write them', async () => {
     const tmp = tempDir();
     const git = recordingGit(tmp);
     const g = await runCli(['p', '--yes'], { cwd: tmp, env: git.env });
     expect(g.code, g.stderr).toBe(0);
-    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init', 'var', 'fast-import']);
+    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init']);
     const dir = path.join(tmp, 'p');
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+    expect(gitIn(dir, 'rev-parse', 'HEAD')).toBe(gitIn(dir, 'rev-parse', 'migration-template'));
     expect(gitIn(dir, 'status', '--porcelain', '--untracked-files=all')).toBe('');
     // The index's stat data are the files' own: nothing for git to look at again.
     expect(gitIn(dir, 'diff-files', '--name-only')).toBe('');
@@ -136,5 +140,18 @@ describe('git processes', () => {
     expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init', 'var', 'fast-import', 'reset']);
     // As git checks files out under autocrlf: with CRLF line endings.
     expect(readFileSync(path.join(tmp, 'p/README.md'), 'utf8')).toContain('\r\n');
+  });
+
+  it('generate with autocrlf in the user\'s own ~/.gitconfig: read in-process, the checkout still left to git reset', async () => {
+    const tmp = tempDir();
+    const git = recordingGit(tmp);
+    const home = path.join(tmp, 'home');
+    mkdirSync(home);
+    writeFileSync(path.join(home, '.gitconfig'), '[user]\n\tname = Home User\n\temail = home@example.com\n[core]\n\tautocrlf = true\n');
+    const g = await runCli(['p', '--yes'], { cwd: tmp, env: { ...git.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') } });
+    expect(g.code, g.stderr).toBe(0);
+    expect(git.calls().map((c) => c.replace(/^(-c \S+ )+/, '').split(' ')[0])).toEqual(['init', 'reset']);
+    expect(readFileSync(path.join(tmp, 'p/README.md'), 'utf8')).toContain('\r\n');
+    expect(gitIn(path.join(tmp, 'p'), '-c', 'core.autocrlf=true', 'status', '--porcelain')).toBe('');
   });
 });

@@ -1,12 +1,19 @@
 import { spawn } from 'node:child_process';
 import { isInterrupted, trackChild } from '../cleanup.js';
 import { readRepoAt, readTreeFiles } from './files.js';
+import { gitIdent, readGitConfig } from './git-config.js';
+import { commitBody, ObjectBatch, plainTreePath, writeTrees, type TreeEntry as WrittenEntry } from './object-write.js';
+import { refsWritable, updateRefs } from './ref-write.js';
 import { ObjectFiles, readCommitFilesOnce } from './object-files.js';
 import { blobId } from './index-file.js';
 import { PRISTINE_BRANCH } from './refs.js';
 import { gitBytes, READ_ONLY_ENV } from './run.js';
 
-/** Git's objects: trees and blobs read in one batch process, bounded; commits written with fast-import. */
+/**
+ * Git's objects: trees and blobs read in one batch process, bounded; the pristine commit written
+ * in-process (object-write.ts, ref-write.ts) where that is exactly what git writes, else with
+ * fast-import.
+ */
 
 export interface TreeEntry {
   mode: string;
@@ -196,6 +203,8 @@ export async function writePristine(
   /** The project's pristine branch (a project in a subfolder has its own; see pristineBranchFor). */
   branch = PRISTINE_BRANCH,
 ): Promise<{ commit: string; blobs: string[] }> {
+  const here = await writePristineHere(dir, files, message, parent, extraBlobs, parentFiles, executable, branch);
+  if (here) return here;
   const parts: Buffer[] = [];
   // A conflict's base and ours are most often in the repository already (the pristine branch,
   // the team's commit): their ids are known without git, and only the others are sent.
@@ -239,4 +248,80 @@ export async function writePristine(
   if (!commit || sent.length !== known.filter((k) => !k).length) throw new Error('git fast-import did not report the ids it wrote');
   const blobs = known.map((k) => k ?? sent.shift()!);
   return { commit, blobs };
+}
+
+/** The identity of the pristine commits: the same for every user, so the same render is the same tree. */
+const PRISTINE_IDENT = 'create-migration <create-migration@localhost>';
+
+/** The reflog message of sync's own move of the pristine branch (fleet-read.ts recognises it). */
+export const PRISTINE_REFLOG = 'fast-import';
+
+/**
+ * writePristine without a git process: the same objects fast-import makes for the same input
+ * (blobs, trees, the commit: the same ids), in one pack (see object-write.ts), and the branch moved as git moves
+ * it, with the reflog line fast-import writes. Undefined where only git can do it exactly (see
+ * object-write.ts and ref-write.ts): then fast-import runs, as before.
+ */
+async function writePristineHere(
+  dir: string,
+  files: ReadonlyMap<string, Uint8Array>,
+  message: string,
+  parent: string | undefined,
+  extraBlobs: Uint8Array[],
+  parentFiles: ReadonlyMap<string, Uint8Array> | undefined,
+  executable: { now: ReadonlySet<string>; parent?: ReadonlySet<string> } | undefined,
+  branch: string,
+): Promise<{ commit: string; blobs: string[] } | undefined> {
+  if (process.env.CREATE_MIGRATION_GIT_WRITE === 'git') return undefined;
+  const gitDir = readRepoAt(dir)?.gitDir;
+  const config = gitDir ? readGitConfig(gitDir) : undefined;
+  if (!gitDir || !config) return undefined;
+  const now = Math.floor(Date.now() / 1000);
+  // The reflog line names the user, as git's own would.
+  const ident = gitIdent(config, 'committer', now);
+  if (!ident || ![...files.keys()].every(plainTreePath) || (parent !== undefined && !/^[0-9a-f]{40}$/.test(parent))) return undefined;
+  // Nothing written where the branch could not then be moved here (git would write it all again).
+  const store = refsWritable(gitDir, config) ? ObjectBatch.open(gitDir, config) : undefined;
+  if (!store) return undefined;
+  try {
+    const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');
+    const entries = new Map<string, WrittenEntry>();
+    const incremental = parent !== undefined && parentFiles !== undefined;
+    if (incremental) {
+      // fast-import's `from <parent>` then D and M lines: the parent's tree with those changes.
+      const listed = readTreeFiles(dir, parent);
+      if (!listed) return undefined;
+      for (const e of listed) {
+        if (!/^1(00644|00755|20000|60000)$/.test(e.mode)) return undefined;
+        entries.set(e.path, { path: e.path, mode: e.mode, id: e.sha });
+      }
+      if (entries.size !== listed.length) return undefined;
+      const remove = (p: string) => {
+        entries.delete(p);
+        for (const k of entries.keys()) if (k.startsWith(`${p}/`)) entries.delete(k);
+      };
+      for (const p of parentFiles.keys()) if (!files.has(p)) remove(p);
+      for (const [p, data] of files) {
+        const before = parentFiles.get(p);
+        if (before && Buffer.compare(before, data) === 0 && (executable?.now.has(p) === true) === (executable?.parent?.has(p) === true)) continue;
+        // A file where a folder was replaces it, and a folder where a file was.
+        remove(p);
+        for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) entries.delete(p.slice(0, i));
+        entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
+      }
+    } else {
+      for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
+    }
+    const blobs: string[] = [];
+    for (const b of extraBlobs) blobs.push(store.write('blob', b));
+    const tree = await writeTrees(store, entries.values());
+    if (!tree) return undefined;
+    const who = `${PRISTINE_IDENT} ${now} +0000`;
+    const commit = store.write('commit', commitBody(tree, parent ? [parent] : [], who, who, message));
+    store.finish();
+    if (!updateRefs(gitDir, config, [{ ref: `refs/heads/${branch}`, id: commit, expect: parent }], PRISTINE_REFLOG, ident)) return undefined;
+    return { commit, blobs };
+  } finally {
+    store.abandon();
+  }
 }

@@ -4,7 +4,10 @@ import { readRegularFile } from '../fs-quiet.js';
 import { boundMs } from '../bounds.js';
 import { readRepoAt } from './files.js';
 import { blobId, writeIndex } from './index-file.js';
-import { dataBlock, fastImportPath, writePristine } from './objects.js';
+import { dataBlock, fastImportPath, PRISTINE_REFLOG, writePristine } from './objects.js';
+import { gitIdent, readGitConfig, varsFromConfig, type GitConfig } from './git-config.js';
+import { commitBody, ObjectBatch, plainTreePath, writeTrees } from './object-write.js';
+import { refsWritable, updateRefs } from './ref-write.js';
 import { headCommit, INITIAL_BRANCH, PRISTINE_BRANCH, pristineBranchFor, pristineRefs } from './refs.js';
 import { commitWithIdentity, gitBytes, gitText, NO_HOOKS, READ_ONLY_ENV, runGit } from './run.js';
 
@@ -105,17 +108,25 @@ export async function initialCommit(dir: string, message: string, paths: string[
 export interface NewRepository {
   head: string;
   vars: string;
+  /** git's config as read in-process (then `vars` was made from it, no `git var`); undefined when git was asked. */
+  config?: GitConfig;
 }
 
 /**
- * `git init`, then `git var -l` inside the new repository (so that conditional includes of the
- * user's config apply as they will to every later commit). Generate starts this while it loads
- * the template and renders; aborting `signal` stops it (the promise settles once git has exited).
+ * `git init` (it writes what the user's init.templateDir holds: hooks, config), then the user's
+ * identities and config as `git var -l` prints them inside the new repository: read from the
+ * config files where that is certain (git-config.ts), else from `git var -l` itself (so that
+ * conditional includes apply as they will to every later commit). Generate starts this while it
+ * loads the template and renders; aborting `signal` stops it (the promise settles once git has
+ * exited).
  */
 export async function initRepository(dir: string, signal?: AbortSignal): Promise<NewRepository> {
   await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q'], undefined, undefined, signal);
   if (signal?.aborted) throw new Error('git init cancelled');
   const head = /^ref: (refs\/heads\/\S+)/.exec(readRegularFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
+  const config = process.env.CREATE_MIGRATION_GIT_WRITE === 'git' ? undefined : readGitConfig(path.join(dir, '.git'));
+  const known = config && varsFromConfig(config, Math.floor(Date.now() / 1000));
+  if (known) return { head, vars: known, config };
   const vars = await gitBytes(dir, ['var', '-l'], undefined, READ_ONLY_ENV, signal).then(
     (b) => b.toString('utf8'),
     (e: Error) => {
@@ -142,7 +153,7 @@ export async function createRepository(
   /** Writes `files` into `dir` (the caller's writer); without it, git writes them. */
   writeTree?: () => void,
 ): Promise<string> {
-  const { head, vars } = await repository;
+  const { head, vars, config } = await repository;
   const now = Math.floor(Date.now() / 1000);
   const fallback = `create-migration <create-migration@localhost> ${now} +0000`;
   // An address git only guessed (user@host.(none)) is one `git commit` would refuse: use ours.
@@ -150,6 +161,15 @@ export async function createRepository(
     const found = new RegExp(`^${name}=(.+<.*>.*)$`, 'm').exec(vars)?.[1];
     return found && !/\(none\)>/.test(found) ? found : fallback;
   };
+  const plain = writeTree !== undefined && checkoutIsPlain(dir, vars, files);
+  const here = config && (await commitHere(dir, config, head, files, message, ident('GIT_AUTHOR_IDENT'), ident('GIT_COMMITTER_IDENT')));
+  if (here) {
+    if (plain) {
+      writeTree();
+      writeIndex(path.join(dir, '.git'), dir, files.map((f) => ({ path: f.path, id: blobId(f.data), executable: f.executable })));
+    } else await gitBytes(dir, ['reset', '-q', '--hard']);
+    return here;
+  }
   const parts: Buffer[] = [Buffer.from(`commit ${head}\nmark :1\nauthor ${ident('GIT_AUTHOR_IDENT')}\ncommitter ${ident('GIT_COMMITTER_IDENT')}\n`)];
   dataBlock(parts, Buffer.from(message));
   for (const f of files) {
@@ -160,7 +180,6 @@ export async function createRepository(
   const importing = gitBytes(dir, ['-c', 'fastimport.unpackLimit=0', 'fast-import', '--quiet', '--done'], Buffer.concat(parts));
   // Where checking out converts nothing, the files are written as they are while git imports
   // them, and the index beside them: what `git reset --hard` would make, without its process.
-  const plain = writeTree !== undefined && checkoutIsPlain(dir, vars, files);
   if (plain) {
     try {
       writeTree();
@@ -173,6 +192,41 @@ export async function createRepository(
   if (plain) writeIndex(path.join(dir, '.git'), dir, files.map((f) => ({ path: f.path, id: blobId(f.data), executable: f.executable })));
   else await gitBytes(dir, ['reset', '-q', '--hard']);
   return commit;
+}
+
+/**
+ * The first commit without a git process: the objects fast-import would write for the same
+ * input (the same ids), in one pack, and the branch HEAD names and the pristine branch created at it,
+ * with the reflog lines fast-import leaves. Undefined where git must do it (see object-write.ts,
+ * ref-write.ts): then fast-import runs.
+ */
+async function commitHere(
+  dir: string,
+  config: GitConfig,
+  head: string,
+  files: readonly { path: string; data: Uint8Array; executable?: boolean }[],
+  message: string,
+  author: string,
+  committer: string,
+): Promise<string | undefined> {
+  const gitDir = path.join(dir, '.git');
+  const ident = gitIdent(config, 'committer', Math.floor(Date.now() / 1000));
+  if (!ident || !files.every((f) => plainTreePath(f.path)) || new Set(files.map((f) => f.path)).size !== files.length) return undefined;
+  // Nothing written where the branch could not then be moved here (git would write it all again).
+  const store = refsWritable(gitDir, config) ? ObjectBatch.open(gitDir, config) : undefined;
+  if (!store) return undefined;
+  try {
+    const entries = [];
+    for (const f of files) entries.push({ path: f.path, mode: f.executable ? '100755' : '100644', id: store.write('blob', f.data) });
+    const tree = await writeTrees(store, entries);
+    if (!tree) return undefined;
+    const commit = store.write('commit', commitBody(tree, [], author, committer, message));
+    store.finish();
+    const moved = updateRefs(gitDir, config, [{ ref: head, id: commit }, { ref: `refs/heads/${PRISTINE_BRANCH}`, id: commit }], PRISTINE_REFLOG, ident);
+    return moved ? commit : undefined;
+  } finally {
+    store.abandon();
+  }
 }
 
 /**

@@ -1,0 +1,282 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
+import { writePristine } from '../src/edge/git/objects.js';
+import { tempDir } from './helpers/cli.js';
+import { gitIn } from './helpers/git.js';
+
+// Sync and generate write the pristine commit, its trees and blobs, and move the branch
+// in-process (no git process) wherever that is exactly what git's fast-import would have done;
+// everywhere else they start git as before. Both halves are proved here against git itself.
+
+const IDENT = { GIT_AUTHOR_NAME: 'Test User', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test User', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_CONFIG_NOSYSTEM: '1' };
+const saved: Record<string, string | undefined> = {};
+beforeAll(() => {
+  for (const [k, v] of Object.entries(IDENT)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+});
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+const enc = (s: string) => Buffer.from(s);
+const BRANCH = 'migration-template';
+
+/** A work tree with one commit on main, as a generated project has. */
+function project(dir: string, ...initArgs: string[]): string {
+  mkdirSync(dir, { recursive: true });
+  gitIn(dir, 'init', '-q', '-b', 'main', ...initArgs);
+  writeFileSync(path.join(dir, 'README.md'), 'team\n');
+  gitIn(dir, 'add', '-A');
+  gitIn(dir, 'commit', '-qm', 'start');
+  return dir;
+}
+
+function gitDirOf(dir: string): string {
+  return realpathSync(path.resolve(dir, gitIn(dir, 'rev-parse', '--git-common-dir').trim()));
+}
+
+/** A git on PATH that logs each call: what `fn` started. */
+async function gitCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+  const root = tempDir();
+  const bin = path.join(root, 'bin');
+  const log = path.join(root, 'calls.log');
+  mkdirSync(bin);
+  const real = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'git')).find((g) => existsSync(g));
+  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+  chmodSync(path.join(bin, 'git'), 0o755);
+  const before = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${before ?? ''}`;
+  try {
+    const result = await fn();
+    return { result, calls: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [] };
+  } finally {
+    process.env.PATH = before;
+  }
+}
+
+/** Whether fn wrote in-process: no git process at all. */
+async function inProcess<T>(fn: () => Promise<T>): Promise<T> {
+  const { result, calls } = await gitCalls(fn);
+  expect(calls).toEqual([]);
+  return result;
+}
+
+/** Whether fn left the writing to git fast-import. */
+async function byGit<T>(fn: () => Promise<T>): Promise<T> {
+  const { result, calls } = await gitCalls(fn);
+  expect(calls.some((c) => /\bfast-import\b/.test(c))).toBe(true);
+  return result;
+}
+
+/** With sync's git writer forced: what fast-import makes. */
+async function withGitWriter<T>(fn: () => Promise<T>): Promise<T> {
+  process.env.CREATE_MIGRATION_GIT_WRITE = 'git';
+  try {
+    return await fn();
+  } finally {
+    delete process.env.CREATE_MIGRATION_GIT_WRITE;
+  }
+}
+
+/** A commit's text with its times taken out: the rest must be byte for byte git's. */
+const commitText = (dir: string, id: string) => gitIn(dir, 'cat-file', 'commit', id).replace(/> \d+ [+-]\d{4}$/gm, '> T');
+const lastReflog = (dir: string, ref: string) => {
+  const lines = readFileSync(path.join(gitDirOf(dir), 'logs', ref), 'utf8').trimEnd().split('\n');
+  return lines.at(-1)!.replace(/> \d+ [+-]\d{4}\t/, '> T\t');
+};
+
+const FIRST = new Map<string, Uint8Array>([
+  ['README.md', enc('# Migration\n')],
+  ['docs/phases/01-discovery.md', enc('discover\n')],
+  ['docs/runbook.md', enc('run\n')],
+  ['scripts/run.sh', enc('#!/bin/sh\necho hi\n')],
+  ['empty', enc('')],
+  ['a-b/c', enc('sorted after a.b and before a/ as git sorts\n')],
+  ['a.b', enc('x\n')],
+  ['a/z', enc('y\n')],
+]);
+const FIRST_EXEC = new Set(['scripts/run.sh']);
+
+describe('in-process git writer', () => {
+  it('writes the pristine commit fast-import would, with no git process: same trees, blobs, commit text and reflog line, in one pack git verifies', async () => {
+    const tmp = tempDir();
+    const here = project(path.join(tmp, 'here'));
+    const there = project(path.join(tmp, 'there'));
+    const extra = [enc('a conflict base\n'), enc('team\n')];
+    const a = await inProcess(() => writePristine(here, FIRST, 'Template kailash-migration 1.0.0', undefined, extra, undefined, { now: FIRST_EXEC }));
+    const b = await byGit(() => withGitWriter(() => writePristine(there, FIRST, 'Template kailash-migration 1.0.0', undefined, extra, undefined, { now: FIRST_EXEC })));
+    // One pack and its index, which git itself checks entry by entry.
+    const packs = readdirSync(path.join(gitDirOf(here), 'objects/pack'));
+    expect(packs.filter((n) => n.endsWith('.idx'))).toHaveLength(1);
+    expect(packs.some((n) => n.startsWith('tmp_'))).toBe(false);
+    const verified = gitIn(here, 'verify-pack', '-v', path.join(gitDirOf(here), 'objects/pack', packs.find((n) => n.endsWith('.idx'))!));
+    expect(verified).toContain(a.commit);
+    expect(verified).toMatch(/non delta: 1\d objects/);
+    expect(a.blobs).toEqual(b.blobs);
+    expect(commitText(here, a.commit)).toBe(commitText(there, b.commit));
+    expect(gitIn(here, 'rev-parse', `${BRANCH}^{tree}`)).toBe(gitIn(there, 'rev-parse', `${BRANCH}^{tree}`));
+    expect(gitIn(here, 'ls-tree', '-r', BRANCH)).toContain('100755 blob');
+    expect(lastReflog(here, `refs/heads/${BRANCH}`)).toBe(lastReflog(there, `refs/heads/${BRANCH}`).replace(b.commit, a.commit));
+    expect(gitIn(here, 'fsck', '--strict', '--no-dangling')).toBe('');
+    for (const [i, blob] of extra.entries()) expect(gitIn(here, 'cat-file', 'blob', a.blobs[i]!)).toBe(blob.toString());
+    // The work tree and index are the team's: untouched.
+    expect(gitIn(here, 'status', '--porcelain')).toBe('');
+  });
+
+  it('an update on top of its parent: removals, changes, an executable bit flipped, a file where a folder was and a folder where a file was', async () => {
+    const tmp = tempDir();
+    const sides = [project(path.join(tmp, 'here')), project(path.join(tmp, 'there'))] as const;
+    const next = new Map(FIRST);
+    next.delete('docs/runbook.md');
+    next.set('README.md', enc('# Migration, v2\n'));
+    next.delete('a/z');
+    next.set('a', enc('now a file\n'));
+    next.delete('a.b');
+    next.set('a.b/inner', enc('now a folder\n'));
+    const commits: string[] = [];
+    for (const [i, dir] of sides.entries()) {
+      const write = () => writePristine(dir, FIRST, 'v1', undefined, [], undefined, { now: FIRST_EXEC });
+      const first = i === 0 ? await inProcess(write) : await withGitWriter(write);
+      const update = () => writePristine(dir, next, 'v2', first.commit, [], FIRST, { now: new Set(['empty']), parent: FIRST_EXEC });
+      const second = i === 0 ? await inProcess(update) : await withGitWriter(update);
+      commits.push(second.commit);
+      expect(gitIn(dir, 'rev-parse', `${BRANCH}^`).trim()).toBe(first.commit);
+    }
+    expect(gitIn(sides[0], 'ls-tree', '-r', BRANCH)).toBe(gitIn(sides[1], 'ls-tree', '-r', BRANCH));
+    expect(gitIn(sides[0], 'ls-tree', '-r', '--name-only', BRANCH).trim().split('\n')).toEqual(['README.md', 'a', 'a-b/c', 'a.b/inner', 'docs/phases/01-discovery.md', 'empty', 'scripts/run.sh']);
+    expect(commitText(sides[0], commits[0]!)).toBe(commitText(sides[1], commits[1]!).replace(/^parent \S+$/m, `parent ${gitIn(sides[0], 'rev-parse', `${BRANCH}^`).trim()}`));
+    expect(gitIn(sides[0], 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it('a big blob is streamed into its object file and reads back whole', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const big = Buffer.from(Array.from({ length: 60000 }, (_, i) => `line ${i} of a big file\n`).join(''));
+    await inProcess(() => writePristine(dir, new Map([['big.txt', big]]), 'big', undefined, []));
+    expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:big.txt`], { cwd: dir, maxBuffer: 1 << 26 }).equals(big)).toBe(true);
+  });
+
+  it('moves a branch git keeps in packed-refs, as git would: a loose ref over the packed one', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const first = await writePristine(dir, FIRST, 'v1', undefined, []);
+    gitIn(dir, 'pack-refs', '--all');
+    expect(existsSync(path.join(gitDirOf(dir), 'refs/heads', BRANCH))).toBe(false);
+    const second = await inProcess(() => writePristine(dir, new Map([['README.md', enc('v2\n')]]), 'v2', first.commit, []));
+    expect(gitIn(dir, 'rev-parse', BRANCH).trim()).toBe(second.commit);
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it('a held lock on the branch: git is left to say so, the lock and the branch stay as they were', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const first = await writePristine(dir, FIRST, 'v1', undefined, []);
+    const lock = path.join(gitDirOf(dir), 'refs/heads', `${BRANCH}.lock`);
+    writeFileSync(lock, 'someone else\n');
+    await expect(writePristine(dir, new Map([['README.md', enc('v2\n')]]), 'v2', first.commit, [])).rejects.toThrow(/lock/i);
+    expect(readFileSync(lock, 'utf8')).toBe('someone else\n');
+    expect(gitIn(dir, 'rev-parse', BRANCH).trim()).toBe(first.commit);
+  });
+
+  it('a branch that moved since sync read it is not moved over: git decides (and refuses)', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const first = await writePristine(dir, FIRST, 'v1', undefined, []);
+    const moved = await writePristine(dir, new Map([['x', enc('x\n')]]), 'elsewhere', first.commit, []);
+    await expect(writePristine(dir, new Map([['y', enc('y\n')]]), 'stale', first.commit, [])).rejects.toThrow();
+    expect(gitIn(dir, 'rev-parse', BRANCH).trim()).toBe(moved.commit);
+  });
+
+  // Each of these is a repository git writes differently from the plain case (or that only git
+  // may judge): the writer must step aside, and fast-import (a pack) write the same commit.
+  const fallbacks: [string, (dir: string) => string][] = [
+    ['sha256 object format', (dir) => project(dir, '--object-format=sha256')],
+    ['core.compression set', (dir) => (project(dir), gitIn(dir, 'config', 'core.compression', '9'), dir)],
+    ['core.looseCompression set', (dir) => (project(dir), gitIn(dir, 'config', 'core.looseCompression', '0'), dir)],
+    ['core.sharedRepository (group permissions)', (dir) => (project(dir), gitIn(dir, 'config', 'core.sharedRepository', 'group'), dir)],
+    ['core.logAllRefUpdates off', (dir) => (project(dir), gitIn(dir, 'config', 'core.logAllRefUpdates', 'false'), dir)],
+    ['a config include (only git reads it)', (dir) => {
+      project(dir);
+      writeFileSync(path.join(dir, '..', 'extra.cfg'), '[core]\n\tcompression = 9\n');
+      gitIn(dir, 'config', 'include.path', path.join(dir, '..', 'extra.cfg'));
+      return dir;
+    }],
+    ['alternates', (dir) => {
+      const other = project(`${dir}-other`);
+      project(dir);
+      writeFileSync(path.join(dir, '.git/objects/info/alternates'), `${path.join(other, '.git/objects')}\n`);
+      return dir;
+    }],
+    ['a linked worktree', (dir) => {
+      const main = project(`${dir}-main`);
+      gitIn(main, 'worktree', 'add', '-q', '-b', 'side', dir);
+      return dir;
+    }],
+  ];
+  for (const [name, make] of fallbacks) {
+    it(`falls back to git fast-import: ${name}`, async () => {
+      const dir = make(path.join(tempDir(), 'p'));
+      const r = await byGit(() => writePristine(dir, FIRST, 'v1', undefined, [enc('base\n')], undefined, { now: FIRST_EXEC }));
+      expect(gitIn(dir, 'rev-parse', BRANCH).trim()).toBe(r.commit);
+      expect(gitIn(dir, 'ls-tree', '-r', '--name-only', BRANCH).trim().split('\n')).toHaveLength(FIRST.size);
+      expect(gitIn(dir, 'cat-file', 'blob', r.blobs[0]!)).toBe('base\n');
+    });
+  }
+
+  it('falls back where the environment moves the repository (GIT_DIR) or asks for git itself', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    process.env.GIT_INDEX_FILE = path.join(dir, '.git/index');
+    let r1: { commit: string };
+    try {
+      r1 = await byGit(() => writePristine(dir, FIRST, 'v1', undefined, []));
+    } finally {
+      delete process.env.GIT_INDEX_FILE;
+    }
+    await byGit(() => withGitWriter(() => writePristine(dir, new Map([['x', enc('x\n')]]), 'v2', r1.commit, [])));
+  });
+});
+
+describe("git's config read in-process", () => {
+  it('gives the identity `git var` gives, from the repository config over the user\'s', () => {
+    const tmp = tempDir();
+    const home = path.join(tmp, 'home');
+    mkdirSync(home);
+    writeFileSync(path.join(home, '.gitconfig'), '[user]\n\tname = Home User\n\temail = home@example.com\n[core]\n\tautocrlf = input ; a comment\n');
+    const dir = path.join(tmp, 'p');
+    mkdirSync(dir);
+    const env = { PATH: process.env.PATH!, HOME: home, GIT_CONFIG_NOSYSTEM: '1', TZ: 'UTC' };
+    execFileSync('git', ['init', '-q'], { cwd: dir, env });
+    execFileSync('git', ['config', 'user.name', 'Repo User'], { cwd: dir, env });
+    const config = readGitConfig(path.join(dir, '.git'), env)!;
+    expect(config).toBeDefined();
+    const now = Math.floor(Date.now() / 1000);
+    const ours = gitIdent(config, 'committer', now, env)!;
+    const gits = execFileSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd: dir, env, encoding: 'utf8' }).trim();
+    expect(ours.replace(/ \d+ /, ' T ')).toBe(gits.replace(/ \d+ /, ' T '));
+    expect(ours).toMatch(/^Repo User <home@example\.com> /);
+    expect(config).toContainEqual(['core.autocrlf', 'input']);
+  });
+
+  it('answers "ask git" for what it does not read exactly: includes, quoting, continued lines, config moved by the environment', () => {
+    const tmp = tempDir();
+    const dir = path.join(tmp, 'p');
+    mkdirSync(dir);
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const env = { PATH: process.env.PATH!, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' };
+    const cfg = path.join(dir, '.git/config');
+    const plain = readFileSync(cfg, 'utf8');
+    expect(readGitConfig(path.join(dir, '.git'), env)).toBeDefined();
+    for (const extra of ['[include]\n\tpath = x\n', '[user]\n\tname = "Quoted"\n', '[user]\n\tname = a \\\n b\n', '[includeIf "gitdir:/x/"]\n\tpath = y\n']) {
+      writeFileSync(cfg, plain + extra);
+      expect(readGitConfig(path.join(dir, '.git'), env), extra).toBeUndefined();
+    }
+    writeFileSync(cfg, plain);
+    expect(readGitConfig(path.join(dir, '.git'), { ...env, GIT_CONFIG_GLOBAL: path.join(tmp, 'g') })).toBeUndefined();
+    // An identity git would have to guess (no name anywhere) is git's to make.
+    expect(gitIdent(readGitConfig(path.join(dir, '.git'), env)!, 'committer', 0, env)).toBeUndefined();
+  });
+});
