@@ -83,6 +83,8 @@ await Promise.all([
     const env = { ...process.env, ...ident };
     const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
     const recordingJobs = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/jobs.${process.versions.v8}.cache`) };
+    // sync starts from a cache of its own (the launcher's cacheFor), recorded by syncs alone.
+    const recordingSync = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.sync.${process.versions.v8}.cache`) };
     const run = (e) => (cwd, ...args) => execFileSync(process.execPath, [path.resolve(`${out}/cli.js`), ...args], { cwd, env: e, stdio: 'ignore' });
     // Only runs of the built-in template are recorded: what a template folder needs (the YAML and
     // Handlebars parsers) would make every start read a bigger cache.
@@ -104,12 +106,13 @@ await Promise.all([
     writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(path.join(project, 'TASKS.md'), `${readFileSync(path.join(project, 'TASKS.md'), 'utf8')}\n- a team note\n`);
     gitIn(project, 'commit', '-qam', 'team edit');
+    const syncCli = run(recordingSync);
     try {
-      cli(tmp, 'sync', '--check', 'behind');
+      syncCli(tmp, 'sync', '--check', 'behind');
     } catch {
       // exit 1: behind, as meant
     }
-    cli(tmp, 'sync', 'behind');
+    syncCli(tmp, 'sync', 'behind');
     cli(tmp, 'status', 'behind');
     cli(tmp, 'fresh', '--yes');
     // jobs and job --to load dist/jobs.js: its own cache, recorded by a look at a job in parallel
@@ -127,7 +130,7 @@ await Promise.all([
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.
-    for (const name of ['main', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
+    for (const name of ['main', 'main.sync', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
     console.warn(`build: no code cache recorded (${e.message.split('\n')[0]}); dist/ starts without one.`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -4,7 +4,8 @@
  * CLI does for them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import vm from 'node:vm';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir, testEnv } from './helpers/cli.js';
@@ -45,5 +46,32 @@ describe('the jobs bundle', () => {
     expect(run(CLI, ['jobs', '--help'], cwd).stdout).toMatch(/^Usage: create-migration jobs \[options\]/);
     expect(run(CLI, ['job', 'x'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/required option '--to <state>' not specified/) });
     expect(run(CLI, ['jobs', '--project', 'nowhere'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^create-migration: --project: nowhere is not a folder/) });
+  });
+});
+
+describe('the code caches the build records', () => {
+  // A cache V8 rejects (another bundle's, or made by another V8) costs its reading and buys nothing.
+  it.each([
+    ['main', 'main'],
+    ['main', 'main.sync'],
+    ['jobs', 'jobs'],
+  ])('%s.js compiles from %s.<v8>.cache, which this node accepts', (bundle, cache) => {
+    const dist = path.dirname(CLI);
+    const source = readFileSync(path.join(dist, `${bundle}.js`), 'utf8');
+    const cachedData = readFileSync(path.join(dist, `${cache}.${process.versions.v8}.cache`));
+    // Wrapped as the launcher wraps it: the cache is for that very source text.
+    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: path.join(dist, `${bundle}.js`), cachedData });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('a sync without its own cache (a partial install) still syncs (compiled as node compiles it)', async () => {
+    const root = tempDir();
+    expect((await runCli(['proj', '--yes', '--no-git'], { cwd: root })).code).toBe(0);
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, `main.sync.${process.versions.v8}.cache`));
+    const check = run(path.join(dist, 'cli.js'), ['sync', '--check', 'proj', '--json'], root);
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ ok: true });
   });
 });
