@@ -61,7 +61,7 @@ describe('template cache', () => {
 
   it("makes git's tree id from a full listing: nested folders, names that sort around a folder's, executable files, links", async () => {
     const repo = tempDir();
-    for (const p of ['a.b', 'a-c', 'a/x', 'a/y/z', 'a0', 'b/c.txt', 'ü/ñ.md', 'run.sh']) {
+    for (const p of ['a.b', 'a-c', 'a/x', 'a/y/z', 'a0', 'b/c.txt', 'ü/ñ.md', 'run.sh', '\u{1F600}.md', '\uFF01.md']) {
       mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
       writeFileSync(path.join(repo, p), `${p}\n`);
     }

@@ -100,4 +100,18 @@ describe('template pack', async () => {
     expect(planRender(t, answers).length).toBeGreaterThan(10);
     expect(planRender(changed, answers)).toEqual([]);
   });
+
+  it('a packed tree that does not unpack is parsed from its text instead, when first rendered', async () => {
+    const packed = packTemplate(dir, (text) => hb.parse(text));
+    const size = packed.readUInt32BE(0);
+    const header = JSON.parse(packed.toString('latin1', 4, 4 + size)) as { files: [string, string, number, number, unknown][] };
+    const broken = header.files.filter((f) => Array.isArray(f[4]));
+    expect(broken.length).toBeGreaterThan(10);
+    for (const f of broken) f[4] = [['no such statement']];
+    const json = Buffer.from(JSON.stringify(header), 'latin1');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(json.length);
+    const t = unpackTemplate(Buffer.concat([length, json, packed.subarray(4 + size)]))!;
+    expect(await renderAll(t)).toEqual(expected);
+  });
 });

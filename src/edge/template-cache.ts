@@ -77,13 +77,18 @@ export function treeIdOf(listing: readonly TreeEntry[], algorithm: 'sha1' | 'sha
     if (at.files.has(name) || at.folders.has(name)) return undefined;
     at.files.set(name, { mode: e.mode, sha: e.sha });
   }
+  // A name with no surrogate pair sorts as its UTF-8 bytes do: compared as a string, with no buffer made.
+  const bytesOrder = (a: string, b: string) => (/[\ud800-\udfff]/.test(a + b) ? Buffer.compare(Buffer.from(a), Buffer.from(b)) : a < b ? -1 : a > b ? 1 : 0);
   const idOf = (f: Folder): string => {
-    const items: { key: Buffer; name: string; mode: string; sha: string }[] = [];
-    for (const [name, file] of f.files) items.push({ key: Buffer.from(name), name, ...file });
-    for (const [name, sub] of f.folders) items.push({ key: Buffer.from(`${name}/`), name, mode: '40000', sha: idOf(sub) });
-    items.sort((a, b) => Buffer.compare(a.key, b.key));
-    const body = Buffer.concat(items.flatMap((i) => [Buffer.from(`${i.mode} ${i.name}\0`), Buffer.from(i.sha, 'hex')]));
-    return createHash(algorithm).update(`tree ${body.length}\0`).update(body).digest('hex');
+    const items: { key: string; name: string; mode: string; sha: string }[] = [];
+    for (const [name, file] of f.files) items.push({ key: name, name, ...file });
+    for (const [name, sub] of f.folders) items.push({ key: `${name}/`, name, mode: '40000', sha: idOf(sub) });
+    items.sort((a, b) => bytesOrder(a.key, b.key));
+    let size = 0;
+    for (const i of items) size += Buffer.byteLength(i.name) + i.mode.length + 2 + hexLength / 2;
+    const hash = createHash(algorithm).update(`tree ${size}\0`);
+    for (const i of items) hash.update(`${i.mode} ${i.name}\0`).update(i.sha, 'hex');
+    return hash.digest('hex');
   };
   return idOf(top);
 }

@@ -111,9 +111,9 @@ export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tr
   for (const [data, binary] of kinds) rememberKind(data, binary);
   for (const [data, text, packed] of texts) {
     rememberText(data, text);
-    sharedTrees.add(text, unpackProgram(packed, text));
+    sharedTrees.addLazy(text, () => unpackProgram(packed, text));
   }
-  for (const [source, packed] of header.paths) sharedTrees.add(source, unpackProgram(packed, source));
+  for (const [source, packed] of header.paths) sharedTrees.addLazy(source, () => unpackProgram(packed, source));
   const template: LoadedTemplate = { spec: header.spec, files, generators, executable: new Set(header.executable ?? []), trees: sharedTrees };
   if (header.matches) template.matches = matchesFrom(header.spec, header.matches);
   return template;
