@@ -32,14 +32,33 @@ const promptsApart = {
     b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: './prompts.js', external: true }));
   },
 };
+// node:child_process costs every start ~3 ms to load, and a sync or status of a committed project
+// starts no process: the CLI bundles (and commander in them) get it through functions that load it
+// on their first call. Only what the sources and commander call is forwarded.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.namespace === 'lazy-child-process' ? { path: 'node:child_process', external: true } : { path: 'child_process', namespace: 'lazy-child-process' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: [
+        'let loaded;',
+        "const cp = () => (loaded ??= require('node:child_process'));",
+        ...['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync', 'fork'].map((f) => `export const ${f} = (...args) => cp().${f}(...args);`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
 await Promise.all([
   // The command users run: answers --help and --version by itself, else loads main.js.
   build({ ...common, entryPoints: ['src/boot/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   // `jobs` and `job` alone (the launcher loads it for them): what they need of the CLI, no more.
-  build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
   // The library entry, as an ES module. CommonJS dependencies (handlebars) call require(): give it one.
   build({

@@ -4,11 +4,12 @@
  * CLI does for them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import vm from 'node:vm';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir, testEnv } from './helpers/cli.js';
+import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 const run = (cli: string, args: string[], cwd: string) => {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, env: testEnv({ COLUMNS: '80' }), encoding: 'utf8' });
@@ -73,5 +74,28 @@ describe('the code caches the build records', () => {
     const check = run(path.join(dist, 'cli.js'), ['sync', '--check', 'proj', '--json'], root);
     expect(check.code, check.stderr).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ ok: true });
+  });
+});
+
+describe('what a start loads', () => {
+  // node:child_process costs a start ~3 ms: the bundles load it on the first process they start.
+  it('sync of a committed project starts no process and loads no node:child_process; generate (git init) does load it', async () => {
+    const root = tempDir();
+    const preload = path.join(root, 'modules.cjs');
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.includes('child_process')).join(',') + '\\n'));\n");
+    const loaded = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['-r', preload, CLI, ...args], { cwd: root, env: testEnv(), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return /\nLOADED (.*)\n/.exec(r.stderr)![1]!;
+    };
+    const tpl = builtinTemplateRepo(path.join(root, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
+    expect(loaded(['proj', '--yes', '--template', `${tpl}#v1.0.0`])).toMatch(/child_process/);
+    edit(path.join(root, 'proj/TASKS.md'), (t) => `${t}\n- team note\n`);
+    gitIn(path.join(root, 'proj'), 'commit', '-qam', 'team note');
+    // The new version read from git once (its parsed-template cache then warm), as the bench does.
+    spawnSync(process.execPath, [CLI, 'sync', '--check', 'proj'], { cwd: root, env: testEnv() });
+    expect(loaded(['sync', 'proj'])).toBe('');
+    expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain('New in 1.1.0.');
+    expect(loaded(['status', 'proj'])).toBe('');
   });
 });
