@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import vm from 'node:vm';
+import { isAscii } from 'node:buffer';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir, testEnv } from './helpers/cli.js';
@@ -63,6 +64,10 @@ describe('the code caches the build records', () => {
     // Wrapped as the launcher wraps it: the cache is for that very source text.
     const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: path.join(dist, `${bundle}.js`), cachedData });
     expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('the bundles are ASCII, so that the launcher reads them without decoding UTF-8', () => {
+    for (const bundle of ['main', 'jobs']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
   });
 
   it('a sync without its own cache (a partial install) still syncs (compiled as node compiles it)', async () => {

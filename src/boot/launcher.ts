@@ -10,6 +10,7 @@
  * CREATE_MIGRATION_WRITE_CODE_CACHE=<file> writes the cache this run ends with, for the bundle
  * this run loaded (the build uses it). `sync` reads a cache of its own (see cacheFor).
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
@@ -61,7 +62,9 @@ function load(name: string, cacheName = ''): Entry {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vm = require('node:vm') as typeof import('node:vm');
-  const source = readFileSync(file, 'utf8');
+  // The build makes the bundles ASCII: read as Latin-1 (a copy), which is the same text, without decoding UTF-8.
+  const bytes = readFileSync(file);
+  const source = typeof isAscii === 'function' && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
   if (writeTo) {
     // On exit the isolate holds every function this run compiled: cache them all, for the next run.
