@@ -15,7 +15,9 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  minify: true,
+  // CM_BUILD_PROFILE=1: readable code with source maps, for a CPU profile (node --cpu-prof).
+  minify: !process.env.CM_BUILD_PROFILE,
+  sourcemap: process.env.CM_BUILD_PROFILE ? 'linked' : false,
   legalComments: 'linked',
   define: { __CM_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
@@ -30,14 +32,33 @@ const promptsApart = {
     b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: './prompts.js', external: true }));
   },
 };
+// node:child_process costs every start ~3 ms to load, and a sync or status of a committed project
+// starts no process: the CLI bundles (and commander in them) get it through functions that load it
+// on their first call. Only what the sources and commander call is forwarded.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.namespace === 'lazy-child-process' ? { path: 'node:child_process', external: true } : { path: 'child_process', namespace: 'lazy-child-process' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: [
+        'let loaded;',
+        "const cp = () => (loaded ??= require('node:child_process'));",
+        ...['spawn', 'spawnSync', 'execFile', 'execFileSync', 'exec', 'execSync', 'fork'].map((f) => `export const ${f} = (...args) => cp().${f}(...args);`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
 await Promise.all([
   // The command users run: answers --help and --version by itself, else loads main.js.
   build({ ...common, entryPoints: ['src/boot/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   // `jobs` and `job` alone (the launcher loads it for them): what they need of the CLI, no more.
-  build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
   // The library entry, as an ES module. CommonJS dependencies (handlebars) call require(): give it one.
   build({
@@ -49,36 +70,26 @@ await Promise.all([
   }),
 ]);
 
-// The built-in template as data: its validated spec and each text file's parse tree (locations
-// dropped), so the CLI neither parses YAML nor Handlebars for it. See src/edge/builtin-bundle.ts.
+// The CLI bundles as ASCII: the launcher then reads each as Latin-1, a copy, instead of decoding
+// UTF-8 (about 1.5 ms for dist/main.js). esbuild escapes strings but leaves characters in regular
+// expressions as written; as \uXXXX escapes they match the same. One after a backslash (an
+// identity escape) would change meaning: the bundle is then left as it is.
+for (const name of ['main', 'jobs']) {
+  const file = `${out}/${name}.js`;
+  const text = readFileSync(file, 'utf8');
+  if (/\\[^\x00-\x7f]/.test(text)) continue;
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+// The built-in template as data: its validated spec, each text file's parse tree (locations
+// dropped) and the file rules each path matches, beside the files' bytes, so the CLI neither
+// parses YAML nor Handlebars for it. See src/edge/template-pack.ts and src/edge/builtin-bundle.ts.
 {
   const lib = await import(new URL(`../${out}/index.mjs`, import.meta.url).href);
   const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
   const tpl = await lib.loadTemplateDir(lib.BUILTIN_TEMPLATE_DIR);
-  // Trees in the compact form of src/boot/compact.ts: a fraction of the plain tree's JSON to parse.
-  const pack = (text) => lib.packProgram(hb.parse(text), text);
-  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  const entries = [];
-  const pathTrees = [];
-  for (const [tree, map] of [['files', tpl.files], ['generators', tpl.generators ?? new Map()]]) {
-    for (const [p, data] of map) {
-      if (p.includes('{{')) pathTrees.push([p, pack(p)]);
-      let text;
-      try {
-        text = data.includes(0) ? undefined : utf8.decode(data);
-      } catch {
-        text = undefined;
-      }
-      if (text === undefined) entries.push([tree, p, null, Buffer.from(data).toString('base64')]);
-      else entries.push([tree, p, text, text.includes('{{') ? pack(text) : null]);
-    }
-  }
-  // ASCII only (other characters as \u escapes): node reads and parses a one-byte string faster.
-  // The files the template ships executable: generate and sync give them the execute bit.
-  const executable = [...(tpl.executable ?? [])].sort();
-  const json = JSON.stringify({ spec: tpl.spec, files: entries, paths: pathTrees, executable });
-  writeFileSync(`${out}/builtin.json`, json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  writeFileSync(`${out}/builtin.pack`, lib.packTemplate(tpl, (text) => hb.parse(text)));
 }
 
 // The top-level help as the argument parser prints it, for the launcher (src/boot/launcher.ts) to answer --help quickly.
@@ -102,6 +113,8 @@ await Promise.all([
     const env = { ...process.env, ...ident };
     const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
     const recordingJobs = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/jobs.${process.versions.v8}.cache`) };
+    // sync starts from a cache of its own (the launcher's cacheFor), recorded by syncs alone.
+    const recordingSync = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.sync.${process.versions.v8}.cache`) };
     const run = (e) => (cwd, ...args) => execFileSync(process.execPath, [path.resolve(`${out}/cli.js`), ...args], { cwd, env: e, stdio: 'ignore' });
     // Only runs of the built-in template are recorded: what a template folder needs (the YAML and
     // Handlebars parsers) would make every start read a bigger cache.
@@ -123,12 +136,13 @@ await Promise.all([
     writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(path.join(project, 'TASKS.md'), `${readFileSync(path.join(project, 'TASKS.md'), 'utf8')}\n- a team note\n`);
     gitIn(project, 'commit', '-qam', 'team edit');
+    const syncCli = run(recordingSync);
     try {
-      cli(tmp, 'sync', '--check', 'behind');
+      syncCli(tmp, 'sync', '--check', 'behind');
     } catch {
       // exit 1: behind, as meant
     }
-    cli(tmp, 'sync', 'behind');
+    syncCli(tmp, 'sync', 'behind');
     cli(tmp, 'status', 'behind');
     cli(tmp, 'fresh', '--yes');
     // jobs and job --to load dist/jobs.js: its own cache, recorded by a look at a job in parallel
@@ -150,7 +164,7 @@ await Promise.all([
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.
-    for (const name of ['main', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
+    for (const name of ['main', 'main.sync', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
     console.warn(`build: no code cache recorded (${e.message.split('\n')[0]}); dist/ starts without one.`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -12,3 +12,4 @@ export { DomainError, InputError, CancelledError, ProjectError, MissingAnswersEr
 export { loadTemplateDir } from './edge/template-dir.js';
 export { BUILTIN_TEMPLATE_DIR } from './edge/builtin.js';
 export { packProgram } from './core/template/compact.js';
+export { packTemplate } from './edge/template-pack.js';

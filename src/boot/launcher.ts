@@ -8,8 +8,9 @@
  * A cache only fits the V8 it was made by, so its name carries that version. Any other node
  * compiles the bundle as usual (node 22+ through its own module compile cache).
  * CREATE_MIGRATION_WRITE_CODE_CACHE=<file> writes the cache this run ends with, for the bundle
- * this run loaded (the build uses it).
+ * this run loaded (the build uses it). `sync` reads a cache of its own (see cacheFor).
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
@@ -34,10 +35,17 @@ function answerWithoutParser(args: string[]): boolean {
 /** The bundle that answers these arguments. */
 const bundleFor = (args: string[]) => (args[0] === 'jobs' || args[0] === 'job' ? 'jobs' : 'main');
 
+/**
+ * Which of a bundle's code caches: `sync` has one of its own (dist/main.sync.<v8>.cache), recorded
+ * by syncs only. V8 reads all of a cache at every start, and the one of every command is a third
+ * bigger than what a sync compiles.
+ */
+const cacheFor = (args: string[]) => (args[0] === 'sync' ? '.sync' : '');
+
 /** Loads a bundle (dist/<name>.js) as node would, but compiled with the cached code when there is one that fits. */
-function load(name: string): Entry {
+function load(name: string, cacheName = ''): Entry {
   const file = path.join(__dirname, `${name}.js`);
-  const cacheFile = path.join(__dirname, `${name}.${process.versions.v8}.cache`);
+  const cacheFile = path.join(__dirname, `${name}${cacheName}.${process.versions.v8}.cache`);
   const writeTo = process.env.CREATE_MIGRATION_WRITE_CODE_CACHE;
   let cached: Buffer | undefined;
   try {
@@ -54,7 +62,9 @@ function load(name: string): Entry {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vm = require('node:vm') as typeof import('node:vm');
-  const source = readFileSync(file, 'utf8');
+  // The build makes the bundles ASCII: read as Latin-1 (a copy), which is the same text, without decoding UTF-8.
+  const bytes = readFileSync(file);
+  const source = typeof isAscii === 'function' && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached });
   if (writeTo) {
     // On exit the isolate holds every function this run compiled: cache them all, for the next run.
@@ -71,5 +81,5 @@ function load(name: string): Entry {
 
 const args = process.argv.slice(2);
 if (!answerWithoutParser(args)) {
-  void load(bundleFor(args)).run(process.argv);
+  void load(bundleFor(args), bundleFor(args) === 'main' ? cacheFor(args) : '').run(process.argv);
 }

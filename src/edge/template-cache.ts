@@ -1,49 +1,40 @@
 /**
- * A cache of templates read from git, parsed: the validated spec and each text's Handlebars
- * tree in the compact form the built-in template ships in (src/boot/compact.ts), so that a
- * CI job syncing one project does not load YAML and Handlebars and parse the whole template on
- * every run. Entries live in the user's cache folder, keyed by the template's location and
- * commit (and this package's version).
+ * A cache of templates read from git, parsed: the template as one pack (./template-pack.ts: the
+ * validated spec, each text's Handlebars tree in compact form, the file rules each path matches,
+ * and the files' bytes), so that a CI job syncing one project does not load YAML and Handlebars
+ * and parse the whole template on every run, nor read the template's tree from git. Entries live
+ * in the user's cache folder, keyed by the template's location and commit (and this package's
+ * version).
  *
  * An entry is used only when all of these hold, and is otherwise ignored (and rewritten):
  * - the file and its folder belong to this user and no one else can write them;
- * - its first line is the SHA-256 of the rest (a truncated or edited entry fails);
+ * - its first line is the SHA-256 of its pack's header (a truncated or edited header fails);
  * - its key, commit and format are the ones asked for;
- * - every file it holds has the git blob id the repository's tree lists for that path, and it
- *   holds exactly the tree's files: the texts are checked against the repository itself.
- * Parse trees and the spec cannot be checked without the parsing the cache saves; they are
- * trusted on the first three grounds only, and rendering treats any tree as data anyway.
+ * - the listing of the commit's tree it carries (every path, mode and blob id) is the commit's:
+ *   the tree ids it makes up to its top equal the tree the commit names (or, where the commit is
+ *   not read from the files, the listing equals what git lists);
+ * - every file it holds has the blob id that listing gives its path, it holds exactly the
+ *   listing's files/ and generators/ files, and its spec came from the listing's template.yaml.
+ * So the texts are checked against the repository itself. Parse trees, the spec and the rule
+ * matches cannot be checked without the parsing the cache saves; they are trusted on the first
+ * three grounds only, and rendering treats any tree as data anyway.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { packProgram, unpackProgram } from '../core/template/compact.js';
 import { sharedTrees } from './parse-trees.js';
-import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
+import { packHeader, packTemplate, unpackTemplate } from './template-pack.js';
+import type { LoadedTemplate } from '../core/template/types.js';
+import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
 
-// 2: specs carry `migrations`.
-const FORMAT = 2;
+// 3: one pack (./template-pack.ts) with the commit's whole tree listing.
+const FORMAT = 3;
 /** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 
-interface Entry {
-  format: number;
-  key: string;
-  commit: string;
-  /** The blob id of the template.yaml the spec was read from. */
-  specSha: string;
-  spec: TemplateSpec;
-  /** [tree, path, text, packed tree | null] for text, [tree, path, null, base64] for binary files. */
-  files: [('files' | 'generators'), string, string | null, unknown][];
-  paths: [string, unknown[]][];
-}
-
-export interface TreeFile {
-  path: string;
-  sha: string;
-}
+export type { TreeEntry };
 
 export function templateCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.CREATE_MIGRATION_NO_CACHE) return undefined;
@@ -58,6 +49,50 @@ export function blobId(data: Uint8Array, algorithm: 'sha1' | 'sha256' = 'sha1'):
   return createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
 }
 
+/**
+ * The id of the tree a full listing (`git ls-tree -r`) makes: each folder's tree object built as
+ * git builds it (entries by name, a folder's name compared as if it ended in "/"), hashed up to
+ * the top. Undefined for a listing git could not have printed (a path used both as file and
+ * folder, an empty or odd name).
+ */
+export function treeIdOf(listing: readonly TreeEntry[], algorithm: 'sha1' | 'sha256' = 'sha1'): string | undefined {
+  interface Folder {
+    files: Map<string, { mode: string; sha: string }>;
+    folders: Map<string, Folder>;
+  }
+  const top: Folder = { files: new Map(), folders: new Map() };
+  const hexLength = algorithm === 'sha1' ? 40 : 64;
+  for (const e of listing) {
+    const parts = e.path.split('/');
+    if (e.sha.length !== hexLength || !/^[0-9a-f]+$/.test(e.sha) || !/^(100644|100755|120000|160000)$/.test(e.mode)) return undefined;
+    if (parts.some((p) => p === '' || p === '.' || p === '..')) return undefined;
+    let at = top;
+    for (const p of parts.slice(0, -1)) {
+      if (at.files.has(p)) return undefined;
+      let next = at.folders.get(p);
+      if (!next) at.folders.set(p, (next = { files: new Map(), folders: new Map() }));
+      at = next;
+    }
+    const name = parts[parts.length - 1]!;
+    if (at.files.has(name) || at.folders.has(name)) return undefined;
+    at.files.set(name, { mode: e.mode, sha: e.sha });
+  }
+  // A name with no surrogate pair sorts as its UTF-8 bytes do: compared as a string, with no buffer made.
+  const bytesOrder = (a: string, b: string) => (/[\ud800-\udfff]/.test(a + b) ? Buffer.compare(Buffer.from(a), Buffer.from(b)) : a < b ? -1 : a > b ? 1 : 0);
+  const idOf = (f: Folder): string => {
+    const items: { key: string; name: string; mode: string; sha: string }[] = [];
+    for (const [name, file] of f.files) items.push({ key: name, name, ...file });
+    for (const [name, sub] of f.folders) items.push({ key: `${name}/`, name, mode: '40000', sha: idOf(sub) });
+    items.sort((a, b) => bytesOrder(a.key, b.key));
+    let size = 0;
+    for (const i of items) size += Buffer.byteLength(i.name) + i.mode.length + 2 + hexLength / 2;
+    const hash = createHash(algorithm).update(`tree ${size}\0`);
+    for (const i of items) hash.update(`${i.mode} ${i.name}\0`).update(i.sha, 'hex');
+    return hash.digest('hex');
+  };
+  return idOf(top);
+}
+
 /** Only this user may have written it: owned by us, not writable by group or others. */
 export function private_(p: string): boolean {
   const st = lstatSync(p, { throwIfNoEntry: false });
@@ -66,78 +101,84 @@ export function private_(p: string): boolean {
   return (st.mode & 0o022) === 0;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const isTemplateFile = (p: string) => p.startsWith('files/') || p.startsWith('generators/');
 
-/** The cached template for this commit, verified against the tree's blob ids; undefined on any doubt. */
-export function readCachedTemplate(location: string, commit: string, specSha: string, tree: readonly TreeFile[], dir = templateCacheDir()): LoadedTemplate | undefined {
+/**
+ * The cached template for this commit and the commit's tree listing it carries, once `prove`
+ * has accepted that listing as the commit's (see the module comment); undefined on any doubt.
+ */
+export async function readCachedTemplate(
+  location: string,
+  commit: string,
+  prove: (listing: TreeEntry[]) => boolean | Promise<boolean>,
+  dir = templateCacheDir(),
+): Promise<{ template: LoadedTemplate; listing: TreeEntry[] } | undefined> {
   if (!dir) return undefined;
   const key = keyOf(location, commit);
-  const file = path.join(dir, `${key}.json`);
+  const file = path.join(dir, `${key}.pack`);
   try {
     if (!private_(dir) || !private_(file)) return undefined;
-    const raw = readFileSync(file, 'utf8');
-    const nl = raw.indexOf('\n');
-    const body = raw.slice(nl + 1);
-    if (nl !== 64 || createHash('sha256').update(body).digest('hex') !== raw.slice(0, 64)) return undefined;
-    const entry = JSON.parse(body) as Entry;
-    if (entry.format !== FORMAT || entry.key !== key || entry.commit !== commit || entry.specSha !== specSha || !Array.isArray(entry.files) || !Array.isArray(entry.paths)) return undefined;
-    const wanted = new Map(tree.map((t) => [t.path, t.sha]));
-    if (entry.files.length !== tree.length) return undefined;
-    const files = new Map<string, Uint8Array>();
-    const generators = new Map<string, Uint8Array>();
-    const primes: [string, unknown[]][] = [];
-    for (const [where, p, text, extra] of entry.files) {
-      if (where !== 'files' && where !== 'generators') return undefined;
-      const data = text === null ? Buffer.from(String(extra), 'base64') : Buffer.from(text, 'utf8');
-      const sha = wanted.get(`${where}/${p}`);
-      if (!sha || blobId(data, sha.length === 64 ? 'sha256' : 'sha1') !== sha) return undefined;
-      (where === 'files' ? files : generators).set(p, data);
-      if (text !== null && extra) primes.push([text, extra as unknown[]]);
-    }
-    // Only a fully verified entry primes the parser.
-    for (const [text, packed] of [...primes, ...entry.paths]) sharedTrees.add(text, unpackProgram(packed, text));
-    return { spec: entry.spec, files, generators, trees: sharedTrees };
+    const raw = readFileSync(file);
+    if (raw.length < 65 || raw[64] !== 0x0a) return undefined;
+    const pack = raw.subarray(65);
+    const found = packHeader(pack);
+    if (!found || createHash('sha256').update(pack.subarray(0, found.dataAt)).digest('hex') !== raw.toString('latin1', 0, 64)) return undefined;
+    const { header } = found;
+    if (header.format !== FORMAT || header.key !== key || header.commit !== commit || !Array.isArray(header.listing)) return undefined;
+    const listing = (header.listing as unknown[]).map((l) => {
+      const [p, mode, type, sha] = Array.isArray(l) ? l : [];
+      return { path: String(p), mode: String(mode), type: String(type), sha: String(sha) };
+    });
+    if (!(await prove(listing))) return undefined;
+    const wanted = new Map(listing.filter((e) => isTemplateFile(e.path)).map((e) => [e.path, e.sha]));
+    const spec = listing.find((e) => e.path === 'template.yaml');
+    if (!spec || header.specSha !== spec.sha || header.files.length !== wanted.size) return undefined;
+    const seen = new Set<string>();
+    const template = unpackTemplate(pack, found, (tree, p, data) => {
+      const at = `${tree}/${p}`;
+      const sha = wanted.get(at);
+      if (!sha || seen.has(at)) return false;
+      seen.add(at);
+      return blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha;
+    });
+    return template && { template, listing };
   } catch {
     return undefined;
   }
 }
 
-/** Stores a prepared template (its texts already parsed); a template with a text that does not parse is not stored. */
-export function writeCachedTemplate(location: string, commit: string, specSha: string, template: LoadedTemplate, dir = templateCacheDir()): void {
+/**
+ * Stores a prepared template (its texts already parsed) with the commit's whole tree listing; a
+ * template with a text that does not parse is not stored.
+ */
+export function writeCachedTemplate(location: string, commit: string, listing: readonly TreeEntry[], template: LoadedTemplate, dir = templateCacheDir()): void {
   if (!dir) return;
+  const key = keyOf(location, commit);
+  const file = path.join(dir, `${key}.pack`);
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    const files: Entry['files'] = [];
-    const paths: Entry['paths'] = [];
-    for (const [where, map] of [['files', template.files], ['generators', template.generators ?? new Map<string, Uint8Array>()]] as const) {
-      for (const [p, data] of map) {
-        if (p.includes('{{')) paths.push([p, packProgram((template.trees ?? sharedTrees).get(p), p)]);
-        let text: string | undefined;
-        try {
-          text = data.includes(0) ? undefined : decoder.decode(data);
-        } catch {
-          text = undefined;
-        }
-        if (text === undefined) files.push([where, p, null, Buffer.from(data).toString('base64')]);
-        else files.push([where, p, text, text.includes('{{') ? packProgram((template.trees ?? sharedTrees).get(text), text) : null]);
-      }
-    }
-    const key = keyOf(location, commit);
-    const body = JSON.stringify({ format: FORMAT, key, commit, specSha, spec: template.spec, files, paths } satisfies Entry);
+    const specSha = listing.find((e) => e.path === 'template.yaml')?.sha;
+    if (!specSha) return;
+    const trees = template.trees ?? sharedTrees;
+    const meta = { format: FORMAT, key, commit, specSha, listing: listing.map((e) => [e.path, e.mode, e.type, e.sha]) };
+    const pack = packTemplate(template, (text) => trees.get(text), meta);
+    const found = packHeader(pack)!;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!private_(dir)) return;
-    const file = path.join(dir, `${key}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${createHash('sha256').update(body).digest('hex')}\n${body}`, { mode: 0o600 });
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${createHash('sha256').update(pack.subarray(0, found.dataAt)).digest('hex')}\n`), pack]), { mode: 0o600 });
     renameSync(tmp, file);
     prune(dir);
   } catch {
     // A cache that cannot be written is no cache: the template was read all the same.
-    rmSync(path.join(dir, `${keyOf(location, commit)}.json.${process.pid}.tmp`), { force: true });
+    rmSync(tmp, { force: true });
   }
 }
 
 function prune(dir: string): void {
-  const entries = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
+  const names = readdirSync(dir);
+  // Entries of an older format (.json) are never read again.
+  for (const f of names) if (/^[0-9a-f]{64}\.json$/.test(f)) rmSync(path.join(dir, f), { force: true });
+  const entries = names.filter((f) => /^[0-9a-f]{64}\.pack$/.test(f));
   if (entries.length <= KEEP) return;
   const aged = entries.map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
   for (const { f } of aged.slice(KEEP)) rmSync(path.join(dir, f), { force: true });

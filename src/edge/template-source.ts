@@ -11,9 +11,10 @@ import type { TemplateRef } from '../core/manifest.js';
 import { prepareTemplate } from './parse-trees.js';
 import { newestTag, semverTags } from '../core/template/semver.js';
 import type { LoadedTemplate } from '../core/template/types.js';
-import { askedOnce, readCachedTemplate, writeCachedTemplate } from './template-cache.js';
-import { BlobTooLargeError, listTree, readBlobs } from './git/objects.js';
+import { askedOnce, readCachedTemplate, treeIdOf, writeCachedTemplate } from './template-cache.js';
+import { BlobTooLargeError, listTree, readBlobs, type TreeEntry } from './git/objects.js';
 import { listTags, resolveCommit } from './git/refs.js';
+import { readCommitTree } from './git/files.js';
 import { cloneBare, isRepoRoot } from './git/repo.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 
@@ -89,9 +90,21 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
 const executableIn = (entries: { path: string; mode: string }[]) =>
   new Set(entries.filter((e) => e.mode === '100755' && e.path.startsWith('files/')).map((e) => e.path.slice('files/'.length)));
 
+/** Whether a listing is the one git gives for the commit (see template-cache.ts): from the object files where it can, else from git. */
+async function isCommitListing(repo: string, commit: string, listing: TreeEntry[]): Promise<boolean> {
+  const tree = readCommitTree(repo, commit);
+  if (tree) return treeIdOf(listing) === tree;
+  const listed = await listTree(repo, commit);
+  const line = (e: TreeEntry) => `${e.mode} ${e.type} ${e.sha}\t${e.path}`;
+  return listed.length === listing.length && listed.every((e, i) => line(e) === line(listing[i]!));
+}
+
 async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
   const repo = src.repo!;
-  const entries = await listTree(repo, commit);
+  // A template read before at this commit comes parsed from the user's cache, with the commit's
+  // tree listing, both proved against the repository (see template-cache.ts).
+  const cached = await readCachedTemplate(src.location, commit, (listing) => isCommitListing(repo, commit, listing));
+  const entries = cached?.listing ?? (await listTree(repo, commit));
   const specEntry = entries.find((e) => e.path === 'template.yaml');
   if (!specEntry) throw new InputError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
   const fileEntries = entries.filter((e) => e.path.startsWith('files/') || e.path.startsWith('generators/'));
@@ -102,10 +115,8 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   if (fileEntries.length > TEMPLATE_LIMITS.files) {
     throw new InputError(`--template: ${src.location}@${ref} has ${fileEntries.length} files; the limit is ${TEMPLATE_LIMITS.files}.`);
   }
-  // A template read before at this commit comes parsed from the user's cache (see template-cache.ts).
-  const cached = readCachedTemplate(src.location, commit, specEntry.sha, fileEntries);
-  // Modes come from the tree git just listed, never from the cache.
-  if (cached) return { ...cached, executable: executableIn(fileEntries) };
+  // Modes come from the proved listing, never from the pack.
+  if (cached) return { ...cached.template, executable: executableIn(fileEntries) };
   // Each size is checked from cat-file's header, before the blob is read: a small repository
   // may hold a 400 MB blob of zeros.
   const pathOf = new Map([specEntry, ...fileEntries].map((e) => [e.sha, e.path]));
@@ -133,7 +144,7 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   const { parseTemplateSpec } = await import('../core/template/spec.js');
   const spec = parseTemplateSpec(blobs.get(specEntry.sha)!.toString('utf8'), `${src.location}@${ref}:template.yaml`);
   const prepared = await prepareTemplate({ spec, files, generators, executable });
-  writeCachedTemplate(src.location, commit, specEntry.sha, prepared);
+  writeCachedTemplate(src.location, commit, entries, prepared);
   return prepared;
 }
 

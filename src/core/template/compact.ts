@@ -3,7 +3,7 @@ import type {} from 'handlebars';
 
 /**
  * A compact form of a Handlebars parse tree, for shipping the built-in template's trees with the
- * package (dist/builtin.json). The plain tree as JSON is twice the size of the text it came from
+ * package (dist/builtin.pack). The plain tree as JSON is twice the size of the text it came from
  * (every node an object with named keys, every piece of content a copy of the text), and parsing
  * that JSON was the largest single cost of starting a sync. Here:
  *

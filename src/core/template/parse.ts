@@ -10,7 +10,8 @@ import { MAX_NESTING, nestingProblem } from './nesting.js';
 export type Parser = (source: string) => hbs.AST.Program;
 
 export class ParseTrees {
-  private readonly trees = new Map<string, hbs.AST.Program>();
+  /** A tree, or how to make it (a packed tree is unpacked when first asked for). */
+  private readonly trees = new Map<string, hbs.AST.Program | (() => hbs.AST.Program)>();
 
   constructor(private parser?: Parser) {}
 
@@ -27,7 +28,15 @@ export class ParseTrees {
     return this.trees.has(source);
   }
 
-  add(source: string, program: hbs.AST.Program): void {
+  /**
+   * Adds a tree made only when first asked for: a template's packed trees are many, and a sync
+   * renders only some of its texts (not the generators', nor the files its answers leave out).
+   */
+  addLazy(source: string, make: () => hbs.AST.Program): void {
+    this.add(source, make);
+  }
+
+  add(source: string, program: hbs.AST.Program | (() => hbs.AST.Program)): void {
     // A long-lived program renders many templates: forget old trees rather than grow forever.
     if (this.trees.size > 20_000) this.trees.clear();
     this.trees.set(source, program);
@@ -35,7 +44,18 @@ export class ParseTrees {
 
   /** The tree of `source`: known, or parsed now (throws on a text that does not parse). */
   get(source: string): hbs.AST.Program {
-    let program = this.trees.get(source);
+    const known = this.trees.get(source);
+    if (typeof known === 'function') {
+      try {
+        const made = known();
+        this.trees.set(source, made);
+        return made;
+      } catch {
+        // A packed tree that does not unpack: the text is parsed as if none had been given.
+        this.trees.delete(source);
+      }
+    }
+    let program = typeof known === 'function' ? undefined : known;
     if (!program) {
       program = parseSimple(source);
       if (!program && !this.parser) throw new Error('the template parser is not loaded (call prepareTemplate first)');

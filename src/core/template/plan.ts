@@ -3,8 +3,8 @@ import { InputError } from '../errors.js';
 import { evaluate } from './conditions.js';
 import { matchesAny, matchesGlob } from './glob.js';
 import { toOutputPath, unsafePathReason } from './paths.js';
-import { createRenderer, type Renderer } from './render.js';
-import type { Answers, LoadedTemplate } from './types.js';
+import { createRenderer } from './render.js';
+import type { Answers, LoadedTemplate, TemplateSpec } from './types.js';
 
 export interface PlannedFile {
   /** Where it goes in the project, '/'-separated. */
@@ -23,33 +23,63 @@ const encoder = new TextEncoder();
 /**
  * What a template file is, worked out once per file a process holds: every render of the same
  * template (each project of a `sync --check` over many, and a sync's base and target) reuses it.
- * `text` is the file decoded (the same string each time, so that its parse tree is found at once),
- * or undefined for binary content (see isBinary).
+ * `text` is the file decoded (the same string each time, so that its parse tree is found at once)
+ * when it holds a `{{`; a binary file (see isBinary), or a text without one, is copied as it is.
  */
-const known = new WeakMap<Uint8Array, { text: string | undefined }>();
+interface Kind {
+  binary: boolean;
+  text?: string;
+}
+const known = new WeakMap<Uint8Array, Kind>();
 
-function templateText(raw: Uint8Array): string | undefined {
+function kindOf(raw: Uint8Array): Kind {
   let k = known.get(raw);
   if (!k) {
-    let text: string | undefined;
-    if (!isBinary(raw)) text = utf8.decode(raw);
-    known.set(raw, (k = { text }));
+    const binary = isBinary(raw);
+    const text = binary ? undefined : utf8.decode(raw);
+    known.set(raw, (k = { binary, text: text?.includes('{{') ? text : undefined }));
   }
-  return k.text;
+  return k;
 }
 
 /**
- * Tells the renderer a template file's text, where the loader has it already (the built-in
- * template's bundle holds each file as text): not decoded again, and its parse tree, kept under
- * that same string, is found without comparing the text.
+ * Tells the renderer a template file's text, where the loader has it already (a packed
+ * template holds each text that renders decoded): not decoded again, and its parse tree, kept
+ * under that same string, is found without comparing the text.
  */
 export function rememberText(raw: Uint8Array, text: string): void {
-  known.set(raw, { text });
+  known.set(raw, { binary: false, text: text.includes('{{') ? text : undefined });
 }
 
-/** Text without a single `{{` renders to itself: it is copied, not parsed. */
-function renderText(renderer: Renderer, raw: Uint8Array, source: string, file: string): Uint8Array {
-  return source.includes('{{') ? encoder.encode(renderer.render(source, file)) : raw;
+/**
+ * Tells the renderer that a template file is binary, or text without a `{{` (it renders to
+ * itself), as the loader knows it from the packed template: nothing to decode or test.
+ */
+export function rememberKind(raw: Uint8Array, binary: boolean): void {
+  known.set(raw, { binary });
+}
+
+/** Which of a spec's file rules a files/ path matches: the conditional ones (by index), and whether a verbatim glob does. */
+export interface FileMatches {
+  rules: number[];
+  verbatim: boolean;
+}
+
+export function fileMatches(spec: TemplateSpec, templatePath: string): FileMatches {
+  const rules: number[] = [];
+  spec.files.conditional.forEach((c, i) => {
+    if (matchesGlob(templatePath, c.path)) rules.push(i);
+  });
+  return { rules, verbatim: matchesAny(templatePath, spec.files.verbatim) };
+}
+
+/** The matches a loader worked out ahead (see LoadedTemplate.matches), when they are for these very rules. */
+function matchesAhead(tpl: LoadedTemplate): ReadonlyMap<string, FileMatches> | undefined {
+  const m = tpl.matches;
+  const { conditional, verbatim } = tpl.spec.files;
+  if (!m || m.conditional.length !== conditional.length || m.verbatim.length !== verbatim.length) return undefined;
+  if (conditional.some((c, i) => c.path !== m.conditional[i]) || verbatim.some((v, i) => v !== m.verbatim[i])) return undefined;
+  return m.files;
 }
 
 /**
@@ -63,9 +93,10 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
   const out: PlannedFile[] = [];
   const seen = new Map<string, string>();
   const paths = [...tpl.files.keys()].sort();
+  const ahead = matchesAhead(tpl);
   for (const templatePath of paths) {
-    const rules = spec.files.conditional.filter((c) => matchesGlob(templatePath, c.path));
-    if (!rules.every((c) => evaluate(c.when, answers))) continue;
+    const matches = ahead?.get(templatePath) ?? fileMatches(spec, templatePath);
+    if (!matches.rules.every((i) => evaluate(spec.files.conditional[i]!.when, answers))) continue;
     const rendered = templatePath.includes('{{') ? renderer.render(templatePath, `path ${templatePath}`) : templatePath;
     const path = toOutputPath(rendered);
     const why = unsafePathReason(path);
@@ -73,9 +104,9 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     if (seen.has(path)) throw new InputError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`, templatePath);
     seen.set(path, templatePath);
     const raw = tpl.files.get(templatePath)!;
-    const text = templateText(raw);
-    const binary = text === undefined;
-    const data = binary || matchesAny(templatePath, spec.files.verbatim) ? raw : renderText(renderer, raw, text, templatePath);
+    const { binary, text } = kindOf(raw);
+    // Text without a single `{{` renders to itself: it is copied, not parsed.
+    const data = binary || text === undefined || matches.verbatim ? raw : encoder.encode(renderer.render(text, templatePath));
     out.push({ path, templatePath, data, binary, executable: tpl.executable?.has(templatePath) === true });
   }
   return out;

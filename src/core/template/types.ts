@@ -82,4 +82,13 @@ export interface LoadedTemplate {
   executable?: ReadonlySet<string>;
   /** The parse trees of its texts (set by the loader); without them only plain substitutions render. */
   trees?: ParseTrees;
+  /**
+   * Which file rules each files/ path matches, worked out ahead by a loader (a packed template
+   * carries them): the render uses them only while the spec's rules are these very globs.
+   */
+  matches?: {
+    conditional: readonly string[];
+    verbatim: readonly string[];
+    files: ReadonlyMap<string, { rules: number[]; verbatim: boolean }>;
+  };
 }

@@ -266,6 +266,20 @@ export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv
 }
 
 /**
+ * The tree a commit names (what `git rev-parse <commit>^{tree}` answers), for a repository whose
+ * work tree is `root`, read from its object files; undefined when git must be asked.
+ */
+export function readCommitTree(root: string, commit: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!/^[0-9a-f]{40}$/.test(commit)) return undefined;
+  const repo = readRepoAt(root, env);
+  if (!repo) return undefined;
+  return withObjects(repo.gitDir, env, (objects) => {
+    const obj = objects.read(commit);
+    return obj?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(obj.body.toString('latin1', 0, 46))?.[1] : undefined;
+  });
+}
+
+/**
  * What `git ls-tree -r --full-tree <commit>` lists (mode, type, id and path of every file, in
  * git's order), for a repository whose work tree is `root`, read from its object files (loose or
  * packed). Undefined when any object on the way is not read there for certain: git is asked then.
