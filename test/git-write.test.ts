@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
 import { writePristine } from '../src/edge/git/objects.js';
+import { editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
@@ -156,7 +157,58 @@ describe('in-process git writer', () => {
     expect(gitIn(sides[0], 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
-  it('a big blob is streamed into its object file and reads back whole', async () => {
+  it('an update edits only the trees on the way to its changes: the same trees git makes from an index with those changes', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const files: Record<string, string> = {
+      'README.md': 'r\n',
+      'docs/a.md': 'a\n',
+      'docs/deep/b.md': 'b\n',
+      'docs/deep/er/c.md': 'c\n',
+      'only/one.md': 'one\n',
+      'x': 'file to become a folder\n',
+      'keep/k.md': 'k\n',
+    };
+    for (const [p, t] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      writeFileSync(path.join(dir, p), t);
+    }
+    gitIn(dir, 'add', '-A');
+    gitIn(dir, 'commit', '-qm', 'parent');
+    const parentTree = gitIn(dir, 'rev-parse', 'HEAD^{tree}').trim();
+    const blob = (t: string) => execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: t, encoding: 'utf8' }).trim();
+    const cases: [string, Record<string, string | null>][] = [
+      ['a change deep down', { 'docs/deep/er/c.md': 'c2\n' }],
+      ['a folder emptied goes, its parent stays', { 'docs/deep/er/c.md': null, 'docs/deep/b.md': null }],
+      ['the last file of a top folder', { 'only/one.md': null }],
+      ['a file removed and a folder of that name made', { x: null, 'x/inner.md': 'inside\n' }],
+      ['new folders and an executable', { 'new/sub/n.sh': '#!/bin/sh\n', 'README.md': 'r2\n' }],
+    ];
+    const config = readGitConfig(gitDirOf(dir))!;
+    for (const [name, change] of cases) {
+      const changes = new Map<string, TreeChange>();
+      for (const [p, t] of Object.entries(change)) changes.set(p, t === null ? null : { mode: p.endsWith('.sh') ? '100755' : '100644', id: blob(t) });
+      const batch = ObjectBatch.open(gitDirOf(dir), config)!;
+      const read = (id: string) => {
+        const o = batch.read(id);
+        return o?.type === 'tree' ? o.body : undefined;
+      };
+      const ours = await editTree(batch, read, parentTree, changes);
+      batch.finish();
+      // git's answer: the parent's tree in a scratch index, the same changes, write-tree.
+      const env = { ...process.env, GIT_INDEX_FILE: path.join(dir, '.git', 'scratch-index') };
+      const g = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+      g('read-tree', parentTree);
+      for (const [p, c] of changes) {
+        if (c === null) g('update-index', '--force-remove', p);
+        else g('update-index', '--add', '--replace', '--cacheinfo', `${c.mode},${c.id},${p}`);
+      }
+      expect(ours, name).toBe(g('write-tree').trim());
+      expect(gitIn(dir, 'ls-tree', '-r', ours!), name).toBe(g('ls-files', '-s').replace(/^(\d+) (\S+) 0\t/gm, (_m, mode: string, id: string) => `${mode} blob ${id}\t`));
+    }
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it('a big blob goes into the pack and reads back whole', async () => {
     const dir = project(path.join(tempDir(), 'p'));
     const big = Buffer.from(Array.from({ length: 60000 }, (_, i) => `line ${i} of a big file\n`).join(''));
     await inProcess(() => writePristine(dir, new Map([['big.txt', big]]), 'big', undefined, []));

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { lastValue, type GitConfig } from './git-config.js';
-import { ObjectFiles } from './object-files.js';
+import { ObjectFiles, type GitObject } from './object-files.js';
 
 /**
  * Writes git objects (blobs, trees, commits) in-process, as one pack, exactly as git reads
@@ -90,13 +90,19 @@ export class ObjectBatch {
   static open(gitDir: string, config: GitConfig, env: NodeJS.ProcessEnv = process.env): ObjectBatch | undefined {
     if (writeRefusal(gitDir, config, env) !== undefined) return undefined;
     // The reader refuses what it cannot read for certain (replace refs among it): then git writes.
-    const existing = ObjectFiles.open(gitDir, { each: 0, total: 0 }, env);
+    // It reads trees too (an update edits its parent's): within git's own bounds for history.
+    const existing = ObjectFiles.open(gitDir, { each: 16 << 20, total: 256 << 20 }, env);
     return existing && new ObjectBatch(path.join(gitDir, 'objects'), existing);
   }
 
   /** Whether the repository has the object already (loose, packed, or in this batch). */
   has(id: string): boolean {
     return this.ids.has(id) || this.existing.has(id);
+  }
+
+  /** An object the repository had before this batch, read from its files (undefined where git must say). */
+  read(id: string): GitObject | undefined {
+    return this.existing.read(id);
   }
 
   /** Adds one object to the batch (unless the repository has it) and returns its id. */
@@ -237,4 +243,96 @@ export async function writeTrees(store: ObjectBatch, entries: Iterable<TreeEntry
 /** A commit object's body, as git and fast-import write it. */
 export function commitBody(tree: string, parents: string[], author: string, committer: string, message: string): Buffer {
   return Buffer.from(`tree ${tree}\n${parents.map((p) => `parent ${p}\n`).join('')}author ${author}\ncommitter ${committer}\n\n${message}`);
+}
+
+/** A change to a tree at a path: a file (mode and blob id), or null to remove whatever is there. */
+export type TreeChange = { mode: string; id: string } | null;
+
+interface ChangeNode {
+  files: Map<string, TreeChange>;
+  folders: Map<string, ChangeNode>;
+}
+
+const TREE_MODES = /^(40000|100644|100755|120000|160000)$/;
+
+/** A tree object's entries in order, or undefined where a name or mode is not one written back exactly. */
+function parseTree(body: Buffer): Map<string, { mode: string; id: string }> | undefined {
+  const out = new Map<string, { mode: string; id: string }>();
+  for (let at = 0; at < body.length; ) {
+    const space = body.indexOf(0x20, at);
+    const nul = body.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 21 > body.length) return undefined;
+    const mode = body.toString('latin1', at, space);
+    const raw = body.subarray(space + 1, nul);
+    const name = raw.toString('utf8');
+    if (!TREE_MODES.test(mode) || !Buffer.from(name).equals(raw) || out.has(name)) return undefined;
+    out.set(name, { mode, id: body.toString('hex', nul + 1, nul + 21) });
+    at = nul + 21;
+  }
+  return out;
+}
+
+/**
+ * The tree `root` (a tree id) with `changes` made, as fast-import makes it from its parent with
+ * `M` and `D` lines: only the trees on the way to a change are read and written again; a file
+ * set where a folder is replaces the folder, a folder needed where a file is replaces the file,
+ * and a folder left empty goes. Undefined, nothing written, where a tree cannot be read here
+ * for certain or two changes collide (a file and a folder at one path).
+ */
+export async function editTree(store: ObjectBatch, readTree: (id: string) => Buffer | undefined, root: string, changes: ReadonlyMap<string, TreeChange>): Promise<string | undefined> {
+  const top: ChangeNode = { files: new Map(), folders: new Map() };
+  for (const [p, change] of changes) {
+    const parts = p.split('/');
+    const name = parts.pop()!;
+    let at = top;
+    for (const part of parts) {
+      if (at.files.get(part)) return undefined;
+      let next = at.folders.get(part);
+      if (!next) at.folders.set(part, (next = { files: new Map(), folders: new Map() }));
+      at = next;
+    }
+    if (change && at.folders.has(name)) return undefined;
+    at.files.set(name, change);
+  }
+  // Every tree on the way is read first; the new ones are written bottom-up after (nothing
+  // is written when a read fails).
+  const build = (id: string | undefined, node: ChangeNode): (() => string | null) | undefined => {
+    let entries: Map<string, { mode: string; id: string }>;
+    if (id === undefined) entries = new Map();
+    else {
+      const body = readTree(id);
+      const parsed = body && parseTree(body);
+      if (!parsed) return undefined;
+      entries = parsed;
+    }
+    const later = new Map<string, () => string | null>();
+    for (const [name, child] of node.folders) {
+      const e = entries.get(name);
+      // A folder removed and then filled again (D a, M a/x) starts empty.
+      const removed = node.files.has(name);
+      const made = build(!removed && e?.mode === '40000' ? e.id : undefined, child);
+      if (!made) return undefined;
+      later.set(name, made);
+    }
+    return () => {
+      for (const [name, change] of node.files) {
+        if (change) entries.set(name, change);
+        else entries.delete(name);
+      }
+      for (const [name, made] of later) {
+        const sub = made();
+        if (sub === null) {
+          // A folder with nothing left goes; a file there that was not changed stays.
+          if (entries.get(name)?.mode === '40000') entries.delete(name);
+        } else entries.set(name, { mode: '40000', id: sub });
+      }
+      if (!entries.size) return null;
+      const rows = [...entries].map(([name, e]) => ({ key: Buffer.from(e.mode === '40000' ? `${name}/` : name), name: Buffer.from(name), ...e }));
+      rows.sort((a, b) => Buffer.compare(a.key, b.key));
+      const body: Buffer[] = [];
+      for (const r of rows) body.push(Buffer.from(`${r.mode} `), r.name, Buffer.from([0]), Buffer.from(r.id, 'hex'));
+      return store.write('tree', Buffer.concat(body));
+    };
+  };
+  return build(root, top)?.() ?? undefined;
 }

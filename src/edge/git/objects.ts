@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { isInterrupted, trackChild } from '../cleanup.js';
 import { readRepoAt, readTreeFiles } from './files.js';
 import { gitIdent, readGitConfig } from './git-config.js';
-import { commitBody, ObjectBatch, plainTreePath, writeTrees, type TreeEntry as WrittenEntry } from './object-write.js';
+import { commitBody, editTree, ObjectBatch, plainTreePath, writeTrees, type TreeChange, type TreeEntry as WrittenEntry } from './object-write.js';
 import { refsWritable, updateRefs } from './ref-write.js';
 import { ObjectFiles, readCommitFilesOnce } from './object-files.js';
 import { blobId } from './index-file.js';
@@ -287,7 +287,26 @@ async function writePristineHere(
     const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');
     const entries = new Map<string, WrittenEntry>();
     const incremental = parent !== undefined && parentFiles !== undefined;
+    let tree: string | undefined;
     if (incremental) {
+      // fast-import's `from <parent>` then D and M lines: only the trees on the way to a change
+      // are read and made again.
+      const changes = new Map<string, TreeChange>();
+      for (const p of parentFiles.keys()) if (!files.has(p)) changes.set(p, null);
+      for (const [p, data] of files) {
+        const before = parentFiles.get(p);
+        if (before && Buffer.compare(before, data) === 0 && (executable?.now.has(p) === true) === (executable?.parent?.has(p) === true)) continue;
+        changes.set(p, { mode: mode(p), id: store.write('blob', data) });
+      }
+      const top = store.read(parent);
+      const root = top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
+      const readTree = (id: string) => {
+        const o = store.read(id);
+        return o?.type === 'tree' ? o.body : undefined;
+      };
+      if (root) tree = await editTree(store, readTree, root, changes);
+    }
+    if (tree === undefined && incremental) {
       // fast-import's `from <parent>` then D and M lines: the parent's tree with those changes.
       const listed = readTreeFiles(dir, parent);
       if (!listed) return undefined;
@@ -309,12 +328,12 @@ async function writePristineHere(
         for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) entries.delete(p.slice(0, i));
         entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
       }
-    } else {
+    } else if (tree === undefined) {
       for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
     }
     const blobs: string[] = [];
     for (const b of extraBlobs) blobs.push(store.write('blob', b));
-    const tree = await writeTrees(store, entries.values());
+    tree ??= await writeTrees(store, entries.values());
     if (!tree) return undefined;
     const who = `${PRISTINE_IDENT} ${now} +0000`;
     const commit = store.write('commit', commitBody(tree, parent ? [parent] : [], who, who, message));
