@@ -190,14 +190,17 @@ function sameUnits(a: Units, aStart: number, aEnd: number, b: Units, bStart: num
  * Lines as small integers, equal lines getting equal ids across the three texts (the diff then
  * compares integers). An open-addressing table over one typed array holding each slot's hash
  * beside its id, so that one cache line answers most probes, kept at most half full and no
- * bigger: its size, more than the work, is what a big merge pays for here. The sides are mostly
+ * bigger: its size, more than the work, is what a big merge pays for here. It starts with room
+ * for base and the longer side all distinct: a merge runs once, before the optimizer has seen
+ * it, and growing the table on the way (every entry placed again) costs more then than the
+ * bigger start does. The sides are mostly
  * base with edits: the line after the last one found in base is compared first, and only a line
  * that is not that one is hashed and looked up.
  */
 function internAll(sides: readonly Lines[]): { ids: Int32Array[]; size: number } {
   const total = sides.reduce((n, s) => n + s.count, 0);
   let capacity = 16;
-  while (capacity < sides[0]!.count * 2) capacity *= 2;
+  while (capacity < (sides[0]!.count + Math.max(sides[1]!.count, sides[2]!.count)) * 2) capacity *= 2;
   let mask = capacity - 1;
   let table = new Int32Array(capacity * 2); // [hash, id + 1] per slot; id + 1 === 0: free
   // Each id's first line: which side, which line (an id first seen in base has side 0).
