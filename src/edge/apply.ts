@@ -319,6 +319,42 @@ function isFolder(full: string): boolean {
   }
 }
 
+/**
+ * The journal as JSON bytes: what `Buffer.from(JSON.stringify(journal))` gives but for the order
+ * of its keys (originals last), made without JSON.stringify for big originals. Their base64
+ * needs no escaping, and stringifying a big file's base64 and encoding the result costs more
+ * than reading, encoding and flushing the file together (a 100,000-line file: ~17 of ~25 ms).
+ * Each big original is copied once, as latin1 (base64 is ASCII), into an output sized first.
+ * Precondition: every original is null or `Buffer#toString('base64')`, as applyChanges makes them.
+ */
+export function journalBytes(journal: Journal): Buffer {
+  const { originals, ...rest } = journal;
+  const head = JSON.stringify(rest);
+  const pieces: string[] = [`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"originals":{`];
+  let small = '';
+  const big: [key: string, value: string][] = [];
+  for (const [rel, original] of Object.entries(originals)) {
+    const key = JSON.stringify(rel);
+    if (original !== null && original.length >= 4096) big.push([key, original]);
+    else small += `${small ? ',' : ''}${key}:${JSON.stringify(original)}`;
+  }
+  pieces.push(small);
+  const prefix = Buffer.from(pieces.join(''));
+  let size = prefix.length + 2;
+  const keys = big.map(([key], i) => Buffer.from(`${small || i > 0 ? ',' : ''}${key}:"`));
+  for (let i = 0; i < big.length; i++) size += keys[i]!.length + big[i]![1].length + 1;
+  const out = Buffer.allocUnsafe(size);
+  let pos = prefix.copy(out, 0);
+  for (let i = 0; i < big.length; i++) {
+    pos += keys[i]!.copy(out, pos);
+    pos += out.write(big[i]![1], pos, 'latin1');
+    out[pos++] = 0x22; // "
+  }
+  out[pos++] = 0x7d; // }
+  out[pos++] = 0x7d;
+  return out;
+}
+
 export async function applyChanges(opts: ApplyOptions): Promise<void> {
   const { root, file: journalFile } = opts.place;
   const run = newRunId();
@@ -356,7 +392,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     }
   }
   mkdirSync(path.dirname(journalFile), { recursive: true });
-  atomicWriteSync(journalFile, Buffer.from(JSON.stringify(journal)), 0o600, true);
+  atomicWriteSync(journalFile, journalBytes(journal), 0o600, true);
   let unrestored: string[] = [];
   let undone = false;
   const undo = () => {

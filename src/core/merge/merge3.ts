@@ -1,5 +1,5 @@
-import { diffIds, formatHunk, internRanges, type Hunk, type HunkLine } from './diff.js';
-import { hasEol, lineOffsets, splitLines, type Eol } from './lines.js';
+import { diffIds, formatHunk, type Hunk, type HunkLine } from './diff.js';
+import { hasEol, splitLines, type Eol } from './lines.js';
 
 export interface MergeLabels {
   ours: string;
@@ -26,11 +26,20 @@ export type MergeRegion =
   | { kind: 'ours' | 'theirs' | 'both'; lines: string[]; base: string[] }
   | { kind: 'conflict'; base: string[]; ours: string[]; theirs: string[] };
 
-export interface MergeResult {
-  text: string;
+/** What any merge tells: whether it is clean, how many conflicts, and (on demand) its regions. */
+export interface MergeOutcome {
   clean: boolean;
   conflicts: number;
   regions: MergeRegion[];
+}
+
+export interface MergeResult extends MergeOutcome {
+  text: string;
+}
+
+export interface MergeBytesResult extends MergeOutcome {
+  /** The merged file, conflicts marked, as UTF-8 bytes. */
+  data: Uint8Array;
 }
 
 /**
@@ -38,36 +47,251 @@ export interface MergeResult {
  * Changes from both sides that overlap or merely touch the same base
  * position conflict unless they are identical; conflicts are written inline
  * with diff3-style markers in the file's dominant line ending.
- * Lines are handled as offsets into the three texts until the end, and the
- * regions are only cut into line strings when someone asks for them: a big
- * merge then allocates a few arrays instead of an object per line.
+ *
+ * The merge runs on code units, not strings: a string is encoded to UTF-8 (or, when it holds a
+ * lone surrogate that UTF-8 cannot carry, to its UTF-16 units), merged, and the result decoded.
+ * Lines are compared unit by unit, which for well-formed text is the same as comparing them as
+ * strings; see `merge3Bytes`.
  */
 export function merge3(base: string, ours: string, theirs: string, options: MergeOptions): MergeResult {
-  const texts: Texts = [base, ours, theirs];
-  const at: Offsets = [lineOffsets(base), lineOffsets(ours), lineOffsets(theirs)];
+  const { labels } = options;
+  const codec = [base, ours, theirs, labels.ours, labels.base, labels.theirs].every(wellFormed) ? UTF8 : UTF16;
+  const m = mergeUnits(codec, codec.encode(base), codec.encode(ours), codec.encode(theirs), options);
+  return { text: codec.decode(m.out), clean: m.clean, conflicts: m.conflicts, get regions() { return m.regions(); } };
+}
+
+/**
+ * `merge3` on UTF-8 bytes, giving bytes: what sync merges (files as read), without decoding the
+ * three versions to strings and encoding the result back. The inputs must be valid UTF-8 (a
+ * binary file is never merged, see ./binary.ts): lines equal as bytes are then equal as text,
+ * and the bytes are exactly what `merge3` on their decoded strings would encode to.
+ */
+export function merge3Bytes(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, options: MergeOptions): MergeBytesResult {
+  const m = mergeUnits(UTF8, base, ours, theirs, options);
+  return { data: m.out as Uint8Array, clean: m.clean, conflicts: m.conflicts, get regions() { return m.regions(); } };
+}
+
+/** A text's code units: UTF-8 bytes, or UTF-16 units for a string that is not well-formed. */
+type Units = Uint8Array | Uint16Array;
+
+interface Codec {
+  encode(s: string): Units;
+  decode(u: Units): string;
+  alloc(n: number): Units;
+}
+
+const utf8Encoder = new TextEncoder();
+// Fatal would be wrong here (the units were checked or made by us), and a BOM is text to keep.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+const UTF8: Codec = {
+  encode: (s) => utf8Encoder.encode(s),
+  decode: (u) => utf8Decoder.decode(u),
+  alloc: (n) => new Uint8Array(n),
+};
+
+const UTF16: Codec = {
+  encode: (s) => {
+    const u = new Uint16Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return u;
+  },
+  decode: (u) => {
+    let s = '';
+    for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode(...u.subarray(i, i + 8192));
+    return s;
+  },
+  alloc: (n) => new Uint16Array(n),
+};
+
+/** Whether a string is valid UTF-16 (no lone surrogate), so that UTF-8 carries it exactly. */
+function wellFormed(s: string): boolean {
+  const native = (s as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  if (native) return native.call(s);
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}
+
+/**
+ * A text cut into lines (each keeping its terminator: `\n`, `\r\n` or a lone `\r`, as
+ * `splitLines` cuts them): line `i` is `units[at[i], at[i + 1])`. Offsets in a typed array: a
+ * big merge allocates a few arrays instead of a string per line.
+ */
+interface Lines {
+  units: Units;
+  at: Int32Array;
+  count: number;
+}
+
+function scanLines(units: Units): Lines {
+  const len = units.length;
+  let cap = (len >>> 5) + 16;
+  let at: Int32Array = new Int32Array(cap + 1);
+  let n = 0;
+  const push = (start: number): void => {
+    if (n === cap) {
+      const grown = new Int32Array(cap * 2 + 1);
+      grown.set(at);
+      at = grown;
+      cap *= 2;
+    }
+    at[n++] = start;
+  };
+  let start = 0;
+  if (units.indexOf(0x0d) < 0) {
+    // No CR at all (most files): the native search for each LF is several times faster than a loop.
+    while (start < len) {
+      const lf = units.indexOf(0x0a, start);
+      push(start);
+      start = lf < 0 ? len : lf + 1;
+    }
+  } else {
+    for (let i = 0; i < len; i++) {
+      const c = units[i]!;
+      if (c !== 0x0a && c !== 0x0d) continue;
+      if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
+      push(start);
+      start = i + 1;
+    }
+    if (start < len) push(start);
+  }
+  at[n] = len;
+  return { units, at, count: n };
+}
+
+/**
+ * A line's hash; only its spread matters, equal hashes are compared unit by unit. Bytes are
+ * taken four at a time (a quarter of the multiplications in the chain, which is what bounds the
+ * loop), each step mixed so that high bits reach the low bits a table slot is taken from.
+ */
+function hashUnits(units: Units, start: number, end: number): number {
+  let h = end - start;
+  let i = start;
+  if (units.BYTES_PER_ELEMENT === 1) {
+    for (; i + 4 <= end; i += 4) {
+      h = Math.imul(h ^ (units[i]! | (units[i + 1]! << 8) | (units[i + 2]! << 16) | (units[i + 3]! << 24)), 0x9e3779b1);
+      h ^= h >>> 15;
+    }
+  }
+  for (; i < end; i++) {
+    h = Math.imul(h ^ units[i]!, 0x9e3779b1);
+    h ^= h >>> 15;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+function sameUnits(a: Units, aStart: number, aEnd: number, b: Units, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
+
+/**
+ * Lines as small integers, equal lines getting equal ids across the three texts (the diff then
+ * compares integers). An open-addressing table over one typed array holding each slot's hash
+ * beside its id, so that one cache line answers most probes, kept at most half full and no
+ * bigger: its size, more than the work, is what a big merge pays for here. It starts with room
+ * for base and the longer side all distinct: a merge runs once, before the optimizer has seen
+ * it, and growing the table on the way (every entry placed again) costs more then than the
+ * bigger start does. The sides are mostly
+ * base with edits: the line after the last one found in base is compared first, and only a line
+ * that is not that one is hashed and looked up.
+ */
+function internAll(sides: readonly Lines[]): { ids: Int32Array[]; size: number } {
+  const total = sides.reduce((n, s) => n + s.count, 0);
+  let capacity = 16;
+  while (capacity < (sides[0]!.count + Math.max(sides[1]!.count, sides[2]!.count)) * 2) capacity *= 2;
+  let mask = capacity - 1;
+  let table = new Int32Array(capacity * 2); // [hash, id + 1] per slot; id + 1 === 0: free
+  // Each id's first line: which side, which line (an id first seen in base has side 0).
+  const repSide = new Uint8Array(total);
+  const repLine = new Int32Array(total);
+  let size = 0;
+  const base = sides[0]!;
+  const ids: Int32Array[] = [];
+  for (let k = 0; k < sides.length; k++) {
+    const { units, at, count } = sides[k]!;
+    const out = new Int32Array(count);
+    let next = 0;
+    for (let i = 0; i < count; i++) {
+      const s = at[i]!;
+      const e = at[i + 1]!;
+      if (k > 0 && next < base.count && sameUnits(base.units, base.at[next]!, base.at[next + 1]!, units, s, e)) {
+        out[i] = ids[0]![next++]!;
+        continue;
+      }
+      const h = hashUnits(units, s, e);
+      let slot = h & mask;
+      let id = -1;
+      for (;;) {
+        const entry = table[2 * slot + 1]!;
+        if (entry === 0) break;
+        if (table[2 * slot] === h) {
+          const r = sides[repSide[entry - 1]!]!;
+          const line = repLine[entry - 1]!;
+          if (sameUnits(r.units, r.at[line]!, r.at[line + 1]!, units, s, e)) {
+            id = entry - 1;
+            break;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (id < 0) {
+        id = size++;
+        repSide[id] = k;
+        repLine[id] = i;
+        if (size * 2 > capacity) {
+          // Twice the size, every entry placed again by its hash (this one among them).
+          const old = table;
+          capacity *= 2;
+          mask = capacity - 1;
+          table = new Int32Array(capacity * 2);
+          for (let j = 0; j < old.length; j += 2) {
+            if (old[j + 1] === 0) continue;
+            let t = old[j]! & mask;
+            while (table[2 * t + 1] !== 0) t = (t + 1) & mask;
+            table[2 * t] = old[j]!;
+            table[2 * t + 1] = old[j + 1]!;
+          }
+          slot = h & mask;
+          while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+        }
+        table[2 * slot] = h;
+        table[2 * slot + 1] = id + 1;
+      }
+      out[i] = id;
+      if (k > 0 && repSide[id] === 0) next = repLine[id]! + 1;
+    }
+    ids.push(out);
+  }
+  return { ids, size };
+}
+
+const sameIds = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The merge on units: the result's units, and the regions when asked for. */
+function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
+  const sides = [scanLines(base), scanLines(ours), scanLines(theirs)] as const;
+  const { ids, size } = internAll(sides);
+  const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
   // A side equal to base contributes no hunks, and equal sides share one diff;
   // this is what makes the trivial cases cheap (and exact by construction).
-  const { ids, size } = internRanges(texts, at);
-  const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
-  const oursHunks = base === ours ? [] : diffIds(baseIds, oursIds, size);
-  const theirsHunks = base === theirs ? [] : ours === theirs ? oursHunks : diffIds(baseIds, theirsIds, size);
+  const oursHunks = sameIds(baseIds, oursIds) ? [] : diffIds(baseIds, oursIds, size);
+  const theirsHunks = sameIds(baseIds, theirsIds) ? [] : sameIds(oursIds, theirsIds) ? oursHunks : diffIds(baseIds, theirsIds, size);
   const spans = buildSpans(baseIds.length, oursIds, theirsIds, oursHunks, theirsHunks);
-  const conflicts = spans.filter((r) => r.kind === 'conflict').length;
-  const eol = eolOf(ours, at[1], eolOf(theirs, at[2], eolOf(base, at[0], '\n')));
+  let conflicts = 0;
+  for (const r of spans) if (r.kind === 'conflict') conflicts++;
+  const eol = eolOf(sides[1], eolOf(sides[2], eolOf(sides[0], '\n')));
   let regions: MergeRegion[] | undefined;
   return {
-    text: render(spans, texts, at, options.labels, eol, options.style ?? 'diff3'),
+    out: render(codec, spans, sides, options.labels, eol, options.style ?? 'diff3'),
     clean: conflicts === 0,
     conflicts,
-    get regions() {
-      regions ??= spans.map((r) => toRegion(r, texts, at));
-      return regions;
-    },
+    regions: () => (regions ??= spans.map((r) => toRegion(codec, r, sides))),
   };
 }
 
-type Texts = [base: string, ours: string, theirs: string];
-type Offsets = [base: Int32Array, ours: Int32Array, theirs: Int32Array];
+type Sides = readonly [base: Lines, ours: Lines, theirs: Lines];
 
 /** A region as line ranges `[x0, x1)` of base, ours and theirs. */
 interface Span {
@@ -125,10 +349,11 @@ function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, ou
   return spans;
 }
 
-const piece = (texts: Texts, at: Offsets, side: 0 | 1 | 2, from: number, to: number): string => texts[side].slice(at[side][from]!, at[side][to]!);
-
-function toRegion(r: Span, texts: Texts, at: Offsets): MergeRegion {
-  const lines = (side: 0 | 1 | 2, from: number, to: number): string[] => splitLines(piece(texts, at, side, from, to));
+function toRegion(codec: Codec, r: Span, sides: Sides): MergeRegion {
+  const lines = (side: 0 | 1 | 2, from: number, to: number): string[] => {
+    const { units, at } = sides[side];
+    return splitLines(codec.decode(units.subarray(at[from]!, at[to]!)));
+  };
   switch (r.kind) {
     case 'stable':
       return { kind: 'stable', lines: lines(0, r.b0, r.b1) };
@@ -141,16 +366,16 @@ function toRegion(r: Span, texts: Texts, at: Offsets): MergeRegion {
   }
 }
 
-/** `detectEol` from the offsets: the last one or two characters of each line. */
-function eolOf(text: string, at: Int32Array, fallback: Eol): Eol {
+/** `detectEol` from the lines: the last one or two units of each. */
+function eolOf({ units, at, count }: Lines, fallback: Eol): Eol {
   let lf = 0;
   let crlf = 0;
   let cr = 0;
-  for (let i = 1; i < at.length; i++) {
+  for (let i = 1; i <= count; i++) {
     const end = at[i]!;
-    const c = text.charCodeAt(end - 1);
+    const c = units[end - 1];
     if (c === 0x0a) {
-      if (end - 2 >= at[i - 1]! && text.charCodeAt(end - 2) === 0x0d) crlf++;
+      if (end - 2 >= at[i - 1]! && units[end - 2] === 0x0d) crlf++;
       else lf++;
     } else if (c === 0x0d) cr++;
   }
@@ -188,46 +413,77 @@ function sameChange(
   return true;
 }
 
-// One join at the end: concatenating region by region costs more than the merge itself on big files.
-function render(spans: readonly Span[], texts: Texts, at: Offsets, labels: MergeLabels, eol: Eol, style: 'diff3' | 'merge'): string {
-  const out: string[] = [];
+/**
+ * The merged units, written once into an array sized first: a piece of a side is a copy of its
+ * units, a marker line is encoded once. Short pieces are copied unit by unit (a subarray for
+ * each would cost more than the copy), long ones with `set`.
+ */
+function render(codec: Codec, spans: readonly Span[], sides: Sides, labels: MergeLabels, eol: Eol, style: 'diff3' | 'merge'): Units {
+  const marker = (sigil: string, label: string) => codec.encode((label ? `${sigil} ${label}` : sigil) + eol);
+  const open = marker('<<<<<<<', labels.ours);
+  const middle = style === 'diff3' ? marker('|||||||', labels.base) : undefined;
+  const separator = marker('=======', '');
+  const close = marker('>>>>>>>', labels.theirs);
+  const eolUnits = codec.encode(eol);
   // A side that ends the file without a newline must not glue the next marker onto its last line.
-  const section = (side: 0 | 1 | 2, from: number, to: number): void => {
-    if (from === to) return;
-    out.push(piece(texts, at, side, from, to));
-    const c = texts[side].charCodeAt(at[side][to]! - 1);
-    if (c !== 0x0a && c !== 0x0d) out.push(eol);
+  const unterminated = (side: 0 | 1 | 2, from: number, to: number): boolean => {
+    if (from === to) return false;
+    const { units, at } = sides[side];
+    const c = units[at[to]! - 1];
+    return c !== 0x0a && c !== 0x0d;
   };
+  const length = (side: 0 | 1 | 2, from: number, to: number): number => sides[side].at[to]! - sides[side].at[from]!;
+  const sectionLength = (side: 0 | 1 | 2, from: number, to: number): number => length(side, from, to) + (unterminated(side, from, to) ? eolUnits.length : 0);
+  let size = 0;
   for (const r of spans) {
-    if (r.kind === 'stable') out.push(piece(texts, at, 0, r.b0, r.b1));
-    else if (r.kind === 'theirs') out.push(piece(texts, at, 2, r.t0, r.t1));
-    else if (r.kind !== 'conflict') out.push(piece(texts, at, 1, r.o0, r.o1));
+    if (r.kind === 'stable') size += length(0, r.b0, r.b1);
+    else if (r.kind === 'theirs') size += length(2, r.t0, r.t1);
+    else if (r.kind !== 'conflict') size += length(1, r.o0, r.o1);
     else {
-      out.push(marker('<<<<<<<', labels.ours, eol));
-      section(1, r.o0, r.o1);
-      if (style === 'diff3') {
-        out.push(marker('|||||||', labels.base, eol));
-        section(0, r.b0, r.b1);
-      }
-      out.push(marker('=======', '', eol));
-      section(2, r.t0, r.t1);
-      out.push(marker('>>>>>>>', labels.theirs, eol));
+      size += open.length + sectionLength(1, r.o0, r.o1) + separator.length + sectionLength(2, r.t0, r.t1) + close.length;
+      if (middle) size += middle.length + sectionLength(0, r.b0, r.b1);
     }
   }
-  return out.join('');
+  const out = codec.alloc(size);
+  let pos = 0;
+  const put = (src: Units, from: number, to: number): void => {
+    if (to - from > 64) out.set(src.subarray(from, to), pos);
+    else for (let i = from; i < to; i++) out[pos + i - from] = src[i]!;
+    pos += to - from;
+  };
+  const piece = (side: 0 | 1 | 2, from: number, to: number): void => {
+    const { units, at } = sides[side];
+    put(units, at[from]!, at[to]!);
+  };
+  const section = (side: 0 | 1 | 2, from: number, to: number): void => {
+    piece(side, from, to);
+    if (unterminated(side, from, to)) put(eolUnits, 0, eolUnits.length);
+  };
+  for (const r of spans) {
+    if (r.kind === 'stable') piece(0, r.b0, r.b1);
+    else if (r.kind === 'theirs') piece(2, r.t0, r.t1);
+    else if (r.kind !== 'conflict') piece(1, r.o0, r.o1);
+    else {
+      put(open, 0, open.length);
+      section(1, r.o0, r.o1);
+      if (middle) {
+        put(middle, 0, middle.length);
+        section(0, r.b0, r.b1);
+      }
+      put(separator, 0, separator.length);
+      section(2, r.t0, r.t1);
+      put(close, 0, close.length);
+    }
+  }
+  return out;
 }
-
-function marker(sigil: string, label: string, eol: Eol): string {
-  return (label ? `${sigil} ${label}` : sigil) + eol;
-}
-
 
 /**
  * The merge with every conflict resolved to our side: for `--conflict rej`,
  * where the user's file stays as it was in conflicted regions while clean
  * template changes elsewhere still apply.
  */
-export function mergeKeepingOurs(result: MergeResult): string {
+export function mergeKeepingOurs(result: MergeOutcome): string {
   return result.regions.map((r) => (r.kind === 'conflict' ? r.ours : r.lines).join('')).join('');
 }
 
@@ -240,7 +496,7 @@ const REJECT_CONTEXT = 3;
  * Context comes only from stable regions because only those lines are
  * guaranteed to be in the user's file to locate the hunk by.
  */
-export function rejectFile(result: MergeResult, labels: Pick<MergeLabels, 'base' | 'theirs'>): string {
+export function rejectFile(result: MergeOutcome, labels: Pick<MergeLabels, 'base' | 'theirs'>): string {
   if (result.conflicts === 0) return '';
   const { regions } = result;
   let out = `--- ${labels.base}\n+++ ${labels.theirs}\n`;

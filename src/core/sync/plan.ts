@@ -2,7 +2,7 @@ import { sameBytes } from '../bytes.js';
 import { hashContent } from '../manifest.js';
 import { isBinary } from '../merge/binary.js';
 import { detectEol } from '../merge/lines.js';
-import { merge3, mergeKeepingOurs, rejectFile } from '../merge/merge3.js';
+import { merge3Bytes, mergeKeepingOurs, rejectFile } from '../merge/merge3.js';
 import { unifiedDiff } from '../merge/diff.js';
 import { matchesAny } from '../template/glob.js';
 import type { RenameRule } from '../template/types.js';
@@ -146,15 +146,17 @@ function mergeBoth(ctx: Ctx, path: string, base: Uint8Array | undefined, ours: U
   }
   const { labels, conflictStyle } = ctx.inputs;
   // Both sides added the file: there is no common version, and the middle marker says so.
-  const result = merge3(base ? text(base) : '', text(ours), text(theirs), {
+  // Merged as the bytes they are (all three are valid UTF-8, isBinary says): no decoding of three
+  // big files to strings and encoding of the result back. Only a .rej decodes, and only regions.
+  const result = merge3Bytes(base ?? new Uint8Array(), ours, theirs, {
     labels: base ? labels : { ...labels, base: 'no common version' },
     style: conflictStyle === 'merge' ? 'merge' : 'diff3',
   });
-  if (result.clean) return { path, status: 'merged', data: encoder.encode(result.text) };
+  if (result.clean) return { path, status: 'merged', data: result.data };
   ctx.plan.conflicts.push({ path, base, ours, theirs });
   const n = `${result.conflicts} conflicting hunk${result.conflicts > 1 ? 's' : ''}`;
   if (conflictStyle !== 'rej') {
-    return { path, status: 'conflict', note: `${n} marked inline`, data: encoder.encode(result.text) };
+    return { path, status: 'conflict', note: `${n} marked inline`, data: result.data };
   }
   const rej = freeRejPath(ctx, path);
   const rejText = base

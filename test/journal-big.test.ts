@@ -1,0 +1,91 @@
+import { cpSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { journalBytes, type Journal } from '../src/edge/apply.js';
+import { holdAndSignal, runCli, snapshot, tempDir } from './helpers/cli.js';
+import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
+
+// The journal of a run holds the original bytes of every file it writes. A big file's original
+// is written into it without JSON.stringify (see journalBytes): what is read back must be the
+// journal, and a run killed outright must be undone from it.
+
+const rel = fc.oneof(fc.constantFrom('src/big.py', 'a "quoted" name', 'back\\slash', 'ünï/cödé 😀', 'ctl\u0001\n'), fc.string({ minLength: 1, maxLength: 12 }));
+const original = fc.oneof(
+  fc.constant(null),
+  fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('base64')),
+  // Big enough to take the unescaped path.
+  fc.tuple(fc.integer({ min: 3072, max: 40_000 }), fc.integer()).map(([n, seed]) => Buffer.from(Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff)).toString('base64')),
+);
+const journal: fc.Arbitrary<Journal> = fc.record(
+  {
+    version: fc.constant(1 as const),
+    root: fc.constantFrom('/tmp/p', '/tmp/ü "x"'),
+    run: fc.constant('0123456789abcdef'),
+    originals: fc.dictionary(rel, original, { maxKeys: 5 }),
+    modes: fc.dictionary(rel, fc.integer({ min: 0, max: 0o777 }), { maxKeys: 3 }),
+    createdDirs: fc.array(rel, { maxLength: 3 }),
+    pristineTip: fc.option(fc.constant('a'.repeat(40)), { nil: null }),
+    index: fc.boolean(),
+    branch: fc.record({ name: fc.constant('up'), from: fc.constant('refs/heads/main') }),
+  },
+  { requiredKeys: ['version', 'originals', 'createdDirs'] },
+);
+
+describe('journalBytes', () => {
+  it('reads back as the journal it wrote, big originals and every kind of path name included', () => {
+    fc.assert(
+      fc.property(journal, (j) => {
+        const bytes = journalBytes(j);
+        expect(JSON.parse(bytes.toString('utf8'))).toEqual(j);
+        expect(JSON.parse(bytes.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(j)));
+      }),
+      { seed: 26, numRuns: 300 },
+    );
+  });
+
+  it('writes a big original unescaped, once', () => {
+    const big = Buffer.alloc(100_000, 'x').toString('base64');
+    const bytes = journalBytes({ version: 1, originals: { 'a.txt': big, 'b.txt': null }, createdDirs: [] });
+    expect(bytes.length).toBeLessThan(big.length + 200);
+    expect(JSON.parse(bytes.toString('utf8')).originals).toEqual({ 'a.txt': big, 'b.txt': null });
+  });
+});
+
+describe('a sync of a big file both sides changed, killed once its files are written', () => {
+  let project: string;
+  let finished: Record<string, string>;
+
+  beforeAll(async () => {
+    const tmp = tempDir('cm-journal-big-');
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `Template v1.1 heading\n${t}`));
+    expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
+    project = path.join(tmp, 'proj');
+    // The team's README: a few thousand lines added at its end (its journal original is big).
+    edit(path.join(project, 'README.md'), (t) => t + Array.from({ length: 3000 }, (_, i) => `team line ${i} ü\n`).join(''));
+    gitIn(project, 'commit', '-qam', 'team edit');
+    const ref = path.join(tempDir('cm-journal-big-ref-'), 'p');
+    cpSync(project, ref, { recursive: true });
+    const r = await runCli(['sync'], { cwd: ref });
+    expect(r.code, r.stderr).toBe(0);
+    finished = snapshot(ref, false);
+    expect(readFileSync(path.join(ref, 'README.md'), 'utf8')).toMatch(/^Template v1\.1 heading\n[\s\S]*team line 2999 ü\n$/);
+  }, 120_000);
+
+  it('is undone from its journal by the next run, which then syncs as an uninterrupted run does', async () => {
+    const dir = path.join(tempDir('cm-journal-big-kill-'), 'p');
+    cpSync(project, dir, { recursive: true });
+    const ours = readFileSync(path.join(dir, 'README.md'));
+    const r = await holdAndSignal(['sync'], dir, 'apply:files', 'SIGKILL');
+    expect(r.held, r.stderr).toBe(true);
+    // Killed with the merged file in place and the journal beside it.
+    expect(readFileSync(path.join(dir, 'README.md')).equals(ours)).toBe(false);
+    const journalFile = path.join(dir, '.git', 'create-migration-journal.json');
+    const j = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+    expect(Buffer.from(j.originals['README.md']!, 'base64').equals(ours)).toBe(true);
+    // status reads only; sync takes the lock, restores the team's file, and merges again.
+    const again = await runCli(['sync'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(snapshot(dir, false)).toEqual(finished);
+  }, 60_000);
+});
