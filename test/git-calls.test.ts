@@ -1,25 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './helpers/cli.js';
-import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
+import { builtinTemplateRepo, edit, gitIn, recordingGit } from './helpers/git.js';
 
-/**
- * Every git process is a start-up's worth of time: commands that need none must start none.
- * A `git` first on PATH records each call, then runs the real one.
- */
-function recordingGit(root: string): { env: Record<string, string>; calls: () => string[] } {
-  const bin = path.join(root, 'bin');
-  const log = path.join(root, 'git-calls.log');
-  mkdirSync(bin);
-  const real = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'git')).find((g) => existsSync(g));
-  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
-  chmodSync(path.join(bin, 'git'), 0o755);
-  return {
-    env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
-    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
-  };
-}
+// Every git process is a start-up's worth of time: commands that need none must start none.
+// A `git` first on PATH (recordingGit) records each call, then runs the real one.
 
 describe('git processes', () => {
   it('a project made with --no-git, with no repository around it: status and sync --check start no git', async () => {

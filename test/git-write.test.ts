@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
@@ -7,7 +7,7 @@ import { writePristine } from '../src/edge/git/objects.js';
 import { editTree, ObjectBatch, zlibStored, type TreeChange } from '../src/edge/git/object-write.js';
 import { inflateSync } from 'node:zlib';
 import { tempDir } from './helpers/cli.js';
-import { gitIn } from './helpers/git.js';
+import { gitIn, recordingGit } from './helpers/git.js';
 
 // Sync and generate write the pristine commit, its trees and blobs, and move the branch
 // in-process (no git process) wherever that is exactly what git's fast-import would have done;
@@ -47,18 +47,11 @@ function gitDirOf(dir: string): string {
 
 /** A git on PATH that logs each call: what `fn` started. */
 async function gitCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
-  const root = tempDir();
-  const bin = path.join(root, 'bin');
-  const log = path.join(root, 'calls.log');
-  mkdirSync(bin);
-  const real = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'git')).find((g) => existsSync(g));
-  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
-  chmodSync(path.join(bin, 'git'), 0o755);
+  const git = recordingGit(tempDir());
   const before = process.env.PATH;
-  process.env.PATH = `${bin}${path.delimiter}${before ?? ''}`;
+  process.env.PATH = git.env.PATH;
   try {
-    const result = await fn();
-    return { result, calls: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [] };
+    return { result: await fn(), calls: git.calls() };
   } finally {
     process.env.PATH = before;
   }

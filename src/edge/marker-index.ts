@@ -12,14 +12,14 @@
  * this package's version (as ./parity-index.ts); a damaged or foreign one is ignored.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
 import { MARGIN_MS } from './parity-index.js';
-import { private_, templateCacheDir } from './template-cache.js';
+import { readSealed, writeSealed } from './sealed-index.js';
+import { templateCacheDir } from './template-cache.js';
 
 const FORMAT = 1;
-const KEEP = 1000;
 
 type Stamp = [dev: number, ino: number, size: number, mtime: number, ctime: number];
 
@@ -80,38 +80,12 @@ export class MarkerIndex {
   save(): void {
     if (!this.file || !this.dir) return;
     if (!this.changed && Object.keys(this.next).length === Object.keys(this.clean).length) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      if (!private_(this.dir)) return;
-      const body = JSON.stringify({ format: FORMAT, key: this.key, root: this.root, clean: this.next });
-      writeFileSync(tmp, `${createHash('sha256').update(body).digest('hex')}\n${body}`, { mode: 0o600 });
-      renameSync(tmp, this.file);
-      if (!this.had) prune(this.dir);
-    } catch {
-      rmSync(tmp, { force: true });
-    }
+    writeSealed(this.dir, this.file, { format: FORMAT, key: this.key, root: this.root, clean: this.next }, !this.had);
   }
 
   private load(): Record<string, Stamp> | undefined {
-    try {
-      if (!private_(this.dir!) || !private_(this.file!)) return undefined;
-      const raw = readFileSync(this.file!, 'utf8');
-      const nl = raw.indexOf('\n');
-      const body = raw.slice(nl + 1);
-      if (nl !== 64 || createHash('sha256').update(body).digest('hex') !== raw.slice(0, 64)) return undefined;
-      const index = JSON.parse(body) as { format: number; key: string; root: string; clean: Record<string, Stamp> };
-      if (index.format !== FORMAT || index.key !== this.key || index.root !== this.root || typeof index.clean !== 'object' || index.clean === null) return undefined;
-      return Object.assign(Object.create(null) as Record<string, Stamp>, index.clean);
-    } catch {
-      return undefined;
-    }
+    const index = readSealed(this.dir!, this.file!) as { format: number; key: string; root: string; clean: Record<string, Stamp> } | undefined;
+    if (!index || index.format !== FORMAT || index.key !== this.key || index.root !== this.root || typeof index.clean !== 'object' || index.clean === null) return undefined;
+    return Object.assign(Object.create(null) as Record<string, Stamp>, index.clean);
   }
-}
-
-function prune(dir: string): void {
-  const names = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
-  if (names.length <= KEEP) return;
-  const aged = names.map((f) => ({ f, t: lstatSync(path.join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.t - a.t);
-  for (const { f } of aged.slice(KEEP)) rmSync(path.join(dir, f), { force: true });
 }

@@ -17,7 +17,7 @@
  * and this package's version; a damaged or foreign one is ignored and written again.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type Stats, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ProjectError } from '../core/errors.js';
 import { parityStreak, reportDates, verdictOf, type Streak, type Verdict } from '../core/jobs/gate.js';
@@ -25,13 +25,12 @@ import type { Job } from '../core/jobs/schema.js';
 import { VERSION } from '../core/version.js';
 import { requireSafePath } from './project/guard.js';
 import type { ProjectFiles } from './project/reader.js';
-import { private_, templateCacheDir } from './template-cache.js';
+import { readSealed, writeSealed } from './sealed-index.js';
+import { templateCacheDir } from './template-cache.js';
 
 const FORMAT = 1;
 /** A stamp younger than this when read is not recorded (coarse file-system clocks, 1-2 s on some). */
 export const MARGIN_MS = 3000;
-/** Indexes kept (one a project): past this, the least recently written go when a new one is made. */
-const KEEP = 1000;
 /** A parity report larger than this is not read for its verdict (it counts as unreadable). */
 const REPORT_BYTES = 64 * 1024 * 1024;
 /** Only names of this shape are reports or their summaries: digits and dashes, nothing to check further. */
@@ -135,17 +134,7 @@ export class ParityReports {
   /** Writes the index when this view learnt something; a failure only costs the next view a listing. */
   save(): void {
     if (!this.changed || !this.file || !this.dir) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      if (!private_(this.dir)) return;
-      const body = JSON.stringify({ format: FORMAT, key: this.key, root: this.files.root, jobs: this.entries });
-      writeFileSync(tmp, `${createHash('sha256').update(body).digest('hex')}\n${body}`, { mode: 0o600 });
-      renameSync(tmp, this.file);
-      if (!this.had) prune(this.dir);
-    } catch {
-      rmSync(tmp, { force: true });
-    }
+    writeSealed(this.dir, this.file, { format: FORMAT, key: this.key, root: this.files.root, jobs: this.entries }, !this.had);
   }
 
   private latestOf(dir: string, l: Listing): string | undefined {
@@ -154,18 +143,9 @@ export class ParityReports {
   }
 
   private load(): Record<string, FolderEntry> | undefined {
-    try {
-      if (!private_(this.dir!) || !private_(this.file!)) return undefined;
-      const raw = readFileSync(this.file!, 'utf8');
-      const nl = raw.indexOf('\n');
-      const body = raw.slice(nl + 1);
-      if (nl !== 64 || createHash('sha256').update(body).digest('hex') !== raw.slice(0, 64)) return undefined;
-      const index = JSON.parse(body) as { format: number; key: string; root: string; jobs: Record<string, FolderEntry> };
-      if (index.format !== FORMAT || index.key !== this.key || index.root !== this.files.root || typeof index.jobs !== 'object' || index.jobs === null) return undefined;
-      return Object.assign(Object.create(null) as Record<string, FolderEntry>, index.jobs);
-    } catch {
-      return undefined; // none, or one not to trust
-    }
+    const index = readSealed(this.dir!, this.file!) as { format: number; key: string; root: string; jobs: Record<string, FolderEntry> } | undefined;
+    if (!index || index.format !== FORMAT || index.key !== this.key || index.root !== this.files.root || typeof index.jobs !== 'object' || index.jobs === null) return undefined;
+    return Object.assign(Object.create(null) as Record<string, FolderEntry>, index.jobs);
   }
 
   /** Whether reports/ and reports/parity/ are folders (not links) under the root: looked at once per view. */
@@ -276,14 +256,6 @@ export class ParityReports {
     this.entries[id] = { dir: fresh ? l.stamp! : l.entry!.dir, count: l.count, dates, md: l.md, v };
     this.changed = true;
   }
-}
-
-/** Keeps the KEEP most recently written indexes of the folder. */
-function prune(dir: string): void {
-  const names = readdirSync(dir).filter((f) => /^[0-9a-f]{64}\.json$/.test(f));
-  if (names.length <= KEEP) return;
-  const aged = names.map((f) => ({ f, t: lstatOrNone(path.join(dir, f))?.mtimeMs ?? 0 })).sort((a, b) => b.t - a.t);
-  for (const { f } of aged.slice(KEEP)) rmSync(path.join(dir, f), { force: true });
 }
 
 function lstatOrNone(p: string): Stats | undefined {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, testEnv } from './cli.js';
 
@@ -35,4 +35,22 @@ export function builtinTemplateRepo(dir: string, change: (repo: string) => void)
   gitIn(dir, 'commit', '-qm', 'v1.1.0');
   gitIn(dir, 'tag', 'v1.1.0');
   return dir;
+}
+
+/**
+ * A `git` for the front of PATH that records each call (its arguments, one line each) and then
+ * runs the real one: `env` puts it first, `calls` reads what ran.
+ */
+export function recordingGit(root: string): { bin: string; env: Record<string, string>; calls: () => string[] } {
+  const bin = path.join(root, 'bin');
+  const log = path.join(root, 'git-calls.log');
+  mkdirSync(bin);
+  const real = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'git')).find((g) => existsSync(g));
+  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+  chmodSync(path.join(bin, 'git'), 0o755);
+  return {
+    bin,
+    env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
+  };
 }

@@ -5,24 +5,10 @@
  * environment that moves or adds config, quoting, a layout the walk does not know, another
  * platform) this says undefined and the caller asks git.
  */
-import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { commonDir, readRepoAt } from './files.js';
-
-/** Environment that changes which config git reads, or where it finds the repository. */
-const MOVES_CONFIG = /^GIT_(CONFIG(?!_NOSYSTEM$).*|DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM)$/;
-
-class Unsure extends Error {}
-
-/** The file's text, '' when it does not exist; Unsure when it cannot be read. */
-function textOf(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return '';
-    throw new Unsure();
-  }
-}
+import { textOf, Unsure, userConfigFiles } from './git-config.js';
 
 /** user.name as one file sets it (the last time it does), undefined when it does not. */
 function nameIn(text: string): string | undefined {
@@ -72,20 +58,11 @@ function repoConfig(dir: string): string | null {
  * when only git can say.
  */
 export function userNameFromFiles(dir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (process.platform !== 'linux' || Object.keys(env).some((k) => MOVES_CONFIG.test(k))) return undefined;
-  const home = env.HOME;
-  const noSystem = env.GIT_CONFIG_NOSYSTEM;
-  if (!home || (noSystem !== undefined && !/^(1|true|yes|on)$/i.test(noSystem))) return undefined;
+  const files = userConfigFiles(env);
+  if (!files) return undefined;
   try {
-    // A git built into /usr/local reads its system file there, not in /etc.
-    if (noSystem === undefined && lstatSync('/usr/local/etc/gitconfig', { throwIfNoEntry: false })) return undefined;
     const repo = repoConfig(dir);
-    const files = [
-      ...(noSystem !== undefined ? [] : ['/etc/gitconfig']),
-      path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git/config'),
-      path.join(home, '.gitconfig'),
-      ...(repo ? [repo] : []),
-    ];
+    if (repo) files.push(repo);
     let name = '';
     for (const f of files) {
       const text = textOf(f);

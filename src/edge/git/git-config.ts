@@ -15,7 +15,8 @@ import { commonDir } from './files.js';
 /** Environment that changes which config git reads, or where it finds the repository. */
 const MOVES_CONFIG = /^GIT_(CONFIG(?!_NOSYSTEM$).*|DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM)$/;
 
-class Unsure extends Error {}
+/** Thrown where git could read a file otherwise than this does: the caller asks git. */
+export class Unsure extends Error {}
 
 /**
  * Every setting, in the order git reads them: `section[.subsection].key` (section and key in
@@ -23,7 +24,8 @@ class Unsure extends Error {}
  */
 export type GitConfig = [string, string | null][];
 
-function textOf(file: string): string {
+/** The file's text, '' when it does not exist; Unsure when it cannot be read. */
+export function textOf(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -62,23 +64,33 @@ function parse(text: string, out: GitConfig): void {
 }
 
 /**
- * The settings git reads in the repository whose git folder is `gitDir` (a linked worktree's
- * common folder holds its config), or undefined when only git can say.
+ * The config files git reads before a repository's own, in its order (the system file, the
+ * user's XDG file and ~/.gitconfig), or undefined where git would read others or elsewhere:
+ * another platform, environment that moves or adds config, no HOME, a system file under
+ * /usr/local (a git built there reads that one).
  */
-export function readGitConfig(gitDir: string, env: NodeJS.ProcessEnv = process.env): GitConfig | undefined {
+export function userConfigFiles(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
   if (process.platform !== 'linux' || Object.keys(env).some((k) => MOVES_CONFIG.test(k))) return undefined;
   const home = env.HOME;
   const noSystem = env.GIT_CONFIG_NOSYSTEM;
   if (!home || (noSystem !== undefined && !/^(1|true|yes|on)$/i.test(noSystem))) return undefined;
   try {
-    // A git built into /usr/local reads its system file there, not in /etc.
     if (noSystem === undefined && lstatSync('/usr/local/etc/gitconfig', { throwIfNoEntry: false })) return undefined;
-    const files = [
-      ...(noSystem !== undefined ? [] : ['/etc/gitconfig']),
-      path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git/config'),
-      path.join(home, '.gitconfig'),
-      path.join(commonDir(gitDir), 'config'),
-    ];
+  } catch {
+    return undefined;
+  }
+  return [...(noSystem !== undefined ? [] : ['/etc/gitconfig']), path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git/config'), path.join(home, '.gitconfig')];
+}
+
+/**
+ * The settings git reads in the repository whose git folder is `gitDir` (a linked worktree's
+ * common folder holds its config), or undefined when only git can say.
+ */
+export function readGitConfig(gitDir: string, env: NodeJS.ProcessEnv = process.env): GitConfig | undefined {
+  const files = userConfigFiles(env);
+  if (!files) return undefined;
+  try {
+    files.push(path.join(commonDir(gitDir), 'config'));
     const out: GitConfig = [];
     for (const f of files) parse(textOf(f), out);
     // Per-worktree config is one more file.

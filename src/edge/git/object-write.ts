@@ -249,6 +249,27 @@ export function plainTreePath(p: string): boolean {
   return p.length > 0 && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0'));
 }
 
+/** The folder at `parts` under `root`, made where missing; undefined where `blocked` says a file is on the way. */
+function folderAt<F extends { folders: Map<string, F> }>(root: F, parts: string[], blocked: (at: F, part: string) => boolean, make: () => F = () => ({ files: new Map(), folders: new Map() }) as unknown as F): F | undefined {
+  let at = root;
+  for (const part of parts) {
+    if (blocked(at, part)) return undefined;
+    let next = at.folders.get(part);
+    if (!next) at.folders.set(part, (next = make()));
+    at = next;
+  }
+  return at;
+}
+
+/** A tree object's body: its entries sorted as git sorts them (a folder's name as if it ended in "/"). */
+function treeBody(entries: ReadonlyMap<string, { mode: string; id: string }>): Buffer {
+  const rows = [...entries].map(([name, e]) => ({ key: Buffer.from(e.mode === '40000' ? `${name}/` : name), name: Buffer.from(name), ...e }));
+  rows.sort((a, b) => Buffer.compare(a.key, b.key));
+  const body: Buffer[] = [];
+  for (const r of rows) body.push(Buffer.from(`${r.mode} `), r.name, Buffer.from([0]), Buffer.from(r.id, 'hex'));
+  return Buffer.concat(body);
+}
+
 /**
  * Writes the trees of `entries` (files at their paths) and returns the root tree's id; undefined,
  * nothing written, when a path is twice, or both a file and a folder. Entries are sorted as git sorts them: by name, a
@@ -259,24 +280,14 @@ export async function writeTrees(store: ObjectBatch, entries: Iterable<TreeEntry
   for (const e of entries) {
     const parts = e.path.split('/');
     const name = parts.pop()!;
-    let at = root;
-    for (const part of parts) {
-      if (at.files.has(part)) return undefined;
-      let next = at.folders.get(part);
-      if (!next) at.folders.set(part, (next = { files: new Map(), folders: new Map() }));
-      at = next;
-    }
-    if (at.folders.has(name) || at.files.has(name)) return undefined;
+    const at = folderAt(root, parts, (f, part) => f.files.has(part));
+    if (!at || at.folders.has(name) || at.files.has(name)) return undefined;
     at.files.set(name, { mode: e.mode, id: e.id });
   }
   const write = async (folder: Folder): Promise<string> => {
-    const rows: { key: Buffer; name: Buffer; mode: string; id: string }[] = [];
-    for (const [name, f] of folder.files) rows.push({ key: Buffer.from(name), name: Buffer.from(name), mode: f.mode, id: f.id });
-    for (const [name, sub] of folder.folders) rows.push({ key: Buffer.from(`${name}/`), name: Buffer.from(name), mode: '40000', id: await write(sub) });
-    rows.sort((a, b) => Buffer.compare(a.key, b.key));
-    const body: Buffer[] = [];
-    for (const r of rows) body.push(Buffer.from(`${r.mode} `), r.name, Buffer.from([0]), Buffer.from(r.id, 'hex'));
-    return store.write('tree', Buffer.concat(body));
+    const rows = new Map<string, { mode: string; id: string }>(folder.files);
+    for (const [name, sub] of folder.folders) rows.set(name, { mode: '40000', id: await write(sub) });
+    return store.write('tree', treeBody(rows));
   };
   return write(root);
 }
@@ -325,14 +336,9 @@ export async function editTree(store: ObjectBatch, readTree: (id: string) => Buf
   for (const [p, change] of changes) {
     const parts = p.split('/');
     const name = parts.pop()!;
-    let at = top;
-    for (const part of parts) {
-      if (at.files.get(part)) return undefined;
-      let next = at.folders.get(part);
-      if (!next) at.folders.set(part, (next = { files: new Map(), folders: new Map() }));
-      at = next;
-    }
-    if (change && at.folders.has(name)) return undefined;
+    // A file set on the way (not one removed) collides with the folder.
+    const at = folderAt(top, parts, (f, part) => !!f.files.get(part));
+    if (!at || (change && at.folders.has(name))) return undefined;
     at.files.set(name, change);
   }
   // Every tree on the way is read first; the new ones are written bottom-up after (nothing
@@ -367,12 +373,7 @@ export async function editTree(store: ObjectBatch, readTree: (id: string) => Buf
           if (entries.get(name)?.mode === '40000') entries.delete(name);
         } else entries.set(name, { mode: '40000', id: sub });
       }
-      if (!entries.size) return null;
-      const rows = [...entries].map(([name, e]) => ({ key: Buffer.from(e.mode === '40000' ? `${name}/` : name), name: Buffer.from(name), ...e }));
-      rows.sort((a, b) => Buffer.compare(a.key, b.key));
-      const body: Buffer[] = [];
-      for (const r of rows) body.push(Buffer.from(`${r.mode} `), r.name, Buffer.from([0]), Buffer.from(r.id, 'hex'));
-      return store.write('tree', Buffer.concat(body));
+      return entries.size ? store.write('tree', treeBody(entries)) : null;
     };
   };
   return build(root, top)?.() ?? undefined;
