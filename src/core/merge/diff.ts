@@ -88,10 +88,11 @@ function hashLine(line: string): number {
 
 /** `diff` on lines interned by `internLines`; `size` is its number of distinct lines. */
 export function diffIds(ha: Int32Array, hb: Int32Array, size: number): Hunk[] {
-  const countA = new Int32Array(size);
-  const countB = new Int32Array(size);
-  for (let i = 0; i < ha.length; i++) countA[ha[i]!]!++;
-  for (let i = 0; i < hb.length; i++) countB[hb[i]!]!++;
+  // Each long loop of the diff is the whole of a function (here and below): a big diff runs once
+  // per process, mostly as on-stack replacement, and optimized code that runs on past its loop
+  // into code never run before is thrown away and made again.
+  const countA = countIds(ha, size);
+  const countB = countIds(hb, size);
   // One flag per line, shifted by one so that both ends have a zero sentinel.
   const changedA = new Uint8Array(ha.length + 2);
   const changedB = new Uint8Array(hb.length + 2);
@@ -100,6 +101,13 @@ export function diffIds(ha: Int32Array, hb: Int32Array, size: number): Hunk[] {
   compact(ha, changedA, changedB);
   compact(hb, changedB, changedA);
   return collectHunks(changedA, changedB, ha.length, hb.length);
+}
+
+/** How many times each id occurs in `h`. */
+function countIds(h: Int32Array, size: number): Int32Array {
+  const counts = new Int32Array(size);
+  for (let i = 0; i < h.length; i++) counts[h[i]!]!++;
+  return counts;
 }
 
 /** Integer approximation of √n by shifts, as git's diff uses it for its limits. */
@@ -132,32 +140,55 @@ function discardUnmatchable(
   changedA: Uint8Array,
   changedB: Uint8Array,
 ): [Kept, Kept] {
+  const start = commonPrefix(ha, hb);
+  const suffix = commonSuffix(ha, hb, start);
+  return [keptSide(ha, countB, changedA, start, suffix), keptSide(hb, countA, changedB, start, suffix)];
+}
+
+function commonPrefix(ha: Int32Array, hb: Int32Array): number {
   const lim = Math.min(ha.length, hb.length);
   let start = 0;
   while (start < lim && ha[start] === hb[start]) start++;
+  return start;
+}
+
+function commonSuffix(ha: Int32Array, hb: Int32Array, start: number): number {
+  const lim = Math.min(ha.length, hb.length) - start;
   let suffix = 0;
-  while (suffix < lim - start && ha[ha.length - 1 - suffix] === hb[hb.length - 1 - suffix]) suffix++;
-  const side = (h: Int32Array, otherCount: Int32Array, changed: Uint8Array): Kept => {
-    const end = h.length - suffix - 1;
-    const limit = Math.min(roughSqrt(h.length), MAX_EQUAL_LIMIT);
-    // 0: no equal on the other side, 1: some, 2: many.
-    const kind = new Uint8Array(h.length + 1);
-    for (let i = start; i <= end; i++) {
-      const n = otherCount[h[i]!]!;
-      kind[i] = n === 0 ? 0 : n >= limit ? 2 : 1;
-    }
-    const index = new Int32Array(Math.max(0, end - start + 1));
-    const id = new Int32Array(index.length);
-    let kept = 0;
-    for (let i = start; i <= end; i++) {
-      if (kind[i] === 1 || (kind[i] === 2 && !drownedRepeat(kind, i, start, end))) {
-        index[kept] = i;
-        id[kept++] = h[i]!;
-      } else changed[i + 1] = 1;
-    }
-    return { index: index.subarray(0, kept), id: id.subarray(0, kept) };
-  };
-  return [side(ha, countB, changedA), side(hb, countA, changedB)];
+  while (suffix < lim && ha[ha.length - 1 - suffix] === hb[hb.length - 1 - suffix]) suffix++;
+  return suffix;
+}
+
+/** One side of discardUnmatchable: its lines between the common prefix and suffix that are kept. */
+function keptSide(h: Int32Array, otherCount: Int32Array, changed: Uint8Array, start: number, suffix: number): Kept {
+  const end = h.length - suffix - 1;
+  const limit = Math.min(roughSqrt(h.length), MAX_EQUAL_LIMIT);
+  // 0: no equal on the other side, 1: some, 2: many.
+  const kind = new Uint8Array(h.length + 1);
+  classify(h, otherCount, start, end, limit, kind);
+  const index = new Int32Array(Math.max(0, end - start + 1));
+  const id = new Int32Array(index.length);
+  const kept = keep(h, kind, start, end, changed, index, id);
+  return { index: index.subarray(0, kept), id: id.subarray(0, kept) };
+}
+
+function classify(h: Int32Array, otherCount: Int32Array, start: number, end: number, limit: number, kind: Uint8Array): void {
+  for (let i = start; i <= end; i++) {
+    const n = otherCount[h[i]!]!;
+    kind[i] = n === 0 ? 0 : n >= limit ? 2 : 1;
+  }
+}
+
+/** Fills `index` and `id` with the lines kept and marks the others changed; returns how many were kept. */
+function keep(h: Int32Array, kind: Uint8Array, start: number, end: number, changed: Uint8Array, index: Int32Array, id: Int32Array): number {
+  let kept = 0;
+  for (let i = start; i <= end; i++) {
+    if (kind[i] === 1 || (kind[i] === 2 && !drownedRepeat(kind, i, start, end))) {
+      index[kept] = i;
+      id[kept++] = h[i]!;
+    } else changed[i + 1] = 1;
+  }
+  return kept;
 }
 
 /**

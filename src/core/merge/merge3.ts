@@ -67,8 +67,17 @@ export function merge3(base: string, ours: string, theirs: string, options: Merg
  * and the bytes are exactly what `merge3` on their decoded strings would encode to.
  */
 export function merge3Bytes(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, options: MergeOptions): MergeBytesResult {
-  const m = mergeUnits(UTF8, base, ours, theirs, options);
+  const m = mergeUnits(UTF8, plain(base), plain(ours), plain(theirs), options);
   return { data: m.out as Uint8Array, clean: m.clean, conflicts: m.conflicts, get regions() { return m.regions(); } };
+}
+
+/**
+ * The same bytes as a plain Uint8Array (a view, no copy): a Node Buffer is a subclass whose
+ * indexOf and subarray go through JavaScript wrappers, and mixing it with plain arrays makes
+ * every typed-array access in the merge's loops polymorphic.
+ */
+function plain(u: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(u) === Uint8Array.prototype ? u : new Uint8Array(u.buffer, u.byteOffset, u.length);
 }
 
 /** A text's code units: UTF-8 bytes, or UTF-16 units for a string that is not well-formed. */
@@ -124,38 +133,32 @@ interface Lines {
 
 function scanLines(units: Units): Lines {
   const len = units.length;
-  let cap = (len >>> 5) + 16;
-  let at: Int32Array = new Int32Array(cap + 1);
+  // A line is about 30 units in code: room for that many, grown (twice) if there are more.
+  let at: Int32Array = new Int32Array((len >>> 5) + 17);
   let n = 0;
-  const push = (start: number): void => {
-    if (n === cap) {
-      const grown = new Int32Array(cap * 2 + 1);
-      grown.set(at);
-      at = grown;
-      cap *= 2;
-    }
-    at[n++] = start;
-  };
   let start = 0;
-  if (units.indexOf(0x0d) < 0) {
-    // No CR at all (most files): the native search for each LF is several times faster than a loop.
-    while (start < len) {
-      const lf = units.indexOf(0x0a, start);
-      push(start);
-      start = lf < 0 ? len : lf + 1;
-    }
-  } else {
-    for (let i = 0; i < len; i++) {
-      const c = units[i]!;
-      if (c !== 0x0a && c !== 0x0d) continue;
-      if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
-      push(start);
-      start = i + 1;
-    }
-    if (start < len) push(start);
+  // One pass, a loop of its own (see internAll): a native search per line costs more per call
+  // than this loop costs per unit once optimized.
+  for (let i = 0; i < len; i++) {
+    const c = units[i]!;
+    if (c > 0x0d || (c !== 0x0a && c !== 0x0d)) continue;
+    if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
+    if (n + 1 >= at.length) at = grownTo(at, at.length * 2);
+    at[n++] = start;
+    start = i + 1;
+  }
+  if (start < len) {
+    if (n + 1 >= at.length) at = grownTo(at, n + 2);
+    at[n++] = start;
   }
   at[n] = len;
   return { units, at, count: n };
+}
+
+function grownTo(a: Int32Array, length: number): Int32Array {
+  const grown = new Int32Array(length);
+  grown.set(a);
+  return grown;
 }
 
 /**
@@ -193,78 +196,127 @@ function sameUnits(a: Units, aStart: number, aEnd: number, b: Units, bStart: num
  * bigger: its size, more than the work, is what a big merge pays for here. It starts with room
  * for base and the longer side all distinct: a merge runs once, before the optimizer has seen
  * it, and growing the table on the way (every entry placed again) costs more then than the
- * bigger start does. The sides are mostly
- * base with edits: the line after the last one found in base is compared first, and only a line
- * that is not that one is hashed and looked up.
+ * bigger start does. The sides are mostly base with edits: the line after the last one found in
+ * base is compared first, then (a line rewritten in place) the one after the last compared,
+ * and only a line that is neither is hashed and looked up.
+ *
+ * A merge runs once per process, so its loops run mostly as on-stack replacement: each long
+ * loop is the whole of a function of its own here (the two passes below, one per kind of text),
+ * because optimized code that runs on past its loop into code never run before is thrown away
+ * and made again.
  */
 function internAll(sides: readonly Lines[]): { ids: Int32Array[]; size: number } {
   const total = sides.reduce((n, s) => n + s.count, 0);
   let capacity = 16;
   while (capacity < (sides[0]!.count + Math.max(sides[1]!.count, sides[2]!.count)) * 2) capacity *= 2;
-  let mask = capacity - 1;
-  let table = new Int32Array(capacity * 2); // [hash, id + 1] per slot; id + 1 === 0: free
-  // Each id's first line: which side, which line (an id first seen in base has side 0).
-  const repSide = new Uint8Array(total);
-  const repLine = new Int32Array(total);
-  let size = 0;
+  const t: Intern = {
+    table: new Int32Array(capacity * 2), // [hash, id + 1] per slot; id + 1 === 0: free
+    mask: capacity - 1,
+    size: 0,
+    // Each id's first line: which side, which line (an id first seen in base has side 0).
+    repSide: new Uint8Array(total),
+    repLine: new Int32Array(total),
+    units: sides.map((s) => s.units),
+    at: sides.map((s) => s.at),
+  };
   const base = sides[0]!;
-  const ids: Int32Array[] = [];
-  for (let k = 0; k < sides.length; k++) {
+  const baseIds = new Int32Array(base.count);
+  internBase(t, base.units, base.at, base.count, baseIds);
+  const ids = [baseIds];
+  for (let k = 1; k < sides.length; k++) {
     const { units, at, count } = sides[k]!;
     const out = new Int32Array(count);
-    let next = 0;
-    for (let i = 0; i < count; i++) {
-      const s = at[i]!;
-      const e = at[i + 1]!;
-      if (k > 0 && next < base.count && sameUnits(base.units, base.at[next]!, base.at[next + 1]!, units, s, e)) {
-        out[i] = ids[0]![next++]!;
-        continue;
-      }
-      const h = hashUnits(units, s, e);
-      let slot = h & mask;
-      let id = -1;
-      for (;;) {
-        const entry = table[2 * slot + 1]!;
-        if (entry === 0) break;
-        if (table[2 * slot] === h) {
-          const r = sides[repSide[entry - 1]!]!;
-          const line = repLine[entry - 1]!;
-          if (sameUnits(r.units, r.at[line]!, r.at[line + 1]!, units, s, e)) {
-            id = entry - 1;
-            break;
-          }
-        }
-        slot = (slot + 1) & mask;
-      }
-      if (id < 0) {
-        id = size++;
-        repSide[id] = k;
-        repLine[id] = i;
-        if (size * 2 > capacity) {
-          // Twice the size, every entry placed again by its hash (this one among them).
-          const old = table;
-          capacity *= 2;
-          mask = capacity - 1;
-          table = new Int32Array(capacity * 2);
-          for (let j = 0; j < old.length; j += 2) {
-            if (old[j + 1] === 0) continue;
-            let t = old[j]! & mask;
-            while (table[2 * t + 1] !== 0) t = (t + 1) & mask;
-            table[2 * t] = old[j]!;
-            table[2 * t + 1] = old[j + 1]!;
-          }
-          slot = h & mask;
-          while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-        }
-        table[2 * slot] = h;
-        table[2 * slot + 1] = id + 1;
-      }
-      out[i] = id;
-      if (k > 0 && repSide[id] === 0) next = repLine[id]! + 1;
-    }
+    internSide(t, k, units, at, count, base.units, base.at, base.count, baseIds, out);
     ids.push(out);
   }
-  return { ids, size };
+  return { ids, size: t.size };
+}
+
+/** The intern table and what its ids stand for (see internAll). */
+interface Intern {
+  table: Int32Array;
+  mask: number;
+  size: number;
+  repSide: Uint8Array;
+  repLine: Int32Array;
+  units: Units[];
+  at: Int32Array[];
+}
+
+function internBase(t: Intern, units: Units, at: Int32Array, count: number, out: Int32Array): void {
+  for (let i = 0; i < count; i++) out[i] = intern(t, 0, units, at[i]!, at[i + 1]!, i);
+}
+
+function internSide(t: Intern, side: number, units: Units, at: Int32Array, count: number, baseUnits: Units, baseAt: Int32Array, baseCount: number, baseIds: Int32Array, out: Int32Array): void {
+  let next = 0;
+  let guess = 0;
+  for (let i = 0; i < count; i++) {
+    const s = at[i]!;
+    const e = at[i + 1]!;
+    if (next < baseCount && sameUnits(baseUnits, baseAt[next]!, baseAt[next + 1]!, units, s, e)) {
+      out[i] = baseIds[next]!;
+      guess = ++next;
+      continue;
+    }
+    if (guess > next && guess < baseCount && sameUnits(baseUnits, baseAt[guess]!, baseAt[guess + 1]!, units, s, e)) {
+      out[i] = baseIds[guess]!;
+      guess = next = guess + 1;
+      continue;
+    }
+    const id = intern(t, side, units, s, e, i);
+    out[i] = id;
+    if (t.repSide[id] === 0) guess = next = t.repLine[id]! + 1;
+    else guess++;
+  }
+}
+
+/** The id of line `units[s, e)` (line `line` of `side`), a new one if no equal line has one. */
+function intern(t: Intern, side: number, units: Units, s: number, e: number, line: number): number {
+  const h = hashUnits(units, s, e);
+  let table = t.table;
+  let mask = t.mask;
+  let slot = h & mask;
+  for (;;) {
+    const entry = table[2 * slot + 1]!;
+    if (entry === 0) break;
+    if (table[2 * slot] === h) {
+      const r = t.repSide[entry - 1]!;
+      const at = t.at[r]!;
+      const l = t.repLine[entry - 1]!;
+      if (sameUnits(t.units[r]!, at[l]!, at[l + 1]!, units, s, e)) return entry - 1;
+    }
+    slot = (slot + 1) & mask;
+  }
+  const id = t.size++;
+  t.repSide[id] = side;
+  t.repLine[id] = line;
+  if (t.size * 2 > mask + 1) {
+    grow(t);
+    table = t.table;
+    mask = t.mask;
+    slot = h & mask;
+    while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+  }
+  table[2 * slot] = h;
+  table[2 * slot + 1] = id + 1;
+  return id;
+}
+
+/** Twice the size, every entry placed again by its hash. */
+function grow(t: Intern): void {
+  const old = t.table;
+  const capacity = (t.mask + 1) * 2;
+  const mask = capacity - 1;
+  const table = new Int32Array(capacity * 2);
+  for (let j = 0; j < old.length; j += 2) {
+    if (old[j + 1] === 0) continue;
+    let s = old[j]! & mask;
+    while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+    table[2 * s] = old[j]!;
+    table[2 * s + 1] = old[j + 1]!;
+  }
+  t.table = table;
+  t.mask = mask;
 }
 
 const sameIds = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
