@@ -132,33 +132,60 @@ interface Lines {
 }
 
 function scanLines(units: Units): Lines {
+  // A line is about 30 units in code: room for that many, and more if there are more.
+  let at = new Int32Array((units.length >>> 5) + 17);
+  let count = lineStarts(units, at);
+  while (count < 0) {
+    at = new Int32Array(at.length * 4);
+    count = lineStarts(units, at);
+  }
+  return { units, at, count };
+}
+
+/**
+ * Writes where each line starts into `at`, and the end of the text after the last, and returns
+ * the number of lines; -1 when `at` is too short. Each loop is a function of its own (see
+ * internAll).
+ */
+function lineStarts(units: Units, at: Int32Array): number {
+  // No CR at all (most files): the native search for each LF is faster than a loop.
+  return units.indexOf(0x0d) < 0 ? lfLineStarts(units, at) : anyLineStarts(units, at);
+}
+
+function lfLineStarts(units: Units, at: Int32Array): number {
   const len = units.length;
-  // A line is about 30 units in code: room for that many, grown (twice) if there are more.
-  let at: Int32Array = new Int32Array((len >>> 5) + 17);
+  const room = at.length - 1;
+  let n = 0;
+  for (let start = 0; start < len; ) {
+    if (n === room) return -1;
+    at[n++] = start;
+    const lf = units.indexOf(0x0a, start);
+    start = lf < 0 ? len : lf + 1;
+  }
+  at[n] = len;
+  return n;
+}
+
+/** Lines ended by `\n`, `\r\n` or a lone `\r`, as `splitLines` cuts them. */
+function anyLineStarts(units: Units, at: Int32Array): number {
+  const len = units.length;
+  const room = at.length - 1;
   let n = 0;
   let start = 0;
-  // One pass, a loop of its own (see internAll): a native search per line costs more per call
-  // than this loop costs per unit once optimized.
   for (let i = 0; i < len; i++) {
     const c = units[i]!;
     if (c > 0x0d || (c !== 0x0a && c !== 0x0d)) continue;
     if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
-    if (n + 1 >= at.length) at = grownTo(at, at.length * 2);
+    if (n === room) return -1;
     at[n++] = start;
     start = i + 1;
   }
   if (start < len) {
-    if (n + 1 >= at.length) at = grownTo(at, n + 2);
+    if (n === room) return -1;
     at[n++] = start;
   }
   at[n] = len;
-  return { units, at, count: n };
-}
-
-function grownTo(a: Int32Array, length: number): Int32Array {
-  const grown = new Int32Array(length);
-  grown.set(a);
-  return grown;
+  return n;
 }
 
 /**
@@ -333,7 +360,8 @@ function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, optio
   const spans = buildSpans(baseIds.length, oursIds, theirsIds, oursHunks, theirsHunks);
   let conflicts = 0;
   for (const r of spans) if (r.kind === 'conflict') conflicts++;
-  const eol = eolOf(sides[1], eolOf(sides[2], eolOf(sides[0], '\n')));
+  // Ours decides, then theirs, then base (each only when the one before ends no line).
+  const eol = eolOf(sides[1]) ?? eolOf(sides[2]) ?? eolOf(sides[0]) ?? '\n';
   let regions: MergeRegion[] | undefined;
   return {
     out: render(codec, spans, sides, options.labels, eol, options.style ?? 'diff3'),
@@ -418,22 +446,27 @@ function toRegion(codec: Codec, r: Span, sides: Sides): MergeRegion {
   }
 }
 
-/** `detectEol` from the lines: the last one or two units of each. */
-function eolOf({ units, at, count }: Lines, fallback: Eol): Eol {
-  let lf = 0;
-  let crlf = 0;
-  let cr = 0;
+/** `detectEol` from the lines (the last one or two units of each), or undefined if none ends. */
+function eolOf({ units, at, count }: Lines): Eol | undefined {
+  const n = eolCounts(units, at, count);
+  const [lf, crlf, cr] = [n[0]!, n[1]!, n[2]!];
+  if (lf === 0 && crlf === 0 && cr === 0) return undefined;
+  if (lf >= crlf && lf >= cr) return '\n';
+  return crlf >= cr ? '\r\n' : '\r';
+}
+
+/** How many lines end in LF, CRLF, CR (the loop alone: see internAll). */
+function eolCounts(units: Units, at: Int32Array, count: number): Int32Array {
+  const n = new Int32Array(3);
   for (let i = 1; i <= count; i++) {
     const end = at[i]!;
     const c = units[end - 1];
     if (c === 0x0a) {
-      if (end - 2 >= at[i - 1]! && units[end - 2] === 0x0d) crlf++;
-      else lf++;
-    } else if (c === 0x0d) cr++;
+      if (end - 2 >= at[i - 1]! && units[end - 2] === 0x0d) n[1]!++;
+      else n[0]!++;
+    } else if (c === 0x0d) n[2]!++;
   }
-  if (lf === 0 && crlf === 0 && cr === 0) return fallback;
-  if (lf >= crlf && lf >= cr) return '\n';
-  return crlf >= cr ? '\r\n' : '\r';
+  return n;
 }
 
 /** Where the chunk ending at base line `chunkEnd` ends on one side, given that side's hunks `[from, to)` inside it. */
@@ -472,62 +505,92 @@ function sameChange(
  */
 function render(codec: Codec, spans: readonly Span[], sides: Sides, labels: MergeLabels, eol: Eol, style: 'diff3' | 'merge'): Units {
   const marker = (sigil: string, label: string) => codec.encode((label ? `${sigil} ${label}` : sigil) + eol);
-  const open = marker('<<<<<<<', labels.ours);
-  const middle = style === 'diff3' ? marker('|||||||', labels.base) : undefined;
-  const separator = marker('=======', '');
-  const close = marker('>>>>>>>', labels.theirs);
-  const eolUnits = codec.encode(eol);
-  // A side that ends the file without a newline must not glue the next marker onto its last line.
-  const unterminated = (side: 0 | 1 | 2, from: number, to: number): boolean => {
-    if (from === to) return false;
-    const { units, at } = sides[side];
-    const c = units[at[to]! - 1];
-    return c !== 0x0a && c !== 0x0d;
+  const m: Markers = {
+    open: marker('<<<<<<<', labels.ours),
+    middle: style === 'diff3' ? marker('|||||||', labels.base) : undefined,
+    separator: marker('=======', ''),
+    close: marker('>>>>>>>', labels.theirs),
+    eol: codec.encode(eol),
   };
-  const length = (side: 0 | 1 | 2, from: number, to: number): number => sides[side].at[to]! - sides[side].at[from]!;
-  const sectionLength = (side: 0 | 1 | 2, from: number, to: number): number => length(side, from, to) + (unterminated(side, from, to) ? eolUnits.length : 0);
-  let size = 0;
-  for (const r of spans) {
-    if (r.kind === 'stable') size += length(0, r.b0, r.b1);
-    else if (r.kind === 'theirs') size += length(2, r.t0, r.t1);
-    else if (r.kind !== 'conflict') size += length(1, r.o0, r.o1);
-    else {
-      size += open.length + sectionLength(1, r.o0, r.o1) + separator.length + sectionLength(2, r.t0, r.t1) + close.length;
-      if (middle) size += middle.length + sectionLength(0, r.b0, r.b1);
-    }
-  }
-  const out = codec.alloc(size);
-  let pos = 0;
-  const put = (src: Units, from: number, to: number): void => {
-    if (to - from > 64) out.set(src.subarray(from, to), pos);
-    else for (let i = from; i < to; i++) out[pos + i - from] = src[i]!;
-    pos += to - from;
-  };
-  const piece = (side: 0 | 1 | 2, from: number, to: number): void => {
-    const { units, at } = sides[side];
-    put(units, at[from]!, at[to]!);
-  };
-  const section = (side: 0 | 1 | 2, from: number, to: number): void => {
-    piece(side, from, to);
-    if (unterminated(side, from, to)) put(eolUnits, 0, eolUnits.length);
-  };
-  for (const r of spans) {
-    if (r.kind === 'stable') piece(0, r.b0, r.b1);
-    else if (r.kind === 'theirs') piece(2, r.t0, r.t1);
-    else if (r.kind !== 'conflict') piece(1, r.o0, r.o1);
-    else {
-      put(open, 0, open.length);
-      section(1, r.o0, r.o1);
-      if (middle) {
-        put(middle, 0, middle.length);
-        section(0, r.b0, r.b1);
-      }
-      put(separator, 0, separator.length);
-      section(2, r.t0, r.t1);
-      put(close, 0, close.length);
-    }
-  }
+  const out = codec.alloc(renderedSize(spans, sides, m));
+  writeSpans(out, spans, sides, m);
   return out;
+}
+
+/** The units a conflict puts around and between its sections. */
+interface Markers {
+  open: Units;
+  middle: Units | undefined;
+  separator: Units;
+  close: Units;
+  eol: Units;
+}
+
+/** Whether lines `[from, to)` of a side end without a line ending (the last line of a file). */
+function unterminated({ units, at }: Lines, from: number, to: number): boolean {
+  if (from === to) return false;
+  const c = units[at[to]! - 1];
+  return c !== 0x0a && c !== 0x0d;
+}
+
+/** The length of a conflict's section: its lines, and a line ending if the last has none. */
+function sectionLength(side: Lines, from: number, to: number, eol: Units): number {
+  return side.at[to]! - side.at[from]! + (unterminated(side, from, to) ? eol.length : 0);
+}
+
+function renderedSize(spans: readonly Span[], sides: Sides, m: Markers): number {
+  const [base, ours, theirs] = sides;
+  let size = 0;
+  for (let k = 0; k < spans.length; k++) {
+    const r = spans[k]!;
+    if (r.kind === 'stable') size += base.at[r.b1]! - base.at[r.b0]!;
+    else if (r.kind === 'theirs') size += theirs.at[r.t1]! - theirs.at[r.t0]!;
+    else if (r.kind !== 'conflict') size += ours.at[r.o1]! - ours.at[r.o0]!;
+    else {
+      size += m.open.length + sectionLength(ours, r.o0, r.o1, m.eol) + m.separator.length + sectionLength(theirs, r.t0, r.t1, m.eol) + m.close.length;
+      if (m.middle) size += m.middle.length + sectionLength(base, r.b0, r.b1, m.eol);
+    }
+  }
+  return size;
+}
+
+/** Copies `src[from, to)` to `out` at `pos`; returns the position after it. */
+function put(out: Units, pos: number, src: Units, from: number, to: number): number {
+  // Short pieces unit by unit: a subarray for each would cost more than the copy.
+  if (to - from > 64) {
+    out.set(src.subarray(from, to), pos);
+    return pos + (to - from);
+  }
+  for (let i = from; i < to; i++) out[pos++] = src[i]!;
+  return pos;
+}
+
+/** A conflict's section: its lines, and a line ending if the last has none (no marker glued to it). */
+function section(out: Units, pos: number, side: Lines, from: number, to: number, eol: Units): number {
+  pos = put(out, pos, side.units, side.at[from]!, side.at[to]!);
+  return unterminated(side, from, to) ? put(out, pos, eol, 0, eol.length) : pos;
+}
+
+function writeSpans(out: Units, spans: readonly Span[], sides: Sides, m: Markers): void {
+  const [base, ours, theirs] = sides;
+  let pos = 0;
+  for (let k = 0; k < spans.length; k++) {
+    const r = spans[k]!;
+    if (r.kind === 'stable') pos = put(out, pos, base.units, base.at[r.b0]!, base.at[r.b1]!);
+    else if (r.kind === 'theirs') pos = put(out, pos, theirs.units, theirs.at[r.t0]!, theirs.at[r.t1]!);
+    else if (r.kind !== 'conflict') pos = put(out, pos, ours.units, ours.at[r.o0]!, ours.at[r.o1]!);
+    else {
+      pos = put(out, pos, m.open, 0, m.open.length);
+      pos = section(out, pos, ours, r.o0, r.o1, m.eol);
+      if (m.middle) {
+        pos = put(out, pos, m.middle, 0, m.middle.length);
+        pos = section(out, pos, base, r.b0, r.b1, m.eol);
+      }
+      pos = put(out, pos, m.separator, 0, m.separator.length);
+      pos = section(out, pos, theirs, r.t0, r.t1, m.eol);
+      pos = put(out, pos, m.close, 0, m.close.length);
+    }
+  }
 }
 
 /**
