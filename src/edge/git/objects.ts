@@ -285,6 +285,12 @@ async function writePristineHere(
   if (!store) return undefined;
   try {
     const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');
+    const written: { data: Uint8Array; id: string }[] = [];
+    const blob = (data: Uint8Array): string => {
+      const id = store.write('blob', data);
+      written.push({ data, id });
+      return id;
+    };
     const entries = new Map<string, WrittenEntry>();
     const incremental = parent !== undefined && parentFiles !== undefined;
     let tree: string | undefined;
@@ -296,7 +302,7 @@ async function writePristineHere(
       for (const [p, data] of files) {
         const before = parentFiles.get(p);
         if (before && Buffer.compare(before, data) === 0 && (executable?.now.has(p) === true) === (executable?.parent?.has(p) === true)) continue;
-        changes.set(p, { mode: mode(p), id: store.write('blob', data) });
+        changes.set(p, { mode: mode(p), id: blob(data) });
       }
       const top = store.read(parent);
       const root = top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
@@ -326,13 +332,18 @@ async function writePristineHere(
         // A file where a folder was replaces it, and a folder where a file was.
         remove(p);
         for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) entries.delete(p.slice(0, i));
-        entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
+        entries.set(p, { path: p, mode: mode(p), id: blob(data) });
       }
     } else if (tree === undefined) {
-      for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
+      for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: blob(data) });
     }
     const blobs: string[] = [];
-    for (const b of extraBlobs) blobs.push(store.write('blob', b));
+    // Each blob hashed once: a conflict's theirs is most often a pristine file written just above
+    // (the same bytes, often the same buffer), and a big file costs its hash again.
+    for (const b of extraBlobs) {
+      const same = written.find((w) => w.data === b || (w.data.length === b.length && Buffer.compare(w.data, b) === 0));
+      blobs.push(same ? same.id : store.write('blob', b));
+    }
     tree ??= await writeTrees(store, entries.values());
     if (!tree) return undefined;
     const who = `${PRISTINE_IDENT} ${now} +0000`;
