@@ -452,70 +452,104 @@ function furthestCut(
  * changed lines in the other file. `changed` and `other` are shifted by one.
  */
 function compact(h: Int32Array, changed: Uint8Array, other: Uint8Array): void {
-  const n = h.length;
-  const m = other.length - 2;
+  new Compaction(h, changed, other).run();
+}
+
+/**
+ * compact's walk. Its steps are methods, not closures made for each call: a diff compacts both
+ * files, and the optimized code of the first call then fits the second (closures would be other
+ * call targets, and the code thrown away).
+ */
+class Compaction {
+  private readonly n: number;
+  private readonly m: number;
   // Groups are [start, end) in line numbers; unchanged lines pair up one to one
   // between the files, so each group has a partner group (maybe empty) in the other.
-  let gs = 0;
-  let ge = 0;
-  while (changed[ge + 1]) ge++;
-  let os = 0;
-  let oe = 0;
-  while (other[oe + 1]) oe++;
-  const nextOther = (): void => {
-    os = oe + 1;
-    for (oe = os; other[oe + 1]; oe++);
-  };
-  const previousOther = (): void => {
-    oe = os - 1;
-    for (os = oe; other[os]; os--);
-  };
-  const slideDown = (): boolean => {
-    if (ge < n && h[gs] === h[ge]) {
-      changed[gs++ + 1] = 0;
-      changed[ge++ + 1] = 1;
-      while (changed[ge + 1]) ge++;
+  private gs = 0;
+  private ge = 0;
+  private os = 0;
+  private oe = 0;
+
+  constructor(
+    private readonly h: Int32Array,
+    private readonly changed: Uint8Array,
+    private readonly other: Uint8Array,
+  ) {
+    this.n = h.length;
+    this.m = other.length - 2;
+  }
+
+  private nextOther(): void {
+    const other = this.other;
+    this.os = this.oe + 1;
+    let oe = this.os;
+    while (other[oe + 1]) oe++;
+    this.oe = oe;
+  }
+
+  private previousOther(): void {
+    const other = this.other;
+    this.oe = this.os - 1;
+    let os = this.oe;
+    while (other[os]) os--;
+    this.os = os;
+  }
+
+  private slideDown(): boolean {
+    const { h, changed } = this;
+    if (this.ge < this.n && h[this.gs] === h[this.ge]) {
+      changed[this.gs++ + 1] = 0;
+      changed[this.ge++ + 1] = 1;
+      while (changed[this.ge + 1]) this.ge++;
       return true;
     }
     return false;
-  };
-  const slideUp = (): boolean => {
-    if (gs > 0 && h[gs - 1] === h[ge - 1]) {
-      changed[--gs + 1] = 1;
-      changed[--ge + 1] = 0;
-      while (changed[gs]) gs--;
+  }
+
+  private slideUp(): boolean {
+    const { h, changed } = this;
+    if (this.gs > 0 && h[this.gs - 1] === h[this.ge - 1]) {
+      changed[--this.gs + 1] = 1;
+      changed[--this.ge + 1] = 0;
+      while (changed[this.gs]) this.gs--;
       return true;
     }
     return false;
-  };
-  for (;;) {
-    if (ge !== gs) {
-      let size: number;
-      let earliestEnd: number;
-      let endFacingOther: number;
-      do {
-        size = ge - gs;
-        endFacingOther = -1;
-        while (slideUp()) previousOther();
-        earliestEnd = ge;
-        if (oe > os) endFacingOther = ge;
-        while (slideDown()) {
-          nextOther();
-          if (oe > os) endFacingOther = ge;
-        }
-      } while (size !== ge - gs);
-      if (ge !== earliestEnd && endFacingOther !== -1) {
-        while (oe === os) {
-          slideUp();
-          previousOther();
+  }
+
+  run(): void {
+    const { changed, other, n, m } = this;
+    while (changed[this.ge + 1]) this.ge++;
+    while (other[this.oe + 1]) this.oe++;
+    for (;;) {
+      if (this.ge !== this.gs) {
+        let size: number;
+        let earliestEnd: number;
+        let endFacingOther: number;
+        do {
+          size = this.ge - this.gs;
+          endFacingOther = -1;
+          while (this.slideUp()) this.previousOther();
+          earliestEnd = this.ge;
+          if (this.oe > this.os) endFacingOther = this.ge;
+          while (this.slideDown()) {
+            this.nextOther();
+            if (this.oe > this.os) endFacingOther = this.ge;
+          }
+        } while (size !== this.ge - this.gs);
+        if (this.ge !== earliestEnd && endFacingOther !== -1) {
+          while (this.oe === this.os) {
+            this.slideUp();
+            this.previousOther();
+          }
         }
       }
+      if (this.ge === n) break;
+      this.gs = this.ge + 1;
+      for (this.ge = this.gs; changed[this.ge + 1]; this.ge++);
+      if (this.oe === m) break;
+      this.nextOther();
     }
-    if (ge === n) break;
-    gs = ge + 1;
-    for (ge = gs; changed[ge + 1]; ge++);
-    if (oe === m) break;
-    nextOther();
   }
 }
 
