@@ -139,12 +139,15 @@ function scanLines(units: Units): Lines {
     at = new Int32Array(at.length * 4);
     count = lineStarts(units, at);
   }
+  // The end of the text after the last line (here, not in the loops' functions: a store
+  // after an optimized loop that never ran before would throw its code away).
+  at[count] = units.length;
   return { units, at, count };
 }
 
 /**
- * Writes where each line starts into `at`, and the end of the text after the last, and returns
- * the number of lines; -1 when `at` is too short. Each loop is a function of its own (see
+ * Writes where each line starts into `at` and returns the number of lines; -1 when `at` has
+ * no room for them and the end after them. Each loop is a function of its own (see
  * internAll).
  */
 function lineStarts(units: Units, at: Int32Array): number {
@@ -162,7 +165,6 @@ function lfLineStarts(units: Units, at: Int32Array): number {
     const lf = units.indexOf(0x0a, start);
     start = lf < 0 ? len : lf + 1;
   }
-  at[n] = len;
   return n;
 }
 
@@ -184,7 +186,6 @@ function anyLineStarts(units: Units, at: Int32Array): number {
     if (n === room) return -1;
     at[n++] = start;
   }
-  at[n] = len;
   return n;
 }
 
@@ -395,14 +396,15 @@ function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, ou
   while (oi < oursHunks.length || ti < theirsHunks.length) {
     const oFirst = oi;
     const tFirst = ti;
-    const chunkStart = Math.min(oursHunks[oi]?.aStart ?? Infinity, theirsHunks[ti]?.aStart ?? Infinity);
+    // (Indexes checked, not read past the end: that throws the optimized code away.)
+    const chunkStart = Math.min(oi < oursHunks.length ? oursHunks[oi]!.aStart : Infinity, ti < theirsHunks.length ? theirsHunks[ti]!.aStart : Infinity);
     let chunkEnd = chunkStart;
     // `<=` also swallows hunks that only touch the chunk (adjacent edits,
     // insertions at its edge): without a stable line between them their
     // order in the result would be a guess.
     for (;;) {
-      const o = oursHunks[oi];
-      const t = theirsHunks[ti];
+      const o = oi < oursHunks.length ? oursHunks[oi] : undefined;
+      const t = ti < theirsHunks.length ? theirsHunks[ti] : undefined;
       if (o && o.aStart <= chunkEnd) {
         chunkEnd = Math.max(chunkEnd, o.aEnd);
         oi++;
