@@ -88,6 +88,17 @@ function hashLine(line: string): number {
 
 /** `diff` on lines interned by `internLines`; `size` is its number of distinct lines. */
 export function diffIds(ha: Int32Array, hb: Int32Array, size: number): Hunk[] {
+  const packed = diffIdsPacked(ha, hb, size);
+  const hunks: Hunk[] = [];
+  for (let k = 0; k < packed.length; k += 4) hunks.push({ aStart: packed[k]!, aEnd: packed[k + 1]!, bStart: packed[k + 2]!, bEnd: packed[k + 3]! });
+  return hunks;
+}
+
+/**
+ * `diffIds` with its hunks packed four numbers each (aStart, aEnd, bStart, bEnd) in one array:
+ * what a big merge reads, without an object per hunk.
+ */
+export function diffIdsPacked(ha: Int32Array, hb: Int32Array, size: number): Int32Array {
   // Each long loop of the diff is the whole of a function (here and below): a big diff runs once
   // per process, mostly as on-stack replacement, and optimized code that runs on past its loop
   // into code never run before is thrown away and made again.
@@ -100,7 +111,9 @@ export function diffIds(ha: Int32Array, hb: Int32Array, size: number): Hunk[] {
   compare(keptA, keptB, changedA, changedB);
   compact(ha, changedA, changedB);
   compact(hb, changedB, changedA);
-  return collectHunks(changedA, changedB, ha.length, hb.length);
+  // Hunks are separated by unchanged lines: at most one more than the shorter side has lines.
+  const packed = new Int32Array(4 * (Math.min(ha.length, hb.length) + 1));
+  return packed.subarray(0, collectHunks(changedA, changedB, ha.length, hb.length, packed));
 }
 
 /** How many times each id occurs in `h`. */
@@ -554,9 +567,10 @@ class Compaction {
 }
 
 // Unchanged lines of a and b pair up in order, so walking both at once
-// recovers the changed regions between matched lines.
-function collectHunks(changedA: Uint8Array, changedB: Uint8Array, n: number, m: number): Hunk[] {
-  const hunks: Hunk[] = [];
+// recovers the changed regions between matched lines: written to `out`, four numbers a hunk
+// (aStart, aEnd, bStart, bEnd); returns how many numbers.
+function collectHunks(changedA: Uint8Array, changedB: Uint8Array, n: number, m: number, out: Int32Array): number {
+  let k = 0;
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
@@ -565,13 +579,15 @@ function collectHunks(changedA: Uint8Array, changedB: Uint8Array, n: number, m: 
       j++;
       continue;
     }
-    const aStart = i;
-    const bStart = j;
+    out[k] = i;
+    out[k + 2] = j;
     while (i < n && changedA[i + 1]) i++;
     while (j < m && changedB[j + 1]) j++;
-    hunks.push({ aStart, aEnd: i, bStart, bEnd: j });
+    out[k + 1] = i;
+    out[k + 3] = j;
+    k += 4;
   }
-  return hunks;
+  return k;
 }
 
 export type HunkLine = readonly [' ' | '-' | '+', string];

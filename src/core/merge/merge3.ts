@@ -1,4 +1,4 @@
-import { diffIds, formatHunk, type Hunk, type HunkLine } from './diff.js';
+import { diffIdsPacked, formatHunk, type HunkLine } from './diff.js';
 import { hasEol, splitLines, type Eol } from './lines.js';
 
 export interface MergeLabels {
@@ -356,8 +356,9 @@ function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, optio
   const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
   // A side equal to base contributes no hunks, and equal sides share one diff;
   // this is what makes the trivial cases cheap (and exact by construction).
-  const oursHunks = sameIds(baseIds, oursIds) ? [] : diffIds(baseIds, oursIds, size);
-  const theirsHunks = sameIds(baseIds, theirsIds) ? [] : sameIds(oursIds, theirsIds) ? oursHunks : diffIds(baseIds, theirsIds, size);
+  const none = new Int32Array(0);
+  const oursHunks = sameIds(baseIds, oursIds) ? none : diffIdsPacked(baseIds, oursIds, size);
+  const theirsHunks = sameIds(baseIds, theirsIds) ? none : sameIds(oursIds, theirsIds) ? oursHunks : diffIdsPacked(baseIds, theirsIds, size);
   const spans = buildSpans(baseIds.length, oursIds, theirsIds, oursHunks, theirsHunks);
   let conflicts = 0;
   for (const r of spans) if (r.kind === 'conflict') conflicts++;
@@ -385,7 +386,11 @@ interface Span {
   t1: number;
 }
 
-function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, oursHunks: readonly Hunk[], theirsHunks: readonly Hunk[]): Span[] {
+/**
+ * The regions, from each side's hunks against base packed four numbers a hunk (aStart, aEnd,
+ * bStart, bEnd: see diffIdsPacked); `oi` and `ti` count numbers, four a hunk.
+ */
+function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, oursHunks: Int32Array, theirsHunks: Int32Array): Span[] {
   const spans: Span[] = [];
   let basePos = 0;
   let oi = 0;
@@ -396,21 +401,18 @@ function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, ou
   while (oi < oursHunks.length || ti < theirsHunks.length) {
     const oFirst = oi;
     const tFirst = ti;
-    // (Indexes checked, not read past the end: that throws the optimized code away.)
-    const chunkStart = Math.min(oi < oursHunks.length ? oursHunks[oi]!.aStart : Infinity, ti < theirsHunks.length ? theirsHunks[ti]!.aStart : Infinity);
+    const chunkStart = Math.min(oi < oursHunks.length ? oursHunks[oi]! : Infinity, ti < theirsHunks.length ? theirsHunks[ti]! : Infinity);
     let chunkEnd = chunkStart;
     // `<=` also swallows hunks that only touch the chunk (adjacent edits,
     // insertions at its edge): without a stable line between them their
     // order in the result would be a guess.
     for (;;) {
-      const o = oi < oursHunks.length ? oursHunks[oi] : undefined;
-      const t = ti < theirsHunks.length ? theirsHunks[ti] : undefined;
-      if (o && o.aStart <= chunkEnd) {
-        chunkEnd = Math.max(chunkEnd, o.aEnd);
-        oi++;
-      } else if (t && t.aStart <= chunkEnd) {
-        chunkEnd = Math.max(chunkEnd, t.aEnd);
-        ti++;
+      if (oi < oursHunks.length && oursHunks[oi]! <= chunkEnd) {
+        chunkEnd = Math.max(chunkEnd, oursHunks[oi + 1]!);
+        oi += 4;
+      } else if (ti < theirsHunks.length && theirsHunks[ti]! <= chunkEnd) {
+        chunkEnd = Math.max(chunkEnd, theirsHunks[ti + 1]!);
+        ti += 4;
       } else break;
     }
     if (basePos < chunkStart) {
@@ -471,10 +473,11 @@ function eolCounts(units: Units, at: Int32Array, count: number): Int32Array {
   return n;
 }
 
-/** Where the chunk ending at base line `chunkEnd` ends on one side, given that side's hunks `[from, to)` inside it. */
-function sideEnd(hunks: readonly Hunk[], from: number, to: number, chunkEnd: number, delta: number): number {
-  const last = to > from ? hunks[to - 1] : undefined;
-  return last ? last.bEnd + (chunkEnd - last.aEnd) : chunkEnd + delta;
+/** Where the chunk ending at base line `chunkEnd` ends on one side, given that side's hunks `[from, to)` (packed) inside it. */
+function sideEnd(hunks: Int32Array, from: number, to: number, chunkEnd: number, delta: number): number {
+  if (to === from) return chunkEnd + delta;
+  // The last hunk's bEnd, and the base lines after it up to the chunk's end.
+  return hunks[to - 1]! + (chunkEnd - hunks[to - 3]!);
 }
 
 /**
@@ -482,21 +485,13 @@ function sideEnd(hunks: readonly Hunk[], from: number, to: number, chunkEnd: num
  * single hunk there, over the same base lines, with the same new lines: equal
  * text reached through differently cut hunks still conflicts.
  */
-function sameChange(
-  oursHunks: readonly Hunk[],
-  oFirst: number,
-  oEnd: number,
-  theirsHunks: readonly Hunk[],
-  tFirst: number,
-  tEnd: number,
-  ours: Int32Array,
-  theirs: Int32Array,
-): boolean {
-  if (oEnd - oFirst !== 1 || tEnd - tFirst !== 1) return false;
-  const o = oursHunks[oFirst]!;
-  const t = theirsHunks[tFirst]!;
-  if (o.aStart !== t.aStart || o.aEnd !== t.aEnd || o.bEnd - o.bStart !== t.bEnd - t.bStart) return false;
-  for (let k = 0; k < o.bEnd - o.bStart; k++) if (ours[o.bStart + k] !== theirs[t.bStart + k]) return false;
+function sameChange(oursHunks: Int32Array, oFirst: number, oEnd: number, theirsHunks: Int32Array, tFirst: number, tEnd: number, ours: Int32Array, theirs: Int32Array): boolean {
+  if (oEnd - oFirst !== 4 || tEnd - tFirst !== 4) return false;
+  const obStart = oursHunks[oFirst + 2]!;
+  const obEnd = oursHunks[oFirst + 3]!;
+  const tbStart = theirsHunks[tFirst + 2]!;
+  if (oursHunks[oFirst] !== theirsHunks[tFirst] || oursHunks[oFirst + 1] !== theirsHunks[tFirst + 1] || obEnd - obStart !== theirsHunks[tFirst + 3]! - tbStart) return false;
+  for (let k = 0; k < obEnd - obStart; k++) if (ours[obStart + k] !== theirs[tbStart + k]) return false;
   return true;
 }
 
