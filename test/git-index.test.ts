@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,6 +136,31 @@ describe('conflict stages in the index', () => {
       sameAsGit(here, viaGit);
     });
   }
+
+  it('writes what git writes for an index with no cache tree (as generate writes it)', async () => {
+    const [here, viaGit] = pair((d) => {
+      rmSync(path.join(d, '.git/index'));
+      const all: [string, string, boolean?][] = [...FILES, ['.base', 'base\n'], ['.ours', 'ours\n'], ['.theirs', 'theirs\n']];
+      writeIndex(path.join(d, '.git'), d, all.map(([p, text, exec]) => ({ path: p, id: blobId(Buffer.from(text)), executable: exec })));
+    });
+    expect(readFileSync(path.join(here, '.git/index')).includes('TREE')).toBe(false);
+    expect(stageUnmergedHere(path.join(here, '.git'), here, readGitConfig(path.join(here, '.git'))!, stages)).toBe(true);
+    await throughGit(viaGit);
+    sameAsGit(here, viaGit);
+  });
+
+  it('keeps a resolve-undo record (REUC) as git keeps it', async () => {
+    const [here, viaGit] = pair((d) => {
+      // A conflict on README.md resolved with git add: git records its stages, to undo that.
+      const lines = `0 ${'0'.repeat(40)}\tREADME.md\n100644 ${ids.base} 1\tREADME.md\n100644 ${ids.ours} 2\tREADME.md\n`;
+      execFileSync('git', ['update-index', '--index-info'], { cwd: d, input: lines });
+      gitIn(d, 'add', 'README.md');
+    });
+    expect(readFileSync(path.join(here, '.git/index')).includes('REUC')).toBe(true);
+    expect(stageUnmergedHere(path.join(here, '.git'), here, readGitConfig(path.join(here, '.git'))!, stages)).toBe(true);
+    await throughGit(viaGit);
+    sameAsGit(here, viaGit);
+  });
 
   it('leaves it to git for a file already conflicted (git keeps its stages to undo) and for a racily clean entry', async () => {
     const [here] = pair();
