@@ -151,19 +151,58 @@ function scanLines(units: Units): Lines {
  * internAll).
  */
 function lineStarts(units: Units, at: Int32Array): number {
-  // No CR at all (most files): the native search for each LF is faster than a loop.
-  return units.indexOf(0x0d) < 0 ? lfLineStarts(units, at) : anyLineStarts(units, at);
+  if (units.BYTES_PER_ELEMENT === 1 && units.byteOffset % 4 === 0) {
+    return wordLineStarts(units as Uint8Array, new Int32Array(units.buffer, units.byteOffset, units.length >>> 2), at);
+  }
+  return anyLineStarts(units, at);
 }
 
-function lfLineStarts(units: Units, at: Int32Array): number {
+const LFS = 0x0a0a0a0a;
+const CRS = 0x0d0d0d0d;
+const ONES = 0x01010101;
+const HIGHS = 0x80808080 | 0;
+
+/**
+ * anyLineStarts four bytes at a time: a word with no LF or CR byte in it (most of a text's
+ * words) is passed over with a few integer operations (a byte equal to b leaves a zero byte in
+ * word ^ bbbb, and (v - 0x01010101) & ~v & 0x80808080 is not 0 exactly when v has a zero
+ * byte); only the others are looked at byte by byte.
+ */
+function wordLineStarts(units: Uint8Array, words: Int32Array, at: Int32Array): number {
   const len = units.length;
   const room = at.length - 1;
   let n = 0;
-  for (let start = 0; start < len; ) {
+  let start = 0;
+  // Bytes before `from` are seen (a CRLF's LF may be the first byte of the next word).
+  let from = 0;
+  for (let w = 0; w < words.length; w++) {
+    const x = words[w]!;
+    const lf = x ^ LFS;
+    const cr = x ^ CRS;
+    if ((((((lf - ONES) | 0) & ~lf) | (((cr - ONES) | 0) & ~cr)) & HIGHS) === 0) continue;
+    const end = (w << 2) + 4;
+    let i = from > w << 2 ? from : w << 2;
+    for (; i < end; i++) {
+      const c = units[i]!;
+      if (c !== 0x0a && c !== 0x0d) continue;
+      if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
+      if (n === room) return -1;
+      at[n++] = start;
+      start = i + 1;
+    }
+    from = i;
+  }
+  for (let i = Math.max(words.length << 2, from); i < len; i++) {
+    const c = units[i]!;
+    if (c !== 0x0a && c !== 0x0d) continue;
+    if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
     if (n === room) return -1;
     at[n++] = start;
-    const lf = units.indexOf(0x0a, start);
-    start = lf < 0 ? len : lf + 1;
+    start = i + 1;
+  }
+  if (start < len) {
+    if (n === room) return -1;
+    at[n++] = start;
   }
   return n;
 }
