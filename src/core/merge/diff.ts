@@ -88,10 +88,22 @@ function hashLine(line: string): number {
 
 /** `diff` on lines interned by `internLines`; `size` is its number of distinct lines. */
 export function diffIds(ha: Int32Array, hb: Int32Array, size: number): Hunk[] {
-  const countA = new Int32Array(size);
-  const countB = new Int32Array(size);
-  for (let i = 0; i < ha.length; i++) countA[ha[i]!]!++;
-  for (let i = 0; i < hb.length; i++) countB[hb[i]!]!++;
+  const packed = diffIdsPacked(ha, hb, size);
+  const hunks: Hunk[] = [];
+  for (let k = 0; k < packed.length; k += 4) hunks.push({ aStart: packed[k]!, aEnd: packed[k + 1]!, bStart: packed[k + 2]!, bEnd: packed[k + 3]! });
+  return hunks;
+}
+
+/**
+ * `diffIds` with its hunks packed four numbers each (aStart, aEnd, bStart, bEnd) in one array:
+ * what a big merge reads, without an object per hunk.
+ */
+export function diffIdsPacked(ha: Int32Array, hb: Int32Array, size: number): Int32Array {
+  // Each long loop of the diff is the whole of a function (here and below): a big diff runs once
+  // per process, mostly as on-stack replacement, and optimized code that runs on past its loop
+  // into code never run before is thrown away and made again.
+  const countA = countIds(ha, size);
+  const countB = countIds(hb, size);
   // One flag per line, shifted by one so that both ends have a zero sentinel.
   const changedA = new Uint8Array(ha.length + 2);
   const changedB = new Uint8Array(hb.length + 2);
@@ -99,7 +111,16 @@ export function diffIds(ha: Int32Array, hb: Int32Array, size: number): Hunk[] {
   compare(keptA, keptB, changedA, changedB);
   compact(ha, changedA, changedB);
   compact(hb, changedB, changedA);
-  return collectHunks(changedA, changedB, ha.length, hb.length);
+  // Hunks are separated by unchanged lines: at most one more than the shorter side has lines.
+  const packed = new Int32Array(4 * (Math.min(ha.length, hb.length) + 1));
+  return packed.subarray(0, collectHunks(changedA, changedB, ha.length, hb.length, packed));
+}
+
+/** How many times each id occurs in `h`. */
+function countIds(h: Int32Array, size: number): Int32Array {
+  const counts = new Int32Array(size);
+  for (let i = 0; i < h.length; i++) counts[h[i]!]!++;
+  return counts;
 }
 
 /** Integer approximation of √n by shifts, as git's diff uses it for its limits. */
@@ -132,32 +153,55 @@ function discardUnmatchable(
   changedA: Uint8Array,
   changedB: Uint8Array,
 ): [Kept, Kept] {
+  const start = commonPrefix(ha, hb);
+  const suffix = commonSuffix(ha, hb, start);
+  return [keptSide(ha, countB, changedA, start, suffix), keptSide(hb, countA, changedB, start, suffix)];
+}
+
+function commonPrefix(ha: Int32Array, hb: Int32Array): number {
   const lim = Math.min(ha.length, hb.length);
   let start = 0;
   while (start < lim && ha[start] === hb[start]) start++;
+  return start;
+}
+
+function commonSuffix(ha: Int32Array, hb: Int32Array, start: number): number {
+  const lim = Math.min(ha.length, hb.length) - start;
   let suffix = 0;
-  while (suffix < lim - start && ha[ha.length - 1 - suffix] === hb[hb.length - 1 - suffix]) suffix++;
-  const side = (h: Int32Array, otherCount: Int32Array, changed: Uint8Array): Kept => {
-    const end = h.length - suffix - 1;
-    const limit = Math.min(roughSqrt(h.length), MAX_EQUAL_LIMIT);
-    // 0: no equal on the other side, 1: some, 2: many.
-    const kind = new Uint8Array(h.length + 1);
-    for (let i = start; i <= end; i++) {
-      const n = otherCount[h[i]!]!;
-      kind[i] = n === 0 ? 0 : n >= limit ? 2 : 1;
-    }
-    const index = new Int32Array(Math.max(0, end - start + 1));
-    const id = new Int32Array(index.length);
-    let kept = 0;
-    for (let i = start; i <= end; i++) {
-      if (kind[i] === 1 || (kind[i] === 2 && !drownedRepeat(kind, i, start, end))) {
-        index[kept] = i;
-        id[kept++] = h[i]!;
-      } else changed[i + 1] = 1;
-    }
-    return { index: index.subarray(0, kept), id: id.subarray(0, kept) };
-  };
-  return [side(ha, countB, changedA), side(hb, countA, changedB)];
+  while (suffix < lim && ha[ha.length - 1 - suffix] === hb[hb.length - 1 - suffix]) suffix++;
+  return suffix;
+}
+
+/** One side of discardUnmatchable: its lines between the common prefix and suffix that are kept. */
+function keptSide(h: Int32Array, otherCount: Int32Array, changed: Uint8Array, start: number, suffix: number): Kept {
+  const end = h.length - suffix - 1;
+  const limit = Math.min(roughSqrt(h.length), MAX_EQUAL_LIMIT);
+  // 0: no equal on the other side, 1: some, 2: many.
+  const kind = new Uint8Array(h.length + 1);
+  classify(h, otherCount, start, end, limit, kind);
+  const index = new Int32Array(Math.max(0, end - start + 1));
+  const id = new Int32Array(index.length);
+  const kept = keep(h, kind, start, end, changed, index, id);
+  return { index: index.subarray(0, kept), id: id.subarray(0, kept) };
+}
+
+function classify(h: Int32Array, otherCount: Int32Array, start: number, end: number, limit: number, kind: Uint8Array): void {
+  for (let i = start; i <= end; i++) {
+    const n = otherCount[h[i]!]!;
+    kind[i] = n === 0 ? 0 : n >= limit ? 2 : 1;
+  }
+}
+
+/** Fills `index` and `id` with the lines kept and marks the others changed; returns how many were kept. */
+function keep(h: Int32Array, kind: Uint8Array, start: number, end: number, changed: Uint8Array, index: Int32Array, id: Int32Array): number {
+  let kept = 0;
+  for (let i = start; i <= end; i++) {
+    if (kind[i] === 1 || (kind[i] === 2 && !drownedRepeat(kind, i, start, end))) {
+      index[kept] = i;
+      id[kept++] = h[i]!;
+    } else changed[i + 1] = 1;
+  }
+  return kept;
 }
 
 /**
@@ -421,77 +465,112 @@ function furthestCut(
  * changed lines in the other file. `changed` and `other` are shifted by one.
  */
 function compact(h: Int32Array, changed: Uint8Array, other: Uint8Array): void {
-  const n = h.length;
-  const m = other.length - 2;
+  new Compaction(h, changed, other).run();
+}
+
+/**
+ * compact's walk. Its steps are methods, not closures made for each call: a diff compacts both
+ * files, and the optimized code of the first call then fits the second (closures would be other
+ * call targets, and the code thrown away).
+ */
+class Compaction {
+  private readonly n: number;
+  private readonly m: number;
   // Groups are [start, end) in line numbers; unchanged lines pair up one to one
   // between the files, so each group has a partner group (maybe empty) in the other.
-  let gs = 0;
-  let ge = 0;
-  while (changed[ge + 1]) ge++;
-  let os = 0;
-  let oe = 0;
-  while (other[oe + 1]) oe++;
-  const nextOther = (): void => {
-    os = oe + 1;
-    for (oe = os; other[oe + 1]; oe++);
-  };
-  const previousOther = (): void => {
-    oe = os - 1;
-    for (os = oe; other[os]; os--);
-  };
-  const slideDown = (): boolean => {
-    if (ge < n && h[gs] === h[ge]) {
-      changed[gs++ + 1] = 0;
-      changed[ge++ + 1] = 1;
-      while (changed[ge + 1]) ge++;
+  private gs = 0;
+  private ge = 0;
+  private os = 0;
+  private oe = 0;
+
+  constructor(
+    private readonly h: Int32Array,
+    private readonly changed: Uint8Array,
+    private readonly other: Uint8Array,
+  ) {
+    this.n = h.length;
+    this.m = other.length - 2;
+  }
+
+  private nextOther(): void {
+    const other = this.other;
+    this.os = this.oe + 1;
+    let oe = this.os;
+    while (other[oe + 1]) oe++;
+    this.oe = oe;
+  }
+
+  private previousOther(): void {
+    const other = this.other;
+    this.oe = this.os - 1;
+    let os = this.oe;
+    while (other[os]) os--;
+    this.os = os;
+  }
+
+  private slideDown(): boolean {
+    const { h, changed } = this;
+    if (this.ge < this.n && h[this.gs] === h[this.ge]) {
+      changed[this.gs++ + 1] = 0;
+      changed[this.ge++ + 1] = 1;
+      while (changed[this.ge + 1]) this.ge++;
       return true;
     }
     return false;
-  };
-  const slideUp = (): boolean => {
-    if (gs > 0 && h[gs - 1] === h[ge - 1]) {
-      changed[--gs + 1] = 1;
-      changed[--ge + 1] = 0;
-      while (changed[gs]) gs--;
+  }
+
+  private slideUp(): boolean {
+    const { h, changed } = this;
+    if (this.gs > 0 && h[this.gs - 1] === h[this.ge - 1]) {
+      changed[--this.gs + 1] = 1;
+      changed[--this.ge + 1] = 0;
+      while (changed[this.gs]) this.gs--;
       return true;
     }
     return false;
-  };
-  for (;;) {
-    if (ge !== gs) {
-      let size: number;
-      let earliestEnd: number;
-      let endFacingOther: number;
-      do {
-        size = ge - gs;
-        endFacingOther = -1;
-        while (slideUp()) previousOther();
-        earliestEnd = ge;
-        if (oe > os) endFacingOther = ge;
-        while (slideDown()) {
-          nextOther();
-          if (oe > os) endFacingOther = ge;
-        }
-      } while (size !== ge - gs);
-      if (ge !== earliestEnd && endFacingOther !== -1) {
-        while (oe === os) {
-          slideUp();
-          previousOther();
+  }
+
+  run(): void {
+    const { changed, other, n, m } = this;
+    while (changed[this.ge + 1]) this.ge++;
+    while (other[this.oe + 1]) this.oe++;
+    for (;;) {
+      if (this.ge !== this.gs) {
+        let size: number;
+        let earliestEnd: number;
+        let endFacingOther: number;
+        do {
+          size = this.ge - this.gs;
+          endFacingOther = -1;
+          while (this.slideUp()) this.previousOther();
+          earliestEnd = this.ge;
+          if (this.oe > this.os) endFacingOther = this.ge;
+          while (this.slideDown()) {
+            this.nextOther();
+            if (this.oe > this.os) endFacingOther = this.ge;
+          }
+        } while (size !== this.ge - this.gs);
+        if (this.ge !== earliestEnd && endFacingOther !== -1) {
+          while (this.oe === this.os) {
+            this.slideUp();
+            this.previousOther();
+          }
         }
       }
+      if (this.ge === n) break;
+      this.gs = this.ge + 1;
+      for (this.ge = this.gs; changed[this.ge + 1]; this.ge++);
+      if (this.oe === m) break;
+      this.nextOther();
     }
-    if (ge === n) break;
-    gs = ge + 1;
-    for (ge = gs; changed[ge + 1]; ge++);
-    if (oe === m) break;
-    nextOther();
   }
 }
 
 // Unchanged lines of a and b pair up in order, so walking both at once
-// recovers the changed regions between matched lines.
-function collectHunks(changedA: Uint8Array, changedB: Uint8Array, n: number, m: number): Hunk[] {
-  const hunks: Hunk[] = [];
+// recovers the changed regions between matched lines: written to `out`, four numbers a hunk
+// (aStart, aEnd, bStart, bEnd); returns how many numbers.
+function collectHunks(changedA: Uint8Array, changedB: Uint8Array, n: number, m: number, out: Int32Array): number {
+  let k = 0;
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
@@ -500,13 +579,15 @@ function collectHunks(changedA: Uint8Array, changedB: Uint8Array, n: number, m: 
       j++;
       continue;
     }
-    const aStart = i;
-    const bStart = j;
+    out[k] = i;
+    out[k + 2] = j;
     while (i < n && changedA[i + 1]) i++;
     while (j < m && changedB[j + 1]) j++;
-    hunks.push({ aStart, aEnd: i, bStart, bEnd: j });
+    out[k + 1] = i;
+    out[k + 3] = j;
+    k += 4;
   }
-  return hunks;
+  return k;
 }
 
 export type HunkLine = readonly [' ' | '-' | '+', string];

@@ -1,4 +1,4 @@
-import { diffIds, formatHunk, type Hunk, type HunkLine } from './diff.js';
+import { diffIdsPacked, formatHunk, type HunkLine } from './diff.js';
 import { hasEol, splitLines, type Eol } from './lines.js';
 
 export interface MergeLabels {
@@ -67,8 +67,17 @@ export function merge3(base: string, ours: string, theirs: string, options: Merg
  * and the bytes are exactly what `merge3` on their decoded strings would encode to.
  */
 export function merge3Bytes(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, options: MergeOptions): MergeBytesResult {
-  const m = mergeUnits(UTF8, base, ours, theirs, options);
+  const m = mergeUnits(UTF8, plain(base), plain(ours), plain(theirs), options);
   return { data: m.out as Uint8Array, clean: m.clean, conflicts: m.conflicts, get regions() { return m.regions(); } };
+}
+
+/**
+ * The same bytes as a plain Uint8Array (a view, no copy): a Node Buffer is a subclass whose
+ * indexOf and subarray go through JavaScript wrappers, and mixing it with plain arrays makes
+ * every typed-array access in the merge's loops polymorphic.
+ */
+function plain(u: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(u) === Uint8Array.prototype ? u : new Uint8Array(u.buffer, u.byteOffset, u.length);
 }
 
 /** A text's code units: UTF-8 bytes, or UTF-16 units for a string that is not well-formed. */
@@ -123,39 +132,100 @@ interface Lines {
 }
 
 function scanLines(units: Units): Lines {
+  // A line is about 30 units in code: room for that many, and more if there are more.
+  let at = new Int32Array((units.length >>> 5) + 17);
+  let count = lineStarts(units, at);
+  while (count < 0) {
+    at = new Int32Array(at.length * 4);
+    count = lineStarts(units, at);
+  }
+  // The end of the text after the last line (here, not in the loops' functions: a store
+  // after an optimized loop that never ran before would throw its code away).
+  at[count] = units.length;
+  return { units, at, count };
+}
+
+/**
+ * Writes where each line starts into `at` and returns the number of lines; -1 when `at` has
+ * no room for them and the end after them. Each loop is a function of its own (see
+ * internAll).
+ */
+function lineStarts(units: Units, at: Int32Array): number {
+  if (units.BYTES_PER_ELEMENT === 1 && units.byteOffset % 4 === 0) {
+    return wordLineStarts(units as Uint8Array, new Int32Array(units.buffer, units.byteOffset, units.length >>> 2), at);
+  }
+  return anyLineStarts(units, at);
+}
+
+const LFS = 0x0a0a0a0a;
+const CRS = 0x0d0d0d0d;
+const ONES = 0x01010101;
+const HIGHS = 0x80808080 | 0;
+
+/**
+ * anyLineStarts four bytes at a time: a word with no LF or CR byte in it (most of a text's
+ * words) is passed over with a few integer operations (a byte equal to b leaves a zero byte in
+ * word ^ bbbb, and (v - 0x01010101) & ~v & 0x80808080 is not 0 exactly when v has a zero
+ * byte); only the others are looked at byte by byte.
+ */
+function wordLineStarts(units: Uint8Array, words: Int32Array, at: Int32Array): number {
   const len = units.length;
-  let cap = (len >>> 5) + 16;
-  let at: Int32Array = new Int32Array(cap + 1);
+  const room = at.length - 1;
   let n = 0;
-  const push = (start: number): void => {
-    if (n === cap) {
-      const grown = new Int32Array(cap * 2 + 1);
-      grown.set(at);
-      at = grown;
-      cap *= 2;
-    }
-    at[n++] = start;
-  };
   let start = 0;
-  if (units.indexOf(0x0d) < 0) {
-    // No CR at all (most files): the native search for each LF is several times faster than a loop.
-    while (start < len) {
-      const lf = units.indexOf(0x0a, start);
-      push(start);
-      start = lf < 0 ? len : lf + 1;
-    }
-  } else {
-    for (let i = 0; i < len; i++) {
+  // Bytes before `from` are seen (a CRLF's LF may be the first byte of the next word).
+  let from = 0;
+  for (let w = 0; w < words.length; w++) {
+    const x = words[w]!;
+    const lf = x ^ LFS;
+    const cr = x ^ CRS;
+    if ((((((lf - ONES) | 0) & ~lf) | (((cr - ONES) | 0) & ~cr)) & HIGHS) === 0) continue;
+    const end = (w << 2) + 4;
+    let i = from > w << 2 ? from : w << 2;
+    for (; i < end; i++) {
       const c = units[i]!;
       if (c !== 0x0a && c !== 0x0d) continue;
       if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
-      push(start);
+      if (n === room) return -1;
+      at[n++] = start;
       start = i + 1;
     }
-    if (start < len) push(start);
+    from = i;
   }
-  at[n] = len;
-  return { units, at, count: n };
+  for (let i = Math.max(words.length << 2, from); i < len; i++) {
+    const c = units[i]!;
+    if (c !== 0x0a && c !== 0x0d) continue;
+    if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
+    if (n === room) return -1;
+    at[n++] = start;
+    start = i + 1;
+  }
+  if (start < len) {
+    if (n === room) return -1;
+    at[n++] = start;
+  }
+  return n;
+}
+
+/** Lines ended by `\n`, `\r\n` or a lone `\r`, as `splitLines` cuts them. */
+function anyLineStarts(units: Units, at: Int32Array): number {
+  const len = units.length;
+  const room = at.length - 1;
+  let n = 0;
+  let start = 0;
+  for (let i = 0; i < len; i++) {
+    const c = units[i]!;
+    if (c > 0x0d || (c !== 0x0a && c !== 0x0d)) continue;
+    if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
+    if (n === room) return -1;
+    at[n++] = start;
+    start = i + 1;
+  }
+  if (start < len) {
+    if (n === room) return -1;
+    at[n++] = start;
+  }
+  return n;
 }
 
 /**
@@ -193,78 +263,127 @@ function sameUnits(a: Units, aStart: number, aEnd: number, b: Units, bStart: num
  * bigger: its size, more than the work, is what a big merge pays for here. It starts with room
  * for base and the longer side all distinct: a merge runs once, before the optimizer has seen
  * it, and growing the table on the way (every entry placed again) costs more then than the
- * bigger start does. The sides are mostly
- * base with edits: the line after the last one found in base is compared first, and only a line
- * that is not that one is hashed and looked up.
+ * bigger start does. The sides are mostly base with edits: the line after the last one found in
+ * base is compared first, then (a line rewritten in place) the one after the last compared,
+ * and only a line that is neither is hashed and looked up.
+ *
+ * A merge runs once per process, so its loops run mostly as on-stack replacement: each long
+ * loop is the whole of a function of its own here (the two passes below, one per kind of text),
+ * because optimized code that runs on past its loop into code never run before is thrown away
+ * and made again.
  */
 function internAll(sides: readonly Lines[]): { ids: Int32Array[]; size: number } {
   const total = sides.reduce((n, s) => n + s.count, 0);
   let capacity = 16;
   while (capacity < (sides[0]!.count + Math.max(sides[1]!.count, sides[2]!.count)) * 2) capacity *= 2;
-  let mask = capacity - 1;
-  let table = new Int32Array(capacity * 2); // [hash, id + 1] per slot; id + 1 === 0: free
-  // Each id's first line: which side, which line (an id first seen in base has side 0).
-  const repSide = new Uint8Array(total);
-  const repLine = new Int32Array(total);
-  let size = 0;
+  const t: Intern = {
+    table: new Int32Array(capacity * 2), // [hash, id + 1] per slot; id + 1 === 0: free
+    mask: capacity - 1,
+    size: 0,
+    // Each id's first line: which side, which line (an id first seen in base has side 0).
+    repSide: new Uint8Array(total),
+    repLine: new Int32Array(total),
+    units: sides.map((s) => s.units),
+    at: sides.map((s) => s.at),
+  };
   const base = sides[0]!;
-  const ids: Int32Array[] = [];
-  for (let k = 0; k < sides.length; k++) {
+  const baseIds = new Int32Array(base.count);
+  internBase(t, base.units, base.at, base.count, baseIds);
+  const ids = [baseIds];
+  for (let k = 1; k < sides.length; k++) {
     const { units, at, count } = sides[k]!;
     const out = new Int32Array(count);
-    let next = 0;
-    for (let i = 0; i < count; i++) {
-      const s = at[i]!;
-      const e = at[i + 1]!;
-      if (k > 0 && next < base.count && sameUnits(base.units, base.at[next]!, base.at[next + 1]!, units, s, e)) {
-        out[i] = ids[0]![next++]!;
-        continue;
-      }
-      const h = hashUnits(units, s, e);
-      let slot = h & mask;
-      let id = -1;
-      for (;;) {
-        const entry = table[2 * slot + 1]!;
-        if (entry === 0) break;
-        if (table[2 * slot] === h) {
-          const r = sides[repSide[entry - 1]!]!;
-          const line = repLine[entry - 1]!;
-          if (sameUnits(r.units, r.at[line]!, r.at[line + 1]!, units, s, e)) {
-            id = entry - 1;
-            break;
-          }
-        }
-        slot = (slot + 1) & mask;
-      }
-      if (id < 0) {
-        id = size++;
-        repSide[id] = k;
-        repLine[id] = i;
-        if (size * 2 > capacity) {
-          // Twice the size, every entry placed again by its hash (this one among them).
-          const old = table;
-          capacity *= 2;
-          mask = capacity - 1;
-          table = new Int32Array(capacity * 2);
-          for (let j = 0; j < old.length; j += 2) {
-            if (old[j + 1] === 0) continue;
-            let t = old[j]! & mask;
-            while (table[2 * t + 1] !== 0) t = (t + 1) & mask;
-            table[2 * t] = old[j]!;
-            table[2 * t + 1] = old[j + 1]!;
-          }
-          slot = h & mask;
-          while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-        }
-        table[2 * slot] = h;
-        table[2 * slot + 1] = id + 1;
-      }
-      out[i] = id;
-      if (k > 0 && repSide[id] === 0) next = repLine[id]! + 1;
-    }
+    internSide(t, k, units, at, count, base.units, base.at, base.count, baseIds, out);
     ids.push(out);
   }
-  return { ids, size };
+  return { ids, size: t.size };
+}
+
+/** The intern table and what its ids stand for (see internAll). */
+interface Intern {
+  table: Int32Array;
+  mask: number;
+  size: number;
+  repSide: Uint8Array;
+  repLine: Int32Array;
+  units: Units[];
+  at: Int32Array[];
+}
+
+function internBase(t: Intern, units: Units, at: Int32Array, count: number, out: Int32Array): void {
+  for (let i = 0; i < count; i++) out[i] = intern(t, 0, units, at[i]!, at[i + 1]!, i);
+}
+
+function internSide(t: Intern, side: number, units: Units, at: Int32Array, count: number, baseUnits: Units, baseAt: Int32Array, baseCount: number, baseIds: Int32Array, out: Int32Array): void {
+  let next = 0;
+  let guess = 0;
+  for (let i = 0; i < count; i++) {
+    const s = at[i]!;
+    const e = at[i + 1]!;
+    if (next < baseCount && sameUnits(baseUnits, baseAt[next]!, baseAt[next + 1]!, units, s, e)) {
+      out[i] = baseIds[next]!;
+      guess = ++next;
+      continue;
+    }
+    if (guess > next && guess < baseCount && sameUnits(baseUnits, baseAt[guess]!, baseAt[guess + 1]!, units, s, e)) {
+      out[i] = baseIds[guess]!;
+      guess = next = guess + 1;
+      continue;
+    }
+    const id = intern(t, side, units, s, e, i);
+    out[i] = id;
+    if (t.repSide[id] === 0) guess = next = t.repLine[id]! + 1;
+    else guess++;
+  }
+}
+
+/** The id of line `units[s, e)` (line `line` of `side`), a new one if no equal line has one. */
+function intern(t: Intern, side: number, units: Units, s: number, e: number, line: number): number {
+  const h = hashUnits(units, s, e);
+  let table = t.table;
+  let mask = t.mask;
+  let slot = h & mask;
+  for (;;) {
+    const entry = table[2 * slot + 1]!;
+    if (entry === 0) break;
+    if (table[2 * slot] === h) {
+      const r = t.repSide[entry - 1]!;
+      const at = t.at[r]!;
+      const l = t.repLine[entry - 1]!;
+      if (sameUnits(t.units[r]!, at[l]!, at[l + 1]!, units, s, e)) return entry - 1;
+    }
+    slot = (slot + 1) & mask;
+  }
+  const id = t.size++;
+  t.repSide[id] = side;
+  t.repLine[id] = line;
+  if (t.size * 2 > mask + 1) {
+    grow(t);
+    table = t.table;
+    mask = t.mask;
+    slot = h & mask;
+    while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+  }
+  table[2 * slot] = h;
+  table[2 * slot + 1] = id + 1;
+  return id;
+}
+
+/** Twice the size, every entry placed again by its hash. */
+function grow(t: Intern): void {
+  const old = t.table;
+  const capacity = (t.mask + 1) * 2;
+  const mask = capacity - 1;
+  const table = new Int32Array(capacity * 2);
+  for (let j = 0; j < old.length; j += 2) {
+    if (old[j + 1] === 0) continue;
+    let s = old[j]! & mask;
+    while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+    table[2 * s] = old[j]!;
+    table[2 * s + 1] = old[j + 1]!;
+  }
+  t.table = table;
+  t.mask = mask;
 }
 
 const sameIds = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -276,12 +395,14 @@ function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, optio
   const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
   // A side equal to base contributes no hunks, and equal sides share one diff;
   // this is what makes the trivial cases cheap (and exact by construction).
-  const oursHunks = sameIds(baseIds, oursIds) ? [] : diffIds(baseIds, oursIds, size);
-  const theirsHunks = sameIds(baseIds, theirsIds) ? [] : sameIds(oursIds, theirsIds) ? oursHunks : diffIds(baseIds, theirsIds, size);
+  const none = new Int32Array(0);
+  const oursHunks = sameIds(baseIds, oursIds) ? none : diffIdsPacked(baseIds, oursIds, size);
+  const theirsHunks = sameIds(baseIds, theirsIds) ? none : sameIds(oursIds, theirsIds) ? oursHunks : diffIdsPacked(baseIds, theirsIds, size);
   const spans = buildSpans(baseIds.length, oursIds, theirsIds, oursHunks, theirsHunks);
   let conflicts = 0;
   for (const r of spans) if (r.kind === 'conflict') conflicts++;
-  const eol = eolOf(sides[1], eolOf(sides[2], eolOf(sides[0], '\n')));
+  // Ours decides, then theirs, then base (each only when the one before ends no line).
+  const eol = eolOf(sides[1]) ?? eolOf(sides[2]) ?? eolOf(sides[0]) ?? '\n';
   let regions: MergeRegion[] | undefined;
   return {
     out: render(codec, spans, sides, options.labels, eol, options.style ?? 'diff3'),
@@ -304,7 +425,11 @@ interface Span {
   t1: number;
 }
 
-function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, oursHunks: readonly Hunk[], theirsHunks: readonly Hunk[]): Span[] {
+/**
+ * The regions, from each side's hunks against base packed four numbers a hunk (aStart, aEnd,
+ * bStart, bEnd: see diffIdsPacked); `oi` and `ti` count numbers, four a hunk.
+ */
+function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, oursHunks: Int32Array, theirsHunks: Int32Array): Span[] {
   const spans: Span[] = [];
   let basePos = 0;
   let oi = 0;
@@ -315,20 +440,18 @@ function buildSpans(baseLength: number, ours: Int32Array, theirs: Int32Array, ou
   while (oi < oursHunks.length || ti < theirsHunks.length) {
     const oFirst = oi;
     const tFirst = ti;
-    const chunkStart = Math.min(oursHunks[oi]?.aStart ?? Infinity, theirsHunks[ti]?.aStart ?? Infinity);
+    const chunkStart = Math.min(oi < oursHunks.length ? oursHunks[oi]! : Infinity, ti < theirsHunks.length ? theirsHunks[ti]! : Infinity);
     let chunkEnd = chunkStart;
     // `<=` also swallows hunks that only touch the chunk (adjacent edits,
     // insertions at its edge): without a stable line between them their
     // order in the result would be a guess.
     for (;;) {
-      const o = oursHunks[oi];
-      const t = theirsHunks[ti];
-      if (o && o.aStart <= chunkEnd) {
-        chunkEnd = Math.max(chunkEnd, o.aEnd);
-        oi++;
-      } else if (t && t.aStart <= chunkEnd) {
-        chunkEnd = Math.max(chunkEnd, t.aEnd);
-        ti++;
+      if (oi < oursHunks.length && oursHunks[oi]! <= chunkEnd) {
+        chunkEnd = Math.max(chunkEnd, oursHunks[oi + 1]!);
+        oi += 4;
+      } else if (ti < theirsHunks.length && theirsHunks[ti]! <= chunkEnd) {
+        chunkEnd = Math.max(chunkEnd, theirsHunks[ti + 1]!);
+        ti += 4;
       } else break;
     }
     if (basePos < chunkStart) {
@@ -366,28 +489,34 @@ function toRegion(codec: Codec, r: Span, sides: Sides): MergeRegion {
   }
 }
 
-/** `detectEol` from the lines: the last one or two units of each. */
-function eolOf({ units, at, count }: Lines, fallback: Eol): Eol {
-  let lf = 0;
-  let crlf = 0;
-  let cr = 0;
-  for (let i = 1; i <= count; i++) {
-    const end = at[i]!;
-    const c = units[end - 1];
-    if (c === 0x0a) {
-      if (end - 2 >= at[i - 1]! && units[end - 2] === 0x0d) crlf++;
-      else lf++;
-    } else if (c === 0x0d) cr++;
-  }
-  if (lf === 0 && crlf === 0 && cr === 0) return fallback;
+/** `detectEol` from the lines (the last one or two units of each), or undefined if none ends. */
+function eolOf({ units, at, count }: Lines): Eol | undefined {
+  const n = eolCounts(units, at, count);
+  const [lf, crlf, cr] = [n[0]!, n[1]!, n[2]!];
+  if (lf === 0 && crlf === 0 && cr === 0) return undefined;
   if (lf >= crlf && lf >= cr) return '\n';
   return crlf >= cr ? '\r\n' : '\r';
 }
 
-/** Where the chunk ending at base line `chunkEnd` ends on one side, given that side's hunks `[from, to)` inside it. */
-function sideEnd(hunks: readonly Hunk[], from: number, to: number, chunkEnd: number, delta: number): number {
-  const last = to > from ? hunks[to - 1] : undefined;
-  return last ? last.bEnd + (chunkEnd - last.aEnd) : chunkEnd + delta;
+/** How many lines end in LF, CRLF, CR (the loop alone: see internAll). */
+function eolCounts(units: Units, at: Int32Array, count: number): Int32Array {
+  const n = new Int32Array(3);
+  for (let i = 1; i <= count; i++) {
+    const end = at[i]!;
+    const c = units[end - 1];
+    if (c === 0x0a) {
+      if (end - 2 >= at[i - 1]! && units[end - 2] === 0x0d) n[1]!++;
+      else n[0]!++;
+    } else if (c === 0x0d) n[2]!++;
+  }
+  return n;
+}
+
+/** Where the chunk ending at base line `chunkEnd` ends on one side, given that side's hunks `[from, to)` (packed) inside it. */
+function sideEnd(hunks: Int32Array, from: number, to: number, chunkEnd: number, delta: number): number {
+  if (to === from) return chunkEnd + delta;
+  // The last hunk's bEnd, and the base lines after it up to the chunk's end.
+  return hunks[to - 1]! + (chunkEnd - hunks[to - 3]!);
 }
 
 /**
@@ -395,21 +524,13 @@ function sideEnd(hunks: readonly Hunk[], from: number, to: number, chunkEnd: num
  * single hunk there, over the same base lines, with the same new lines: equal
  * text reached through differently cut hunks still conflicts.
  */
-function sameChange(
-  oursHunks: readonly Hunk[],
-  oFirst: number,
-  oEnd: number,
-  theirsHunks: readonly Hunk[],
-  tFirst: number,
-  tEnd: number,
-  ours: Int32Array,
-  theirs: Int32Array,
-): boolean {
-  if (oEnd - oFirst !== 1 || tEnd - tFirst !== 1) return false;
-  const o = oursHunks[oFirst]!;
-  const t = theirsHunks[tFirst]!;
-  if (o.aStart !== t.aStart || o.aEnd !== t.aEnd || o.bEnd - o.bStart !== t.bEnd - t.bStart) return false;
-  for (let k = 0; k < o.bEnd - o.bStart; k++) if (ours[o.bStart + k] !== theirs[t.bStart + k]) return false;
+function sameChange(oursHunks: Int32Array, oFirst: number, oEnd: number, theirsHunks: Int32Array, tFirst: number, tEnd: number, ours: Int32Array, theirs: Int32Array): boolean {
+  if (oEnd - oFirst !== 4 || tEnd - tFirst !== 4) return false;
+  const obStart = oursHunks[oFirst + 2]!;
+  const obEnd = oursHunks[oFirst + 3]!;
+  const tbStart = theirsHunks[tFirst + 2]!;
+  if (oursHunks[oFirst] !== theirsHunks[tFirst] || oursHunks[oFirst + 1] !== theirsHunks[tFirst + 1] || obEnd - obStart !== theirsHunks[tFirst + 3]! - tbStart) return false;
+  for (let k = 0; k < obEnd - obStart; k++) if (ours[obStart + k] !== theirs[tbStart + k]) return false;
   return true;
 }
 
@@ -420,62 +541,92 @@ function sameChange(
  */
 function render(codec: Codec, spans: readonly Span[], sides: Sides, labels: MergeLabels, eol: Eol, style: 'diff3' | 'merge'): Units {
   const marker = (sigil: string, label: string) => codec.encode((label ? `${sigil} ${label}` : sigil) + eol);
-  const open = marker('<<<<<<<', labels.ours);
-  const middle = style === 'diff3' ? marker('|||||||', labels.base) : undefined;
-  const separator = marker('=======', '');
-  const close = marker('>>>>>>>', labels.theirs);
-  const eolUnits = codec.encode(eol);
-  // A side that ends the file without a newline must not glue the next marker onto its last line.
-  const unterminated = (side: 0 | 1 | 2, from: number, to: number): boolean => {
-    if (from === to) return false;
-    const { units, at } = sides[side];
-    const c = units[at[to]! - 1];
-    return c !== 0x0a && c !== 0x0d;
+  const m: Markers = {
+    open: marker('<<<<<<<', labels.ours),
+    middle: style === 'diff3' ? marker('|||||||', labels.base) : undefined,
+    separator: marker('=======', ''),
+    close: marker('>>>>>>>', labels.theirs),
+    eol: codec.encode(eol),
   };
-  const length = (side: 0 | 1 | 2, from: number, to: number): number => sides[side].at[to]! - sides[side].at[from]!;
-  const sectionLength = (side: 0 | 1 | 2, from: number, to: number): number => length(side, from, to) + (unterminated(side, from, to) ? eolUnits.length : 0);
-  let size = 0;
-  for (const r of spans) {
-    if (r.kind === 'stable') size += length(0, r.b0, r.b1);
-    else if (r.kind === 'theirs') size += length(2, r.t0, r.t1);
-    else if (r.kind !== 'conflict') size += length(1, r.o0, r.o1);
-    else {
-      size += open.length + sectionLength(1, r.o0, r.o1) + separator.length + sectionLength(2, r.t0, r.t1) + close.length;
-      if (middle) size += middle.length + sectionLength(0, r.b0, r.b1);
-    }
-  }
-  const out = codec.alloc(size);
-  let pos = 0;
-  const put = (src: Units, from: number, to: number): void => {
-    if (to - from > 64) out.set(src.subarray(from, to), pos);
-    else for (let i = from; i < to; i++) out[pos + i - from] = src[i]!;
-    pos += to - from;
-  };
-  const piece = (side: 0 | 1 | 2, from: number, to: number): void => {
-    const { units, at } = sides[side];
-    put(units, at[from]!, at[to]!);
-  };
-  const section = (side: 0 | 1 | 2, from: number, to: number): void => {
-    piece(side, from, to);
-    if (unterminated(side, from, to)) put(eolUnits, 0, eolUnits.length);
-  };
-  for (const r of spans) {
-    if (r.kind === 'stable') piece(0, r.b0, r.b1);
-    else if (r.kind === 'theirs') piece(2, r.t0, r.t1);
-    else if (r.kind !== 'conflict') piece(1, r.o0, r.o1);
-    else {
-      put(open, 0, open.length);
-      section(1, r.o0, r.o1);
-      if (middle) {
-        put(middle, 0, middle.length);
-        section(0, r.b0, r.b1);
-      }
-      put(separator, 0, separator.length);
-      section(2, r.t0, r.t1);
-      put(close, 0, close.length);
-    }
-  }
+  const out = codec.alloc(renderedSize(spans, sides, m));
+  writeSpans(out, spans, sides, m);
   return out;
+}
+
+/** The units a conflict puts around and between its sections. */
+interface Markers {
+  open: Units;
+  middle: Units | undefined;
+  separator: Units;
+  close: Units;
+  eol: Units;
+}
+
+/** Whether lines `[from, to)` of a side end without a line ending (the last line of a file). */
+function unterminated({ units, at }: Lines, from: number, to: number): boolean {
+  if (from === to) return false;
+  const c = units[at[to]! - 1];
+  return c !== 0x0a && c !== 0x0d;
+}
+
+/** The length of a conflict's section: its lines, and a line ending if the last has none. */
+function sectionLength(side: Lines, from: number, to: number, eol: Units): number {
+  return side.at[to]! - side.at[from]! + (unterminated(side, from, to) ? eol.length : 0);
+}
+
+function renderedSize(spans: readonly Span[], sides: Sides, m: Markers): number {
+  const [base, ours, theirs] = sides;
+  let size = 0;
+  for (let k = 0; k < spans.length; k++) {
+    const r = spans[k]!;
+    if (r.kind === 'stable') size += base.at[r.b1]! - base.at[r.b0]!;
+    else if (r.kind === 'theirs') size += theirs.at[r.t1]! - theirs.at[r.t0]!;
+    else if (r.kind !== 'conflict') size += ours.at[r.o1]! - ours.at[r.o0]!;
+    else {
+      size += m.open.length + sectionLength(ours, r.o0, r.o1, m.eol) + m.separator.length + sectionLength(theirs, r.t0, r.t1, m.eol) + m.close.length;
+      if (m.middle) size += m.middle.length + sectionLength(base, r.b0, r.b1, m.eol);
+    }
+  }
+  return size;
+}
+
+/** Copies `src[from, to)` to `out` at `pos`; returns the position after it. */
+function put(out: Units, pos: number, src: Units, from: number, to: number): number {
+  // Short pieces unit by unit: a subarray for each would cost more than the copy.
+  if (to - from > 64) {
+    out.set(src.subarray(from, to), pos);
+    return pos + (to - from);
+  }
+  for (let i = from; i < to; i++) out[pos++] = src[i]!;
+  return pos;
+}
+
+/** A conflict's section: its lines, and a line ending if the last has none (no marker glued to it). */
+function section(out: Units, pos: number, side: Lines, from: number, to: number, eol: Units): number {
+  pos = put(out, pos, side.units, side.at[from]!, side.at[to]!);
+  return unterminated(side, from, to) ? put(out, pos, eol, 0, eol.length) : pos;
+}
+
+function writeSpans(out: Units, spans: readonly Span[], sides: Sides, m: Markers): void {
+  const [base, ours, theirs] = sides;
+  let pos = 0;
+  for (let k = 0; k < spans.length; k++) {
+    const r = spans[k]!;
+    if (r.kind === 'stable') pos = put(out, pos, base.units, base.at[r.b0]!, base.at[r.b1]!);
+    else if (r.kind === 'theirs') pos = put(out, pos, theirs.units, theirs.at[r.t0]!, theirs.at[r.t1]!);
+    else if (r.kind !== 'conflict') pos = put(out, pos, ours.units, ours.at[r.o0]!, ours.at[r.o1]!);
+    else {
+      pos = put(out, pos, m.open, 0, m.open.length);
+      pos = section(out, pos, ours, r.o0, r.o1, m.eol);
+      if (m.middle) {
+        pos = put(out, pos, m.middle, 0, m.middle.length);
+        pos = section(out, pos, base, r.b0, r.b1, m.eol);
+      }
+      pos = put(out, pos, m.separator, 0, m.separator.length);
+      pos = section(out, pos, theirs, r.t0, r.t1, m.eol);
+      pos = put(out, pos, m.close, 0, m.close.length);
+    }
+  }
 }
 
 /**

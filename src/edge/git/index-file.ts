@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
@@ -70,4 +70,201 @@ export function writeIndex(gitDir: string, root: string, files: readonly IndexFi
   }
   closeSync(fd);
   renameSync(lock, path.join(gitDir, 'index'));
+}
+
+/** One stage of a conflicted file: 1 base, 2 ours, 3 theirs. */
+export interface UnmergedStage {
+  stage: 1 | 2 | 3;
+  mode: '100644' | '100755';
+  id: string;
+}
+
+interface RawEntry {
+  name: Buffer;
+  stage: number;
+  data: Buffer;
+}
+
+/**
+ * What `git update-index --index-info` does for lines `0 <zero id>\t<path>` and then
+ * `<mode> <id> <stage>\t<path>`: each path's entries replaced by its conflict stages (no stat
+ * data, as git records them), the cache tree invalidated along each path, written through
+ * index.lock. False, with nothing written, wherever git's own write could differ, so that git
+ * then runs: the index moved or versioned by the environment, any `index.*`, `feature.*`,
+ * `extensions.*`, split index, untracked cache, fsmonitor or sparse-checkout setting, no index
+ * or a held index.lock, a version other than 2 or 3, a bad checksum, an extension other than
+ * TREE and REUC, a sparse folder entry, a path already conflicted (git records its stages for
+ * `checkout -m`), an entry with empty extended flags, and a racily clean entry git would look
+ * at again (its recorded mtime not older than the index, and its file of the recorded size).
+ * Each is tested against git's own write (test/git-index.test.ts).
+ */
+export function stageUnmergedHere(gitDir: string, root: string, config: readonly [string, string | null][], paths: ReadonlyMap<string, readonly UnmergedStage[]>, env: NodeJS.ProcessEnv = process.env): boolean {
+  for (const k of ['GIT_INDEX_FILE', 'GIT_INDEX_VERSION', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_TEST_SPLIT_INDEX']) if (env[k] !== undefined) return false;
+  for (const [key] of config) {
+    if (/^(index|feature|extensions)\./.test(key) || /^core\.(splitindex|untrackedcache|fsmonitor|sparsecheckout|sparsecheckoutcone)$/.test(key)) return false;
+  }
+  const file = path.join(gitDir, 'index');
+  if (lstatSync(`${file}.lock`, { throwIfNoEntry: false })) return false;
+  let data: Buffer;
+  let indexStat: ReturnType<typeof statSync>;
+  try {
+    indexStat = statSync(file, { bigint: true });
+    data = readFileSync(file);
+  } catch {
+    return false;
+  }
+  if (data.length < 12 + 20 || data.toString('latin1', 0, 4) !== 'DIRC') return false;
+  const version = data.readUInt32BE(4);
+  if (version !== 2 && version !== 3) return false;
+  const end = data.length - 20;
+  if (!createHash('sha1').update(data.subarray(0, end)).digest().equals(data.subarray(end))) return false;
+  const indexSec = Number((indexStat.mtimeNs as bigint) / 1_000_000_000n);
+  const names = new Set([...paths.keys()].map((p) => Buffer.from(p, 'utf8').toString('latin1')));
+  const entries: RawEntry[] = [];
+  let at = 12;
+  for (let i = data.readUInt32BE(8); i > 0; i--) {
+    if (at + 62 > end) return false;
+    const start = at;
+    const mode = data.readUInt32BE(at + 24);
+    if ((mode & 0o170000) === 0o040000) return false;
+    const flags = data.readUInt16BE(at + 60);
+    let nameAt = at + 62;
+    if (flags & 0x4000) {
+      if (version < 3 || data.readUInt16BE(nameAt) === 0) return false;
+      nameAt += 2;
+    }
+    const nul = data.indexOf(0, nameAt);
+    if (nul < 0 || nul >= end) return false;
+    const size = (nameAt - at + (nul - nameAt) + 8) & ~7;
+    const name = data.subarray(nameAt, nul);
+    const stage = (flags >> 12) & 3;
+    const entry = data.subarray(at, at + size);
+    at += size;
+    if (names.has(name.toString('latin1'))) {
+      if (stage !== 0) return false;
+      continue;
+    }
+    // git's write looks again at a file it cannot tell from its entry (see above).
+    const mtimeSec = data.readUInt32BE(start + 8);
+    if ((mode & 0o170000) !== 0o160000 && indexSec <= mtimeSec) {
+      const st = lstatSync(path.join(root, name.toString('utf8')), { throwIfNoEntry: false });
+      if (st && st.size % 2 ** 32 === data.readUInt32BE(start + 36)) return false;
+    }
+    entries.push({ name, stage, data: entry });
+  }
+  let tree: CacheTree | undefined;
+  let resolveUndo: Buffer | undefined;
+  while (at < end) {
+    if (at + 8 > end) return false;
+    const sig = data.toString('latin1', at, at + 4);
+    const len = data.readUInt32BE(at + 4);
+    if (at + 8 + len > end) return false;
+    const body = data.subarray(at + 8, at + 8 + len);
+    at += 8 + len;
+    if (sig === 'TREE' && !tree) {
+      const parsed = parseCacheTree(body);
+      if (!parsed) return false;
+      tree = parsed;
+    } else if (sig === 'REUC' && !resolveUndo) resolveUndo = body;
+    else return false;
+  }
+  for (const [p, stages] of paths) {
+    const name = Buffer.from(p, 'utf8');
+    for (const s of stages) {
+      const e = Buffer.alloc((62 + name.length + 8) & ~7);
+      e.writeUInt32BE(Number.parseInt(s.mode, 8), 24);
+      e.write(s.id, 40, 'hex');
+      e.writeUInt16BE(Math.min(name.length, 0xfff) | (s.stage << 12), 60);
+      name.copy(e, 62);
+      entries.push({ name, stage: s.stage, data: e });
+    }
+    if (tree) invalidatePath(tree, p.split('/'));
+  }
+  entries.sort((a, b) => Buffer.compare(a.name, b.name) || a.stage - b.stage);
+  const header = Buffer.alloc(12);
+  header.write('DIRC', 0, 'latin1');
+  header.writeUInt32BE(entries.some((e) => e.data.readUInt16BE(60) & 0x4000) ? 3 : 2, 4);
+  header.writeUInt32BE(entries.length, 8);
+  const parts = [header, ...entries.map((e) => e.data)];
+  const extension = (sig: string, body: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.write(sig, 0, 'latin1');
+    head.writeUInt32BE(body.length, 4);
+    parts.push(head, body);
+  };
+  if (tree) extension('TREE', Buffer.concat(writeCacheTree(tree, [])));
+  if (resolveUndo) extension('REUC', resolveUndo);
+  const body = Buffer.concat(parts);
+  const lock = `${file}.lock`;
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx', 0o644);
+  } catch {
+    return false;
+  }
+  try {
+    const all = Buffer.concat([body, createHash('sha1').update(body).digest()]);
+    for (let n = 0; n < all.length; ) n += writeSync(fd, all, n);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(lock, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(lock, file);
+  return true;
+}
+
+/** The TREE extension: a folder's entry count (-1: invalid), its tree id when valid, its subfolders in git's order. */
+interface CacheTree {
+  name: Buffer;
+  count: number;
+  id?: Buffer;
+  down: CacheTree[];
+}
+
+function parseCacheTree(body: Buffer): CacheTree | undefined {
+  let at = 0;
+  const node = (depth: number): CacheTree | undefined => {
+    if (depth > 4096) return undefined;
+    const nul = body.indexOf(0, at);
+    const lf = nul < 0 ? -1 : body.indexOf(0x0a, nul);
+    if (nul < 0 || lf < 0) return undefined;
+    const m = /^(-?\d+) (\d+)$/.exec(body.toString('latin1', nul + 1, lf));
+    if (!m) return undefined;
+    const t: CacheTree = { name: body.subarray(at, nul), count: Number(m[1]), down: [] };
+    at = lf + 1;
+    if (t.count >= 0) {
+      if (at + 20 > body.length) return undefined;
+      t.id = body.subarray(at, at + 20);
+      at += 20;
+    }
+    for (let n = Number(m[2]); n > 0; n--) {
+      const d = node(depth + 1);
+      if (!d) return undefined;
+      t.down.push(d);
+    }
+    return t;
+  };
+  const root = node(0);
+  return root && at === body.length ? root : undefined;
+}
+
+/** git's cache_tree_invalidate_path: each folder on the way invalid, a subfolder named as the file dropped. */
+function invalidatePath(t: CacheTree, parts: string[]): void {
+  t.count = -1;
+  t.id = undefined;
+  const [first, ...rest] = parts;
+  const name = Buffer.from(first!, 'utf8');
+  const i = t.down.findIndex((d) => d.name.equals(name));
+  if (i < 0) return;
+  if (rest.length === 0) t.down.splice(i, 1);
+  else invalidatePath(t.down[i]!, rest);
+}
+
+function writeCacheTree(t: CacheTree, out: Buffer[]): Buffer[] {
+  out.push(t.name, Buffer.from(`\0${t.count} ${t.down.length}\n`, 'latin1'));
+  if (t.count >= 0 && t.id) out.push(t.id);
+  for (const d of t.down) writeCacheTree(d, out);
+  return out;
 }

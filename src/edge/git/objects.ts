@@ -250,6 +250,33 @@ export async function writePristine(
   return { commit, blobs };
 }
 
+/** The id of the file (a regular file's blob) at `file` in tree `root`, read from the repository; undefined if none. */
+function treeBlobId(store: ObjectBatch, root: string, file: string): string | undefined {
+  let id = root;
+  const parts = file.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const o = store.read(id);
+    if (o?.type !== 'tree') return undefined;
+    const want = Buffer.from(parts[i]!, 'utf8');
+    let found: { mode: string; id: string } | undefined;
+    for (let at = 0; at < o.body.length; ) {
+      const space = o.body.indexOf(0x20, at);
+      const nul = space < 0 ? -1 : o.body.indexOf(0, space + 1);
+      if (nul < 0 || nul + 21 > o.body.length) return undefined;
+      if (o.body.subarray(space + 1, nul).equals(want)) {
+        found = { mode: o.body.toString('latin1', at, space), id: o.body.toString('hex', nul + 1, nul + 21) };
+        break;
+      }
+      at = nul + 21;
+    }
+    if (!found) return undefined;
+    const last = i === parts.length - 1;
+    if (last ? !/^100(644|755)$/.test(found.mode) : found.mode !== '40000') return undefined;
+    id = found.id;
+  }
+  return id;
+}
+
 /** The identity of the pristine commits: the same for every user, so the same render is the same tree. */
 const PRISTINE_IDENT = 'create-migration <create-migration@localhost>';
 
@@ -285,6 +312,12 @@ async function writePristineHere(
   if (!store) return undefined;
   try {
     const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');
+    const written: { data: Uint8Array; id: string }[] = [];
+    const blob = (data: Uint8Array): string => {
+      const id = store.write('blob', data);
+      written.push({ data, id });
+      return id;
+    };
     const entries = new Map<string, WrittenEntry>();
     const incremental = parent !== undefined && parentFiles !== undefined;
     let tree: string | undefined;
@@ -296,7 +329,7 @@ async function writePristineHere(
       for (const [p, data] of files) {
         const before = parentFiles.get(p);
         if (before && Buffer.compare(before, data) === 0 && (executable?.now.has(p) === true) === (executable?.parent?.has(p) === true)) continue;
-        changes.set(p, { mode: mode(p), id: store.write('blob', data) });
+        changes.set(p, { mode: mode(p), id: blob(data) });
       }
       const top = store.read(parent);
       const root = top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
@@ -326,13 +359,32 @@ async function writePristineHere(
         // A file where a folder was replaces it, and a folder where a file was.
         remove(p);
         for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) entries.delete(p.slice(0, i));
-        entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
+        entries.set(p, { path: p, mode: mode(p), id: blob(data) });
       }
     } else if (tree === undefined) {
-      for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: store.write('blob', data) });
+      for (const [p, data] of files) entries.set(p, { path: p, mode: mode(p), id: blob(data) });
     }
     const blobs: string[] = [];
-    for (const b of extraBlobs) blobs.push(store.write('blob', b));
+    // Each blob hashed once: a conflict's theirs is most often a pristine file written just above
+    // (the same bytes, often the same buffer), and a big file costs its hash again.
+    // A conflict's base is most often the parent's file at that path: its id is in the parent's tree.
+    const parentRoot = (() => {
+      const top = parent !== undefined && parentFiles ? store.read(parent) : undefined;
+      return top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
+    })();
+    const inParent = (b: Uint8Array): string | undefined => {
+      if (!parentRoot || !parentFiles) return undefined;
+      for (const [p, data] of parentFiles) {
+        if (data !== b && (data.length !== b.length || Buffer.compare(data, b) !== 0)) continue;
+        const id = treeBlobId(store, parentRoot, p);
+        if (id) return id;
+      }
+      return undefined;
+    };
+    for (const b of extraBlobs) {
+      const same = written.find((w) => w.data === b || (w.data.length === b.length && Buffer.compare(w.data, b) === 0));
+      blobs.push(same ? same.id : (inParent(b) ?? store.write('blob', b)));
+    }
     tree ??= await writeTrees(store, entries.values());
     if (!tree) return undefined;
     const who = `${PRISTINE_IDENT} ${now} +0000`;

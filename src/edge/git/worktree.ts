@@ -1,4 +1,6 @@
-import { readIndexPaths } from './files.js';
+import { readIndexPaths, readRepoAt } from './files.js';
+import { readGitConfig } from './git-config.js';
+import { stageUnmergedHere } from './index-file.js';
 import { provedClean } from './clean.js';
 import { FALLBACK_IDENTITY, gitBytes, GitFailure, gitText, NO_IDENTITY, runGit } from './run.js';
 
@@ -57,7 +59,7 @@ export async function tracksAnything(dir: string): Promise<boolean> {
   }
 }
 
-const fileMode = (executable: boolean | undefined) => (executable ? '100755' : '100644');
+const fileMode = (executable: boolean | undefined): '100644' | '100755' => (executable ? '100755' : '100644');
 
 /** Marks files as unmerged in the index (stages 1/2/3), as git does for a conflicted merge. */
 export async function recordUnmerged(
@@ -69,6 +71,18 @@ export async function recordUnmerged(
   // --index-info takes paths from the top of the work tree; a project in a subfolder is under it.
   const at = prefix ? `${prefix}/` : '';
   entries = entries.map((e) => ({ ...e, path: at + e.path }));
+  // Written here where that is what git writes (see stageUnmergedHere); git otherwise.
+  const gitDir = readRepoAt(dir)?.gitDir;
+  const config = gitDir && process.env.CREATE_MIGRATION_GIT_WRITE !== 'git' ? readGitConfig(gitDir) : undefined;
+  if (gitDir && config) {
+    const stages = new Map(
+      entries.map((e) => [
+        e.path,
+        (['base', 'ours', 'theirs'] as const).flatMap((side, i) => (e[side] ? [{ stage: (i + 1) as 1 | 2 | 3, mode: fileMode(e.executable?.[side]), id: e[side]! }] : [])),
+      ]),
+    );
+    if (stages.size === entries.length && stageUnmergedHere(gitDir, dir, config, stages)) return;
+  }
   const zero = '0'.repeat(40);
   const lines = entries.flatMap((e) => [
     `0 ${zero}\t${e.path}`,
