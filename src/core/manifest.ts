@@ -39,10 +39,12 @@ export function buildManifest(
   template: TemplateRef,
   answers: Answers,
   files: { path: string; data: Uint8Array; executable?: boolean }[],
+  /** A file's hash when the caller knows it already (the same bytes hashed before), else undefined. */
+  knownHash: (path: string, data: Uint8Array) => string | undefined = () => undefined,
 ): Manifest {
   const hashes: Record<string, string> = {};
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const f of sorted) hashes[f.path] = hashContent(f.data);
+  for (const f of sorted) hashes[f.path] = knownHash(f.path, f.data) ?? hashContent(f.data);
   const executable = sorted.filter((f) => f.executable).map((f) => f.path);
   return { schema: 1, generator, template, answers, files: hashes, ...(executable.length ? { executable } : {}) };
 }
@@ -52,8 +54,14 @@ export function serializeManifest(m: Manifest): string {
 }
 
 /** The manifest file this version of the tool writes for a render: built and encoded in one place. */
-export function manifestFor(template: TemplateRef, answers: Answers, files: { path: string; data: Uint8Array }[], skipped: readonly string[] = []): Uint8Array {
-  const m = buildManifest(generatorField(), template, answers, files);
+export function manifestFor(
+  template: TemplateRef,
+  answers: Answers,
+  files: { path: string; data: Uint8Array }[],
+  skipped: readonly string[] = [],
+  knownHash?: (path: string, data: Uint8Array) => string | undefined,
+): Uint8Array {
+  const m = buildManifest(generatorField(), template, answers, files, knownHash);
   if (skipped.length) m.skipped = [...skipped];
   return new TextEncoder().encode(serializeManifest(m));
 }
