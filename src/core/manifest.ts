@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { ProjectError, InputError } from './errors.js';
 import { pathProblem } from './path-rules.js';
 import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
@@ -31,7 +31,8 @@ export interface Manifest {
 }
 
 export function hashContent(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One call of node's one-shot hash where there is one: a sync hashes every file, each call run cold.
+  return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 export function buildManifest(

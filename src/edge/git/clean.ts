@@ -5,6 +5,7 @@ import path from 'node:path';
 import { commonDir, readRepoAt } from './files.js';
 import { ObjectFiles, commitFiles } from './object-files.js';
 import { readOrNone } from '../fs-quiet.js';
+import { objectId } from './object-id.js';
 
 /**
  * Whether a work tree is clean in the sense of `git status --untracked-files=no` printing nothing,
@@ -182,7 +183,7 @@ export function provedClean(root: string, known: ReadonlyMap<string, Uint8Array>
       if (!racy && sameStat(e, st)) continue;
       const bytes = known.get(e.path) ?? readOrNone(path.join(root, e.path));
       if (!bytes || bytes.length !== Number(st.size)) return undefined;
-      const id = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+      const id = objectId('blob', bytes);
       if (id !== e.sha) return undefined;
     }
     return true;
