@@ -4,6 +4,7 @@
  * log, so captured output stays the report alone.
  */
 import { terminalSafe } from '../core/terminal-text.js';
+import { stderr } from './output.js';
 
 export interface Progress {
   /** One item finished; `label` names it (the project). */
@@ -33,7 +34,7 @@ interface Terminalish {
 const silent: Progress = { step() {}, done() {} };
 
 /** A progress line on `stream` for `total` items; silent where the stream is not a terminal. */
-export function startProgress(what: string, total: number, stream: Terminalish = process.stderr): Progress {
+export function startProgress(what: string, total: number, stream: Terminalish = stderr): Progress {
   if (!stream.isTTY || total < 2) return silent;
   let count = 0;
   // The label names a project (a folder or URL from a list): its control characters are escaped.

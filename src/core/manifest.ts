@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { ProjectError, InputError } from './errors.js';
 import { pathProblem } from './path-rules.js';
 import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
@@ -31,7 +31,8 @@ export interface Manifest {
 }
 
 export function hashContent(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One call of node's one-shot hash where there is one: a sync hashes every file, each call run cold.
+  return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
 export function buildManifest(
@@ -39,10 +40,12 @@ export function buildManifest(
   template: TemplateRef,
   answers: Answers,
   files: { path: string; data: Uint8Array; executable?: boolean }[],
+  /** A file's hash when the caller knows it already (the same bytes hashed before), else undefined. */
+  knownHash: (path: string, data: Uint8Array) => string | undefined = () => undefined,
 ): Manifest {
   const hashes: Record<string, string> = {};
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const f of sorted) hashes[f.path] = hashContent(f.data);
+  for (const f of sorted) hashes[f.path] = knownHash(f.path, f.data) ?? hashContent(f.data);
   const executable = sorted.filter((f) => f.executable).map((f) => f.path);
   return { schema: 1, generator, template, answers, files: hashes, ...(executable.length ? { executable } : {}) };
 }
@@ -52,8 +55,14 @@ export function serializeManifest(m: Manifest): string {
 }
 
 /** The manifest file this version of the tool writes for a render: built and encoded in one place. */
-export function manifestFor(template: TemplateRef, answers: Answers, files: { path: string; data: Uint8Array }[], skipped: readonly string[] = []): Uint8Array {
-  const m = buildManifest(generatorField(), template, answers, files);
+export function manifestFor(
+  template: TemplateRef,
+  answers: Answers,
+  files: { path: string; data: Uint8Array }[],
+  skipped: readonly string[] = [],
+  knownHash?: (path: string, data: Uint8Array) => string | undefined,
+): Uint8Array {
+  const m = buildManifest(generatorField(), template, answers, files, knownHash);
   if (skipped.length) m.skipped = [...skipped];
   return new TextEncoder().encode(serializeManifest(m));
 }

@@ -28,6 +28,7 @@ import { packHeader, packTemplate, unpackTemplate } from './template-pack.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
+import { objectId } from './git/object-id.js';
 
 // 3: one pack (./template-pack.ts) with the commit's whole tree listing.
 const FORMAT = 3;
@@ -46,7 +47,7 @@ const keyOf = (location: string, commit: string) => createHash('sha256').update(
 
 /** git's id of a blob: the hash of "blob <size>\0" and the bytes (SHA-1, or SHA-256 repositories). */
 export function blobId(data: Uint8Array, algorithm: 'sha1' | 'sha256' = 'sha1'): string {
-  return createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
+  return objectId('blob', data, algorithm);
 }
 
 /**

@@ -13,6 +13,7 @@ import { started } from './started.js';
 import type { Opened, SyncOptions, Target } from './sync.js';
 
 const encoder = new TextEncoder();
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 
 /** Step 3a, read both sides: the base (as last applied), the team's files (ours), the target's render (theirs). */
 export interface Sides {
@@ -24,6 +25,8 @@ export interface Sides {
   ours: Map<string, Uint8Array>;
   /** The files the manifest lists, as read (the regular files among them). */
   listed: Map<string, Uint8Array>;
+  /** Those of them whose content has the manifest's hash (see filesAsRendered). */
+  asRendered: ReadonlyMap<string, Uint8Array>;
   folders: ReturnType<typeof readFolders>;
   executable: { base: Set<string>; theirs: Set<string>; ours: ReturnType<typeof executableAmong> };
   tracking?: Awaited<ReturnType<typeof untrackedAmong>>;
@@ -45,7 +48,8 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   // The team's files the manifest lists, read first: each still as last rendered is its own
   // base, so git reads only the others (and --check, when all are, reads none).
   const listed = session.readMany(Object.keys(recorded.files), 'sync');
-  const asRendered = { files: opts.recopy ? new Map<string, Uint8Array>() : filesAsRendered(listed, recorded), whole: opened.mode === 'check' };
+  const hashed = filesAsRendered(listed, recorded);
+  const asRendered = { files: opts.recopy ? new Map<string, Uint8Array>() : hashed, whole: opened.mode === 'check' };
   const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === '', asRendered));
   const rendered = planRender(target.loaded.template, target.answers);
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
@@ -73,7 +77,7 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   }
   const tracking = gitDir !== undefined ? await untrackedAmong(root, [...ours.keys()], { gitDir, prefix: session.prefix }) : undefined;
   const executable = { base: base.executable, theirs: theirsExecutable, ours: executableAmong(root, ours.keys(), session.modes) };
-  return { base, theirs, theirsExecutable, rendered, ours, listed, folders, executable, tracking, migration, notesFiles, pristineTip: pristine?.tips[0] };
+  return { base, theirs, theirsExecutable, rendered, ours, listed, asRendered: hashed, folders, executable, tracking, migration, notesFiles, pristineTip: pristine?.tips[0] };
 }
 
 /** Step 3b, plan: the merge of the three sides in memory, the new manifest, and the migration notes. */
@@ -124,7 +128,12 @@ export function planChanges(opened: Opened, target: Target, sides: Sides, opts: 
   const stillSkipped = (recorded.skipped ?? []).filter((v) => compareVersions(v, to) > 0);
   // The new manifest (a hash of every rendered file) only for a run that writes or shows it: --check needs none.
   let manifest: Uint8Array | undefined;
-  const manifestData = () => (manifest ??= manifestFor(loaded.ref, answers, sides.rendered, stillSkipped));
+  // A rendered file byte for byte the team's file that has the recorded hash has that hash: not hashed again.
+  const knownHash = (p: string, data: Uint8Array) => {
+    const mine = sides.asRendered.get(p);
+    return mine && sameBytes(mine, data) ? recorded.files[p] : undefined;
+  };
+  const manifestData = () => (manifest ??= manifestFor(loaded.ref, answers, sides.rendered, stillSkipped, knownHash));
   const warnings: string[] = [];
   // Each crossed migration's notes, as a file the team can follow; never over a file of theirs.
   for (const n of sides.notesFiles) {

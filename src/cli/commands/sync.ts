@@ -5,7 +5,7 @@ import { showDiff } from '../diff-view.js';
 import { startProgress } from '../progress.js';
 import { summaryRows } from '../sync-table.js';
 import { MANIFEST_PATH } from '../../core/manifest.js';
-import { painter, print, printJson, say, write } from '../output.js';
+import { batched, painter, print, printJson, say, stderr, stdout, write } from '../output.js';
 import type { ProjectSyncResult, SyncOptions } from '../../flows/sync.js';
 import { syncProjectByVersion } from '../../flows/sync-steps.js';
 import { readProvidedAnswers } from '../answers-input.js';
@@ -70,7 +70,7 @@ function describe(r: ProjectSyncResult, flags: SyncFlags): string {
 
 /** The report is stdout's, except in a dry run: there stdout is the diff, kept appliable. */
 const reportLine = (flags: SyncFlags) => (flags.dryRun ? say : print);
-const reportStyle = (flags: SyncFlags) => painter(flags.dryRun ? process.stderr : process.stdout);
+const reportStyle = (flags: SyncFlags) => painter(flags.dryRun ? stderr : stdout);
 
 function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   const line = reportLine(flags);
@@ -86,7 +86,7 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   line(`${p.bold(name)}: ${describe(r, flags)}`);
   for (const st of r.steps ?? []) line(`  ${st.committed ? 'committed' : st.conflicts ? 'stopped  ' : 'nothing  '} ${st.from} -> ${st.to}${st.conflicts ? ` (${st.conflicts} conflict(s): resolve, commit, and run sync again to continue)` : ''}`);
   for (const u of r.unresolved ?? []) line(`  unresolved ${u.path}  (conflict markers at lines ${u.lines}: resolve them, then commit)`);
-  const msg = painter(process.stderr);
+  const msg = painter(stderr);
   for (const a of r.newAnswers ?? []) {
     const how = a.origin === 'prompt' ? 'answered' : a.origin === 'default' ? 'its default' : `from ${a.origin}`;
     const where = flags.check || flags.dryRun ? 'would be recorded in the manifest; a real run asks, or needs --yes' : 'recorded in the manifest';
@@ -94,7 +94,7 @@ function report(o: Outcome, flags: SyncFlags, many: boolean): void {
   }
   if (!r.behind) return;
   // Release notes are read by a person, beside the messages: stderr, like them.
-  const notePaint = painter(process.stderr);
+  const notePaint = painter(stderr);
   for (const n of r.notes ?? []) {
     say(`  ${notePaint.bold(`Release notes ${n.version}:`)}`);
     for (const l of n.notes.trimEnd().split('\n')) say(`    ${l}`);
@@ -186,8 +186,9 @@ export async function syncCommand(dirs: string[], flags: SyncFlags): Promise<num
   for (const o of outcomes) {
     if (flags.json) continue;
     // The files people edit first; the manifest's hash lines, bookkeeping, last.
-    if (o.result?.diff) write(showDiff(o.result.diff, [MANIFEST_PATH], painter(process.stdout)));
-    report(o, flags, targets.length > 1);
+    if (o.result?.diff) write(showDiff(o.result.diff, [MANIFEST_PATH], painter(stdout)));
+    // One write per run of lines to a stream, not one per line (the release notes are dozens).
+    batched(() => report(o, flags, targets.length > 1));
   }
   if (targets.length > 1 && !flags.json) {
     const line = reportLine(flags);

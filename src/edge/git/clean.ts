@@ -5,6 +5,7 @@ import path from 'node:path';
 import { commonDir, readRepoAt } from './files.js';
 import { ObjectFiles, commitFiles } from './object-files.js';
 import { readOrNone } from '../fs-quiet.js';
+import { objectId } from './object-id.js';
 
 /**
  * Whether a work tree is clean in the sense of `git status --untracked-files=no` printing nothing,
@@ -47,12 +48,14 @@ function readIndex(data: Buffer): { entries: IndexEntry[]; tree?: string } | und
   const end = data.length - 20;
   if (createHash('sha1').update(data.subarray(0, end)).digest().compare(data, end) !== 0) return undefined;
   const count = data.readUInt32BE(8);
+  // Read by hand: a dozen numbers an entry, and Buffer's readers are a call each (run cold, once).
+  const u32 = (o: number) => ((data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!) >>> 0;
   const entries: IndexEntry[] = [];
   let at = 12;
   for (let i = 0; i < count; i++) {
     const start = at;
     if (at + 62 > end) return undefined;
-    const flags = data.readUInt16BE(at + 60);
+    const flags = (data[at + 60]! << 8) | data[at + 61]!;
     // assume-valid, extended flags (skip-worktree, intent-to-add), a stage other than 0: git's to judge.
     if (flags & 0xf000) return undefined;
     const nul = data.indexOf(0, at + 62);
@@ -61,16 +64,16 @@ function readIndex(data: Buffer): { entries: IndexEntry[]; tree?: string } | und
     if ((flags & 0xfff) !== 0xfff && (flags & 0xfff) !== nul - at - 62) return undefined;
     entries.push({
       path: name,
-      ctimeS: data.readUInt32BE(at),
-      ctimeN: data.readUInt32BE(at + 4),
-      mtimeS: data.readUInt32BE(at + 8),
-      mtimeN: data.readUInt32BE(at + 12),
-      dev: data.readUInt32BE(at + 16),
-      ino: data.readUInt32BE(at + 20),
-      mode: data.readUInt32BE(at + 24),
-      uid: data.readUInt32BE(at + 28),
-      gid: data.readUInt32BE(at + 32),
-      size: data.readUInt32BE(at + 36),
+      ctimeS: u32(at),
+      ctimeN: u32(at + 4),
+      mtimeS: u32(at + 8),
+      mtimeN: u32(at + 12),
+      dev: u32(at + 16),
+      ino: u32(at + 20),
+      mode: u32(at + 24),
+      uid: u32(at + 28),
+      gid: u32(at + 32),
+      size: u32(at + 36),
       sha: data.toString('hex', at + 40, at + 60),
     });
     at = start + ((62 + nul - at - 62 + 8) & ~7);
@@ -180,7 +183,7 @@ export function provedClean(root: string, known: ReadonlyMap<string, Uint8Array>
       if (!racy && sameStat(e, st)) continue;
       const bytes = known.get(e.path) ?? readOrNone(path.join(root, e.path));
       if (!bytes || bytes.length !== Number(st.size)) return undefined;
-      const id = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+      const id = objectId('blob', bytes);
       if (id !== e.sha) return undefined;
     }
     return true;

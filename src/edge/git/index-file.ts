@@ -1,6 +1,7 @@
 import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { objectId } from './object-id.js';
 
 /**
  * Writes git's index for files just written to a new work tree, as `git reset` would after the
@@ -11,7 +12,7 @@ import path from 'node:path';
 
 /** A blob's id: SHA-1 of "blob <size>\0" and the bytes, as git computes it. */
 export function blobId(data: Uint8Array): string {
-  return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+  return objectId('blob', data);
 }
 
 export interface IndexFile {

@@ -1,9 +1,9 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import { commonDir } from './files.js';
 import { readOrNone } from '../fs-quiet.js';
+import { objectId } from './object-id.js';
 
 /**
  * Reads git objects (loose, and packed with their deltas) from a repository's files, without
@@ -83,7 +83,7 @@ export class ObjectFiles {
     if (!SHA.test(sha)) return undefined;
     const found = this.loose(sha) ?? this.packed(sha, 0);
     if (!found) return undefined;
-    const id = createHash('sha1').update(`${found.type} ${found.body.length}\0`).update(found.body).digest('hex');
+    const id = objectId(found.type, found.body);
     return id === sha ? found : undefined;
   }
 
