@@ -4,8 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
 import { writePristine } from '../src/edge/git/objects.js';
-import { editTree, ObjectBatch, zlibStored, type TreeChange } from '../src/edge/git/object-write.js';
-import { inflateSync } from 'node:zlib';
+import { editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn, recordingGit } from './helpers/git.js';
 
@@ -283,23 +282,6 @@ describe('in-process git writer', () => {
       delete process.env.GIT_INDEX_FILE;
     }
     await byGit(() => withGitWriter(() => writePristine(dir, new Map([['x', enc('x\n')]]), 'v2', r1.commit, [])));
-  });
-});
-
-describe('zlib streams of stored blocks', () => {
-  it('inflate back to the bytes, checksum included, at every block boundary', () => {
-    const sizes = [0, 1, 2, 3799, 3800, 3801, 65534, 65535, 65536, 65535 * 2, 65535 * 2 + 1, 300_000];
-    for (const n of sizes) {
-      const data = Buffer.alloc(n);
-      for (let i = 0; i < n; i++) data[i] = (i * 7919 + (i >> 8)) & 0xff;
-      data.fill(0xff, 0, Math.min(n, 5000)); // the sums at their fastest growth
-      const z = zlibStored(data);
-      expect(inflateSync(z).equals(data), `${n} bytes`).toBe(true);
-      // zlib checks the Adler-32 at the end: a wrong one is refused.
-      const bad = Buffer.from(z);
-      bad[bad.length - 1] ^= 1;
-      expect(() => inflateSync(bad), `${n} bytes`).toThrow();
-    }
   });
 });
 

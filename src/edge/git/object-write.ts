@@ -7,16 +7,18 @@ import { ObjectFiles, type GitObject } from './object-files.js';
 
 /**
  * Writes git objects (blobs, trees, commits) in-process, as one pack, exactly as git reads
- * them: each object `<type> <size>\0<body>` is named by its SHA-1 and stored whole as a zlib
- * stream (no deltas: fast-import writes what it has not seen the same way; see STORE_UP_TO) into
+ * them: each object `<type> <size>\0<body>` is named by its SHA-1 and deflated whole (level 1,
+ * git's default for loose objects; no deltas, as fast-import writes what it has not seen) into
  * `objects/pack/tmp_pack_*`, its index (version 2) into `tmp_idx_*`, then both renamed into
  * place as `pack-<checksum>.pack` and, last, its `.idx` (git sees a pack through its index).
  * They are not flushed to disk (fsync): these objects are the ones `git add` and `git commit`
  * would write loose, which git does not flush either (core.fsync's default leaves loose objects
- * out); a flush cost 4-9 ms here. One pack per batch: a generated project's hundred
- * objects are two files, where loose objects would be three hundred file operations (measured:
- * 80 ms of system time more per generate). An object the repository has already (loose or
- * packed) is not written again.
+ * out); a flush cost 4-9 ms here. One pack per batch: a generated project's hundred objects are
+ * two files, where loose objects would be three hundred file operations (measured: 80 ms of
+ * system time more per generate). An object the repository has already (loose or packed) is not
+ * written again. (Stored, uncompressed zlib blocks were tried to skip node's zlib stream per
+ * object, ~10 ms a generate: they put every file's bytes into the pack as they are, three times
+ * the size git's own would be, and were dropped.)
  *
  * It opens only where that is certain to be what git does (see `writeRefusal`); everywhere else
  * the caller starts git (fast-import) instead. The fallbacks, each with a test in
@@ -49,47 +51,6 @@ export function writeRefusal(gitDir: string, config: GitConfig, env: NodeJS.Proc
     if (key === 'core.bare' && (value === null || !/^(false|no|off|0)$/i.test(value))) return key;
   }
   return undefined;
-}
-
-/**
- * Objects up to this size go into the pack as zlib streams of stored (uncompressed) blocks:
- * valid zlib that git inflates like any other, made without a zlib stream per object (node
- * builds one for each deflateSync: most of the time of a hundred small objects). Bigger ones
- * are deflated (level 1, git's default for loose objects). `git gc` recompresses either.
- */
-const STORE_UP_TO = 16 * 1024;
-
-/** `data` as a zlib stream (RFC 1950) of stored deflate blocks (RFC 1951 BTYPE 00), with its Adler-32. */
-export function zlibStored(data: Uint8Array): Buffer {
-  const blocks = Math.max(1, Math.ceil(data.length / 65535));
-  const out = Buffer.allocUnsafe(2 + blocks * 5 + data.length + 4);
-  out[0] = 0x78; // deflate, 32 KiB window
-  out[1] = 0x01; // no dictionary, fastest; (0x78 << 8 | 0x01) % 31 === 0
-  let at = 2;
-  for (let b = 0; b < blocks; b++) {
-    const from = b * 65535;
-    const len = Math.min(65535, data.length - from);
-    out[at++] = b === blocks - 1 ? 1 : 0;
-    out.writeUInt16LE(len, at);
-    out.writeUInt16LE(~len & 0xffff, at + 2);
-    at += 4;
-    out.set(data.subarray(from, from + len), at);
-    at += len;
-  }
-  // Adler-32, its sums reduced often enough never to pass 2^53.
-  let a = 1;
-  let c = 0;
-  for (let i = 0; i < data.length; ) {
-    const end = Math.min(data.length, i + 3800);
-    for (; i < end; i++) {
-      a += data[i]!;
-      c += a;
-    }
-    a %= 65521;
-    c %= 65521;
-  }
-  out.writeUInt32BE(((c << 16) | a) >>> 0, at);
-  return out;
 }
 
 function writeAll(fd: number, data: Uint8Array): void {
@@ -152,7 +113,7 @@ export class ObjectBatch {
     const id = createHash('sha1').update(header).update(body).digest('hex');
     if (this.has(id)) return id;
     const head = entryHeader(type, body.length);
-    const data = body.length <= STORE_UP_TO ? zlibStored(body) : deflateSync(body, { level: 1 });
+    const data = deflateSync(body, { level: 1 });
     if (this.offset + head.length + data.length >= 2 ** 31) throw new Error('pack would be over 2 GiB');
     this.chunks.push(head, data);
     this.entries.push({ id: Buffer.from(id, 'hex'), offset: this.offset, crc: crc32(data, crc32(head)) });
