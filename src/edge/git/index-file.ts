@@ -58,11 +58,18 @@ export function writeIndex(gitDir: string, root: string, files: readonly IndexFi
     e.name.copy(b, 62);
     parts.push(b);
   }
-  const body = Buffer.concat(parts);
-  const data = Buffer.concat([body, createHash('sha1').update(body).digest()]);
-  const lock = path.join(gitDir, 'index.lock');
-  const fd = openSync(lock, 'wx', 0o644);
+  writeIndexFile(path.join(gitDir, 'index'), Buffer.concat(parts), openSync(path.join(gitDir, 'index.lock'), 'wx', 0o644));
+}
+
+/**
+ * An index file as git puts one in place: `body` and its SHA-1 written into `<file>.lock`
+ * (opened by the caller, exclusively), then the lock renamed over the file. A failed write
+ * removes the lock.
+ */
+function writeIndexFile(file: string, body: Buffer, fd: number): void {
+  const lock = `${file}.lock`;
   try {
+    const data = Buffer.concat([body, createHash('sha1').update(body).digest()]);
     for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
   } catch (e) {
     closeSync(fd);
@@ -70,7 +77,7 @@ export function writeIndex(gitDir: string, root: string, files: readonly IndexFi
     throw e;
   }
   closeSync(fd);
-  renameSync(lock, path.join(gitDir, 'index'));
+  renameSync(lock, file);
 }
 
 /** One stage of a conflicted file: 1 base, 2 ours, 3 theirs. */
@@ -195,24 +202,13 @@ export function stageUnmergedHere(gitDir: string, root: string, config: readonly
   };
   if (tree) extension('TREE', Buffer.concat(writeCacheTree(tree, [])));
   if (resolveUndo) extension('REUC', resolveUndo);
-  const body = Buffer.concat(parts);
-  const lock = `${file}.lock`;
   let fd: number;
   try {
-    fd = openSync(lock, 'wx', 0o644);
+    fd = openSync(`${file}.lock`, 'wx', 0o644);
   } catch {
     return false;
   }
-  try {
-    const all = Buffer.concat([body, createHash('sha1').update(body).digest()]);
-    for (let n = 0; n < all.length; ) n += writeSync(fd, all, n);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(lock, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(lock, file);
+  writeIndexFile(file, Buffer.concat(parts), fd);
   return true;
 }
 
