@@ -269,7 +269,7 @@ interface ChangeNode {
 const TREE_MODES = /^(40000|100644|100755|120000|160000)$/;
 
 /** A tree object's entries in order, or undefined where a name or mode is not one written back exactly. */
-function parseTree(body: Buffer): Map<string, { mode: string; id: string }> | undefined {
+export function parseTree(body: Buffer): Map<string, { mode: string; id: string }> | undefined {
   const out = new Map<string, { mode: string; id: string }>();
   for (let at = 0; at < body.length; ) {
     const space = body.indexOf(0x20, at);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { isInterrupted, trackChild } from '../cleanup.js';
 import { readRepoAt, readTreeFiles } from './files.js';
 import { gitIdent, readGitConfig } from './git-config.js';
-import { commitBody, editTree, ObjectBatch, plainTreePath, writeTrees, type TreeChange, type TreeEntry as WrittenEntry } from './object-write.js';
+import { commitBody, editTree, ObjectBatch, parseTree, plainTreePath, writeTrees, type TreeChange, type TreeEntry as WrittenEntry } from './object-write.js';
 import { refsWritable, updateRefs } from './ref-write.js';
 import { ObjectFiles, readCommitFilesOnce } from './object-files.js';
 import { blobId } from './index-file.js';
@@ -256,25 +256,19 @@ function treeBlobId(store: ObjectBatch, root: string, file: string): string | un
   const parts = file.split('/');
   for (let i = 0; i < parts.length; i++) {
     const o = store.read(id);
-    if (o?.type !== 'tree') return undefined;
-    const want = Buffer.from(parts[i]!, 'utf8');
-    let found: { mode: string; id: string } | undefined;
-    for (let at = 0; at < o.body.length; ) {
-      const space = o.body.indexOf(0x20, at);
-      const nul = space < 0 ? -1 : o.body.indexOf(0, space + 1);
-      if (nul < 0 || nul + 21 > o.body.length) return undefined;
-      if (o.body.subarray(space + 1, nul).equals(want)) {
-        found = { mode: o.body.toString('latin1', at, space), id: o.body.toString('hex', nul + 1, nul + 21) };
-        break;
-      }
-      at = nul + 21;
-    }
+    const found = o?.type === 'tree' ? parseTree(o.body)?.get(parts[i]!) : undefined;
     if (!found) return undefined;
     const last = i === parts.length - 1;
     if (last ? !/^100(644|755)$/.test(found.mode) : found.mode !== '40000') return undefined;
     id = found.id;
   }
   return id;
+}
+
+/** The root tree of commit `id`, read from the repository; undefined when it is not read here. */
+function commitTree(store: ObjectBatch, id: string | undefined): string | undefined {
+  const top = id === undefined ? undefined : store.read(id);
+  return top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
 }
 
 /** The identity of the pristine commits: the same for every user, so the same render is the same tree. */
@@ -321,6 +315,7 @@ async function writePristineHere(
     const entries = new Map<string, WrittenEntry>();
     const incremental = parent !== undefined && parentFiles !== undefined;
     let tree: string | undefined;
+    const parentRoot = incremental ? commitTree(store, parent) : undefined;
     if (incremental) {
       // fast-import's `from <parent>` then D and M lines: only the trees on the way to a change
       // are read and made again.
@@ -331,13 +326,11 @@ async function writePristineHere(
         if (before && Buffer.compare(before, data) === 0 && (executable?.now.has(p) === true) === (executable?.parent?.has(p) === true)) continue;
         changes.set(p, { mode: mode(p), id: blob(data) });
       }
-      const top = store.read(parent);
-      const root = top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
       const readTree = (id: string) => {
         const o = store.read(id);
         return o?.type === 'tree' ? o.body : undefined;
       };
-      if (root) tree = await editTree(store, readTree, root, changes);
+      if (parentRoot) tree = await editTree(store, readTree, parentRoot, changes);
     }
     if (tree === undefined && incremental) {
       // fast-import's `from <parent>` then D and M lines: the parent's tree with those changes.
@@ -368,10 +361,6 @@ async function writePristineHere(
     // Each blob hashed once: a conflict's theirs is most often a pristine file written just above
     // (the same bytes, often the same buffer), and a big file costs its hash again.
     // A conflict's base is most often the parent's file at that path: its id is in the parent's tree.
-    const parentRoot = (() => {
-      const top = parent !== undefined && parentFiles ? store.read(parent) : undefined;
-      return top?.type === 'commit' ? /^tree ([0-9a-f]{40})\n/.exec(top.body.toString('latin1', 0, 46))?.[1] : undefined;
-    })();
     const inParent = (b: Uint8Array): string | undefined => {
       if (!parentRoot || !parentFiles) return undefined;
       for (const [p, data] of parentFiles) {
