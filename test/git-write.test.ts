@@ -208,6 +208,17 @@ describe('in-process git writer', () => {
     expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:big.txt`], { cwd: dir, maxBuffer: 1 << 26 }).equals(big)).toBe(true);
   });
 
+  it('bodies on either side of the small-object window (8 KiB) read back whole, repeats far apart included', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    // A repeat 8 KiB back is just outside the small window: both deflate settings must still give git the bytes.
+    const chunk = Buffer.from(Array.from({ length: 4096 }, (_, i) => 33 + ((i * 7919) % 94)));
+    const sizes = [8191, 8192, 8193, 12288, 16384];
+    const files = new Map(sizes.map((n) => [`f${n}.txt`, Buffer.concat([chunk, Buffer.alloc(Math.max(0, n - 2 * 4096), 120), chunk]).subarray(0, n)]));
+    await inProcess(() => writePristine(dir, files, 'sizes', undefined, []));
+    for (const [name, body] of files) expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:${name}`], { cwd: dir }).equals(body), name).toBe(true);
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
   it('moves a branch git keeps in packed-refs, as git would: a loose ref over the packed one', async () => {
     const dir = project(path.join(tempDir(), 'p'));
     const first = await writePristine(dir, FIRST, 'v1', undefined, []);
