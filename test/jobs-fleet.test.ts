@@ -204,11 +204,11 @@ describe("fleet's record of a project's jobs", () => {
     writeJobs(root, [['nightly', 'parallel']]);
     for (const d of daysBack('2026-12-04', 30)) writeReport(root, 'nightly', d, 'green');
     await new Promise((r) => setTimeout(r, MARGIN_MS + 200));
-    const green = await runCli(['fleet', '--json', root], { env });
+    const green = await runCli(['fleet', '--json', root], { cwd: root, env });
     expect(JSON.parse(green.stdout).projects[0].jobs).toMatchObject({ total: 1, green: 1, blockedOnParity: [] });
     expect(readdirSync(path.join(cache, 'create-migration/fleet-jobs'))).toHaveLength(1);
     editInPlace(path.join(root, 'reports/parity/nightly/2026-12-01.json'), 'red');
-    const red = await runCli(['fleet', '--json', root], { env });
+    const red = await runCli(['fleet', '--json', root], { cwd: root, env });
     expect(JSON.parse(red.stdout).projects[0].jobs).toMatchObject({ total: 1, green: 0, blockedOnParity: ['nightly'] });
   }, 60_000);
 });

@@ -71,10 +71,12 @@ export const fleetJobsCounts: FleetJobsCounts = { fromRecord: 0, worked: 0 };
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+const QUIET = Object.freeze({ throwIfNoEntry: false });
+
 /** The path's lstat; null when nothing is there (or a parent is no folder); other errors thrown. */
 function look(p: string): Stats | null {
   try {
-    return lstatSync(p, { throwIfNoEntry: false }) ?? null;
+    return lstatSync(p, QUIET) ?? null;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOTDIR' || (e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
