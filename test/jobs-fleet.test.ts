@@ -165,6 +165,14 @@ describe("fleet's record of a project's jobs", () => {
     rmSync(path.join(root, 'reports/parity/job-d'));
     renameSync(path.join(outside, 'job-d'), path.join(root, 'reports/parity/job-d'));
     expect(await look(root, record)).toMatchObject({ worked: 1, jobs: allGreen });
+    // jobs.yaml made a link to one outside (all its jobs switched): refused, not taken from the record.
+    writeFileSync(path.join(outside, 'jobs.yaml'), readFileSync(path.join(root, 'jobs.yaml'), 'utf8').replace(/state: parallel/g, 'state: switched'));
+    renameSync(path.join(root, 'jobs.yaml'), path.join(outside, 'ours.yaml'));
+    symlinkSync(path.join(outside, 'jobs.yaml'), path.join(root, 'jobs.yaml'));
+    await expect(fleetJobsOf(files, record, Date.now() + 2 * MARGIN_MS)).rejects.toThrow(/jobs\.yaml: is a symbolic link/);
+    rmSync(path.join(root, 'jobs.yaml'));
+    renameSync(path.join(outside, 'ours.yaml'), path.join(root, 'jobs.yaml'));
+    expect(await look(root, record)).toMatchObject({ worked: 1, jobs: allGreen });
     // reports/ itself.
     renameSync(path.join(root, 'reports'), path.join(outside, 'moved'));
     symlinkSync(path.join(outside, 'moved'), path.join(root, 'reports'));

@@ -10,7 +10,8 @@
  * listing: a report added, removed or renamed changes its stamp; so does the folder becoming a
  * link), and each report whose verdict the gate took (its content: an edit in place, even one
  * that keeps the size and the modification time, changes its change time, which no one can set
- * back). A stamp is device, inode, mode, size, modification and change times; a path that is not
+ * back). Nothing else: not the date (the gate counts back from the newest report, not from
+ * today), not the parity index (a cache of those same reports). A stamp is device, inode, mode, size, modification and change times; a path that is not
  * there has the stamp of zeros. Each stamp is made before what it stands for is read, and the
  * summary is recorded only when every stamp was at least MARGIN_MS old (an edit in the same tick
  * of a coarse clock cannot hide behind one). The row is taken from the record only when every
