@@ -17,7 +17,7 @@ import { hasConflictMarkers, unmergedPaths } from '../core/fleet/git-index.js';
 import { originUrl } from '../core/fleet/forge.js';
 import type { ProjectFacts } from '../core/fleet/row.js';
 import { CHECKLIST_DIRS } from '../core/status/count.js';
-import { jobsSummaryOf } from './jobs-files.js';
+import { fleetJobsOf } from './jobs-fleet.js';
 import { MarkerIndex } from './marker-index.js';
 
 function gitOut(cwd: string, args: string[]): Promise<string> {
@@ -106,7 +106,7 @@ export async function readProject(dir: string, label: string, newestOf: (source:
     const ignored = ignoreFile ? parseIgnoreList(utf8(ignoreFile)) : [];
     facts.markers = markerFiles(project, Object.keys(manifest.files).filter((p) => !isIgnoredByProject(p, ignored)), new MarkerIndex(project.root));
     try {
-      facts.jobs = await jobsSummaryOf(project, new Date());
+      facts.jobs = await fleetJobsOf(project);
     } catch (e) {
       facts.jobsError = (e as Error).message;
     }

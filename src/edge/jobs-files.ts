@@ -76,12 +76,27 @@ export async function whoMoves(root: string, by: string | undefined): Promise<st
  * the views' index (./parity-index.ts) unless `indexDir` is null.
  */
 export async function jobsSummaryOf(files: ProjectFiles, now: Date, indexDir: string | null = parityIndexDir() ?? null): Promise<JobsSummary | undefined> {
+  return (await jobsSummaryWith(files, now, indexDir))?.summary;
+}
+
+/**
+ * jobsSummaryOf, with the inventory it stands on. `beforeReports` is told the inventory before any
+ * report folder is looked at; `onVerdict`, of each report whose verdict was taken (ParityReports.onVerdict).
+ */
+export async function jobsSummaryWith(
+  files: ProjectFiles,
+  now: Date,
+  indexDir: string | null,
+  hooks: { beforeReports?: (inventory: JobsFile) => void; onVerdict?: ParityReports['onVerdict'] } = {},
+): Promise<{ summary: JobsSummary; inventory: JobsFile } | undefined> {
   const data = readJobsBytes(files);
   if (!data) return undefined;
   // A view needs the inventory only: unchanged since an earlier read, it comes from the cache.
   const inventory = await inventoryOf(data);
+  hooks.beforeReports?.(inventory);
   const evidence = new Map<string, Evidence>();
   const reports = new ParityReports(files, indexDir);
+  reports.onVerdict = hooks.onVerdict;
   for (const j of inventory.jobs) {
     if (needsEvidence(j.state)) evidence.set(j.id, reports.evidence(j, inventory.holidays));
     else if (STATES.indexOf(j.state) > STATES.indexOf('parallel')) {
@@ -90,5 +105,5 @@ export async function jobsSummaryOf(files: ProjectFiles, now: Date, indexDir: st
     }
   }
   reports.save();
-  return summarizeJobs(inventory, evidence, now);
+  return { summary: summarizeJobs(inventory, evidence, now), inventory };
 }

@@ -93,6 +93,12 @@ export class ParityReports {
   /** Whether reports/ and reports/parity are plain folders (undefined: not looked at yet). */
   private parents?: boolean;
   readonly counts: ParityCounts = { listed: 0, read: 0, fromIndex: 0 };
+  /**
+   * Told of every report whose verdict this view took, with the report's own lstat made before
+   * its verdict was taken (undefined: none was made, as without an index): what fleet's summary
+   * of the project stands on (./jobs-fleet.ts).
+   */
+  onVerdict?: (id: string, date: string, st: Stats | null | undefined) => void;
 
   constructor(
     private readonly files: ProjectFiles,
@@ -201,13 +207,14 @@ export class ParityReports {
     if (this.file && this.parents) {
       // rel passed the path rule (an id of jobs.yaml's slug and a date): joined as it is.
       st = lstatOrNone(`${this.files.root!}/${rel}`);
+      this.onVerdict?.(id, date, st ?? null);
       const known = entry?.v?.[date];
       const code = known?.[4];
       if (st?.isFile() && known && known[0] === st.ino && known[1] === st.size && known[2] === st.mtimeMs && known[3] === st.ctimeMs && (code === 'g' || code === 'r' || code === 'i')) {
         this.counts.fromIndex++;
         return CODE_VERDICT[code];
       }
-    }
+    } else this.onVerdict?.(id, date, undefined);
     this.counts.read++;
     let v: Verdict;
     try {

@@ -23,8 +23,8 @@ export interface ProjectFacts {
   /** Its template-update pull (merge) request, or why it could not be read. */
   request?: UpdateRequest;
   error?: string;
-  /** jobs.yaml's jobs, when the project has one (a broken one: jobsError). */
-  jobs?: JobsSummary;
+  /** jobs.yaml's jobs, when the project has one (a broken one: jobsError): what a row shows of them. */
+  jobs?: Pick<JobsSummary, 'total' | 'counts' | 'green' | 'blocked'>;
   jobsError?: string;
 }
 
