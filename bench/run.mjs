@@ -6,7 +6,7 @@
 // BENCH_ONLY=jobs,gitsync runs only those sections (generate, sync, gitsync, check, fleet, start,
 // jobs, assess, merge, pack). BENCH_CLI=<path to a cli.js> measures another build (a before).
 // BENCH_FLEET_SIZES=100 sets the fleet sizes (default 100,1000); BENCH_FLEET_JOBS=10 the copies of
-// the project with 100 jobs that fleet reads.
+// the project with 100 jobs that fleet reads, BENCH_FLEET_JOBS_MANY=100 the larger such fleet (0: none).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -394,6 +394,29 @@ if (want('jobs')) {
   const [fl, flPlain] = paired(() => run(...node(CLI, 'fleet', '--json', ...copies)), () => undefined, () => run(...node(CLI, 'fleet', '--json', ...plainCopies)));
   add(`fleet ×${k} projects with 100 jobs × 365 reports, per project`, per(fl), { median: 10 }, '≤ 10 ms per project', { mb: peakMb(process.execPath, [CLI, 'fleet', '--json', ...copies]), unit: 'vs 10 ms' });
   add(`fleet ×${k} projects without jobs, per project`, per(flPlain), { median: 10 }, 'reference', { unit: 'vs 10 ms' });
+  // The issue states this target over 1,000 such projects, where node's start and the module
+  // load are a thousandth of each project's share; over 10 they are a tenth (~3-5 ms each). So
+  // the fleet is also measured over more copies (BENCH_FLEET_JOBS_MANY, default 100; 0 skips it:
+  // making them links 3.7 million report names, about a minute).
+  const many = Number(process.env.BENCH_FLEET_JOBS_MANY ?? 100);
+  if (many > k) {
+    for (let i = k; i < many; i++) {
+      const d = path.join(fleetParent, `p${i}`);
+      execFileSync('cp', ['-al', big, d]);
+      copies.push(d);
+    }
+    for (let i = k; i < many; i++) {
+      const d = path.join(fleetParent, `plain${i}`);
+      cpSync(plain, d, { recursive: true });
+      plainCopies.push(d);
+    }
+    await new Promise((r) => setTimeout(r, 3100));
+    run(...node(CLI, 'fleet', '--json', ...copies));
+    const perMany = (m) => ({ median: m.median / many, min: m.min / many, max: m.max / many });
+    const [flMany, flManyPlain] = paired(() => run(...node(CLI, 'fleet', '--json', ...copies)), () => undefined, () => run(...node(CLI, 'fleet', '--json', ...plainCopies)));
+    add(`fleet ×${many} projects with 100 jobs × 365 reports, per project`, perMany(flMany), { median: 10 }, '≤ 10 ms per project', { unit: 'vs 10 ms' });
+    add(`fleet ×${many} projects without jobs, per project`, perMany(flManyPlain), { median: 10 }, 'reference', { unit: 'vs 10 ms' });
+  }
   // A project as assess makes it: three jobs (inventoried), two weeks of reports each.
   const small = withJobs(fresh('jobs3'), 3, 14, false);
   const help = () => run(...node(CLI, '--help'));
