@@ -156,6 +156,30 @@ for (const name of ['main', 'sync', 'jobs']) {
       // exit 1: behind, as meant
     }
     syncCli(tmp, 'sync', 'behind');
+    // And a sync from a template kept in git, its parsed form cached (as after a first sync or
+    // check): the code that reads the tags, proves and unpacks the cached template, not run by a
+    // sync of the built-in template. The cache goes to a folder of the build's own.
+    const withCache = (e) => ({ ...e, XDG_CACHE_HOME: path.join(tmp, 'cache') });
+    const repo = path.join(tmp, 'tpl');
+    cpSync('templates/kailash-migration', repo, { recursive: true });
+    gitIn(tmp, 'init', '-q', repo);
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'v1');
+    gitIn(repo, 'tag', 'v1.0.0');
+    writeFileSync(path.join(repo, 'template.yaml'), readFileSync(path.join(repo, 'template.yaml'), 'utf8').replace(/^version: .*$/m, 'version: 99.0.0'));
+    writeFileSync(path.join(repo, 'files/README.md'), `${readFileSync(path.join(repo, 'files/README.md'), 'utf8')}\nNew.\n`);
+    gitIn(repo, 'commit', '-qam', 'v2');
+    gitIn(repo, 'tag', 'v99.0.0');
+    run(withCache(env))(tmp, 'from-git', '--yes', '--template', `${repo}#v1.0.0`);
+    const fromGit = path.join(tmp, 'from-git');
+    writeFileSync(path.join(fromGit, 'TASKS.md'), `${readFileSync(path.join(fromGit, 'TASKS.md'), 'utf8')}\n- a team note\n`);
+    gitIn(fromGit, 'commit', '-qam', 'team edit');
+    try {
+      run(withCache(env))(tmp, 'sync', '--check', 'from-git');
+    } catch {
+      // exit 1: behind; the parsed template is cached now
+    }
+    run(withCache(recordingSync))(tmp, 'sync', 'from-git');
     cli(tmp, 'status', 'behind');
     cli(tmp, 'fresh', '--yes');
     // jobs and job --to load dist/jobs.js: its own cache, recorded by a look at a job in parallel
