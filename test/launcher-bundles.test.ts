@@ -76,6 +76,26 @@ describe('the sync bundle', () => {
     expect(run(cli, ['sync', '--check', 'proj'], root).code).toBe(3);
   }, 60_000);
 
+  it('ends as soon as the run is done, with its exit code and every byte it printed (a diff far bigger than a pipe holds)', () => {
+    const root = tempDir();
+    const lines = Array.from({ length: 6000 }, (_, i) => `Line ${i} of what the new version adds to the README.`);
+    const tpl = builtinTemplateRepo(path.join(root, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\n${lines.join('\n')}\n`));
+    expect(run(CLI, ['proj', '--yes', '--template', `${tpl}#v1.0.0`], root).code).toBe(0);
+    const diff = run(CLI, ['sync', '--dry-run', 'proj'], root);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout.length).toBeGreaterThan(300_000);
+    for (const l of [lines[0], lines[2999], lines[5999]]) expect(diff.stdout).toContain(`+${l}\n`);
+    expect(run(CLI, ['sync', '--check', 'proj'], root).code).toBe(1);
+    const json = run(CLI, ['sync', '--dry-run', '--json', 'proj'], root);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true });
+    const sync = run(CLI, ['sync', 'proj'], root);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/Review with `git diff`, then commit\.\n$/);
+    expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain(lines[5999]);
+    expect(run(CLI, ['sync', '--check', 'nowhere'], root).code).toBe(2);
+  }, 60_000);
+
   it('says what the full CLI says: the same help, the same errors, the same exit codes', () => {
     const cwd = tempDir();
     // With an option of the root first, the launcher loads dist/main.js; with the command first, dist/sync.js.
