@@ -51,15 +51,28 @@ const lazyChildProcess = {
     }));
   },
 };
+// The YAML and Handlebars parsers (half of what a sync would load) are needed only by a template
+// read from a folder, or from git the first time: dist/sync.js requires them from files of their
+// own, on first use, instead of carrying them. (The other bundles, recorded by other runs, keep them.)
+const parsersApart = {
+  name: 'parsers-apart',
+  setup(b) {
+    b.onResolve({ filter: /^(yaml|handlebars)$/ }, (args) => ({ path: `./${args.path}.js`, external: true }));
+  },
+};
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
 await Promise.all([
   // The command users run: answers --help and --version by itself, else loads main.js.
   build({ ...common, entryPoints: ['src/boot/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
+  // `sync` and `recopy` alone (the launcher loads it for them): what they need of the CLI, no more.
+  build({ ...common, entryPoints: ['src/cli/sync-bin.ts'], outfile: `${out}/sync.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, parsersApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   // `jobs` and `job` alone (the launcher loads it for them): what they need of the CLI, no more.
   build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
+  build({ ...common, entryPoints: ['yaml'], outfile: `${out}/yaml.js`, format: 'cjs' }),
+  build({ ...common, entryPoints: ['handlebars'], outfile: `${out}/handlebars.js`, format: 'cjs' }),
   // The library entry, as an ES module. CommonJS dependencies (handlebars) call require(): give it one.
   build({
     ...common,
@@ -74,7 +87,7 @@ await Promise.all([
 // UTF-8 (about 1.5 ms for dist/main.js). esbuild escapes strings but leaves characters in regular
 // expressions as written; as \uXXXX escapes they match the same. One after a backslash (an
 // identity escape) would change meaning: the bundle is then left as it is.
-for (const name of ['main', 'jobs']) {
+for (const name of ['main', 'sync', 'jobs']) {
   const file = `${out}/${name}.js`;
   const text = readFileSync(file, 'utf8');
   if (/\\[^\x00-\x7f]/.test(text)) continue;
@@ -113,8 +126,8 @@ for (const name of ['main', 'jobs']) {
     const env = { ...process.env, ...ident };
     const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
     const recordingJobs = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/jobs.${process.versions.v8}.cache`) };
-    // sync starts from a cache of its own (the launcher's cacheFor), recorded by syncs alone.
-    const recordingSync = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.sync.${process.versions.v8}.cache`) };
+    // dist/sync.js has a cache of its own, recorded by syncs.
+    const recordingSync = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/sync.${process.versions.v8}.cache`) };
     const run = (e) => (cwd, ...args) => execFileSync(process.execPath, [path.resolve(`${out}/cli.js`), ...args], { cwd, env: e, stdio: 'ignore' });
     // Only runs of the built-in template are recorded: what a template folder needs (the YAML and
     // Handlebars parsers) would make every start read a bigger cache.
@@ -143,6 +156,30 @@ for (const name of ['main', 'jobs']) {
       // exit 1: behind, as meant
     }
     syncCli(tmp, 'sync', 'behind');
+    // And a sync from a template kept in git, its parsed form cached (as after a first sync or
+    // check): the code that reads the tags, proves and unpacks the cached template, not run by a
+    // sync of the built-in template. The cache goes to a folder of the build's own.
+    const withCache = (e) => ({ ...e, XDG_CACHE_HOME: path.join(tmp, 'cache') });
+    const repo = path.join(tmp, 'tpl');
+    cpSync('templates/kailash-migration', repo, { recursive: true });
+    gitIn(tmp, 'init', '-q', repo);
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'v1');
+    gitIn(repo, 'tag', 'v1.0.0');
+    writeFileSync(path.join(repo, 'template.yaml'), readFileSync(path.join(repo, 'template.yaml'), 'utf8').replace(/^version: .*$/m, 'version: 99.0.0'));
+    writeFileSync(path.join(repo, 'files/README.md'), `${readFileSync(path.join(repo, 'files/README.md'), 'utf8')}\nNew.\n`);
+    gitIn(repo, 'commit', '-qam', 'v2');
+    gitIn(repo, 'tag', 'v99.0.0');
+    run(withCache(env))(tmp, 'from-git', '--yes', '--template', `${repo}#v1.0.0`);
+    const fromGit = path.join(tmp, 'from-git');
+    writeFileSync(path.join(fromGit, 'TASKS.md'), `${readFileSync(path.join(fromGit, 'TASKS.md'), 'utf8')}\n- a team note\n`);
+    gitIn(fromGit, 'commit', '-qam', 'team edit');
+    try {
+      run(withCache(env))(tmp, 'sync', '--check', 'from-git');
+    } catch {
+      // exit 1: behind; the parsed template is cached now
+    }
+    run(withCache(recordingSync))(tmp, 'sync', 'from-git');
     cli(tmp, 'status', 'behind');
     cli(tmp, 'fresh', '--yes');
     // jobs and job --to load dist/jobs.js: its own cache, recorded by a look at a job in parallel
@@ -164,7 +201,7 @@ for (const name of ['main', 'jobs']) {
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.
-    for (const name of ['main', 'main.sync', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
+    for (const name of ['main', 'sync', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
     console.warn(`build: no code cache recorded (${e.message.split('\n')[0]}); dist/ starts without one.`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import vm from 'node:vm';
 import { isAscii } from 'node:buffer';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, runCli, tempDir, testEnv } from './helpers/cli.js';
+import { CLI, ROOT, runCli, tempDir, testEnv } from './helpers/cli.js';
 import { builtinTemplateRepo, edit, gitIn } from './helpers/git.js';
 
 const run = (cli: string, args: string[], cwd: string) => {
@@ -51,11 +51,70 @@ describe('the jobs bundle', () => {
   });
 });
 
+describe('the sync bundle', () => {
+  it('answers sync and recopy without dist/main.js, with the YAML and Handlebars parsers loaded from their own files (a template folder needs both)', async () => {
+    const root = tempDir();
+    const tpl = path.join(root, 'tpl');
+    cpSync(path.join(ROOT, 'templates/kailash-migration'), tpl, { recursive: true });
+    expect((await runCli(['proj', '--yes', '--template', tpl], { cwd: root })).code).toBe(0);
+    edit(path.join(tpl, 'template.yaml'), (t) => t.replace(/^version: .*$/m, 'version: 99.0.0'));
+    edit(path.join(tpl, 'files/README.md'), (t) => `${t}\nNew in 99.0.0.\n`);
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, 'main.js'));
+    const cli = path.join(dist, 'cli.js');
+    const sync = run(cli, ['sync', 'proj'], root);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain('New in 99.0.0.');
+    gitIn(path.join(root, 'proj'), 'commit', '-qam', 'synced');
+    const recopy = run(cli, ['recopy', 'proj', '--json'], root);
+    expect(recopy.code, recopy.stderr).toBe(0);
+    expect(JSON.parse(recopy.stdout)).toMatchObject({ ok: true });
+    expect(run(cli, ['status', 'proj'], root).code).not.toBe(0);
+    // Without the parsers' files, a template folder cannot be read: they are what it loaded.
+    for (const f of ['yaml.js', 'handlebars.js']) rmSync(path.join(dist, f));
+    expect(run(cli, ['sync', '--check', 'proj'], root).code).toBe(3);
+  }, 60_000);
+
+  it('ends as soon as the run is done, with its exit code and every byte it printed (a diff far bigger than a pipe holds)', () => {
+    const root = tempDir();
+    const lines = Array.from({ length: 6000 }, (_, i) => `Line ${i} of what the new version adds to the README.`);
+    const tpl = builtinTemplateRepo(path.join(root, 'tpl'), (d) => edit(path.join(d, 'files/README.md'), (t) => `${t}\n${lines.join('\n')}\n`));
+    expect(run(CLI, ['proj', '--yes', '--template', `${tpl}#v1.0.0`], root).code).toBe(0);
+    const diff = run(CLI, ['sync', '--dry-run', 'proj'], root);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout.length).toBeGreaterThan(300_000);
+    for (const l of [lines[0], lines[2999], lines[5999]]) expect(diff.stdout).toContain(`+${l}\n`);
+    expect(run(CLI, ['sync', '--check', 'proj'], root).code).toBe(1);
+    const json = run(CLI, ['sync', '--dry-run', '--json', 'proj'], root);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true });
+    const sync = run(CLI, ['sync', 'proj'], root);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/Review with `git diff`, then commit\.\n$/);
+    expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain(lines[5999]);
+    expect(run(CLI, ['sync', '--check', 'nowhere'], root).code).toBe(2);
+  }, 60_000);
+
+  it('says what the full CLI says: the same help, the same errors, the same exit codes', () => {
+    const cwd = tempDir();
+    // With an option of the root first, the launcher loads dist/main.js; with the command first, dist/sync.js.
+    const cases: string[][] = [['sync', '--help'], ['recopy', '--help'], ['sync', '--bogus'], ['sync', '--conflict'], ['sync', '--conflict', 'nope', '.'], ['sync', 'nowhere'], ['recopy', '--check'], ['sync', '--check', '--json', 'nowhere']];
+    for (const args of cases) {
+      const viaSync = run(CLI, args, cwd);
+      const viaMain = run(CLI, ['--no-git', ...args], cwd);
+      expect(viaSync, args.join(' ')).toEqual(viaMain);
+    }
+    expect(run(CLI, ['sync', '--help'], cwd).stdout).toMatch(/^Usage: create-migration sync \[options\] \[dir\.\.\.\][\s\S]*Examples:\n[\s\S]* {2}\$ create-migration sync --check/);
+    expect(run(CLI, ['sync', '--bogus'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown option '--bogus'/) });
+  });
+});
+
 describe('the code caches the build records', () => {
   // A cache V8 rejects (another bundle's, or made by another V8) costs its reading and buys nothing.
   it.each([
     ['main', 'main'],
-    ['main', 'main.sync'],
+    ['sync', 'sync'],
     ['jobs', 'jobs'],
   ])('%s.js compiles from %s.<v8>.cache, which this node accepts', (bundle, cache) => {
     const dist = path.dirname(CLI);
@@ -67,7 +126,7 @@ describe('the code caches the build records', () => {
   });
 
   it('the bundles are ASCII, so that the launcher reads them without decoding UTF-8', () => {
-    for (const bundle of ['main', 'jobs']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
+    for (const bundle of ['main', 'sync', 'jobs']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
   });
 
   it('a sync without its own cache (a partial install) still syncs (compiled as node compiles it)', async () => {
@@ -75,7 +134,7 @@ describe('the code caches the build records', () => {
     expect((await runCli(['proj', '--yes', '--no-git'], { cwd: root })).code).toBe(0);
     const dist = path.join(tempDir(), 'dist');
     cpSync(path.dirname(CLI), dist, { recursive: true });
-    rmSync(path.join(dist, `main.sync.${process.versions.v8}.cache`));
+    rmSync(path.join(dist, `sync.${process.versions.v8}.cache`));
     const check = run(path.join(dist, 'cli.js'), ['sync', '--check', 'proj', '--json'], root);
     expect(check.code, check.stderr).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({ ok: true });

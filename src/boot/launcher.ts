@@ -2,13 +2,14 @@
  * dist/cli.js, the command users run. It answers `--help` and `--version` from text captured at
  * build time, and otherwise loads a bundled CLI with the V8 code cache the build made for it, so
  * that the CLI is not parsed and compiled again on every start: dist/jobs.js when the first
- * argument is `jobs` or `job` (a third of the code: no sync, rendering, assess or prompts), else
+ * argument is `jobs` or `job` (a third of the code: no sync, rendering, assess or prompts),
+ * dist/sync.js when it is `sync` or `recopy` (no assess, jobs, fleet, generate or status), else
  * dist/main.js, which has every command.
  *
  * A cache only fits the V8 it was made by, so its name carries that version. Any other node
  * compiles the bundle as usual (node 22+ through its own module compile cache).
  * CREATE_MIGRATION_WRITE_CODE_CACHE=<file> writes the cache this run ends with, for the bundle
- * this run loaded (the build uses it). `sync` reads a cache of its own (see cacheFor).
+ * this run loaded (the build uses it).
  */
 import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -33,19 +34,12 @@ function answerWithoutParser(args: string[]): boolean {
 }
 
 /** The bundle that answers these arguments. */
-const bundleFor = (args: string[]) => (args[0] === 'jobs' || args[0] === 'job' ? 'jobs' : 'main');
-
-/**
- * Which of a bundle's code caches: `sync` has one of its own (dist/main.sync.<v8>.cache), recorded
- * by syncs only. V8 reads all of a cache at every start, and the one of every command is a third
- * bigger than what a sync compiles.
- */
-const cacheFor = (args: string[]) => (args[0] === 'sync' ? '.sync' : '');
+const bundleFor = (args: string[]) => (args[0] === 'jobs' || args[0] === 'job' ? 'jobs' : args[0] === 'sync' || args[0] === 'recopy' ? 'sync' : 'main');
 
 /** Loads a bundle (dist/<name>.js) as node would, but compiled with the cached code when there is one that fits. */
-function load(name: string, cacheName = ''): Entry {
+function load(name: string): Entry {
   const file = path.join(__dirname, `${name}.js`);
-  const cacheFile = path.join(__dirname, `${name}${cacheName}.${process.versions.v8}.cache`);
+  const cacheFile = path.join(__dirname, `${name}.${process.versions.v8}.cache`);
   const writeTo = process.env.CREATE_MIGRATION_WRITE_CODE_CACHE;
   let cached: Buffer | undefined;
   try {
@@ -81,5 +75,5 @@ function load(name: string, cacheName = ''): Entry {
 
 const args = process.argv.slice(2);
 if (!answerWithoutParser(args)) {
-  void load(bundleFor(args), bundleFor(args) === 'main' ? cacheFor(args) : '').run(process.argv);
+  void load(bundleFor(args)).run(process.argv);
 }

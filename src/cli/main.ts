@@ -4,6 +4,7 @@ import { InputError, MissingAnswersError } from '../core/errors.js';
 import { boundary } from './boundary.js';
 import { rootCommand } from './root-command.js';
 import { jobCommands } from './jobs-program.js';
+import { syncCommands } from './sync-program.js';
 import { firstBareArgument, nearCommand } from './typo.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -45,13 +46,6 @@ const EXAMPLES: Record<string, string[]> = {
     'create-migration ../billing-migration --yes --set owner="Billing team" --set data_sources=csv,database',
     'create-migration ../billing-migration --answers answers.yaml --dry-run',
     'create-migration ../billing-migration --assess /srv/legacy/billing',
-  ],
-  sync: [
-    'create-migration sync                        # the project in this folder',
-    'create-migration sync --check                # in CI: exit 1 when the project is behind',
-    'create-migration sync --dry-run --to 1.2.0',
-    'create-migration sync --branch template-update --summary pr-body.md',
-    'create-migration sync --set database_kind=mysql',
   ],
   status: ['create-migration status', 'create-migration status ../billing-migration --json', 'create-migration status --write --html progress.html'],
   add: ['create-migration add workflow nightly_load --pattern etl --source csv', 'create-migration add node SftpDropReader', 'create-migration add checklist security-review --title "Security review"', 'create-migration add workflow --help   # the flags of one generator'],
@@ -152,47 +146,7 @@ function program(done: (code: number) => void): Command {
       done(await namingFlags(setFlag, () => generateCommand(dir, flags)));
     });
 
-  cli
-    .command('sync')
-    .description("bring projects up to their template's newer version (a three-way merge that keeps every edit)")
-    .argument('[dir...]', 'projects to sync (default: .)')
-    .option('--to <ref>', 'target template version (default: newest release tag, else HEAD)')
-    .option('--prereleases', 'count pre-release tags (v2.0.0-rc.1) as versions to move to')
-    .option('--skip <version>', 'record that the team declines this template version: --check passes over it, the next one is offered')
-    .option('--template <src>', 'use another source than the one recorded in the project')
-    .option('--check', 'write nothing; exit 1 if a project is behind')
-    .option('--dry-run', 'write nothing; print the unified diff sync would apply')
-    .option('--conflict <inline|diff3|merge|rej>', "inline: conflict markers in the file, git's diff3 style with the base section (diff3: the same); merge: markers without the base section; rej: the file keeps your version, the template's hunks go to <file>.rej", 'inline')
-    .option('--allow-dirty', 'run even with uncommitted changes')
-    .option('--branch <name>', 'create this branch and commit the sync on it')
-    .option('--set <key=value>', 'change an answer; files that depend on it are re-rendered (repeatable)', collect, [])
-    .option('--summary <file>', 'write a Markdown summary of what sync did (or would do): the update PR body')
-    .option('-y, --yes', "take the default of a question the newer version adds; never prompt")
-    .option('--json', 'print one JSON object on stdout')
-    .action(async (dirs, flags) => {
-      const { syncCommand } = await import('./commands/sync.js');
-      done(await syncCommand(dirs, flags));
-    });
-
-  cli
-    .command('recopy')
-    .description('rebuild from the template at the recorded answers and merge with your files (a project whose base is lost or broken)')
-    .argument('[dir...]', 'projects to recopy (default: .)')
-    .option('--to <ref>', 'template version (default: newest release tag, else HEAD)')
-    .option('--prereleases', 'count pre-release tags as versions to move to')
-    .option('--template <src>', 'use another source than the one recorded in the project')
-    .option('--dry-run', 'write nothing; print the unified diff recopy would apply')
-    .option('--conflict <inline|diff3|merge|rej>', 'inline (diff3: markers with the base section), merge (without it), or rej', 'inline')
-    .option('--allow-dirty', 'run even with uncommitted changes')
-    .option('--branch <name>', 'create this branch and commit the recopy on it')
-    .option('--set <key=value>', 'change an answer (repeatable)', collect, [])
-    .option('--summary <file>', 'write a Markdown summary of what recopy did (or would do)')
-    .option('-y, --yes', 'take the default of a question the template adds; never prompt')
-    .option('--json', 'print one JSON object on stdout')
-    .action(async (dirs, flags) => {
-      const { syncCommand } = await import('./commands/sync.js');
-      done(await syncCommand(dirs, { ...flags, recopy: true }));
-    });
+  syncCommands(cli, done);
 
   cli
     .command('status')

@@ -59,6 +59,12 @@ export class Output {
 
 /** The descriptors whose node stream exists (see tolerateClosedStdout): written through it. */
 const made = new Set<number>();
+
+/**
+ * Whether everything printed went straight to its descriptor (no node stream for stdout or
+ * stderr exists, so none holds text still to be written: on macOS a pipe's stream writes later).
+ */
+export const allWrittenDirectly = (): boolean => made.size === 0;
 const ttys = new Map<number, boolean | undefined>();
 
 /** true: a terminal; false: a pipe, a file or /dev/null; undefined: not known (written through node's stream). */
