@@ -2,6 +2,7 @@
 // runtime dependencies.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { assembleWasm } from './wasm.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // Build beside dist/ and swap it in, so a CLI running from dist/ (a test, another build) never
@@ -51,6 +52,7 @@ const lazyChildProcess = {
     }));
   },
 };
+await wasmStep();
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
 await Promise.all([
@@ -179,3 +181,8 @@ try {
 }
 renameSync(out, 'dist');
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
+
+/** The merge's WebAssembly line pass, assembled from its .wat into the sources before bundling (see scripts/wasm.mjs). */
+async function wasmStep() {
+  if (await assembleWasm()) console.log('build: src/core/merge/lines-wasm.ts assembled again from lines.wat');
+}

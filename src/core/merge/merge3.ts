@@ -1,5 +1,6 @@
 import { diffIdsPacked, formatHunk, type HunkLine } from './diff.js';
 import { hasEol, splitLines, type Eol } from './lines.js';
+import { LINES_WASM } from './lines-wasm.js';
 
 export interface MergeLabels {
   ours: string;
@@ -390,9 +391,9 @@ const sameIds = (a: Int32Array, b: Int32Array): boolean => a.length === b.length
 
 /** The merge on units: the result's units, and the regions when asked for. */
 function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
-  const sides = [scanLines(base), scanLines(ours), scanLines(theirs)] as const;
-  const { ids, size } = internAll(sides);
-  const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
+  const pass = base.BYTES_PER_ELEMENT === 1 ? bytesPass(base as Uint8Array, ours as Uint8Array, theirs as Uint8Array) : unitsPass(base, ours, theirs);
+  const { sides, size } = pass;
+  const [baseIds, oursIds, theirsIds] = pass.ids;
   // A side equal to base contributes no hunks, and equal sides share one diff;
   // this is what makes the trivial cases cheap (and exact by construction).
   const none = new Int32Array(0);
@@ -402,7 +403,7 @@ function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, optio
   let conflicts = 0;
   for (const r of spans) if (r.kind === 'conflict') conflicts++;
   // Ours decides, then theirs, then base (each only when the one before ends no line).
-  const eol = eolOf(sides[1]) ?? eolOf(sides[2]) ?? eolOf(sides[0]) ?? '\n';
+  const eol = eolOf(pass.eols[1]!) ?? eolOf(pass.eols[2]!) ?? eolOf(pass.eols[0]!) ?? '\n';
   let regions: MergeRegion[] | undefined;
   return {
     out: render(codec, spans, sides, options.labels, eol, options.style ?? 'diff3'),
@@ -413,6 +414,104 @@ function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, optio
 }
 
 type Sides = readonly [base: Lines, ours: Lines, theirs: Lines];
+
+/** What the line pass gives the merge: the three texts' lines, their ids, and line endings counted. */
+interface LinesPass {
+  sides: Sides;
+  ids: readonly [Int32Array, Int32Array, Int32Array];
+  size: number;
+  /** Per text, its lines ended by LF, CRLF and CR. */
+  eols: readonly Int32Array[];
+}
+
+/** The line pass in JavaScript, for UTF-16 units (strings that UTF-8 cannot carry); exported for its test against bytesPass. */
+export function unitsPass(base: Units, ours: Units, theirs: Units): LinesPass {
+  const sides = [scanLines(base), scanLines(ours), scanLines(theirs)] as const;
+  const { ids, size } = internAll(sides);
+  return { sides, ids: ids as [Int32Array, Int32Array, Int32Array], size, eols: sides.map((l) => eolCounts(l.units, l.at, l.count)) };
+}
+
+let linesModule: WebAssembly.Module | undefined;
+
+interface LinesExports {
+  scan(p: number, len: number, at: number, hash: number, room: number): number;
+  table(table: number, capacity: number, rep: number, total: number): void;
+  internBase(p: number, at: number, hash: number, count: number, ids: number): void;
+  internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bHash: number, bCount: number, bIds: number): void;
+  size: WebAssembly.Global;
+  lf: WebAssembly.Global;
+  crlf: WebAssembly.Global;
+  cr: WebAssembly.Global;
+}
+
+const PAGE = 65536;
+const align8 = (n: number): number => (n + 7) & ~7;
+
+/**
+ * The line pass on UTF-8 bytes, in WebAssembly (./lines.wat): the same lines and ids as
+ * unitsPass gives, without the interpreter's cost of a first run over megabytes. The texts are
+ * copied into the module's memory; the lines' starts and ids are views of it (a memory of its
+ * own per merge, never grown once they are made).
+ */
+export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array): LinesPass {
+  const texts = [base, ours, theirs];
+  linesModule ??= new WebAssembly.Module(Buffer.from(LINES_WASM, 'base64'));
+  // Texts first (each followed by 8 bytes the module's word loads may read), then per text room
+  // for its line starts, hashes and ids: first as if lines were 8 bytes or longer, and if a text
+  // has more, again with room for a line per byte.
+  let room = texts.map((t) => (t.length >>> 3) + 16);
+  for (let attempt = 0; ; attempt++) {
+    const textAt: number[] = [];
+    let top = 64;
+    for (const t of texts) {
+      textAt.push(top);
+      top += align8(t.length + 8);
+    }
+    const atAt: number[] = [];
+    const hashAt: number[] = [];
+    const idsAt: number[] = [];
+    for (const r of room) {
+      atAt.push(top);
+      top += align8((r + 1) * 4);
+      hashAt.push(top);
+      top += align8(r * 4);
+      idsAt.push(top);
+      top += align8(r * 4);
+    }
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(top / PAGE) });
+    const x = new WebAssembly.Instance(linesModule, { m: { mem: memory } }).exports as unknown as LinesExports;
+    const bytes = new Uint8Array(memory.buffer);
+    texts.forEach((t, k) => bytes.set(t, textAt[k]));
+    const counts: number[] = [];
+    const eols: Int32Array[] = [];
+    for (let k = 0; k < 3; k++) {
+      const n = x.scan(textAt[k]!, texts[k]!.length, atAt[k]!, hashAt[k]!, room[k]!);
+      if (n < 0) break;
+      counts.push(n);
+      eols.push(Int32Array.of(x.lf.value as number, x.crlf.value as number, x.cr.value as number));
+    }
+    if (counts.length < 3) {
+      if (attempt > 0) throw new Error('merge: line pass out of room');
+      room = texts.map((t) => t.length + 1);
+      continue;
+    }
+    const [nb, no, nt] = counts as [number, number, number];
+    let capacity = 16;
+    while (capacity < (nb + Math.max(no, nt)) * 2) capacity *= 2;
+    const tableAt = top;
+    const repAt = tableAt + capacity * 8;
+    const total = nb + no + nt;
+    const end = repAt + total * 16;
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    x.table(tableAt, capacity, repAt, total);
+    x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
+    for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
+    const buffer = memory.buffer;
+    const sides = texts.map((units, k) => ({ units, at: new Int32Array(buffer, atAt[k], counts[k]! + 1), count: counts[k]! })) as unknown as Sides;
+    const ids = counts.map((n, k) => new Int32Array(buffer, idsAt[k], n)) as unknown as [Int32Array, Int32Array, Int32Array];
+    return { sides, ids, size: x.size.value as number, eols };
+  }
+}
 
 /** A region as line ranges `[x0, x1)` of base, ours and theirs. */
 interface Span {
@@ -489,9 +588,8 @@ function toRegion(codec: Codec, r: Span, sides: Sides): MergeRegion {
   }
 }
 
-/** `detectEol` from the lines (the last one or two units of each), or undefined if none ends. */
-function eolOf({ units, at, count }: Lines): Eol | undefined {
-  const n = eolCounts(units, at, count);
+/** `detectEol` from a text's counts of lines ended by LF, CRLF, CR, or undefined if none ends. */
+function eolOf(n: Int32Array): Eol | undefined {
   const [lf, crlf, cr] = [n[0]!, n[1]!, n[2]!];
   if (lf === 0 && crlf === 0 && cr === 0) return undefined;
   if (lf >= crlf && lf >= cr) return '\n';

@@ -1,0 +1,244 @@
+;; The line pass of a three-way merge of UTF-8 bytes, as WebAssembly: where each line of the three
+;; texts starts, and an id per line, equal ids for equal lines across the texts (see internAll in
+;; merge3.ts, which does the same in JavaScript for UTF-16 units). A merge runs once per process:
+;; JavaScript loops over a few megabytes run mostly in the interpreter then, while this module is
+;; compiled in one quick pass (Liftoff) and runs as machine code from its first call.
+;;
+;; Assembled by scripts/build.mjs (assembleWasm) into lines-wasm.ts. All addresses are byte
+;; offsets in the imported memory, laid out by the caller (merge3.ts, linesPass):
+;;   a text at `p`, `len` bytes, followed by at least 8 bytes the loads below may read (never used);
+;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes;
+;;   its ids; the intern table (capacity * 2 numbers, zeroed: [hash, id + 1] per slot, 0 free);
+;;   per id: its first line's address, length, side and line number.
+(module
+  (import "m" "mem" (memory 1))
+
+  ;; Line counts by ending, of the last text scanned: LF, CRLF, lone CR.
+  (global $lf (export "lf") (mut i32) (i32.const 0))
+  (global $crlf (export "crlf") (mut i32) (i32.const 0))
+  (global $cr (export "cr") (mut i32) (i32.const 0))
+
+  ;; Bytes of v equal to LF or CR: 0x80 set in each such byte, and maybe in bytes above the lowest
+  ;; one (borrows), never below it: the lowest set bit marks the first line break of the word.
+  (func $breaks (param $v i64) (result i64)
+    (local $x i64) (local $y i64)
+    (local.set $x (i64.xor (local.get $v) (i64.const 0x0a0a0a0a0a0a0a0a)))
+    (local.set $y (i64.xor (local.get $v) (i64.const 0x0d0d0d0d0d0d0d0d)))
+    (i64.and
+      (i64.or
+        (i64.and (i64.sub (local.get $x) (i64.const 0x0101010101010101)) (i64.xor (local.get $x) (i64.const -1)))
+        (i64.and (i64.sub (local.get $y) (i64.const 0x0101010101010101)) (i64.xor (local.get $y) (i64.const -1))))
+      (i64.const 0x8080808080808080)))
+
+  (func $mix (param $h i64) (param $w i64) (result i64)
+    (local.set $h (i64.mul (i64.xor (local.get $h) (local.get $w)) (i64.const 0x9e3779b97f4a7c15)))
+    (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29))))
+
+  ;; Cuts text [p, p + len) into lines ended by LF, CRLF or a lone CR (the last one may have no
+  ;; ending), writing each line's start (from p) to `at` and its hash to `hash`; returns the
+  ;; number of lines, or -1 when there are more than `room`. at[count] = len.
+  (func (export "scan") (param $p i32) (param $len i32) (param $at i32) (param $hash i32) (param $room i32) (result i32)
+    (local $end i32) (local $i i32) (local $s i32) (local $n i32) (local $rem i32) (local $k i32)
+    (local $c i32) (local $term i64) (local $h i64) (local $w i64) (local $m i64) (local $valid i64)
+    (local.set $end (i32.add (local.get $p) (local.get $len)))
+    (local.set $i (local.get $p))
+    (global.set $lf (i32.const 0))
+    (global.set $crlf (i32.const 0))
+    (global.set $cr (i32.const 0))
+    (block $done
+      (loop $line
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (if (i32.eq (local.get $n) (local.get $room)) (then (return (i32.const -1))))
+        (local.set $s (local.get $i))
+        (local.set $h (i64.const 0))
+        (local.set $term (i64.const 0))
+        (block $ended
+          (loop $word
+            (local.set $w (i64.load align=1 (local.get $i)))
+            (local.set $m (call $breaks (local.get $w)))
+            (local.set $rem (i32.sub (local.get $end) (local.get $i)))
+            (if (i32.lt_u (local.get $rem) (i32.const 8))
+              (then
+                ;; The text ends inside this word: what follows is not its bytes.
+                (local.set $valid (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $rem) (i32.const 3)))) (i64.const 1)))
+                (local.set $m (i64.and (local.get $m) (local.get $valid)))
+                (local.set $w (i64.and (local.get $w) (local.get $valid)))))
+            (if (i64.eqz (local.get $m))
+              (then
+                (local.set $h (call $mix (local.get $h) (local.get $w)))
+                (if (i32.le_u (local.get $rem) (i32.const 8))
+                  (then
+                    ;; The last line, without an ending.
+                    (local.set $i (local.get $end))
+                    (br $ended)))
+                (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                (br $word)))
+            ;; A line break at byte k of the word: the k bytes before it are the line's last.
+            (local.set $k (i32.wrap_i64 (i64.shr_u (i64.ctz (local.get $m)) (i64.const 3))))
+            (if (local.get $k)
+              (then
+                (local.set $h (call $mix (local.get $h)
+                  (i64.and (local.get $w) (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $k) (i32.const 3)))) (i64.const 1)))))))
+            (local.set $i (i32.add (local.get $i) (local.get $k)))
+            (local.set $c (i32.load8_u (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (if (i32.eq (local.get $c) (i32.const 0x0a))
+              (then
+                (global.set $lf (i32.add (global.get $lf) (i32.const 1)))
+                (local.set $term (i64.const 1)))
+              (else
+                (if (i32.and (i32.lt_u (local.get $i) (local.get $end)) (i32.eq (i32.load8_u (local.get $i)) (i32.const 0x0a)))
+                  (then
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (global.set $crlf (i32.add (global.get $crlf) (i32.const 1)))
+                    (local.set $term (i64.const 2)))
+                  (else
+                    (global.set $cr (i32.add (global.get $cr) (i32.const 1)))
+                    (local.set $term (i64.const 3))))))))
+        ;; The length and ending in too, then high bits folded into the low ones a slot is taken from.
+        (local.set $h (call $mix (local.get $h)
+          (i64.or (i64.shl (local.get $term) (i64.const 32)) (i64.extend_i32_u (i32.sub (local.get $i) (local.get $s))))))
+        (local.set $h (i64.mul (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32))) (i64.const 0xff51afd7ed558ccd)))
+        (i32.store (i32.add (local.get $at) (i32.shl (local.get $n) (i32.const 2))) (i32.sub (local.get $s) (local.get $p)))
+        (i32.store (i32.add (local.get $hash) (i32.shl (local.get $n) (i32.const 2)))
+          (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 33)))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $line)))
+    (i32.store (i32.add (local.get $at) (i32.shl (local.get $n) (i32.const 2))) (local.get $len))
+    (local.get $n))
+
+  ;; Whether bytes [a, a + n) equal [b, b + n), eight at a time.
+  (func $same (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (block $tail
+      (loop $words
+        (br_if $tail (i32.lt_u (local.get $n) (i32.const 8)))
+        (if (i64.ne (i64.load align=1 (local.get $a)) (i64.load align=1 (local.get $b))) (then (return (i32.const 0))))
+        (local.set $a (i32.add (local.get $a) (i32.const 8)))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 8)))
+        (br $words)))
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
+    (i64.eqz
+      (i64.and
+        (i64.xor (i64.load align=1 (local.get $a)) (i64.load align=1 (local.get $b)))
+        (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $n) (i32.const 3)))) (i64.const 1)))))
+
+  ;; The intern table and what its ids stand for (set by `table`).
+  (global $table (mut i32) (i32.const 0))
+  (global $mask (mut i32) (i32.const 0))
+  (global $size (export "size") (mut i32) (i32.const 0))
+  (global $repAddr (mut i32) (i32.const 0))
+  (global $repLen (mut i32) (i32.const 0))
+  (global $repSide (mut i32) (i32.const 0))
+  (global $repLine (mut i32) (i32.const 0))
+
+  ;; A zeroed table of `capacity` slots (a power of two, more than twice the lines) at `table`,
+  ;; and room for `total` ids in the four arrays after it.
+  (func (export "table") (param $table i32) (param $capacity i32) (param $rep i32) (param $total i32)
+    (global.set $table (local.get $table))
+    (global.set $mask (i32.sub (local.get $capacity) (i32.const 1)))
+    (global.set $size (i32.const 0))
+    (global.set $repAddr (local.get $rep))
+    (global.set $repLen (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 2))))
+    (global.set $repSide (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 3))))
+    (global.set $repLine (i32.add (local.get $rep) (i32.mul (local.get $total) (i32.const 12)))))
+
+  ;; The id of the `len` bytes at `addr` with hash `h` (line `line` of `side`), a new one if no
+  ;; equal line has one.
+  (func $intern (param $h i32) (param $addr i32) (param $len i32) (param $side i32) (param $line i32) (result i32)
+    (local $slot i32) (local $entry i32) (local $e i32) (local $id i32)
+    (local.set $slot (i32.and (local.get $h) (global.get $mask)))
+    (block $free
+      (loop $probe
+        (local.set $e (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 3))))
+        (local.set $entry (i32.load offset=4 (local.get $e)))
+        (br_if $free (i32.eqz (local.get $entry)))
+        (if (i32.eq (i32.load (local.get $e)) (local.get $h))
+          (then
+            (local.set $id (i32.sub (local.get $entry) (i32.const 1)))
+            (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $id) (i32.const 2)))) (local.get $len))
+              (then
+                (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $id) (i32.const 2)))) (local.get $addr) (local.get $len))
+                  (then (return (local.get $id))))))))
+        (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
+        (br $probe)))
+    (local.set $id (global.get $size))
+    (global.set $size (i32.add (local.get $id) (i32.const 1)))
+    (i32.store (local.get $e) (local.get $h))
+    (i32.store offset=4 (local.get $e) (global.get $size))
+    (i32.store (i32.add (global.get $repAddr) (i32.shl (local.get $id) (i32.const 2))) (local.get $addr))
+    (i32.store (i32.add (global.get $repLen) (i32.shl (local.get $id) (i32.const 2))) (local.get $len))
+    (i32.store (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2))) (local.get $side))
+    (i32.store (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2))) (local.get $line))
+    (local.get $id))
+
+  ;; Ids for the `count` lines of base (at p, with `at` and `hash` from scan) into `ids`.
+  (func (export "internBase") (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
+    (local $i i32) (local $q i32) (local $s i32)
+    (block $done
+      (loop $lines
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $q (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $s (i32.load (local.get $q)))
+        (i32.store (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))
+          (call $intern
+            (i32.load (i32.add (local.get $hash) (i32.shl (local.get $i) (i32.const 2))))
+            (i32.add (local.get $p) (local.get $s))
+            (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s))
+            (i32.const 0)
+            (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $lines))))
+
+  ;; Whether line i of a side (addr, len, hash h) equals base line j.
+  (func $isBase (param $j i32) (param $h i32) (param $addr i32) (param $len i32)
+      (param $bp i32) (param $bAt i32) (param $bHash i32) (result i32)
+    (local $q i32) (local $s i32)
+    (if (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $j) (i32.const 2)))) (local.get $h)) (then (return (i32.const 0))))
+    (local.set $q (i32.add (local.get $bAt) (i32.shl (local.get $j) (i32.const 2))))
+    (local.set $s (i32.load (local.get $q)))
+    (if (i32.ne (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s)) (local.get $len)) (then (return (i32.const 0))))
+    (call $same (i32.add (local.get $bp) (local.get $s)) (local.get $addr) (local.get $len)))
+
+  ;; Ids for the lines of side `side` (1 ours, 2 theirs), after base's: a side is mostly base with
+  ;; edits, so the line after the last one found in base is tried first, then (a line rewritten in
+  ;; place) the one after the last tried, and only then the table.
+  (func (export "internSide") (param $side i32) (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
+      (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
+    (local $i i32) (local $q i32) (local $s i32) (local $len i32) (local $h i32) (local $addr i32)
+    (local $next i32) (local $guess i32) (local $id i32) (local $out i32)
+    (block $done
+      (loop $lines
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $q (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $s (i32.load (local.get $q)))
+        (local.set $len (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s)))
+        (local.set $addr (i32.add (local.get $p) (local.get $s)))
+        (local.set $h (i32.load (i32.add (local.get $hash) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $out (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (if (i32.lt_u (local.get $next) (local.get $bCount))
+          (then
+            (if (call $isBase (local.get $next) (local.get $h) (local.get $addr) (local.get $len) (local.get $bp) (local.get $bAt) (local.get $bHash))
+              (then
+                (i32.store (local.get $out) (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $next) (i32.const 2)))))
+                (local.set $next (i32.add (local.get $next) (i32.const 1)))
+                (local.set $guess (local.get $next))
+                (br $lines)))))
+        (if (i32.and (i32.gt_u (local.get $guess) (local.get $next)) (i32.lt_u (local.get $guess) (local.get $bCount)))
+          (then
+            (if (call $isBase (local.get $guess) (local.get $h) (local.get $addr) (local.get $len) (local.get $bp) (local.get $bAt) (local.get $bHash))
+              (then
+                (i32.store (local.get $out) (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $guess) (i32.const 2)))))
+                (local.set $next (i32.add (local.get $guess) (i32.const 1)))
+                (local.set $guess (local.get $next))
+                (br $lines)))))
+        (local.set $id (call $intern (local.get $h) (local.get $addr) (local.get $len) (local.get $side) (i32.sub (local.get $i) (i32.const 1))))
+        (i32.store (local.get $out) (local.get $id))
+        (if (i32.eqz (i32.load (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2)))))
+          (then
+            (local.set $next (i32.add (i32.load (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2)))) (i32.const 1)))
+            (local.set $guess (local.get $next)))
+          (else (local.set $guess (i32.add (local.get $guess) (i32.const 1)))))
+        (br $lines))))
+)

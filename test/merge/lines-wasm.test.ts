@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bytesPass, unitsPass } from '../../src/core/merge/merge3.js';
+// @ts-expect-error: a build script, plain JavaScript
+import { MODULE, wasmModuleSource } from '../../scripts/wasm.mjs';
+
+/**
+ * A merge of UTF-8 bytes cuts and numbers its lines in WebAssembly (lines.wat), a merge of UTF-16
+ * units in JavaScript: on the same bytes both must give the same lines, ids and line endings,
+ * whatever the lines' lengths (the module reads eight bytes at a time) and endings.
+ */
+
+const utf8 = new TextEncoder();
+const piece = fc.constantFrom('a', 'b', 'abcdefg', 'é', '😀', 'x\r', '\r', '\n', '\r\n', '', ' ', '}', 'const value = 1;');
+const line = fc.array(piece, { maxLength: 6 }).map((p) => p.join(''));
+const text = fc.array(line, { maxLength: 30 }).map((ls) => ls.join(''));
+// Sides that share lines with base (and each other), as merges see them.
+const related = fc.tuple(fc.array(line, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 30 }), line).map(([ls, a, b, extra]) => {
+  const pick = (ns: number[]): string => ns.map((n) => (ls.length && n % 3 ? ls[n % ls.length] : extra)).join('\n');
+  return [ls.join('\n'), pick(a), pick(b)] as const;
+});
+
+function agree(base: string, ours: string, theirs: string, offset: number): void {
+  // At an offset in a bigger buffer too: a file read into a pooled Buffer starts anywhere.
+  const at = (s: string): Uint8Array => {
+    const b = utf8.encode(s);
+    const big = new Uint8Array(b.length + offset + 5).fill(0x0a);
+    big.set(b, offset);
+    return big.subarray(offset, offset + b.length);
+  };
+  const [b, o, t] = [at(base), at(ours), at(theirs)];
+  const w = bytesPass(b, o, t);
+  const j = unitsPass(b, o, t);
+  expect(w.size).toBe(j.size);
+  for (let k = 0; k < 3; k++) {
+    expect(w.sides[k]!.count).toBe(j.sides[k]!.count);
+    expect([...w.sides[k]!.at]).toEqual([...j.sides[k]!.at.subarray(0, j.sides[k]!.count + 1)]);
+    expect([...w.ids[k]!]).toEqual([...j.ids[k]!]);
+    expect([...w.eols[k]!]).toEqual([...j.eols[k]!]);
+  }
+}
+
+describe('the WebAssembly line pass', () => {
+  it('cuts and numbers lines as the JavaScript one does', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(text, text, text), related), fc.nat(9), ([base, ours, theirs], offset) => agree(base, ours, theirs, offset)),
+      { seed: 26, numRuns: 2000 },
+    );
+  });
+
+  it('handles lines of every length around its eight-byte words, with each ending or none', () => {
+    for (let n = 0; n <= 20; n++) {
+      for (const end of ['', '\n', '\r', '\r\n']) {
+        const l = 'x'.repeat(n) + end;
+        agree(l + l + 'y' + end, l, 'z' + l, 0);
+        agree(l, l + l, '', 3);
+      }
+    }
+  });
+
+  it('makes room when lines are shorter than its first guess', () => {
+    agree('\n'.repeat(1000), '\r'.repeat(999) + 'a', '\r\n'.repeat(500), 1);
+  });
+
+  it('is the module assembled from lines.wat', async () => {
+    expect(readFileSync(MODULE, 'utf8')).toBe(await wasmModuleSource());
+  });
+});
