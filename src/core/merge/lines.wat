@@ -241,4 +241,202 @@
             (local.set $guess (local.get $next)))
           (else (local.set $guess (i32.add (local.get $guess) (i32.const 1)))))
         (br $lines))))
+
+  ;; ---- The merge's regions and its output (see buildSpans and render in merge3.ts).
+  ;;
+  ;; A region ("span") is seven numbers: kind (0 stable, 1 ours, 2 theirs, 3 both, 4 conflict),
+  ;; then its lines [b0, b1) of base, [o0, o1) of ours, [t0, t1) of theirs. Each side's hunks
+  ;; against base are four numbers each: aStart, aEnd, bStart, bEnd (see diffIdsPacked).
+
+  (global $conflicts (export "conflicts") (mut i32) (i32.const 0))
+
+  (func $span (param $q i32) (param $kind i32) (param $b0 i32) (param $b1 i32) (param $o0 i32) (param $o1 i32) (param $t0 i32) (param $t1 i32) (result i32)
+    (i32.store (local.get $q) (local.get $kind))
+    (i32.store offset=4 (local.get $q) (local.get $b0))
+    (i32.store offset=8 (local.get $q) (local.get $b1))
+    (i32.store offset=12 (local.get $q) (local.get $o0))
+    (i32.store offset=16 (local.get $q) (local.get $o1))
+    (i32.store offset=20 (local.get $q) (local.get $t0))
+    (i32.store offset=24 (local.get $q) (local.get $t1))
+    (i32.add (local.get $q) (i32.const 28)))
+
+  ;; Number `i` of the hunks at `h`.
+  (func $num (param $h i32) (param $i i32) (result i32)
+    (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))))
+
+  ;; Where a chunk ending at base line `chunkEnd` ends on a side whose hunks [from, to) lie in it.
+  (func $sideEnd (param $h i32) (param $from i32) (param $to i32) (param $chunkEnd i32) (param $delta i32) (result i32)
+    (if (i32.eq (local.get $to) (local.get $from)) (then (return (i32.add (local.get $chunkEnd) (local.get $delta)))))
+    (i32.add (call $num (local.get $h) (i32.sub (local.get $to) (i32.const 1)))
+      (i32.sub (local.get $chunkEnd) (call $num (local.get $h) (i32.sub (local.get $to) (i32.const 3))))))
+
+  ;; One change made by both sides: a single hunk each, over the same base lines, the same new lines.
+  (func $sameChange (param $oh i32) (param $oFirst i32) (param $oEnd i32) (param $th i32) (param $tFirst i32) (param $tEnd i32) (param $ours i32) (param $theirs i32) (result i32)
+    (local $obStart i32) (local $n i32) (local $tbStart i32) (local $k i32)
+    (if (i32.or (i32.ne (i32.sub (local.get $oEnd) (local.get $oFirst)) (i32.const 4)) (i32.ne (i32.sub (local.get $tEnd) (local.get $tFirst)) (i32.const 4)))
+      (then (return (i32.const 0))))
+    (local.set $obStart (call $num (local.get $oh) (i32.add (local.get $oFirst) (i32.const 2))))
+    (local.set $n (i32.sub (call $num (local.get $oh) (i32.add (local.get $oFirst) (i32.const 3))) (local.get $obStart)))
+    (local.set $tbStart (call $num (local.get $th) (i32.add (local.get $tFirst) (i32.const 2))))
+    (if (i32.ne (call $num (local.get $oh) (local.get $oFirst)) (call $num (local.get $th) (local.get $tFirst))) (then (return (i32.const 0))))
+    (if (i32.ne (call $num (local.get $oh) (i32.add (local.get $oFirst) (i32.const 1))) (call $num (local.get $th) (i32.add (local.get $tFirst) (i32.const 1))))
+      (then (return (i32.const 0))))
+    (if (i32.ne (local.get $n) (i32.sub (call $num (local.get $th) (i32.add (local.get $tFirst) (i32.const 3))) (local.get $tbStart)))
+      (then (return (i32.const 0))))
+    (block $done
+      (loop $lines
+        (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
+        (if (i32.ne (call $num (local.get $ours) (i32.add (local.get $obStart) (local.get $k))) (call $num (local.get $theirs) (i32.add (local.get $tbStart) (local.get $k))))
+          (then (return (i32.const 0))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $lines)))
+    (i32.const 1))
+
+  ;; The regions into `out` from the hunks of ours (`oh`, `on` numbers) and theirs against base;
+  ;; `ours` and `theirs` are the sides' ids. Returns how many; counts conflicts in $conflicts.
+  (func (export "spans") (param $baseLength i32) (param $ours i32) (param $theirs i32) (param $oh i32) (param $on i32) (param $th i32) (param $tn i32) (param $out i32) (result i32)
+    (local $q i32) (local $basePos i32) (local $oi i32) (local $ti i32) (local $oDelta i32) (local $tDelta i32)
+    (local $oFirst i32) (local $tFirst i32) (local $chunkStart i32) (local $chunkEnd i32) (local $v i32)
+    (local $oEnd i32) (local $tEnd i32) (local $kind i32)
+    (local.set $q (local.get $out))
+    (global.set $conflicts (i32.const 0))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.and (i32.ge_s (local.get $oi) (local.get $on)) (i32.ge_s (local.get $ti) (local.get $tn))))
+        (local.set $oFirst (local.get $oi))
+        (local.set $tFirst (local.get $ti))
+        (local.set $chunkStart (i32.const 0x7fffffff))
+        (if (i32.lt_s (local.get $oi) (local.get $on)) (then (local.set $chunkStart (call $num (local.get $oh) (local.get $oi)))))
+        (if (i32.lt_s (local.get $ti) (local.get $tn))
+          (then
+            (local.set $v (call $num (local.get $th) (local.get $ti)))
+            (if (i32.lt_s (local.get $v) (local.get $chunkStart)) (then (local.set $chunkStart (local.get $v))))))
+        (local.set $chunkEnd (local.get $chunkStart))
+        ;; Hunks that overlap or only touch the chunk join it.
+        (block $joined
+          (loop $join
+            (if (i32.lt_s (local.get $oi) (local.get $on))
+              (then
+                (if (i32.le_s (call $num (local.get $oh) (local.get $oi)) (local.get $chunkEnd))
+                  (then
+                    (local.set $v (call $num (local.get $oh) (i32.add (local.get $oi) (i32.const 1))))
+                    (if (i32.gt_s (local.get $v) (local.get $chunkEnd)) (then (local.set $chunkEnd (local.get $v))))
+                    (local.set $oi (i32.add (local.get $oi) (i32.const 4)))
+                    (br $join)))))
+            (if (i32.lt_s (local.get $ti) (local.get $tn))
+              (then
+                (if (i32.le_s (call $num (local.get $th) (local.get $ti)) (local.get $chunkEnd))
+                  (then
+                    (local.set $v (call $num (local.get $th) (i32.add (local.get $ti) (i32.const 1))))
+                    (if (i32.gt_s (local.get $v) (local.get $chunkEnd)) (then (local.set $chunkEnd (local.get $v))))
+                    (local.set $ti (i32.add (local.get $ti) (i32.const 4)))
+                    (br $join)))))))
+        (if (i32.lt_s (local.get $basePos) (local.get $chunkStart))
+          (then
+            (local.set $q (call $span (local.get $q) (i32.const 0) (local.get $basePos) (local.get $chunkStart)
+              (i32.add (local.get $basePos) (local.get $oDelta)) (i32.add (local.get $chunkStart) (local.get $oDelta))
+              (i32.add (local.get $basePos) (local.get $tDelta)) (i32.add (local.get $chunkStart) (local.get $tDelta))))))
+        (local.set $oEnd (call $sideEnd (local.get $oh) (local.get $oFirst) (local.get $oi) (local.get $chunkEnd) (local.get $oDelta)))
+        (local.set $tEnd (call $sideEnd (local.get $th) (local.get $tFirst) (local.get $ti) (local.get $chunkEnd) (local.get $tDelta)))
+        (local.set $kind
+          (if (result i32) (i32.eq (local.get $ti) (local.get $tFirst))
+            (then (i32.const 1))
+            (else
+              (if (result i32) (i32.eq (local.get $oi) (local.get $oFirst))
+                (then (i32.const 2))
+                (else
+                  (if (result i32) (call $sameChange (local.get $oh) (local.get $oFirst) (local.get $oi) (local.get $th) (local.get $tFirst) (local.get $ti) (local.get $ours) (local.get $theirs))
+                    (then (i32.const 3))
+                    (else (i32.const 4))))))))
+        (if (i32.eq (local.get $kind) (i32.const 4)) (then (global.set $conflicts (i32.add (global.get $conflicts) (i32.const 1)))))
+        (local.set $q (call $span (local.get $q) (local.get $kind) (local.get $chunkStart) (local.get $chunkEnd)
+          (i32.add (local.get $chunkStart) (local.get $oDelta)) (local.get $oEnd)
+          (i32.add (local.get $chunkStart) (local.get $tDelta)) (local.get $tEnd)))
+        (local.set $oDelta (i32.sub (local.get $oEnd) (local.get $chunkEnd)))
+        (local.set $tDelta (i32.sub (local.get $tEnd) (local.get $chunkEnd)))
+        (local.set $basePos (local.get $chunkEnd))
+        (br $chunks)))
+    (if (i32.lt_s (local.get $basePos) (local.get $baseLength))
+      (then
+        (local.set $q (call $span (local.get $q) (i32.const 0) (local.get $basePos) (local.get $baseLength)
+          (i32.add (local.get $basePos) (local.get $oDelta)) (i32.add (local.get $baseLength) (local.get $oDelta))
+          (i32.add (local.get $basePos) (local.get $tDelta)) (i32.add (local.get $baseLength) (local.get $tDelta))))))
+    (i32.div_u (i32.sub (local.get $q) (local.get $out)) (i32.const 28)))
+
+  ;; The render's inputs, at address 0 (16 numbers, set by the caller): per text (base, ours,
+  ;; theirs) its address and its line starts' address; then address and length of the markers:
+  ;; open, middle (length 0: the merge style, no base section), separator, close, and the line ending.
+  ;;   0 bp  4 bAt  8 op  12 oAt  16 tp  20 tAt  24 open  28 openLen  32 middle  36 middleLen
+  ;;   40 separator  44 separatorLen  48 close  52 closeLen  56 eol  60 eolLen
+
+  ;; Lines [from, to) of the text whose address and starts are at `text` in the header: [address, end).
+  (func $from (param $text i32) (param $line i32) (result i32)
+    (i32.add (i32.load (local.get $text))
+      (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $line) (i32.const 2))))))
+
+  ;; Whether lines [from, to) of a text end without a line ending (the last line of a file).
+  (func $unterminated (param $text i32) (param $from i32) (param $to i32) (result i32)
+    (local $c i32)
+    (if (i32.eq (local.get $from) (local.get $to)) (then (return (i32.const 0))))
+    (local.set $c (i32.load8_u (i32.sub (call $from (local.get $text) (local.get $to)) (i32.const 1))))
+    (i32.and (i32.ne (local.get $c) (i32.const 0x0a)) (i32.ne (local.get $c) (i32.const 0x0d))))
+
+  ;; Copies lines [from, to) of a text to `pos` (`write`: else only counts); returns the position after them.
+  (func $lines (param $pos i32) (param $text i32) (param $from i32) (param $to i32) (param $write i32) (result i32)
+    (local $s i32) (local $n i32)
+    (local.set $s (call $from (local.get $text) (local.get $from)))
+    (local.set $n (i32.sub (call $from (local.get $text) (local.get $to)) (local.get $s)))
+    (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
+    (i32.add (local.get $pos) (local.get $n)))
+
+  ;; The marker at `m` in the header (address, length) copied to `pos`.
+  (func $marker (param $pos i32) (param $m i32) (param $write i32) (result i32)
+    (local $n i32)
+    (local.set $n (i32.load offset=4 (local.get $m)))
+    (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (local.get $m)) (local.get $n))))
+    (i32.add (local.get $pos) (local.get $n)))
+
+  ;; A conflict's section: its lines, and a line ending if the last has none (no marker glued to it).
+  (func $section (param $pos i32) (param $text i32) (param $from i32) (param $to i32) (param $write i32) (result i32)
+    (local.set $pos (call $lines (local.get $pos) (local.get $text) (local.get $from) (local.get $to) (local.get $write)))
+    (if (result i32) (call $unterminated (local.get $text) (local.get $from) (local.get $to))
+      (then (call $marker (local.get $pos) (i32.const 56) (local.get $write)))
+      (else (local.get $pos))))
+
+  ;; The merged file from `n` regions at `spans`, written at `out` (or, with write 0, only its
+  ;; length counted); returns the position after it.
+  (func (export "render") (param $spans i32) (param $n i32) (param $out i32) (param $write i32) (result i32)
+    (local $q i32) (local $end i32) (local $kind i32) (local $pos i32)
+    (local.set $q (local.get $spans))
+    (local.set $end (i32.add (local.get $spans) (i32.mul (local.get $n) (i32.const 28))))
+    (local.set $pos (local.get $out))
+    (block $done
+      (loop $regions
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $kind (i32.load (local.get $q)))
+        (block $next
+          (if (i32.eqz (local.get $kind))
+            (then
+              (local.set $pos (call $lines (local.get $pos) (i32.const 0) (i32.load offset=4 (local.get $q)) (i32.load offset=8 (local.get $q)) (local.get $write)))
+              (br $next)))
+          (if (i32.eq (local.get $kind) (i32.const 2))
+            (then
+              (local.set $pos (call $lines (local.get $pos) (i32.const 16) (i32.load offset=20 (local.get $q)) (i32.load offset=24 (local.get $q)) (local.get $write)))
+              (br $next)))
+          (if (i32.ne (local.get $kind) (i32.const 4))
+            (then
+              (local.set $pos (call $lines (local.get $pos) (i32.const 8) (i32.load offset=12 (local.get $q)) (i32.load offset=16 (local.get $q)) (local.get $write)))
+              (br $next)))
+          (local.set $pos (call $marker (local.get $pos) (i32.const 24) (local.get $write)))
+          (local.set $pos (call $section (local.get $pos) (i32.const 8) (i32.load offset=12 (local.get $q)) (i32.load offset=16 (local.get $q)) (local.get $write)))
+          (if (i32.load (i32.const 36))
+            (then
+              (local.set $pos (call $marker (local.get $pos) (i32.const 32) (local.get $write)))
+              (local.set $pos (call $section (local.get $pos) (i32.const 0) (i32.load offset=4 (local.get $q)) (i32.load offset=8 (local.get $q)) (local.get $write)))))
+          (local.set $pos (call $marker (local.get $pos) (i32.const 40) (local.get $write)))
+          (local.set $pos (call $section (local.get $pos) (i32.const 16) (i32.load offset=20 (local.get $q)) (i32.load offset=24 (local.get $q)) (local.get $write)))
+          (local.set $pos (call $marker (local.get $pos) (i32.const 48) (local.get $write))))
+        (local.set $q (i32.add (local.get $q) (i32.const 28)))
+        (br $regions)))
+    (local.get $pos))
 )

@@ -391,26 +391,115 @@ const sameIds = (a: Int32Array, b: Int32Array): boolean => a.length === b.length
 
 /** The merge on units: the result's units, and the regions when asked for. */
 function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
-  const pass = base.BYTES_PER_ELEMENT === 1 ? bytesPass(base as Uint8Array, ours as Uint8Array, theirs as Uint8Array) : unitsPass(base, ours, theirs);
-  const { sides, size } = pass;
-  const [baseIds, oursIds, theirsIds] = pass.ids;
+  if (base.BYTES_PER_ELEMENT === 1) return mergeBytes(codec, base as Uint8Array, ours as Uint8Array, theirs as Uint8Array, options);
+  const pass = unitsPass(base, ours, theirs);
+  const { sides } = pass;
+  const [oursHunks, theirsHunks] = sideHunks(pass);
+  const spans = buildSpans(sides[0].count, pass.ids[1], pass.ids[2], oursHunks, theirsHunks);
+  let conflicts = 0;
+  for (const r of spans) if (r.kind === 'conflict') conflicts++;
+  let regions: MergeRegion[] | undefined;
+  return {
+    out: render(codec, spans, sides, options.labels, mergedEol(pass), options.style ?? 'diff3'),
+    clean: conflicts === 0,
+    conflicts,
+    regions: () => (regions ??= spans.map((r) => toRegion(codec, r, sides))),
+  };
+}
+
+/** Each side's hunks against base, packed (see diffIdsPacked). */
+function sideHunks({ ids, size }: LinesPass): [Int32Array, Int32Array] {
+  const [baseIds, oursIds, theirsIds] = ids;
   // A side equal to base contributes no hunks, and equal sides share one diff;
   // this is what makes the trivial cases cheap (and exact by construction).
   const none = new Int32Array(0);
   const oursHunks = sameIds(baseIds, oursIds) ? none : diffIdsPacked(baseIds, oursIds, size);
   const theirsHunks = sameIds(baseIds, theirsIds) ? none : sameIds(oursIds, theirsIds) ? oursHunks : diffIdsPacked(baseIds, theirsIds, size);
-  const spans = buildSpans(baseIds.length, oursIds, theirsIds, oursHunks, theirsHunks);
-  let conflicts = 0;
-  for (const r of spans) if (r.kind === 'conflict') conflicts++;
-  // Ours decides, then theirs, then base (each only when the one before ends no line).
-  const eol = eolOf(pass.eols[1]!) ?? eolOf(pass.eols[2]!) ?? eolOf(pass.eols[0]!) ?? '\n';
+  return [oursHunks, theirsHunks];
+}
+
+/** The merged file's line ending: ours decides, then theirs, then base (each only when the one before ends no line). */
+function mergedEol(pass: LinesPass): Eol {
+  return eolOf(pass.eols[1]!) ?? eolOf(pass.eols[2]!) ?? eolOf(pass.eols[0]!) ?? '\n';
+}
+
+const SPAN_KINDS: readonly MergeRegion['kind'][] = ['stable', 'ours', 'theirs', 'both', 'conflict'];
+
+/**
+ * The merge of UTF-8 bytes: lines and ids in WebAssembly (bytesPass), the two diffs here, then the
+ * regions and the merged bytes in WebAssembly again (lines.wat: spans, render), written once into
+ * the module's memory. The result is a view of that memory.
+ */
+function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
+  const pass = bytesPass(base, ours, theirs);
+  const { memory, x, layout } = pass.wasm!;
+  const [oursHunks, theirsHunks] = sideHunks(pass);
+  const eol = mergedEol(pass);
+  const { labels } = options;
+  const marker = (sigil: string, label: string): Uint8Array => utf8Encoder.encode((label ? `${sigil} ${label}` : sigil) + eol);
+  const markers = [
+    marker('<<<<<<<', labels.ours),
+    (options.style ?? 'diff3') === 'diff3' ? marker('|||||||', labels.base) : new Uint8Array(0),
+    marker('=======', ''),
+    marker('>>>>>>>', labels.theirs),
+    utf8Encoder.encode(eol),
+  ];
+  // After the line pass: the hunks, room for the regions (at most two per hunk, and one more), the markers.
+  let top = layout.top;
+  const ohAt = top;
+  top += align8(oursHunks.length * 4);
+  const thAt = top;
+  top += align8(theirsHunks.length * 4);
+  const spansAt = top;
+  top += align8(((oursHunks.length + theirsHunks.length) / 2 + 1) * 28);
+  const markerAt: number[] = [];
+  for (const m of markers) {
+    markerAt.push(top);
+    top += align8(m.length);
+  }
+  room(memory, top);
+  let buffer = memory.buffer;
+  new Int32Array(buffer, ohAt, oursHunks.length).set(oursHunks);
+  new Int32Array(buffer, thAt, theirsHunks.length).set(theirsHunks);
+  const bytes = new Uint8Array(buffer);
+  markers.forEach((m, k) => bytes.set(m, markerAt[k]));
+  const header = new Int32Array(buffer, 0, 16);
+  for (let k = 0; k < 3; k++) {
+    header[2 * k] = layout.textAt[k]!;
+    header[2 * k + 1] = layout.atAt[k]!;
+  }
+  markers.forEach((m, k) => {
+    header[6 + 2 * k] = markerAt[k]!;
+    header[7 + 2 * k] = m.length;
+  });
+  const n = x.spans(pass.sides[0].count, layout.idsAt[1]!, layout.idsAt[2]!, ohAt, oursHunks.length, thAt, theirsHunks.length, spansAt);
+  const conflicts = x.conflicts.value as number;
+  const outAt = top;
+  const size = x.render(spansAt, n, 0, 0);
+  room(memory, outAt + size);
+  x.render(spansAt, n, outAt, 1);
+  buffer = memory.buffer;
+  // Views of the memory as it now is (growing it detached the earlier ones).
+  const sides = pass.sides.map((l, k) => ({ ...l, at: new Int32Array(buffer, layout.atAt[k], l.count + 1) })) as unknown as Sides;
   let regions: MergeRegion[] | undefined;
+  const spans = (): Span[] => {
+    const v = new Int32Array(buffer, spansAt, n * 7);
+    const out: Span[] = [];
+    for (let i = 0; i < v.length; i += 7) out.push({ kind: SPAN_KINDS[v[i]!]!, b0: v[i + 1]!, b1: v[i + 2]!, o0: v[i + 3]!, o1: v[i + 4]!, t0: v[i + 5]!, t1: v[i + 6]! });
+    return out;
+  };
   return {
-    out: render(codec, spans, sides, options.labels, eol, options.style ?? 'diff3'),
+    out: new Uint8Array(buffer, outAt, size),
     clean: conflicts === 0,
     conflicts,
-    regions: () => (regions ??= spans.map((r) => toRegion(codec, r, sides))),
+    regions: () => (regions ??= spans().map((r) => toRegion(codec, r, sides))),
   };
+}
+
+/** Grows `memory` to hold `end` bytes. */
+function room(memory: WebAssembly.Memory, end: number): void {
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
 }
 
 type Sides = readonly [base: Lines, ours: Lines, theirs: Lines];
@@ -422,6 +511,8 @@ interface LinesPass {
   size: number;
   /** Per text, its lines ended by LF, CRLF and CR. */
   eols: readonly Int32Array[];
+  /** bytesPass: its module's memory and exports, and where it put what (texts, line starts, ids; `top`: the first free byte). */
+  wasm?: { memory: WebAssembly.Memory; x: LinesExports; layout: { textAt: number[]; atAt: number[]; idsAt: number[]; top: number } };
 }
 
 /** The line pass in JavaScript, for UTF-16 units (strings that UTF-8 cannot carry); exported for its test against bytesPass. */
@@ -438,7 +529,10 @@ interface LinesExports {
   table(table: number, capacity: number, rep: number, total: number): void;
   internBase(p: number, at: number, hash: number, count: number, ids: number): void;
   internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bHash: number, bCount: number, bIds: number): void;
+  spans(baseLength: number, ours: number, theirs: number, oh: number, on: number, th: number, tn: number, out: number): number;
+  render(spans: number, n: number, out: number, write: number): number;
   size: WebAssembly.Global;
+  conflicts: WebAssembly.Global;
   lf: WebAssembly.Global;
   crlf: WebAssembly.Global;
   cr: WebAssembly.Global;
@@ -459,7 +553,7 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
   // Texts first (each followed by 8 bytes the module's word loads may read), then per text room
   // for its line starts, hashes and ids: first as if lines were 8 bytes or longer, and if a text
   // has more, again with room for a line per byte.
-  let room = texts.map((t) => (t.length >>> 3) + 16);
+  let lines = texts.map((t) => (t.length >>> 3) + 16);
   for (let attempt = 0; ; attempt++) {
     const textAt: number[] = [];
     let top = 64;
@@ -470,7 +564,7 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
     const atAt: number[] = [];
     const hashAt: number[] = [];
     const idsAt: number[] = [];
-    for (const r of room) {
+    for (const r of lines) {
       atAt.push(top);
       top += align8((r + 1) * 4);
       hashAt.push(top);
@@ -485,14 +579,14 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
     const counts: number[] = [];
     const eols: Int32Array[] = [];
     for (let k = 0; k < 3; k++) {
-      const n = x.scan(textAt[k]!, texts[k]!.length, atAt[k]!, hashAt[k]!, room[k]!);
+      const n = x.scan(textAt[k]!, texts[k]!.length, atAt[k]!, hashAt[k]!, lines[k]!);
       if (n < 0) break;
       counts.push(n);
       eols.push(Int32Array.of(x.lf.value as number, x.crlf.value as number, x.cr.value as number));
     }
     if (counts.length < 3) {
       if (attempt > 0) throw new Error('merge: line pass out of room');
-      room = texts.map((t) => t.length + 1);
+      lines = texts.map((t) => t.length + 1);
       continue;
     }
     const [nb, no, nt] = counts as [number, number, number];
@@ -502,14 +596,14 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
     const repAt = tableAt + capacity * 8;
     const total = nb + no + nt;
     const end = repAt + total * 16;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    room(memory, end);
     x.table(tableAt, capacity, repAt, total);
     x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
     for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
     const buffer = memory.buffer;
     const sides = texts.map((units, k) => ({ units, at: new Int32Array(buffer, atAt[k], counts[k]! + 1), count: counts[k]! })) as unknown as Sides;
     const ids = counts.map((n, k) => new Int32Array(buffer, idsAt[k], n)) as unknown as [Int32Array, Int32Array, Int32Array];
-    return { sides, ids, size: x.size.value as number, eols };
+    return { sides, ids, size: x.size.value as number, eols, wasm: { memory, x, layout: { textAt, atAt, idsAt, top: align8(end) } } };
   }
 }
 
