@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesPass, unitsPass } from '../../src/core/merge/merge3.js';
+import { diffIdsPacked } from '../../src/core/merge/diff.js';
+import { bytesHunks, bytesPass, unitsPass } from '../../src/core/merge/merge3.js';
+import { longMergeCase } from './arbitraries.js';
 // @ts-expect-error: a build script, plain JavaScript
 import { MODULE, wasmModuleSource } from '../../scripts/wasm.mjs';
 
@@ -65,5 +67,43 @@ describe('the WebAssembly line pass', () => {
 
   it('is the module assembled from lines.wat', async () => {
     expect(readFileSync(MODULE, 'utf8')).toBe(await wasmModuleSource());
+  });
+});
+
+/**
+ * A merge of bytes diffs in WebAssembly too, but for the search in the middle (diff.ts's compare):
+ * it must find the very hunks diffIdsPacked finds, also where the discarding of repeated lines,
+ * the search's cost limit and the sliding of groups decide them.
+ */
+describe('the WebAssembly diff passes', () => {
+  const hunksAgree = (a: string, b: string): void => {
+    const [x, y] = [utf8.encode(a), utf8.encode(b)];
+    const { ids, size } = unitsPass(x, y, y);
+    expect([...bytesHunks(x, y)]).toEqual([...diffIdsPacked(ids[0], ids[1], size)]);
+  };
+
+  it('find the hunks diffIdsPacked finds, on small texts', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(text, text), related.map(([a, b]) => [a, b] as const)), ([a, b]) => hunksAgree(a, b)),
+      { seed: 26, numRuns: 2000 },
+    );
+  });
+
+  it('and on long rewrites full of repeated lines', () => {
+    fc.assert(
+      fc.property(longMergeCase(200, 6000), ({ base, ours, theirs }) => {
+        hunksAgree(base, ours);
+        hunksAgree(ours, theirs);
+      }),
+      { seed: 26, numRuns: 40 },
+    );
+  });
+
+  it('and on a code-like file both sides rewrote (the shape of the benchmark)', () => {
+    const codeLine = (i: number, tag: string): string => (i % 7 === 0 ? '' : i % 7 === 6 ? '  }' : `  const value${i} = compute(${tag}, ${i});`);
+    const textOf = (tag: string, rewrites: (i: number) => boolean): string => Array.from({ length: 20_000 }, (_, i) => `${codeLine(i, rewrites(i) ? tag : 'base')}\n`).join('');
+    const base = textOf('base', () => false);
+    hunksAgree(base, textOf('ours', (i) => i % 5 < 3));
+    hunksAgree(base, textOf('theirs', (i) => (i + 2) % 5 < 3));
   });
 });

@@ -439,4 +439,269 @@
         (local.set $q (i32.add (local.get $q) (i32.const 28)))
         (br $regions)))
     (local.get $pos))
+
+  ;; ---- The diff's passes over whole files (see diffIdsPacked in diff.ts, which this follows
+  ;; step for step): ids counted, common ends, lines that cannot match set aside, and after the
+  ;; search (compare, in diff.ts) the changed groups slid and the hunks collected. Lines are ids
+  ;; (4 bytes each); `changed` flags are bytes shifted by one (a zero at both ends).
+
+  (func $id (param $h i32) (param $i i32) (result i32)
+    (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))))
+
+  ;; How many times each id occurs in h[0, n), added to `counts`.
+  (func (export "countIds") (param $h i32) (param $n i32) (param $counts i32)
+    (local $i i32) (local $a i32)
+    (block $done
+      (loop $ids
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $a (i32.add (local.get $counts) (i32.shl (call $id (local.get $h) (local.get $i)) (i32.const 2))))
+        (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $ids))))
+
+  ;; Lines equal at the start of both, at most `lim`.
+  (func (export "commonPrefix") (param $ha i32) (param $hb i32) (param $lim i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $lines
+        (br_if $done (i32.ge_s (local.get $i) (local.get $lim)))
+        (br_if $done (i32.ne (call $id (local.get $ha) (local.get $i)) (call $id (local.get $hb) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $lines)))
+    (local.get $i))
+
+  ;; Lines equal at the end of both, at most `lim`.
+  (func (export "commonSuffix") (param $ha i32) (param $na i32) (param $hb i32) (param $nb i32) (param $lim i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $lines
+        (br_if $done (i32.ge_s (local.get $i) (local.get $lim)))
+        (br_if $done (i32.ne
+          (call $id (local.get $ha) (i32.sub (i32.sub (local.get $na) (i32.const 1)) (local.get $i)))
+          (call $id (local.get $hb) (i32.sub (i32.sub (local.get $nb) (i32.const 1)) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $lines)))
+    (local.get $i))
+
+  ;; Whether the often-repeated line i sits between runs of unmatchable or repeated lines (both
+  ;; non-empty, within 100 lines) in which repeated lines are fewer than a quarter.
+  (func $drowned (param $kind i32) (param $i i32) (param $start i32) (param $end i32) (result i32)
+    (local $lo i32) (local $hi i32) (local $r i32) (local $k i32) (local $unmatched i32) (local $after i32) (local $repeated i32)
+    (local.set $lo (i32.sub (local.get $i) (i32.const 100)))
+    (if (i32.lt_s (local.get $lo) (local.get $start)) (then (local.set $lo (local.get $start))))
+    (local.set $hi (i32.add (local.get $i) (i32.const 100)))
+    (if (i32.gt_s (local.get $hi) (local.get $end)) (then (local.set $hi (local.get $end))))
+    (local.set $repeated (i32.const 1))
+    (local.set $r (i32.sub (local.get $i) (i32.const 1)))
+    (block $back
+      (loop $scan
+        (br_if $back (i32.lt_s (local.get $r) (local.get $lo)))
+        (local.set $k (i32.load8_u (i32.add (local.get $kind) (local.get $r))))
+        (br_if $back (i32.eq (local.get $k) (i32.const 1)))
+        (if (i32.eqz (local.get $k))
+          (then (local.set $unmatched (i32.add (local.get $unmatched) (i32.const 1))))
+          (else (local.set $repeated (i32.add (local.get $repeated) (i32.const 1)))))
+        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+        (br $scan)))
+    (if (i32.eqz (local.get $unmatched)) (then (return (i32.const 0))))
+    (local.set $repeated (i32.add (local.get $repeated) (i32.const 1)))
+    (local.set $r (i32.add (local.get $i) (i32.const 1)))
+    (block $forth
+      (loop $scan
+        (br_if $forth (i32.gt_s (local.get $r) (local.get $hi)))
+        (local.set $k (i32.load8_u (i32.add (local.get $kind) (local.get $r))))
+        (br_if $forth (i32.eq (local.get $k) (i32.const 1)))
+        (if (i32.eqz (local.get $k))
+          (then (local.set $after (i32.add (local.get $after) (i32.const 1))))
+          (else (local.set $repeated (i32.add (local.get $repeated) (i32.const 1)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $scan)))
+    (if (i32.eqz (local.get $after)) (then (return (i32.const 0))))
+    (local.set $unmatched (i32.add (local.get $unmatched) (local.get $after)))
+    (i32.lt_s (i32.shl (local.get $repeated) (i32.const 2)) (i32.add (local.get $repeated) (local.get $unmatched))))
+
+  ;; One side's lines [start, end] classified by their equals on the other side (0 none, 1 some,
+  ;; 2 `limit` or more, in `kind`); those kept for the search written to index and id, the others
+  ;; flagged changed. Returns how many were kept.
+  (func (export "keptSide") (param $h i32) (param $otherCount i32) (param $changed i32) (param $start i32) (param $end i32) (param $limit i32)
+      (param $kind i32) (param $index i32) (param $id i32) (result i32)
+    (local $i i32) (local $n i32) (local $k i32) (local $kept i32)
+    (local.set $i (local.get $start))
+    (block $done
+      (loop $lines
+        (br_if $done (i32.gt_s (local.get $i) (local.get $end)))
+        (local.set $n (call $id (local.get $otherCount) (call $id (local.get $h) (local.get $i))))
+        (i32.store8 (i32.add (local.get $kind) (local.get $i))
+          (if (result i32) (i32.eqz (local.get $n))
+            (then (i32.const 0))
+            (else (if (result i32) (i32.ge_s (local.get $n) (local.get $limit)) (then (i32.const 2)) (else (i32.const 1))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $lines)))
+    (local.set $i (local.get $start))
+    (block $done
+      (loop $lines
+        (br_if $done (i32.gt_s (local.get $i) (local.get $end)))
+        (local.set $k (i32.load8_u (i32.add (local.get $kind) (local.get $i))))
+        (if (i32.or (i32.eq (local.get $k) (i32.const 1))
+              (i32.and (i32.eq (local.get $k) (i32.const 2)) (i32.eqz (call $drowned (local.get $kind) (local.get $i) (local.get $start) (local.get $end)))))
+          (then
+            (i32.store (i32.add (local.get $index) (i32.shl (local.get $kept) (i32.const 2))) (local.get $i))
+            (i32.store (i32.add (local.get $id) (i32.shl (local.get $kept) (i32.const 2))) (call $id (local.get $h) (local.get $i)))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 1))))
+          (else (i32.store8 (i32.add (local.get $changed) (i32.add (local.get $i) (i32.const 1))) (i32.const 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $lines)))
+    (local.get $kept))
+
+  ;; compact's walk (the Compaction class in diff.ts): groups [gs, ge) of changed lines of h and
+  ;; their partner groups [os, oe) in the other file.
+  (global $gs (mut i32) (i32.const 0))
+  (global $ge (mut i32) (i32.const 0))
+  (global $os (mut i32) (i32.const 0))
+  (global $oe (mut i32) (i32.const 0))
+
+  (func $flag (param $flags i32) (param $i i32) (result i32)
+    (i32.load8_u (i32.add (local.get $flags) (local.get $i))))
+
+  (func $nextOther (param $other i32)
+    (global.set $os (i32.add (global.get $oe) (i32.const 1)))
+    (global.set $oe (global.get $os))
+    (block $done
+      (loop $run
+        (br_if $done (i32.eqz (call $flag (local.get $other) (i32.add (global.get $oe) (i32.const 1)))))
+        (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
+        (br $run))))
+
+  (func $previousOther (param $other i32)
+    (global.set $oe (i32.sub (global.get $os) (i32.const 1)))
+    (global.set $os (global.get $oe))
+    (block $done
+      (loop $run
+        (br_if $done (i32.eqz (call $flag (local.get $other) (global.get $os))))
+        (global.set $os (i32.sub (global.get $os) (i32.const 1)))
+        (br $run))))
+
+  (func $slideDown (param $h i32) (param $n i32) (param $changed i32) (result i32)
+    (if (i32.ge_s (global.get $ge) (local.get $n)) (then (return (i32.const 0))))
+    (if (i32.ne (call $id (local.get $h) (global.get $gs)) (call $id (local.get $h) (global.get $ge))) (then (return (i32.const 0))))
+    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 0))
+    (global.set $gs (i32.add (global.get $gs) (i32.const 1)))
+    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 1))
+    (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
+    (block $done
+      (loop $run
+        (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
+        (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
+        (br $run)))
+    (i32.const 1))
+
+  (func $slideUp (param $h i32) (param $changed i32) (result i32)
+    (if (i32.le_s (global.get $gs) (i32.const 0)) (then (return (i32.const 0))))
+    (if (i32.ne (call $id (local.get $h) (i32.sub (global.get $gs) (i32.const 1))) (call $id (local.get $h) (i32.sub (global.get $ge) (i32.const 1))))
+      (then (return (i32.const 0))))
+    (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
+    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 1))
+    (global.set $ge (i32.sub (global.get $ge) (i32.const 1)))
+    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 0))
+    (block $done
+      (loop $run
+        (br_if $done (i32.eqz (call $flag (local.get $changed) (global.get $gs))))
+        (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
+        (br $run)))
+    (i32.const 1))
+
+  ;; Slides each group of changed lines of h (n lines) up and then down as far as equal lines
+  ;; allow; a group that can move ends at its lowest place, or at the last one where it faces a
+  ;; group of changed lines of the other file (m lines).
+  (func (export "compact") (param $h i32) (param $n i32) (param $changed i32) (param $other i32) (param $m i32)
+    (local $size i32) (local $earliestEnd i32) (local $endFacingOther i32)
+    (global.set $gs (i32.const 0))
+    (global.set $ge (i32.const 0))
+    (global.set $os (i32.const 0))
+    (global.set $oe (i32.const 0))
+    (block $done
+      (loop $run
+        (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
+        (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
+        (br $run)))
+    (block $done
+      (loop $run
+        (br_if $done (i32.eqz (call $flag (local.get $other) (i32.add (global.get $oe) (i32.const 1)))))
+        (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
+        (br $run)))
+    (block $finished
+      (loop $groups
+        (if (i32.ne (global.get $ge) (global.get $gs))
+          (then
+            (loop $again
+              (local.set $size (i32.sub (global.get $ge) (global.get $gs)))
+              (local.set $endFacingOther (i32.const -1))
+              (block $up
+                (loop $slide
+                  (br_if $up (i32.eqz (call $slideUp (local.get $h) (local.get $changed))))
+                  (call $previousOther (local.get $other))
+                  (br $slide)))
+              (local.set $earliestEnd (global.get $ge))
+              (if (i32.gt_s (global.get $oe) (global.get $os)) (then (local.set $endFacingOther (global.get $ge))))
+              (block $down
+                (loop $slide
+                  (br_if $down (i32.eqz (call $slideDown (local.get $h) (local.get $n) (local.get $changed))))
+                  (call $nextOther (local.get $other))
+                  (if (i32.gt_s (global.get $oe) (global.get $os)) (then (local.set $endFacingOther (global.get $ge))))
+                  (br $slide)))
+              (br_if $again (i32.ne (local.get $size) (i32.sub (global.get $ge) (global.get $gs)))))
+            (if (i32.and (i32.ne (global.get $ge) (local.get $earliestEnd)) (i32.ne (local.get $endFacingOther) (i32.const -1)))
+              (then
+                (block $faced
+                  (loop $back
+                    (br_if $faced (i32.ne (global.get $oe) (global.get $os)))
+                    (drop (call $slideUp (local.get $h) (local.get $changed)))
+                    (call $previousOther (local.get $other))
+                    (br $back)))))))
+        (br_if $finished (i32.eq (global.get $ge) (local.get $n)))
+        (global.set $gs (i32.add (global.get $ge) (i32.const 1)))
+        (global.set $ge (global.get $gs))
+        (block $done
+          (loop $run
+            (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
+            (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
+            (br $run)))
+        (br_if $finished (i32.eq (global.get $oe) (local.get $m)))
+        (call $nextOther (local.get $other))
+        (br $groups))))
+
+  ;; The hunks from both files' changed flags (n and m lines), four numbers each into `out`;
+  ;; returns how many numbers.
+  (func (export "collectHunks") (param $changedA i32) (param $changedB i32) (param $n i32) (param $m i32) (param $out i32) (result i32)
+    (local $i i32) (local $j i32) (local $q i32)
+    (local.set $q (local.get $out))
+    (block $done
+      (loop $walk
+        (br_if $done (i32.and (i32.ge_s (local.get $i) (local.get $n)) (i32.ge_s (local.get $j) (local.get $m))))
+        (if (i32.and (i32.and (i32.lt_s (local.get $i) (local.get $n)) (i32.lt_s (local.get $j) (local.get $m)))
+              (i32.and (i32.eqz (call $flag (local.get $changedA) (i32.add (local.get $i) (i32.const 1))))
+                       (i32.eqz (call $flag (local.get $changedB) (i32.add (local.get $j) (i32.const 1))))))
+          (then
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $walk)))
+        (i32.store (local.get $q) (local.get $i))
+        (i32.store offset=8 (local.get $q) (local.get $j))
+        (block $a
+          (loop $run
+            (br_if $a (i32.ge_s (local.get $i) (local.get $n)))
+            (br_if $a (i32.eqz (call $flag (local.get $changedA) (i32.add (local.get $i) (i32.const 1)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $run)))
+        (block $b
+          (loop $run
+            (br_if $b (i32.ge_s (local.get $j) (local.get $m)))
+            (br_if $b (i32.eqz (call $flag (local.get $changedB) (i32.add (local.get $j) (i32.const 1)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $run)))
+        (i32.store offset=4 (local.get $q) (local.get $i))
+        (i32.store offset=12 (local.get $q) (local.get $j))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $walk)))
+    (i32.shr_u (i32.sub (local.get $q) (local.get $out)) (i32.const 2)))
 )

@@ -1,4 +1,4 @@
-import { diffIdsPacked, formatHunk, type HunkLine } from './diff.js';
+import { compare, diffIdsPacked, formatHunk, repeatLimit, type HunkLine } from './diff.js';
 import { hasEol, splitLines, type Eol } from './lines.js';
 import { LINES_WASM } from './lines-wasm.js';
 
@@ -432,8 +432,14 @@ const SPAN_KINDS: readonly MergeRegion['kind'][] = ['stable', 'ours', 'theirs', 
  */
 function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
   const pass = bytesPass(base, ours, theirs);
-  const { memory, x, layout } = pass.wasm!;
-  const [oursHunks, theirsHunks] = sideHunks(pass);
+  const wasm = pass.wasm!;
+  const { memory, x, layout } = wasm;
+  const [nb, no, nt] = pass.sides.map((l) => l.count) as [number, number, number];
+  const [bIds, oIds, tIds] = layout.idsAt as [number, number, number];
+  const same = (a: number, na: number, b: number, nb: number): boolean => na === nb && x.commonPrefix(a, b, na) === na;
+  // A side equal to base contributes no hunks, and equal sides share one diff (as sideHunks).
+  const oursHunks = same(bIds, nb, oIds, no) ? { at: 0, length: 0 } : bytesDiff(wasm, bIds, nb, oIds, no, pass.size);
+  const theirsHunks = same(bIds, nb, tIds, nt) ? { at: 0, length: 0 } : same(oIds, no, tIds, nt) ? oursHunks : bytesDiff(wasm, bIds, nb, tIds, nt, pass.size);
   const eol = mergedEol(pass);
   const { labels } = options;
   const marker = (sigil: string, label: string): Uint8Array => utf8Encoder.encode((label ? `${sigil} ${label}` : sigil) + eol);
@@ -446,10 +452,6 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
   ];
   // After the line pass: the hunks, room for the regions (at most two per hunk, and one more), the markers.
   let top = layout.top;
-  const ohAt = top;
-  top += align8(oursHunks.length * 4);
-  const thAt = top;
-  top += align8(theirsHunks.length * 4);
   const spansAt = top;
   top += align8(((oursHunks.length + theirsHunks.length) / 2 + 1) * 28);
   const markerAt: number[] = [];
@@ -459,8 +461,6 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
   }
   room(memory, top);
   let buffer = memory.buffer;
-  new Int32Array(buffer, ohAt, oursHunks.length).set(oursHunks);
-  new Int32Array(buffer, thAt, theirsHunks.length).set(theirsHunks);
   const bytes = new Uint8Array(buffer);
   markers.forEach((m, k) => bytes.set(m, markerAt[k]));
   const header = new Int32Array(buffer, 0, 16);
@@ -472,7 +472,7 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
     header[6 + 2 * k] = markerAt[k]!;
     header[7 + 2 * k] = m.length;
   });
-  const n = x.spans(pass.sides[0].count, layout.idsAt[1]!, layout.idsAt[2]!, ohAt, oursHunks.length, thAt, theirsHunks.length, spansAt);
+  const n = x.spans(nb, oIds, tIds, oursHunks.at, oursHunks.length, theirsHunks.at, theirsHunks.length, spansAt);
   const conflicts = x.conflicts.value as number;
   const outAt = top;
   const size = x.render(spansAt, n, 0, 0);
@@ -494,6 +494,55 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
     conflicts,
     regions: () => (regions ??= spans().map((r) => toRegion(codec, r, sides))),
   };
+}
+
+/**
+ * diffIdsPacked on ids in the module's memory (a[0, na) and b[0, nb) at those addresses), its
+ * passes over whole files in WebAssembly (lines.wat) and the search between them (compare) here;
+ * gives where its hunks are (`length` numbers at `at`). Whatever it needs is placed after
+ * `layout.top`, which it moves on.
+ */
+function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number): { at: number; length: number } {
+  const { memory, x, layout } = wasm;
+  let top = layout.top;
+  const take = (bytes: number): number => {
+    const at = top;
+    top += align8(bytes);
+    return at;
+  };
+  // Fresh memory, never written: counts and flags start at zero. Flags are shifted by one, with a zero at both ends.
+  const countsA = take(size * 4);
+  const countsB = take(size * 4);
+  const changedA = take(na + 2);
+  const changedB = take(nb + 2);
+  const kindA = take(na + 1);
+  const kindB = take(nb + 1);
+  const keptA = { index: take(na * 4), id: take(na * 4) };
+  const keptB = { index: take(nb * 4), id: take(nb * 4) };
+  const out = take(4 * (Math.min(na, nb) + 1) * 4);
+  room(memory, top);
+  layout.top = top;
+  x.countIds(a, na, countsA);
+  x.countIds(b, nb, countsB);
+  const start = x.commonPrefix(a, b, Math.min(na, nb));
+  const suffix = x.commonSuffix(a, na, b, nb, Math.min(na, nb) - start);
+  const nA = x.keptSide(a, countsB, changedA, start, na - suffix - 1, repeatLimit(na), kindA, keptA.index, keptA.id);
+  const nB = x.keptSide(b, countsA, changedB, start, nb - suffix - 1, repeatLimit(nb), kindB, keptB.index, keptB.id);
+  const buffer = memory.buffer;
+  const kept = (k: { index: number; id: number }, n: number) => ({ index: new Int32Array(buffer, k.index, n), id: new Int32Array(buffer, k.id, n) });
+  compare(kept(keptA, nA), kept(keptB, nB), new Uint8Array(buffer, changedA, na + 2), new Uint8Array(buffer, changedB, nb + 2));
+  x.compact(a, na, changedA, changedB, nb);
+  x.compact(b, nb, changedB, changedA, na);
+  return { at: out, length: x.collectHunks(changedA, changedB, na, nb, out) };
+}
+
+/** The hunks of b against a (both UTF-8 bytes) as bytesDiff finds them; for its test against diffIdsPacked. */
+export function bytesHunks(a: Uint8Array, b: Uint8Array): Int32Array {
+  const pass = bytesPass(a, b, b);
+  const wasm = pass.wasm!;
+  const { idsAt } = wasm.layout;
+  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size);
+  return new Int32Array(wasm.memory.buffer, h.at, h.length).slice();
 }
 
 /** Grows `memory` to hold `end` bytes. */
@@ -531,6 +580,12 @@ interface LinesExports {
   internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bHash: number, bCount: number, bIds: number): void;
   spans(baseLength: number, ours: number, theirs: number, oh: number, on: number, th: number, tn: number, out: number): number;
   render(spans: number, n: number, out: number, write: number): number;
+  countIds(h: number, n: number, counts: number): void;
+  commonPrefix(a: number, b: number, lim: number): number;
+  commonSuffix(a: number, na: number, b: number, nb: number, lim: number): number;
+  keptSide(h: number, otherCount: number, changed: number, start: number, end: number, limit: number, kind: number, index: number, id: number): number;
+  compact(h: number, n: number, changed: number, other: number, m: number): void;
+  collectHunks(changedA: number, changedB: number, n: number, m: number, out: number): number;
   size: WebAssembly.Global;
   conflicts: WebAssembly.Global;
   lf: WebAssembly.Global;
