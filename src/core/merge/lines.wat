@@ -4,6 +4,11 @@
 ;; JavaScript loops over a few megabytes run mostly in the interpreter then, while this module is
 ;; compiled in one quick pass (Liftoff) and runs as machine code from its first call.
 ;;
+;; Each long loop runs a chunk of its work per call of a function of its own (CHUNK lines, or
+;; one group): V8 compiles a module's functions at first in one quick pass (Liftoff) and makes
+;; optimized code (TurboFan) for those that run hot, in the background, for their next call; a
+;; loop that ran whole in one call would never get it.
+;;
 ;; Assembled by scripts/build.mjs (assembleWasm) into lines-wasm.ts. All addresses are byte
 ;; offsets in the imported memory, laid out by the caller (merge3.ts, linesPass):
 ;;   a text at `p`, `len` bytes, followed by at least 8 bytes the loads below may read (never used);
@@ -38,16 +43,35 @@
   ;; ending), writing each line's start (from p) to `at` and its hash to `hash`; returns the
   ;; number of lines, or -1 when there are more than `room`. at[count] = len.
   (func (export "scan") (param $p i32) (param $len i32) (param $at i32) (param $hash i32) (param $room i32) (result i32)
-    (local $end i32) (local $i i32) (local $s i32) (local $n i32) (local $rem i32) (local $k i32)
-    (local $c i32) (local $term i64) (local $h i64) (local $w i64) (local $m i64) (local $valid i64)
+    (local $end i32) (local $i i32)
     (local.set $end (i32.add (local.get $p) (local.get $len)))
     (local.set $i (local.get $p))
     (global.set $lf (i32.const 0))
     (global.set $crlf (i32.const 0))
     (global.set $cr (i32.const 0))
+    (global.set $scanned (i32.const 0))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $i (call $scanLines (local.get $p) (local.get $end) (local.get $i) (local.get $at) (local.get $hash) (local.get $room)))
+        (if (i32.lt_s (local.get $i) (i32.const 0)) (then (return (i32.const -1))))
+        (br $chunks)))
+    (i32.store (i32.add (local.get $at) (i32.shl (global.get $scanned) (i32.const 2))) (local.get $len))
+    (global.get $scanned))
+
+  ;; Lines counted so far by scan.
+  (global $scanned (mut i32) (i32.const 0))
+
+  ;; scan's loop for up to CHUNK lines from byte i (the start of a line); returns where it stopped, -1 out of room.
+  (func $scanLines (param $p i32) (param $end i32) (param $i i32) (param $at i32) (param $hash i32) (param $room i32) (result i32)
+    (local $s i32) (local $n i32) (local $stop i32) (local $rem i32) (local $k i32)
+    (local $c i32) (local $term i64) (local $h i64) (local $w i64) (local $m i64) (local $valid i64)
+    (local.set $n (global.get $scanned))
+    (local.set $stop (i32.add (local.get $n) (i32.const 2048)))
     (block $done
       (loop $line
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (br_if $done (i32.eq (local.get $n) (local.get $stop)))
         (if (i32.eq (local.get $n) (local.get $room)) (then (return (i32.const -1))))
         (local.set $s (local.get $i))
         (local.set $h (i64.const 0))
@@ -104,8 +128,8 @@
           (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 33)))))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br $line)))
-    (i32.store (i32.add (local.get $at) (i32.shl (local.get $n) (i32.const 2))) (local.get $len))
-    (local.get $n))
+    (global.set $scanned (local.get $n))
+    (local.get $i))
 
   ;; Whether bytes [a, a + n) equal [b, b + n), eight at a time.
   (func $same (param $a i32) (param $b i32) (param $n i32) (result i32)
@@ -174,7 +198,22 @@
 
   ;; Ids for the `count` lines of base (at p, with `at` and `hash` from scan) into `ids`.
   (func (export "internBase") (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
-    (local $i i32) (local $q i32) (local $s i32)
+    (local $i i32) (local $to i32)
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_s (local.get $i) (local.get $count)))
+        (local.set $to (call $chunkEnd (local.get $i) (local.get $count)))
+        (call $internBaseLines (local.get $p) (local.get $at) (local.get $hash) (local.get $i) (local.get $to) (local.get $ids))
+        (local.set $i (local.get $to))
+        (br $chunks))))
+
+  ;; The end of the chunk of work that starts at i, of n.
+  (func $chunkEnd (param $i i32) (param $n i32) (result i32)
+    (local.set $i (i32.add (local.get $i) (i32.const 2048)))
+    (if (result i32) (i32.lt_s (local.get $i) (local.get $n)) (then (local.get $i)) (else (local.get $n))))
+
+  (func $internBaseLines (param $p i32) (param $at i32) (param $hash i32) (param $i i32) (param $count i32) (param $ids i32)
+    (local $q i32) (local $s i32)
     (block $done
       (loop $lines
         (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
@@ -205,8 +244,28 @@
   ;; place) the one after the last tried, and only then the table.
   (func (export "internSide") (param $side i32) (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
       (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
-    (local $i i32) (local $q i32) (local $s i32) (local $len i32) (local $h i32) (local $addr i32)
+    (local $i i32) (local $to i32)
+    (global.set $next (i32.const 0))
+    (global.set $guess (i32.const 0))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_s (local.get $i) (local.get $count)))
+        (local.set $to (call $chunkEnd (local.get $i) (local.get $count)))
+        (call $internSideLines (local.get $side) (local.get $p) (local.get $at) (local.get $hash) (local.get $i) (local.get $to) (local.get $ids)
+          (local.get $bp) (local.get $bAt) (local.get $bHash) (local.get $bCount) (local.get $bIds))
+        (local.set $i (local.get $to))
+        (br $chunks))))
+
+  ;; internSide's place in base between chunks.
+  (global $next (mut i32) (i32.const 0))
+  (global $guess (mut i32) (i32.const 0))
+
+  (func $internSideLines (param $side i32) (param $p i32) (param $at i32) (param $hash i32) (param $i i32) (param $count i32) (param $ids i32)
+      (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
+    (local $q i32) (local $s i32) (local $len i32) (local $h i32) (local $addr i32)
     (local $next i32) (local $guess i32) (local $id i32) (local $out i32)
+    (local.set $next (global.get $next))
+    (local.set $guess (global.get $guess))
     (block $done
       (loop $lines
         (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
@@ -240,7 +299,9 @@
             (local.set $next (i32.add (i32.load (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2)))) (i32.const 1)))
             (local.set $guess (local.get $next)))
           (else (local.set $guess (i32.add (local.get $guess) (i32.const 1)))))
-        (br $lines))))
+        (br $lines)))
+    (global.set $next (local.get $next))
+    (global.set $guess (local.get $guess)))
 
   ;; ---- The merge's regions and its output (see buildSpans and render in merge3.ts).
   ;;
@@ -406,10 +467,23 @@
   ;; The merged file from `n` regions at `spans`, written at `out` (or, with write 0, only its
   ;; length counted); returns the position after it.
   (func (export "render") (param $spans i32) (param $n i32) (param $out i32) (param $write i32) (result i32)
-    (local $q i32) (local $end i32) (local $kind i32) (local $pos i32)
-    (local.set $q (local.get $spans))
-    (local.set $end (i32.add (local.get $spans) (i32.mul (local.get $n) (i32.const 28))))
+    (local $i i32) (local $to i32) (local $pos i32)
     (local.set $pos (local.get $out))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $to (call $chunkEnd (local.get $i) (local.get $n)))
+        (local.set $pos (call $renderSome
+          (i32.add (local.get $spans) (i32.mul (local.get $i) (i32.const 28)))
+          (i32.add (local.get $spans) (i32.mul (local.get $to) (i32.const 28)))
+          (local.get $pos) (local.get $write)))
+        (local.set $i (local.get $to))
+        (br $chunks)))
+    (local.get $pos))
+
+  ;; render's loop over the regions at [q, end), writing from `pos`; returns the position after them.
+  (func $renderSome (param $q i32) (param $end i32) (param $pos i32) (param $write i32) (result i32)
+    (local $kind i32)
     (block $done
       (loop $regions
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
@@ -450,7 +524,17 @@
 
   ;; How many times each id occurs in h[0, n), added to `counts`.
   (func (export "countIds") (param $h i32) (param $n i32) (param $counts i32)
-    (local $i i32) (local $a i32)
+    (local $i i32) (local $to i32)
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $to (call $chunkEnd (local.get $i) (local.get $n)))
+        (call $countSome (local.get $h) (local.get $i) (local.get $to) (local.get $counts))
+        (local.set $i (local.get $to))
+        (br $chunks))))
+
+  (func $countSome (param $h i32) (param $i i32) (param $n i32) (param $counts i32)
+    (local $a i32)
     (block $done
       (loop $ids
         (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
@@ -525,22 +609,47 @@
   ;; flagged changed. Returns how many were kept.
   (func (export "keptSide") (param $h i32) (param $otherCount i32) (param $changed i32) (param $start i32) (param $end i32) (param $limit i32)
       (param $kind i32) (param $index i32) (param $id i32) (result i32)
-    (local $i i32) (local $n i32) (local $k i32) (local $kept i32)
+    (local $i i32) (local $to i32) (local $kept i32)
     (local.set $i (local.get $start))
     (block $done
-      (loop $lines
+      (loop $chunks
         (br_if $done (i32.gt_s (local.get $i) (local.get $end)))
+        (local.set $to (call $chunkEnd (local.get $i) (i32.add (local.get $end) (i32.const 1))))
+        (call $classify (local.get $h) (local.get $otherCount) (local.get $i) (local.get $to) (local.get $limit) (local.get $kind))
+        (local.set $i (local.get $to))
+        (br $chunks)))
+    (local.set $i (local.get $start))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.gt_s (local.get $i) (local.get $end)))
+        (local.set $to (call $chunkEnd (local.get $i) (i32.add (local.get $end) (i32.const 1))))
+        (local.set $kept (call $keep (local.get $h) (local.get $kind) (local.get $i) (local.get $to) (local.get $start) (local.get $end)
+          (local.get $changed) (local.get $index) (local.get $id) (local.get $kept)))
+        (local.set $i (local.get $to))
+        (br $chunks)))
+    (local.get $kept))
+
+  ;; keptSide's first loop, over lines [i, to).
+  (func $classify (param $h i32) (param $otherCount i32) (param $i i32) (param $to i32) (param $limit i32) (param $kind i32)
+    (local $n i32)
+    (block $done
+      (loop $lines
+        (br_if $done (i32.ge_s (local.get $i) (local.get $to)))
         (local.set $n (call $id (local.get $otherCount) (call $id (local.get $h) (local.get $i))))
         (i32.store8 (i32.add (local.get $kind) (local.get $i))
           (if (result i32) (i32.eqz (local.get $n))
             (then (i32.const 0))
             (else (if (result i32) (i32.ge_s (local.get $n) (local.get $limit)) (then (i32.const 2)) (else (i32.const 1))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $lines)))
-    (local.set $i (local.get $start))
+        (br $lines))))
+
+  ;; keptSide's second loop, over lines [i, to) of [start, end]; returns how many are kept, counting on from `kept`.
+  (func $keep (param $h i32) (param $kind i32) (param $i i32) (param $to i32) (param $start i32) (param $end i32)
+      (param $changed i32) (param $index i32) (param $id i32) (param $kept i32) (result i32)
+    (local $k i32)
     (block $done
       (loop $lines
-        (br_if $done (i32.gt_s (local.get $i) (local.get $end)))
+        (br_if $done (i32.ge_s (local.get $i) (local.get $to)))
         (local.set $k (i32.load8_u (i32.add (local.get $kind) (local.get $i))))
         (if (i32.or (i32.eq (local.get $k) (i32.const 1))
               (i32.and (i32.eq (local.get $k) (i32.const 2)) (i32.eqz (call $drowned (local.get $kind) (local.get $i) (local.get $start) (local.get $end)))))
@@ -614,7 +723,6 @@
   ;; allow; a group that can move ends at its lowest place, or at the last one where it faces a
   ;; group of changed lines of the other file (m lines).
   (func (export "compact") (param $h i32) (param $n i32) (param $changed i32) (param $other i32) (param $m i32)
-    (local $size i32) (local $earliestEnd i32) (local $endFacingOther i32)
     (global.set $gs (i32.const 0))
     (global.set $ge (i32.const 0))
     (global.set $os (i32.const 0))
@@ -629,46 +737,50 @@
         (br_if $done (i32.eqz (call $flag (local.get $other) (i32.add (global.get $oe) (i32.const 1)))))
         (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
         (br $run)))
-    (block $finished
-      (loop $groups
-        (if (i32.ne (global.get $ge) (global.get $gs))
-          (then
-            (loop $again
-              (local.set $size (i32.sub (global.get $ge) (global.get $gs)))
-              (local.set $endFacingOther (i32.const -1))
-              (block $up
-                (loop $slide
-                  (br_if $up (i32.eqz (call $slideUp (local.get $h) (local.get $changed))))
-                  (call $previousOther (local.get $other))
-                  (br $slide)))
-              (local.set $earliestEnd (global.get $ge))
+    (loop $groups
+      (br_if $groups (call $compactGroup (local.get $h) (local.get $n) (local.get $changed) (local.get $other) (local.get $m)))))
+
+  ;; One step of compact's walk: the group [gs, ge) slid, then the next one found; 0 once there is none.
+  (func $compactGroup (param $h i32) (param $n i32) (param $changed i32) (param $other i32) (param $m i32) (result i32)
+    (local $size i32) (local $earliestEnd i32) (local $endFacingOther i32)
+    (if (i32.ne (global.get $ge) (global.get $gs))
+      (then
+        (loop $again
+          (local.set $size (i32.sub (global.get $ge) (global.get $gs)))
+          (local.set $endFacingOther (i32.const -1))
+          (block $up
+            (loop $slide
+              (br_if $up (i32.eqz (call $slideUp (local.get $h) (local.get $changed))))
+              (call $previousOther (local.get $other))
+              (br $slide)))
+          (local.set $earliestEnd (global.get $ge))
+          (if (i32.gt_s (global.get $oe) (global.get $os)) (then (local.set $endFacingOther (global.get $ge))))
+          (block $down
+            (loop $slide
+              (br_if $down (i32.eqz (call $slideDown (local.get $h) (local.get $n) (local.get $changed))))
+              (call $nextOther (local.get $other))
               (if (i32.gt_s (global.get $oe) (global.get $os)) (then (local.set $endFacingOther (global.get $ge))))
-              (block $down
-                (loop $slide
-                  (br_if $down (i32.eqz (call $slideDown (local.get $h) (local.get $n) (local.get $changed))))
-                  (call $nextOther (local.get $other))
-                  (if (i32.gt_s (global.get $oe) (global.get $os)) (then (local.set $endFacingOther (global.get $ge))))
-                  (br $slide)))
-              (br_if $again (i32.ne (local.get $size) (i32.sub (global.get $ge) (global.get $gs)))))
-            (if (i32.and (i32.ne (global.get $ge) (local.get $earliestEnd)) (i32.ne (local.get $endFacingOther) (i32.const -1)))
-              (then
-                (block $faced
-                  (loop $back
-                    (br_if $faced (i32.ne (global.get $oe) (global.get $os)))
-                    (drop (call $slideUp (local.get $h) (local.get $changed)))
-                    (call $previousOther (local.get $other))
-                    (br $back)))))))
-        (br_if $finished (i32.eq (global.get $ge) (local.get $n)))
-        (global.set $gs (i32.add (global.get $ge) (i32.const 1)))
-        (global.set $ge (global.get $gs))
-        (block $done
-          (loop $run
-            (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
-            (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
-            (br $run)))
-        (br_if $finished (i32.eq (global.get $oe) (local.get $m)))
-        (call $nextOther (local.get $other))
-        (br $groups))))
+              (br $slide)))
+          (br_if $again (i32.ne (local.get $size) (i32.sub (global.get $ge) (global.get $gs)))))
+        (if (i32.and (i32.ne (global.get $ge) (local.get $earliestEnd)) (i32.ne (local.get $endFacingOther) (i32.const -1)))
+          (then
+            (block $faced
+              (loop $back
+                (br_if $faced (i32.ne (global.get $oe) (global.get $os)))
+                (drop (call $slideUp (local.get $h) (local.get $changed)))
+                (call $previousOther (local.get $other))
+                (br $back)))))))
+    (if (i32.eq (global.get $ge) (local.get $n)) (then (return (i32.const 0))))
+    (global.set $gs (i32.add (global.get $ge) (i32.const 1)))
+    (global.set $ge (global.get $gs))
+    (block $done
+      (loop $run
+        (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
+        (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
+        (br $run)))
+    (if (i32.eq (global.get $oe) (local.get $m)) (then (return (i32.const 0))))
+    (call $nextOther (local.get $other))
+    (i32.const 1))
 
   ;; The hunks from both files' changed flags (n and m lines), four numbers each into `out`;
   ;; returns how many numbers.
