@@ -71,9 +71,9 @@ describe('the WebAssembly line pass', () => {
 });
 
 /**
- * A merge of bytes diffs in WebAssembly too, but for the search in the middle (diff.ts's compare):
- * it must find the very hunks diffIdsPacked finds, also where the discarding of repeated lines,
- * the search's cost limit and the sliding of groups decide them.
+ * A merge of bytes diffs in WebAssembly too: it must find the very hunks diffIdsPacked finds, also
+ * where the discarding of repeated lines, the search's cost limit and shortcuts, and the sliding
+ * of groups decide them.
  */
 describe('the WebAssembly diff passes', () => {
   const hunksAgree = (a: string, b: string): void => {
@@ -98,6 +98,49 @@ describe('the WebAssembly diff passes', () => {
       { seed: 26, numRuns: 40 },
     );
   });
+
+  it('and on rewrites long enough for the search to cut behind a long run of equal lines', () => {
+    // Over about 30,000 lines a side the search's cost limit rises above the point where it may
+    // take such a cut (promisingCut): what shorter texts never reach.
+    fc.assert(
+      fc.property(longMergeCase(34_000, 40_000), ({ base, ours }) => hunksAgree(base, ours)),
+      { seed: 26, numRuns: 4 },
+    );
+  }, 60_000);
+
+  // Lines that all match once on the other side, in another order: nothing is set aside, and the
+  // search runs into its cost limit (furthestCut); over 34,000 lines a side with long runs of equal
+  // lines between changes, it also cuts behind such a run (promisingCut).
+  const shuffled = (n: number, block: number, seed: number): string[] => {
+    let r = seed >>> 0;
+    const next = () => (r = (Math.imul(r, 1664525) + 1013904223) >>> 0);
+    const blocks: string[][] = [];
+    for (let i = 0; i < n; ) {
+      const size = block > 1 ? 21 + (next() % (block - 20)) : 1;
+      blocks.push(Array.from({ length: Math.min(size, n - i) }, (_, k) => `line ${i + k}\n`));
+      i += size;
+    }
+    for (let i = blocks.length - 1; i > 0; i--) {
+      const j = next() % (i + 1);
+      [blocks[i], blocks[j]] = [blocks[j]!, blocks[i]!];
+    }
+    return blocks.flat();
+  };
+
+  it('and where the search gives up at its cost limit', () => {
+    for (const seed of [1, 2, 3]) hunksAgree(shuffled(3000, 1, seed).join(''), shuffled(3000, 1, seed + 10).join(''));
+  });
+
+  it('and where it cuts behind a long run of equal lines', () => {
+    const lines = Array.from({ length: 34_000 }, (_, i) => `line ${i}\n`);
+    for (const seed of [1, 2]) hunksAgree(lines.join(''), shuffled(34_000, 40, seed).join(''));
+    // Two lines swapped every 30: far from its corner for its cost, behind runs of equal lines.
+    for (const every of [30, 45]) {
+      const swapped = lines.slice();
+      for (let i = 10; i + 1 < swapped.length; i += every) [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
+      hunksAgree(lines.join(''), swapped.join(''));
+    }
+  }, 60_000);
 
   it('and on a code-like file both sides rewrote (the shape of the benchmark)', () => {
     const codeLine = (i: number, tag: string): string => (i % 7 === 0 ? '' : i % 7 === 6 ? '  }' : `  const value${i} = compute(${tag}, ${i});`);

@@ -135,7 +135,7 @@ const SCAN_WINDOW = 100;
 const KEEP_RUN_FACTOR = 4;
 
 /** The lines (by index, with their ids) left for the search after trimming and discarding. */
-export interface Kept {
+interface Kept {
   index: Int32Array;
   id: Int32Array;
 }
@@ -252,10 +252,9 @@ interface Split {
 /**
  * Divide and conquer over the kept lines, marking the unmatched ones. An
  * explicit work list instead of recursion keeps deep splits off the call stack;
- * the order boxes are handled in does not change the result. (Exported for a merge of bytes,
- * whose other passes run in WebAssembly: see merge3.ts.)
+ * the order boxes are handled in does not change the result.
  */
-export function compare(ka: Kept, kb: Kept, changedA: Uint8Array, changedB: Uint8Array): void {
+function compare(ka: Kept, kb: Kept, changedA: Uint8Array, changedB: Uint8Array): void {
   const a = ka.id;
   const b = kb.id;
   const diagonals = a.length + b.length + 3;

@@ -816,4 +816,338 @@
         (local.set $q (i32.add (local.get $q) (i32.const 16)))
         (br $walk)))
     (i32.shr_u (i32.sub (local.get $q) (local.get $out)) (i32.const 2)))
+
+  ;; ---- The search between (compare, split, promisingCut, furthestCut in diff.ts, step for step):
+  ;; Myers' middle snake on the kept lines, boxes cut in two until each is one-sided. `a` and `b`
+  ;; are the kept lines' ids, `aIdx` and `bIdx` their line numbers; fwd and bwd are indexed by
+  ;; diagonal plus `offset`, zeroed, and reused from box to box as diff.ts reuses its arrays.
+
+  (func $put (param $arr i32) (param $i i32) (param $v i32)
+    (i32.store (i32.add (local.get $arr) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
+
+  (func $abs (param $v i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $v) (i32.const 0)) (then (i32.sub (i32.const 0) (local.get $v))) (else (local.get $v))))
+
+  ;; Where split cut its box, and whether each half must be searched without shortcuts.
+  (global $sx (mut i32) (i32.const 0))
+  (global $sy (mut i32) (i32.const 0))
+  (global $sLow (mut i32) (i32.const 0))
+  (global $sHigh (mut i32) (i32.const 0))
+
+  (func $cut (param $x i32) (param $y i32) (param $low i32) (param $high i32)
+    (global.set $sx (local.get $x))
+    (global.set $sy (local.get $y))
+    (global.set $sLow (local.get $low))
+    (global.set $sHigh (local.get $high)))
+
+  ;; Integer approximation of the square root by shifts (roughSqrt).
+  (func $roughSqrt (param $n i32) (result i32)
+    (local $r i32)
+    (local.set $r (i32.const 1))
+    (block $done
+      (loop $quarters
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $r (i32.shl (local.get $r) (i32.const 1)))
+        (local.set $n (i32.div_u (local.get $n) (i32.const 4)))
+        (br $quarters)))
+    (local.get $r))
+
+  (func (export "compare") (param $a i32) (param $aIdx i32) (param $na i32) (param $b i32) (param $bIdx i32) (param $nb i32)
+      (param $changedA i32) (param $changedB i32) (param $fwd i32) (param $bwd i32) (param $stack i32)
+    (local $offset i32) (local $maxCost i32) (local $sp i32) (local $aLo i32) (local $aHi i32) (local $bLo i32) (local $bHi i32) (local $minimal i32) (local $i i32)
+    (local.set $offset (i32.add (local.get $nb) (i32.const 1)))
+    (local.set $maxCost (call $roughSqrt (i32.add (i32.add (local.get $na) (local.get $nb)) (i32.const 3))))
+    (if (i32.lt_s (local.get $maxCost) (i32.const 256)) (then (local.set $maxCost (i32.const 256))))
+    ;; The work list: boxes of five numbers (aLo, aHi, bLo, bHi, minimal), last in first out.
+    (call $put (local.get $stack) (i32.const 1) (local.get $na))
+    (call $put (local.get $stack) (i32.const 3) (local.get $nb))
+    (local.set $sp (i32.const 1))
+    (block $done
+      (loop $boxes
+        (br_if $done (i32.eqz (local.get $sp)))
+        (local.set $sp (i32.sub (local.get $sp) (i32.const 1)))
+        (local.set $i (i32.mul (local.get $sp) (i32.const 5)))
+        (local.set $aLo (call $id (local.get $stack) (local.get $i)))
+        (local.set $aHi (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 1))))
+        (local.set $bLo (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 2))))
+        (local.set $bHi (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 3))))
+        (local.set $minimal (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 4))))
+        (block $trimmed
+          (loop $head
+            (br_if $trimmed (i32.ge_s (local.get $aLo) (local.get $aHi)))
+            (br_if $trimmed (i32.ge_s (local.get $bLo) (local.get $bHi)))
+            (br_if $trimmed (i32.ne (call $id (local.get $a) (local.get $aLo)) (call $id (local.get $b) (local.get $bLo))))
+            (local.set $aLo (i32.add (local.get $aLo) (i32.const 1)))
+            (local.set $bLo (i32.add (local.get $bLo) (i32.const 1)))
+            (br $head)))
+        (block $trimmed
+          (loop $tail
+            (br_if $trimmed (i32.ge_s (local.get $aLo) (local.get $aHi)))
+            (br_if $trimmed (i32.ge_s (local.get $bLo) (local.get $bHi)))
+            (br_if $trimmed (i32.ne (call $id (local.get $a) (i32.sub (local.get $aHi) (i32.const 1))) (call $id (local.get $b) (i32.sub (local.get $bHi) (i32.const 1)))))
+            (local.set $aHi (i32.sub (local.get $aHi) (i32.const 1)))
+            (local.set $bHi (i32.sub (local.get $bHi) (i32.const 1)))
+            (br $tail)))
+        (if (i32.eq (local.get $aLo) (local.get $aHi))
+          (then
+            (local.set $i (local.get $bLo))
+            (block $marked
+              (loop $mark
+                (br_if $marked (i32.ge_s (local.get $i) (local.get $bHi)))
+                (i32.store8 (i32.add (local.get $changedB) (i32.add (call $id (local.get $bIdx) (local.get $i)) (i32.const 1))) (i32.const 1))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $mark)))
+            (br $boxes)))
+        (if (i32.eq (local.get $bLo) (local.get $bHi))
+          (then
+            (local.set $i (local.get $aLo))
+            (block $marked
+              (loop $mark
+                (br_if $marked (i32.ge_s (local.get $i) (local.get $aHi)))
+                (i32.store8 (i32.add (local.get $changedA) (i32.add (call $id (local.get $aIdx) (local.get $i)) (i32.const 1))) (i32.const 1))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $mark)))
+            (br $boxes)))
+        (call $split (local.get $a) (local.get $aLo) (local.get $aHi) (local.get $b) (local.get $bLo) (local.get $bHi)
+          (local.get $fwd) (local.get $bwd) (local.get $offset) (local.get $minimal) (local.get $maxCost))
+        (local.set $i (i32.mul (local.get $sp) (i32.const 5)))
+        (call $put (local.get $stack) (local.get $i) (local.get $aLo))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 1)) (global.get $sx))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 2)) (local.get $bLo))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 3)) (global.get $sy))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 4)) (global.get $sLow))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 5)) (global.get $sx))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 6)) (local.get $aHi))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 7)) (global.get $sy))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 8)) (local.get $bHi))
+        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 9)) (global.get $sHigh))
+        (local.set $sp (i32.add (local.get $sp) (i32.const 2)))
+        (br $boxes))))
+
+  (func $split (param $a i32) (param $aLo i32) (param $aHi i32) (param $b i32) (param $bLo i32) (param $bHi i32)
+      (param $fwd i32) (param $bwd i32) (param $offset i32) (param $minimal i32) (param $maxCost i32)
+    (local $dMin i32) (local $dMax i32) (local $fMid i32) (local $bMid i32) (local $odd i32)
+    (local $fMin i32) (local $fMax i32) (local $bMin i32) (local $bMax i32) (local $cost i32) (local $longSnake i32)
+    (local $d i32) (local $k i32) (local $x i32) (local $x0 i32) (local $y i32) (local $lo i32) (local $hi i32)
+    (local.set $dMin (i32.sub (local.get $aLo) (local.get $bHi)))
+    (local.set $dMax (i32.sub (local.get $aHi) (local.get $bLo)))
+    (local.set $fMid (i32.sub (local.get $aLo) (local.get $bLo)))
+    (local.set $bMid (i32.sub (local.get $aHi) (local.get $bHi)))
+    (local.set $odd (i32.and (i32.sub (local.get $fMid) (local.get $bMid)) (i32.const 1)))
+    (local.set $fMin (local.get $fMid))
+    (local.set $fMax (local.get $fMid))
+    (local.set $bMin (local.get $bMid))
+    (local.set $bMax (local.get $bMid))
+    (call $put (local.get $fwd) (i32.add (local.get $fMid) (local.get $offset)) (local.get $aLo))
+    (call $put (local.get $bwd) (i32.add (local.get $bMid) (local.get $offset)) (local.get $aHi))
+    (local.set $cost (i32.const 1))
+    (loop $costs
+      (local.set $longSnake (i32.const 0))
+      ;; Widen the range of diagonals by one at each end that is still inside the box.
+      (if (i32.gt_s (local.get $fMin) (local.get $dMin))
+        (then
+          (local.set $fMin (i32.sub (local.get $fMin) (i32.const 1)))
+          (call $put (local.get $fwd) (i32.add (i32.sub (local.get $fMin) (i32.const 1)) (local.get $offset)) (i32.const -1)))
+        (else (local.set $fMin (i32.add (local.get $fMin) (i32.const 1)))))
+      (if (i32.lt_s (local.get $fMax) (local.get $dMax))
+        (then
+          (local.set $fMax (i32.add (local.get $fMax) (i32.const 1)))
+          (call $put (local.get $fwd) (i32.add (i32.add (local.get $fMax) (i32.const 1)) (local.get $offset)) (i32.const -1)))
+        (else (local.set $fMax (i32.sub (local.get $fMax) (i32.const 1)))))
+      (local.set $d (local.get $fMax))
+      (block $forwardDone
+        (loop $forward
+          (br_if $forwardDone (i32.lt_s (local.get $d) (local.get $fMin)))
+          (local.set $k (i32.add (local.get $d) (local.get $offset)))
+          (local.set $lo (call $id (local.get $fwd) (i32.sub (local.get $k) (i32.const 1))))
+          (local.set $hi (call $id (local.get $fwd) (i32.add (local.get $k) (i32.const 1))))
+          (local.set $x (if (result i32) (i32.ge_s (local.get $lo) (local.get $hi)) (then (i32.add (local.get $lo) (i32.const 1))) (else (local.get $hi))))
+          (local.set $x0 (local.get $x))
+          (local.set $y (i32.sub (local.get $x) (local.get $d)))
+          (block $snakeDone
+            (loop $snake
+              (br_if $snakeDone (i32.ge_s (local.get $x) (local.get $aHi)))
+              (br_if $snakeDone (i32.ge_s (local.get $y) (local.get $bHi)))
+              (br_if $snakeDone (i32.ne (call $id (local.get $a) (local.get $x)) (call $id (local.get $b) (local.get $y))))
+              (local.set $x (i32.add (local.get $x) (i32.const 1)))
+              (local.set $y (i32.add (local.get $y) (i32.const 1)))
+              (br $snake)))
+          (if (i32.gt_s (i32.sub (local.get $x) (local.get $x0)) (i32.const 20)) (then (local.set $longSnake (i32.const 1))))
+          (call $put (local.get $fwd) (local.get $k) (local.get $x))
+          (if (local.get $odd)
+            (then
+              (if (i32.and (i32.and (i32.le_s (local.get $bMin) (local.get $d)) (i32.le_s (local.get $d) (local.get $bMax)))
+                    (i32.le_s (call $id (local.get $bwd) (local.get $k)) (local.get $x)))
+                (then
+                  (call $cut (local.get $x) (local.get $y) (i32.const 1) (i32.const 1))
+                  (return)))))
+          (local.set $d (i32.sub (local.get $d) (i32.const 2)))
+          (br $forward)))
+      (if (i32.gt_s (local.get $bMin) (local.get $dMin))
+        (then
+          (local.set $bMin (i32.sub (local.get $bMin) (i32.const 1)))
+          (call $put (local.get $bwd) (i32.add (i32.sub (local.get $bMin) (i32.const 1)) (local.get $offset)) (i32.const 0x3fffffff)))
+        (else (local.set $bMin (i32.add (local.get $bMin) (i32.const 1)))))
+      (if (i32.lt_s (local.get $bMax) (local.get $dMax))
+        (then
+          (local.set $bMax (i32.add (local.get $bMax) (i32.const 1)))
+          (call $put (local.get $bwd) (i32.add (i32.add (local.get $bMax) (i32.const 1)) (local.get $offset)) (i32.const 0x3fffffff)))
+        (else (local.set $bMax (i32.sub (local.get $bMax) (i32.const 1)))))
+      (local.set $d (local.get $bMax))
+      (block $backwardDone
+        (loop $backward
+          (br_if $backwardDone (i32.lt_s (local.get $d) (local.get $bMin)))
+          (local.set $k (i32.add (local.get $d) (local.get $offset)))
+          (local.set $lo (call $id (local.get $bwd) (i32.sub (local.get $k) (i32.const 1))))
+          (local.set $hi (call $id (local.get $bwd) (i32.add (local.get $k) (i32.const 1))))
+          (local.set $x (if (result i32) (i32.lt_s (local.get $lo) (local.get $hi)) (then (local.get $lo)) (else (i32.sub (local.get $hi) (i32.const 1)))))
+          (local.set $x0 (local.get $x))
+          (local.set $y (i32.sub (local.get $x) (local.get $d)))
+          (block $snakeDone
+            (loop $snake
+              (br_if $snakeDone (i32.le_s (local.get $x) (local.get $aLo)))
+              (br_if $snakeDone (i32.le_s (local.get $y) (local.get $bLo)))
+              (br_if $snakeDone (i32.ne (call $id (local.get $a) (i32.sub (local.get $x) (i32.const 1))) (call $id (local.get $b) (i32.sub (local.get $y) (i32.const 1)))))
+              (local.set $x (i32.sub (local.get $x) (i32.const 1)))
+              (local.set $y (i32.sub (local.get $y) (i32.const 1)))
+              (br $snake)))
+          (if (i32.gt_s (i32.sub (local.get $x0) (local.get $x)) (i32.const 20)) (then (local.set $longSnake (i32.const 1))))
+          (call $put (local.get $bwd) (local.get $k) (local.get $x))
+          (if (i32.eqz (local.get $odd))
+            (then
+              (if (i32.and (i32.and (i32.le_s (local.get $fMin) (local.get $d)) (i32.le_s (local.get $d) (local.get $fMax)))
+                    (i32.le_s (local.get $x) (call $id (local.get $fwd) (local.get $k))))
+                (then
+                  (call $cut (local.get $x) (local.get $y) (i32.const 1) (i32.const 1))
+                  (return)))))
+          (local.set $d (i32.sub (local.get $d) (i32.const 2)))
+          (br $backward)))
+      (if (i32.eqz (local.get $minimal))
+        (then
+          (if (i32.and (local.get $longSnake) (i32.gt_s (local.get $cost) (i32.const 256)))
+            (then
+              (if (call $promisingCut (local.get $a) (local.get $aLo) (local.get $aHi) (local.get $b) (local.get $bLo) (local.get $bHi)
+                    (local.get $fwd) (local.get $bwd) (local.get $offset) (local.get $cost)
+                    (local.get $fMin) (local.get $fMax) (local.get $fMid) (local.get $bMin) (local.get $bMax) (local.get $bMid))
+                (then (return)))))
+          (if (i32.ge_s (local.get $cost) (local.get $maxCost))
+            (then
+              (call $furthestCut (local.get $aLo) (local.get $aHi) (local.get $bLo) (local.get $bHi) (local.get $fwd) (local.get $bwd) (local.get $offset)
+                (local.get $fMin) (local.get $fMax) (local.get $bMin) (local.get $bMax))
+              (return)))))
+      (local.set $cost (i32.add (local.get $cost) (i32.const 1)))
+      (br $costs)))
+
+  ;; A point far from its corner, near the middle diagonal, at the end (forward) or start
+  ;; (backward) of a run of 20 equal lines; the forward search preferred. 1 when found (see $cut).
+  (func $promisingCut (param $a i32) (param $aLo i32) (param $aHi i32) (param $b i32) (param $bLo i32) (param $bHi i32)
+      (param $fwd i32) (param $bwd i32) (param $offset i32) (param $cost i32)
+      (param $fMin i32) (param $fMax i32) (param $fMid i32) (param $bMin i32) (param $bMax i32) (param $bMid i32) (result i32)
+    (local $best i32) (local $found i32) (local $d i32) (local $x i32) (local $y i32) (local $v i32) (local $k i32)
+    (local.set $d (local.get $fMax))
+    (block $forwardDone
+      (loop $forward
+        (br_if $forwardDone (i32.lt_s (local.get $d) (local.get $fMin)))
+        (local.set $x (call $id (local.get $fwd) (i32.add (local.get $d) (local.get $offset))))
+        (local.set $y (i32.sub (local.get $x) (local.get $d)))
+        (local.set $v (i32.sub (i32.add (i32.sub (local.get $x) (local.get $aLo)) (i32.sub (local.get $y) (local.get $bLo))) (call $abs (i32.sub (local.get $d) (local.get $fMid)))))
+        (if (i32.and
+              (i32.and (i32.gt_s (local.get $v) (i32.shl (local.get $cost) (i32.const 2))) (i32.gt_s (local.get $v) (local.get $best)))
+              (i32.and
+                (i32.and (i32.le_s (i32.add (local.get $aLo) (i32.const 20)) (local.get $x)) (i32.lt_s (local.get $x) (local.get $aHi)))
+                (i32.and (i32.le_s (i32.add (local.get $bLo) (i32.const 20)) (local.get $y)) (i32.lt_s (local.get $y) (local.get $bHi)))))
+          (then
+            (local.set $k (i32.const 1))
+            (block $runDone
+              (loop $run
+                (br_if $runDone (i32.ge_s (local.get $k) (i32.const 20)))
+                (br_if $runDone (i32.ne (call $id (local.get $a) (i32.sub (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.sub (local.get $y) (local.get $k)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $run)))
+            (if (i32.eq (local.get $k) (i32.const 20))
+              (then
+                (if (i32.eq (call $id (local.get $a) (i32.sub (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.sub (local.get $y) (local.get $k))))
+                  (then
+                    (local.set $best (local.get $v))
+                    (local.set $found (i32.const 1))
+                    (call $cut (local.get $x) (local.get $y) (i32.const 1) (i32.const 0))))))))
+        (local.set $d (i32.sub (local.get $d) (i32.const 2)))
+        (br $forward)))
+    (if (local.get $found) (then (return (i32.const 1))))
+    (local.set $d (local.get $bMax))
+    (block $backwardDone
+      (loop $backward
+        (br_if $backwardDone (i32.lt_s (local.get $d) (local.get $bMin)))
+        (local.set $x (call $id (local.get $bwd) (i32.add (local.get $d) (local.get $offset))))
+        (local.set $y (i32.sub (local.get $x) (local.get $d)))
+        (local.set $v (i32.sub (i32.add (i32.sub (local.get $aHi) (local.get $x)) (i32.sub (local.get $bHi) (local.get $y))) (call $abs (i32.sub (local.get $d) (local.get $bMid)))))
+        (if (i32.and
+              (i32.and (i32.gt_s (local.get $v) (i32.shl (local.get $cost) (i32.const 2))) (i32.gt_s (local.get $v) (local.get $best)))
+              (i32.and
+                (i32.and (i32.lt_s (local.get $aLo) (local.get $x)) (i32.le_s (local.get $x) (i32.sub (local.get $aHi) (i32.const 20))))
+                (i32.and (i32.lt_s (local.get $bLo) (local.get $y)) (i32.le_s (local.get $y) (i32.sub (local.get $bHi) (i32.const 20))))))
+          (then
+            (local.set $k (i32.const 0))
+            (block $runDone
+              (loop $run
+                (br_if $runDone (i32.ge_s (local.get $k) (i32.const 19)))
+                (br_if $runDone (i32.ne (call $id (local.get $a) (i32.add (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.add (local.get $y) (local.get $k)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $run)))
+            (if (i32.eq (local.get $k) (i32.const 19))
+              (then
+                (if (i32.eq (call $id (local.get $a) (i32.add (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.add (local.get $y) (local.get $k))))
+                  (then
+                    (local.set $best (local.get $v))
+                    (local.set $found (i32.const 1))
+                    (call $cut (local.get $x) (local.get $y) (i32.const 0) (i32.const 1))))))))
+        (local.set $d (i32.sub (local.get $d) (i32.const 2)))
+        (br $backward)))
+    (local.get $found))
+
+  ;; The cut at whichever search got furthest (by x + y) from its corner (see $cut).
+  (func $furthestCut (param $aLo i32) (param $aHi i32) (param $bLo i32) (param $bHi i32) (param $fwd i32) (param $bwd i32) (param $offset i32)
+      (param $fMin i32) (param $fMax i32) (param $bMin i32) (param $bMax i32)
+    (local $fBest i32) (local $fX i32) (local $bBest i32) (local $bX i32) (local $d i32) (local $x i32) (local $y i32)
+    (local.set $fBest (i32.const -1))
+    (local.set $fX (i32.const -1))
+    (local.set $d (local.get $fMax))
+    (block $forwardDone
+      (loop $forward
+        (br_if $forwardDone (i32.lt_s (local.get $d) (local.get $fMin)))
+        (local.set $x (call $id (local.get $fwd) (i32.add (local.get $d) (local.get $offset))))
+        (if (i32.gt_s (local.get $x) (local.get $aHi)) (then (local.set $x (local.get $aHi))))
+        (local.set $y (i32.sub (local.get $x) (local.get $d)))
+        (if (i32.lt_s (local.get $bHi) (local.get $y))
+          (then
+            (local.set $x (i32.add (local.get $bHi) (local.get $d)))
+            (local.set $y (local.get $bHi))))
+        (if (i32.lt_s (local.get $fBest) (i32.add (local.get $x) (local.get $y)))
+          (then
+            (local.set $fBest (i32.add (local.get $x) (local.get $y)))
+            (local.set $fX (local.get $x))))
+        (local.set $d (i32.sub (local.get $d) (i32.const 2)))
+        (br $forward)))
+    (local.set $bBest (i32.const 0x3fffffff))
+    (local.set $bX (i32.const 0x3fffffff))
+    (local.set $d (local.get $bMax))
+    (block $backwardDone
+      (loop $backward
+        (br_if $backwardDone (i32.lt_s (local.get $d) (local.get $bMin)))
+        (local.set $x (call $id (local.get $bwd) (i32.add (local.get $d) (local.get $offset))))
+        (if (i32.lt_s (local.get $x) (local.get $aLo)) (then (local.set $x (local.get $aLo))))
+        (local.set $y (i32.sub (local.get $x) (local.get $d)))
+        (if (i32.lt_s (local.get $y) (local.get $bLo))
+          (then
+            (local.set $x (i32.add (local.get $bLo) (local.get $d)))
+            (local.set $y (local.get $bLo))))
+        (if (i32.lt_s (i32.add (local.get $x) (local.get $y)) (local.get $bBest))
+          (then
+            (local.set $bBest (i32.add (local.get $x) (local.get $y)))
+            (local.set $bX (local.get $x))))
+        (local.set $d (i32.sub (local.get $d) (i32.const 2)))
+        (br $backward)))
+    (if (i32.lt_s (i32.sub (i32.add (local.get $aHi) (local.get $bHi)) (local.get $bBest)) (i32.sub (local.get $fBest) (i32.add (local.get $aLo) (local.get $bLo))))
+      (then (call $cut (local.get $fX) (i32.sub (local.get $fBest) (local.get $fX)) (i32.const 1) (i32.const 0)))
+      (else (call $cut (local.get $bX) (i32.sub (local.get $bBest) (local.get $bX)) (i32.const 0) (i32.const 1)))))
 )

@@ -1,4 +1,4 @@
-import { compare, diffIdsPacked, formatHunk, repeatLimit, type HunkLine } from './diff.js';
+import { diffIdsPacked, formatHunk, repeatLimit, type HunkLine } from './diff.js';
 import { hasEol, splitLines, type Eol } from './lines.js';
 import { LINES_WASM } from './lines-wasm.js';
 
@@ -497,9 +497,8 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
 }
 
 /**
- * diffIdsPacked on ids in the module's memory (a[0, na) and b[0, nb) at those addresses), its
- * passes over whole files in WebAssembly (lines.wat) and the search between them (compare) here;
- * gives where its hunks are (`length` numbers at `at`). Whatever it needs is placed after
+ * diffIdsPacked on ids in the module's memory (a[0, na) and b[0, nb) at those addresses), in
+ * WebAssembly (lines.wat) step for step; gives where its hunks are (`length` numbers at `at`). Whatever it needs is placed after
  * `layout.top`, which it moves on.
  */
 function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number): { at: number; length: number } {
@@ -528,9 +527,13 @@ function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, 
   const suffix = x.commonSuffix(a, na, b, nb, Math.min(na, nb) - start);
   const nA = x.keptSide(a, countsB, changedA, start, na - suffix - 1, repeatLimit(na), kindA, keptA.index, keptA.id);
   const nB = x.keptSide(b, countsA, changedB, start, nb - suffix - 1, repeatLimit(nb), kindB, keptB.index, keptB.id);
-  const buffer = memory.buffer;
-  const kept = (k: { index: number; id: number }, n: number) => ({ index: new Int32Array(buffer, k.index, n), id: new Int32Array(buffer, k.id, n) });
-  compare(kept(keptA, nA), kept(keptB, nB), new Uint8Array(buffer, changedA, na + 2), new Uint8Array(buffer, changedB, nb + 2));
+  // The search (diff.ts's compare): its arrays by diagonal, and its work list of boxes (five numbers each).
+  const fwd = take((nA + nB + 3) * 4);
+  const bwd = take((nA + nB + 3) * 4);
+  const stack = take((nA + nB + 2) * 2 * 5 * 4);
+  room(memory, top);
+  layout.top = top;
+  x.compare(keptA.id, keptA.index, nA, keptB.id, keptB.index, nB, changedA, changedB, fwd, bwd, stack);
   x.compact(a, na, changedA, changedB, nb);
   x.compact(b, nb, changedB, changedA, na);
   return { at: out, length: x.collectHunks(changedA, changedB, na, nb, out) };
@@ -585,6 +588,7 @@ interface LinesExports {
   commonSuffix(a: number, na: number, b: number, nb: number, lim: number): number;
   keptSide(h: number, otherCount: number, changed: number, start: number, end: number, limit: number, kind: number, index: number, id: number): number;
   compact(h: number, n: number, changed: number, other: number, m: number): void;
+  compare(a: number, aIdx: number, na: number, b: number, bIdx: number, nb: number, changedA: number, changedB: number, fwd: number, bwd: number, stack: number): void;
   collectHunks(changedA: number, changedB: number, n: number, m: number, out: number): number;
   size: WebAssembly.Global;
   conflicts: WebAssembly.Global;
