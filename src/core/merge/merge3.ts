@@ -474,8 +474,10 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
   });
   const n = x.spans(nb, oIds, tIds, oursHunks.at, oursHunks.length, theirsHunks.at, theirsHunks.length, spansAt);
   const conflicts = x.conflicts.value as number;
-  const outAt = top;
   const size = x.render(spansAt, n, 0, 0);
+  // Written over what is dead by now (the intern table, the ids' hashes and the diffs' arrays,
+  // touched already) where it fits below the regions: fresh pages cost the system a fault each.
+  const outAt = layout.deadAt + size <= spansAt ? layout.deadAt : top;
   room(memory, outAt + size);
   x.render(spansAt, n, outAt, 1);
   buffer = memory.buffer;
@@ -563,8 +565,12 @@ interface LinesPass {
   size: number;
   /** Per text, its lines ended by LF, CRLF and CR. */
   eols: readonly Int32Array[];
-  /** bytesPass: its module's memory and exports, and where it put what (texts, line starts, ids; `top`: the first free byte). */
-  wasm?: { memory: WebAssembly.Memory; x: LinesExports; layout: { textAt: number[]; atAt: number[]; idsAt: number[]; top: number } };
+  /**
+   * bytesPass: its module's memory and exports, and where it put what (texts, line starts, ids;
+   * `deadAt`: where what the render no longer needs begins, the intern table and all after it
+   * but the regions; `top`: the first free byte).
+   */
+  wasm?: { memory: WebAssembly.Memory; x: LinesExports; layout: { textAt: number[]; atAt: number[]; idsAt: number[]; deadAt: number; top: number } };
 }
 
 /** The line pass in JavaScript, for UTF-16 units (strings that UTF-8 cannot carry); exported for its test against bytesPass. */
@@ -662,7 +668,7 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
     const buffer = memory.buffer;
     const sides = texts.map((units, k) => ({ units, at: new Int32Array(buffer, atAt[k], counts[k]! + 1), count: counts[k]! })) as unknown as Sides;
     const ids = counts.map((n, k) => new Int32Array(buffer, idsAt[k], n)) as unknown as [Int32Array, Int32Array, Int32Array];
-    return { sides, ids, size: x.size.value as number, eols, wasm: { memory, x, layout: { textAt, atAt, idsAt, top: align8(end) } } };
+    return { sides, ids, size: x.size.value as number, eols, wasm: { memory, x, layout: { textAt, atAt, idsAt, deadAt: tableAt, top: align8(end) } } };
   }
 }
 
