@@ -820,7 +820,8 @@
   ;; ---- The search between (compare, split, promisingCut, furthestCut in diff.ts, step for step):
   ;; Myers' middle snake on the kept lines, boxes cut in two until each is one-sided. `a` and `b`
   ;; are the kept lines' ids, `aIdx` and `bIdx` their line numbers; fwd and bwd are indexed by
-  ;; diagonal plus `offset`, zeroed, and reused from box to box as diff.ts reuses its arrays.
+  ;; diagonal plus `offset`, zeroed, and reused from box to box as diff.ts reuses its arrays; the
+  ;; work list needs no zeroing.
 
   (func $put (param $arr i32) (param $i i32) (param $v i32)
     (i32.store (i32.add (local.get $arr) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
@@ -859,8 +860,11 @@
     (local.set $maxCost (call $roughSqrt (i32.add (i32.add (local.get $na) (local.get $nb)) (i32.const 3))))
     (if (i32.lt_s (local.get $maxCost) (i32.const 256)) (then (local.set $maxCost (i32.const 256))))
     ;; The work list: boxes of five numbers (aLo, aHi, bLo, bHi, minimal), last in first out.
+    (call $put (local.get $stack) (i32.const 0) (i32.const 0))
     (call $put (local.get $stack) (i32.const 1) (local.get $na))
+    (call $put (local.get $stack) (i32.const 2) (i32.const 0))
     (call $put (local.get $stack) (i32.const 3) (local.get $nb))
+    (call $put (local.get $stack) (i32.const 4) (i32.const 0))
     (local.set $sp (i32.const 1))
     (block $done
       (loop $boxes

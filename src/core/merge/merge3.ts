@@ -438,8 +438,17 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
   const [bIds, oIds, tIds] = layout.idsAt as [number, number, number];
   const same = (a: number, na: number, b: number, nb: number): boolean => na === nb && x.commonPrefix(a, b, na) === na;
   // A side equal to base contributes no hunks, and equal sides share one diff (as sideHunks).
-  const oursHunks = same(bIds, nb, oIds, no) ? { at: 0, length: 0 } : bytesDiff(wasm, bIds, nb, oIds, no, pass.size);
-  const theirsHunks = same(bIds, nb, tIds, nt) ? { at: 0, length: 0 } : same(oIds, no, tIds, nt) ? oursHunks : bytesDiff(wasm, bIds, nb, tIds, nt, pass.size);
+  // Each diff's hunks where they stay; the second diff works in the first one's arrays again.
+  const hunksAt = (n: number): number => {
+    const at = layout.top;
+    layout.top += align8(4 * (Math.min(nb, n) + 1) * 4);
+    return at;
+  };
+  const [oursAt, theirsAt] = [hunksAt(no), hunksAt(nt)];
+  const scratch = layout.top;
+  const diffTo = (at: number, side: number, n: number) => bytesDiff(wasm, bIds, nb, side, n, pass.size, at, scratch);
+  const oursHunks = same(bIds, nb, oIds, no) ? { at: 0, length: 0 } : diffTo(oursAt, oIds, no);
+  const theirsHunks = same(bIds, nb, tIds, nt) ? { at: 0, length: 0 } : same(oIds, no, tIds, nt) ? oursHunks : diffTo(theirsAt, tIds, nt);
   const eol = mergedEol(pass);
   const { labels } = options;
   const marker = (sigil: string, label: string): Uint8Array => utf8Encoder.encode((label ? `${sigil} ${label}` : sigil) + eol);
@@ -500,29 +509,41 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
 
 /**
  * diffIdsPacked on ids in the module's memory (a[0, na) and b[0, nb) at those addresses), in
- * WebAssembly (lines.wat) step for step; gives where its hunks are (`length` numbers at `at`). Whatever it needs is placed after
- * `layout.top`, which it moves on.
+ * WebAssembly (lines.wat) step for step: its hunks written at `out` (gives how many numbers), its
+ * arrays from `scratch` on (moving `layout.top` past them).
  */
-function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number): { at: number; length: number } {
+function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number, out: number, scratch: number): { at: number; length: number } {
   const { memory, x, layout } = wasm;
-  let top = layout.top;
-  const take = (bytes: number): number => {
+  let top = scratch;
+  // Memory past the top so far was never written: zero already.
+  const fresh = layout.top;
+  // What must start at zero (counts, flags, the search's arrays) is zeroed: an earlier diff may
+  // have worked here. Flags are shifted by one, with a zero at both ends.
+  const zeroed: [number, number][] = [];
+  const take = (bytes: number, zero = false): number => {
     const at = top;
     top += align8(bytes);
+    if (zero) zeroed.push([at, top]);
     return at;
   };
-  // Fresh memory, never written: counts and flags start at zero. Flags are shifted by one, with a zero at both ends.
-  const countsA = take(size * 4);
-  const countsB = take(size * 4);
-  const changedA = take(na + 2);
-  const changedB = take(nb + 2);
+  const clear = () => {
+    const bytes = new Uint8Array(memory.buffer);
+    for (const [from, to] of zeroed.splice(0)) if (from < fresh) bytes.fill(0, from, Math.min(to, fresh));
+  };
+  const grown = (): void => {
+    room(memory, top);
+    layout.top = Math.max(layout.top, top);
+    clear();
+  };
+  const countsA = take(size * 4, true);
+  const countsB = take(size * 4, true);
+  const changedA = take(na + 2, true);
+  const changedB = take(nb + 2, true);
   const kindA = take(na + 1);
   const kindB = take(nb + 1);
   const keptA = { index: take(na * 4), id: take(na * 4) };
   const keptB = { index: take(nb * 4), id: take(nb * 4) };
-  const out = take(4 * (Math.min(na, nb) + 1) * 4);
-  room(memory, top);
-  layout.top = top;
+  grown();
   x.countIds(a, na, countsA);
   x.countIds(b, nb, countsB);
   const start = x.commonPrefix(a, b, Math.min(na, nb));
@@ -530,11 +551,10 @@ function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, 
   const nA = x.keptSide(a, countsB, changedA, start, na - suffix - 1, repeatLimit(na), kindA, keptA.index, keptA.id);
   const nB = x.keptSide(b, countsA, changedB, start, nb - suffix - 1, repeatLimit(nb), kindB, keptB.index, keptB.id);
   // The search (diff.ts's compare): its arrays by diagonal, and its work list of boxes (five numbers each).
-  const fwd = take((nA + nB + 3) * 4);
-  const bwd = take((nA + nB + 3) * 4);
+  const fwd = take((nA + nB + 3) * 4, true);
+  const bwd = take((nA + nB + 3) * 4, true);
   const stack = take((nA + nB + 2) * 2 * 5 * 4);
-  room(memory, top);
-  layout.top = top;
+  grown();
   x.compare(keptA.id, keptA.index, nA, keptB.id, keptB.index, nB, changedA, changedB, fwd, bwd, stack);
   x.compact(a, na, changedA, changedB, nb);
   x.compact(b, nb, changedB, changedA, na);
@@ -546,7 +566,9 @@ export function bytesHunks(a: Uint8Array, b: Uint8Array): Int32Array {
   const pass = bytesPass(a, b, b);
   const wasm = pass.wasm!;
   const { idsAt } = wasm.layout;
-  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size);
+  const out = wasm.layout.top;
+  wasm.layout.top += align8(4 * (Math.min(pass.sides[0].count, pass.sides[1].count) + 1) * 4);
+  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size, out, wasm.layout.top);
   return new Int32Array(wasm.memory.buffer, h.at, h.length).slice();
 }
 
