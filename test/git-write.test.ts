@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
 import { writePristine } from '../src/edge/git/objects.js';
-import { editTree, ObjectBatch, prepareBlobs, type TreeChange } from '../src/edge/git/object-write.js';
+import { editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn, recordingGit } from './helpers/git.js';
 
@@ -323,24 +323,5 @@ describe("git's config read in-process", () => {
     expect(readGitConfig(path.join(dir, '.git'), { ...env, GIT_CONFIG_GLOBAL: path.join(tmp, 'g') })).toBeUndefined();
     // An identity git would have to guess (no name anywhere) is git's to make.
     expect(gitIdent(readGitConfig(path.join(dir, '.git'), env)!, 'committer', 0, env)).toBeUndefined();
-  });
-});
-
-describe('blobs deflated ahead (prepareBlobs)', () => {
-  it('are written as git reads them, under the ids git gives them', async () => {
-    const dir = project(tempDir());
-    // Big bodies (deflated on worker threads), one of them prepared twice, and a small one (in turn).
-    const line = (i: number) => `  const value${i} = compute(${i % 13}, ${i});\n`;
-    const big = Buffer.from(Array.from({ length: 20_000 }, (_, i) => line(i)).join(''));
-    const other = Buffer.from(Array.from({ length: 12_000 }, (_, i) => line(i * 7)).join(''));
-    const small = Buffer.from('small\n');
-    await prepareBlobs([big, other, small, big]);
-    const batch = ObjectBatch.open(gitDirOf(dir), readGitConfig(gitDirOf(dir))!)!;
-    const ids = [big, other, small].map((b) => batch.write('blob', b));
-    batch.finish();
-    const hashed = (b: Buffer) => execFileSync('git', ['hash-object', '--stdin'], { cwd: dir, input: b, encoding: 'utf8' }).trim();
-    expect(ids).toEqual([big, other, small].map(hashed));
-    for (const [i, b] of [big, other, small].entries()) expect(execFileSync('git', ['cat-file', 'blob', ids[i]!], { cwd: dir }).equals(b)).toBe(true);
-    expect(() => gitIn(dir, 'fsck', '--strict', '--no-dangling')).not.toThrow();
   });
 });

@@ -1,6 +1,5 @@
 import { DomainError } from '../core/errors.js';
 import { MANIFEST_PATH } from '../core/manifest.js';
-import { prepareBlobs } from '../edge/git/object-write.js';
 import { writePristine } from '../edge/git/objects.js';
 import { commitPaths, HookRefused, recordUnmerged } from '../edge/git/worktree.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
@@ -13,14 +12,6 @@ import type { Opened, SyncOptions, Target } from './sync.js';
  */
 export async function applyPlan(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>): Promise<void> {
   let refused: HookRefused | undefined;
-  // The pristine commit's new big files hashed and deflated on worker threads while the files are
-  // written (see prepareBlobs); recordInGit waits for them before writing it.
-  const baseFiles = sides.base.files;
-  const changed = (p: string, data: Uint8Array): boolean => {
-    const before = baseFiles?.get(p);
-    return !before || (before !== data && Buffer.compare(before, data) !== 0);
-  };
-  const ahead = opened.session.gitDir !== undefined ? prepareBlobs([...sides.theirs].filter(([p, data]) => changed(p, data)).map(([, data]) => data)) : undefined;
   await opened.session
     .apply({
       what: 'sync',
@@ -33,7 +24,7 @@ export async function applyPlan(opened: Opened, target: Target, sides: Sides, pl
               touchesIndex: true,
               branch: opts.branch,
               after: () =>
-                recordInGit(opened, target, sides, planned, opts, ahead).catch((e: unknown) => {
+                recordInGit(opened, target, sides, planned, opts).catch((e: unknown) => {
                   if (e instanceof HookRefused) refused = e;
                   throw e;
                 }),
@@ -58,8 +49,7 @@ export async function applyPlan(opened: Opened, target: Target, sides: Sides, pl
  * staged as unmerged (their three versions and modes), and, with --branch or a later step of
  * one, the sync committed on the branch checked out (the user's hooks run for that commit).
  */
-async function recordInGit(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>, ahead?: Promise<void>): Promise<void> {
-  await ahead;
+async function recordInGit(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>): Promise<void> {
   const { session } = opened;
   const { root } = session;
   const { base, theirs, theirsExecutable, executable, pristineTip } = sides;

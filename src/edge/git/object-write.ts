@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { crc32, deflate, deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { lastValue, type GitConfig } from './git-config.js';
 import { ObjectFiles, type GitObject } from './object-files.js';
@@ -75,36 +75,6 @@ interface Written {
   crc: number;
 }
 
-/** Blobs deflated ahead of their batch (see prepareBlobs), by body. */
-const prepared = new WeakMap<Uint8Array, { length: number; deflated: Buffer }>();
-
-/** Bodies smaller than this are deflated in turn: a worker thread's hop costs more than they do. */
-const PREPARE_MIN = 256 << 10;
-
-/**
- * Deflates big blobs on libuv's worker threads while the caller does other work: a batch that
- * later writes one of these very bodies (the same Uint8Array, not changed since) takes its
- * deflated bytes from here instead of making them on the main thread (a 3 MB file: ~10 ms).
- * The promise settles once all are ready; it never rejects (a body that failed is deflated in
- * turn). Their ids are still hashed by `write` (a copy of a big body to hash it elsewhere costs
- * about what the hash does).
- */
-export function prepareBlobs(bodies: Iterable<Uint8Array>): Promise<void> {
-  const jobs: Promise<void>[] = [];
-  for (const body of bodies) {
-    if (body.length < PREPARE_MIN || prepared.has(body)) continue;
-    jobs.push(
-      new Promise<void>((resolve) =>
-        deflate(body, { level: 1 }, (e, deflated) => {
-          if (!e) prepared.set(body, { length: body.length, deflated });
-          resolve();
-        }),
-      ),
-    );
-  }
-  return Promise.all(jobs).then(() => undefined);
-}
-
 /** The objects of one batch, written as one pack when `finish` is called; see the module comment. */
 export class ObjectBatch {
   private readonly entries: Written[] = [];
@@ -143,8 +113,7 @@ export class ObjectBatch {
     const id = createHash('sha1').update(header).update(body).digest('hex');
     if (this.has(id)) return id;
     const head = entryHeader(type, body.length);
-    const ready = type === 'blob' ? prepared.get(body) : undefined;
-    const data = ready?.length === body.length ? ready.deflated : deflateSync(body, { level: 1 });
+    const data = deflateSync(body, { level: 1 });
     if (this.offset + head.length + data.length >= 2 ** 31) throw new Error('pack would be over 2 GiB');
     this.chunks.push(head, data);
     this.entries.push({ id: Buffer.from(id, 'hex'), offset: this.offset, crc: crc32(data, crc32(head)) });
