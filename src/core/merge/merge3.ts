@@ -638,9 +638,10 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
   const texts = [base, ours, theirs];
   linesModule ??= new WebAssembly.Module(Buffer.from(LINES_WASM, 'base64'));
   // Texts first (each followed by 8 bytes the module's word loads may read), then per text room
-  // for its line starts, hashes and ids: first as if lines were 8 bytes or longer, and if a text
-  // has more, again with room for a line per byte.
-  let lines = texts.map((t) => (t.length >>> 3) + 16);
+  // for its line starts, hashes and ids: first as if lines were 16 bytes or longer (code's are),
+  // and if a text has more, again with room for a line per byte. (The memory counts as the
+  // process's external memory: past V8's limit for it, a full garbage collection follows.)
+  let lines = texts.map((t) => (t.length >>> 4) + 16);
   for (let attempt = 0; ; attempt++) {
     const textAt: number[] = [];
     let top = 64;
