@@ -13,8 +13,9 @@
 ;; offsets in the imported memory, laid out by the caller (merge3.ts, linesPass):
 ;;   a text at `p`, `len` bytes, followed by at least 8 bytes the loads below may read (never used);
 ;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes;
-;;   its ids; the intern table (capacity * 2 numbers, zeroed: [hash, id + 1] per slot, 0 free);
-;;   per id: its first line's address, length, side and line number.
+;;   its ids; the intern table (capacity numbers, zeroed: id + 1 per slot, 0 free: four bytes a
+;;   slot, the table's random probes miss the cache less than with the hash beside each id);
+;;   per id: its first line's address, length, side, line number and hash.
 (module
   (import "m" "mem" (memory 1))
 
@@ -155,6 +156,7 @@
   (global $repLen (mut i32) (i32.const 0))
   (global $repSide (mut i32) (i32.const 0))
   (global $repLine (mut i32) (i32.const 0))
+  (global $repHash (mut i32) (i32.const 0))
 
   ;; A zeroed table of `capacity` slots (a power of two, more than twice the lines) at `table`,
   ;; and room for `total` ids in the four arrays after it.
@@ -165,7 +167,8 @@
     (global.set $repAddr (local.get $rep))
     (global.set $repLen (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 2))))
     (global.set $repSide (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 3))))
-    (global.set $repLine (i32.add (local.get $rep) (i32.mul (local.get $total) (i32.const 12)))))
+    (global.set $repLine (i32.add (local.get $rep) (i32.mul (local.get $total) (i32.const 12))))
+    (global.set $repHash (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 4)))))
 
   ;; The id of the `len` bytes at `addr` with hash `h` (line `line` of `side`), a new one if no
   ;; equal line has one.
@@ -174,12 +177,12 @@
     (local.set $slot (i32.and (local.get $h) (global.get $mask)))
     (block $free
       (loop $probe
-        (local.set $e (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 3))))
-        (local.set $entry (i32.load offset=4 (local.get $e)))
+        (local.set $e (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 2))))
+        (local.set $entry (i32.load (local.get $e)))
         (br_if $free (i32.eqz (local.get $entry)))
-        (if (i32.eq (i32.load (local.get $e)) (local.get $h))
+        (local.set $id (i32.sub (local.get $entry) (i32.const 1)))
+        (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $id) (i32.const 2)))) (local.get $h))
           (then
-            (local.set $id (i32.sub (local.get $entry) (i32.const 1)))
             (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $id) (i32.const 2)))) (local.get $len))
               (then
                 (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $id) (i32.const 2)))) (local.get $addr) (local.get $len))
@@ -188,8 +191,8 @@
         (br $probe)))
     (local.set $id (global.get $size))
     (global.set $size (i32.add (local.get $id) (i32.const 1)))
-    (i32.store (local.get $e) (local.get $h))
-    (i32.store offset=4 (local.get $e) (global.get $size))
+    (i32.store (local.get $e) (global.get $size))
+    (i32.store (i32.add (global.get $repHash) (i32.shl (local.get $id) (i32.const 2))) (local.get $h))
     (i32.store (i32.add (global.get $repAddr) (i32.shl (local.get $id) (i32.const 2))) (local.get $addr))
     (i32.store (i32.add (global.get $repLen) (i32.shl (local.get $id) (i32.const 2))) (local.get $len))
     (i32.store (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2))) (local.get $side))

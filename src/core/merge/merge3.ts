@@ -681,9 +681,9 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
     let capacity = 16;
     while (capacity < (nb + Math.max(no, nt)) * 2) capacity *= 2;
     const tableAt = top;
-    const repAt = tableAt + capacity * 8;
+    const repAt = tableAt + capacity * 4;
     const total = nb + no + nt;
-    const end = repAt + total * 16;
+    const end = repAt + total * 20;
     room(memory, end);
     x.table(tableAt, capacity, repAt, total);
     x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
