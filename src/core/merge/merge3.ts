@@ -426,9 +426,9 @@ function mergedEol(pass: LinesPass): Eol {
 const SPAN_KINDS: readonly MergeRegion['kind'][] = ['stable', 'ours', 'theirs', 'both', 'conflict'];
 
 /**
- * The merge of UTF-8 bytes: lines and ids in WebAssembly (bytesPass), the two diffs here, then the
- * regions and the merged bytes in WebAssembly again (lines.wat: spans, render), written once into
- * the module's memory. The result is a view of that memory.
+ * The merge of UTF-8 bytes, each pass in WebAssembly (lines.wat): lines and ids (bytesPass), the
+ * two diffs (bytesDiff), the regions and the merged bytes (spans, render), written once into the
+ * module's memory. The result is a view of that memory.
  */
 function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
   const pass = bytesPass(base, ours, theirs);
@@ -459,7 +459,7 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
     marker('>>>>>>>', labels.theirs),
     utf8Encoder.encode(eol),
   ];
-  // After the line pass: the hunks, room for the regions (at most two per hunk, and one more), the markers.
+  // After the diffs: room for the regions (at most two per hunk, and one more), then the markers.
   let top = layout.top;
   const spansAt = top;
   top += align8(((oursHunks.length + theirsHunks.length) / 2 + 1) * 28);
