@@ -66,7 +66,7 @@
   ;; scan's loop for up to CHUNK lines from byte i (the start of a line); returns where it stopped, -1 out of room.
   (func $scanLines (param $p i32) (param $end i32) (param $i i32) (param $at i32) (param $hash i32) (param $room i32) (result i32)
     (local $s i32) (local $n i32) (local $stop i32) (local $rem i32) (local $k i32)
-    (local $c i32) (local $term i64) (local $h i64) (local $w i64) (local $m i64) (local $valid i64)
+    (local $c i32) (local $term i64) (local $h i64) (local $w i64) (local $m i64) (local $valid i64) (local $x i64) (local $y i64)
     (local.set $n (global.get $scanned))
     (local.set $stop (i32.add (local.get $n) (i32.const 2048)))
     (block $done
@@ -80,7 +80,13 @@
         (block $ended
           (loop $word
             (local.set $w (i64.load align=1 (local.get $i)))
-            (local.set $m (call $breaks (local.get $w)))
+            (local.set $x (i64.xor (local.get $w) (i64.const 0x0a0a0a0a0a0a0a0a)))
+            (local.set $y (i64.xor (local.get $w) (i64.const 0x0d0d0d0d0d0d0d0d)))
+            (local.set $m (i64.and
+              (i64.or
+                (i64.and (i64.sub (local.get $x) (i64.const 0x0101010101010101)) (i64.xor (local.get $x) (i64.const -1)))
+                (i64.and (i64.sub (local.get $y) (i64.const 0x0101010101010101)) (i64.xor (local.get $y) (i64.const -1))))
+              (i64.const 0x8080808080808080)))
             (local.set $rem (i32.sub (local.get $end) (local.get $i)))
             (if (i32.lt_u (local.get $rem) (i32.const 8))
               (then
@@ -90,7 +96,8 @@
                 (local.set $w (i64.and (local.get $w) (local.get $valid)))))
             (if (i64.eqz (local.get $m))
               (then
-                (local.set $h (call $mix (local.get $h) (local.get $w)))
+                (local.set $h (i64.mul (i64.xor (local.get $h) (local.get $w)) (i64.const 0x9e3779b97f4a7c15)))
+                (local.set $h (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29))))
                 (if (i32.le_u (local.get $rem) (i32.const 8))
                   (then
                     ;; The last line, without an ending.
@@ -102,8 +109,10 @@
             (local.set $k (i32.wrap_i64 (i64.shr_u (i64.ctz (local.get $m)) (i64.const 3))))
             (if (local.get $k)
               (then
-                (local.set $h (call $mix (local.get $h)
-                  (i64.and (local.get $w) (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $k) (i32.const 3)))) (i64.const 1)))))))
+                (local.set $h (i64.mul (i64.xor (local.get $h)
+                  (i64.and (local.get $w) (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $k) (i32.const 3)))) (i64.const 1))))
+                  (i64.const 0x9e3779b97f4a7c15)))
+                (local.set $h (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29))))))
             (local.set $i (i32.add (local.get $i) (local.get $k)))
             (local.set $c (i32.load8_u (local.get $i)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -331,26 +340,26 @@
   ;; Where a chunk ending at base line `chunkEnd` ends on a side whose hunks [from, to) lie in it.
   (func $sideEnd (param $h i32) (param $from i32) (param $to i32) (param $chunkEnd i32) (param $delta i32) (result i32)
     (if (i32.eq (local.get $to) (local.get $from)) (then (return (i32.add (local.get $chunkEnd) (local.get $delta)))))
-    (i32.add (call $num (local.get $h) (i32.sub (local.get $to) (i32.const 1)))
-      (i32.sub (local.get $chunkEnd) (call $num (local.get $h) (i32.sub (local.get $to) (i32.const 3))))))
+    (i32.add (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (local.get $to) (i32.const 1)) (i32.const 2))))
+      (i32.sub (local.get $chunkEnd) (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (local.get $to) (i32.const 3)) (i32.const 2)))))))
 
   ;; One change made by both sides: a single hunk each, over the same base lines, the same new lines.
   (func $sameChange (param $oh i32) (param $oFirst i32) (param $oEnd i32) (param $th i32) (param $tFirst i32) (param $tEnd i32) (param $ours i32) (param $theirs i32) (result i32)
     (local $obStart i32) (local $n i32) (local $tbStart i32) (local $k i32)
     (if (i32.or (i32.ne (i32.sub (local.get $oEnd) (local.get $oFirst)) (i32.const 4)) (i32.ne (i32.sub (local.get $tEnd) (local.get $tFirst)) (i32.const 4)))
       (then (return (i32.const 0))))
-    (local.set $obStart (call $num (local.get $oh) (i32.add (local.get $oFirst) (i32.const 2))))
-    (local.set $n (i32.sub (call $num (local.get $oh) (i32.add (local.get $oFirst) (i32.const 3))) (local.get $obStart)))
-    (local.set $tbStart (call $num (local.get $th) (i32.add (local.get $tFirst) (i32.const 2))))
-    (if (i32.ne (call $num (local.get $oh) (local.get $oFirst)) (call $num (local.get $th) (local.get $tFirst))) (then (return (i32.const 0))))
-    (if (i32.ne (call $num (local.get $oh) (i32.add (local.get $oFirst) (i32.const 1))) (call $num (local.get $th) (i32.add (local.get $tFirst) (i32.const 1))))
+    (local.set $obStart (i32.load (i32.add (local.get $oh) (i32.shl (i32.add (local.get $oFirst) (i32.const 2)) (i32.const 2)))))
+    (local.set $n (i32.sub (i32.load (i32.add (local.get $oh) (i32.shl (i32.add (local.get $oFirst) (i32.const 3)) (i32.const 2)))) (local.get $obStart)))
+    (local.set $tbStart (i32.load (i32.add (local.get $th) (i32.shl (i32.add (local.get $tFirst) (i32.const 2)) (i32.const 2)))))
+    (if (i32.ne (i32.load (i32.add (local.get $oh) (i32.shl (local.get $oFirst) (i32.const 2)))) (i32.load (i32.add (local.get $th) (i32.shl (local.get $tFirst) (i32.const 2))))) (then (return (i32.const 0))))
+    (if (i32.ne (i32.load (i32.add (local.get $oh) (i32.shl (i32.add (local.get $oFirst) (i32.const 1)) (i32.const 2)))) (i32.load (i32.add (local.get $th) (i32.shl (i32.add (local.get $tFirst) (i32.const 1)) (i32.const 2)))))
       (then (return (i32.const 0))))
-    (if (i32.ne (local.get $n) (i32.sub (call $num (local.get $th) (i32.add (local.get $tFirst) (i32.const 3))) (local.get $tbStart)))
+    (if (i32.ne (local.get $n) (i32.sub (i32.load (i32.add (local.get $th) (i32.shl (i32.add (local.get $tFirst) (i32.const 3)) (i32.const 2)))) (local.get $tbStart)))
       (then (return (i32.const 0))))
     (block $done
       (loop $lines
         (br_if $done (i32.ge_s (local.get $k) (local.get $n)))
-        (if (i32.ne (call $num (local.get $ours) (i32.add (local.get $obStart) (local.get $k))) (call $num (local.get $theirs) (i32.add (local.get $tbStart) (local.get $k))))
+        (if (i32.ne (i32.load (i32.add (local.get $ours) (i32.shl (i32.add (local.get $obStart) (local.get $k)) (i32.const 2)))) (i32.load (i32.add (local.get $theirs) (i32.shl (i32.add (local.get $tbStart) (local.get $k)) (i32.const 2)))))
           (then (return (i32.const 0))))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $lines)))
@@ -370,10 +379,10 @@
         (local.set $oFirst (local.get $oi))
         (local.set $tFirst (local.get $ti))
         (local.set $chunkStart (i32.const 0x7fffffff))
-        (if (i32.lt_s (local.get $oi) (local.get $on)) (then (local.set $chunkStart (call $num (local.get $oh) (local.get $oi)))))
+        (if (i32.lt_s (local.get $oi) (local.get $on)) (then (local.set $chunkStart (i32.load (i32.add (local.get $oh) (i32.shl (local.get $oi) (i32.const 2)))))))
         (if (i32.lt_s (local.get $ti) (local.get $tn))
           (then
-            (local.set $v (call $num (local.get $th) (local.get $ti)))
+            (local.set $v (i32.load (i32.add (local.get $th) (i32.shl (local.get $ti) (i32.const 2)))))
             (if (i32.lt_s (local.get $v) (local.get $chunkStart)) (then (local.set $chunkStart (local.get $v))))))
         (local.set $chunkEnd (local.get $chunkStart))
         ;; Hunks that overlap or only touch the chunk join it.
@@ -381,17 +390,17 @@
           (loop $join
             (if (i32.lt_s (local.get $oi) (local.get $on))
               (then
-                (if (i32.le_s (call $num (local.get $oh) (local.get $oi)) (local.get $chunkEnd))
+                (if (i32.le_s (i32.load (i32.add (local.get $oh) (i32.shl (local.get $oi) (i32.const 2)))) (local.get $chunkEnd))
                   (then
-                    (local.set $v (call $num (local.get $oh) (i32.add (local.get $oi) (i32.const 1))))
+                    (local.set $v (i32.load (i32.add (local.get $oh) (i32.shl (i32.add (local.get $oi) (i32.const 1)) (i32.const 2)))))
                     (if (i32.gt_s (local.get $v) (local.get $chunkEnd)) (then (local.set $chunkEnd (local.get $v))))
                     (local.set $oi (i32.add (local.get $oi) (i32.const 4)))
                     (br $join)))))
             (if (i32.lt_s (local.get $ti) (local.get $tn))
               (then
-                (if (i32.le_s (call $num (local.get $th) (local.get $ti)) (local.get $chunkEnd))
+                (if (i32.le_s (i32.load (i32.add (local.get $th) (i32.shl (local.get $ti) (i32.const 2)))) (local.get $chunkEnd))
                   (then
-                    (local.set $v (call $num (local.get $th) (i32.add (local.get $ti) (i32.const 1))))
+                    (local.set $v (i32.load (i32.add (local.get $th) (i32.shl (i32.add (local.get $ti) (i32.const 1)) (i32.const 2)))))
                     (if (i32.gt_s (local.get $v) (local.get $chunkEnd)) (then (local.set $chunkEnd (local.get $v))))
                     (local.set $ti (i32.add (local.get $ti) (i32.const 4)))
                     (br $join)))))))
@@ -541,7 +550,7 @@
     (block $done
       (loop $ids
         (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-        (local.set $a (i32.add (local.get $counts) (i32.shl (call $id (local.get $h) (local.get $i)) (i32.const 2))))
+        (local.set $a (i32.add (local.get $counts) (i32.shl (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2))))
         (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $ids))))
@@ -552,7 +561,7 @@
     (block $done
       (loop $lines
         (br_if $done (i32.ge_s (local.get $i) (local.get $lim)))
-        (br_if $done (i32.ne (call $id (local.get $ha) (local.get $i)) (call $id (local.get $hb) (local.get $i))))
+        (br_if $done (i32.ne (i32.load (i32.add (local.get $ha) (i32.shl (local.get $i) (i32.const 2)))) (i32.load (i32.add (local.get $hb) (i32.shl (local.get $i) (i32.const 2))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $lines)))
     (local.get $i))
@@ -564,8 +573,8 @@
       (loop $lines
         (br_if $done (i32.ge_s (local.get $i) (local.get $lim)))
         (br_if $done (i32.ne
-          (call $id (local.get $ha) (i32.sub (i32.sub (local.get $na) (i32.const 1)) (local.get $i)))
-          (call $id (local.get $hb) (i32.sub (i32.sub (local.get $nb) (i32.const 1)) (local.get $i)))))
+          (i32.load (i32.add (local.get $ha) (i32.shl (i32.sub (i32.sub (local.get $na) (i32.const 1)) (local.get $i)) (i32.const 2))))
+          (i32.load (i32.add (local.get $hb) (i32.shl (i32.sub (i32.sub (local.get $nb) (i32.const 1)) (local.get $i)) (i32.const 2))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $lines)))
     (local.get $i))
@@ -638,7 +647,7 @@
     (block $done
       (loop $lines
         (br_if $done (i32.ge_s (local.get $i) (local.get $to)))
-        (local.set $n (call $id (local.get $otherCount) (call $id (local.get $h) (local.get $i))))
+        (local.set $n (i32.load (i32.add (local.get $otherCount) (i32.shl (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 2)))))
         (i32.store8 (i32.add (local.get $kind) (local.get $i))
           (if (result i32) (i32.eqz (local.get $n))
             (then (i32.const 0))
@@ -658,7 +667,7 @@
               (i32.and (i32.eq (local.get $k) (i32.const 2)) (i32.eqz (call $drowned (local.get $kind) (local.get $i) (local.get $start) (local.get $end)))))
           (then
             (i32.store (i32.add (local.get $index) (i32.shl (local.get $kept) (i32.const 2))) (local.get $i))
-            (i32.store (i32.add (local.get $id) (i32.shl (local.get $kept) (i32.const 2))) (call $id (local.get $h) (local.get $i)))
+            (i32.store (i32.add (local.get $id) (i32.shl (local.get $kept) (i32.const 2))) (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $kept (i32.add (local.get $kept) (i32.const 1))))
           (else (i32.store8 (i32.add (local.get $changed) (i32.add (local.get $i) (i32.const 1))) (i32.const 1))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -680,7 +689,7 @@
     (global.set $oe (global.get $os))
     (block $done
       (loop $run
-        (br_if $done (i32.eqz (call $flag (local.get $other) (i32.add (global.get $oe) (i32.const 1)))))
+        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $other) (i32.add (global.get $oe) (i32.const 1))))))
         (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
         (br $run))))
 
@@ -689,27 +698,27 @@
     (global.set $os (global.get $oe))
     (block $done
       (loop $run
-        (br_if $done (i32.eqz (call $flag (local.get $other) (global.get $os))))
+        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $other) (global.get $os)))))
         (global.set $os (i32.sub (global.get $os) (i32.const 1)))
         (br $run))))
 
   (func $slideDown (param $h i32) (param $n i32) (param $changed i32) (result i32)
     (if (i32.ge_s (global.get $ge) (local.get $n)) (then (return (i32.const 0))))
-    (if (i32.ne (call $id (local.get $h) (global.get $gs)) (call $id (local.get $h) (global.get $ge))) (then (return (i32.const 0))))
+    (if (i32.ne (i32.load (i32.add (local.get $h) (i32.shl (global.get $gs) (i32.const 2)))) (i32.load (i32.add (local.get $h) (i32.shl (global.get $ge) (i32.const 2))))) (then (return (i32.const 0))))
     (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 0))
     (global.set $gs (i32.add (global.get $gs) (i32.const 1)))
     (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 1))
     (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
     (block $done
       (loop $run
-        (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
+        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))))))
         (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
         (br $run)))
     (i32.const 1))
 
   (func $slideUp (param $h i32) (param $changed i32) (result i32)
     (if (i32.le_s (global.get $gs) (i32.const 0)) (then (return (i32.const 0))))
-    (if (i32.ne (call $id (local.get $h) (i32.sub (global.get $gs) (i32.const 1))) (call $id (local.get $h) (i32.sub (global.get $ge) (i32.const 1))))
+    (if (i32.ne (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $gs) (i32.const 1)) (i32.const 2)))) (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $ge) (i32.const 1)) (i32.const 2)))))
       (then (return (i32.const 0))))
     (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
     (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 1))
@@ -717,7 +726,7 @@
     (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 0))
     (block $done
       (loop $run
-        (br_if $done (i32.eqz (call $flag (local.get $changed) (global.get $gs))))
+        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $changed) (global.get $gs)))))
         (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
         (br $run)))
     (i32.const 1))
@@ -732,12 +741,12 @@
     (global.set $oe (i32.const 0))
     (block $done
       (loop $run
-        (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
+        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))))))
         (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
         (br $run)))
     (block $done
       (loop $run
-        (br_if $done (i32.eqz (call $flag (local.get $other) (i32.add (global.get $oe) (i32.const 1)))))
+        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $other) (i32.add (global.get $oe) (i32.const 1))))))
         (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
         (br $run)))
     (loop $groups
@@ -778,7 +787,7 @@
     (global.set $ge (global.get $gs))
     (block $done
       (loop $run
-        (br_if $done (i32.eqz (call $flag (local.get $changed) (i32.add (global.get $ge) (i32.const 1)))))
+        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))))))
         (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
         (br $run)))
     (if (i32.eq (global.get $oe) (local.get $m)) (then (return (i32.const 0))))
@@ -794,8 +803,8 @@
       (loop $walk
         (br_if $done (i32.and (i32.ge_s (local.get $i) (local.get $n)) (i32.ge_s (local.get $j) (local.get $m))))
         (if (i32.and (i32.and (i32.lt_s (local.get $i) (local.get $n)) (i32.lt_s (local.get $j) (local.get $m)))
-              (i32.and (i32.eqz (call $flag (local.get $changedA) (i32.add (local.get $i) (i32.const 1))))
-                       (i32.eqz (call $flag (local.get $changedB) (i32.add (local.get $j) (i32.const 1))))))
+              (i32.and (i32.eqz (i32.load8_u (i32.add (local.get $changedA) (i32.add (local.get $i) (i32.const 1)))))
+                       (i32.eqz (i32.load8_u (i32.add (local.get $changedB) (i32.add (local.get $j) (i32.const 1)))))))
           (then
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -805,13 +814,13 @@
         (block $a
           (loop $run
             (br_if $a (i32.ge_s (local.get $i) (local.get $n)))
-            (br_if $a (i32.eqz (call $flag (local.get $changedA) (i32.add (local.get $i) (i32.const 1)))))
+            (br_if $a (i32.eqz (i32.load8_u (i32.add (local.get $changedA) (i32.add (local.get $i) (i32.const 1))))))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $run)))
         (block $b
           (loop $run
             (br_if $b (i32.ge_s (local.get $j) (local.get $m)))
-            (br_if $b (i32.eqz (call $flag (local.get $changedB) (i32.add (local.get $j) (i32.const 1)))))
+            (br_if $b (i32.eqz (i32.load8_u (i32.add (local.get $changedB) (i32.add (local.get $j) (i32.const 1))))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $run)))
         (i32.store offset=4 (local.get $q) (local.get $i))
@@ -874,16 +883,16 @@
         (br_if $done (i32.eqz (local.get $sp)))
         (local.set $sp (i32.sub (local.get $sp) (i32.const 1)))
         (local.set $i (i32.mul (local.get $sp) (i32.const 5)))
-        (local.set $aLo (call $id (local.get $stack) (local.get $i)))
-        (local.set $aHi (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 1))))
-        (local.set $bLo (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 2))))
-        (local.set $bHi (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 3))))
-        (local.set $minimal (call $id (local.get $stack) (i32.add (local.get $i) (i32.const 4))))
+        (local.set $aLo (i32.load (i32.add (local.get $stack) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $aHi (i32.load (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2)))))
+        (local.set $bLo (i32.load (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 2)) (i32.const 2)))))
+        (local.set $bHi (i32.load (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 3)) (i32.const 2)))))
+        (local.set $minimal (i32.load (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 4)) (i32.const 2)))))
         (block $trimmed
           (loop $head
             (br_if $trimmed (i32.ge_s (local.get $aLo) (local.get $aHi)))
             (br_if $trimmed (i32.ge_s (local.get $bLo) (local.get $bHi)))
-            (br_if $trimmed (i32.ne (call $id (local.get $a) (local.get $aLo)) (call $id (local.get $b) (local.get $bLo))))
+            (br_if $trimmed (i32.ne (i32.load (i32.add (local.get $a) (i32.shl (local.get $aLo) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (local.get $bLo) (i32.const 2))))))
             (local.set $aLo (i32.add (local.get $aLo) (i32.const 1)))
             (local.set $bLo (i32.add (local.get $bLo) (i32.const 1)))
             (br $head)))
@@ -891,7 +900,7 @@
           (loop $tail
             (br_if $trimmed (i32.ge_s (local.get $aLo) (local.get $aHi)))
             (br_if $trimmed (i32.ge_s (local.get $bLo) (local.get $bHi)))
-            (br_if $trimmed (i32.ne (call $id (local.get $a) (i32.sub (local.get $aHi) (i32.const 1))) (call $id (local.get $b) (i32.sub (local.get $bHi) (i32.const 1)))))
+            (br_if $trimmed (i32.ne (i32.load (i32.add (local.get $a) (i32.shl (i32.sub (local.get $aHi) (i32.const 1)) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (i32.sub (local.get $bHi) (i32.const 1)) (i32.const 2))))))
             (local.set $aHi (i32.sub (local.get $aHi) (i32.const 1)))
             (local.set $bHi (i32.sub (local.get $bHi) (i32.const 1)))
             (br $tail)))
@@ -901,7 +910,7 @@
             (block $marked
               (loop $mark
                 (br_if $marked (i32.ge_s (local.get $i) (local.get $bHi)))
-                (i32.store8 (i32.add (local.get $changedB) (i32.add (call $id (local.get $bIdx) (local.get $i)) (i32.const 1))) (i32.const 1))
+                (i32.store8 (i32.add (local.get $changedB) (i32.add (i32.load (i32.add (local.get $bIdx) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1))) (i32.const 1))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $mark)))
             (br $boxes)))
@@ -911,7 +920,7 @@
             (block $marked
               (loop $mark
                 (br_if $marked (i32.ge_s (local.get $i) (local.get $aHi)))
-                (i32.store8 (i32.add (local.get $changedA) (i32.add (call $id (local.get $aIdx) (local.get $i)) (i32.const 1))) (i32.const 1))
+                (i32.store8 (i32.add (local.get $changedA) (i32.add (i32.load (i32.add (local.get $aIdx) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 1))) (i32.const 1))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $mark)))
             (br $boxes)))
@@ -966,8 +975,8 @@
         (loop $forward
           (br_if $forwardDone (i32.lt_s (local.get $d) (local.get $fMin)))
           (local.set $k (i32.add (local.get $d) (local.get $offset)))
-          (local.set $lo (call $id (local.get $fwd) (i32.sub (local.get $k) (i32.const 1))))
-          (local.set $hi (call $id (local.get $fwd) (i32.add (local.get $k) (i32.const 1))))
+          (local.set $lo (i32.load (i32.add (local.get $fwd) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))))
+          (local.set $hi (i32.load (i32.add (local.get $fwd) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 2)))))
           (local.set $x (if (result i32) (i32.ge_s (local.get $lo) (local.get $hi)) (then (i32.add (local.get $lo) (i32.const 1))) (else (local.get $hi))))
           (local.set $x0 (local.get $x))
           (local.set $y (i32.sub (local.get $x) (local.get $d)))
@@ -975,7 +984,7 @@
             (loop $snake
               (br_if $snakeDone (i32.ge_s (local.get $x) (local.get $aHi)))
               (br_if $snakeDone (i32.ge_s (local.get $y) (local.get $bHi)))
-              (br_if $snakeDone (i32.ne (call $id (local.get $a) (local.get $x)) (call $id (local.get $b) (local.get $y))))
+              (br_if $snakeDone (i32.ne (i32.load (i32.add (local.get $a) (i32.shl (local.get $x) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (local.get $y) (i32.const 2))))))
               (local.set $x (i32.add (local.get $x) (i32.const 1)))
               (local.set $y (i32.add (local.get $y) (i32.const 1)))
               (br $snake)))
@@ -984,7 +993,7 @@
           (if (local.get $odd)
             (then
               (if (i32.and (i32.and (i32.le_s (local.get $bMin) (local.get $d)) (i32.le_s (local.get $d) (local.get $bMax)))
-                    (i32.le_s (call $id (local.get $bwd) (local.get $k)) (local.get $x)))
+                    (i32.le_s (i32.load (i32.add (local.get $bwd) (i32.shl (local.get $k) (i32.const 2)))) (local.get $x)))
                 (then
                   (call $cut (local.get $x) (local.get $y) (i32.const 1) (i32.const 1))
                   (return)))))
@@ -1005,8 +1014,8 @@
         (loop $backward
           (br_if $backwardDone (i32.lt_s (local.get $d) (local.get $bMin)))
           (local.set $k (i32.add (local.get $d) (local.get $offset)))
-          (local.set $lo (call $id (local.get $bwd) (i32.sub (local.get $k) (i32.const 1))))
-          (local.set $hi (call $id (local.get $bwd) (i32.add (local.get $k) (i32.const 1))))
+          (local.set $lo (i32.load (i32.add (local.get $bwd) (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))))
+          (local.set $hi (i32.load (i32.add (local.get $bwd) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 2)))))
           (local.set $x (if (result i32) (i32.lt_s (local.get $lo) (local.get $hi)) (then (local.get $lo)) (else (i32.sub (local.get $hi) (i32.const 1)))))
           (local.set $x0 (local.get $x))
           (local.set $y (i32.sub (local.get $x) (local.get $d)))
@@ -1014,7 +1023,7 @@
             (loop $snake
               (br_if $snakeDone (i32.le_s (local.get $x) (local.get $aLo)))
               (br_if $snakeDone (i32.le_s (local.get $y) (local.get $bLo)))
-              (br_if $snakeDone (i32.ne (call $id (local.get $a) (i32.sub (local.get $x) (i32.const 1))) (call $id (local.get $b) (i32.sub (local.get $y) (i32.const 1)))))
+              (br_if $snakeDone (i32.ne (i32.load (i32.add (local.get $a) (i32.shl (i32.sub (local.get $x) (i32.const 1)) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (i32.sub (local.get $y) (i32.const 1)) (i32.const 2))))))
               (local.set $x (i32.sub (local.get $x) (i32.const 1)))
               (local.set $y (i32.sub (local.get $y) (i32.const 1)))
               (br $snake)))
@@ -1023,7 +1032,7 @@
           (if (i32.eqz (local.get $odd))
             (then
               (if (i32.and (i32.and (i32.le_s (local.get $fMin) (local.get $d)) (i32.le_s (local.get $d) (local.get $fMax)))
-                    (i32.le_s (local.get $x) (call $id (local.get $fwd) (local.get $k))))
+                    (i32.le_s (local.get $x) (i32.load (i32.add (local.get $fwd) (i32.shl (local.get $k) (i32.const 2))))))
                 (then
                   (call $cut (local.get $x) (local.get $y) (i32.const 1) (i32.const 1))
                   (return)))))
@@ -1055,7 +1064,7 @@
     (block $forwardDone
       (loop $forward
         (br_if $forwardDone (i32.lt_s (local.get $d) (local.get $fMin)))
-        (local.set $x (call $id (local.get $fwd) (i32.add (local.get $d) (local.get $offset))))
+        (local.set $x (i32.load (i32.add (local.get $fwd) (i32.shl (i32.add (local.get $d) (local.get $offset)) (i32.const 2)))))
         (local.set $y (i32.sub (local.get $x) (local.get $d)))
         (local.set $v (i32.sub (i32.add (i32.sub (local.get $x) (local.get $aLo)) (i32.sub (local.get $y) (local.get $bLo))) (call $abs (i32.sub (local.get $d) (local.get $fMid)))))
         (if (i32.and
@@ -1068,12 +1077,12 @@
             (block $runDone
               (loop $run
                 (br_if $runDone (i32.ge_s (local.get $k) (i32.const 20)))
-                (br_if $runDone (i32.ne (call $id (local.get $a) (i32.sub (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.sub (local.get $y) (local.get $k)))))
+                (br_if $runDone (i32.ne (i32.load (i32.add (local.get $a) (i32.shl (i32.sub (local.get $x) (local.get $k)) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (i32.sub (local.get $y) (local.get $k)) (i32.const 2))))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $run)))
             (if (i32.eq (local.get $k) (i32.const 20))
               (then
-                (if (i32.eq (call $id (local.get $a) (i32.sub (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.sub (local.get $y) (local.get $k))))
+                (if (i32.eq (i32.load (i32.add (local.get $a) (i32.shl (i32.sub (local.get $x) (local.get $k)) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (i32.sub (local.get $y) (local.get $k)) (i32.const 2)))))
                   (then
                     (local.set $best (local.get $v))
                     (local.set $found (i32.const 1))
@@ -1085,7 +1094,7 @@
     (block $backwardDone
       (loop $backward
         (br_if $backwardDone (i32.lt_s (local.get $d) (local.get $bMin)))
-        (local.set $x (call $id (local.get $bwd) (i32.add (local.get $d) (local.get $offset))))
+        (local.set $x (i32.load (i32.add (local.get $bwd) (i32.shl (i32.add (local.get $d) (local.get $offset)) (i32.const 2)))))
         (local.set $y (i32.sub (local.get $x) (local.get $d)))
         (local.set $v (i32.sub (i32.add (i32.sub (local.get $aHi) (local.get $x)) (i32.sub (local.get $bHi) (local.get $y))) (call $abs (i32.sub (local.get $d) (local.get $bMid)))))
         (if (i32.and
@@ -1098,12 +1107,12 @@
             (block $runDone
               (loop $run
                 (br_if $runDone (i32.ge_s (local.get $k) (i32.const 19)))
-                (br_if $runDone (i32.ne (call $id (local.get $a) (i32.add (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.add (local.get $y) (local.get $k)))))
+                (br_if $runDone (i32.ne (i32.load (i32.add (local.get $a) (i32.shl (i32.add (local.get $x) (local.get $k)) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (i32.add (local.get $y) (local.get $k)) (i32.const 2))))))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
                 (br $run)))
             (if (i32.eq (local.get $k) (i32.const 19))
               (then
-                (if (i32.eq (call $id (local.get $a) (i32.add (local.get $x) (local.get $k))) (call $id (local.get $b) (i32.add (local.get $y) (local.get $k))))
+                (if (i32.eq (i32.load (i32.add (local.get $a) (i32.shl (i32.add (local.get $x) (local.get $k)) (i32.const 2)))) (i32.load (i32.add (local.get $b) (i32.shl (i32.add (local.get $y) (local.get $k)) (i32.const 2)))))
                   (then
                     (local.set $best (local.get $v))
                     (local.set $found (i32.const 1))
@@ -1122,7 +1131,7 @@
     (block $forwardDone
       (loop $forward
         (br_if $forwardDone (i32.lt_s (local.get $d) (local.get $fMin)))
-        (local.set $x (call $id (local.get $fwd) (i32.add (local.get $d) (local.get $offset))))
+        (local.set $x (i32.load (i32.add (local.get $fwd) (i32.shl (i32.add (local.get $d) (local.get $offset)) (i32.const 2)))))
         (if (i32.gt_s (local.get $x) (local.get $aHi)) (then (local.set $x (local.get $aHi))))
         (local.set $y (i32.sub (local.get $x) (local.get $d)))
         (if (i32.lt_s (local.get $bHi) (local.get $y))
@@ -1141,7 +1150,7 @@
     (block $backwardDone
       (loop $backward
         (br_if $backwardDone (i32.lt_s (local.get $d) (local.get $bMin)))
-        (local.set $x (call $id (local.get $bwd) (i32.add (local.get $d) (local.get $offset))))
+        (local.set $x (i32.load (i32.add (local.get $bwd) (i32.shl (i32.add (local.get $d) (local.get $offset)) (i32.const 2)))))
         (if (i32.lt_s (local.get $x) (local.get $aLo)) (then (local.set $x (local.get $aLo))))
         (local.set $y (i32.sub (local.get $x) (local.get $d)))
         (if (i32.lt_s (local.get $y) (local.get $bLo))
