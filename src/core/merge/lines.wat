@@ -1,16 +1,20 @@
-;; The line pass of a three-way merge of UTF-8 bytes, as WebAssembly: where each line of the three
-;; texts starts, and an id per line, equal ids for equal lines across the texts (see internAll in
-;; merge3.ts, which does the same in JavaScript for UTF-16 units). A merge runs once per process:
-;; JavaScript loops over a few megabytes run mostly in the interpreter then, while this module is
-;; compiled in one quick pass (Liftoff) and runs as machine code from its first call.
+;; The passes over whole files of a three-way merge of UTF-8 bytes, as WebAssembly, each the
+;; JavaScript one's step for step (merge3.ts and diff.ts keep those for UTF-16 units and for
+;; `diff`): where each line of the three texts starts and an id per line, equal ids for equal lines
+;; across the texts (internAll); each side's diff against base (diffIdsPacked); the regions and the
+;; merged bytes (buildSpans, render). A merge runs once per process: JavaScript loops over a few
+;; megabytes run mostly in the interpreter then, while this module is compiled in one quick pass
+;; (Liftoff) and runs as machine code from its first call.
 ;;
 ;; Each long loop runs a chunk of its work per call of a function of its own (CHUNK lines, or
 ;; one group): V8 compiles a module's functions at first in one quick pass (Liftoff) and makes
 ;; optimized code (TurboFan) for those that run hot, in the background, for their next call; a
-;; loop that ran whole in one call would never get it.
+;; loop that ran whole in one call would never get it. Small helpers (a word's line breaks, a hash
+;; step, an id's or a flag's load) are written out in the loops that use them: calls between
+;; WebAssembly functions are not inlined by this V8, and cost a call each.
 ;;
-;; Assembled by scripts/build.mjs (assembleWasm) into lines-wasm.ts. All addresses are byte
-;; offsets in the imported memory, laid out by the caller (merge3.ts, linesPass):
+;; Assembled by scripts/wasm.mjs (run by the build) into lines-wasm.ts. All addresses are byte
+;; offsets in the imported memory, laid out by the caller (merge3.ts: bytesPass, bytesDiff, mergeBytes):
 ;;   a text at `p`, `len` bytes, followed by at least 8 bytes the loads below may read (never used);
 ;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes;
 ;;   its ids; the intern table (capacity numbers, zeroed: id + 1 per slot, 0 free: four bytes a
@@ -23,18 +27,6 @@
   (global $lf (export "lf") (mut i32) (i32.const 0))
   (global $crlf (export "crlf") (mut i32) (i32.const 0))
   (global $cr (export "cr") (mut i32) (i32.const 0))
-
-  ;; Bytes of v equal to LF or CR: 0x80 set in each such byte, and maybe in bytes above the lowest
-  ;; one (borrows), never below it: the lowest set bit marks the first line break of the word.
-  (func $breaks (param $v i64) (result i64)
-    (local $x i64) (local $y i64)
-    (local.set $x (i64.xor (local.get $v) (i64.const 0x0a0a0a0a0a0a0a0a)))
-    (local.set $y (i64.xor (local.get $v) (i64.const 0x0d0d0d0d0d0d0d0d)))
-    (i64.and
-      (i64.or
-        (i64.and (i64.sub (local.get $x) (i64.const 0x0101010101010101)) (i64.xor (local.get $x) (i64.const -1)))
-        (i64.and (i64.sub (local.get $y) (i64.const 0x0101010101010101)) (i64.xor (local.get $y) (i64.const -1))))
-      (i64.const 0x8080808080808080)))
 
   (func $mix (param $h i64) (param $w i64) (result i64)
     (local.set $h (i64.mul (i64.xor (local.get $h) (local.get $w)) (i64.const 0x9e3779b97f4a7c15)))
@@ -168,7 +160,7 @@
   (global $repHash (mut i32) (i32.const 0))
 
   ;; A zeroed table of `capacity` slots (a power of two, more than twice the lines) at `table`,
-  ;; and room for `total` ids in the four arrays after it.
+  ;; and room for `total` ids in the five arrays after it.
   (func (export "table") (param $table i32) (param $capacity i32) (param $rep i32) (param $total i32)
     (global.set $table (local.get $table))
     (global.set $mask (i32.sub (local.get $capacity) (i32.const 1)))
@@ -179,25 +171,13 @@
     (global.set $repLine (i32.add (local.get $rep) (i32.mul (local.get $total) (i32.const 12))))
     (global.set $repHash (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 4)))))
 
-  ;; The id of the `len` bytes at `addr` with hash `h` (line `line` of `side`), a new one if no
-  ;; equal line has one.
-  (func $intern (param $h i32) (param $addr i32) (param $len i32) (param $side i32) (param $line i32) (result i32)
-    (local $slot i32) (local $entry i32) (local $e i32) (local $id i32)
-    (local.set $slot (i32.and (local.get $h) (global.get $mask)))
-    (block $free
-      (loop $probe
-        (local.set $e (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 2))))
-        (local.set $entry (i32.load (local.get $e)))
-        (br_if $free (i32.eqz (local.get $entry)))
-        (local.set $id (i32.sub (local.get $entry) (i32.const 1)))
-        (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $id) (i32.const 2)))) (local.get $h))
-          (then
-            (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $id) (i32.const 2)))) (local.get $len))
-              (then
-                (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $id) (i32.const 2)))) (local.get $addr) (local.get $len))
-                  (then (return (local.get $id))))))))
-        (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
-        (br $probe)))
+  ;; A line's id (written out where lines are interned, in internBaseLines and internSideLines):
+  ;; its hash's slot and the ones after it probed until an equal line's id or a free slot, where
+  ;; $newId gives the line a new id.
+
+  ;; A new id for the `len` bytes at `addr` with hash `h` (line `line` of `side`), in free slot `e`.
+  (func $newId (param $e i32) (param $h i32) (param $addr i32) (param $len i32) (param $side i32) (param $line i32) (result i32)
+    (local $id i32)
     (local.set $id (global.get $size))
     (global.set $size (i32.add (local.get $id) (i32.const 1)))
     (i32.store (local.get $e) (global.get $size))
@@ -226,30 +206,35 @@
 
   (func $internBaseLines (param $p i32) (param $at i32) (param $hash i32) (param $i i32) (param $count i32) (param $ids i32)
     (local $q i32) (local $s i32)
+    (local $ih i32) (local $iaddr i32) (local $ilen i32) (local $slot i32) (local $entry i32) (local $e i32) (local $nid i32)
     (block $done
       (loop $lines
         (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
         (local.set $q (i32.add (local.get $at) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $s (i32.load (local.get $q)))
         (i32.store (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))
-          (call $intern
-            (i32.load (i32.add (local.get $hash) (i32.shl (local.get $i) (i32.const 2))))
-            (i32.add (local.get $p) (local.get $s))
-            (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s))
-            (i32.const 0)
-            (local.get $i)))
+(block $interned (result i32)
+            (local.set $ih (i32.load (i32.add (local.get $hash) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $iaddr (i32.add (local.get $p) (local.get $s)))
+            (local.set $ilen (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s)))
+            (local.set $slot (i32.and (local.get $ih) (global.get $mask)))
+            (block $free
+              (loop $probe
+                (local.set $e (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 2))))
+                (local.set $entry (i32.load (local.get $e)))
+                (br_if $free (i32.eqz (local.get $entry)))
+                (local.set $nid (i32.sub (local.get $entry) (i32.const 1)))
+                (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ih))
+                  (then
+                    (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ilen))
+                      (then
+                        (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $iaddr) (local.get $ilen))
+                          (then (br $interned (local.get $nid))))))))
+                (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
+                (br $probe)))
+            (call $newId (local.get $e) (local.get $ih) (local.get $iaddr) (local.get $ilen) (i32.const 0) (local.get $i))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $lines))))
-
-  ;; Whether line i of a side (addr, len, hash h) equals base line j.
-  (func $isBase (param $j i32) (param $h i32) (param $addr i32) (param $len i32)
-      (param $bp i32) (param $bAt i32) (param $bHash i32) (result i32)
-    (local $q i32) (local $s i32)
-    (if (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $j) (i32.const 2)))) (local.get $h)) (then (return (i32.const 0))))
-    (local.set $q (i32.add (local.get $bAt) (i32.shl (local.get $j) (i32.const 2))))
-    (local.set $s (i32.load (local.get $q)))
-    (if (i32.ne (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s)) (local.get $len)) (then (return (i32.const 0))))
-    (call $same (i32.add (local.get $bp) (local.get $s)) (local.get $addr) (local.get $len)))
 
   ;; Ids for the lines of side `side` (1 ours, 2 theirs), after base's: a side is mostly base with
   ;; edits, so the line after the last one found in base is tried first, then (a line rewritten in
@@ -276,6 +261,7 @@
       (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
     (local $q i32) (local $s i32) (local $len i32) (local $h i32) (local $addr i32)
     (local $next i32) (local $guess i32) (local $id i32) (local $out i32)
+    (local $ih i32) (local $iaddr i32) (local $ilen i32) (local $slot i32) (local $entry i32) (local $e i32) (local $nid i32)
     (local.set $next (global.get $next))
     (local.set $guess (global.get $guess))
     (block $done
@@ -290,7 +276,11 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (if (i32.lt_u (local.get $next) (local.get $bCount))
           (then
-            (if (call $isBase (local.get $next) (local.get $h) (local.get $addr) (local.get $len) (local.get $bp) (local.get $bAt) (local.get $bHash))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $next) (i32.const 2)))) (local.get $h))
+              (then (i32.const 0))
+              (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2))))) (local.get $len))
+                (then (i32.const 0))
+                (else (call $same (i32.add (local.get $bp) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2))))) (local.get $addr) (local.get $len))))))
               (then
                 (i32.store (local.get $out) (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $next) (i32.const 2)))))
                 (local.set $next (i32.add (local.get $next) (i32.const 1)))
@@ -298,13 +288,36 @@
                 (br $lines)))))
         (if (i32.and (i32.gt_u (local.get $guess) (local.get $next)) (i32.lt_u (local.get $guess) (local.get $bCount)))
           (then
-            (if (call $isBase (local.get $guess) (local.get $h) (local.get $addr) (local.get $len) (local.get $bp) (local.get $bAt) (local.get $bHash))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $guess) (i32.const 2)))) (local.get $h))
+              (then (i32.const 0))
+              (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2))))) (local.get $len))
+                (then (i32.const 0))
+                (else (call $same (i32.add (local.get $bp) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2))))) (local.get $addr) (local.get $len))))))
               (then
                 (i32.store (local.get $out) (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $guess) (i32.const 2)))))
                 (local.set $next (i32.add (local.get $guess) (i32.const 1)))
                 (local.set $guess (local.get $next))
                 (br $lines)))))
-        (local.set $id (call $intern (local.get $h) (local.get $addr) (local.get $len) (local.get $side) (i32.sub (local.get $i) (i32.const 1))))
+        (local.set $id (block $interned (result i32)
+            (local.set $ih (local.get $h))
+            (local.set $iaddr (local.get $addr))
+            (local.set $ilen (local.get $len))
+            (local.set $slot (i32.and (local.get $ih) (global.get $mask)))
+            (block $free
+              (loop $probe
+                (local.set $e (i32.add (global.get $table) (i32.shl (local.get $slot) (i32.const 2))))
+                (local.set $entry (i32.load (local.get $e)))
+                (br_if $free (i32.eqz (local.get $entry)))
+                (local.set $nid (i32.sub (local.get $entry) (i32.const 1)))
+                (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ih))
+                  (then
+                    (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ilen))
+                      (then
+                        (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $iaddr) (local.get $ilen))
+                          (then (br $interned (local.get $nid))))))))
+                (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
+                (br $probe)))
+            (call $newId (local.get $e) (local.get $ih) (local.get $iaddr) (local.get $ilen) (local.get $side) (i32.sub (local.get $i) (i32.const 1)))))
         (i32.store (local.get $out) (local.get $id))
         (if (i32.eqz (i32.load (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2)))))
           (then
@@ -332,10 +345,6 @@
     (i32.store offset=20 (local.get $q) (local.get $t0))
     (i32.store offset=24 (local.get $q) (local.get $t1))
     (i32.add (local.get $q) (i32.const 28)))
-
-  ;; Number `i` of the hunks at `h`.
-  (func $num (param $h i32) (param $i i32) (result i32)
-    (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))))
 
   ;; Where a chunk ending at base line `chunkEnd` ends on a side whose hunks [from, to) lie in it.
   (func $sideEnd (param $h i32) (param $from i32) (param $to i32) (param $chunkEnd i32) (param $delta i32) (result i32)
@@ -442,23 +451,18 @@
   ;;   0 bp  4 bAt  8 op  12 oAt  16 tp  20 tAt  24 open  28 openLen  32 middle  36 middleLen
   ;;   40 separator  44 separatorLen  48 close  52 closeLen  56 eol  60 eolLen
 
-  ;; Lines [from, to) of the text whose address and starts are at `text` in the header: [address, end).
-  (func $from (param $text i32) (param $line i32) (result i32)
-    (i32.add (i32.load (local.get $text))
-      (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $line) (i32.const 2))))))
-
   ;; Whether lines [from, to) of a text end without a line ending (the last line of a file).
   (func $unterminated (param $text i32) (param $from i32) (param $to i32) (result i32)
     (local $c i32)
     (if (i32.eq (local.get $from) (local.get $to)) (then (return (i32.const 0))))
-    (local.set $c (i32.load8_u (i32.sub (call $from (local.get $text) (local.get $to)) (i32.const 1))))
+    (local.set $c (i32.load8_u (i32.sub (i32.add (i32.load (local.get $text)) (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $to) (i32.const 2))))) (i32.const 1))))
     (i32.and (i32.ne (local.get $c) (i32.const 0x0a)) (i32.ne (local.get $c) (i32.const 0x0d))))
 
   ;; Copies lines [from, to) of a text to `pos` (`write`: else only counts); returns the position after them.
   (func $lines (param $pos i32) (param $text i32) (param $from i32) (param $to i32) (param $write i32) (result i32)
     (local $s i32) (local $n i32)
-    (local.set $s (call $from (local.get $text) (local.get $from)))
-    (local.set $n (i32.sub (call $from (local.get $text) (local.get $to)) (local.get $s)))
+    (local.set $s (i32.add (i32.load (local.get $text)) (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $from) (i32.const 2))))))
+    (local.set $n (i32.sub (i32.add (i32.load (local.get $text)) (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $to) (i32.const 2))))) (local.get $s)))
     (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
     (i32.add (local.get $pos) (local.get $n)))
 
@@ -528,11 +532,8 @@
 
   ;; ---- The diff's passes over whole files (see diffIdsPacked in diff.ts, which this follows
   ;; step for step): ids counted, common ends, lines that cannot match set aside, and after the
-  ;; search (compare, in diff.ts) the changed groups slid and the hunks collected. Lines are ids
+  ;; search (compare, below) the changed groups slid and the hunks collected. Lines are ids
   ;; (4 bytes each); `changed` flags are bytes shifted by one (a zero at both ends).
-
-  (func $id (param $h i32) (param $i i32) (result i32)
-    (i32.load (i32.add (local.get $h) (i32.shl (local.get $i) (i32.const 2)))))
 
   ;; How many times each id occurs in h[0, n), added to `counts`.
   (func (export "countIds") (param $h i32) (param $n i32) (param $counts i32)
@@ -680,9 +681,6 @@
   (global $ge (mut i32) (i32.const 0))
   (global $os (mut i32) (i32.const 0))
   (global $oe (mut i32) (i32.const 0))
-
-  (func $flag (param $flags i32) (param $i i32) (result i32)
-    (i32.load8_u (i32.add (local.get $flags) (local.get $i))))
 
   (func $nextOther (param $other i32)
     (global.set $os (i32.add (global.get $oe) (i32.const 1)))
@@ -835,9 +833,6 @@
   ;; diagonal plus `offset`, zeroed, and reused from box to box as diff.ts reuses its arrays; the
   ;; work list needs no zeroing.
 
-  (func $put (param $arr i32) (param $i i32) (param $v i32)
-    (i32.store (i32.add (local.get $arr) (i32.shl (local.get $i) (i32.const 2))) (local.get $v)))
-
   (func $abs (param $v i32) (result i32)
     (if (result i32) (i32.lt_s (local.get $v) (i32.const 0)) (then (i32.sub (i32.const 0) (local.get $v))) (else (local.get $v))))
 
@@ -872,11 +867,11 @@
     (local.set $maxCost (call $roughSqrt (i32.add (i32.add (local.get $na) (local.get $nb)) (i32.const 3))))
     (if (i32.lt_s (local.get $maxCost) (i32.const 256)) (then (local.set $maxCost (i32.const 256))))
     ;; The work list: boxes of five numbers (aLo, aHi, bLo, bHi, minimal), last in first out.
-    (call $put (local.get $stack) (i32.const 0) (i32.const 0))
-    (call $put (local.get $stack) (i32.const 1) (local.get $na))
-    (call $put (local.get $stack) (i32.const 2) (i32.const 0))
-    (call $put (local.get $stack) (i32.const 3) (local.get $nb))
-    (call $put (local.get $stack) (i32.const 4) (i32.const 0))
+    (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 0) (i32.const 2))) (i32.const 0))
+    (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 1) (i32.const 2))) (local.get $na))
+    (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 2) (i32.const 2))) (i32.const 0))
+    (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 3) (i32.const 2))) (local.get $nb))
+    (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 4) (i32.const 2))) (i32.const 0))
     (local.set $sp (i32.const 1))
     (block $done
       (loop $boxes
@@ -927,16 +922,16 @@
         (call $split (local.get $a) (local.get $aLo) (local.get $aHi) (local.get $b) (local.get $bLo) (local.get $bHi)
           (local.get $fwd) (local.get $bwd) (local.get $offset) (local.get $minimal) (local.get $maxCost))
         (local.set $i (i32.mul (local.get $sp) (i32.const 5)))
-        (call $put (local.get $stack) (local.get $i) (local.get $aLo))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 1)) (global.get $sx))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 2)) (local.get $bLo))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 3)) (global.get $sy))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 4)) (global.get $sLow))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 5)) (global.get $sx))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 6)) (local.get $aHi))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 7)) (global.get $sy))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 8)) (local.get $bHi))
-        (call $put (local.get $stack) (i32.add (local.get $i) (i32.const 9)) (global.get $sHigh))
+        (i32.store (i32.add (local.get $stack) (i32.shl (local.get $i) (i32.const 2))) (local.get $aLo))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2))) (global.get $sx))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 2)) (i32.const 2))) (local.get $bLo))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 3)) (i32.const 2))) (global.get $sy))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 4)) (i32.const 2))) (global.get $sLow))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 5)) (i32.const 2))) (global.get $sx))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 6)) (i32.const 2))) (local.get $aHi))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 7)) (i32.const 2))) (global.get $sy))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 8)) (i32.const 2))) (local.get $bHi))
+        (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 9)) (i32.const 2))) (global.get $sHigh))
         (local.set $sp (i32.add (local.get $sp) (i32.const 2)))
         (br $boxes))))
 
@@ -954,8 +949,8 @@
     (local.set $fMax (local.get $fMid))
     (local.set $bMin (local.get $bMid))
     (local.set $bMax (local.get $bMid))
-    (call $put (local.get $fwd) (i32.add (local.get $fMid) (local.get $offset)) (local.get $aLo))
-    (call $put (local.get $bwd) (i32.add (local.get $bMid) (local.get $offset)) (local.get $aHi))
+    (i32.store (i32.add (local.get $fwd) (i32.shl (i32.add (local.get $fMid) (local.get $offset)) (i32.const 2))) (local.get $aLo))
+    (i32.store (i32.add (local.get $bwd) (i32.shl (i32.add (local.get $bMid) (local.get $offset)) (i32.const 2))) (local.get $aHi))
     (local.set $cost (i32.const 1))
     (loop $costs
       (local.set $longSnake (i32.const 0))
@@ -963,12 +958,12 @@
       (if (i32.gt_s (local.get $fMin) (local.get $dMin))
         (then
           (local.set $fMin (i32.sub (local.get $fMin) (i32.const 1)))
-          (call $put (local.get $fwd) (i32.add (i32.sub (local.get $fMin) (i32.const 1)) (local.get $offset)) (i32.const -1)))
+          (i32.store (i32.add (local.get $fwd) (i32.shl (i32.add (i32.sub (local.get $fMin) (i32.const 1)) (local.get $offset)) (i32.const 2))) (i32.const -1)))
         (else (local.set $fMin (i32.add (local.get $fMin) (i32.const 1)))))
       (if (i32.lt_s (local.get $fMax) (local.get $dMax))
         (then
           (local.set $fMax (i32.add (local.get $fMax) (i32.const 1)))
-          (call $put (local.get $fwd) (i32.add (i32.add (local.get $fMax) (i32.const 1)) (local.get $offset)) (i32.const -1)))
+          (i32.store (i32.add (local.get $fwd) (i32.shl (i32.add (i32.add (local.get $fMax) (i32.const 1)) (local.get $offset)) (i32.const 2))) (i32.const -1)))
         (else (local.set $fMax (i32.sub (local.get $fMax) (i32.const 1)))))
       (local.set $d (local.get $fMax))
       (block $forwardDone
@@ -989,7 +984,7 @@
               (local.set $y (i32.add (local.get $y) (i32.const 1)))
               (br $snake)))
           (if (i32.gt_s (i32.sub (local.get $x) (local.get $x0)) (i32.const 20)) (then (local.set $longSnake (i32.const 1))))
-          (call $put (local.get $fwd) (local.get $k) (local.get $x))
+          (i32.store (i32.add (local.get $fwd) (i32.shl (local.get $k) (i32.const 2))) (local.get $x))
           (if (local.get $odd)
             (then
               (if (i32.and (i32.and (i32.le_s (local.get $bMin) (local.get $d)) (i32.le_s (local.get $d) (local.get $bMax)))
@@ -1002,12 +997,12 @@
       (if (i32.gt_s (local.get $bMin) (local.get $dMin))
         (then
           (local.set $bMin (i32.sub (local.get $bMin) (i32.const 1)))
-          (call $put (local.get $bwd) (i32.add (i32.sub (local.get $bMin) (i32.const 1)) (local.get $offset)) (i32.const 0x3fffffff)))
+          (i32.store (i32.add (local.get $bwd) (i32.shl (i32.add (i32.sub (local.get $bMin) (i32.const 1)) (local.get $offset)) (i32.const 2))) (i32.const 0x3fffffff)))
         (else (local.set $bMin (i32.add (local.get $bMin) (i32.const 1)))))
       (if (i32.lt_s (local.get $bMax) (local.get $dMax))
         (then
           (local.set $bMax (i32.add (local.get $bMax) (i32.const 1)))
-          (call $put (local.get $bwd) (i32.add (i32.add (local.get $bMax) (i32.const 1)) (local.get $offset)) (i32.const 0x3fffffff)))
+          (i32.store (i32.add (local.get $bwd) (i32.shl (i32.add (i32.add (local.get $bMax) (i32.const 1)) (local.get $offset)) (i32.const 2))) (i32.const 0x3fffffff)))
         (else (local.set $bMax (i32.sub (local.get $bMax) (i32.const 1)))))
       (local.set $d (local.get $bMax))
       (block $backwardDone
@@ -1028,7 +1023,7 @@
               (local.set $y (i32.sub (local.get $y) (i32.const 1)))
               (br $snake)))
           (if (i32.gt_s (i32.sub (local.get $x0) (local.get $x)) (i32.const 20)) (then (local.set $longSnake (i32.const 1))))
-          (call $put (local.get $bwd) (local.get $k) (local.get $x))
+          (i32.store (i32.add (local.get $bwd) (i32.shl (local.get $k) (i32.const 2))) (local.get $x))
           (if (i32.eqz (local.get $odd))
             (then
               (if (i32.and (i32.and (i32.le_s (local.get $fMin) (local.get $d)) (i32.le_s (local.get $d) (local.get $fMax)))
