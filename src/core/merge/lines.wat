@@ -682,53 +682,6 @@
   (global $os (mut i32) (i32.const 0))
   (global $oe (mut i32) (i32.const 0))
 
-  (func $nextOther (param $other i32)
-    (global.set $os (i32.add (global.get $oe) (i32.const 1)))
-    (global.set $oe (global.get $os))
-    (block $done
-      (loop $run
-        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $other) (i32.add (global.get $oe) (i32.const 1))))))
-        (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
-        (br $run))))
-
-  (func $previousOther (param $other i32)
-    (global.set $oe (i32.sub (global.get $os) (i32.const 1)))
-    (global.set $os (global.get $oe))
-    (block $done
-      (loop $run
-        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $other) (global.get $os)))))
-        (global.set $os (i32.sub (global.get $os) (i32.const 1)))
-        (br $run))))
-
-  (func $slideDown (param $h i32) (param $n i32) (param $changed i32) (result i32)
-    (if (i32.ge_s (global.get $ge) (local.get $n)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load (i32.add (local.get $h) (i32.shl (global.get $gs) (i32.const 2)))) (i32.load (i32.add (local.get $h) (i32.shl (global.get $ge) (i32.const 2))))) (then (return (i32.const 0))))
-    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 0))
-    (global.set $gs (i32.add (global.get $gs) (i32.const 1)))
-    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 1))
-    (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
-    (block $done
-      (loop $run
-        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))))))
-        (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
-        (br $run)))
-    (i32.const 1))
-
-  (func $slideUp (param $h i32) (param $changed i32) (result i32)
-    (if (i32.le_s (global.get $gs) (i32.const 0)) (then (return (i32.const 0))))
-    (if (i32.ne (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $gs) (i32.const 1)) (i32.const 2)))) (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $ge) (i32.const 1)) (i32.const 2)))))
-      (then (return (i32.const 0))))
-    (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
-    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 1))
-    (global.set $ge (i32.sub (global.get $ge) (i32.const 1)))
-    (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 0))
-    (block $done
-      (loop $run
-        (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $changed) (global.get $gs)))))
-        (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
-        (br $run)))
-    (i32.const 1))
-
   ;; Slides each group of changed lines of h (n lines) up and then down as far as equal lines
   ;; allow; a group that can move ends at its lowest place, or at the last one where it faces a
   ;; group of changed lines of the other file (m lines).
@@ -753,6 +706,7 @@
   ;; One step of compact's walk: the group [gs, ge) slid, then the next one found; 0 once there is none.
   (func $compactGroup (param $h i32) (param $n i32) (param $changed i32) (param $other i32) (param $m i32) (result i32)
     (local $size i32) (local $earliestEnd i32) (local $endFacingOther i32)
+    ;; (slideUp, slideDown, previousOther and nextOther of diff.ts written out where they run)
     (if (i32.ne (global.get $ge) (global.get $gs))
       (then
         (loop $again
@@ -760,15 +714,51 @@
           (local.set $endFacingOther (i32.const -1))
           (block $up
             (loop $slide
-              (br_if $up (i32.eqz (call $slideUp (local.get $h) (local.get $changed))))
-              (call $previousOther (local.get $other))
+              ;; slideUp
+              (br_if $up (i32.le_s (global.get $gs) (i32.const 0)))
+              (br_if $up (i32.ne (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $gs) (i32.const 1)) (i32.const 2)))) (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $ge) (i32.const 1)) (i32.const 2))))))
+              (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
+              (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 1))
+              (global.set $ge (i32.sub (global.get $ge) (i32.const 1)))
+              (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 0))
+              (block $upRun
+                (loop $run
+                  (br_if $upRun (i32.eqz (i32.load8_u (i32.add (local.get $changed) (global.get $gs)))))
+                  (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
+                  (br $run)))
+              ;; previousOther
+              (global.set $oe (i32.sub (global.get $os) (i32.const 1)))
+              (global.set $os (global.get $oe))
+              (block $prevRun
+                (loop $run
+                  (br_if $prevRun (i32.eqz (i32.load8_u (i32.add (local.get $other) (global.get $os)))))
+                  (global.set $os (i32.sub (global.get $os) (i32.const 1)))
+                  (br $run)))
               (br $slide)))
           (local.set $earliestEnd (global.get $ge))
           (if (i32.gt_s (global.get $oe) (global.get $os)) (then (local.set $endFacingOther (global.get $ge))))
           (block $down
             (loop $slide
-              (br_if $down (i32.eqz (call $slideDown (local.get $h) (local.get $n) (local.get $changed))))
-              (call $nextOther (local.get $other))
+              ;; slideDown
+              (br_if $down (i32.ge_s (global.get $ge) (local.get $n)))
+              (br_if $down (i32.ne (i32.load (i32.add (local.get $h) (i32.shl (global.get $gs) (i32.const 2)))) (i32.load (i32.add (local.get $h) (i32.shl (global.get $ge) (i32.const 2))))))
+              (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 0))
+              (global.set $gs (i32.add (global.get $gs) (i32.const 1)))
+              (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 1))
+              (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
+              (block $downRun
+                (loop $run
+                  (br_if $downRun (i32.eqz (i32.load8_u (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))))))
+                  (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
+                  (br $run)))
+              ;; nextOther
+              (global.set $os (i32.add (global.get $oe) (i32.const 1)))
+              (global.set $oe (global.get $os))
+              (block $nextRun
+                (loop $run
+                  (br_if $nextRun (i32.eqz (i32.load8_u (i32.add (local.get $other) (i32.add (global.get $oe) (i32.const 1))))))
+                  (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
+                  (br $run)))
               (if (i32.gt_s (global.get $oe) (global.get $os)) (then (local.set $endFacingOther (global.get $ge))))
               (br $slide)))
           (br_if $again (i32.ne (local.get $size) (i32.sub (global.get $ge) (global.get $gs)))))
@@ -777,8 +767,28 @@
             (block $faced
               (loop $back
                 (br_if $faced (i32.ne (global.get $oe) (global.get $os)))
-                (drop (call $slideUp (local.get $h) (local.get $changed)))
-                (call $previousOther (local.get $other))
+                ;; slideUp, whether or not it moves
+                (if (i32.gt_s (global.get $gs) (i32.const 0))
+                  (then
+                    (if (i32.eq (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $gs) (i32.const 1)) (i32.const 2)))) (i32.load (i32.add (local.get $h) (i32.shl (i32.sub (global.get $ge) (i32.const 1)) (i32.const 2)))))
+                      (then
+                        (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
+                        (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $gs) (i32.const 1))) (i32.const 1))
+                        (global.set $ge (i32.sub (global.get $ge) (i32.const 1)))
+                        (i32.store8 (i32.add (local.get $changed) (i32.add (global.get $ge) (i32.const 1))) (i32.const 0))
+                        (block $upRun
+                          (loop $run
+                            (br_if $upRun (i32.eqz (i32.load8_u (i32.add (local.get $changed) (global.get $gs)))))
+                            (global.set $gs (i32.sub (global.get $gs) (i32.const 1)))
+                            (br $run)))))))
+                ;; previousOther
+                (global.set $oe (i32.sub (global.get $os) (i32.const 1)))
+                (global.set $os (global.get $oe))
+                (block $prevRun
+                  (loop $run
+                    (br_if $prevRun (i32.eqz (i32.load8_u (i32.add (local.get $other) (global.get $os)))))
+                    (global.set $os (i32.sub (global.get $os) (i32.const 1)))
+                    (br $run)))
                 (br $back)))))))
     (if (i32.eq (global.get $ge) (local.get $n)) (then (return (i32.const 0))))
     (global.set $gs (i32.add (global.get $ge) (i32.const 1)))
@@ -789,7 +799,14 @@
         (global.set $ge (i32.add (global.get $ge) (i32.const 1)))
         (br $run)))
     (if (i32.eq (global.get $oe) (local.get $m)) (then (return (i32.const 0))))
-    (call $nextOther (local.get $other))
+    ;; nextOther
+    (global.set $os (i32.add (global.get $oe) (i32.const 1)))
+    (global.set $oe (global.get $os))
+    (block $nextRun
+      (loop $run
+        (br_if $nextRun (i32.eqz (i32.load8_u (i32.add (local.get $other) (i32.add (global.get $oe) (i32.const 1))))))
+        (global.set $oe (i32.add (global.get $oe) (i32.const 1)))
+        (br $run)))
     (i32.const 1))
 
   ;; The hunks from both files' changed flags (n and m lines), four numbers each into `out`;
