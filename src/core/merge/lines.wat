@@ -451,35 +451,6 @@
   ;;   0 bp  4 bAt  8 op  12 oAt  16 tp  20 tAt  24 open  28 openLen  32 middle  36 middleLen
   ;;   40 separator  44 separatorLen  48 close  52 closeLen  56 eol  60 eolLen
 
-  ;; Whether lines [from, to) of a text end without a line ending (the last line of a file).
-  (func $unterminated (param $text i32) (param $from i32) (param $to i32) (result i32)
-    (local $c i32)
-    (if (i32.eq (local.get $from) (local.get $to)) (then (return (i32.const 0))))
-    (local.set $c (i32.load8_u (i32.sub (i32.add (i32.load (local.get $text)) (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $to) (i32.const 2))))) (i32.const 1))))
-    (i32.and (i32.ne (local.get $c) (i32.const 0x0a)) (i32.ne (local.get $c) (i32.const 0x0d))))
-
-  ;; Copies lines [from, to) of a text to `pos` (`write`: else only counts); returns the position after them.
-  (func $lines (param $pos i32) (param $text i32) (param $from i32) (param $to i32) (param $write i32) (result i32)
-    (local $s i32) (local $n i32)
-    (local.set $s (i32.add (i32.load (local.get $text)) (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $from) (i32.const 2))))))
-    (local.set $n (i32.sub (i32.add (i32.load (local.get $text)) (i32.load (i32.add (i32.load offset=4 (local.get $text)) (i32.shl (local.get $to) (i32.const 2))))) (local.get $s)))
-    (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
-    (i32.add (local.get $pos) (local.get $n)))
-
-  ;; The marker at `m` in the header (address, length) copied to `pos`.
-  (func $marker (param $pos i32) (param $m i32) (param $write i32) (result i32)
-    (local $n i32)
-    (local.set $n (i32.load offset=4 (local.get $m)))
-    (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (local.get $m)) (local.get $n))))
-    (i32.add (local.get $pos) (local.get $n)))
-
-  ;; A conflict's section: its lines, and a line ending if the last has none (no marker glued to it).
-  (func $section (param $pos i32) (param $text i32) (param $from i32) (param $to i32) (param $write i32) (result i32)
-    (local.set $pos (call $lines (local.get $pos) (local.get $text) (local.get $from) (local.get $to) (local.get $write)))
-    (if (result i32) (call $unterminated (local.get $text) (local.get $from) (local.get $to))
-      (then (call $marker (local.get $pos) (i32.const 56) (local.get $write)))
-      (else (local.get $pos))))
-
   ;; The merged file from `n` regions at `spans`, written at `out` (or, with write 0, only its
   ;; length counted); returns the position after it.
   (func (export "render") (param $spans i32) (param $n i32) (param $out i32) (param $write i32) (result i32)
@@ -498,8 +469,9 @@
     (local.get $pos))
 
   ;; render's loop over the regions at [q, end), writing from `pos`; returns the position after them.
+  ;; (lines, marker and section written out: no call per piece)
   (func $renderSome (param $q i32) (param $end i32) (param $pos i32) (param $write i32) (result i32)
-    (local $kind i32)
+    (local $kind i32) (local $s i32) (local $n i32) (local $c i32)
     (block $done
       (loop $regions
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
@@ -507,25 +479,75 @@
         (block $next
           (if (i32.eqz (local.get $kind))
             (then
-              (local.set $pos (call $lines (local.get $pos) (i32.const 0) (i32.load offset=4 (local.get $q)) (i32.load offset=8 (local.get $q)) (local.get $write)))
+              (local.set $s (i32.add (i32.load (i32.const 0)) (i32.load (i32.add (i32.load (i32.const 4)) (i32.shl (i32.load offset=4 (local.get $q)) (i32.const 2))))))
+              (local.set $n (i32.sub (i32.add (i32.load (i32.const 0)) (i32.load (i32.add (i32.load (i32.const 4)) (i32.shl (i32.load offset=8 (local.get $q)) (i32.const 2))))) (local.get $s)))
+              (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
+              (local.set $pos (i32.add (local.get $pos) (local.get $n)))
               (br $next)))
           (if (i32.eq (local.get $kind) (i32.const 2))
             (then
-              (local.set $pos (call $lines (local.get $pos) (i32.const 16) (i32.load offset=20 (local.get $q)) (i32.load offset=24 (local.get $q)) (local.get $write)))
+              (local.set $s (i32.add (i32.load (i32.const 16)) (i32.load (i32.add (i32.load (i32.const 20)) (i32.shl (i32.load offset=20 (local.get $q)) (i32.const 2))))))
+              (local.set $n (i32.sub (i32.add (i32.load (i32.const 16)) (i32.load (i32.add (i32.load (i32.const 20)) (i32.shl (i32.load offset=24 (local.get $q)) (i32.const 2))))) (local.get $s)))
+              (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
+              (local.set $pos (i32.add (local.get $pos) (local.get $n)))
               (br $next)))
           (if (i32.ne (local.get $kind) (i32.const 4))
             (then
-              (local.set $pos (call $lines (local.get $pos) (i32.const 8) (i32.load offset=12 (local.get $q)) (i32.load offset=16 (local.get $q)) (local.get $write)))
+              (local.set $s (i32.add (i32.load (i32.const 8)) (i32.load (i32.add (i32.load (i32.const 12)) (i32.shl (i32.load offset=12 (local.get $q)) (i32.const 2))))))
+              (local.set $n (i32.sub (i32.add (i32.load (i32.const 8)) (i32.load (i32.add (i32.load (i32.const 12)) (i32.shl (i32.load offset=16 (local.get $q)) (i32.const 2))))) (local.get $s)))
+              (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
+              (local.set $pos (i32.add (local.get $pos) (local.get $n)))
               (br $next)))
-          (local.set $pos (call $marker (local.get $pos) (i32.const 24) (local.get $write)))
-          (local.set $pos (call $section (local.get $pos) (i32.const 8) (i32.load offset=12 (local.get $q)) (i32.load offset=16 (local.get $q)) (local.get $write)))
+          (local.set $n (i32.load (i32.const 28)))
+          (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (i32.const 24)) (local.get $n))))
+          (local.set $pos (i32.add (local.get $pos) (local.get $n)))
+          (local.set $s (i32.add (i32.load (i32.const 8)) (i32.load (i32.add (i32.load (i32.const 12)) (i32.shl (i32.load offset=12 (local.get $q)) (i32.const 2))))))
+          (local.set $n (i32.sub (i32.add (i32.load (i32.const 8)) (i32.load (i32.add (i32.load (i32.const 12)) (i32.shl (i32.load offset=16 (local.get $q)) (i32.const 2))))) (local.get $s)))
+          (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
+          (local.set $pos (i32.add (local.get $pos) (local.get $n)))
+          (if (i32.ne (i32.load offset=12 (local.get $q)) (i32.load offset=16 (local.get $q)))
+            (then
+              (local.set $c (i32.load8_u (i32.sub (i32.add (local.get $s) (local.get $n)) (i32.const 1))))
+              (if (i32.and (i32.ne (local.get $c) (i32.const 0x0a)) (i32.ne (local.get $c) (i32.const 0x0d)))
+                (then
+                  (local.set $n (i32.load (i32.const 60)))
+                  (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (i32.const 56)) (local.get $n))))
+                  (local.set $pos (i32.add (local.get $pos) (local.get $n)))))))
           (if (i32.load (i32.const 36))
             (then
-              (local.set $pos (call $marker (local.get $pos) (i32.const 32) (local.get $write)))
-              (local.set $pos (call $section (local.get $pos) (i32.const 0) (i32.load offset=4 (local.get $q)) (i32.load offset=8 (local.get $q)) (local.get $write)))))
-          (local.set $pos (call $marker (local.get $pos) (i32.const 40) (local.get $write)))
-          (local.set $pos (call $section (local.get $pos) (i32.const 16) (i32.load offset=20 (local.get $q)) (i32.load offset=24 (local.get $q)) (local.get $write)))
-          (local.set $pos (call $marker (local.get $pos) (i32.const 48) (local.get $write))))
+              (local.set $n (i32.load (i32.const 36)))
+              (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (i32.const 32)) (local.get $n))))
+              (local.set $pos (i32.add (local.get $pos) (local.get $n)))
+              (local.set $s (i32.add (i32.load (i32.const 0)) (i32.load (i32.add (i32.load (i32.const 4)) (i32.shl (i32.load offset=4 (local.get $q)) (i32.const 2))))))
+              (local.set $n (i32.sub (i32.add (i32.load (i32.const 0)) (i32.load (i32.add (i32.load (i32.const 4)) (i32.shl (i32.load offset=8 (local.get $q)) (i32.const 2))))) (local.get $s)))
+              (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
+              (local.set $pos (i32.add (local.get $pos) (local.get $n)))
+              (if (i32.ne (i32.load offset=4 (local.get $q)) (i32.load offset=8 (local.get $q)))
+                (then
+                  (local.set $c (i32.load8_u (i32.sub (i32.add (local.get $s) (local.get $n)) (i32.const 1))))
+                  (if (i32.and (i32.ne (local.get $c) (i32.const 0x0a)) (i32.ne (local.get $c) (i32.const 0x0d)))
+                    (then
+                      (local.set $n (i32.load (i32.const 60)))
+                      (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (i32.const 56)) (local.get $n))))
+                      (local.set $pos (i32.add (local.get $pos) (local.get $n)))))))))
+          (local.set $n (i32.load (i32.const 44)))
+          (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (i32.const 40)) (local.get $n))))
+          (local.set $pos (i32.add (local.get $pos) (local.get $n)))
+          (local.set $s (i32.add (i32.load (i32.const 16)) (i32.load (i32.add (i32.load (i32.const 20)) (i32.shl (i32.load offset=20 (local.get $q)) (i32.const 2))))))
+          (local.set $n (i32.sub (i32.add (i32.load (i32.const 16)) (i32.load (i32.add (i32.load (i32.const 20)) (i32.shl (i32.load offset=24 (local.get $q)) (i32.const 2))))) (local.get $s)))
+          (if (local.get $write) (then (memory.copy (local.get $pos) (local.get $s) (local.get $n))))
+          (local.set $pos (i32.add (local.get $pos) (local.get $n)))
+          (if (i32.ne (i32.load offset=20 (local.get $q)) (i32.load offset=24 (local.get $q)))
+            (then
+              (local.set $c (i32.load8_u (i32.sub (i32.add (local.get $s) (local.get $n)) (i32.const 1))))
+              (if (i32.and (i32.ne (local.get $c) (i32.const 0x0a)) (i32.ne (local.get $c) (i32.const 0x0d)))
+                (then
+                  (local.set $n (i32.load (i32.const 60)))
+                  (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (i32.const 56)) (local.get $n))))
+                  (local.set $pos (i32.add (local.get $pos) (local.get $n)))))))
+          (local.set $n (i32.load (i32.const 52)))
+          (if (local.get $write) (then (memory.copy (local.get $pos) (i32.load (i32.const 48)) (local.get $n))))
+          (local.set $pos (i32.add (local.get $pos) (local.get $n))))
         (local.set $q (i32.add (local.get $q) (i32.const 28)))
         (br $regions)))
     (local.get $pos))
