@@ -182,7 +182,7 @@ try {
 renameSync(out, 'dist');
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
 
-/** The merge's WebAssembly line pass, assembled from its .wat into the sources before bundling (see scripts/wasm.mjs). */
+/** The merge's WebAssembly passes, assembled from its .wat into the sources before bundling (see scripts/wasm.mjs). */
 async function wasmStep() {
-  if (await assembleWasm()) console.log('build: src/core/merge/lines-wasm.ts assembled again from lines.wat');
+  if (await assembleWasm()) console.log('build: src/core/merge/merge-wasm.ts assembled again from merge.wat');
 }

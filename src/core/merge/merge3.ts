@@ -1,6 +1,6 @@
 import { diffIdsPacked, formatHunk, repeatLimit, type HunkLine } from './diff.js';
 import { hasEol, splitLines, type Eol } from './lines.js';
-import { LINES_WASM } from './lines-wasm.js';
+import { MERGE_WASM } from './merge-wasm.js';
 
 export interface MergeLabels {
   ours: string;
@@ -426,7 +426,7 @@ function mergedEol(pass: LinesPass): Eol {
 const SPAN_KINDS: readonly MergeRegion['kind'][] = ['stable', 'ours', 'theirs', 'both', 'conflict'];
 
 /**
- * The merge of UTF-8 bytes, each pass in WebAssembly (lines.wat): lines and ids (bytesPass), the
+ * The merge of UTF-8 bytes, each pass in WebAssembly (merge.wat): lines and ids (bytesPass), the
  * two diffs (bytesDiff), the regions and the merged bytes (spans, render), written once into the
  * module's memory. The result is a view of that memory.
  */
@@ -509,7 +509,7 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
 
 /**
  * diffIdsPacked on ids in the module's memory (a[0, na) and b[0, nb) at those addresses), in
- * WebAssembly (lines.wat) step for step: its hunks written at `out` (gives how many numbers), its
+ * WebAssembly (merge.wat) step for step: its hunks written at `out` (gives how many numbers), its
  * arrays from `scratch` on (moving `layout.top` past them).
  */
 function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number, out: number, scratch: number): { at: number; length: number } {
@@ -602,7 +602,7 @@ export function unitsPass(base: Units, ours: Units, theirs: Units): LinesPass {
   return { sides, ids: ids as [Int32Array, Int32Array, Int32Array], size, eols: sides.map((l) => eolCounts(l.units, l.at, l.count)) };
 }
 
-let linesModule: WebAssembly.Module | undefined;
+let mergeModule: WebAssembly.Module | undefined;
 
 interface LinesExports {
   scan(p: number, len: number, at: number, hash: number, room: number): number;
@@ -629,14 +629,14 @@ const PAGE = 65536;
 const align8 = (n: number): number => (n + 7) & ~7;
 
 /**
- * The line pass on UTF-8 bytes, in WebAssembly (./lines.wat): the same lines and ids as
+ * The line pass on UTF-8 bytes, in WebAssembly (./merge.wat): the same lines and ids as
  * unitsPass gives, without the interpreter's cost of a first run over megabytes. The texts are
  * copied into the module's memory; the lines' starts and ids are views of it (a memory of its
  * own per merge, never grown once they are made).
  */
 export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array): LinesPass {
   const texts = [base, ours, theirs];
-  linesModule ??= new WebAssembly.Module(Buffer.from(LINES_WASM, 'base64'));
+  mergeModule ??= new WebAssembly.Module(Buffer.from(MERGE_WASM, 'base64'));
   // Texts first (each followed by 8 bytes the module's word loads may read), then per text room
   // for its line starts, hashes and ids: first as if lines were 16 bytes or longer (code's are),
   // and if a text has more, again with room for a line per byte. (The memory counts as the
@@ -661,7 +661,7 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
       top += align8(r * 4);
     }
     const memory = new WebAssembly.Memory({ initial: Math.ceil(top / PAGE) });
-    const x = new WebAssembly.Instance(linesModule, { m: { mem: memory } }).exports as unknown as LinesExports;
+    const x = new WebAssembly.Instance(mergeModule, { m: { mem: memory } }).exports as unknown as LinesExports;
     const bytes = new Uint8Array(memory.buffer);
     texts.forEach((t, k) => bytes.set(t, textAt[k]));
     const counts: number[] = [];

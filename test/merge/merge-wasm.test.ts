@@ -8,7 +8,7 @@ import { longMergeCase } from './arbitraries.js';
 import { MODULE, wasmModuleSource } from '../../scripts/wasm.mjs';
 
 /**
- * A merge of UTF-8 bytes cuts and numbers its lines in WebAssembly (lines.wat), a merge of UTF-16
+ * A merge of UTF-8 bytes cuts and numbers its lines in WebAssembly (merge.wat), a merge of UTF-16
  * units in JavaScript: on the same bytes both must give the same lines, ids and line endings,
  * whatever the lines' lengths (the module reads eight bytes at a time) and endings.
  */
@@ -65,7 +65,7 @@ describe('the WebAssembly line pass', () => {
     agree('\n'.repeat(1000), '\r'.repeat(999) + 'a', '\r\n'.repeat(500), 1);
   });
 
-  it('is the module assembled from lines.wat', async () => {
+  it('is the module assembled from merge.wat', async () => {
     expect(readFileSync(MODULE, 'utf8')).toBe(await wasmModuleSource());
   });
 });

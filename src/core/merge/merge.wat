@@ -13,7 +13,7 @@
 ;; step, an id's or a flag's load) are written out in the loops that use them: calls between
 ;; WebAssembly functions are not inlined by this V8, and cost a call each.
 ;;
-;; Assembled by scripts/wasm.mjs (run by the build) into lines-wasm.ts. All addresses are byte
+;; Assembled by scripts/wasm.mjs (run by the build) into merge-wasm.ts. All addresses are byte
 ;; offsets in the imported memory, laid out by the caller (merge3.ts: bytesPass, bytesDiff, mergeBytes):
 ;;   a text at `p`, `len` bytes, followed by at least 8 bytes the loads below may read (never used);
 ;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes;
