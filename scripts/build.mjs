@@ -2,6 +2,7 @@
 // runtime dependencies.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { assembleWasm } from './wasm.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // Build beside dist/ and swap it in, so a CLI running from dist/ (a test, another build) never
@@ -60,6 +61,7 @@ const parsersApart = {
     b.onResolve({ filter: /^(yaml|handlebars)$/ }, (args) => ({ path: `./${args.path}.js`, external: true }));
   },
 };
+await wasmStep();
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
 await Promise.all([
@@ -216,3 +218,8 @@ try {
 }
 renameSync(out, 'dist');
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
+
+/** The merge's WebAssembly passes, assembled from its .wat into the sources before bundling (see scripts/wasm.mjs). */
+async function wasmStep() {
+  if (await assembleWasm()) console.log('build: src/core/merge/merge-wasm.ts assembled again from merge.wat');
+}

@@ -121,6 +121,26 @@ describe('a planted journal never writes outside the project', () => {
     expect(existsSync('/tmp/cm-victim.sh')).toBe(false);
   });
 
+  it('a linked original (a big file kept as a hard link) is restored only inside the project, and only from a version 2 journal', async () => {
+    const { tmp, dir } = await projectFrom({}, { git: false });
+    const run = '0123456789abcdef';
+    writeFileSync(path.join(dir, `.migration-template.journal.${run}-0.orig.cm-tmp`), '#!/bin/sh\necho pwned\n');
+    for (const [linked, version, message] of [
+      [['../victim.sh'], 2, /holds the path .* which is not a path inside the project/],
+      [['/tmp/cm-victim.sh'], 2, /holds the path .* which is not a path inside the project/],
+      [['README.md'], 1, /has linked originals without a version 2 run/],
+      [['README.md', 'README.md'], 2, /has a malformed linked/],
+    ] as const) {
+      writeFileSync(path.join(dir, '.migration-template.journal'), JSON.stringify({ version, root: dir, run, originals: {}, linked, createdDirs: [] }));
+      const before = snapshot(tmp);
+      const r = await runCli(['sync'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(snapshot(tmp)).toEqual(before);
+      expect(existsSync('/tmp/cm-victim.sh')).toBe(false);
+    }
+  });
+
   it('a journal that names no project, or another one, is refused whole', async () => {
     const { tmp, dir } = await projectFrom({}, { git: false });
     for (const root of [undefined, '/somewhere/else', path.join(tmp, 'other')]) {

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,91 @@ describe('a sync of a big file both sides changed, killed once its files are wri
     // status reads only; sync takes the lock, restores the team's file, and merges again.
     const again = await runCli(['sync'], { cwd: dir });
     expect(again.code, again.stderr).toBe(0);
+    expect(snapshot(dir, false)).toEqual(finished);
+  }, 60_000);
+});
+
+// A file of 256 KiB or more is not copied into the journal: the run keeps the original file itself
+// as a hard link beside the journal (Journal.linked) and replaces the path with a new file, so a
+// rollback renames the original back, bytes and mode as they were.
+describe('a sync of a file over 256 KiB both sides changed', () => {
+  let project: string;
+  let finished: Record<string, string>;
+  const links = (dir: string) => readdirSync(path.join(dir, '.git')).filter((n) => n.endsWith('.orig.cm-tmp'));
+
+  beforeAll(async () => {
+    const tmp = tempDir('cm-journal-link-');
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `Template v1.1 heading\n${t}`));
+    expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
+    project = path.join(tmp, 'proj');
+    edit(path.join(project, 'README.md'), (t) => t + Array.from({ length: 20_000 }, (_, i) => `team line ${i} ü\n`).join(''));
+    chmodSync(path.join(project, 'README.md'), 0o640);
+    gitIn(project, 'commit', '-qam', 'team edit');
+    const ref = path.join(tempDir('cm-journal-link-ref-'), 'p');
+    cpSync(project, ref, { recursive: true });
+    const r = await runCli(['sync'], { cwd: ref });
+    expect(r.code, r.stderr).toBe(0);
+    finished = snapshot(ref, false);
+    expect(links(ref)).toEqual([]);
+    expect(readFileSync(path.join(ref, 'README.md'), 'utf8')).toMatch(/^Template v1\.1 heading\n[\s\S]*team line 19999 ü\n$/);
+  }, 120_000);
+
+  it('killed once its files are written, is undone from the linked original by the next run', async () => {
+    const dir = path.join(tempDir('cm-journal-link-kill-'), 'p');
+    cpSync(project, dir, { recursive: true });
+    const ours = readFileSync(path.join(dir, 'README.md'));
+    const r = await holdAndSignal(['sync'], dir, 'apply:files', 'SIGKILL');
+    expect(r.held, r.stderr).toBe(true);
+    expect(readFileSync(path.join(dir, 'README.md')).equals(ours)).toBe(false);
+    const j = JSON.parse(readFileSync(path.join(dir, '.git', 'create-migration-journal.json'), 'utf8')) as Journal;
+    expect(j.version).toBe(2);
+    expect(j.linked).toEqual(['README.md']);
+    expect(j.originals['README.md']).toBeUndefined();
+    expect(links(dir)).toEqual([`create-migration-journal.json.${j.run}-0.orig.cm-tmp`]);
+    expect(readFileSync(path.join(dir, '.git', links(dir)[0]!)).equals(ours)).toBe(true);
+    // The next sync puts the team's file back (its mode too), then merges again.
+    const again = await runCli(['sync'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(snapshot(dir, false)).toEqual(finished);
+    expect(links(dir)).toEqual([]);
+  }, 60_000);
+
+  it('killed before it touched a file, leaves the file as it was', async () => {
+    const dir = path.join(tempDir('cm-journal-link-early-'), 'p');
+    cpSync(project, dir, { recursive: true });
+    const r = await holdAndSignal(['sync'], dir, 'apply:journal', 'SIGKILL');
+    expect(r.held, r.stderr).toBe(true);
+    expect(links(dir)).toHaveLength(1);
+    // status does not write; a sync --check neither: the next writing run recovers, then syncs.
+    const again = await runCli(['sync'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(snapshot(dir, false)).toEqual(finished);
+    expect(links(dir)).toEqual([]);
+  }, 60_000);
+
+  it('interrupted (Ctrl-C) once its files are written, rolls back to the original file, mode included', async () => {
+    const dir = path.join(tempDir('cm-journal-link-int-'), 'p');
+    cpSync(project, dir, { recursive: true });
+    const before = snapshot(dir, false);
+    const ours = readFileSync(path.join(dir, 'README.md'));
+    const r = await holdAndSignal(['sync'], dir, 'apply:files', 'SIGINT');
+    expect(r.held, r.stderr).toBe(true);
+    expect(r.code).not.toBe(0);
+    expect(readFileSync(path.join(dir, 'README.md')).equals(ours)).toBe(true);
+    expect(statSync(path.join(dir, 'README.md')).mode & 0o777).toBe(0o640);
+    expect(snapshot(dir, false)).toEqual(before);
+    expect(links(dir)).toEqual([]);
+    expect(existsSync(path.join(dir, '.git', 'create-migration-journal.json'))).toBe(false);
+  }, 60_000);
+
+  it('a linked original left without its journal (a run killed as it finished) goes with the next run', async () => {
+    const dir = path.join(tempDir('cm-journal-link-stray-'), 'p');
+    cpSync(project, dir, { recursive: true });
+    const stray = path.join(dir, '.git', 'create-migration-journal.json.0123456789abcdef-0.orig.cm-tmp');
+    writeFileSync(stray, 'left behind\n');
+    const again = await runCli(['sync'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(stray)).toBe(false);
     expect(snapshot(dir, false)).toEqual(finished);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { readRegularFile } from './fs-quiet.js';
 import path from 'node:path';
 import { ProjectError } from '../core/errors.js';
@@ -19,7 +19,8 @@ import { onInterrupt } from './cleanup.js';
  */
 
 export interface Journal {
-  version: 1;
+  /** 2 when it has `linked` originals (a version that knows no such thing refuses it, and restores nothing wrongly). */
+  version: 1 | 2;
   /**
    * The project's real path when the run began. A journal is only ever restored into the project
    * it names: one copied, cloned or planted elsewhere is refused.
@@ -29,6 +30,12 @@ export interface Journal {
   run?: string;
   /** Original content per path, base64; null when the path did not exist. */
   originals: Record<string, string | null>;
+  /**
+   * Paths whose original file (a big one) is kept whole, as a hard link beside the journal
+   * (linkedName) instead of its bytes in it: the run replaces the path with a new file, so the
+   * link keeps the original as it was, with no copy of it written and flushed.
+   */
+  linked?: string[];
   /**
    * Original permission bits per existing path. A restored file is a new file, so without them
    * a rollback would turn a user's executable script into a plain file (and back into a change).
@@ -74,6 +81,29 @@ export class ApplyError extends Error {
       ? `The rollback could not restore ${unrestored.join(', ')}; the next run retries it from the journal.`
       : 'Every file was rolled back.';
     super(`cannot write ${file}: ${err.code ? `${err.code} ` : ''}(${err.message}). ${undone}`);
+  }
+}
+
+/** Originals this big are linked (see Journal.linked), smaller ones copied into the journal. */
+const LINK_MIN = 256 << 10;
+
+/** Where the journal at `journalFile` keeps the `i`th linked original of run `run`. */
+function linkedName(journalFile: string, run: string, i: number): string {
+  return `${journalFile}.${run}-${i}.orig${TEMP_SUFFIX}`;
+}
+
+/** Hard links linked originals left by runs whose journal is gone (a run killed after removing it). */
+function removeStrayLinks(journalFile: string): void {
+  const dir = path.dirname(journalFile);
+  const prefix = `${path.basename(journalFile)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (n.startsWith(prefix) && /^[0-9a-f]{16}-\d+\.orig$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length)) && n.endsWith(TEMP_SUFFIX)) rmSync(path.join(dir, n), { force: true });
   }
 }
 
@@ -141,7 +171,7 @@ function removeCreated(full: string): void {
  * could not be restored. The journal was validated first; on disk, a symbolic link on the way
  * makes that path fail rather than be followed.
  */
-function restore(root: string, journal: Journal): string[] {
+function restore(root: string, journal: Journal, journalFile: string): string[] {
   const failed: string[] = [];
   const entries = Object.entries(journal.originals);
   // What the run created goes first, then the folders it made: a file that a folder replaced
@@ -182,6 +212,27 @@ function restore(root: string, journal: Journal): string[] {
       failed.push(rel);
     }
   }
+  (journal.linked ?? []).forEach((rel, i) => {
+    try {
+      const { full, st, blockedBy } = locate(root, rel, 'journal');
+      if (journal.run && !blockedBy) rmSync(tempName(full, journal.run), { force: true });
+      const kept = linkedName(journalFile, journal.run!, i);
+      const link = lstatSync(kept, { throwIfNoEntry: false });
+      // No link: put back already (a restore runs twice when the first was cut short).
+      if (!link) return;
+      if (!link.isFile()) throw new Error(`${kept} is not a file`);
+      if (st && st.ino === link.ino && st.dev === link.dev) {
+        // The path still is the original file: the run had not replaced it.
+        rmSync(kept, { force: true });
+        return;
+      }
+      if (!st) mkdirSync(path.dirname(full), { recursive: true });
+      // The original file itself (its bytes and mode) back in its place, in one rename.
+      renameSync(kept, full);
+    } catch {
+      failed.push(rel);
+    }
+  });
   return failed;
 }
 
@@ -197,7 +248,7 @@ export function validateJournal(raw: unknown, root: string, file: string, requir
   };
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad('is not a journal');
   const j = raw as Partial<Journal>;
-  if (j.version !== 1) bad('has an unknown version');
+  if (j.version !== 1 && j.version !== 2) bad('has an unknown version');
   if (j.root === undefined ? requireRoot : j.root !== root) bad(`names another project (${JSON.stringify(j.root ?? null)})`);
   if (j.run !== undefined && !(typeof j.run === 'string' && /^[0-9a-f]{16}$/.test(j.run))) bad('has a malformed run id');
   if (!j.originals || typeof j.originals !== 'object' || Array.isArray(j.originals)) bad('has no originals');
@@ -211,9 +262,19 @@ export function validateJournal(raw: unknown, root: string, file: string, requir
       bad(`holds the path ${JSON.stringify(rel)}, which is not a path inside the project`);
     }
   }
+  const linked: unknown = j.linked ?? [];
+  if (!Array.isArray(linked) || linked.some((rel) => typeof rel !== 'string' || Object.hasOwn(j.originals!, rel)) || new Set(linked).size !== linked.length) bad('has a malformed linked');
+  if ((linked as string[]).length && (j.version !== 2 || j.run === undefined)) bad('has linked originals without a version 2 run');
+  for (const rel of linked as string[]) {
+    try {
+      requireSafePath(rel, file, { manifest: true });
+    } catch {
+      bad(`holds the path ${JSON.stringify(rel)}, which is not a path inside the project`);
+    }
+  }
   if (j.modes !== undefined && (typeof j.modes !== 'object' || j.modes === null)) bad('has malformed modes');
   for (const [rel, m] of Object.entries(j.modes ?? {})) {
-    if (!Object.hasOwn(j.originals!, rel) || !Number.isInteger(m)) bad(`holds a malformed mode for ${JSON.stringify(rel)}`);
+    if (!(Object.hasOwn(j.originals!, rel) || (linked as string[]).includes(rel)) || !Number.isInteger(m)) bad(`holds a malformed mode for ${JSON.stringify(rel)}`);
   }
   for (const d of dirs as string[]) {
     try {
@@ -257,7 +318,10 @@ export function recoverJournal(place: JournalPlace): Recovery {
   const { root, file } = place;
   removeStrayTemps(path.dirname(file), path.basename(file));
   const st = lstatSync(file, { throwIfNoEntry: false });
-  if (!st) return { restored: [] };
+  if (!st) {
+    removeStrayLinks(file);
+    return { restored: [] };
+  }
   if (!st.isFile()) throw new ProjectError('journal', file, `${file}: is not a file; remove it.`);
   let raw: unknown;
   try {
@@ -268,12 +332,12 @@ export function recoverJournal(place: JournalPlace): Recovery {
     return { restored: [] };
   }
   const journal = validateJournal(raw, root, file, place.requireRoot);
-  const failed = restore(root, journal);
+  const failed = restore(root, journal, file);
   if (failed.length) {
     // Keep the journal: it still holds the only copy of these files' original content.
     throw new Error(`an interrupted run left ${file}, and ${failed.join(', ')} could not be restored from it; fix what blocks them (permissions, a file or link in the way) and run again.`);
   }
-  return { restored: Object.keys(journal.originals), pristineTip: journal.pristineTip, index: journal.index, branch: journal.branch, newRepository: journal.newRepository };
+  return { restored: [...Object.keys(journal.originals), ...(journal.linked ?? [])], pristineTip: journal.pristineTip, index: journal.index, branch: journal.branch, newRepository: journal.newRepository };
 }
 
 /** Removes the journal once everything it describes is undone or done. */
@@ -355,13 +419,15 @@ export function journalBytes(journal: Journal): Buffer {
   return out;
 }
 
-export async function applyChanges(opts: ApplyOptions): Promise<void> {
+/**
+ * The journal's record of every path the run writes or deletes, taken before anything is touched:
+ * its original (bytes, or a link for a big file), its mode, and the folders the writes create.
+ */
+function journalOriginals(opts: ApplyOptions, journal: Journal, blocked: Map<string, string>): void {
   const { root, file: journalFile } = opts.place;
-  const run = newRunId();
-  const journal: Journal = { version: 1, root, run, originals: {}, modes: {}, createdDirs: [], ...opts.git };
-  // Paths under a file (not a folder): nothing can be there; a write to one fails naming it.
-  const blocked = new Map<string, string>();
+  const run = journal.run!;
   for (const rel of [...opts.writes.map((w) => w.path), ...opts.deletes]) {
+    if (journal.linked?.includes(rel)) continue;
     // The one path rule, then the disk: no symbolic link anywhere on the way.
     requireSafePath(rel, opts.what, { manifest: true });
     const { full, st, blockedBy } = locate(root, rel, opts.what);
@@ -371,6 +437,19 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     if (st?.isDirectory() && opts.writes.some((w) => w.path === rel)) {
       journal.originals[rel] = null;
       continue;
+    }
+    // A big file that the run replaces: kept whole as a hard link (where the file system has them).
+    if (st?.isFile() && st.size >= LINK_MIN && !Object.hasOwn(journal.originals, rel) && opts.writes.some((w) => w.path === rel)) {
+      const i = journal.linked?.length ?? 0;
+      try {
+        linkSync(full, linkedName(journalFile, run, i));
+        (journal.linked ??= []).push(rel);
+        journal.version = 2;
+        journal.modes![rel] = st.mode & 0o777;
+        continue;
+      } catch {
+        // Another file system, or none with hard links: its bytes go into the journal.
+      }
     }
     // Nothing is written yet: an unreadable path (a folder where a file goes) fails naming it.
     let original: Buffer | undefined;
@@ -391,19 +470,36 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
       if (!journal.createdDirs.includes(rel) && !isFolder(path.join(root, rel))) journal.createdDirs.push(rel);
     }
   }
+}
+
+export async function applyChanges(opts: ApplyOptions): Promise<void> {
+  const { root, file: journalFile } = opts.place;
+  const run = newRunId();
+  const journal: Journal = { version: 1, root, run, originals: {}, modes: {}, createdDirs: [], ...opts.git };
+  // Paths under a file (not a folder): nothing can be there; a write to one fails naming it.
+  const blocked = new Map<string, string>();
   mkdirSync(path.dirname(journalFile), { recursive: true });
-  atomicWriteSync(journalFile, journalBytes(journal), 0o600, true);
+  const dropLinks = () => journal.linked?.forEach((_, i) => rmSync(linkedName(journalFile, run, i), { force: true }));
+  try {
+    journalOriginals(opts, journal, blocked);
+    atomicWriteSync(journalFile, journalBytes(journal), 0o600, true);
+  } catch (e) {
+    // Nothing is written yet, and no journal names the originals linked so far.
+    dropLinks();
+    throw e;
+  }
   let unrestored: string[] = [];
   let undone = false;
   const undo = () => {
     if (undone) return;
-    unrestored = restore(root, journal);
+    unrestored = restore(root, journal, journalFile);
     opts.undoGit?.();
     undone = true;
     if (!unrestored.length) dropJournal(journalFile);
   };
   const release = onInterrupt(undo);
   let current = '';
+  let done = false;
   try {
     current = '(git)';
     await opts.before?.();
@@ -440,6 +536,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
     current = '(git)';
     await opts.after?.();
     dropJournal(journalFile);
+    done = true;
   } catch (e) {
     try {
       undo();
@@ -451,5 +548,8 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
   } finally {
     release();
   }
+  // The originals kept whole go once the run is done and can no longer be undone (an
+  // interruption before this undoes it from them); one left by a kill here goes with the next run.
+  if (done) dropLinks();
 }
 

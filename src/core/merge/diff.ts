@@ -175,7 +175,7 @@ function commonSuffix(ha: Int32Array, hb: Int32Array, start: number): number {
 /** One side of discardUnmatchable: its lines between the common prefix and suffix that are kept. */
 function keptSide(h: Int32Array, otherCount: Int32Array, changed: Uint8Array, start: number, suffix: number): Kept {
   const end = h.length - suffix - 1;
-  const limit = Math.min(roughSqrt(h.length), MAX_EQUAL_LIMIT);
+  const limit = repeatLimit(h.length);
   // 0: no equal on the other side, 1: some, 2: many.
   const kind = new Uint8Array(h.length + 1);
   classify(h, otherCount, start, end, limit, kind);
@@ -183,6 +183,11 @@ function keptSide(h: Int32Array, otherCount: Int32Array, changed: Uint8Array, st
   const id = new Int32Array(index.length);
   const kept = keep(h, kind, start, end, changed, index, id);
   return { index: index.subarray(0, kept), id: id.subarray(0, kept) };
+}
+
+/** How many equals on the other side make a line of a file of n lines "often repeated". */
+export function repeatLimit(n: number): number {
+  return Math.min(roughSqrt(n), MAX_EQUAL_LIMIT);
 }
 
 function classify(h: Int32Array, otherCount: Int32Array, start: number, end: number, limit: number, kind: Uint8Array): void {

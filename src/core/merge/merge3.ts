@@ -1,5 +1,6 @@
-import { diffIdsPacked, formatHunk, type HunkLine } from './diff.js';
+import { diffIdsPacked, formatHunk, repeatLimit, type HunkLine } from './diff.js';
 import { hasEol, splitLines, type Eol } from './lines.js';
+import { MERGE_WASM } from './merge-wasm.js';
 
 export interface MergeLabels {
   ours: string;
@@ -390,29 +391,309 @@ const sameIds = (a: Int32Array, b: Int32Array): boolean => a.length === b.length
 
 /** The merge on units: the result's units, and the regions when asked for. */
 function mergeUnits(codec: Codec, base: Units, ours: Units, theirs: Units, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
-  const sides = [scanLines(base), scanLines(ours), scanLines(theirs)] as const;
-  const { ids, size } = internAll(sides);
-  const [baseIds, oursIds, theirsIds] = ids as [Int32Array, Int32Array, Int32Array];
-  // A side equal to base contributes no hunks, and equal sides share one diff;
-  // this is what makes the trivial cases cheap (and exact by construction).
-  const none = new Int32Array(0);
-  const oursHunks = sameIds(baseIds, oursIds) ? none : diffIdsPacked(baseIds, oursIds, size);
-  const theirsHunks = sameIds(baseIds, theirsIds) ? none : sameIds(oursIds, theirsIds) ? oursHunks : diffIdsPacked(baseIds, theirsIds, size);
-  const spans = buildSpans(baseIds.length, oursIds, theirsIds, oursHunks, theirsHunks);
+  if (base.BYTES_PER_ELEMENT === 1) return mergeBytes(codec, base as Uint8Array, ours as Uint8Array, theirs as Uint8Array, options);
+  const pass = unitsPass(base, ours, theirs);
+  const { sides } = pass;
+  const [oursHunks, theirsHunks] = sideHunks(pass);
+  const spans = buildSpans(sides[0].count, pass.ids[1], pass.ids[2], oursHunks, theirsHunks);
   let conflicts = 0;
   for (const r of spans) if (r.kind === 'conflict') conflicts++;
-  // Ours decides, then theirs, then base (each only when the one before ends no line).
-  const eol = eolOf(sides[1]) ?? eolOf(sides[2]) ?? eolOf(sides[0]) ?? '\n';
   let regions: MergeRegion[] | undefined;
   return {
-    out: render(codec, spans, sides, options.labels, eol, options.style ?? 'diff3'),
+    out: render(codec, spans, sides, options.labels, mergedEol(pass), options.style ?? 'diff3'),
     clean: conflicts === 0,
     conflicts,
     regions: () => (regions ??= spans.map((r) => toRegion(codec, r, sides))),
   };
 }
 
+/** Each side's hunks against base, packed (see diffIdsPacked). */
+function sideHunks({ ids, size }: LinesPass): [Int32Array, Int32Array] {
+  const [baseIds, oursIds, theirsIds] = ids;
+  // A side equal to base contributes no hunks, and equal sides share one diff;
+  // this is what makes the trivial cases cheap (and exact by construction).
+  const none = new Int32Array(0);
+  const oursHunks = sameIds(baseIds, oursIds) ? none : diffIdsPacked(baseIds, oursIds, size);
+  const theirsHunks = sameIds(baseIds, theirsIds) ? none : sameIds(oursIds, theirsIds) ? oursHunks : diffIdsPacked(baseIds, theirsIds, size);
+  return [oursHunks, theirsHunks];
+}
+
+/** The merged file's line ending: ours decides, then theirs, then base (each only when the one before ends no line). */
+function mergedEol(pass: LinesPass): Eol {
+  return eolOf(pass.eols[1]!) ?? eolOf(pass.eols[2]!) ?? eolOf(pass.eols[0]!) ?? '\n';
+}
+
+const SPAN_KINDS: readonly MergeRegion['kind'][] = ['stable', 'ours', 'theirs', 'both', 'conflict'];
+
+/**
+ * The merge of UTF-8 bytes, each pass in WebAssembly (merge.wat): lines and ids (bytesPass), the
+ * two diffs (bytesDiff), the regions and the merged bytes (spans, render), written once into the
+ * module's memory. The result is a view of that memory.
+ */
+function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Uint8Array, options: MergeOptions): { out: Units; clean: boolean; conflicts: number; regions: () => MergeRegion[] } {
+  const pass = bytesPass(base, ours, theirs);
+  const wasm = pass.wasm!;
+  const { memory, x, layout } = wasm;
+  const [nb, no, nt] = pass.sides.map((l) => l.count) as [number, number, number];
+  const [bIds, oIds, tIds] = layout.idsAt as [number, number, number];
+  const same = (a: number, na: number, b: number, nb: number): boolean => na === nb && x.commonPrefix(a, b, na) === na;
+  // A side equal to base contributes no hunks, and equal sides share one diff (as sideHunks).
+  // Each diff's hunks where they stay; the second diff works in the first one's arrays again.
+  const hunksAt = (n: number): number => {
+    const at = layout.top;
+    layout.top += align8(4 * (Math.min(nb, n) + 1) * 4);
+    return at;
+  };
+  const [oursAt, theirsAt] = [hunksAt(no), hunksAt(nt)];
+  const scratch = layout.top;
+  const diffTo = (at: number, side: number, n: number) => bytesDiff(wasm, bIds, nb, side, n, pass.size, at, scratch);
+  const oursHunks = same(bIds, nb, oIds, no) ? { at: 0, length: 0 } : diffTo(oursAt, oIds, no);
+  const theirsHunks = same(bIds, nb, tIds, nt) ? { at: 0, length: 0 } : same(oIds, no, tIds, nt) ? oursHunks : diffTo(theirsAt, tIds, nt);
+  const eol = mergedEol(pass);
+  const { labels } = options;
+  const marker = (sigil: string, label: string): Uint8Array => utf8Encoder.encode((label ? `${sigil} ${label}` : sigil) + eol);
+  const markers = [
+    marker('<<<<<<<', labels.ours),
+    (options.style ?? 'diff3') === 'diff3' ? marker('|||||||', labels.base) : new Uint8Array(0),
+    marker('=======', ''),
+    marker('>>>>>>>', labels.theirs),
+    utf8Encoder.encode(eol),
+  ];
+  // After the diffs: room for the regions (at most two per hunk, and one more), then the markers.
+  let top = layout.top;
+  const spansAt = top;
+  top += align8(((oursHunks.length + theirsHunks.length) / 2 + 1) * 28);
+  const markerAt: number[] = [];
+  for (const m of markers) {
+    markerAt.push(top);
+    top += align8(m.length);
+  }
+  room(memory, top);
+  let buffer = memory.buffer;
+  const bytes = new Uint8Array(buffer);
+  markers.forEach((m, k) => bytes.set(m, markerAt[k]));
+  const header = new Int32Array(buffer, 0, 16);
+  for (let k = 0; k < 3; k++) {
+    header[2 * k] = layout.textAt[k]!;
+    header[2 * k + 1] = layout.atAt[k]!;
+  }
+  markers.forEach((m, k) => {
+    header[6 + 2 * k] = markerAt[k]!;
+    header[7 + 2 * k] = m.length;
+  });
+  const n = x.spans(nb, oIds, tIds, oursHunks.at, oursHunks.length, theirsHunks.at, theirsHunks.length, spansAt);
+  const conflicts = x.conflicts.value as number;
+  const size = x.render(spansAt, n, 0, 0);
+  // Written over what is dead by now (the intern table, the ids' hashes and the diffs' arrays,
+  // touched already) where it fits below the regions: fresh pages cost the system a fault each.
+  const outAt = layout.deadAt + size <= spansAt ? layout.deadAt : top;
+  room(memory, outAt + size);
+  x.render(spansAt, n, outAt, 1);
+  buffer = memory.buffer;
+  // Views of the memory as it now is (growing it detached the earlier ones).
+  const sides = pass.sides.map((l, k) => ({ ...l, at: new Int32Array(buffer, layout.atAt[k], l.count + 1) })) as unknown as Sides;
+  let regions: MergeRegion[] | undefined;
+  const spans = (): Span[] => {
+    const v = new Int32Array(buffer, spansAt, n * 7);
+    const out: Span[] = [];
+    for (let i = 0; i < v.length; i += 7) out.push({ kind: SPAN_KINDS[v[i]!]!, b0: v[i + 1]!, b1: v[i + 2]!, o0: v[i + 3]!, o1: v[i + 4]!, t0: v[i + 5]!, t1: v[i + 6]! });
+    return out;
+  };
+  return {
+    out: new Uint8Array(buffer, outAt, size),
+    clean: conflicts === 0,
+    conflicts,
+    regions: () => (regions ??= spans().map((r) => toRegion(codec, r, sides))),
+  };
+}
+
+/**
+ * diffIdsPacked on ids in the module's memory (a[0, na) and b[0, nb) at those addresses), in
+ * WebAssembly (merge.wat) step for step: its hunks written at `out` (gives how many numbers), its
+ * arrays from `scratch` on (moving `layout.top` past them).
+ */
+function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number, out: number, scratch: number): { at: number; length: number } {
+  const { memory, x, layout } = wasm;
+  let top = scratch;
+  // Memory past the top so far was never written: zero already.
+  const fresh = layout.top;
+  // What must start at zero (counts, flags, the search's arrays) is zeroed: an earlier diff may
+  // have worked here. Flags are shifted by one, with a zero at both ends.
+  const zeroed: [number, number][] = [];
+  const take = (bytes: number, zero = false): number => {
+    const at = top;
+    top += align8(bytes);
+    if (zero) zeroed.push([at, top]);
+    return at;
+  };
+  const clear = () => {
+    const bytes = new Uint8Array(memory.buffer);
+    for (const [from, to] of zeroed.splice(0)) if (from < fresh) bytes.fill(0, from, Math.min(to, fresh));
+  };
+  const grown = (): void => {
+    room(memory, top);
+    layout.top = Math.max(layout.top, top);
+    clear();
+  };
+  const countsA = take(size * 4, true);
+  const countsB = take(size * 4, true);
+  const changedA = take(na + 2, true);
+  const changedB = take(nb + 2, true);
+  const kindA = take(na + 1);
+  const kindB = take(nb + 1);
+  const keptA = { index: take(na * 4), id: take(na * 4) };
+  const keptB = { index: take(nb * 4), id: take(nb * 4) };
+  grown();
+  x.countIds(a, na, countsA);
+  x.countIds(b, nb, countsB);
+  const start = x.commonPrefix(a, b, Math.min(na, nb));
+  const suffix = x.commonSuffix(a, na, b, nb, Math.min(na, nb) - start);
+  const nA = x.keptSide(a, countsB, changedA, start, na - suffix - 1, repeatLimit(na), kindA, keptA.index, keptA.id);
+  const nB = x.keptSide(b, countsA, changedB, start, nb - suffix - 1, repeatLimit(nb), kindB, keptB.index, keptB.id);
+  // The search (diff.ts's compare): its arrays by diagonal, and its work list of boxes (five numbers each).
+  const fwd = take((nA + nB + 3) * 4, true);
+  const bwd = take((nA + nB + 3) * 4, true);
+  const stack = take((nA + nB + 2) * 2 * 5 * 4);
+  grown();
+  x.compare(keptA.id, keptA.index, nA, keptB.id, keptB.index, nB, changedA, changedB, fwd, bwd, stack);
+  x.compact(a, na, changedA, changedB, nb);
+  x.compact(b, nb, changedB, changedA, na);
+  return { at: out, length: x.collectHunks(changedA, changedB, na, nb, out) };
+}
+
+/** The hunks of b against a (both UTF-8 bytes) as bytesDiff finds them; for its test against diffIdsPacked. */
+export function bytesHunks(a: Uint8Array, b: Uint8Array): Int32Array {
+  const pass = bytesPass(a, b, b);
+  const wasm = pass.wasm!;
+  const { idsAt } = wasm.layout;
+  const out = wasm.layout.top;
+  wasm.layout.top += align8(4 * (Math.min(pass.sides[0].count, pass.sides[1].count) + 1) * 4);
+  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size, out, wasm.layout.top);
+  return new Int32Array(wasm.memory.buffer, h.at, h.length).slice();
+}
+
+/** Grows `memory` to hold `end` bytes. */
+function room(memory: WebAssembly.Memory, end: number): void {
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+}
+
 type Sides = readonly [base: Lines, ours: Lines, theirs: Lines];
+
+/** What the line pass gives the merge: the three texts' lines, their ids, and line endings counted. */
+interface LinesPass {
+  sides: Sides;
+  ids: readonly [Int32Array, Int32Array, Int32Array];
+  size: number;
+  /** Per text, its lines ended by LF, CRLF and CR. */
+  eols: readonly Int32Array[];
+  /**
+   * bytesPass: its module's memory and exports, and where it put what (texts, line starts, ids;
+   * `deadAt`: where what the render no longer needs begins, the intern table and all after it
+   * but the regions; `top`: the first free byte).
+   */
+  wasm?: { memory: WebAssembly.Memory; x: LinesExports; layout: { textAt: number[]; atAt: number[]; idsAt: number[]; deadAt: number; top: number } };
+}
+
+/** The line pass in JavaScript, for UTF-16 units (strings that UTF-8 cannot carry); exported for its test against bytesPass. */
+export function unitsPass(base: Units, ours: Units, theirs: Units): LinesPass {
+  const sides = [scanLines(base), scanLines(ours), scanLines(theirs)] as const;
+  const { ids, size } = internAll(sides);
+  return { sides, ids: ids as [Int32Array, Int32Array, Int32Array], size, eols: sides.map((l) => eolCounts(l.units, l.at, l.count)) };
+}
+
+let mergeModule: WebAssembly.Module | undefined;
+
+interface LinesExports {
+  scan(p: number, len: number, at: number, hash: number, room: number): number;
+  table(table: number, capacity: number, rep: number, total: number): void;
+  internBase(p: number, at: number, hash: number, count: number, ids: number): void;
+  internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bHash: number, bCount: number, bIds: number): void;
+  spans(baseLength: number, ours: number, theirs: number, oh: number, on: number, th: number, tn: number, out: number): number;
+  render(spans: number, n: number, out: number, write: number): number;
+  countIds(h: number, n: number, counts: number): void;
+  commonPrefix(a: number, b: number, lim: number): number;
+  commonSuffix(a: number, na: number, b: number, nb: number, lim: number): number;
+  keptSide(h: number, otherCount: number, changed: number, start: number, end: number, limit: number, kind: number, index: number, id: number): number;
+  compact(h: number, n: number, changed: number, other: number, m: number): void;
+  compare(a: number, aIdx: number, na: number, b: number, bIdx: number, nb: number, changedA: number, changedB: number, fwd: number, bwd: number, stack: number): void;
+  collectHunks(changedA: number, changedB: number, n: number, m: number, out: number): number;
+  size: WebAssembly.Global;
+  conflicts: WebAssembly.Global;
+  lf: WebAssembly.Global;
+  crlf: WebAssembly.Global;
+  cr: WebAssembly.Global;
+}
+
+const PAGE = 65536;
+const align8 = (n: number): number => (n + 7) & ~7;
+
+/**
+ * The line pass on UTF-8 bytes, in WebAssembly (./merge.wat): the same lines and ids as
+ * unitsPass gives, without the interpreter's cost of a first run over megabytes. The texts are
+ * copied into the module's memory; the lines' starts and ids are views of it (a memory of its
+ * own per merge, never grown once they are made).
+ */
+export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array): LinesPass {
+  const texts = [base, ours, theirs];
+  mergeModule ??= new WebAssembly.Module(Buffer.from(MERGE_WASM, 'base64'));
+  // Texts first (each followed by 8 bytes the module's word loads may read), then per text room
+  // for its line starts, hashes and ids: first as if lines were 16 bytes or longer (code's are),
+  // and if a text has more, again with room for a line per byte. (The memory counts as the
+  // process's external memory: past V8's limit for it, a full garbage collection follows.)
+  let lines = texts.map((t) => (t.length >>> 4) + 16);
+  for (let attempt = 0; ; attempt++) {
+    const textAt: number[] = [];
+    let top = 64;
+    for (const t of texts) {
+      textAt.push(top);
+      top += align8(t.length + 8);
+    }
+    const atAt: number[] = [];
+    const hashAt: number[] = [];
+    const idsAt: number[] = [];
+    for (const r of lines) {
+      atAt.push(top);
+      top += align8((r + 1) * 4);
+      hashAt.push(top);
+      top += align8(r * 4);
+      idsAt.push(top);
+      top += align8(r * 4);
+    }
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(top / PAGE) });
+    const x = new WebAssembly.Instance(mergeModule, { m: { mem: memory } }).exports as unknown as LinesExports;
+    const bytes = new Uint8Array(memory.buffer);
+    texts.forEach((t, k) => bytes.set(t, textAt[k]));
+    const counts: number[] = [];
+    const eols: Int32Array[] = [];
+    for (let k = 0; k < 3; k++) {
+      const n = x.scan(textAt[k]!, texts[k]!.length, atAt[k]!, hashAt[k]!, lines[k]!);
+      if (n < 0) break;
+      counts.push(n);
+      eols.push(Int32Array.of(x.lf.value as number, x.crlf.value as number, x.cr.value as number));
+    }
+    if (counts.length < 3) {
+      if (attempt > 0) throw new Error('merge: line pass out of room');
+      lines = texts.map((t) => t.length + 1);
+      continue;
+    }
+    const [nb, no, nt] = counts as [number, number, number];
+    let capacity = 16;
+    while (capacity < (nb + Math.max(no, nt)) * 2) capacity *= 2;
+    const tableAt = top;
+    const repAt = tableAt + capacity * 4;
+    const total = nb + no + nt;
+    const end = repAt + total * 20;
+    room(memory, end);
+    x.table(tableAt, capacity, repAt, total);
+    x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
+    for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
+    const buffer = memory.buffer;
+    const sides = texts.map((units, k) => ({ units, at: new Int32Array(buffer, atAt[k], counts[k]! + 1), count: counts[k]! })) as unknown as Sides;
+    const ids = counts.map((n, k) => new Int32Array(buffer, idsAt[k], n)) as unknown as [Int32Array, Int32Array, Int32Array];
+    return { sides, ids, size: x.size.value as number, eols, wasm: { memory, x, layout: { textAt, atAt, idsAt, deadAt: tableAt, top: align8(end) } } };
+  }
+}
 
 /** A region as line ranges `[x0, x1)` of base, ours and theirs. */
 interface Span {
@@ -489,9 +770,8 @@ function toRegion(codec: Codec, r: Span, sides: Sides): MergeRegion {
   }
 }
 
-/** `detectEol` from the lines (the last one or two units of each), or undefined if none ends. */
-function eolOf({ units, at, count }: Lines): Eol | undefined {
-  const n = eolCounts(units, at, count);
+/** `detectEol` from a text's counts of lines ended by LF, CRLF, CR, or undefined if none ends. */
+function eolOf(n: Int32Array): Eol | undefined {
   const [lf, crlf, cr] = [n[0]!, n[1]!, n[2]!];
   if (lf === 0 && crlf === 0 && cr === 0) return undefined;
   if (lf >= crlf && lf >= cr) return '\n';
