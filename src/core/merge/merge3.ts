@@ -147,69 +147,11 @@ function scanLines(units: Units): Lines {
 }
 
 /**
- * Writes where each line starts into `at` and returns the number of lines; -1 when `at` has
- * no room for them and the end after them. Each loop is a function of its own (see
- * internAll).
+ * Writes where each line starts into `at` (lines ended by `\n`, `\r\n` or a lone `\r`, as
+ * `splitLines` cuts them) and returns the number of lines; -1 when `at` has no room for them and
+ * the end after them. (UTF-8 bytes are cut in WebAssembly: see bytesPass.)
  */
 function lineStarts(units: Units, at: Int32Array): number {
-  if (units.BYTES_PER_ELEMENT === 1 && units.byteOffset % 4 === 0) {
-    return wordLineStarts(units as Uint8Array, new Int32Array(units.buffer, units.byteOffset, units.length >>> 2), at);
-  }
-  return anyLineStarts(units, at);
-}
-
-const LFS = 0x0a0a0a0a;
-const CRS = 0x0d0d0d0d;
-const ONES = 0x01010101;
-const HIGHS = 0x80808080 | 0;
-
-/**
- * anyLineStarts four bytes at a time: a word with no LF or CR byte in it (most of a text's
- * words) is passed over with a few integer operations (a byte equal to b leaves a zero byte in
- * word ^ bbbb, and (v - 0x01010101) & ~v & 0x80808080 is not 0 exactly when v has a zero
- * byte); only the others are looked at byte by byte.
- */
-function wordLineStarts(units: Uint8Array, words: Int32Array, at: Int32Array): number {
-  const len = units.length;
-  const room = at.length - 1;
-  let n = 0;
-  let start = 0;
-  // Bytes before `from` are seen (a CRLF's LF may be the first byte of the next word).
-  let from = 0;
-  for (let w = 0; w < words.length; w++) {
-    const x = words[w]!;
-    const lf = x ^ LFS;
-    const cr = x ^ CRS;
-    if ((((((lf - ONES) | 0) & ~lf) | (((cr - ONES) | 0) & ~cr)) & HIGHS) === 0) continue;
-    const end = (w << 2) + 4;
-    let i = from > w << 2 ? from : w << 2;
-    for (; i < end; i++) {
-      const c = units[i]!;
-      if (c !== 0x0a && c !== 0x0d) continue;
-      if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
-      if (n === room) return -1;
-      at[n++] = start;
-      start = i + 1;
-    }
-    from = i;
-  }
-  for (let i = Math.max(words.length << 2, from); i < len; i++) {
-    const c = units[i]!;
-    if (c !== 0x0a && c !== 0x0d) continue;
-    if (c === 0x0d && i + 1 < len && units[i + 1] === 0x0a) i++;
-    if (n === room) return -1;
-    at[n++] = start;
-    start = i + 1;
-  }
-  if (start < len) {
-    if (n === room) return -1;
-    at[n++] = start;
-  }
-  return n;
-}
-
-/** Lines ended by `\n`, `\r\n` or a lone `\r`, as `splitLines` cuts them. */
-function anyLineStarts(units: Units, at: Int32Array): number {
   const len = units.length;
   const room = at.length - 1;
   let n = 0;
@@ -230,20 +172,12 @@ function anyLineStarts(units: Units, at: Int32Array): number {
 }
 
 /**
- * A line's hash; only its spread matters, equal hashes are compared unit by unit. Bytes are
- * taken four at a time (a quarter of the multiplications in the chain, which is what bounds the
- * loop), each step mixed so that high bits reach the low bits a table slot is taken from.
+ * A line's hash; only its spread matters, equal hashes are compared unit by unit. Each step is
+ * mixed so that high bits reach the low bits a table slot is taken from.
  */
 function hashUnits(units: Units, start: number, end: number): number {
   let h = end - start;
-  let i = start;
-  if (units.BYTES_PER_ELEMENT === 1) {
-    for (; i + 4 <= end; i += 4) {
-      h = Math.imul(h ^ (units[i]! | (units[i + 1]! << 8) | (units[i + 2]! << 16) | (units[i + 3]! << 24)), 0x9e3779b1);
-      h ^= h >>> 15;
-    }
-  }
-  for (; i < end; i++) {
+  for (let i = start; i < end; i++) {
     h = Math.imul(h ^ units[i]!, 0x9e3779b1);
     h ^= h >>> 15;
   }
