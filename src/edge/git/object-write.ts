@@ -4,6 +4,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { lastValue, type GitConfig } from './git-config.js';
 import { ObjectFiles, type GitObject } from './object-files.js';
+import { objectId } from './object-id.js';
 
 /**
  * Writes git objects (blobs, trees, commits) in-process, as one pack, exactly as git reads
@@ -118,8 +119,8 @@ export class ObjectBatch {
 
   /** Adds one object to the batch (unless the repository has it) and returns its id. */
   write(type: ObjectType, body: Uint8Array): string {
-    const header = Buffer.from(`${type} ${body.length}\0`);
-    const id = createHash('sha1').update(header).update(body).digest('hex');
+    // A big blob hashed before (the template cache's check, the clean-tree proof) is not hashed again.
+    const id = objectId(type, body);
     if (this.has(id)) return id;
     const head = entryHeader(type, body.length);
     const data = deflateSync(body, body.length <= SMALL_BODY ? SMALL_DEFLATE : { level: 1 });
