@@ -1,5 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import { MANIFEST_PATH } from '../core/manifest.js';
+import { deflateAhead } from '../edge/git/object-write.js';
 import { writePristine } from '../edge/git/objects.js';
 import { commitPaths, HookRefused, recordUnmerged } from '../edge/git/worktree.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
@@ -12,6 +13,14 @@ import type { Opened, SyncOptions, Target } from './sync.js';
  */
 export async function applyPlan(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>): Promise<void> {
   let refused: HookRefused | undefined;
+  // A big template file the pristine commit will hold anew is deflated on another thread while
+  // the journal and the files are written (a 3 MB file: ~7 ms the pristine write no longer waits for).
+  if (opened.session.gitDir !== undefined) {
+    for (const [p, data] of sides.theirs) {
+      const before = sides.base.files?.get(p);
+      if (!before || before.length !== data.length || Buffer.compare(before, data) !== 0) deflateAhead(data);
+    }
+  }
   await opened.session
     .apply({
       what: 'sync',
