@@ -51,7 +51,11 @@ export function deflateAhead(body: Uint8Array): void {
   ahead.set(
     body,
     new Promise((resolve) => {
-      deflate(body, { level: 1 }, (err, out) => {
+      // Room for all of a text's output in one piece (a quarter of the input; code deflates to
+      // a sixth or less): node's async zlib goes back to the main thread after each piece it
+      // fills, and the main thread is busy merging. (Room for the input's whole size made a
+      // buffer big enough to cost a full garbage collection.)
+      deflate(body, { level: 1, chunkSize: (body.length >>> 2) + 65536 }, (err, out) => {
         if (!err) deflatedAhead.set(body, out);
         resolve();
       });
