@@ -55,7 +55,7 @@ export function deflateAhead(body: Uint8Array): void {
       // a sixth or less): node's async zlib goes back to the main thread after each piece it
       // fills, and the main thread is busy merging. (Room for the input's whole size made a
       // buffer big enough to cost a full garbage collection.)
-      deflate(body, { level: 1, chunkSize: (body.length >>> 2) + 65536 }, (err, out) => {
+      deflate(body, { level: 1, chunkSize: (body.length >>> 3) + 65536 }, (err, out) => {
         if (!err) deflatedAhead.set(body, out);
         resolve();
       });
