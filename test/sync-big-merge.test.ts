@@ -6,9 +6,9 @@ import { runCli, tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
 // A sync whose template rewrote a big file the team rewrote too: the new pristine file is
-// deflated and hashed for the manifest on node's thread pool while the merge runs, and each
-// side's git id is computed once and remembered (src/edge/git/object-id.ts). What it records
-// must be exactly what git and the manifest's own hash say, from the template cache or not.
+// deflated on node's thread pool while the merge runs (deflateAhead), and each side's git id is
+// computed once and remembered (src/edge/git/object-id.ts). What it records must be exactly
+// what git and the manifest's own hash say, from the template cache or not.
 
 const LINES = 30_000;
 const codeLine = (i: number, tag: string) => (i % 7 === 0 ? '' : i % 7 === 6 ? '  }' : `  const value${i} = compute(${tag}, ${i});`);

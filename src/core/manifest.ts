@@ -30,21 +30,7 @@ export interface Manifest {
   skipped?: string[];
 }
 
-/** Hashes computed ahead for a bytes object (see rememberContentHash). */
-const hashedAhead = new WeakMap<Uint8Array, string>();
-
-/**
- * Gives hashContent the hash of `data` computed elsewhere (a sync hashes its big new files on
- * another thread while it merges). The caller vouches that `hex` is the SHA-256 of these bytes,
- * and that they do not change after.
- */
-export function rememberContentHash(data: Uint8Array, hex: string): void {
-  hashedAhead.set(data, hex);
-}
-
 export function hashContent(data: Uint8Array): string {
-  const known = hashedAhead.get(data);
-  if (known !== undefined) return known;
   // One call of node's one-shot hash where there is one: a sync hashes every file, each call run cold.
   return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
