@@ -41,9 +41,9 @@ const deflatedAhead = new WeakMap<Uint8Array, Buffer>();
 
 /**
  * Starts deflating a big blob body that a batch will likely write (a sync's new pristine file),
- * on node's thread pool, as `write` would deflate it: the main thread meanwhile writes the
- * journal and the files, and `write` takes the result instead of deflating the bytes itself
- * (see `readyAhead`). The bytes must not change after this (file contents never are, here).
+ * on node's thread pool, as `write` would deflate it: the main thread meanwhile merges and
+ * writes the journal and the files, and `write` takes the result instead of deflating the bytes
+ * itself (see `readyAhead`). The bytes must not change after this (file contents never are, here).
  * A body never written costs only the thread's work; one that fails to deflate is deflated again.
  */
 export function deflateAhead(body: Uint8Array): void {

@@ -305,7 +305,7 @@ async function writePristineHere(
   const store = refsWritable(gitDir, config) ? ObjectBatch.open(gitDir, config) : undefined;
   if (!store) return undefined;
   try {
-    // A big file deflated ahead (deflateAhead, while the files were written) is taken as it is.
+    // A big file deflated ahead (deflateAhead, beside the merge and the file writes) is taken as it is.
     await readyAhead(files.values());
     const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');
     const written: { data: Uint8Array; id: string }[] = [];
