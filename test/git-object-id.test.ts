@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { objectId } from '../src/edge/git/object-id.js';
+import { forgetId, objectId } from '../src/edge/git/object-id.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
@@ -28,6 +28,30 @@ describe('git object ids computed in-process', () => {
       const framed = Buffer.concat([Buffer.from('xx'), body, Buffer.from('yy')]);
       expect(objectId('blob', framed.subarray(2, 2 + body.length)), `${name} as a view`).toBe(objectId('blob', body));
     }
+  });
+
+  it('a big blob hashed again is given its own id: a remembered id is for that bytes object only, and forgotten on request', () => {
+    const dir = tempDir();
+    gitIn(dir, 'init', '-q');
+    const gitId = (body: Buffer) => {
+      const file = path.join(dir, 'big');
+      writeFileSync(file, body);
+      return gitIn(dir, 'hash-object', '--no-filters', file).trim();
+    };
+    const body = Buffer.alloc(300_000, 'a');
+    const first = objectId('blob', body);
+    expect(objectId('blob', body)).toBe(first);
+    // Equal bytes in another buffer, and another view of the same memory, are hashed for themselves.
+    const twin = Buffer.from(body);
+    twin[5] = 0x62;
+    expect(objectId('blob', twin)).toBe(gitId(twin));
+    expect(objectId('blob', body.subarray(1))).toBe(gitId(body.subarray(1)));
+    // SHA-1 and SHA-256 are remembered apart.
+    expect(objectId('blob', body, 'sha256')).not.toBe(first);
+    forgetId(body);
+    body[0] = 0x62;
+    expect(objectId('blob', body)).toBe(gitId(body));
+    expect(objectId('blob', body)).not.toBe(first);
   });
 
   it('equal git hash-object -t for other object types, and its SHA-256 ids', () => {

@@ -28,6 +28,8 @@ function repoWithHistory(dir: string): void {
   writeFileSync(path.join(dir, 'run.sh'), '#!/bin/sh\n');
   chmodSync(path.join(dir, 'run.sh'), 0o755);
   writeFileSync(path.join(dir, 'empty'), '');
+  // Bigger than zlib's 16 KiB output piece: inflated whole into one buffer of the entry's size.
+  writeFileSync(path.join(dir, 'big.txt'), Array.from({ length: 8000 }, (_, i) => `big line ${i}\n`).join(''));
   gitIn(dir, 'add', '-A');
   gitIn(dir, 'commit', '-qm', 'last');
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
 import { writePristine } from '../src/edge/git/objects.js';
-import { editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
+import { deflateAhead, editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn, recordingGit } from './helpers/git.js';
 
@@ -206,6 +206,24 @@ describe('in-process git writer', () => {
     const big = Buffer.from(Array.from({ length: 60000 }, (_, i) => `line ${i} of a big file\n`).join(''));
     await inProcess(() => writePristine(dir, new Map([['big.txt', big]]), 'big', undefined, []));
     expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:big.txt`], { cwd: dir, maxBuffer: 1 << 26 }).equals(big)).toBe(true);
+  });
+
+  it("big blobs deflated ahead on another thread (a sync's new pristine file) go into the pack as git reads them, with the ids git computes; one not asked ahead is deflated in turn", async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const there = project(path.join(tempDir(), 'there'));
+    const ahead = Buffer.from(Array.from({ length: 40000 }, (_, i) => `  const value${i} = compute(theirs, ${i});\n`).join(''));
+    const inTurn = Buffer.from(Array.from({ length: 30000 }, (_, i) => `other ${i}\n`).join(''));
+    const ours = Buffer.from(Array.from({ length: 40000 }, (_, i) => `  const value${i} = compute(ours, ${i});\n`).join(''));
+    deflateAhead(ahead);
+    deflateAhead(ours);
+    const files = new Map([['src/big.py', ahead], ['src/other.txt', inTurn]]);
+    const a = await inProcess(() => writePristine(dir, files, 'big', undefined, [ours, ahead]));
+    const b = await byGit(() => withGitWriter(() => writePristine(there, files, 'big', undefined, [ours, ahead])));
+    expect(a.blobs).toEqual(b.blobs);
+    expect(gitIn(dir, 'rev-parse', `${BRANCH}^{tree}`)).toBe(gitIn(there, 'rev-parse', `${BRANCH}^{tree}`));
+    for (const [name, body] of files) expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:${name}`], { cwd: dir, maxBuffer: 1 << 26 }).equals(body), name).toBe(true);
+    expect(execFileSync('git', ['cat-file', 'blob', a.blobs[0]!], { cwd: dir, maxBuffer: 1 << 26 }).equals(ours)).toBe(true);
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
   it('bodies on either side of the small-object window (8 KiB) read back whole, repeats far apart included', async () => {

@@ -1,5 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import { MANIFEST_PATH } from '../core/manifest.js';
+import { deflateAhead } from '../edge/git/object-write.js';
 import { writePristine } from '../edge/git/objects.js';
 import { commitPaths, HookRefused, recordUnmerged } from '../edge/git/worktree.js';
 import { checkpoint } from '../edge/project/checkpoint.js';
@@ -7,11 +8,26 @@ import { conflictCount, type Planned, type Sides } from './sync-plan.js';
 import type { Opened, SyncOptions, Target } from './sync.js';
 
 /**
+ * Starts, on node's thread pool, what the apply step will need and the main thread need not wait
+ * for: each big template file the pristine commit will hold anew is deflated (deflateAhead) while
+ * the merge runs and the files are written (a 3 MB file: ~7 ms the pristine write no longer
+ * spends). Called once the sides are read, for a run that writes; applyPlan calls it too.
+ */
+export function prepareApply(opened: Opened, sides: Sides): void {
+  if (opened.mode !== 'write' || opened.session.gitDir === undefined) return;
+  for (const [p, data] of sides.theirs) {
+    const before = sides.base.files?.get(p);
+    if (!before || before.length !== data.length || Buffer.compare(before, data) !== 0) deflateAhead(data);
+  }
+}
+
+/**
  * Step 4, apply: the plan's writes and deletes through the session's journal, then (in a
  * repository) step 5 records it in git. Whatever fails, all of it is rolled back.
  */
 export async function applyPlan(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>): Promise<void> {
   let refused: HookRefused | undefined;
+  prepareApply(opened, sides);
   await opened.session
     .apply({
       what: 'sync',

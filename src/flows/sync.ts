@@ -15,7 +15,7 @@ import { newBranchProblem } from '../edge/git/refs.js';
 import { flagUnresolved, type UnresolvedFile } from '../edge/project/markers-scan.js';
 import { ProjectSession } from '../edge/project/session.js';
 import { loadFromSource, openSource, type TemplateSource } from '../edge/template-source.js';
-import { applyPlan } from './sync-apply.js';
+import { applyPlan, prepareApply } from './sync-apply.js';
 import type { BaseKind } from './sync-base.js';
 import { conflictCount, planChanges, readSides, type Planned, type Sides } from './sync-plan.js';
 import { recordSkip } from './sync-skip.js';
@@ -110,6 +110,7 @@ export async function syncProject(dir: string, opts: SyncOptions): Promise<Proje
         return result;
       }
       const sides = await readSides(opened, target, opts);
+      prepareApply(opened, sides);
       if (mode === 'check') scanMarkers(opened, result, sides.listed);
       const planned = planChanges(opened, target, sides, opts);
       reportPlan(result, target, sides, planned);

@@ -393,8 +393,10 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
     marker('>>>>>>>', labels.theirs),
     utf8Encoder.encode(eol),
   ];
-  // After the diffs: room for the regions (at most two per hunk, and one more), then the markers.
-  let top = layout.top;
+  // Over the diffs' own arrays (dead once their hunks are out, and touched already): room for
+  // the regions (at most two per hunk, and one more), then the markers. The memory then need not
+  // grow past what the diffs took (the memory counts against V8's external memory limit).
+  let top = scratch;
   const spansAt = top;
   top += align8(((oursHunks.length + theirsHunks.length) / 2 + 1) * 28);
   const markerAt: number[] = [];

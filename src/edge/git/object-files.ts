@@ -231,7 +231,9 @@ export class ObjectFiles {
     if (!packed) return undefined;
     let data: Buffer;
     try {
-      data = inflateSync(packed, { maxOutputLength: Math.max(size, 1) });
+      // Into one buffer of the size the entry gives (room for a byte more, so that zlib stops
+      // there): not 16 KiB pieces joined again after (a 3 MB base: ~3 ms, and its size twice over).
+      data = inflateSync(packed, { maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size + 1, 64) });
     } catch {
       return undefined;
     }

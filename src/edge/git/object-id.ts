@@ -5,10 +5,36 @@ import { createHash, hash } from 'node:crypto';
  * repositories). A small body is hashed in one call of node's one-shot hash (no Hash object: a
  * sync hashes a hundred files, each call run cold); a big one is streamed, so that it is never
  * copied to put the header before it.
+ *
+ * A big blob's id is remembered for the bytes object it was computed from (by identity, not by
+ * content): a sync merging a big file hashes each side once where it hashed it two or three
+ * times (ours to prove the work tree clean, then for the conflict's stage; theirs to check the
+ * template cache, then for the pristine commit). File contents are never changed in place
+ * here once read or made; a buffer that were written to after it was hashed would need
+ * `forgetId`.
  */
 const ONE_SHOT_MAX = 1 << 20;
 
+/** Blobs this big have their ids remembered (a small one costs less to hash than to look up). */
+const REMEMBER_MIN = 64 << 10;
+const remembered = new WeakMap<Uint8Array, { sha1?: string; sha256?: string }>();
+
 export function objectId(type: string, body: Uint8Array, algorithm: 'sha1' | 'sha256' = 'sha1'): string {
+  const remember = type === 'blob' && body.length >= REMEMBER_MIN;
+  const known = remember ? remembered.get(body) : undefined;
+  const had = known?.[algorithm];
+  if (had !== undefined) return had;
+  const id = computeId(type, body, algorithm);
+  if (remember) remembered.set(body, { ...known, [algorithm]: id });
+  return id;
+}
+
+/** Forgets a remembered id: for a buffer whose bytes are about to change. */
+export function forgetId(body: Uint8Array): void {
+  remembered.delete(body);
+}
+
+function computeId(type: string, body: Uint8Array, algorithm: 'sha1' | 'sha256'): string {
   const header = `${type} ${body.length}\0`;
   if (body.length <= ONE_SHOT_MAX && typeof hash === 'function') {
     const whole = Buffer.allocUnsafe(header.length + body.length);

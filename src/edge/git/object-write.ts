@@ -1,9 +1,10 @@
 import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32, deflate, deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { lastValue, type GitConfig } from './git-config.js';
 import { ObjectFiles, type GitObject } from './object-files.js';
+import { objectId } from './object-id.js';
 
 /**
  * Writes git objects (blobs, trees, commits) in-process, as one pack, exactly as git reads
@@ -31,6 +32,46 @@ import { ObjectFiles, type GitObject } from './object-files.js';
  */
 
 export type ObjectType = 'blob' | 'tree' | 'commit';
+
+/** Bodies this big may be deflated ahead (see deflateAhead); a smaller one costs less than a thread's round trip. */
+const AHEAD_MIN = 256 << 10;
+/** Deflates started ahead, by the bytes object, and those finished. */
+const ahead = new WeakMap<Uint8Array, Promise<void>>();
+const deflatedAhead = new WeakMap<Uint8Array, Buffer>();
+
+/**
+ * Starts deflating a big blob body that a batch will likely write (a sync's new pristine file),
+ * on node's thread pool, as `write` would deflate it: the main thread meanwhile merges and
+ * writes the journal and the files, and `write` takes the result instead of deflating the bytes
+ * itself (see `readyAhead`). The bytes must not change after this (file contents never are, here).
+ * A body never written costs only the thread's work; one that fails to deflate is deflated again.
+ */
+export function deflateAhead(body: Uint8Array): void {
+  if (body.length < AHEAD_MIN || ahead.has(body)) return;
+  ahead.set(
+    body,
+    new Promise((resolve) => {
+      // Room for all of a text's output in one piece (a quarter of the input; code deflates to
+      // a sixth or less): node's async zlib goes back to the main thread after each piece it
+      // fills, and the main thread is busy merging. (Room for the input's whole size made a
+      // buffer big enough to cost a full garbage collection.)
+      deflate(body, { level: 1, chunkSize: (body.length >>> 3) + 65536 }, (err, out) => {
+        if (!err) deflatedAhead.set(body, out);
+        resolve();
+      });
+    }),
+  );
+}
+
+/** Waits for the deflates started ahead for any of `bodies`. */
+export async function readyAhead(bodies: Iterable<Uint8Array>): Promise<void> {
+  const waiting: Promise<void>[] = [];
+  for (const b of bodies) {
+    const p = ahead.get(b);
+    if (p) waiting.push(p);
+  }
+  await Promise.all(waiting);
+}
 
 const TYPE_CODE: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3 };
 
@@ -118,11 +159,11 @@ export class ObjectBatch {
 
   /** Adds one object to the batch (unless the repository has it) and returns its id. */
   write(type: ObjectType, body: Uint8Array): string {
-    const header = Buffer.from(`${type} ${body.length}\0`);
-    const id = createHash('sha1').update(header).update(body).digest('hex');
+    // A big blob hashed before (the template cache's check, the clean-tree proof) is not hashed again.
+    const id = objectId(type, body);
     if (this.has(id)) return id;
     const head = entryHeader(type, body.length);
-    const data = deflateSync(body, body.length <= SMALL_BODY ? SMALL_DEFLATE : { level: 1 });
+    const data = deflatedAhead.get(body) ?? deflateSync(body, body.length <= SMALL_BODY ? SMALL_DEFLATE : { level: 1 });
     if (this.offset + head.length + data.length >= 2 ** 31) throw new Error('pack would be over 2 GiB');
     this.chunks.push(head, data);
     this.entries.push({ id: Buffer.from(id, 'hex'), offset: this.offset, crc: crc32(data, crc32(head)) });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { isInterrupted, trackChild } from '../cleanup.js';
 import { readRepoAt, readTreeFiles } from './files.js';
 import { gitIdent, readGitConfig } from './git-config.js';
-import { commitBody, editTree, ObjectBatch, parseTree, plainTreePath, writeTrees, type TreeChange, type TreeEntry as WrittenEntry } from './object-write.js';
+import { commitBody, editTree, ObjectBatch, parseTree, plainTreePath, readyAhead, writeTrees, type TreeChange, type TreeEntry as WrittenEntry } from './object-write.js';
 import { refsWritable, updateRefs } from './ref-write.js';
 import { ObjectFiles, readCommitFilesOnce } from './object-files.js';
 import { blobId } from './index-file.js';
@@ -305,6 +305,8 @@ async function writePristineHere(
   const store = refsWritable(gitDir, config) ? ObjectBatch.open(gitDir, config) : undefined;
   if (!store) return undefined;
   try {
+    // A big file deflated ahead (deflateAhead, beside the merge and the file writes) is taken as it is.
+    await readyAhead(files.values());
     const mode = (p: string) => (executable?.now.has(p) ? '100755' : '100644');
     const written: { data: Uint8Array; id: string }[] = [];
     const blob = (data: Uint8Array): string => {
