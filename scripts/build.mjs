@@ -2,6 +2,7 @@
 // runtime dependencies.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { assembleWasm } from './wasm.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -70,6 +71,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   // `sync` and `recopy` alone (the launcher loads it for them): what they need of the CLI, no more.
   build({ ...common, entryPoints: ['src/cli/sync-bin.ts'], outfile: `${out}/sync.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, parsersApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
+  // A new project made without questions (the launcher loads it for those arguments): see generateBundle.
+  generateBundle(),
   // `jobs` and `job` alone (the launcher loads it for them): what they need of the CLI, no more.
   build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
@@ -89,7 +92,7 @@ await Promise.all([
 // UTF-8 (about 1.5 ms for dist/main.js). esbuild escapes strings but leaves characters in regular
 // expressions as written; as \uXXXX escapes they match the same. One after a backslash (an
 // identity escape) would change meaning: the bundle is then left as it is.
-for (const name of ['main', 'sync', 'jobs']) {
+for (const name of ['main', 'sync', 'jobs', 'generate']) {
   const file = `${out}/${name}.js`;
   const text = readFileSync(file, 'utf8');
   if (/\\[^\x00-\x7f]/.test(text)) continue;
@@ -127,6 +130,8 @@ for (const name of ['main', 'sync', 'jobs']) {
     const ident = { GIT_AUTHOR_NAME: 'build', GIT_AUTHOR_EMAIL: 'build@localhost', GIT_COMMITTER_NAME: 'build', GIT_COMMITTER_EMAIL: 'build@localhost' };
     const env = { ...process.env, ...ident };
     const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
+    // dist/generate.js has its own, recorded by a generate (the one below, of `fresh`).
+    const recordingGenerate = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/generate.${process.versions.v8}.cache`) };
     const recordingJobs = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/jobs.${process.versions.v8}.cache`) };
     // dist/sync.js has a cache of its own, recorded by syncs.
     const recordingSync = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/sync.${process.versions.v8}.cache`) };
@@ -183,7 +188,7 @@ for (const name of ['main', 'sync', 'jobs']) {
     }
     run(withCache(recordingSync))(tmp, 'sync', 'from-git');
     cli(tmp, 'status', 'behind');
-    cli(tmp, 'fresh', '--yes');
+    run(recordingGenerate)(tmp, 'fresh', '--yes');
     // jobs and job --to load dist/jobs.js: its own cache, recorded by a look at a job in parallel
     // with its reports (the gate's code) and a move. Each recorded run finds the inventory of its
     // jobs.yaml cached (an unrecorded look first), as most do: the YAML parser, which only an
@@ -203,7 +208,7 @@ for (const name of ['main', 'sync', 'jobs']) {
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.
-    for (const name of ['main', 'sync', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
+    for (const name of ['main', 'sync', 'jobs', 'generate']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
     console.warn(`build: no code cache recorded (${e.message.split('\n')[0]}); dist/ starts without one.`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -218,6 +223,57 @@ try {
 }
 renameSync(out, 'dist');
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
+
+/**
+ * dist/generate.js: main.ts's parser with every command declared (the same help, errors and exit
+ * codes as dist/main.js), but of the commands' code only generate's. Each other command's module,
+ * and assess (generate --assess), becomes one that throws NotInThisBundle when loaded, which
+ * hands the run to dist/main.js (src/cli/handoff.ts) before anything is printed or written. The
+ * built-in template needs neither the YAML nor the Handlebars parser: Handlebars is read from its
+ * own file, as dist/sync.js reads it, and YAML is set up on first use.
+ */
+function generateBundle() {
+  const handoffModule = path.resolve('src/cli/handoff.ts');
+  const elsewhere = {
+    name: 'elsewhere',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/(sync|status|add|adopt|assess|fleet|jobs|template)\.js$|^\.\.\/\.\.\/flows\/assess\.js$|\/generators\/index\.js$/ }, (args) => ({ path: args.path, namespace: 'elsewhere' }));
+      b.onLoad({ filter: /.*/, namespace: 'elsewhere' }, () => ({
+        contents: `import { NotInThisBundle } from ${JSON.stringify(handoffModule)};\nthrow new NotInThisBundle();\n`,
+        loader: 'ts',
+        resolveDir: path.dirname(handoffModule),
+      }));
+    },
+  };
+  // The YAML parser is imported by the template spec's reader (a template folder's template.yaml),
+  // which a generate from the built-in template never calls: bundled, but set up on first use.
+  const lazyYaml = {
+    name: 'lazy-yaml',
+    setup(b) {
+      b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy-yaml' ? undefined : { path: 'yaml', namespace: 'lazy-yaml' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
+        contents: [
+          'let loaded;',
+          "const yaml = () => (loaded ??= require('yaml'));",
+          ...['parse', 'parseDocument', 'parseAllDocuments', 'stringify', 'isMap', 'isScalar', 'isSeq'].map((f) => `export const ${f} = (...args) => yaml().${f}(...args);`),
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: process.cwd(),
+      }));
+    },
+  };
+  const handlebarsApart = { name: 'handlebars-apart', setup: (b) => b.onResolve({ filter: /^handlebars$/ }, () => ({ path: './handlebars.js', external: true })) };
+  return build({
+    ...common,
+    entryPoints: ['src/cli/generate-bin.ts'],
+    outfile: `${out}/generate.js`,
+    format: 'cjs',
+    define: { ...common.define, ...metaUrl },
+    banner: { js: metaShim },
+    plugins: [promptsApart, lazyYaml, lazyChildProcess, elsewhere, handlebarsApart],
+    supported: { 'dynamic-import': false },
+  });
+}
 
 /** The merge's WebAssembly passes, assembled from its .wat into the sources before bundling (see scripts/wasm.mjs). */
 async function wasmStep() {

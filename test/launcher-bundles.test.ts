@@ -110,12 +110,93 @@ describe('the sync bundle', () => {
   });
 });
 
+describe('the generate bundle', () => {
+  // dist/main.js run directly, as the launcher runs it: what the full CLI says for these arguments.
+  const viaMain = (args: string[], cwd: string) => {
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(path.dirname(CLI), 'main.js'))}).run([process.argv[0], ${JSON.stringify(CLI)}, ...process.argv.slice(1)])`, ...args], {
+      cwd,
+      env: testEnv({ COLUMNS: '80' }),
+      encoding: 'utf8',
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('makes a project without questions without dist/main.js, the same project as dist/main.js makes; every other command needs it', () => {
+    const root = tempDir();
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, 'main.js'));
+    const cli = path.join(dist, 'cli.js');
+    const made = run(cli, ['proj', '--yes', '--set', 'owner=Billing team'], root);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toMatch(/^Created proj: \d+ files, initial commit [0-9a-f]{7}\./);
+    const other = tempDir();
+    const full = viaMain(['proj', '--yes', '--set', 'owner=Billing team'], other);
+    expect(full.code, full.stderr).toBe(0);
+    // The same files (the same blobs and trees), committed, and nothing else in the work tree.
+    expect(gitIn(path.join(root, 'proj'), 'ls-tree', '-r', '-t', 'HEAD')).toBe(gitIn(path.join(other, 'proj'), 'ls-tree', '-r', '-t', 'HEAD'));
+    expect(gitIn(path.join(root, 'proj'), 'status', '--porcelain', '--ignored')).toBe('');
+    gitIn(path.join(root, 'proj'), 'fsck', '--strict');
+    // Every answer in a file (--answers), no --yes: nothing to ask, and no terminal to ask on.
+    const { answers } = JSON.parse(readFileSync(path.join(root, 'proj/.migration-template.json'), 'utf8')) as { answers: Record<string, unknown> };
+    writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ ...answers, project_name: undefined, owner: 'Ann' }));
+    expect(run(cli, ['other', '--answers', 'answers.json'], root).code).toBe(0);
+    expect(readFileSync(path.join(root, 'other/.migration-template.json'), 'utf8')).toMatch(/"owner": "Ann"/);
+    // What the launcher sends to dist/main.js fails without it.
+    expect(run(cli, ['status', 'proj'], root).code).not.toBe(0);
+    expect(run(cli, ['more', '--yes', '--assess', 'proj'], root).code).not.toBe(0);
+  }, 60_000);
+
+  it('says what the full CLI says: the same help, the same errors, the same exit codes', () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'bad.yaml'), 'owner: [');
+    writeFileSync(path.join(cwd, 'taken'), 'a file');
+    const cases: string[][] = [
+      ['p', '--yes', '--set', 'nokey'],
+      ['p', '--yes', '--set', 'nope=1'],
+      ['p', '--yes', '--answers', 'missing.json'],
+      ['p', '--yes', '--answers', 'bad.yaml'],
+      ['p', '--yes', '--template'],
+      ['p', '--yes', '--template='],
+      ['p', '--yes', '--json', '--set', 'python_version=1'],
+      ['stauts', '--yes'],
+      ['taken', '--yes'],
+      ['p', '--yes', '--dry-run', '--json', '--set', 'owner=Ann'],
+    ];
+    for (const args of cases) {
+      const viaLauncher = run(CLI, args, cwd);
+      expect(viaLauncher, args.join(' ')).toEqual(viaMain(args, cwd));
+      expect(viaLauncher.code, args.join(' ')).not.toBe(3);
+    }
+    expect(run(CLI, ['stauts', '--yes'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/did you mean `create-migration status`/) });
+  });
+
+  it('hands a command it does not carry to dist/main.js, which answers it as the launcher would', () => {
+    const root = tempDir();
+    expect(run(CLI, ['proj', '--yes', '--no-git'], root).code).toBe(0);
+    const dist = path.dirname(CLI);
+    // dist/generate.js given arguments the launcher sends elsewhere, and dist/main.js to hand them to.
+    const viaGenerate = (args: string[]) => {
+      const script = `const d = ${JSON.stringify(dist)}; require(d + '/generate.js').run([process.argv[0], ${JSON.stringify(CLI)}, ...process.argv.slice(1)], () => require(d + '/main.js'))`;
+      const r = spawnSync(process.execPath, ['-e', script, ...args], { cwd: root, env: testEnv({ COLUMNS: '80' }), encoding: 'utf8' });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const args of [['status', 'proj', '--json'], ['status', 'nowhere'], ['more', '--yes', '--no-git', '--assess', 'proj', '--dry-run']]) {
+      const r = viaGenerate(args);
+      expect(r, args.join(' ')).toEqual(run(CLI, args, root));
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).not.toBe(3);
+    }
+    expect(JSON.parse(viaGenerate(['status', 'proj', '--json']).stdout)).toMatchObject({ ok: true, command: 'status' });
+  });
+});
+
 describe('the code caches the build records', () => {
   // A cache V8 rejects (another bundle's, or made by another V8) costs its reading and buys nothing.
   it.each([
     ['main', 'main'],
     ['sync', 'sync'],
     ['jobs', 'jobs'],
+    ['generate', 'generate'],
   ])('%s.js compiles from %s.<v8>.cache, which this node accepts', (bundle, cache) => {
     const dist = path.dirname(CLI);
     const source = readFileSync(path.join(dist, `${bundle}.js`), 'utf8');
@@ -126,7 +207,7 @@ describe('the code caches the build records', () => {
   });
 
   it('the bundles are ASCII, so that the launcher reads them without decoding UTF-8', () => {
-    for (const bundle of ['main', 'sync', 'jobs']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
+    for (const bundle of ['main', 'sync', 'jobs', 'generate']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
   });
 
   it('a sync without its own cache (a partial install) still syncs (compiled as node compiles it)', async () => {

@@ -3,8 +3,9 @@
  * build time, and otherwise loads a bundled CLI with the V8 code cache the build made for it, so
  * that the CLI is not parsed and compiled again on every start: dist/jobs.js when the first
  * argument is `jobs` or `job` (a third of the code: no sync, rendering, assess or prompts),
- * dist/sync.js when it is `sync` or `recopy` (no assess, jobs, fleet, generate or status), else
- * dist/main.js, which has every command.
+ * dist/sync.js when it is `sync` or `recopy` (no assess, jobs, fleet, generate or status),
+ * dist/generate.js for a new project made without questions (`create-migration <dir> --yes`: no
+ * sync, assess, jobs, fleet or status), else dist/main.js, which has every command.
  *
  * A cache only fits the V8 it was made by, so its name carries that version. Any other node
  * compiles the bundle as usual (node 22+ through its own module compile cache).
@@ -12,11 +13,12 @@
  * this run loaded (the build uses it).
  */
 import { isAscii } from 'node:buffer';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fstatSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
 
-type Entry = { run(argv: string[]): Promise<void> };
+/** A bundle; dist/generate.js is given dist/main.js too, to hand a command it does not carry to. */
+type Entry = { run(argv: string[], full?: () => Entry): Promise<void> };
 
 function answerWithoutParser(args: string[]): boolean {
   if (args.length !== 1) return false;
@@ -33,14 +35,57 @@ function answerWithoutParser(args: string[]): boolean {
   }
 }
 
+/** The commands and the root's options (src/cli/main.ts): those a generate that asks nothing can have. */
+const COMMANDS = new Set(['sync', 'recopy', 'status', 'add', 'adopt', 'assess', 'fleet', 'jobs', 'job', 'template', 'completion', 'help']);
+const GENERATE_FLAGS = new Set(['-y', '--yes', '--no-git', '--force', '--dry-run', '--json']);
+const GENERATE_VALUES = new Set(['--template', '--answers', '--set']);
+
+/**
+ * Whether the arguments are a new project made without a question: at most one folder (not a
+ * command's name), and only the root's options generate needs (--assess is main.js's), with
+ * --yes or no terminal to ask on. Anything else, or anything unsure, goes to dist/main.js; what
+ * dist/generate.js is given and does not carry it hands on to dist/main.js itself.
+ */
+function isQuietGenerate(args: string[]): boolean {
+  let folders = 0;
+  let yes = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-y' || a === '--yes') yes = true;
+    if (GENERATE_FLAGS.has(a)) continue;
+    if (GENERATE_VALUES.has(a)) {
+      i++;
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (eq > 0 && GENERATE_VALUES.has(a.slice(0, eq))) continue;
+    if (a.startsWith('-') || COMMANDS.has(a) || ++folders > 1) return false;
+  }
+  return yes || !(terminal(0) && terminal(2));
+}
+
+/** Whether a descriptor is a character device (what a terminal is; the CLI itself asks the tty module). */
+function terminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
+
 /** The bundle that answers these arguments. */
-const bundleFor = (args: string[]) => (args[0] === 'jobs' || args[0] === 'job' ? 'jobs' : args[0] === 'sync' || args[0] === 'recopy' ? 'sync' : 'main');
+const bundleFor = (args: string[]) =>
+  args[0] === 'jobs' || args[0] === 'job' ? 'jobs' : args[0] === 'sync' || args[0] === 'recopy' ? 'sync' : isQuietGenerate(args) ? 'generate' : 'main';
+
+/** Where to write the code cache of the first bundle loaded (the one the launcher picked), if anywhere. */
+let recordTo = process.env.CREATE_MIGRATION_WRITE_CODE_CACHE;
 
 /** Loads a bundle (dist/<name>.js) as node would, but compiled with the cached code when there is one that fits. */
 function load(name: string): Entry {
   const file = path.join(__dirname, `${name}.js`);
   const cacheFile = path.join(__dirname, `${name}.${process.versions.v8}.cache`);
-  const writeTo = process.env.CREATE_MIGRATION_WRITE_CODE_CACHE;
+  const writeTo = recordTo;
+  recordTo = undefined;
   let cached: Buffer | undefined;
   try {
     cached = readFileSync(cacheFile);
@@ -75,5 +120,5 @@ function load(name: string): Entry {
 
 const args = process.argv.slice(2);
 if (!answerWithoutParser(args)) {
-  void load(bundleFor(args)).run(process.argv);
+  void load(bundleFor(args)).run(process.argv, () => load('main'));
 }

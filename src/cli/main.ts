@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { InputError, MissingAnswersError } from '../core/errors.js';
 import { boundary } from './boundary.js';
+import { NotInThisBundle } from './handoff.js';
 import { rootCommand } from './root-command.js';
 import { jobCommands } from './jobs-program.js';
 import { syncCommands } from './sync-program.js';
@@ -289,16 +290,27 @@ function guardCommandLike(cli: Command, argv: string[]): string[] {
   );
 }
 
-/** The parser with every command, inside the one error boundary (./boundary.ts). */
-export async function main(argv: string[]): Promise<number> {
-  return boundary(argv, async () => {
+/**
+ * The parser with every command, inside the one error boundary (./boundary.ts). Undefined when
+ * the command is not in the bundle that runs (dist/generate.js, see ./handoff.ts): nothing was
+ * printed or written, and dist/main.js is to answer.
+ */
+export async function main(argv: string[]): Promise<number | undefined> {
+  let elsewhere = false;
+  const code = await boundary(argv, async () => {
     let code = 0;
     const cli = program((c) => {
       code = c;
     });
     const args = guardCommandLike(cli, argv);
     if (!args.length) return 0; // answered already (a generator's help page)
-    await cli.parseAsync(args);
+    try {
+      await cli.parseAsync(args);
+    } catch (e) {
+      if (!(e instanceof NotInThisBundle)) throw e;
+      elsewhere = true;
+    }
     return code;
   });
+  return elsewhere ? undefined : code;
 }
