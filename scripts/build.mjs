@@ -225,19 +225,20 @@ renameSync(out, 'dist');
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
 
 /**
- * dist/generate.js: main.ts's parser with every command declared (the same help, errors and exit
- * codes as dist/main.js), but of the commands' code only generate's. Each other command's module,
- * and assess (generate --assess), becomes one that throws NotInThisBundle when loaded, which
- * hands the run to dist/main.js (src/cli/handoff.ts) before anything is printed or written. The
- * built-in template needs neither the YAML nor the Handlebars parser: Handlebars is read from its
- * own file, as dist/sync.js reads it, and YAML is set up on first use.
+ * dist/generate.js: a new project in its plain form (`create-migration <dir> --yes`, see
+ * src/boot/generate-args.ts), without the argument parser or any other command. What
+ * `generate --assess` loads (assess, the generators) becomes a module that throws
+ * NotInThisBundle when loaded, which hands the run to dist/main.js before anything is printed or
+ * written (src/cli/handoff.ts); the launcher sends --assess there anyway. The built-in template
+ * needs neither the YAML nor the Handlebars parser: Handlebars is read from its own file, as
+ * dist/sync.js reads it, and YAML is set up on first use.
  */
 function generateBundle() {
   const handoffModule = path.resolve('src/cli/handoff.ts');
   const elsewhere = {
     name: 'elsewhere',
     setup(b) {
-      b.onResolve({ filter: /^\.\/commands\/(sync|status|add|adopt|assess|fleet|jobs|template)\.js$|^\.\.\/\.\.\/flows\/assess\.js$|\/generators\/index\.js$/ }, (args) => ({ path: args.path, namespace: 'elsewhere' }));
+      b.onResolve({ filter: /^\.\.\/\.\.\/flows\/assess\.js$|\/generators\/index\.js$/ }, (args) => ({ path: args.path, namespace: 'elsewhere' }));
       b.onLoad({ filter: /.*/, namespace: 'elsewhere' }, () => ({
         contents: `import { NotInThisBundle } from ${JSON.stringify(handoffModule)};\nthrow new NotInThisBundle();\n`,
         loader: 'ts',

@@ -4,8 +4,9 @@
  * that the CLI is not parsed and compiled again on every start: dist/jobs.js when the first
  * argument is `jobs` or `job` (a third of the code: no sync, rendering, assess or prompts),
  * dist/sync.js when it is `sync` or `recopy` (no assess, jobs, fleet, generate or status),
- * dist/generate.js for a new project made without questions (`create-migration <dir> --yes`: no
- * sync, assess, jobs, fleet or status), else dist/main.js, which has every command.
+ * dist/generate.js for a new project in its plain form made without questions
+ * (`create-migration <dir> --yes`: no argument parser, no other command), else dist/main.js,
+ * which has every command.
  *
  * A cache only fits the V8 it was made by, so its name carries that version. Any other node
  * compiles the bundle as usual (node 22+ through its own module compile cache).
@@ -16,8 +17,9 @@ import { isAscii } from 'node:buffer';
 import { fstatSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
+import { quietGenerateArgs } from './generate-args.js';
 
-/** A bundle; dist/generate.js is given dist/main.js too, to hand a command it does not carry to. */
+/** A bundle; dist/generate.js is given dist/main.js too, to hand what it does not carry to. */
 type Entry = { run(argv: string[], full?: () => Entry): Promise<void> };
 
 function answerWithoutParser(args: string[]): boolean {
@@ -35,33 +37,14 @@ function answerWithoutParser(args: string[]): boolean {
   }
 }
 
-/** The commands and the root's options (src/cli/main.ts): those a generate that asks nothing can have. */
-const COMMANDS = new Set(['sync', 'recopy', 'status', 'add', 'adopt', 'assess', 'fleet', 'jobs', 'job', 'template', 'completion', 'help']);
-const GENERATE_FLAGS = new Set(['-y', '--yes', '--no-git', '--force', '--dry-run', '--json']);
-const GENERATE_VALUES = new Set(['--template', '--answers', '--set']);
-
 /**
- * Whether the arguments are a new project made without a question: at most one folder (not a
- * command's name), and only the root's options generate needs (--assess is main.js's), with
- * --yes or no terminal to ask on. Anything else, or anything unsure, goes to dist/main.js; what
- * dist/generate.js is given and does not carry it hands on to dist/main.js itself.
+ * Whether the arguments are a new project made without a question: its plain form
+ * (./generate-args.ts: one folder at most, not named like a command, and only the flags
+ * generate needs, --assess aside), with --yes or no terminal to ask on.
  */
 function isQuietGenerate(args: string[]): boolean {
-  let folders = 0;
-  let yes = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-y' || a === '--yes') yes = true;
-    if (GENERATE_FLAGS.has(a)) continue;
-    if (GENERATE_VALUES.has(a)) {
-      i++;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0 && GENERATE_VALUES.has(a.slice(0, eq))) continue;
-    if (a.startsWith('-') || COMMANDS.has(a) || ++folders > 1) return false;
-  }
-  return yes || !(terminal(0) && terminal(2));
+  const quiet = quietGenerateArgs(args);
+  return quiet !== undefined && (quiet.flags.yes === true || !(terminal(0) && terminal(2)));
 }
 
 /** Whether a descriptor is a character device (what a terminal is; the CLI itself asks the tty module). */

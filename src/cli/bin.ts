@@ -4,10 +4,9 @@ import { endRun } from './output.js';
 
 // The bundled CLI (dist/main.js), loaded by dist/cli.js (src/boot/launcher.ts) once it knows that more
 // than --help or --version is asked for (and that it is not `jobs` or `job`, ./jobs-bin.ts, nor `sync`
-// or `recopy`, ./sync-bin.ts, nor a generate that asks nothing, ./generate-bin.ts).
+// or `recopy`, ./sync-bin.ts).
 undoOnSignals();
 
 export async function run(argv: string[]): Promise<void> {
-  // Every command is in this bundle: main() always has an exit code here.
-  endRun((await main(argv)) ?? 3);
+  endRun(await main(argv));
 }

@@ -1,8 +1,8 @@
 /**
- * A command this bundle does not carry was reached (dist/generate.js carries only generate: see
- * scripts/build.mjs, which makes every other command's module throw this when it is loaded). It
- * is thrown after the arguments are parsed and before anything is printed or written, so the
- * launcher can run the same arguments with dist/main.js, which answers them.
+ * What dist/generate.js does not carry was reached (see scripts/build.mjs, which makes the
+ * modules of generate --assess throw this when they are loaded). It is thrown before anything is
+ * printed or written, so dist/generate.js can hand the same arguments to dist/main.js, which
+ * answers them.
  */
 export class NotInThisBundle extends Error {
   constructor() {

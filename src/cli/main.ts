@@ -1,22 +1,16 @@
 import type { Command } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';
-import { InputError, MissingAnswersError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { boundary } from './boundary.js';
-import { NotInThisBundle } from './handoff.js';
+import { namingFlags, setFlag, type FlagNaming } from './flag-naming.js';
+import type { GenerateFlags } from './commands/generate.js';
 import { rootCommand } from './root-command.js';
 import { jobCommands } from './jobs-program.js';
 import { syncCommands } from './sync-program.js';
-import { firstBareArgument, nearCommand } from './typo.js';
+import { firstBareArgument, nearCommand } from '../core/typo.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-/** How a user gives one answer on the command line: each command says, for its own flags. */
-interface FlagNaming {
-  /** The answer as the user knows it: the key for --set, the flag or argument otherwise. */
-  label(key: string): string;
-  usage(key: string): string;
-}
-const setFlag: FlagNaming = { label: (k) => k, usage: (k) => `--set ${k}=<value>` };
 const ADD_FLAGS: Record<string, [string, string]> = {
   name: ['<name>', '<name> (after the generator)'],
   pattern: ['--pattern', '--pattern <pattern>'],
@@ -27,18 +21,6 @@ const ADD_FLAGS: Record<string, [string, string]> = {
   delivery_target: ['--delivery-target', '--delivery-target <target>'],
 };
 const addFlag: FlagNaming = { label: (k) => ADD_FLAGS[k]?.[0] ?? k, usage: (k) => ADD_FLAGS[k]?.[1] ?? setFlag.usage(k) };
-
-/** Missing answers, named as this command's flags: the core knows keys, not flags. */
-async function namingFlags(naming: FlagNaming, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (e) {
-    if (!(e instanceof MissingAnswersError)) throw e;
-    throw new InputError(
-      `Missing answers for: ${e.keys.map(naming.label).join(', ')}. There is no terminal to ask on, so give them with ${e.keys.map(naming.usage).join(' ')} (or all at once with --answers FILE), or pass --yes to take the defaults.`,
-    );
-  }
-}
 
 /** Every help page ends with examples (as the GitHub CLI's do): what to type, first. */
 const EXAMPLES: Record<string, string[]> = {
@@ -127,8 +109,12 @@ function addPage(kind: string): string {
   ].join('\n');
 }
 
+/** A new project from the parsed arguments (the command's own, but for a test that reads what the parser hands it). */
+type Generate = (dir: string | undefined, flags: GenerateFlags) => Promise<number>;
+const generate: Generate = async (dir, flags) => (await import('./commands/generate.js')).generateCommand(dir, flags);
+
 /** The parser; each command's action hands its exit code to `done`. */
-function program(done: (code: number) => void): Command {
+export function program(done: (code: number) => void, generateAction: Generate = generate): Command {
   const cli = rootCommand();
 
   cli
@@ -143,8 +129,7 @@ function program(done: (code: number) => void): Command {
     .option('--json', 'print one JSON object on stdout')
     .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers, its scheduled jobs the project\'s jobs (repeatable)', collect, [])
     .action(async (dir, flags) => {
-      const { generateCommand } = await import('./commands/generate.js');
-      done(await namingFlags(setFlag, () => generateCommand(dir, flags)));
+      done(await namingFlags(setFlag, () => generateAction(dir, flags)));
     });
 
   syncCommands(cli, done);
@@ -290,27 +275,16 @@ function guardCommandLike(cli: Command, argv: string[]): string[] {
   );
 }
 
-/**
- * The parser with every command, inside the one error boundary (./boundary.ts). Undefined when
- * the command is not in the bundle that runs (dist/generate.js, see ./handoff.ts): nothing was
- * printed or written, and dist/main.js is to answer.
- */
-export async function main(argv: string[]): Promise<number | undefined> {
-  let elsewhere = false;
-  const code = await boundary(argv, async () => {
+/** The parser with every command, inside the one error boundary (./boundary.ts). */
+export async function main(argv: string[]): Promise<number> {
+  return boundary(argv, async () => {
     let code = 0;
     const cli = program((c) => {
       code = c;
     });
     const args = guardCommandLike(cli, argv);
     if (!args.length) return 0; // answered already (a generator's help page)
-    try {
-      await cli.parseAsync(args);
-    } catch (e) {
-      if (!(e instanceof NotInThisBundle)) throw e;
-      elsewhere = true;
-    }
+    await cli.parseAsync(args);
     return code;
   });
-  return elsewhere ? undefined : code;
 }
