@@ -4,7 +4,7 @@
  * CLI does for them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { isAscii } from 'node:buffer';
 import path from 'node:path';
@@ -242,5 +242,38 @@ describe('what a start loads', () => {
     expect(loaded(['sync', 'proj'])).toBe('');
     expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain('New in 1.1.0.');
     expect(loaded(['status', 'proj'])).toBe('');
+  });
+
+  it('a generate under a git, config and file system seen before starts no process (the repository made as git init made it the first time) and loads no node:child_process', () => {
+    const root = tempDir();
+    const preload = path.join(root, 'modules.cjs');
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.includes('child_process')).join(',') + '\\n'));\n");
+    const env = testEnv({ XDG_CACHE_HOME: path.join(root, 'cache') });
+    const generate = (name: string) => {
+      const r = spawnSync(process.execPath, ['-r', preload, CLI, name, '--yes'], { cwd: root, env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return /\nLOADED (.*)\n/.exec(r.stderr)![1]!;
+    };
+    expect(generate('first')).toMatch(/child_process/);
+    const second = generate('second');
+    // Where git's installation keeps no template folder beside it, git runs every time.
+    const git = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    if (existsSync(path.join(path.dirname(path.dirname(realpathSync(git))), 'share/git-core/templates'))) expect(second).toBe('');
+    for (const p of ['first', 'second']) {
+      const dir = path.join(root, p);
+      expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+      expect(gitIn(dir, 'status', '--porcelain', '--ignored')).toBe('');
+    }
+    // Beside what the first commit added, .git is what git init made the first time.
+    const made = (dir: string) =>
+      (readdirSync(path.join(root, dir, '.git'), { recursive: true }) as string[])
+        .filter((f) => !/^(objects\/|logs|index$|refs\/heads\/.)/.test(f))
+        .sort()
+        .map((f) => {
+          const st = lstatSync(path.join(root, dir, '.git', f));
+          return `${(st.mode & 0o7777).toString(8)} ${f} ${st.isFile() ? readFileSync(path.join(root, dir, '.git', f), 'latin1').length : ''}`;
+        });
+    expect(made('second')).toEqual(made('first'));
+    expect(made('second').length).toBeGreaterThan(8);
   });
 });
