@@ -99,6 +99,24 @@ describe('a new repository without git init', () => {
     expect(refused({})).toBe(true);
   });
 
+  it.skipIf(!existsSync(templates))('writes nothing outside .git from a record tampered with (it is a file in the user\'s cache)', () => {
+    const { root, env, fresh } = setting();
+    const first = fresh();
+    const r = initWithoutGit(first, env);
+    gitInit(first, env);
+    if (!r.made) r.record?.();
+    const cache = path.join(root, 'cache/create-migration/git-init');
+    for (const name of readdirSync(cache)) {
+      const snap = JSON.parse(readFileSync(path.join(cache, name), 'utf8')) as { files: [string, string][] };
+      snap.files.push(['../../escaped', 'x']);
+      writeFileSync(path.join(cache, name), JSON.stringify(snap));
+    }
+    const dir = fresh();
+    expect(initWithoutGit(dir, env).made).toBe(false);
+    expect(existsSync(path.join(dir, '.git'))).toBe(false);
+    expect(existsSync(path.join(root, 'escaped'))).toBe(false);
+  });
+
   it('never touches a .git that is there already', () => {
     const { env, fresh } = setting();
     const dir = fresh();

@@ -110,6 +110,11 @@ function listing(root: string, rel = '', out: string[] = []): string[] | undefin
   return out;
 }
 
+/** A relative path of plain names (no `.`, `..` or empty part): what git init writes in .git. */
+function insideGitDir(rel: unknown): boolean {
+  return typeof rel === 'string' && rel.split('/').every((part) => /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(part));
+}
+
 /** The mode git gives a file it copies from its template folder (copy_file: executable or not), less the umask. */
 const copiedMode = (templateMode: number, umask: number) => ((templateMode & 0o111 ? 0o777 : 0o666) & ~umask) >>> 0;
 
@@ -136,7 +141,9 @@ export function initWithoutGit(dir: string, env: NodeJS.ProcessEnv = process.env
   } catch {
     return { made: false, record: () => record(dir, c, file) };
   }
-  if (snap.format !== FORMAT || snap.refused || !snap.template || !snap.dirs || !snap.files) return { made: false };
+  if (snap.format !== FORMAT || snap.refused || !Array.isArray(snap.template) || !Array.isArray(snap.dirs) || !Array.isArray(snap.files)) return { made: false };
+  // The record is a file in the user's cache: only plain names inside .git are written from it.
+  if (!snap.dirs.every(insideGitDir) || !snap.files.every((f) => Array.isArray(f) && insideGitDir(f[0]) && typeof f[1] === 'string')) return { made: false };
   const gitDir = path.join(dir, '.git');
   let now: string[] | undefined;
   try {
