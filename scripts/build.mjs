@@ -230,8 +230,7 @@ rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
  * `generate --assess` loads (assess, the generators) becomes a module that throws
  * NotInThisBundle when loaded, which hands the run to dist/main.js before anything is printed or
  * written (src/cli/handoff.ts); the launcher sends --assess there anyway. The built-in template
- * needs neither the YAML nor the Handlebars parser: Handlebars is read from its own file, as
- * dist/sync.js reads it, and YAML is set up on first use.
+ * needs neither the YAML nor the Handlebars parser: each is read from its own file on first use.
  */
 function generateBundle() {
   const handoffModule = path.resolve('src/cli/handoff.ts');
@@ -247,15 +246,16 @@ function generateBundle() {
     },
   };
   // The YAML parser is imported by the template spec's reader (a template folder's template.yaml),
-  // which a generate from the built-in template never calls: bundled, but set up on first use.
+  // which a generate from the built-in template never calls: read from dist/yaml.js on first use.
   const lazyYaml = {
     name: 'lazy-yaml',
     setup(b) {
-      b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy-yaml' ? undefined : { path: 'yaml', namespace: 'lazy-yaml' }));
+      b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy-yaml' }));
+      b.onResolve({ filter: /^\.\/yaml\.js$/ }, () => ({ path: './yaml.js', external: true }));
       b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
         contents: [
           'let loaded;',
-          "const yaml = () => (loaded ??= require('yaml'));",
+          "const yaml = () => (loaded ??= require('./yaml.js'));",
           ...['parse', 'parseDocument', 'parseAllDocuments', 'stringify', 'isMap', 'isScalar', 'isSeq'].map((f) => `export const ${f} = (...args) => yaml().${f}(...args);`),
         ].join('\n'),
         loader: 'js',
