@@ -73,6 +73,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/sync-bin.ts'], outfile: `${out}/sync.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, parsersApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   // A new project made without questions (the launcher loads it for those arguments): see generateBundle.
   generateBundle(),
+  // `fleet` in its plain form (the launcher loads it for that): see fleetBundle.
+  fleetBundle(),
   // `jobs` and `job` alone (the launcher loads it for them): what they need of the CLI, no more.
   build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
@@ -92,7 +94,7 @@ await Promise.all([
 // UTF-8 (about 1.5 ms for dist/main.js). esbuild escapes strings but leaves characters in regular
 // expressions as written; as \uXXXX escapes they match the same. One after a backslash (an
 // identity escape) would change meaning: the bundle is then left as it is.
-for (const name of ['main', 'sync', 'jobs', 'generate']) {
+for (const name of ['main', 'sync', 'jobs', 'generate', 'fleet']) {
   const file = `${out}/${name}.js`;
   const text = readFileSync(file, 'utf8');
   if (/\\[^\x00-\x7f]/.test(text)) continue;
@@ -132,6 +134,8 @@ for (const name of ['main', 'sync', 'jobs', 'generate']) {
     const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
     // dist/generate.js has its own, recorded by a generate (the one below, of `fresh`).
     const recordingGenerate = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/generate.${process.versions.v8}.cache`) };
+    // dist/fleet.js has its own, recorded by a fleet of the projects made here (one with jobs and reports).
+    const recordingFleet = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/fleet.${process.versions.v8}.cache`) };
     const recordingJobs = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/jobs.${process.versions.v8}.cache`) };
     // dist/sync.js has a cache of its own, recorded by syncs.
     const recordingSync = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/sync.${process.versions.v8}.cache`) };
@@ -205,10 +209,18 @@ for (const name of ['main', 'sync', 'jobs', 'generate']) {
     for (const date of ['2026-12-03', '2026-12-04']) writeFileSync(path.join(reports, `${date}.json`), JSON.stringify({ schema: 'parity-report/1', job: 'nightly', date, verdict: 'green' }));
     unrecorded(fresh, 'jobs');
     jobsCli(fresh, 'jobs');
+    // As for jobs: the recorded run finds each jobs.yaml's inventory cached (an unrecorded run first).
+    for (const e of [withCache(env), withCache(recordingFleet)]) {
+      try {
+        run(e)(tmp, 'fleet', '--json', 'behind', 'from-git', 'fresh');
+      } catch {
+        // exit 1: projects behind, as meant
+      }
+    }
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.
-    for (const name of ['main', 'sync', 'jobs', 'generate']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
+    for (const name of ['main', 'sync', 'jobs', 'generate', 'fleet']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
     console.warn(`build: no code cache recorded (${e.message.split('\n')[0]}); dist/ starts without one.`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -272,6 +284,25 @@ function generateBundle() {
     define: { ...common.define, ...metaUrl },
     banner: { js: metaShim },
     plugins: [promptsApart, lazyYaml, lazyChildProcess, elsewhere, handlebarsApart],
+    supported: { 'dynamic-import': false },
+  });
+}
+
+/**
+ * dist/fleet.js: `fleet` in its plain form (see src/boot/fleet-args.ts), without the argument
+ * parser or any other command; anything else it hands to dist/main.js. Handlebars is read from
+ * its own file on first use (a template folder needs it), as dist/sync.js reads it.
+ */
+function fleetBundle() {
+  const handlebarsApart = { name: 'handlebars-apart', setup: (b) => b.onResolve({ filter: /^handlebars$/ }, () => ({ path: './handlebars.js', external: true })) };
+  return build({
+    ...common,
+    entryPoints: ['src/cli/fleet-bin.ts'],
+    outfile: `${out}/fleet.js`,
+    format: 'cjs',
+    define: { ...common.define, ...metaUrl },
+    banner: { js: metaShim },
+    plugins: [promptsApart, lazyChildProcess, handlebarsApart],
     supported: { 'dynamic-import': false },
   });
 }

@@ -190,6 +190,30 @@ describe('the generate bundle', () => {
   });
 });
 
+describe('the fleet bundle', () => {
+  it('answers fleet in its plain form without dist/main.js, as dist/main.js does; what it does not read goes to dist/main.js', async () => {
+    const root = tempDir();
+    expect((await runCli(['a', '--yes'], { cwd: root })).code).toBe(0);
+    expect((await runCli(['b', '--yes', '--no-git'], { cwd: root })).code).toBe(0);
+    expect((await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl', '--yes', '--project', 'a'], { cwd: root })).code).toBe(0);
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, 'main.js'));
+    const cli = path.join(dist, 'cli.js');
+    const cases: string[][] = [['fleet', 'a', 'b', '--json'], ['fleet', 'a', '--sort', 'attention', '--no-requests'], ['fleet', 'nowhere'], ['fleet', '--sort', 'nope', 'a'], ['fleet', '--repos', 'missing.txt', '--json']];
+    for (const args of cases) {
+      const viaFleet = run(cli, args, root);
+      expect(viaFleet.code, `${args.join(' ')}: ${viaFleet.stderr}`).not.toBe(3);
+      // With an option of the root first, the launcher loads dist/main.js: the same answer.
+      expect(viaFleet, args.join(' ')).toEqual(run(CLI, ['--no-git', ...args], root));
+    }
+    expect(JSON.parse(run(cli, ['fleet', 'a', 'b', '--json'], root).stdout)).toMatchObject({ ok: true, command: 'fleet', totals: { projects: 2, jobs: { total: 1 } } });
+    // Help and errors of the parser come from dist/main.js.
+    expect(run(cli, ['fleet', '--help'], root).code).not.toBe(0);
+    expect(run(CLI, ['fleet', '--help'], root).stdout).toMatch(/^Usage: create-migration fleet \[options\] \[dir\.\.\.\]/);
+  }, 60_000);
+});
+
 describe('the code caches the build records', () => {
   // A cache V8 rejects (another bundle's, or made by another V8) costs its reading and buys nothing.
   it.each([
@@ -197,6 +221,7 @@ describe('the code caches the build records', () => {
     ['sync', 'sync'],
     ['jobs', 'jobs'],
     ['generate', 'generate'],
+    ['fleet', 'fleet'],
   ])('%s.js compiles from %s.<v8>.cache, which this node accepts', (bundle, cache) => {
     const dist = path.dirname(CLI);
     const source = readFileSync(path.join(dist, `${bundle}.js`), 'utf8');
@@ -207,7 +232,7 @@ describe('the code caches the build records', () => {
   });
 
   it('the bundles are ASCII, so that the launcher reads them without decoding UTF-8', () => {
-    for (const bundle of ['main', 'sync', 'jobs', 'generate']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
+    for (const bundle of ['main', 'sync', 'jobs', 'generate', 'fleet']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
   });
 
   it('a sync without its own cache (a partial install) still syncs (compiled as node compiles it)', async () => {

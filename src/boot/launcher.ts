@@ -5,8 +5,8 @@
  * argument is `jobs` or `job` (a third of the code: no sync, rendering, assess or prompts),
  * dist/sync.js when it is `sync` or `recopy` (no assess, jobs, fleet, generate or status),
  * dist/generate.js for a new project in its plain form made without questions
- * (`create-migration <dir> --yes`: no argument parser, no other command), else dist/main.js,
- * which has every command.
+ * (`create-migration <dir> --yes`: no argument parser, no other command), dist/fleet.js for
+ * `fleet` in its plain form (likewise), else dist/main.js, which has every command.
  *
  * A cache only fits the V8 it was made by, so its name carries that version. Any other node
  * compiles the bundle as usual (node 22+ through its own module compile cache).
@@ -18,8 +18,9 @@ import { fstatSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERSION } from '../core/version.js';
 import { quietGenerateArgs } from './generate-args.js';
+import { quietFleetArgs } from './fleet-args.js';
 
-/** A bundle; dist/generate.js is given dist/main.js too, to hand what it does not carry to. */
+/** A bundle; dist/generate.js and dist/fleet.js are given dist/main.js too, to hand what they do not carry to. */
 type Entry = { run(argv: string[], full?: () => Entry): Promise<void> };
 
 function answerWithoutParser(args: string[]): boolean {
@@ -57,8 +58,12 @@ function terminal(fd: number): boolean {
 }
 
 /** The bundle that answers these arguments. */
-const bundleFor = (args: string[]) =>
-  args[0] === 'jobs' || args[0] === 'job' ? 'jobs' : args[0] === 'sync' || args[0] === 'recopy' ? 'sync' : isQuietGenerate(args) ? 'generate' : 'main';
+function bundleFor(args: string[]): string {
+  if (args[0] === 'jobs' || args[0] === 'job') return 'jobs';
+  if (args[0] === 'sync' || args[0] === 'recopy') return 'sync';
+  if (args[0] === 'fleet') return quietFleetArgs(args) ? 'fleet' : 'main';
+  return isQuietGenerate(args) ? 'generate' : 'main';
+}
 
 /** Where to write the code cache of the first bundle loaded (the one the launcher picked), if anywhere. */
 let recordTo = process.env.CREATE_MIGRATION_WRITE_CODE_CACHE;

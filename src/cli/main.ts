@@ -4,6 +4,7 @@ import { InputError } from '../core/errors.js';
 import { boundary } from './boundary.js';
 import { namingFlags, setFlag, type FlagNaming } from './flag-naming.js';
 import type { GenerateFlags } from './commands/generate.js';
+import type { FleetFlags } from './commands/fleet.js';
 import { rootCommand } from './root-command.js';
 import { jobCommands } from './jobs-program.js';
 import { syncCommands } from './sync-program.js';
@@ -113,8 +114,12 @@ function addPage(kind: string): string {
 type Generate = (dir: string | undefined, flags: GenerateFlags) => Promise<number>;
 const generate: Generate = async (dir, flags) => (await import('./commands/generate.js')).generateCommand(dir, flags);
 
+/** The fleet from the parsed arguments (likewise). */
+type Fleet = (dirs: string[], flags: FleetFlags) => Promise<number>;
+const fleet: Fleet = async (dirs, flags) => (await import('./commands/fleet.js')).fleetCommand(dirs, flags);
+
 /** The parser; each command's action hands its exit code to `done`. */
-export function program(done: (code: number) => void, generateAction: Generate = generate): Command {
+export function program(done: (code: number) => void, generateAction: Generate = generate, fleetAction: Fleet = fleet): Command {
   const cli = rootCommand();
 
   cli
@@ -210,8 +215,7 @@ export function program(done: (code: number) => void, generateAction: Generate =
     .option('--no-requests', 'do not ask GitHub (gh) or GitLab (GITLAB_TOKEN) about template-update requests')
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
-      const { fleetCommand } = await import('./commands/fleet.js');
-      done(await fleetCommand(dirs, flags));
+      done(await fleetAction(dirs, flags));
     });
 
   jobCommands(cli, done);
