@@ -62,6 +62,26 @@ const parsersApart = {
     b.onResolve({ filter: /^(yaml|handlebars)$/ }, (args) => ({ path: `./${args.path}.js`, external: true }));
   },
 };
+// dist/generate.js and dist/fleet.js read the YAML parser from dist/yaml.js on first use: it is
+// imported by the template spec's reader (a template folder's template.yaml) and the jobs.yaml
+// reader (an inventory not yet cached), which a generate from the built-in template and most
+// fleets never call.
+const lazyYaml = {
+  name: 'lazy-yaml',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy-yaml' }));
+    b.onResolve({ filter: /^\.\/yaml\.js$/ }, () => ({ path: './yaml.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
+      contents: [
+        'let loaded;',
+        "const yaml = () => (loaded ??= require('./yaml.js'));",
+        ...['parse', 'parseDocument', 'parseAllDocuments', 'stringify', 'isMap', 'isScalar', 'isSeq'].map((f) => `export const ${f} = (...args) => yaml().${f}(...args);`),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
 await wasmStep();
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
@@ -257,24 +277,6 @@ function generateBundle() {
       }));
     },
   };
-  // The YAML parser is imported by the template spec's reader (a template folder's template.yaml),
-  // which a generate from the built-in template never calls: read from dist/yaml.js on first use.
-  const lazyYaml = {
-    name: 'lazy-yaml',
-    setup(b) {
-      b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy-yaml' }));
-      b.onResolve({ filter: /^\.\/yaml\.js$/ }, () => ({ path: './yaml.js', external: true }));
-      b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
-        contents: [
-          'let loaded;',
-          "const yaml = () => (loaded ??= require('./yaml.js'));",
-          ...['parse', 'parseDocument', 'parseAllDocuments', 'stringify', 'isMap', 'isScalar', 'isSeq'].map((f) => `export const ${f} = (...args) => yaml().${f}(...args);`),
-        ].join('\n'),
-        loader: 'js',
-        resolveDir: process.cwd(),
-      }));
-    },
-  };
   const handlebarsApart = { name: 'handlebars-apart', setup: (b) => b.onResolve({ filter: /^handlebars$/ }, () => ({ path: './handlebars.js', external: true })) };
   return build({
     ...common,
@@ -290,8 +292,8 @@ function generateBundle() {
 
 /**
  * dist/fleet.js: `fleet` in its plain form (see src/boot/fleet-args.ts), without the argument
- * parser or any other command; anything else it hands to dist/main.js. Handlebars is read from
- * its own file on first use (a template folder needs it), as dist/sync.js reads it.
+ * parser or any other command; anything else it hands to dist/main.js. Handlebars and YAML are
+ * read from their own files on first use (a template folder, an inventory not yet cached).
  */
 function fleetBundle() {
   const handlebarsApart = { name: 'handlebars-apart', setup: (b) => b.onResolve({ filter: /^handlebars$/ }, () => ({ path: './handlebars.js', external: true })) };
@@ -302,7 +304,7 @@ function fleetBundle() {
     format: 'cjs',
     define: { ...common.define, ...metaUrl },
     banner: { js: metaShim },
-    plugins: [promptsApart, lazyChildProcess, handlebarsApart],
+    plugins: [promptsApart, lazyYaml, lazyChildProcess, handlebarsApart],
     supported: { 'dynamic-import': false },
   });
 }
