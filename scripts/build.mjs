@@ -2,6 +2,7 @@
 // runtime dependencies.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { assembleWasm } from './wasm.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -61,6 +62,26 @@ const parsersApart = {
     b.onResolve({ filter: /^(yaml|handlebars)$/ }, (args) => ({ path: `./${args.path}.js`, external: true }));
   },
 };
+// dist/generate.js and dist/fleet.js read the YAML parser from dist/yaml.js on first use: it is
+// imported by the template spec's reader (a template folder's template.yaml) and the jobs.yaml
+// reader (an inventory not yet cached), which a generate from the built-in template and most
+// fleets never call.
+const lazyYaml = {
+  name: 'lazy-yaml',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy-yaml' }));
+    b.onResolve({ filter: /^\.\/yaml\.js$/ }, () => ({ path: './yaml.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-yaml' }, () => ({
+      contents: [
+        'let loaded;',
+        "const yaml = () => (loaded ??= require('./yaml.js'));",
+        ...['parse', 'parseDocument', 'parseAllDocuments', 'stringify', 'isMap', 'isScalar', 'isSeq'].map((f) => `export const ${f} = (...args) => yaml().${f}(...args);`),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
 await wasmStep();
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
@@ -70,6 +91,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   // `sync` and `recopy` alone (the launcher loads it for them): what they need of the CLI, no more.
   build({ ...common, entryPoints: ['src/cli/sync-bin.ts'], outfile: `${out}/sync.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, parsersApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
+  // A new project made without questions (the launcher loads it for those arguments): see generateBundle.
+  generateBundle(),
+  // `fleet` in its plain form (the launcher loads it for that): see fleetBundle.
+  fleetBundle(),
   // `jobs` and `job` alone (the launcher loads it for them): what they need of the CLI, no more.
   build({ ...common, entryPoints: ['src/cli/jobs-bin.ts'], outfile: `${out}/jobs.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   build({ ...common, entryPoints: ['src/boot/prompts-entry.ts'], outfile: `${out}/prompts.js`, format: 'cjs' }),
@@ -89,7 +114,7 @@ await Promise.all([
 // UTF-8 (about 1.5 ms for dist/main.js). esbuild escapes strings but leaves characters in regular
 // expressions as written; as \uXXXX escapes they match the same. One after a backslash (an
 // identity escape) would change meaning: the bundle is then left as it is.
-for (const name of ['main', 'sync', 'jobs']) {
+for (const name of ['main', 'sync', 'jobs', 'generate', 'fleet']) {
   const file = `${out}/${name}.js`;
   const text = readFileSync(file, 'utf8');
   if (/\\[^\x00-\x7f]/.test(text)) continue;
@@ -127,6 +152,10 @@ for (const name of ['main', 'sync', 'jobs']) {
     const ident = { GIT_AUTHOR_NAME: 'build', GIT_AUTHOR_EMAIL: 'build@localhost', GIT_COMMITTER_NAME: 'build', GIT_COMMITTER_EMAIL: 'build@localhost' };
     const env = { ...process.env, ...ident };
     const recording = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/main.${process.versions.v8}.cache`) };
+    // dist/generate.js has its own, recorded by a generate (the one below, of `fresh`).
+    const recordingGenerate = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/generate.${process.versions.v8}.cache`) };
+    // dist/fleet.js has its own, recorded by a fleet of the projects made here (one with jobs and reports).
+    const recordingFleet = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/fleet.${process.versions.v8}.cache`) };
     const recordingJobs = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/jobs.${process.versions.v8}.cache`) };
     // dist/sync.js has a cache of its own, recorded by syncs.
     const recordingSync = { ...env, CREATE_MIGRATION_WRITE_CODE_CACHE: path.resolve(`${out}/sync.${process.versions.v8}.cache`) };
@@ -183,7 +212,7 @@ for (const name of ['main', 'sync', 'jobs']) {
     }
     run(withCache(recordingSync))(tmp, 'sync', 'from-git');
     cli(tmp, 'status', 'behind');
-    cli(tmp, 'fresh', '--yes');
+    run(recordingGenerate)(tmp, 'fresh', '--yes');
     // jobs and job --to load dist/jobs.js: its own cache, recorded by a look at a job in parallel
     // with its reports (the gate's code) and a move. Each recorded run finds the inventory of its
     // jobs.yaml cached (an unrecorded look first), as most do: the YAML parser, which only an
@@ -200,10 +229,18 @@ for (const name of ['main', 'sync', 'jobs']) {
     for (const date of ['2026-12-03', '2026-12-04']) writeFileSync(path.join(reports, `${date}.json`), JSON.stringify({ schema: 'parity-report/1', job: 'nightly', date, verdict: 'green' }));
     unrecorded(fresh, 'jobs');
     jobsCli(fresh, 'jobs');
+    // As for jobs: the recorded run finds each jobs.yaml's inventory cached (an unrecorded run first).
+    for (const e of [withCache(env), withCache(recordingFleet)]) {
+      try {
+        run(e)(tmp, 'fleet', '--json', 'behind', 'from-git', 'fresh');
+      } catch {
+        // exit 1: projects behind, as meant
+      }
+    }
   } catch (e) {
     // The CLI works without the cache, only slower to start: a build that cannot record it
     // (no git here, say) says so and ships none.
-    for (const name of ['main', 'sync', 'jobs']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
+    for (const name of ['main', 'sync', 'jobs', 'generate', 'fleet']) rmSync(`${out}/${name}.${process.versions.v8}.cache`, { force: true });
     console.warn(`build: no code cache recorded (${e.message.split('\n')[0]}); dist/ starts without one.`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -218,6 +255,59 @@ try {
 }
 renameSync(out, 'dist');
 rmSync(`dist.old-${process.pid}`, { recursive: true, force: true });
+
+/**
+ * dist/generate.js: a new project in its plain form (`create-migration <dir> --yes`, see
+ * src/boot/generate-args.ts), without the argument parser or any other command. What
+ * `generate --assess` loads (assess, the generators) becomes a module that throws
+ * NotInThisBundle when loaded, which hands the run to dist/main.js before anything is printed or
+ * written (src/cli/handoff.ts); the launcher sends --assess there anyway. The built-in template
+ * needs neither the YAML nor the Handlebars parser: each is read from its own file on first use.
+ */
+function generateBundle() {
+  const handoffModule = path.resolve('src/cli/handoff.ts');
+  const elsewhere = {
+    name: 'elsewhere',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/\.\.\/flows\/assess\.js$|\/generators\/index\.js$/ }, (args) => ({ path: args.path, namespace: 'elsewhere' }));
+      b.onLoad({ filter: /.*/, namespace: 'elsewhere' }, () => ({
+        contents: `import { NotInThisBundle } from ${JSON.stringify(handoffModule)};\nthrow new NotInThisBundle();\n`,
+        loader: 'ts',
+        resolveDir: path.dirname(handoffModule),
+      }));
+    },
+  };
+  const handlebarsApart = { name: 'handlebars-apart', setup: (b) => b.onResolve({ filter: /^handlebars$/ }, () => ({ path: './handlebars.js', external: true })) };
+  return build({
+    ...common,
+    entryPoints: ['src/cli/generate-bin.ts'],
+    outfile: `${out}/generate.js`,
+    format: 'cjs',
+    define: { ...common.define, ...metaUrl },
+    banner: { js: metaShim },
+    plugins: [promptsApart, lazyYaml, lazyChildProcess, elsewhere, handlebarsApart],
+    supported: { 'dynamic-import': false },
+  });
+}
+
+/**
+ * dist/fleet.js: `fleet` in its plain form (see src/boot/fleet-args.ts), without the argument
+ * parser or any other command; anything else it hands to dist/main.js. Handlebars and YAML are
+ * read from their own files on first use (a template folder, an inventory not yet cached).
+ */
+function fleetBundle() {
+  const handlebarsApart = { name: 'handlebars-apart', setup: (b) => b.onResolve({ filter: /^handlebars$/ }, () => ({ path: './handlebars.js', external: true })) };
+  return build({
+    ...common,
+    entryPoints: ['src/cli/fleet-bin.ts'],
+    outfile: `${out}/fleet.js`,
+    format: 'cjs',
+    define: { ...common.define, ...metaUrl },
+    banner: { js: metaShim },
+    plugins: [promptsApart, lazyYaml, lazyChildProcess, handlebarsApart],
+    supported: { 'dynamic-import': false },
+  });
+}
 
 /** The merge's WebAssembly passes, assembled from its .wat into the sources before bundling (see scripts/wasm.mjs). */
 async function wasmStep() {

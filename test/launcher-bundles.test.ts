@@ -4,7 +4,7 @@
  * CLI does for them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { isAscii } from 'node:buffer';
 import path from 'node:path';
@@ -110,12 +110,118 @@ describe('the sync bundle', () => {
   });
 });
 
+describe('the generate bundle', () => {
+  // dist/main.js run directly, as the launcher runs it: what the full CLI says for these arguments.
+  const viaMain = (args: string[], cwd: string) => {
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(path.dirname(CLI), 'main.js'))}).run([process.argv[0], ${JSON.stringify(CLI)}, ...process.argv.slice(1)])`, ...args], {
+      cwd,
+      env: testEnv({ COLUMNS: '80' }),
+      encoding: 'utf8',
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('makes a project without questions without dist/main.js, the same project as dist/main.js makes; every other command needs it', () => {
+    const root = tempDir();
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, 'main.js'));
+    const cli = path.join(dist, 'cli.js');
+    const made = run(cli, ['proj', '--yes', '--set', 'owner=Billing team'], root);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toMatch(/^Created proj: \d+ files, initial commit [0-9a-f]{7}\./);
+    const other = tempDir();
+    const full = viaMain(['proj', '--yes', '--set', 'owner=Billing team'], other);
+    expect(full.code, full.stderr).toBe(0);
+    // The same files (the same blobs and trees), committed, and nothing else in the work tree.
+    expect(gitIn(path.join(root, 'proj'), 'ls-tree', '-r', '-t', 'HEAD')).toBe(gitIn(path.join(other, 'proj'), 'ls-tree', '-r', '-t', 'HEAD'));
+    expect(gitIn(path.join(root, 'proj'), 'status', '--porcelain', '--ignored')).toBe('');
+    gitIn(path.join(root, 'proj'), 'fsck', '--strict');
+    // Every answer in a file (--answers), no --yes: nothing to ask, and no terminal to ask on.
+    const { answers } = JSON.parse(readFileSync(path.join(root, 'proj/.migration-template.json'), 'utf8')) as { answers: Record<string, unknown> };
+    writeFileSync(path.join(root, 'answers.json'), JSON.stringify({ ...answers, project_name: undefined, owner: 'Ann' }));
+    expect(run(cli, ['other', '--answers', 'answers.json'], root).code).toBe(0);
+    expect(readFileSync(path.join(root, 'other/.migration-template.json'), 'utf8')).toMatch(/"owner": "Ann"/);
+    // What the launcher sends to dist/main.js fails without it.
+    expect(run(cli, ['status', 'proj'], root).code).not.toBe(0);
+    expect(run(cli, ['more', '--yes', '--assess', 'proj'], root).code).not.toBe(0);
+  }, 60_000);
+
+  it('says what the full CLI says: the same help, the same errors, the same exit codes', () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'bad.yaml'), 'owner: [');
+    writeFileSync(path.join(cwd, 'taken'), 'a file');
+    const cases: string[][] = [
+      ['p', '--yes', '--set', 'nokey'],
+      ['p', '--yes', '--set', 'nope=1'],
+      ['p', '--yes', '--answers', 'missing.json'],
+      ['p', '--yes', '--answers', 'bad.yaml'],
+      ['p', '--yes', '--template'],
+      ['p', '--yes', '--template='],
+      ['p', '--yes', '--json', '--set', 'python_version=1'],
+      ['stauts', '--yes'],
+      ['taken', '--yes'],
+      ['p', '--yes', '--dry-run', '--json', '--set', 'owner=Ann'],
+    ];
+    for (const args of cases) {
+      const viaLauncher = run(CLI, args, cwd);
+      expect(viaLauncher, args.join(' ')).toEqual(viaMain(args, cwd));
+      expect(viaLauncher.code, args.join(' ')).not.toBe(3);
+    }
+    expect(run(CLI, ['stauts', '--yes'], cwd)).toMatchObject({ code: 2, stderr: expect.stringMatching(/did you mean `create-migration status`/) });
+  });
+
+  it('hands a command it does not carry to dist/main.js, which answers it as the launcher would', () => {
+    const root = tempDir();
+    expect(run(CLI, ['proj', '--yes', '--no-git'], root).code).toBe(0);
+    const dist = path.dirname(CLI);
+    // dist/generate.js given arguments the launcher sends elsewhere, and dist/main.js to hand them to.
+    const viaGenerate = (args: string[]) => {
+      const script = `const d = ${JSON.stringify(dist)}; require(d + '/generate.js').run([process.argv[0], ${JSON.stringify(CLI)}, ...process.argv.slice(1)], () => require(d + '/main.js'))`;
+      const r = spawnSync(process.execPath, ['-e', script, ...args], { cwd: root, env: testEnv({ COLUMNS: '80' }), encoding: 'utf8' });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const args of [['status', 'proj', '--json'], ['status', 'nowhere'], ['more', '--yes', '--no-git', '--assess', 'proj', '--dry-run']]) {
+      const r = viaGenerate(args);
+      expect(r, args.join(' ')).toEqual(run(CLI, args, root));
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).not.toBe(3);
+    }
+    expect(JSON.parse(viaGenerate(['status', 'proj', '--json']).stdout)).toMatchObject({ ok: true, command: 'status' });
+  });
+});
+
+describe('the fleet bundle', () => {
+  it('answers fleet in its plain form without dist/main.js, as dist/main.js does; what it does not read goes to dist/main.js', async () => {
+    const root = tempDir();
+    expect((await runCli(['a', '--yes'], { cwd: root })).code).toBe(0);
+    expect((await runCli(['b', '--yes', '--no-git'], { cwd: root })).code).toBe(0);
+    expect((await runCli(['add', 'workflow', 'nightly', '--pattern', 'etl', '--yes', '--project', 'a'], { cwd: root })).code).toBe(0);
+    const dist = path.join(tempDir(), 'dist');
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    rmSync(path.join(dist, 'main.js'));
+    const cli = path.join(dist, 'cli.js');
+    const cases: string[][] = [['fleet', 'a', 'b', '--json'], ['fleet', 'a', '--sort', 'attention', '--no-requests'], ['fleet', 'nowhere'], ['fleet', '--sort', 'nope', 'a'], ['fleet', '--repos', 'missing.txt', '--json']];
+    for (const args of cases) {
+      const viaFleet = run(cli, args, root);
+      expect(viaFleet.code, `${args.join(' ')}: ${viaFleet.stderr}`).not.toBe(3);
+      // With an option of the root first, the launcher loads dist/main.js: the same answer.
+      expect(viaFleet, args.join(' ')).toEqual(run(CLI, ['--no-git', ...args], root));
+    }
+    expect(JSON.parse(run(cli, ['fleet', 'a', 'b', '--json'], root).stdout)).toMatchObject({ ok: true, command: 'fleet', totals: { projects: 2, jobs: { total: 1 } } });
+    // Help and errors of the parser come from dist/main.js.
+    expect(run(cli, ['fleet', '--help'], root).code).not.toBe(0);
+    expect(run(CLI, ['fleet', '--help'], root).stdout).toMatch(/^Usage: create-migration fleet \[options\] \[dir\.\.\.\]/);
+  }, 60_000);
+});
+
 describe('the code caches the build records', () => {
   // A cache V8 rejects (another bundle's, or made by another V8) costs its reading and buys nothing.
   it.each([
     ['main', 'main'],
     ['sync', 'sync'],
     ['jobs', 'jobs'],
+    ['generate', 'generate'],
+    ['fleet', 'fleet'],
   ])('%s.js compiles from %s.<v8>.cache, which this node accepts', (bundle, cache) => {
     const dist = path.dirname(CLI);
     const source = readFileSync(path.join(dist, `${bundle}.js`), 'utf8');
@@ -126,7 +232,7 @@ describe('the code caches the build records', () => {
   });
 
   it('the bundles are ASCII, so that the launcher reads them without decoding UTF-8', () => {
-    for (const bundle of ['main', 'sync', 'jobs']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
+    for (const bundle of ['main', 'sync', 'jobs', 'generate', 'fleet']) expect(isAscii(readFileSync(path.join(path.dirname(CLI), `${bundle}.js`))), bundle).toBe(true);
   });
 
   it('a sync without its own cache (a partial install) still syncs (compiled as node compiles it)', async () => {
@@ -161,5 +267,38 @@ describe('what a start loads', () => {
     expect(loaded(['sync', 'proj'])).toBe('');
     expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain('New in 1.1.0.');
     expect(loaded(['status', 'proj'])).toBe('');
+  });
+
+  it('a generate under a git, config and file system seen before starts no process (the repository made as git init made it the first time) and loads no node:child_process', () => {
+    const root = tempDir();
+    const preload = path.join(root, 'modules.cjs');
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nLOADED ' + process.moduleLoadList.filter((m) => m.includes('child_process')).join(',') + '\\n'));\n");
+    const env = testEnv({ XDG_CACHE_HOME: path.join(root, 'cache') });
+    const generate = (name: string) => {
+      const r = spawnSync(process.execPath, ['-r', preload, CLI, name, '--yes'], { cwd: root, env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return /\nLOADED (.*)\n/.exec(r.stderr)![1]!;
+    };
+    expect(generate('first')).toMatch(/child_process/);
+    const second = generate('second');
+    // Where git's installation keeps no template folder beside it, git runs every time.
+    const git = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    if (existsSync(path.join(path.dirname(path.dirname(realpathSync(git))), 'share/git-core/templates'))) expect(second).toBe('');
+    for (const p of ['first', 'second']) {
+      const dir = path.join(root, p);
+      expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+      expect(gitIn(dir, 'status', '--porcelain', '--ignored')).toBe('');
+    }
+    // Beside what the first commit added, .git is what git init made the first time.
+    const made = (dir: string) =>
+      (readdirSync(path.join(root, dir, '.git'), { recursive: true }) as string[])
+        .filter((f) => !/^(objects\/|logs|index$|refs\/heads\/.)/.test(f))
+        .sort()
+        .map((f) => {
+          const st = lstatSync(path.join(root, dir, '.git', f));
+          return `${(st.mode & 0o7777).toString(8)} ${f} ${st.isFile() ? readFileSync(path.join(root, dir, '.git', f), 'latin1').length : ''}`;
+        });
+    expect(made('second')).toEqual(made('first'));
+    expect(made('second').length).toBeGreaterThan(8);
   });
 });

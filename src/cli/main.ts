@@ -1,21 +1,17 @@
 import type { Command } from 'commander';
 import { completionScript, SHELLS, type Shell } from './completion.js';
-import { InputError, MissingAnswersError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { boundary } from './boundary.js';
+import { namingFlags, setFlag, type FlagNaming } from './flag-naming.js';
+import type { GenerateFlags } from './commands/generate.js';
+import type { FleetFlags } from './commands/fleet.js';
 import { rootCommand } from './root-command.js';
 import { jobCommands } from './jobs-program.js';
 import { syncCommands } from './sync-program.js';
-import { firstBareArgument, nearCommand } from './typo.js';
+import { firstBareArgument, nearCommand } from '../core/typo.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-/** How a user gives one answer on the command line: each command says, for its own flags. */
-interface FlagNaming {
-  /** The answer as the user knows it: the key for --set, the flag or argument otherwise. */
-  label(key: string): string;
-  usage(key: string): string;
-}
-const setFlag: FlagNaming = { label: (k) => k, usage: (k) => `--set ${k}=<value>` };
 const ADD_FLAGS: Record<string, [string, string]> = {
   name: ['<name>', '<name> (after the generator)'],
   pattern: ['--pattern', '--pattern <pattern>'],
@@ -26,18 +22,6 @@ const ADD_FLAGS: Record<string, [string, string]> = {
   delivery_target: ['--delivery-target', '--delivery-target <target>'],
 };
 const addFlag: FlagNaming = { label: (k) => ADD_FLAGS[k]?.[0] ?? k, usage: (k) => ADD_FLAGS[k]?.[1] ?? setFlag.usage(k) };
-
-/** Missing answers, named as this command's flags: the core knows keys, not flags. */
-async function namingFlags(naming: FlagNaming, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (e) {
-    if (!(e instanceof MissingAnswersError)) throw e;
-    throw new InputError(
-      `Missing answers for: ${e.keys.map(naming.label).join(', ')}. There is no terminal to ask on, so give them with ${e.keys.map(naming.usage).join(' ')} (or all at once with --answers FILE), or pass --yes to take the defaults.`,
-    );
-  }
-}
 
 /** Every help page ends with examples (as the GitHub CLI's do): what to type, first. */
 const EXAMPLES: Record<string, string[]> = {
@@ -126,8 +110,16 @@ function addPage(kind: string): string {
   ].join('\n');
 }
 
+/** A new project from the parsed arguments (the command's own, but for a test that reads what the parser hands it). */
+type Generate = (dir: string | undefined, flags: GenerateFlags) => Promise<number>;
+const generate: Generate = async (dir, flags) => (await import('./commands/generate.js')).generateCommand(dir, flags);
+
+/** The fleet from the parsed arguments (likewise). */
+type Fleet = (dirs: string[], flags: FleetFlags) => Promise<number>;
+const fleet: Fleet = async (dirs, flags) => (await import('./commands/fleet.js')).fleetCommand(dirs, flags);
+
 /** The parser; each command's action hands its exit code to `done`. */
-function program(done: (code: number) => void): Command {
+export function program(done: (code: number) => void, generateAction: Generate = generate, fleetAction: Fleet = fleet): Command {
   const cli = rootCommand();
 
   cli
@@ -142,8 +134,7 @@ function program(done: (code: number) => void): Command {
     .option('--json', 'print one JSON object on stdout')
     .option('--assess <dir>', 'legacy folder to read first: its findings become the default answers, its scheduled jobs the project\'s jobs (repeatable)', collect, [])
     .action(async (dir, flags) => {
-      const { generateCommand } = await import('./commands/generate.js');
-      done(await namingFlags(setFlag, () => generateCommand(dir, flags)));
+      done(await namingFlags(setFlag, () => generateAction(dir, flags)));
     });
 
   syncCommands(cli, done);
@@ -224,8 +215,7 @@ function program(done: (code: number) => void): Command {
     .option('--no-requests', 'do not ask GitHub (gh) or GitLab (GITLAB_TOKEN) about template-update requests')
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
-      const { fleetCommand } = await import('./commands/fleet.js');
-      done(await fleetCommand(dirs, flags));
+      done(await fleetAction(dirs, flags));
     });
 
   jobCommands(cli, done);

@@ -37,12 +37,20 @@ function writeFailed(file: string, e: unknown): Error {
  * Writes one new file, never over an existing one. Synchronous on purpose: a project is dozens
  * of small files, written several times faster in turn than as promises on libuv's workers.
  */
-function writeOne(root: string, f: OutFile): string | undefined {
+function writeOne(root: string, f: OutFile, folders: Set<string>): string | undefined {
   requireSafePath(f.path, 'generate', { manifest: true });
   const full = path.join(root, f.path);
+  const dir = path.dirname(full);
   let created: string | undefined;
   try {
-    created = mkdirSync(path.dirname(full), { recursive: true });
+    if (!folders.has(dir)) {
+      created = mkdirSync(dir, { recursive: true });
+      // It and every folder above it (up to root) are there now: not asked again.
+      for (let d = dir; !folders.has(d); d = path.dirname(d)) {
+        folders.add(d);
+        if (d.length <= root.length || path.dirname(d) === d) break;
+      }
+    }
     writeFileSync(full, f.data, { flag: 'wx', mode: f.executable ? 0o777 : 0o666 });
     return created;
   } catch (e) {
@@ -53,9 +61,14 @@ function writeOne(root: string, f: OutFile): string | undefined {
   }
 }
 
-/** Writes new files under `root` (the staging folder of a new project): each through the path rule, none over another. */
+/**
+ * Writes new files under `root` (the staging folder of a new project): each through the path
+ * rule, none over another. Each folder is made once (a folder made, or found, is not asked for
+ * again: two system calls a file fewer).
+ */
 export function writeFiles(root: string, files: readonly OutFile[]): void {
-  for (const f of files) writeOne(root, f);
+  const folders = new Set<string>();
+  for (const f of files) writeOne(root, f, folders);
 }
 
 /** A hidden folder beside the target, where a new project is made before it is renamed into place. */
@@ -114,7 +127,7 @@ export async function openStage(target: string): Promise<Stage> {
           await make(stage, files).catch((e: Error) => {
             throw new Error(`cannot create the project: ${e.message.trim()}. Nothing was left behind.`);
           });
-        } else for (const f of files) writeOne(stage, f);
+        } else writeFiles(stage, files);
         await checkpoint('generate:staged');
         if ((await targetState(target)) === 'empty') rmdirSync(target);
         renameSync(stage, target);
@@ -212,8 +225,9 @@ export async function addToExisting(
     };
     const release = onInterrupt(undo);
     try {
+      const folders = new Set<string>();
       for (const f of files) {
-        const created = writeOne(target, f);
+        const created = writeOne(target, f, folders);
         if (created) made.push(created);
         made.push(path.join(target, f.path));
       }

@@ -2,15 +2,10 @@ import { InputError } from '../../core/errors.js';
 import { fleetTable } from '../../core/fleet/table.js';
 import { fleet } from '../../flows/fleet.js';
 import { printJson, write } from '../output.js';
+import type { FleetFlags } from '../../boot/fleet-args.js';
 
-export interface FleetFlags {
-  repos?: string;
-  json?: boolean;
-  html?: string;
-  /** --no-requests: do not ask the forges about update requests. */
-  requests?: boolean;
-  sort?: string;
-}
+// The flags, declared beside the launcher's reading of the plain form (src/boot/fleet-args.ts).
+export type { FleetFlags } from '../../boot/fleet-args.js';
 
 export async function fleetCommand(dirs: string[], flags: FleetFlags): Promise<number> {
   if (flags.sort !== undefined && flags.sort !== 'attention' && flags.sort !== 'given') throw new InputError(`--sort: "${flags.sort}" must be attention or given.`);

@@ -4,18 +4,10 @@ import { readProvidedAnswers } from '../answers-input.js';
 import { askerFor } from '../ask.js';
 import { pythonFor, selfCommand, shellQuote } from '../invocation.js';
 import { bold, dim, print as printLine, printJson, say } from '../output.js';
+import type { GenerateFlags } from '../../boot/generate-args.js';
 
-export interface GenerateFlags {
-  template?: string;
-  answers?: string;
-  set: string[];
-  yes?: boolean;
-  git: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-  assess?: string[];
-}
+// The flags, declared beside the launcher's reading of the plain form (src/boot/generate-args.ts).
+export type { GenerateFlags } from '../../boot/generate-args.js';
 
 export async function generateCommand(dir: string | undefined, flags: GenerateFlags): Promise<number> {
   const ask = await askerFor(flags.yes);

@@ -6,6 +6,7 @@ import { readRepoAt } from './files.js';
 import { blobId, writeIndex } from './index-file.js';
 import { dataBlock, fastImportPath, PRISTINE_REFLOG, writePristine } from './objects.js';
 import { gitIdent, readGitConfig, varsFromConfig, type GitConfig } from './git-config.js';
+import { initWithoutGit } from './init-snapshot.js';
 import { commitBody, ObjectBatch, plainTreePath, writeTrees } from './object-write.js';
 import { refsWritable, updateRefs } from './ref-write.js';
 import { headCommit, INITIAL_BRANCH, PRISTINE_BRANCH, pristineBranchFor, pristineRefs } from './refs.js';
@@ -121,12 +122,17 @@ export interface NewRepository {
  * exited).
  */
 export async function initRepository(dir: string, signal?: AbortSignal): Promise<NewRepository> {
-  await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q'], undefined, undefined, signal);
-  if (signal?.aborted) throw new Error('git init cancelled');
+  // Made without git where what it would write is known (./init-snapshot.ts), else by git (and kept for next time).
+  const known = initWithoutGit(dir);
+  if (!known.made) {
+    await gitBytes(dir, ['-c', `init.defaultBranch=${INITIAL_BRANCH}`, 'init', '-q'], undefined, undefined, signal);
+    if (signal?.aborted) throw new Error('git init cancelled');
+    known.record?.();
+  }
   const head = /^ref: (refs\/heads\/\S+)/.exec(readRegularFile(path.join(dir, '.git/HEAD'), 'utf8'))?.[1] ?? 'refs/heads/main';
   const config = process.env.CREATE_MIGRATION_GIT_WRITE === 'git' ? undefined : readGitConfig(path.join(dir, '.git'));
-  const known = config && varsFromConfig(config, Math.floor(Date.now() / 1000));
-  if (known) return { head, vars: known, config };
+  const fromConfig = config && varsFromConfig(config, Math.floor(Date.now() / 1000));
+  if (fromConfig) return { head, vars: fromConfig, config };
   const vars = await gitBytes(dir, ['var', '-l'], undefined, READ_ONLY_ENV, signal).then(
     (b) => b.toString('utf8'),
     (e: Error) => {

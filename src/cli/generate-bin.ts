@@ -1,0 +1,39 @@
+import { boundary } from './boundary.js';
+import { generateCommand } from './commands/generate.js';
+import { namingFlags, setFlag } from './flag-naming.js';
+import { quietGenerateArgs } from '../boot/generate-args.js';
+import { NotInThisBundle } from './handoff.js';
+import { undoOnSignals } from './signals.js';
+import { endRun } from './output.js';
+
+// dist/generate.js: a new project in its plain form (`create-migration <dir> --yes`, read by
+// src/boot/generate-args.ts), loaded by dist/cli.js (src/boot/launcher.ts) for such arguments only. It
+// has no argument parser and, of the commands, only generate: anything else it is given (or
+// --assess, which it does not carry) it hands, untouched, to dist/main.js (./handoff.ts).
+const stopUndoing = undoOnSignals();
+
+type Entry = { run(argv: string[]): Promise<void> };
+
+export async function run(argv: string[], full?: () => Entry): Promise<void> {
+  const quiet = quietGenerateArgs(argv.slice(2));
+  let elsewhere = !quiet;
+  const code = quiet
+    ? await boundary(argv, async () => {
+        try {
+          return await namingFlags(setFlag, () => generateCommand(quiet.dir, quiet.flags));
+        } catch (e) {
+          if (!(e instanceof NotInThisBundle)) throw e;
+          elsewhere = true;
+          return 0;
+        }
+      })
+    : 0;
+  if (!elsewhere) return endRun(code);
+  if (!full) {
+    process.stderr.write('create-migration: failed: this command needs dist/main.js; run dist/cli.js\n');
+    return endRun(3);
+  }
+  // dist/main.js undoes what it writes on Ctrl-C itself; this bundle registered nothing to undo.
+  stopUndoing();
+  return full().run(argv);
+}

@@ -1,0 +1,100 @@
+/**
+ * A new project in its plain form is read without the argument parser (dist/generate.js has
+ * none): whatever that reading accepts, the parser reads the same way, and everything else is
+ * left to the parser (dist/main.js).
+ */
+import { describe, expect, it } from 'vitest';
+import { COMMAND_WORDS, quietGenerateArgs, type GenerateArgs } from '../src/boot/generate-args.js';
+import { program } from '../src/cli/main.js';
+
+/** What the parser hands generate for these arguments, or the error code it stops with. */
+async function parsed(args: string[]): Promise<GenerateArgs | string> {
+  let got: GenerateArgs | undefined;
+  const cli = program(
+    () => {},
+    async (dir, flags) => ((got = { dir, flags: { ...flags } }), 0),
+  );
+  cli.configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  try {
+    await cli.parseAsync(['node', 'create-migration', ...args]);
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+  return got ?? 'no action';
+}
+
+const accepted: string[][] = [
+  [],
+  ['--yes'],
+  ['p', '--yes'],
+  ['--yes', 'p'],
+  ['-y', '../a b'],
+  ['p', '--yes', '--no-git'],
+  ['p', '--yes', '--json', '--dry-run', '--force'],
+  ['p', '--template', 'tpl#v1.0.0', '--yes'],
+  ['p', '--answers', 'answers.yaml'],
+  ['p', '--yes', '--set', 'owner=Billing team', '--set', 'data_sources=csv,database'],
+  ['p', '--set', 'owner=-x', '--set', 'nokey', '-y'],
+  ['p', '--set', 'a=1', '--set', 'a=2'],
+  ['billing-migration', '--yes'],
+  ['stat', '--yes'],
+  ['p', '--template', '#ref', '--answers', 'a b.json', '--set', 'k=v', '-y', '--no-git', '--force', '--dry-run', '--json'],
+];
+
+const leftToParser: string[][] = [
+  ['--help'],
+  ['p', '-h'],
+  ['p', '--yes', '--help'],
+  ['--version'],
+  ['-v'],
+  ['p', 'q', '--yes'],
+  ['p', '--bogus'],
+  ['p', '--yes', '--yes'],
+  ['p', '-y', '--yes'],
+  ['p', '--no-git', '--no-git'],
+  ['p', '--template'],
+  ['p', '--template', ''],
+  ['p', '--template', '--yes'],
+  ['p', '--template=tpl'],
+  ['p', '--template', 'a', '--template', 'b'],
+  ['p', '--answers', 'a', '--answers', 'b'],
+  ['p', '--set'],
+  ['p', '--set', ''],
+  ['p', '--set', '-x'],
+  ['p', '--set=a=1'],
+  ['p', '--assess', 'legacy'],
+  ['p', '--git'],
+  ['p', '-yf'],
+  ['p', '--'],
+  ['--', 'p'],
+  ['-'],
+  [''],
+  ['status'],
+  ['stauts', '--yes'],
+  ['Status', '--yes'],
+  ['help'],
+  ['halp', '--yes'],
+  ['sync'],
+  ['job', '--yes'],
+  ['asess', '--yes'],
+  ['completion', 'bash'],
+];
+
+describe('a new project without the parser', () => {
+  it('reads the plain form as the parser does', async () => {
+    for (const args of accepted) {
+      const quiet = quietGenerateArgs(args);
+      expect(quiet, args.join(' ')).toBeDefined();
+      expect(quiet, args.join(' ')).toEqual(await parsed(args));
+    }
+  });
+
+  it('leaves everything else to the parser (which answers help, refuses or accepts it)', () => {
+    for (const args of leftToParser) expect(quietGenerateArgs(args), args.join(' ')).toBeUndefined();
+  });
+
+  it("knows every word the parser takes as a command (a folder named like one is the parser's to refuse)", () => {
+    const commands = program(() => {}).commands.map((c) => c.name());
+    expect([...COMMAND_WORDS].sort()).toEqual([...commands, 'help'].sort());
+  });
+});
