@@ -110,8 +110,11 @@ export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tr
   }
   for (const [data, binary] of kinds) rememberKind(data, binary);
   for (const [data, text, packed] of texts) {
-    rememberText(data, text);
-    sharedTrees.addLazy(text, () => unpackProgram(packed, text));
+    // One tree for the renderer (given with the file) and the store (looked up by text only on a miss).
+    let made: hbs.AST.Program | undefined;
+    const tree = () => (made ??= unpackProgram(packed, text));
+    rememberText(data, text, tree);
+    sharedTrees.addDeferred(text, tree);
   }
   for (const [source, packed] of header.paths) sharedTrees.addLazy(source, () => unpackProgram(packed, source));
   const template: LoadedTemplate = { spec: header.spec, files, generators, executable: new Set(header.executable ?? []), trees: sharedTrees };
