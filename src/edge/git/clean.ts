@@ -6,6 +6,7 @@ import { commonDir, readRepoAt } from './files.js';
 import { ObjectFiles, commitFiles } from './object-files.js';
 import { readOrNone } from '../fs-quiet.js';
 import { objectId } from './object-id.js';
+import { configMatches, words } from './config-scan.js';
 
 /**
  * Whether a work tree is clean in the sense of `git status --untracked-files=no` printing nothing,
@@ -20,6 +21,13 @@ import { objectId } from './object-id.js';
 
 // A filter applies only where an attributes file names it, and any attributes file is left to git.
 const SETTINGS_GIT_ASKS = /^\s*(autocrlf|eol|safecrlf|attributesfile|fsmonitor|sparsecheckout|splitindex|worktree|bare\s*=\s*true|objectformat)\b|^\s*\[\s*(include|includeif|extensions)\b/im;
+/** The lines it can match, for the quick look in front of it (./config-scan.ts). */
+const SETTINGS_STARTS = [
+  ...words(['autocrlf', 'eol', 'safecrlf', 'attributesfile', 'fsmonitor', 'sparsecheckout', 'splitindex', 'worktree'], '\\b'),
+  ['bare', '=', 'true', '\\b'],
+  ['objectformat', '\\b'],
+  ...['include', 'includeif', 'extensions'].map((w) => ['[', w, '\\b']),
+];
 
 interface IndexEntry {
   path: string;
@@ -127,7 +135,7 @@ function settingsArePlain(common: string, env: NodeJS.ProcessEnv): boolean {
   // Every file git may read is looked at (one it skips, under GIT_CONFIG_NOSYSTEM, only adds caution).
   const configs = ['/etc/gitconfig', path.join(xdg, 'git/config'), path.join(home, '.gitconfig'), path.join(common, 'config'), path.join(common, 'config.worktree')];
   for (const f of [env.GIT_CONFIG_GLOBAL, env.GIT_CONFIG_SYSTEM]) if (f) configs.push(f);
-  if (configs.some((f) => SETTINGS_GIT_ASKS.test(readOrNone(f, 'utf8') ?? ''))) return false;
+  if (configs.some((f) => configMatches(readOrNone(f, 'utf8') ?? '', SETTINGS_STARTS, SETTINGS_GIT_ASKS))) return false;
   // Attributes beside the repository's, that could name a filter or a line ending.
   return [path.join(common, 'info/attributes'), path.join(xdg, 'git/attributes'), '/etc/gitattributes'].every((f) => !lstatSync(f, { throwIfNoEntry: false }));
 }
