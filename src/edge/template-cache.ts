@@ -30,8 +30,8 @@ import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
 import { objectId } from './git/object-id.js';
 
-// 3: one pack (./template-pack.ts) with the commit's whole tree listing.
-const FORMAT = 3;
+// 4: one pack (./template-pack.ts, its trees apart from its header) with the commit's whole tree listing.
+const FORMAT = 4;
 /** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 

@@ -13,7 +13,7 @@ export class ParseTrees {
   /** A tree, or how to make it (a packed tree is unpacked when first asked for). */
   private readonly trees = new Map<string, hbs.AST.Program | (() => hbs.AST.Program)>();
   /** Trees added with addDeferred, not yet in `trees`. */
-  private deferred: [string, () => hbs.AST.Program][] = [];
+  private deferred: [string | (() => string), () => hbs.AST.Program][] = [];
 
   constructor(private parser?: Parser) {}
 
@@ -45,7 +45,7 @@ export class ParseTrees {
    * hands its renderer each file's tree with the file, see rememberText): it joins the store only
    * when a lookup misses, so that a run which never looks it up never hashes the text as a key.
    */
-  addDeferred(source: string, make: () => hbs.AST.Program): void {
+  addDeferred(source: string | (() => string), make: () => hbs.AST.Program): void {
     this.deferred.push([source, make]);
     if (this.deferred.length > 20_000) this.settle();
   }
@@ -58,7 +58,10 @@ export class ParseTrees {
     if (!this.deferred.length) return;
     const waiting = this.deferred;
     this.deferred = [];
-    for (const [source, make] of waiting) if (!this.trees.has(source)) this.add(source, make);
+    for (const [text, make] of waiting) {
+      const source = typeof text === 'string' ? text : text();
+      if (!this.trees.has(source)) this.add(source, make);
+    }
   }
 
   add(source: string, program: hbs.AST.Program | (() => hbs.AST.Program)): void {

@@ -46,11 +46,23 @@ function kindOf(raw: Uint8Array): Kind {
 
 /**
  * Tells the renderer a template file's text, where the loader has it already (a packed
- * template holds each text that renders decoded): not decoded again. `tree`, its parse tree as
+ * template holds each text that renders, or decodes it on first use: `text` a function): not
+ * decoded again. `tree`, its parse tree as
  * the loader has it, is rendered without looking the text up in the store of trees (which
  * would hash every text as a key).
  */
-export function rememberText(raw: Uint8Array, text: string, tree?: () => hbs.AST.Program): void {
+export function rememberText(raw: Uint8Array, text: string | (() => string), tree?: () => hbs.AST.Program): void {
+  if (typeof text === 'function') {
+    // A text the loader knows renders (it holds `{{`), decoded when first asked for.
+    known.set(raw, {
+      binary: false,
+      tree,
+      get text() {
+        return text();
+      },
+    });
+    return;
+  }
   const renders = text.includes('{{');
   known.set(raw, { binary: false, text: renders ? text : undefined, tree: renders ? tree : undefined });
 }
