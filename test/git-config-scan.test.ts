@@ -64,3 +64,16 @@ describe('config quick look', () => {
     }
   });
 });
+
+describe('environment that moves git config', () => {
+  const re = /^GIT_(CONFIG(?!_NOSYSTEM$).*|DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM)$/;
+  it('is told apart by plain comparisons exactly as the expression does', async () => {
+    const { movesConfig } = await import('../src/edge/git/git-config.js');
+    const parts = ['GIT_', 'CONFIG', '_NOSYSTEM', '_GLOBAL', '_COUNT', 'DIR', 'WORK_TREE', 'COMMON_DIR', 'CEILING_DIRECTORIES', 'DISCOVERY_ACROSS_FILESYSTEM', 'AUTHOR_NAME', '\n', '\r', '\u2028', 'x', '_', 'git_'];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 5 }), (p) => {
+        expect(movesConfig(p.join(''))).toBe(re.test(p.join('')));
+      }), { numRuns: 3000 });
+    for (const k of ['GIT_CONFIG', 'GIT_CONFIG_GLOBAL', 'GIT_DIR', 'GIT_CONFIG_COUNT']) expect(movesConfig(k), k).toBe(true);
+    for (const k of ['GIT_CONFIG_NOSYSTEM', 'GIT_AUTHOR_NAME', 'GIT_DIRX', 'HOME']) expect(movesConfig(k), k).toBe(false);
+  });
+});

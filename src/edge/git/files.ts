@@ -36,7 +36,8 @@ export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): 
   const config = readOrNone(path.join(commonDir(gitDir), 'config'), 'utf8') ?? '';
   // A work tree set elsewhere, or a bare repository: git knows better.
   if (configMatches(config, [['worktree'], ['bare', '=', 'true']], /^\s*(worktree|bare\s*=\s*true)/im)) return undefined;
-  return { gitDir: realpathSync(gitDir) };
+  // The C library's realpath: one call, where node's own walks the path with an lstat a folder, in JavaScript.
+  return { gitDir: realpathSync.native(gitDir) };
 }
 
 /** Where refs and objects live: the main repository's folder, for a linked worktree. */
