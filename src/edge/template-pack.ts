@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { packProgram, unpackProgram } from '../core/template/compact.js';
 import { fileMatches, rememberKind, rememberText, type FileMatches } from '../core/template/plan.js';
 import { isBinary } from '../core/merge/binary.js';
@@ -40,6 +41,12 @@ export interface PackHeader {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A file's text: ASCII (most template files) copied as Latin-1, the same characters without UTF-8 decoding. */
+function decode(buf: Buffer, data: Uint8Array): string {
+  const start = data.byteOffset - buf.byteOffset;
+  return buf.toString(typeof isAscii === 'function' && isAscii(data) ? 'latin1' : 'utf8', start, start + data.length);
+}
 
 /** JSON with every character past ASCII as a \u escape: its length in bytes is its length in characters. */
 const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -130,7 +137,7 @@ export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tr
     // Decoded and parsed when first rendered; one tree for the renderer (given with the file)
     // and the store (looked up by text only on a miss).
     let text: string | undefined;
-    const textOf = () => (text ??= buf.toString('utf8', data.byteOffset - buf.byteOffset, data.byteOffset - buf.byteOffset + data.length));
+    const textOf = () => (text ??= decode(buf, data));
     let made: hbs.AST.Program | undefined;
     const tree = () => (made ??= unpackProgram(JSON.parse(buf.toString('latin1', treesAt + treeStart, treesAt + treeEnd)) as unknown[], textOf()));
     rememberText(data, textOf, tree);
