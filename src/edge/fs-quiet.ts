@@ -1,8 +1,20 @@
-import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 
 // Synchronous file-system reads that answer `undefined` where the path cannot be read. The CLI
 // does its small file operations synchronously: faster for dozens of small files than promises
 // queued on libuv's threads, and it spares every run from loading node's fs/promises.
+
+/**
+ * Removes a file, if there is one: `rmSync(p, { force: true })` for a file (a folder is refused
+ * all the same), without loading node's recursive remover, which rmSync loads for every call.
+ */
+export function removeFile(p: string): void {
+  try {
+    unlinkSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
 
 export function statOrNone(p: string): Stats | undefined {
   try {
