@@ -13,16 +13,13 @@ function isBlank(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
-/** What `^` matches after, with the `m` flag. */
-const isLineEnd = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
-
 /** What `\w` matches (no `u` flag). */
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
  * One way a line can start: its steps in order, blanks allowed before each. A step is text in
  * lower case (matched whatever the case of its ASCII letters), `\b` (a word ends here), or `[^0\s]`
- * (after blanks, some character other than `0`).
+ * (after blanks, some character other than `0`); the first step is text.
  */
 export type LineStart = readonly string[];
 
@@ -51,11 +48,27 @@ function stepsMatch(text: string, at: number, steps: LineStart): boolean {
 
 /** Whether some line of `text` can start as one of `starts` says (blanks first). */
 export function someLineStarts(text: string, starts: readonly LineStart[]): boolean {
-  for (let at = 0; at <= text.length; at++) {
-    if (at > 0 && !isLineEnd(text.charCodeAt(at - 1))) continue;
-    for (const steps of starts) if (stepsMatch(text, at, steps)) return true;
+  // Lines found with indexOf: "\n", and the other terminators only in a text that has them.
+  const others = ['\r', '\u2028', '\u2029'].filter((t) => text.includes(t));
+  for (let at = 0; ; ) {
+    // Every start begins with blanks (`^\s*`): skipped once for all of them.
+    let from = at;
+    while (from < text.length && isBlank(text.charCodeAt(from))) from++;
+    if (from < text.length) {
+      let c = text.charCodeAt(from);
+      if (c >= 65 && c <= 90) c += 32;
+      for (const steps of starts) {
+        if (steps[0]!.charCodeAt(0) === c && stepsMatch(text, from, steps)) return true;
+      }
+    }
+    let next = text.indexOf('\n', at);
+    for (const t of others) {
+      const k = text.indexOf(t, at);
+      if (k >= 0 && (next < 0 || k < next)) next = k;
+    }
+    if (next < 0) return false;
+    at = next + 1;
   }
-  return false;
 }
 
 /** `^\s*(w1|w2|...)` with blanks and the given steps after each word: one LineStart per word. */
