@@ -140,6 +140,12 @@ function settingsArePlain(common: string, env: NodeJS.ProcessEnv): boolean {
   return [path.join(common, 'info/attributes'), path.join(xdg, 'git/attributes'), '/etc/gitattributes'].every((f) => !lstatSync(f, { throwIfNoEntry: false }));
 }
 
+/** `path.join(root, p)`, joined by hand for the plain paths git's index holds (no empty, `.` or `..` part). */
+function inRoot(root: string, p: string): string {
+  const plain = p !== '' && p[0] !== '/' && p[0] !== '.' && !p.endsWith('/') && !p.includes('//') && !p.includes('/.') && path.sep === '/';
+  return plain ? `${root.endsWith('/') ? root : `${root}/`}${p}` : path.join(root, p);
+}
+
 const sameStat = (e: IndexEntry, st: BigIntStats) =>
   Number(st.mtimeMs / 1000n) === e.mtimeS &&
   Number(st.mtimeNs % 1_000_000_000n) === e.mtimeN &&
@@ -184,12 +190,13 @@ export function provedClean(root: string, known: ReadonlyMap<string, Uint8Array>
       // Symbolic links and submodules are git's to compare; so is an attributes file (it may convert).
       if (!mode || e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')) return undefined;
       if (head && head.get(e.path) !== `${mode} ${e.sha}`) return undefined;
-      const st = lstatSync(path.join(root, e.path), { bigint: true, throwIfNoEntry: false });
+      const full = inRoot(root, e.path);
+      const st = lstatSync(full, { bigint: true, throwIfNoEntry: false });
       if (!st?.isFile() || ((st.mode & 0o100n) !== 0n) !== (mode === '100755')) return undefined;
       // Stat data prove nothing for a file changed in the same instant the index was written (racy git).
       const racy = st.mtimeNs >= indexStat!.mtimeNs;
       if (!racy && sameStat(e, st)) continue;
-      const bytes = known.get(e.path) ?? readOrNone(path.join(root, e.path));
+      const bytes = known.get(e.path) ?? readOrNone(full);
       if (!bytes || bytes.length !== Number(st.size)) return undefined;
       const id = objectId('blob', bytes);
       if (id !== e.sha) return undefined;
