@@ -26,7 +26,7 @@ export function statOrNone(p: string): Stats | undefined {
 
 export function lstatOrNone(p: string): Stats | undefined {
   try {
-    return lstatSync(p);
+    return lstatSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -36,7 +36,9 @@ export function readOrNone(p: string): Buffer | undefined;
 export function readOrNone(p: string, encoding: 'utf8'): string | undefined;
 export function readOrNone(p: string, encoding?: 'utf8'): Buffer | string | undefined {
   try {
-    return encoding ? readRegularFile(p, encoding) : readRegularFile(p);
+    // A missing file (the usual case for most settings files) is answered without an error made and thrown.
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    return st && readRegularAfter(p, st, encoding);
   } catch {
     return undefined;
   }
@@ -71,7 +73,11 @@ export class NotRegularFile extends Error {
 export function readRegularFile(p: string): Buffer;
 export function readRegularFile(p: string, encoding: 'utf8'): string;
 export function readRegularFile(p: string, encoding?: 'utf8'): Buffer | string {
-  const st = lstatSync(p);
+  return readRegularAfter(p, lstatSync(p), encoding);
+}
+
+/** readRegularFile, the path's lstat `st` taken. */
+function readRegularAfter(p: string, st: Stats, encoding?: 'utf8'): Buffer | string {
   if (!st.isFile()) throw new NotRegularFile(p, st.isDirectory() ? 'is a folder, not a file' : st.isSymbolicLink() ? 'is a symbolic link, not a regular file' : `is ${specialKind(st)}, not a regular file`);
   const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {

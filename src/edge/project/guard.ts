@@ -27,7 +27,8 @@ export interface Located {
 
 function lstatQuiet(p: string): Stats | undefined {
   try {
-    return lstatSync(p);
+    // A path with nothing there (most that a sync asks about, the .rej names) without an error made and thrown.
+    return lstatSync(p, { throwIfNoEntry: false });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
