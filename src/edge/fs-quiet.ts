@@ -1,4 +1,4 @@
-import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
 
 // Synchronous file-system reads that answer `undefined` where the path cannot be read. The CLI
 // does its small file operations synchronously: faster for dozens of small files than promises
@@ -83,7 +83,21 @@ function readRegularAfter(p: string, st: Stats, encoding?: 'utf8'): Buffer | str
   try {
     const now = fstatSync(fd);
     if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) throw new NotRegularFile(p, 'changed while it was read');
-    const data = readFileSync(fd);
+    // Read to the size the check above saw, as readFileSync would, without asking for it again
+    // (a file that says 0 bytes, as some kernel files do, is read to its end by readFileSync).
+    const size = now.size;
+    if (size === 0) {
+      const rest = readFileSync(fd);
+      return encoding ? rest.toString(encoding) : rest;
+    }
+    const whole = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, whole, got, size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    const data = got === size ? whole : whole.subarray(0, got);
     return encoding ? data.toString(encoding) : data;
   } finally {
     closeSync(fd);
