@@ -82,6 +82,20 @@ const lazyYaml = {
     }));
   },
 };
+// `import path from 'node:path'` in a CommonJS bundle makes esbuild copy every export of the
+// module onto a new object, once for each file that imports it (__toESM): dist/sync.js did so 25
+// times a start. The sync bundle imports them from a stand-in ES module instead, whose default is
+// node's module itself and whose named exports are read from it once.
+const plainBuiltins = {
+  name: 'plain-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:(path|os)$/ }, (args) => (args.namespace === 'plain-builtins' ? { path: args.path, external: true } : { path: args.path, namespace: 'plain-builtins' }));
+    b.onLoad({ filter: /.*/, namespace: 'plain-builtins' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && n !== 'matchesGlob' && /^[A-Za-z$][\w$]*$/.test(n)); // (matchesGlob: experimental)
+      return { contents: [`const m = require(${JSON.stringify(args.path)});`, 'export default m;', ...names.map((n) => `export const ${n} = m.${n};`)].join('\n'), loader: 'js' };
+    });
+  },
+};
 await wasmStep();
 mkdirSync(out, { recursive: true });
 writeFileSync(`${out}/package.json`, '{ "type": "commonjs" }\n');
@@ -90,7 +104,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/boot/launcher.ts'], outfile: `${out}/cli.js`, format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/cli/bin.ts'], outfile: `${out}/main.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
   // `sync` and `recopy` alone (the launcher loads it for them): what they need of the CLI, no more.
-  build({ ...common, entryPoints: ['src/cli/sync-bin.ts'], outfile: `${out}/sync.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, parsersApart, lazyChildProcess], supported: { 'dynamic-import': false } }),
+  build({ ...common, entryPoints: ['src/cli/sync-bin.ts'], outfile: `${out}/sync.js`, format: 'cjs', define: { ...common.define, ...metaUrl }, banner: { js: metaShim }, plugins: [promptsApart, parsersApart, lazyChildProcess, plainBuiltins], supported: { 'dynamic-import': false } }),
   // A new project made without questions (the launcher loads it for those arguments): see generateBundle.
   generateBundle(),
   // `fleet` in its plain form (the launcher loads it for that): see fleetBundle.

@@ -104,14 +104,20 @@ describe('template pack', async () => {
   it('a packed tree that does not unpack is parsed from its text instead, when first rendered', async () => {
     const packed = packTemplate(dir, (text) => hb.parse(text));
     const size = packed.readUInt32BE(0);
-    const header = JSON.parse(packed.toString('latin1', 4, 4 + size)) as { files: [string, string, number, number, unknown][] };
-    const broken = header.files.filter((f) => Array.isArray(f[4]));
+    const header = JSON.parse(packed.toString('latin1', 4, 4 + size)) as { files: [string, string, number, number, unknown, number?, number?][]; trees: number };
+    const broken = header.files.filter((f) => f[4] === 2);
     expect(broken.length).toBeGreaterThan(10);
-    for (const f of broken) f[4] = [['no such statement']];
+    // Every tree replaced: half by one that names no statement, half by bytes that are not JSON.
+    const trees = '[["no such statement"]]{';
+    broken.forEach((f, i) => {
+      [f[5], f[6]] = i % 2 ? [0, trees.length - 1] : [trees.length - 1, trees.length];
+    });
+    const files = packed.subarray(4 + size + header.trees);
+    header.trees = trees.length;
     const json = Buffer.from(JSON.stringify(header), 'latin1');
     const length = Buffer.alloc(4);
     length.writeUInt32BE(json.length);
-    const t = unpackTemplate(Buffer.concat([length, json, packed.subarray(4 + size)]))!;
+    const t = unpackTemplate(Buffer.concat([length, json, Buffer.from(trees, 'latin1'), files]))!;
     expect(await renderAll(t)).toEqual(expected);
   });
 });

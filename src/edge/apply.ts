@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { readRegularFile } from './fs-quiet.js';
+import { readRegularFile, removeFile } from './fs-quiet.js';
 import path from 'node:path';
 import { ProjectError } from '../core/errors.js';
 import { locate, requireSafePath } from './project/guard.js';
@@ -342,7 +342,7 @@ export function recoverJournal(place: JournalPlace): Recovery {
 
 /** Removes the journal once everything it describes is undone or done. */
 export function dropJournal(file: string): void {
-  rmSync(file, { force: true });
+  removeFile(file);
 }
 
 export interface ApplyOptions {

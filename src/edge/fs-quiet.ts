@@ -1,8 +1,20 @@
-import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
 
 // Synchronous file-system reads that answer `undefined` where the path cannot be read. The CLI
 // does its small file operations synchronously: faster for dozens of small files than promises
 // queued on libuv's threads, and it spares every run from loading node's fs/promises.
+
+/**
+ * Removes a file, if there is one: `rmSync(p, { force: true })` for a file (a folder is refused
+ * all the same), without loading node's recursive remover, which rmSync loads for every call.
+ */
+export function removeFile(p: string): void {
+  try {
+    unlinkSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
 
 export function statOrNone(p: string): Stats | undefined {
   try {
@@ -14,7 +26,7 @@ export function statOrNone(p: string): Stats | undefined {
 
 export function lstatOrNone(p: string): Stats | undefined {
   try {
-    return lstatSync(p);
+    return lstatSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -24,7 +36,9 @@ export function readOrNone(p: string): Buffer | undefined;
 export function readOrNone(p: string, encoding: 'utf8'): string | undefined;
 export function readOrNone(p: string, encoding?: 'utf8'): Buffer | string | undefined {
   try {
-    return encoding ? readRegularFile(p, encoding) : readRegularFile(p);
+    // A missing file (the usual case for most settings files) is answered without an error made and thrown.
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    return st && readRegularAfter(p, st, encoding);
   } catch {
     return undefined;
   }
@@ -59,13 +73,31 @@ export class NotRegularFile extends Error {
 export function readRegularFile(p: string): Buffer;
 export function readRegularFile(p: string, encoding: 'utf8'): string;
 export function readRegularFile(p: string, encoding?: 'utf8'): Buffer | string {
-  const st = lstatSync(p);
+  return readRegularAfter(p, lstatSync(p), encoding);
+}
+
+/** readRegularFile, the path's lstat `st` taken. */
+function readRegularAfter(p: string, st: Stats, encoding?: 'utf8'): Buffer | string {
   if (!st.isFile()) throw new NotRegularFile(p, st.isDirectory() ? 'is a folder, not a file' : st.isSymbolicLink() ? 'is a symbolic link, not a regular file' : `is ${specialKind(st)}, not a regular file`);
   const fd = openSync(p, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const now = fstatSync(fd);
     if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) throw new NotRegularFile(p, 'changed while it was read');
-    const data = readFileSync(fd);
+    // Read to the size the check above saw, as readFileSync would, without asking for it again
+    // (a file that says 0 bytes, as some kernel files do, is read to its end by readFileSync).
+    const size = now.size;
+    if (size === 0) {
+      const rest = readFileSync(fd);
+      return encoding ? rest.toString(encoding) : rest;
+    }
+    const whole = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, whole, got, size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    const data = got === size ? whole : whole.subarray(0, got);
     return encoding ? data.toString(encoding) : data;
   } finally {
     closeSync(fd);

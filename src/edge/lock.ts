@@ -1,5 +1,5 @@
 import { linkSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readRegularFile } from './fs-quiet.js';
+import { readRegularFile, removeFile } from './fs-quiet.js';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import { onInterrupt } from './cleanup.js';
@@ -38,7 +38,7 @@ export async function acquireLock(file: string, what: string, waitMs = lockWaitM
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   } finally {
-    rmSync(mine, { force: true });
+    removeFile(mine);
   }
 }
 
@@ -57,7 +57,7 @@ function takeLock(file: string, mine: string): (() => void) | { pid: number } {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       linkSync(mine, file);
-      const release = () => rmSync(file, { force: true });
+      const release = () => removeFile(file);
       const unregister = onInterrupt(release);
       return () => {
         unregister();

@@ -30,8 +30,8 @@ import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
 import { objectId } from './git/object-id.js';
 
-// 3: one pack (./template-pack.ts) with the commit's whole tree listing.
-const FORMAT = 3;
+// 4: one pack (./template-pack.ts, its trees apart from its header) with the commit's whole tree listing.
+const FORMAT = 4;
 /** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 
@@ -85,11 +85,20 @@ export function treeIdOf(listing: readonly TreeEntry[], algorithm: 'sha1' | 'sha
     for (const [name, file] of f.files) items.push({ key: name, name, ...file });
     for (const [name, sub] of f.folders) items.push({ key: `${name}/`, name, mode: '40000', sha: idOf(sub) });
     items.sort((a, b) => bytesOrder(a.key, b.key));
+    // The tree object's body in one buffer, hashed in one call: "<mode> <name>\0" and the raw id, per entry.
+    const ids = Buffer.from(items.map((i) => i.sha).join(''), 'hex');
+    const names = items.map((i) => Buffer.from(`${i.mode} ${i.name}\0`));
     let size = 0;
-    for (const i of items) size += Buffer.byteLength(i.name) + i.mode.length + 2 + hexLength / 2;
-    const hash = createHash(algorithm).update(`tree ${size}\0`);
-    for (const i of items) hash.update(`${i.mode} ${i.name}\0`).update(i.sha, 'hex');
-    return hash.digest('hex');
+    for (const n of names) size += n.length + hexLength / 2;
+    const body = Buffer.allocUnsafe(size);
+    let at = 0;
+    names.forEach((n, k) => {
+      body.set(n, at);
+      at += n.length;
+      body.set(ids.subarray((k * hexLength) / 2, ((k + 1) * hexLength) / 2), at);
+      at += hexLength / 2;
+    });
+    return objectId('tree', body, algorithm);
   };
   return idOf(top);
 }

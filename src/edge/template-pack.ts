@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { packProgram, unpackProgram } from '../core/template/compact.js';
 import { fileMatches, rememberKind, rememberText, type FileMatches } from '../core/template/plan.js';
 import { isBinary } from '../core/merge/binary.js';
@@ -8,20 +9,22 @@ import { sharedTrees } from './parse-trees.js';
  * A prepared template as one buffer, the form the build ships the built-in template in
  * (dist/builtin.pack) and the parsed-template cache keeps a template read from git in:
  *
- *   4 bytes, big-endian: the header's length; the header (JSON, ASCII only); the files' bytes,
+ *   4 bytes, big-endian: the header's length; the header (JSON, ASCII only); the texts' parse
+ *   trees (JSON, ASCII only, back to back: `trees` bytes, as the header says); the files' bytes,
  *   back to back.
  *
  * The header holds the validated spec, each file's place in the bytes and what it is (binary;
- * text that holds no `{{` and so renders to itself; or text with its parse tree, packed as
- * src/core/template/compact.ts packs it), the parse trees of path expressions, the files shipped
- * executable, and which file rules (conditional, verbatim) each path matches. Loading it parses
- * only the header: a file's bytes are a view of the buffer, and only the texts that render are
- * decoded. The JSON form this replaces made node decode, parse and encode again every byte of
- * every file on every start.
+ * text that holds no `{{` and so renders to itself; or text with a parse tree, packed as
+ * src/core/template/compact.ts packs it, whose place among the trees it gives), the parse trees
+ * of path expressions, the files shipped executable, and which file rules (conditional, verbatim)
+ * each path matches. Loading it parses only the header: a file's bytes are a view of the buffer,
+ * and a text is decoded, and its tree parsed, only when it renders (a sync renders neither the
+ * generators nor the files its answers leave out). The JSON form this replaces made node
+ * decode, parse and encode again every byte of every file on every start.
  */
 
-/** [tree, path, start, end, kind]: kind 0 binary, 1 text without `{{`, else the text's packed tree. */
-type PackedFile = [('files' | 'generators'), string, number, number, 0 | 1 | unknown[]];
+/** [tree, path, start, end, kind, treeStart, treeEnd]: kind 0 binary, 1 text without `{{`, 2 text with its packed tree at [treeStart, treeEnd) of the trees. */
+type PackedFile = [('files' | 'generators'), string, number, number, 0 | 1 | 2, number?, number?];
 
 export interface PackHeader {
   spec: TemplateSpec;
@@ -31,11 +34,22 @@ export interface PackHeader {
   executable?: string[];
   /** For each files/ path: the indexes of the conditional rules its path matches, and whether a verbatim glob does (1). */
   matches?: Record<string, [number[], 0 | 1]>;
+  /** The length in bytes of the texts' trees, between the header and the files' bytes. */
+  trees?: number;
   /** Anything the holder adds (the cache's key and commit): kept as given. */
   [more: string]: unknown;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A file's text: ASCII (most template files) copied as Latin-1, the same characters without UTF-8 decoding. */
+function decode(buf: Buffer, data: Uint8Array): string {
+  const start = data.byteOffset - buf.byteOffset;
+  return buf.toString(typeof isAscii === 'function' && isAscii(data) ? 'latin1' : 'utf8', start, start + data.length);
+}
+
+/** JSON with every character past ASCII as a \u escape: its length in bytes is its length in characters. */
+const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * Packs a template; `treeOf` gives the parse tree of a text or path expression that holds `{{`
@@ -45,16 +59,19 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
   const files: PackedFile[] = [];
   const paths: PackHeader['paths'] = [];
   const chunks: Uint8Array[] = [];
+  const trees: string[] = [];
   let at = 0;
+  let treesAt = 0;
   for (const [tree, map] of [['files', t.files], ['generators', t.generators ?? new Map<string, Uint8Array>()]] as const) {
     for (const [p, data] of map) {
       if (p.includes('{{')) paths.push([p, packProgram(treeOf(p), p)]);
-      let kind: PackedFile[4] = 0;
-      if (!isBinary(data)) {
-        const text = utf8.decode(data);
-        kind = text.includes('{{') ? packProgram(treeOf(text), text) : 1;
-      }
-      files.push([tree, p, at, at + data.length, kind]);
+      const text = isBinary(data) ? undefined : utf8.decode(data);
+      if (text?.includes('{{')) {
+        const json = asciiJson(packProgram(treeOf(text), text));
+        files.push([tree, p, at, at + data.length, 2, treesAt, treesAt + json.length]);
+        trees.push(json);
+        treesAt += json.length;
+      } else files.push([tree, p, at, at + data.length, text === undefined ? 0 : 1]);
       chunks.push(data);
       at += data.length;
     }
@@ -64,16 +81,19 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
     const m = fileMatches(t.spec, p);
     matches[p] = [m.rules, m.verbatim ? 1 : 0];
   }
-  const header: PackHeader = { ...meta, spec: t.spec, files, paths, executable: [...(t.executable ?? [])].sort(), matches };
-  // ASCII only (other characters as \u escapes): the header's length in bytes is its length in characters.
-  const json = Buffer.from(JSON.stringify(header).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+  const header: PackHeader = { ...meta, spec: t.spec, files, paths, executable: [...(t.executable ?? [])].sort(), matches, trees: treesAt };
+  const json = Buffer.from(asciiJson(header), 'latin1');
   const size = Buffer.alloc(4);
   size.writeUInt32BE(json.length);
-  return Buffer.concat([size, json, ...chunks]);
+  return Buffer.concat([size, json, Buffer.from(trees.join(''), 'latin1'), ...chunks]);
 }
 
-/** The header of a pack, or undefined when the buffer is not one (too short, its header cut or not JSON). */
-export function packHeader(buf: Buffer): { header: PackHeader; dataAt: number } | undefined {
+/**
+ * The header of a pack, where its trees start and its files' bytes start (`dataAt`: what comes
+ * before is the header and the trees), or undefined when the buffer is not one (too short, its
+ * header or trees cut, or not JSON).
+ */
+export function packHeader(buf: Buffer): { header: PackHeader; treesAt: number; dataAt: number } | undefined {
   if (buf.length < 4) return undefined;
   const size = buf.readUInt32BE(0);
   if (4 + size > buf.length) return undefined;
@@ -84,7 +104,9 @@ export function packHeader(buf: Buffer): { header: PackHeader; dataAt: number } 
     return undefined;
   }
   if (!header || typeof header !== 'object' || !Array.isArray(header.files) || !Array.isArray(header.paths)) return undefined;
-  return { header, dataAt: 4 + size };
+  const trees = header.trees ?? 0;
+  if (!Number.isInteger(trees) || trees < 0 || 4 + size + trees > buf.length) return undefined;
+  return { header, treesAt: 4 + size, dataAt: 4 + size + trees };
 }
 
 /**
@@ -95,23 +117,31 @@ export function packHeader(buf: Buffer): { header: PackHeader; dataAt: number } 
  */
 export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tree: 'files' | 'generators', path: string, data: Uint8Array) => boolean): LoadedTemplate | undefined {
   if (!found) return undefined;
-  const { header, dataAt } = found;
+  const { header, treesAt, dataAt } = found;
   const files = new Map<string, Uint8Array>();
   const generators = new Map<string, Uint8Array>();
-  const texts: [Uint8Array, string, unknown[]][] = [];
+  const texts: [Uint8Array, number, number][] = [];
   const kinds: [Uint8Array, boolean][] = [];
-  for (const [tree, p, start, end, kind] of header.files) {
+  const inTrees = (a: unknown, b: unknown) => Number.isInteger(a) && Number.isInteger(b) && (a as number) >= 0 && (a as number) <= (b as number) && treesAt + (b as number) <= dataAt;
+  for (const [tree, p, start, end, kind, treeStart, treeEnd] of header.files) {
     if ((tree !== 'files' && tree !== 'generators') || typeof p !== 'string' || !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && dataAt + end <= buf.length)) return undefined;
+    if (kind !== 0 && kind !== 1 && !(kind === 2 && inTrees(treeStart, treeEnd))) return undefined;
     const data = buf.subarray(dataAt + start, dataAt + end);
     if (check && !check(tree, p, data)) return undefined;
     (tree === 'files' ? files : generators).set(p, data);
-    if (Array.isArray(kind)) texts.push([data, buf.toString('utf8', dataAt + start, dataAt + end), kind]);
+    if (kind === 2) texts.push([data, treeStart!, treeEnd!]);
     else kinds.push([data, kind === 0]);
   }
   for (const [data, binary] of kinds) rememberKind(data, binary);
-  for (const [data, text, packed] of texts) {
-    rememberText(data, text);
-    sharedTrees.addLazy(text, () => unpackProgram(packed, text));
+  for (const [data, treeStart, treeEnd] of texts) {
+    // Decoded and parsed when first rendered; one tree for the renderer (given with the file)
+    // and the store (looked up by text only on a miss).
+    let text: string | undefined;
+    const textOf = () => (text ??= decode(buf, data));
+    let made: hbs.AST.Program | undefined;
+    const tree = () => (made ??= unpackProgram(JSON.parse(buf.toString('latin1', treesAt + treeStart, treesAt + treeEnd)) as unknown[], textOf()));
+    rememberText(data, textOf, tree);
+    sharedTrees.addDeferred(textOf, tree);
   }
   for (const [source, packed] of header.paths) sharedTrees.addLazy(source, () => unpackProgram(packed, source));
   const template: LoadedTemplate = { spec: header.spec, files, generators, executable: new Set(header.executable ?? []), trees: sharedTrees };

@@ -12,6 +12,8 @@ export type Parser = (source: string) => hbs.AST.Program;
 export class ParseTrees {
   /** A tree, or how to make it (a packed tree is unpacked when first asked for). */
   private readonly trees = new Map<string, hbs.AST.Program | (() => hbs.AST.Program)>();
+  /** Trees added with addDeferred, not yet in `trees`. */
+  private deferred: [string | (() => string), () => hbs.AST.Program][] = [];
 
   constructor(private parser?: Parser) {}
 
@@ -25,6 +27,8 @@ export class ParseTrees {
   }
 
   has(source: string): boolean {
+    if (this.trees.has(source)) return true;
+    this.settle();
     return this.trees.has(source);
   }
 
@@ -36,6 +40,30 @@ export class ParseTrees {
     this.add(source, make);
   }
 
+  /**
+   * As addLazy, for a whole file's text that is mostly reached another way (a packed template
+   * hands its renderer each file's tree with the file, see rememberText): it joins the store only
+   * when a lookup misses, so that a run which never looks it up never hashes the text as a key.
+   */
+  addDeferred(source: string | (() => string), make: () => hbs.AST.Program): void {
+    this.deferred.push([source, make]);
+    if (this.deferred.length > 20_000) this.settle();
+  }
+
+  /**
+   * The deferred trees, into the store where it has none for their text yet: a text's trees,
+   * whoever made them, render alike, so the first one known is kept.
+   */
+  private settle(): void {
+    if (!this.deferred.length) return;
+    const waiting = this.deferred;
+    this.deferred = [];
+    for (const [text, make] of waiting) {
+      const source = typeof text === 'string' ? text : text();
+      if (!this.trees.has(source)) this.add(source, make);
+    }
+  }
+
   add(source: string, program: hbs.AST.Program | (() => hbs.AST.Program)): void {
     // A long-lived program renders many templates: forget old trees rather than grow forever.
     if (this.trees.size > 20_000) this.trees.clear();
@@ -44,7 +72,11 @@ export class ParseTrees {
 
   /** The tree of `source`: known, or parsed now (throws on a text that does not parse). */
   get(source: string): hbs.AST.Program {
-    const known = this.trees.get(source);
+    let known = this.trees.get(source);
+    if (known === undefined && this.deferred.length) {
+      this.settle();
+      known = this.trees.get(source);
+    }
     if (typeof known === 'function') {
       try {
         const made = known();

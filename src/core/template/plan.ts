@@ -29,6 +29,8 @@ const encoder = new TextEncoder();
 interface Kind {
   binary: boolean;
   text?: string;
+  /** The text's parse tree, where the loader has it for this very file (a packed template). */
+  tree?: () => hbs.AST.Program;
 }
 const known = new WeakMap<Uint8Array, Kind>();
 
@@ -44,11 +46,25 @@ function kindOf(raw: Uint8Array): Kind {
 
 /**
  * Tells the renderer a template file's text, where the loader has it already (a packed
- * template holds each text that renders decoded): not decoded again, and its parse tree, kept
- * under that same string, is found without comparing the text.
+ * template holds each text that renders, or decodes it on first use: `text` a function): not
+ * decoded again. `tree`, its parse tree as
+ * the loader has it, is rendered without looking the text up in the store of trees (which
+ * would hash every text as a key).
  */
-export function rememberText(raw: Uint8Array, text: string): void {
-  known.set(raw, { binary: false, text: text.includes('{{') ? text : undefined });
+export function rememberText(raw: Uint8Array, text: string | (() => string), tree?: () => hbs.AST.Program): void {
+  if (typeof text === 'function') {
+    // A text the loader knows renders (it holds `{{`), decoded when first asked for.
+    known.set(raw, {
+      binary: false,
+      tree,
+      get text() {
+        return text();
+      },
+    });
+    return;
+  }
+  const renders = text.includes('{{');
+  known.set(raw, { binary: false, text: renders ? text : undefined, tree: renders ? tree : undefined });
 }
 
 /**
@@ -104,9 +120,9 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     if (seen.has(path)) throw new InputError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`, templatePath);
     seen.set(path, templatePath);
     const raw = tpl.files.get(templatePath)!;
-    const { binary, text } = kindOf(raw);
+    const { binary, text, tree } = kindOf(raw);
     // Text without a single `{{` renders to itself: it is copied, not parsed.
-    const data = binary || text === undefined || matches.verbatim ? raw : encoder.encode(renderer.render(text, templatePath));
+    const data = binary || text === undefined || matches.verbatim ? raw : encoder.encode(renderer.render(text, templatePath, tree));
     out.push({ path, templatePath, data, binary, executable: tpl.executable?.has(templatePath) === true });
   }
   return out;

@@ -69,7 +69,8 @@ export function helpersFor(spec: TemplateSpec): Record<string, (...args: unknown
 }
 
 export interface Renderer {
-  render(source: string, file: string): string;
+  /** `tree`: the source's parse tree where the caller has it (else the store's, or parsed). */
+  render(source: string, file: string, tree?: () => hbs.AST.Program): string;
   context: RenderContext;
 }
 
@@ -89,6 +90,16 @@ export function buildContext(spec: TemplateSpec, answers: Answers, extra: Record
   return ctx;
 }
 
+/** The tree the caller gave, or undefined when it gave none or that one does not unpack (the text is then parsed). */
+function treeOf(tree: (() => hbs.AST.Program) | undefined): hbs.AST.Program | undefined {
+  if (!tree) return undefined;
+  try {
+    return tree();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A renderer: templates are parsed by Handlebars (an isolated instance) and evaluated by an
  * interpreter with no HTML escaping, strict lookups of own properties, and known helpers only.
@@ -98,9 +109,9 @@ export function createRenderer(spec: TemplateSpec, answers: Answers, extra: Reco
   const context = buildContext(spec, answers, extra);
   return {
     context,
-    render(source, file) {
+    render(source, file, tree) {
       try {
-        return interpreter.render(trees.get(source), context);
+        return interpreter.render(treeOf(tree) ?? trees.get(source), context);
       } catch (e) {
         const msg = (e as Error).message.split('\n').slice(0, 3).join(' ');
         throw new InputError(`template file ${file}: cannot render: ${msg}`, file);

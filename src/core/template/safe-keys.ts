@@ -9,6 +9,25 @@ export const MAX_DEPTH = 64;
  * its own stack (never recursion), so a hostile document nested a million deep cannot overflow it.
  */
 export function findForbiddenKey(value: unknown, path = ''): string | undefined {
+  // Most values hold none: looked for first without naming every key's path on the way.
+  return hasForbiddenKey(value) ? forbiddenKeyPath(value, path) : undefined;
+}
+
+function hasForbiddenKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    const inArray = Array.isArray(v);
+    for (const key of Object.keys(v)) {
+      if (!inArray && FORBIDDEN.has(key)) return true;
+      stack.push((v as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
+
+function forbiddenKeyPath(value: unknown, path: string): string | undefined {
   const stack: [unknown, string][] = [[value, path]];
   while (stack.length) {
     const [v, here] = stack.pop()!;
@@ -26,6 +45,27 @@ export function findForbiddenKey(value: unknown, path = ''): string | undefined 
 
 /** The path at which a parsed value nests deeper than `max`, or undefined. Iterative too. */
 export function findTooDeep(value: unknown, max = MAX_DEPTH): string | undefined {
+  return nestsDeeper(value, max) ? tooDeepPath(value, max) : undefined;
+}
+
+/** Whether some object or array sits at depth `max` or deeper (the test findTooDeep names the path of). */
+function nestsDeeper(value: unknown, max: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const key of Object.keys(v)) {
+      values.push((v as Record<string, unknown>)[key]);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
+
+function tooDeepPath(value: unknown, max: number): string | undefined {
   const stack: [unknown, string, number][] = [[value, '', 0]];
   while (stack.length) {
     const [v, here, depth] = stack.pop()!;

@@ -6,6 +6,7 @@ import { commonDir, readRepoAt } from './files.js';
 import { ObjectFiles, commitFiles } from './object-files.js';
 import { readOrNone } from '../fs-quiet.js';
 import { objectId } from './object-id.js';
+import { configMatches, words } from './config-scan.js';
 
 /**
  * Whether a work tree is clean in the sense of `git status --untracked-files=no` printing nothing,
@@ -20,6 +21,13 @@ import { objectId } from './object-id.js';
 
 // A filter applies only where an attributes file names it, and any attributes file is left to git.
 const SETTINGS_GIT_ASKS = /^\s*(autocrlf|eol|safecrlf|attributesfile|fsmonitor|sparsecheckout|splitindex|worktree|bare\s*=\s*true|objectformat)\b|^\s*\[\s*(include|includeif|extensions)\b/im;
+/** The lines it can match, for the quick look in front of it (./config-scan.ts). */
+const SETTINGS_STARTS = [
+  ...words(['autocrlf', 'eol', 'safecrlf', 'attributesfile', 'fsmonitor', 'sparsecheckout', 'splitindex', 'worktree'], '\\b'),
+  ['bare', '=', 'true', '\\b'],
+  ['objectformat', '\\b'],
+  ...['include', 'includeif', 'extensions'].map((w) => ['[', w, '\\b']),
+];
 
 interface IndexEntry {
   path: string;
@@ -127,9 +135,15 @@ function settingsArePlain(common: string, env: NodeJS.ProcessEnv): boolean {
   // Every file git may read is looked at (one it skips, under GIT_CONFIG_NOSYSTEM, only adds caution).
   const configs = ['/etc/gitconfig', path.join(xdg, 'git/config'), path.join(home, '.gitconfig'), path.join(common, 'config'), path.join(common, 'config.worktree')];
   for (const f of [env.GIT_CONFIG_GLOBAL, env.GIT_CONFIG_SYSTEM]) if (f) configs.push(f);
-  if (configs.some((f) => SETTINGS_GIT_ASKS.test(readOrNone(f, 'utf8') ?? ''))) return false;
+  if (configs.some((f) => configMatches(readOrNone(f, 'utf8') ?? '', SETTINGS_STARTS, SETTINGS_GIT_ASKS))) return false;
   // Attributes beside the repository's, that could name a filter or a line ending.
   return [path.join(common, 'info/attributes'), path.join(xdg, 'git/attributes'), '/etc/gitattributes'].every((f) => !lstatSync(f, { throwIfNoEntry: false }));
+}
+
+/** `path.join(root, p)`, joined by hand for the plain paths git's index holds (no empty, `.` or `..` part). */
+function inRoot(root: string, p: string): string {
+  const plain = p !== '' && p[0] !== '/' && p[0] !== '.' && !p.endsWith('/') && !p.includes('//') && !p.includes('/.') && path.sep === '/';
+  return plain ? `${root.endsWith('/') ? root : `${root}/`}${p}` : path.join(root, p);
 }
 
 const sameStat = (e: IndexEntry, st: BigIntStats) =>
@@ -176,12 +190,13 @@ export function provedClean(root: string, known: ReadonlyMap<string, Uint8Array>
       // Symbolic links and submodules are git's to compare; so is an attributes file (it may convert).
       if (!mode || e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')) return undefined;
       if (head && head.get(e.path) !== `${mode} ${e.sha}`) return undefined;
-      const st = lstatSync(path.join(root, e.path), { bigint: true, throwIfNoEntry: false });
+      const full = inRoot(root, e.path);
+      const st = lstatSync(full, { bigint: true, throwIfNoEntry: false });
       if (!st?.isFile() || ((st.mode & 0o100n) !== 0n) !== (mode === '100755')) return undefined;
       // Stat data prove nothing for a file changed in the same instant the index was written (racy git).
       const racy = st.mtimeNs >= indexStat!.mtimeNs;
       if (!racy && sameStat(e, st)) continue;
-      const bytes = known.get(e.path) ?? readOrNone(path.join(root, e.path));
+      const bytes = known.get(e.path) ?? readOrNone(full);
       if (!bytes || bytes.length !== Number(st.size)) return undefined;
       const id = objectId('blob', bytes);
       if (id !== e.sha) return undefined;

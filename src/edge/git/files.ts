@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { ObjectFiles, commitFiles } from './object-files.js';
 import path from 'node:path';
 import { readOrNone } from '../fs-quiet.js';
+import { configMatches, words } from './config-scan.js';
 
 /**
  * Reads what git keeps in plain files (where a repository's .git is, and its refs) without
@@ -34,8 +35,9 @@ export function readRepoAt(root: string, env: NodeJS.ProcessEnv = process.env): 
   if (typeof process.getuid === 'function' && dir.uid !== process.getuid()) return undefined;
   const config = readOrNone(path.join(commonDir(gitDir), 'config'), 'utf8') ?? '';
   // A work tree set elsewhere, or a bare repository: git knows better.
-  if (/^\s*(worktree|bare\s*=\s*true)/im.test(config)) return undefined;
-  return { gitDir: realpathSync(gitDir) };
+  if (configMatches(config, [['worktree'], ['bare', '=', 'true']], /^\s*(worktree|bare\s*=\s*true)/im)) return undefined;
+  // The C library's realpath: one call, where node's own walks the path with an lstat a folder, in JavaScript.
+  return { gitDir: realpathSync.native(gitDir) };
 }
 
 /** Where refs and objects live: the main repository's folder, for a linked worktree. */
@@ -52,7 +54,7 @@ export function commonDir(gitDir: string): string {
 export function readBranchRefs(gitDir: string, branch: string): [string, string][] | undefined {
   const common = commonDir(gitDir);
   const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
-  if (/^\s*refstorage\s*=/im.test(config) || lstatSync(path.join(common, 'reftable'), { throwIfNoEntry: false })) return undefined;
+  if (configMatches(config, [['refstorage', '=']], /^\s*refstorage\s*=/im) || lstatSync(path.join(common, 'reftable'), { throwIfNoEntry: false })) return undefined;
   const found = new Map<string, string>();
   const wanted = (name: string) => name === `refs/heads/${branch}` || new RegExp(`^refs/remotes/[^/]+/${branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(name);
   for (const line of (readOrNone(path.join(common, 'packed-refs'), 'utf8') ?? '').split('\n')) {
@@ -85,7 +87,7 @@ export function readBranchRefs(gitDir: string, branch: string): [string, string]
 export function readIndexPaths(gitDir: string, env: NodeJS.ProcessEnv = process.env): Set<string> | undefined {
   if (env.GIT_INDEX_FILE || env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return undefined;
   const config = readOrNone(path.join(commonDir(gitDir), 'config'), 'utf8') ?? '';
-  if (/^\s*(objectformat|splitindex|sparseindex)\s*=/im.test(config)) return undefined;
+  if (configMatches(config, words(['objectformat', 'splitindex', 'sparseindex'], '='), /^\s*(objectformat|splitindex|sparseindex)\s*=/im)) return undefined;
   const data = readOrNone(path.join(gitDir, 'index'));
   const paths = new Set<string>();
   // No index yet (a repository with no commit): git lists nothing either.
@@ -149,7 +151,7 @@ export function readIndexPaths(gitDir: string, env: NodeJS.ProcessEnv = process.
 /** Whether refs are stored as files (loose and packed-refs), the only layout read here. */
 function refsAreFiles(common: string): boolean {
   const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
-  return !/^\s*refstorage\s*=/im.test(config) && !lstatSync(path.join(common, 'reftable'), { throwIfNoEntry: false });
+  return !configMatches(config, [['refstorage', '=']], /^\s*refstorage\s*=/im) && !lstatSync(path.join(common, 'reftable'), { throwIfNoEntry: false });
 }
 
 /** packed-refs, as name -> [id, peeled id when it is an annotated tag]; undefined when unreadable. */
@@ -290,6 +292,6 @@ export function readTreeFiles(root: string, commit: string, env: NodeJS.ProcessE
   if (!repo) return undefined;
   const common = commonDir(repo.gitDir);
   const config = readOrNone(path.join(common, 'config'), 'utf8') ?? '';
-  if (/^\s*objectformat\s*=/im.test(config)) return undefined;
+  if (configMatches(config, [['objectformat', '=']], /^\s*objectformat\s*=/im)) return undefined;
   return withObjects(repo.gitDir, env, (objects) => commitFiles(objects, commit));
 }

@@ -12,8 +12,22 @@ import { commonDir } from './files.js';
  * the caller asks git.
  */
 
-/** Environment that changes which config git reads, or where it finds the repository. */
-const MOVES_CONFIG = /^GIT_(CONFIG(?!_NOSYSTEM$).*|DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM)$/;
+/**
+ * Environment that changes which config git reads, or where it finds the repository: what
+ * /^GIT_(CONFIG(?!_NOSYSTEM$).*|DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM)$/
+ * matches, by plain comparisons (every variable of the environment is looked at, each run).
+ */
+const MOVES_NAMED = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM']);
+export function movesConfig(name: string): boolean {
+  if (MOVES_NAMED.has(name)) return true;
+  if (!name.startsWith('GIT_CONFIG') || name === 'GIT_CONFIG_NOSYSTEM') return false;
+  // As `.` in the expression: no line terminator after GIT_CONFIG.
+  for (let i = 'GIT_CONFIG'.length; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
 
 /** Thrown where git could read a file otherwise than this does: the caller asks git. */
 export class Unsure extends Error {}
@@ -70,7 +84,7 @@ function parse(text: string, out: GitConfig): void {
  * /usr/local (a git built there reads that one).
  */
 export function userConfigFiles(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
-  if (process.platform !== 'linux' || Object.keys(env).some((k) => MOVES_CONFIG.test(k))) return undefined;
+  if (process.platform !== 'linux' || Object.keys(env).some(movesConfig)) return undefined;
   const home = env.HOME;
   const noSystem = env.GIT_CONFIG_NOSYSTEM;
   if (!home || (noSystem !== undefined && !/^(1|true|yes|on)$/i.test(noSystem))) return undefined;

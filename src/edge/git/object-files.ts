@@ -4,6 +4,7 @@ import path from 'node:path';
 import { commonDir } from './files.js';
 import { readOrNone } from '../fs-quiet.js';
 import { objectId } from './object-id.js';
+import { configMatches } from './config-scan.js';
 
 /**
  * Reads git objects (loose, and packed with their deltas) from a repository's files, without
@@ -57,7 +58,11 @@ export class ObjectFiles {
     const config = readOrNone(path.join(common, 'config'), 'utf8');
     if (config === undefined) return undefined;
     // Extensions (objectformat, partialclone, ...) change what objects are or where they come from.
-    if (/^\s*\[\s*extensions\b/im.test(config) || /^\s*(objectformat|repositoryformatversion\s*=\s*[^0\s])/im.test(config)) return undefined;
+    if (
+      configMatches(config, [['[', 'extensions', '\\b']], /^\s*\[\s*extensions\b/im) ||
+      configMatches(config, [['objectformat'], ['repositoryformatversion', '=', '[^0\\s]']], /^\s*(objectformat|repositoryformatversion\s*=\s*[^0\s])/im)
+    )
+      return undefined;
     const objects = path.join(common, 'objects');
     if (readOrNone(path.join(objects, 'info/alternates')) !== undefined) return undefined;
     // Replace refs make git read another object in place of the one asked for.

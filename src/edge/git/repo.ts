@@ -62,7 +62,7 @@ export async function repoAround(root: string): Promise<{ gitDir: string; prefix
   if (known === null && !gitEntryAbove(root)) return undefined;
   const where = await gitLocation(root);
   if (!where) return undefined;
-  const rel = path.relative(realpathSync(where.top), realpathSync(root));
+  const rel = path.relative(realpathSync.native(where.top), realpathSync.native(root));
   if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
   return { gitDir: where.gitDir, prefix: rel.split(path.sep).join('/') };
 }

@@ -27,7 +27,8 @@ export interface Located {
 
 function lstatQuiet(p: string): Stats | undefined {
   try {
-    return lstatSync(p);
+    // A path with nothing there (most that a sync asks about, the .rej names) without an error made and thrown.
+    return lstatSync(p, { throwIfNoEntry: false });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -51,7 +52,7 @@ export function locate(root: string, rel: string, from: string, folders?: Set<st
     const last = i === segments.length - 1;
     if (!last && folders?.has(here)) continue;
     const st = lstatQuiet(here);
-    if (!st) return { full: path.join(root, ...segments) };
+    if (!st) return { full: `${root}${sep}${segments.join(path.sep)}` };
     if (st.isSymbolicLink()) {
       const at = segments.slice(0, i + 1).join('/');
       throw new ProjectError('symlink', at, `${from}: ${at}: is a symbolic link in the project; create-migration never reads or writes through one${at === rel ? '' : ` (path ${rel})`}.`);
@@ -62,7 +63,7 @@ export function locate(root: string, rel: string, from: string, folders?: Set<st
       if (special) throw new ProjectError('special', rel, `${from}: ${rel}: is ${special}, not a regular file; create-migration never opens one. Remove it or move it away.`);
       return { full: here, st };
     }
-    if (!st.isDirectory()) return { full: path.join(root, ...segments), blockedBy: segments.slice(0, i + 1).join('/') };
+    if (!st.isDirectory()) return { full: `${root}${sep}${segments.join(path.sep)}`, blockedBy: segments.slice(0, i + 1).join('/') };
     folders?.add(here);
   }
   return { full: here };

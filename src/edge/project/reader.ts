@@ -112,7 +112,7 @@ export class ProjectReader implements ProjectFiles {
 /** The real path of a project folder, or a ProjectError naming the flag that gave it. */
 export function projectRoot(dir: string, label: string): string {
   if (!statOrNone(path.resolve(dir))?.isDirectory()) throw new ProjectError('not-a-project', dir, `${label}: ${dir} is not a folder.`);
-  return realpathSync(path.resolve(dir));
+  return realpathSync.native(path.resolve(dir));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { applyChanges, dropJournal, recoverJournal, type JournalPlace } from '../apply.js';
@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { pristineBranchFor, pristineRefs } from '../git/refs.js';
 import { repoAround } from '../git/repo.js';
 import { tracksAnything } from '../git/worktree.js';
-import { statOrNone } from '../fs-quiet.js';
+import { removeFile, statOrNone } from '../fs-quiet.js';
 import { acquireLock } from '../lock.js';
 import { recoverFolder } from '../project-writer.js';
 import type { Manifest } from '../../core/manifest.js';
@@ -190,7 +190,7 @@ export class ProjectSession extends ProjectReader {
         },
       });
     } finally {
-      if (gitDir) rmSync(path.join(gitDir, perProject(INDEX_BACKUP, this.prefix)), { force: true });
+      if (gitDir) removeFile(path.join(gitDir, perProject(INDEX_BACKUP, this.prefix)));
     }
   }
 }
