@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initWithoutGit } from '../src/edge/git/init-snapshot.js';
@@ -22,6 +22,22 @@ function tree(root: string, rel = ''): string[] {
       if (st.isDirectory()) return [`d ${mode} ${p}`, ...tree(root, p)];
       return [`f ${mode} ${p} ${createHash('sha1').update(readFileSync(path.join(root, p))).digest('hex')}`];
     });
+}
+
+interface Snapshot {
+  files: [string, string][];
+}
+
+/** Rewrites each record in `cache` through `edit`, sealed again as the program seals it. */
+function editRecords(cache: string, edit: (snap: Snapshot) => void): void {
+  for (const name of readdirSync(cache)) {
+    const file = path.join(cache, name);
+    const raw = readFileSync(file, 'utf8');
+    const snap = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as Snapshot;
+    edit(snap);
+    const body = JSON.stringify(snap);
+    writeFileSync(file, `${createHash('sha256').update(body).digest('hex')}\n${body}`);
+  }
 }
 
 const gitInit = (dir: string, env: NodeJS.ProcessEnv) => execFileSync('git', ['-c', 'init.defaultBranch=main', 'init', '-q'], { cwd: dir, env, stdio: 'ignore' });
@@ -90,6 +106,8 @@ describe('a new repository without git init', () => {
     expect(refused({ GIT_TEMPLATE_DIR: path.join(home, 'tpl') })).toBe(true);
     expect(refused({ GIT_DIR: path.join(home, 'elsewhere') })).toBe(true);
     expect(refused({ GIT_DEFAULT_HASH: 'sha256' })).toBe(true);
+    expect(refused({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'init.templateDir', GIT_CONFIG_VALUE_0: path.join(home, 'tpl') })).toBe(true);
+    expect(refused({ GIT_CONFIG_PARAMETERS: "'core.hookspath'='/elsewhere'" })).toBe(true);
     expect(refused({ CREATE_MIGRATION_NO_CACHE: '1' })).toBe(true);
     expect(refused({ CREATE_MIGRATION_GIT_WRITE: 'git' })).toBe(true);
     expect(refused({ PATH: 'bin:/usr/bin' })).toBe(true);
@@ -106,15 +124,49 @@ describe('a new repository without git init', () => {
     gitInit(first, env);
     if (!r.made) r.record?.();
     const cache = path.join(root, 'cache/create-migration/git-init');
-    for (const name of readdirSync(cache)) {
-      const snap = JSON.parse(readFileSync(path.join(cache, name), 'utf8')) as { files: [string, string][] };
-      snap.files.push(['../../escaped', 'x']);
-      writeFileSync(path.join(cache, name), JSON.stringify(snap));
-    }
+    // Sealed again after the edit, as someone who knows the format would: the names still decide.
+    editRecords(cache, (snap) => snap.files.push(['../../escaped', 'x']));
     const dir = fresh();
     expect(initWithoutGit(dir, env).made).toBe(false);
     expect(existsSync(path.join(dir, '.git'))).toBe(false);
     expect(existsSync(path.join(root, 'escaped'))).toBe(false);
+  });
+
+  it.skipIf(!existsSync(templates))('uses a record only while it is private to the user and its seal matches: else a planted config (a hook path, a command) never reaches the new .git', () => {
+    const { root, env, fresh } = setting();
+    const first = fresh();
+    const r = initWithoutGit(first, env);
+    gitInit(first, env);
+    if (!r.made) r.record?.();
+    const cache = path.join(root, 'cache/create-migration/git-init');
+    const planted = '[core]\n\thooksPath = /tmp/planted-hooks\n\tfsmonitor = touch /tmp/planted\n';
+    const plant = (snap: Snapshot) => {
+      for (const f of snap.files) if (f[0] === 'config') f[1] = planted;
+    };
+    const madeFromPlant = () => {
+      const dir = fresh();
+      const made = initWithoutGit(dir, env).made;
+      return made && readFileSync(path.join(dir, '.git/config'), 'utf8') === planted;
+    };
+    // Unsealed (the body edited, the seal left): not used.
+    for (const name of readdirSync(cache)) {
+      const file = path.join(cache, name);
+      const raw = readFileSync(file, 'utf8');
+      const snap = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as Snapshot;
+      plant(snap);
+      writeFileSync(file, `${raw.slice(0, 64)}\n${JSON.stringify(snap)}`);
+    }
+    expect(madeFromPlant()).toBe(false);
+    // Sealed, but the folder or the file writable by others: not used.
+    editRecords(cache, plant);
+    chmodSync(cache, 0o777);
+    expect(madeFromPlant()).toBe(false);
+    chmodSync(cache, 0o700);
+    for (const name of readdirSync(cache)) chmodSync(path.join(cache, name), 0o666);
+    expect(madeFromPlant()).toBe(false);
+    // The same record, private again, is what the seal proves was written here: used (the control).
+    for (const name of readdirSync(cache)) chmodSync(path.join(cache, name), 0o600);
+    expect(madeFromPlant()).toBe(true);
   });
 
   it('never touches a .git that is there already', () => {

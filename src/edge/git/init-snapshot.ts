@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { textOf, userConfigFiles } from './git-config.js';
 import { INITIAL_BRANCH } from './refs.js';
+import { readSealed, writeSealed } from '../sealed-index.js';
 
 /**
  * A new repository without a `git init` process, where what git would write is known for certain.
@@ -29,8 +30,8 @@ const KEEP = 16;
 
 /** git's variables that only name commits: not in the record's name (every other one is). */
 const COMMIT_ENV = /^GIT_(AUTHOR|COMMITTER)_(NAME|EMAIL|DATE)$/;
-/** git's variables that move the repository or its template: git runs. */
-const MOVES = /^GIT_(DIR|WORK_TREE|COMMON_DIR|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|INDEX_FILE|TEMPLATE_DIR|EXEC_PATH|DEFAULT_HASH|DEFAULT_REF_FORMAT)$/;
+/** git's variables that move the repository or its template, or set config beside the files (`git -c`, GIT_CONFIG_COUNT): git runs. */
+const MOVES = /^GIT_(DIR|WORK_TREE|COMMON_DIR|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|INDEX_FILE|TEMPLATE_DIR|EXEC_PATH|DEFAULT_HASH|DEFAULT_REF_FORMAT|CONFIG_COUNT|CONFIG_PARAMETERS)$/;
 
 interface Conditions {
   key: string;
@@ -135,12 +136,10 @@ export function initWithoutGit(dir: string, env: NodeJS.ProcessEnv = process.env
   const c = conditions(dir, env);
   if (!c) return { made: false };
   const file = snapshotFile(c.key, env);
-  let snap: Snapshot | undefined;
-  try {
-    snap = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
-  } catch {
-    return { made: false, record: () => record(dir, c, file) };
-  }
+  // A record is trusted only as the other caches are: private to this user and sealed (a record
+  // someone else could write would put their config, and so their commands, into the new .git).
+  const snap = readSealed(path.dirname(file), file) as Snapshot | undefined;
+  if (!snap || typeof snap !== 'object') return { made: false, record: () => record(dir, c, file) };
   if (snap.format !== FORMAT || snap.refused || !Array.isArray(snap.template) || !Array.isArray(snap.dirs) || !Array.isArray(snap.files)) return { made: false };
   // The record is a file in the user's cache: only plain names inside .git are written from it.
   if (!snap.dirs.every(insideGitDir) || !snap.files.every((f) => Array.isArray(f) && insideGitDir(f[0]) && typeof f[1] === 'string')) return { made: false };
@@ -201,10 +200,7 @@ function record(dir: string, c: Conditions, file: string): void {
   }
   try {
     const folder = path.dirname(file);
-    mkdirSync(folder, { recursive: true });
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(snap));
-    renameSync(tmp, file);
+    writeSealed(folder, file, snap, false);
     // A few records at most (one a git, config and file system in use): the oldest go.
     const names = readdirSync(folder).filter((n) => n.endsWith('.json'));
     if (names.length > KEEP) {
