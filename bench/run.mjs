@@ -317,7 +317,8 @@ add('--help start-up', help, helpFloor, '≤ 1.5× node start', { mb: peakMb(pro
 // bundle under node's own module compile cache, warmed by one run first.
 const plainDist = fresh('dist-plain');
 cpSync(path.join(ROOT, 'dist'), plainDist, { recursive: true });
-for (const name of readdirSync(plainDist)) if (/^main\..*\.cache$/.test(name)) rmSync(path.join(plainDist, name));
+// Every bundle's cache goes: sync --check loads dist/sync.js, status dist/main.js.
+for (const name of readdirSync(plainDist)) if (/\.cache$/.test(name)) rmSync(path.join(plainDist, name));
 const PLAIN_CLI = path.join(plainDist, 'cli.js');
 const startRun = (cli, args, extra) => () => {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: work, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
