@@ -28,16 +28,24 @@ interface Snapshot {
   files: [string, string][];
 }
 
-/** Rewrites each record in `cache` through `edit`, sealed again as the program seals it. */
-function editRecords(cache: string, edit: (snap: Snapshot) => void): void {
+/** Rewrites each record in `cache` through `edit`, sealed again as the program seals it (or with its old seal kept). */
+function editRecords(cache: string, edit: (snap: Snapshot) => void, reseal = true): void {
   for (const name of readdirSync(cache)) {
     const file = path.join(cache, name);
     const raw = readFileSync(file, 'utf8');
     const snap = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as Snapshot;
     edit(snap);
     const body = JSON.stringify(snap);
-    writeFileSync(file, `${createHash('sha256').update(body).digest('hex')}\n${body}`);
+    writeFileSync(file, `${reseal ? createHash('sha256').update(body).digest('hex') : raw.slice(0, 64)}\n${body}`);
   }
+}
+
+/** git init run once in a fresh folder, and what it wrote recorded: the next one can be made without it. */
+function recordOnce({ env, fresh }: ReturnType<typeof setting>): void {
+  const first = fresh();
+  const r = initWithoutGit(first, env);
+  gitInit(first, env);
+  if (!r.made) r.record?.();
 }
 
 const gitInit = (dir: string, env: NodeJS.ProcessEnv) => execFileSync('git', ['-c', 'init.defaultBranch=main', 'init', '-q'], { cwd: dir, env, stdio: 'ignore' });
@@ -118,11 +126,9 @@ describe('a new repository without git init', () => {
   });
 
   it.skipIf(!existsSync(templates))('writes nothing outside .git from a record tampered with (it is a file in the user\'s cache)', () => {
-    const { root, env, fresh } = setting();
-    const first = fresh();
-    const r = initWithoutGit(first, env);
-    gitInit(first, env);
-    if (!r.made) r.record?.();
+    const set = setting();
+    const { root, env, fresh } = set;
+    recordOnce(set);
     const cache = path.join(root, 'cache/create-migration/git-init');
     // Sealed again after the edit, as someone who knows the format would: the names still decide.
     editRecords(cache, (snap) => snap.files.push(['../../escaped', 'x']));
@@ -133,11 +139,9 @@ describe('a new repository without git init', () => {
   });
 
   it.skipIf(!existsSync(templates))('uses a record only while it is private to the user and its seal matches: else a planted config (a hook path, a command) never reaches the new .git', () => {
-    const { root, env, fresh } = setting();
-    const first = fresh();
-    const r = initWithoutGit(first, env);
-    gitInit(first, env);
-    if (!r.made) r.record?.();
+    const set = setting();
+    const { root, env, fresh } = set;
+    recordOnce(set);
     const cache = path.join(root, 'cache/create-migration/git-init');
     const planted = '[core]\n\thooksPath = /tmp/planted-hooks\n\tfsmonitor = touch /tmp/planted\n';
     const plant = (snap: Snapshot) => {
@@ -149,13 +153,7 @@ describe('a new repository without git init', () => {
       return made && readFileSync(path.join(dir, '.git/config'), 'utf8') === planted;
     };
     // Unsealed (the body edited, the seal left): not used.
-    for (const name of readdirSync(cache)) {
-      const file = path.join(cache, name);
-      const raw = readFileSync(file, 'utf8');
-      const snap = JSON.parse(raw.slice(raw.indexOf('\n') + 1)) as Snapshot;
-      plant(snap);
-      writeFileSync(file, `${raw.slice(0, 64)}\n${JSON.stringify(snap)}`);
-    }
+    editRecords(cache, plant, false);
     expect(madeFromPlant()).toBe(false);
     // Sealed, but the folder or the file writable by others: not used.
     editRecords(cache, plant);
