@@ -3,7 +3,8 @@
  * whatever that reading accepts, the parser reads the same way, and everything else is left to
  * the parser (dist/main.js).
  */
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
+import { heldToParser } from './helpers/plain-args.js';
 import { quietFleetArgs, type FleetArgs } from '../src/boot/fleet-args.js';
 import { program } from '../src/cli/main.js';
 
@@ -59,15 +60,5 @@ const leftToParser: string[][] = [
 ];
 
 describe('fleet without the parser', () => {
-  it('reads the plain form as the parser does', async () => {
-    for (const args of accepted) {
-      const quiet = quietFleetArgs(args);
-      expect(quiet, args.join(' ')).toBeDefined();
-      expect(quiet, args.join(' ')).toEqual(await parsed(args));
-    }
-  });
-
-  it('leaves everything else to the parser (which answers help, refuses or accepts it)', () => {
-    for (const args of leftToParser) expect(quietFleetArgs(args), args.join(' ')).toBeUndefined();
-  });
+  heldToParser(quietFleetArgs, parsed, accepted, leftToParser);
 });

@@ -4,6 +4,7 @@
  * left to the parser (dist/main.js).
  */
 import { describe, expect, it } from 'vitest';
+import { heldToParser } from './helpers/plain-args.js';
 import { COMMAND_WORDS, quietGenerateArgs, type GenerateArgs } from '../src/boot/generate-args.js';
 import { program } from '../src/cli/main.js';
 
@@ -81,17 +82,7 @@ const leftToParser: string[][] = [
 ];
 
 describe('a new project without the parser', () => {
-  it('reads the plain form as the parser does', async () => {
-    for (const args of accepted) {
-      const quiet = quietGenerateArgs(args);
-      expect(quiet, args.join(' ')).toBeDefined();
-      expect(quiet, args.join(' ')).toEqual(await parsed(args));
-    }
-  });
-
-  it('leaves everything else to the parser (which answers help, refuses or accepts it)', () => {
-    for (const args of leftToParser) expect(quietGenerateArgs(args), args.join(' ')).toBeUndefined();
-  });
+  heldToParser(quietGenerateArgs, parsed, accepted, leftToParser);
 
   it("knows every word the parser takes as a command (a folder named like one is the parser's to refuse)", () => {
     const commands = program(() => {}).commands.map((c) => c.name());

@@ -3,7 +3,8 @@
  * start): whatever that reading accepts, the parser reads the same way, and everything else is
  * left to the parser.
  */
-import { describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
+import { heldToParser } from './helpers/plain-args.js';
 import { quickJobArgs, type JobArgs } from '../src/cli/jobs-args.js';
 import { jobCommands } from '../src/cli/jobs-program.js';
 import { rootCommand } from '../src/cli/root-command.js';
@@ -69,15 +70,5 @@ const leftToParser: string[][] = [
 ];
 
 describe('jobs and job without the parser', () => {
-  it('reads the plain forms as the parser does', async () => {
-    for (const args of accepted) {
-      const quick = quickJobArgs(args);
-      expect(quick, args.join(' ')).toBeDefined();
-      expect(quick, args.join(' ')).toEqual(await parsed(args));
-    }
-  });
-
-  it('leaves everything else to the parser (which answers help, refuses or accepts it)', () => {
-    for (const args of leftToParser) expect(quickJobArgs(args), args.join(' ')).toBeUndefined();
-  });
+  heldToParser(quickJobArgs, parsed, accepted, leftToParser);
 });
