@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { userCacheDir } from './template-cache.js';
 import path from 'node:path';
 import { hideCredentials, secretsOf } from '../core/credentials.js';
 import { boundMs } from './bounds.js';
@@ -16,8 +16,7 @@ import { isInterrupted, onInterrupt, trackChild } from './cleanup.js';
 import { killsItsGroup } from './process-group.js';
 
 export function fleetCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(base, 'create-migration', 'fleet');
+  return userCacheDir('fleet', env);
 }
 
 /**

@@ -37,10 +37,14 @@ const KEEP = 40;
 
 export type { TreeEntry };
 
-export function templateCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.CREATE_MIGRATION_NO_CACHE) return undefined;
+/** `<the user's cache>/create-migration/<name>`: $XDG_CACHE_HOME when absolute, else ~/.cache. */
+export function userCacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(base, 'create-migration', 'templates');
+  return path.join(base, 'create-migration', name);
+}
+
+export function templateCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.CREATE_MIGRATION_NO_CACHE ? undefined : userCacheDir('templates', env);
 }
 
 const keyOf = (location: string, commit: string) => createHash('sha256').update(`${FORMAT}\0${VERSION}\0${location}\0${commit}`).digest('hex');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { userCacheDir } from '../template-cache.js';
 import path from 'node:path';
 import { textOf, userConfigFiles } from './git-config.js';
 import { INITIAL_BRANCH } from './refs.js';
@@ -93,8 +93,7 @@ function conditions(dir: string, env: NodeJS.ProcessEnv): Conditions | undefined
 }
 
 function snapshotFile(key: string, env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
-  return path.join(base, 'create-migration', 'git-init', `${key}.json`);
+  return path.join(userCacheDir('git-init', env), `${key}.json`);
 }
 
 /** Every entry under `root` (`d path` / `f path`, parents first); undefined when one is neither a folder nor a file. */
