@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ExternalItem } from '../core/template-check/check.js';
 import { boundMs } from './bounds.js';
@@ -28,6 +27,7 @@ for item in json.loads(sys.stdin.buffer.read().decode("utf-8")):
         errors[item["id"]] = f"{'TOML' if item['kind'] == 'toml' else 'Python'}: {e}"
 sys.stdout.write(json.dumps({"errors": errors, "toml": tomllib is not None}))
 `;
+import { tmpDir } from './os-lazy.js';
 
 /**
  * How python3 is started: isolated (-I: no script folder or current folder on sys.path, no
@@ -36,7 +36,7 @@ sys.stdout.write(json.dumps({"errors": errors, "toml": tomllib is not None}))
  * A template that ships json.py, tomllib.py or sitecustomize.py is data to it, never code.
  */
 export function isolatedPython(): { args: string[]; cwd: string; env: NodeJS.ProcessEnv; cleanup: () => void } {
-  const cwd = mkdtempSync(path.join(os.tmpdir(), 'cm-python-'));
+  const cwd = mkdtempSync(path.join(tmpDir(), 'cm-python-'));
   return {
     args: ['-I', '-S', '-B'],
     cwd,

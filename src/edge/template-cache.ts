@@ -21,7 +21,6 @@
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { sharedTrees } from './parse-trees.js';
 import { packHeader, packTemplate, unpackTemplate } from './template-pack.js';
@@ -29,6 +28,7 @@ import type { LoadedTemplate } from '../core/template/types.js';
 import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
 import { objectId } from './git/object-id.js';
+import { homeDir } from './os-lazy.js';
 
 // 4: one pack (./template-pack.ts, its trees apart from its header) with the commit's whole tree listing.
 const FORMAT = 4;
@@ -39,7 +39,7 @@ export type { TreeEntry };
 
 /** `<the user's cache>/create-migration/<name>`: $XDG_CACHE_HOME when absolute, else ~/.cache. */
 export function userCacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(homeDir(), '.cache');
   return path.join(base, 'create-migration', name);
 }
 

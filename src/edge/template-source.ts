@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { statOrNone } from './fs-quiet.js';
 import { onInterrupt } from './cleanup.js';
@@ -17,6 +16,7 @@ import { listTags, resolveCommit } from './git/refs.js';
 import { readCommitTree } from './git/files.js';
 import { cloneBare, isRepoRoot } from './git/repo.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
+import { tmpDir } from './os-lazy.js';
 
 /**
  * Where templates come from: the built-in one, a plain folder, or a git repo (path or URL) whose
@@ -40,7 +40,7 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
   const base = hash > 0 ? spec.slice(0, hash) : spec;
   const ref = hash > 0 ? spec.slice(hash + 1) : undefined;
   if (isUrl(base)) {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'create-migration-tpl-'));
+    const tmp = mkdtempSync(path.join(tmpDir(), 'create-migration-tpl-'));
     // Ctrl-C while it is cloned or read: the copy goes too.
     const unregister = onInterrupt(() => rmSync(tmp, { recursive: true, force: true }));
     const cleanup = async () => {

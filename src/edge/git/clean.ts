@@ -1,12 +1,12 @@
 import { lstatSync, type BigIntStats } from 'node:fs';
 import { createHash } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { commonDir, readRepoAt } from './files.js';
 import { ObjectFiles, commitFiles } from './object-files.js';
 import { readOrNone } from '../fs-quiet.js';
 import { objectId } from './object-id.js';
 import { configMatches, words } from './config-scan.js';
+import { homeDir } from '../os-lazy.js';
 
 /**
  * Whether a work tree is clean in the sense of `git status --untracked-files=no` printing nothing,
@@ -130,7 +130,7 @@ function treeFiles(objects: ObjectFiles, commit: string): Map<string, string> | 
 /** Whether the settings git reads (system, user, repository) leave file contents and status as they are. */
 function settingsArePlain(common: string, env: NodeJS.ProcessEnv): boolean {
   if (env.GIT_CONFIG_PARAMETERS || env.GIT_CONFIG_COUNT || env.GIT_CONFIG) return false;
-  const home = env.HOME ?? os.homedir();
+  const home = env.HOME ?? homeDir();
   const xdg = env.XDG_CONFIG_HOME || path.join(home, '.config');
   // Every file git may read is looked at (one it skips, under GIT_CONFIG_NOSYSTEM, only adds caution).
   const configs = ['/etc/gitconfig', path.join(xdg, 'git/config'), path.join(home, '.gitconfig'), path.join(common, 'config'), path.join(common, 'config.worktree')];
