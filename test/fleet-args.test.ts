@@ -4,7 +4,7 @@
  * the parser (dist/main.js).
  */
 import { describe } from 'vitest';
-import { heldToParser } from './helpers/plain-args.js';
+import { heldToParser, parsedBy } from './helpers/plain-args.js';
 import { quietFleetArgs, type FleetArgs } from '../src/boot/fleet-args.js';
 import { program } from '../src/cli/main.js';
 
@@ -16,14 +16,7 @@ async function parsed(args: string[]): Promise<FleetArgs | string> {
     async () => 0,
     async (dirs, flags) => ((got = { dirs: [...dirs], flags: { ...flags } }), 0),
   );
-  cli.configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  for (const c of cli.commands) c.configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    await cli.parseAsync(['node', 'create-migration', ...args]);
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return got ?? 'no action';
+  return parsedBy(cli, args, () => got);
 }
 
 const accepted: string[][] = [

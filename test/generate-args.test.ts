@@ -4,7 +4,7 @@
  * left to the parser (dist/main.js).
  */
 import { describe, expect, it } from 'vitest';
-import { heldToParser } from './helpers/plain-args.js';
+import { heldToParser, parsedBy } from './helpers/plain-args.js';
 import { COMMAND_WORDS, quietGenerateArgs, type GenerateArgs } from '../src/boot/generate-args.js';
 import { program } from '../src/cli/main.js';
 
@@ -15,13 +15,7 @@ async function parsed(args: string[]): Promise<GenerateArgs | string> {
     () => {},
     async (dir, flags) => ((got = { dir, flags: { ...flags } }), 0),
   );
-  cli.configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    await cli.parseAsync(['node', 'create-migration', ...args]);
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return got ?? 'no action';
+  return parsedBy(cli, args, () => got);
 }
 
 const accepted: string[][] = [

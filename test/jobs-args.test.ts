@@ -4,7 +4,7 @@
  * left to the parser.
  */
 import { describe } from 'vitest';
-import { heldToParser } from './helpers/plain-args.js';
+import { heldToParser, parsedBy } from './helpers/plain-args.js';
 import { quickJobArgs, type JobArgs } from '../src/cli/jobs-args.js';
 import { jobCommands } from '../src/cli/jobs-program.js';
 import { rootCommand } from '../src/cli/root-command.js';
@@ -12,17 +12,12 @@ import { rootCommand } from '../src/cli/root-command.js';
 /** What the parser hands the command for these arguments, or the error code it stops with. */
 async function parsed(args: string[]): Promise<JobArgs | string> {
   let got: JobArgs | undefined;
-  const cli = rootCommand().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  const cli = rootCommand();
   jobCommands(cli, () => {}, {
     jobs: async (flags) => ((got = { command: 'jobs', flags: { ...flags } }), 0),
     job: async (id, flags) => ((got = { command: 'job', id, flags: { ...flags } }), 0),
   });
-  try {
-    await cli.parseAsync(['node', 'create-migration', ...args]);
-  } catch (e) {
-    return (e as { code: string }).code;
-  }
-  return got ?? 'no action';
+  return parsedBy(cli, args, () => got);
 }
 
 const accepted: string[][] = [

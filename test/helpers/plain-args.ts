@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { expect, it } from 'vitest';
 
 /**
@@ -17,4 +18,18 @@ export function heldToParser<T>(read: (args: string[]) => T | undefined, parsed:
   it('leaves everything else to the parser (which answers help, refuses or accepts it)', () => {
     for (const args of leftToParser) expect(read(args), args.join(' ')).toBeUndefined();
   });
+}
+
+/**
+ * What `cli` makes of `args` (`create-migration <args>`), with nothing printed: what its action
+ * handed `got` to keep, the error code it stopped with, or 'no action'.
+ */
+export async function parsedBy<T>(cli: Command, args: string[], got: () => T | undefined): Promise<T | string> {
+  for (const c of [cli, ...cli.commands]) c.configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  try {
+    await cli.parseAsync(['node', 'create-migration', ...args]);
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+  return got() ?? 'no action';
 }
