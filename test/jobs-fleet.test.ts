@@ -5,8 +5,7 @@
  * replaced, a job moved, a folder turned into a link, are all seen; a link is refused as status
  * refuses it; a record made moments ago, damaged or not private is never used.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fleetJobsCounts, fleetJobsOf } from '../src/edge/jobs-fleet.js';
@@ -14,18 +13,7 @@ import { jobsSummaryOf } from '../src/edge/jobs-files.js';
 import { MARGIN_MS } from '../src/edge/parity-index.js';
 import { ProjectReader } from '../src/edge/project/reader.js';
 import { runCli, tempDir } from './helpers/cli.js';
-
-function daysBack(last: string, n: number): string[] {
-  return Array.from({ length: n }, (_, i) => new Date(Date.parse(`${last}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10));
-}
-
-function writeReport(root: string, job: string, date: string, verdict: 'green' | 'red'): string {
-  const dir = path.join(root, 'reports/parity', job);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${date}.json`);
-  writeFileSync(file, JSON.stringify({ schema: 'parity-report/1', job, date, verdict, generated_at: `${date}T03:00:00Z` }));
-  return file;
-}
+import { daysBack, editInPlace, writeReport } from './helpers/parity-reports.js';
 
 const jobYaml = (id: string, state: string) => `  - id: ${id}
     title: Legacy ${id}
@@ -72,24 +60,6 @@ async function look(root: string, record: string, later = 2 * MARGIN_MS) {
   const before = { ...fleetJobsCounts };
   const jobs = await fleetJobsOf(files, record, Date.now() + later);
   return { jobs, fromRecord: fleetJobsCounts.fromRecord - before.fromRecord, worked: fleetJobsCounts.worked - before.worked };
-}
-
-/** Edits a report in place (the same inode) to `verdict`, keeping its size and its modification time. */
-function editInPlace(file: string, verdict: 'green' | 'red'): void {
-  const before = statSync(file);
-  // Kept outside the project: a file made beside the reports would move their folders' stamps.
-  const ref = path.join(tempDir(), 'ref');
-  execFileSync('cp', ['-p', file, ref]);
-  const text = readFileSync(file, 'utf8');
-  // The verdict and the spaces after it, padded back to the report's size.
-  const edited = text.replace(/"verdict":"(green|red)" */, `"verdict":"${verdict}"`);
-  const padded = edited.replace(`"verdict":"${verdict}"`, `"verdict":"${verdict}"${' '.repeat(text.length - edited.length)}`);
-  writeFileSync(file, padded); // truncates and writes: the same inode
-  execFileSync('touch', ['-r', ref, file]);
-  rmSync(ref);
-  expect(statSync(file).ino).toBe(before.ino);
-  expect(statSync(file).size).toBe(before.size);
-  expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
 }
 
 const allGreen = { total: 4, green: 4, blocked: [], counts: { inventoried: 0, ported: 0, parallel: 3, switched: 1, legacy_off: 0, decommissioned: 0 } };

@@ -4,29 +4,14 @@
  * changed, however it was changed (a report edited in place with its size and modification time
  * kept, replaced, added, deleted), nor from an index that is damaged or not this user's.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../src/core/jobs/schema.js';
 import { MARGIN_MS, ParityReports } from '../src/edge/parity-index.js';
 import { ProjectReader } from '../src/edge/project/reader.js';
 import { runCli, tempDir } from './helpers/cli.js';
-
-/** The n days (weekends too, as a daily parity run makes them) ending at `last`, newest first. */
-function daysBack(last: string, n: number): string[] {
-  return Array.from({ length: n }, (_, i) => new Date(Date.parse(`${last}T00:00:00Z`) - i * 86_400_000).toISOString().slice(0, 10));
-}
-
-const reportText = (job: string, date: string, verdict: string) => JSON.stringify({ schema: 'parity-report/1', job, date, verdict, generated_at: `${date}T03:00:00Z` });
-
-function writeReport(root: string, job: string, date: string, verdict: 'green' | 'red'): string {
-  const dir = path.join(root, 'reports/parity', job);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${date}.json`);
-  writeFileSync(file, reportText(job, date, verdict));
-  return file;
-}
+import { daysBack, editInPlace, reportText, writeReport } from './helpers/parity-reports.js';
 
 const job = (id: string, criterion = 10): Job =>
   ({ id, state: 'parallel', parity: { criterion_days: criterion } }) as unknown as Job;
@@ -46,24 +31,6 @@ function view(root: string, index: string, ids: string[], later = 2 * MARGIN_MS)
   const streaks = new Map(ids.map((id) => [id, reports.evidence(job(id), []).streak]));
   reports.save();
   return { streaks, counts: reports.counts };
-}
-
-/** Edits a report in place (the same inode) to `verdict`, keeping its size and its modification time. */
-function editInPlace(file: string, verdict: 'green' | 'red'): void {
-  const before = statSync(file);
-  // A copy that keeps the times to the nanosecond, to put them back from (as a tool restoring them would).
-  const ref = `${path.dirname(file)}.ref`;
-  execFileSync('cp', ['-p', file, ref]);
-  const text = readFileSync(file, 'utf8');
-  const edited = text.replace(/"verdict":"(green|red)" */, `"verdict":"${verdict}"`);
-  const padded = edited.replace(`"verdict":"${verdict}"`, `"verdict":"${verdict}"${' '.repeat(text.length - edited.length)}`);
-  expect(padded.length).toBe(text.length);
-  writeFileSync(file, padded); // truncates and writes: the same inode
-  execFileSync('touch', ['-r', ref, file]);
-  rmSync(ref);
-  expect(statSync(file).ino).toBe(before.ino);
-  expect(statSync(file).size).toBe(before.size);
-  expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
 }
 
 describe('the parity index of the views', () => {
