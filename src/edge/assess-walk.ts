@@ -1,7 +1,8 @@
-import { type Dirent, closeSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, closeSync, openSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { FileNote, SourceFile } from '../core/assess/scan.js';
+import { readUpTo } from './fs-quiet.js';
 
 /**
  * The one place assess touches the file system: reads the given folders, never following a link,
@@ -30,14 +31,7 @@ export interface WalkResult {
 function readHead(full: string, size: number): Buffer {
   const fd = openSync(full, 'r');
   try {
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
+    return readUpTo(fd, size);
   } finally {
     closeSync(fd);
   }

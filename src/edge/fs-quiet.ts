@@ -90,16 +90,21 @@ function readRegularAfter(p: string, st: Stats, encoding?: 'utf8'): Buffer | str
       const rest = readFileSync(fd);
       return encoding ? rest.toString(encoding) : rest;
     }
-    const whole = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, whole, got, size - got, null);
-      if (n === 0) break;
-      got += n;
-    }
-    const data = got === size ? whole : whole.subarray(0, got);
+    const data = readUpTo(fd, size);
     return encoding ? data.toString(encoding) : data;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Up to `size` bytes from an open file's current position (the start, for a file just opened): fewer where it ends sooner. */
+export function readUpTo(fd: number, size: number): Buffer {
+  const whole = Buffer.allocUnsafe(size);
+  let got = 0;
+  while (got < size) {
+    const n = readSync(fd, whole, got, size - got, null);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === size ? whole : whole.subarray(0, got);
 }
