@@ -2,6 +2,7 @@ import { boundary } from './boundary.js';
 import { fleetCommand } from './commands/fleet.js';
 import { quietFleetArgs } from '../boot/fleet-args.js';
 import { endRun } from './output.js';
+import { handToMain, type Entry } from './handoff.js';
 import { undoOnSignals } from './signals.js';
 
 // dist/fleet.js: `fleet` in its plain form (read by src/boot/fleet-args.ts), loaded by dist/cli.js
@@ -10,16 +11,8 @@ import { undoOnSignals } from './signals.js';
 // clones it runs and removes what they were writing, as in dist/main.js.
 const stopUndoing = undoOnSignals();
 
-type Entry = { run(argv: string[]): Promise<void> };
-
 export async function run(argv: string[], full?: () => Entry): Promise<void> {
   const quiet = quietFleetArgs(argv.slice(2));
   if (quiet) return endRun(await boundary(argv, () => fleetCommand(quiet.dirs, quiet.flags)));
-  if (!full) {
-    process.stderr.write('create-migration: failed: this command needs dist/main.js; run dist/cli.js\n');
-    return endRun(3);
-  }
-  // dist/main.js undoes what it starts on Ctrl-C itself; this bundle registered nothing to undo.
-  stopUndoing();
-  return full().run(argv);
+  return handToMain(argv, full, stopUndoing);
 }

@@ -2,7 +2,7 @@ import { boundary } from './boundary.js';
 import { generateCommand } from './commands/generate.js';
 import { namingFlags, setFlag } from './flag-naming.js';
 import { quietGenerateArgs } from '../boot/generate-args.js';
-import { NotInThisBundle } from './handoff.js';
+import { handToMain, NotInThisBundle, type Entry } from './handoff.js';
 import { undoOnSignals } from './signals.js';
 import { endRun } from './output.js';
 
@@ -11,8 +11,6 @@ import { endRun } from './output.js';
 // has no argument parser and, of the commands, only generate: anything else it is given (or
 // --assess, which it does not carry) it hands, untouched, to dist/main.js (./handoff.ts).
 const stopUndoing = undoOnSignals();
-
-type Entry = { run(argv: string[]): Promise<void> };
 
 export async function run(argv: string[], full?: () => Entry): Promise<void> {
   const quiet = quietGenerateArgs(argv.slice(2));
@@ -29,11 +27,5 @@ export async function run(argv: string[], full?: () => Entry): Promise<void> {
       })
     : 0;
   if (!elsewhere) return endRun(code);
-  if (!full) {
-    process.stderr.write('create-migration: failed: this command needs dist/main.js; run dist/cli.js\n');
-    return endRun(3);
-  }
-  // dist/main.js undoes what it writes on Ctrl-C itself; this bundle registered nothing to undo.
-  stopUndoing();
-  return full().run(argv);
+  return handToMain(argv, full, stopUndoing);
 }
