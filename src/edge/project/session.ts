@@ -51,7 +51,8 @@ export interface ApplyRequest {
     touchesIndex?: boolean;
     /** Make this branch and switch to it before writing (sync --branch). */
     branch?: string;
-    after: () => Promise<void>;
+    /** `filesInPlace` waits for big files still being written (see applyChanges), for a step that reads them. */
+    after: (filesInPlace: () => Promise<void>) => Promise<void>;
   };
 }
 
@@ -180,9 +181,9 @@ export class ProjectSession extends ProjectReader {
             await checkpoint('apply:branch');
           }
         },
-        after: async () => {
+        after: async (filesInPlace) => {
           await checkpoint('apply:files');
-          await g?.after();
+          await g?.after(filesInPlace);
           await checkpoint('apply:git');
         },
         undoGit: () => {
