@@ -904,9 +904,16 @@
         (br $quarters)))
     (local.get $r))
 
+  ;; The first byte past compare's work list at its longest (it grows the memory as it needs).
+  (global $stackEnd (export "stackEnd") (mut i32) (i32.const 0))
+
+  ;; The work list lies last in the memory, which compare grows when two more boxes do not fit
+  ;; (a megabyte at a time beyond what they need): most searches keep it short, and room for the
+  ;; longest it could be (two boxes per line) would count against V8's external memory limit.
   (func (export "compare") (param $a i32) (param $aIdx i32) (param $na i32) (param $b i32) (param $bIdx i32) (param $nb i32)
       (param $changedA i32) (param $changedB i32) (param $fwd i32) (param $bwd i32) (param $stack i32)
     (local $offset i32) (local $maxCost i32) (local $sp i32) (local $aLo i32) (local $aHi i32) (local $bLo i32) (local $bHi i32) (local $minimal i32) (local $i i32)
+    (local $need i32) (local $have i32)
     (local.set $offset (i32.add (local.get $nb) (i32.const 1)))
     (local.set $maxCost (call $roughSqrt (i32.add (i32.add (local.get $na) (local.get $nb)) (i32.const 3))))
     (if (i32.lt_s (local.get $maxCost) (i32.const 256)) (then (local.set $maxCost (i32.const 256))))
@@ -917,6 +924,7 @@
     (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 3) (i32.const 2))) (local.get $nb))
     (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 4) (i32.const 2))) (i32.const 0))
     (local.set $sp (i32.const 1))
+    (global.set $stackEnd (i32.add (local.get $stack) (i32.const 20)))
     (block $done
       (loop $boxes
         (br_if $done (i32.eqz (local.get $sp)))
@@ -965,6 +973,15 @@
             (br $boxes)))
         (call $split (local.get $a) (local.get $aLo) (local.get $aHi) (local.get $b) (local.get $bLo) (local.get $bHi)
           (local.get $fwd) (local.get $bwd) (local.get $offset) (local.get $minimal) (local.get $maxCost))
+        (local.set $need (i32.add (local.get $stack) (i32.mul (i32.add (local.get $sp) (i32.const 2)) (i32.const 20))))
+        (if (i32.gt_u (local.get $need) (global.get $stackEnd))
+          (then
+            (global.set $stackEnd (local.get $need))
+            (local.set $have (i32.shl (memory.size) (i32.const 16)))
+            (if (i32.gt_u (local.get $need) (local.get $have))
+              (then
+                (if (i32.lt_s (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $need) (local.get $have)) (i32.const 16)) (i32.const 16))) (i32.const 0))
+                  (then unreachable))))))
         (local.set $i (i32.mul (local.get $sp) (i32.const 5)))
         (i32.store (i32.add (local.get $stack) (i32.shl (local.get $i) (i32.const 2))) (local.get $aLo))
         (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2))) (global.get $sx))

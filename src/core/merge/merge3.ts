@@ -453,7 +453,7 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
  * WebAssembly (merge.wat) step for step: its hunks written at `out` (gives how many numbers), its
  * arrays from `scratch` on (moving `layout.top` past them).
  */
-function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number, out: number, scratch: number): { at: number; length: number } {
+function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number, out: number, scratch: number, tightStack = false): { at: number; length: number } {
   const { memory, x, layout } = wasm;
   let top = scratch;
   // Memory past the top so far was never written: zero already.
@@ -494,22 +494,29 @@ function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, 
   // The search (diff.ts's compare): its arrays by diagonal, and its work list of boxes (five numbers each).
   const fwd = take((nA + nB + 3) * 4, true);
   const bwd = take((nA + nB + 3) * 4, true);
-  const stack = take((nA + nB + 2) * 2 * 5 * 4);
+  // Last: compare grows the memory for its work list as it needs (up to two boxes per line).
+  // (tightStack, for a test: room for one box, where the memory ends, so a second one grows it.)
+  if (tightStack) top = Math.ceil((top + 24) / PAGE) * PAGE - 24;
+  const stack = take(tightStack ? 24 : Math.min((nA + nB + 2) * 2 * 5 * 4, 64 << 10));
   grown();
   x.compare(keptA.id, keptA.index, nA, keptB.id, keptB.index, nB, changedA, changedB, fwd, bwd, stack);
+  layout.top = Math.max(layout.top, align8(x.stackEnd.value as number));
   x.compact(a, na, changedA, changedB, nb);
   x.compact(b, nb, changedB, changedA, na);
   return { at: out, length: x.collectHunks(changedA, changedB, na, nb, out) };
 }
 
-/** The hunks of b against a (both UTF-8 bytes) as bytesDiff finds them; for its test against diffIdsPacked. */
-export function bytesHunks(a: Uint8Array, b: Uint8Array): Int32Array {
+/**
+ * The hunks of b against a (both UTF-8 bytes) as bytesDiff finds them; for its test against
+ * diffIdsPacked (`tightStack`: the search's work list starts with no room to spare).
+ */
+export function bytesHunks(a: Uint8Array, b: Uint8Array, tightStack = false): Int32Array {
   const pass = bytesPass(a, b, b);
   const wasm = pass.wasm!;
   const { idsAt } = wasm.layout;
   const out = wasm.layout.top;
   wasm.layout.top += align8(4 * (Math.min(pass.sides[0].count, pass.sides[1].count) + 1) * 4);
-  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size, out, wasm.layout.top);
+  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size, out, wasm.layout.top, tightStack);
   return new Int32Array(wasm.memory.buffer, h.at, h.length).slice();
 }
 
@@ -560,6 +567,7 @@ interface LinesExports {
   compare(a: number, aIdx: number, na: number, b: number, bIdx: number, nb: number, changedA: number, changedB: number, fwd: number, bwd: number, stack: number): void;
   collectHunks(changedA: number, changedB: number, n: number, m: number, out: number): number;
   size: WebAssembly.Global;
+  stackEnd: WebAssembly.Global;
   conflicts: WebAssembly.Global;
   lf: WebAssembly.Global;
   crlf: WebAssembly.Global;
