@@ -16,8 +16,8 @@
 ;; Assembled by scripts/wasm.mjs (run by the build) into merge-wasm.ts. All addresses are byte
 ;; offsets in the imported memory, laid out by the caller (merge3.ts: bytesPass, bytesDiff, mergeBytes):
 ;;   a text at `p`, `len` bytes, followed by at least 8 bytes the loads below may read (never used);
-;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes;
-;;   its ids; the intern table (capacity numbers, zeroed: id + 1 per slot, 0 free: four bytes a
+;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes,
+;;   which its ids replace one for one as they are made (a base line's hash is then its id's); the intern table (capacity numbers, zeroed: id + 1 per slot, 0 free: four bytes a
 ;;   slot, the table's random probes miss the cache less than with the hash beside each id);
 ;;   per id: its first line's address, length, side, line number and hash.
 (module
@@ -188,7 +188,7 @@
     (i32.store (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2))) (local.get $line))
     (local.get $id))
 
-  ;; Ids for the `count` lines of base (at p, with `at` and `hash` from scan) into `ids`.
+  ;; Ids for the `count` lines of base (at p, with `at` and `hash` from scan) into `ids` (which may be `hash`).
   (func (export "internBase") (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
     (local $i i32) (local $to i32)
     (block $done
@@ -236,11 +236,12 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $lines))))
 
-  ;; Ids for the lines of side `side` (1 ours, 2 theirs), after base's: a side is mostly base with
+  ;; Ids for the lines of side `side` (1 ours, 2 theirs), after base's (into `ids`, which may be
+  ;; `hash`; a base line's hash is its id's, base's own hashes may be gone): a side is mostly base with
   ;; edits, so the line after the last one found in base is tried first, then (a line rewritten in
   ;; place) the one after the last tried, and only then the table.
   (func (export "internSide") (param $side i32) (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
-      (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
+      (param $bp i32) (param $bAt i32) (param $bCount i32) (param $bIds i32)
     (local $i i32) (local $to i32)
     (global.set $next (i32.const 0))
     (global.set $guess (i32.const 0))
@@ -249,7 +250,7 @@
         (br_if $done (i32.ge_s (local.get $i) (local.get $count)))
         (local.set $to (call $chunkEnd (local.get $i) (local.get $count)))
         (call $internSideLines (local.get $side) (local.get $p) (local.get $at) (local.get $hash) (local.get $i) (local.get $to) (local.get $ids)
-          (local.get $bp) (local.get $bAt) (local.get $bHash) (local.get $bCount) (local.get $bIds))
+          (local.get $bp) (local.get $bAt) (local.get $bCount) (local.get $bIds))
         (local.set $i (local.get $to))
         (br $chunks))))
 
@@ -258,7 +259,7 @@
   (global $guess (mut i32) (i32.const 0))
 
   (func $internSideLines (param $side i32) (param $p i32) (param $at i32) (param $hash i32) (param $i i32) (param $count i32) (param $ids i32)
-      (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
+      (param $bp i32) (param $bAt i32) (param $bCount i32) (param $bIds i32)
     (local $q i32) (local $s i32) (local $len i32) (local $h i32) (local $addr i32)
     (local $next i32) (local $guess i32) (local $id i32) (local $out i32)
     (local $ih i32) (local $iaddr i32) (local $ilen i32) (local $slot i32) (local $entry i32) (local $e i32) (local $nid i32)
@@ -276,7 +277,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (if (i32.lt_u (local.get $next) (local.get $bCount))
           (then
-            (if (if (result i32) (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $next) (i32.const 2)))) (local.get $h))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $repHash) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $next) (i32.const 2)))) (i32.const 2)))) (local.get $h))
               (then (i32.const 0))
               (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2))))) (local.get $len))
                 (then (i32.const 0))
@@ -288,7 +289,7 @@
                 (br $lines)))))
         (if (i32.and (i32.gt_u (local.get $guess) (local.get $next)) (i32.lt_u (local.get $guess) (local.get $bCount)))
           (then
-            (if (if (result i32) (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $guess) (i32.const 2)))) (local.get $h))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $repHash) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $guess) (i32.const 2)))) (i32.const 2)))) (local.get $h))
               (then (i32.const 0))
               (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2))))) (local.get $len))
                 (then (i32.const 0))

@@ -556,7 +556,7 @@ interface LinesExports {
   scan(p: number, len: number, at: number, hash: number, room: number): number;
   table(table: number, capacity: number, rep: number, total: number): void;
   internBase(p: number, at: number, hash: number, count: number, ids: number): void;
-  internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bHash: number, bCount: number, bIds: number): void;
+  internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bCount: number, bIds: number): void;
   spans(baseLength: number, ours: number, theirs: number, oh: number, on: number, th: number, tn: number, out: number): number;
   render(spans: number, n: number, out: number, write: number): number;
   countIds(h: number, n: number, counts: number): void;
@@ -587,7 +587,7 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
   const texts = [base, ours, theirs];
   mergeModule ??= new WebAssembly.Module(Buffer.from(MERGE_WASM, 'base64'));
   // Texts first (each followed by 8 bytes the module's word loads may read), then per text its
-  // line starts, hashes and ids, each sized to its lines once they are counted. A text is cut
+  // line starts and hashes (its ids made over them), each sized to its lines once they are counted. A text is cut
   // with room for as many lines as if they were 16 bytes or longer (code's are), or, if it has
   // more, one per byte; its hashes then move down to just after its line starts. (The memory
   // counts as the process's external memory: past V8's limit for it, a full garbage collection
@@ -631,8 +631,8 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
     atAt.push(top);
     top += align8((n + 1) * 4);
     if (scannedAt !== top) new Uint8Array(memory.buffer).copyWithin(top, scannedAt, scannedAt + n * 4);
+    // Its ids replace its hashes one for one as they are made.
     hashAt.push(top);
-    top += align8(n * 4);
     idsAt.push(top);
     top += align8(n * 4);
   }
@@ -648,7 +648,7 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
   if (written > tableAt) new Uint8Array(memory.buffer).fill(0, tableAt, Math.min(written, repAt));
   x.table(tableAt, capacity, repAt, total);
   x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
-  for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
+  for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, nb, idsAt[0]!);
   const buffer = memory.buffer;
   const sides = texts.map((units, k) => ({ units, at: new Int32Array(buffer, atAt[k], counts[k]! + 1), count: counts[k]! })) as unknown as Sides;
   const ids = counts.map((n, k) => new Int32Array(buffer, idsAt[k], n)) as unknown as [Int32Array, Int32Array, Int32Array];
