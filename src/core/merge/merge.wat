@@ -19,7 +19,8 @@
 ;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes,
 ;;   which its ids replace one for one as they are made (a base line's hash is then its id's); the intern table (capacity numbers, zeroed: id + 1 per slot, 0 free: four bytes a
 ;;   slot, the table's random probes miss the cache less than with the hash beside each id);
-;;   per id: its first line's address, length, side, line number and hash.
+;;   per id: its hash and its first line (side, line number). The header at address 0 holds each
+;;   text's address and its line starts' (three pairs), then the markers' (see render).
 (module
   (import "m" "mem" (memory 1))
 
@@ -153,40 +154,43 @@
   (global $table (mut i32) (i32.const 0))
   (global $mask (mut i32) (i32.const 0))
   (global $size (export "size") (mut i32) (i32.const 0))
-  (global $repAddr (mut i32) (i32.const 0))
-  (global $repLen (mut i32) (i32.const 0))
-  (global $repSide (mut i32) (i32.const 0))
-  (global $repLine (mut i32) (i32.const 0))
-  (global $repHash (mut i32) (i32.const 0))
+  (global $rep (mut i32) (i32.const 0))
 
   ;; A zeroed table of `capacity` slots (a power of two, more than twice the lines) at `table`,
-  ;; and room for `total` ids in the five arrays after it.
-  (func (export "table") (param $table i32) (param $capacity i32) (param $rep i32) (param $total i32)
+  ;; and after it at `rep`, per id, two numbers: its hash, and its first line (side << 30 | line
+  ;; number). That line's bytes are found from the header at address 0, which holds each text's
+  ;; address and its line starts' (as render reads them), written before the ids are made.
+  (func (export "table") (param $table i32) (param $capacity i32) (param $rep i32)
     (global.set $table (local.get $table))
     (global.set $mask (i32.sub (local.get $capacity) (i32.const 1)))
     (global.set $size (i32.const 0))
-    (global.set $repAddr (local.get $rep))
-    (global.set $repLen (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 2))))
-    (global.set $repSide (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 3))))
-    (global.set $repLine (i32.add (local.get $rep) (i32.mul (local.get $total) (i32.const 12))))
-    (global.set $repHash (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 4)))))
+    (global.set $rep (local.get $rep)))
 
   ;; A line's id (written out where lines are interned, in internBaseLines and internSideLines):
   ;; its hash's slot and the ones after it probed until an equal line's id or a free slot, where
-  ;; $newId gives the line a new id.
+  ;; $newId gives the line a new id. An id's line is compared (its length, then its bytes) only
+  ;; when its hash is the line's.
 
-  ;; A new id for the `len` bytes at `addr` with hash `h` (line `line` of `side`), in free slot `e`.
-  (func $newId (param $e i32) (param $h i32) (param $addr i32) (param $len i32) (param $side i32) (param $line i32) (result i32)
-    (local $id i32)
+  ;; A new id for the line with hash `h` (line `line` of `side`), in free slot `e`.
+  (func $newId (param $e i32) (param $h i32) (param $side i32) (param $line i32) (result i32)
+    (local $id i32) (local $r i32)
     (local.set $id (global.get $size))
     (global.set $size (i32.add (local.get $id) (i32.const 1)))
     (i32.store (local.get $e) (global.get $size))
-    (i32.store (i32.add (global.get $repHash) (i32.shl (local.get $id) (i32.const 2))) (local.get $h))
-    (i32.store (i32.add (global.get $repAddr) (i32.shl (local.get $id) (i32.const 2))) (local.get $addr))
-    (i32.store (i32.add (global.get $repLen) (i32.shl (local.get $id) (i32.const 2))) (local.get $len))
-    (i32.store (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2))) (local.get $side))
-    (i32.store (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2))) (local.get $line))
+    (local.set $r (i32.add (global.get $rep) (i32.shl (local.get $id) (i32.const 3))))
+    (i32.store (local.get $r) (local.get $h))
+    (i32.store offset=4 (local.get $r) (i32.or (i32.shl (local.get $side) (i32.const 30)) (local.get $line)))
     (local.get $id))
+
+  ;; Whether the line of id `nid` is the `len` bytes at `addr` (its hash is theirs already).
+  (func $isLine (param $nid i32) (param $addr i32) (param $len i32) (result i32)
+    (local $sl i32) (local $hdr i32) (local $q i32) (local $s i32)
+    (local.set $sl (i32.load offset=4 (i32.add (global.get $rep) (i32.shl (local.get $nid) (i32.const 3)))))
+    (local.set $hdr (i32.shl (i32.shr_u (local.get $sl) (i32.const 30)) (i32.const 3)))
+    (local.set $q (i32.add (i32.load offset=4 (local.get $hdr)) (i32.shl (i32.and (local.get $sl) (i32.const 0x3fffffff)) (i32.const 2))))
+    (local.set $s (i32.load (local.get $q)))
+    (if (i32.ne (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s)) (local.get $len)) (then (return (i32.const 0))))
+    (call $same (i32.add (i32.load (local.get $hdr)) (local.get $s)) (local.get $addr) (local.get $len)))
 
   ;; Ids for the `count` lines of base (at p, with `at` and `hash` from scan) into `ids` (which may be `hash`).
   (func (export "internBase") (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
@@ -224,15 +228,13 @@
                 (local.set $entry (i32.load (local.get $e)))
                 (br_if $free (i32.eqz (local.get $entry)))
                 (local.set $nid (i32.sub (local.get $entry) (i32.const 1)))
-                (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ih))
+                (if (i32.eq (i32.load (i32.add (global.get $rep) (i32.shl (local.get $nid) (i32.const 3)))) (local.get $ih))
                   (then
-                    (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ilen))
-                      (then
-                        (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $iaddr) (local.get $ilen))
-                          (then (br $interned (local.get $nid))))))))
+                    (if (call $isLine (local.get $nid) (local.get $iaddr) (local.get $ilen))
+                      (then (br $interned (local.get $nid))))))
                 (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
                 (br $probe)))
-            (call $newId (local.get $e) (local.get $ih) (local.get $iaddr) (local.get $ilen) (i32.const 0) (local.get $i))))
+            (call $newId (local.get $e) (local.get $ih) (i32.const 0) (local.get $i))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $lines))))
 
@@ -277,7 +279,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (if (i32.lt_u (local.get $next) (local.get $bCount))
           (then
-            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $repHash) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $next) (i32.const 2)))) (i32.const 2)))) (local.get $h))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $rep) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $next) (i32.const 2)))) (i32.const 3)))) (local.get $h))
               (then (i32.const 0))
               (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2))))) (local.get $len))
                 (then (i32.const 0))
@@ -289,7 +291,7 @@
                 (br $lines)))))
         (if (i32.and (i32.gt_u (local.get $guess) (local.get $next)) (i32.lt_u (local.get $guess) (local.get $bCount)))
           (then
-            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $repHash) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $guess) (i32.const 2)))) (i32.const 2)))) (local.get $h))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $rep) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $guess) (i32.const 2)))) (i32.const 3)))) (local.get $h))
               (then (i32.const 0))
               (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2))))) (local.get $len))
                 (then (i32.const 0))
@@ -310,19 +312,20 @@
                 (local.set $entry (i32.load (local.get $e)))
                 (br_if $free (i32.eqz (local.get $entry)))
                 (local.set $nid (i32.sub (local.get $entry) (i32.const 1)))
-                (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ih))
+                (if (i32.eq (i32.load (i32.add (global.get $rep) (i32.shl (local.get $nid) (i32.const 3)))) (local.get $ih))
                   (then
-                    (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ilen))
-                      (then
-                        (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $iaddr) (local.get $ilen))
-                          (then (br $interned (local.get $nid))))))))
+                    (if (call $isLine (local.get $nid) (local.get $iaddr) (local.get $ilen))
+                      (then (br $interned (local.get $nid))))))
                 (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
                 (br $probe)))
-            (call $newId (local.get $e) (local.get $ih) (local.get $iaddr) (local.get $ilen) (local.get $side) (i32.sub (local.get $i) (i32.const 1)))))
+            (call $newId (local.get $e) (local.get $ih) (local.get $side) (i32.sub (local.get $i) (i32.const 1)))))
         (i32.store (local.get $out) (local.get $id))
-        (if (i32.eqz (i32.load (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2)))))
+        ;; An id first seen in base: the line after that one is the next tried (its side is 0, so
+        ;; its second number is its line number).
+        (local.set $s (i32.load offset=4 (i32.add (global.get $rep) (i32.shl (local.get $id) (i32.const 3)))))
+        (if (i32.lt_u (local.get $s) (i32.const 0x40000000))
           (then
-            (local.set $next (i32.add (i32.load (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2)))) (i32.const 1)))
+            (local.set $next (i32.add (local.get $s) (i32.const 1)))
             (local.set $guess (local.get $next)))
           (else (local.set $guess (i32.add (local.get $guess) (i32.const 1)))))
         (br $lines)))

@@ -554,7 +554,7 @@ let mergeModule: WebAssembly.Module | undefined;
 
 interface LinesExports {
   scan(p: number, len: number, at: number, hash: number, room: number): number;
-  table(table: number, capacity: number, rep: number, total: number): void;
+  table(table: number, capacity: number, rep: number): void;
   internBase(p: number, at: number, hash: number, count: number, ids: number): void;
   internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bCount: number, bIds: number): void;
   spans(baseLength: number, ours: number, theirs: number, oh: number, on: number, th: number, tn: number, out: number): number;
@@ -641,12 +641,17 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
   while (capacity < (nb + Math.max(no, nt)) * 2) capacity *= 2;
   const tableAt = top;
   const repAt = tableAt + capacity * 4;
-  const total = nb + no + nt;
-  const end = repAt + total * 20;
+  const end = repAt + (nb + no + nt) * 8;
   room(memory, end);
   // The table starts zeroed: a text's hashes may have been cut where it lies.
   if (written > tableAt) new Uint8Array(memory.buffer).fill(0, tableAt, Math.min(written, repAt));
-  x.table(tableAt, capacity, repAt, total);
+  // Where each text and its line starts are, for the module to find an id's line (and render).
+  const header = new Int32Array(memory.buffer, 0, 6);
+  for (let k = 0; k < 3; k++) {
+    header[2 * k] = textAt[k]!;
+    header[2 * k + 1] = atAt[k]!;
+  }
+  x.table(tableAt, capacity, repAt);
   x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
   for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, nb, idsAt[0]!);
   const buffer = memory.buffer;
