@@ -188,7 +188,11 @@ function startWrite(full: string, data: Uint8Array, mode: number | undefined, ru
   const done = new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     const more = (from: number): void => {
       if (from >= data.length) return resolve(undefined);
-      writeAsync(fd, data, from, data.length - from, null, (err, n) => (err ? resolve(err) : more(from + n)));
+      writeAsync(fd, data, from, data.length - from, null, (err, n) => {
+        if (err) resolve(err);
+        else if (n > 0) more(from + n);
+        else resolve(Object.assign(new Error('the file system took none of the bytes'), { code: 'EIO' }));
+      });
     };
     more(0);
   });
