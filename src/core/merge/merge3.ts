@@ -587,11 +587,11 @@ export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array
   const texts = [base, ours, theirs];
   mergeModule ??= new WebAssembly.Module(Buffer.from(MERGE_WASM, 'base64'));
   // Texts first (each followed by 8 bytes the module's word loads may read), then per text its
-  // line starts and hashes (its ids made over them), each sized to its lines once they are counted. A text is cut
-  // with room for as many lines as if they were 16 bytes or longer (code's are), or, if it has
-  // more, one per byte; its hashes then move down to just after its line starts. (The memory
-  // counts as the process's external memory: past V8's limit for it, a full garbage collection
-  // follows; so it holds no room that is never used.)
+  // line starts and hashes (its ids made over them), each sized to its lines once they are
+  // counted. A text is cut with room for as many lines as if they were 16 bytes or longer (code's
+  // are), or, if it has more, one per byte; its hashes then move down to just after its line
+  // starts. (The memory counts as the process's external memory: past V8's limit for it, a full
+  // garbage collection follows; so it holds no room that is never used.)
   const guess = (t: Uint8Array): number => (t.length >>> 4) + 16;
   const textAt: number[] = [];
   let top = 64;
