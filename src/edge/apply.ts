@@ -414,12 +414,14 @@ export interface ApplyOptions {
   /** Runs once the journal is on disk, before any file is touched (make the --branch). */
   before?: () => Promise<void>;
   /**
-   * Runs after the files are written (git index, pristine branch); a failure rolls back too.
-   * A big file may still be landing (see startWrite): `filesInPlace` waits for every file to be
-   * in place, for a step that reads them (a commit of the work tree); applyChanges waits for
-   * them after this returns in any case.
+   * Runs after the files are in place (git index, pristine branch); a failure rolls back too.
+   * With `lateWrites`, a big file may still be landing when it starts (see startWrite):
+   * `filesInPlace` waits for every file to be in place, for a step that reads them (a commit of
+   * the work tree); applyChanges waits for them after this returns in any case.
    */
   after?: (filesInPlace: () => Promise<void>) => Promise<void>;
+  /** Files of 1 MiB or more are written on node's thread pool while `after` runs (see `after`). */
+  lateWrites?: boolean;
   /**
    * Puts the git state back (synchronously: it runs on Ctrl-C too). Called after the files are
    * restored; the journal is removed only when it returns.
@@ -604,7 +606,7 @@ export async function applyChanges(opts: ApplyOptions): Promise<void> {
       const parent = path.dirname(path.join(root, w.path));
       if (!isFolder(parent)) mkdirSync(parent, { recursive: true });
       const mode = withExecutable(journal.modes![w.path], w.executable);
-      if (w.data.length >= ASYNC_MIN) pending.push(startWrite(path.join(root, w.path), w.data, mode, run));
+      if (opts.lateWrites && w.data.length >= ASYNC_MIN) pending.push(startWrite(path.join(root, w.path), w.data, mode, run));
       else atomicWriteSync(path.join(root, w.path), w.data, mode, false, run);
     }
     current = '(git)';

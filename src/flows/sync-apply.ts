@@ -39,6 +39,8 @@ export async function applyPlan(opened: Opened, target: Target, sides: Sides, pl
               movesPristine: true,
               touchesIndex: true,
               branch: opts.branch,
+              // A big merged file is written while the pristine commit and the index are.
+              lateWrites: true,
               after: (filesInPlace) =>
                 recordInGit(opened, target, sides, planned, opts, filesInPlace).catch((e: unknown) => {
                   if (e instanceof HookRefused) refused = e;
