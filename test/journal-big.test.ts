@@ -174,3 +174,66 @@ describe('a sync of a file over 256 KiB both sides changed', () => {
     expect(snapshot(dir, false)).toEqual(finished);
   }, 60_000);
 });
+
+// A merged file of 1 MiB or more is written on node's thread pool while the run writes the
+// pristine commit and the index (see startWrite in src/edge/apply.ts), and renamed into place
+// after them: interrupted meanwhile, the run is undone all the same; a commit of the sync holds
+// the file as it lands.
+describe('a sync whose merged file is over 1 MiB', () => {
+  let project: string;
+  let finished: Record<string, string>;
+  const temps = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.cm-tmp'));
+
+  beforeAll(async () => {
+    const tmp = tempDir('cm-journal-async-');
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `Template v1.1 heading\n${t}`));
+    expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
+    project = path.join(tmp, 'proj');
+    edit(path.join(project, 'README.md'), (t) => t + Array.from({ length: 70_000 }, (_, i) => `team line ${i} ü\n`).join(''));
+    gitIn(project, 'commit', '-qam', 'team edit');
+    const ref = path.join(tempDir('cm-journal-async-ref-'), 'p');
+    cpSync(project, ref, { recursive: true });
+    const r = await runCli(['sync'], { cwd: ref });
+    expect(r.code, r.stderr).toBe(0);
+    finished = snapshot(ref, false);
+    expect(statSync(path.join(ref, 'README.md')).size).toBeGreaterThan(1 << 20);
+    expect(readFileSync(path.join(ref, 'README.md'), 'utf8')).toMatch(/^Template v1\.1 heading\n[\s\S]*team line 69999 ü\n$/);
+    expect(temps(ref)).toEqual([]);
+  }, 120_000);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`interrupted (${signal}) once the pristine commit is written, rolls back to the team's file`, async () => {
+      const dir = path.join(tempDir('cm-journal-async-int-'), 'p');
+      cpSync(project, dir, { recursive: true });
+      const before = snapshot(dir, false);
+      const r = await holdAndSignal(['sync'], dir, 'sync:pristine', signal);
+      expect(r.held, r.stderr).toBe(true);
+      expect(r.code).not.toBe(0);
+      expect(snapshot(dir, false)).toEqual(before);
+      expect(temps(dir)).toEqual([]);
+      expect(existsSync(path.join(dir, '.git', 'create-migration-journal.json'))).toBe(false);
+    }, 60_000);
+  }
+
+  it('killed once the pristine commit is written, is undone by the next run, which syncs as an uninterrupted run does', async () => {
+    const dir = path.join(tempDir('cm-journal-async-kill-'), 'p');
+    cpSync(project, dir, { recursive: true });
+    const r = await holdAndSignal(['sync'], dir, 'sync:pristine', 'SIGKILL');
+    expect(r.held, r.stderr).toBe(true);
+    expect(existsSync(path.join(dir, '.git', 'create-migration-journal.json'))).toBe(true);
+    const again = await runCli(['sync'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(snapshot(dir, false)).toEqual(finished);
+    expect(temps(dir)).toEqual([]);
+  }, 60_000);
+
+  it('committed with --branch, the commit holds the merged file as it landed', async () => {
+    const dir = path.join(tempDir('cm-journal-async-branch-'), 'p');
+    cpSync(project, dir, { recursive: true });
+    const r = await runCli(['sync', '--branch', 'template-up'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(snapshot(dir, false)).toEqual(finished);
+    expect(gitIn(dir, 'status', '--porcelain')).toBe('');
+    expect(gitIn(dir, 'rev-parse', 'HEAD:README.md')).toBe(gitIn(dir, 'hash-object', 'README.md'));
+  }, 60_000);
+});

@@ -39,8 +39,10 @@ export async function applyPlan(opened: Opened, target: Target, sides: Sides, pl
               movesPristine: true,
               touchesIndex: true,
               branch: opts.branch,
-              after: () =>
-                recordInGit(opened, target, sides, planned, opts).catch((e: unknown) => {
+              // A big merged file is written while the pristine commit and the index are.
+              lateWrites: true,
+              after: (filesInPlace) =>
+                recordInGit(opened, target, sides, planned, opts, filesInPlace).catch((e: unknown) => {
                   if (e instanceof HookRefused) refused = e;
                   throw e;
                 }),
@@ -65,7 +67,7 @@ export async function applyPlan(opened: Opened, target: Target, sides: Sides, pl
  * staged as unmerged (their three versions and modes), and, with --branch or a later step of
  * one, the sync committed on the branch checked out (the user's hooks run for that commit).
  */
-async function recordInGit(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>): Promise<void> {
+async function recordInGit(opened: Opened, target: Target, sides: Sides, planned: Planned, opts: Pick<SyncOptions, 'branch' | 'commit'>, filesInPlace: () => Promise<void>): Promise<void> {
   const { session } = opened;
   const { root } = session;
   const { base, theirs, theirsExecutable, executable, pristineTip } = sides;
@@ -92,6 +94,8 @@ async function recordInGit(opened: Opened, target: Target, sides: Sides, planned
     session.prefix,
   );
   if ((opts.branch || opts.commit) && conflictCount(plan) === 0) {
+    // A big merged file may still be being written (see applyChanges): the commit reads it.
+    await filesInPlace();
     const touched = [...planned.writes.map((w) => w.path), ...plan.deletes];
     await commitPaths(root, touched, `Sync template ${spec.name} ${target.from} -> ${target.to}`);
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffIdsPacked } from '../../src/core/merge/diff.js';
 import { bytesHunks, bytesPass, unitsPass } from '../../src/core/merge/merge3.js';
+import { MERGE_WASM } from '../../src/core/merge/merge-wasm.js';
 import { longMergeCase } from './arbitraries.js';
 // @ts-expect-error: a build script, plain JavaScript
 import { MODULE, wasmModuleSource } from '../../scripts/wasm.mjs';
@@ -61,6 +62,34 @@ describe('the WebAssembly line pass', () => {
     }
   });
 
+  it('tells apart lines of the same length whose hashes are the same', () => {
+    // Pairs of such lines, found with the module's own line hashes (scan) among 300,000 lines.
+    const n = 300_000;
+    const lines = Array.from({ length: n }, (_, i) => `c${String(i).padStart(7, '0')}\n`);
+    const bytes = utf8.encode(lines.join(''));
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((bytes.length + 8 + 8 * (n + 1) + 64) / 65536) });
+    const x = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(MERGE_WASM, 'base64')), { m: { mem: memory } }).exports as unknown as { scan(p: number, len: number, at: number, hash: number, room: number): number };
+    new Uint8Array(memory.buffer).set(bytes, 64);
+    const atAt = 64 + bytes.length + 8 + (8 - (bytes.length % 8));
+    const hashAt = atAt + 4 * (n + 1);
+    expect(x.scan(64, bytes.length, atAt, hashAt, n)).toBe(n);
+    const hashes = new Int32Array(memory.buffer, hashAt, n);
+    const seen = new Map<number, number>();
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < n; i++) {
+      const j = seen.get(hashes[i]!);
+      if (j === undefined) seen.set(hashes[i]!, i);
+      else pairs.push([lines[j]!, lines[i]!]);
+    }
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const [a, b] of pairs.slice(0, 3)) {
+      // In base, in a side only, in both orders, repeated: each keeps an id of its own.
+      agree(a + b + a, b + a + b + b, a + 'x\n' + b, 0);
+      agree(a, b, a + b, 1);
+      agree(b + b, a + a, '', 2);
+    }
+  });
+
   it('makes room when lines are shorter than its first guess', () => {
     agree('\n'.repeat(1000), '\r'.repeat(999) + 'a', '\r\n'.repeat(500), 1);
   });
@@ -79,7 +108,10 @@ describe('the WebAssembly diff passes', () => {
   const hunksAgree = (a: string, b: string): void => {
     const [x, y] = [utf8.encode(a), utf8.encode(b)];
     const { ids, size } = unitsPass(x, y, y);
-    expect([...bytesHunks(x, y)]).toEqual([...diffIdsPacked(ids[0], ids[1], size)]);
+    const want = [...diffIdsPacked(ids[0], ids[1], size)];
+    expect([...bytesHunks(x, y)]).toEqual(want);
+    // Its work list grown from room for one box (the module grows the memory for it as it needs).
+    expect([...bytesHunks(x, y, true)]).toEqual(want);
   };
 
   it('find the hunks diffIdsPacked finds, on small texts', () => {

@@ -16,10 +16,11 @@
 ;; Assembled by scripts/wasm.mjs (run by the build) into merge-wasm.ts. All addresses are byte
 ;; offsets in the imported memory, laid out by the caller (merge3.ts: bytesPass, bytesDiff, mergeBytes):
 ;;   a text at `p`, `len` bytes, followed by at least 8 bytes the loads below may read (never used);
-;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes;
-;;   its ids; the intern table (capacity numbers, zeroed: id + 1 per slot, 0 free: four bytes a
+;;   its line starts `at` (count + 1 numbers, offsets from p, the last one len), its line hashes,
+;;   which its ids replace one for one as they are made (a base line's hash is then its id's); the intern table (capacity numbers, zeroed: id + 1 per slot, 0 free: four bytes a
 ;;   slot, the table's random probes miss the cache less than with the hash beside each id);
-;;   per id: its first line's address, length, side, line number and hash.
+;;   per id: its hash and its first line (side, line number). The header at address 0 holds each
+;;   text's address and its line starts' (three pairs), then the markers' (see render).
 (module
   (import "m" "mem" (memory 1))
 
@@ -153,42 +154,45 @@
   (global $table (mut i32) (i32.const 0))
   (global $mask (mut i32) (i32.const 0))
   (global $size (export "size") (mut i32) (i32.const 0))
-  (global $repAddr (mut i32) (i32.const 0))
-  (global $repLen (mut i32) (i32.const 0))
-  (global $repSide (mut i32) (i32.const 0))
-  (global $repLine (mut i32) (i32.const 0))
-  (global $repHash (mut i32) (i32.const 0))
+  (global $rep (mut i32) (i32.const 0))
 
   ;; A zeroed table of `capacity` slots (a power of two, more than twice the lines) at `table`,
-  ;; and room for `total` ids in the five arrays after it.
-  (func (export "table") (param $table i32) (param $capacity i32) (param $rep i32) (param $total i32)
+  ;; and after it at `rep`, per id, two numbers: its hash, and its first line (side << 30 | line
+  ;; number). That line's bytes are found from the header at address 0, which holds each text's
+  ;; address and its line starts' (as render reads them), written before the ids are made.
+  (func (export "table") (param $table i32) (param $capacity i32) (param $rep i32)
     (global.set $table (local.get $table))
     (global.set $mask (i32.sub (local.get $capacity) (i32.const 1)))
     (global.set $size (i32.const 0))
-    (global.set $repAddr (local.get $rep))
-    (global.set $repLen (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 2))))
-    (global.set $repSide (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 3))))
-    (global.set $repLine (i32.add (local.get $rep) (i32.mul (local.get $total) (i32.const 12))))
-    (global.set $repHash (i32.add (local.get $rep) (i32.shl (local.get $total) (i32.const 4)))))
+    (global.set $rep (local.get $rep)))
 
   ;; A line's id (written out where lines are interned, in internBaseLines and internSideLines):
   ;; its hash's slot and the ones after it probed until an equal line's id or a free slot, where
-  ;; $newId gives the line a new id.
+  ;; $newId gives the line a new id. An id's line is compared (its length, then its bytes) only
+  ;; when its hash is the line's.
 
-  ;; A new id for the `len` bytes at `addr` with hash `h` (line `line` of `side`), in free slot `e`.
-  (func $newId (param $e i32) (param $h i32) (param $addr i32) (param $len i32) (param $side i32) (param $line i32) (result i32)
-    (local $id i32)
+  ;; A new id for the line with hash `h` (line `line` of `side`), in free slot `e`.
+  (func $newId (param $e i32) (param $h i32) (param $side i32) (param $line i32) (result i32)
+    (local $id i32) (local $r i32)
     (local.set $id (global.get $size))
     (global.set $size (i32.add (local.get $id) (i32.const 1)))
     (i32.store (local.get $e) (global.get $size))
-    (i32.store (i32.add (global.get $repHash) (i32.shl (local.get $id) (i32.const 2))) (local.get $h))
-    (i32.store (i32.add (global.get $repAddr) (i32.shl (local.get $id) (i32.const 2))) (local.get $addr))
-    (i32.store (i32.add (global.get $repLen) (i32.shl (local.get $id) (i32.const 2))) (local.get $len))
-    (i32.store (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2))) (local.get $side))
-    (i32.store (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2))) (local.get $line))
+    (local.set $r (i32.add (global.get $rep) (i32.shl (local.get $id) (i32.const 3))))
+    (i32.store (local.get $r) (local.get $h))
+    (i32.store offset=4 (local.get $r) (i32.or (i32.shl (local.get $side) (i32.const 30)) (local.get $line)))
     (local.get $id))
 
-  ;; Ids for the `count` lines of base (at p, with `at` and `hash` from scan) into `ids`.
+  ;; Whether the line of id `nid` is the `len` bytes at `addr` (its hash is theirs already).
+  (func $isLine (param $nid i32) (param $addr i32) (param $len i32) (result i32)
+    (local $sl i32) (local $hdr i32) (local $q i32) (local $s i32)
+    (local.set $sl (i32.load offset=4 (i32.add (global.get $rep) (i32.shl (local.get $nid) (i32.const 3)))))
+    (local.set $hdr (i32.shl (i32.shr_u (local.get $sl) (i32.const 30)) (i32.const 3)))
+    (local.set $q (i32.add (i32.load offset=4 (local.get $hdr)) (i32.shl (i32.and (local.get $sl) (i32.const 0x3fffffff)) (i32.const 2))))
+    (local.set $s (i32.load (local.get $q)))
+    (if (i32.ne (i32.sub (i32.load offset=4 (local.get $q)) (local.get $s)) (local.get $len)) (then (return (i32.const 0))))
+    (call $same (i32.add (i32.load (local.get $hdr)) (local.get $s)) (local.get $addr) (local.get $len)))
+
+  ;; Ids for the `count` lines of base (at p, with `at` and `hash` from scan) into `ids` (which may be `hash`).
   (func (export "internBase") (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
     (local $i i32) (local $to i32)
     (block $done
@@ -224,23 +228,22 @@
                 (local.set $entry (i32.load (local.get $e)))
                 (br_if $free (i32.eqz (local.get $entry)))
                 (local.set $nid (i32.sub (local.get $entry) (i32.const 1)))
-                (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ih))
+                (if (i32.eq (i32.load (i32.add (global.get $rep) (i32.shl (local.get $nid) (i32.const 3)))) (local.get $ih))
                   (then
-                    (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ilen))
-                      (then
-                        (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $iaddr) (local.get $ilen))
-                          (then (br $interned (local.get $nid))))))))
+                    (if (call $isLine (local.get $nid) (local.get $iaddr) (local.get $ilen))
+                      (then (br $interned (local.get $nid))))))
                 (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
                 (br $probe)))
-            (call $newId (local.get $e) (local.get $ih) (local.get $iaddr) (local.get $ilen) (i32.const 0) (local.get $i))))
+            (call $newId (local.get $e) (local.get $ih) (i32.const 0) (local.get $i))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $lines))))
 
-  ;; Ids for the lines of side `side` (1 ours, 2 theirs), after base's: a side is mostly base with
+  ;; Ids for the lines of side `side` (1 ours, 2 theirs), after base's (into `ids`, which may be
+  ;; `hash`; a base line's hash is its id's, base's own hashes may be gone): a side is mostly base with
   ;; edits, so the line after the last one found in base is tried first, then (a line rewritten in
   ;; place) the one after the last tried, and only then the table.
   (func (export "internSide") (param $side i32) (param $p i32) (param $at i32) (param $hash i32) (param $count i32) (param $ids i32)
-      (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
+      (param $bp i32) (param $bAt i32) (param $bCount i32) (param $bIds i32)
     (local $i i32) (local $to i32)
     (global.set $next (i32.const 0))
     (global.set $guess (i32.const 0))
@@ -249,7 +252,7 @@
         (br_if $done (i32.ge_s (local.get $i) (local.get $count)))
         (local.set $to (call $chunkEnd (local.get $i) (local.get $count)))
         (call $internSideLines (local.get $side) (local.get $p) (local.get $at) (local.get $hash) (local.get $i) (local.get $to) (local.get $ids)
-          (local.get $bp) (local.get $bAt) (local.get $bHash) (local.get $bCount) (local.get $bIds))
+          (local.get $bp) (local.get $bAt) (local.get $bCount) (local.get $bIds))
         (local.set $i (local.get $to))
         (br $chunks))))
 
@@ -258,7 +261,7 @@
   (global $guess (mut i32) (i32.const 0))
 
   (func $internSideLines (param $side i32) (param $p i32) (param $at i32) (param $hash i32) (param $i i32) (param $count i32) (param $ids i32)
-      (param $bp i32) (param $bAt i32) (param $bHash i32) (param $bCount i32) (param $bIds i32)
+      (param $bp i32) (param $bAt i32) (param $bCount i32) (param $bIds i32)
     (local $q i32) (local $s i32) (local $len i32) (local $h i32) (local $addr i32)
     (local $next i32) (local $guess i32) (local $id i32) (local $out i32)
     (local $ih i32) (local $iaddr i32) (local $ilen i32) (local $slot i32) (local $entry i32) (local $e i32) (local $nid i32)
@@ -276,7 +279,7 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (if (i32.lt_u (local.get $next) (local.get $bCount))
           (then
-            (if (if (result i32) (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $next) (i32.const 2)))) (local.get $h))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $rep) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $next) (i32.const 2)))) (i32.const 3)))) (local.get $h))
               (then (i32.const 0))
               (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $next) (i32.const 2))))) (local.get $len))
                 (then (i32.const 0))
@@ -288,7 +291,7 @@
                 (br $lines)))))
         (if (i32.and (i32.gt_u (local.get $guess) (local.get $next)) (i32.lt_u (local.get $guess) (local.get $bCount)))
           (then
-            (if (if (result i32) (i32.ne (i32.load (i32.add (local.get $bHash) (i32.shl (local.get $guess) (i32.const 2)))) (local.get $h))
+            (if (if (result i32) (i32.ne (i32.load (i32.add (global.get $rep) (i32.shl (i32.load (i32.add (local.get $bIds) (i32.shl (local.get $guess) (i32.const 2)))) (i32.const 3)))) (local.get $h))
               (then (i32.const 0))
               (else (if (result i32) (i32.ne (i32.sub (i32.load offset=4 (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2)))) (i32.load (i32.add (local.get $bAt) (i32.shl (local.get $guess) (i32.const 2))))) (local.get $len))
                 (then (i32.const 0))
@@ -309,19 +312,20 @@
                 (local.set $entry (i32.load (local.get $e)))
                 (br_if $free (i32.eqz (local.get $entry)))
                 (local.set $nid (i32.sub (local.get $entry) (i32.const 1)))
-                (if (i32.eq (i32.load (i32.add (global.get $repHash) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ih))
+                (if (i32.eq (i32.load (i32.add (global.get $rep) (i32.shl (local.get $nid) (i32.const 3)))) (local.get $ih))
                   (then
-                    (if (i32.eq (i32.load (i32.add (global.get $repLen) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $ilen))
-                      (then
-                        (if (call $same (i32.load (i32.add (global.get $repAddr) (i32.shl (local.get $nid) (i32.const 2)))) (local.get $iaddr) (local.get $ilen))
-                          (then (br $interned (local.get $nid))))))))
+                    (if (call $isLine (local.get $nid) (local.get $iaddr) (local.get $ilen))
+                      (then (br $interned (local.get $nid))))))
                 (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $mask)))
                 (br $probe)))
-            (call $newId (local.get $e) (local.get $ih) (local.get $iaddr) (local.get $ilen) (local.get $side) (i32.sub (local.get $i) (i32.const 1)))))
+            (call $newId (local.get $e) (local.get $ih) (local.get $side) (i32.sub (local.get $i) (i32.const 1)))))
         (i32.store (local.get $out) (local.get $id))
-        (if (i32.eqz (i32.load (i32.add (global.get $repSide) (i32.shl (local.get $id) (i32.const 2)))))
+        ;; An id first seen in base: the line after that one is the next tried (its side is 0, so
+        ;; its second number is its line number).
+        (local.set $s (i32.load offset=4 (i32.add (global.get $rep) (i32.shl (local.get $id) (i32.const 3)))))
+        (if (i32.lt_u (local.get $s) (i32.const 0x40000000))
           (then
-            (local.set $next (i32.add (i32.load (i32.add (global.get $repLine) (i32.shl (local.get $id) (i32.const 2)))) (i32.const 1)))
+            (local.set $next (i32.add (local.get $s) (i32.const 1)))
             (local.set $guess (local.get $next)))
           (else (local.set $guess (i32.add (local.get $guess) (i32.const 1)))))
         (br $lines)))
@@ -904,9 +908,16 @@
         (br $quarters)))
     (local.get $r))
 
+  ;; The first byte past compare's work list at its longest (it grows the memory as it needs).
+  (global $stackEnd (export "stackEnd") (mut i32) (i32.const 0))
+
+  ;; The work list lies last in the memory, which compare grows when two more boxes do not fit
+  ;; (a megabyte at a time beyond what they need): most searches keep it short, and room for the
+  ;; longest it could be (two boxes per line) would count against V8's external memory limit.
   (func (export "compare") (param $a i32) (param $aIdx i32) (param $na i32) (param $b i32) (param $bIdx i32) (param $nb i32)
       (param $changedA i32) (param $changedB i32) (param $fwd i32) (param $bwd i32) (param $stack i32)
     (local $offset i32) (local $maxCost i32) (local $sp i32) (local $aLo i32) (local $aHi i32) (local $bLo i32) (local $bHi i32) (local $minimal i32) (local $i i32)
+    (local $need i32) (local $have i32)
     (local.set $offset (i32.add (local.get $nb) (i32.const 1)))
     (local.set $maxCost (call $roughSqrt (i32.add (i32.add (local.get $na) (local.get $nb)) (i32.const 3))))
     (if (i32.lt_s (local.get $maxCost) (i32.const 256)) (then (local.set $maxCost (i32.const 256))))
@@ -917,6 +928,7 @@
     (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 3) (i32.const 2))) (local.get $nb))
     (i32.store (i32.add (local.get $stack) (i32.shl (i32.const 4) (i32.const 2))) (i32.const 0))
     (local.set $sp (i32.const 1))
+    (global.set $stackEnd (i32.add (local.get $stack) (i32.const 20)))
     (block $done
       (loop $boxes
         (br_if $done (i32.eqz (local.get $sp)))
@@ -965,6 +977,15 @@
             (br $boxes)))
         (call $split (local.get $a) (local.get $aLo) (local.get $aHi) (local.get $b) (local.get $bLo) (local.get $bHi)
           (local.get $fwd) (local.get $bwd) (local.get $offset) (local.get $minimal) (local.get $maxCost))
+        (local.set $need (i32.add (local.get $stack) (i32.mul (i32.add (local.get $sp) (i32.const 2)) (i32.const 20))))
+        (if (i32.gt_u (local.get $need) (global.get $stackEnd))
+          (then
+            (global.set $stackEnd (local.get $need))
+            (local.set $have (i32.shl (memory.size) (i32.const 16)))
+            (if (i32.gt_u (local.get $need) (local.get $have))
+              (then
+                (if (i32.lt_s (memory.grow (i32.add (i32.shr_u (i32.sub (local.get $need) (local.get $have)) (i32.const 16)) (i32.const 16))) (i32.const 0))
+                  (then unreachable))))))
         (local.set $i (i32.mul (local.get $sp) (i32.const 5)))
         (i32.store (i32.add (local.get $stack) (i32.shl (local.get $i) (i32.const 2))) (local.get $aLo))
         (i32.store (i32.add (local.get $stack) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2))) (global.get $sx))

@@ -372,17 +372,29 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
   const [bIds, oIds, tIds] = layout.idsAt as [number, number, number];
   const same = (a: number, na: number, b: number, nb: number): boolean => na === nb && x.commonPrefix(a, b, na) === na;
   // A side equal to base contributes no hunks, and equal sides share one diff (as sideHunks).
-  // Each diff's hunks where they stay; the second diff works in the first one's arrays again.
+  // Each diff's hunks go where the intern table was (dead once the ids are made), its arrays
+  // after them; the second diff works in the first one's arrays again.
+  let top = layout.deadAt;
   const hunksAt = (n: number): number => {
-    const at = layout.top;
-    layout.top += align8(4 * (Math.min(nb, n) + 1) * 4);
+    const at = top;
+    top += align8(4 * (Math.min(nb, n) + 1) * 4);
     return at;
   };
   const [oursAt, theirsAt] = [hunksAt(no), hunksAt(nt)];
-  const scratch = layout.top;
+  const scratch = top;
   const diffTo = (at: number, side: number, n: number) => bytesDiff(wasm, bIds, nb, side, n, pass.size, at, scratch);
   const oursHunks = same(bIds, nb, oIds, no) ? { at: 0, length: 0 } : diffTo(oursAt, oIds, no);
   const theirsHunks = same(bIds, nb, tIds, nt) ? { at: 0, length: 0 } : same(oIds, no, tIds, nt) ? oursHunks : diffTo(theirsAt, tIds, nt);
+  // The regions over the diffs' own arrays (dead once their hunks are out): at most two per
+  // hunk, and one more; then moved down over the hunks (dead once the regions are made), the
+  // markers after them, and the merged bytes after those: the memory need not grow much past
+  // what the intern table and the diffs took (it counts against V8's external memory limit).
+  const spansFrom = scratch;
+  room(memory, spansFrom + align8(((oursHunks.length + theirsHunks.length) / 2 + 1) * 28));
+  const n = x.spans(nb, oIds, tIds, oursHunks.at, oursHunks.length, theirsHunks.at, theirsHunks.length, spansFrom);
+  const conflicts = x.conflicts.value as number;
+  const spansAt = layout.deadAt;
+  top = spansAt + align8(n * 28);
   const eol = mergedEol(pass);
   const { labels } = options;
   const marker = (sigil: string, label: string): Uint8Array => utf8Encoder.encode((label ? `${sigil} ${label}` : sigil) + eol);
@@ -393,12 +405,6 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
     marker('>>>>>>>', labels.theirs),
     utf8Encoder.encode(eol),
   ];
-  // Over the diffs' own arrays (dead once their hunks are out, and touched already): room for
-  // the regions (at most two per hunk, and one more), then the markers. The memory then need not
-  // grow past what the diffs took (the memory counts against V8's external memory limit).
-  let top = scratch;
-  const spansAt = top;
-  top += align8(((oursHunks.length + theirsHunks.length) / 2 + 1) * 28);
   const markerAt: number[] = [];
   for (const m of markers) {
     markerAt.push(top);
@@ -407,6 +413,7 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
   room(memory, top);
   let buffer = memory.buffer;
   const bytes = new Uint8Array(buffer);
+  bytes.copyWithin(spansAt, spansFrom, spansFrom + n * 28);
   markers.forEach((m, k) => bytes.set(m, markerAt[k]));
   const header = new Int32Array(buffer, 0, 16);
   for (let k = 0; k < 3; k++) {
@@ -417,12 +424,10 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
     header[6 + 2 * k] = markerAt[k]!;
     header[7 + 2 * k] = m.length;
   });
-  const n = x.spans(nb, oIds, tIds, oursHunks.at, oursHunks.length, theirsHunks.at, theirsHunks.length, spansAt);
-  const conflicts = x.conflicts.value as number;
   const size = x.render(spansAt, n, 0, 0);
-  // Written over what is dead by now (the intern table, the ids' hashes and the diffs' arrays,
-  // touched already) where it fits below the regions: fresh pages cost the system a fault each.
-  const outAt = layout.deadAt + size <= spansAt ? layout.deadAt : top;
+  // Written over what is dead by now (the intern table, the diffs' arrays: touched already,
+  // where fresh pages would cost the system a fault each).
+  const outAt = top;
   room(memory, outAt + size);
   x.render(spansAt, n, outAt, 1);
   buffer = memory.buffer;
@@ -448,7 +453,7 @@ function mergeBytes(codec: Codec, base: Uint8Array, ours: Uint8Array, theirs: Ui
  * WebAssembly (merge.wat) step for step: its hunks written at `out` (gives how many numbers), its
  * arrays from `scratch` on (moving `layout.top` past them).
  */
-function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number, out: number, scratch: number): { at: number; length: number } {
+function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, b: number, nb: number, size: number, out: number, scratch: number, tightStack = false): { at: number; length: number } {
   const { memory, x, layout } = wasm;
   let top = scratch;
   // Memory past the top so far was never written: zero already.
@@ -489,22 +494,29 @@ function bytesDiff(wasm: NonNullable<LinesPass['wasm']>, a: number, na: number, 
   // The search (diff.ts's compare): its arrays by diagonal, and its work list of boxes (five numbers each).
   const fwd = take((nA + nB + 3) * 4, true);
   const bwd = take((nA + nB + 3) * 4, true);
-  const stack = take((nA + nB + 2) * 2 * 5 * 4);
+  // Last: compare grows the memory for its work list as it needs (up to two boxes per line).
+  // (tightStack, for a test: room for one box, where the memory ends, so a second one grows it.)
+  if (tightStack) top = Math.ceil((top + 24) / PAGE) * PAGE - 24;
+  const stack = take(tightStack ? 24 : Math.min((nA + nB + 2) * 2 * 5 * 4, 64 << 10));
   grown();
   x.compare(keptA.id, keptA.index, nA, keptB.id, keptB.index, nB, changedA, changedB, fwd, bwd, stack);
+  layout.top = Math.max(layout.top, align8(x.stackEnd.value as number));
   x.compact(a, na, changedA, changedB, nb);
   x.compact(b, nb, changedB, changedA, na);
   return { at: out, length: x.collectHunks(changedA, changedB, na, nb, out) };
 }
 
-/** The hunks of b against a (both UTF-8 bytes) as bytesDiff finds them; for its test against diffIdsPacked. */
-export function bytesHunks(a: Uint8Array, b: Uint8Array): Int32Array {
+/**
+ * The hunks of b against a (both UTF-8 bytes) as bytesDiff finds them; for its test against
+ * diffIdsPacked (`tightStack`: the search's work list starts with no room to spare).
+ */
+export function bytesHunks(a: Uint8Array, b: Uint8Array, tightStack = false): Int32Array {
   const pass = bytesPass(a, b, b);
   const wasm = pass.wasm!;
   const { idsAt } = wasm.layout;
   const out = wasm.layout.top;
   wasm.layout.top += align8(4 * (Math.min(pass.sides[0].count, pass.sides[1].count) + 1) * 4);
-  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size, out, wasm.layout.top);
+  const h = bytesDiff(wasm, idsAt[0]!, pass.sides[0].count, idsAt[1]!, pass.sides[1].count, pass.size, out, wasm.layout.top, tightStack);
   return new Int32Array(wasm.memory.buffer, h.at, h.length).slice();
 }
 
@@ -542,9 +554,9 @@ let mergeModule: WebAssembly.Module | undefined;
 
 interface LinesExports {
   scan(p: number, len: number, at: number, hash: number, room: number): number;
-  table(table: number, capacity: number, rep: number, total: number): void;
+  table(table: number, capacity: number, rep: number): void;
   internBase(p: number, at: number, hash: number, count: number, ids: number): void;
-  internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bHash: number, bCount: number, bIds: number): void;
+  internSide(side: number, p: number, at: number, hash: number, count: number, ids: number, bp: number, bAt: number, bCount: number, bIds: number): void;
   spans(baseLength: number, ours: number, theirs: number, oh: number, on: number, th: number, tn: number, out: number): number;
   render(spans: number, n: number, out: number, write: number): number;
   countIds(h: number, n: number, counts: number): void;
@@ -555,6 +567,7 @@ interface LinesExports {
   compare(a: number, aIdx: number, na: number, b: number, bIdx: number, nb: number, changedA: number, changedB: number, fwd: number, bwd: number, stack: number): void;
   collectHunks(changedA: number, changedB: number, n: number, m: number, out: number): number;
   size: WebAssembly.Global;
+  stackEnd: WebAssembly.Global;
   conflicts: WebAssembly.Global;
   lf: WebAssembly.Global;
   crlf: WebAssembly.Global;
@@ -573,62 +586,78 @@ const align8 = (n: number): number => (n + 7) & ~7;
 export function bytesPass(base: Uint8Array, ours: Uint8Array, theirs: Uint8Array): LinesPass {
   const texts = [base, ours, theirs];
   mergeModule ??= new WebAssembly.Module(Buffer.from(MERGE_WASM, 'base64'));
-  // Texts first (each followed by 8 bytes the module's word loads may read), then per text room
-  // for its line starts, hashes and ids: first as if lines were 16 bytes or longer (code's are),
-  // and if a text has more, again with room for a line per byte. (The memory counts as the
-  // process's external memory: past V8's limit for it, a full garbage collection follows.)
-  let lines = texts.map((t) => (t.length >>> 4) + 16);
-  for (let attempt = 0; ; attempt++) {
-    const textAt: number[] = [];
-    let top = 64;
-    for (const t of texts) {
-      textAt.push(top);
-      top += align8(t.length + 8);
-    }
-    const atAt: number[] = [];
-    const hashAt: number[] = [];
-    const idsAt: number[] = [];
-    for (const r of lines) {
-      atAt.push(top);
-      top += align8((r + 1) * 4);
-      hashAt.push(top);
-      top += align8(r * 4);
-      idsAt.push(top);
-      top += align8(r * 4);
-    }
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(top / PAGE) });
-    const x = new WebAssembly.Instance(mergeModule, { m: { mem: memory } }).exports as unknown as LinesExports;
+  // Texts first (each followed by 8 bytes the module's word loads may read), then per text its
+  // line starts and hashes (its ids made over them), each sized to its lines once they are
+  // counted. A text is cut with room for as many lines as if they were 16 bytes or longer (code's
+  // are), or, if it has more, one per byte; its hashes then move down to just after its line
+  // starts. (The memory counts as the process's external memory: past V8's limit for it, a full
+  // garbage collection follows; so it holds no room that is never used.)
+  const guess = (t: Uint8Array): number => (t.length >>> 4) + 16;
+  const textAt: number[] = [];
+  let top = 64;
+  for (const t of texts) {
+    textAt.push(top);
+    top += align8(t.length + 8);
+  }
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((top + align8((guess(base) + 1) * 4) + align8(guess(base) * 4)) / PAGE) });
+  const x = new WebAssembly.Instance(mergeModule, { m: { mem: memory } }).exports as unknown as LinesExports;
+  {
     const bytes = new Uint8Array(memory.buffer);
     texts.forEach((t, k) => bytes.set(t, textAt[k]));
-    const counts: number[] = [];
-    const eols: Int32Array[] = [];
-    for (let k = 0; k < 3; k++) {
-      const n = x.scan(textAt[k]!, texts[k]!.length, atAt[k]!, hashAt[k]!, lines[k]!);
-      if (n < 0) break;
-      counts.push(n);
-      eols.push(Int32Array.of(x.lf.value as number, x.crlf.value as number, x.cr.value as number));
-    }
-    if (counts.length < 3) {
-      if (attempt > 0) throw new Error('merge: line pass out of room');
-      lines = texts.map((t) => t.length + 1);
-      continue;
-    }
-    const [nb, no, nt] = counts as [number, number, number];
-    let capacity = 16;
-    while (capacity < (nb + Math.max(no, nt)) * 2) capacity *= 2;
-    const tableAt = top;
-    const repAt = tableAt + capacity * 4;
-    const total = nb + no + nt;
-    const end = repAt + total * 20;
-    room(memory, end);
-    x.table(tableAt, capacity, repAt, total);
-    x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
-    for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
-    const buffer = memory.buffer;
-    const sides = texts.map((units, k) => ({ units, at: new Int32Array(buffer, atAt[k], counts[k]! + 1), count: counts[k]! })) as unknown as Sides;
-    const ids = counts.map((n, k) => new Int32Array(buffer, idsAt[k], n)) as unknown as [Int32Array, Int32Array, Int32Array];
-    return { sides, ids, size: x.size.value as number, eols, wasm: { memory, x, layout: { textAt, atAt, idsAt, deadAt: tableAt, top: align8(end) } } };
   }
+  // The first byte past all that was ever written (what lies beyond is zero still).
+  let written = top;
+  const atAt: number[] = [];
+  const hashAt: number[] = [];
+  const idsAt: number[] = [];
+  const counts: number[] = [];
+  const eols: Int32Array[] = [];
+  for (let k = 0; k < 3; k++) {
+    const len = texts[k]!.length;
+    let lines = guess(texts[k]!);
+    let n: number;
+    let scannedAt: number;
+    for (;;) {
+      scannedAt = top + align8((lines + 1) * 4);
+      room(memory, scannedAt + align8(lines * 4));
+      n = x.scan(textAt[k]!, len, top, scannedAt, lines);
+      written = Math.max(written, scannedAt + align8(lines * 4));
+      if (n >= 0) break;
+      if (lines > len) throw new Error('merge: line pass out of room');
+      lines = len + 1;
+    }
+    eols.push(Int32Array.of(x.lf.value as number, x.crlf.value as number, x.cr.value as number));
+    counts.push(n);
+    atAt.push(top);
+    top += align8((n + 1) * 4);
+    if (scannedAt !== top) new Uint8Array(memory.buffer).copyWithin(top, scannedAt, scannedAt + n * 4);
+    // Its ids replace its hashes one for one as they are made.
+    hashAt.push(top);
+    idsAt.push(top);
+    top += align8(n * 4);
+  }
+  const [nb, no, nt] = counts as [number, number, number];
+  let capacity = 16;
+  while (capacity < (nb + Math.max(no, nt)) * 2) capacity *= 2;
+  const tableAt = top;
+  const repAt = tableAt + capacity * 4;
+  const end = repAt + (nb + no + nt) * 8;
+  room(memory, end);
+  // The table starts zeroed: a text's hashes may have been cut where it lies.
+  if (written > tableAt) new Uint8Array(memory.buffer).fill(0, tableAt, Math.min(written, repAt));
+  // Where each text and its line starts are, for the module to find an id's line (and render).
+  const header = new Int32Array(memory.buffer, 0, 6);
+  for (let k = 0; k < 3; k++) {
+    header[2 * k] = textAt[k]!;
+    header[2 * k + 1] = atAt[k]!;
+  }
+  x.table(tableAt, capacity, repAt);
+  x.internBase(textAt[0]!, atAt[0]!, hashAt[0]!, nb, idsAt[0]!);
+  for (const k of [1, 2]) x.internSide(k, textAt[k]!, atAt[k]!, hashAt[k]!, counts[k]!, idsAt[k]!, textAt[0]!, atAt[0]!, nb, idsAt[0]!);
+  const buffer = memory.buffer;
+  const sides = texts.map((units, k) => ({ units, at: new Int32Array(buffer, atAt[k], counts[k]! + 1), count: counts[k]! })) as unknown as Sides;
+  const ids = counts.map((n, k) => new Int32Array(buffer, idsAt[k], n)) as unknown as [Int32Array, Int32Array, Int32Array];
+  return { sides, ids, size: x.size.value as number, eols, wasm: { memory, x, layout: { textAt, atAt, idsAt, deadAt: tableAt, top: Math.max(align8(end), written) } } };
 }
 
 /** A region as line ranges `[x0, x1)` of base, ours and theirs. */

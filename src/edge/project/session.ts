@@ -51,7 +51,10 @@ export interface ApplyRequest {
     touchesIndex?: boolean;
     /** Make this branch and switch to it before writing (sync --branch). */
     branch?: string;
-    after: () => Promise<void>;
+    /** With `lateWrites`, `filesInPlace` waits for big files still being written (see applyChanges), for a step that reads them. */
+    after: (filesInPlace: () => Promise<void>) => Promise<void>;
+    /** Big files may be written while `after` runs (see ApplyOptions.lateWrites). */
+    lateWrites?: boolean;
   };
 }
 
@@ -180,9 +183,10 @@ export class ProjectSession extends ProjectReader {
             await checkpoint('apply:branch');
           }
         },
-        after: async () => {
+        lateWrites: g?.lateWrites,
+        after: async (filesInPlace) => {
           await checkpoint('apply:files');
-          await g?.after();
+          await g?.after(filesInPlace);
           await checkpoint('apply:git');
         },
         undoGit: () => {
