@@ -13,6 +13,8 @@ import { started } from './started.js';
 import type { Opened, SyncOptions, Target } from './sync.js';
 
 const encoder = new TextEncoder();
+/** CREATE_MIGRATION_RENDER_SKIP=0 renders every file (tests compare a sync with and without the skip). */
+const renderSkipOn = () => process.env.CREATE_MIGRATION_RENDER_SKIP !== '0';
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 
 /** Step 3a, read both sides: the base (as last applied), the team's files (ours), the target's render (theirs). */
@@ -51,7 +53,10 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   const hashed = filesAsRendered(listed, recorded);
   const asRendered = { files: opts.recopy ? new Map<string, Uint8Array>() : hashed, whole: opened.mode === 'check' };
   const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === '', asRendered));
-  const rendered = planRender(target.loaded.template, target.answers);
+  // Files whose render key and content say they render as last time are not rendered again
+  // (never for --recopy, which trusts nothing recorded beyond the hashes).
+  const skip = !opts.recopy && recorded.renderKeys && renderSkipOn() ? { keys: recorded.renderKeys, asRendered: hashed } : undefined;
+  const rendered = planRender(target.loaded.template, target.answers, {}, skip);
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
   const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
   await opened.refuseDirty(listed);
