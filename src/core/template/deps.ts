@@ -1,6 +1,6 @@
 // Handlebars' AST types are declared globally, as hbs.AST, by its type definitions.
 import type {} from 'handlebars';
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { VERSION } from '../version.js';
 import { helpersFor } from './render.js';
 import type { TemplateSpec } from './types.js';
@@ -124,8 +124,11 @@ export function unionNames(...lists: readonly (readonly string[])[]): string[] {
 
 /** A short digest of a template file's bytes, as the key takes it (and a pack records it). */
 export function sourceDigest(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex').slice(0, 32);
+  return sha256(data).slice(0, 32);
 }
+
+/** node's one-shot hash where there is one (each createHash object costs more than a short text's hashing). */
+const sha256 = (data: string | Uint8Array): string => (typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex'));
 
 /** What one file's key is made from. */
 export interface FileDeps {
@@ -157,6 +160,6 @@ export function renderKeys(context: Record<string, unknown>, questions: unknown,
     let text = `${engine}\0${templatePath}\0${deps.digest}`;
     for (const n of deps.names) text += `\0${n}${valueOf(n)}`;
     if (deps.names.includes(ALL) || deps.names.includes('label') || deps.names.includes('labels')) text += `\0?${(labels ??= JSON.stringify(questions))}`;
-    return createHash('sha256').update(text).digest('hex').slice(0, 16);
+    return sha256(text).slice(0, 16);
   };
 }
