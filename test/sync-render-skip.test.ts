@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -165,29 +165,53 @@ describe('sync with the render skip ends as a full render does', () => {
     expect(Object.keys(manifestOf(synced).renderKeys ?? {}).length).toBeGreaterThan(5);
   });
 
-  it('the skip is taken: a file unchanged in the template is not rendered but read from the project (a manifest that vouches for an edit shows it)', async () => {
-    // A team edit whose hash someone also wrote into the manifest: with an unchanged key the
-    // sync takes the file as it is (the render would not differ from the recorded one); a full
-    // render records the template's content. Only such a hand-edited manifest tells them apart.
+  it('a render key only the project manifest records (a pull request may edit it) is not trusted', async () => {
+    // README.md changes in 1.1.0: its 1.1.0 key, written into the 1.0.0 project's manifest,
+    // would make a sync keep the 1.0.0 text as 1.1.0's render if the key were believed.
+    const root = tempDir('cm-skip-');
+    const tpl = versionsRepo(path.join(root, 'tpl'), versions);
+    mkdirSync(path.join(root, 'newer'));
+    await cli(path.join(root, 'newer'), ['proj', '--template', `${tpl}#v1.1.0`, '--yes']);
+    await cli(root, ['proj', '--template', `${tpl}#v1.0.0`, '--yes']);
+    const proj = path.join(root, 'proj');
+    const m = JSON.parse(readFileSync(path.join(proj, MANIFEST), 'utf8'));
+    const newer = manifestOf(path.join(root, 'newer/proj')).renderKeys!['README.md']!;
+    expect(newer).not.toBe(m.renderKeys['README.md']);
+    m.renderKeys['README.md'] = newer;
+    writeFileSync(path.join(proj, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
+    git(proj, 'commit', '-qam', 'key written by hand');
+    const on = await same(proj);
+    expect(readFileSync(path.join(on, 'README.md'), 'utf8')).toContain('changed in 1.1');
+  });
+
+  it('the skip is taken where the pristine branch vouches for the key and hash: such a file is read, not rendered', async () => {
+    // The last render made X (as the pristine branch and the manifest both say), the template
+    // file and its inputs are unchanged: the sync takes X from the project, where a full render
+    // records what the template renders. Only a hand-made history can tell them apart.
     const root = tempDir('cm-skip-');
     const tpl = versionsRepo(path.join(root, 'tpl'), versions);
     await cli(root, ['proj', '--template', `${tpl}#v1.0.0`, '--yes']);
     const proj = path.join(root, 'proj');
-    const edited = `${readFileSync(path.join(proj, 'unchanged.md'), 'utf8')}team line\n`;
-    writeFileSync(path.join(proj, 'unchanged.md'), edited);
+    const x = `${readFileSync(path.join(proj, 'unchanged.md'), 'utf8')}as if rendered\n`;
     const m = JSON.parse(readFileSync(path.join(proj, MANIFEST), 'utf8'));
     const rendered = m.files['unchanged.md'];
-    m.files['unchanged.md'] = createHash('sha256').update(edited).digest('hex');
-    writeFileSync(path.join(proj, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
-    git(proj, 'commit', '-qam', 'edit vouched for');
+    m.files['unchanged.md'] = createHash('sha256').update(x).digest('hex');
+    const manifestText = `${JSON.stringify(m, null, 2)}\n`;
+    // The same content and manifest on the pristine branch, then in the project.
+    const wt = path.join(root, 'pristine');
+    git(proj, 'worktree', 'add', '-q', wt, 'migration-template');
+    writeFileSync(path.join(wt, 'unchanged.md'), x);
+    writeFileSync(path.join(wt, MANIFEST), manifestText);
+    git(wt, 'commit', '-qam', 'as rendered');
+    git(proj, 'worktree', 'remove', wt);
+    writeFileSync(path.join(proj, 'unchanged.md'), x);
+    writeFileSync(path.join(proj, MANIFEST), manifestText);
+    git(proj, 'commit', '-qam', 'as rendered');
     const on = copyDir(proj, path.join(root, 'on'));
     const off = copyDir(proj, path.join(root, 'off'));
     await cli(on, ['sync']);
     await cli(off, ['sync'], { CREATE_MIGRATION_RENDER_SKIP: '0' });
     expect(manifestOf(on).files['unchanged.md']).toBe(m.files['unchanged.md']);
     expect(manifestOf(off).files['unchanged.md']).toBe(rendered);
-    // The team's file is kept either way.
-    expect(readFileSync(path.join(on, 'unchanged.md'), 'utf8')).toBe(edited);
-    expect(readFileSync(path.join(off, 'unchanged.md'), 'utf8')).toBe(edited);
   });
 });

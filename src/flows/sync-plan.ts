@@ -8,7 +8,7 @@ import { compareVersions } from '../core/template/semver.js';
 import { pristineRefs } from '../edge/git/refs.js';
 import { untrackedAmong } from '../edge/git/worktree.js';
 import { executableAmong, readFolders } from '../edge/project/folders.js';
-import { filesAsRendered, findBase, recopyBase, type Base } from './sync-base.js';
+import { filesAsRendered, findBase, recopyBase, trustedKeys, type Base } from './sync-base.js';
 import { started } from './started.js';
 import type { Opened, SyncOptions, Target } from './sync.js';
 
@@ -53,14 +53,17 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   const hashed = filesAsRendered(listed, recorded);
   const asRendered = { files: opts.recopy ? new Map<string, Uint8Array>() : hashed, whole: opened.mode === 'check' };
   const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === '', asRendered));
-  // Files whose render key and content say they render as last time are not rendered again
-  // (never for --recopy, which trusts nothing recorded beyond the hashes).
-  const skip = !opts.recopy && recorded.renderKeys && renderSkipOn() ? { keys: recorded.renderKeys, asRendered: hashed } : undefined;
+  // Files whose render key (as the base vouches for it) and content say they render as last
+  // time are not rendered again (never for --recopy, which trusts nothing recorded beyond the
+  // hashes). The keys need the base first: the render waits for it.
+  const skipping = !opts.recopy && recorded.renderKeys !== undefined && renderSkipOn();
+  const early = skipping ? await baseLookup() : undefined;
+  const skip = early ? { keys: trustedKeys(early, recorded), asRendered: hashed } : undefined;
   const rendered = planRender(target.loaded.template, target.answers, {}, skip);
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
   const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
   await opened.refuseDirty(listed);
-  let base = await baseLookup();
+  let base = early ?? (await baseLookup());
   const toRead = pathsToRead(base.files, theirs, recorded.files);
   const more = session.readMany(toRead.filter((p) => !Object.hasOwn(recorded.files, p)), 'sync');
   const ours = new Map<string, Uint8Array>();
