@@ -120,13 +120,13 @@ describe('a render with the skip is the full render', () => {
       const t1 = await template('1.0.0', BASE_FILES);
       let t2 = await template(sameVersion ? '1.0.0' : '2.0.0', v2files, rnd() < 0.2 ? 'Ex (renamed)' : 'Ex');
       if (rnd() < 0.5) t2 = packed(t2);
-      const first = planRender(rnd() < 0.5 ? packed(t1) : t1, answers1);
+      const first = planRender(rnd() < 0.5 ? packed(t1) : t1, answers1, {}, { keys: true });
       const mine = asRendered(first);
       // A file the team edited no longer has the recorded hash: it is not among the files as rendered.
       if (rnd() < 0.3) mine.delete(pick([...mine.keys()]));
       const skip: RenderSkip = { keys: keysOf(first), asRendered: mine };
-      const full = planRender(t2, answers2);
-      const skipped = planRender(t2, answers2, {}, skip);
+      const full = planRender(t2, answers2, {}, { keys: true });
+      const skipped = planRender(t2, answers2, {}, { skip });
       expect(view(skipped), `seed ${seed}`).toEqual(view(full));
       skippedSome += skipped.filter((f, i) => f.data === mine.get(f.path) && full[i]!.data !== f.data).length;
     }
@@ -138,13 +138,13 @@ describe('a render with the skip is the full render', () => {
     const dir = await loadTemplateDir(BUILTIN_TEMPLATE_DIR);
     const pack = packed(dir);
     const answers = await resolveAnswers(dir.spec, { provided: { owner: 'Team <a@b>', patterns: ['etl', 'api'] }, dirName: 'proj', useDefaults: true });
-    const fromDir = planRender(dir, answers);
-    const fromPack = planRender(pack, answers);
+    const fromDir = planRender(dir, answers, {}, { keys: true });
+    const fromPack = planRender(pack, answers, {}, { keys: true });
     expect(view(fromPack)).toEqual(view(fromDir));
     expect(Object.keys(keysOf(fromDir)).length).toBeGreaterThan(40);
     const older = { ...dir, spec: { ...dir.spec, version: '0.9.0' } };
-    const first = planRender(older, answers);
-    const skipped = planRender(pack, answers, {}, { keys: keysOf(first), asRendered: asRendered(first) });
+    const first = planRender(older, answers, {}, { keys: true });
+    const skipped = planRender(pack, answers, {}, { skip: { keys: keysOf(first), asRendered: asRendered(first) } });
     expect(view(skipped)).toEqual(view(fromDir));
     const rendered = skipped.filter((f) => f.key && f.data !== asRendered(first).get(f.path)).map((f) => f.path);
     // Only the files that read the template's version render again.
@@ -162,8 +162,8 @@ describe('what makes a file render again', () => {
 
   it('nothing changed: every rendered text is taken from the project', async () => {
     const t = await template('1.0.0', BASE_FILES);
-    const first = planRender(t, answers);
-    expect(taken(planRender(t, answers, {}, skipOf(first)))).toEqual(Object.keys(keysOf(first)).sort());
+    const first = planRender(t, answers, {}, { keys: true });
+    expect(taken(planRender(t, answers, {}, { skip: skipOf(first) }))).toEqual(Object.keys(keysOf(first)).sort());
     // Plain and verbatim files have no key: copying them costs nothing.
     expect(Object.keys(keysOf(first))).not.toContain('plain.txt');
     expect(Object.keys(keysOf(first))).not.toContain('verbatim.md');
@@ -171,8 +171,8 @@ describe('what makes a file render again', () => {
 
   it('an answer a file reads renders that file (and the files reading everything), not the others', async () => {
     const t = await template('1.0.0', BASE_FILES);
-    const first = planRender(t, answers);
-    const again = (a: Answers) => planRender(t, a, {}, skipOf(first)).filter((f) => f.key && f.data !== bogus).map((f) => f.path).sort();
+    const first = planRender(t, answers, {}, { keys: true });
+    const again = (a: Answers) => planRender(t, a, {}, { skip: skipOf(first) }).filter((f) => f.key && f.data !== bogus).map((f) => f.path).sort();
     expect(again({ ...answers, title: 'New' })).toEqual(['each.md', 'lookup.md', 'root.md', 'title.md']);
     expect(again({ ...answers, owner: 'p' })).toEqual(['label.md', 'lookup.md', 'only-x.md', 'root.md']);
     expect(again({ ...answers, project_name: 'other' })).toEqual(['lookup.md', 'other/mod.py', 'root.md']);
@@ -180,8 +180,8 @@ describe('what makes a file render again', () => {
 
   it('a new template version renders what reads it; changed bytes or choice labels render the file', async () => {
     const t = await template('1.0.0', BASE_FILES);
-    const first = planRender(t, answers);
-    const again = (t2: LoadedTemplate) => planRender(t2, answers, {}, skipOf(first)).filter((f) => f.key && f.data !== bogus).map((f) => f.path).sort();
+    const first = planRender(t, answers, {}, { keys: true });
+    const again = (t2: LoadedTemplate) => planRender(t2, answers, {}, { skip: skipOf(first) }).filter((f) => f.key && f.data !== bogus).map((f) => f.path).sort();
     expect(again(await template('1.0.1', BASE_FILES))).toEqual(['lookup.md', 'root.md', 'version.md']);
     expect(again(await template('1.0.0', { ...BASE_FILES, 'each.md': `${BASE_FILES['each.md']}!` }))).toEqual(['each.md']);
     expect(again(await template('1.0.0', BASE_FILES, 'Ex 2'))).toEqual(['label.md', 'lookup.md', 'root.md']);
@@ -195,12 +195,13 @@ describe('what makes a file render again', () => {
     const now = renderKeys(ctx, t.spec.questions)('title.md', deps);
     expect(renderKeys(ctx, t.spec.questions, '2/0.1.0')('title.md', deps)).not.toBe(now);
     expect(renderKeys(ctx, t.spec.questions, '1/9.9.9')('title.md', deps)).not.toBe(now);
-    expect(planRender(t, answers).find((f) => f.path === 'title.md')!.key).toBe(now);
+    expect(planRender(t, answers, {}, { keys: true }).find((f) => f.path === 'title.md')!.key).toBe(now);
+    expect(planRender(t, answers).every((f) => f.key === undefined)).toBe(true);
     // Keys recorded by another engine: nothing is taken from the project.
-    const first = planRender(t, answers);
+    const first = planRender(t, answers, {}, { keys: true });
     const other = renderKeys(ctx, t.spec.questions, '2/0.1.0');
     const keys = Object.fromEntries(first.filter((f) => f.key).map((f) => [f.path, other(f.templatePath, t.deps?.get(f.templatePath) ?? { digest: sourceDigest(t.files.get(f.templatePath)!), names: [ALL] })]));
-    expect(taken(planRender(t, answers, {}, { keys, asRendered: new Map(first.map((f) => [f.path, bogus])) }))).toEqual([]);
+    expect(taken(planRender(t, answers, {}, { skip: { keys, asRendered: new Map(first.map((f) => [f.path, bogus])) } }))).toEqual([]);
   });
 
   it('partials are not a dependency to follow: a template cannot use one', async () => {

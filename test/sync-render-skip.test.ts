@@ -165,6 +165,23 @@ describe('sync with the render skip ends as a full render does', () => {
     expect(Object.keys(manifestOf(synced).renderKeys ?? {}).length).toBeGreaterThan(5);
   });
 
+  it('adopt records the keys, and a later sync ends as with the skip off', async () => {
+    const root = tempDir('cm-skip-');
+    const tpl = versionsRepo(path.join(root, 'tpl'), versions);
+    await cli(root, ['seed', '--template', `${tpl}#v1.0.0`, '--yes', '--no-git', '--set', 'project_name=proj']);
+    const repo = path.join(root, 'proj');
+    cpSync(path.join(root, 'seed'), repo, { recursive: true, filter: (p) => path.basename(p) !== MANIFEST });
+    writeFileSync(path.join(repo, 'lookup.md'), 'our own\n');
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'hand-made');
+    await cli(repo, ['adopt', '--template', `${tpl}#v1.0.0`, '--yes']);
+    expect(Object.keys(manifestOf(repo).renderKeys ?? {})).toContain('unchanged.md');
+    git(repo, 'add', MANIFEST);
+    git(repo, 'commit', '-qm', 'adopt');
+    await same(repo);
+  });
+
   it('a render key only the project manifest records (a pull request may edit it) is not trusted', async () => {
     // README.md changes in 1.1.0: its 1.1.0 key, written into the 1.0.0 project's manifest,
     // would make a sync keep the 1.0.0 text as 1.1.0's render if the key were believed.

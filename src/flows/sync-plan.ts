@@ -59,7 +59,8 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   const skipping = !opts.recopy && recorded.renderKeys !== undefined && renderSkipOn();
   const early = skipping ? await baseLookup() : undefined;
   const skip = early ? { keys: trustedKeys(early, recorded), asRendered: hashed } : undefined;
-  const rendered = planRender(target.loaded.template, target.answers, {}, skip);
+  // --check writes no manifest: its render needs keys only to skip.
+  const rendered = planRender(target.loaded.template, target.answers, {}, { skip, keys: opened.mode !== 'check' });
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
   const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
   await opened.refuseDirty(listed);

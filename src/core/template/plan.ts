@@ -137,14 +137,17 @@ function depsNow(trees: ParseTrees, templatePath: string, raw: Uint8Array, text:
 /**
  * Renders a template with answers into the list of files it makes: pure, deterministic, in
  * memory. Conditional files are left out, paths are rendered and checked, text is rendered,
- * binary and verbatim files are copied as they are. Each rendered text gets its render key;
- * with `skip`, a text whose key and project file say it renders as before is not rendered.
+ * binary and verbatim files are copied as they are. With `keys`, each rendered text gets its
+ * render key (for the manifest); with `skip`, a text whose key and project file say it renders
+ * as before is not rendered.
  */
-export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<string, unknown> = {}, skip?: RenderSkip): PlannedFile[] {
+export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<string, unknown> = {}, opts: { skip?: RenderSkip; keys?: boolean } = {}): PlannedFile[] {
   const { spec } = tpl;
+  const { skip } = opts;
   const trees = tpl.trees ?? new ParseTrees();
   const renderer = createRenderer(spec, answers, extra, trees);
-  const keyOf = renderKeys(renderer.context, spec.questions);
+  // Keys for a render whose manifest is written (`keys`), or to compare (`skip`).
+  const keyOf = opts.keys || skip ? renderKeys(renderer.context, spec.questions) : undefined;
   const out: PlannedFile[] = [];
   const seen = new Map<string, string>();
   const paths = [...tpl.files.keys()].sort();
@@ -163,7 +166,7 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     const executable = tpl.executable?.has(templatePath) === true;
     // A text the loader knows renders: its key from what the loader worked out, without decoding it.
     const known = !matches.verbatim && !kind.binary ? tpl.deps?.get(templatePath) : undefined;
-    const knownKey = known && keyOf(templatePath, known);
+    const knownKey = known && keyOf?.(templatePath, known);
     if (knownKey !== undefined && skip?.keys[path] === knownKey) {
       const mine = skip.asRendered.get(path);
       if (mine) {
@@ -177,8 +180,8 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
       out.push({ path, templatePath, data: raw, binary, executable });
       continue;
     }
-    const deps = known ? undefined : depsNow(trees, templatePath, raw, text, tree);
-    const key = knownKey ?? (deps && keyOf(templatePath, deps));
+    const deps = known || !keyOf ? undefined : depsNow(trees, templatePath, raw, text, tree);
+    const key = knownKey ?? (deps && keyOf?.(templatePath, deps));
     const mine = skip && key !== undefined && skip.keys[path] === key ? skip.asRendered.get(path) : undefined;
     const data = mine ?? encoder.encode(renderer.render(text, templatePath, tree));
     out.push({ path, templatePath, data, binary, executable, ...(key !== undefined ? { key } : {}) });
