@@ -1,6 +1,10 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { ALL, namesOf, renderKeys, sourceDigest } from '../src/core/template/deps.js';
+import { ALL, RENDER_ENGINE, namesOf, renderKeys, sourceDigest } from '../src/core/template/deps.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './helpers/cli.js';
 import { planRender, type PlannedFile, type RenderSkip } from '../src/core/template/plan.js';
 import { buildContext } from '../src/core/template/render.js';
 import { parseTemplateSpec } from '../src/core/template/spec.js';
@@ -202,6 +206,16 @@ describe('what makes a file render again', () => {
     const other = renderKeys(ctx, t.spec.questions, '2/0.1.0');
     const keys = Object.fromEntries(first.filter((f) => f.key).map((f) => [f.path, other(f.templatePath, t.deps?.get(f.templatePath) ?? { digest: sourceDigest(t.files.get(f.templatePath)!), names: [ALL] })]));
     expect(taken(planRender(t, answers, {}, { skip: { keys, asRendered: new Map(first.map((f) => [f.path, bogus])) } }))).toEqual([]);
+  });
+
+  it('the render engine\'s sources are the ones its version was set for', () => {
+    // A key promises that the output is what it was. When the interpreter, a helper, a format,
+    // the small parser or the packed trees change, a file may render differently from the same
+    // text and values: bump RENDER_ENGINE (src/core/template/deps.ts) when the output may
+    // differ, and in any case set the digest below to the new one.
+    const files = ['interpret', 'render', 'formats', 'parse', 'compact', 'deps'].map((f) => readFileSync(path.join(ROOT, `src/core/template/${f}.ts`), 'utf8').replace(/\r\n/g, '\n'));
+    const digest = createHash('sha256').update(files.join('\0')).digest('hex').slice(0, 16);
+    expect({ engine: RENDER_ENGINE, digest }).toEqual({ engine: 1, digest: 'dc232b0b96b7759e' });
   });
 
   it('partials are not a dependency to follow: a template cannot use one', async () => {
