@@ -140,7 +140,7 @@ export function planChanges(opened: Opened, target: Target, sides: Sides, opts: 
   // A rendered file byte for byte the team's file that has the recorded hash has that hash: not hashed again.
   const knownHash = (p: string, data: Uint8Array) => {
     const mine = sides.asRendered.get(p);
-    return mine && sameBytes(mine, data) ? recorded.files[p] : undefined;
+    return mine && (mine === data || sameBytes(mine, data)) ? recorded.files[p] : undefined;
   };
   const manifestData = () => (manifest ??= manifestFor(loaded.ref, answers, sides.rendered, stillSkipped, knownHash));
   const warnings: string[] = [];
