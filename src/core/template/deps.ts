@@ -150,18 +150,21 @@ export function renderKeys(context: Record<string, unknown>, questions: unknown,
   const values = new Map<string, string>();
   let whole: string | undefined;
   let labels: string | undefined;
+  // A long value (the whole context, the questions, a long answer) goes in as its digest, made
+  // once per render: each key then hashes a short text.
+  const short = (json: string) => (json.length > 64 ? `#${sha256(json)}` : json);
   const valueOf = (name: string): string => {
     let v = values.get(name);
     if (v === undefined) {
-      v = name === ALL ? (whole ??= JSON.stringify(context)) : Object.hasOwn(context, name) ? `=${JSON.stringify(context[name]) ?? 'undefined'}` : '!';
+      v = name === ALL ? (whole ??= short(JSON.stringify(context))) : Object.hasOwn(context, name) ? `=${short(JSON.stringify(context[name]) ?? 'undefined')}` : '!';
       values.set(name, v);
     }
     return v;
   };
   return (templatePath, deps) => {
     let text = `${engine}\0${templatePath}\0${deps.digest}`;
-    for (const n of deps.names) text += `\0${n}${valueOf(n)}`;
-    if (deps.names.includes(ALL) || deps.names.includes('label') || deps.names.includes('labels')) text += `\0?${(labels ??= JSON.stringify(questions))}`;
+    for (const n of deps.names) text += `\0${JSON.stringify(n)}${valueOf(n)}`;
+    if (deps.names.includes(ALL) || deps.names.includes('label') || deps.names.includes('labels')) text += `\0?${(labels ??= short(JSON.stringify(questions)))}`;
     return sha256(text).slice(0, 16);
   };
 }
