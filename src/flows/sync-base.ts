@@ -1,4 +1,4 @@
-import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from '../core/manifest.js';
+import { hashContent, MANIFEST_PATH, parseManifest, serializeManifest, type Manifest } from '../core/manifest.js';
 import { readCommitPaths } from '../edge/git/objects.js';
 import { generatedCommits } from '../edge/git/refs.js';
 import { loadFromSource, type TemplateSource } from '../edge/template-source.js';
@@ -49,7 +49,9 @@ async function fromCommit(
   if (!raw) return undefined;
   let m: Manifest;
   try {
-    m = parseManifest(new TextDecoder().decode(raw));
+    const text = new TextDecoder().decode(raw);
+    // The commit's manifest is most often the project's, as this tool wrote it: already checked.
+    m = text === serializeManifest(recorded) ? recorded : parseManifest(text);
   } catch {
     return undefined;
   }
