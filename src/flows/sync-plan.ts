@@ -58,7 +58,8 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   // hashes). The keys need the base first: the render waits for it.
   const skipping = !opts.recopy && recorded.renderKeys !== undefined && renderSkipOn();
   const early = skipping ? await baseLookup() : undefined;
-  const skip = early ? { keys: trustedKeys(early, recorded), asRendered: hashed } : undefined;
+  const keys = early && trustedKeys(early, recorded);
+  const skip = keys && Object.keys(keys).length ? { keys, asRendered: hashed } : undefined;
   // --check writes no manifest: its render needs keys only to skip.
   const rendered = planRender(target.loaded.template, target.answers, {}, { skip, keys: opened.mode !== 'check' });
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
