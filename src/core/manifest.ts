@@ -26,6 +26,12 @@ export interface Manifest {
   files: Record<string, string>;
   /** The files the template rendered executable (its 100755 files), sorted; absent when none. */
   executable?: string[];
+  /**
+   * Each rendered text's render key (src/core/template/deps.ts: what its output depends on),
+   * by path, sorted; absent when none (older manifests). A sync does not render again a file
+   * whose key is unchanged and whose content still has the hash above.
+   */
+  renderKeys?: Record<string, string>;
   /** Template versions the team declined (`sync --skip`): not offered, and --check passes on them. */
   skipped?: string[];
 }
@@ -39,7 +45,7 @@ export function buildManifest(
   generator: string,
   template: TemplateRef,
   answers: Answers,
-  files: { path: string; data: Uint8Array; executable?: boolean }[],
+  files: { path: string; data: Uint8Array; executable?: boolean; key?: string }[],
   /** A file's hash when the caller knows it already (the same bytes hashed before), else undefined. */
   knownHash: (path: string, data: Uint8Array) => string | undefined = () => undefined,
 ): Manifest {
@@ -47,7 +53,9 @@ export function buildManifest(
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const f of sorted) hashes[f.path] = knownHash(f.path, f.data) ?? hashContent(f.data);
   const executable = sorted.filter((f) => f.executable).map((f) => f.path);
-  return { schema: 1, generator, template, answers, files: hashes, ...(executable.length ? { executable } : {}) };
+  const keyed = sorted.filter((f) => f.key !== undefined);
+  const renderKeys = keyed.length ? Object.fromEntries(keyed.map((f) => [f.path, f.key!])) : undefined;
+  return { schema: 1, generator, template, answers, files: hashes, ...(executable.length ? { executable } : {}), ...(renderKeys ? { renderKeys } : {}) };
 }
 
 export function serializeManifest(m: Manifest): string {
@@ -58,7 +66,7 @@ export function serializeManifest(m: Manifest): string {
 export function manifestFor(
   template: TemplateRef,
   answers: Answers,
-  files: { path: string; data: Uint8Array }[],
+  files: { path: string; data: Uint8Array; executable?: boolean; key?: string }[],
   skipped: readonly string[] = [],
   knownHash?: (path: string, data: Uint8Array) => string | undefined,
 ): Uint8Array {
@@ -99,6 +107,12 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
   if (m.executable !== undefined) {
     if (!Array.isArray(m.executable) || m.executable.some((p) => typeof p !== 'string' || !Object.hasOwn(m.files!, p))) {
       throw new ProjectError('manifest', 'executable', `${file}: executable must be a list of paths that files lists.`);
+    }
+  }
+  if (m.renderKeys !== undefined) {
+    const keys = m.renderKeys as unknown;
+    if (!keys || typeof keys !== 'object' || Array.isArray(keys) || Object.entries(keys).some(([p, k]) => !Object.hasOwn(m.files!, p) || typeof k !== 'string' || !/^[0-9a-f]{16,64}$/.test(k))) {
+      throw new ProjectError('manifest', 'renderKeys', `${file}: renderKeys must map paths that files lists to hex keys (16 to 64 characters).`);
     }
   }
   if (m.skipped !== undefined) {

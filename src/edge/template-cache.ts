@@ -31,7 +31,8 @@ import { objectId } from './git/object-id.js';
 import { homeDir } from './os-lazy.js';
 
 // 4: one pack (./template-pack.ts, its trees apart from its header) with the commit's whole tree listing.
-const FORMAT = 4;
+// 5: the pack carries each rendering text's digest and root names (render keys, src/core/template/deps.ts).
+const FORMAT = 5;
 /** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 

@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { packProgram, unpackProgram } from '../core/template/compact.js';
 import { fileMatches, rememberKind, rememberText, type FileMatches } from '../core/template/plan.js';
 import { isBinary } from '../core/merge/binary.js';
+import { namesOf, sourceDigest, unionNames, type FileDeps } from '../core/template/deps.js';
 import type { LoadedTemplate, TemplateSpec } from '../core/template/types.js';
 import { sharedTrees } from './parse-trees.js';
 
@@ -34,6 +35,11 @@ export interface PackHeader {
   executable?: string[];
   /** For each files/ path: the indexes of the conditional rules its path matches, and whether a verbatim glob does (1). */
   matches?: Record<string, [number[], 0 | 1]>;
+  /**
+   * For each files/ text that renders: the digest of its bytes and the root names it and its
+   * path template read (src/core/template/deps.ts), for render keys without unpacking its tree.
+   */
+  deps?: Record<string, [string, string[]]>;
   /** The length in bytes of the texts' trees, between the header and the files' bytes. */
   trees?: number;
   /** Anything the holder adds (the cache's key and commit): kept as given. */
@@ -60,6 +66,7 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
   const paths: PackHeader['paths'] = [];
   const chunks: Uint8Array[] = [];
   const trees: string[] = [];
+  const deps: NonNullable<PackHeader['deps']> = {};
   let at = 0;
   let treesAt = 0;
   for (const [tree, map] of [['files', t.files], ['generators', t.generators ?? new Map<string, Uint8Array>()]] as const) {
@@ -67,7 +74,9 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
       if (p.includes('{{')) paths.push([p, packProgram(treeOf(p), p)]);
       const text = isBinary(data) ? undefined : utf8.decode(data);
       if (text?.includes('{{')) {
-        const json = asciiJson(packProgram(treeOf(text), text));
+        const program = treeOf(text);
+        const json = asciiJson(packProgram(program, text));
+        if (tree === 'files') deps[p] = [sourceDigest(data), unionNames(namesOf(program), p.includes('{{') ? namesOf(treeOf(p)) : [])];
         files.push([tree, p, at, at + data.length, 2, treesAt, treesAt + json.length]);
         trees.push(json);
         treesAt += json.length;
@@ -81,7 +90,7 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
     const m = fileMatches(t.spec, p);
     matches[p] = [m.rules, m.verbatim ? 1 : 0];
   }
-  const header: PackHeader = { ...meta, spec: t.spec, files, paths, executable: [...(t.executable ?? [])].sort(), matches, trees: treesAt };
+  const header: PackHeader = { ...meta, spec: t.spec, files, paths, executable: [...(t.executable ?? [])].sort(), matches, deps, trees: treesAt };
   const json = Buffer.from(asciiJson(header), 'latin1');
   const size = Buffer.alloc(4);
   size.writeUInt32BE(json.length);
@@ -146,7 +155,20 @@ export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tr
   for (const [source, packed] of header.paths) sharedTrees.addLazy(source, () => unpackProgram(packed, source));
   const template: LoadedTemplate = { spec: header.spec, files, generators, executable: new Set(header.executable ?? []), trees: sharedTrees };
   if (header.matches) template.matches = matchesFrom(header.spec, header.matches);
+  const deps = depsFrom(header.deps, files);
+  if (deps) template.deps = deps;
   return template;
+}
+
+/** The header's deps, for files it holds; undefined (keys worked out from the trees) when any is malformed. */
+function depsFrom(d: unknown, files: ReadonlyMap<string, Uint8Array>): Map<string, FileDeps> | undefined {
+  if (!d || typeof d !== 'object') return undefined;
+  const out = new Map<string, FileDeps>();
+  for (const [p, v] of Object.entries(d as Record<string, unknown>)) {
+    if (!files.has(p) || !Array.isArray(v) || typeof v[0] !== 'string' || !/^[0-9a-f]{32}$/.test(v[0]) || !Array.isArray(v[1]) || !v[1].every((n) => typeof n === 'string')) return undefined;
+    out.set(p, { digest: v[0], names: v[1] as string[] });
+  }
+  return out;
 }
 
 function matchesFrom(spec: TemplateSpec, m: NonNullable<PackHeader['matches']>): LoadedTemplate['matches'] {

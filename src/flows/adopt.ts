@@ -66,7 +66,7 @@ async function adoptIn(session: ProjectSession, req: AdoptRequest): Promise<Adop
       useDefaults: req.yes === true,
       ask: req.yes ? undefined : req.ask,
     });
-    const planned = planRender(template, answers);
+    const planned = planRender(template, answers, {}, { keys: true });
     const files: AdoptResult['files'] = [];
     for (const f of planned) {
       const mine = session.read(f.path, 'adopt');

@@ -115,7 +115,7 @@ export const projectGenerator: Generator<ProjectOptions> = {
         }
         await openRepository();
         // Every rendered path has passed the one path rule (the manifest's name among the refused).
-        const planned = planRender(template, answers);
+        const planned = planRender(template, answers, {}, { keys: true });
         await checkpoint('generate:rendered');
         const files = [...planned, { path: MANIFEST_PATH, data: manifestFor(ref, answers, planned) }];
         const changes = files.map((f) => ({ type: 'add' as const, path: f.path, bytes: f.data.length }));

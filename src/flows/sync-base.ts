@@ -1,4 +1,4 @@
-import { hashContent, MANIFEST_PATH, parseManifest, type Manifest } from '../core/manifest.js';
+import { hashContent, MANIFEST_PATH, parseManifest, serializeManifest, type Manifest } from '../core/manifest.js';
 import { readCommitPaths } from '../edge/git/objects.js';
 import { generatedCommits } from '../edge/git/refs.js';
 import { loadFromSource, type TemplateSource } from '../edge/template-source.js';
@@ -17,6 +17,12 @@ export interface Base {
   commit?: string;
   /** Its executable files (from its manifest, or its render); empty when it recorded none. */
   executable: Set<string>;
+  /**
+   * From a commit (the pristine branch, history): the render keys its manifest records for the
+   * files whose content the project still has as last rendered (see fromCommit), the keys a
+   * render skip may trust (see trustedKeys).
+   */
+  keys?: Record<string, string>;
 }
 
 function sameAnswers(a: unknown, b: unknown): boolean {
@@ -34,7 +40,7 @@ async function fromCommit(
   commit: string,
   recorded: Manifest,
   asRendered: ReadonlyMap<string, Uint8Array>,
-): Promise<{ files: Map<string, Uint8Array>; executable: Set<string> } | undefined> {
+): Promise<{ files: Map<string, Uint8Array>; executable: Set<string>; keys: Record<string, string> } | undefined> {
   const same = (m: Manifest, p: string) => asRendered.has(p) && m.files[p] === recorded.files[p];
   // The files the project's manifest lists are, when this commit is the base, the files it has:
   // read them with the manifest in one go, and only then what else its own manifest lists.
@@ -43,7 +49,9 @@ async function fromCommit(
   if (!raw) return undefined;
   let m: Manifest;
   try {
-    m = parseManifest(new TextDecoder().decode(raw));
+    const text = new TextDecoder().decode(raw);
+    // The commit's manifest is most often the project's, as this tool wrote it: already checked.
+    m = text === serializeManifest(recorded) ? recorded : parseManifest(text);
   } catch {
     return undefined;
   }
@@ -53,7 +61,24 @@ async function fromCommit(
   for (const [p, d] of await readCommitPaths(root, commit, more)) files.set(p, d);
   for (const p of [...files.keys()]) if (!Object.hasOwn(m.files, p) && p !== MANIFEST_PATH) files.delete(p);
   files.delete(MANIFEST_PATH);
-  return { files, executable: new Set(m.executable ?? []) };
+  const keys: Record<string, string> = {};
+  for (const [p, k] of Object.entries(m.renderKeys ?? {})) if (same(m, p)) keys[p] = k;
+  return { files, executable: new Set(m.executable ?? []), keys };
+}
+
+/**
+ * The project manifest's render keys that its base vouches for: where the base's commit records
+ * the same key and the same hash for a file the project still has as rendered. A project's
+ * manifest comes with every pull request: a key written there alone could make a sync keep a
+ * file's old content as the new version's render; the pristine branch (or the generated commit)
+ * is what the project's manifest is checked against, as for the hashes (fromCommit). A base
+ * that is not a commit (a fresh render, none, --check's files as rendered) vouches for none.
+ */
+export function trustedKeys(base: Base, recorded: Manifest): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!base.keys) return out;
+  for (const [p, k] of Object.entries(recorded.renderKeys ?? {})) if (base.keys[p] === k) out[p] = k;
+  return out;
 }
 
 /**

@@ -8,11 +8,13 @@ import { compareVersions } from '../core/template/semver.js';
 import { pristineRefs } from '../edge/git/refs.js';
 import { untrackedAmong } from '../edge/git/worktree.js';
 import { executableAmong, readFolders } from '../edge/project/folders.js';
-import { filesAsRendered, findBase, recopyBase, type Base } from './sync-base.js';
+import { filesAsRendered, findBase, recopyBase, trustedKeys, type Base } from './sync-base.js';
 import { started } from './started.js';
 import type { Opened, SyncOptions, Target } from './sync.js';
 
 const encoder = new TextEncoder();
+/** CREATE_MIGRATION_RENDER_SKIP=0 renders every file (tests compare a sync with and without the skip). */
+const renderSkipOn = () => process.env.CREATE_MIGRATION_RENDER_SKIP !== '0';
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 
 /** Step 3a, read both sides: the base (as last applied), the team's files (ours), the target's render (theirs). */
@@ -51,11 +53,19 @@ export async function readSides(opened: Opened, target: Target, opts: Pick<SyncO
   const hashed = filesAsRendered(listed, recorded);
   const asRendered = { files: opts.recopy ? new Map<string, Uint8Array>() : hashed, whole: opened.mode === 'check' };
   const baseLookup = started(findBase(root, opts.recopy ? undefined : pristine?.tips, recorded, src, session.prefix === '', asRendered));
-  const rendered = planRender(target.loaded.template, target.answers);
+  // Files whose render key (as the base vouches for it) and content say they render as last
+  // time are not rendered again (never for --recopy, which trusts nothing recorded beyond the
+  // hashes). The keys need the base first: the render waits for it.
+  const skipping = !opts.recopy && recorded.renderKeys !== undefined && renderSkipOn();
+  const early = skipping ? await baseLookup() : undefined;
+  const keys = early && trustedKeys(early, recorded);
+  const skip = keys && Object.keys(keys).length ? { keys, asRendered: hashed } : undefined;
+  // --check writes no manifest: its render needs keys only to skip.
+  const rendered = planRender(target.loaded.template, target.answers, {}, { skip, keys: opened.mode !== 'check' });
   const theirs = new Map(rendered.map((f) => [f.path, f.data]));
   const theirsExecutable = new Set(rendered.filter((f) => f.executable).map((f) => f.path));
   await opened.refuseDirty(listed);
-  let base = await baseLookup();
+  let base = early ?? (await baseLookup());
   const toRead = pathsToRead(base.files, theirs, recorded.files);
   const more = session.readMany(toRead.filter((p) => !Object.hasOwn(recorded.files, p)), 'sync');
   const ours = new Map<string, Uint8Array>();
@@ -131,7 +141,7 @@ export function planChanges(opened: Opened, target: Target, sides: Sides, opts: 
   // A rendered file byte for byte the team's file that has the recorded hash has that hash: not hashed again.
   const knownHash = (p: string, data: Uint8Array) => {
     const mine = sides.asRendered.get(p);
-    return mine && sameBytes(mine, data) ? recorded.files[p] : undefined;
+    return mine && (mine === data || sameBytes(mine, data)) ? recorded.files[p] : undefined;
   };
   const manifestData = () => (manifest ??= manifestFor(loaded.ref, answers, sides.rendered, stillSkipped, knownHash));
   const warnings: string[] = [];

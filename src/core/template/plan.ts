@@ -4,6 +4,8 @@ import { evaluate } from './conditions.js';
 import { matchesAny, matchesGlob } from './glob.js';
 import { toOutputPath, unsafePathReason } from './paths.js';
 import { createRenderer } from './render.js';
+import { namesOf, renderKeys, sourceDigest, unionNames, type FileDeps } from './deps.js';
+import { ParseTrees } from './parse.js';
 import type { Answers, LoadedTemplate, TemplateSpec } from './types.js';
 
 export interface PlannedFile {
@@ -15,6 +17,8 @@ export interface PlannedFile {
   binary: boolean;
   /** The template ships it executable. */
   executable: boolean;
+  /** Its render key (see ./deps.ts), for a text that renders: the manifest records it. */
+  key?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
@@ -99,13 +103,51 @@ function matchesAhead(tpl: LoadedTemplate): ReadonlyMap<string, FileMatches> | u
 }
 
 /**
+ * A sync's render skip: a file whose render key is the one the manifest recorded for its
+ * output path renders to what was rendered then, so where the project's file still has the
+ * hash recorded for that render (`asRendered`, see filesAsRendered), its bytes are the render.
+ */
+export interface RenderSkip {
+  keys: Readonly<Record<string, string>>;
+  asRendered: ReadonlyMap<string, Uint8Array>;
+}
+
+/** A text's digest and names, for a template whose loader did not work them out (a folder): from its tree. */
+const textDeps = new WeakMap<Uint8Array, FileDeps>();
+
+function depsNow(trees: ParseTrees, templatePath: string, raw: Uint8Array, text: string, tree: (() => hbs.AST.Program) | undefined): FileDeps | undefined {
+  try {
+    let d = textDeps.get(raw);
+    if (!d) {
+      let program: hbs.AST.Program | undefined;
+      try {
+        program = tree?.();
+      } catch {
+        program = undefined;
+      }
+      textDeps.set(raw, (d = { digest: sourceDigest(raw), names: namesOf(program ?? trees.get(text)) }));
+    }
+    return templatePath.includes('{{') ? { digest: d.digest, names: unionNames(d.names, namesOf(trees.get(templatePath))) } : d;
+  } catch {
+    // A text that does not parse has no key: its render reports the error.
+    return undefined;
+  }
+}
+
+/**
  * Renders a template with answers into the list of files it makes: pure, deterministic, in
  * memory. Conditional files are left out, paths are rendered and checked, text is rendered,
- * binary and verbatim files are copied as they are.
+ * binary and verbatim files are copied as they are. With `keys`, each rendered text gets its
+ * render key (for the manifest); with `skip`, a text whose key and project file say it renders
+ * as before is not rendered.
  */
-export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<string, unknown> = {}): PlannedFile[] {
+export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<string, unknown> = {}, opts: { skip?: RenderSkip; keys?: boolean } = {}): PlannedFile[] {
   const { spec } = tpl;
-  const renderer = createRenderer(spec, answers, extra, tpl.trees);
+  const { skip } = opts;
+  const trees = tpl.trees ?? new ParseTrees();
+  const renderer = createRenderer(spec, answers, extra, trees);
+  // Keys for a render whose manifest is written (`keys`), or to compare (`skip`).
+  const keyOf = opts.keys || skip ? renderKeys(renderer.context, spec.questions) : undefined;
   const out: PlannedFile[] = [];
   const seen = new Map<string, string>();
   const paths = [...tpl.files.keys()].sort();
@@ -120,10 +162,29 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     if (seen.has(path)) throw new InputError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`, templatePath);
     seen.set(path, templatePath);
     const raw = tpl.files.get(templatePath)!;
-    const { binary, text, tree } = kindOf(raw);
+    const kind = kindOf(raw);
+    const executable = tpl.executable?.has(templatePath) === true;
+    // A text the loader knows renders: its key from what the loader worked out, without decoding it.
+    const known = !matches.verbatim && !kind.binary ? tpl.deps?.get(templatePath) : undefined;
+    const knownKey = known && keyOf?.(templatePath, known);
+    if (knownKey !== undefined && skip?.keys[path] === knownKey) {
+      const mine = skip.asRendered.get(path);
+      if (mine) {
+        out.push({ path, templatePath, data: mine, binary: false, executable, key: knownKey });
+        continue;
+      }
+    }
+    const { binary, text, tree } = kind;
     // Text without a single `{{` renders to itself: it is copied, not parsed.
-    const data = binary || text === undefined || matches.verbatim ? raw : encoder.encode(renderer.render(text, templatePath, tree));
-    out.push({ path, templatePath, data, binary, executable: tpl.executable?.has(templatePath) === true });
+    if (binary || text === undefined || matches.verbatim) {
+      out.push({ path, templatePath, data: raw, binary, executable });
+      continue;
+    }
+    const deps = known || !keyOf ? undefined : depsNow(trees, templatePath, raw, text, tree);
+    const key = knownKey ?? (deps && keyOf?.(templatePath, deps));
+    const mine = skip && key !== undefined && skip.keys[path] === key ? skip.asRendered.get(path) : undefined;
+    const data = mine ?? encoder.encode(renderer.render(text, templatePath, tree));
+    out.push({ path, templatePath, data, binary, executable, ...(key !== undefined ? { key } : {}) });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { ParseTrees } from './parse.js';
 import type { Migration } from './migrations.js';
+import type { FileDeps } from './deps.js';
 
 /** The shapes a template.yaml describes, after validation. */
 
@@ -80,6 +81,12 @@ export interface LoadedTemplate {
    * on disk): the project gets them executable too. Absent or empty: none.
    */
   executable?: ReadonlySet<string>;
+  /**
+   * For each files/ text that renders (holds `{{`), the digest of its bytes and the root names
+   * it and its path template read (./deps.ts), where the loader worked them out ahead (a packed
+   * template carries them): a sync's render key needs neither its text decoded nor its tree.
+   */
+  deps?: ReadonlyMap<string, FileDeps>;
   /** The parse trees of its texts (set by the loader); without them only plain substitutions render. */
   trees?: ParseTrees;
   /**
