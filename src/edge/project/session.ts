@@ -98,7 +98,8 @@ export class ProjectSession extends ProjectReader {
     private readonly unlock: (() => void) | undefined,
   ) {
     // Its reads are unbounded, as they were before the read-only mode: sync merges what is there.
-    super(root, manifest, Infinity);
+    // The stat data of each read is kept beside its bytes, for the clean-tree proof (statOf).
+    super(root, manifest, Infinity, true);
   }
 
   /**
