@@ -46,7 +46,7 @@ function computeId(type: string, body: Uint8Array, algorithm: 'sha1' | 'sha256')
   const header = `${type} ${body.length}\0`;
   if (body.length <= ONE_SHOT_MAX && typeof hash === 'function') {
     const need = header.length + body.length;
-    if (!scratch || scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, Math.min(2 * (scratch?.length ?? 32 << 10), ONE_SHOT_MAX + 64)));
+    if (!scratch || scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, Math.min(2 * (scratch?.length ?? 2048), ONE_SHOT_MAX + 64)));
     scratch.write(header, 0, 'latin1');
     scratch.set(body, header.length);
     return hash(algorithm, scratch.subarray(0, need), 'hex');
