@@ -46,11 +46,12 @@ export interface ObjectLimits {
  * content, so the one read (inflated, deltas applied, checked against the id) answers every later
  * read of the same object. A sync reads the pristine commit and its top tree twice (the base,
  * then the new pristine commit made on top of it). Blobs are not kept: they are the big ones, and
- * callers hold them already. A bounded total, then nothing more is kept.
+ * callers hold them already. A small bounded total, then nothing more is kept.
  */
 const kept = new Map<string, GitObject>();
 let keptBytes = 0;
-const KEEP_TOTAL = 4 << 20;
+// A sync's pristine commit and trees are a few KB; a check of many projects keeps this much at most.
+const KEEP_TOTAL = 512 << 10;
 
 /** The objects of one repository, read from its files; see the module comment. */
 export class ObjectFiles {
