@@ -87,7 +87,16 @@ describe('the published package', () => {
     const short = spawnSync('npm', ['exec', '--yes', `--package=${path.join(tmp, packed.filename)}`, '--', 'create-migration', '--version'], { cwd: tmp, encoding: 'utf8', env: npmEnv, timeout: 120_000 });
     expect(short.status, short.stderr).toBe(0);
     expect(short.stdout.trim()).toBe(pkg.version);
-  }, 180_000);
+    // dist/sync.js from the installed copy: a plain sync runs without the argument parser, and
+    // anything else (help here) loads the parser inside the same bundle on demand.
+    const exec = (...args: string[]) => spawnSync('npm', ['exec', '--yes', `--package=${path.join(tmp, packed.filename)}`, '--', 'create-migration', ...args], { cwd: tmp, encoding: 'utf8', env: npmEnv, timeout: 120_000 });
+    const check = exec('sync', '--check', example![2]!);
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/: up to date$/m);
+    const help = exec('sync', '--help');
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: create-migration sync \[options\] \[dir\.\.\.\]/);
+  }, 240_000);
 });
 
 describe("a command's report is its output", () => {

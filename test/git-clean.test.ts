@@ -1,7 +1,8 @@
-import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { provedClean } from '../src/edge/git/clean.js';
+import { ProjectReader } from '../src/edge/project/reader.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn } from './helpers/git.js';
 
@@ -77,6 +78,33 @@ describe('a clean work tree proved from git files', () => {
     cpSync(project(tempDir()), copy, { recursive: true });
     expect(provedClean(copy, new Map([['README.md', Buffer.from('# q\n')]]), {})).toBeUndefined();
     expect(provedClean(copy, new Map([['README.md', readFileSync(path.join(copy, 'README.md'))]]), {})).toBe(true);
+  });
+
+  it('takes the stat data kept with files a session read (nanoseconds, mode, from the descriptor read): the same answers as looking at each file', () => {
+    const read = (dir: string) => {
+      const reader = new ProjectReader(realpathSync(dir), undefined, Infinity, true);
+      const known = reader.readMany(['README.md', 'docs/deep/a.md', 'run.sh']);
+      for (const bytes of known.values()) expect(reader.statOf(bytes)).toBeDefined();
+      return provedClean(dir, known, {}, (b) => reader.statOf(b));
+    };
+    const copy = path.join(tempDir(), 'copy');
+    cpSync(project(tempDir()), copy, { recursive: true });
+    expect(read(copy)).toBe(true);
+    // Not kept unless asked: a read-only look (status, fleet) keeps none.
+    const plain = new ProjectReader(realpathSync(copy), undefined);
+    expect(plain.statOf(plain.read('README.md')!)).toBeUndefined();
+
+    const changed = project(tempDir());
+    const file = path.join(changed, 'docs/deep/a.md');
+    const before = statSync(file);
+    writeFileSync(file, 'b\n'.repeat(50));
+    utimesSync(file, before.atime, before.mtime);
+    expect(gitSaysClean(changed)).toBe(false);
+    expect(read(changed)).toBeUndefined();
+
+    const mode = project(tempDir());
+    chmodSync(path.join(mode, 'run.sh'), 0o644);
+    expect(read(mode)).toBeUndefined();
   });
 
   it('leaves to git what could convert content or hide a change: attributes, line-ending settings, links, flagged entries, no commit', () => {

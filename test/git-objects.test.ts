@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ObjectFiles, readCommitFiles, readCommitFilesOnce } from '../src/edge/git/object-files.js';
@@ -156,6 +156,27 @@ describe('reading git objects from files', () => {
     writeFileSync(path.join(gitDir, 'objects/info/alternates'), `${tempDir()}\n`);
     expect(ObjectFiles.open(gitDir, LIMITS, {})).toBeUndefined();
     expect(ObjectFiles.open(gitDir, LIMITS, { GIT_OBJECT_DIRECTORY: gitDir })).toBeUndefined();
+  });
+
+  it('reads a commit or tree once a process: read again, it is answered without its file, within the bound; another repository reads its own file', () => {
+    const dir = tempDir();
+    repoWithHistory(dir);
+    const copy = tempDir();
+    cpSync(dir, copy, { recursive: true });
+    const head = gitIn(dir, 'rev-parse', 'HEAD').trim();
+    const looseFile = (gitDir: string) => path.join(gitDir, 'objects', head.slice(0, 2), head.slice(2));
+    const first = ObjectFiles.open(gitDirOf(dir), LIMITS, {})!.read(head);
+    expect(first?.type).toBe('commit');
+    // Gone from disk: the commit read already is still the same commit (its id names its bytes).
+    rmSync(looseFile(gitDirOf(dir)), { force: true });
+    expect(ObjectFiles.open(gitDirOf(dir), LIMITS, {})!.read(head)?.body.equals(first!.body)).toBe(true);
+    // The bound still holds for it.
+    expect(ObjectFiles.open(gitDirOf(dir), { each: 10, total: 1000 }, {})!.read(head)).toBeUndefined();
+    // Another repository holding the same id reads its own file: corrupt there, it cannot answer.
+    const theirs = looseFile(gitDirOf(copy));
+    chmodSync(theirs, 0o644);
+    writeFileSync(theirs, 'not a commit');
+    expect(ObjectFiles.open(gitDirOf(copy), LIMITS, {})!.read(head)).toBeUndefined();
   });
 
   it('walks only the folders the paths are in', () => {

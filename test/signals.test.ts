@@ -85,6 +85,41 @@ describe('sync interrupted at every phase', () => {
   }
 });
 
+describe('sync with a conflict interrupted once the conflict is staged', () => {
+  // A sync without conflicts leaves the index alone (nothing to put back); one with a conflict
+  // stages it unmerged, and an interrupted run must put the index back as it was.
+  let project: string;
+  let before: ReturnType<typeof state>;
+
+  beforeAll(async () => {
+    const tmp = tempDir('cm-signals-conflict-');
+    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `${t}\nThe template's last line.\n`));
+    expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
+    project = path.join(tmp, 'proj');
+    edit(path.join(project, '.migration-template.json'), (t) => t.replace(/"ref": "v1\.0\.0",\n\s*/, ''));
+    edit(path.join(project, 'README.md'), (t) => `${t}\nThe team's last line.\n`);
+    gitIn(project, 'commit', '-qam', 'team edit');
+    before = state(project);
+    const ref = path.join(tempDir('cm-signals-conflict-ref-'), 'p');
+    cpSync(project, ref, { recursive: true });
+    const r = await runCli(['sync'], { cwd: ref });
+    expect(r.code, r.stderr).toBe(1);
+    expect(gitIn(ref, 'ls-files', '-u')).toMatch(/ 1\tREADME\.md\n[\s\S]* 3\tREADME\.md\n/);
+  }, 120_000);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} at apply:git: the index is as before, without the stages`, async () => {
+      const dir = path.join(tempDir('cm-sig-conflict-'), 'p');
+      cpSync(project, dir, { recursive: true });
+      const r = await holdAndSignal(['sync'], dir, 'apply:git', signal);
+      expect(r.held, r.stderr).toBe(true);
+      expect(r.code, r.stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+      expect(state(dir)).toEqual(before);
+      expect(leftovers(dir)).toEqual([]);
+    }, 60_000);
+  }
+});
+
 describe('generate interrupted at every phase', () => {
   for (const point of ['generate:rendered', 'generate:committed', 'generate:staged']) {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { SyncFlags } from './commands/sync.js';
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
@@ -11,12 +12,20 @@ const SYNC_EXAMPLES = [
   'create-migration sync --set database_kind=mysql',
 ];
 
+/** What the parser hands sync and recopy to (a test gives its own, to see what was parsed). */
+export type SyncAction = (dirs: string[], flags: SyncFlags) => Promise<number>;
+
+const runSync: SyncAction = async (dirs, flags) => {
+  const { syncCommand } = await import('./commands/sync.js');
+  return syncCommand(dirs, flags);
+};
+
 /**
  * `sync` and `recopy`, declared once for both bundles that answer them: dist/main.js (every
  * command) and dist/sync.js (the launcher loads it when the first argument is one of them, see
  * sync-main.ts), so their help, errors and exit codes are the same whichever answers.
  */
-export function syncCommands(cli: Command, done: (code: number) => void): void {
+export function syncCommands(cli: Command, done: (code: number) => void, action: SyncAction = runSync): void {
   cli
     .command('sync')
     .description("bring projects up to their template's newer version (a three-way merge that keeps every edit)")
@@ -35,8 +44,7 @@ export function syncCommands(cli: Command, done: (code: number) => void): void {
     .option('-y, --yes', "take the default of a question the newer version adds; never prompt")
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
-      const { syncCommand } = await import('./commands/sync.js');
-      done(await syncCommand(dirs, flags));
+      done(await action(dirs, flags));
     });
 
   cli
@@ -55,8 +63,7 @@ export function syncCommands(cli: Command, done: (code: number) => void): void {
     .option('-y, --yes', 'take the default of a question the template adds; never prompt')
     .option('--json', 'print one JSON object on stdout')
     .action(async (dirs, flags) => {
-      const { syncCommand } = await import('./commands/sync.js');
-      done(await syncCommand(dirs, { ...flags, recopy: true }));
+      done(await action(dirs, { ...flags, recopy: true }));
     });
   const sync = cli.commands.find((c) => c.name() === 'sync')!;
   sync.addHelpText('after', `\nExamples:\n${SYNC_EXAMPLES.map((l) => `  $ ${l}`).join('\n')}\n`);

@@ -37,7 +37,9 @@ export async function applyPlan(opened: Opened, target: Target, sides: Sides, pl
         opened.session.gitDir !== undefined
           ? {
               movesPristine: true,
-              touchesIndex: true,
+              // The index changes only for conflicts (staged unmerged) or a commit (see recordInGit):
+              // else it is neither copied aside nor restored.
+              touchesIndex: planned.plan.conflicts.length > 0 || Boolean(opts.branch) || Boolean(opts.commit),
               branch: opts.branch,
               // A big merged file is written while the pristine commit and the index are.
               lateWrites: true,

@@ -164,7 +164,7 @@ async function openSync(session: ProjectSession, dir: string, mode: Mode, opts: 
   // (and files already read are not read again to prove it).
   const checkDirty = writing && gitDir !== undefined && !opts.allowDirty;
   const refuseDirty = async (known?: ReadonlyMap<string, Uint8Array>) => {
-    const dirty = checkDirty ? await dirtyFiles(root, known) : [];
+    const dirty = checkDirty ? await dirtyFiles(root, known, (bytes) => session.statOf(bytes)) : [];
     if (dirty.length) {
       throw new InputError(
         `${dir}: has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash them first so the sync can be reviewed and undone, or pass --allow-dirty.`,

@@ -162,7 +162,13 @@ const sameStat = (e: IndexEntry, st: BigIntStats) =>
  * tree) would print nothing; undefined when that is not proved here (see the module comment).
  * `known` may give files already read (their bytes as on disk now), so they are not read again.
  */
-export function provedClean(root: string, known: ReadonlyMap<string, Uint8Array> = new Map(), env: NodeJS.ProcessEnv = process.env): true | undefined {
+export function provedClean(
+  root: string,
+  known: ReadonlyMap<string, Uint8Array> = new Map(),
+  env: NodeJS.ProcessEnv = process.env,
+  /** The stat data of the open file a known file's bytes were read from (then it is not looked at again). */
+  statOf?: (bytes: Uint8Array) => BigIntStats | undefined,
+): true | undefined {
   if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_INDEX_FILE || env.GIT_OBJECT_DIRECTORY || env.GIT_COMMON_DIR) return undefined;
   const repo = readRepoAt(root, env);
   if (!repo) return undefined;
@@ -191,12 +197,14 @@ export function provedClean(root: string, known: ReadonlyMap<string, Uint8Array>
       if (!mode || e.path === '.gitattributes' || e.path.endsWith('/.gitattributes')) return undefined;
       if (head && head.get(e.path) !== `${mode} ${e.sha}`) return undefined;
       const full = inRoot(root, e.path);
-      const st = lstatSync(full, { bigint: true, throwIfNoEntry: false });
+      const had = known.get(e.path);
+      // A file read already: the stat data of the descriptor its bytes came from, which describe those bytes.
+      const st = (had && statOf?.(had)) || lstatSync(full, { bigint: true, throwIfNoEntry: false });
       if (!st?.isFile() || ((st.mode & 0o100n) !== 0n) !== (mode === '100755')) return undefined;
       // Stat data prove nothing for a file changed in the same instant the index was written (racy git).
       const racy = st.mtimeNs >= indexStat!.mtimeNs;
       if (!racy && sameStat(e, st)) continue;
-      const bytes = known.get(e.path) ?? readOrNone(full);
+      const bytes = had ?? readOrNone(full);
       if (!bytes || bytes.length !== Number(st.size)) return undefined;
       const id = objectId('blob', bytes);
       if (id !== e.sha) return undefined;

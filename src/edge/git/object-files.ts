@@ -41,6 +41,18 @@ export interface ObjectLimits {
   total: number;
 }
 
+/**
+ * The commits and trees already read in this process, by objects folder and id: an id names its
+ * content, so the one read (inflated, deltas applied, checked against the id) answers every later
+ * read of the same object. A sync reads the pristine commit and its top tree twice (the base,
+ * then the new pristine commit made on top of it). Blobs are not kept: they are the big ones, and
+ * callers hold them already. A small bounded total, then nothing more is kept.
+ */
+const kept = new Map<string, GitObject>();
+let keptBytes = 0;
+// A sync's pristine commit and trees are a few KB; a check of many projects keeps this much at most.
+const KEEP_TOTAL = 512 << 10;
+
 /** The objects of one repository, read from its files; see the module comment. */
 export class ObjectFiles {
   private packs: PackIndex[] | undefined;
@@ -86,10 +98,18 @@ export class ObjectFiles {
   /** The object `sha`, checked against its id; undefined when it is not read here for certain. */
   read(sha: string): GitObject | undefined {
     if (!SHA.test(sha)) return undefined;
+    const key = `${this.objects}\0${sha}`;
+    const known = kept.get(key);
+    if (known) return this.count(known.body.length) ? known : undefined;
     const found = this.loose(sha) ?? this.packed(sha, 0);
     if (!found) return undefined;
     const id = objectId(found.type, found.body);
-    return id === sha ? found : undefined;
+    if (id !== sha) return undefined;
+    if (found.type !== 'blob' && keptBytes + found.body.length <= KEEP_TOTAL) {
+      kept.set(key, found);
+      keptBytes += found.body.length;
+    }
+    return found;
   }
 
   private count(size: number): boolean {

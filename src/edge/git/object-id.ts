@@ -34,13 +34,22 @@ export function forgetId(body: Uint8Array): void {
   remembered.delete(body);
 }
 
+/**
+ * Where header and body are put together for the one-shot hash: one buffer kept for the process
+ * and grown as needed (to ONE_SHOT_MAX at most), not a new one for every object: a sync hashes a
+ * hundred files, and each new buffer is memory to fault in and collect. The hash is synchronous
+ * and keeps nothing of its input, so the next call may write over it.
+ */
+let scratch: Buffer | undefined;
+
 function computeId(type: string, body: Uint8Array, algorithm: 'sha1' | 'sha256'): string {
   const header = `${type} ${body.length}\0`;
   if (body.length <= ONE_SHOT_MAX && typeof hash === 'function') {
-    const whole = Buffer.allocUnsafe(header.length + body.length);
-    whole.write(header, 0, 'latin1');
-    whole.set(body, header.length);
-    return hash(algorithm, whole, 'hex');
+    const need = header.length + body.length;
+    if (!scratch || scratch.length < need) scratch = Buffer.allocUnsafe(Math.max(need, Math.min(2 * (scratch?.length ?? 2048), ONE_SHOT_MAX + 64)));
+    scratch.write(header, 0, 'latin1');
+    scratch.set(body, header.length);
+    return hash(algorithm, scratch.subarray(0, need), 'hex');
   }
   return createHash(algorithm).update(header).update(body).digest('hex');
 }

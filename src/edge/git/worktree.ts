@@ -1,3 +1,4 @@
+import type { BigIntStats } from 'node:fs';
 import { readIndexPaths, readRepoAt } from './files.js';
 import { readGitConfig } from './git-config.js';
 import { stageUnmergedHere } from './index-file.js';
@@ -7,9 +8,9 @@ import { FALLBACK_IDENTITY, gitBytes, GitFailure, gitText, NO_IDENTITY, runGit }
 /** The index and the work tree as git sees them: status, tracked and ignored files, conflict stages, the user's commit. */
 
 /** Tracked files with uncommitted changes (untracked files are the user's and never touched). */
-export async function dirtyFiles(dir: string, known?: ReadonlyMap<string, Uint8Array>): Promise<string[]> {
+export async function dirtyFiles(dir: string, known?: ReadonlyMap<string, Uint8Array>, statOf?: (bytes: Uint8Array) => BigIntStats | undefined): Promise<string[]> {
   // A project at the top of its work tree whose index proves it clean needs no git status.
-  if (provedClean(dir, known)) return [];
+  if (provedClean(dir, known, process.env, statOf)) return [];
   // Only the project's folder counts: in a bigger repository, other folders are other work.
   const out = await gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=no', '--', '.']);
   return out.split('\0').filter(Boolean).map((l) => l.slice(3));

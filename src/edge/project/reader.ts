@@ -1,4 +1,4 @@
-import { type Stats, closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
+import { type BigIntStats, type Stats, closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, ProjectError } from '../../core/errors.js';
 import { parseManifest, type Manifest } from '../../core/manifest.js';
@@ -45,6 +45,12 @@ export interface ReadRequest {
 export class ProjectReader implements ProjectFiles {
   /** The mode of each file read (a regular file, as opened): what executableAmong asks, known without another lstat. */
   readonly modes = new Map<string, number>();
+  /**
+   * The full stat data (nanoseconds) of the open file each read took its bytes from, by those
+   * bytes, when the session keeps them (the writing session: its clean-tree proof compares them
+   * with git's index instead of looking at each file again).
+   */
+  private readonly statsOfBytes?: WeakMap<Uint8Array, BigIntStats>;
 
   constructor(
     /** The project's real path. */
@@ -52,7 +58,10 @@ export class ProjectReader implements ProjectFiles {
     readonly manifest: Manifest | undefined,
     /** No read is larger (a caller may name a smaller bound). */
     protected readonly limit = READ_LIMIT,
-  ) {}
+    keepStats = false,
+  ) {
+    if (keepStats) this.statsOfBytes = new WeakMap();
+  }
 
   /** Opens a project folder for reading: its real path and its manifest, nothing else. */
   static openReadOnly(req: ReadRequest): ProjectReader {
@@ -70,9 +79,14 @@ export class ProjectReader implements ProjectFiles {
     requireSafePath(rel, from, { manifest: true });
     const { full, st } = locate(this.root, rel, from, folders);
     if (!st?.isFile()) return undefined;
-    const data = readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit));
+    const data = readBounded(full, st, rel, from, Math.min(opts.maxBytes ?? this.limit, this.limit), this.statsOfBytes);
     this.modes.set(rel, st.mode);
     return data;
+  }
+
+  /** The stat data of the open file that `bytes` (as this session's read returned them) were read from, when kept. */
+  statOf(bytes: Uint8Array): BigIntStats | undefined {
+    return this.statsOfBytes?.get(bytes);
   }
 
   /** Many files at once: the ones that are there (each folder on the way looked at once). */
@@ -120,10 +134,12 @@ export function projectRoot(dir: string, label: string): string {
  * blocking, checked to be a regular file no larger than `max` on the open descriptor (what is
  * read is what was measured), and read to that size.
  */
-function readBounded(full: string, seen: Stats, rel: string, from: string, max: number): Buffer {
+function readBounded(full: string, seen: Stats, rel: string, from: string, max: number, keep?: WeakMap<Uint8Array, BigIntStats>): Buffer {
   const fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const st = fstatSync(fd);
+    // With `keep`, in full (nanoseconds): the stat data kept beside the bytes.
+    const exact = keep ? fstatSync(fd, { bigint: true }) : undefined;
+    const st = exact ? { isFile: () => exact.isFile(), ino: Number(exact.ino), dev: Number(exact.dev), size: Number(exact.size) } : fstatSync(fd);
     if (!st.isFile() || st.ino !== seen.ino || st.dev !== seen.dev) throw new ProjectError('special', rel, `${from}: ${rel}: changed into something other than a regular file while it was read; create-migration never opens one.`);
     if (st.size > max) throw new ProjectError('too-large', rel, `${from}: ${rel}: is ${st.size} bytes, more than the ${max} bytes read of a project file; not read.`);
     const data = Buffer.allocUnsafe(st.size);
@@ -133,7 +149,9 @@ function readBounded(full: string, seen: Stats, rel: string, from: string, max: 
       if (n === 0) break;
       got += n;
     }
-    return got === st.size ? data : data.subarray(0, got);
+    const out = got === st.size ? data : data.subarray(0, got);
+    if (exact) keep!.set(out, exact);
+    return out;
   } finally {
     closeSync(fd);
   }

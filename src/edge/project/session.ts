@@ -101,7 +101,9 @@ export class ProjectSession extends ProjectReader {
     private readonly unlock: (() => void) | undefined,
   ) {
     // Its reads are unbounded, as they were before the read-only mode: sync merges what is there.
-    super(root, manifest, Infinity);
+    // A writing session keeps the stat data of each read beside its bytes, for its clean-tree
+    // proof (statOf); one that only reads (sync --check) proves nothing and keeps none.
+    super(root, manifest, Infinity, unlock !== undefined);
   }
 
   /**
