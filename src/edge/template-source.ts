@@ -13,7 +13,8 @@ import type { LoadedTemplate } from '../core/template/types.js';
 import { askedOnce, readCachedTemplate, treeIdOf, writeCachedTemplate } from './template-cache.js';
 import { BlobTooLargeError, listTree, readBlobs, type TreeEntry } from './git/objects.js';
 import { listTags, resolveCommit } from './git/refs.js';
-import { readCommitTree } from './git/files.js';
+import { readCommitTree, readRepoAt } from './git/files.js';
+import { ObjectFiles } from './git/object-files.js';
 import { cloneBare, isRepoRoot } from './git/repo.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 import { tmpDir } from './os-lazy.js';
@@ -99,11 +100,24 @@ async function isCommitListing(repo: string, commit: string, listing: TreeEntry[
   return listed.length === listing.length && listed.every((e, i) => line(e) === line(listing[i]!));
 }
 
+/** A blob of the repository at `repo` (a work tree's top, or a bare repository), read from its object files; undefined where git would have to be asked. */
+function readBlobFromFiles(repo: string, sha: string): Uint8Array | undefined {
+  const gitDir = readRepoAt(repo)?.gitDir ?? (statOrNone(path.join(repo, 'HEAD'))?.isFile() && statOrNone(path.join(repo, 'objects'))?.isDirectory() ? repo : undefined);
+  const objects = gitDir === undefined ? undefined : ObjectFiles.open(gitDir, { each: TEMPLATE_LIMITS.fileBytes, total: TEMPLATE_LIMITS.fileBytes });
+  if (!objects) return undefined;
+  try {
+    const found = objects.read(sha);
+    return found?.type === 'blob' ? found.body : undefined;
+  } finally {
+    objects.close();
+  }
+}
+
 async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
   const repo = src.repo!;
   // A template read before at this commit comes parsed from the user's cache, with the commit's
   // tree listing, both proved against the repository (see template-cache.ts).
-  const cached = await readCachedTemplate(src.location, commit, (listing) => isCommitListing(repo, commit, listing));
+  const cached = await readCachedTemplate(src.location, commit, (listing) => isCommitListing(repo, commit, listing), undefined, (sha) => readBlobFromFiles(repo, sha));
   const entries = cached?.listing ?? (await listTree(repo, commit));
   const specEntry = entries.find((e) => e.path === 'template.yaml');
   if (!specEntry) throw new InputError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
