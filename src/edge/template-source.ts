@@ -100,24 +100,36 @@ async function isCommitListing(repo: string, commit: string, listing: TreeEntry[
   return listed.length === listing.length && listed.every((e, i) => line(e) === line(listing[i]!));
 }
 
-/** A blob of the repository at `repo` (a work tree's top, or a bare repository), read from its object files; undefined where git would have to be asked. */
-function readBlobFromFiles(repo: string, sha: string): Uint8Array | undefined {
-  const gitDir = readRepoAt(repo)?.gitDir ?? (statOrNone(path.join(repo, 'HEAD'))?.isFile() && statOrNone(path.join(repo, 'objects'))?.isDirectory() ? repo : undefined);
-  const objects = gitDir === undefined ? undefined : ObjectFiles.open(gitDir, { each: TEMPLATE_LIMITS.fileBytes, total: TEMPLATE_LIMITS.fileBytes });
-  if (!objects) return undefined;
+/**
+ * Reads blobs of the repository at `repo` (a work tree's top, or a bare repository) by id from
+ * its object files, each checked against its id; undefined when they are not read there (then
+ * the template cache checks every file as it reads an entry, see template-cache.ts).
+ */
+function blobReader(repo: string): ((sha: string) => Uint8Array | undefined) | undefined {
+  let objects: ObjectFiles | undefined;
   try {
-    const found = objects.read(sha);
-    return found?.type === 'blob' ? found.body : undefined;
-  } finally {
-    objects.close();
+    const gitDir = readRepoAt(repo)?.gitDir ?? (statOrNone(path.join(repo, 'HEAD'))?.isFile() && statOrNone(path.join(repo, 'objects'))?.isDirectory() ? repo : undefined);
+    objects = gitDir === undefined ? undefined : ObjectFiles.open(gitDir, { each: TEMPLATE_LIMITS.fileBytes, total: TEMPLATE_LIMITS.bytes });
+  } catch {
+    objects = undefined;
   }
+  if (!objects) return undefined;
+  const reader = objects;
+  return (sha) => {
+    try {
+      const found = reader.read(sha);
+      return found?.type === 'blob' ? found.body : undefined;
+    } finally {
+      reader.close();
+    }
+  };
 }
 
 async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
   const repo = src.repo!;
   // A template read before at this commit comes parsed from the user's cache, with the commit's
   // tree listing, both proved against the repository (see template-cache.ts).
-  const cached = await readCachedTemplate(src.location, commit, (listing) => isCommitListing(repo, commit, listing), undefined, (sha) => readBlobFromFiles(repo, sha));
+  const cached = await readCachedTemplate(src.location, commit, (listing) => isCommitListing(repo, commit, listing), undefined, blobReader(repo));
   const entries = cached?.listing ?? (await listTree(repo, commit));
   const specEntry = entries.find((e) => e.path === 'template.yaml');
   if (!specEntry) throw new InputError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);
