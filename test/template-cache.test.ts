@@ -70,7 +70,7 @@ function tamperFile(file: string, p: string, change: (text: string) => string): 
 }
 
 /** A blob of `repo` by its id, as git gives it (what the cache reads a failed file from). */
-const blobOf = (repo: string) => (sha: string) => Buffer.from(execFileSync('git', ['cat-file', 'blob', sha], { cwd: repo }));
+const blobOf = (repo: string) => () => (sha: string) => Buffer.from(execFileSync('git', ['cat-file', 'blob', sha], { cwd: repo }));
 
 describe('template cache', () => {
   it("computes git's blob ids", () => {
@@ -186,7 +186,7 @@ describe('template cache', () => {
       // Where the repository's copy cannot be read after all, the render stops: no output from the bad bytes.
       writeCachedTemplate('/tpl', commit, listing, tpl, dir);
       tamperFile(file, p, (t) => t.replace(from, to));
-      const blind = await readCachedTemplate('/tpl', commit, prove, dir, () => undefined);
+      const blind = await readCachedTemplate('/tpl', commit, prove, dir, () => () => undefined);
       expect(() => planRender(blind!.template, answers)).toThrow(TemplateCacheError);
       expect(existsSync(file)).toBe(false);
       // With no reader of the repository's objects, every file is checked as the entry is read: not used.

@@ -135,15 +135,17 @@ export class TemplateCacheError extends Error {}
 /**
  * The cached template for this commit and the commit's tree listing it carries, once `prove`
  * has accepted that listing as the commit's (see the module comment); undefined on any doubt.
- * `reread` gives a blob's bytes from the repository by id (checked against it), or undefined:
- * what a file whose cached bytes fail their check is read from.
+ * `reread`, asked once the listing is proved, gives what reads a blob's bytes from the
+ * repository by id (checked against it; undefined when it cannot): what a file whose cached
+ * bytes fail their check is read from, each file then checked at its first use. Without one,
+ * every file is checked now.
  */
 export async function readCachedTemplate(
   location: string,
   commit: string,
   prove: (listing: TreeEntry[]) => boolean | Promise<boolean>,
   dir = templateCacheDir(),
-  reread?: (sha: string) => Uint8Array | undefined,
+  rereadFrom?: () => ((sha: string) => Uint8Array | undefined) | undefined,
 ): Promise<{ template: LoadedTemplate; listing: TreeEntry[] } | undefined> {
   if (!dir) return undefined;
   const key = keyOf(location, commit);
@@ -162,6 +164,7 @@ export async function readCachedTemplate(
       return { path: String(p), mode: String(mode), type: String(type), sha: String(sha) };
     });
     if (!(await prove(listing))) return undefined;
+    const reread = rereadFrom?.();
     const wanted = new Map(listing.filter((e) => isTemplateFile(e.path)).map((e) => [e.path, e.sha]));
     const spec = listing.find((e) => e.path === 'template.yaml');
     if (!spec || header.specSha !== spec.sha || header.files.length !== wanted.size) return undefined;
