@@ -20,8 +20,9 @@
  *   a sync pays only for the files it renders or copies, not for those a render skip takes from
  *   the project. Bytes that fail are never used: the file is read from the repository's object
  *   files by its id instead (checked against it), and the entry is removed, to be stored again
- *   from git by the next load. Where the repository's object files cannot be read (see
- *   git/object-files.ts), every file is checked as the entry is read, and an entry with one
+ *   from git by the next load. Where the commit's tree was not read from the repository's
+ *   object files (git/object-files.ts: SHA-256, extensions, alternates; a bare clone of a URL),
+ *   every file is checked as the entry is read, and an entry with one
  *   that fails is not used (the template is read from git and stored again). Should an object
  *   the reader could open still not be read, the command stops with an error before anything
  *   is written.
