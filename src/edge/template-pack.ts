@@ -54,6 +54,40 @@ function decode(buf: Buffer, data: Uint8Array): string {
   return buf.toString(typeof isAscii === 'function' && isAscii(data) ? 'latin1' : 'utf8', start, start + data.length);
 }
 
+/** Bytes that are not a view of the pack (a guard's replacement), decoded as decode does. */
+function decodeAny(data: Uint8Array): string {
+  const b = Buffer.from(data.buffer, data.byteOffset, data.length);
+  return b.toString(typeof isAscii === 'function' && isAscii(data) ? 'latin1' : 'utf8');
+}
+
+/**
+ * A template's files whose bytes pass `use` when first read through the map (get, iteration),
+ * not when it is loaded: the template cache checks each file against git's blob id only where
+ * it is used, and a sync that takes a file from the project (a render skip) never reads it.
+ * Paths and sizes are read without it.
+ */
+class GuardedFiles extends Map<string, Uint8Array> {
+  constructor(private readonly use: (path: string, data: Uint8Array) => Uint8Array) {
+    super();
+  }
+  override get(p: string): Uint8Array | undefined {
+    const data = super.get(p);
+    return data && this.use(p, data);
+  }
+  override *entries(): MapIterator<[string, Uint8Array]> {
+    for (const p of super.keys()) yield [p, this.get(p)!];
+  }
+  override *values(): MapIterator<Uint8Array> {
+    for (const p of super.keys()) yield this.get(p)!;
+  }
+  override [Symbol.iterator](): MapIterator<[string, Uint8Array]> {
+    return this.entries();
+  }
+  override forEach(each: (value: Uint8Array, key: string, map: Map<string, Uint8Array>) => void, self?: unknown): void {
+    for (const [p, data] of this.entries()) each.call(self, data, p, this);
+  }
+}
+
 /** JSON with every character past ASCII as a \u escape: its length in bytes is its length in characters. */
 const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
@@ -124,12 +158,25 @@ export function packHeader(buf: Buffer): { header: PackHeader; treesAt: number; 
  * refuse a file's bytes (the cache checks each against git's blob id): then undefined too, and
  * no tree of the pack is added.
  */
-export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tree: 'files' | 'generators', path: string, data: Uint8Array) => boolean): LoadedTemplate | undefined {
+export function unpackTemplate(
+  buf: Buffer,
+  found = packHeader(buf),
+  check?: (tree: 'files' | 'generators', path: string, data: Uint8Array) => boolean,
+  guard?: (tree: 'files' | 'generators', path: string, data: Uint8Array) => Uint8Array,
+): LoadedTemplate | undefined {
   if (!found) return undefined;
   const { header, treesAt, dataAt } = found;
-  const files = new Map<string, Uint8Array>();
-  const generators = new Map<string, Uint8Array>();
-  const texts: [Uint8Array, number, number][] = [];
+  // With a guard, a file's bytes pass it once, when first used (see GuardedFiles).
+  const passed = new WeakMap<Uint8Array, Uint8Array>();
+  const use = guard && ((tree: 'files' | 'generators', p: string, data: Uint8Array) => {
+    let ok = passed.get(data);
+    if (!ok) passed.set(data, (ok = guard(tree, p, data)));
+    return ok;
+  });
+  const files = use ? new GuardedFiles((p, data) => use('files', p, data)) : new Map<string, Uint8Array>();
+  const generators = use ? new GuardedFiles((p, data) => use('generators', p, data)) : new Map<string, Uint8Array>();
+  const rendering: Set<string> = new Set();
+  const texts: [Uint8Array, number, number, 'files' | 'generators', string][] = [];
   const kinds: [Uint8Array, boolean][] = [];
   const inTrees = (a: unknown, b: unknown) => Number.isInteger(a) && Number.isInteger(b) && (a as number) >= 0 && (a as number) <= (b as number) && treesAt + (b as number) <= dataAt;
   for (const [tree, p, start, end, kind, treeStart, treeEnd] of header.files) {
@@ -138,15 +185,19 @@ export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tr
     const data = buf.subarray(dataAt + start, dataAt + end);
     if (check && !check(tree, p, data)) return undefined;
     (tree === 'files' ? files : generators).set(p, data);
-    if (kind === 2) texts.push([data, treeStart!, treeEnd!]);
+    if (kind === 2) {
+      texts.push([data, treeStart!, treeEnd!, tree, p]);
+      if (tree === 'files') rendering.add(p);
+    }
     else kinds.push([data, kind === 0]);
   }
   for (const [data, binary] of kinds) rememberKind(data, binary);
-  for (const [data, treeStart, treeEnd] of texts) {
+  for (const [data, treeStart, treeEnd, where, p] of texts) {
     // Decoded and parsed when first rendered; one tree for the renderer (given with the file)
-    // and the store (looked up by text only on a miss).
+    // and the store (looked up by text only on a miss). A guarded text is decoded from the
+    // bytes its guard passed.
     let text: string | undefined;
-    const textOf = () => (text ??= decode(buf, data));
+    const textOf = () => (text ??= use ? decodeAny(use(where, p, data)) : decode(buf, data));
     let made: hbs.AST.Program | undefined;
     const tree = () => (made ??= unpackProgram(JSON.parse(buf.toString('latin1', treesAt + treeStart, treesAt + treeEnd)) as unknown[], textOf()));
     rememberText(data, textOf, tree);
@@ -155,17 +206,21 @@ export function unpackTemplate(buf: Buffer, found = packHeader(buf), check?: (tr
   for (const [source, packed] of header.paths) sharedTrees.addLazy(source, () => unpackProgram(packed, source));
   const template: LoadedTemplate = { spec: header.spec, files, generators, executable: new Set(header.executable ?? []), trees: sharedTrees };
   if (header.matches) template.matches = matchesFrom(header.spec, header.matches);
-  const deps = depsFrom(header.deps, files);
+  const deps = depsFrom(header.deps, rendering);
   if (deps) template.deps = deps;
   return template;
 }
 
-/** The header's deps, for files it holds; undefined (keys worked out from the trees) when any is malformed. */
-function depsFrom(d: unknown, files: ReadonlyMap<string, Uint8Array>): Map<string, FileDeps> | undefined {
+/**
+ * The header's deps, for files/ texts with a tree (kind 2) it holds: a file with deps is one
+ * that renders, so a skip (src/core/template/plan.ts) can take it from the project without
+ * reading its bytes. Undefined (keys worked out from the trees) when any is malformed.
+ */
+function depsFrom(d: unknown, texts: ReadonlySet<string>): Map<string, FileDeps> | undefined {
   if (!d || typeof d !== 'object') return undefined;
   const out = new Map<string, FileDeps>();
   for (const [p, v] of Object.entries(d as Record<string, unknown>)) {
-    if (!files.has(p) || !Array.isArray(v) || typeof v[0] !== 'string' || !/^[0-9a-f]{32}$/.test(v[0]) || !Array.isArray(v[1]) || !v[1].every((n) => typeof n === 'string')) return undefined;
+    if (!texts.has(p) || !Array.isArray(v) || typeof v[0] !== 'string' || !/^[0-9a-f]{32}$/.test(v[0]) || !Array.isArray(v[1]) || !v[1].every((n) => typeof n === 'string')) return undefined;
     out.set(p, { digest: v[0], names: v[1] as string[] });
   }
   return out;

@@ -13,7 +13,8 @@ import type { LoadedTemplate } from '../core/template/types.js';
 import { askedOnce, readCachedTemplate, treeIdOf, writeCachedTemplate } from './template-cache.js';
 import { BlobTooLargeError, listTree, readBlobs, type TreeEntry } from './git/objects.js';
 import { listTags, resolveCommit } from './git/refs.js';
-import { readCommitTree } from './git/files.js';
+import { readCommitTree, readRepoAt } from './git/files.js';
+import { ObjectFiles } from './git/object-files.js';
 import { cloneBare, isRepoRoot } from './git/repo.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 import { tmpDir } from './os-lazy.js';
@@ -90,20 +91,49 @@ async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ temp
 const executableIn = (entries: { path: string; mode: string }[]) =>
   new Set(entries.filter((e) => e.mode === '100755' && e.path.startsWith('files/')).map((e) => e.path.slice('files/'.length)));
 
-/** Whether a listing is the one git gives for the commit (see template-cache.ts): from the object files where it can, else from git. */
-async function isCommitListing(repo: string, commit: string, listing: TreeEntry[]): Promise<boolean> {
+/**
+ * Whether a listing is the one git gives for the commit (see template-cache.ts): from the object
+ * files where it can (then `fromFiles` is called), else from git.
+ */
+async function isCommitListing(repo: string, commit: string, listing: TreeEntry[], fromFiles: () => void = () => undefined): Promise<boolean> {
   const tree = readCommitTree(repo, commit);
+  if (tree) fromFiles();
   if (tree) return treeIdOf(listing) === tree;
   const listed = await listTree(repo, commit);
   const line = (e: TreeEntry) => `${e.mode} ${e.type} ${e.sha}\t${e.path}`;
   return listed.length === listing.length && listed.every((e, i) => line(e) === line(listing[i]!));
 }
 
+/**
+ * A blob of the repository whose work tree is `repo`, by id, read from its object files and
+ * checked against its id; undefined when it is not read there.
+ */
+function readBlobFromFiles(repo: string, sha: string): Uint8Array | undefined {
+  const gitDir = readRepoAt(repo)?.gitDir;
+  const objects = gitDir === undefined ? undefined : ObjectFiles.open(gitDir, { each: TEMPLATE_LIMITS.fileBytes, total: TEMPLATE_LIMITS.fileBytes });
+  if (!objects) return undefined;
+  try {
+    const found = objects.read(sha);
+    return found?.type === 'blob' ? found.body : undefined;
+  } finally {
+    objects.close();
+  }
+}
+
 async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
   const repo = src.repo!;
   // A template read before at this commit comes parsed from the user's cache, with the commit's
   // tree listing, both proved against the repository (see template-cache.ts).
-  const cached = await readCachedTemplate(src.location, commit, (listing) => isCommitListing(repo, commit, listing));
+  // Where the commit's tree was read from the object files, a cached file whose bytes fail their
+  // check can be read from them too: the cache checks each file at its first use, not all now.
+  let objectsRead = false;
+  const cached = await readCachedTemplate(
+    src.location,
+    commit,
+    (listing) => isCommitListing(repo, commit, listing, () => (objectsRead = true)),
+    undefined,
+    () => (objectsRead ? (sha) => readBlobFromFiles(repo, sha) : undefined),
+  );
   const entries = cached?.listing ?? (await listTree(repo, commit));
   const specEntry = entries.find((e) => e.path === 'template.yaml');
   if (!specEntry) throw new InputError(`--template: ${src.location}@${ref} has no template.yaml at its root.`);

@@ -161,11 +161,11 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
     if (why) throw new InputError(`template file ${templatePath}: its output path "${path}" ${why}.`, templatePath);
     if (seen.has(path)) throw new InputError(`template files ${seen.get(path)} and ${templatePath} both write ${path}.`, templatePath);
     seen.set(path, templatePath);
-    const raw = tpl.files.get(templatePath)!;
-    const kind = kindOf(raw);
     const executable = tpl.executable?.has(templatePath) === true;
-    // A text the loader knows renders: its key from what the loader worked out, without decoding it.
-    const known = !matches.verbatim && !kind.binary ? tpl.deps?.get(templatePath) : undefined;
+    // A text the loader knows renders (deps are given only for those): its key from what the
+    // loader worked out, without decoding it; skipped, its bytes are not even read (a loader may
+    // check a file's bytes when they are first read, see src/edge/template-cache.ts).
+    const known = !matches.verbatim ? tpl.deps?.get(templatePath) : undefined;
     const knownKey = known && keyOf?.(templatePath, known);
     if (knownKey !== undefined && skip?.keys[path] === knownKey) {
       const mine = skip.asRendered.get(path);
@@ -174,6 +174,8 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
         continue;
       }
     }
+    const raw = tpl.files.get(templatePath)!;
+    const kind = kindOf(raw);
     const { binary, text, tree } = kind;
     // Text without a single `{{` renders to itself: it is copied, not parsed.
     if (binary || text === undefined || matches.verbatim) {
