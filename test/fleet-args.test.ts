@@ -23,6 +23,7 @@ const accepted: string[][] = [
   ['fleet'],
   ['fleet', '--json'],
   ['fleet', 'a', 'b', 'c'],
+  ['fleet', 'toString', 'constructor'],
   ['fleet', 'a', '--json', 'b'],
   ['fleet', '--repos', 'repos.txt', '--html', 'fleet.html'],
   ['fleet', '--sort', 'attention', '--no-requests', '--json', '../a b'],

@@ -21,6 +21,8 @@ async function parsed(args: string[]): Promise<GenerateArgs | string> {
 const accepted: string[][] = [
   [],
   ['--yes'],
+  ['toString', '--yes'],
+  ['constructor'],
   ['p', '--yes'],
   ['--yes', 'p'],
   ['-y', '../a b'],

@@ -23,6 +23,8 @@ async function parsed(args: string[]): Promise<JobArgs | string> {
 const accepted: string[][] = [
   ['jobs'],
   ['jobs', '--json'],
+  ['job', 'toString', '--to', 'ported'],
+  ['job', 'constructor', '--to', 'ported'],
   ['jobs', '--project', 'p'],
   ['jobs', '--json', '--project', '../a b'],
   ['jobs', '--project', 'p', '--json'],

@@ -39,6 +39,8 @@ const accepted: string[][] = [
   ['sync', '--check', '--dry-run'],
   ['sync', 'status'],
   ['sync', 'recopy'],
+  // Words that name an object's own properties are folders like any other.
+  ['sync', 'toString', 'constructor', '__proto__'],
 ];
 
 const leftToParser: string[][] = [

@@ -1,3 +1,5 @@
+import { readPlain } from './plain-args.js';
+
 /** fleet's flags as the parser hands them to the command (src/cli/commands/fleet.ts takes them). */
 export interface FleetFlags {
   repos?: string;
@@ -15,6 +17,7 @@ export interface FleetArgs {
 }
 
 const VALUE_FLAGS: Record<string, 'repos' | 'html' | 'sort'> = { '--repos': 'repos', '--html': 'html', '--sort': 'sort' };
+const SWITCHES: Record<string, 'json' | 'noRequests'> = { '--json': 'json', '--no-requests': 'noRequests' };
 
 /**
  * The plain form of `fleet [dir...] [--repos <file>] [--html <file>] [--sort <order>]
@@ -26,22 +29,9 @@ const VALUE_FLAGS: Record<string, 'repos' | 'html' | 'sort'> = { '--repos': 'rep
  */
 export function quietFleetArgs(args: readonly string[]): FleetArgs | undefined {
   if (args[0] !== 'fleet') return undefined;
-  const flags: FleetFlags = { sort: 'given', requests: true };
-  const seen = new Set<string>();
-  const dirs: string[] = [];
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('-') && seen.has(a)) return undefined;
-    seen.add(a);
-    const valued = VALUE_FLAGS[a];
-    if (valued) {
-      const v = args[++i];
-      if (v === undefined || v === '' || v.startsWith('-')) return undefined;
-      flags[valued] = v;
-    } else if (a === '--json') flags.json = true;
-    else if (a === '--no-requests') flags.requests = false;
-    else if (a.startsWith('-') || a === '') return undefined;
-    else dirs.push(a);
-  }
-  return { dirs, flags };
+  const read = readPlain(args, 1, { values: VALUE_FLAGS, switches: SWITCHES });
+  if (!read) return undefined;
+  const flags: FleetFlags = { sort: 'given', ...read.values, requests: !read.switches.has('noRequests') };
+  if (read.switches.has('json')) flags.json = true;
+  return { dirs: read.words, flags };
 }

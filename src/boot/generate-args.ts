@@ -1,4 +1,5 @@
 import { nearCommand } from '../core/typo.js';
+import { readPlain } from './plain-args.js';
 
 /** generate's flags as the parser hands them to the command (src/cli/commands/generate.ts takes them). */
 export interface GenerateFlags {
@@ -27,7 +28,7 @@ export interface GenerateArgs {
 export const COMMAND_WORDS: readonly string[] = ['sync', 'recopy', 'status', 'add', 'adopt', 'assess', 'fleet', 'jobs', 'job', 'template', 'completion', 'help'];
 
 const VALUE_FLAGS: Record<string, 'template' | 'answers'> = { '--template': 'template', '--answers': 'answers' };
-const SWITCHES: Record<string, 'yes' | 'force' | 'dryRun' | 'json'> = { '-y': 'yes', '--yes': 'yes', '--force': 'force', '--dry-run': 'dryRun', '--json': 'json' };
+const SWITCHES: Record<string, 'yes' | 'force' | 'dryRun' | 'json' | 'noGit'> = { '-y': 'yes', '--yes': 'yes', '--force': 'force', '--dry-run': 'dryRun', '--json': 'json', '--no-git': 'noGit' };
 
 /**
  * The plain form of a new project, `create-migration [dir] [--yes] [--no-git] [--force]
@@ -39,32 +40,11 @@ const SWITCHES: Record<string, 'yes' | 'force' | 'dryRun' | 'json'> = { '-y': 'y
  * what is wrong. test/generate-args.test.ts holds this to the parser's own reading.
  */
 export function quietGenerateArgs(args: readonly string[]): GenerateArgs | undefined {
-  const flags: GenerateFlags = { set: [], git: true, assess: [] };
-  const seen = new Set<string>();
-  let dir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--set') {
-      const v = args[++i];
-      if (v === undefined || v === '' || v.startsWith('-')) return undefined;
-      flags.set.push(v);
-      continue;
-    }
-    const name = VALUE_FLAGS[a] ?? SWITCHES[a] ?? (a === '--no-git' ? 'git' : undefined);
-    if (name) {
-      if (seen.has(name)) return undefined;
-      seen.add(name);
-    }
-    const valued = VALUE_FLAGS[a];
-    const on = SWITCHES[a];
-    if (valued) {
-      const v = args[++i];
-      if (v === undefined || v === '' || v.startsWith('-')) return undefined;
-      flags[valued] = v;
-    } else if (on) flags[on] = true;
-    else if (a === '--no-git') flags.git = false;
-    else if (a.startsWith('-') || a === '' || dir !== undefined || nearCommand(a, COMMAND_WORDS)) return undefined;
-    else dir = a;
-  }
+  const read = readPlain(args, 0, { values: VALUE_FLAGS, switches: SWITCHES, repeatable: '--set' });
+  if (!read || read.words.length > 1) return undefined;
+  const dir = read.words[0];
+  if (dir !== undefined && nearCommand(dir, COMMAND_WORDS)) return undefined;
+  const flags: GenerateFlags = { ...read.values, set: read.repeated, git: !read.switches.has('noGit'), assess: [] };
+  for (const on of read.switches) if (on !== 'noGit') flags[on] = true;
   return { dir, flags };
 }

@@ -1,3 +1,4 @@
+import { readPlain } from '../boot/plain-args.js';
 import type { JobFlags, JobsFlags } from './commands/jobs.js';
 
 /** What `jobs` or `job` was asked, as the parser hands it to the command. */
@@ -22,23 +23,11 @@ const SWITCHES: Record<'jobs' | 'job', Record<string, keyof JobFlags>> = {
 export function quickJobArgs(args: readonly string[]): JobArgs | undefined {
   const command = args[0];
   if (command !== 'jobs' && command !== 'job') return undefined;
-  const flags: Record<string, string | boolean> = {};
-  const positional: string[] = [];
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i]!;
-    const valued = VALUE_FLAGS[command][a];
-    const on = SWITCHES[command][a];
-    if (valued) {
-      const v = args[++i];
-      if (v === undefined || v === '' || v.startsWith('-') || valued in flags) return undefined;
-      flags[valued] = v;
-    } else if (on) {
-      if (on in flags) return undefined;
-      flags[on] = true;
-    } else if (a.startsWith('-') || a === '') return undefined;
-    else positional.push(a);
-  }
-  if (command === 'jobs') return positional.length ? undefined : { command, flags: flags as JobsFlags };
-  if (positional.length !== 1 || typeof flags.to !== 'string') return undefined;
-  return { command, id: positional[0]!, flags: flags as unknown as JobFlags };
+  const read = readPlain(args, 1, { values: VALUE_FLAGS[command], switches: SWITCHES[command] });
+  if (!read) return undefined;
+  const flags: Record<string, string | boolean> = { ...read.values };
+  for (const on of read.switches) flags[on] = true;
+  if (command === 'jobs') return read.words.length ? undefined : { command, flags: flags as JobsFlags };
+  if (read.words.length !== 1 || typeof flags.to !== 'string') return undefined;
+  return { command, id: read.words[0]!, flags: flags as unknown as JobFlags };
 }

@@ -1,3 +1,4 @@
+import { readPlain } from '../boot/plain-args.js';
 import type { SyncFlags } from './commands/sync.js';
 
 /** What `sync` was asked, as the parser hands it to the command. */
@@ -23,32 +24,9 @@ const SWITCHES: Record<string, Switch> = { '--check': 'check', '--dry-run': 'dry
  */
 export function quietSyncArgs(args: readonly string[]): SyncArgs | undefined {
   if (args[0] !== 'sync') return undefined;
-  const flags: SyncFlags = { conflict: 'inline', set: [] };
-  const seen = new Set<string>();
-  const dirs: string[] = [];
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--set') {
-      const v = args[++i];
-      if (v === undefined || v === '' || v.startsWith('-')) return undefined;
-      flags.set.push(v);
-      continue;
-    }
-    const valued = VALUE_FLAGS[a];
-    const on = SWITCHES[a];
-    if (valued || on) {
-      // -y and --yes are one flag: either twice is a repeat.
-      const key = valued ?? on!;
-      if (seen.has(key)) return undefined;
-      seen.add(key);
-    }
-    if (valued) {
-      const v = args[++i];
-      if (v === undefined || v === '' || v.startsWith('-')) return undefined;
-      flags[valued] = v;
-    } else if (on) flags[on] = true;
-    else if (a.startsWith('-') || a === '') return undefined;
-    else dirs.push(a);
-  }
-  return { dirs, flags };
+  const read = readPlain(args, 1, { values: VALUE_FLAGS, switches: SWITCHES, repeatable: '--set' });
+  if (!read) return undefined;
+  const flags: SyncFlags = { conflict: 'inline', ...read.values, set: read.repeated };
+  for (const on of read.switches) flags[on] = true;
+  return { dirs: read.words, flags };
 }
