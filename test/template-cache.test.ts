@@ -39,6 +39,23 @@ async function sample(): Promise<{ repo: string; commit: string; listing: TreeEn
   return { repo, commit, listing, tpl, prove: (l) => treeIdOf(l) === tree };
 }
 
+/** A template repository with README.md at v1.0.0, and at v1.1.0 with a line added ("New in 1.1.0."). */
+function twoVersions(tpl: string, initArgs: string[] = [], config: string[][] = []): string {
+  mkdirSync(path.join(tpl, 'files'), { recursive: true });
+  writeFileSync(path.join(tpl, 'template.yaml'), SPEC);
+  writeFileSync(path.join(tpl, 'files/README.md'), FILES['README.md']!);
+  gitIn(tpl, 'init', '-q', ...initArgs);
+  for (const [k, v] of config) gitIn(tpl, 'config', k!, v!);
+  gitIn(tpl, 'add', '-A');
+  gitIn(tpl, 'commit', '-qm', 'v1');
+  gitIn(tpl, 'tag', 'v1.0.0');
+  edit(path.join(tpl, 'template.yaml'), (t) => t.replace('version: 1.0.0', 'version: 1.1.0'));
+  edit(path.join(tpl, 'files/README.md'), (t) => `${t}New in 1.1.0.\n`);
+  gitIn(tpl, 'commit', '-qam', 'v2');
+  gitIn(tpl, 'tag', 'v1.1.0');
+  return tpl;
+}
+
 const only = (dir: string) => path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pack'))!);
 /**
  * Rewrites an entry: `change` gets its header (parsed) and its files' bytes (past the parse
@@ -266,18 +283,7 @@ describe('template cache', () => {
     const tmp = tempDir();
     const cache = tempDir('cm-cache-');
     const env = { XDG_CACHE_HOME: cache };
-    const tpl = path.join(tmp, 'tpl');
-    mkdirSync(path.join(tpl, 'files'), { recursive: true });
-    writeFileSync(path.join(tpl, 'template.yaml'), SPEC);
-    writeFileSync(path.join(tpl, 'files/README.md'), FILES['README.md']!);
-    gitIn(tpl, 'init', '-q');
-    gitIn(tpl, 'add', '-A');
-    gitIn(tpl, 'commit', '-qm', 'v1');
-    gitIn(tpl, 'tag', 'v1.0.0');
-    edit(path.join(tpl, 'template.yaml'), (t) => t.replace('version: 1.0.0', 'version: 1.1.0'));
-    edit(path.join(tpl, 'files/README.md'), (t) => `${t}New in 1.1.0.\n`);
-    gitIn(tpl, 'commit', '-qam', 'v2');
-    gitIn(tpl, 'tag', 'v1.1.0');
+    const tpl = twoVersions(path.join(tmp, 'tpl'));
     const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
     expect(gen.code, gen.stderr).toBe(0);
     const dir = path.join(tmp, 'p');
@@ -310,19 +316,7 @@ describe('template cache', () => {
     const tmp = tempDir();
     const cache = tempDir('cm-cache-');
     const env = { XDG_CACHE_HOME: cache };
-    const tpl = path.join(tmp, 'tpl');
-    mkdirSync(path.join(tpl, 'files'), { recursive: true });
-    writeFileSync(path.join(tpl, 'template.yaml'), SPEC);
-    writeFileSync(path.join(tpl, 'files/README.md'), FILES['README.md']!);
-    gitIn(tpl, 'init', '-q', ...initArgs);
-    for (const [k, v] of config) gitIn(tpl, 'config', k!, v!);
-    gitIn(tpl, 'add', '-A');
-    gitIn(tpl, 'commit', '-qm', 'v1');
-    gitIn(tpl, 'tag', 'v1.0.0');
-    edit(path.join(tpl, 'template.yaml'), (t) => t.replace('version: 1.0.0', 'version: 1.1.0'));
-    edit(path.join(tpl, 'files/README.md'), (t) => `${t}New in 1.1.0.\n`);
-    gitIn(tpl, 'commit', '-qam', 'v2');
-    gitIn(tpl, 'tag', 'v1.1.0');
+    const tpl = twoVersions(path.join(tmp, 'tpl'), initArgs, config);
     const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
     expect(gen.code, gen.stderr).toBe(0);
     const dir = path.join(tmp, 'p');
