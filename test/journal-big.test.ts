@@ -52,24 +52,33 @@ describe('journalBytes', () => {
   });
 });
 
+/**
+ * A project made from a template repository whose v1.1.0 adds a heading to README.md, with the
+ * team's `lines` lines added at the end of its README and committed; `finished`: what an
+ * uninterrupted sync of a copy (`ref`) leaves.
+ */
+async function bigReadmeProject(prefix: string, lines: number): Promise<{ project: string; finished: Record<string, string>; ref: string }> {
+  const tmp = tempDir(prefix);
+  const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `Template v1.1 heading\n${t}`));
+  expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
+  const project = path.join(tmp, 'proj');
+  edit(path.join(project, 'README.md'), (t) => t + Array.from({ length: lines }, (_, i) => `team line ${i} ü\n`).join(''));
+  gitIn(project, 'commit', '-qam', 'team edit');
+  const ref = path.join(tempDir(`${prefix}ref-`), 'p');
+  cpSync(project, ref, { recursive: true });
+  const r = await runCli(['sync'], { cwd: ref });
+  expect(r.code, r.stderr).toBe(0);
+  expect(readFileSync(path.join(ref, 'README.md'), 'utf8')).toMatch(new RegExp(`^Template v1\\.1 heading\\n[\\s\\S]*team line ${lines - 1} ü\\n$`));
+  return { project, finished: snapshot(ref, false), ref };
+}
+
 describe('a sync of a big file both sides changed, killed once its files are written', () => {
   let project: string;
   let finished: Record<string, string>;
 
   beforeAll(async () => {
-    const tmp = tempDir('cm-journal-big-');
-    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `Template v1.1 heading\n${t}`));
-    expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
-    project = path.join(tmp, 'proj');
     // The team's README: a few thousand lines added at its end (its journal original is big).
-    edit(path.join(project, 'README.md'), (t) => t + Array.from({ length: 3000 }, (_, i) => `team line ${i} ü\n`).join(''));
-    gitIn(project, 'commit', '-qam', 'team edit');
-    const ref = path.join(tempDir('cm-journal-big-ref-'), 'p');
-    cpSync(project, ref, { recursive: true });
-    const r = await runCli(['sync'], { cwd: ref });
-    expect(r.code, r.stderr).toBe(0);
-    finished = snapshot(ref, false);
-    expect(readFileSync(path.join(ref, 'README.md'), 'utf8')).toMatch(/^Template v1\.1 heading\n[\s\S]*team line 2999 ü\n$/);
+    ({ project, finished } = await bigReadmeProject('cm-journal-big-', 3000));
   }, 120_000);
 
   it('is undone from its journal by the next run, which then syncs as an uninterrupted run does', async () => {
@@ -185,19 +194,9 @@ describe('a sync whose merged file is over 1 MiB', () => {
   const temps = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.cm-tmp'));
 
   beforeAll(async () => {
-    const tmp = tempDir('cm-journal-async-');
-    const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `Template v1.1 heading\n${t}`));
-    expect((await runCli(['proj', '--template', `${tpl}#v1.0.0`, '--yes'], { cwd: tmp })).code).toBe(0);
-    project = path.join(tmp, 'proj');
-    edit(path.join(project, 'README.md'), (t) => t + Array.from({ length: 70_000 }, (_, i) => `team line ${i} ü\n`).join(''));
-    gitIn(project, 'commit', '-qam', 'team edit');
-    const ref = path.join(tempDir('cm-journal-async-ref-'), 'p');
-    cpSync(project, ref, { recursive: true });
-    const r = await runCli(['sync'], { cwd: ref });
-    expect(r.code, r.stderr).toBe(0);
-    finished = snapshot(ref, false);
+    let ref: string;
+    ({ project, finished, ref } = await bigReadmeProject('cm-journal-async-', 70_000));
     expect(statSync(path.join(ref, 'README.md')).size).toBeGreaterThan(1 << 20);
-    expect(readFileSync(path.join(ref, 'README.md'), 'utf8')).toMatch(/^Template v1\.1 heading\n[\s\S]*team line 69999 ü\n$/);
     expect(temps(ref)).toEqual([]);
   }, 120_000);
 
