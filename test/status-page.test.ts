@@ -16,6 +16,9 @@ const inDays = (n: number) => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 
+/** Today's date (YYYY-MM-DD) in a time zone; without one, in the test's own. */
+const todayIn = (timeZone?: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
 async function project(): Promise<string> {
   const parent = tempDir();
   const r = await runCli(['proj', '--yes', '--no-git', '--set', 'owner=Data Platform', '--set', `target_date=${inDays(120)}`, '--set', 'system_name=R&D "Ops" <legacy>'], { cwd: parent });
@@ -59,7 +62,10 @@ describe('status --html', () => {
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(html).toContain('Owner <strong>Data Platform</strong>');
-    expect(html).toMatch(/Cutover by <strong>\d{4}-\d{2}-\d{2}<\/strong> <span class="">\(120 days left\)<\/span>/);
+    // The target is 120 days from today where the test runs; the page counts from today in
+    // Kolkata, a day later from 18:30 UTC on.
+    const left = 120 - (Date.parse(todayIn('Asia/Kolkata')) - Date.parse(todayIn())) / 86_400_000;
+    expect(html).toMatch(new RegExp(`Cutover by <strong>\\d{4}-\\d{2}-\\d{2}</strong> <span class="">\\(${left} days left\\)</span>`));
     expect(html).toMatch(/generated <span class="stamp">\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+05:30 \(Asia\/(Kolkata|Calcutta)\)<\/span>/);
     // The headline says what it counts, and the gates it leaves out are counted beside it.
     expect(html).toMatch(/<strong>38%<\/strong> of the 4 phase checklists \(19\/50 items\)/);
