@@ -1,6 +1,6 @@
-import { createHash, hash } from 'node:crypto';
 import { ProjectError, InputError } from './errors.js';
 import { pathProblem } from './path-rules.js';
+import { sha256Hex } from './sha256.js';
 import { findForbiddenKey, findTooDeep } from './template/safe-keys.js';
 import type { Answers } from './template/types.js';
 import { generatorField } from './tool.js';
@@ -37,8 +37,7 @@ export interface Manifest {
 }
 
 export function hashContent(data: Uint8Array): string {
-  // One call of node's one-shot hash where there is one: a sync hashes every file, each call run cold.
-  return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
+  return sha256Hex(data);
 }
 
 export function buildManifest(

@@ -1,6 +1,6 @@
 // Handlebars' AST types are declared globally, as hbs.AST, by its type definitions.
 import type {} from 'handlebars';
-import { createHash, hash } from 'node:crypto';
+import { sha256Hex as sha256 } from '../sha256.js';
 import { VERSION } from '../version.js';
 import { helpersFor } from './render.js';
 import type { TemplateSpec } from './types.js';
@@ -129,8 +129,6 @@ export function sourceDigest(data: Uint8Array): string {
   return sha256(data).slice(0, 32);
 }
 
-/** node's one-shot hash where there is one (each createHash object costs more than a short text's hashing). */
-const sha256 = (data: string | Uint8Array): string => (typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex'));
 
 /** What one file's key is made from. */
 export interface FileDeps {
