@@ -13,8 +13,7 @@ import type { LoadedTemplate } from '../core/template/types.js';
 import { askedOnce, readCachedTemplate, treeIdOf, writeCachedTemplate } from './template-cache.js';
 import { BlobTooLargeError, listTree, readBlobs, type TreeEntry } from './git/objects.js';
 import { listTags, resolveCommit } from './git/refs.js';
-import { readCommitTree, readRepoAt } from './git/files.js';
-import { ObjectFiles } from './git/object-files.js';
+import { readBlobAt, readCommitTree } from './git/files.js';
 import { cloneBare, isRepoRoot } from './git/repo.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 import { tmpDir } from './os-lazy.js';
@@ -104,22 +103,6 @@ async function isCommitListing(repo: string, commit: string, listing: TreeEntry[
   return listed.length === listing.length && listed.every((e, i) => line(e) === line(listing[i]!));
 }
 
-/**
- * A blob of the repository whose work tree is `repo`, by id, read from its object files and
- * checked against its id; undefined when it is not read there.
- */
-function readBlobFromFiles(repo: string, sha: string): Uint8Array | undefined {
-  const gitDir = readRepoAt(repo)?.gitDir;
-  const objects = gitDir === undefined ? undefined : ObjectFiles.open(gitDir, { each: TEMPLATE_LIMITS.fileBytes, total: TEMPLATE_LIMITS.fileBytes });
-  if (!objects) return undefined;
-  try {
-    const found = objects.read(sha);
-    return found?.type === 'blob' ? found.body : undefined;
-  } finally {
-    objects.close();
-  }
-}
-
 async function readGitTemplate(src: TemplateSource, ref: string, commit: string): Promise<LoadedTemplate> {
   const repo = src.repo!;
   // A template read before at this commit comes parsed from the user's cache, with the commit's
@@ -132,7 +115,7 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
     commit,
     (listing) => isCommitListing(repo, commit, listing, () => (objectsRead = true)),
     undefined,
-    () => (objectsRead ? (sha) => readBlobFromFiles(repo, sha) : undefined),
+    () => (objectsRead ? (sha) => readBlobAt(repo, sha, TEMPLATE_LIMITS.fileBytes) : undefined),
   );
   const entries = cached?.listing ?? (await listTree(repo, commit));
   const specEntry = entries.find((e) => e.path === 'template.yaml');

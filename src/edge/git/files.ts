@@ -218,8 +218,8 @@ export function readTagNames(root: string, env: NodeJS.ProcessEnv = process.env)
 const OBJECT_LIMITS = { each: 64 << 20, total: 1 << 30 };
 
 /** Runs `read` with the repository's object files open (loose and packed); undefined when git must read them. */
-function withObjects<T>(gitDir: string, env: NodeJS.ProcessEnv, read: (objects: ObjectFiles) => T | undefined): T | undefined {
-  const objects = ObjectFiles.open(gitDir, OBJECT_LIMITS, env);
+function withObjects<T>(gitDir: string, env: NodeJS.ProcessEnv, read: (objects: ObjectFiles) => T | undefined, limits = OBJECT_LIMITS): T | undefined {
+  const objects = ObjectFiles.open(gitDir, limits, env);
   if (!objects) return undefined;
   try {
     return read(objects);
@@ -265,6 +265,24 @@ export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv
     }
     return undefined;
   });
+}
+
+/**
+ * A blob of the repository whose work tree is `root`, by id, read from its object files (none
+ * larger than `maxBytes`) and checked against its id; undefined when it is not read there.
+ */
+export function readBlobAt(root: string, sha: string, maxBytes: number, env: NodeJS.ProcessEnv = process.env): Uint8Array | undefined {
+  const repo = readRepoAt(root, env);
+  if (!repo) return undefined;
+  return withObjects(
+    repo.gitDir,
+    env,
+    (objects) => {
+      const found = objects.read(sha);
+      return found?.type === 'blob' ? found.body : undefined;
+    },
+    { each: maxBytes, total: maxBytes },
+  );
 }
 
 /**
