@@ -8,11 +8,11 @@
  * applies (core/jobs/move-text.ts, checked against this inventory), it needs no document.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JobsFile } from '../core/jobs/schema.js';
 import { VERSION } from '../core/version.js';
-import { private_, templateCacheDir } from './template-cache.js';
+import { readSealed, writeSealed } from './sealed-index.js';
+import { templateCacheDir } from './template-cache.js';
 
 const FORMAT = 1;
 
@@ -43,36 +43,14 @@ export function cachedInventory(data: Uint8Array, parse: () => JobsFile, dir = j
 export function lookupInventory(data: Uint8Array, dir = jobsCacheDir()): JobsFile | undefined {
   if (!dir) return undefined;
   const key = keyOf(data);
-  const file = path.join(dir, `${key}.json`);
-  try {
-    if (private_(dir) && private_(file)) {
-      const raw = readFileSync(file, 'utf8');
-      const nl = raw.indexOf('\n');
-      const body = raw.slice(nl + 1);
-      if (nl === 64 && createHash('sha256').update(body).digest('hex') === raw.slice(0, 64)) {
-        const entry = JSON.parse(body) as { key: string; inventory: JobsFile };
-        if (entry.key === key) return entry.inventory;
-      }
-    }
-  } catch {
-    // no entry, or one not to trust
-  }
-  return undefined;
+  const entry = readSealed(dir, path.join(dir, `${key}.json`)) as { key?: unknown; inventory?: JobsFile } | undefined;
+  return entry?.key === key ? entry.inventory : undefined;
 }
 
 /** Stores the inventory validated from these bytes (a failure only costs the next read a parse); returns it. */
 export function storeInventory(data: Uint8Array, inventory: JobsFile, dir = jobsCacheDir()): JobsFile {
   if (!dir || !plainData(inventory)) return inventory;
-  const file = path.join(dir, `${keyOf(data)}.json`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!private_(dir)) return inventory;
-    const body = JSON.stringify({ key: keyOf(data), inventory });
-    writeFileSync(tmp, `${createHash('sha256').update(body).digest('hex')}\n${body}`, { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-  }
+  const key = keyOf(data);
+  writeSealed(dir, path.join(dir, `${key}.json`), { key, inventory }, false);
   return inventory;
 }
