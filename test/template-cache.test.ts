@@ -132,6 +132,41 @@ describe('template cache', () => {
     expect(treeIdOf([{ ...listing[0]!, path: 'x/../y' }])).toBeUndefined();
   });
 
+  it("makes git's tree id in one pass from a listing in git's order, and the same from any other order", async () => {
+    // ASCII names only, as git lists them: the one-pass path (names around a folder's, a folder
+    // deep in folders, a link, an executable); shuffled, the general path must agree.
+    const repo = tempDir();
+    for (const p of ['a.b', 'a-c', 'a/x', 'a/y/z', 'a/y0', 'a0', 'b/c.txt', 'b/d/e/f/g.md', 'c', 'run.sh', 'z/.hidden', 'z/...']) {
+      mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
+      writeFileSync(path.join(repo, p), `${p}\n`);
+    }
+    chmodSync(path.join(repo, 'run.sh'), 0o755);
+    symlinkSync('a.b', path.join(repo, 'link'));
+    gitIn(repo, 'init', '-q');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'x');
+    const listing = await listTree(repo, gitIn(repo, 'rev-parse', 'HEAD').trim());
+    const tree = gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim();
+    expect(treeIdOf(listing)).toBe(tree);
+    expect(treeIdOf([...listing].reverse())).toBe(tree);
+    expect(treeIdOf([listing[3]!, ...listing.slice(0, 3), ...listing.slice(4)])).toBe(tree);
+    // Every entry counts, in order too.
+    for (let i = 0; i < listing.length; i++) {
+      expect(treeIdOf([...listing.slice(0, i), ...listing.slice(i + 1)])).not.toBe(tree);
+      const other = listing.map((e, k) => (k === i ? { ...e, sha: `${e.sha.slice(0, 39)}${e.sha[39] === '0' ? '1' : '0'}` } : e));
+      expect(treeIdOf(other)).not.toBe(tree);
+    }
+    // A listing git could not print is none, in order or not: a name twice, a file where a
+    // folder of its name is, an empty, "." or ".." name, an id or mode git does not write.
+    const first = listing[0]!;
+    expect(treeIdOf([first, first, ...listing.slice(1)])).toBeUndefined();
+    expect(treeIdOf([{ ...first, path: 'a' }, ...listing])).toBeUndefined();
+    expect(treeIdOf([{ ...first, path: 'a' }, { ...first, path: 'a/x' }])).toBeUndefined();
+    for (const bad of ['a//x', '/a', 'a/', './a', 'a/./b', 'a/../b', '..']) expect(treeIdOf([{ ...first, path: bad }])).toBeUndefined();
+    expect(treeIdOf([{ ...first, sha: first.sha.toUpperCase().replace(/[0-9]/g, 'A') }])).toBeUndefined();
+    expect(treeIdOf([{ ...first, mode: '100664' }])).toBeUndefined();
+  });
+
   it('gives back the template it stored, rendering the same, with the listing it was proved by', async () => {
     const dir = tempDir();
     const { commit, listing, tpl, prove } = await sample();
