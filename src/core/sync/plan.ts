@@ -112,12 +112,13 @@ function inOurEol(data: Uint8Array | undefined, ours: Uint8Array): Uint8Array | 
 }
 
 /**
- * Every project path the plan needs to read: the template's paths, before and after, their .rej
- * names, and the folders on the way to each new path (a file there would stand in the way).
+ * Every project path the plan needs to read: the template's paths, before and after, and the
+ * folders on the way to each new path (a file there would stand in the way). Not the .rej names:
+ * only a conflict kept as .rej writes one, and the caller reads the names a plan picks before it
+ * is applied (planning again when one is taken), so that a run without one looks at none.
  */
 export function pathsToRead(base: Files | null, theirs: Files, recorded: Readonly<Record<string, string>>): string[] {
   const all = new Set<string>([...(base?.keys() ?? []), ...theirs.keys(), ...Object.keys(recorded)]);
-  for (const p of [...all]) all.add(`${p}.rej`);
   for (const p of ancestorPaths(theirs.keys())) all.add(p);
   return [...all].sort();
 }
