@@ -4,7 +4,7 @@
  * CLI does for them.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { isAscii } from 'node:buffer';
 import path from 'node:path';
@@ -267,6 +267,27 @@ describe('what a start loads', () => {
     expect(loaded(['sync', 'proj'])).toBe('');
     expect(readFileSync(path.join(root, 'proj/README.md'), 'utf8')).toContain('New in 1.1.0.');
     expect(loaded(['status', 'proj'])).toBe('');
+  });
+
+  it("printing into /dev/null (a cron line's `>/dev/null 2>&1`) or a pipe loads no node:tty: neither is a terminal", async () => {
+    const root = tempDir();
+    expect((await runCli(['proj', '--yes', '--no-git'], { cwd: root })).code).toBe(0);
+    const preload = path.join(root, 'modules.cjs');
+    const out = path.join(root, 'loaded.txt');
+    writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.filter((m) => /\\btty$/.test(m)).join(',')));\n`);
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      for (const stdio of [['ignore', devNull, devNull], ['ignore', 'pipe', 'pipe']] as const) {
+        for (const args of [['status', 'proj'], ['sync', '--check', 'proj']]) {
+          rmSync(out, { force: true });
+          const r = spawnSync(process.execPath, ['-r', preload, CLI, ...args], { cwd: root, env: testEnv(), stdio: [...stdio] });
+          expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+          expect(readFileSync(out, 'utf8'), args.join(' ')).toBe('');
+        }
+      }
+    } finally {
+      closeSync(devNull);
+    }
   });
 
   it('a generate under a git, config and file system seen before starts no process (the repository made as git init made it the first time) and loads no node:child_process', () => {

@@ -1,4 +1,4 @@
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { jsonSafe, terminalSafe } from '../core/terminal-text.js';
 
 // Every line printed passes terminalSafe: much of it came from outside (checklists, a template's
@@ -79,14 +79,22 @@ function isTerminal(fd: number): boolean | undefined {
   if (!ttys.has(fd)) {
     let answer: boolean | undefined;
     try {
-      // Only a character device can be a terminal: a pipe or file is known without the tty module.
-      answer = fstatSync(fd).isCharacterDevice() ? ttyModule()?.isatty(fd) : false;
+      // Only a character device can be a terminal: a pipe or file is known without the tty
+      // module, and so is /dev/null (`>/dev/null` in a cron line), the character device most
+      // often there that is none.
+      const st = fstatSync(fd);
+      answer = st.isCharacterDevice() && !isNullDevice(st.rdev) ? ttyModule()?.isatty(fd) : false;
     } catch {
       answer = undefined;
     }
     ttys.set(fd, answer);
   }
   return ttys.get(fd);
+}
+
+/** Whether a character device is the one at /dev/null (the same device number), where there is one. */
+function isNullDevice(rdev: number): boolean {
+  return statSync('/dev/null', { throwIfNoEntry: false })?.rdev === rdev;
 }
 
 /** node's tty module, loaded on first use: the bundle is CommonJS; the sources (under test) ask node for it. */
