@@ -104,6 +104,21 @@ function tamperFile(file: string, p: string, change: (text: string) => string): 
 /** A blob of `repo` by its id, as git gives it (what the cache reads a failed file from). */
 const blobOf = (repo: string) => () => (sha: string) => Buffer.from(execFileSync('git', ['cat-file', 'blob', sha], { cwd: repo }));
 
+/** A repository committing these files (run.sh executable) and a link to a.b: git's listing of it and its tree id. */
+async function committed(paths: string[]): Promise<{ listing: TreeEntry[]; tree: string }> {
+  const repo = tempDir();
+  for (const p of paths) {
+    mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
+    writeFileSync(path.join(repo, p), `${p}\n`);
+  }
+  chmodSync(path.join(repo, 'run.sh'), 0o755);
+  symlinkSync('a.b', path.join(repo, 'link'));
+  gitIn(repo, 'init', '-q');
+  gitIn(repo, 'add', '-A');
+  gitIn(repo, 'commit', '-qm', 'x');
+  return { listing: await listTree(repo, gitIn(repo, 'rev-parse', 'HEAD').trim()), tree: gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim() };
+}
+
 describe('template cache', () => {
   it("computes git's blob ids", () => {
     const dir = tempDir();
@@ -112,19 +127,9 @@ describe('template cache', () => {
   });
 
   it("makes git's tree id from a full listing: nested folders, names that sort around a folder's, executable files, links", async () => {
-    const repo = tempDir();
-    for (const p of ['a.b', 'a-c', 'a/x', 'a/y/z', 'a0', 'b/c.txt', 'ü/ñ.md', 'run.sh', '\u{1F600}.md', '\uFF01.md']) {
-      mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
-      writeFileSync(path.join(repo, p), `${p}\n`);
-    }
-    chmodSync(path.join(repo, 'run.sh'), 0o755);
-    symlinkSync('a.b', path.join(repo, 'link'));
-    gitIn(repo, 'init', '-q');
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '-qm', 'x');
-    const listing = await listTree(repo, gitIn(repo, 'rev-parse', 'HEAD').trim());
+    const { listing, tree } = await committed(['a.b', 'a-c', 'a/x', 'a/y/z', 'a0', 'b/c.txt', 'ü/ñ.md', 'run.sh', '\u{1F600}.md', '\uFF01.md']);
     expect(listing.map((e) => e.mode)).toEqual(expect.arrayContaining(['100755', '120000']));
-    expect(treeIdOf(listing)).toBe(gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim());
+    expect(treeIdOf(listing)).toBe(tree);
     // Any change to a path, mode or id is another tree; a listing git could not print is none.
     expect(treeIdOf(listing.slice(1))).not.toBe(treeIdOf(listing));
     expect(treeIdOf(listing.map((e) => (e.mode === '100755' ? { ...e, mode: '100644' } : e)))).not.toBe(treeIdOf(listing));
@@ -135,18 +140,7 @@ describe('template cache', () => {
   it("makes git's tree id in one pass from a listing in git's order, and the same from any other order", async () => {
     // ASCII names only, as git lists them: the one-pass path (names around a folder's, a folder
     // deep in folders, a link, an executable); shuffled, the general path must agree.
-    const repo = tempDir();
-    for (const p of ['a.b', 'a-c', 'a/x', 'a/y/z', 'a/y0', 'a0', 'b/c.txt', 'b/d/e/f/g.md', 'c', 'run.sh', 'z/.hidden', 'z/...']) {
-      mkdirSync(path.dirname(path.join(repo, p)), { recursive: true });
-      writeFileSync(path.join(repo, p), `${p}\n`);
-    }
-    chmodSync(path.join(repo, 'run.sh'), 0o755);
-    symlinkSync('a.b', path.join(repo, 'link'));
-    gitIn(repo, 'init', '-q');
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '-qm', 'x');
-    const listing = await listTree(repo, gitIn(repo, 'rev-parse', 'HEAD').trim());
-    const tree = gitIn(repo, 'rev-parse', 'HEAD^{tree}').trim();
+    const { listing, tree } = await committed(['a.b', 'a-c', 'a/x', 'a/y/z', 'a/y0', 'a0', 'b/c.txt', 'b/d/e/f/g.md', 'c', 'run.sh', 'z/.hidden', 'z/...']);
     expect(treeIdOf(listing)).toBe(tree);
     expect(treeIdOf([...listing].reverse())).toBe(tree);
     expect(treeIdOf([listing[3]!, ...listing.slice(0, 3), ...listing.slice(4)])).toBe(tree);
