@@ -179,7 +179,8 @@ export function unpackTemplate(
   const texts: [Uint8Array, number, number, 'files' | 'generators', string][] = [];
   const kinds: [Uint8Array, boolean][] = [];
   const inTrees = (a: unknown, b: unknown) => Number.isInteger(a) && Number.isInteger(b) && (a as number) >= 0 && (a as number) <= (b as number) && treesAt + (b as number) <= dataAt;
-  for (const [tree, p, start, end, kind, treeStart, treeEnd] of header.files) {
+  for (const f of header.files) {
+    const tree = f[0], p = f[1], start = f[2], end = f[3], kind = f[4], treeStart = f[5], treeEnd = f[6];
     if ((tree !== 'files' && tree !== 'generators') || typeof p !== 'string' || !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && dataAt + end <= buf.length)) return undefined;
     if (kind !== 0 && kind !== 1 && !(kind === 2 && inTrees(treeStart, treeEnd))) return undefined;
     const data = buf.subarray(dataAt + start, dataAt + end);
@@ -219,7 +220,8 @@ export function unpackTemplate(
 function depsFrom(d: unknown, texts: ReadonlySet<string>): Map<string, FileDeps> | undefined {
   if (!d || typeof d !== 'object') return undefined;
   const out = new Map<string, FileDeps>();
-  for (const [p, v] of Object.entries(d as Record<string, unknown>)) {
+  for (const p of Object.keys(d)) {
+    const v = (d as Record<string, unknown>)[p];
     if (!texts.has(p) || !Array.isArray(v) || typeof v[0] !== 'string' || !/^[0-9a-f]{32}$/.test(v[0]) || !Array.isArray(v[1]) || !v[1].every((n) => typeof n === 'string')) return undefined;
     out.set(p, { digest: v[0], names: v[1] as string[] });
   }
@@ -228,6 +230,9 @@ function depsFrom(d: unknown, texts: ReadonlySet<string>): Map<string, FileDeps>
 
 function matchesFrom(spec: TemplateSpec, m: NonNullable<PackHeader['matches']>): LoadedTemplate['matches'] {
   const files = new Map<string, FileMatches>();
-  for (const [p, [rules, verbatim]] of Object.entries(m)) files.set(p, { rules, verbatim: verbatim === 1 });
+  for (const p of Object.keys(m)) {
+    const [rules, verbatim] = m[p]!;
+    files.set(p, { rules, verbatim: verbatim === 1 });
+  }
   return { conditional: spec.files.conditional.map((c) => c.path), verbatim: spec.files.verbatim, files };
 }
