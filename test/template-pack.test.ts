@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { resolveAnswers } from '../src/core/answers/resolve.js';
-import { planRender, type PlannedFile } from '../src/core/template/plan.js';
+import { fileMatches, planRender, type PlannedFile } from '../src/core/template/plan.js';
+import { isBinary } from '../src/core/merge/binary.js';
 import type { LoadedTemplate } from '../src/core/template/types.js';
 import { BUILTIN_TEMPLATE_DIR } from '../src/edge/builtin.js';
 import { prepareTemplate } from '../src/edge/parse-trees.js';
@@ -99,6 +100,30 @@ describe('template pack', async () => {
     const answers = await resolveAnswers(t.spec, { provided: {}, dirName: 'pack-test', useDefaults: true });
     expect(planRender(t, answers).length).toBeGreaterThan(10);
     expect(planRender(changed, answers)).toEqual([]);
+  });
+
+  it("carries each files/ path's rule matches and each rendering text's deps in its row; malformed, they are not used", async () => {
+    const packed = packTemplate(dir, (text) => hb.parse(text));
+    const t = unpackTemplate(packed)!;
+    const paths = [...dir.files.keys()].sort();
+    expect([...t.matches!.files.keys()].sort()).toEqual(paths);
+    for (const p of paths) expect(t.matches!.files.get(p), p).toEqual(fileMatches(dir.spec, p));
+    const rendering = paths.filter((p) => !isBinary(dir.files.get(p)!) && Buffer.from(dir.files.get(p)!).toString('utf8').includes('{{'));
+    expect(rendering.length).toBeGreaterThan(10);
+    expect([...t.deps!.keys()].sort()).toEqual(rendering);
+    // One text's digest garbled, and one plain file's matches cut off: neither is trusted, and
+    // the render comes out the same, worked out from the rules and trees.
+    const size = packed.readUInt32BE(0);
+    const header = JSON.parse(packed.toString('latin1', 4, 4 + size)) as { files: unknown[][] };
+    header.files.find((f) => f[0] === 'files' && f[4] === 2)![9] = 'not a digest';
+    header.files.find((f) => f[0] === 'files' && f[4] !== 2)!.length = 7;
+    const json = Buffer.from(JSON.stringify(header), 'latin1');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(json.length);
+    const broken = unpackTemplate(Buffer.concat([length, json, packed.subarray(4 + size)]))!;
+    expect(broken.deps).toBeUndefined();
+    expect(broken.matches).toBeUndefined();
+    expect(await renderAll(broken)).toEqual(expected);
   });
 
   it('a packed tree that does not unpack is parsed from its text instead, when first rendered', async () => {

@@ -39,12 +39,14 @@ import { packHeader, packTemplate, unpackTemplate } from './template-pack.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
+import { sha256Hex } from '../core/sha256.js';
 import { objectId } from './git/object-id.js';
 import { homeDir } from './os-lazy.js';
 
 // 4: one pack (./template-pack.ts, its trees apart from its header) with the commit's whole tree listing.
 // 5: the pack carries each rendering text's digest and root names (render keys, src/core/template/deps.ts).
-const FORMAT = 5;
+// 6: each file's rule matches and deps in its row of the pack's header (template-pack.ts), not in objects keyed by path.
+const FORMAT = 6;
 /** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 
@@ -60,7 +62,8 @@ export function templateCacheDir(env: NodeJS.ProcessEnv = process.env): string |
   return env.CREATE_MIGRATION_NO_CACHE ? undefined : userCacheDir('templates', env);
 }
 
-const keyOf = (location: string, commit: string) => createHash('sha256').update(`${FORMAT}\0${VERSION}\0${location}\0${commit}`).digest('hex');
+// One-shot hashes (src/core/sha256.ts): no Hash object, whose first use in a process costs more than the hashing.
+const keyOf = (location: string, commit: string) => sha256Hex(`${FORMAT}\0${VERSION}\0${location}\0${commit}`);
 
 /** git's id of a blob: the hash of "blob <size>\0" and the bytes (SHA-1, or SHA-256 repositories). */
 export function blobId(data: Uint8Array, algorithm: 'sha1' | 'sha256' = 'sha1'): string {
@@ -225,17 +228,23 @@ export async function readCachedTemplate(
     if (raw.length < 65 || raw[64] !== 0x0a) return undefined;
     const pack = raw.subarray(65);
     const found = packHeader(pack);
-    if (!found || createHash('sha256').update(pack.subarray(0, found.dataAt)).digest('hex') !== raw.toString('latin1', 0, 64)) return undefined;
+    if (!found || sha256Hex(pack.subarray(0, found.dataAt)) !== raw.toString('latin1', 0, 64)) return undefined;
     const { header } = found;
     if (header.format !== FORMAT || header.key !== key || header.commit !== commit || !Array.isArray(header.listing)) return undefined;
-    const listing = (header.listing as unknown[]).map((l) => {
-      const [p, mode, type, sha] = Array.isArray(l) ? l : [];
-      return { path: String(p), mode: String(mode), type: String(type), sha: String(sha) };
-    });
+    // Plain loops over the entries, each run once in a process (cold), making nothing more than what is kept.
+    const listing: TreeEntry[] = [];
+    for (const l of header.listing as unknown[]) {
+      const e: unknown[] = Array.isArray(l) ? l : [];
+      listing.push({ path: String(e[0]), mode: String(e[1]), type: String(e[2]), sha: String(e[3]) });
+    }
     if (!(await prove(listing))) return undefined;
     const reread = rereadFrom?.();
-    const wanted = new Map(listing.filter((e) => isTemplateFile(e.path)).map((e) => [e.path, e.sha]));
-    const spec = listing.find((e) => e.path === 'template.yaml');
+    const wanted = new Map<string, string>();
+    let spec: TreeEntry | undefined;
+    for (const e of listing) {
+      if (isTemplateFile(e.path)) wanted.set(e.path, e.sha);
+      else if (!spec && e.path === 'template.yaml') spec = e;
+    }
     if (!spec || header.specSha !== spec.sha || header.files.length !== wanted.size) return undefined;
     const seen = new Set<string>();
     const template = unpackTemplate(
@@ -292,7 +301,7 @@ export function writeCachedTemplate(location: string, commit: string, listing: r
     const found = packHeader(pack)!;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!private_(dir)) return;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${createHash('sha256').update(pack.subarray(0, found.dataAt)).digest('hex')}\n`), pack]), { mode: 0o600 });
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${sha256Hex(pack.subarray(0, found.dataAt))}\n`), pack]), { mode: 0o600 });
     renameSync(tmp, file);
     prune(dir);
   } catch {

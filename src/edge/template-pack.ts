@@ -24,8 +24,16 @@ import { sharedTrees } from './parse-trees.js';
  * decode, parse and encode again every byte of every file on every start.
  */
 
-/** [tree, path, start, end, kind, treeStart, treeEnd]: kind 0 binary, 1 text without `{{`, 2 text with its packed tree at [treeStart, treeEnd) of the trees. */
-type PackedFile = [('files' | 'generators'), string, number, number, 0 | 1 | 2, number?, number?];
+/**
+ * [tree, path, start, end, kind, treeStart, treeEnd, rules, verbatim, digest, names]: kind 0
+ * binary, 1 text without `{{`, 2 text with its packed tree at [treeStart, treeEnd) of the trees
+ * (0, 0 for the others). A files/ row goes on with the file rules its path matches (the indexes
+ * of the conditional ones, and 1 when a verbatim glob does); a files/ text that renders, with the
+ * digest of its bytes and the root names it and its path template read (src/core/template/deps.ts),
+ * for render keys without unpacking its tree. In the row, not in objects keyed by path: a header
+ * read once per process parses faster as rows than as objects with a hundred different keys.
+ */
+type PackedFile = [('files' | 'generators'), string, number, number, 0 | 1 | 2, number, number, number[]?, (0 | 1)?, string?, string[]?];
 
 export interface PackHeader {
   spec: TemplateSpec;
@@ -33,13 +41,6 @@ export interface PackHeader {
   /** Packed parse trees of the path expressions (`src/{{package_name}}/...`). */
   paths: [string, unknown[]][];
   executable?: string[];
-  /** For each files/ path: the indexes of the conditional rules its path matches, and whether a verbatim glob does (1). */
-  matches?: Record<string, [number[], 0 | 1]>;
-  /**
-   * For each files/ text that renders: the digest of its bytes and the root names it and its
-   * path template read (src/core/template/deps.ts), for render keys without unpacking its tree.
-   */
-  deps?: Record<string, [string, string[]]>;
   /** The length in bytes of the texts' trees, between the header and the files' bytes. */
   trees?: number;
   /** Anything the holder adds (the cache's key and commit): kept as given. */
@@ -100,31 +101,36 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
   const paths: PackHeader['paths'] = [];
   const chunks: Uint8Array[] = [];
   const trees: string[] = [];
-  const deps: NonNullable<PackHeader['deps']> = {};
   let at = 0;
   let treesAt = 0;
   for (const [tree, map] of [['files', t.files], ['generators', t.generators ?? new Map<string, Uint8Array>()]] as const) {
     for (const [p, data] of map) {
       if (p.includes('{{')) paths.push([p, packProgram(treeOf(p), p)]);
       const text = isBinary(data) ? undefined : utf8.decode(data);
+      let row: PackedFile;
       if (text?.includes('{{')) {
         const program = treeOf(text);
         const json = asciiJson(packProgram(program, text));
-        if (tree === 'files') deps[p] = [sourceDigest(data), unionNames(namesOf(program), p.includes('{{') ? namesOf(treeOf(p)) : [])];
-        files.push([tree, p, at, at + data.length, 2, treesAt, treesAt + json.length]);
+        row = [tree, p, at, at + data.length, 2, treesAt, treesAt + json.length];
+        if (tree === 'files') {
+          const m = fileMatches(t.spec, p);
+          row.push(m.rules, m.verbatim ? 1 : 0, sourceDigest(data), unionNames(namesOf(program), p.includes('{{') ? namesOf(treeOf(p)) : []));
+        }
         trees.push(json);
         treesAt += json.length;
-      } else files.push([tree, p, at, at + data.length, text === undefined ? 0 : 1]);
+      } else {
+        row = [tree, p, at, at + data.length, text === undefined ? 0 : 1, 0, 0];
+        if (tree === 'files') {
+          const m = fileMatches(t.spec, p);
+          row.push(m.rules, m.verbatim ? 1 : 0);
+        }
+      }
+      files.push(row);
       chunks.push(data);
       at += data.length;
     }
   }
-  const matches: NonNullable<PackHeader['matches']> = {};
-  for (const p of t.files.keys()) {
-    const m = fileMatches(t.spec, p);
-    matches[p] = [m.rules, m.verbatim ? 1 : 0];
-  }
-  const header: PackHeader = { ...meta, spec: t.spec, files, paths, executable: [...(t.executable ?? [])].sort(), matches, deps, trees: treesAt };
+  const header: PackHeader = { ...meta, spec: t.spec, files, paths, executable: [...(t.executable ?? [])].sort(), trees: treesAt };
   const json = Buffer.from(asciiJson(header), 'latin1');
   const size = Buffer.alloc(4);
   size.writeUInt32BE(json.length);
@@ -175,21 +181,30 @@ export function unpackTemplate(
   });
   const files = use ? new GuardedFiles((p, data) => use('files', p, data)) : new Map<string, Uint8Array>();
   const generators = use ? new GuardedFiles((p, data) => use('generators', p, data)) : new Map<string, Uint8Array>();
-  const rendering: Set<string> = new Set();
+  // The rows' rule matches and deps: used only when every files/ row has its matches, and no deps are malformed.
+  const matched = new Map<string, FileMatches>();
+  let allMatched = true;
+  let deps: Map<string, FileDeps> | undefined = new Map();
   const texts: [Uint8Array, number, number, 'files' | 'generators', string][] = [];
   const kinds: [Uint8Array, boolean][] = [];
   const inTrees = (a: unknown, b: unknown) => Number.isInteger(a) && Number.isInteger(b) && (a as number) >= 0 && (a as number) <= (b as number) && treesAt + (b as number) <= dataAt;
-  for (const [tree, p, start, end, kind, treeStart, treeEnd] of header.files) {
+  for (const f of header.files) {
+    const tree = f[0], p = f[1], start = f[2], end = f[3], kind = f[4], treeStart = f[5], treeEnd = f[6];
     if ((tree !== 'files' && tree !== 'generators') || typeof p !== 'string' || !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && dataAt + end <= buf.length)) return undefined;
     if (kind !== 0 && kind !== 1 && !(kind === 2 && inTrees(treeStart, treeEnd))) return undefined;
     const data = buf.subarray(dataAt + start, dataAt + end);
     if (check && !check(tree, p, data)) return undefined;
     (tree === 'files' ? files : generators).set(p, data);
-    if (kind === 2) {
-      texts.push([data, treeStart!, treeEnd!, tree, p]);
-      if (tree === 'files') rendering.add(p);
-    }
+    if (kind === 2) texts.push([data, treeStart, treeEnd, tree, p]);
     else kinds.push([data, kind === 0]);
+    if (tree !== 'files') continue;
+    const rules = f[7], verbatim = f[8];
+    if (Array.isArray(rules) && (verbatim === 0 || verbatim === 1)) matched.set(p, { rules, verbatim: verbatim === 1 });
+    else allMatched = false;
+    // A file with deps is one that renders (kind 2), so a skip (src/core/template/plan.ts) can
+    // take it from the project without reading its bytes; any deps malformed, none are used
+    // (keys are worked out from the trees).
+    if (f.length > 9 && deps) deps = kind === 2 && isDeps(f[9], f[10]) ? deps.set(p, { digest: f[9], names: f[10] as string[] }) : undefined;
   }
   for (const [data, binary] of kinds) rememberKind(data, binary);
   for (const [data, treeStart, treeEnd, where, p] of texts) {
@@ -205,29 +220,10 @@ export function unpackTemplate(
   }
   for (const [source, packed] of header.paths) sharedTrees.addLazy(source, () => unpackProgram(packed, source));
   const template: LoadedTemplate = { spec: header.spec, files, generators, executable: new Set(header.executable ?? []), trees: sharedTrees };
-  if (header.matches) template.matches = matchesFrom(header.spec, header.matches);
-  const deps = depsFrom(header.deps, rendering);
+  if (allMatched) template.matches = { conditional: header.spec.files.conditional.map((c) => c.path), verbatim: header.spec.files.verbatim, files: matched };
   if (deps) template.deps = deps;
   return template;
 }
 
-/**
- * The header's deps, for files/ texts with a tree (kind 2) it holds: a file with deps is one
- * that renders, so a skip (src/core/template/plan.ts) can take it from the project without
- * reading its bytes. Undefined (keys worked out from the trees) when any is malformed.
- */
-function depsFrom(d: unknown, texts: ReadonlySet<string>): Map<string, FileDeps> | undefined {
-  if (!d || typeof d !== 'object') return undefined;
-  const out = new Map<string, FileDeps>();
-  for (const [p, v] of Object.entries(d as Record<string, unknown>)) {
-    if (!texts.has(p) || !Array.isArray(v) || typeof v[0] !== 'string' || !/^[0-9a-f]{32}$/.test(v[0]) || !Array.isArray(v[1]) || !v[1].every((n) => typeof n === 'string')) return undefined;
-    out.set(p, { digest: v[0], names: v[1] as string[] });
-  }
-  return out;
-}
-
-function matchesFrom(spec: TemplateSpec, m: NonNullable<PackHeader['matches']>): LoadedTemplate['matches'] {
-  const files = new Map<string, FileMatches>();
-  for (const [p, [rules, verbatim]] of Object.entries(m)) files.set(p, { rules, verbatim: verbatim === 1 });
-  return { conditional: spec.files.conditional.map((c) => c.path), verbatim: spec.files.verbatim, files };
-}
+const isDeps = (digest: unknown, names: unknown): digest is string =>
+  typeof digest === 'string' && /^[0-9a-f]{32}$/.test(digest) && Array.isArray(names) && names.every((n) => typeof n === 'string');

@@ -13,7 +13,7 @@ import type { LoadedTemplate } from '../core/template/types.js';
 import { askedOnce, readCachedTemplate, treeIdOf, writeCachedTemplate } from './template-cache.js';
 import { BlobTooLargeError, listTree, readBlobs, type TreeEntry } from './git/objects.js';
 import { listTags, resolveCommit } from './git/refs.js';
-import { readBlobAt, readCommitTree } from './git/files.js';
+import { readBlobAt, readCommitTree, readRepoAt, type RepoAt } from './git/files.js';
 import { cloneBare, isRepoRoot } from './git/repo.js';
 import { TEMPLATE_LIMITS, loadTemplateDir } from './template-dir.js';
 import { tmpDir } from './os-lazy.js';
@@ -59,14 +59,21 @@ export async function openSource(spec: string | undefined): Promise<TemplateSour
   const abs = path.resolve(base);
   const st = statOrNone(abs);
   if (!st?.isDirectory()) throw new InputError(`--template: ${base} is not a folder, a git repo or a URL.`);
-  if (await askedOnce(`repo-root\0${abs}`, () => isRepoRoot(abs))) return { kind: 'git', location: abs, ref, repo: abs };
+  if (await askedOnce(`repo-root\0${abs}`, async () => Boolean(await repoAt(abs)) || isRepoRoot(abs))) return { kind: 'git', location: abs, ref, repo: abs };
   if (ref) throw new InputError(`--template: ${base} is not a git repo, so "#${ref}" cannot be resolved.`);
   return { kind: 'dir', location: abs };
 }
 
+/**
+ * Where a template repository's git folder is (git/files.ts readRepoAt), looked up once as what
+ * git says about it is (askedOnce): its tags, the commit a tag names, that commit's tree and its
+ * blobs are each read from its files, and each would look it up again.
+ */
+const repoAt = (repo: string): Promise<RepoAt> => askedOnce(`repo-at\0${repo}`, async () => readRepoAt(repo));
+
 /** The versions a source offers, oldest first (git semver tags; a folder offers only itself). */
 export async function sourceVersions(src: TemplateSource): Promise<string[]> {
-  return src.kind === 'git' ? semverTags(await askedOnce(`tags\0${src.repo}`, () => listTags(src.repo!))) : [];
+  return src.kind === 'git' ? semverTags(await askedOnce(`tags\0${src.repo}`, async () => listTags(src.repo!, await repoAt(src.repo!)))) : [];
 }
 
 // A sync of many projects made from one template reads each of its versions once.
@@ -74,7 +81,7 @@ const byCommit = new Map<string, Promise<LoadedTemplate>>();
 
 async function loadGitTemplate(src: TemplateSource, ref: string): Promise<{ template: LoadedTemplate; commit: string }> {
   const repo = src.repo!;
-  const commit = await askedOnce(`commit\0${repo}\0${ref}`, () => resolveCommit(repo, ref));
+  const commit = await askedOnce(`commit\0${repo}\0${ref}`, async () => resolveCommit(repo, ref, await repoAt(repo)));
   if (!commit) throw new InputError(`--template: ${src.location} has no tag, branch or commit "${ref}".`);
   const key = `${src.location}\0${commit}`;
   let template = byCommit.get(key);
@@ -94,8 +101,8 @@ const executableIn = (entries: { path: string; mode: string }[]) =>
  * Whether a listing is the one git gives for the commit (see template-cache.ts): from the object
  * files where it can (then `fromFiles` is called), else from git.
  */
-async function isCommitListing(repo: string, commit: string, listing: TreeEntry[], fromFiles: () => void = () => undefined): Promise<boolean> {
-  const tree = readCommitTree(repo, commit);
+async function isCommitListing(repo: string, at: RepoAt, commit: string, listing: TreeEntry[], fromFiles: () => void = () => undefined): Promise<boolean> {
+  const tree = readCommitTree(repo, commit, process.env, at);
   if (tree) fromFiles();
   if (tree) return treeIdOf(listing) === tree;
   const listed = await listTree(repo, commit);
@@ -110,12 +117,13 @@ async function readGitTemplate(src: TemplateSource, ref: string, commit: string)
   // Where the commit's tree was read from the object files, a cached file whose bytes fail their
   // check can be read from them too: the cache checks each file at its first use, not all now.
   let objectsRead = false;
+  const at = await repoAt(repo);
   const cached = await readCachedTemplate(
     src.location,
     commit,
-    (listing) => isCommitListing(repo, commit, listing, () => (objectsRead = true)),
+    (listing) => isCommitListing(repo, at, commit, listing, () => (objectsRead = true)),
     undefined,
-    () => (objectsRead ? (sha) => readBlobAt(repo, sha, TEMPLATE_LIMITS.fileBytes) : undefined),
+    () => (objectsRead ? (sha) => readBlobAt(repo, sha, TEMPLATE_LIMITS.fileBytes, process.env, at) : undefined),
   );
   const entries = cached?.listing ?? (await listTree(repo, commit));
   const specEntry = entries.find((e) => e.path === 'template.yaml');

@@ -178,12 +178,15 @@ function packedRefs(common: string): Map<string, [string, string | undefined]> |
   return refs;
 }
 
+/** Where readRepoAt found the repository of a work tree (what the readers below take, when known). */
+export type RepoAt = ReturnType<typeof readRepoAt>;
+
 /**
  * The tag names of a repository whose work tree is `root` (what `git tag --list` prints, in its
- * order), read from loose and packed refs; undefined when git must be asked.
+ * order), read from loose and packed refs; undefined when git must be asked. `repo`: what
+ * readRepoAt answered for root and env, where the caller has it.
  */
-export function readTagNames(root: string, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
-  const repo = readRepoAt(root, env);
+export function readTagNames(root: string, env: NodeJS.ProcessEnv = process.env, repo: RepoAt = readRepoAt(root, env)): string[] | undefined {
   if (!repo) return undefined;
   const common = commonDir(repo.gitDir);
   if (!refsAreFiles(common)) return undefined;
@@ -232,11 +235,12 @@ function withObjects<T>(gitDir: string, env: NodeJS.ProcessEnv, read: (objects: 
  * The commit a tag name points at (what `git rev-parse --verify <name>^{commit}` answers), for a
  * repository whose work tree is `root`, when that is certain from its files: `name` is a tag
  * (and no ref git looks at before refs/tags/ has that name), and the objects it peels through
- * are in its object files (loose or packed). Undefined when git must be asked.
+ * are in its object files (loose or packed). Undefined when git must be asked. `repo` as for
+ * readTagNames.
  */
-export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv = process.env, repo?: RepoAt): string | undefined {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name) || name.endsWith('.lock') || name.includes('..') || name === 'HEAD') return undefined;
-  const repo = readRepoAt(root, env);
+  if (repo === undefined) repo = readRepoAt(root, env);
   if (!repo) return undefined;
   const common = commonDir(repo.gitDir);
   if (!refsAreFiles(common)) return undefined;
@@ -270,9 +274,9 @@ export function readTagCommit(root: string, name: string, env: NodeJS.ProcessEnv
 /**
  * A blob of the repository whose work tree is `root`, by id, read from its object files (none
  * larger than `maxBytes`) and checked against its id; undefined when it is not read there.
+ * `repo` as for readTagNames.
  */
-export function readBlobAt(root: string, sha: string, maxBytes: number, env: NodeJS.ProcessEnv = process.env): Uint8Array | undefined {
-  const repo = readRepoAt(root, env);
+export function readBlobAt(root: string, sha: string, maxBytes: number, env: NodeJS.ProcessEnv = process.env, repo: RepoAt = readRepoAt(root, env)): Uint8Array | undefined {
   if (!repo) return undefined;
   return withObjects(
     repo.gitDir,
@@ -287,11 +291,12 @@ export function readBlobAt(root: string, sha: string, maxBytes: number, env: Nod
 
 /**
  * The tree a commit names (what `git rev-parse <commit>^{tree}` answers), for a repository whose
- * work tree is `root`, read from its object files; undefined when git must be asked.
+ * work tree is `root`, read from its object files; undefined when git must be asked. `repo` as
+ * for readTagNames.
  */
-export function readCommitTree(root: string, commit: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function readCommitTree(root: string, commit: string, env: NodeJS.ProcessEnv = process.env, repo?: RepoAt): string | undefined {
   if (!/^[0-9a-f]{40}$/.test(commit)) return undefined;
-  const repo = readRepoAt(root, env);
+  if (repo === undefined) repo = readRepoAt(root, env);
   if (!repo) return undefined;
   return withObjects(repo.gitDir, env, (objects) => {
     const obj = objects.read(commit);

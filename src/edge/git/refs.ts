@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readRegularFile } from '../fs-quiet.js';
-import { readBranchRefs, readTagCommit, readTagNames } from './files.js';
+import { readBranchRefs, readTagCommit, readTagNames, type RepoAt } from './files.js';
 import { gitBytes, gitText } from './run.js';
 
 /** Branches, tags and HEAD: the pristine branch and its copies, release tags, a --branch run's refs. */
@@ -54,8 +54,9 @@ export async function headCommit(dir: string): Promise<string> {
   return (await gitBytes(dir, ['rev-parse', 'HEAD'])).toString().trim();
 }
 
-export async function resolveCommit(repo: string, ref: string): Promise<string | undefined> {
-  const known = readTagCommit(repo, ref);
+/** The commit `ref` names in the repository at `repo` (`at`: readRepoAt's answer for it, where known). */
+export async function resolveCommit(repo: string, ref: string, at?: RepoAt): Promise<string | undefined> {
+  const known = readTagCommit(repo, ref, process.env, at);
   if (known) return known;
   try {
     return (await gitBytes(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).toString().trim() || undefined;
@@ -64,8 +65,8 @@ export async function resolveCommit(repo: string, ref: string): Promise<string |
   }
 }
 
-export async function listTags(repo: string): Promise<string[]> {
-  const known = readTagNames(repo);
+export async function listTags(repo: string, at?: RepoAt): Promise<string[]> {
+  const known = readTagNames(repo, process.env, at);
   if (known) return known;
   return (await gitBytes(repo, ['tag', '--list'])).toString().split('\n').filter(Boolean);
 }
