@@ -43,6 +43,23 @@ describe('a clean work tree proved from git files', () => {
     expect(proved(copy)).toBe(true);
   });
 
+  it('proves nothing from an index whose checksum does not hold (cut short, or a byte changed after git wrote it)', () => {
+    const dir = project(tempDir());
+    const indexFile = path.join(dir, '.git/index');
+    const whole = readFileSync(indexFile);
+    expect(proved(dir)).toBe(true);
+    // A changed byte in an entry's stat data (its ctime): the entries still parse.
+    const edited = Buffer.from(whole);
+    edited[12] = edited[12]! ^ 1;
+    writeFileSync(indexFile, edited);
+    expect(provedClean(dir, new Map(), {})).toBeUndefined();
+    const cut = Buffer.concat([whole.subarray(0, whole.length - 20), Buffer.alloc(20)]);
+    writeFileSync(indexFile, cut);
+    expect(provedClean(dir, new Map(), {})).toBeUndefined();
+    writeFileSync(indexFile, whole);
+    expect(proved(dir)).toBe(true);
+  });
+
   it('proves nothing when a file changed, even at the same size and with its time put back', () => {
     const dir = project(tempDir());
     const file = path.join(dir, 'docs/deep/a.md');

@@ -5,5 +5,10 @@ import { createHash, hash } from 'node:crypto';
  * createHash object costs more than hashing a short text, and a sync hashes every file cold.
  */
 export function sha256Hex(data: string | Uint8Array): string {
-  return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
+  return hashHex('sha256', data);
+}
+
+/** The same for either hash git uses (an index's or a pack's checksum). */
+export function hashHex(algorithm: 'sha1' | 'sha256', data: string | Uint8Array): string {
+  return typeof hash === 'function' ? hash(algorithm, data, 'hex') : createHash(algorithm).update(data).digest('hex');
 }

@@ -1,10 +1,10 @@
 import { lstatSync, type BigIntStats } from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { commonDir, readRepoAt } from './files.js';
 import { ObjectFiles, commitFiles } from './object-files.js';
 import { readOrNone } from '../fs-quiet.js';
 import { objectId } from './object-id.js';
+import { hashHex } from '../../core/sha256.js';
 import { configMatches, words } from './config-scan.js';
 import { homeDir } from '../os-lazy.js';
 
@@ -54,7 +54,7 @@ function readIndex(data: Buffer): { entries: IndexEntry[]; tree?: string } | und
   if (version !== 2 && version !== 3) return undefined;
   // The trailing checksum proves the index was read whole, as git wrote it.
   const end = data.length - 20;
-  if (createHash('sha1').update(data.subarray(0, end)).digest().compare(data, end) !== 0) return undefined;
+  if (hashHex('sha1', data.subarray(0, end)) !== data.toString('hex', end)) return undefined;
   const count = data.readUInt32BE(8);
   // Read by hand: a dozen numbers an entry, and Buffer's readers are a call each (run cold, once).
   const u32 = (o: number) => ((data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!) >>> 0;

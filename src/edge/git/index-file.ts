@@ -1,5 +1,5 @@
 import { closeSync, lstatSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { hashHex } from '../../core/sha256.js';
 import path from 'node:path';
 import { objectId } from './object-id.js';
 
@@ -69,7 +69,7 @@ export function writeIndex(gitDir: string, root: string, files: readonly IndexFi
 function writeIndexFile(file: string, body: Buffer, fd: number): void {
   const lock = `${file}.lock`;
   try {
-    const data = Buffer.concat([body, createHash('sha1').update(body).digest()]);
+    const data = Buffer.concat([body, Buffer.from(hashHex('sha1', body), 'hex')]);
     for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
   } catch (e) {
     closeSync(fd);
@@ -125,7 +125,7 @@ export function stageUnmergedHere(gitDir: string, root: string, config: readonly
   const version = data.readUInt32BE(4);
   if (version !== 2 && version !== 3) return false;
   const end = data.length - 20;
-  if (!createHash('sha1').update(data.subarray(0, end)).digest().equals(data.subarray(end))) return false;
+  if (hashHex('sha1', data.subarray(0, end)) !== data.toString('hex', end)) return false;
   const indexSec = Number((indexStat.mtimeNs as bigint) / 1_000_000_000n);
   const names = new Set([...paths.keys()].map((p) => Buffer.from(p, 'utf8').toString('latin1')));
   const entries: RawEntry[] = [];
