@@ -237,6 +237,38 @@ describe('in-process git writer', () => {
     expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
+  it('small objects stored whole in the pack (trees, the commit, blobs up to 512 bytes) read back as git wrote them: the same tree as fast-import makes, the pack verified', async () => {
+    const base = tempDir();
+    // Bytes of 0xff push Adler-32's sums furthest between its reductions; a folder of 400 files
+    // makes a tree over 5552 bytes (more than one reduction) and under 16 KiB, one of 900 a tree over it.
+    const ff = (n: number) => Buffer.alloc(n, 0xff);
+    const files = new Map<string, Uint8Array>([
+      ['empty.txt', Buffer.alloc(0)],
+      ['small/511.bin', ff(511)],
+      ['small/512.bin', ff(512)],
+      ['small/513.bin', ff(513)],
+      ...Array.from({ length: 400 }, (_, i) => [`many/file-with-a-longer-name-${i}.txt`, enc(`${i}\n`)] as [string, Uint8Array]),
+      ...Array.from({ length: 900 }, (_, i) => [`more/file-with-a-longer-name-${i}.txt`, enc(`more ${i}\n`)] as [string, Uint8Array]),
+    ]);
+    const here = project(path.join(base, 'here'));
+    const byGit = project(path.join(base, 'git'));
+    const ours = await inProcess(() => writePristine(here, files, 'stored', undefined, []));
+    process.env.CREATE_MIGRATION_GIT_WRITE = 'git';
+    try {
+      await writePristine(byGit, files, 'stored', undefined, []);
+    } finally {
+      delete process.env.CREATE_MIGRATION_GIT_WRITE;
+    }
+    expect(gitIn(here, 'rev-parse', `${ours.commit}^{tree}`).trim()).toBe(gitIn(byGit, 'rev-parse', `${BRANCH}^{tree}`).trim());
+    expect(gitIn(here, 'ls-tree', `${BRANCH}:many`).trim().split('\n').length).toBe(400);
+    for (const name of ['small/511.bin', 'small/512.bin', 'small/513.bin', 'empty.txt', 'more/file-with-a-longer-name-899.txt']) {
+      expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:${name}`], { cwd: here }).equals(Buffer.from(files.get(name)!)), name).toBe(true);
+    }
+    expect(gitIn(here, 'fsck', '--strict', '--no-dangling')).toBe('');
+    const packs = readdirSync(path.join(gitDirOf(here), 'objects/pack')).filter((f) => f.endsWith('.idx'));
+    for (const idx of packs) gitIn(here, 'verify-pack', path.join(gitDirOf(here), 'objects/pack', idx));
+  });
+
   it('moves a branch git keeps in packed-refs, as git would: a loose ref over the packed one', async () => {
     const dir = project(path.join(tempDir(), 'p'));
     const first = await writePristine(dir, FIRST, 'v1', undefined, []);
