@@ -201,6 +201,30 @@ describe('in-process git writer', () => {
     expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
+  it('names outside ASCII: trees sorted by their UTF-8 bytes as git sorts them, and read back to be edited, the same trees as fast-import makes', async () => {
+    // U+FF5A (UTF-8 EF BD 9A) sorts before U+1F600 (F0 9F 98 80) by bytes, after it by UTF-16 units.
+    const names = ['\u{FF5A}.md', '\u{1F600}.md', 'é.md', 'e.md', '~.md', 'a.b', 'a-b', 'a0', 'a/x.md', '\u{FF5A}/in.md', '\u{1F600}/in.md', 'dé/ü/x.md', 'dé/u.md'];
+    const first = new Map(names.map((n) => [n, enc(`${n}\n`)] as [string, Uint8Array]));
+    const second = new Map(first).set('dé/ü/x.md', enc('changed\n')).set('\u{1F600}/new.md', enc('new\n'));
+    second.delete('\u{FF5A}/in.md');
+    const base = tempDir();
+    const here = project(path.join(base, 'here'));
+    const byGit = project(path.join(base, 'git'));
+    const a = await inProcess(() => writePristine(here, first, 'v1', undefined, []));
+    const b = await inProcess(() => writePristine(here, second, 'v2', a.commit, [], first));
+    process.env.CREATE_MIGRATION_GIT_WRITE = 'git';
+    try {
+      const ga = await writePristine(byGit, first, 'v1', undefined, []);
+      await writePristine(byGit, second, 'v2', ga.commit, [], first);
+    } finally {
+      delete process.env.CREATE_MIGRATION_GIT_WRITE;
+    }
+    const tree = (dir: string, rev: string) => gitIn(dir, 'rev-parse', `${rev}^{tree}`).trim();
+    expect(tree(here, a.commit)).toBe(tree(byGit, `${BRANCH}~1`));
+    expect(tree(here, b.commit)).toBe(tree(byGit, BRANCH));
+    expect(gitIn(here, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
   it('a big blob goes into the pack and reads back whole', async () => {
     const dir = project(path.join(tempDir(), 'p'));
     const big = Buffer.from(Array.from({ length: 60000 }, (_, i) => `line ${i} of a big file\n`).join(''));

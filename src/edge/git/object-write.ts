@@ -321,13 +321,38 @@ function folderAt<F extends { folders: Map<string, F> }>(root: F, parts: string[
   return at;
 }
 
-/** A tree object's body: its entries sorted as git sorts them (a folder's name as if it ended in "/"). */
+/** Only characters below 128: a string whose order is its UTF-8 bytes' order, and whose length is their count. */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * A tree object's body: its entries sorted as git sorts them, by the bytes of their names (a
+ * folder's name as if it ended in "/"), written into one buffer. ASCII names (the usual) are
+ * sorted as strings, the same order; others by their UTF-8 bytes.
+ */
 function treeBody(entries: ReadonlyMap<string, { mode: string; id: string }>): Buffer {
-  const rows = [...entries].map(([name, e]) => ({ key: Buffer.from(e.mode === '40000' ? `${name}/` : name), name: Buffer.from(name), ...e }));
-  rows.sort((a, b) => Buffer.compare(a.key, b.key));
-  const body: Buffer[] = [];
-  for (const r of rows) body.push(Buffer.from(`${r.mode} `), r.name, Buffer.from([0]), Buffer.from(r.id, 'hex'));
-  return Buffer.concat(body);
+  const rows: { key: string; name: string; mode: string; id: string }[] = [];
+  let ascii = true;
+  let size = 0;
+  for (const [name, e] of entries) {
+    if (ascii && !ASCII.test(name)) ascii = false;
+    rows.push({ key: e.mode === '40000' ? `${name}/` : name, name, mode: e.mode, id: e.id });
+  }
+  if (ascii) rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  else {
+    const bytes = new Map(rows.map((r) => [r, Buffer.from(r.key)]));
+    rows.sort((a, b) => Buffer.compare(bytes.get(a)!, bytes.get(b)!));
+  }
+  for (const r of rows) size += r.mode.length + 1 + (ascii ? r.name.length : Buffer.byteLength(r.name)) + 1 + 20;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const r of rows) {
+    at += out.write(r.mode, at, 'latin1');
+    out[at++] = 0x20;
+    at += out.write(r.name, at, 'utf8');
+    out[at++] = 0;
+    at += out.write(r.id, at, 'hex');
+  }
+  return out;
 }
 
 /**
@@ -365,7 +390,7 @@ interface ChangeNode {
   folders: Map<string, ChangeNode>;
 }
 
-const TREE_MODES = /^(40000|100644|100755|120000|160000)$/;
+const TREE_MODES = new Set(['40000', '100644', '100755', '120000', '160000']);
 
 /** A tree object's entries in order, or undefined where a name or mode is not one written back exactly. */
 export function parseTree(body: Buffer): Map<string, { mode: string; id: string }> | undefined {
@@ -375,9 +400,14 @@ export function parseTree(body: Buffer): Map<string, { mode: string; id: string 
     const nul = body.indexOf(0, space + 1);
     if (space < 0 || nul < 0 || nul + 21 > body.length) return undefined;
     const mode = body.toString('latin1', at, space);
-    const raw = body.subarray(space + 1, nul);
-    const name = raw.toString('utf8');
-    if (!TREE_MODES.test(mode) || !Buffer.from(name).equals(raw) || out.has(name)) return undefined;
+    // ASCII (the usual) reads back as the same bytes; other names only where they are UTF-8 exactly.
+    let name = body.toString('latin1', space + 1, nul);
+    if (!ASCII.test(name)) {
+      const raw = body.subarray(space + 1, nul);
+      name = raw.toString('utf8');
+      if (!Buffer.from(name).equals(raw)) return undefined;
+    }
+    if (!TREE_MODES.has(mode) || out.has(name)) return undefined;
     out.set(name, { mode, id: body.toString('hex', nul + 1, nul + 21) });
     at = nul + 21;
   }
