@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
@@ -223,6 +223,19 @@ describe('in-process git writer', () => {
     expect(tree(here, a.commit)).toBe(tree(byGit, `${BRANCH}~1`));
     expect(tree(here, b.commit)).toBe(tree(byGit, BRANCH));
     expect(gitIn(here, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it('folders git has not made yet (objects/pack, the reflogs, a branch in a folder) are made as the pack and the branch are written', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const gitDir = gitDirOf(dir);
+    rmSync(path.join(gitDir, 'objects/pack'), { recursive: true });
+    rmSync(path.join(gitDir, 'logs'), { recursive: true });
+    const branch = 'templates/sub/pristine';
+    const w = await inProcess(() => writePristine(dir, FIRST, 'v1', undefined, [], undefined, undefined, branch));
+    expect(gitIn(dir, 'rev-parse', `refs/heads/${branch}`).trim()).toBe(w.commit);
+    expect(readFileSync(path.join(gitDir, 'logs/refs/heads', branch), 'utf8')).toMatch(new RegExp(`^0{40} ${w.commit} .*\tfast-import\n$`));
+    expect(readdirSync(path.join(gitDir, 'objects/pack')).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
   it('a big blob goes into the pack and reads back whole', async () => {
