@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
 import { writePristine } from '../src/edge/git/objects.js';
-import { deflateAhead, editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
+import { deflateAhead, editTree, ObjectBatch, plainTreePath, type TreeChange } from '../src/edge/git/object-write.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn, recordingGit } from './helpers/git.js';
 
@@ -236,6 +236,11 @@ describe('in-process git writer', () => {
     expect(readFileSync(path.join(gitDir, 'logs/refs/heads', branch), 'utf8')).toMatch(new RegExp(`^0{40} ${w.commit} .*\tfast-import\n$`));
     expect(readdirSync(path.join(gitDir, 'objects/pack')).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
     expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it("paths fast-import would not take as they are (an empty, '.' or '..' part, a NUL) are told apart from plain ones, dots inside names included", () => {
+    for (const p of ['a', 'a/b', '.a', 'a.', 'a..b', '...', 'a/.b/c', '.../x', 'é/ü']) expect(plainTreePath(p), p).toBe(true);
+    for (const p of ['', '.', '..', './a', 'a/.', 'a/./b', 'a/../b', 'a/..', '/a', 'a/', 'a//b', 'a\0b', '\0']) expect(plainTreePath(p), JSON.stringify(p)).toBe(false);
   });
 
   it('a big blob goes into the pack and reads back whole', async () => {

@@ -133,8 +133,23 @@ function packed(type: ObjectType, body: Uint8Array): Buffer {
   return deflatedAhead.get(body) ?? deflateSync(body, body.length <= SMALL_BODY ? SMALL_DEFLATE : { level: 1 });
 }
 
+/**
+ * writeRefusal's answers for the process's environment, by config as read and git folder: one
+ * write asks three times (before it starts, as its objects are opened, as the branch is moved),
+ * each time three files looked for and every setting matched, for a config read just before.
+ */
+const refusals = new WeakMap<GitConfig, Map<string, string | undefined>>();
+
 /** Why objects and refs of `gitDir` are not written here exactly as git would; undefined when they are. */
 export function writeRefusal(gitDir: string, config: GitConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env !== process.env) return refusalOf(gitDir, config, env);
+  let known = refusals.get(config);
+  if (!known) refusals.set(config, (known = new Map()));
+  if (!known.has(gitDir)) known.set(gitDir, refusalOf(gitDir, config, env));
+  return known.get(gitDir);
+}
+
+function refusalOf(gitDir: string, config: GitConfig, env: NodeJS.ProcessEnv): string | undefined {
   for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_INDEX_FILE']) {
     if (env[k] !== undefined) return `${k} is set`;
   }
@@ -320,9 +335,12 @@ interface Folder {
   folders: Map<string, Folder>;
 }
 
+/** An empty, `.` or `..` part (a leading, trailing or double slash is an empty one), or a NUL anywhere. */
+const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)|\0/;
+
 /** Whether fast-import would take `p` as it is: no empty, `.` or `..` part, no leading or trailing slash. */
 export function plainTreePath(p: string): boolean {
-  return p.length > 0 && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0'));
+  return !NOT_PLAIN.test(p);
 }
 
 /** The folder at `parts` under `root`, made where missing; undefined where `blocked` says a file is on the way. */
