@@ -409,6 +409,26 @@ describe("git's config read in-process", () => {
     expect(config).toContainEqual(['core.autocrlf', 'input']);
   });
 
+  it('reads the settings git reads from plain lines: comments cut, blanks around trimmed, tabs inside made spaces, CRLF lines, bare keys, subsections', () => {
+    const tmp = tempDir();
+    const gitDir = path.join(tmp, '.git');
+    mkdirSync(gitDir);
+    const env = { PATH: process.env.PATH!, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' };
+    const file = path.join(gitDir, 'config');
+    const texts = [
+      '[core]\n\tautocrlf = input ; a comment\n\tbare\n[User]\n  Name =  A \t B  # comment\t\n',
+      '[a "Sub.Name"]\r\n\tk = v\r\n\tempty =\r\n\tx=1;2\r\n',
+      '; only a comment\n# another\n[s]\n\tk1=a\tb\tc \t\n\tK2 = #\n\tk3\t=\tv\n',
+    ];
+    for (const text of texts) {
+      writeFileSync(file, text);
+      const ours = readGitConfig(gitDir, env);
+      expect(ours, text).toBeDefined();
+      const gits = execFileSync('git', ['config', '--file', file, '--list'], { encoding: 'utf8' }).trim().split('\n');
+      expect(ours!.map(([k, v]) => (v === null ? k : `${k}=${v}`)), text).toEqual(gits);
+    }
+  });
+
   it('answers "ask git" for what it does not read exactly: includes, quoting, continued lines, config moved by the environment', () => {
     const tmp = tempDir();
     const dir = path.join(tmp, 'p');
