@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
 import { writePristine } from '../src/edge/git/objects.js';
-import { deflateAhead, editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
+import { deflateAhead, editTree, ObjectBatch, plainTreePath, type TreeChange } from '../src/edge/git/object-write.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn, recordingGit } from './helpers/git.js';
 
@@ -201,6 +201,48 @@ describe('in-process git writer', () => {
     expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
+  it('names outside ASCII: trees sorted by their UTF-8 bytes as git sorts them, and read back to be edited, the same trees as fast-import makes', async () => {
+    // U+FF5A (UTF-8 EF BD 9A) sorts before U+1F600 (F0 9F 98 80) by bytes, after it by UTF-16 units.
+    const names = ['\u{FF5A}.md', '\u{1F600}.md', 'é.md', 'e.md', '~.md', 'a.b', 'a-b', 'a0', 'a/x.md', '\u{FF5A}/in.md', '\u{1F600}/in.md', 'dé/ü/x.md', 'dé/u.md'];
+    const first = new Map(names.map((n) => [n, enc(`${n}\n`)] as [string, Uint8Array]));
+    const second = new Map(first).set('dé/ü/x.md', enc('changed\n')).set('\u{1F600}/new.md', enc('new\n'));
+    second.delete('\u{FF5A}/in.md');
+    const base = tempDir();
+    const here = project(path.join(base, 'here'));
+    const byGit = project(path.join(base, 'git'));
+    const a = await inProcess(() => writePristine(here, first, 'v1', undefined, []));
+    const b = await inProcess(() => writePristine(here, second, 'v2', a.commit, [], first));
+    process.env.CREATE_MIGRATION_GIT_WRITE = 'git';
+    try {
+      const ga = await writePristine(byGit, first, 'v1', undefined, []);
+      await writePristine(byGit, second, 'v2', ga.commit, [], first);
+    } finally {
+      delete process.env.CREATE_MIGRATION_GIT_WRITE;
+    }
+    const tree = (dir: string, rev: string) => gitIn(dir, 'rev-parse', `${rev}^{tree}`).trim();
+    expect(tree(here, a.commit)).toBe(tree(byGit, `${BRANCH}~1`));
+    expect(tree(here, b.commit)).toBe(tree(byGit, BRANCH));
+    expect(gitIn(here, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it('folders git has not made yet (objects/pack, the reflogs, a branch in a folder) are made as the pack and the branch are written', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const gitDir = gitDirOf(dir);
+    rmSync(path.join(gitDir, 'objects/pack'), { recursive: true });
+    rmSync(path.join(gitDir, 'logs'), { recursive: true });
+    const branch = 'templates/sub/pristine';
+    const w = await inProcess(() => writePristine(dir, FIRST, 'v1', undefined, [], undefined, undefined, branch));
+    expect(gitIn(dir, 'rev-parse', `refs/heads/${branch}`).trim()).toBe(w.commit);
+    expect(readFileSync(path.join(gitDir, 'logs/refs/heads', branch), 'utf8')).toMatch(new RegExp(`^0{40} ${w.commit} .*\tfast-import\n$`));
+    expect(readdirSync(path.join(gitDir, 'objects/pack')).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it("paths fast-import would not take as they are (an empty, '.' or '..' part, a NUL) are told apart from plain ones, dots inside names included", () => {
+    for (const p of ['a', 'a/b', '.a', 'a.', 'a..b', '...', 'a/.b/c', '.../x', 'é/ü']) expect(plainTreePath(p), p).toBe(true);
+    for (const p of ['', '.', '..', './a', 'a/.', 'a/./b', 'a/../b', 'a/..', '/a', 'a/', 'a//b', 'a\0b', '\0']) expect(plainTreePath(p), JSON.stringify(p)).toBe(false);
+  });
+
   it('a big blob goes into the pack and reads back whole', async () => {
     const dir = project(path.join(tempDir(), 'p'));
     const big = Buffer.from(Array.from({ length: 60000 }, (_, i) => `line ${i} of a big file\n`).join(''));
@@ -235,6 +277,38 @@ describe('in-process git writer', () => {
     await inProcess(() => writePristine(dir, files, 'sizes', undefined, []));
     for (const [name, body] of files) expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:${name}`], { cwd: dir }).equals(body), name).toBe(true);
     expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
+  });
+
+  it('small objects stored whole in the pack (trees, the commit, blobs up to 512 bytes) read back as git wrote them: the same tree as fast-import makes, the pack verified', async () => {
+    const base = tempDir();
+    // Bytes of 0xff push Adler-32's sums furthest between its reductions; a folder of 400 files
+    // makes a tree over 5552 bytes (more than one reduction) and under 16 KiB, one of 900 a tree over it.
+    const ff = (n: number) => Buffer.alloc(n, 0xff);
+    const files = new Map<string, Uint8Array>([
+      ['empty.txt', Buffer.alloc(0)],
+      ['small/511.bin', ff(511)],
+      ['small/512.bin', ff(512)],
+      ['small/513.bin', ff(513)],
+      ...Array.from({ length: 400 }, (_, i) => [`many/file-with-a-longer-name-${i}.txt`, enc(`${i}\n`)] as [string, Uint8Array]),
+      ...Array.from({ length: 900 }, (_, i) => [`more/file-with-a-longer-name-${i}.txt`, enc(`more ${i}\n`)] as [string, Uint8Array]),
+    ]);
+    const here = project(path.join(base, 'here'));
+    const byGit = project(path.join(base, 'git'));
+    const ours = await inProcess(() => writePristine(here, files, 'stored', undefined, []));
+    process.env.CREATE_MIGRATION_GIT_WRITE = 'git';
+    try {
+      await writePristine(byGit, files, 'stored', undefined, []);
+    } finally {
+      delete process.env.CREATE_MIGRATION_GIT_WRITE;
+    }
+    expect(gitIn(here, 'rev-parse', `${ours.commit}^{tree}`).trim()).toBe(gitIn(byGit, 'rev-parse', `${BRANCH}^{tree}`).trim());
+    expect(gitIn(here, 'ls-tree', `${BRANCH}:many`).trim().split('\n').length).toBe(400);
+    for (const name of ['small/511.bin', 'small/512.bin', 'small/513.bin', 'empty.txt', 'more/file-with-a-longer-name-899.txt']) {
+      expect(execFileSync('git', ['cat-file', 'blob', `${BRANCH}:${name}`], { cwd: here }).equals(Buffer.from(files.get(name)!)), name).toBe(true);
+    }
+    expect(gitIn(here, 'fsck', '--strict', '--no-dangling')).toBe('');
+    const packs = readdirSync(path.join(gitDirOf(here), 'objects/pack')).filter((f) => f.endsWith('.idx'));
+    for (const idx of packs) gitIn(here, 'verify-pack', path.join(gitDirOf(here), 'objects/pack', idx));
   });
 
   it('moves a branch git keeps in packed-refs, as git would: a loose ref over the packed one', async () => {
@@ -333,6 +407,26 @@ describe("git's config read in-process", () => {
     expect(ours.replace(/ \d+ /, ' T ')).toBe(gits.replace(/ \d+ /, ' T '));
     expect(ours).toMatch(/^Repo User <home@example\.com> /);
     expect(config).toContainEqual(['core.autocrlf', 'input']);
+  });
+
+  it('reads the settings git reads from plain lines: comments cut, blanks around trimmed, tabs inside made spaces, CRLF lines, bare keys, subsections', () => {
+    const tmp = tempDir();
+    const gitDir = path.join(tmp, '.git');
+    mkdirSync(gitDir);
+    const env = { PATH: process.env.PATH!, HOME: tmp, GIT_CONFIG_NOSYSTEM: '1' };
+    const file = path.join(gitDir, 'config');
+    const texts = [
+      '[core]\n\tautocrlf = input ; a comment\n\tbare\n[User]\n  Name =  A \t B  # comment\t\n',
+      '[a "Sub.Name"]\r\n\tk = v\r\n\tempty =\r\n\tx=1;2\r\n',
+      '; only a comment\n# another\n[s]\n\tk1=a\tb\tc \t\n\tK2 = #\n\tk3\t=\tv\n',
+    ];
+    for (const text of texts) {
+      writeFileSync(file, text);
+      const ours = readGitConfig(gitDir, env);
+      expect(ours, text).toBeDefined();
+      const gits = execFileSync('git', ['config', '--file', file, '--list'], { encoding: 'utf8' }).trim().split('\n');
+      expect(ours!.map(([k, v]) => (v === null ? k : `${k}=${v}`)), text).toEqual(gits);
+    }
   });
 
   it('answers "ask git" for what it does not read exactly: includes, quoting, continued lines, config moved by the environment', () => {

@@ -49,31 +49,56 @@ export function textOf(file: string): string {
   }
 }
 
+/** Git's own blanks: space and tab. */
+const isBlank = (c: number) => c === 0x20 || c === 0x09;
+
+/** `s` without the blanks at its end (and, with `start`, at its start). */
+function trimBlanks(s: string, start = false): string {
+  let a = 0;
+  let b = s.length;
+  if (start) while (a < b && isBlank(s.charCodeAt(a))) a++;
+  while (b > a && isBlank(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+const SECTION = /^\[([A-Za-z0-9-]+)(?:[ \t]+"([^"\\]*)")?\][ \t]*(?:[#;].*)?$/;
+const KEY_VALUE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*(=[ \t]*(.*))?$/;
+
+/**
+ * Each line's blanks, carriage return, comment and the characters refused are found with string
+ * operations; a regular expression is each compiled on its first use (a config is read once a
+ * run, and seven more of them were most of its cost). Only a section header and a setting are matched
+ * by one: neither matches a line ending (\r, U+2028, U+2029) inside, so a value holds none.
+ */
 function parse(text: string, out: GitConfig): void {
   let section: string | undefined;
   for (const raw of text.split('\n')) {
     // Only git's own blanks (space, tab) are read as such; others are git's to judge.
-    if (/[\v\f]/.test(raw)) throw new Unsure();
-    const line = raw.replace(/\r$/, '').replace(/^[ \t]+|[ \t]+$/g, '');
+    if (raw.includes('\v') || raw.includes('\f')) throw new Unsure();
+    const line = trimBlanks(raw.endsWith('\r') ? raw.slice(0, -1) : raw, true);
     if (line.endsWith('\\')) throw new Unsure();
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
     if (line.startsWith('[')) {
-      const m = /^\[([A-Za-z0-9-]+)(?:[ \t]+"([^"\\]*)")?\][ \t]*(?:[#;].*)?$/.exec(line);
+      const m = SECTION.exec(line);
       if (!m) throw new Unsure();
       const name = m[1]!.toLowerCase();
       if (name === 'include' || name === 'includeif') throw new Unsure();
       section = m[2] === undefined ? name : `${name}.${m[2]}`;
       continue;
     }
-    const kv = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*(=[ \t]*(.*))?$/.exec(line);
+    const kv = KEY_VALUE.exec(line);
     if (!kv || section === undefined) throw new Unsure();
     if (kv[2] === undefined) {
       out.push([`${section}.${kv[1]!.toLowerCase()}`, null]);
       continue;
     }
-    if (/["\\]/.test(kv[3]!)) throw new Unsure();
+    const value = kv[3]!;
+    if (value.includes('"') || value.includes('\\')) throw new Unsure();
     // A comment ends the value; whitespace around it goes, and each inside is one space.
-    out.push([`${section}.${kv[1]!.toLowerCase()}`, kv[3]!.replace(/[#;].*$/, '').replace(/[ \t]+$/, '').replace(/\t/g, ' ')]);
+    const hash = value.indexOf('#');
+    const semi = value.indexOf(';');
+    const end = hash < 0 ? semi : semi < 0 ? hash : Math.min(hash, semi);
+    out.push([`${section}.${kv[1]!.toLowerCase()}`, trimBlanks(end < 0 ? value : value.slice(0, end)).replaceAll('\t', ' ')]);
   }
 }
 

@@ -1,5 +1,5 @@
-import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { crc32, deflate, deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { lastValue, type GitConfig } from './git-config.js';
@@ -19,7 +19,8 @@ import { objectId } from './object-id.js';
  * system time more per generate). An object the repository has already (loose or packed) is not
  * written again. (Stored, uncompressed zlib blocks were tried to skip node's zlib stream per
  * object, ~10 ms a generate: they put every file's bytes into the pack as they are, three times
- * the size git's own would be, and were dropped.)
+ * the size git's own would be, and were dropped; only trees, commits and blobs of a few hundred
+ * bytes go in stored, see STORED_TREE.)
  *
  * It opens only where that is certain to be what git does (see `writeRefusal`); everywhere else
  * the caller starts git (fast-import) instead. The fallbacks, each with a test in
@@ -84,8 +85,79 @@ const TYPE_CODE: Record<ObjectType, number> = { commit: 1, tree: 2, blob: 3 };
 const SMALL_BODY = 8192;
 const SMALL_DEFLATE = { level: 1, windowBits: 13, memLevel: 7 } as const;
 
+/**
+ * Trees and commits up to this size, and blobs up to STORED_BLOB, go into the pack as zlib
+ * streams of one stored (uncompressed) block: node's zlib costs ~0.05-0.2 ms a call whatever the
+ * size (a stream object made and its memory set up), where a tree deflates by a fifth at most
+ * (its ids are random bytes) and a small blob by a few hundred bytes. Git reads any zlib stream;
+ * the ids hash the bytes before compression, so they are the same.
+ */
+const STORED_TREE = 16 << 10;
+const STORED_BLOB = 512;
+
+/** Adler-32 of `data`, as a zlib stream ends with. */
+function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.length; ) {
+    // Reduced every 5552 bytes, as zlib does (its NMAX): the sums stay below 2^32.
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return b * 65536 + a;
+}
+
+/** A zlib stream holding `body` (at most 65535 bytes) in one stored block. */
+function storedZlib(body: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(2 + 5 + body.length + 4);
+  // 0x78 0x01: deflate with a 32 KiB window, no dictionary, "fastest" (the header's check bits make it a multiple of 31).
+  out[0] = 0x78;
+  out[1] = 0x01;
+  // The last block (1), stored (00), then its length and the length's complement, low byte first.
+  // (Bytes set one by one: Buffer's own writeUInt* are compiled on their first call, ~0.2 ms.)
+  const n = body.length;
+  out[2] = 1;
+  out[3] = n & 0xff;
+  out[4] = n >>> 8;
+  out[5] = ~n & 0xff;
+  out[6] = (~n >>> 8) & 0xff;
+  out.set(body, 7);
+  const sum = adler32(body);
+  out[7 + n] = sum >>> 24;
+  out[8 + n] = (sum >>> 16) & 0xff;
+  out[9 + n] = (sum >>> 8) & 0xff;
+  out[10 + n] = sum & 0xff;
+  return out;
+}
+
+/** The object's body as it goes into the pack: see STORED_TREE and SMALL_DEFLATE. */
+function packed(type: ObjectType, body: Uint8Array): Buffer {
+  if (body.length <= (type === 'blob' ? STORED_BLOB : STORED_TREE)) return storedZlib(body);
+  return deflatedAhead.get(body) ?? deflateSync(body, body.length <= SMALL_BODY ? SMALL_DEFLATE : { level: 1 });
+}
+
+/**
+ * writeRefusal's answers for the process's environment, by config as read and git folder: one
+ * write asks three times (before it starts, as its objects are opened, as the branch is moved),
+ * each time three files looked for and every setting matched, for a config read just before.
+ */
+const refusals = new WeakMap<GitConfig, Map<string, string | undefined>>();
+
 /** Why objects and refs of `gitDir` are not written here exactly as git would; undefined when they are. */
 export function writeRefusal(gitDir: string, config: GitConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env !== process.env) return refusalOf(gitDir, config, env);
+  let known = refusals.get(config);
+  if (!known) refusals.set(config, (known = new Map()));
+  if (!known.has(gitDir)) known.set(gitDir, refusalOf(gitDir, config, env));
+  return known.get(gitDir);
+}
+
+function refusalOf(gitDir: string, config: GitConfig, env: NodeJS.ProcessEnv): string | undefined {
   for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_INDEX_FILE']) {
     if (env[k] !== undefined) return `${k} is set`;
   }
@@ -103,8 +175,18 @@ export function writeRefusal(gitDir: string, config: GitConfig, env: NodeJS.Proc
   return undefined;
 }
 
-function writeAll(fd: number, data: Uint8Array): void {
-  for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+/**
+ * All of `parts`, in order, with as few system calls as the system takes (writev: a pack is two
+ * pieces an object, and a sync's was 20 writes), each short write taken up where it stopped.
+ */
+function writeAll(fd: number, parts: readonly Uint8Array[]): void {
+  const left = [...parts];
+  for (let i = 0; i < left.length; ) {
+    // At most IOV_MAX (1024 on Linux) pieces a call.
+    let n = writevSync(fd, left.slice(i, i + 1024));
+    while (i < left.length && n >= left[i]!.length) n -= left[i++]!.length;
+    if (n > 0) left[i] = left[i]!.subarray(n);
+  }
 }
 
 /** A pack entry's header: its type and inflated size (4 bits in the first byte, then 7 a byte). */
@@ -163,7 +245,7 @@ export class ObjectBatch {
     const id = objectId(type, body);
     if (this.has(id)) return id;
     const head = entryHeader(type, body.length);
-    const data = deflatedAhead.get(body) ?? deflateSync(body, body.length <= SMALL_BODY ? SMALL_DEFLATE : { level: 1 });
+    const data = packed(type, body);
     if (this.offset + head.length + data.length >= 2 ** 31) throw new Error('pack would be over 2 GiB');
     this.chunks.push(head, data);
     this.entries.push({ id: Buffer.from(id, 'hex'), offset: this.offset, crc: crc32(data, crc32(head)) });
@@ -180,15 +262,16 @@ export class ObjectBatch {
     this.existing.close();
     if (!this.entries.length) return;
     const dir = path.join(this.objects, 'pack');
-    mkdirSync(dir, { recursive: true, mode: 0o777 });
-    const tag = randomBytes(6).toString('base64url').slice(0, 6);
+    // Six characters, as git's own; made without the system's random source (opened with O_EXCL, a name taken is an error, not an overwrite).
+    const tag = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
     const tmpPack = path.join(dir, `tmp_pack_${tag}`);
     const tmpIdx = path.join(dir, `tmp_idx_${tag}`);
     try {
       const header = Buffer.alloc(12);
-      header.write('PACK', 0, 'latin1');
-      header.writeUInt32BE(2, 4);
-      header.writeUInt32BE(this.entries.length, 8);
+      const view = new DataView(header.buffer, header.byteOffset, 12);
+      view.setUint32(0, 0x5041434b); // "PACK"
+      view.setUint32(4, 2);
+      view.setUint32(8, this.entries.length);
       const sum = createHash('sha1').update(header);
       for (const c of this.chunks) sum.update(c);
       const packHash = sum.digest();
@@ -213,11 +296,18 @@ export class ObjectBatch {
   }
 }
 
-/** A new file (mode 0444, as git's packs) holding `parts`. */
+/** A new file (mode 0444, as git's packs) holding `parts`; its folder made where missing (most often it is there, and not looked for). */
 function writeNewFile(file: string, parts: Buffer[]): void {
-  const fd = openSync(file, 'wx', 0o444);
+  let fd: number;
   try {
-    for (const p of parts) writeAll(fd, p);
+    fd = openSync(file, 'wx', 0o444);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o777 });
+    fd = openSync(file, 'wx', 0o444);
+  }
+  try {
+    writeAll(fd, parts);
   } finally {
     closeSync(fd);
   }
@@ -228,16 +318,17 @@ function indexFor(entries: Written[], packHash: Buffer): Buffer {
   const sorted = [...entries].sort((a, b) => Buffer.compare(a.id, b.id));
   const n = sorted.length;
   const out = Buffer.alloc(8 + 256 * 4 + n * (20 + 4 + 4) + 20 + 20);
-  out.writeUInt32BE(0xff744f63, 0);
-  out.writeUInt32BE(2, 4);
-  let at = 8;
+  // Big-endian numbers through a DataView (V8's own), not Buffer's writeUInt32BE (compiled on its first call).
+  const view = new DataView(out.buffer, out.byteOffset, out.length);
+  const put = (v: number, at: number) => (view.setUint32(at, v), at + 4);
+  let at = put(2, put(0xff744f63, 0));
   for (let b = 0, i = 0; b < 256; b++) {
     while (i < n && sorted[i]!.id[0]! <= b) i++;
-    at = out.writeUInt32BE(i, at);
+    at = put(i, at);
   }
   for (const e of sorted) at += e.id.copy(out, at);
-  for (const e of sorted) at = out.writeUInt32BE(e.crc >>> 0, at);
-  for (const e of sorted) at = out.writeUInt32BE(e.offset, at);
+  for (const e of sorted) at = put(e.crc >>> 0, at);
+  for (const e of sorted) at = put(e.offset, at);
   at += packHash.copy(out, at);
   createHash('sha1').update(out.subarray(0, at)).digest().copy(out, at);
   return out;
@@ -255,9 +346,12 @@ interface Folder {
   folders: Map<string, Folder>;
 }
 
+/** An empty, `.` or `..` part (a leading, trailing or double slash is an empty one), or a NUL anywhere. */
+const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)|\0/;
+
 /** Whether fast-import would take `p` as it is: no empty, `.` or `..` part, no leading or trailing slash. */
 export function plainTreePath(p: string): boolean {
-  return p.length > 0 && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0'));
+  return !NOT_PLAIN.test(p);
 }
 
 /** The folder at `parts` under `root`, made where missing; undefined where `blocked` says a file is on the way. */
@@ -272,13 +366,38 @@ function folderAt<F extends { folders: Map<string, F> }>(root: F, parts: string[
   return at;
 }
 
-/** A tree object's body: its entries sorted as git sorts them (a folder's name as if it ended in "/"). */
+/** Only characters below 128: a string whose order is its UTF-8 bytes' order, and whose length is their count. */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * A tree object's body: its entries sorted as git sorts them, by the bytes of their names (a
+ * folder's name as if it ended in "/"), written into one buffer. ASCII names (the usual) are
+ * sorted as strings, the same order; others by their UTF-8 bytes.
+ */
 function treeBody(entries: ReadonlyMap<string, { mode: string; id: string }>): Buffer {
-  const rows = [...entries].map(([name, e]) => ({ key: Buffer.from(e.mode === '40000' ? `${name}/` : name), name: Buffer.from(name), ...e }));
-  rows.sort((a, b) => Buffer.compare(a.key, b.key));
-  const body: Buffer[] = [];
-  for (const r of rows) body.push(Buffer.from(`${r.mode} `), r.name, Buffer.from([0]), Buffer.from(r.id, 'hex'));
-  return Buffer.concat(body);
+  const rows: { key: string; name: string; mode: string; id: string }[] = [];
+  let ascii = true;
+  let size = 0;
+  for (const [name, e] of entries) {
+    if (ascii && !ASCII.test(name)) ascii = false;
+    rows.push({ key: e.mode === '40000' ? `${name}/` : name, name, mode: e.mode, id: e.id });
+  }
+  if (ascii) rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  else {
+    const bytes = new Map(rows.map((r) => [r, Buffer.from(r.key)]));
+    rows.sort((a, b) => Buffer.compare(bytes.get(a)!, bytes.get(b)!));
+  }
+  for (const r of rows) size += r.mode.length + 1 + (ascii ? r.name.length : Buffer.byteLength(r.name)) + 1 + 20;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const r of rows) {
+    at += out.write(r.mode, at, 'latin1');
+    out[at++] = 0x20;
+    at += out.write(r.name, at, 'utf8');
+    out[at++] = 0;
+    at += out.write(r.id, at, 'hex');
+  }
+  return out;
 }
 
 /**
@@ -316,7 +435,7 @@ interface ChangeNode {
   folders: Map<string, ChangeNode>;
 }
 
-const TREE_MODES = /^(40000|100644|100755|120000|160000)$/;
+const TREE_MODES = new Set(['40000', '100644', '100755', '120000', '160000']);
 
 /** A tree object's entries in order, or undefined where a name or mode is not one written back exactly. */
 export function parseTree(body: Buffer): Map<string, { mode: string; id: string }> | undefined {
@@ -326,9 +445,14 @@ export function parseTree(body: Buffer): Map<string, { mode: string; id: string 
     const nul = body.indexOf(0, space + 1);
     if (space < 0 || nul < 0 || nul + 21 > body.length) return undefined;
     const mode = body.toString('latin1', at, space);
-    const raw = body.subarray(space + 1, nul);
-    const name = raw.toString('utf8');
-    if (!TREE_MODES.test(mode) || !Buffer.from(name).equals(raw) || out.has(name)) return undefined;
+    // ASCII (the usual) reads back as the same bytes; other names only where they are UTF-8 exactly.
+    let name = body.toString('latin1', space + 1, nul);
+    if (!ASCII.test(name)) {
+      const raw = body.subarray(space + 1, nul);
+      name = raw.toString('utf8');
+      if (!Buffer.from(name).equals(raw)) return undefined;
+    }
+    if (!TREE_MODES.has(mode) || out.has(name)) return undefined;
     out.set(name, { mode, id: body.toString('hex', nul + 1, nul + 21) });
     at = nul + 21;
   }

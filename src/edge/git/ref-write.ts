@@ -118,7 +118,7 @@ export function updateRefs(gitDir: string, config: GitConfig, updates: RefUpdate
   const take = (file: string, content?: string): boolean => {
     let fd: number;
     try {
-      fd = openSync(`${file}.lock`, 'wx', 0o666);
+      fd = openMaking(`${file}.lock`, 'wx');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw e;
@@ -133,7 +133,6 @@ export function updateRefs(gitDir: string, config: GitConfig, updates: RefUpdate
   };
   try {
     for (const u of updates) {
-      mkdirSync(path.dirname(path.join(gitDir, u.ref)), { recursive: true, mode: 0o777 });
       if (!take(path.join(gitDir, u.ref), `${u.id}\n`)) {
         release();
         return false;
@@ -175,9 +174,22 @@ function writeAll(fd: number, text: string): void {
   for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
 }
 
-function appendLog(file: string, line: string): void {
+/**
+ * `file` opened (mode 0666 before the umask, as git makes them), its folders made first where
+ * missing: most often they are there, and are not looked for (two system calls each).
+ */
+function openMaking(file: string, flags: 'wx' | 'a'): number {
+  try {
+    return openSync(file, flags, 0o666);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o777 });
-  const fd = openSync(file, 'a', 0o666);
+  return openSync(file, flags, 0o666);
+}
+
+function appendLog(file: string, line: string): void {
+  const fd = openMaking(file, 'a');
   try {
     writeAll(fd, line);
   } finally {
