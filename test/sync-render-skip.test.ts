@@ -103,8 +103,8 @@ describe('sync with the render skip ends as a full render does', () => {
     await cli(root, ['proj', '--template', `${tpl}#v1.0.0`, '--yes']);
     const proj = path.join(root, 'proj');
     const keys = manifestOf(proj).renderKeys!;
-    // Generate records a key for each rendered text, none for a text without `{{`.
-    expect(Object.keys(keys).sort()).toEqual(['README.md', 'bin/run.sh', 'config/old.ini', 'lookup.md', 'only-x.md', 'root.md', 'src/proj/mod.py', 'unchanged.md', 'version.md']);
+    // Generate records a key for each rendered text and each file copied as it is (plain.txt).
+    expect(Object.keys(keys).sort()).toEqual(['README.md', 'bin/run.sh', 'config/old.ini', 'lookup.md', 'only-x.md', 'plain.txt', 'root.md', 'src/proj/mod.py', 'unchanged.md', 'version.md']);
     writeFileSync(path.join(proj, 'unchanged.md'), `${readFileSync(path.join(proj, 'unchanged.md'), 'utf8')}team line\n`);
     git(proj, 'commit', '-qam', 'team edit');
     const synced = await same(proj);

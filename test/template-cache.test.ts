@@ -265,13 +265,17 @@ describe('template cache', () => {
     const file = only(dir);
     const good = (await readCachedTemplate('/tpl', commit, prove, dir))!.template;
     const keys = Object.fromEntries(planRender(good, answers, {}, { keys: true }).flatMap((f) => (f.key ? [[f.path, f.key]] : [])));
-    expect(Object.keys(keys)).toEqual(['README.md']);
+    // The text that renders and the file copied as it is (its path rendered) both have keys.
+    expect(Object.keys(keys).sort()).toEqual(['Hi/plain.txt', 'README.md']);
     tamperFile(file, 'README.md', (t) => t.replace('# {{title}}', '# {{kinds}}'));
+    tamperFile(file, '{{title}}/plain.txt', (t) => t.replace('no template', 'NO TEMPLATE'));
     const back = (await readCachedTemplate('/tpl', commit, prove, dir, blobOf(repo)))!.template;
     const mine = new TextEncoder().encode('# Hi\n- a\n- b\n');
-    const planned = planRender(back, answers, {}, { skip: { keys, asRendered: new Map([['README.md', mine]]) } });
+    const myPlain = new TextEncoder().encode('no template here\n');
+    const planned = planRender(back, answers, {}, { skip: { keys, asRendered: new Map([['README.md', mine], ['Hi/plain.txt', myPlain]]) } });
     expect(planned.find((f) => f.path === 'README.md')!.data).toBe(mine);
-    // The entry is untouched: the skipped file's bytes were not checked (a check of them fails and removes it).
+    expect(planned.find((f) => f.path === 'Hi/plain.txt')!.data).toBe(myPlain);
+    // The entry is untouched: the skipped files' bytes were not checked (a check of them fails and removes it).
     expect(existsSync(file)).toBe(true);
     // Read later, they are checked then: the repository's bytes, not the cache's.
     expect(new TextDecoder().decode(back.files.get('README.md'))).toBe(FILES['README.md']);

@@ -46,7 +46,8 @@ import { homeDir } from './os-lazy.js';
 // 4: one pack (./template-pack.ts, its trees apart from its header) with the commit's whole tree listing.
 // 5: the pack carries each rendering text's digest and root names (render keys, src/core/template/deps.ts).
 // 6: each file's rule matches and deps in its row of the pack's header (template-pack.ts), not in objects keyed by path.
-const FORMAT = 6;
+// 7: a copied file's row carries its digest and its path's names too (its render key without its bytes).
+const FORMAT = 7;
 /** Entries kept: the newest written; older ones (old commits, old package versions) are removed. */
 const KEEP = 40;
 

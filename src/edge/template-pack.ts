@@ -28,9 +28,9 @@ import { sharedTrees } from './parse-trees.js';
  * [tree, path, start, end, kind, treeStart, treeEnd, rules, verbatim, digest, names]: kind 0
  * binary, 1 text without `{{`, 2 text with its packed tree at [treeStart, treeEnd) of the trees
  * (0, 0 for the others). A files/ row goes on with the file rules its path matches (the indexes
- * of the conditional ones, and 1 when a verbatim glob does); a files/ text that renders, with the
- * digest of its bytes and the root names it and its path template read (src/core/template/deps.ts),
- * for render keys without unpacking its tree. In the row, not in objects keyed by path: a header
+ * of the conditional ones, and 1 when a verbatim glob does), the digest of its bytes and the root
+ * names it (a text that renders) and its path template read (src/core/template/deps.ts), for
+ * render keys without unpacking its tree or reading a copied file. In the row, not in objects keyed by path: a header
  * read once per process parses faster as rows than as objects with a hundred different keys.
  */
 type PackedFile = [('files' | 'generators'), string, number, number, 0 | 1 | 2, number, number, number[]?, (0 | 1)?, string?, string[]?];
@@ -122,7 +122,7 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
         row = [tree, p, at, at + data.length, text === undefined ? 0 : 1, 0, 0];
         if (tree === 'files') {
           const m = fileMatches(t.spec, p);
-          row.push(m.rules, m.verbatim ? 1 : 0);
+          row.push(m.rules, m.verbatim ? 1 : 0, sourceDigest(data), p.includes('{{') ? namesOf(treeOf(p)) : []);
         }
       }
       files.push(row);
@@ -185,6 +185,7 @@ export function unpackTemplate(
   const matched = new Map<string, FileMatches>();
   let allMatched = true;
   let deps: Map<string, FileDeps> | undefined = new Map();
+  let copies: Map<string, FileDeps> | undefined = new Map();
   const texts: [Uint8Array, number, number, 'files' | 'generators', string][] = [];
   const kinds: [Uint8Array, boolean][] = [];
   const inTrees = (a: unknown, b: unknown) => Number.isInteger(a) && Number.isInteger(b) && (a as number) >= 0 && (a as number) <= (b as number) && treesAt + (b as number) <= dataAt;
@@ -201,10 +202,13 @@ export function unpackTemplate(
     const rules = f[7], verbatim = f[8];
     if (Array.isArray(rules) && (verbatim === 0 || verbatim === 1)) matched.set(p, { rules, verbatim: verbatim === 1 });
     else allMatched = false;
-    // A file with deps is one that renders (kind 2), so a skip (src/core/template/plan.ts) can
-    // take it from the project without reading its bytes; any deps malformed, none are used
-    // (keys are worked out from the trees).
-    if (f.length > 9 && deps) deps = kind === 2 && isDeps(f[9], f[10]) ? deps.set(p, { digest: f[9], names: f[10] as string[] }) : undefined;
+    // With its deps a skip (src/core/template/plan.ts) can take a file from the project without
+    // reading its bytes: one that renders (kind 2) or one copied as it is. Any malformed, none
+    // of its kind are used (keys are worked out from the trees and bytes).
+    if (f.length <= 9) continue;
+    if (kind === 2) {
+      if (deps) deps = isDeps(f[9], f[10]) ? deps.set(p, { digest: f[9], names: f[10] as string[] }) : undefined;
+    } else if (copies) copies = isDeps(f[9], f[10]) ? copies.set(p, { digest: f[9], names: f[10] as string[] }) : undefined;
   }
   for (const [data, binary] of kinds) rememberKind(data, binary);
   for (const [data, treeStart, treeEnd, where, p] of texts) {
@@ -222,6 +226,7 @@ export function unpackTemplate(
   const template: LoadedTemplate = { spec: header.spec, files, generators, executable: new Set(header.executable ?? []), trees: sharedTrees };
   if (allMatched) template.matches = { conditional: header.spec.files.conditional.map((c) => c.path), verbatim: header.spec.files.verbatim, files: matched };
   if (deps) template.deps = deps;
+  if (copies) template.copies = copies;
   return template;
 }
 

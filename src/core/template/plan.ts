@@ -4,7 +4,7 @@ import { evaluate } from './conditions.js';
 import { matchesAny, matchesGlob } from './glob.js';
 import { toOutputPath, unsafePathReason } from './paths.js';
 import { createRenderer } from './render.js';
-import { namesOf, renderKeys, sourceDigest, unionNames, type FileDeps } from './deps.js';
+import { ALL, namesOf, renderKeys, sourceDigest, unionNames, type FileDeps } from './deps.js';
 import { ParseTrees } from './parse.js';
 import type { Answers, LoadedTemplate, TemplateSpec } from './types.js';
 
@@ -134,6 +134,17 @@ function depsNow(trees: ParseTrees, templatePath: string, raw: Uint8Array, text:
   }
 }
 
+/** A copied file's digest and the names its path template reads, for a loader that did not work them out. */
+function copyDeps(trees: ParseTrees, templatePath: string, raw: Uint8Array): FileDeps {
+  let names: readonly string[] = [];
+  try {
+    if (templatePath.includes('{{')) names = namesOf(trees.get(templatePath));
+  } catch {
+    names = [ALL];
+  }
+  return { digest: sourceDigest(raw), names };
+}
+
 /**
  * Renders a template with answers into the list of files it makes: pure, deterministic, in
  * memory. Conditional files are left out, paths are rendered and checked, text is rendered,
@@ -174,12 +185,27 @@ export function planRender(tpl: LoadedTemplate, answers: Answers, extra: Record<
         continue;
       }
     }
+    // A file the loader knows is copied as it is: the same, from its digest and path.
+    const copy = !known && !matches.verbatim ? tpl.copies?.get(templatePath) : undefined;
+    const copyKey = copy && keyOf?.(templatePath, copy);
+    if (copyKey !== undefined && skip?.keys[path] === copyKey) {
+      const mine = skip.asRendered.get(path);
+      if (mine) {
+        out.push({ path, templatePath, data: mine, binary: isBinary(mine), executable, key: copyKey });
+        continue;
+      }
+    }
     const raw = tpl.files.get(templatePath)!;
     const kind = kindOf(raw);
     const { binary, text, tree } = kind;
-    // Text without a single `{{` renders to itself: it is copied, not parsed.
+    // Text without a single `{{` renders to itself: it is copied, not parsed. Its key, like a
+    // render's, is made from its digest and path (the same bytes never both render and are
+    // copied: only a text with `{{` renders); a verbatim file has none (a rule decides that it
+    // is copied, not its bytes).
     if (binary || text === undefined || matches.verbatim) {
-      out.push({ path, templatePath, data: raw, binary, executable });
+      const key = matches.verbatim || !keyOf ? undefined : (copyKey ?? keyOf(templatePath, copy ?? copyDeps(trees, templatePath, raw)));
+      const mine = skip && key !== undefined && skip.keys[path] === key ? skip.asRendered.get(path) : undefined;
+      out.push({ path, templatePath, data: mine ?? raw, binary, executable, ...(key !== undefined ? { key } : {}) });
       continue;
     }
     const deps = known || !keyOf ? undefined : depsNow(trees, templatePath, raw, text, tree);

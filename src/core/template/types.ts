@@ -87,6 +87,12 @@ export interface LoadedTemplate {
    * template carries them): a sync's render key needs neither its text decoded nor its tree.
    */
   deps?: ReadonlyMap<string, FileDeps>;
+  /**
+   * The same for each files/ file copied as it is (binary, or text without `{{`): the digest
+   * of its bytes and the root names its path template reads, so that a sync's key for the copy
+   * needs its bytes no more than a render's does.
+   */
+  copies?: ReadonlyMap<string, FileDeps>;
   /** The parse trees of its texts (set by the loader); without them only plain substitutions render. */
   trees?: ParseTrees;
   /**
