@@ -279,7 +279,7 @@ describe('in-process git writer', () => {
     expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
-  it('small objects stored whole in the pack (trees, the commit, blobs up to 512 bytes) read back as git wrote them: the same tree as fast-import makes, the pack verified', async () => {
+  it('trees and the commit stored whole in the pack, blobs deflated, read back as git wrote them: the same tree as fast-import makes, the pack verified, no blob readable in it', async () => {
     const base = tempDir();
     // Bytes of 0xff push Adler-32's sums furthest between its reductions; a folder of 400 files
     // makes a tree over 5552 bytes (more than one reduction) and under 16 KiB, one of 900 a tree over it.
@@ -309,6 +309,11 @@ describe('in-process git writer', () => {
     expect(gitIn(here, 'fsck', '--strict', '--no-dangling')).toBe('');
     const packs = readdirSync(path.join(gitDirOf(here), 'objects/pack')).filter((f) => f.endsWith('.idx'));
     for (const idx of packs) gitIn(here, 'verify-pack', path.join(gitDirOf(here), 'objects/pack', idx));
+    // A file's text never stands readable in .git: blobs go in deflated, even the smallest.
+    const all = Buffer.concat(packs.map((idx) => readFileSync(path.join(gitDirOf(here), 'objects/pack', idx.replace(/\.idx$/, '.pack')))));
+    expect(all.includes('more 899\n')).toBe(false);
+    // (A tree, stored whole, does show its names.)
+    expect(all.includes('100644 513.bin')).toBe(true);
   });
 
   it('moves a branch git keeps in packed-refs, as git would: a loose ref over the packed one', async () => {

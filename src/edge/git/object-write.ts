@@ -86,14 +86,14 @@ const SMALL_BODY = 8192;
 const SMALL_DEFLATE = { level: 1, windowBits: 13, memLevel: 7 } as const;
 
 /**
- * Trees and commits up to this size, and blobs up to STORED_BLOB, go into the pack as zlib
- * streams of one stored (uncompressed) block: node's zlib costs ~0.05-0.2 ms a call whatever the
- * size (a stream object made and its memory set up), where a tree deflates by a fifth at most
- * (its ids are random bytes) and a small blob by a few hundred bytes. Git reads any zlib stream;
- * the ids hash the bytes before compression, so they are the same.
+ * Trees and commits up to this size go into the pack as zlib streams of one stored
+ * (uncompressed) block: node's zlib costs ~0.05-0.2 ms a call whatever the size (a stream object
+ * made and its memory set up), where a tree deflates by a fifth at most (its ids are random
+ * bytes). Git reads any zlib stream; the ids hash the bytes before compression, so they are the
+ * same. Blobs are always deflated, as git writes them: a file's text never stands readable in
+ * .git (test/boundary-property.test.ts looks for a template's text in every file there).
  */
 const STORED_TREE = 16 << 10;
-const STORED_BLOB = 512;
 
 /** Adler-32 of `data`, as a zlib stream ends with. */
 function adler32(data: Uint8Array): number {
@@ -137,7 +137,7 @@ function storedZlib(body: Uint8Array): Buffer {
 
 /** The object's body as it goes into the pack: see STORED_TREE and SMALL_DEFLATE. */
 function packed(type: ObjectType, body: Uint8Array): Buffer {
-  if (body.length <= (type === 'blob' ? STORED_BLOB : STORED_TREE)) return storedZlib(body);
+  if (type !== 'blob' && body.length <= STORED_TREE) return storedZlib(body);
   return deflatedAhead.get(body) ?? deflateSync(body, body.length <= SMALL_BODY ? SMALL_DEFLATE : { level: 1 });
 }
 
