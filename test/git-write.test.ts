@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
@@ -314,6 +315,18 @@ describe('in-process git writer', () => {
     expect(all.includes('more 899\n')).toBe(false);
     // (A tree, stored whole, does show its names.)
     expect(all.includes('100644 513.bin')).toBe(true);
+  });
+
+  it('a pack over 1 MiB (a blob that does not compress) ends with the checksum git reads, as a small one does', async () => {
+    const dir = project(path.join(tempDir(), 'p'));
+    const noise = randomBytes(1536 << 10);
+    const ours = await inProcess(() => writePristine(dir, new Map([['big.bin', noise], ['small.txt', enc('small\n')]]), 'big', undefined, []));
+    expect(execFileSync('git', ['cat-file', 'blob', `${ours.commit}:big.bin`], { cwd: dir, maxBuffer: 8 << 20 }).equals(noise)).toBe(true);
+    const packDir = path.join(gitDirOf(dir), 'objects/pack');
+    const packs = readdirSync(packDir).filter((f) => f.endsWith('.pack'));
+    expect(packs.some((f) => statSync(path.join(packDir, f)).size > 1 << 20)).toBe(true);
+    for (const f of packs) gitIn(dir, 'verify-pack', path.join(packDir, f.replace(/\.pack$/, '.idx')));
+    expect(gitIn(dir, 'fsck', '--strict', '--no-dangling')).toBe('');
   });
 
   it('moves a branch git keeps in packed-refs, as git would: a loose ref over the packed one', async () => {
