@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIdent, readGitConfig } from '../src/edge/git/git-config.js';
 import { writePristine } from '../src/edge/git/objects.js';
-import { deflateAhead, editTree, ObjectBatch, plainTreePath, type TreeChange } from '../src/edge/git/object-write.js';
+import { deflateAhead, editTree, ObjectBatch, type TreeChange } from '../src/edge/git/object-write.js';
+import { plainTreePath } from '../src/edge/git/tree-path.js';
 import { tempDir } from './helpers/cli.js';
 import { gitIn, recordingGit } from './helpers/git.js';
 

@@ -41,6 +41,7 @@ import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
 import { sha256Hex } from '../core/sha256.js';
 import { objectId } from './git/object-id.js';
+import { plainTreePath } from './git/tree-path.js';
 import { homeDir } from './os-lazy.js';
 
 // 4: one pack (./template-pack.ts, its trees apart from its header) with the commit's whole tree listing.
@@ -125,7 +126,7 @@ function treeIdInOrder(listing: readonly TreeEntry[], algorithm: 'sha1' | 'sha25
   for (let k = 0; k < listing.length; k++) {
     const { path: p, mode } = listing[k]!;
     // Strictly after the path before it (so no path twice), printable ASCII, each name plain.
-    if (!(p > prev) || !/^[\x20-\x7e]+$/.test(p) || /(^|\/)\.{0,2}(\/|$)/.test(p)) return NOT_IN_ORDER;
+    if (!(p > prev) || !/^[\x20-\x7e]+$/.test(p) || !plainTreePath(p)) return NOT_IN_ORDER;
     if (mode !== '100644' && mode !== '100755' && mode !== '120000' && mode !== '160000') return NOT_IN_ORDER;
     const parts = p.split('/');
     const last = parts.length - 1;

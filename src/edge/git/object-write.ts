@@ -20,8 +20,8 @@ import { objectId } from './object-id.js';
  * system time more per generate). An object the repository has already (loose or packed) is not
  * written again. (Stored, uncompressed zlib blocks were tried to skip node's zlib stream per
  * object, ~10 ms a generate: they put every file's bytes into the pack as they are, three times
- * the size git's own would be, and were dropped; only trees, commits and blobs of a few hundred
- * bytes go in stored, see STORED_TREE.)
+ * the size git's own would be, and were dropped for blobs; trees and commits go in stored, see
+ * STORED_TREE.)
  *
  * It opens only where that is certain to be what git does (see `writeRefusal`); everywhere else
  * the caller starts git (fast-import) instead. The fallbacks, each with a test in
@@ -361,13 +361,6 @@ interface Folder {
   folders: Map<string, Folder>;
 }
 
-/** An empty, `.` or `..` part (a leading, trailing or double slash is an empty one), or a NUL anywhere. */
-const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)|\0/;
-
-/** Whether fast-import would take `p` as it is: no empty, `.` or `..` part, no leading or trailing slash. */
-export function plainTreePath(p: string): boolean {
-  return !NOT_PLAIN.test(p);
-}
 
 /** The folder at `parts` under `root`, made where missing; undefined where `blocked` says a file is on the way. */
 function folderAt<F extends { folders: Map<string, F> }>(root: F, parts: string[], blocked: (at: F, part: string) => boolean, make: () => F = () => ({ files: new Map(), folders: new Map() }) as unknown as F): F | undefined {
