@@ -10,5 +10,10 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** The same for either hash git uses (an index's or a pack's checksum). */
 export function hashHex(algorithm: 'sha1' | 'sha256', data: string | Uint8Array): string {
-  return typeof hash === 'function' ? hash(algorithm, data, 'hex') : createHash(algorithm).update(data).digest('hex');
+  return digestOf(algorithm, data, 'hex');
+}
+
+/** The digest as hex, or as a latin1 string of its bytes ('binary': a tree object's raw ids). */
+export function digestOf(algorithm: 'sha1' | 'sha256', data: string | Uint8Array, encoding: 'hex' | 'binary'): string {
+  return typeof hash === 'function' ? hash(algorithm, data, encoding) : createHash(algorithm).update(data).digest(encoding);
 }

@@ -31,7 +31,6 @@
  * the cache saves; they sit in the header, under its SHA-256, and are trusted on the first
  * three grounds only, and rendering treats any tree as data anyway.
  */
-import { createHash, hash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sharedTrees } from './parse-trees.js';
@@ -39,7 +38,7 @@ import { packHeader, packTemplate, unpackTemplate } from './template-pack.js';
 import type { LoadedTemplate } from '../core/template/types.js';
 import type { TreeEntry } from './git/objects.js';
 import { VERSION } from '../core/version.js';
-import { sha256Hex } from '../core/sha256.js';
+import { digestOf, sha256Hex } from '../core/sha256.js';
 import { objectId } from './git/object-id.js';
 import { plainTreePath } from './git/tree-path.js';
 import { homeDir } from './os-lazy.js';
@@ -113,7 +112,7 @@ function treeIdInOrder(listing: readonly TreeEntry[], algorithm: 'sha1' | 'sha25
     const body = bodies.pop()!;
     names.pop();
     const object = Buffer.from(`tree ${body.length}\0${body}`, 'latin1');
-    return typeof hash === 'function' ? hash(algorithm, object, 'binary') : createHash(algorithm).update(object).digest('binary');
+    return digestOf(algorithm, object, 'binary');
   };
   const closeTo = (depth: number) => {
     while (names.length - 1 > depth) {
