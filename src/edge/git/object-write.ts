@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, lstatSync, renameSync, rmSync, writevSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { hashHex } from '../../core/sha256.js';
 import { crc32, deflate, deflateSync } from 'node:zlib';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { lastValue, type GitConfig } from './git-config.js';
 import { ObjectFiles, type GitObject } from './object-files.js';
 import { objectId } from './object-id.js';
+import { openMakingFolders } from '../fs-quiet.js';
 
 /**
  * Writes git objects (blobs, trees, commits) in-process, as one pack, exactly as git reads
@@ -297,14 +298,7 @@ export class ObjectBatch {
 
 /** A new file (mode 0444, as git's packs) holding `parts`; its folder made where missing (most often it is there, and not looked for). */
 function writeNewFile(file: string, parts: Buffer[]): void {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx', 0o444);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o777 });
-    fd = openSync(file, 'wx', 0o444);
-  }
+  const fd = openMakingFolders(file, 'wx', 0o444);
   try {
     writeAll(fd, parts);
   } finally {

@@ -1,6 +1,6 @@
-import { closeSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { readOrNone } from '../fs-quiet.js';
+import { openMakingFolders, readOrNone } from '../fs-quiet.js';
 import { lastValue, type GitConfig } from './git-config.js';
 import { writeRefusal } from './object-write.js';
 
@@ -174,19 +174,8 @@ function writeAll(fd: number, text: string): void {
   for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
 }
 
-/**
- * `file` opened (mode 0666 before the umask, as git makes them), its folders made first where
- * missing: most often they are there, and are not looked for (two system calls each).
- */
-function openMaking(file: string, flags: 'wx' | 'a'): number {
-  try {
-    return openSync(file, flags, 0o666);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o777 });
-  return openSync(file, flags, 0o666);
-}
+/** `file` opened (a new one 0666 before the umask, as git makes them), its folders made where missing. */
+const openMaking = (file: string, flags: 'wx' | 'a') => openMakingFolders(file, flags, 0o666);
 
 function appendLog(file: string, line: string): void {
   const fd = openMaking(file, 'a');
