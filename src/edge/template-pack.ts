@@ -30,8 +30,9 @@ import { sharedTrees } from './parse-trees.js';
  * (0, 0 for the others). A files/ row goes on with the file rules its path matches (the indexes
  * of the conditional ones, and 1 when a verbatim glob does), the digest of its bytes and the root
  * names it (a text that renders) and its path template read (src/core/template/deps.ts), for
- * render keys without unpacking its tree or reading a copied file. In the row, not in objects keyed by path: a header
- * read once per process parses faster as rows than as objects with a hundred different keys.
+ * render keys without unpacking its tree or reading a copied file. In the row, not in objects
+ * keyed by path: a header read once per process parses faster as rows than as objects with a
+ * hundred different keys.
  */
 type PackedFile = [('files' | 'generators'), string, number, number, 0 | 1 | 2, number, number, number[]?, (0 | 1)?, string?, string[]?];
 
@@ -107,23 +108,20 @@ export function packTemplate(t: LoadedTemplate, treeOf: (source: string) => hbs.
     for (const [p, data] of map) {
       if (p.includes('{{')) paths.push([p, packProgram(treeOf(p), p)]);
       const text = isBinary(data) ? undefined : utf8.decode(data);
+      const pathNames = p.includes('{{') ? namesOf(treeOf(p)) : [];
       let row: PackedFile;
+      let names = pathNames;
       if (text?.includes('{{')) {
         const program = treeOf(text);
         const json = asciiJson(packProgram(program, text));
         row = [tree, p, at, at + data.length, 2, treesAt, treesAt + json.length];
-        if (tree === 'files') {
-          const m = fileMatches(t.spec, p);
-          row.push(m.rules, m.verbatim ? 1 : 0, sourceDigest(data), unionNames(namesOf(program), p.includes('{{') ? namesOf(treeOf(p)) : []));
-        }
+        names = unionNames(namesOf(program), pathNames);
         trees.push(json);
         treesAt += json.length;
-      } else {
-        row = [tree, p, at, at + data.length, text === undefined ? 0 : 1, 0, 0];
-        if (tree === 'files') {
-          const m = fileMatches(t.spec, p);
-          row.push(m.rules, m.verbatim ? 1 : 0, sourceDigest(data), p.includes('{{') ? namesOf(treeOf(p)) : []);
-        }
+      } else row = [tree, p, at, at + data.length, text === undefined ? 0 : 1, 0, 0];
+      if (tree === 'files') {
+        const m = fileMatches(t.spec, p);
+        row.push(m.rules, m.verbatim ? 1 : 0, sourceDigest(data), names);
       }
       files.push(row);
       chunks.push(data);
